@@ -1,0 +1,75 @@
+import * as vscode from 'vscode';
+import {
+  CloseAction, ErrorAction, LanguageClientOptions, RevealOutputChannelOn,
+} from 'vscode-languageclient/node';
+import { LANGUAGE_ID, SETTINGS_SECTION } from '../../common/protocol';
+
+/**
+ * Files whose change can change a diagnostic: nginx configs (also extension-less files in
+ * sites-available/ and sites-enabled/) and every certificate, key or bundle a config may name.
+ * The server re-validates on `workspace/didChangeWatchedFiles`.
+ */
+export const WATCHED_FILE_GLOBS = [
+  '**/*.{conf,crt,pem,key,der,p12,pfx,csr,cer}',
+  '**/{nginx.conf,mime.types,*.nginx,*.nginxconf}',
+  '**/{sites-available,sites-enabled}/*',
+];
+
+/** The window-level settings, sent once with `initialize`; per-resource values are pulled later. */
+export function settingsSnapshot(): Record<string, unknown> {
+  // A WorkspaceConfiguration carries get/has/inspect/update functions; JSON keeps only the values.
+  return JSON.parse(JSON.stringify(vscode.workspace.getConfiguration(SETTINGS_SECTION))) as Record<string, unknown>;
+}
+
+/** Hooks the client calls when the connection breaks for good, so the status item and a message can tell the user. */
+export interface ConnectionEvents {
+  onGaveUp(reason: string): void;
+}
+
+/** Restarts allowed within {@link RESTART_WINDOW_MS} before the client gives up, like the library's default handler. */
+const MAX_RESTARTS = 4;
+const RESTART_WINDOW_MS = 3 * 60 * 1000;
+
+export function createClientOptions(
+  outputChannel: vscode.LogOutputChannel,
+  events: ConnectionEvents,
+): LanguageClientOptions {
+  const restarts: number[] = [];
+  return {
+    documentSelector: [
+      { scheme: 'file', language: LANGUAGE_ID },
+      { scheme: 'untitled', language: LANGUAGE_ID },
+    ],
+    outputChannel,
+    // The language status item shows failures; popping the channel open on every warning would be noise.
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
+    initializationOptions: () => ({ settings: settingsSnapshot() }),
+    synchronize: {
+      // Sends workspace/didChangeConfiguration when our section changes; the server then pulls again.
+      configurationSection: SETTINGS_SECTION,
+      fileEvents: WATCHED_FILE_GLOBS.map((glob) => vscode.workspace.createFileSystemWatcher(glob)),
+    },
+    middleware: {
+      workspace: {
+        // The server pulls `nginxMtls` per resource; VS Code's answer (defaults from package.json
+        // merged with user/workspace/folder values) goes through unchanged. The server validates it.
+        configuration: (params, token, next) => next(params, token),
+      },
+    },
+    errorHandler: {
+      error: (_error, _message, count) => ({ action: (count ?? 0) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown }),
+      closed: () => {
+        const now = Date.now();
+        restarts.push(now);
+        while (restarts.length > 0 && now - restarts[0] > RESTART_WINDOW_MS) restarts.shift();
+        if (restarts.length > MAX_RESTARTS) {
+          const reason = `The nginx mTLS language server crashed ${restarts.length} times in the last 3 minutes and will not be restarted.`;
+          events.onGaveUp(reason);
+          return { action: CloseAction.DoNotRestart, handled: true };
+        }
+        outputChannel.warn(`Language server connection closed; restarting (${restarts.length}/${MAX_RESTARTS}).`);
+        return { action: CloseAction.Restart, handled: true };
+      },
+    },
+  };
+}

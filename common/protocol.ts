@@ -1,0 +1,12 @@
+/** Identifiers shared by the VS Code client and the language server. */
+
+export const CLIENT_ID = 'nginxMtls';
+export const CLIENT_NAME = 'nginx mTLS';
+export const LANGUAGE_ID = 'nginx';
+/** Configuration section the server pulls with `workspace/configuration`; equals the client id. */
+export const SETTINGS_SECTION = 'nginxMtls';
+
+export const Commands = {
+  restartServer: 'nginxMtls.restartServer',
+  showOutput: 'nginxMtls.showOutput',
+} as const;

@@ -1,0 +1,267 @@
+// Drives code-server (already started by run-e2e.sh) with playwright-core and Debian chromium the
+// way a user would: open the scenario config from the Explorer, wait for the Nginx language mode
+// and the diagnostics, read the Problems panel, hover, apply quick fixes. One screenshot per step.
+// Env: CS_URL, WS (workspace folder), DATA (user-data-dir), SHOTS (screenshot dir),
+//      T0_MS (epoch ms when code-server was spawned), E2E_FILE (overrides SCENARIO.file).
+'use strict';
+const { chromium } = require('playwright-core');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+// ---- Scenario data: extend these lists as the language server learns new checks. ----------------
+const SCENARIO = {
+  /** File to open, relative to the workspace (e2e/workspace + examples/ copied in as examples/). */
+  file: process.env.E2E_FILE || 'nginx.conf',
+};
+/** Texts that must each appear in a row of the Problems panel (substring match). */
+const EXPECTED_PROBLEMS = [
+  '"proxy_set_header" directive is not allowed here',
+  // e.g. 'ssl_verify_client', 'DER', 'does not match the certificate' once the scenario has them
+];
+/** Hovers: `line` = text of the line (substring), `word` = what the mouse rests on, `expect` = substring of the hover. */
+const HOVERS = [
+  { line: 'proxy_ssl_verify on;', word: 'proxy_ssl_verify', expect: 'proxy_ssl_verify' },
+  // e.g. { line: 'ssl_certificate ', word: 'server.crt', expect: 'Subject' },
+];
+/**
+ * Quick fixes to apply, in order: click `word` on `line`, open the lightbulb, pick the action whose
+ * title contains `title`, then expect `expectLine` to be in the editor (or `expectGone` to be gone).
+ * Empty list: the drive only reports whether a lightbulb is offered on the first problem line.
+ */
+const QUICK_FIXES = [
+  // e.g. { line: 'ssl_verify_client on;', word: 'ssl_verify_client', title: 'Add ssl_client_certificate', expectLine: 'ssl_client_certificate' },
+];
+/** Line the drive probes for a lightbulb when QUICK_FIXES is empty. */
+const PROBE_FIX_AT = { line: 'proxy_set_header X-SSL-CERT', word: 'proxy_set_header' };
+// -----------------------------------------------------------------------------------------------------
+
+const CS_URL = process.env.CS_URL || 'http://127.0.0.1:18123';
+const WS = process.env.WS;
+const DATA = process.env.DATA;
+const SHOTS = process.env.SHOTS;
+const T0 = Number(process.env.T0_MS || Date.now());
+const since = () => `${((Date.now() - T0) / 1000).toFixed(2)}s`;
+const log = (...a) => console.log(`[${since()}]`, ...a);
+const results = { file: SCENARIO.file, problems: [], hovers: [], quickFixes: [] };
+let page;
+let shotNo = 0;
+
+async function shot(name) {
+  const f = path.join(SHOTS, `${String(++shotNo).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path: f });
+  log('screenshot', path.basename(f));
+}
+
+/** 1-based number of the first line of the scenario file containing `text` (read from disk). */
+function lineNumberOf(text) {
+  const lines = fs.readFileSync(path.join(WS, SCENARIO.file), 'utf8').split(/\r?\n/);
+  const i = lines.findIndex((l) => l.includes(text));
+  if (i < 0) throw new Error(`scenario file has no line containing ${JSON.stringify(text)}`);
+  return i + 1;
+}
+
+/** Moves the cursor to a line with Go to Line (Ctrl+G), so the line is rendered in the viewport. */
+async function revealLine(n) {
+  await page.locator('.monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Control+g');
+  await page.keyboard.type(String(n));
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(150); // lets the editor finish the scroll before we measure coordinates
+}
+
+/**
+ * Screen box of `word` on the rendered line containing `lineText`. The TextMate grammar splits a
+ * line into token spans and Monaco renders spaces as U+00A0, so the text nodes are concatenated,
+ * normalized and mapped back to a DOM Range.
+ */
+async function wordBox(lineText, word) {
+  const n = lineNumberOf(lineText);
+  await revealLine(n);
+  const box = await page.evaluate(({ lineText, word }) => {
+    const norm = (s) => s.replace(/\u00a0/g, ' ');
+    for (const el of document.querySelectorAll('.monaco-editor .view-lines .view-line')) {
+      const nodes = [];
+      let text = '';
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      for (let t = walker.nextNode(); t; t = walker.nextNode()) { nodes.push([t, text.length]); text += norm(t.textContent); }
+      const li = text.indexOf(lineText.trim());
+      if (li < 0) continue;
+      const wi = text.indexOf(word, li);
+      if (wi < 0) continue;
+      const locate = (offset) => {
+        for (let k = nodes.length - 1; k >= 0; k--) if (nodes[k][1] <= offset) return [nodes[k][0], offset - nodes[k][1]];
+        return [nodes[0][0], 0];
+      };
+      const r = document.createRange();
+      r.setStart(...locate(wi));
+      r.setEnd(...locate(wi + word.length - 1));
+      const b = r.getBoundingClientRect();
+      return { x: b.x, y: b.y, width: b.width + 4, height: b.height };
+    }
+    return null;
+  }, { lineText, word });
+  if (!box) throw new Error(`cannot find ${JSON.stringify(word)} on a rendered line containing ${JSON.stringify(lineText)}`);
+  return box;
+}
+
+/** Opens `rel` from the Explorer with real clicks, expanding each folder on the way. */
+async function openFromExplorer(rel) {
+  const parts = rel.split('/');
+  for (let i = 0; i < parts.length; i++) {
+    const row = page.locator('.explorer-folders-view .monaco-list-row', {
+      has: page.locator('.label-name', { hasText: new RegExp(`^${parts[i].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }),
+    }).first();
+    await row.waitFor({ timeout: 60000 });
+    const expanded = await row.getAttribute('aria-expanded');
+    if (i < parts.length - 1 && expanded === 'true') continue;
+    await row.click();
+  }
+  await page.locator('.tabs-container .tab', { hasText: parts[parts.length - 1] }).first().waitFor({ timeout: 30000 });
+  await page.waitForSelector('.monaco-editor .view-lines', { timeout: 30000 });
+}
+
+async function openProblemsPanel() {
+  await page.locator('.monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Control+Shift+M');
+  await page.locator('.markers-panel').first().waitFor({ timeout: 15000 });
+}
+
+/** Opens the quick-fix menu at the cursor: the lightbulb when it shows, else Ctrl+. as a user would. */
+async function openQuickFixMenu(box, required) {
+  await page.mouse.click(box.x + Math.min(10, box.width / 2), box.y + box.height / 2);
+  const bulb = page.locator('.monaco-editor .lightBulbWidget');
+  const bulbShown = await bulb.waitFor({ state: 'visible', timeout: required ? 15000 : 5000 }).then(() => true, () => false);
+  if (!bulbShown && !required) return null;
+  if (bulbShown) await bulb.click(); else await page.keyboard.press('Control+.');
+  const menu = page.locator('.action-widget').first();
+  await menu.waitFor({ state: 'visible', timeout: 15000 });
+  return menu;
+}
+
+async function main() {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'chrome-profile-'));
+  const ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1400, height: 900 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    page = ctx.pages()[0] || await ctx.newPage();
+
+    await page.goto(`${CS_URL}/?folder=${encodeURIComponent(WS)}`);
+    await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+    log('workbench present');
+
+    const tOpen = Date.now();
+    await openFromExplorer(SCENARIO.file);
+    log(`editor open: ${SCENARIO.file}`);
+
+    // A fresh profile first shows "Plain Text" until the extension host registers the language.
+    const mode = page.locator('#status\\.editor\\.mode');
+    await mode.filter({ hasText: 'Nginx' }).waitFor({ timeout: 30000 });
+    results.languageMode = (await mode.innerText()).trim();
+    log('language mode:', results.languageMode);
+    await shot('language-mode');
+
+    await page.waitForSelector('.monaco-editor .squiggly-error, .monaco-editor .squiggly-warning, .monaco-editor .squiggly-info',
+      { timeout: 60000 });
+    results.openToFirstDiagnosticS = (Date.now() - tOpen) / 1000;
+    results.spawnToFirstDiagnosticS = (Date.now() - T0) / 1000;
+    log(`FIRST DIAGNOSTIC ${results.openToFirstDiagnosticS.toFixed(2)}s after opening the file`);
+    results.statusProblems = await page.locator('#status\\.problems').getAttribute('aria-label').catch(() => null);
+    log('status bar problems:', results.statusProblems);
+    await shot('diagnostics');
+
+    await openProblemsPanel();
+    for (const text of EXPECTED_PROBLEMS) {
+      const row = page.locator('.markers-panel .monaco-list-row', { hasText: text }).first();
+      await row.waitFor({ timeout: 30000 });
+      results.problems.push({ expected: text, row: await row.getAttribute('aria-label') });
+      log('problem found:', await row.getAttribute('aria-label'));
+    }
+    results.problemsPanelText = (await page.locator('.markers-panel').first().innerText()).trim();
+    log('problems panel:\n' + results.problemsPanelText);
+    await shot('problems-panel');
+    await page.keyboard.press('Control+Shift+M'); // closes the panel again, giving the editor its height back
+
+    for (const h of HOVERS) {
+      const box = await wordBox(h.line, h.word);
+      await page.mouse.move(box.x + Math.min(10, box.width / 2), box.y + box.height / 2);
+      const hover = page.locator('.monaco-hover:visible', { hasText: h.expect }).first();
+      await hover.waitFor({ timeout: 15000 });
+      const text = (await hover.innerText()).trim();
+      if (!text) throw new Error(`empty hover on ${h.word}`);
+      results.hovers.push({ word: h.word, text });
+      log(`hover on ${h.word}:\n${text}`);
+      await shot(`hover-${h.word.replace(/[^\w.-]/g, '_')}`);
+      await page.mouse.move(5, 5);
+      await page.keyboard.press('Escape');
+    }
+
+    for (const fix of QUICK_FIXES) {
+      const menu = await openQuickFixMenu(await wordBox(fix.line, fix.word), true);
+      const item = menu.locator('.monaco-list-row', { hasText: fix.title }).first();
+      await item.waitFor({ timeout: 15000 });
+      const menuText = (await menu.innerText()).trim();
+      log('quick-fix menu:\n' + menuText);
+      await shot(`quickfix-menu-${results.quickFixes.length + 1}`);
+      await item.click();
+      if (fix.expectLine) {
+        await page.waitForFunction((t) => [...document.querySelectorAll('.monaco-editor .view-line')]
+          .some((el) => el.textContent.replace(/\u00a0/g, ' ').includes(t)), fix.expectLine, { timeout: 15000 });
+      }
+      if (fix.expectGone) {
+        await page.waitForFunction((t) => ![...document.querySelectorAll('.monaco-editor .view-line')]
+          .some((el) => el.textContent.replace(/\u00a0/g, ' ').includes(t)), fix.expectGone, { timeout: 15000 });
+      }
+      results.quickFixes.push({ title: fix.title, menu: menuText, applied: true });
+      log(`quick fix applied: ${fix.title}`);
+      await shot(`quickfix-applied-${results.quickFixes.length}`);
+    }
+    if (QUICK_FIXES.length === 0 && PROBE_FIX_AT) {
+      const menu = await openQuickFixMenu(await wordBox(PROBE_FIX_AT.line, PROBE_FIX_AT.word), false);
+      results.offeredQuickFixes = menu ? (await menu.innerText()).trim() : null;
+      log(menu ? `quick fixes offered (not applied, QUICK_FIXES is empty):\n${results.offeredQuickFixes}`
+        : 'no lightbulb on the probed line (QUICK_FIXES is empty, nothing to apply)');
+      await shot('quickfix-probe');
+      await page.keyboard.press('Escape');
+    }
+    results.ok = true;
+  } catch (e) {
+    if (page) await page.screenshot({ path: path.join(SHOTS, 'failure.png') }).catch(() => {});
+    throw e;
+  } finally {
+    await ctx.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+/** The LanguageClient output channel: <user-data-dir>/logs/<ts>/exthostN/<publisher>.<name>/nginx mTLS.log. */
+function serverLogs() {
+  const found = [];
+  const walk = (dir) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/nginx-mtls\.nginx-mtls/.test(p) || e.name === 'nginx mTLS.log') found.push(p);
+    }
+  };
+  if (DATA && fs.existsSync(path.join(DATA, 'logs'))) walk(path.join(DATA, 'logs'));
+  return found;
+}
+
+main().then(() => {
+  results.totalS = (Date.now() - T0) / 1000;
+  for (const f of serverLogs()) log('server log:', f);
+  console.log('RESULT ' + JSON.stringify(results));
+}).catch((e) => {
+  console.error(`E2E FAILED after ${since()}:`, e.message);
+  for (const f of serverLogs()) {
+    console.error(`----- ${f} -----`);
+    console.error(fs.readFileSync(f, 'utf8').split('\n').slice(-200).join('\n'));
+  }
+  console.log('RESULT ' + JSON.stringify(results));
+  process.exit(1);
+});

@@ -1,0 +1,52 @@
+/**
+ * Runs rule families over an assembled configuration. Each family is isolated: one that
+ * throws is reported as an internal finding and the others still deliver theirs.
+ * Settings turn rules off or change their severity; inline comments suppress findings.
+ */
+import type { Finding, RuleMeta, Severity } from './finding';
+import type { RuleContext, RuleFamily } from './ruleContext';
+import { RULE_FAMILIES } from './ruleRegistry';
+import { isSuppressed, readSuppressions } from './suppressions';
+
+export interface ResolvedFinding extends Finding {
+  severity: Severity;
+}
+
+export interface AnalysisResult {
+  findings: ResolvedFinding[];
+  /** Families that threw, with the error text, for the log. */
+  failures: { family: string; error: string }[];
+}
+
+export async function analyze(context: RuleContext, families: readonly RuleFamily[] = RULE_FAMILIES): Promise<AnalysisResult> {
+  const metas = new Map<string, RuleMeta>();
+  for (const family of families) for (const rule of family.rules) metas.set(rule.code, rule);
+  const raw: Finding[] = [];
+  const failures: AnalysisResult['failures'] = [];
+  for (const family of families) {
+    if (family.rules.every((r) => context.settings.rules[r.code] === 'off')) continue;
+    try {
+      raw.push(...(await family.run(context)));
+    } catch (error) {
+      failures.push({ family: family.name, error: error instanceof Error ? error.stack ?? error.message : String(error) });
+    }
+  }
+  const files = new Map(context.files.map((f) => [f.path, f]));
+  const suppressions = new Map(context.files.map((f) => [f.path, readSuppressions(f)]));
+  const seen = new Set<string>();
+  const findings: ResolvedFinding[] = [];
+  for (const finding of raw) {
+    const file = files.get(finding.file);
+    if (!file) continue;
+    const override = context.settings.rules[finding.code];
+    if (override === 'off') continue;
+    if (isSuppressed(finding, file, suppressions.get(finding.file) ?? [])) continue;
+    const key = `${finding.file}\0${finding.start}\0${finding.end}\0${finding.code}\0${finding.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const severity: Severity = override ?? finding.severity ?? metas.get(finding.code)?.severity ?? 'warning';
+    findings.push({ ...finding, severity });
+  }
+  findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.start - b.start));
+  return { findings, failures };
+}

@@ -1,0 +1,57 @@
+/** What rules report: plain objects with offsets into one file, no LSP types. */
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+export type RuleCategory = 'syntax' | 'context' | 'include' | 'certificate' | 'tls' | 'mtls' | 'proxy';
+
+export interface TextEdit {
+  file: string;
+  start: number;
+  end: number;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  /** Safe fixes are applied by "fix all" without asking. */
+  safe: boolean;
+  preferred?: boolean;
+}
+
+export interface RelatedLocation {
+  file: string;
+  start: number;
+  end: number;
+  message: string;
+}
+
+export interface Finding {
+  code: string;
+  /** Overrides the rule's default severity (e.g. an error variant of a warning rule). */
+  severity?: Severity;
+  message: string;
+  file: string;
+  start: number;
+  end: number;
+  fixes?: Fix[];
+  related?: RelatedLocation[];
+  /** True when `nginx -t` refuses the configuration for the same reason. */
+  nginxRefuses?: boolean;
+}
+
+/** Metadata of one rule: stable code, default severity, short title and docs anchor. */
+export interface RuleMeta {
+  code: string;
+  category: RuleCategory;
+  severity: Severity;
+  title: string;
+  /** True when nginx itself rejects what the rule reports (the message then quotes nginx). */
+  nginxRefuses: boolean;
+}
+
+export const DOCS_BASE = 'https://github.com/nginx-mtls/nginx-mtls/blob/main/docs/rules.md';
+
+export function docsUrl(code: string): string {
+  return `${DOCS_BASE}#${code.replace(/[^a-z0-9-]/g, '-')}`;
+}

@@ -1,0 +1,30 @@
+/** What every rule receives: the assembled configuration and the analysis parameters. */
+import type { DirectiveTable } from '../directives/directiveTable';
+import type { ConfigTree } from '../model/configTree';
+import type { ParsedFile } from '../model/parsedFile';
+import type { NginxMtlsSettings } from '../service/settings';
+import type { Finding, RuleMeta } from './finding';
+
+export interface RuleContext {
+  tree: ConfigTree;
+  table: DirectiveTable;
+  settings: NginxMtlsSettings;
+  /** The clock for validity checks; a parameter so results never depend on when tests run. */
+  now: Date;
+  /** True when the root context was guessed for a file nothing includes. */
+  contextGuessed: boolean;
+  /** Files whose findings are wanted; other files are still read for context. */
+  files: readonly ParsedFile[];
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  run(context: RuleContext): Finding[] | Promise<Finding[]>;
+}
+
+/** A family of rules that share one pass over the tree. */
+export interface RuleFamily {
+  name: string;
+  rules: readonly RuleMeta[];
+  run(context: RuleContext): Finding[] | Promise<Finding[]>;
+}

@@ -1,0 +1,136 @@
+/**
+ * Directive rules nginx applies while reading the configuration (ngx_conf_handler() and
+ * ngx_conf_set_flag_slot()): unknown directives, directives outside their contexts, blocks
+ * versus plain statements, argument counts and on/off values.
+ */
+import type { ConfigNode } from '../../model/configTree';
+import { walkNodes } from '../../model/configTree';
+import type { Finding, RuleMeta } from '../finding';
+import { closestName, nginxRefuses } from '../nginxWording';
+import type { RuleContext, RuleFamily } from '../ruleContext';
+
+const RULES: RuleMeta[] = [
+  { code: 'nginx.unknown-directive', category: 'context', severity: 'error', title: 'Directive nginx does not know', nginxRefuses: true },
+  { code: 'nginx.directive-not-allowed', category: 'context', severity: 'error', title: 'Directive not allowed in this block', nginxRefuses: true },
+  { code: 'nginx.invalid-argument-count', category: 'context', severity: 'error', title: 'Wrong number of arguments', nginxRefuses: true },
+  { code: 'nginx.missing-block', category: 'context', severity: 'error', title: 'Block directive used without "{"', nginxRefuses: true },
+  { code: 'nginx.missing-semicolon', category: 'context', severity: 'error', title: 'Plain directive followed by a block instead of ";"', nginxRefuses: true },
+  { code: 'nginx.invalid-flag', category: 'context', severity: 'error', title: 'on/off directive with another value', nginxRefuses: true },
+];
+
+function directiveRange(node: ConfigNode): { start: number; end: number } {
+  const d = node.directive;
+  const last = d.args.length > 0 ? d.args[d.args.length - 1].end : d.name.end;
+  return { start: d.name.start, end: last };
+}
+
+/** When arguments run onto the next line and that line starts like a directive, a `;` is probably missing. */
+function missingSemicolonHint(node: ConfigNode, context: RuleContext): string | undefined {
+  const { directive, file } = node;
+  const nameLine = file.lines.positionAt(directive.name.start).line;
+  for (const arg of directive.args) {
+    const line = file.lines.positionAt(arg.start).line;
+    if (line > nameLine && !arg.quote && context.table.isKnown(arg.value)) {
+      const previous = directive.args[directive.args.indexOf(arg) - 1];
+      const where = previous ?? directive.name;
+      return `Is a ";" missing after "${file.text.slice(where.start, where.end)}" on line ${file.lines.positionAt(where.end).line + 1}?`;
+    }
+  }
+  return undefined;
+}
+
+export const contextRules: RuleFamily = {
+  name: 'context',
+  rules: RULES,
+  run(context: RuleContext): Finding[] {
+    const findings: Finding[] = [];
+    const wanted = new Set(context.files.map((f) => f.path));
+    const version = context.settings.targetVersion;
+    const table = context.table;
+    walkNodes(context.tree.nodes, (node) => {
+      if (!wanted.has(node.file.path)) return;
+      if (node.context === 'custom-body' || node.context === 'unknown') return;
+      const d = node.directive;
+      const name = d.name.value;
+      const range = directiveRange(node);
+      const base = { file: node.file.path, nginxRefuses: true } as const;
+      const verdict = table.check(name, node.context, d.args.length, d.terminator, version);
+      switch (verdict.result) {
+        case 'ok':
+          break;
+        case 'unknown': {
+          const suggestion = d.name.hasVariable ? undefined : closestName(name, table.names());
+          findings.push({
+            ...base, code: 'nginx.unknown-directive', start: d.name.start, end: d.name.end,
+            message: nginxRefuses(`unknown directive "${name}"`, suggestion ? `Did you mean "${suggestion}"?` : undefined),
+            fixes: suggestion ? [{ title: `Change to "${suggestion}"`, safe: false, preferred: true, edits: [{ file: node.file.path, start: d.name.start, end: d.name.end, newText: suggestion }] }] : undefined,
+          });
+          break;
+        }
+        case 'unknown-in-version':
+          findings.push({
+            ...base, code: 'nginx.unknown-directive', start: d.name.start, end: d.name.end,
+            message: nginxRefuses(`unknown directive "${name}"`, `"${name}" was ${verdict.reason}; the target version is ${version} (setting nginxMtls.targetVersion).`),
+          });
+          break;
+        case 'not-allowed': {
+          // A file nobody includes has a guessed context: its top-level statements are not judged.
+          if (context.contextGuessed && !node.parent && !node.includedBy) break;
+          findings.push({
+            ...base, code: 'nginx.directive-not-allowed', ...range,
+            message: nginxRefuses(`"${name}" directive is not allowed here`, `It is not valid inside ${describeContext(node)}.`),
+          });
+          break;
+        }
+        case 'wrong-arg-count': {
+          const hint = missingSemicolonHint(node, context);
+          findings.push({
+            ...base, code: 'nginx.invalid-argument-count', ...range,
+            message: nginxRefuses(`invalid number of arguments in "${name}" directive`, hint),
+          });
+          break;
+        }
+        case 'no-opening-brace':
+          findings.push({ ...base, code: 'nginx.missing-block', ...range, message: nginxRefuses(`directive "${name}" has no opening "{"`) });
+          break;
+        case 'not-terminated':
+          findings.push({ ...base, code: 'nginx.missing-semicolon', ...range, message: nginxRefuses(`directive "${name}" is not terminated by ";"`) });
+          break;
+      }
+      if (verdict.result === 'ok' && verdict.entry.flags.includes('NGX_CONF_FLAG') && d.args.length === 1) {
+        const arg = d.args[0];
+        const value = arg.value.toLowerCase();
+        if (value !== 'on' && value !== 'off') {
+          findings.push({
+            ...base, code: 'nginx.invalid-flag', start: arg.start, end: arg.end,
+            message: nginxRefuses(`invalid value "${arg.value}" in "${name}" directive, it must be "on" or "off"`),
+            fixes: [{ title: 'Change to "on"', safe: false, edits: [{ file: node.file.path, start: arg.start, end: arg.end, newText: 'on' }] },
+              { title: 'Change to "off"', safe: false, edits: [{ file: node.file.path, start: arg.start, end: arg.end, newText: 'off' }] }],
+          });
+        }
+      }
+    });
+    return findings;
+  },
+};
+
+const CONTEXT_NAMES: Record<string, string> = {
+  main: 'the main (top-level) context',
+  events: 'an "events" block',
+  http: 'the "http" block',
+  server: 'an http "server" block',
+  location: 'a "location" block',
+  'if-in-server': 'an "if" block at server level',
+  'if-in-location': 'an "if" block in a location',
+  limit_except: 'a "limit_except" block',
+  upstream: 'an http "upstream" block',
+  stream: 'the "stream" block',
+  'stream-server': 'a stream "server" block',
+  'stream-upstream': 'a stream "upstream" block',
+  mail: 'the "mail" block',
+  'mail-server': 'a mail "server" block',
+};
+
+function describeContext(node: ConfigNode): string {
+  return CONTEXT_NAMES[node.context] ?? 'this block';
+}

@@ -1,0 +1,31 @@
+/** Include rules: targets that do not exist, cycles, and masks that match too much. */
+import type { Finding, RuleMeta } from '../finding';
+import { nginxRefuses } from '../nginxWording';
+import type { RuleContext, RuleFamily } from '../ruleContext';
+
+const RULES: RuleMeta[] = [
+  { code: 'nginx.include-not-found', category: 'include', severity: 'error', title: 'Included file does not exist', nginxRefuses: true },
+  { code: 'nginx.include-cycle', category: 'include', severity: 'error', title: 'Files include each other in a cycle', nginxRefuses: true },
+  { code: 'nginx.include-too-deep', category: 'include', severity: 'warning', title: 'Includes nested too deeply to follow', nginxRefuses: false },
+  { code: 'nginx.include-too-many', category: 'include', severity: 'warning', title: 'Include mask matches too many files', nginxRefuses: false },
+];
+
+const REFUSED = new Set(['nginx.include-not-found', 'nginx.include-cycle']);
+
+export const includeRules: RuleFamily = {
+  name: 'include',
+  rules: RULES,
+  run(context: RuleContext): Finding[] {
+    const wanted = new Set(context.files.map((f) => f.path));
+    return context.tree.problems
+      .filter((p) => wanted.has(p.file))
+      .map((p) => ({
+        code: p.code,
+        file: p.file,
+        start: p.start,
+        end: p.end,
+        nginxRefuses: REFUSED.has(p.code),
+        message: p.code === 'nginx.include-not-found' && p.message.startsWith('open()') ? nginxRefuses(p.message) : p.message,
+      }));
+  },
+};

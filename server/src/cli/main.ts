@@ -1,0 +1,172 @@
+/**
+ * `nginx-mtls check <files or folders…>`: the language service's checks from a command
+ * line, for CI pipelines and pre-commit hooks. Exit status: 0 no errors, 1 errors found,
+ * 2 bad usage.
+ */
+import * as path from 'node:path';
+import { allRules } from '../analysis/ruleRegistry';
+import { discoverConfigs } from '../model/configDiscovery';
+import { NodeFileSystem } from '../model/fileSystem';
+import { DEFAULT_SETTINGS, normalizeSettings } from '../service/settings';
+import { WorkspaceAnalysis } from '../service/workspaceAnalysis';
+import { formatJson, formatSarif, formatText, toCliFinding, type CliFinding } from './outputFormats';
+
+const VERSION = '0.1.0';
+
+const USAGE = `Usage: nginx-mtls check <files or folders…> [options]
+
+Checks nginx configuration files (following includes) and the certificates they name.
+
+Options:
+  --format text|json|sarif   output format (default: text)
+  --main <nginx.conf>        the main configuration file (default: every nginx.conf found)
+  --target-version <x.y.z>   nginx version whose behaviour to check against (default: ${DEFAULT_SETTINGS.targetVersion})
+  --map <prefix>=<folder>    read files under a production prefix from a local folder,
+                             e.g. --map /etc/nginx=./deploy/nginx (repeatable)
+  --rule <code>=<severity>   change a rule's severity or turn it off (repeatable)
+  --now <ISO date>           the date certificate validity is judged at (default: now)
+  -h, --help                 show this help
+  -v, --version              show the version
+
+Exit status: 0 when no errors were found, 1 when errors were found, 2 on bad usage.`;
+
+interface CliOptions {
+  paths: string[];
+  format: 'text' | 'json' | 'sarif';
+  mains: string[];
+  targetVersion?: string;
+  mappings: Record<string, string>;
+  rules: Record<string, string>;
+  now?: Date;
+}
+
+class UsageError extends Error {}
+
+function parseArgs(argv: string[]): CliOptions | 'help' | 'version' {
+  const options: CliOptions = { paths: [], format: 'text', mains: [], mappings: {}, rules: {} };
+  const args = [...argv];
+  if (args[0] === '-h' || args[0] === '--help') return 'help';
+  if (args[0] === '-v' || args[0] === '--version') return 'version';
+  if (args[0] !== 'check') throw new UsageError(args.length === 0 ? 'missing command' : `unknown command "${args[0]}"`);
+  args.shift();
+  const value = (flag: string): string => {
+    const v = args.shift();
+    if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+    return v;
+  };
+  while (args.length > 0) {
+    const arg = args.shift() as string;
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') && !arg.startsWith('--map=') && !arg.startsWith('--rule=')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg, undefined];
+    const take = (): string => inline ?? value(flag);
+    switch (flag) {
+      case '-h': case '--help': return 'help';
+      case '-v': case '--version': return 'version';
+      case '--format': {
+        const f = take();
+        if (f !== 'text' && f !== 'json' && f !== 'sarif') throw new UsageError(`unknown format "${f}" (text, json or sarif)`);
+        options.format = f;
+        break;
+      }
+      case '--main': options.mains.push(path.resolve(take())); break;
+      case '--target-version': {
+        const v = take();
+        if (!/^\d+\.\d+(\.\d+)?$/.test(v)) throw new UsageError(`"${v}" is not a version like 1.26.2`);
+        options.targetVersion = v;
+        break;
+      }
+      case '--now': {
+        const d = new Date(take());
+        if (Number.isNaN(d.getTime())) throw new UsageError('--now needs an ISO date such as 2026-01-31');
+        options.now = d;
+        break;
+      }
+      case '--map': case '--rule': {
+        const v = value(flag);
+        const eq = v.indexOf('=');
+        if (eq <= 0) throw new UsageError(`${flag} needs <name>=<value>`);
+        if (flag === '--map') options.mappings[v.slice(0, eq)] = path.resolve(v.slice(eq + 1));
+        else options.rules[v.slice(0, eq)] = v.slice(eq + 1);
+        break;
+      }
+      default:
+        if (arg.startsWith('--map=') || arg.startsWith('--rule=')) {
+          args.unshift(arg.slice(arg.indexOf('=') + 1));
+          args.unshift(arg.slice(0, arg.indexOf('=')));
+          break;
+        }
+        if (arg.startsWith('-')) throw new UsageError(`unknown option "${arg}"`);
+        options.paths.push(arg);
+    }
+  }
+  if (options.paths.length === 0 && options.mains.length === 0) throw new UsageError('no files or folders to check');
+  return options;
+}
+
+export async function runCli(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  let options: CliOptions | 'help' | 'version';
+  try {
+    options = parseArgs(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      err(`nginx-mtls: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+  if (options === 'help') { out(USAGE); return 0; }
+  if (options === 'version') { out(VERSION); return 0; }
+
+  const fs = new NodeFileSystem();
+  const settings = normalizeSettings({ ...DEFAULT_SETTINGS, targetVersion: options.targetVersion ?? DEFAULT_SETTINGS.targetVersion, pathMappings: options.mappings, rules: options.rules });
+  const now = options.now;
+  const workspace = new WorkspaceAnalysis({ fs, settings, now: now ? () => now : undefined });
+
+  const files = new Set<string>();
+  for (const p of options.paths) {
+    const abs = path.resolve(p);
+    const st = await fs.stat(abs);
+    if (!st) { err(`nginx-mtls: ${p}: no such file or folder`); return 2; }
+    if (st.isDirectory) for (const f of await discoverConfigs(fs, abs)) files.add(f);
+    else files.add(abs);
+  }
+  for (const m of options.mains) files.add(m);
+  const mains = options.mains.length > 0 ? options.mains : [];
+  if (mains.length === 0) {
+    for (const f of files) if (await workspace.isMainConfig(f)) mains.push(f);
+  }
+  // Every file a main configuration includes is checked too.
+  for (const main of mains) {
+    const tree = await workspace.buildTree(main);
+    for (const use of tree.files.values()) files.add(use.parsed.path);
+  }
+  const results = await workspace.analyzeFiles([...files].sort(), mains);
+  const cwd = process.cwd();
+  const findings: CliFinding[] = [];
+  for (const filePath of [...results.keys()].sort()) {
+    const analysis = results.get(filePath);
+    if (!analysis) continue;
+    const display = path.relative(cwd, filePath) || filePath;
+    for (const f of analysis.findings) findings.push(toCliFinding(analysis.file, f, display.startsWith('..') ? filePath : display));
+    for (const failure of analysis.failures) err(`nginx-mtls: internal error in rule family "${failure.family}" (please report): ${failure.error.split('\n')[0]}`);
+  }
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  const warnings = findings.filter((f) => f.severity === 'warning').length;
+  if (options.format === 'json') out(formatJson(findings));
+  else if (options.format === 'sarif') out(formatSarif(findings, allRules(), VERSION, cwd));
+  else {
+    if (findings.length > 0) out(formatText(findings));
+    err(`${results.size} file${results.size === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}, ${findings.length - errors - warnings} other`);
+  }
+  return errors > 0 ? 1 : 0;
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2), (s) => process.stdout.write(s + '\n'), (s) => process.stderr.write(s + '\n'))
+    .then((code) => { process.exitCode = code; })
+    .catch((error: unknown) => {
+      process.stderr.write(`nginx-mtls: unexpected failure: ${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exitCode = 2;
+    });
+}

@@ -1,0 +1,73 @@
+/** The checker's output formats: text lines, a JSON array, SARIF 2.1.0. */
+import * as path from 'node:path';
+import type { ResolvedFinding } from '../analysis/analyzer';
+import type { RuleMeta } from '../analysis/finding';
+import { docsUrl } from '../analysis/finding';
+import type { ParsedFile } from '../model/parsedFile';
+
+export interface CliFinding {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: ResolvedFinding['severity'];
+  code: string;
+  message: string;
+}
+
+export function toCliFinding(file: ParsedFile, finding: ResolvedFinding, displayPath: string): CliFinding {
+  const start = file.lines.positionAt(finding.start);
+  const end = file.lines.positionAt(finding.end);
+  return {
+    file: displayPath,
+    line: start.line + 1,
+    column: start.character + 1,
+    endLine: end.line + 1,
+    endColumn: end.character + 1,
+    severity: finding.severity,
+    code: finding.code,
+    message: finding.message,
+  };
+}
+
+export function formatText(findings: readonly CliFinding[]): string {
+  return findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.code} ${f.message}`).join('\n');
+}
+
+export function formatJson(findings: readonly CliFinding[]): string {
+  return JSON.stringify(findings, null, 2);
+}
+
+const SARIF_LEVEL: Record<CliFinding['severity'], string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
+
+export function formatSarif(findings: readonly CliFinding[], rules: readonly RuleMeta[], version: string, baseDir: string): string {
+  const used = new Set(findings.map((f) => f.code));
+  const sarifRules = rules.filter((r) => used.has(r.code)).map((r) => ({
+    id: r.code,
+    name: r.code,
+    shortDescription: { text: r.title },
+    helpUri: docsUrl(r.code),
+    defaultConfiguration: { level: SARIF_LEVEL[r.severity] },
+    properties: { category: r.category, nginxRefuses: r.nginxRefuses },
+  }));
+  const log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{
+      tool: { driver: { name: 'nginx-mtls', version, informationUri: 'https://github.com/nginx-mtls/nginx-mtls', rules: sarifRules } },
+      results: findings.map((f) => ({
+        ruleId: f.code,
+        level: SARIF_LEVEL[f.severity],
+        message: { text: f.message },
+        locations: [{
+          physicalLocation: {
+            artifactLocation: { uri: path.isAbsolute(f.file) ? path.relative(baseDir, f.file).split(path.sep).join('/') : f.file.split(path.sep).join('/') },
+            region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
+          },
+        }],
+      })),
+    }],
+  };
+  return JSON.stringify(log, null, 2);
+}

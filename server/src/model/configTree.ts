@@ -1,0 +1,227 @@
+/**
+ * The configuration as nginx assembles it: one main file with every `include` expanded in
+ * place, each directive knowing the context it stands in and its enclosing blocks across
+ * files. Relative paths resolve against the directory of the main file (nginx's conf
+ * prefix), never against the including file: https://nginx.org/en/docs/ngx_core_module.html#include
+ */
+import * as path from 'node:path';
+import type { ContextKind, DirectiveTable } from '../directives/directiveTable';
+import type { Directive } from '../parser/syntaxTree';
+import type { FileSystem } from './fileSystem';
+import { expandGlob, hasGlob } from './glob';
+import type { ParsedFile } from './parsedFile';
+
+export interface ConfigNode {
+  directive: Directive;
+  file: ParsedFile;
+  /** The context this directive stands in. */
+  context: ContextKind;
+  parent?: ConfigNode;
+  /** Body statements, with included files' statements spliced in after their `include`. */
+  children: ConfigNode[];
+  /** For `include` directives: the files it brought in. */
+  include?: IncludeInfo;
+  /** For statements at the top of an included file: the `include` that brought them. */
+  includedBy?: ConfigNode;
+}
+
+export interface IncludeInfo {
+  pattern: string;
+  resolvedPattern: string;
+  files: string[];
+}
+
+export interface TreeProblem {
+  file: string;
+  start: number;
+  end: number;
+  code: string;
+  message: string;
+}
+
+export interface FileUse {
+  parsed: ParsedFile;
+  /** Every context the file is included in. */
+  contexts: Set<ContextKind>;
+}
+
+export interface ConfigTree {
+  mainFile: string;
+  /** nginx's conf prefix: the main file's directory. */
+  confDir: string;
+  rootContext: ContextKind;
+  nodes: ConfigNode[];
+  files: Map<string, FileUse>;
+  problems: TreeProblem[];
+}
+
+export interface PathResolver {
+  confDir: string;
+  /** Production prefixes (absolute) → local folders (absolute). */
+  pathMappings: Record<string, string>;
+}
+
+/** Maps a path written in the config to a local absolute path, as nginx would resolve it. */
+export function resolveConfigPath(written: string, resolver: PathResolver): string {
+  if (path.isAbsolute(written)) {
+    let best = '';
+    for (const prefix of Object.keys(resolver.pathMappings)) {
+      const normalized = prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
+      if ((written === normalized || written.startsWith(normalized + '/')) && normalized.length > best.length) best = normalized;
+    }
+    if (best) {
+      const target = resolver.pathMappings[best] ?? resolver.pathMappings[best + '/'];
+      return path.join(target, written.slice(best.length));
+    }
+    return implicitMapping(written, resolver.confDir) ?? path.normalize(written);
+  }
+  return path.join(resolver.confDir, written);
+}
+
+/**
+ * A checkout that mirrors the production layout (…/etc/nginx/nginx.conf) names its own
+ * files with production paths (/etc/nginx/ssl/a.crt). When the end of the conf dir (two
+ * segments or more) is the start of an absolute path, the path is read from the checkout.
+ */
+function implicitMapping(written: string, confDir: string): string | undefined {
+  const dirParts = path.resolve(confDir).split('/').filter((s) => s.length > 0);
+  const writtenParts = path.normalize(written).split('/').filter((s) => s.length > 0);
+  for (let take = Math.min(dirParts.length - 1, writtenParts.length); take >= 2; take--) {
+    const suffix = dirParts.slice(dirParts.length - take);
+    if (suffix.every((part, i) => writtenParts[i] === part)) {
+      return path.join(confDir, ...writtenParts.slice(take));
+    }
+  }
+  return undefined;
+}
+
+/** Include chains deeper than this are reported instead of followed. */
+const MAX_INCLUDE_DEPTH = 32;
+/** A single include mask expanding to more files than this is cut off. */
+const MAX_INCLUDE_MATCHES = 5000;
+
+export interface BuildOptions {
+  fs: FileSystem;
+  table: DirectiveTable;
+  getParsed: (filePath: string) => Promise<ParsedFile | undefined>;
+  mainFile: string;
+  rootContext: ContextKind;
+  resolver: PathResolver;
+}
+
+export async function buildConfigTree(options: BuildOptions): Promise<ConfigTree> {
+  const main = await options.getParsed(options.mainFile);
+  const tree: ConfigTree = {
+    mainFile: options.mainFile,
+    confDir: options.resolver.confDir,
+    rootContext: options.rootContext,
+    nodes: [],
+    files: new Map(),
+    problems: [],
+  };
+  if (!main) return tree;
+  const builder = new TreeBuilder(options, tree);
+  tree.nodes = await builder.buildFile(main, options.rootContext, undefined, undefined, [main.path]);
+  return tree;
+}
+
+class TreeBuilder {
+  constructor(private readonly options: BuildOptions, private readonly tree: ConfigTree) {}
+
+  private use(parsed: ParsedFile, context: ContextKind): void {
+    let use = this.tree.files.get(parsed.path);
+    if (!use) {
+      use = { parsed, contexts: new Set() };
+      this.tree.files.set(parsed.path, use);
+    }
+    use.contexts.add(context);
+  }
+
+  async buildFile(parsed: ParsedFile, context: ContextKind, parent: ConfigNode | undefined, includedBy: ConfigNode | undefined, chain: string[]): Promise<ConfigNode[]> {
+    this.use(parsed, context);
+    const nodes = await this.buildStatements(parsed, parsed.syntax.statements, context, parent, chain);
+    if (includedBy) for (const node of nodes) node.includedBy ??= includedBy;
+    return nodes;
+  }
+
+  private async buildStatements(parsed: ParsedFile, statements: readonly Directive[], context: ContextKind, parent: ConfigNode | undefined, chain: string[]): Promise<ConfigNode[]> {
+    const nodes: ConfigNode[] = [];
+    for (const directive of statements) {
+      const node: ConfigNode = { directive, file: parsed, context, parent, children: [] };
+      nodes.push(node);
+      if (directive.name.value === 'include' && directive.args.length === 1 && directive.terminator !== '{') {
+        const included = await this.expandInclude(node, chain);
+        for (const child of included) nodes.push(child);
+        continue;
+      }
+      if (directive.block) {
+        const childContext = this.options.table.childContext(directive.name.value, context);
+        node.children = await this.buildStatements(parsed, directive.block.statements, childContext, node, chain);
+      }
+    }
+    return nodes;
+  }
+
+  private async expandInclude(node: ConfigNode, chain: string[]): Promise<ConfigNode[]> {
+    const arg = node.directive.args[0];
+    const pattern = arg.value;
+    const resolvedPattern = resolveConfigPath(pattern, this.options.resolver);
+    const info: IncludeInfo = { pattern, resolvedPattern, files: [] };
+    node.include = info;
+    const file = node.file.path;
+    if (chain.length > MAX_INCLUDE_DEPTH) {
+      this.problem(file, arg.start, arg.end, 'nginx.include-too-deep', `includes are nested more than ${MAX_INCLUDE_DEPTH} levels deep; "${pattern}" is not followed`);
+      return [];
+    }
+    let targets: string[];
+    if (hasGlob(resolvedPattern)) {
+      targets = await expandGlob(this.options.fs, resolvedPattern, MAX_INCLUDE_MATCHES + 1);
+      if (targets.length > MAX_INCLUDE_MATCHES) {
+        this.problem(file, arg.start, arg.end, 'nginx.include-too-many', `"${pattern}" matches more than ${MAX_INCLUDE_MATCHES} files; only the first ${MAX_INCLUDE_MATCHES} are checked`);
+        targets = targets.slice(0, MAX_INCLUDE_MATCHES);
+      }
+    } else {
+      const st = await this.options.fs.stat(resolvedPattern);
+      if (!st) {
+        this.problem(file, arg.start, arg.end, 'nginx.include-not-found',
+          `open() "${resolvedPattern}" failed (2: No such file or directory): the included file does not exist`);
+        return [];
+      }
+      if (st.isDirectory) {
+        this.problem(file, arg.start, arg.end, 'nginx.include-not-found',
+          `"${resolvedPattern}" is a directory; include a mask such as "${path.join(pattern, '*.conf')}"`);
+        return [];
+      }
+      targets = [resolvedPattern];
+    }
+    info.files = targets;
+    const nodes: ConfigNode[] = [];
+    for (const target of targets) {
+      if (chain.includes(target)) {
+        const cycle = [...chain.slice(chain.indexOf(target)), target].map((p) => path.basename(p)).join(' → ');
+        this.problem(file, arg.start, arg.end, 'nginx.include-cycle', `include cycle: ${cycle}; nginx would recurse until it runs out of open files`);
+        continue;
+      }
+      const parsed = await this.options.getParsed(target);
+      if (!parsed) {
+        this.problem(file, arg.start, arg.end, 'nginx.include-not-found', `open() "${target}" failed: the included file cannot be read`);
+        continue;
+      }
+      const children = await this.buildFile(parsed, node.context, node.parent, node, [...chain, target]);
+      for (const child of children) nodes.push(child);
+    }
+    return nodes;
+  }
+
+  private problem(file: string, start: number, end: number, code: string, message: string): void {
+    this.tree.problems.push({ file, start, end, code, message });
+  }
+}
+
+/** Calls `visit` for every node, depth first, in configuration order. */
+export function walkNodes(nodes: readonly ConfigNode[], visit: (node: ConfigNode) => void): void {
+  for (const node of nodes) {
+    visit(node);
+    if (node.children.length > 0) walkNodes(node.children, visit);
+  }
+}

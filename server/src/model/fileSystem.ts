@@ -1,0 +1,88 @@
+/**
+ * File access for the model, behind an interface so tests and the language server can
+ * overlay unsaved editor buffers, and so nothing in the model touches `fs` directly.
+ */
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+
+export interface FileStat {
+  isFile: boolean;
+  isDirectory: boolean;
+  size: number;
+  mtimeMs: number;
+}
+
+export interface FileSystem {
+  /** The file's text, or undefined when it cannot be read as a regular file. */
+  readText(filePath: string): Promise<string | undefined>;
+  stat(filePath: string): Promise<FileStat | undefined>;
+  /** Entry names of a directory, or undefined when it is not one. */
+  readDirectory(dirPath: string): Promise<string[] | undefined>;
+}
+
+/** Config files larger than this are not read (a generated config of 50 MB is not typed by hand). */
+export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+
+export class NodeFileSystem implements FileSystem {
+  async readText(filePath: string): Promise<string | undefined> {
+    const st = await this.stat(filePath);
+    if (!st || !st.isFile || st.size > MAX_CONFIG_BYTES) return undefined;
+    try {
+      const data = await fsp.readFile(filePath);
+      return data.toString('utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  async stat(filePath: string): Promise<FileStat | undefined> {
+    try {
+      const st = await fsp.stat(filePath);
+      return { isFile: st.isFile(), isDirectory: st.isDirectory(), size: st.size, mtimeMs: st.mtimeMs };
+    } catch {
+      return undefined;
+    }
+  }
+
+  async readDirectory(dirPath: string): Promise<string[] | undefined> {
+    try {
+      return await fsp.readdir(dirPath);
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** Editor buffers layered over another file system: open documents win over the disk. */
+export class OverlayFileSystem implements FileSystem {
+  private readonly overlays = new Map<string, string>();
+
+  constructor(private readonly base: FileSystem) {}
+
+  setOverlay(filePath: string, text: string): void {
+    this.overlays.set(path.resolve(filePath), text);
+  }
+
+  deleteOverlay(filePath: string): void {
+    this.overlays.delete(path.resolve(filePath));
+  }
+
+  hasOverlay(filePath: string): boolean {
+    return this.overlays.has(path.resolve(filePath));
+  }
+
+  async readText(filePath: string): Promise<string | undefined> {
+    const overlay = this.overlays.get(path.resolve(filePath));
+    return overlay ?? this.base.readText(filePath);
+  }
+
+  async stat(filePath: string): Promise<FileStat | undefined> {
+    const overlay = this.overlays.get(path.resolve(filePath));
+    if (overlay !== undefined) return { isFile: true, isDirectory: false, size: overlay.length, mtimeMs: 0 };
+    return this.base.stat(filePath);
+  }
+
+  readDirectory(dirPath: string): Promise<string[] | undefined> {
+    return this.base.readDirectory(dirPath);
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * Entry point of `nginx-mtls-language-server`: `--stdio` for any LSP editor, `--node-ipc`
+ * when VS Code starts it, `--socket=<port>` for debugging. With --stdio, stdout is the
+ * protocol: nothing in the server may print to it.
+ */
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { startServer } from '../server';
+
+const args = process.argv.slice(2);
+if (args.includes('--version') || args.includes('-v')) {
+  process.stdout.write('0.1.0\n');
+} else if (args.includes('--help') || args.includes('-h') || !args.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket') || a.startsWith('--pipe') || a.startsWith('--clientProcessId'))) {
+  process.stdout.write('Usage: nginx-mtls-language-server --stdio | --node-ipc | --socket=<port>\n\nThe nginx mTLS language server. Editors start it; see docs/editors.md.\n');
+} else {
+  // Console output would corrupt the stdio protocol: route it to stderr.
+  console.log = console.error;
+  console.info = console.error;
+  const connection = createConnection(ProposedFeatures.all);
+  startServer(connection);
+}

@@ -1,0 +1,208 @@
+/**
+ * nginx's configuration tokenizer, re-implemented from the state machine of
+ * `ngx_conf_read_token()` in src/core/ngx_conf_file.c, in one pass over the string:
+ *
+ * - words end at whitespace, `;` or `{`; a `}` or `#` inside a word belongs to the word;
+ * - `#` starts a comment only where a word could start;
+ * - `"…"` and `'…'` quote a word when the quote stands at the word's start; after the
+ *   closing quote nginx wants whitespace, `;`, `{` or `)` and reports `unexpected "x"`;
+ * - a backslash makes the next character literal; `\"`, `\'`, `\\`, `\t`, `\r`, `\n` are
+ *   unescaped in the word's value, other pairs are kept verbatim;
+ * - `${` does not open a block (`$` directly followed by `{`).
+ *
+ * Unlike nginx it never stops at the first error: problems are collected and lexing goes on.
+ */
+import type { Comment, SyntaxProblem, Word } from './syntaxTree';
+
+export type Token =
+  | { type: 'word'; word: Word }
+  | { type: ';' | '{' | '}'; start: number; end: number }
+  | { type: 'comment'; comment: Comment }
+  | { type: 'eof'; start: number; end: number };
+
+const SPACE = new Set([' ', '\t', '\r', '\n']);
+
+function isSpace(ch: string): boolean {
+  return SPACE.has(ch);
+}
+
+/** Undoes nginx's escapes exactly like the copy loop at the end of ngx_conf_read_token(). */
+export function unescapeWord(raw: string): string {
+  if (!raw.includes('\\')) return raw;
+  let out = '';
+  for (let i = 0; i < raw.length; i++) {
+    const ch = raw[i];
+    if (ch === '\\' && i + 1 < raw.length) {
+      const next = raw[i + 1];
+      if (next === '"' || next === "'" || next === '\\') { out += next; i++; continue; }
+      if (next === 't') { out += '\t'; i++; continue; }
+      if (next === 'r') { out += '\r'; i++; continue; }
+      if (next === 'n') { out += '\n'; i++; continue; }
+    }
+    out += ch;
+  }
+  return out;
+}
+
+const VARIABLE = /\$(?:[A-Za-z0-9_]|\{)/;
+
+export class Tokenizer {
+  private pos = 0;
+  readonly problems: SyntaxProblem[] = [];
+
+  constructor(readonly text: string) {}
+
+  get offset(): number {
+    return this.pos;
+  }
+
+  next(): Token {
+    const text = this.text;
+    const length = text.length;
+    while (this.pos < length && isSpace(text[this.pos])) this.pos++;
+    if (this.pos >= length) return { type: 'eof', start: length, end: length };
+    const start = this.pos;
+    const ch = text[start];
+    if (ch === ';' || ch === '{' || ch === '}') {
+      this.pos++;
+      return { type: ch, start, end: start + 1 };
+    }
+    if (ch === '#') {
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = length;
+      this.pos = end;
+      let body = text.slice(start + 1, end);
+      if (body.endsWith('\r')) body = body.slice(0, -1);
+      return { type: 'comment', comment: { kind: 'comment', text: body, start, end: start + 1 + body.length } };
+    }
+    if (ch === '"' || ch === "'") return this.quotedWord(ch);
+    return this.plainWord();
+  }
+
+  private plainWord(): Token {
+    const text = this.text;
+    const length = text.length;
+    const start = this.pos;
+    let i = start;
+    let variable = false;
+    while (i < length) {
+      const ch = text[i];
+      if (ch === '\\') { i += 2; variable = false; continue; }
+      if (ch === '{' && variable) { i++; variable = false; continue; }
+      variable = ch === '$';
+      if (isSpace(ch) || ch === ';' || ch === '{') break;
+      i++;
+    }
+    if (i > length) i = length;
+    this.pos = i;
+    const raw = text.slice(start, i);
+    return { type: 'word', word: { value: unescapeWord(raw), start, end: i, hasVariable: VARIABLE.test(raw) } };
+  }
+
+  private quotedWord(quote: '"' | "'"): Token {
+    const text = this.text;
+    const length = text.length;
+    const start = this.pos;
+    let i = start + 1;
+    while (i < length && text[i] !== quote) {
+      i += text[i] === '\\' ? 2 : 1;
+    }
+    if (i >= length) {
+      // nginx reads to the end of the file and then fails. To keep checking the rest of
+      // the file, the word is taken to end with its line and lexing resumes after it.
+      let lineEnd = text.indexOf('\n', start);
+      if (lineEnd < 0) lineEnd = length;
+      this.problems.push({
+        code: 'nginx.unterminated-string',
+        message: `the ${quote === '"' ? 'double' : 'single'} quote opened here is never closed, so nginx reads the rest of the file as one word`,
+        start,
+        end: lineEnd,
+      });
+      this.problems.push({
+        code: 'nginx.unexpected-eof',
+        message: 'unexpected end of file, expecting ";" or "}"',
+        start: length,
+        end: length,
+      });
+      this.pos = lineEnd;
+      const raw = text.slice(start + 1, lineEnd);
+      return { type: 'word', word: { value: unescapeWord(raw), start, end: lineEnd, quote, hasVariable: VARIABLE.test(raw) } };
+    }
+    const end = i + 1;
+    this.pos = end;
+    const raw = text.slice(start + 1, i);
+    const word: Word = { value: unescapeWord(raw), start, end, quote, hasVariable: quote === '"' && VARIABLE.test(raw) };
+    if (end < length) {
+      const after = text[end];
+      if (after === ')') {
+        // nginx treats `)` after a closing quote like a separator (for `if ($a = "b")`).
+        this.pos = end + 1;
+        word.end = end + 1;
+      } else if (!isSpace(after) && after !== ';' && after !== '{') {
+        this.problems.push({ code: 'nginx.unexpected-token', message: `unexpected "${after}"`, start: end, end: end + 1 });
+      }
+    }
+    return { type: 'word', word };
+  }
+
+  /**
+   * Skips the body of a `*_by_lua_block { … }`, which nginx hands to lua-nginx-module's own
+   * lexer: braces balance outside Lua strings and comments. Call it right after the `{`.
+   * Returns the offset of the closing `}`, or -1 when the text ends first.
+   */
+  skipLuaBlock(): number {
+    const text = this.text;
+    const length = text.length;
+    let depth = 0;
+    let i = this.pos;
+    while (i < length) {
+      const ch = text[i];
+      if (ch === '-' && text[i + 1] === '-') {
+        const long = longBracketLevel(text, i + 2);
+        if (long >= 0) {
+          i = skipLongBracket(text, i + 2, long);
+        } else {
+          const nl = text.indexOf('\n', i);
+          i = nl < 0 ? length : nl + 1;
+        }
+        continue;
+      }
+      if (ch === '"' || ch === "'") {
+        i++;
+        while (i < length && text[i] !== ch && text[i] !== '\n') i += text[i] === '\\' ? 2 : 1;
+        i++;
+        continue;
+      }
+      if (ch === '[') {
+        const long = longBracketLevel(text, i);
+        if (long >= 0) { i = skipLongBracket(text, i, long); continue; }
+      }
+      if (ch === '{') depth++;
+      else if (ch === '}') {
+        if (depth === 0) {
+          this.pos = i + 1;
+          return i;
+        }
+        depth--;
+      }
+      i++;
+    }
+    this.pos = length;
+    return -1;
+  }
+}
+
+/** For `[[`, `[=[`, `[==[`…: the number of `=`; -1 when the text at `at` is not a long bracket. */
+function longBracketLevel(text: string, at: number): number {
+  if (text[at] !== '[') return -1;
+  let level = 0;
+  let i = at + 1;
+  while (text[i] === '=') { level++; i++; }
+  return text[i] === '[' ? level : -1;
+}
+
+function skipLongBracket(text: string, at: number, level: number): number {
+  const close = ']' + '='.repeat(level) + ']';
+  const end = text.indexOf(close, at + level + 2);
+  return end < 0 ? text.length : end + close.length;
+}

@@ -1,0 +1,191 @@
+/**
+ * The language server: LSP wiring around the language service. Handlers stay thin: find
+ * the document, make sure settings are current, call the service, return. Every handler
+ * runs inside `runSafe`, so an exception is logged with the URI and answered with an empty
+ * result instead of taking the server down.
+ */
+import {
+  DidChangeConfigurationNotification,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type CancellationToken,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { CLIENT_ID } from '../../common/protocol';
+import { NginxLanguageService, uriToPath, type LanguageServiceOptions } from './service/languageService';
+import { DEFAULT_SETTINGS, SETTINGS_PREFIX } from './service/settings';
+
+export interface ServerOptions extends LanguageServiceOptions {}
+
+type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+
+export function startServer(connection: Connection, options: ServerOptions = {}): void {
+  const service = new NginxLanguageService(options);
+  const documents = new TextDocuments(TextDocument);
+  let supportsConfigurationPull = false;
+  let settingsLoaded: Promise<void> | undefined;
+  let initializationSettings: unknown = {};
+  const timers = new Map<string, NodeJS.Timeout>();
+  /** Bumped on every change; a validation whose generation is stale is dropped. */
+  let generation = 0;
+  let workspaceFolders: string[] = [];
+
+  const log = (level: LogLevel, message: string): void => {
+    const line = `[${level}] ${message}`;
+    if (level === 'error') connection.console.error(line);
+    else if (level === 'warn') connection.console.warn(line);
+    else if (level === 'info') connection.console.info(line);
+    else connection.console.log(line);
+  };
+
+  async function runSafe<T>(what: string, uri: string | undefined, fallback: T, token: CancellationToken | undefined, work: () => Promise<T> | T): Promise<T> {
+    if (token?.isCancellationRequested) return fallback;
+    try {
+      return await work();
+    } catch (error) {
+      log('error', `${what} failed${uri ? ` for ${uri}` : ''}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      return fallback;
+    }
+  }
+
+  async function loadSettings(): Promise<void> {
+    let raw: unknown = initializationSettings;
+    if (supportsConfigurationPull) {
+      try {
+        const pulled: unknown = await connection.workspace.getConfiguration(SETTINGS_PREFIX);
+        if (pulled && typeof pulled === 'object') raw = pulled;
+      } catch (error) {
+        log('warn', `could not read settings: ${String(error)}`);
+      }
+    }
+    service.configure(raw ?? DEFAULT_SETTINGS);
+  }
+
+  function ensureSettings(): Promise<void> {
+    settingsLoaded ??= loadSettings();
+    return settingsLoaded;
+  }
+
+  async function validate(uri: string, expectedGeneration: number): Promise<void> {
+    const document = documents.get(uri);
+    const filePath = uriToPath(uri);
+    if (!document || !filePath) return;
+    const version = document.version;
+    const started = Date.now();
+    const result = await runSafe('validation', uri, undefined, undefined, async () => {
+      await ensureSettings();
+      return service.validate(filePath);
+    });
+    if (!result) return;
+    // A newer edit arrived while this ran: its own validation will publish.
+    if (expectedGeneration !== generation || documents.get(uri)?.version !== version) return;
+    for (const failure of result.analysis?.failures ?? []) log('error', `rule family "${failure.family}" failed for ${uri}: ${failure.error}`);
+    await connection.sendDiagnostics({ uri, version, diagnostics: result.diagnostics });
+    log('debug', `validated ${uri} v${version} in ${Date.now() - started} ms: ${result.diagnostics.length} diagnostics`);
+  }
+
+  function scheduleAll(delay: number): void {
+    const current = ++generation;
+    for (const document of documents.all()) schedule(document.uri, delay, current);
+  }
+
+  function schedule(uri: string, delay: number, current: number): void {
+    const existing = timers.get(uri);
+    if (existing) clearTimeout(existing);
+    timers.set(uri, setTimeout(() => {
+      timers.delete(uri);
+      void validate(uri, current);
+    }, delay));
+  }
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    supportsConfigurationPull = params.capabilities.workspace?.configuration === true;
+    initializationSettings = (params.initializationOptions as { settings?: unknown } | undefined)?.settings ?? params.initializationOptions ?? {};
+    const folders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
+    if (folders.length === 0 && params.rootUri) {
+      const root = uriToPath(params.rootUri);
+      if (root) folders.push(root);
+    }
+    workspaceFolders = folders;
+    service.setWorkspaceFolders(folders);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'nginx-mtls-language-server', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (supportsConfigurationPull) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_PREFIX }).catch(() => undefined);
+    }
+    log('info', `${CLIENT_ID} language server ready`);
+  });
+
+  connection.onDidChangeConfiguration((change) => {
+    if (!supportsConfigurationPull) {
+      const settings = (change.settings as Record<string, unknown> | undefined)?.[SETTINGS_PREFIX];
+      if (settings) initializationSettings = settings;
+    }
+    settingsLoaded = undefined;
+    service.invalidateDiscovery();
+    scheduleAll(0);
+  });
+
+  connection.workspace.onDidChangeWorkspaceFolders?.((event) => {
+    void runSafe('workspace folders', undefined, undefined, undefined, () => {
+      const removed = new Set(event.removed.map((f) => uriToPath(f.uri)));
+      workspaceFolders = workspaceFolders.filter((f) => !removed.has(f));
+      for (const f of event.added) {
+        const p = uriToPath(f.uri);
+        if (p) workspaceFolders.push(p);
+      }
+      service.setWorkspaceFolders(workspaceFolders);
+      scheduleAll(0);
+    });
+  });
+
+  connection.onDidChangeWatchedFiles((params) => {
+    for (const change of params.changes) {
+      const filePath = uriToPath(change.uri);
+      if (filePath && !documents.get(change.uri)) service.analysis.parses.delete(filePath);
+    }
+    service.invalidateDiscovery();
+    scheduleAll(service.settings.validationDelayMs);
+  });
+
+  documents.onDidOpen((event) => {
+    const filePath = uriToPath(event.document.uri);
+    if (filePath) service.openDocument(filePath, event.document.getText());
+    scheduleAll(0);
+  });
+
+  documents.onDidChangeContent((event) => {
+    const filePath = uriToPath(event.document.uri);
+    if (filePath) service.openDocument(filePath, event.document.getText());
+    scheduleAll(service.settings.validationDelayMs);
+  });
+
+  documents.onDidClose((event) => {
+    const filePath = uriToPath(event.document.uri);
+    if (filePath) service.closeDocument(filePath);
+    const timer = timers.get(event.document.uri);
+    if (timer) clearTimeout(timer);
+    timers.delete(event.document.uri);
+    void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+    scheduleAll(service.settings.validationDelayMs);
+  });
+
+  connection.onShutdown(() => {
+    for (const timer of timers.values()) clearTimeout(timer);
+    timers.clear();
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}

@@ -1,0 +1,111 @@
+/**
+ * The language service facade: open documents layered over the file system, main-config
+ * discovery in the workspace folders, and LSP-typed answers. It has no transport in it:
+ * the language server, the CLI and the tests all call it directly.
+ */
+import * as path from 'node:path';
+import { URI } from 'vscode-uri';
+import type { Diagnostic } from 'vscode-languageserver-types';
+import type { RuleFamily } from '../analysis/ruleContext';
+import { discoverConfigs } from '../model/configDiscovery';
+import { NodeFileSystem, OverlayFileSystem, type FileSystem } from '../model/fileSystem';
+import { toDiagnostic } from './lspConvert';
+import { normalizeSettings, type NginxMtlsSettings } from './settings';
+import { WorkspaceAnalysis, type FileAnalysis } from './workspaceAnalysis';
+
+export interface LanguageServiceOptions {
+  fs?: FileSystem;
+  now?: () => Date;
+  families?: readonly RuleFamily[];
+}
+
+export function uriToPath(uri: string): string | undefined {
+  try {
+    const parsed = URI.parse(uri);
+    return parsed.scheme === 'file' ? parsed.fsPath : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function pathToUri(filePath: string): string {
+  return URI.file(filePath).toString();
+}
+
+export class NginxLanguageService {
+  readonly files: OverlayFileSystem;
+  readonly analysis: WorkspaceAnalysis;
+  private folders: string[] = [];
+  private discoveredMains: string[] | undefined;
+
+  constructor(options: LanguageServiceOptions = {}) {
+    this.files = new OverlayFileSystem(options.fs ?? new NodeFileSystem());
+    this.analysis = new WorkspaceAnalysis({ fs: this.files, now: options.now, families: options.families });
+  }
+
+  get settings(): NginxMtlsSettings {
+    return this.analysis.settings;
+  }
+
+  /** Applies settings (untrusted input), resolving relative paths against the first workspace folder. */
+  configure(raw: unknown): void {
+    const settings = normalizeSettings(raw);
+    const base = this.folders[0] ?? process.cwd();
+    const mappings: Record<string, string> = {};
+    for (const [prefix, target] of Object.entries(settings.pathMappings)) mappings[prefix] = path.resolve(base, target);
+    settings.pathMappings = mappings;
+    if (settings.mainConfig) settings.mainConfig = path.resolve(base, settings.mainConfig);
+    this.analysis.settings = settings;
+  }
+
+  setWorkspaceFolders(folders: string[]): void {
+    this.folders = folders.map((f) => path.resolve(f));
+    this.discoveredMains = undefined;
+  }
+
+  openDocument(filePath: string, text: string): void {
+    this.files.setOverlay(filePath, text);
+  }
+
+  closeDocument(filePath: string): void {
+    this.files.deleteOverlay(filePath);
+    this.analysis.parses.delete(filePath);
+  }
+
+  /** Forget discovered main configs (a config file was created, deleted or renamed). */
+  invalidateDiscovery(): void {
+    this.discoveredMains = undefined;
+  }
+
+  /** Main configs: the configured one, or every main-looking nginx config in the workspace. */
+  async mainConfigs(): Promise<string[]> {
+    if (this.settings.mainConfig) return [this.settings.mainConfig];
+    if (!this.discoveredMains) {
+      const mains: string[] = [];
+      for (const folder of this.folders) {
+        for (const file of await discoverConfigs(this.files, folder, { maxFiles: 20000, maxDepth: 8 })) {
+          if (await this.analysis.isMainConfig(file)) mains.push(file);
+        }
+      }
+      this.discoveredMains = mains;
+    }
+    return this.discoveredMains;
+  }
+
+  /** Findings for one file, checked through every main config that includes it. */
+  async analyzeFile(filePath: string): Promise<FileAnalysis | undefined> {
+    const resolved = path.resolve(filePath);
+    const mains = await this.mainConfigs();
+    const results = await this.analysis.analyzeFiles([resolved], mains);
+    const result = results.get(resolved);
+    if (result || !(await this.analysis.isMainConfig(resolved))) return result;
+    // An open main config outside the workspace folders.
+    return (await this.analysis.analyzeFiles([resolved], [resolved])).get(resolved);
+  }
+
+  async validate(filePath: string): Promise<{ diagnostics: Diagnostic[]; analysis?: FileAnalysis }> {
+    const analysis = await this.analyzeFile(filePath);
+    if (!analysis) return { diagnostics: [] };
+    return { diagnostics: analysis.findings.map((f) => toDiagnostic(analysis.file, f, pathToUri)), analysis };
+  }
+}

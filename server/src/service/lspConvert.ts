@@ -1,0 +1,36 @@
+/** Conversions from the service's plain findings to LSP types, at the service edge only. */
+import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver-types';
+import type { ResolvedFinding } from '../analysis/analyzer';
+import { docsUrl, type Severity } from '../analysis/finding';
+import type { ParsedFile } from '../model/parsedFile';
+
+export const DIAGNOSTIC_SOURCE = 'nginx-mtls';
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+export function toRange(file: ParsedFile, start: number, end: number): Range {
+  return { start: file.lines.positionAt(start), end: file.lines.positionAt(end) };
+}
+
+export function toDiagnostic(file: ParsedFile, finding: ResolvedFinding, toUri: (p: string) => string, relatedFile?: (p: string) => ParsedFile | undefined): Diagnostic {
+  const diagnostic: Diagnostic = {
+    range: toRange(file, finding.start, finding.end),
+    severity: SEVERITY[finding.severity],
+    code: finding.code,
+    codeDescription: { href: docsUrl(finding.code) },
+    source: DIAGNOSTIC_SOURCE,
+    message: finding.message,
+  };
+  if (finding.related && relatedFile) {
+    diagnostic.relatedInformation = finding.related.flatMap((r) => {
+      const other = relatedFile(r.file);
+      return other ? [{ location: { uri: toUri(r.file), range: toRange(other, r.start, r.end) }, message: r.message }] : [];
+    });
+  }
+  return diagnostic;
+}

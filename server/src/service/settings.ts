@@ -1,0 +1,137 @@
+/**
+ * The one typed settings schema of nginx-mtls. The VS Code manifest
+ * (package.json `contributes.configuration`) is kept equal to it by a test, and the
+ * language server validates every value it receives against it: settings come from the
+ * user's workspace and are untrusted.
+ */
+
+export type RuleSeveritySetting = 'off' | 'error' | 'warning' | 'information' | 'hint';
+
+export interface NginxMtlsSettings {
+  /** Path of the main nginx.conf; relative paths are resolved against the workspace folder. Empty: found automatically. */
+  mainConfig: string;
+  /** Production path prefixes mapped onto workspace folders, e.g. {"/etc/nginx": "deploy/nginx"}. */
+  pathMappings: Record<string, string>;
+  /** nginx version whose behaviour and wording the checks follow. */
+  targetVersion: string;
+  /** Warn when a certificate expires within this many days. */
+  certificateExpiryWarningDays: number;
+  /** Per-rule severity overrides keyed by rule code; "off" disables a rule. */
+  rules: Record<string, RuleSeveritySetting>;
+  /** Delay between the last keystroke and validation, in milliseconds. */
+  validationDelayMs: number;
+}
+
+/** A JSON-schema-like description of one setting, mirrored in package.json. */
+export interface SettingSchema {
+  type: 'string' | 'number' | 'object' | 'boolean';
+  default: unknown;
+  markdownDescription: string;
+  scope: 'resource' | 'window' | 'machine-overridable';
+  minimum?: number;
+  maximum?: number;
+  enum?: string[];
+  additionalProperties?: unknown;
+}
+
+export const SETTINGS_PREFIX = 'nginxMtls';
+
+/** Newest stable nginx line at the time of writing; versions are compared numerically. */
+export const DEFAULT_TARGET_VERSION = '1.30.0';
+
+export const SETTINGS_SCHEMA: Record<keyof NginxMtlsSettings, SettingSchema> = {
+  mainConfig: {
+    type: 'string',
+    default: '',
+    scope: 'resource',
+    markdownDescription:
+      'Path of the main `nginx.conf`. Relative paths resolve against the workspace folder. Leave empty to find it automatically (a file named `nginx.conf` that contains `http {}` or `events {}`). Relative certificate paths resolve against the directory of this file, as nginx does.',
+  },
+  pathMappings: {
+    type: 'object',
+    default: {},
+    scope: 'resource',
+    additionalProperties: { type: 'string' },
+    markdownDescription:
+      'Map production path prefixes onto folders of the workspace, e.g. `{"/etc/nginx": "deploy/nginx"}`, so that `include /etc/nginx/conf.d/*.conf;` and `ssl_certificate /etc/nginx/ssl/server.crt;` open the files of your checkout.',
+  },
+  targetVersion: {
+    type: 'string',
+    default: DEFAULT_TARGET_VERSION,
+    scope: 'resource',
+    markdownDescription:
+      'The nginx version the checks follow (defaults, removed directives, the wording of `nginx -t`), e.g. `1.22.1` for Debian 12 or `1.30.0`.',
+  },
+  certificateExpiryWarningDays: {
+    type: 'number',
+    default: 30,
+    minimum: 0,
+    maximum: 3650,
+    scope: 'resource',
+    markdownDescription: 'Warn when a certificate expires within this many days.',
+  },
+  rules: {
+    type: 'object',
+    default: {},
+    scope: 'resource',
+    additionalProperties: { type: 'string', enum: ['off', 'error', 'warning', 'information', 'hint'] },
+    markdownDescription:
+      'Change the severity of a rule or switch it off, keyed by rule code, e.g. `{"tls.cert-validity": "off", "nginx.unknown-directive": "warning"}`.',
+  },
+  validationDelayMs: {
+    type: 'number',
+    default: 150,
+    minimum: 0,
+    maximum: 5000,
+    scope: 'window',
+    markdownDescription: 'Milliseconds to wait after the last edit before checking the file again.',
+  },
+};
+
+export const DEFAULT_SETTINGS: NginxMtlsSettings = {
+  mainConfig: '',
+  pathMappings: {},
+  targetVersion: DEFAULT_TARGET_VERSION,
+  certificateExpiryWarningDays: 30,
+  rules: {},
+  validationDelayMs: 150,
+};
+
+const SEVERITY_VALUES = new Set<string>(['off', 'error', 'warning', 'information', 'hint']);
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function clampNumber(value: unknown, schema: SettingSchema, fallback: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return fallback;
+  const min = schema.minimum ?? -Infinity;
+  const max = schema.maximum ?? Infinity;
+  return Math.min(max, Math.max(min, value));
+}
+
+function stringRecord(value: unknown, accept: (v: string) => boolean): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!isPlainObject(value)) return out;
+  for (const [key, v] of Object.entries(value)) {
+    if (typeof v === 'string' && accept(v)) out[key] = v;
+  }
+  return out;
+}
+
+/** Turns whatever the client sent into valid settings, falling back to defaults value by value. */
+export function normalizeSettings(raw: unknown): NginxMtlsSettings {
+  const input = isPlainObject(raw) ? raw : {};
+  const version = typeof input.targetVersion === 'string' && /^\d+\.\d+(\.\d+)?$/.test(input.targetVersion.trim())
+    ? input.targetVersion.trim()
+    : DEFAULT_SETTINGS.targetVersion;
+  return {
+    mainConfig: typeof input.mainConfig === 'string' ? input.mainConfig : DEFAULT_SETTINGS.mainConfig,
+    pathMappings: stringRecord(input.pathMappings, () => true),
+    targetVersion: version,
+    certificateExpiryWarningDays: clampNumber(
+      input.certificateExpiryWarningDays, SETTINGS_SCHEMA.certificateExpiryWarningDays, DEFAULT_SETTINGS.certificateExpiryWarningDays),
+    rules: stringRecord(input.rules, (v) => SEVERITY_VALUES.has(v)) as Record<string, RuleSeveritySetting>,
+    validationDelayMs: clampNumber(input.validationDelayMs, SETTINGS_SCHEMA.validationDelayMs, DEFAULT_SETTINGS.validationDelayMs),
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * Keeps the VS Code manifest (package.json) in step with the code: the settings schema of the
+ * server, the command ids of common/protocol.ts, and the language/grammar conventions.
+ */
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { Commands, LANGUAGE_ID, SETTINGS_SECTION } from '../../common/protocol';
+import { SETTINGS_PREFIX, SETTINGS_SCHEMA } from '../../server/src/service/settings';
+
+interface Manifest {
+  main: string;
+  activationEvents?: string[];
+  contributes: {
+    languages: { id: string; aliases?: string[]; extensions?: string[]; filenames?: string[]; filenamePatterns?: string[] }[];
+    grammars: { language: string; scopeName: string; path: string }[];
+    commands: { command: string; title: string; category?: string }[];
+    configuration: { title: string; properties: Record<string, unknown> };
+  };
+}
+
+// Compiled to out/test/manifest/, so the repository root is three levels up.
+const root = path.resolve(__dirname, '../../..');
+const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as Manifest;
+
+/** Translates the glob subset VS Code's filenamePatterns use (`**`, `*`, `?`, `{a,b}`) into a RegExp. */
+function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (glob.startsWith('**/', i)) { re += '(?:.*/)?'; i += 2; }
+    else if (glob.startsWith('**', i)) { re += '.*'; i += 1; }
+    else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '{') re += '(?:';
+    else if (c === '}') re += ')';
+    else if (c === ',') re += '|';
+    else re += c.replace(/[.+^$()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/** VS Code matches a pattern without a slash against the base name, one with a slash against the full path. */
+function claims(pattern: string, filePath: string): boolean {
+  const target = pattern.includes('/') ? filePath : path.posix.basename(filePath);
+  return globToRegExp(pattern).test(target);
+}
+
+describe('package.json manifest', () => {
+  it('contributes exactly the settings of SETTINGS_SCHEMA plus trace.server', () => {
+    assert.equal(SETTINGS_PREFIX, SETTINGS_SECTION);
+    const expected: Record<string, unknown> = {};
+    for (const [name, schema] of Object.entries(SETTINGS_SCHEMA)) expected[`${SETTINGS_PREFIX}.${name}`] = schema;
+    const { [`${SETTINGS_PREFIX}.trace.server`]: trace, ...settings } = manifest.contributes.configuration.properties;
+    assert.deepStrictEqual(settings, expected);
+    assert.ok(trace, 'nginxMtls.trace.server is contributed');
+    const { type, default: def, enum: values, scope } = trace as Record<string, unknown>;
+    assert.deepStrictEqual({ type, default: def, enum: values, scope },
+      { type: 'string', default: 'off', enum: ['off', 'messages', 'verbose'], scope: 'window' });
+  });
+
+  it('contributes every command of common/protocol.ts and no other', () => {
+    const contributed = manifest.contributes.commands.map((c) => c.command).sort();
+    assert.deepStrictEqual(contributed, Object.values(Commands).sort());
+    for (const c of manifest.contributes.commands) assert.ok(c.title, `${c.command} has a title`);
+  });
+
+  it('registers the language id nginx with the alias Nginx first and the grammar source.nginx', () => {
+    const language = manifest.contributes.languages.find((l) => l.id === LANGUAGE_ID);
+    assert.ok(language, 'language nginx is contributed');
+    assert.equal(language.aliases?.[0], 'Nginx');
+    const grammar = manifest.contributes.grammars.find((g) => g.language === LANGUAGE_ID);
+    assert.equal(grammar?.scopeName, 'source.nginx');
+    assert.equal(manifest.main, './dist/client.js');
+    // Activation comes from the contributed language (implicit onLanguage:nginx).
+    assert.deepStrictEqual(manifest.activationEvents ?? [], []);
+  });
+
+  it('does not claim every *.conf file or mime.types', () => {
+    const language = manifest.contributes.languages.find((l) => l.id === LANGUAGE_ID);
+    assert.ok(language);
+    const patterns = language.filenamePatterns ?? [];
+    assert.ok(!patterns.includes('**/*.conf'), 'no **/*.conf');
+    assert.ok(!patterns.includes('*.conf'), 'no *.conf');
+    assert.ok(!(language.extensions ?? []).includes('.conf'), 'no .conf extension');
+    assert.ok(!(language.filenames ?? []).includes('mime.types'), 'mime.types is not claimed by name');
+    const foreign = ['project/app.conf', 'etc/supervisor/supervisord.conf', 'etc/mime.types', 'etc/nginx/mime.types',
+      'home/me/.config/fontconfig/fonts.conf', 'etc/httpd/conf/httpd.conf'];
+    for (const pattern of patterns) {
+      for (const file of foreign) assert.ok(!claims(pattern, file), `${pattern} must not claim ${file}`);
+    }
+    // Sanity check of the matcher itself, so the negative assertions above mean something.
+    assert.ok(patterns.some((p) => claims(p, 'etc/nginx/conf.d/default.conf')));
+  });
+});
