@@ -1,4 +1,5 @@
 /** What every rule receives: the assembled configuration and the analysis parameters. */
+import type { InspectedFile } from '../certificates/certificateTypes';
 import type { DirectiveTable } from '../directives/directiveTable';
 import type { ConfigTree } from '../model/configTree';
 import type { ParsedFile } from '../model/parsedFile';
@@ -15,6 +16,13 @@ export interface RuleContext {
   contextGuessed: boolean;
   /** Files whose findings are wanted; other files are still read for context. */
   files: readonly ParsedFile[];
+  /**
+   * Local absolute path of a file named in the configuration (certificate, key, CA…),
+   * resolved like nginx: relative to the main config's directory, with path mappings.
+   */
+  resolvePath(written: string): string;
+  /** Inspects a certificate/key/CA file (cached by path, mtime and size). */
+  inspect(absolutePath: string, options?: { passphrases?: string[] }): Promise<InspectedFile>;
 }
 
 export interface Rule {

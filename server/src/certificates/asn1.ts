@@ -152,9 +152,14 @@ export function formatName(name: Asn1 | undefined): string {
     const atvs = children(rdn).map((atv) => {
       const [typeNode, valueNode] = children(atv);
       const oid = oidOf(typeNode) ?? '?';
-      return `${NAME_SHORT[oid] ?? oid}=${valueNode ? stringValue(valueNode) : ''}`;
+      return `${NAME_SHORT[oid] ?? oid}=${valueNode ? escapeRdnValue(stringValue(valueNode)) : ''}`;
     });
     parts.push(atvs.join(' + '));
   }
   return parts.join(', ');
+}
+
+/** RFC 4514-style escaping, matching the way Node/OpenSSL print names. */
+function escapeRdnValue(v: string): string {
+  return v.replace(/[,+"\\<>;]/g, '\\$&');
 }

@@ -8,7 +8,8 @@ import { analyze, type AnalysisResult, type ResolvedFinding } from '../analysis/
 import type { RuleFamily } from '../analysis/ruleContext';
 import { RULE_FAMILIES } from '../analysis/ruleRegistry';
 import { getDirectiveTable, type ContextKind, type DirectiveTable } from '../directives/directiveTable';
-import { buildConfigTree, type ConfigTree, type PathResolver } from '../model/configTree';
+import { CertificateInspector } from '../certificates/certificateInspector';
+import { buildConfigTree, resolveConfigPath, type ConfigTree, type PathResolver } from '../model/configTree';
 import { inferContext } from '../model/contextInference';
 import type { FileSystem } from '../model/fileSystem';
 import { ParseCache, type ParsedFile } from '../model/parsedFile';
@@ -39,6 +40,7 @@ const MAIN_ONLY = new Set(['http', 'events', 'stream', 'mail', 'worker_processes
 export class WorkspaceAnalysis {
   readonly parses = new ParseCache();
   readonly table: DirectiveTable;
+  readonly certificates = new CertificateInspector();
   settings: NginxMtlsSettings;
   private readonly now: () => Date;
   private readonly families: readonly RuleFamily[];
@@ -126,7 +128,17 @@ export class WorkspaceAnalysis {
   }
 
   private runRules(tree: ConfigTree, files: ParsedFile[], contextGuessed: boolean): Promise<AnalysisResult> {
-    return analyze({ tree, table: this.table, settings: this.settings, now: this.now(), contextGuessed, files }, this.families);
+    const resolver = this.resolverFor(tree.mainFile);
+    return analyze({
+      tree,
+      table: this.table,
+      settings: this.settings,
+      now: this.now(),
+      contextGuessed,
+      files,
+      resolvePath: (written) => resolveConfigPath(written, resolver),
+      inspect: (absolutePath, options) => this.certificates.inspect(absolutePath, options),
+    }, this.families);
   }
 }
 
