@@ -21,8 +21,11 @@ export function settingsSnapshot(): Record<string, unknown> {
   return JSON.parse(JSON.stringify(vscode.workspace.getConfiguration(SETTINGS_SECTION))) as Record<string, unknown>;
 }
 
-/** Hooks the client calls when the connection breaks for good, so the status item and a message can tell the user. */
+/** What the connection handlers need to know from, and tell to, the extension. */
 export interface ConnectionEvents {
+  /** True once the server answered `initialize` since the last (re)start; a crash before that is a failed start. */
+  hasStarted(): boolean;
+  /** The server crashed too often and stays down: tell the user. */
   onGaveUp(reason: string): void;
 }
 
@@ -44,6 +47,12 @@ export function createClientOptions(
     // The language status item shows failures; popping the channel open on every warning would be noise.
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     initializationOptions: () => ({ settings: settingsSnapshot() }),
+    // Returning false stops the client; the rejected start() is reported once by the extension
+    // instead of the library's own notifications.
+    initializationFailedHandler: (error) => {
+      outputChannel.error(`Server initialization failed: ${error instanceof Error ? error.message : String(error)}`);
+      return false;
+    },
     synchronize: {
       // Sends workspace/didChangeConfiguration when our section changes; the server then pulls again.
       configurationSection: SETTINGS_SECTION,
@@ -59,6 +68,8 @@ export function createClientOptions(
     errorHandler: {
       error: (_error, _message, count) => ({ action: (count ?? 0) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown }),
       closed: () => {
+        // A server that dies before answering `initialize` would only die again: report the failed start.
+        if (!events.hasStarted()) return { action: CloseAction.DoNotRestart, handled: true };
         const now = Date.now();
         restarts.push(now);
         while (restarts.length > 0 && now - restarts[0] > RESTART_WINDOW_MS) restarts.shift();

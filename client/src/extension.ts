@@ -4,12 +4,13 @@
  * the server; this file only connects VS Code to it.
  */
 import * as vscode from 'vscode';
-import { LanguageClient, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
+import { ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
 import { CLIENT_ID, CLIENT_NAME, Commands } from '../../common/protocol';
 import { createClientOptions } from './clientOptions';
 import { ServerStatusItem } from './languageStatus';
+import { NginxLanguageClient } from './nginxLanguageClient';
 
-let client: LanguageClient | undefined;
+let client: NginxLanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel(CLIENT_NAME, { log: true });
@@ -21,29 +22,59 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     run: { module: serverModule, transport: TransportKind.ipc },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
-  const languageClient = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, createClientOptions(output, {
-    onGaveUp: (reason) => {
-      status.set('error', reason);
-      void showStartError(reason);
-    },
+  let started = false;
+  let starting = false;
+  const languageClient = new NginxLanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, createClientOptions(output, {
+    hasStarted: () => started,
+    onGaveUp: (reason) => reportError(status, output, reason),
   }));
   client = languageClient;
+  languageClient.onError = (message, data) => {
+    // During start() the rejected promise is reported below; anything later is a server that died.
+    if (starting) return;
+    reportError(status, output, 'The nginx mTLS language server stopped and could not be restarted. The output shows why.',
+      data instanceof Error ? `${message}: ${data.message}` : message);
+  };
+
+  const start = async (): Promise<void> => {
+    started = false;
+    status.set('starting');
+    if (!(await exists(serverModule))) {
+      reportError(status, output, `The nginx mTLS language server is missing (${serverModule}). Reinstall the extension, or run "npm run build" in a development checkout.`);
+      return;
+    }
+    starting = true;
+    try {
+      if (languageClient.state === State.Running) await languageClient.restart();
+      else await languageClient.start();
+    } catch (error) {
+      reportError(status, output, 'The nginx mTLS language server could not start. The output shows why.',
+        error instanceof Error ? error.message : String(error));
+    } finally {
+      starting = false;
+    }
+  };
 
   context.subscriptions.push(
     languageClient.onDidChangeState(({ newState }) => {
-      if (newState === State.Starting) status.set('starting');
-      else if (newState === State.Running) status.set('ready', languageClient.initializeResult?.serverInfo?.version
-        ? `server ${languageClient.initializeResult.serverInfo.version}` : undefined);
-      else status.set('stopped');
+      if (newState === State.Running) {
+        started = true;
+        const version = languageClient.initializeResult?.serverInfo?.version;
+        status.set('ready', version ? `server ${version}` : undefined);
+      } else if (newState === State.Starting) {
+        status.set('starting');
+      } else if (status.current !== 'error') {
+        status.set('stopped');
+      }
     }),
     vscode.commands.registerCommand(Commands.showOutput, () => output.show(true)),
     vscode.commands.registerCommand(Commands.restartServer, async () => {
       output.info('Restarting the language server on request.');
-      await startOrRestart(languageClient, status, serverModule);
+      await start();
     }),
   );
 
-  await startOrRestart(languageClient, status, serverModule);
+  await start();
 }
 
 export async function deactivate(): Promise<void> {
@@ -52,32 +83,18 @@ export async function deactivate(): Promise<void> {
   client = undefined;
 }
 
-async function startOrRestart(languageClient: LanguageClient, status: ServerStatusItem, serverModule: string): Promise<void> {
-  status.set('starting');
-  try {
-    await vscode.workspace.fs.stat(vscode.Uri.file(serverModule));
-  } catch {
-    const reason = `The language server is missing at ${serverModule}. Reinstall the extension or run "npm run build".`;
-    languageClient.outputChannel.error(reason);
-    status.set('error', reason);
-    void showStartError(reason);
-    return;
-  }
-  try {
-    if (languageClient.state === State.Running) await languageClient.restart();
-    else await languageClient.start();
-  } catch (error) {
-    const reason = `The nginx mTLS language server could not start: ${error instanceof Error ? error.message : String(error)}`;
-    languageClient.outputChannel.error(reason);
-    status.set('error', reason);
-    void showStartError(reason);
-  }
+async function exists(file: string): Promise<boolean> {
+  return Promise.resolve(vscode.workspace.fs.stat(vscode.Uri.file(file))).then(() => true, () => false);
 }
 
-async function showStartError(reason: string): Promise<void> {
+/** Shows a failure in the status item, the log and one notification with "Show Output". */
+function reportError(status: ServerStatusItem, output: vscode.LogOutputChannel, message: string, detail?: string): void {
+  output.error(detail ? `${message} (${detail})` : message);
+  status.set('error', detail ?? message);
   const showOutput = 'Show Output';
   const restart = 'Restart Server';
-  const choice = await vscode.window.showErrorMessage(reason, showOutput, restart);
-  if (choice === showOutput) await vscode.commands.executeCommand(Commands.showOutput);
-  else if (choice === restart) await vscode.commands.executeCommand(Commands.restartServer);
+  void vscode.window.showErrorMessage(message, showOutput, restart).then((choice) => {
+    if (choice === showOutput) output.show(true);
+    else if (choice === restart) void vscode.commands.executeCommand(Commands.restartServer);
+  });
 }

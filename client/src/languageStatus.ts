@@ -10,6 +10,7 @@ export type ServerStatus = 'starting' | 'ready' | 'stopped' | 'error';
  */
 export class ServerStatusItem implements vscode.Disposable {
   private readonly item: vscode.LanguageStatusItem;
+  private status: ServerStatus = 'starting';
 
   constructor() {
     this.item = vscode.languages.createLanguageStatusItem('nginxMtls.serverStatus', { language: LANGUAGE_ID });
@@ -18,7 +19,12 @@ export class ServerStatusItem implements vscode.Disposable {
     this.set('starting');
   }
 
+  get current(): ServerStatus {
+    return this.status;
+  }
+
   set(status: ServerStatus, detail?: string): void {
+    this.status = status;
     const item = this.item;
     item.busy = status === 'starting';
     item.severity = status === 'error'

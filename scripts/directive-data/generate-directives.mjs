@@ -262,6 +262,77 @@ const cmpVer = (a, b) => {
   return 0;
 };
 
+/**
+ * Parses the command tables of every revision in `revs` ({ rev, version }); files are read once per
+ * distinct blob. Returns [{ rev, version, directives: Map }].
+ */
+function scanRevisions(gitDir, label, revs, fileFilter, useDefaultModule) {
+  const trees = new Map();
+  const allShas = new Set();
+  for (const r of revs) {
+    const files = gitText(gitDir, ['ls-tree', '-r', r.rev]).split('\n').filter(Boolean)
+      .map((l) => { const [meta, path] = l.split('\t'); const [, type, sha] = meta.split(' '); return { sha, type, path }; })
+      .filter((f) => f.type === 'blob' && fileFilter(f.path));
+    trees.set(r.rev, files);
+    for (const f of files) allShas.add(f.sha);
+  }
+  const blobs = readBlobs(gitDir, [...allShas]);
+  const parseCache = new Map();
+  const versions = [];
+  for (const r of revs) {
+    warnLabel = r.rev;
+    const parsed = [];
+    for (const f of trees.get(r.rev)) {
+      const text = blobs.get(f.sha);
+      if (!text || (!text.includes('ngx_string') && !text.includes('ngx_module_t'))) continue;
+      let p = parseCache.get(f.sha);
+      if (!p) { p = parseC(text, f.path); parseCache.set(f.sha, p); }
+      parsed.push({ path: f.path, ...p });
+    }
+    let defaultModule;
+    if (useDefaultModule) {
+      const mods = parsed.flatMap((p) => p.modules).filter((m) => m.commands !== 'NULL');
+      if (mods.length === 1) defaultModule = mods[0];
+    }
+    versions.push({ ...r, directives: collect(parsed, `${label} ${r.rev}`, defaultModule) });
+  }
+  warnLabel = '';
+  log(`${label}: ${revs.length} revisions, ${allShas.size} distinct source blobs`);
+  return versions;
+}
+
+/**
+ * Folds a version list into one record per (name, module): first/last index and the newest
+ * declaration. A module rename (the pair disappears exactly where the same name appears under
+ * another module of the same type) is followed, so `first` is the first appearance under any name.
+ */
+function history(versions) {
+  const seen = new Map();
+  versions.forEach((v, idx) => {
+    for (const [key, d] of v.directives) {
+      const s = seen.get(key);
+      if (!s) seen.set(key, { key, first: idx, last: idx, entry: d });
+      else { s.last = idx; s.entry = d; }
+    }
+  });
+  const lastIdx = versions.length - 1;
+  const renamedFrom = new Map();
+  for (const s of seen.values()) {
+    if (s.last === lastIdx) continue;
+    for (const s2 of seen.values()) {
+      if (s2 === s || s2.entry.name !== s.entry.name || s2.entry.moduleType !== s.entry.moduleType) continue;
+      if (s2.first === s.last + 1) { renamedFrom.set(s2.key, s.key); s.renamedTo = s2.key; }
+    }
+  }
+  for (const s of seen.values()) {
+    let k = s.key; let first = s.first;
+    const guard = new Set();
+    while (renamedFrom.has(k) && !guard.has(k)) { guard.add(k); k = renamedFrom.get(k); first = Math.min(first, seen.get(k).first); }
+    s.firstAny = first;
+  }
+  return [...seen.values()].filter((s) => !s.renamedTo);
+}
+
 function scanNginx() {
   const gitDir = gitDirFor('nginx/nginx');
   if (!existsSync(gitDir)) throw new Error(`nginx mirror not found at ${gitDir}`);
@@ -272,62 +343,38 @@ function scanNginx() {
     .sort((a, b) => cmpVer(a.slice(8), b.slice(8)));
   if (!tags.length) warn('nginx mirror has no release-* tags: only HEAD was scanned');
   const revs = [...tags.map((t) => ({ rev: t, version: t.slice(8) })), { rev: 'HEAD', version: 'HEAD' }];
-  const trees = new Map();
-  const allShas = new Set();
-  for (const r of revs) {
-    const files = gitText(gitDir, ['ls-tree', '-r', r.rev, '--', 'src']).split('\n').filter(Boolean)
-      .map((l) => { const [meta, path] = l.split('\t'); return { sha: meta.split(' ')[2], path }; })
-      .filter((f) => f.path.endsWith('.c'));
-    trees.set(r.rev, files);
-    for (const f of files) allShas.add(f.sha);
-  }
-  log(`nginx: ${revs.length} revisions, ${allShas.size} distinct .c blobs`);
-  const blobs = readBlobs(gitDir, [...allShas]);
-  const parsedBySha = new Map();
-  for (const [sha, text] of blobs) {
-    if (!text.includes('ngx_command_t') && !text.includes('ngx_module_t')) continue;
-    parsedBySha.set(sha, text);
-  }
-  const parseCache = new Map();
-  const versions = [];
-  for (const r of revs) {
-    warnLabel = r.rev;
-    const parsed = [];
-    for (const f of trees.get(r.rev)) {
-      if (!parsedBySha.has(f.sha)) continue;
-      let p = parseCache.get(f.sha);
-      if (!p) { p = parseC(parsedBySha.get(f.sha), f.path); parseCache.set(f.sha, p); }
-      parsed.push({ path: f.path, ...p });
-    }
-    versions.push({ ...r, directives: collect(parsed, `nginx ${r.rev}`) });
-  }
-  warnLabel = '';
+  const versions = scanRevisions(gitDir, 'nginx', revs, (p) => p.startsWith('src/') && p.endsWith('.c'), false);
   const tagShas = Object.fromEntries(tags.map((t) => [t, gitText(gitDir, ['rev-parse', `${t}^{commit}`]).trim()]));
   return { gitDir, headSha, headVersion, tags, tagShas, versions };
 }
 
 // ---------------------------------------------------------------------------------------------
-// Third-party modules (HEAD of each mirror)
+// Third-party modules: every version tag of each mirror + HEAD
 // ---------------------------------------------------------------------------------------------
+// label: short name used in `removedIn` ("<label> <tag>"); debianTag: the upstream tag of the
+// version Debian 12 ships (used for `debianFull` of modules that nginx-full pulls in).
 const THIRD_PARTY = [
-  { repo: 'openresty/lua-nginx-module', debianPackage: 'libnginx-mod-http-lua' },
-  { repo: 'openresty/stream-lua-nginx-module', debianPackage: null },
-  { repo: 'openresty/lua-upstream-nginx-module', debianPackage: null },
-  { repo: 'openresty/headers-more-nginx-module', debianPackage: 'libnginx-mod-http-headers-more-filter' },
-  { repo: 'openresty/echo-nginx-module', debianPackage: 'libnginx-mod-http-echo' },
-  { repo: 'openresty/set-misc-nginx-module', debianPackage: 'libnginx-mod-http-set-misc' },
-  { repo: 'nginx/njs', debianPackage: 'libnginx-mod-http-js, libnginx-mod-stream-js' },
-  { repo: 'vision5/ngx_devel_kit', debianPackage: 'libnginx-mod-http-ndk' },
-  { repo: 'google/ngx_brotli', debianPackage: 'libnginx-mod-http-brotli-filter, libnginx-mod-http-brotli-static' },
-  { repo: 'nginx-modules/ngx_cache_purge', debianPackage: 'libnginx-mod-http-cache-purge' },
-  { repo: 'arut/nginx-dav-ext-module', debianPackage: 'libnginx-mod-http-dav-ext' },
-  { repo: 'aperezdc/ngx-fancyindex', debianPackage: 'libnginx-mod-http-fancyindex' },
-  { repo: 'leev/ngx_http_geoip2_module', debianPackage: 'libnginx-mod-http-geoip2, libnginx-mod-stream-geoip2' },
-  { repo: 'sto/ngx_http_auth_pam_module', debianPackage: 'libnginx-mod-http-auth-pam' },
-  { repo: 'yaoweibin/ngx_http_substitutions_filter_module', debianPackage: 'libnginx-mod-http-subs-filter' },
-  { repo: 'masterzen/nginx-upload-progress-module', debianPackage: 'libnginx-mod-http-uploadprogress' },
-  { repo: 'gnosek/nginx-upstream-fair', debianPackage: 'libnginx-mod-http-upstream-fair' },
-  { repo: 'slact/nchan', debianPackage: 'libnginx-mod-nchan' },
+  { repo: 'openresty/lua-nginx-module', label: 'lua-nginx-module', debianPackage: 'libnginx-mod-http-lua', debianTag: 'v0.10.23' },
+  { repo: 'openresty/stream-lua-nginx-module', label: 'stream-lua-nginx-module', debianPackage: null },
+  { repo: 'openresty/lua-upstream-nginx-module', label: 'lua-upstream-nginx-module', debianPackage: null },
+  { repo: 'openresty/headers-more-nginx-module', label: 'headers-more-nginx-module', debianPackage: 'libnginx-mod-http-headers-more-filter', debianTag: 'v0.34' },
+  { repo: 'openresty/echo-nginx-module', label: 'echo-nginx-module', debianPackage: 'libnginx-mod-http-echo', debianTag: 'v0.63' },
+  { repo: 'openresty/set-misc-nginx-module', label: 'set-misc-nginx-module', debianPackage: 'libnginx-mod-http-set-misc', debianTag: 'v0.33' },
+  { repo: 'openresty/memc-nginx-module', label: 'memc-nginx-module', debianPackage: 'libnginx-mod-http-memc', debianTag: 'v0.19' },
+  { repo: 'openresty/srcache-nginx-module', label: 'srcache-nginx-module', debianPackage: 'libnginx-mod-http-srcache-filter', debianTag: 'v0.33' },
+  { repo: 'nginx/njs', label: 'njs', docsByFamily: true, debianPackage: 'libnginx-mod-http-js, libnginx-mod-stream-js', debianTag: '0.7.9' },
+  { repo: 'vision5/ngx_devel_kit', label: 'ngx_devel_kit', debianPackage: 'libnginx-mod-http-ndk', debianTag: 'v0.3.2' },
+  { repo: 'google/ngx_brotli', label: 'ngx_brotli', debianPackage: 'libnginx-mod-http-brotli-filter, libnginx-mod-http-brotli-static', debianTag: 'v1.0.0rc' },
+  { repo: 'nginx-modules/ngx_cache_purge', label: 'ngx_cache_purge', debianPackage: 'libnginx-mod-http-cache-purge', debianTag: '2.3' },
+  { repo: 'arut/nginx-dav-ext-module', label: 'nginx-dav-ext-module', debianPackage: 'libnginx-mod-http-dav-ext', debianTag: 'v3.0.0' },
+  { repo: 'aperezdc/ngx-fancyindex', label: 'ngx-fancyindex', debianPackage: 'libnginx-mod-http-fancyindex', debianTag: 'v0.5.2' },
+  { repo: 'leev/ngx_http_geoip2_module', label: 'ngx_http_geoip2_module', debianPackage: 'libnginx-mod-http-geoip2, libnginx-mod-stream-geoip2', debianTag: '3.4' },
+  { repo: 'sto/ngx_http_auth_pam_module', label: 'ngx_http_auth_pam_module', debianPackage: 'libnginx-mod-http-auth-pam', debianTag: 'v1.5.3' },
+  { repo: 'yaoweibin/ngx_http_substitutions_filter_module', label: 'ngx_http_substitutions_filter_module', debianPackage: 'libnginx-mod-http-subs-filter', debianTag: 'v0.6.4' },
+  { repo: 'masterzen/nginx-upload-progress-module', label: 'nginx-upload-progress-module', debianPackage: 'libnginx-mod-http-uploadprogress', debianTag: 'v0.9.2' },
+  { repo: 'gnosek/nginx-upstream-fair', label: 'nginx-upstream-fair', debianPackage: 'libnginx-mod-http-upstream-fair', debianTag: 'a18b4099fbd458111983200e098b6f0c8efed4bc' },
+  { repo: 'slact/nchan', label: 'nchan', debianPackage: 'libnginx-mod-nchan', debianTag: 'v1.3.6' },
+  { repo: 'owasp-modsecurity/ModSecurity-nginx', label: 'ModSecurity-nginx', debianPackage: 'libnginx-mod-http-modsecurity', debianTag: 'v1.0.3' },
 ];
 const TP_EXCLUDE = /(^|\/)(t|test|tests|examples?|fuzz|external)\//;
 
@@ -335,20 +382,23 @@ function scanThirdParty(spec) {
   const gitDir = gitDirFor(spec.repo);
   if (!existsSync(gitDir)) { warn(`${spec.repo}: mirror not found at ${gitDir}, skipped`); return null; }
   const headSha = gitText(gitDir, ['rev-parse', 'HEAD']).trim();
-  const files = gitText(gitDir, ['ls-tree', '-r', 'HEAD']).split('\n').filter(Boolean)
-    .map((l) => { const [meta, path] = l.split('\t'); return { sha: meta.split(' ')[2], path, type: meta.split(' ')[1] }; })
-    .filter((f) => f.type === 'blob' && /\.(c|h)$/.test(f.path) && !TP_EXCLUDE.test(f.path));
-  const blobs = readBlobs(gitDir, files.map((f) => f.sha));
-  const parsed = [];
-  for (const f of files) {
-    const text = blobs.get(f.sha);
-    if (!text || (!text.includes('ngx_string') && !text.includes('ngx_module_t'))) continue;
-    parsed.push({ path: f.path, ...parseC(text, f.path) });
-  }
-  const mods = parsed.flatMap((p) => p.modules).filter((m) => m.commands !== 'NULL');
-  const defaultModule = mods.length === 1 ? mods[0] : undefined;
-  const directives = collect(parsed, spec.repo, defaultModule);
-  return { headSha, directives, modules: [...new Set(parsed.flatMap((p) => p.modules.map((m) => m.name)))].sort() };
+  // version-like tags in creation order (their own numbering, rc tags included), then HEAD
+  const tags = gitText(gitDir, ['for-each-ref', '--sort=creatordate', '--format=%(refname:short)', 'refs/tags']).split('\n')
+    .filter((t) => /^v?\d+(\.\d+)*([-.]?rc\d*)?$/.test(t));
+  const revs = [...tags.map((t) => ({ rev: t, version: t })), { rev: 'HEAD', version: 'HEAD' }];
+  if (spec.debianTag && !tags.includes(spec.debianTag)) revs.splice(revs.length - 1, 0, { rev: spec.debianTag, version: spec.debianTag });
+  const filter = (p) => /\.(c|h)$/.test(p) && !TP_EXCLUDE.test(p);
+  const versions = scanRevisions(gitDir, spec.repo, revs, filter, true);
+  const debianVersion = spec.debianTag ? versions.find((v) => v.rev === spec.debianTag) : undefined;
+  const head = versions[versions.length - 1];
+  return {
+    headSha,
+    tags,
+    records: history(versions),
+    versionNames: versions.map((v) => v.version),
+    debianDirectives: debianVersion?.directives,
+    modules: [...new Set([...head.directives.values()].map((d) => d.module))].sort(),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -437,7 +487,12 @@ function probeDebian() {
   for (const p of [...packages].sort()) {
     const files = (run('dpkg', ['-L', p]) ?? '').split('\n').filter((f) => f.endsWith('.so'));
     const names = new Set();
-    for (const f of files) for (const n of moduleNamesInBinary(f)) if (!staticModules.has(n)) names.add(n);
+    for (const f of files) {
+      // modules a shared object defines (not the ones it imports); `strings`-like scan as fallback
+      const nm = run('nm', ['-D', '--defined-only', f]);
+      const defined = nm ? [...nm.matchAll(/ [BDR] ((?:ngx|ndk)_[a-z0-9_]+_module)$/gm)].map((m) => m[1]) : null;
+      for (const n of defined ?? moduleNamesInBinary(f)) if (!staticModules.has(n)) names.add(n);
+    }
     const pv = run('dpkg-query', ['-W', '-f=${Version}', p])?.trim();
     dynamicModules[p] = { version: pv, files: files.sort(), modules: [...names].sort() };
   }
@@ -477,54 +532,13 @@ async function main() {
 
   const versionNames = ng.versions.map((v) => v.version);
   const realVersion = (vn) => (vn === 'HEAD' ? ng.headVersion : vn);
-  const head = ng.versions[ng.versions.length - 1];
-
-  // union of all (name, module) pairs over all revisions, with first/last appearance
-  const seen = new Map();
-  ng.versions.forEach((v, idx) => {
-    for (const [key, d] of v.directives) {
-      const s = seen.get(key);
-      if (!s) seen.set(key, { first: idx, last: idx, entry: d });
-      else { s.last = idx; s.entry = d; }
-    }
-  });
-  // module renames: (name, A) disappears exactly where (name, B) of the same type appears
-  const renamedFrom = new Map();
-  for (const [key, s] of seen) {
-    if (s.last === ng.versions.length - 1) continue;
-    for (const [key2, s2] of seen) {
-      if (key2 === key || s2.entry.name !== s.entry.name || s2.entry.moduleType !== s.entry.moduleType) continue;
-      if (s2.first === s.last + 1) { renamedFrom.set(key2, key); s.renamedTo = key2; }
-    }
-  }
-  const firstOf = (key) => {
-    let s = seen.get(key); let k = key;
-    while (renamedFrom.has(k)) { k = renamedFrom.get(k); s = seen.get(k); }
-    return s.first;
-  };
+  const lastIdx = ng.versions.length - 1;
 
   const compareTags = ['1.22.1', '1.24.0', latestOf('1.26'), latestOf('1.28'), latestOf('1.30')].filter(Boolean);
   function latestOf(prefix) {
     return versionNames.filter((v) => v.startsWith(prefix + '.')).sort(cmpVer).pop();
   }
   const byVersion = new Map(ng.versions.map((v) => [v.version, v.directives]));
-
-  // docs lookup
-  const docsByName = new Map();
-  for (const d of docs.directives) {
-    if (!docsByName.has(d.name)) docsByName.set(d.name, []);
-    docsByName.get(d.name).push(d);
-  }
-  const usedDocs = new Set();
-  function findDoc(name, e, allowFamily) {
-    const cands = docsByName.get(name) ?? [];
-    let d = cands.find((c) => c.module === e.module);
-    if (!d && allowFamily) {
-      const fam = cands.filter((c) => docFamily(c.module) === typeFamily(e.moduleType));
-      if (fam.length === 1) d = fam[0];
-    }
-    return d;
-  }
 
   const debVersion = debian?.nginxVersion;
   const debDirectives = debVersion ? byVersion.get(debVersion) : undefined;
@@ -534,57 +548,87 @@ async function main() {
     ...Object.values(debian.dynamicPackages).flatMap((p) => p.modules),
   ]) : null;
 
-  const table = {};
-  const push = (name, entry) => { (table[name] ??= []).push(entry); };
+  /** all entries: { name, entry, docsByFamily } */
+  const all = [];
 
-  function decorate(name, entry, docAllowFamily) {
-    const d = findDoc(name, entry, docAllowFamily);
-    if (d) {
-      usedDocs.add(d);
-      if (d.default) entry.default = d.default;
-      const syn = d.syntax.map(htmlToText).map((a) => {
-        const base = a ? `${d.name} ${a}` : d.name;
-        return d.isBlock ? `${base} { ... }` : `${base};`;
-      });
-      if (syn.length) entry.syntax = syn;
-      entry.url = docUrl(docs, d);
-    }
-  }
-
-  for (const [key, s] of seen) {
-    if (s.renamedTo) continue; // represented by the renamed entry
+  for (const s of history(ng.versions)) {
     const e = s.entry;
     const entry = { module: e.module, moduleType: e.moduleType, flags: e.flags };
-    const first = firstOf(key);
-    entry.since = realVersion(versionNames[first]);
-    if (s.last < ng.versions.length - 1) entry.removedIn = realVersion(versionNames[s.last + 1]);
+    entry.since = realVersion(versionNames[s.firstAny]);
+    if (s.last < lastIdx) entry.removedIn = realVersion(versionNames[s.last + 1]);
     const fbv = {};
     for (const t of compareTags) {
-      const other = byVersion.get(t)?.get(key);
+      const other = byVersion.get(t)?.get(s.key);
       if (other && !sameFlags(other.flags, e.flags)) fbv[t] = other.flags;
     }
     if (Object.keys(fbv).length) entry.flagsByVersion = fbv;
-    if (debModules) {
-      entry.debianFull = debModules.has(e.module) && (!debDirectives || debDirectives.has(key));
-    }
-    decorate(e.name, entry, true);
-    push(e.name, entry);
+    if (debModules) entry.debianFull = debModules.has(e.module) && (!debDirectives || debDirectives.has(s.key));
+    all.push({ name: e.name, entry, docsByFamily: true });
   }
 
   // third-party
   const tpSource = {};
+  const nginxKeys = new Set(all.map((a) => `${a.name}\t${a.entry.module}`));
   for (const spec of THIRD_PARTY) {
     const r = scanThirdParty(spec);
     if (!r) continue;
-    tpSource[spec.repo] = { commit: r.headSha, modules: r.modules, debianPackage: spec.debianPackage };
-    for (const [, e] of r.directives) {
-      const clash = (table[e.name] ?? []).find((x) => x.module === e.module);
-      if (clash) { warn(`${spec.repo}: ${e.name} @ ${e.module} also declared elsewhere, skipped`); continue; }
+    tpSource[spec.repo] = {
+      commit: r.headSha, modules: r.modules, debianPackage: spec.debianPackage, debianTag: spec.debianTag ?? null,
+      scannedTags: r.tags.length,
+    };
+    const tpLast = r.versionNames.length - 1;
+    for (const s of r.records) {
+      const e = s.entry;
+      if (nginxKeys.has(s.key)) { warn(`${spec.repo}: ${e.name} @ ${e.module} is also an nginx directive, skipped`); continue; }
       const entry = { module: e.module, moduleType: e.moduleType, flags: e.flags, thirdParty: true };
-      if (debModules) entry.debianFull = debModules.has(e.module);
-      decorate(e.name, entry, false);
-      push(e.name, entry);
+      if (s.last < tpLast) entry.removedIn = `${spec.label} ${r.versionNames[s.last + 1]}`;
+      if (debModules) entry.debianFull = debModules.has(e.module) && (!r.debianDirectives || r.debianDirectives.has(s.key));
+      all.push({ name: e.name, entry, docsByFamily: !!spec.docsByFamily });
     }
+  }
+
+  // documentation: exact module match first, then the only candidate of the same family
+  // (http/stream/mail/core) not taken by an exact match, then the only candidate overall
+  const docsByName = new Map();
+  for (const d of docs.directives) {
+    if (!docsByName.has(d.name)) docsByName.set(d.name, []);
+    docsByName.get(d.name).push(d);
+  }
+  const familyOf = (e) => (/^ngx_(http|stream|mail)_/.test(e.module)
+    ? e.module.split('_')[1].toUpperCase() : typeFamily(e.moduleType));
+  const usedDocs = new Set();
+  const docFor = new Map();
+  for (const a of all) {
+    const d = (docsByName.get(a.name) ?? []).find((c) => c.module === a.entry.module);
+    if (d) { docFor.set(a, d); usedDocs.add(d); }
+  }
+  for (const a of all) {
+    if (docFor.has(a) || !a.docsByFamily) continue;
+    const fam = (docsByName.get(a.name) ?? []).filter((c) => !usedDocs.has(c) && docFamily(c.module) === familyOf(a.entry));
+    if (fam.length === 1) docFor.set(a, fam[0]);
+  }
+  for (const d of docFor.values()) usedDocs.add(d);
+  for (const a of all) {
+    if (docFor.has(a) || !a.docsByFamily) continue;
+    const cands = (docsByName.get(a.name) ?? []).filter((c) => !usedDocs.has(c));
+    const sameName = all.filter((x) => x.name === a.name);
+    if (cands.length === 1 && sameName.length === 1) { docFor.set(a, cands[0]); usedDocs.add(cands[0]); }
+  }
+
+  const table = {};
+  for (const a of all) {
+    const d = docFor.get(a);
+    if (d) {
+      if (d.default) a.entry.default = d.default;
+      const syn = d.syntax.map(htmlToText).map((x) => {
+        let line = (x ? `${d.name} ${x}` : d.name).replace(/\{\s*\.\.\.\s*\}/g, '{ ... }');
+        if (!line.endsWith('}')) line = d.isBlock ? `${line} { ... }` : `${line};`;
+        return line;
+      });
+      if (syn.length) a.entry.syntax = syn;
+      a.entry.url = docUrl(docs, d);
+    }
+    (table[a.name] ??= []).push(a.entry);
   }
 
   for (const name of Object.keys(table)) {

@@ -26,6 +26,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const service = new NginxLanguageService(options);
   const documents = new TextDocuments(TextDocument);
   let supportsConfigurationPull = false;
+  let supportsWorkspaceFolders = false;
   let settingsLoaded: Promise<void> | undefined;
   let initializationSettings: unknown = {};
   const timers = new Map<string, NodeJS.Timeout>();
@@ -103,6 +104,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     supportsConfigurationPull = params.capabilities.workspace?.configuration === true;
+    supportsWorkspaceFolders = params.capabilities.workspace?.workspaceFolders === true;
     initializationSettings = (params.initializationOptions as { settings?: unknown } | undefined)?.settings ?? params.initializationOptions ?? {};
     const folders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
     if (folders.length === 0 && params.rootUri) {
@@ -121,6 +123,20 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   });
 
   connection.onInitialized(() => {
+    if (supportsWorkspaceFolders) {
+      connection.workspace.onDidChangeWorkspaceFolders((event) => {
+        void runSafe('workspace folders', undefined, undefined, undefined, () => {
+          const removed = new Set(event.removed.map((f) => uriToPath(f.uri)));
+          workspaceFolders = workspaceFolders.filter((f) => !removed.has(f));
+          for (const f of event.added) {
+            const p = uriToPath(f.uri);
+            if (p) workspaceFolders.push(p);
+          }
+          service.setWorkspaceFolders(workspaceFolders);
+          scheduleAll(0);
+        });
+      });
+    }
     if (supportsConfigurationPull) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_PREFIX }).catch(() => undefined);
     }
@@ -135,19 +151,6 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     settingsLoaded = undefined;
     service.invalidateDiscovery();
     scheduleAll(0);
-  });
-
-  connection.workspace.onDidChangeWorkspaceFolders?.((event) => {
-    void runSafe('workspace folders', undefined, undefined, undefined, () => {
-      const removed = new Set(event.removed.map((f) => uriToPath(f.uri)));
-      workspaceFolders = workspaceFolders.filter((f) => !removed.has(f));
-      for (const f of event.added) {
-        const p = uriToPath(f.uri);
-        if (p) workspaceFolders.push(p);
-      }
-      service.setWorkspaceFolders(workspaceFolders);
-      scheduleAll(0);
-    });
   });
 
   connection.onDidChangeWatchedFiles((params) => {

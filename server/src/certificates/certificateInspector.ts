@@ -10,6 +10,7 @@
  */
 import * as crypto from 'crypto';
 import * as fs from 'fs';
+import { isUtf8 } from 'buffer';
 import {
   Asn1,
   CONTEXT,
@@ -175,7 +176,7 @@ export function inspectBuffer(path: string, data: Buffer, opts: InspectOptions =
     return {
       path,
       kind: 'binary',
-      size: data.length,
+      size: Buffer.isBuffer(data) ? data.length : undefined,
       pemLabels: [],
       certificates: [],
       keys: [],
@@ -232,12 +233,27 @@ function inspectBufferUnchecked(path: string, data: Buffer, opts: InspectOptions
 function looksLikeText(data: Buffer): boolean {
   const n = Math.min(data.length, 64 * 1024);
   let control = 0;
+  let high = 0;
   for (let i = 0; i < n; i++) {
     const b = data[i];
     if (b === 0) return false;
     if (b < 0x09 || (b > 0x0d && b < 0x20 && b !== 0x1b) || b === 0x7f) control++;
+    else if (b >= 0x80) high++;
   }
-  return control <= n * 0.01;
+  if (control > n * 0.01) return false;
+  if (high === 0) return true;
+  // Non-ASCII bytes: accept valid UTF-8 (ignoring a sequence cut at the sample end), or a little latin-1.
+  let end = n;
+  if (n < data.length) {
+    let i = n - 1;
+    let k = 0;
+    while (i >= 0 && k < 3 && (data[i] & 0xc0) === 0x80) {
+      i--;
+      k++;
+    }
+    if (i >= 0 && data[i] >= 0xc0) end = i;
+  }
+  return isUtf8(data.subarray(0, end)) || high <= n * 0.05;
 }
 
 // --- PEM ---------------------------------------------------------------------------------------
@@ -401,6 +417,8 @@ export function parseSubjectAltNames(san: string | undefined): string[] {
 
 interface AsnCertDetails {
   signatureAlgorithm: string;
+  /** basicConstraints cA flag when the extension is present. */
+  basicConstraintsCA?: boolean;
   notBefore?: Date;
   notAfter?: Date;
   pathLength?: number;
@@ -432,6 +450,7 @@ function certDetailsFromDer(der: Buffer): AsnCertDetails {
       if (!inner) continue;
       if (oid === OID.basicConstraints) {
         const bc = children(inner.node);
+        out.basicConstraintsCA = is(bc[0], UNIVERSAL, T.BOOLEAN) && bytesOf(bc[0]).charCodeAt(0) !== 0;
         const pl = bc.find((n) => is(n, UNIVERSAL, T.INTEGER));
         if (pl) out.pathLength = smallIntOf(pl);
       } else if (oid === OID.keyUsage && is(inner.node, UNIVERSAL, T.BITSTRING)) {
@@ -500,7 +519,8 @@ function parseCertificate(input: string | Buffer, index: number, label: string):
       keySize: pk?.keySize,
       curve: pk?.curve,
       signatureAlgorithm: details.signatureAlgorithm,
-      isCA: x.ca,
+      // basicConstraints CA:TRUE as written (Node's x.ca also requires keyCertSign in keyUsage)
+      isCA: details.basicConstraintsCA ?? x.ca,
       pathLength: details.pathLength,
       keyUsage: details.keyUsage,
       extendedKeyUsage: details.extendedKeyUsage,

@@ -1,0 +1,140 @@
+/**
+ * A minimal LSP client for tests: spawns the built server (dist/server.js --stdio) and
+ * speaks JSON-RPC with Content-Length framing. Waits are on notifications, never sleeps.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import * as path from 'node:path';
+
+export const REPO_ROOT = path.resolve(__dirname, '../../..');
+export const SERVER_JS = path.join(REPO_ROOT, 'dist/server.js');
+
+type Json = Record<string, unknown>;
+
+export class LspTestClient {
+  readonly process: ChildProcessWithoutNullStreams;
+  /** Everything the server wrote to stdout and stderr, for leak scans. */
+  rawOutput = '';
+  stderr = '';
+  private buffer = Buffer.alloc(0);
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private readonly notifications: Json[] = [];
+  private readonly waiters: { match: (n: Json) => boolean; resolve: (n: Json) => void }[] = [];
+  /** Requests the server sent to us, answered by `onServerRequest`. */
+  onServerRequest: (method: string, params: unknown) => unknown = (method) => (method === 'workspace/configuration' ? [{}] : null);
+
+  constructor(args: string[] = ['--stdio']) {
+    this.process = spawn(process.execPath, [SERVER_JS, ...args], { stdio: 'pipe' });
+    this.process.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.process.stderr.on('data', (chunk: Buffer) => {
+      this.stderr += chunk.toString();
+      this.rawOutput += chunk.toString();
+    });
+  }
+
+  private onData(chunk: Buffer): void {
+    this.rawOutput += chunk.toString();
+    this.buffer = Buffer.concat([this.buffer, chunk]);
+    for (;;) {
+      const headerEnd = this.buffer.indexOf('\r\n\r\n');
+      if (headerEnd < 0) return;
+      const header = this.buffer.subarray(0, headerEnd).toString();
+      const match = /Content-Length: (\d+)/i.exec(header);
+      if (!match) throw new Error(`bad header from server: ${header}`);
+      const length = Number(match[1]);
+      if (this.buffer.length < headerEnd + 4 + length) return;
+      const body = this.buffer.subarray(headerEnd + 4, headerEnd + 4 + length).toString('utf8');
+      this.buffer = this.buffer.subarray(headerEnd + 4 + length);
+      this.dispatch(JSON.parse(body) as Json);
+    }
+  }
+
+  private dispatch(message: Json): void {
+    if ('id' in message && ('result' in message || 'error' in message) && !('method' in message)) {
+      const waiter = this.pending.get(message.id as number);
+      this.pending.delete(message.id as number);
+      if (!waiter) return;
+      if (message.error) waiter.reject(new Error(JSON.stringify(message.error)));
+      else waiter.resolve(message.result);
+      return;
+    }
+    if ('id' in message && 'method' in message) {
+      const result = this.onServerRequest(message.method as string, message.params);
+      this.write({ jsonrpc: '2.0', id: message.id, result });
+      return;
+    }
+    this.notifications.push(message);
+    for (const waiter of [...this.waiters]) {
+      if (waiter.match(message)) {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        waiter.resolve(message);
+      }
+    }
+  }
+
+  private write(message: Json): void {
+    const body = Buffer.from(JSON.stringify(message), 'utf8');
+    this.process.stdin.write(`Content-Length: ${body.length}\r\n\r\n`);
+    this.process.stdin.write(body);
+  }
+
+  request<T = unknown>(method: string, params: unknown): Promise<T> {
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.write({ jsonrpc: '2.0', id, method, params });
+    });
+  }
+
+  notify(method: string, params: unknown): void {
+    this.write({ jsonrpc: '2.0', method, params });
+  }
+
+  /** Resolves with the first notification (already received or future) that matches. */
+  waitFor(match: (n: Json) => boolean, timeoutMs = 20000): Promise<Json> {
+    const seen = this.notifications.find(match);
+    if (seen) {
+      this.notifications.splice(this.notifications.indexOf(seen), 1);
+      return Promise.resolve(seen);
+    }
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for a notification; stderr: ${this.stderr}`)), timeoutMs);
+      this.waiters.push({ match, resolve: (n) => { clearTimeout(timer); resolve(n); } });
+    });
+  }
+
+  /** Diagnostics published for `uri` at document `version` (when given) that satisfy `predicate`. */
+  waitForDiagnostics(uri: string, version?: number, predicate: (diagnostics: Json[]) => boolean = () => true, timeoutMs?: number): Promise<Json[]> {
+    return this.waitFor((n) => {
+      if (n.method !== 'textDocument/publishDiagnostics') return false;
+      const params = n.params as { uri: string; version?: number; diagnostics: Json[] };
+      return params.uri === uri && (version === undefined || params.version === version) && predicate(params.diagnostics);
+    }, timeoutMs).then((n) => (n.params as { diagnostics: Json[] }).diagnostics);
+  }
+
+  async initialize(rootPath: string, initializationOptions: unknown = {}): Promise<Json> {
+    const rootUri = 'file://' + rootPath;
+    const result = await this.request<Json>('initialize', {
+      processId: process.pid,
+      rootUri,
+      workspaceFolders: [{ uri: rootUri, name: 'root' }],
+      capabilities: { workspace: { configuration: true }, textDocument: { hover: { contentFormat: ['markdown'] } } },
+      initializationOptions,
+    });
+    this.notify('initialized', {});
+    return result;
+  }
+
+  async shutdown(): Promise<void> {
+    try {
+      await Promise.race([this.request('shutdown', null), new Promise((r) => setTimeout(r, 3000))]);
+      this.notify('exit', null);
+    } finally {
+      await new Promise<void>((resolve) => {
+        if (this.process.exitCode !== null) return resolve();
+        const timer = setTimeout(() => { this.process.kill('SIGKILL'); resolve(); }, 3000);
+        this.process.once('exit', () => { clearTimeout(timer); resolve(); });
+      });
+    }
+  }
+}

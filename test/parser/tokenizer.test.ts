@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Tokenizer, unescapeWord, type Token } from '../../server/src/parser/tokenizer';
+
+function tokens(text: string): Token[] {
+  const t = new Tokenizer(text);
+  const out: Token[] = [];
+  for (;;) {
+    const token = t.next();
+    out.push(token);
+    if (token.type === 'eof') return out;
+  }
+}
+
+/** Compact view: words as their value, punctuation as itself, comments as #text. */
+function shape(text: string): string[] {
+  return tokens(text).map((t) => {
+    if (t.type === 'word') return t.word.quote ? `${t.word.quote}${t.word.value}${t.word.quote}` : t.word.value;
+    if (t.type === 'comment') return `#${t.comment.text}`;
+    return t.type;
+  });
+}
+
+describe('tokenizer (ngx_conf_read_token rules)', () => {
+  it('splits words at whitespace, ";" and "{"', () => {
+    assert.deepEqual(shape('listen 443 ssl;\nserver{a b;}'), ['listen', '443', 'ssl', ';', 'server', '{', 'a', 'b', ';', '}', 'eof']);
+  });
+
+  it('keeps "}" and "#" that stand inside a word', () => {
+    assert.deepEqual(shape('return 200 a}b#c;'), ['return', '200', 'a}b#c', ';', 'eof']);
+  });
+
+  it('treats "#" at a word start as a comment up to the line end', () => {
+    assert.deepEqual(shape('a b; # note ; {\nc;'), ['a', 'b', ';', '# note ; {', 'c', ';', 'eof']);
+  });
+
+  it('reads double- and single-quoted words and unescapes them like nginx', () => {
+    assert.deepEqual(shape(`log_format x "a \\"b\\" c" 'd\\'e';`), ['log_format', 'x', '"a "b" c"', "'d'e'", ';', 'eof']);
+    assert.equal(unescapeWord('a\\tb\\nc\\\\d\\x'), 'a\tb\nc\\d\\x');
+  });
+
+  it('keeps quotes in the middle of a word as part of the word', () => {
+    assert.deepEqual(shape('add_header X a"b c";'), ['add_header', 'X', 'a"b', 'c"', ';', 'eof']);
+  });
+
+  it('does not open a block at "${"', () => {
+    assert.deepEqual(shape('set $a ${b}c;'), ['set', '$a', '${b}c', ';', 'eof']);
+    const word = tokens('x ${host};').find((t) => t.type === 'word' && t.word.value === '${host}');
+    assert.ok(word && word.type === 'word' && word.word.hasVariable);
+  });
+
+  it('opens a block when "{" follows a word that ends in a non-variable', () => {
+    assert.deepEqual(shape('location /a{ }'), ['location', '/a', '{', '}', 'eof']);
+  });
+
+  it('accepts ")" right after a closing quote, as in if conditions', () => {
+    assert.deepEqual(shape('if ($a = "b") { }'), ['if', '($a', '=', '"b"', '{', '}', 'eof']);
+  });
+
+  it('reports a character glued to a closing quote with nginx wording', () => {
+    const t = new Tokenizer('a "b"c;');
+    while (t.next().type !== 'eof') { /* drain */ }
+    assert.equal(t.problems.length, 1);
+    assert.equal(t.problems[0].message, 'unexpected "c"');
+    assert.equal(t.problems[0].start, 5);
+  });
+
+  it('escapes a quote character with a backslash, in and out of quotes', () => {
+    assert.deepEqual(shape('a \\"b;'), ['a', '"b', ';', 'eof']);
+    assert.deepEqual(shape('a "x\\"y";'), ['a', '"x"y"', ';', 'eof']);
+  });
+
+  it('recovers from an unclosed quote at the end of its line and reports both problems', () => {
+    const t = new Tokenizer('a "b;\nc d;\n');
+    const seen: string[] = [];
+    for (;;) {
+      const token = t.next();
+      if (token.type === 'eof') break;
+      seen.push(token.type === 'word' ? token.word.value : token.type);
+    }
+    assert.deepEqual(seen, ['a', 'b;', 'c', 'd', ';']);
+    assert.deepEqual(t.problems.map((p) => p.code), ['nginx.unterminated-string', 'nginx.unexpected-eof']);
+    assert.equal(t.problems[1].message, 'unexpected end of file, expecting ";" or "}"');
+  });
+
+  it('gives exact offsets for every word', () => {
+    const text = '  proxy_pass  "https://a b" ;';
+    const words = tokens(text).filter((t) => t.type === 'word');
+    assert.deepEqual(words.map((t) => (t.type === 'word' ? text.slice(t.word.start, t.word.end) : '')), ['proxy_pass', '"https://a b"']);
+  });
+
+  it('handles CRLF line endings and tabs as whitespace', () => {
+    assert.deepEqual(shape('a\tb;\r\n# c\r\nd;'), ['a', 'b', ';', '# c', 'd', ';', 'eof']);
+  });
+
+  it('skips Lua block bodies with strings, comments and long brackets', () => {
+    const text = 'content_by_lua_block { local s = "}" -- }\n local t = [[ } ]] local u = { a = 1 } --[==[ } ]==] }\nnext;';
+    const t = new Tokenizer(text);
+    t.next();
+    assert.equal(t.next().type, '{');
+    const close = t.skipLuaBlock();
+    assert.equal(text[close], '}');
+    assert.equal(text.slice(close + 1).trim(), 'next;');
+    const after = t.next();
+    assert.ok(after.type === 'word' && after.word.value === 'next');
+  });
+
+  it('reports -1 for a Lua block that never closes', () => {
+    const t = new Tokenizer('x { a = {');
+    t.next();
+    t.next();
+    assert.equal(t.skipLuaBlock(), -1);
+  });
+});
