@@ -20,7 +20,11 @@ cp "$E2E/settings.json" "$RUN/data/User/settings.json"
 # Fresh workspace per run (quick fixes edit it): the e2e scenario files plus the project's examples/
 # (configs and generated PKI) copied in, not duplicated in the repository.
 cp -r "$E2E/workspace" "$RUN/workspace"
-[ -d "$ROOT/examples" ] && cp -r "$ROOT/examples" "$RUN/workspace/examples"
+# The example PKI (examples/etc/nginx/ssl/*) is generated, not committed: make it once if missing.
+if [ -f "$ROOT/scripts/generate-example-pki.mjs" ] && ! ls "$ROOT"/examples/etc/nginx/ssl/*.crt >/dev/null 2>&1; then
+  (cd "$ROOT" && node scripts/generate-example-pki.mjs)
+fi
+if [ -d "$ROOT/examples" ]; then cp -r "$ROOT/examples" "$RUN/workspace/examples"; fi
 
 T_START=$(date +%s%3N)
 code-server --user-data-dir "$RUN/data" --extensions-dir "$RUN/exts" --install-extension "$VSIX" >"$RUN/install-ext.log" 2>&1 \

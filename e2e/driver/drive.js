@@ -11,8 +11,8 @@ const path = require('path');
 
 // ---- Scenario data: extend these lists as the language server learns new checks. ----------------
 const SCENARIO = {
-  /** File to open, relative to the workspace (e2e/workspace + examples/ copied in as examples/). */
-  file: process.env.E2E_FILE || 'nginx.conf',
+  /** File to open, relative to the workspace (e2e/workspace + the repository's examples/ copied in as examples/). */
+  file: process.env.E2E_FILE || 'examples/etc/nginx/sites-enabled/server-b',
 };
 /** Texts that must each appear in a row of the Problems panel (substring match). */
 const EXPECTED_PROBLEMS = [
@@ -165,8 +165,15 @@ async function main() {
     log('language mode:', results.languageMode);
     await shot('language-mode');
 
-    await page.waitForSelector('.monaco-editor .squiggly-error, .monaco-editor .squiggly-warning, .monaco-editor .squiggly-info',
-      { timeout: 60000 });
+    // Whichever comes first: a squiggle, or the extension's "could not start" notification (fail fast).
+    const squiggle = page.waitForSelector('.monaco-editor .squiggly-error, .monaco-editor .squiggly-warning, .monaco-editor .squiggly-info',
+      { timeout: 60000 }).then(() => null);
+    const serverError = page.locator('.notifications-toasts .notification-toast', { hasText: 'nginx mTLS language server' })
+      .first().waitFor({ timeout: 60000 }).then(() => 'notification', () => new Promise(() => {}));
+    if (await Promise.race([squiggle, serverError]) === 'notification') {
+      const toast = (await page.locator('.notifications-toasts .notification-toast').first().innerText()).trim();
+      throw new Error(`the language server failed: ${toast.replace(/\s+/g, ' ')}`);
+    }
     results.openToFirstDiagnosticS = (Date.now() - tOpen) / 1000;
     results.spawnToFirstDiagnosticS = (Date.now() - T0) / 1000;
     log(`FIRST DIAGNOSTIC ${results.openToFirstDiagnosticS.toFixed(2)}s after opening the file`);

@@ -454,12 +454,14 @@ function run(cmd, argv) {
   return (r.stdout ?? '') + (r.stderr ?? '');
 }
 
+// counters and helpers whose names look like modules
+const NOT_MODULES = /^ngx_(\w+_)?max_module$|^ngx_add_module$/;
+
 function moduleNamesInBinary(file) {
   const s = readFileSync(file).toString('latin1');
   const names = new Set();
   for (const m of s.matchAll(/\0((?:ngx|ndk)_[a-z0-9_]+_module)(?=\0)/g)) names.add(m[1]);
-  names.delete('ngx_max_module'); names.delete('ngx_http_max_module'); names.delete('ngx_stream_max_module');
-  names.delete('ngx_mail_max_module'); names.delete('ngx_add_module');
+  for (const n of names) if (NOT_MODULES.test(n)) names.delete(n);
   return names;
 }
 
@@ -491,7 +493,9 @@ function probeDebian() {
       // modules a shared object defines (not the ones it imports); `strings`-like scan as fallback
       const nm = run('nm', ['-D', '--defined-only', f]);
       const defined = nm ? [...nm.matchAll(/ [BDR] ((?:ngx|ndk)_[a-z0-9_]+_module)$/gm)].map((m) => m[1]) : null;
-      for (const n of defined ?? moduleNamesInBinary(f)) if (!staticModules.has(n)) names.add(n);
+      for (const n of defined ?? moduleNamesInBinary(f)) {
+        if (!staticModules.has(n) && !NOT_MODULES.test(n)) names.add(n);
+      }
     }
     const pv = run('dpkg-query', ['-W', '-f=${Version}', p])?.trim();
     dynamicModules[p] = { version: pv, files: files.sort(), modules: [...names].sort() };
@@ -687,7 +691,13 @@ async function main() {
   }
   log(`wrote ${outFile}: ${names.length} names, ${entries} entries`);
   for (const k of Object.keys(counts).sort()) log(`  ${k.padEnd(28)} ${counts[k]}`);
-  log(`  docs entries without a source match: ${docsOnly.length}`);
+  log(`  docs entries without a source match: ${docsOnly.length} (NGINX Plus / separately packaged modules)`);
+  log('nginx directives per module type and version (name, module) pairs:');
+  for (const v of [...compareTags, 'HEAD']) {
+    const c = {};
+    for (const d of byVersion.get(v).values()) c[d.moduleType] = (c[d.moduleType] ?? 0) + 1;
+    log(`  ${(v === 'HEAD' ? `HEAD (${ng.headVersion})` : v).padEnd(16)} ${TYPE_ORDER.map((t) => `${t} ${c[t] ?? 0}`).join(', ')}`);
+  }
   if (!debianProbed) log('  (debian data reused, not probed)');
   if (warnings.size) {
     log(`${warnings.size} distinct warnings:`);

@@ -1,7 +1,7 @@
 /**
  * Extension-host tests, without mocha: VS Code loads this module and awaits `run()`; a rejected
- * promise fails the run. The tests open the e2e scenario (e2e/workspace/nginx.conf) and wait for
- * events instead of sleeping.
+ * promise fails the run. The tests open the e2e scenario (examples/etc/nginx/sites-enabled/server-b,
+ * copied into the test workspace by runTest.ts) and wait for events instead of sleeping.
  */
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
@@ -41,12 +41,12 @@ function diagnosticsWhere(uri: vscode.Uri, accept: (d: vscode.Diagnostic) => boo
 function scenarioUri(): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'the test workspace is open');
-  return vscode.Uri.joinPath(folder.uri, 'nginx.conf');
+  return vscode.Uri.joinPath(folder.uri, 'examples', 'etc', 'nginx', 'sites-enabled', 'server-b');
 }
 
 let editor: vscode.TextEditor | undefined;
 
-test('activates on an nginx file and applies the nginx language', async () => {
+test('activates on an nginx file (sites-enabled/server-b) and applies the nginx language', async () => {
   const document = await vscode.workspace.openTextDocument(scenarioUri());
   editor = await vscode.window.showTextDocument(document);
   assert.equal(document.languageId, 'nginx');

@@ -14,6 +14,8 @@ export interface TextEdit {
 export interface Fix {
   title: string;
   edits: TextEdit[];
+  /** A command the editor runs for fixes that write files (e.g. converting DER to PEM). */
+  command?: { command: string; arguments?: unknown[] };
   /** Safe fixes are applied by "fix all" without asking. */
   safe: boolean;
   preferred?: boolean;

@@ -281,7 +281,8 @@ function inspectPem(path: string, data: Buffer, text: string, passphrases: strin
     if (CERT_LABELS.has(label)) {
       certCount++;
       if (result.certificates.length >= MAX_CERTIFICATES_PARSED) continue;
-      const parsed = parseCertificate(blockToPem(block, label === 'X509 CERTIFICATE' ? 'CERTIFICATE' : label), result.certificates.length, label);
+      // DER input is faster than PEM; trailing X509_AUX data of TRUSTED CERTIFICATE is ignored.
+      const parsed = parseCertificate(blockDer(block), result.certificates.length, label);
       if ('error' in parsed) errors.add(`certificate ${certCount}: ${parsed.error}`);
       else result.certificates.push(parsed.info);
     } else if (KEY_LABELS.has(label)) {
@@ -358,7 +359,7 @@ const CURVE_BITS: Record<string, number> = {
   prime192v1: 192,
 };
 
-function describePublicKey(key: crypto.KeyObject): { keyAlgorithm: KeyAlgorithm; keySize?: number; curve?: string; publicKeySha256: string } {
+function describePublicKey(key: crypto.KeyObject, spkiDer?: Buffer): { keyAlgorithm: KeyAlgorithm; keySize?: number; curve?: string; publicKeySha256: string } {
   const keyAlgorithm = keyAlgorithmOf(key.asymmetricKeyType);
   const details = key.asymmetricKeyDetails ?? {};
   let keySize: number | undefined = details.modulusLength;
@@ -366,7 +367,7 @@ function describePublicKey(key: crypto.KeyObject): { keyAlgorithm: KeyAlgorithm;
   if (keySize === undefined && curve) keySize = CURVE_BITS[curve];
   if (keySize === undefined && keyAlgorithm === 'Ed25519') keySize = 256;
   if (keySize === undefined && keyAlgorithm === 'Ed448') keySize = 456;
-  const spki = (key.type === 'private' ? crypto.createPublicKey(key) : key).export({ type: 'spki', format: 'der' });
+  const spki = spkiDer ?? (key.type === 'private' ? crypto.createPublicKey(key) : key).export({ type: 'spki', format: 'der' });
   const publicKeySha256 = crypto.createHash('sha256').update(spki).digest('hex');
   return { keyAlgorithm, keySize, curve, publicKeySha256 };
 }
@@ -419,6 +420,8 @@ interface AsnCertDetails {
   signatureAlgorithm: string;
   /** basicConstraints cA flag when the extension is present. */
   basicConstraintsCA?: boolean;
+  /** SubjectPublicKeyInfo DER, when it is in the canonical form Node would export. */
+  canonicalSpki?: Buffer;
   notBefore?: Date;
   notAfter?: Date;
   pathLength?: number;
@@ -438,6 +441,7 @@ function certDetailsFromDer(der: Buffer): AsnCertDetails {
   const validity = children(fields[idx + 3]);
   out.notBefore = timeOf(validity[0]);
   out.notAfter = timeOf(validity[1]);
+  out.canonicalSpki = canonicalSpki(fields[idx + 5]);
   idx += 6;
   for (; idx < fields.length; idx++) {
     if (!is(fields[idx], CONTEXT, 3)) continue;
@@ -470,6 +474,25 @@ function certDetailsFromDer(der: Buffer): AsnCertDetails {
   return out;
 }
 
+/**
+ * DER of a SubjectPublicKeyInfo when it is already in the form `KeyObject.export({type:'spki'})`
+ * produces (RSA with NULL parameters, named-curve EC with an uncompressed point, EdDSA), so
+ * hashing it gives the same publicKeySha256 as the key side without building a KeyObject.
+ */
+function canonicalSpki(spki: Asn1 | undefined): Buffer | undefined {
+  if (!isSeq(spki)) return undefined;
+  const [alg, bits] = children(spki);
+  const [algOid, params] = children(alg);
+  const o = oidOf(algOid);
+  const key = bytesOf(bits);
+  if (!is(bits, UNIVERSAL, T.BITSTRING) || key.charCodeAt(0) !== 0) return undefined;
+  const ok =
+    (o === OID.rsaEncryption && children(alg).length === 2 && is(params, UNIVERSAL, T.NULL)) ||
+    (o === OID.ecPublicKey && children(alg).length === 2 && oidOf(params) !== undefined && key.charCodeAt(1) === 0x04) ||
+    ((o === OID.ed25519 || o === OID.ed448) && children(alg).length === 1);
+  return ok ? toDerBuffer(spki) : undefined;
+}
+
 function toIso(d: Date | undefined, fallback: string): string {
   if (d && !isNaN(d.getTime())) return d.toISOString();
   const p = new Date(fallback);
@@ -491,7 +514,7 @@ function parseCertificate(input: string | Buffer, index: number, label: string):
     let publicKey: crypto.KeyObject | undefined;
     try {
       publicKey = x.publicKey;
-      pk = describePublicKey(publicKey);
+      pk = describePublicKey(publicKey, details.canonicalSpki);
     } catch {
       pk = undefined;
     }
@@ -916,7 +939,7 @@ export class CertificateInspector {
   private async inspectUnchecked(path: string, opts: InspectOptions): Promise<InspectedFile> {
     let st: fs.Stats;
     try {
-      st = await fs.promises.stat(path);
+      st = await statAsync(path);
     } catch (e) {
       const c = classifyFsError(e);
       return { ...base(path, c.kind), error: c.error };
@@ -1006,6 +1029,11 @@ export class CertificateInspector {
     result.mode = st.mode & 0o777;
     return result;
   }
+}
+
+/** Callback-based stat: noticeably cheaper than fs.promises.stat on the hot (cached) path. */
+function statAsync(path: string): Promise<fs.Stats> {
+  return new Promise((resolve, reject) => fs.stat(path, (err, st) => (err ? reject(err) : resolve(st))));
 }
 
 function describeSpecial(st: fs.Stats): string {

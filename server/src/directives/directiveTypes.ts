@@ -22,6 +22,11 @@ export interface DirectiveEntry {
   since?: string;
   /** First nginx version without the directive (e.g. `ssl` removed in 1.25.1). */
   removedIn?: string;
+  /**
+   * Flags of older nginx releases that differ from `flags`, by version (e.g. `ssl_ocsp` in
+   * `"1.22.1"` took NGX_CONF_FLAG, now NGX_CONF_TAKE1). Only the compared releases are listed.
+   */
+  flagsByVersion?: Record<string, string[]>;
   /** True when Debian 12's nginx-full (or its libnginx-mod-* packages) provides the module. */
   debianFull?: boolean;
   /** True for modules that are not part of nginx itself (lua, headers-more, njs...). */

@@ -1,0 +1,309 @@
+/**
+ * Certificate file rules: each certificate, key, CA bundle, CRL and password file named by
+ * an `ssl_*`, `proxy_ssl_*`, `grpc_ssl_*` or `uwsgi_ssl_*` directive is opened and judged on
+ * its own: missing, not PEM, expired, weak, encrypted without a password, readable by others.
+ * Where nginx would refuse to load it, the message quotes what `nginx -t` prints.
+ */
+import type { CertificateInfo, InspectedFile } from '../../certificates/certificateTypes';
+import { WEAK_SIGNATURE_ALGORITHMS } from '../../certificates/oids';
+import type { Finding, RuleMeta } from '../finding';
+import { nginxRefuses } from '../nginxWording';
+import type { RuleContext, RuleFamily } from '../ruleContext';
+import {
+  collectFileReferences,
+  nearestInScope,
+  scopedValue,
+  upstreamUsesTls,
+  type FileReference,
+} from '../tlsFileReferences';
+
+const RULES: RuleMeta[] = [
+  { code: 'tls.file-not-found', category: 'certificate', severity: 'error', title: 'Certificate, key or CA file missing or unreadable', nginxRefuses: true },
+  { code: 'tls.not-pem', category: 'certificate', severity: 'error', title: 'File is not in the PEM form nginx reads', nginxRefuses: true },
+  { code: 'tls.cert-validity', category: 'certificate', severity: 'warning', title: 'Certificate expired, not yet valid or expiring soon', nginxRefuses: false },
+  { code: 'tls.encrypted-key-no-password', category: 'certificate', severity: 'error', title: 'Encrypted key without a working password file', nginxRefuses: true },
+  { code: 'tls.weak-key-signature', category: 'certificate', severity: 'warning', title: 'Weak key size or signature algorithm', nginxRefuses: false },
+  { code: 'tls.private-key-exposure', category: 'certificate', severity: 'warning', title: 'Private key readable by group or others', nginxRefuses: false },
+  { code: 'mtls.ca-bundle-unusable', category: 'certificate', severity: 'warning', title: 'CA bundle without CA certificates, or with private keys', nginxRefuses: false },
+];
+
+const DAY = 86_400_000;
+
+export interface LoadDecision {
+  /** True when `nginx -t` opens this file with the configuration as it is. */
+  loads: boolean;
+  /** Why it does not, for the message. */
+  why?: string;
+}
+
+/** Whether nginx opens the file when it loads the configuration (see the merge functions of the ssl and proxy modules). */
+export function nginxLoads(ref: FileReference, context: RuleContext): LoadDecision {
+  const block = ref.node.parent;
+  const roots = context.tree.nodes;
+  const { family, role, suffix } = ref.info;
+  if (role === 'password') return { loads: true };
+  if (family === 'ssl') {
+    if (suffix === 'client_certificate') {
+      const verify = scopedValue(block, 'ssl_verify_client', roots, 'off');
+      return verify === 'off' ? { loads: false, why: 'ssl_verify_client is off, so nginx does not read the client CA file' } : { loads: true };
+    }
+    if (role === 'ocsp-response') {
+      return scopedValue(block, 'ssl_stapling', roots, 'off') === 'on' ? { loads: true } : { loads: false, why: 'ssl_stapling is off' };
+    }
+    return { loads: true };
+  }
+  const tls = ref.node.context.startsWith('stream')
+    ? scopedValue(block, 'proxy_ssl', roots, 'off') === 'on'
+    : upstreamUsesTls(block, family) || (block === undefined);
+  if (!tls) return { loads: false, why: `no ${family === 'proxy_ssl' ? 'https' : family === 'grpc_ssl' ? 'grpcs' : 'suwsgi'} upstream uses it here` };
+  if (role === 'ca-bundle' || role === 'crl') {
+    const verify = scopedValue(block, `${family}_verify`, roots, 'off');
+    if (verify !== 'on') return { loads: false, why: `${family}_verify is off, so nginx does not read it` };
+  }
+  return { loads: true };
+}
+
+/** nginx's own error text for a file it cannot open or parse, by role and directive. */
+function nginxLoadError(ref: FileReference, problem: 'open' | 'parse'): string {
+  const p = ref.written;
+  switch (ref.info.role) {
+    case 'certificate':
+      return problem === 'open' ? `cannot load certificate "${p}": BIO_new_file() failed` : `cannot load certificate "${p}": PEM_read_bio_X509_AUX() failed`;
+    case 'key':
+      return problem === 'open' ? `cannot load certificate key "${p}": BIO_new_file() failed` : `cannot load certificate key "${p}": PEM_read_bio_PrivateKey() failed`;
+    case 'ca-bundle':
+      return `SSL_CTX_load_verify_locations("${p}") failed`;
+    case 'crl':
+      return `X509_LOOKUP_load_file("${p}") failed`;
+    case 'dhparam':
+    case 'ocsp-response':
+      return `BIO_new_file("${p}") failed`;
+    case 'password':
+    case 'ticket-key':
+      return `open() "${p}" failed (2: No such file or directory)`;
+  }
+}
+
+const KIND_EXPLANATIONS: Record<string, string> = {
+  'der-certificate': 'The file is a DER (binary) certificate; nginx reads PEM only. Convert it with: openssl x509 -inform der -in FILE -out FILE.pem',
+  'der-private-key': 'The file is a DER (binary) private key; nginx reads PEM only. Convert it with: openssl pkey -inform der -in FILE -out FILE.pem',
+  pkcs12: 'The file is a PKCS#12 (.p12/.pfx) archive; nginx needs the certificate and the key as separate PEM files (openssl pkcs12 -in FILE -nokeys / -nocerts -nodes).',
+  pkcs7: 'The file is a PKCS#7 bundle; extract the certificates as PEM with: openssl pkcs7 -print_certs -in FILE',
+  'der-csr': 'The file is a certificate signing request, not a certificate.',
+  'der-other': 'The file is binary DER data that is not a certificate.',
+  empty: 'The file is empty.',
+  text: 'The file has no PEM block ("-----BEGIN …-----") in it.',
+  binary: 'The file is binary data, not PEM.',
+};
+
+function location(ref: FileReference): Pick<Finding, 'file' | 'start' | 'end'> {
+  return { file: ref.node.file.path, start: ref.arg.start, end: ref.arg.end };
+}
+
+function resolvedNote(ref: FileReference): string {
+  return ref.resolved && ref.resolved !== ref.written ? ` (read from ${ref.resolved})` : '';
+}
+
+export const certificateFileRules: RuleFamily = {
+  name: 'certificate-files',
+  rules: RULES,
+  async run(context: RuleContext): Promise<Finding[]> {
+    const wanted = new Set(context.files.map((f) => f.path));
+    const refs = collectFileReferences(context, wanted).filter((r) => r.resolved);
+    const findings: Finding[] = [];
+    for (const ref of refs) {
+      const resolved = ref.resolved as string;
+      const load = nginxLoads(ref, context);
+      const passphrases = ref.info.role === 'key' ? await passwordsFor(ref, context) : undefined;
+      const inspected = await context.inspect(resolved, passphrases ? { passphrases: passphrases.values } : undefined);
+      findings.push(...checkOpen(ref, inspected, load));
+      if (inspected.kind === 'missing' || inspected.kind === 'unreadable' || inspected.kind === 'directory' || inspected.kind === 'not-regular' || inspected.kind === 'too-large') continue;
+      switch (ref.info.role) {
+        case 'certificate':
+          findings.push(...checkCertificateFile(ref, inspected, load, context));
+          break;
+        case 'key':
+          findings.push(...checkKeyFile(ref, inspected, load, passphrases));
+          break;
+        case 'ca-bundle':
+          findings.push(...checkCaBundle(ref, inspected, load, context));
+          break;
+        default:
+          break;
+      }
+    }
+    return findings;
+  },
+};
+
+function checkOpen(ref: FileReference, inspected: InspectedFile, load: LoadDecision): Finding[] {
+  const kind = inspected.kind;
+  if (kind !== 'missing' && kind !== 'unreadable' && kind !== 'directory' && kind !== 'not-regular') return [];
+  const what = kind === 'missing' ? 'The file does not exist' : kind === 'directory' ? 'The path is a directory' : kind === 'not-regular' ? 'The path is not a regular file' : `The file cannot be read (${inspected.error ?? 'permission denied'})`;
+  const hint = ref.written.startsWith('/') ? '' : ' Relative paths are resolved against the directory of the main nginx.conf, not the including file.';
+  if (load.loads) {
+    return [{ code: 'tls.file-not-found', ...location(ref), nginxRefuses: true, message: nginxRefuses(nginxLoadError(ref, 'open'), `${what}${resolvedNote(ref)}.${hint}`) }];
+  }
+  return [{ code: 'tls.file-not-found', severity: 'warning', ...location(ref), message: `${what}${resolvedNote(ref)}. nginx does not read it yet (${load.why}), but will fail once it does.${hint}` }];
+}
+
+function notPem(ref: FileReference, inspected: InspectedFile, load: LoadDecision, explanation: string): Finding {
+  const fix = inspected.kind === 'der-certificate' || inspected.kind === 'der-private-key'
+    ? [{ title: `Convert ${ref.written} to PEM`, safe: false, preferred: true, edits: [], command: { command: 'nginxMtls.convertToPem', arguments: [ref.resolved, ref.node.file.path, ref.arg.start, ref.arg.end] } }]
+    : undefined;
+  const base = { code: 'tls.not-pem', ...location(ref), fixes: fix } as Finding;
+  if (load.loads) return { ...base, nginxRefuses: true, message: nginxRefuses(nginxLoadError(ref, 'parse'), explanation.replace(/FILE/g, ref.written)) };
+  return { ...base, severity: 'warning', message: `${explanation.replace(/FILE/g, ref.written)} nginx does not read it yet (${load.why}), but will fail once it does.` };
+}
+
+function checkCertificateFile(ref: FileReference, inspected: InspectedFile, load: LoadDecision, context: RuleContext): Finding[] {
+  const findings: Finding[] = [];
+  if (inspected.kind !== 'pem') {
+    findings.push(notPem(ref, inspected, load, KIND_EXPLANATIONS[inspected.kind] ?? 'The file is not PEM.'));
+    return findings;
+  }
+  if (inspected.certificates.length === 0) {
+    const labels = inspected.pemLabels;
+    const explanation = labels.some((l) => l.includes('PRIVATE KEY'))
+      ? 'The file holds a private key but no certificate: is the certificate and key swapped?'
+      : labels.some((l) => l.includes('REQUEST'))
+        ? 'The file holds a certificate signing request (CSR), not a certificate.'
+        : `The file has no certificate in it (PEM blocks: ${labels.join(', ') || 'none'}).`;
+    findings.push(notPem(ref, inspected, load, explanation));
+    return findings;
+  }
+  findings.push(...validityFindings(ref, inspected.certificates.slice(0, 1), context, true));
+  findings.push(...validityFindings(ref, inspected.certificates.slice(1), context, false));
+  findings.push(...weakFindings(ref, inspected.certificates));
+  return findings;
+}
+
+function validityFindings(ref: FileReference, certificates: CertificateInfo[], context: RuleContext, leaf: boolean): Finding[] {
+  const findings: Finding[] = [];
+  const now = context.now.getTime();
+  const warnDays = context.settings.certificateExpiryWarningDays;
+  for (const cert of certificates) {
+    const notAfter = Date.parse(cert.notAfter);
+    const notBefore = Date.parse(cert.notBefore);
+    const who = `${leaf ? 'The certificate' : 'Chain certificate'} "${cert.subject}"`;
+    if (notAfter < now) {
+      const days = Math.floor((now - notAfter) / DAY);
+      findings.push({ code: 'tls.cert-validity', severity: 'error', ...location(ref), message: `${who} expired on ${cert.notAfter.slice(0, 10)} (${days} day${days === 1 ? '' : 's'} ago). nginx still loads it, but every TLS peer rejects it.` });
+    } else if (notBefore > now) {
+      findings.push({ code: 'tls.cert-validity', severity: 'error', ...location(ref), message: `${who} is not valid before ${cert.notBefore.slice(0, 10)}. Peers reject it until then (is the clock of the issuing machine wrong?).` });
+    } else if (notAfter - now < warnDays * DAY) {
+      const days = Math.floor((notAfter - now) / DAY);
+      findings.push({ code: 'tls.cert-validity', severity: 'warning', ...location(ref), message: `${who} expires on ${cert.notAfter.slice(0, 10)}, in ${days} day${days === 1 ? '' : 's'}.` });
+    }
+  }
+  return findings;
+}
+
+function weakFindings(ref: FileReference, certificates: CertificateInfo[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const cert of certificates) {
+    if ((cert.keyAlgorithm === 'RSA' || cert.keyAlgorithm === 'DSA') && cert.keySize !== undefined && cert.keySize < 2048) {
+      findings.push({ code: 'tls.weak-key-signature', ...location(ref), message: `"${cert.subject}" has a ${cert.keySize}-bit ${cert.keyAlgorithm} key; use at least 2048 bits (or ECDSA P-256).` });
+    }
+    if (!cert.selfSigned && WEAK_SIGNATURE_ALGORITHMS.has(cert.signatureAlgorithm)) {
+      findings.push({ code: 'tls.weak-key-signature', ...location(ref), message: `"${cert.subject}" is signed with ${cert.signatureAlgorithm}; current TLS clients reject SHA-1 and MD5 signatures.` });
+    }
+  }
+  return findings;
+}
+
+interface Passwords {
+  node?: ReturnType<typeof nearestInScope>[number];
+  values: string[];
+  /** False when the password file is configured but could not be read. */
+  readable: boolean;
+}
+
+/** The passphrases nginx would try: each line of the effective `*_password_file`. */
+async function passwordsFor(ref: FileReference, context: RuleContext): Promise<Passwords | undefined> {
+  const name = `${ref.info.family}_password_file`;
+  const found = nearestInScope(ref.node.parent, name, context.tree.nodes);
+  const node = found[found.length - 1];
+  const arg = node?.directive.args[0];
+  if (!node || !arg) return undefined;
+  if (arg.hasVariable) return undefined;
+  const text = await readSmallText(context.resolvePath(arg.value));
+  if (text === undefined) return { node, values: [], readable: false };
+  const values = text.split(/\r?\n/).filter((line) => line.length > 0).slice(0, 64);
+  return { node, values, readable: true };
+}
+
+async function readSmallText(filePath: string): Promise<string | undefined> {
+  const { promises } = await import('node:fs');
+  try {
+    const st = await promises.stat(filePath);
+    if (!st.isFile() || st.size > 64 * 1024) return undefined;
+    return await promises.readFile(filePath, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function checkKeyFile(ref: FileReference, inspected: InspectedFile, load: LoadDecision, passwords: Passwords | undefined): Finding[] {
+  const findings: Finding[] = [];
+  if (inspected.kind !== 'pem') {
+    findings.push(notPem(ref, inspected, load, KIND_EXPLANATIONS[inspected.kind] ?? 'The file is not a PEM private key.'));
+    return findings;
+  }
+  if (inspected.keys.length === 0) {
+    const explanation = inspected.certificates.length > 0
+      ? 'The file holds a certificate but no private key: are the certificate and key swapped?'
+      : `The file has no private key in it (PEM blocks: ${inspected.pemLabels.join(', ') || 'none'}).`;
+    findings.push(notPem(ref, inspected, load, explanation));
+    return findings;
+  }
+  const key = inspected.keys[0];
+  if (key.encrypted) {
+    const directive = `${ref.info.family}_password_file`;
+    if (!passwords) {
+      findings.push({
+        code: 'tls.encrypted-key-no-password', ...location(ref), nginxRefuses: load.loads,
+        severity: load.loads ? 'error' : 'warning',
+        message: load.loads
+          ? nginxRefuses(nginxLoadError(ref, 'parse'), `The key is encrypted and no "${directive}" is in effect; nginx -t would also stop and ask for the passphrase on a terminal.`)
+          : `The key is encrypted and no "${directive}" is in effect.`,
+      });
+    } else if (passwords.readable && key.passphraseAccepted === false) {
+      findings.push({
+        code: 'tls.encrypted-key-no-password', ...location(ref), nginxRefuses: load.loads, severity: load.loads ? 'error' : 'warning',
+        message: load.loads
+          ? nginxRefuses(nginxLoadError(ref, 'parse'), `None of the ${passwords.values.length} line${passwords.values.length === 1 ? '' : 's'} of the "${directive}" file opens this encrypted key (wrong passphrase).`)
+          : `None of the lines of the "${directive}" file opens this encrypted key (wrong passphrase).`,
+      });
+    }
+  }
+  if (inspected.mode !== undefined && (inspected.mode & 0o077) !== 0 && ref.resolved) {
+    const mode = inspected.mode.toString(8).padStart(3, '0');
+    findings.push({
+      code: 'tls.private-key-exposure', ...location(ref),
+      message: `The private key file is readable by ${inspected.mode & 0o007 ? 'everyone' : 'its group'} (mode ${mode}). Restrict it: chmod 600 '${ref.resolved.replace(/'/g, "'\\''")}' (nginx reads keys as root before dropping privileges).`,
+    });
+  }
+  return findings;
+}
+
+function checkCaBundle(ref: FileReference, inspected: InspectedFile, load: LoadDecision, context: RuleContext): Finding[] {
+  const findings: Finding[] = [];
+  if (inspected.kind !== 'pem') {
+    findings.push(notPem(ref, inspected, load, KIND_EXPLANATIONS[inspected.kind] ?? 'The file is not a PEM CA bundle.'));
+    return findings;
+  }
+  if (inspected.certificates.length === 0) {
+    if (inspected.crls && inspected.crls.length > 0) return findings;
+    findings.push(notPem(ref, inspected, load, `The file has no certificate in it (PEM blocks: ${inspected.pemLabels.join(', ') || 'none'}).`));
+    return findings;
+  }
+  if (!inspected.certificates.some((c) => c.isCA)) {
+    findings.push({ code: 'mtls.ca-bundle-unusable', ...location(ref), message: `The bundle holds no CA certificate (${inspected.certificates.map((c) => `"${c.subject}"`).slice(0, 3).join(', ')} ${inspected.certificates.length === 1 ? 'is' : 'are'} not CA:TRUE). Verification trusts CAs: point this at the issuing CA's certificate.` });
+  }
+  if (inspected.keys.length > 0) {
+    findings.push({ code: 'mtls.ca-bundle-unusable', severity: 'warning', ...location(ref), message: 'The CA bundle also contains a private key. CA files are often copied and shared: keep private keys out of them.' });
+  }
+  findings.push(...validityFindings(ref, inspected.certificates.filter((c) => c.isCA), context, false));
+  return findings;
+}

@@ -1,0 +1,250 @@
+/**
+ * Certificate pairing rules: what only shows when files are read together. A key that does
+ * not belong to its certificate, a chain in the wrong order, a certificate for the wrong
+ * purpose or the wrong names, and, when both ends of an mTLS hop are in the workspace,
+ * a client certificate the server's CA will not accept.
+ */
+import { buildChain, isIssuedBy, keyMatchesCertificate } from '../../certificates/certificateInspector';
+import type { CertificateInfo, InspectedFile } from '../../certificates/certificateTypes';
+import type { ConfigNode } from '../../model/configTree';
+import { walkNodes } from '../../model/configTree';
+import { atLeast } from '../../directives/versions';
+import type { Finding, RuleMeta } from '../finding';
+import { nginxRefuses } from '../nginxWording';
+import type { RuleContext, RuleFamily } from '../ruleContext';
+import { collectFileReferences, nearestInScope, scopedValue, type FileReference } from '../tlsFileReferences';
+import { nginxLoads } from './certificateFileRules';
+
+const RULES: RuleMeta[] = [
+  { code: 'tls.key-mismatch', category: 'certificate', severity: 'error', title: 'Private key does not belong to the certificate', nginxRefuses: true },
+  { code: 'tls.chain-order-incomplete', category: 'certificate', severity: 'error', title: 'Certificate chain out of order or incomplete', nginxRefuses: false },
+  { code: 'tls.eku-mismatch', category: 'certificate', severity: 'warning', title: 'Certificate not meant for this purpose (extended key usage)', nginxRefuses: false },
+  { code: 'tls.server-name-not-in-cert', category: 'certificate', severity: 'warning', title: 'server_name not covered by the certificate', nginxRefuses: false },
+  { code: 'mtls.client-cert-untrusted', category: 'certificate', severity: 'warning', title: "Client certificate not issued by the server's client CA", nginxRefuses: false },
+  { code: 'tls.verify-depth-too-small', category: 'certificate', severity: 'warning', title: 'Verify depth shorter than the chain', nginxRefuses: false },
+];
+
+function range(ref: FileReference): Pick<Finding, 'file' | 'start' | 'end'> {
+  return { file: ref.node.file.path, start: ref.arg.start, end: ref.arg.end };
+}
+
+export const certificatePairingRules: RuleFamily = {
+  name: 'certificate-pairing',
+  rules: RULES,
+  async run(context: RuleContext): Promise<Finding[]> {
+    const wanted = new Set(context.files.map((f) => f.path));
+    // All references of the tree: the peer of an mTLS hop may be in another file.
+    const refs = collectFileReferences(context).filter((r) => r.resolved);
+    const inspected = new Map<FileReference, InspectedFile>();
+    for (const ref of refs) {
+      if (ref.info.role === 'certificate' || ref.info.role === 'key' || ref.info.role === 'ca-bundle') {
+        inspected.set(ref, await context.inspect(ref.resolved as string));
+      }
+    }
+    const findings: Finding[] = [];
+    const certificates = refs.filter((r) => r.info.role === 'certificate');
+    for (const certRef of certificates) {
+      const certFile = inspected.get(certRef);
+      if (!certFile || certFile.certificates.length === 0) continue;
+      const keyRef = pairedKey(certRef, context);
+      const keyFile = keyRef ? inspected.get(keyRef) ?? (keyRef.resolved ? await context.inspect(keyRef.resolved) : undefined) : undefined;
+      if (wanted.has(certRef.node.file.path) || (keyRef && wanted.has(keyRef.node.file.path))) {
+        if (keyRef && keyFile) findings.push(...keyMismatch(certRef, certFile, keyRef, keyFile, context));
+        findings.push(...chainOrder(certRef, certFile));
+      }
+      if (wanted.has(certRef.node.file.path)) {
+        findings.push(...ekuCheck(certRef, certFile.certificates[0]));
+        if (certRef.info.family === 'ssl') findings.push(...serverNames(certRef, certFile.certificates[0], context));
+      }
+    }
+    findings.push(...crossHopChecks(context, refs, inspected, wanted));
+    return findings.filter((f) => wanted.has(f.file));
+  },
+};
+
+/** The key nginx pairs with this certificate: same index among the key directives in scope. */
+function pairedKey(certRef: FileReference, context: RuleContext): FileReference | undefined {
+  const family = certRef.info.family;
+  const certs = nearestInScope(certRef.node.parent, `${family}_certificate`, context.tree.nodes);
+  const keys = nearestInScope(certRef.node.parent, `${family}_certificate_key`, context.tree.nodes);
+  const index = certs.indexOf(certRef.node);
+  const keyNode = keys[index >= 0 ? index : 0];
+  if (!keyNode || keyNode.directive.args.length === 0) return undefined;
+  const arg = keyNode.directive.args[0];
+  if (arg.hasVariable || /^(data|engine|store):/.test(arg.value)) return undefined;
+  return { node: keyNode, info: { family, role: 'key', suffix: 'certificate_key' }, arg, written: arg.value, resolved: context.resolvePath(arg.value) };
+}
+
+function keyMismatch(certRef: FileReference, certFile: InspectedFile, keyRef: FileReference, keyFile: InspectedFile, context: RuleContext): Finding[] {
+  const key = keyFile.keys[0];
+  const leaf = certFile.certificates[0];
+  if (!key || key.encrypted && !key.publicKeySha256) return [];
+  const match = keyMatchesCertificate(key, leaf);
+  if (match !== false) return [];
+  const load = nginxLoads(certRef, context);
+  const sameType = key.keyAlgorithm === undefined || key.keyAlgorithm === leaf.keyAlgorithm;
+  const keyRange = { file: keyRef.node.file.path, start: keyRef.arg.start, end: keyRef.arg.end };
+  const otherIndex = certFile.certificates.findIndex((c, i) => i > 0 && keyMatchesCertificate(key, c) === true);
+  if (otherIndex > 0) {
+    // The key fits a later certificate of the file: the chain is out of order.
+    return [{
+      code: 'tls.key-mismatch', ...keyRange, nginxRefuses: load.loads,
+      message: load.loads
+        ? nginxRefuses(`SSL_CTX_use_PrivateKey("${keyRef.written}") failed (key values mismatch)`, `The key belongs to certificate #${otherIndex + 1} of "${certRef.written}" ("${certFile.certificates[otherIndex].subject}"), not to the first one: put the server certificate first in the file.`)
+        : `The key belongs to certificate #${otherIndex + 1} of "${certRef.written}", not to the first one: put the server certificate first in the file.`,
+    }];
+  }
+  if (!sameType) {
+    return [{
+      code: 'tls.key-mismatch', ...keyRange,
+      message: `The key is ${key.keyAlgorithm} but the certificate "${leaf.subject}" has an ${leaf.keyAlgorithm} key. nginx -t does not notice this; every handshake then fails ("no shared cipher" or a signature error).`,
+    }];
+  }
+  return [{
+    code: 'tls.key-mismatch', ...keyRange, nginxRefuses: load.loads,
+    message: load.loads
+      ? nginxRefuses(`SSL_CTX_use_PrivateKey("${keyRef.written}") failed (key values mismatch)`, `The key does not belong to "${leaf.subject}" from ${certRef.written} (public key SHA-256 ${leaf.publicKeySha256.slice(0, 16)}… vs ${key.publicKeySha256?.slice(0, 16)}…).`)
+      : `The key does not belong to "${leaf.subject}" from ${certRef.written}.`,
+  }];
+}
+
+function chainOrder(certRef: FileReference, certFile: InspectedFile): Finding[] {
+  const certs = certFile.certificates;
+  if (certs.length < 2) return [];
+  const leaf = certs[0];
+  if (leaf.isCA && certs.slice(1).some((c) => !c.isCA)) {
+    return [{ code: 'tls.chain-order-incomplete', ...range(certRef), message: `The first certificate of the file is a CA ("${leaf.subject}") while a later one is not: nginx uses the first certificate as the server's own, so put the leaf first, then its intermediates.` }];
+  }
+  for (let i = 0; i + 1 < certs.length; i++) {
+    if (!isIssuedBy(certs[i], certs[i + 1])) {
+      return [{ code: 'tls.chain-order-incomplete', severity: 'warning', ...range(certRef), message: `Certificate #${i + 2} ("${certs[i + 1].subject}") did not issue certificate #${i + 1} ("${certs[i].subject}"): each certificate should be followed by its issuer.` }];
+    }
+  }
+  return [];
+}
+
+function ekuCheck(certRef: FileReference, leaf: CertificateInfo): Finding[] {
+  if (leaf.extendedKeyUsage.length === 0 || leaf.extendedKeyUsage.includes('anyExtendedKeyUsage')) return [];
+  const needed = certRef.info.family === 'ssl' ? 'serverAuth' : 'clientAuth';
+  if (leaf.extendedKeyUsage.includes(needed)) return [];
+  const purpose = needed === 'serverAuth' ? 'a TLS server' : 'a TLS client';
+  return [{ code: 'tls.eku-mismatch', ...range(certRef), message: `"${leaf.subject}" is not meant for ${purpose}: its extended key usage is ${leaf.extendedKeyUsage.join(', ')} without ${needed}, so peers that check it reject the handshake.` }];
+}
+
+/** Does a certificate name (SAN DNS or wildcard) cover a host name? */
+export function nameCovers(pattern: string, host: string): boolean {
+  const p = pattern.toLowerCase();
+  const h = host.toLowerCase();
+  if (p === h) return true;
+  if (p.startsWith('*.')) {
+    const rest = p.slice(2);
+    const dot = h.indexOf('.');
+    return dot > 0 && h.slice(dot + 1) === rest;
+  }
+  return false;
+}
+
+function certificateNames(cert: CertificateInfo): { dns: string[]; ips: string[] } {
+  const dns = cert.subjectAltNames.filter((s) => s.startsWith('DNS:')).map((s) => s.slice(4));
+  const ips = cert.subjectAltNames.filter((s) => s.startsWith('IP:') || s.startsWith('IP Address:')).map((s) => s.replace(/^IP( Address)?:/, ''));
+  if (dns.length === 0 && ips.length === 0 && cert.subjectCommonName) dns.push(cert.subjectCommonName);
+  return { dns, ips };
+}
+
+function serverNames(certRef: FileReference, leaf: CertificateInfo, context: RuleContext): Finding[] {
+  const server = certRef.node.parent;
+  if (!server || server.directive.name.value !== 'server' || server.context !== 'http') return [];
+  const names = server.children.filter((c) => c.directive.name.value === 'server_name').flatMap((c) => c.directive.args);
+  const { dns, ips } = certificateNames(leaf);
+  const findings: Finding[] = [];
+  for (const arg of names) {
+    const name = arg.value;
+    if (!name || name === '_' || name === '""' || name.startsWith('~') || name.includes('$') || name.startsWith('.') || name === 'localhost') continue;
+    if (/^[\d.]+$/.test(name) || name.includes(':')) {
+      if (ips.includes(name)) continue;
+    } else if (name.startsWith('*') || name.endsWith('*')) {
+      if (dns.some((d) => d.toLowerCase() === name.toLowerCase())) continue;
+    } else if (dns.some((d) => nameCovers(d, name))) continue;
+    findings.push({
+      code: 'tls.server-name-not-in-cert', file: arg.start >= 0 ? server.file.path : certRef.node.file.path, start: arg.start, end: arg.end,
+      message: `"${name}" is not among the names of the certificate ${certRef.written} (${[...dns.map((d) => `DNS:${d}`), ...ips.map((i) => `IP:${i}`)].join(', ') || 'no names'}); clients connecting to it get a name mismatch error.`,
+    });
+  }
+  void context;
+  return findings;
+}
+
+interface HttpsTarget {
+  host: string;
+  port: string;
+}
+
+function httpsTarget(location: ConfigNode): HttpsTarget | undefined {
+  const pass = location.children.find((c) => c.directive.name.value === 'proxy_pass');
+  const url = pass?.directive.args[0];
+  if (!url || url.hasVariable) return undefined;
+  const match = /^https:\/\/(\[[^\]]+\]|[^/:]+)(?::(\d+))?/i.exec(url.value);
+  return match ? { host: match[1].toLowerCase(), port: match[2] ?? '443' } : undefined;
+}
+
+/** http servers of the tree that answer TLS for `host` on `port` (Server A for a Server B location). */
+function serversFor(context: RuleContext, target: HttpsTarget): ConfigNode[] {
+  const servers: ConfigNode[] = [];
+  walkNodes(context.tree.nodes, (node) => {
+    if (node.directive.name.value !== 'server' || node.context !== 'http') return;
+    const names = node.children.filter((c) => c.directive.name.value === 'server_name').flatMap((c) => c.directive.args.map((a) => a.value.toLowerCase()));
+    const listens = node.children.filter((c) => c.directive.name.value === 'listen');
+    const tlsPort = listens.some((l) => l.directive.args.some((a) => a.value === 'ssl') && (l.directive.args[0]?.value.split(':').pop() ?? '') === target.port);
+    if (tlsPort && names.includes(target.host)) servers.push(node);
+  });
+  return servers;
+}
+
+function crossHopChecks(context: RuleContext, refs: FileReference[], inspected: Map<FileReference, InspectedFile>, wanted: Set<string>): Finding[] {
+  const findings: Finding[] = [];
+  const byNode = new Map<ConfigNode, FileReference>();
+  for (const ref of refs) byNode.set(ref.node, ref);
+  const inspectedFor = (node: ConfigNode | undefined): InspectedFile | undefined => {
+    const ref = node && byNode.get(node);
+    return ref ? inspected.get(ref) : undefined;
+  };
+  for (const ref of refs) {
+    if (ref.info.family !== 'proxy_ssl' || ref.info.role !== 'certificate' || !wanted.has(ref.node.file.path)) continue;
+    const location = ref.node.parent;
+    if (!location) continue;
+    const target = httpsTarget(location);
+    if (!target) continue;
+    const clientFile = inspected.get(ref);
+    const client = clientFile?.certificates[0];
+    if (!client || !clientFile) continue;
+    for (const server of serversFor(context, target)) {
+      const caNodes = nearestInScope(server, 'ssl_client_certificate', context.tree.nodes);
+      const trustedNodes = atLeast(context.settings.targetVersion, '1.27.2') ? nearestInScope(server, 'ssl_trusted_certificate', context.tree.nodes) : [];
+      const pool: CertificateInfo[] = [];
+      for (const node of [...caNodes, ...trustedNodes]) pool.push(...(inspectedFor(node)?.certificates ?? []));
+      if (pool.length === 0) continue;
+      const serverName = server.children.find((c) => c.directive.name.value === 'server_name')?.directive.args[0]?.value ?? target.host;
+      const where = `${serverName} (${relative(server)})`;
+      const chain = buildChain(client, [...clientFile.certificates.slice(1), ...pool]);
+      const anchor = chain[chain.length - 1];
+      const trusted = pool.some((ca) => ca.fingerprintSha256 === anchor.fingerprintSha256) || pool.some((ca) => isIssuedBy(anchor, ca));
+      if (!trusted) {
+        findings.push({ code: 'mtls.client-cert-untrusted', ...range(ref), message: `The server ${where} verifies clients against ${pool.filter((c) => c.isCA).map((c) => `"${c.subject}"`).join(', ') || 'a CA bundle'}, which did not issue this client certificate ("${client.subject}", issued by "${client.issuer}"): it will answer 400 "The SSL certificate error".` });
+        continue;
+      }
+      const depthValue = scopedValue(server, 'ssl_verify_depth', context.tree.nodes, '1');
+      const depth = Number.parseInt(depthValue, 10);
+      const intermediates = Math.max(0, chain.length - (pool.some((ca) => ca.fingerprintSha256 === anchor.fingerprintSha256) ? 2 : 1));
+      if (Number.isFinite(depth) && intermediates > depth) {
+        findings.push({ code: 'tls.verify-depth-too-small', ...range(ref), message: `This client certificate needs ${intermediates} intermediate CA${intermediates === 1 ? '' : 's'} to reach the trusted CA, but the server ${where} has ssl_verify_depth ${depth}: it will reject the chain as too long.` });
+      }
+    }
+  }
+  return findings;
+}
+
+function relative(node: ConfigNode): string {
+  const line = node.file.lines.positionAt(node.directive.start).line + 1;
+  const parts = node.file.path.split('/');
+  return `${parts.slice(-2).join('/')}:${line}`;
+}

@@ -1,0 +1,166 @@
+/** Small helpers shared by the TLS/mTLS/proxy rule families. */
+import type { ConfigNode } from '../../model/configTree';
+import { isOn, type EffectiveOptions, type RequestPath, type ServerScope } from '../../model/effectiveConfig';
+import type { RuleContext } from '../ruleContext';
+
+export function effectiveOptions(context: RuleContext): EffectiveOptions {
+  return { version: context.settings.targetVersion, table: context.table };
+}
+
+/** The directive from its name to its last argument (without `;`). */
+export function statementRange(node: ConfigNode): { start: number; end: number } {
+  const d = node.directive;
+  const last = d.args.length > 0 ? d.args[d.args.length - 1].end : d.name.end;
+  return { start: d.name.start, end: last };
+}
+
+/** An argument's range, or the statement's when it has fewer arguments. */
+export function argRange(node: ConfigNode, index = 0): { start: number; end: number } {
+  const arg = node.directive.args[index];
+  return arg ? { start: arg.start, end: arg.end } : statementRange(node);
+}
+
+/** "file:line" of a statement, 1-based, as nginx prints it. */
+export function where(node: ConfigNode): string {
+  return `${node.file.path}:${node.file.lines.positionAt(node.directive.start).line + 1}`;
+}
+
+/** Short label of a path for messages, e.g. `location /api` or `stream server`. */
+export function describeBlock(node: ConfigNode): string {
+  const d = node.directive;
+  const args = d.args.map((a) => a.value).join(' ');
+  return args ? `${d.name.value} ${args}` : d.name.value;
+}
+
+/** The location (or stream server) a request path belongs to, for messages. */
+export function describePath(path: RequestPath): string {
+  return path.module === 'stream-proxy' ? 'this stream server' : `"${describeBlock(path.block)}"`;
+}
+
+/** Occurrences of `$name` (or `${name}`) inside an argument's source text, as absolute ranges. */
+export function variableRanges(node: ConfigNode, argIndex: number, pattern: RegExp): { start: number; end: number; name: string }[] {
+  const arg = node.directive.args[argIndex];
+  if (!arg || !arg.hasVariable) return [];
+  const raw = node.file.text.slice(arg.start, arg.end);
+  const found: { start: number; end: number; name: string }[] = [];
+  const re = /\$(?:\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g;
+  for (let m = re.exec(raw); m; m = re.exec(raw)) {
+    const name = m[1] ?? m[2];
+    if (pattern.test(name)) found.push({ start: arg.start + m.index, end: arg.start + m.index + m[0].length, name });
+  }
+  return found;
+}
+
+/** True when the file holding `node` is one whose findings are wanted. */
+export function wantedFiles(context: RuleContext): Set<string> {
+  return new Set(context.files.map((f) => f.path));
+}
+
+/** Client-identity request headers a client can send itself ($http_x_ssl_cert, $http_x_client_cert…). */
+export const CLIENT_IDENTITY_HEADER_VARIABLE = /^http_(?:x_)?(?:forwarded_client_cert|ssl_client\w*|ssl_cert\w*|client_cert\w*|x509\w*|tls_client\w*|mtls\w*|client_verify|client_(?:s|i)_?dn|ssl_(?:s|i)_dn|client_dn|client_subject\w*|client_fingerprint|client_serial|ssl_verify\w*|ssl_subject\w*|ssl_issuer\w*)$/i;
+
+/** nginx's own client-certificate variables. */
+export const NGINX_CLIENT_CERT_VARIABLE = /^ssl_client_\w+$/;
+
+/** Header names that carry client identity to a backend. */
+export const IDENTITY_HEADER_NAME = /^(?:x-)?(?:(?:ssl|tls|mtls)-client|client-cert|ssl-cert|client-(?:verify|dn|s-dn|i-dn|subject|issuer|serial|fingerprint)|ssl-(?:verify|s-dn|i-dn|subject|issuer)|forwarded-client-cert|original-client-cert)/i;
+
+/** A `listen` socket: normalised address plus whether the statement marks it ssl/quic. */
+export interface ListenSocket {
+  address: string;
+  node: ConfigNode;
+  ssl: boolean;
+  defaultServer: boolean;
+}
+
+/** Normalises `443`, `*:443`, `0.0.0.0:443` to one key; unix sockets and IPv6 stay as written. */
+export function normalizeListenAddress(value: string): string {
+  if (/^\d+$/.test(value)) return `*:${value}`;
+  if (value.startsWith('unix:')) return value;
+  const v6 = /^(\[[^\]]*\])(?::(\d+))?$/.exec(value);
+  if (v6) return `${v6[1]}:${v6[2] ?? '80'}`;
+  const m = /^(.*):(\d+)$/.exec(value);
+  const host = m ? m[1] : value;
+  const port = m ? m[2] : '80';
+  return `${host === '0.0.0.0' ? '*' : host.toLowerCase()}:${port}`;
+}
+
+/** The listen sockets of a server's own statements; http servers without `listen` get *:80. */
+export function listenSockets(statements: readonly ConfigNode[], sslDirectiveOn: boolean): ListenSocket[] {
+  const sockets: ListenSocket[] = [];
+  for (const node of statements) {
+    if (node.directive.name.value !== 'listen' || node.directive.args.length === 0) continue;
+    const args = node.directive.args.map((a) => a.value);
+    if (args[0].includes('$')) continue;
+    sockets.push({
+      address: normalizeListenAddress(args[0]) + (args.includes('quic') ? '/udp' : ''),
+      node,
+      ssl: sslDirectiveOn || args.includes('ssl') || args.includes('quic'),
+      defaultServer: args.includes('default_server') || args.includes('default'),
+    });
+  }
+  return sockets;
+}
+
+/** Servers sharing one listen address, in configuration order, and whether it is a TLS address. */
+export interface AddressGroup {
+  address: string;
+  ssl: boolean;
+  servers: { scope: ServerScope; socket: ListenSocket }[];
+  /** nginx's default server for the address: the `default_server` one, else the first. */
+  defaultServer: { scope: ServerScope; socket: ListenSocket };
+}
+
+export interface ServerTls {
+  sockets: ListenSocket[];
+  /** True when at least one of the server's addresses accepts TLS (own `ssl` flag or another server's). */
+  tls: boolean;
+}
+
+/** Groups servers by listen address: nginx ORs the `ssl` flag of every listen on an address. */
+export function addressGroups(scopes: readonly ServerScope[], version: string): { groups: AddressGroup[]; byServer: Map<ServerScope, ServerTls> } {
+  const groups = new Map<string, AddressGroup>();
+  const byServer = new Map<ServerScope, ServerTls>();
+  for (const scope of scopes) {
+    const sslDirective = !atLeastVersion(version, '1.25.1') && isOn(scope.get('ssl'));
+    const sockets = listenSockets(scope.statements, sslDirective);
+    byServer.set(scope, { sockets, tls: false });
+    for (const socket of sockets) {
+      let group = groups.get(socket.address);
+      if (!group) {
+        group = { address: socket.address, ssl: false, servers: [], defaultServer: { scope, socket } };
+        groups.set(socket.address, group);
+      }
+      if (group.servers.some((s) => s.scope === scope)) continue;
+      group.servers.push({ scope, socket });
+      group.ssl ||= socket.ssl;
+      if (socket.defaultServer && !group.defaultServer.socket.defaultServer) group.defaultServer = { scope, socket };
+    }
+  }
+  for (const group of groups.values()) {
+    if (!group.ssl) continue;
+    for (const { scope } of group.servers) {
+      const info = byServer.get(scope);
+      if (info) info.tls = true;
+    }
+  }
+  return { groups: [...groups.values()], byServer };
+}
+
+function atLeastVersion(version: string, minimum: string): boolean {
+  const a = version.split('.').map((n) => Number.parseInt(n, 10) || 0);
+  const b = minimum.split('.').map((n) => Number.parseInt(n, 10) || 0);
+  for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
+  return true;
+}
+
+/** True when the effective `ssl_certificate` list of a server is non-empty. */
+export function hasCertificate(scope: ServerScope): boolean {
+  const certs = scope.get('ssl_certificate');
+  return !certs.isDefault && certs.args.length > 0;
+}
+
+/** The server directive (or the first statement of a snippet) to anchor server-wide findings on. */
+export function scopeAnchor(scope: ServerScope): ConfigNode | undefined {
+  return scope.node ?? scope.statements[0];
+}

@@ -1,0 +1,270 @@
+/**
+ * TLS towards upstreams: proxy_pass https:// / grpc_pass grpcs:// / uwsgi_pass suwsgi:// and
+ * stream `proxy_ssl on`. nginx does not verify upstream certificates unless told to
+ * (`proxy_ssl_verify off` by default), checks the name of `proxy_ssl_name` (default: the host
+ * of proxy_pass, i.e. the upstream block name), and sends SNI only with
+ * `proxy_ssl_server_name on`. https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_ssl_verify
+ */
+import type { ConfigNode } from '../../model/configTree';
+import { effective, isOn, requestPaths, type RequestPath } from '../../model/effectiveConfig';
+import { walkNodes } from '../../model/configTree';
+import type { Finding, Fix, RuleMeta } from '../finding';
+import { nginxRefuses } from '../nginxWording';
+import type { RuleContext, RuleFamily } from '../ruleContext';
+import { insertAfter } from '../fixes/textEdits';
+import { argRange, describePath, effectiveOptions, statementRange } from './tlsRuleSupport';
+
+const RULES: RuleMeta[] = [
+  { code: 'tls.upstream-unverified', category: 'tls', severity: 'warning', title: 'Upstream TLS certificate is not verified', nginxRefuses: false },
+  { code: 'tls.upstream-verify-no-ca', category: 'tls', severity: 'error', title: 'Upstream verification without trusted CA certificates', nginxRefuses: true },
+  { code: 'mtls.client-cert-not-sent', category: 'mtls', severity: 'error', title: 'Upstream client certificate without key, or key without certificate', nginxRefuses: true },
+  { code: 'tls.upstream-name-mismatch', category: 'tls', severity: 'error', title: 'Upstream certificate name cannot match', nginxRefuses: false },
+];
+
+/** The trust directive nginx names in its message for each module. */
+function moduleName(path: RequestPath): string {
+  return path.prefix.replace(/_ssl_$/, '');
+}
+
+function verifyFixes(path: RequestPath): Fix[] {
+  const trusted = path.ssl('trusted_certificate');
+  const statements = [`${path.prefix}verify on;`];
+  if (trusted.isDefault) statements.push(`${path.prefix}trusted_certificate /etc/ssl/certs/ca-certificates.crt;`);
+  const title = trusted.isDefault
+    ? `Verify the upstream certificate (${path.prefix}verify on + the system CA bundle; adjust the CA file)`
+    : `Verify the upstream certificate against ${trusted.args[0]} (${path.prefix}verify on)`;
+  return [{ title, safe: false, preferred: true, edits: [insertAfter(path.pass, statements)] }];
+}
+
+function upstreamUnverified(path: RequestPath): Finding | undefined {
+  if (path.tls !== true) return undefined;
+  const verify = path.ssl('verify');
+  if (isOn(verify)) return undefined;
+  const cert = path.ssl('certificate');
+  const sendsClientCert = !cert.isDefault && cert.args[0] !== '';
+  const trusted = path.ssl('trusted_certificate');
+  const what = path.module === 'stream-proxy' ? 'This stream server connects with TLS' : `${describePath(path)} connects with TLS`;
+  let message = `${what} but never checks the upstream's certificate (${path.prefix}verify is ${verify.isDefault ? 'off by default' : 'off'}): anyone who can intercept the connection can impersonate the upstream.`;
+  if (!trusted.isDefault) message += ` ${path.prefix}trusted_certificate ${trusted.args[0]} is configured but unused while verification is off.`;
+  if (sendsClientCert) message += ` The client certificate ${cert.args[0]} is presented to an unauthenticated peer.`;
+  return {
+    code: 'tls.upstream-unverified',
+    severity: sendsClientCert ? 'error' : 'warning',
+    file: path.pass.file.path, ...argRange(path.pass),
+    message,
+    fixes: verifyFixes(path),
+    related: trusted.nodes[0] ? [{ file: trusted.nodes[0].file.path, ...statementRange(trusted.nodes[0]), message: 'trusted CA configured here' }] : undefined,
+  };
+}
+
+function clientCertPairs(path: RequestPath, findings: Finding[]): void {
+  const cert = path.ssl('certificate');
+  const key = path.ssl('certificate_key');
+  const certSet = !cert.isDefault && cert.args[0] !== undefined && cert.args[0] !== '';
+  const keySet = !key.isDefault && key.args[0] !== undefined && key.args[0] !== '';
+  if (certSet && !keySet) {
+    // nginx loads the client certificate only where the connection uses TLS (ngx_http_proxy_set_ssl),
+    // which is the only place this is called from.
+    const node = cert.nodes[0];
+    findings.push({
+      code: 'mtls.client-cert-not-sent', file: node.file.path, ...statementRange(node), nginxRefuses: true,
+      message: nginxRefuses(`no "${path.prefix}certificate_key" is defined for certificate "${cert.args[0]}"`,
+        `Add ${path.prefix}certificate_key with the private key of this certificate.`),
+    });
+  } else if (keySet && !certSet) {
+    const node = key.nodes[0];
+    findings.push({
+      code: 'mtls.client-cert-not-sent', file: node.file.path, ...statementRange(node),
+      message: `${path.prefix}certificate_key without ${path.prefix}certificate: nginx silently sends no client certificate, so an upstream that requires one answers 400 "No required SSL certificate was sent".`,
+    });
+  }
+}
+
+function verifyWithoutCa(path: RequestPath, findings: Finding[], covered: Set<ConfigNode>): void {
+  const verify = path.ssl('verify');
+  if (!isOn(verify) || path.tls === false) return;
+  const node = verify.nodes[0];
+  covered.add(node);
+  if (!path.ssl('trusted_certificate').isDefault) return;
+  const mod = moduleName(path);
+  findings.push({
+    code: 'tls.upstream-verify-no-ca', file: node.file.path, ...statementRange(node), nginxRefuses: true,
+    message: nginxRefuses(`no ${mod}_ssl_trusted_certificate for ${mod}_ssl_verify`,
+      `${describePath(path)} verifies the upstream but names no CA file to verify against.`),
+    fixes: [{
+      title: `Add ${mod}_ssl_trusted_certificate (system CA bundle; adjust the path)`, safe: false,
+      edits: [insertAfter(node, [`${mod}_ssl_trusted_certificate /etc/ssl/certs/ca-certificates.crt;`])],
+    }],
+  });
+}
+
+/** Verify on where nothing evaluates it: nginx accepts it, but a TLS location added later fails. */
+function unusedVerifyWithoutCa(context: RuleContext, covered: Set<ConfigNode>, findings: Finding[]): void {
+  const options = effectiveOptions(context);
+  walkNodes(context.tree.nodes, (node) => {
+    const name = node.directive.name.value;
+    if (!/^(proxy|grpc|uwsgi)_ssl_verify$/.test(name) || covered.has(node)) return;
+    if (node.directive.args[0]?.value !== 'on') return;
+    if (node.context === 'if-in-location' || node.context === 'if-in-server' || node.context === 'limit_except') return;
+    const mod = name.replace(/_ssl_verify$/, '');
+    const trusted = effective(node, `${mod}_ssl_trusted_certificate`, context.tree, options);
+    if (!trusted.isDefault) return;
+    if (node.context === 'stream-server' || node.context === 'stream') {
+      if (!isOn(effective(node, 'proxy_ssl', context.tree, options))) return;
+    }
+    findings.push({
+      code: 'tls.upstream-verify-no-ca', severity: 'warning', file: node.file.path, ...statementRange(node),
+      message: `${name} on without ${mod}_ssl_trusted_certificate: no TLS upstream uses it yet, but nginx refuses the configuration ("no ${mod}_ssl_trusted_certificate for ${name}") as soon as one does.`,
+    });
+  });
+}
+
+/** DNS names of all http servers in the tree, to find a local upstream's certificate. */
+function findLocalServer(context: RuleContext, name: string): ConfigNode | undefined {
+  let found: ConfigNode | undefined;
+  walkNodes(context.tree.nodes, (node) => {
+    if (found || node.directive.name.value !== 'server_name' || node.context !== 'server') return;
+    if (node.directive.args.some((a) => serverNameMatches(a.value, name))) found = node.parent;
+  });
+  return found;
+}
+
+function serverNameMatches(pattern: string, name: string): boolean {
+  const p = pattern.toLowerCase();
+  const n = name.toLowerCase();
+  if (p.startsWith('~')) return false;
+  if (p === n) return true;
+  if (p.startsWith('*.')) return n.endsWith(p.slice(1)) && n.length > p.length - 1;
+  if (p.startsWith('.')) return n === p.slice(1) || n.endsWith(p);
+  return false;
+}
+
+/** RFC 6125 host matching as X509_check_host does it: one left-most `*` label. */
+export function certificateNameMatches(sanNames: readonly string[], host: string): boolean {
+  const h = host.toLowerCase().replace(/\.$/, '');
+  return sanNames.some((san) => {
+    const s = san.toLowerCase();
+    if (s === h) return true;
+    if (s.startsWith('*.')) {
+      const rest = s.slice(1);
+      return h.endsWith(rest) && !h.slice(0, h.length - rest.length).includes('.') && h.length > rest.length;
+    }
+    return false;
+  });
+}
+
+async function nameChecks(context: RuleContext, path: RequestPath, findings: Finding[]): Promise<void> {
+  if (path.tls !== true || !isOn(path.ssl('verify'))) return;
+  const sslName = path.ssl('name');
+  const target = path.target;
+  const passFile = path.pass.file.path;
+  if (sslName.isDefault) {
+    if (target.upstreamBlock) {
+      const candidates = upstreamServerNames(target.upstreamBlock);
+      const fixes: Fix[] = candidates.slice(0, 3).map((host, i) => ({
+        title: `Verify the name "${host}" (${path.prefix}name ${host} + ${path.prefix}server_name on)`, safe: false, preferred: i === 0,
+        edits: [insertAfter(path.pass, [`${path.prefix}name ${host};`, `${path.prefix}server_name on;`])],
+      }));
+      findings.push({
+        code: 'tls.upstream-name-mismatch', file: passFile, ...argRange(path.pass),
+        message: `With verification on and no ${path.prefix}name, nginx checks the upstream certificate against the upstream block name "${target.host}", which no real certificate carries: every request fails with 502 (upstream SSL certificate does not match "${target.host}"). Set ${path.prefix}name to a DNS name of the upstream certificate.`,
+        related: [{ file: target.upstreamBlock.file.path, ...statementRange(target.upstreamBlock), message: 'upstream block' }],
+        fixes,
+      });
+      return;
+    }
+    if (target.isIp) {
+      findings.push({
+        code: 'tls.upstream-name-mismatch', file: passFile, ...argRange(path.pass),
+        message: `With verification on and no ${path.prefix}name, nginx checks the upstream certificate against the IP address ${target.host}, which certificates rarely list (upstream SSL certificate does not match "${target.host}"). Set ${path.prefix}name to a DNS name of the upstream certificate.`,
+      });
+      return;
+    }
+  }
+  const checkName = sslName.isDefault ? target.host : sslName.args[0];
+  if (!checkName || checkName.includes('$')) return;
+  const hostOnly = checkName.replace(/:\d+$/, '');
+  // SNI matters for name-based upstreams: without it they present their default certificate.
+  const serverNameDirective = path.ssl('server_name');
+  if (!isOn(serverNameDirective) && !target.isIp && !/^\d/.test(hostOnly)) {
+    const anchor = sslName.nodes[0] ?? path.pass;
+    findings.push({
+      code: 'tls.upstream-name-mismatch', severity: 'information', file: anchor.file.path, ...argRange(anchor),
+      message: `nginx verifies the name "${hostOnly}" but sends no SNI (${path.prefix}server_name is off): an upstream that hosts several names presents its default certificate, which may not match. Turn ${path.prefix}server_name on.`,
+      fixes: [{ title: `Send SNI (${path.prefix}server_name on)`, safe: false, preferred: true, edits: [insertAfter(anchor, [`${path.prefix}server_name on;`])] }],
+    });
+  }
+  hostHeaderCheck(path, hostOnly, findings);
+  await localCertificateCheck(context, path, hostOnly, findings);
+}
+
+/** `proxy_set_header Host $host` sends the client's name while TLS verified another one. */
+function hostHeaderCheck(path: RequestPath, verifiedName: string, findings: Finding[]): void {
+  if (path.module !== 'proxy') return;
+  const headers = path.get('proxy_set_header');
+  const hostHeader = headers.nodes.find((n) => n.directive.args[0]?.value.toLowerCase() === 'host');
+  const value = hostHeader?.directive.args[1];
+  if (!hostHeader || !value || !/^\$(host|http_host|server_name)$/.test(value.value)) return;
+  findings.push({
+    code: 'tls.upstream-name-mismatch', severity: 'warning', file: hostHeader.file.path, start: value.start, end: value.end,
+    message: `The upstream receives Host "${value.value}" (the client's name) while TLS was verified for "${verifiedName}": the upstream picks its virtual server by a name it has no certificate for, and an nginx upstream that requires client certificates answers 421 Misdirected Request when Host and SNI differ.`,
+    fixes: [{ title: 'Send the upstream\'s own name (Host $proxy_host)', safe: false, preferred: true, edits: [{ file: hostHeader.file.path, start: value.start, end: value.end, newText: '$proxy_host' }] }],
+  });
+}
+
+async function localCertificateCheck(context: RuleContext, path: RequestPath, name: string, findings: Finding[]): Promise<void> {
+  const server = findLocalServer(context, name);
+  if (!server) return;
+  const cert = effective(server, 'ssl_certificate', context.tree, effectiveOptions(context));
+  const written = cert.args[0];
+  if (!written || written.includes('$') || /^(data|engine|store):/.test(written)) return;
+  let inspected;
+  try {
+    inspected = await context.inspect(context.resolvePath(written));
+  } catch {
+    return;
+  }
+  const leaf = inspected.certificates?.[0];
+  if (!leaf) return;
+  const dns = leaf.subjectAltNames.filter((s) => s.startsWith('DNS:')).map((s) => s.slice(4));
+  const names = dns.length > 0 ? dns : leaf.subjectCommonName ? [leaf.subjectCommonName] : [];
+  if (names.length === 0 || certificateNameMatches(names, name)) return;
+  findings.push({
+    code: 'tls.upstream-name-mismatch', file: path.pass.file.path, ...argRange(path.pass),
+    message: `The upstream certificate ${written} (served by the local server "${name}") covers ${names.join(', ')} but not "${name}": verification fails with 502 (upstream SSL certificate does not match "${name}").`,
+    related: [{ file: cert.nodes[0].file.path, ...statementRange(cert.nodes[0]), message: 'certificate of the upstream server' }],
+    fixes: names.filter((n) => !n.startsWith('*')).slice(0, 3).map((n, i) => ({
+      title: `Verify the name "${n}" (${path.prefix}name ${n})`, safe: false, preferred: i === 0,
+      edits: [insertAfter(path.pass, [`${path.prefix}name ${n};`])],
+    })),
+  });
+}
+
+function upstreamServerNames(block: ConfigNode): string[] {
+  const names: string[] = [];
+  for (const child of block.children) {
+    if (child.directive.name.value !== 'server') continue;
+    const host = (child.directive.args[0]?.value ?? '').replace(/:\d+$/, '');
+    if (host && !/^[\d.]+$/.test(host) && !host.startsWith('[') && !host.startsWith('unix:') && !names.includes(host)) names.push(host);
+  }
+  return names;
+}
+
+export const upstreamTlsRules: RuleFamily = {
+  name: 'upstream-tls',
+  rules: RULES,
+  async run(context: RuleContext): Promise<Finding[]> {
+    const findings: Finding[] = [];
+    const covered = new Set<ConfigNode>();
+    const paths = requestPaths(context.tree, effectiveOptions(context));
+    for (const path of paths) {
+      const unverified = upstreamUnverified(path);
+      if (unverified) findings.push(unverified);
+      if (path.tls !== false) clientCertPairs(path, findings);
+      verifyWithoutCa(path, findings, covered);
+      await nameChecks(context, path, findings);
+    }
+    unusedVerifyWithoutCa(context, covered, findings);
+    return findings;
+  },
+};

@@ -1,0 +1,125 @@
+/**
+ * Every certificate, key, CA, CRL and password file a configuration names, with what
+ * nginx does with it: the file's role, the directive family (ssl, proxy_ssl, grpc_ssl,
+ * uwsgi_ssl), where it resolves to, and whether nginx reads it when loading the config.
+ */
+import type { ConfigNode } from '../model/configTree';
+import { walkNodes } from '../model/configTree';
+import type { Word } from '../parser/syntaxTree';
+import type { RuleContext } from './ruleContext';
+
+export type FileRole = 'certificate' | 'key' | 'ca-bundle' | 'crl' | 'password' | 'dhparam' | 'ticket-key' | 'ocsp-response';
+
+/** `ssl` for the server side (ssl_*), the others for the connection to an upstream. */
+export type TlsFamily = 'ssl' | 'proxy_ssl' | 'grpc_ssl' | 'uwsgi_ssl';
+
+const SUFFIX_ROLES: Record<string, FileRole> = {
+  certificate: 'certificate',
+  certificate_key: 'key',
+  client_certificate: 'ca-bundle',
+  trusted_certificate: 'ca-bundle',
+  crl: 'crl',
+  password_file: 'password',
+  dhparam: 'dhparam',
+  session_ticket_key: 'ticket-key',
+  stapling_file: 'ocsp-response',
+};
+
+export interface FileDirectiveInfo {
+  family: TlsFamily;
+  role: FileRole;
+  /** The suffix after the family prefix, e.g. `trusted_certificate`. */
+  suffix: string;
+}
+
+/** Role and family of a file-valued TLS directive, or undefined for other directives. */
+export function fileDirectiveInfo(name: string): FileDirectiveInfo | undefined {
+  for (const family of ['proxy_ssl', 'grpc_ssl', 'uwsgi_ssl', 'ssl'] as const) {
+    if (!name.startsWith(family + '_')) continue;
+    const suffix = name.slice(family.length + 1);
+    const role = SUFFIX_ROLES[suffix];
+    if (!role) return undefined;
+    // Only the server side has these.
+    if (family !== 'ssl' && (suffix === 'client_certificate' || suffix === 'dhparam' || suffix === 'session_ticket_key' || suffix === 'stapling_file')) return undefined;
+    return { family, role, suffix };
+  }
+  return undefined;
+}
+
+export interface FileReference {
+  node: ConfigNode;
+  info: FileDirectiveInfo;
+  arg: Word;
+  written: string;
+  /** Local absolute path, unless skipped. */
+  resolved?: string;
+  /** Why the file is not opened (`data:` value, variables, engine key…). */
+  skipped?: string;
+}
+
+/** Why nginx itself would not open this value as a file, if it would not. */
+export function skipReason(arg: Word): string | undefined {
+  const value = arg.value;
+  if (value.startsWith('data:')) return 'the value is inline PEM data (data:), not a file';
+  if (value.startsWith('engine:')) return 'the key is loaded from an OpenSSL engine (engine:), not a file';
+  if (value.startsWith('store:')) return 'the key is loaded from an OpenSSL store (store:), not a file';
+  if (arg.hasVariable) return 'the path contains variables; nginx resolves it per connection';
+  return undefined;
+}
+
+export function collectFileReferences(context: RuleContext, inFiles?: ReadonlySet<string>): FileReference[] {
+  const refs: FileReference[] = [];
+  walkNodes(context.tree.nodes, (node) => {
+    if (inFiles && !inFiles.has(node.file.path)) return;
+    const info = fileDirectiveInfo(node.directive.name.value);
+    if (!info || node.directive.args.length === 0) return;
+    // ssl_password_file takes one file; the others too: nginx refuses extra arguments anyway.
+    const arg = node.directive.args[0];
+    const skipped = skipReason(arg);
+    refs.push({ node, info, arg, written: arg.value, skipped, resolved: skipped ? undefined : context.resolvePath(arg.value) });
+  });
+  return refs;
+}
+
+/** The directive nearest in scope: on the node's own block level first, then its ancestors'. */
+export function nearestInScope(block: ConfigNode | undefined, name: string, rootNodes: readonly ConfigNode[]): ConfigNode[] {
+  let scope: ConfigNode | undefined = block;
+  while (scope) {
+    const own = scope.children.filter((c) => c.directive.name.value === name);
+    if (own.length > 0) return own;
+    scope = scope.parent;
+  }
+  return rootNodes.filter((c) => c.directive.name.value === name);
+}
+
+/** The value of an on/off style directive in scope, or the given default. */
+export function scopedValue(block: ConfigNode | undefined, name: string, rootNodes: readonly ConfigNode[], fallback: string): string {
+  const found = nearestInScope(block, name, rootNodes);
+  const last = found[found.length - 1];
+  return last?.directive.args[0]?.value ?? fallback;
+}
+
+/** True when the location's proxy_pass (or grpc_pass/uwsgi_pass) speaks TLS to the upstream, so nginx loads the family's files. */
+export function upstreamUsesTls(block: ConfigNode | undefined, family: TlsFamily): boolean {
+  if (!block) return false;
+  const passName = family === 'proxy_ssl' ? 'proxy_pass' : family === 'grpc_ssl' ? 'grpc_pass' : family === 'uwsgi_ssl' ? 'uwsgi_pass' : '';
+  if (!passName) return false;
+  const stack: ConfigNode[] = [block];
+  while (stack.length > 0) {
+    const scope = stack.pop() as ConfigNode;
+    for (const child of scope.children) {
+      const name = child.directive.name.value;
+      if (name === passName) {
+        const target = child.directive.args[0];
+        if (!target) continue;
+        if (target.hasVariable) return true;
+        if (family === 'proxy_ssl' && /^https:\/\//i.test(target.value)) return true;
+        if (family === 'grpc_ssl' && /^grpcs:\/\//i.test(target.value)) return true;
+        if (family === 'uwsgi_ssl' && /^suwsgi:\/\//i.test(target.value)) return true;
+      }
+      if (name === 'proxy_ssl' && family === 'proxy_ssl' && child.directive.args[0]?.value === 'on') return true;
+      if (child.children.length > 0 && (name === 'location' || name === 'if' || name === 'limit_except')) stack.push(child);
+    }
+  }
+  return false;
+}

@@ -1,0 +1,405 @@
+/**
+ * Effective directive values after nginx's configuration inheritance.
+ *
+ * nginx merges each level into the next (http → server → location → nested location →
+ * `if`/`limit_except`; stream → server): a directive written at a level replaces the
+ * inherited one, and array-like directives (`proxy_set_header`, `add_header`,
+ * `ssl_certificate`…) are inherited only when the level has none of them at all
+ * (`ngx_conf_merge_ptr_value`, e.g. ngx_http_proxy_merge_loc_conf). Included statements
+ * are already spliced into `children`, so a level is simply a block's children.
+ * https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header
+ */
+import type { ContextKind, DirectiveTable } from '../directives/directiveTable';
+import { atLeast } from '../directives/versions';
+import type { ConfigNode, ConfigTree } from './configTree';
+
+/** One level of inheritance: a block (or the top of a snippet checked on its own). */
+export interface Level {
+  /** The block directive (`http`, `server`, `location`, `if`…); undefined for a snippet's top. */
+  node?: ConfigNode;
+  /** The context of the statements of this level. */
+  context: ContextKind;
+  statements: readonly ConfigNode[];
+}
+
+export type Family = 'http' | 'stream';
+
+export interface EffectiveValue {
+  name: string;
+  /** The statements that set the value, all at one level; empty when the default applies. */
+  nodes: ConfigNode[];
+  /** The level that set it; undefined for a default. */
+  level?: Level;
+  /** Arguments of the first statement, or the default split into words. */
+  args: string[];
+  isDefault: boolean;
+}
+
+/** Contexts that take part in inheritance, per family. */
+const INHERITING: Record<Family, ReadonlySet<ContextKind>> = {
+  http: new Set<ContextKind>(['http', 'server', 'location', 'if-in-server', 'if-in-location', 'limit_except']),
+  stream: new Set<ContextKind>(['stream', 'stream-server']),
+};
+
+/** Directives whose values form an array that a level replaces wholesale. */
+export const ARRAY_DIRECTIVES: ReadonlySet<string> = new Set([
+  'proxy_set_header', 'grpc_set_header', 'add_header', 'add_trailer', 'proxy_hide_header', 'proxy_pass_header',
+  'grpc_hide_header', 'grpc_pass_header', 'fastcgi_param', 'uwsgi_param', 'scgi_param', 'fastcgi_hide_header',
+  'uwsgi_hide_header', 'scgi_hide_header', 'ssl_certificate', 'ssl_certificate_key', 'ssl_conf_command',
+  'proxy_ssl_conf_command', 'grpc_ssl_conf_command', 'uwsgi_ssl_conf_command', 'ssl_session_ticket_key',
+  'error_page', 'access_log', 'ssl_alpn', 'proxy_ssl_alpn',
+]);
+
+/** Bitmask directives: repeated lines at one level OR-combine (ngx_conf_set_bitmask_slot). */
+export const BITMASK_DIRECTIVES: ReadonlySet<string> = new Set([
+  'ssl_protocols', 'proxy_ssl_protocols', 'grpc_ssl_protocols', 'uwsgi_ssl_protocols',
+]);
+
+const PROTOCOL_DIRECTIVES = BITMASK_DIRECTIVES;
+
+/**
+ * Defaults nginx applies in its merge functions, where they matter for TLS and differ by
+ * version or module (the directive data's `default` is the documented, newest value).
+ */
+export function tlsDefault(name: string, version: string, family: Family): string | undefined {
+  if (PROTOCOL_DIRECTIVES.has(name)) {
+    // NGX_SSL_DEFAULT_PROTOCOLS changed in 1.23.4 and 1.27.3 (ngx_event_openssl.h).
+    if (!atLeast(version, '1.23.4')) return 'TLSv1 TLSv1.1 TLSv1.2';
+    if (!atLeast(version, '1.27.3')) return 'TLSv1 TLSv1.1 TLSv1.2 TLSv1.3';
+    return 'TLSv1.2 TLSv1.3';
+  }
+  switch (name) {
+    case 'ssl_ciphers': return 'HIGH:!aNULL:!MD5';
+    case 'proxy_ssl_ciphers': case 'grpc_ssl_ciphers': case 'uwsgi_ssl_ciphers': return 'DEFAULT';
+    case 'proxy_ssl': return family === 'stream' ? 'off' : undefined;
+    case 'ssl': return atLeast(version, '1.25.1') ? undefined : 'off';
+    case 'ssl_verify_client': return 'off';
+    case 'ssl_verify_depth': case 'proxy_ssl_verify_depth': case 'grpc_ssl_verify_depth': case 'uwsgi_ssl_verify_depth': return '1';
+    case 'proxy_ssl_verify': case 'grpc_ssl_verify': case 'uwsgi_ssl_verify': return 'off';
+    case 'proxy_ssl_server_name': case 'grpc_ssl_server_name': case 'uwsgi_ssl_server_name': return 'off';
+    case 'proxy_ssl_session_reuse': case 'grpc_ssl_session_reuse': case 'uwsgi_ssl_session_reuse': return 'on';
+    case 'ssl_ocsp': case 'ssl_stapling': case 'ssl_reject_handshake': return 'off';
+    default: return undefined;
+  }
+}
+
+export interface EffectiveOptions {
+  version: string;
+  table?: DirectiveTable;
+}
+
+/** The family (http or stream) a node belongs to, from its own or its ancestors' contexts. */
+export function familyOf(node: ConfigNode, tree?: ConfigTree): Family {
+  for (let n: ConfigNode | undefined = node; n; n = n.parent) {
+    if (n.context === 'stream' || n.context === 'stream-server' || n.context === 'stream-upstream') return 'stream';
+    if (n.directive.name.value === 'stream' && n.context === 'main') return 'stream';
+  }
+  if (tree && (tree.rootContext === 'stream' || tree.rootContext === 'stream-server')) return 'stream';
+  return 'http';
+}
+
+/** The block whose configuration applies at `node`: the node itself for blocks, else its parent. */
+function blockOf(node: ConfigNode): ConfigNode | undefined {
+  return node.directive.block ? node : node.parent;
+}
+
+/**
+ * The inheritance chain of the block at `node`, outermost first (http or stream level,
+ * server, locations…, the block itself). Blocks outside inheritance (upstream, map) end it.
+ */
+export function levelsFor(node: ConfigNode, tree: ConfigTree): Level[] {
+  const levels: Level[] = [];
+  const start = blockOf(node);
+  const family = familyOf(node, tree);
+  const inheriting = INHERITING[family];
+  let reachedTop = true;
+  for (let n = start; n; n = n.parent) {
+    const context = n.children[0]?.context ?? childContextGuess(n);
+    if (!inheriting.has(context)) {
+      reachedTop = false;
+      break;
+    }
+    levels.unshift({ node: n, context, statements: n.children });
+    if (context === 'http' || context === 'stream') {
+      reachedTop = false;
+      break;
+    }
+  }
+  // A snippet checked on its own: its top-level statements form the outermost level.
+  if (reachedTop && inheriting.has(tree.rootContext)) {
+    levels.unshift({ context: tree.rootContext, statements: tree.nodes });
+  }
+  return levels;
+}
+
+/** The context a block's body has, for empty blocks (no child to read it from). */
+function childContextGuess(node: ConfigNode): ContextKind {
+  const name = node.directive.name.value;
+  const parent = node.context;
+  if (name === 'http') return 'http';
+  if (name === 'stream') return 'stream';
+  if (name === 'server') return parent === 'stream' ? 'stream-server' : parent === 'http' ? 'server' : 'unknown';
+  if (name === 'location') return 'location';
+  if (name === 'if') return parent === 'server' ? 'if-in-server' : 'if-in-location';
+  if (name === 'limit_except') return 'limit_except';
+  return 'unknown';
+}
+
+/** Statements named `name` directly at a level (included statements count, nested blocks do not). */
+export function own(level: Level | ConfigNode, name: string): ConfigNode[] {
+  const statements = 'statements' in level ? level.statements : level.children;
+  return statements.filter((s) => s.directive.name.value === name);
+}
+
+/**
+ * The effective value of `name` at `node` (a block, or a statement inside one). The nearest
+ * level that writes the directive wins; when no level does, the version-aware default.
+ */
+export function effective(node: ConfigNode, name: string, tree: ConfigTree, options: EffectiveOptions): EffectiveValue {
+  const levels = levelsFor(node, tree);
+  return effectiveIn(levels, name, familyOf(node, tree), options);
+}
+
+export function effectiveIn(levels: readonly Level[], name: string, family: Family, options: EffectiveOptions): EffectiveValue {
+  for (let i = levels.length - 1; i >= 0; i--) {
+    const nodes = own(levels[i], name);
+    if (nodes.length > 0) {
+      const args = BITMASK_DIRECTIVES.has(name)
+        ? [...new Set(nodes.flatMap((n) => n.directive.args.map((a) => a.value)))]
+        : nodes[0].directive.args.map((a) => a.value);
+      return { name, nodes, level: levels[i], args, isDefault: false };
+    }
+  }
+  const fallback = tlsDefault(name, options.version, family) ?? documentedDefault(name, family, options.table);
+  return { name, nodes: [], args: fallback ? fallback.split(/\s+/).filter((w) => w.length > 0) : [], isDefault: true };
+}
+
+function documentedDefault(name: string, family: Family, table: DirectiveTable | undefined): string | undefined {
+  if (!table) return undefined;
+  const moduleType = family === 'stream' ? 'STREAM' : 'HTTP';
+  const entry = table.entries(name).find((e) => e.moduleType === moduleType);
+  return entry?.default;
+}
+
+/** True when the effective value of an on/off directive is `on`. */
+export function isOn(value: EffectiveValue): boolean {
+  return value.args[0]?.toLowerCase() === 'on';
+}
+
+/** The level from which a block inherits `name` (the nearest enclosing level that writes it). */
+export function inheritedFrom(node: ConfigNode, name: string, tree: ConfigTree): Level | undefined {
+  const levels = levelsFor(node, tree);
+  for (let i = levels.length - 2; i >= 0; i--) {
+    if (own(levels[i], name).length > 0) return levels[i];
+  }
+  return undefined;
+}
+
+export type PassModule = 'proxy' | 'grpc' | 'uwsgi' | 'stream-proxy';
+
+export interface UpstreamTarget {
+  /** The host as written (`serverA.example.com`, `backend`, `127.0.0.1`), without port. */
+  host: string;
+  port?: string;
+  scheme?: string;
+  /** The `upstream {}` block the host names, if any. */
+  upstreamBlock?: ConfigNode;
+  isIp: boolean;
+  hasVariable: boolean;
+  isUnix: boolean;
+}
+
+/** A request path that leaves nginx towards an upstream, with its effective TLS settings. */
+export interface RequestPath {
+  /** The block the pass directive is in: a location, an `if`, a `limit_except` or a stream server. */
+  block: ConfigNode;
+  /** The `proxy_pass` / `grpc_pass` / `uwsgi_pass` statement. */
+  pass: ConfigNode;
+  module: PassModule;
+  target: UpstreamTarget;
+  /** True when the upstream connection uses TLS; 'variable' when only known at run time. */
+  tls: boolean | 'variable';
+  /** The enclosing http or stream `server` block. */
+  server?: ConfigNode;
+  family: Family;
+  levels: Level[];
+  /** Directive prefix of this module's TLS settings: `proxy_ssl_`, `grpc_ssl_`, `uwsgi_ssl_`. */
+  prefix: string;
+  /** Effective value of a directive at this path. */
+  get(name: string): EffectiveValue;
+  /** Effective value of `<prefix><suffix>`, e.g. get('verify') → proxy_ssl_verify. */
+  ssl(suffix: string): EffectiveValue;
+}
+
+const PASS_DIRECTIVES: Record<string, PassModule> = { proxy_pass: 'proxy', grpc_pass: 'grpc', uwsgi_pass: 'uwsgi' };
+
+const TLS_SCHEMES: Record<string, boolean> = { https: true, grpcs: true, suwsgi: true, http: false, grpc: false, uwsgi: false };
+
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+/** Parses a pass target such as `https://backend:8443/path`, `grpcs://[::1]:50051`, `unix:/run/x.sock`. */
+export function parseTarget(value: string, defaultScheme?: string): UpstreamTarget {
+  let rest = value;
+  let scheme: string | undefined;
+  const m = /^([a-z][a-z0-9+.-]*):\/\//i.exec(rest);
+  if (m) {
+    scheme = m[1].toLowerCase();
+    rest = rest.slice(m[0].length);
+  } else {
+    scheme = defaultScheme;
+  }
+  const isUnix = rest.startsWith('unix:');
+  const hostPort = rest.split('/')[0];
+  let host = hostPort;
+  let port: string | undefined;
+  if (hostPort.startsWith('[')) {
+    const close = hostPort.indexOf(']');
+    host = hostPort.slice(0, close + 1);
+    const after = hostPort.slice(close + 1);
+    if (after.startsWith(':')) port = after.slice(1);
+  } else if (hostPort.includes(':') && !isUnix) {
+    const idx = hostPort.lastIndexOf(':');
+    host = hostPort.slice(0, idx);
+    port = hostPort.slice(idx + 1);
+  }
+  return {
+    host, port, scheme, isUnix,
+    isIp: IPV4.test(host) || host.startsWith('['),
+    hasVariable: value.includes('$'),
+  };
+}
+
+/** `upstream NAME {}` blocks of a family, by name. */
+export function upstreamBlocks(tree: ConfigTree, family: Family): Map<string, ConfigNode> {
+  const blocks = new Map<string, ConfigNode>();
+  const wanted: ContextKind = family === 'stream' ? 'stream' : 'http';
+  const visit = (nodes: readonly ConfigNode[]): void => {
+    for (const n of nodes) {
+      if (n.directive.name.value === 'upstream' && n.context === wanted && n.directive.args[0]) {
+        blocks.set(n.directive.args[0].value.toLowerCase(), n);
+      }
+      if (n.children.length > 0 && (n.context === 'main' || n.directive.name.value === 'http' || n.directive.name.value === 'stream')) visit(n.children);
+    }
+  };
+  visit(tree.nodes);
+  return blocks;
+}
+
+/** The nearest enclosing http or stream `server` block. */
+export function enclosingServer(node: ConfigNode): ConfigNode | undefined {
+  for (let n: ConfigNode | undefined = node; n; n = n.parent) {
+    if (n.directive.name.value === 'server' && (n.context === 'http' || n.context === 'stream')) return n;
+  }
+  return undefined;
+}
+
+/**
+ * Every place a request (or stream connection) is passed to an upstream: locations, `if`
+ * and `limit_except` blocks with their own proxy_pass/grpc_pass/uwsgi_pass, and stream
+ * servers with proxy_pass, each with its effective TLS settings.
+ */
+export function requestPaths(tree: ConfigTree, options: EffectiveOptions): RequestPath[] {
+  const paths: RequestPath[] = [];
+  const httpUpstreams = upstreamBlocks(tree, 'http');
+  const streamUpstreams = upstreamBlocks(tree, 'stream');
+  const visit = (nodes: readonly ConfigNode[]): void => {
+    for (const n of nodes) {
+      const name = n.directive.name.value;
+      const arg = n.directive.args[0];
+      if (arg) {
+        const httpModule = PASS_DIRECTIVES[name];
+        const inHttpBlock = n.context === 'location' || n.context === 'if-in-location' || n.context === 'limit_except';
+        if (httpModule && inHttpBlock) {
+          paths.push(makePath(n, httpModule, 'http', httpUpstreams));
+        } else if (name === 'proxy_pass' && n.context === 'stream-server') {
+          paths.push(makePath(n, 'stream-proxy', 'stream', streamUpstreams));
+        }
+      }
+      if (n.children.length > 0) visit(n.children);
+    }
+  };
+  const makePath = (pass: ConfigNode, module: PassModule, family: Family, upstreams: Map<string, ConfigNode>): RequestPath => {
+    const block = pass.parent ?? pass;
+    const defaultScheme = module === 'grpc' ? 'grpc' : module === 'uwsgi' ? 'uwsgi' : undefined;
+    const target = parseTarget(pass.directive.args[0].value, defaultScheme);
+    if (!target.port && !target.hasVariable) target.upstreamBlock = upstreams.get(target.host.toLowerCase());
+    const levels = parentLevels(pass, tree);
+    const prefix = module === 'grpc' ? 'grpc_ssl_' : module === 'uwsgi' ? 'uwsgi_ssl_' : 'proxy_ssl_';
+    const get = (directive: string): EffectiveValue => effectiveIn(levels, directive, family, options);
+    let tls: boolean | 'variable';
+    if (module === 'stream-proxy') tls = isOn(get('proxy_ssl'));
+    else if (target.scheme !== undefined && !target.scheme.includes('$')) tls = TLS_SCHEMES[target.scheme] ?? false;
+    else tls = target.hasVariable ? 'variable' : false;
+    return {
+      block, pass, module, target, tls, family, levels, prefix,
+      server: enclosingServer(pass),
+      get,
+      ssl: (suffix: string) => get(prefix + suffix),
+    };
+  };
+  visit(tree.nodes);
+  return paths;
+}
+
+function parentLevels(pass: ConfigNode, tree: ConfigTree): Level[] {
+  return levelsFor(pass, tree);
+}
+
+/** Local-file-free description of the client certificate a path presents, for comparisons. */
+export function clientIdentityKey(path: RequestPath): string {
+  const cert = path.ssl('certificate').args.join(' ');
+  const key = path.ssl('certificate_key').args.join(' ');
+  const verify = path.ssl('verify').args.join(' ');
+  const trusted = path.ssl('trusted_certificate').args.join(' ');
+  const name = path.ssl('name').args.join(' ');
+  return JSON.stringify({ cert, key, verify: verify === 'on' ? 'on' : 'off', trusted: verify === 'on' ? trusted : '', name: verify === 'on' ? name : '' });
+}
+
+/** An http or stream `server` block, or the top of a server snippet checked on its own. */
+export interface ServerScope {
+  /** The `server` directive; undefined for a snippet whose top level is a server body. */
+  node?: ConfigNode;
+  family: Family;
+  levels: Level[];
+  /** The server's own statements (includes spliced in). */
+  statements: readonly ConfigNode[];
+  /** Effective value at server level. */
+  get(name: string): EffectiveValue;
+}
+
+/** Every http (or stream) server scope of the tree, in configuration order. */
+export function serverScopes(tree: ConfigTree, family: Family, options: EffectiveOptions): ServerScope[] {
+  const scopes: ServerScope[] = [];
+  const serverContext: ContextKind = family === 'stream' ? 'stream-server' : 'server';
+  const make = (node: ConfigNode | undefined, levels: Level[], statements: readonly ConfigNode[]): ServerScope => ({
+    node, family, levels, statements, get: (name) => effectiveIn(levels, name, family, options),
+  });
+  if (tree.rootContext === serverContext) {
+    scopes.push(make(undefined, [{ context: serverContext, statements: tree.nodes }], tree.nodes));
+  }
+  const parentContext: ContextKind = family === 'stream' ? 'stream' : 'http';
+  const visit = (nodes: readonly ConfigNode[]): void => {
+    for (const n of nodes) {
+      if (n.directive.name.value === 'server' && n.context === parentContext && n.directive.block) {
+        scopes.push(make(n, levelsFor(n, tree), n.children));
+        continue;
+      }
+      if (n.children.length > 0 && (n.context === 'main' || n.directive.name.value === parentContext)) visit(n.children);
+    }
+  };
+  visit(tree.nodes);
+  return scopes;
+}
+
+/** Every statement inside a scope, nested blocks included, in order. */
+export function allStatements(statements: readonly ConfigNode[]): ConfigNode[] {
+  const out: ConfigNode[] = [];
+  const visit = (nodes: readonly ConfigNode[]): void => {
+    for (const n of nodes) {
+      out.push(n);
+      if (n.children.length > 0) visit(n.children);
+    }
+  };
+  visit(statements);
+  return out;
+}

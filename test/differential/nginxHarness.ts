@@ -1,0 +1,254 @@
+/**
+ * Running the real `nginx -t` (Debian 12 nginx 1.22.1) next to our checker: process
+ * handling, optional file-system isolation, first-error parsing and classification, and
+ * a small concurrency pool. Shared by the differential, transcript and e2e tests.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ruleByCode } from '../../server/src/analysis/ruleRegistry';
+import type { ResolvedFinding } from '../../server/src/analysis/analyzer';
+import type { ContextKind } from '../../server/src/directives/directiveTable';
+import { NodeFileSystem } from '../../server/src/model/fileSystem';
+import { DEFAULT_SETTINGS, normalizeSettings } from '../../server/src/service/settings';
+import { WorkspaceAnalysis, type FileAnalysis } from '../../server/src/service/workspaceAnalysis';
+
+export const NGINX = '/usr/sbin/nginx';
+export const MODULES_DIR = '/usr/lib/nginx/modules';
+/** The repository root (tests are compiled to out/test/<dir>/). */
+export const REPO_ROOT = path.resolve(__dirname, '../../..');
+export const CORPUS_DIR = process.env.NGINX_CORPUS_DIR ?? '/work/shared/corpus';
+export const TRANSCRIPTS = process.env.NGINX_TRANSCRIPTS ?? '/work/shared/reference/nginx-t-transcripts.md';
+
+export function nginxAvailable(): boolean {
+  return fs.existsSync(NGINX);
+}
+
+/** Every dynamic module that exists on this machine, as `load_module` lines. */
+export function loadModuleLines(filter: (name: string) => boolean = () => true): string[] {
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(MODULES_DIR).filter((n) => n.endsWith('.so')).sort();
+  } catch {
+    return [];
+  }
+  // Stream modules need ngx_stream_module loaded before them.
+  names.sort((a, b) => Number(b === 'ngx_stream_module.so') - Number(a === 'ngx_stream_module.so'));
+  return names.filter(filter).map((n) => `load_module ${path.join(MODULES_DIR, n)};`);
+}
+
+export function makeTempDir(tag: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `nginx-mtls-${tag}-`));
+}
+
+export function removeDir(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+// ---------------------------------------------------------------------------------------
+// Isolation: nginx -t opens (creates) log files and creates temp directories wherever the
+// configuration says. As root, each run happens in a private mount namespace where the
+// system directories are overlays whose writes land in a scratch directory of the case.
+
+const OVERLAY_DIRS = ['/var', '/etc', '/usr', '/srv', '/opt', '/home', '/root', '/run', '/mnt'];
+let isolationProbe: boolean | undefined;
+
+function isolationWorks(): boolean {
+  if (isolationProbe !== undefined) return isolationProbe;
+  isolationProbe = false;
+  if (process.env.NGINX_DIFF_NO_ISOLATION) return false;
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return false;
+  const dir = makeTempDir('probe');
+  try {
+    const script = isolationScript(dir, ['/bin/true']);
+    const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script], { encoding: 'utf8', timeout: 10_000 });
+    isolationProbe = r.status === 0;
+  } catch {
+    isolationProbe = false;
+  } finally {
+    removeDir(dir);
+  }
+  return isolationProbe;
+}
+
+function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+function isolationScript(scratch: string, argv: string[]): string {
+  const lines = ['set -e'];
+  for (const dir of OVERLAY_DIRS) {
+    if (!fs.existsSync(dir) || scratch.startsWith(dir + '/')) continue;
+    const tag = dir.slice(1);
+    const upper = path.join(scratch, 'ov', tag, 'u');
+    const work = path.join(scratch, 'ov', tag, 'w');
+    lines.push(`mkdir -p ${shellQuote(upper)} ${shellQuote(work)}`);
+    lines.push(`mount -t overlay overlay -o lowerdir=${dir},upperdir=${shellQuote(upper)},workdir=${shellQuote(work)} ${dir}`);
+  }
+  lines.push(`exec ${argv.map(shellQuote).join(' ')}`);
+  return lines.join('\n');
+}
+
+export interface NginxRun {
+  status: number | null;
+  stderr: string;
+  isolated: boolean;
+}
+
+/**
+ * `nginx -t -q -p <prefix>/ -c <conf>`. `scratch` receives the overlay upper dirs when
+ * isolation is available (remove it afterwards).
+ */
+export function runNginxTest(prefix: string, conf: string, scratch: string, quiet = true): Promise<NginxRun> {
+  const args = ['-t', ...(quiet ? ['-q'] : []), '-p', prefix.endsWith('/') ? prefix : prefix + '/', '-c', conf];
+  const isolated = isolationWorks();
+  const [cmd, argv] = isolated
+    ? ['unshare', ['-m', '--propagation', 'private', 'sh', '-c', isolationScript(scratch, [NGINX, ...args])]]
+    : [NGINX, args];
+  return new Promise((resolve) => {
+    const child = spawn(cmd, argv as string[], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stderr += d.toString('utf8'); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString('utf8'); });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stderr, isolated });
+    });
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      resolve({ status: -1, stderr: String(error), isolated });
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// nginx's messages
+
+export interface NginxError {
+  level: string;
+  /** Text after `[emerg] ` (pid and timestamp removed), including ` in file:line`. */
+  text: string;
+  /** The message without ` in file:line`. */
+  wording: string;
+  file?: string;
+  line?: number;
+}
+
+const LINE_RE = /^(?:nginx: )?(?:\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d )?\[(emerg|alert|crit|error)\] (?:\d+#\d+: )?(.*)$/;
+
+/** The first error nginx printed (it stops at the first one). */
+export function firstNginxError(stderr: string): NginxError | undefined {
+  for (const raw of stderr.split('\n')) {
+    const m = LINE_RE.exec(raw.trimEnd());
+    if (!m) continue;
+    const text = m[2];
+    const loc = / in (\/[^\s]*?):(\d+)$/.exec(text);
+    return {
+      level: m[1],
+      text,
+      wording: loc ? text.slice(0, loc.index) : text,
+      file: loc?.[1],
+      line: loc ? Number(loc[2]) : undefined,
+    };
+  }
+  return undefined;
+}
+
+export type ErrorClass = 'syntax' | 'arity' | 'context' | 'unknown-directive' | 'flag' | 'other';
+
+/** Classifies nginx's message into the kinds of refusal our parser and context rules claim. */
+export function classifyNginxError(wording: string): ErrorClass {
+  if (/it must be "on" or "off"/.test(wording)) return 'flag';
+  if (/^invalid number of arguments in /.test(wording)) return 'arity';
+  if (/ is not allowed here$/.test(wording)) return 'context';
+  if (/^unknown directive /.test(wording)) return 'unknown-directive';
+  if (/^unexpected /.test(wording) || / has no opening "\{"$/.test(wording) || / is not terminated by ";"$/.test(wording)) return 'syntax';
+  return 'other';
+}
+
+// ---------------------------------------------------------------------------------------
+// Our checker, in process
+
+export function makeWorkspace(targetVersion: string | undefined, pathMappings: Record<string, string> = {}): WorkspaceAnalysis {
+  const settings = normalizeSettings({ ...DEFAULT_SETTINGS, targetVersion: targetVersion ?? DEFAULT_SETTINGS.targetVersion, pathMappings });
+  return new WorkspaceAnalysis({ fs: new NodeFileSystem(), settings });
+}
+
+export interface LineFinding {
+  file: string;
+  line: number;
+  endLine: number;
+  severity: ResolvedFinding['severity'];
+  code: string;
+  message: string;
+  nginxRefuses: boolean;
+  category?: string;
+}
+
+export function toLineFindings(analysis: FileAnalysis): LineFinding[] {
+  return analysis.findings.map((f) => ({
+    file: f.file,
+    line: analysis.file.lines.positionAt(f.start).line + 1,
+    endLine: analysis.file.lines.positionAt(f.end).line + 1,
+    severity: f.severity,
+    code: f.code,
+    message: f.message,
+    nginxRefuses: f.nginxRefuses === true,
+    category: ruleByCode(f.code)?.category,
+  }));
+}
+
+/** Checks `file` in `context` (the file is standalone) and returns its findings with lines. */
+export async function checkStandalone(ws: WorkspaceAnalysis, file: string, context: ContextKind): Promise<LineFinding[]> {
+  ws.parses.clear();
+  const analysis = await ws.analyzeStandalone(file, context);
+  if (!analysis) throw new Error(`cannot read ${file}`);
+  return toLineFindings(analysis);
+}
+
+/** Checks a main config and every file it includes; findings of all files. */
+export async function checkMain(ws: WorkspaceAnalysis, mainFile: string): Promise<LineFinding[]> {
+  ws.parses.clear();
+  const tree = await ws.buildTree(mainFile);
+  const files = [...tree.files.keys()];
+  const results = await ws.analyzeFiles(files, [mainFile]);
+  const out: LineFinding[] = [];
+  for (const analysis of results.values()) out.push(...toLineFindings(analysis));
+  return out;
+}
+
+export function formatFinding(f: LineFinding): string {
+  const range = f.line === f.endLine ? `${f.line}` : `${f.line}-${f.endLine}`;
+  return `${path.basename(f.file)}:${range} ${f.severity} ${f.code} ${f.message}`;
+}
+
+// ---------------------------------------------------------------------------------------
+
+/** Runs `work` over `items` with at most `limit` in flight, keeping the order of results. */
+export async function mapPool<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= items.length) return;
+      results[i] = await work(items[i], i);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
+
+/** Deterministic PRNG (mulberry32). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
