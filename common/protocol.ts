@@ -10,3 +10,14 @@ export const Commands = {
   restartServer: 'nginxMtls.restartServer',
   showOutput: 'nginxMtls.showOutput',
 } as const;
+
+/**
+ * Commands the language server executes (`workspace/executeCommand`). The language client
+ * registers them itself, so they are not contributed in package.json.
+ */
+export const ServerCommands = {
+  /** Arguments: [source path, config file path, argument start offset, argument end offset]. */
+  convertToPem: 'nginxMtls.server.convertToPem',
+  /** Arguments: [absolute file path]. Returns Markdown. */
+  certificateDetails: 'nginxMtls.server.certificateDetails',
+} as const;

@@ -14,8 +14,9 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { CLIENT_ID } from '../../common/protocol';
-import { NginxLanguageService, uriToPath, type LanguageServiceOptions } from './service/languageService';
+import { CLIENT_ID, ServerCommands } from '../../common/protocol';
+import { convertToPem, rewrittenArgument } from './service/convertToPem';
+import { NginxLanguageService, pathToUri, uriToPath, type LanguageServiceOptions } from './service/languageService';
 import { DEFAULT_SETTINGS, SETTINGS_PREFIX } from './service/settings';
 
 export interface ServerOptions extends LanguageServiceOptions {}
@@ -117,6 +118,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+        hoverProvider: true,
+        executeCommandProvider: { commands: [ServerCommands.convertToPem, ServerCommands.certificateDetails] },
       },
       serverInfo: { name: 'nginx-mtls-language-server', version: '0.1.0' },
     };
@@ -183,6 +186,41 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
     scheduleAll(service.settings.validationDelayMs);
   });
+
+  connection.onHover((params, token) => runSafe('hover', params.textDocument.uri, null, token, async () => {
+    const filePath = uriToPath(params.textDocument.uri);
+    if (!filePath) return null;
+    await ensureSettings();
+    return (await service.hover(filePath, params.position)) ?? null;
+  }));
+
+  connection.onExecuteCommand((params, token) => runSafe(`command ${params.command}`, undefined, null, token, async () => {
+    const args = params.arguments ?? [];
+    if (params.command === ServerCommands.certificateDetails) {
+      const target = typeof args[0] === 'string' ? args[0] : undefined;
+      return target ? service.certificateDetails(target) : null;
+    }
+    if (params.command === ServerCommands.convertToPem) {
+      // Arguments come from our own code action: [resolved path, config file, arg start, arg end].
+      const [source, configFile, start, end] = args as [unknown, unknown, unknown, unknown];
+      if (typeof source !== 'string' || typeof configFile !== 'string' || typeof start !== 'number' || typeof end !== 'number') return null;
+      const document = documents.get(pathToUri(configFile));
+      const parsed = await service.analysis.getParsed(configFile);
+      if (!parsed) return null;
+      const result = await convertToPem(source);
+      const written = parsed.text.slice(start, end);
+      const quote = written.startsWith('"') || written.startsWith("'") ? written[0] : '';
+      const value = quote ? written.slice(1, -1) : written;
+      const newText = `${quote}${rewrittenArgument(value, result.written)}${quote}`;
+      await connection.workspace.applyEdit({
+        label: 'Convert to PEM',
+        edit: { changes: { [pathToUri(configFile)]: [{ range: { start: parsed.lines.positionAt(start), end: parsed.lines.positionAt(end) }, newText }] } },
+      });
+      log('info', `wrote ${result.kind} in PEM form to ${result.written}${document ? '' : ' (config not open)'}`);
+      return { written: result.written };
+    }
+    return null;
+  }));
 
   connection.onShutdown(() => {
     for (const timer of timers.values()) clearTimeout(timer);

@@ -13,7 +13,7 @@ import { test } from 'node:test';
 import { parseConfig } from '../../server/src/parser/parser';
 import { contextKind, corpusAvailable, corpusPath, loadCorpus, type CorpusRecord } from '../corpus/corpusData';
 import {
-  REPO_ROOT, checkStandalone, classifyNginxError, firstNginxError, formatFinding, loadModuleLines, makeTempDir, makeWorkspace,
+  REPO_ROOT, checkStandalone, findingCoversLine, classifyNginxError, firstNginxError, formatFinding, loadModuleLines, makeTempDir, makeWorkspace,
   mapPool, mulberry32, nginxAvailable, removeDir, runNginxTest, type ErrorClass, type LineFinding,
 } from './nginxHarness';
 import { MUTATORS, mutate, statements, type Mutation } from './mutations';
@@ -123,23 +123,24 @@ let caseCounter = 0;
 
 /** Writes the case, runs nginx -t and our checker on the same text. */
 async function runCase(root: string, record: CorpusRecord, text: string, modules: string[]): Promise<{
-  status: number | null; stderr: string; ours: LineFinding[]; frag: string;
+  status: number | null; stderr: string; ours: LineFinding[]; frag: string; written: string;
 }> {
   const prefix = path.join(root, `c${caseCounter++}`);
   const conf = path.join(prefix, 'conf');
   fs.mkdirSync(conf, { recursive: true });
   const frag = path.join(conf, 'frag.conf');
   const main = path.join(conf, 'nginx.conf');
-  fs.writeFileSync(frag, Buffer.from(text.split(PREFIX_TOKEN).join(prefix), 'latin1'));
+  const bytes = Buffer.from(text.split(PREFIX_TOKEN).join(prefix), 'latin1');
+  fs.writeFileSync(frag, bytes);
   fs.writeFileSync(main, wrapper(record.context, frag, prefix, modules));
   const run = await runNginxTest(prefix, main, path.join(prefix, 'scratch'));
   const ws = makeWorkspace('1.22.1');
   const ours = (await checkStandalone(ws, frag, contextKind(record.context))).filter((f) => f.file === frag);
   removeDir(prefix);
-  return { status: run.status, stderr: run.stderr, ours, frag };
+  return { status: run.status, stderr: run.stderr, ours, frag, written: bytes.toString('utf8') };
 }
 
-function judge(status: number | null, stderr: string, frag: string, ours: LineFinding[]): Pick<CaseResult, 'verdict' | 'nginxMessage' | 'nginxLine' | 'nginxFile' | 'errorClass'> {
+function judge(status: number | null, stderr: string, frag: string, written: string, ours: LineFinding[]): Pick<CaseResult, 'verdict' | 'nginxMessage' | 'nginxLine' | 'nginxFile' | 'errorClass'> {
   const errors = ours.filter((f) => f.severity === 'error');
   if (status === 0) {
     const claimed = errors.filter((f) => f.code.startsWith('nginx.') && (f.category === 'syntax' || f.category === 'context'));
@@ -151,7 +152,7 @@ function judge(status: number | null, stderr: string, frag: string, ours: LineFi
   const base = { nginxMessage: first.text, nginxLine: first.line, nginxFile: first.file, errorClass };
   if (errorClass === 'other') return { ...base, verdict: 'not-compared' };
   if (first.file !== frag || first.line === undefined) return { ...base, verdict: 'missed' };
-  const covered = errors.some((f) => f.line <= first.line! && first.line! <= f.endLine);
+  const covered = errors.some((f) => findingCoversLine(written, f, first.line!));
   return { ...base, verdict: covered ? 'agree' : 'missed' };
 }
 
@@ -221,7 +222,7 @@ test('differential: mutated corpus configs, nginx -t vs our checker', { timeout:
     }
     const results: CaseResult[] = await mapPool(jobs, CONCURRENCY, async ({ prepared, mutation }) => {
       const r = await runCase(root, prepared.record, mutation.text, modules);
-      const verdict = judge(r.status, r.stderr, r.frag, r.ours);
+      const verdict = judge(r.status, r.stderr, r.frag, r.written, r.ours);
       const key = `${prepared.record.file}#${mutation.mutator}`;
       return {
         file: prepared.record.file, mutator: mutation.mutator, description: mutation.description,

@@ -72,8 +72,10 @@ describe('test PKI generator', () => {
     });
   }
 
-  test('without intermediate the leaves are issued by the root', () => {
+  test('without intermediate the leaves are issued by the root; writePki accepts a GeneratedPki', () => {
     const pki = generatePki({ keyType: 'ec', notBefore: NOT_BEFORE, notAfter: NOT_AFTER });
+    const dir = freshDir();
+    assert.deepEqual(writePki(dir, pki).written, ['ca.crt', 'ca.key', 'server.crt', 'server.key', 'server_fullchain.crt', 'client.crt', 'client.key', 'client_chain.pem']);
     assert.equal(pki.intermediate, undefined);
     assert.equal(pki.issuer, pki.ca);
     const ca = new crypto.X509Certificate(pki.ca.pem);

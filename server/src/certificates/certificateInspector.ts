@@ -10,6 +10,7 @@
  */
 import * as crypto from 'crypto';
 import * as fs from 'fs';
+import * as nodePath from 'path';
 import { isUtf8 } from 'buffer';
 import {
   Asn1,
@@ -922,12 +923,13 @@ export class CertificateInspector {
     }
   }
 
-  /** Forgets cached results for `path`. */
+  /** Forgets cached results for `path` (relative paths are resolved against the cwd). */
   invalidate(path: string): void {
-    const m = this.cache.get(path);
+    const key = nodePath.resolve(path);
+    const m = this.cache.get(key);
     if (m) {
       this.count -= m.size;
-      this.cache.delete(path);
+      this.cache.delete(key);
     }
   }
 
@@ -952,12 +954,13 @@ export class CertificateInspector {
     }
 
     const pk = passphraseKey(opts.passphrases);
-    const hit = this.cache.get(path)?.get(pk);
-    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) {
+    const cacheKey = nodePath.resolve(path);
+    const entries = this.cache.get(cacheKey);
+    const hit = entries?.get(pk);
+    if (entries && hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size && hit.result.path === path) {
       // refresh LRU position
-      const m = this.cache.get(path)!;
-      this.cache.delete(path);
-      this.cache.set(path, m);
+      this.cache.delete(cacheKey);
+      this.cache.set(cacheKey, entries);
       return hit.result;
     }
     const flightKey = `${path}\0${st.mtimeMs}\0${st.size}\0${pk}`;
@@ -966,7 +969,7 @@ export class CertificateInspector {
     const promise = this.readAndInspect(path, st, opts).finally(() => this.inflight.delete(flightKey));
     this.inflight.set(flightKey, promise);
     const result = await promise;
-    if (result.kind !== 'missing' && result.kind !== 'unreadable') this.store(path, pk, { mtimeMs: st.mtimeMs, size: st.size, result });
+    if (result.kind !== 'missing' && result.kind !== 'unreadable') this.store(cacheKey, pk, { mtimeMs: st.mtimeMs, size: st.size, result });
     return result;
   }
 

@@ -541,7 +541,8 @@ export interface WritePkiResult {
  * Where hard links are unsupported, falls back to an existence check + rename.
  * Private keys get mode 0600. Throws a clear error if a file exists (unless skipExisting).
  */
-export function writePki(dir: string, files: PkiFile[], opts: WritePkiOptions = {}): WritePkiResult {
+export function writePki(dir: string, spec: PkiFile[] | GeneratedPki, opts: WritePkiOptions = {}): WritePkiResult {
+  const files = Array.isArray(spec) ? spec : pkiFiles(spec);
   fs.mkdirSync(dir, { recursive: true });
   const result: WritePkiResult = { written: [], skipped: [] };
   for (const f of files) {
@@ -599,7 +600,10 @@ export function writePki(dir: string, files: PkiFile[], opts: WritePkiOptions = 
   return result;
 }
 
-/** Standard file set for a generated PKI: ca.crt, [intermediate.crt], server.crt/key, client.crt/key, chains. */
+/**
+ * Standard file set for a generated PKI: ca.crt/ca.key, [intermediate.crt/key], server.crt/key,
+ * server_fullchain.crt (server + intermediate), client.crt/key, client_chain.pem (client + intermediate + CA).
+ */
 export function pkiFiles(pki: GeneratedPki): PkiFile[] {
   const files: PkiFile[] = [
     { name: 'ca.crt', data: pki.ca.pem },

@@ -11,7 +11,7 @@ import {
   type CompletionItem,
   type Range,
 } from 'vscode-languageserver-types';
-import { allVariables, directiveMarkdown, entriesForContext, variableFitsContext, variableMarkdown } from '../directives/directiveDocs';
+import { allVariables, directiveMarkdown, entriesForContext, variableFitsContext, variableMarkdown } from './directiveDocs';
 import type { ContextKind, DirectiveTable } from '../directives/directiveTable';
 import type { DirectiveEntry } from '../directives/directiveTypes';
 import type { ParsedFile } from '../model/parsedFile';

@@ -3,7 +3,7 @@
  * the entry (http, stream, mail) that fits the context the directive stands in.
  */
 import { MarkupKind, type Hover } from 'vscode-languageserver-types';
-import { directiveMarkdown, variableMarkdown } from '../directives/directiveDocs';
+import { directiveMarkdown, variableMarkdown } from './directiveDocs';
 import type { ContextKind, DirectiveTable } from '../directives/directiveTable';
 import type { ParsedFile } from '../model/parsedFile';
 import type { Word } from '../parser/syntaxTree';

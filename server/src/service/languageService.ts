@@ -5,9 +5,16 @@
  */
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import type { Diagnostic } from 'vscode-languageserver-types';
+import type { Diagnostic, Hover, Position } from 'vscode-languageserver-types';
 import type { RuleFamily } from '../analysis/ruleContext';
+import { renderInspectedFileMarkdown } from '../certificates/certificateHover';
 import { discoverConfigs } from '../model/configDiscovery';
+import { resolveConfigPath, type ConfigTree, type PathResolver } from '../model/configTree';
+import { inferContext } from '../model/contextInference';
+import type { ParsedFile } from '../model/parsedFile';
+import type { ContextKind } from '../directives/directiveTable';
+import { hoverCertificatePath } from './certificatePathHover';
+import { hoverDirective } from './hover';
 import { NodeFileSystem, OverlayFileSystem, type FileSystem } from '../model/fileSystem';
 import { toDiagnostic } from './lspConvert';
 import { normalizeSettings, type NginxMtlsSettings } from './settings';
@@ -37,10 +44,12 @@ export class NginxLanguageService {
   readonly analysis: WorkspaceAnalysis;
   private folders: string[] = [];
   private discoveredMains: string[] | undefined;
+  private readonly now: () => Date;
 
   constructor(options: LanguageServiceOptions = {}) {
     this.files = new OverlayFileSystem(options.fs ?? new NodeFileSystem());
-    this.analysis = new WorkspaceAnalysis({ fs: this.files, now: options.now, families: options.families });
+    this.now = options.now ?? (() => new Date());
+    this.analysis = new WorkspaceAnalysis({ fs: this.files, now: this.now, families: options.families });
   }
 
   get settings(): NginxMtlsSettings {
@@ -107,5 +116,40 @@ export class NginxLanguageService {
     const analysis = await this.analyzeFile(filePath);
     if (!analysis) return { diagnostics: [] };
     return { diagnostics: analysis.findings.map((f) => toDiagnostic(analysis.file, f, pathToUri)), analysis };
+  }
+
+  /**
+   * How a file is read: the main config tree that includes it (its path resolver and the
+   * context it is included in), or the file on its own with an inferred context.
+   */
+  async fileContext(filePath: string): Promise<{ file?: ParsedFile; tree?: ConfigTree; resolver: PathResolver; context: ContextKind }> {
+    const resolved = path.resolve(filePath);
+    const file = await this.analysis.getParsed(resolved);
+    for (const main of await this.mainConfigs()) {
+      const tree = await this.analysis.buildTree(main);
+      const use = tree.files.get(resolved);
+      if (use) return { file, tree, resolver: this.analysis.resolverFor(main), context: [...use.contexts][0] ?? 'main' };
+    }
+    const context = file ? inferContext(file, this.analysis.table).context : 'main';
+    return { file, resolver: this.analysis.resolverFor(resolved), context };
+  }
+
+  async hover(filePath: string, position: Position): Promise<Hover | undefined> {
+    const { file, resolver, context } = await this.fileContext(filePath);
+    if (!file) return undefined;
+    const offset = file.lines.offsetAt(position);
+    const pathHover = await hoverCertificatePath(file, offset, {
+      now: this.now(),
+      resolvePath: (written) => resolveConfigPath(written, resolver),
+      inspect: (p) => this.analysis.certificates.inspect(p),
+    });
+    if (pathHover) return pathHover;
+    return hoverDirective(file, offset, { table: this.analysis.table, rootContext: context, targetVersion: this.settings.targetVersion });
+  }
+
+  /** Markdown details of a certificate/key/CA file, for the "Show certificate details" command. */
+  async certificateDetails(absolutePath: string): Promise<string> {
+    const inspected = await this.analysis.certificates.inspect(absolutePath);
+    return `# ${path.basename(absolutePath)}\n\n${renderInspectedFileMarkdown(inspected, { now: this.now(), resolvedPath: absolutePath, role: inspected.certificates.length > 2 ? 'ca-bundle' : undefined })}`;
   }
 }

@@ -4,6 +4,7 @@
  * its own: missing, not PEM, expired, weak, encrypted without a password, readable by others.
  * Where nginx would refuse to load it, the message quotes what `nginx -t` prints.
  */
+import { ServerCommands } from '../../../../common/protocol';
 import type { CertificateInfo, InspectedFile } from '../../certificates/certificateTypes';
 import { WEAK_SIGNATURE_ALGORITHMS } from '../../certificates/oids';
 import type { Finding, RuleMeta } from '../finding';
@@ -149,7 +150,7 @@ function checkOpen(ref: FileReference, inspected: InspectedFile, load: LoadDecis
 
 function notPem(ref: FileReference, inspected: InspectedFile, load: LoadDecision, explanation: string): Finding {
   const fix = inspected.kind === 'der-certificate' || inspected.kind === 'der-private-key'
-    ? [{ title: `Convert ${ref.written} to PEM`, safe: false, preferred: true, edits: [], command: { command: 'nginxMtls.convertToPem', arguments: [ref.resolved, ref.node.file.path, ref.arg.start, ref.arg.end] } }]
+    ? [{ title: `Convert ${ref.written} to PEM`, safe: false, preferred: true, edits: [], command: { command: ServerCommands.convertToPem, arguments: [ref.resolved, ref.node.file.path, ref.arg.start, ref.arg.end] } }]
     : undefined;
   const base = { code: 'tls.not-pem', ...location(ref), fixes: fix } as Finding;
   if (load.loads) return { ...base, nginxRefuses: true, message: nginxRefuses(nginxLoadError(ref, 'parse'), explanation.replace(/FILE/g, ref.written)) };

@@ -1,5 +1,6 @@
 /** Small helpers shared by the TLS/mTLS/proxy rule families. */
 import type { ConfigNode } from '../../model/configTree';
+import { atLeast } from '../../directives/versions';
 import { isOn, type EffectiveOptions, type RequestPath, type ServerScope } from '../../model/effectiveConfig';
 import type { RuleContext } from '../ruleContext';
 
@@ -122,7 +123,7 @@ export function addressGroups(scopes: readonly ServerScope[], version: string): 
   const groups = new Map<string, AddressGroup>();
   const byServer = new Map<ServerScope, ServerTls>();
   for (const scope of scopes) {
-    const sslDirective = !atLeastVersion(version, '1.25.1') && isOn(scope.get('ssl'));
+    const sslDirective = !atLeast(version, '1.25.1') && isOn(scope.get('ssl'));
     const sockets = listenSockets(scope.statements, sslDirective);
     byServer.set(scope, { sockets, tls: false });
     for (const socket of sockets) {
@@ -145,13 +146,6 @@ export function addressGroups(scopes: readonly ServerScope[], version: string): 
     }
   }
   return { groups: [...groups.values()], byServer };
-}
-
-function atLeastVersion(version: string, minimum: string): boolean {
-  const a = version.split('.').map((n) => Number.parseInt(n, 10) || 0);
-  const b = minimum.split('.').map((n) => Number.parseInt(n, 10) || 0);
-  for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
-  return true;
 }
 
 /** True when the effective `ssl_certificate` list of a server is non-empty. */

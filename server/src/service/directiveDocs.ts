@@ -3,11 +3,11 @@
  * module and versions from the generated table, a short description written by us
  * (descriptions.json), and a link to nginx.org. Shared by hover and completion.
  */
-import descriptionData from './data/descriptions.json';
-import variableData from './data/variables.json';
-import type { ContextKind } from './directiveTable';
-import type { DirectiveEntry, ModuleType } from './directiveTypes';
-import { compareVersions } from './versions';
+import descriptionData from '../directives/data/descriptions.json';
+import variableData from '../directives/data/variables.json';
+import type { ContextKind } from '../directives/directiveTable';
+import type { DirectiveEntry, ModuleType } from '../directives/directiveTypes';
+import { compareVersions } from '../directives/versions';
 
 interface DescriptionData {
   directives: Record<string, string>;

@@ -1,0 +1,154 @@
+/**
+ * Client certificate verification on the server side (ssl_verify_client). nginx checks for a
+ * CA only in servers that have their own TLS context (a certificate or ssl_reject_handshake),
+ * and from 1.27.2 accepts ssl_trusted_certificate as the CA list.
+ * https://nginx.org/en/docs/http/ngx_http_ssl_module.html#ssl_verify_client
+ */
+import { atLeast } from '../../directives/versions';
+import { walkNodes, type ConfigNode } from '../../model/configTree';
+import { allStatements, serverScopes, type Family, type ServerScope } from '../../model/effectiveConfig';
+import type { Finding, Fix, RuleMeta } from '../finding';
+import { nginxRefuses } from '../nginxWording';
+import type { RuleContext, RuleFamily } from '../ruleContext';
+import { insertAfter, insertIntoBlock } from '../fixes/textEdits';
+import { addressGroups, effectiveOptions, hasCertificate, listenSockets, statementRange } from './tlsRuleSupport';
+import { isOn } from '../../model/effectiveConfig';
+
+const RULES: RuleMeta[] = [
+  { code: 'tls.verify-client-no-ca', category: 'tls', severity: 'error', title: 'ssl_verify_client without a CA certificate', nginxRefuses: true },
+  { code: 'mtls.verification-not-enforced', category: 'mtls', severity: 'warning', title: 'Client certificates are requested or trusted but not enforced', nginxRefuses: false },
+];
+
+/** nginx's message, which changed when ssl_trusted_certificate started to count (1.27.2, commit 18afcda9). */
+export function verifyClientNoCaWording(version: string): string {
+  return atLeast(version, '1.27.2')
+    ? 'no ssl_client_certificate or ssl_trusted_certificate for ssl_verify_client'
+    : 'no ssl_client_certificate for ssl_verify_client';
+}
+
+/** Variables that stand for "the client certificate verified": $ssl_client_verify and maps over it. */
+function verificationVariables(context: RuleContext): Set<string> {
+  const names = new Set(['ssl_client_verify']);
+  let grew = true;
+  const maps: ConfigNode[] = [];
+  walkNodes(context.tree.nodes, (node) => {
+    if (node.directive.name.value === 'map' && node.directive.args.length === 2) maps.push(node);
+  });
+  while (grew) {
+    grew = false;
+    for (const map of maps) {
+      const source = map.directive.args[0].value;
+      const result = map.directive.args[1].value.replace(/^\$/, '');
+      if (names.has(result)) continue;
+      if ([...names].some((n) => source.includes(`$${n}`) || source.includes(`\${${n}}`))) {
+        names.add(result);
+        grew = true;
+      }
+    }
+  }
+  return names;
+}
+
+function checksVerification(scope: ServerScope, variables: Set<string>): boolean {
+  for (const node of allStatements(scope.statements)) {
+    for (const arg of node.directive.args) {
+      if (!arg.hasVariable) continue;
+      for (const v of variables) if (arg.value.includes(`$${v}`) || arg.value.includes(`\${${v}}`)) return true;
+    }
+  }
+  return false;
+}
+
+function caCandidates(context: RuleContext): string[] {
+  const paths: string[] = [];
+  walkNodes(context.tree.nodes, (node) => {
+    if (node.directive.name.value === 'ssl_client_certificate' && node.directive.args[0] && !paths.includes(node.directive.args[0].value)) paths.push(node.directive.args[0].value);
+  });
+  return paths;
+}
+
+function checkScope(context: RuleContext, scope: ServerScope, family: Family, tls: boolean, variables: Set<string>, findings: Finding[]): void {
+  const version = context.settings.targetVersion;
+  const verify = scope.get('ssl_verify_client');
+  const mode = verify.args[0] ?? 'off';
+  const ownContext = hasCertificate(scope) || isOn(scope.get('ssl_reject_handshake'));
+  // Stream servers check only with a `listen ... ssl` (ngx_stream_ssl_merge_conf returns early).
+  const checked = family === 'stream' ? tls && ownContext : ownContext;
+  const verifyNode = verify.nodes[0];
+  if ((mode === 'on' || mode === 'optional') && checked && verifyNode) {
+    const ca = scope.get('ssl_client_certificate');
+    const trusted = scope.get('ssl_trusted_certificate');
+    const trustedCounts = atLeast(version, '1.27.2');
+    if (ca.isDefault && (!trustedCounts || trusted.isDefault)) {
+      const note = !trusted.isDefault && !trustedCounts
+        ? ` ssl_trusted_certificate satisfies this only from nginx 1.27.2; the target version is ${version}.`
+        : ' Name the CA that issues the client certificates with ssl_client_certificate.';
+      const fixes: Fix[] = caCandidates(context).slice(0, 3).map((p) => ({
+        title: `Verify clients against ${p} (ssl_client_certificate)`, safe: false,
+        edits: [insertAfter(verifyNode, [`ssl_client_certificate ${p};`])],
+      }));
+      findings.push({
+        code: 'tls.verify-client-no-ca', file: verifyNode.file.path, ...statementRange(verifyNode), nginxRefuses: true,
+        message: nginxRefuses(verifyClientNoCaWording(version), note.trim()),
+        fixes: fixes.length > 0 ? fixes : undefined,
+      });
+    }
+  }
+  // A client CA the server never uses.
+  if (mode === 'off' && tls) {
+    for (const node of scope.statements) {
+      if (node.directive.name.value !== 'ssl_client_certificate') continue;
+      findings.push({
+        code: 'mtls.verification-not-enforced', file: node.file.path, ...statementRange(node),
+        message: `A client CA is configured but ssl_verify_client is ${verify.isDefault ? 'off by default' : 'off'}: clients are never asked for a certificate, so nothing is authenticated.`,
+        fixes: [{ title: 'Require client certificates (ssl_verify_client on)', safe: false, preferred: true,
+          edits: [verify.nodes[0] && verify.level === scope.levels[scope.levels.length - 1]
+            ? { file: verify.nodes[0].file.path, start: verify.nodes[0].directive.args[0].start, end: verify.nodes[0].directive.args[0].end, newText: 'on' }
+            : insertAfter(node, ['ssl_verify_client on;'])] }],
+      });
+    }
+  }
+  if ((mode === 'optional' || mode === 'optional_no_ca') && (tls || checked) && verifyNode && !checksVerification(scope, variables)) {
+    const fixes: Fix[] = mode === 'optional' && scope.node
+      ? [{ title: 'Refuse requests without a verified certificate (if ($ssl_client_verify != SUCCESS) { return 403; })', safe: false,
+        edits: [verify.level === scope.levels[scope.levels.length - 1]
+          ? insertAfter(verifyNode, ['if ($ssl_client_verify != SUCCESS) { return 403; }'])
+          : insertIntoBlock(scope.node, ['if ($ssl_client_verify != SUCCESS) { return 403; }'])] }]
+      : [];
+    findings.push({
+      code: 'mtls.verification-not-enforced', file: verifyNode.file.path, ...statementRange(verifyNode),
+      message: `"ssl_verify_client ${mode}" lets clients through without a valid certificate, and nothing in this server checks $ssl_client_verify: requests with no or a failed certificate are served like verified ones.`,
+      fixes: fixes.length > 0 ? fixes : undefined,
+    });
+  }
+  if (mode === 'optional_no_ca' && checked && verifyNode) {
+    const ocsp = scope.get('ssl_ocsp');
+    const ocspNode = ocsp.nodes[0];
+    if (ocspNode && ocsp.args[0] !== 'off') {
+      findings.push({
+        code: 'mtls.verification-not-enforced', severity: 'error', file: ocspNode.file.path, ...statementRange(ocspNode), nginxRefuses: true,
+        message: nginxRefuses('"ssl_ocsp" is incompatible with "ssl_verify_client optional_no_ca"',
+          'OCSP needs a verified chain; use "ssl_verify_client optional" with a CA, or turn ssl_ocsp off.'),
+        related: [{ file: verifyNode.file.path, ...statementRange(verifyNode), message: 'optional_no_ca set here' }],
+      });
+    }
+  }
+}
+
+export const clientVerificationRules: RuleFamily = {
+  name: 'client-verification',
+  rules: RULES,
+  run(context: RuleContext): Finding[] {
+    const findings: Finding[] = [];
+    const options = effectiveOptions(context);
+    const variables = verificationVariables(context);
+    const httpScopes = serverScopes(context.tree, 'http', options);
+    const { byServer } = addressGroups(httpScopes, context.settings.targetVersion);
+    for (const scope of httpScopes) checkScope(context, scope, 'http', byServer.get(scope)?.tls ?? false, variables, findings);
+    for (const scope of serverScopes(context.tree, 'stream', options)) {
+      const tls = listenSockets(scope.statements, false).some((s) => s.ssl);
+      checkScope(context, scope, 'stream', tls, variables, findings);
+    }
+    return findings;
+  },
+};

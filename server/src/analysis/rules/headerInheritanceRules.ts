@@ -1,0 +1,69 @@
+/**
+ * All-or-nothing inheritance of header arrays: a block with any `proxy_set_header`
+ * (`grpc_set_header`, `add_header`) inherits none from the levels above
+ * (ngx_conf_merge_ptr_value on headers_source, ngx_http_proxy_module.c). Dropped identity
+ * headers are worse than missing: nginx then passes the client's own header of that name.
+ * https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header
+ */
+import type { ConfigNode } from '../../model/configTree';
+import { walkNodes } from '../../model/configTree';
+import { own, inheritedFrom } from '../../model/effectiveConfig';
+import type { Finding, RuleMeta } from '../finding';
+import type { RuleContext, RuleFamily } from '../ruleContext';
+import { insertBefore, sourceOf } from '../fixes/textEdits';
+import { IDENTITY_HEADER_NAME, statementRange, where } from './tlsRuleSupport';
+
+const RULES: RuleMeta[] = [
+  { code: 'proxy.header-inheritance-drop', category: 'proxy', severity: 'warning', title: 'Block silently drops inherited headers', nginxRefuses: false },
+];
+
+const FAMILIES = ['proxy_set_header', 'grpc_set_header', 'add_header'];
+
+const BLOCK_CONTEXTS = new Set(['server', 'location', 'if-in-location', 'if-in-server', 'limit_except']);
+
+/** A header carrying client identity, or an override that keeps clients from spoofing one. */
+function protective(node: ConfigNode): boolean {
+  const [name, value] = node.directive.args;
+  if (!name) return false;
+  if (value && /\$\{?ssl_client_/.test(value.value)) return true;
+  if (value && value.value === '' && node.directive.name.value !== 'add_header') return true;
+  return IDENTITY_HEADER_NAME.test(name.value);
+}
+
+function blockContext(node: ConfigNode): string | undefined {
+  return node.children[0]?.context;
+}
+
+export const headerInheritanceRules: RuleFamily = {
+  name: 'header-inheritance',
+  rules: RULES,
+  run(context: RuleContext): Finding[] {
+    const findings: Finding[] = [];
+    walkNodes(context.tree.nodes, (block) => {
+      if (!block.directive.block || !BLOCK_CONTEXTS.has(blockContext(block) ?? '')) return;
+      for (const family of FAMILIES) {
+        const mine = own(block, family);
+        if (mine.length === 0) continue;
+        const from = inheritedFrom(block, family, context.tree);
+        if (!from) continue;
+        const redefined = new Set(mine.map((n) => n.directive.args[0]?.value.toLowerCase()));
+        const dropped = own(from, family).filter((n) => !redefined.has(n.directive.args[0]?.value.toLowerCase()));
+        if (dropped.length === 0) continue;
+        const severe = family !== 'add_header' && dropped.some(protective);
+        const names = dropped.map((n) => n.directive.args[0]?.value ?? '').join(', ');
+        const first = mine[0];
+        const fromLabel = from.node ? `"${from.node.directive.name.value}${from.node.directive.args.length ? ' ' + from.node.directive.args.map((a) => a.value).join(' ') : ''}" (${where(from.node)})` : 'the enclosing level';
+        findings.push({
+          code: 'proxy.header-inheritance-drop', severity: severe ? 'error' : 'warning',
+          file: first.file.path, ...statementRange(first),
+          message: `This block sets its own ${family}, so nginx no longer applies the ${dropped.length} inherited from ${fromLabel}: ${names}.` +
+            (severe ? ' Among them are client-identity or anti-spoofing headers: the backend now receives whatever the client sends under those names.' : ''),
+          related: dropped.map((n) => ({ file: n.file.path, ...statementRange(n), message: 'no longer applied in that block' })),
+          fixes: [{ title: `Copy the inherited ${family} lines into this block`, safe: false, preferred: true,
+            edits: [insertBefore(first, dropped.map(sourceOf))] }],
+        });
+      }
+    });
+    return findings;
+  },
+};

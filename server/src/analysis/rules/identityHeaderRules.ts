@@ -1,0 +1,64 @@
+/**
+ * Client identity forwarded to backends. nginx passes client request headers through
+ * unchanged, so a header such as X-SSL-Cert taken from `$http_x_ssl_cert` is whatever the
+ * client typed unless nginx itself verified a client certificate on this hop. And
+ * `$ssl_client_cert` is deprecated: its multi-line value breaks HTTP header syntax.
+ * https://nginx.org/en/docs/http/ngx_http_ssl_module.html#var_ssl_client_escaped_cert
+ */
+import { walkNodes } from '../../model/configTree';
+import { effective, enclosingServer } from '../../model/effectiveConfig';
+import type { Finding, RuleMeta } from '../finding';
+import type { RuleContext, RuleFamily } from '../ruleContext';
+import { CLIENT_IDENTITY_HEADER_VARIABLE, IDENTITY_HEADER_NAME, effectiveOptions, variableRanges } from './tlsRuleSupport';
+
+const RULES: RuleMeta[] = [
+  { code: 'tls.deprecated-ssl-client-cert', category: 'tls', severity: 'warning', title: 'Deprecated $ssl_client_cert', nginxRefuses: false },
+  { code: 'mtls.identity-header-spoofable', category: 'mtls', severity: 'warning', title: 'Client identity taken from a client-supplied header', nginxRefuses: false },
+];
+
+/** Directives whose second argument is sent to the backend. */
+const FORWARDING = new Set(['proxy_set_header', 'grpc_set_header', 'fastcgi_param', 'uwsgi_param', 'scgi_param']);
+
+export const identityHeaderRules: RuleFamily = {
+  name: 'identity-headers',
+  rules: RULES,
+  run(context: RuleContext): Finding[] {
+    const findings: Finding[] = [];
+    const options = effectiveOptions(context);
+    walkNodes(context.tree.nodes, (node) => {
+      if (node.context === 'custom-body') return;
+      const d = node.directive;
+      for (let i = 0; i < d.args.length; i++) {
+        for (const v of variableRanges(node, i, /^ssl_client_cert$/)) {
+          findings.push({
+            code: 'tls.deprecated-ssl-client-cert', file: node.file.path, start: v.start, end: v.end,
+            message: '$ssl_client_cert is deprecated: its PEM value spans several lines (continuation lines start with a tab), which nginx backends reject with 400 "client sent invalid header line". Use $ssl_client_escaped_cert (URL-encoded PEM; the backend must URL-decode it).',
+            fixes: [{ title: 'Use $ssl_client_escaped_cert', safe: true, preferred: true,
+              edits: [{ file: node.file.path, start: v.start, end: v.end, newText: '$ssl_client_escaped_cert' }] }],
+          });
+        }
+      }
+      if (!FORWARDING.has(d.name.value) || d.args.length < 2) return;
+      const spoofable = variableRanges(node, 1, CLIENT_IDENTITY_HEADER_VARIABLE);
+      if (spoofable.length === 0) return;
+      const server = enclosingServer(node);
+      const verify = effective(node, 'ssl_verify_client', context.tree, options);
+      const verified = verify.args[0] === 'on' && server !== undefined && !effective(server, 'ssl_certificate', context.tree, options).isDefault;
+      if (verified) return;
+      const headerName = d.args[0].value;
+      const identity = IDENTITY_HEADER_NAME.test(headerName) || d.name.value !== 'proxy_set_header';
+      for (const v of spoofable) {
+        findings.push({
+          code: 'mtls.identity-header-spoofable', severity: identity ? 'error' : 'warning',
+          file: node.file.path, start: v.start, end: v.end,
+          message: `"${headerName}" forwards $${v.name}, a request header any client can set, while this hop verifies no client certificate (ssl_verify_client is ${verify.args[0] ?? 'off'}): a client can claim any identity to the backend. Forward nginx's own $ssl_client_* values on a hop that verifies client certificates, or clear the header.`,
+          fixes: d.name.value === 'proxy_set_header' || d.name.value === 'grpc_set_header' ? [{
+            title: `Stop forwarding the client's value (${d.name.value} ${headerName} "")`, safe: false,
+            edits: [{ file: node.file.path, start: d.args[1].start, end: d.args[1].end, newText: '""' }],
+          }] : undefined,
+        });
+      }
+    });
+    return findings;
+  },
+};

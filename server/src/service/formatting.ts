@@ -1,0 +1,189 @@
+/**
+ * Whitespace-only formatting. The text is split into nginx's own tokens (the tokenizer of
+ * the parser, with `*_by_lua_block` bodies kept as opaque text) and only the whitespace
+ * *between* tokens is rewritten:
+ *
+ * - a gap with a line break becomes the line break(s) plus the indentation of the block
+ *   depth (one level more on continuation lines of a statement); at most two blank lines
+ *   are kept, and trailing whitespace disappears with the old gap;
+ * - a gap within a line becomes one space; a gap before `;` disappears; a gap before a
+ *   comment on the same line (`}  # note`) and gaps inside `map`/`geo`/`types` bodies
+ *   (aligned columns) are kept;
+ * - comments lose trailing whitespace only.
+ *
+ * Tokens are never touched, added, removed, joined or split, and no whitespace is put where
+ * there was none, so quoted strings, regexes like `\d{3}`, `${var}` and Lua code stay
+ * byte-identical. Peers' formatters broke configs in exactly these places (see
+ * nginx-tls-facts.md §1.2).
+ */
+import type { FormattingOptions, Range, TextEdit } from 'vscode-languageserver-types';
+import type { ParsedFile } from '../model/parsedFile';
+import { isLuaBlockDirective } from '../parser/parser';
+import { Tokenizer } from '../parser/tokenizer';
+
+/** A token for formatting: nginx's tokens plus the verbatim body of a Lua block. */
+export interface FormatToken {
+  type: 'word' | ';' | '{' | '}' | 'comment' | 'raw';
+  start: number;
+  end: number;
+  /** Word value (unescaped), comment text, or raw body text. */
+  value: string;
+}
+
+/** Blocks whose bodies are tables for a module's own parser, often aligned in columns. */
+const TABLE_BODIES = new Set(['map', 'geo', 'types', 'split_clients', 'charset_map']);
+
+/** At most this many blank lines are kept in a row. */
+const MAX_BLANK_LINES = 2;
+
+/** Splits text into tokens the way the parser does, including Lua block bodies. */
+export function formatTokens(text: string): FormatToken[] {
+  const tokenizer = new Tokenizer(text);
+  const tokens: FormatToken[] = [];
+  let statementName: string | undefined;
+  for (;;) {
+    const token = tokenizer.next();
+    if (token.type === 'eof') break;
+    if (token.type === 'word') {
+      tokens.push({ type: 'word', start: token.word.start, end: token.word.end, value: token.word.value });
+      statementName ??= token.word.value;
+      continue;
+    }
+    if (token.type === 'comment') {
+      tokens.push({ type: 'comment', start: token.comment.start, end: token.comment.end, value: token.comment.text });
+      continue;
+    }
+    tokens.push({ type: token.type, start: token.start, end: token.end, value: token.type });
+    if (token.type === '{' && statementName !== undefined && isLuaBlockDirective(statementName)) {
+      const close = tokenizer.skipLuaBlock();
+      const bodyEnd = close < 0 ? text.length : close;
+      tokens.push({ type: 'raw', start: token.end, end: bodyEnd, value: text.slice(token.end, bodyEnd) });
+      if (close >= 0) tokens.push({ type: '}', start: close, end: close + 1, value: '}' });
+    }
+    statementName = undefined;
+  }
+  return tokens;
+}
+
+interface OffsetEdit {
+  start: number;
+  end: number;
+  newText: string;
+}
+
+/** The whitespace edits that format the whole text, as offsets, in document order. */
+export function formatEdits(text: string, options: FormattingOptions): OffsetEdit[] {
+  const unit = options.insertSpaces ? ' '.repeat(Math.max(0, options.tabSize)) : '\t';
+  const tokens = formatTokens(text);
+  const edits: OffsetEdit[] = [];
+  const change = (start: number, end: number, newText: string): void => {
+    if (text.slice(start, end) !== newText) edits.push({ start, end, newText });
+  };
+  /** For each open block: true when its body is a table (map, geo…). */
+  const blocks: boolean[] = [];
+  let statementName: string | undefined;
+  let inStatement = false;
+  let previousEnd = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i];
+    const gapStart = previousEnd;
+    const gap = text.slice(gapStart, token.start);
+    const breaks = countLineBreaks(gap);
+    if (token.type !== 'raw' && !(i > 0 && tokens[i - 1].type === 'raw')) {
+      if (i === 0) {
+        // Leading blank lines go; the first line is indented like any other.
+        change(0, token.start, indentation(unit, depthFor(token, blocks.length, inStatement)));
+      } else if (breaks > 0) {
+        const eol = gap.includes('\r\n') ? '\r\n' : '\n';
+        const lines = Math.min(breaks, MAX_BLANK_LINES + 1);
+        change(gapStart, token.start, eol.repeat(lines) + indentation(unit, depthFor(token, blocks.length, inStatement)));
+      } else if (gap.length > 0) {
+        const inTable = blocks.length > 0 && blocks[blocks.length - 1];
+        if (token.type === 'comment' || inTable) {
+          // Trailing comments and table columns keep their alignment.
+        } else if (token.type === ';' && tokens[i - 1].type === 'word') {
+          change(gapStart, token.start, '');
+        } else {
+          change(gapStart, token.start, ' ');
+        }
+      }
+    }
+    if (token.type === 'comment') {
+      const trimmed = token.value.replace(/[ \t\f\v]+$/, '');
+      if (trimmed.length !== token.value.length) change(token.start + 1 + trimmed.length, token.end, '');
+    }
+    switch (token.type) {
+      case 'word':
+        if (!inStatement) statementName = token.value;
+        inStatement = true;
+        break;
+      case ';':
+        inStatement = false;
+        statementName = undefined;
+        break;
+      case '{':
+        blocks.push(statementName !== undefined && TABLE_BODIES.has(statementName));
+        inStatement = false;
+        statementName = undefined;
+        break;
+      case '}':
+        blocks.pop();
+        inStatement = false;
+        statementName = undefined;
+        break;
+      default:
+        break;
+    }
+    previousEnd = token.end;
+  }
+  // The end of the file: no trailing whitespace; keep one final line break if there was one.
+  const tail = text.slice(previousEnd);
+  if (tokens.length > 0 || tail.length > 0) {
+    const finalBreak = countLineBreaks(tail) > 0 ? (tail.includes('\r\n') ? '\r\n' : '\n') : '';
+    const lastIsRaw = tokens.length > 0 && tokens[tokens.length - 1].type === 'raw';
+    if (!lastIsRaw) change(previousEnd, text.length, tokens.length > 0 ? finalBreak : '');
+  }
+  return edits;
+}
+
+function countLineBreaks(gap: string): number {
+  let n = 0;
+  for (let i = 0; i < gap.length; i++) if (gap.charCodeAt(i) === 10) n++;
+  return n;
+}
+
+/** Depth of a token that starts a line: `}` closes its level; continuation lines go one deeper. */
+function depthFor(token: FormatToken, depth: number, inStatement: boolean): number {
+  if (token.type === '}') return Math.max(0, depth - 1);
+  if (inStatement && token.type !== '{') return depth + 1;
+  return depth;
+}
+
+function indentation(unit: string, depth: number): string {
+  return unit.repeat(depth);
+}
+
+function toTextEdit(file: ParsedFile, edit: OffsetEdit): TextEdit {
+  return { range: { start: file.lines.positionAt(edit.start), end: file.lines.positionAt(edit.end) }, newText: edit.newText };
+}
+
+/** Edits that re-indent and re-space the whole file. Empty when it is already formatted. */
+export function formatDocument(file: ParsedFile, options: FormattingOptions): TextEdit[] {
+  return formatEdits(file.text, options).map((e) => toTextEdit(file, e));
+}
+
+/**
+ * Edits for the lines `range` touches: the whitespace before each token that starts on
+ * those lines (its indentation or its spacing) and trailing whitespace on them.
+ */
+export function formatRange(file: ParsedFile, range: Range, options: FormattingOptions): TextEdit[] {
+  const first = range.start.line;
+  const last = range.end.character === 0 && range.end.line > range.start.line ? range.end.line - 1 : range.end.line;
+  return formatEdits(file.text, options)
+    .filter((e) => {
+      // An edit belongs to the line where the text after it starts.
+      const line = file.lines.positionAt(e.end).line;
+      return line >= first && line <= last;
+    })
+    .map((e) => toTextEdit(file, e));
+}
