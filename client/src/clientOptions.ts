@@ -33,11 +33,15 @@ export interface ConnectionEvents {
 const MAX_RESTARTS = 4;
 const RESTART_WINDOW_MS = 3 * 60 * 1000;
 
+/** Client options; the file watchers it creates are added to `subscriptions` for disposal. */
 export function createClientOptions(
   outputChannel: vscode.LogOutputChannel,
   events: ConnectionEvents,
+  subscriptions: vscode.Disposable[],
 ): LanguageClientOptions {
   const restarts: number[] = [];
+  const watchers = WATCHED_FILE_GLOBS.map((glob) => vscode.workspace.createFileSystemWatcher(glob));
+  subscriptions.push(...watchers);
   return {
     documentSelector: [
       { scheme: 'file', language: LANGUAGE_ID },
@@ -56,7 +60,7 @@ export function createClientOptions(
     synchronize: {
       // Sends workspace/didChangeConfiguration when our section changes; the server then pulls again.
       configurationSection: SETTINGS_SECTION,
-      fileEvents: WATCHED_FILE_GLOBS.map((glob) => vscode.workspace.createFileSystemWatcher(glob)),
+      fileEvents: watchers,
     },
     middleware: {
       workspace: {

@@ -16,8 +16,10 @@ const SCENARIO = {
 };
 /** Texts that must each appear in a row of the Problems panel (substring match). */
 const EXPECTED_PROBLEMS = [
-  '"proxy_set_header" directive is not allowed here',
-  // e.g. 'ssl_verify_client', 'DER', 'does not match the certificate' once the scenario has them
+  '"proxy_set_header" directive is not allowed here',                // nginx.directive-not-allowed (if-wrapped)
+  'PEM_read_bio_X509_AUX() failed',                                  // tls.not-pem: client.der.crt is DER
+  'key values mismatch',                                             // tls.key-mismatch: client.crt + other.key
+  // Next: the missing proxy_ssl_verify of location /passthrough, once the server reports it.
 ];
 /** Hovers: `line` = text of the line (substring), `word` = what the mouse rests on, `expect` = substring of the hover. */
 const HOVERS = [

@@ -14,15 +14,15 @@ import { parseConfig } from '../../server/src/parser/parser';
 import { contextKind, corpusAvailable, corpusPath, loadCorpus, type CorpusRecord } from '../corpus/corpusData';
 import {
   REPO_ROOT, checkStandalone, findingCoversLine, classifyNginxError, firstNginxError, formatFinding, loadModuleLines, makeTempDir, makeWorkspace,
-  mapPool, mulberry32, nginxAvailable, removeDir, runNginxTest, type ErrorClass, type LineFinding,
+  mapPool, mulberry32, nginxAvailable, removeDir, runNginxTest, startIsolation, stopIsolation, type ErrorClass, type LineFinding,
 } from './nginxHarness';
 import { MUTATORS, mutate, statements, type Mutation } from './mutations';
 
-const SEED = 20240611;
+const SEED = Number(process.env.NGINX_DIFF_SEED ?? 20240611);
 /** Baselines nginx must accept here before they are mutated. */
-const TARGET_BASELINES = Number(process.env.NGINX_DIFF_BASELINES ?? 40);
+const TARGET_BASELINES = Number(process.env.NGINX_DIFF_BASELINES ?? 50);
 /** At most this many baselines are tried (many need modules this machine lacks). */
-const MAX_BASELINE_TRIES = Number(process.env.NGINX_DIFF_MAX_TRIES ?? 90);
+const MAX_BASELINE_TRIES = Number(process.env.NGINX_DIFF_MAX_TRIES ?? 110);
 const CONCURRENCY = 2;
 const CONTEXTS = new Set(['main', 'main (+events{})', 'http', 'server', 'location', 'events']);
 const TEMP_PATHS = ['client_body_temp_path', 'proxy_temp_path', 'fastcgi_temp_path', 'uwsgi_temp_path', 'scgi_temp_path'];
@@ -133,7 +133,7 @@ async function runCase(root: string, record: CorpusRecord, text: string, modules
   const bytes = Buffer.from(text.split(PREFIX_TOKEN).join(prefix), 'latin1');
   fs.writeFileSync(frag, bytes);
   fs.writeFileSync(main, wrapper(record.context, frag, prefix, modules));
-  const run = await runNginxTest(prefix, main, path.join(prefix, 'scratch'));
+  const run = await runNginxTest(prefix, main);
   const ws = makeWorkspace('1.22.1');
   const ours = (await checkStandalone(ws, frag, contextKind(record.context))).filter((f) => f.file === frag);
   removeDir(prefix);
@@ -178,6 +178,8 @@ test('differential: mutated corpus configs, nginx -t vs our checker', { timeout:
     .map(prepare).filter((p) => !hasInclude(p.text));
 
   const root = makeTempDir('diff');
+  const isolated = await startIsolation();
+  console.log(isolated ? 'differential: nginx runs in a private mount namespace (system dirs overlaid)' : 'differential: nginx runs without isolation');
   try {
     // 1. Baselines: nginx must accept them here (modules, users, paths of this machine).
     const baselines: Prepared[] = [];
@@ -282,6 +284,7 @@ test('differential: mutated corpus configs, nginx -t vs our checker', { timeout:
     assert.equal(unexpected.length, 0, `${unexpected.length} disagreement(s) with nginx -t:\n`
       + unexpected.map((r) => `  [${r.verdict}] ${r.file} · ${r.mutator}: ${r.description}\n    nginx: ${r.nginxStatus === 0 ? 'accepted' : r.nginxMessage}\n    ours: ${r.ours.filter((f) => f.severity === 'error').map(formatFinding).join(' | ') || '(no errors)'}`).join('\n'));
   } finally {
+    stopIsolation();
     removeDir(root);
   }
 });

@@ -270,14 +270,17 @@ const unclosedQuote: Mutator = (input) => {
 
 const onToYes: Mutator = (input) => {
   const table = getDirectiveTable();
-  const all = statements(input.syntax).filter((l) => l.directive.args.some((a) => !a.quote && a.value === 'on'));
-  const flags = all.filter((l) => table.entries(l.directive.name.value).some((e) => e.flags.includes('NGX_CONF_FLAG')));
-  const target = pick(input.rng, flags.length > 0 ? flags : all);
+  const isFlag = (l: Located): boolean => table.entries(l.directive.name.value).some((e) => e.flags.includes('NGX_CONF_FLAG'));
+  const withValue = (value: string) => statements(input.syntax).filter((l) => l.directive.args.some((a) => !a.quote && a.value === value));
+  const on = withValue('on');
+  // Flag directives set to "on" first; then any "on"; then flag directives set to "off".
+  const pool = on.filter(isFlag).length > 0 ? on.filter(isFlag) : on.length > 0 ? on : withValue('off').filter(isFlag);
+  const target = pick(input.rng, pool);
   if (!target) return undefined;
-  const arg = target.directive.args.find((a) => !a.quote && a.value === 'on')!;
+  const arg = target.directive.args.find((a) => !a.quote && (a.value === 'on' || a.value === 'off'))!;
   return {
     mutator: 'on-to-yes',
-    description: `changed "on" to "yes" in "${short(src(input.text, target.directive))}"`,
+    description: `changed "${arg.value}" to "yes" in "${short(src(input.text, target.directive))}"`,
     text: input.text.slice(0, arg.start) + 'yes' + input.text.slice(arg.end),
     line: lineOf(input.text, arg.start),
   };

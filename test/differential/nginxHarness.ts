@@ -3,7 +3,7 @@
  * handling, optional file-system isolation, first-error parsing and classification, and
  * a small concurrency pool. Shared by the differential, transcript and e2e tests.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -51,49 +51,80 @@ export function removeDir(dir: string): void {
 
 // ---------------------------------------------------------------------------------------
 // Isolation: nginx -t opens (creates) log files and creates temp directories wherever the
-// configuration says. As root, each run happens in a private mount namespace where the
-// system directories are overlays whose writes land in a scratch directory of the case.
-// Each overlay mount costs ~15 ms, so only the directories logs, caches and temp files
-// of real-world configs point into are covered (/var/log, /var/cache, /var/lib, /var/www…).
+// configuration says. As root, the runs happen in one private mount namespace (held by a
+// sleeping process this module starts) where the system directories that logs, caches and
+// temp files of real-world configs point into are overlays; writes land in a scratch dir.
 
-const OVERLAY_DIRS = ['/var', '/etc', '/srv'];
-let isolationProbe: boolean | undefined;
+const OVERLAY_DIRS = ['/var', '/etc', '/srv', '/usr', '/opt', '/home'];
 
-function isolationWorks(): boolean {
-  if (isolationProbe !== undefined) return isolationProbe;
-  isolationProbe = false;
-  if (process.env.NGINX_DIFF_NO_ISOLATION) return false;
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return false;
-  const dir = makeTempDir('probe');
-  try {
-    const script = isolationScript(dir, ['/bin/true']);
-    const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script], { encoding: 'utf8', timeout: 10_000 });
-    isolationProbe = r.status === 0;
-  } catch {
-    isolationProbe = false;
-  } finally {
-    removeDir(dir);
-  }
-  return isolationProbe;
+interface Namespace {
+  pid: number;
+  scratch: string;
+  child: ChildProcess;
 }
+
+let namespace: Namespace | undefined;
+let namespaceUsers = 0;
 
 function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-function isolationScript(scratch: string, argv: string[]): string {
+function overlayScript(scratch: string): string {
   const lines = ['set -e'];
   for (const dir of OVERLAY_DIRS) {
     if (!fs.existsSync(dir) || scratch.startsWith(dir + '/')) continue;
     const tag = dir.slice(1);
-    const upper = path.join(scratch, 'ov', tag, 'u');
-    const work = path.join(scratch, 'ov', tag, 'w');
+    const upper = path.join(scratch, tag, 'u');
+    const work = path.join(scratch, tag, 'w');
     lines.push(`mkdir -p ${shellQuote(upper)} ${shellQuote(work)}`);
     lines.push(`mount -t overlay overlay -o lowerdir=${dir},upperdir=${shellQuote(upper)},workdir=${shellQuote(work)} ${dir}`);
   }
-  lines.push(`exec ${argv.map(shellQuote).join(' ')}`);
+  lines.push('echo ready', 'exec sleep 100000');
   return lines.join('\n');
 }
+
+/**
+ * Starts the isolated namespace (when running as root and `unshare` works); without it
+ * nginx runs directly. Pair every call with stopIsolation().
+ */
+export async function startIsolation(): Promise<boolean> {
+  namespaceUsers++;
+  if (namespace) return true;
+  if (process.env.NGINX_DIFF_NO_ISOLATION) return false;
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return false;
+  const scratch = makeTempDir('ns');
+  const child = spawn('unshare', ['-m', '--propagation', 'private', 'sh', '-c', overlayScript(scratch)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const ok = await new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), 10_000);
+    child.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('ready')) { clearTimeout(timer); resolve(true); } });
+    child.on('error', () => { clearTimeout(timer); resolve(false); });
+    child.on('exit', () => { clearTimeout(timer); resolve(false); });
+  });
+  if (!ok || child.pid === undefined) {
+    child.kill('SIGKILL');
+    removeDir(scratch);
+    return false;
+  }
+  child.unref();
+  (child.stdout as unknown as { unref?: () => void }).unref?.();
+  (child.stderr as unknown as { unref?: () => void }).unref?.();
+  namespace = { pid: child.pid, scratch, child };
+  return true;
+}
+
+export function stopIsolation(): void {
+  namespaceUsers = Math.max(0, namespaceUsers - 1);
+  if (namespaceUsers > 0 || !namespace) return;
+  const ns = namespace;
+  namespace = undefined;
+  try { process.kill(ns.pid, 'SIGKILL'); } catch { /* already gone */ }
+  removeDir(ns.scratch);
+}
+
+process.on('exit', () => {
+  if (namespace) try { process.kill(namespace.pid, 'SIGKILL'); } catch { /* already gone */ }
+});
 
 export interface NginxRun {
   status: number | null;
@@ -101,29 +132,24 @@ export interface NginxRun {
   isolated: boolean;
 }
 
-/**
- * `nginx -t -q -p <prefix>/ -c <conf>`. `scratch` receives the overlay upper dirs when
- * isolation is available (remove it afterwards).
- */
-export function runNginxTest(prefix: string, conf: string, scratch: string, quiet = true): Promise<NginxRun> {
+/** `nginx -t [-q] -p <prefix>/ -c <conf>`, inside the isolated namespace when it is running. */
+export function runNginxTest(prefix: string, conf: string, quiet = true): Promise<NginxRun> {
   const args = ['-t', ...(quiet ? ['-q'] : []), '-p', prefix.endsWith('/') ? prefix : prefix + '/', '-c', conf];
-  const isolated = isolationWorks();
-  const [cmd, argv] = isolated
-    ? ['unshare', ['-m', '--propagation', 'private', 'sh', '-c', isolationScript(scratch, [NGINX, ...args])]]
-    : [NGINX, args];
+  const ns = namespace;
+  const [cmd, argv] = ns ? ['nsenter', ['-t', String(ns.pid), '-m', NGINX, ...args]] : [NGINX, args];
   return new Promise((resolve) => {
-    const child = spawn(cmd, argv as string[], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => { stderr += d.toString('utf8'); });
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString('utf8'); });
     const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
     child.on('close', (status) => {
       clearTimeout(timer);
-      resolve({ status, stderr, isolated });
+      resolve({ status, stderr, isolated: ns !== undefined });
     });
     child.on('error', (error) => {
       clearTimeout(timer);
-      resolve({ status: -1, stderr: String(error), isolated });
+      resolve({ status: -1, stderr: String(error), isolated: ns !== undefined });
     });
   });
 }

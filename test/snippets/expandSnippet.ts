@@ -298,3 +298,20 @@ function stripJsonComments(s: string): string {
 export function prefixesOf(def: SnippetDefinition): string[] {
   return Array.isArray(def.prefix) ? def.prefix : [def.prefix];
 }
+
+export type SnippetContext = 'http' | 'server';
+
+/**
+ * Where an expanded snippet is meant to be inserted, judged by its first directive:
+ * server/upstream/map/geo/split_clients blocks go into `http`, everything else
+ * (location, if, plain directives) into a `server` block.
+ */
+export function snippetContext(expanded: string): SnippetContext {
+  for (const raw of expanded.split('\n')) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const first = /^[^\s;{}]+/.exec(line)?.[0] ?? '';
+    return ['server', 'upstream', 'map', 'geo', 'split_clients'].includes(first) ? 'http' : 'server';
+  }
+  return 'server';
+}

@@ -26,6 +26,11 @@ export class ParseCache {
     return parsed;
   }
 
+  /** The last parse of a file, if any (no read). */
+  peek(filePath: string): ParsedFile | undefined {
+    return this.entries.get(filePath);
+  }
+
   delete(filePath: string): void {
     this.entries.delete(filePath);
   }

@@ -115,7 +115,7 @@ export class NginxLanguageService {
   async validate(filePath: string): Promise<{ diagnostics: Diagnostic[]; analysis?: FileAnalysis }> {
     const analysis = await this.analyzeFile(filePath);
     if (!analysis) return { diagnostics: [] };
-    return { diagnostics: analysis.findings.map((f) => toDiagnostic(analysis.file, f, pathToUri)), analysis };
+    return { diagnostics: analysis.findings.map((f) => toDiagnostic(analysis.file, f, pathToUri, (p) => this.analysis.parses.peek(p))), analysis };
   }
 
   /**

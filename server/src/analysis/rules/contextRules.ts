@@ -3,6 +3,7 @@
  * ngx_conf_set_flag_slot()): unknown directives, directives outside their contexts, blocks
  * versus plain statements, argument counts and on/off values.
  */
+import singleValued from '../../directives/data/singleValued.json';
 import type { ConfigNode } from '../../model/configTree';
 import { walkNodes } from '../../model/configTree';
 import type { Finding, RuleMeta } from '../finding';
@@ -16,7 +17,34 @@ const RULES: RuleMeta[] = [
   { code: 'nginx.missing-block', category: 'context', severity: 'error', title: 'Block directive used without "{"', nginxRefuses: true },
   { code: 'nginx.missing-semicolon', category: 'context', severity: 'error', title: 'Plain directive followed by a block instead of ";"', nginxRefuses: true },
   { code: 'nginx.invalid-flag', category: 'context', severity: 'error', title: 'on/off directive with another value', nginxRefuses: true },
+  { code: 'nginx.duplicate-directive', category: 'context', severity: 'error', title: 'Directive set twice in the same block', nginxRefuses: true },
 ];
+
+/** Directives whose nginx handler refuses a second value in the same block. */
+const SINGLE_VALUED: ReadonlySet<string> = new Set(singleValued.directives);
+
+/** Second and later occurrences of single-valued directives among one block's statements. */
+function duplicates(statements: readonly ConfigNode[], wanted: ReadonlySet<string>): Finding[] {
+  const seen = new Map<string, ConfigNode>();
+  const findings: Finding[] = [];
+  for (const node of statements) {
+    const name = node.directive.name.value;
+    if (!SINGLE_VALUED.has(name) || node.context === 'custom-body' || node.context === 'unknown') continue;
+    const first = seen.get(name);
+    if (!first) {
+      seen.set(name, node);
+      continue;
+    }
+    if (!wanted.has(node.file.path)) continue;
+    const firstLine = first.file.lines.positionAt(first.directive.start).line + 1;
+    findings.push({
+      code: 'nginx.duplicate-directive', file: node.file.path, start: node.directive.name.start, end: node.directive.name.end, nginxRefuses: true,
+      message: nginxRefuses(`"${name}" directive is duplicate`, `It is already set in this block on line ${firstLine}${first.file === node.file ? '' : ` of ${first.file.path}`}; nginx takes one value per block.`),
+      related: [{ file: first.file.path, start: first.directive.start, end: first.directive.end, message: 'first set here' }],
+    });
+  }
+  return findings;
+}
 
 function directiveRange(node: ConfigNode): { start: number; end: number } {
   const d = node.directive;
@@ -47,7 +75,9 @@ export const contextRules: RuleFamily = {
     const wanted = new Set(context.files.map((f) => f.path));
     const version = context.settings.targetVersion;
     const table = context.table;
+    findings.push(...duplicates(context.tree.nodes, wanted));
     walkNodes(context.tree.nodes, (node) => {
+      if (node.children.length > 0) findings.push(...duplicates(node.children, wanted));
       if (!wanted.has(node.file.path)) return;
       if (node.context === 'custom-body' || node.context === 'unknown') return;
       const d = node.directive;

@@ -1,0 +1,37 @@
+// Lists the nginx directives that may appear only once per block: those whose handler in
+// ngx_command_t is one of nginx's "set slot" functions that answer "is duplicate" when
+// the value is already set (ngx_conf_set_flag_slot, _str_slot, _num_slot, …). Read from
+// nginx's sources at HEAD and release-1.22.1; a name counts only when every version and
+// module uses such a handler for it. Run by hand:
+//   node scripts/directive-data/generate-single-valued.mjs /path/to/nginx.git
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+
+const gitDir = process.argv[2] ?? '/work/.mirror/nginx+nginx/repo';
+const git = (...args) => execFileSync('git', [`--git-dir=${gitDir}`, ...args], { maxBuffer: 1 << 28 }).toString();
+const DUPLICATE_SLOTS = new Set([
+  'ngx_conf_set_flag_slot', 'ngx_conf_set_str_slot', 'ngx_conf_set_num_slot', 'ngx_conf_set_size_slot',
+  'ngx_conf_set_off_slot', 'ngx_conf_set_msec_slot', 'ngx_conf_set_sec_slot', 'ngx_conf_set_bufs_slot',
+  'ngx_conf_set_enum_slot', 'ngx_conf_set_path_slot', 'ngx_conf_set_access_slot',
+  'ngx_http_set_complex_value_slot', 'ngx_http_set_complex_value_size_slot', 'ngx_http_set_complex_value_zero_slot',
+  'ngx_stream_set_complex_value_slot', 'ngx_stream_set_complex_value_size_slot', 'ngx_stream_set_complex_value_zero_slot',
+]);
+const entry = /\{\s*ngx_string\("([a-z0-9_]+)"\),\s*([A-Z0-9_|\s]+?),\s*([a-z0-9_]+),/gs;
+const handlers = new Map();
+const revisions = ['HEAD', 'release-1.22.1'];
+for (const rev of revisions) {
+  const files = git('ls-tree', '-r', '--name-only', rev, 'src').split('\n').filter((f) => f.endsWith('.c'));
+  for (const file of files) {
+    const source = git('show', `${rev}:${file}`);
+    for (const match of source.matchAll(entry)) {
+      if (!/NGX_\w+_CONF/.test(match[2])) continue; // variables share the shape; commands have context flags
+      if (!handlers.has(match[1])) handlers.set(match[1], new Set());
+      handlers.get(match[1]).add(match[3]);
+    }
+  }
+}
+const single = [...handlers].filter(([, set]) => [...set].every((h) => DUPLICATE_SLOTS.has(h))).map(([name]) => name).sort();
+const commit = git('rev-parse', 'HEAD').trim();
+writeFileSync(new URL('../../server/src/directives/data/singleValued.json', import.meta.url),
+  JSON.stringify({ source: { repository: 'nginx/nginx', commit, revisions }, directives: single }, null, 1) + '\n');
+console.log(`${single.length} single-valued directives of ${handlers.size}`);

@@ -1,0 +1,163 @@
+/**
+ * Protocol versions and ciphers. `nginx -t` accepts SSLv3 and TLSv1 silently; the default
+ * protocol list depends on the version (TLSv1/TLSv1.1 enabled by default until 1.27.3);
+ * repeated *_ssl_protocols lines at one level OR together (ngx_conf_set_bitmask_slot); and
+ * `ssl on` is deprecated (warns) until it was removed in 1.25.1.
+ * https://nginx.org/en/docs/http/ngx_http_ssl_module.html#ssl_protocols
+ */
+import { atLeast } from '../../directives/versions';
+import { walkNodes, type ConfigNode } from '../../model/configTree';
+import { BITMASK_DIRECTIVES, serverScopes, tlsDefault } from '../../model/effectiveConfig';
+import type { Finding, Fix, RuleMeta, TextEdit } from '../finding';
+import type { RuleContext, RuleFamily } from '../ruleContext';
+import { insertAfter, removeStatement } from '../fixes/textEdits';
+import { addressGroups, effectiveOptions, statementRange } from './tlsRuleSupport';
+
+const RULES: RuleMeta[] = [
+  { code: 'tls.weak-protocols-ciphers', category: 'tls', severity: 'warning', title: 'Weak TLS protocol versions or ciphers', nginxRefuses: false },
+];
+
+const WEAK_PROTOCOLS = new Set(['SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.1']);
+
+const CIPHER_DIRECTIVES = new Set(['ssl_ciphers', 'proxy_ssl_ciphers', 'grpc_ssl_ciphers', 'uwsgi_ssl_ciphers']);
+
+/** OpenSSL cipher-string keywords that select broken or unauthenticated suites. */
+const WEAK_KEYWORDS = new Set(['RC4', 'DES', '3DES', 'MD5', 'EXP', 'EXPORT', 'EXPORT40', 'EXPORT56', 'NULL', 'eNULL', 'aNULL', 'ADH', 'AECDH', 'LOW', 'MEDIUM', 'IDEA', 'SEED', 'RC2', 'COMPLEMENTOFALL', 'COMPLEMENTOFDEFAULT']);
+
+/** Weak cipher tokens of a cipher string (negated `!X`/`-X` tokens are removals, not weak). */
+export function weakCipherTokens(value: string): string[] {
+  const tokens = value.split(/[:, ]+/).filter((t) => t.length > 0);
+  const weak: string[] = [];
+  for (const token of tokens) {
+    if (token.startsWith('!') || token.startsWith('-') || token.startsWith('@')) continue;
+    const bare = token.replace(/^\+/, '');
+    const parts = bare.split('+');
+    if (parts.some((p) => WEAK_KEYWORDS.has(p))) weak.push(token);
+    else if (/(^|-)(RC4|RC2|DES-CBC3?|NULL|EXP|ADH|AECDH|IDEA|SEED|anon)(-|$)|-MD5$/i.test(bare)) weak.push(token);
+    else if (bare === 'ALL' && !tokens.includes('!aNULL') && !tokens.includes('!eNULL')) weak.push(token);
+  }
+  return weak;
+}
+
+function protocolsFix(node: ConfigNode): Fix {
+  const args = node.directive.args;
+  return {
+    title: 'Allow only TLSv1.2 and TLSv1.3', safe: false, preferred: true,
+    edits: [{ file: node.file.path, start: args[0].start, end: args[args.length - 1].end, newText: 'TLSv1.2 TLSv1.3' }],
+  };
+}
+
+function weakProtocols(node: ConfigNode, findings: Finding[]): void {
+  for (const arg of node.directive.args) {
+    if (!WEAK_PROTOCOLS.has(arg.value)) continue;
+    findings.push({
+      code: 'tls.weak-protocols-ciphers', file: node.file.path, start: arg.start, end: arg.end,
+      message: `${arg.value} is obsolete and insecure (RFC 8996 deprecates TLS 1.0 and 1.1; SSLv3 is broken); nginx accepts it without warning. Allow only TLSv1.2 and TLSv1.3.`,
+      fixes: [protocolsFix(node)],
+    });
+  }
+}
+
+function weakCiphers(node: ConfigNode, findings: Finding[]): void {
+  const arg = node.directive.args[0];
+  if (!arg || arg.hasVariable) return;
+  const weak = weakCipherTokens(arg.value);
+  if (weak.length === 0) return;
+  findings.push({
+    code: 'tls.weak-protocols-ciphers', file: node.file.path, start: arg.start, end: arg.end,
+    message: `The cipher list enables weak or unauthenticated suites: ${weak.join(', ')}. Remove them (or prefix them with "!").`,
+  });
+}
+
+/** Repeated bitmask directives at one level: nginx ORs them, which is rarely what the author meant. */
+function duplicates(statements: readonly ConfigNode[], findings: Finding[]): void {
+  const byName = new Map<string, ConfigNode[]>();
+  for (const node of statements) {
+    const name = node.directive.name.value;
+    if (!BITMASK_DIRECTIVES.has(name) || node.directive.args.length === 0) continue;
+    byName.set(name, [...(byName.get(name) ?? []), node]);
+  }
+  for (const [name, nodes] of byName) {
+    if (nodes.length < 2) continue;
+    const union = [...new Set(nodes.flatMap((n) => n.directive.args.map((a) => a.value)))];
+    const first = nodes[0];
+    const args = first.directive.args;
+    const edits: TextEdit[] = [
+      { file: first.file.path, start: args[0].start, end: args[args.length - 1].end, newText: union.join(' ') },
+      ...nodes.slice(1).map(removeStatement),
+    ];
+    for (const node of nodes.slice(1)) {
+      findings.push({
+        code: 'tls.weak-protocols-ciphers', file: node.file.path, ...statementRange(node),
+        message: `"${name}" is repeated at this level: nginx does not replace the earlier line but combines both, enabling ${union.join(' ')}.`,
+        related: [{ file: first.file.path, ...statementRange(first), message: `first "${name}" at this level` }],
+        // Merging keeps the enabled set exactly as nginx computes it.
+        fixes: [{ title: `Merge into one "${name}" line`, safe: true, preferred: true, edits }],
+      });
+    }
+  }
+}
+
+function deprecatedSsl(context: RuleContext, findings: Finding[]): void {
+  if (atLeast(context.settings.targetVersion, '1.25.1')) return;
+  walkNodes(context.tree.nodes, (node) => {
+    if (node.directive.name.value !== 'ssl' || node.directive.args.length !== 1) return;
+    if (node.context !== 'server' && node.context !== 'http') return;
+    const on = node.directive.args[0].value === 'on';
+    const fixes: Fix[] = [];
+    const listens = node.context === 'server' ? (node.parent?.children ?? []).filter((c) => c.directive.name.value === 'listen' && c.directive.args.length > 0) : [];
+    if (on && node.parent && listens.length > 0) {
+      const edits: TextEdit[] = listens
+        .filter((l) => !l.directive.args.some((a) => a.value === 'ssl'))
+        .map((l) => ({ file: l.file.path, start: l.directive.args[0].end, end: l.directive.args[0].end, newText: ' ssl' }));
+      edits.push(removeStatement(node));
+      // `ssl on` makes every listen of the server a TLS one: the rewrite is equivalent.
+      fixes.push({ title: 'Add "ssl" to the listen directives and remove "ssl on"', safe: true, preferred: true, edits });
+    } else if (!on) {
+      fixes.push({ title: 'Remove "ssl off"', safe: node.context === 'server', edits: [removeStatement(node)] });
+    }
+    findings.push({
+      code: 'tls.weak-protocols-ciphers', file: node.file.path, ...statementRange(node),
+      message: `nginx warns: the "ssl" directive is deprecated, use the "listen ... ssl" directive instead. It is removed in nginx 1.25.1, where this line becomes an unknown directive.`,
+      fixes,
+    });
+  });
+}
+
+/** TLS servers that rely on a default protocol list which still enables TLSv1/TLSv1.1. */
+function weakDefaults(context: RuleContext, findings: Finding[]): void {
+  const version = context.settings.targetVersion;
+  const fallback = tlsDefault('ssl_protocols', version, 'http') ?? '';
+  if (!fallback.split(' ').some((p) => WEAK_PROTOCOLS.has(p))) return;
+  const scopes = serverScopes(context.tree, 'http', effectiveOptions(context));
+  const { byServer } = addressGroups(scopes, version);
+  for (const scope of scopes) {
+    const info = byServer.get(scope);
+    const listen = info?.sockets.find((s) => s.ssl);
+    if (!listen || !scope.get('ssl_protocols').isDefault) continue;
+    findings.push({
+      code: 'tls.weak-protocols-ciphers', severity: 'information', file: listen.node.file.path, ...statementRange(listen.node),
+      message: `No ssl_protocols applies here, and nginx ${version} then enables ${fallback} (the default drops TLSv1 and TLSv1.1 only from 1.27.3).`,
+      fixes: [{ title: 'Allow only TLSv1.2 and TLSv1.3', safe: false, edits: [insertAfter(listen.node, ['ssl_protocols TLSv1.2 TLSv1.3;'])] }],
+    });
+  }
+}
+
+export const protocolRules: RuleFamily = {
+  name: 'protocols',
+  rules: RULES,
+  run(context: RuleContext): Finding[] {
+    const findings: Finding[] = [];
+    duplicates(context.tree.nodes, findings);
+    walkNodes(context.tree.nodes, (node) => {
+      if (node.context === 'custom-body') return;
+      const name = node.directive.name.value;
+      if (BITMASK_DIRECTIVES.has(name)) weakProtocols(node, findings);
+      if (CIPHER_DIRECTIVES.has(name)) weakCiphers(node, findings);
+      if (node.children.length > 0) duplicates(node.children, findings);
+    });
+    deprecatedSsl(context, findings);
+    weakDefaults(context, findings);
+    return findings;
+  },
+};

@@ -1,0 +1,75 @@
+/**
+ * Upstream TLS sessions are cached on the upstream peer, which every location proxying to
+ * the same `upstream {}` or the same implicit `https://host:port` shares. With
+ * proxy_ssl_session_reuse on (the default), a location without a client certificate can
+ * resume the session another location authenticated with its certificate (reproduced on
+ * 1.22.1; also 3scale/APIcast PR #610).
+ * https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_ssl_session_reuse
+ */
+import { clientIdentityKey, isOn, requestPaths, type RequestPath } from '../../model/effectiveConfig';
+import type { Finding, Fix, RuleMeta } from '../finding';
+import type { RuleContext, RuleFamily } from '../ruleContext';
+import { insertAfter } from '../fixes/textEdits';
+import { argRange, describePath, effectiveOptions } from './tlsRuleSupport';
+
+const RULES: RuleMeta[] = [
+  { code: 'tls.session-reuse-identity-leak', category: 'tls', severity: 'warning', title: 'TLS sessions shared between different client identities', nginxRefuses: false },
+];
+
+const DEFAULT_PORTS: Record<string, string> = { https: '443', grpcs: '443' };
+
+/** The upstream a path's sessions are cached on: an upstream block, or the implicit host:port one. */
+function upstreamKey(path: RequestPath): string | undefined {
+  const t = path.target;
+  if (t.hasVariable || t.isUnix) return undefined;
+  if (t.upstreamBlock) return `${path.family}:block:${t.host.toLowerCase()}`;
+  const port = t.port ?? DEFAULT_PORTS[t.scheme ?? ''];
+  if (!port) return undefined;
+  return `${path.family}:${t.host.toLowerCase()}:${port}`;
+}
+
+function reuseOffFix(path: RequestPath): Fix {
+  const reuse = path.ssl('session_reuse');
+  const ownNode = reuse.nodes.find((n) => n.parent === path.block);
+  const edit = ownNode && ownNode.directive.args[0]
+    ? { file: ownNode.file.path, start: ownNode.directive.args[0].start, end: ownNode.directive.args[0].end, newText: 'off' }
+    : insertAfter(path.pass, [`${path.prefix}session_reuse off;`]);
+  return { title: `Do not reuse TLS sessions here (${path.prefix}session_reuse off)`, safe: true, preferred: true, edits: [edit] };
+}
+
+function summary(path: RequestPath): string {
+  const cert = path.ssl('certificate');
+  const verify = isOn(path.ssl('verify')) ? 'verify on' : 'verify off';
+  return `${cert.isDefault ? 'no client certificate' : `client certificate ${cert.args[0]}`}, ${verify}`;
+}
+
+export const sessionReuseRules: RuleFamily = {
+  name: 'session-reuse',
+  rules: RULES,
+  run(context: RuleContext): Finding[] {
+    const findings: Finding[] = [];
+    const groups = new Map<string, RequestPath[]>();
+    for (const path of requestPaths(context.tree, effectiveOptions(context))) {
+      if (path.tls !== true || !isOn(path.ssl('session_reuse'))) continue;
+      const key = upstreamKey(path);
+      if (!key) continue;
+      const list = groups.get(key) ?? [];
+      list.push(path);
+      groups.set(key, list);
+    }
+    for (const paths of groups.values()) {
+      const identities = new Set(paths.map(clientIdentityKey));
+      if (identities.size < 2) continue;
+      for (const path of paths) {
+        const others = paths.filter((p) => p !== path && clientIdentityKey(p) !== clientIdentityKey(path));
+        findings.push({
+          code: 'tls.session-reuse-identity-leak', file: path.pass.file.path, ...argRange(path.pass),
+          message: `${describePath(path)} (${summary(path)}) shares cached TLS sessions for ${path.pass.directive.args[0].value} with ${others.length} location(s) that use a different client certificate or verification: a resumed session carries the other location's identity and verification result. Use a separate upstream {} block per identity, or turn ${path.prefix}session_reuse off.`,
+          related: others.map((o) => ({ file: o.pass.file.path, ...argRange(o.pass), message: `same upstream, ${summary(o)}` })),
+          fixes: [reuseOffFix(path)],
+        });
+      }
+    }
+    return findings;
+  },
+};

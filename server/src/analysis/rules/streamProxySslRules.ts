@@ -1,0 +1,61 @@
+/**
+ * Stream proxying: all proxy_ssl_* directives are ignored unless `proxy_ssl on` (the merge
+ * only sets up TLS when ssl_enable is set, ngx_stream_proxy_module.c), so the upstream
+ * connection is plain TCP despite the certificate and verification settings.
+ * https://nginx.org/en/docs/stream/ngx_stream_proxy_module.html#proxy_ssl
+ */
+import type { ConfigNode } from '../../model/configTree';
+import { isOn, serverScopes } from '../../model/effectiveConfig';
+import type { Finding, RuleMeta } from '../finding';
+import type { RuleContext, RuleFamily } from '../ruleContext';
+import { insertBefore } from '../fixes/textEdits';
+import { effectiveOptions, statementRange } from './tlsRuleSupport';
+
+const RULES: RuleMeta[] = [
+  { code: 'stream.proxy-ssl-disabled', category: 'tls', severity: 'warning', title: 'Stream proxy_ssl_* settings without proxy_ssl on', nginxRefuses: false },
+];
+
+function sslSettings(statements: readonly ConfigNode[]): ConfigNode[] {
+  return statements.filter((n) => n.directive.name.value.startsWith('proxy_ssl_'));
+}
+
+function serious(nodes: readonly ConfigNode[]): boolean {
+  return nodes.some((n) => (n.directive.name.value === 'proxy_ssl_verify' && n.directive.args[0]?.value === 'on') || n.directive.name.value === 'proxy_ssl_certificate');
+}
+
+export const streamProxySslRules: RuleFamily = {
+  name: 'stream-proxy-ssl',
+  rules: RULES,
+  run(context: RuleContext): Finding[] {
+    const findings: Finding[] = [];
+    const scopes = serverScopes(context.tree, 'stream', effectiveOptions(context));
+    let anyOn = false;
+    for (const scope of scopes) {
+      const on = isOn(scope.get('proxy_ssl'));
+      anyOn ||= on;
+      if (on) continue;
+      const settings = sslSettings(scope.statements);
+      if (settings.length === 0) continue;
+      const first = settings[0];
+      findings.push({
+        code: 'stream.proxy-ssl-disabled', severity: serious(settings) ? 'error' : 'warning',
+        file: first.file.path, ...statementRange(first),
+        message: `This stream server sets ${settings.map((n) => n.directive.name.value).join(', ')} but not "proxy_ssl on": nginx ignores them and connects to the upstream over plain TCP.`,
+        fixes: [{ title: 'Connect to the upstream with TLS (proxy_ssl on)', safe: false, preferred: true, edits: [insertBefore(first, ['proxy_ssl on;'])] }],
+      });
+    }
+    // Settings at stream level that no server turns on.
+    const streamLevel = scopes.find((s) => s.levels.length > 1)?.levels[0];
+    if (streamLevel && !anyOn && scopes.some((s) => s.statements.some((n) => n.directive.name.value === 'proxy_pass'))) {
+      const settings = sslSettings(streamLevel.statements);
+      if (settings.length > 0) {
+        findings.push({
+          code: 'stream.proxy-ssl-disabled', severity: serious(settings) ? 'error' : 'warning',
+          file: settings[0].file.path, ...statementRange(settings[0]),
+          message: `${settings.map((n) => n.directive.name.value).join(', ')} at stream level have no effect: no stream server turns "proxy_ssl on", so every upstream connection is plain TCP.`,
+        });
+      }
+    }
+    return findings;
+  },
+};
