@@ -57,11 +57,9 @@ export function createClientOptions(
       outputChannel.error(`Server initialization failed: ${error instanceof Error ? error.message : String(error)}`);
       return false;
     },
-    synchronize: {
-      // Sends workspace/didChangeConfiguration when our section changes; the server then pulls again.
-      configurationSection: SETTINGS_SECTION,
-      fileEvents: watchers,
-    },
+    // No synchronize.configurationSection: the server registers for workspace/didChangeConfiguration
+    // itself and then pulls `nginxMtls` with workspace/configuration.
+    synchronize: { fileEvents: watchers },
     middleware: {
       workspace: {
         // The server pulls `nginxMtls` per resource; VS Code's answer (defaults from package.json

@@ -34,6 +34,14 @@ const HOVERS = [
 const QUICK_FIXES = [
   // e.g. { line: 'ssl_verify_client on;', word: 'ssl_verify_client', title: 'Add ssl_client_certificate', expectLine: 'ssl_client_certificate' },
 ];
+/**
+ * Files changed on disk behind the editor's back (as `openssl` in a terminal would): `path` gets the
+ * content of `copyFrom`; then the Problems row containing `expectGone` must disappear, which shows
+ * that the watched-files notification made the server check again.
+ */
+const FILE_CHANGES = [
+  { path: 'examples/etc/nginx/ssl/client.der.crt', copyFrom: 'examples/etc/nginx/ssl/client.crt', expectGone: 'PEM_read_bio_X509_AUX() failed' },
+];
 /** Line the drive probes for a lightbulb when QUICK_FIXES is empty. */
 const PROBE_FIX_AT = { line: 'proxy_set_header X-SSL-CERT', word: 'proxy_set_header' };
 // -----------------------------------------------------------------------------------------------------
@@ -245,6 +253,18 @@ async function main() {
         : 'no lightbulb on the probed line (QUICK_FIXES is empty, nothing to apply)');
       await shot('quickfix-probe');
       await page.keyboard.press('Escape');
+    }
+    for (const change of FILE_CHANGES) {
+      await openProblemsPanel();
+      await page.locator('.markers-panel .monaco-list-row', { hasText: change.expectGone }).first().waitFor({ timeout: 15000 });
+      const t = Date.now();
+      fs.copyFileSync(path.join(WS, change.copyFrom), path.join(WS, change.path));
+      await page.locator('.markers-panel .monaco-list-row', { hasText: change.expectGone }).first()
+        .waitFor({ state: 'detached', timeout: 30000 });
+      const s = (Date.now() - t) / 1000;
+      results.fileChanges = [...(results.fileChanges ?? []), { path: change.path, problemGoneAfterS: s }];
+      log(`changed ${change.path} on disk: "${change.expectGone}" gone from Problems after ${s.toFixed(2)}s`);
+      await shot(`file-changed-${path.basename(change.path)}`);
     }
     results.ok = true;
   } catch (e) {

@@ -108,3 +108,32 @@ test('negative control: a changed snapshot makes vscode-tmgrammar-snap fail', ()
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('language-configuration.json: comments, pairs, indentation and word pattern', () => {
+  const cfg = JSON.parse(fs.readFileSync(path.join(ROOT, 'language-configuration.json'), 'utf8'));
+  assert.equal(cfg.comments.lineComment, '#');
+  assert.deepEqual(cfg.brackets, [['{', '}'], ['(', ')'], ['[', ']']]);
+  const opens = cfg.autoClosingPairs.map((p: { open: string }) => p.open);
+  for (const o of ['{', '(', '"', "'"]) assert.ok(opens.includes(o), `auto-closing ${o}`);
+  for (const p of cfg.autoClosingPairs.filter((x: { open: string }) => x.open === '"' || x.open === "'")) {
+    assert.deepEqual(p.notIn, ['string', 'comment']);
+  }
+
+  const inc = new RegExp(cfg.indentationRules.increaseIndentPattern);
+  const dec = new RegExp(cfg.indentationRules.decreaseIndentPattern);
+  for (const l of ['server {', '    location ~ \\.php$ {', 'if ($a) {  # why', 'map $a $b {']) assert.ok(inc.test(l), l);
+  for (const l of ['listen 443 ssl;', '# server {', '}', 'location / { return 204; }']) assert.ok(!inc.test(l), l);
+  for (const l of ['}', '    }']) assert.ok(dec.test(l), l);
+  assert.ok(!dec.test('listen 80;'));
+
+  const words = (s: string) => s.match(new RegExp(cfg.wordPattern, 'g'));
+  assert.deepEqual(words('proxy_ssl_verify on;'), ['proxy_ssl_verify', 'on']);
+  assert.deepEqual(words('ssl_certificate /etc/nginx/ssl/a.crt;'), ['ssl_certificate', '/etc/nginx/ssl/a.crt']);
+  assert.deepEqual(words('proxy_set_header X-Client-Verify $ssl_client_verify;'), [
+    'proxy_set_header',
+    'X-Client-Verify',
+    '$ssl_client_verify'
+  ]);
+  assert.deepEqual(words('return 301 "${scheme}x";'), ['return', '301', '${scheme}', 'x']);
+  assert.deepEqual(words('try_files $uri @backend;'), ['try_files', '$uri', '@backend']);
+});

@@ -6,6 +6,14 @@ import { certificatePairingRules } from './rules/certificatePairingRules';
 import { contextRules } from './rules/contextRules';
 import { includeRules } from './rules/includeRules';
 import { syntaxRules } from './rules/syntaxRules';
+import { clientVerificationRules } from './rules/clientVerificationRules';
+import { headerInheritanceRules } from './rules/headerInheritanceRules';
+import { identityHeaderRules } from './rules/identityHeaderRules';
+import { protocolRules } from './rules/protocolRules';
+import { sessionReuseRules } from './rules/sessionReuseRules';
+import { streamProxySslRules } from './rules/streamProxySslRules';
+import { tlsListenRules } from './rules/tlsListenRules';
+import { upstreamTlsRules } from './rules/upstreamTlsRules';
 
 export const RULE_FAMILIES: readonly RuleFamily[] = [
   syntaxRules,
@@ -13,6 +21,14 @@ export const RULE_FAMILIES: readonly RuleFamily[] = [
   includeRules,
   certificateFileRules,
   certificatePairingRules,
+  upstreamTlsRules,
+  clientVerificationRules,
+  identityHeaderRules,
+  headerInheritanceRules,
+  sessionReuseRules,
+  tlsListenRules,
+  protocolRules,
+  streamProxySslRules,
 ];
 
 export function allRules(families: readonly RuleFamily[] = RULE_FAMILIES): RuleMeta[] {

@@ -369,7 +369,7 @@ async function pathItems(file: ParsedFile, wordStart: number, typed: string, off
       command: isDir ? { title: 'Suggest', command: 'editor.action.triggerSuggest' } : undefined,
     });
   }
-  return items;
+  return items.sort((a, b) => (a.sortText ?? '').localeCompare(b.sortText ?? ''));
 }
 
 function fits(fileName: string, endings: string[]): boolean {

@@ -7,6 +7,7 @@ import singleValued from '../../directives/data/singleValued.json';
 import type { ConfigNode } from '../../model/configTree';
 import { walkNodes } from '../../model/configTree';
 import type { Finding, RuleMeta } from '../finding';
+import { liftOutOfIf } from '../fixes/liftOutOfIf';
 import { closestName, nginxRefuses } from '../nginxWording';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 
@@ -109,6 +110,7 @@ export const contextRules: RuleFamily = {
           findings.push({
             ...base, code: 'nginx.directive-not-allowed', ...range,
             message: nginxRefuses(`"${name}" directive is not allowed here`, `It is not valid inside ${describeContext(node)}.`),
+            fixes: node.parent?.directive.name.value === 'if' ? liftOutOfIf(node, context.tree) : undefined,
           });
           break;
         }

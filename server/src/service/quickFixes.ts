@@ -1,0 +1,100 @@
+/**
+ * Quick fixes and "fix all" as LSP code actions. Rules describe fixes as plain offset edits
+ * (possibly in several files, e.g. a map inserted at http level); here they become
+ * WorkspaceEdits at the service edge.
+ */
+import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit as LspTextEdit, type WorkspaceEdit } from 'vscode-languageserver-types';
+import type { ResolvedFinding } from '../analysis/analyzer';
+import type { Fix, TextEdit } from '../analysis/finding';
+import type { ParsedFile } from '../model/parsedFile';
+import { toDiagnostic, toRange } from './lspConvert';
+
+/** The code action kind of "fix all" for this extension (a sub-kind of source.fixAll). */
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.nginxMtls`;
+
+/** Resolves the file of an edit; edits in files we cannot map to positions are dropped. */
+export type FileLookup = (filePath: string) => ParsedFile | undefined;
+
+function workspaceEdit(edits: readonly TextEdit[], file: ParsedFile, toUri: (p: string) => string, lookup?: FileLookup): WorkspaceEdit | undefined {
+  const changes: Record<string, LspTextEdit[]> = {};
+  for (const edit of edits) {
+    const target = edit.file === file.path ? file : lookup?.(edit.file);
+    if (!target) return undefined;
+    const uri = toUri(edit.file);
+    (changes[uri] ??= []).push({ range: toRange(target, edit.start, edit.end), newText: edit.newText });
+  }
+  return { changes };
+}
+
+function overlaps(a: { start: number; end: number }, b: { start: number; end: number }): boolean {
+  // Two insertions at the same offset would interleave unpredictably, so they count as overlapping.
+  if (a.start === a.end && b.start === b.end) return a.start === b.start;
+  return a.start < b.end && b.start < a.end;
+}
+
+/**
+ * One quick-fix action per fix of every finding whose range touches `range` (offsets in
+ * `file`), with the finding attached as its diagnostic.
+ */
+export function quickFixActions(
+  file: ParsedFile,
+  findings: readonly ResolvedFinding[],
+  range: { start: number; end: number },
+  toUri: (p: string) => string,
+  lookup?: FileLookup,
+): CodeAction[] {
+  const actions: CodeAction[] = [];
+  for (const finding of findings) {
+    if (finding.file !== file.path || !finding.fixes?.length) continue;
+    if (finding.end < range.start || finding.start > range.end) continue;
+    const diagnostic: Diagnostic = toDiagnostic(file, finding, toUri);
+    for (const fix of finding.fixes) {
+      const edit = workspaceEdit(fix.edits, file, toUri, lookup);
+      if (!edit) continue;
+      const action: CodeAction = { title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit };
+      if (fix.preferred) action.isPreferred = true;
+      actions.push(action);
+    }
+  }
+  return actions;
+}
+
+/**
+ * Applies every safe fix of the file at once. Edits must stay inside this file, and a fix
+ * whose edits overlap an already chosen one is skipped (the next run picks it up).
+ */
+export function fixAllAction(file: ParsedFile, findings: readonly ResolvedFinding[], toUri: (p: string) => string): CodeAction | undefined {
+  const chosen: TextEdit[] = [];
+  const seenFixes = new Set<string>();
+  const diagnostics: Diagnostic[] = [];
+  for (const finding of findings) {
+    if (finding.file !== file.path) continue;
+    const fix: Fix | undefined = finding.fixes?.find((f) => f.safe);
+    if (!fix || fix.edits.some((e) => e.file !== file.path)) continue;
+    const key = JSON.stringify(fix.edits);
+    if (seenFixes.has(key)) {
+      diagnostics.push(toDiagnostic(file, finding, toUri));
+      continue;
+    }
+    if (fix.edits.some((e) => chosen.some((c) => overlaps(c, e)))) continue;
+    seenFixes.add(key);
+    chosen.push(...fix.edits);
+    diagnostics.push(toDiagnostic(file, finding, toUri));
+  }
+  if (chosen.length === 0) return undefined;
+  chosen.sort((a, b) => a.start - b.start);
+  return {
+    title: 'Fix all safe nginx mTLS problems',
+    kind: FIX_ALL_KIND,
+    diagnostics,
+    edit: { changes: { [toUri(file.path)]: chosen.map((e) => ({ range: toRange(file, e.start, e.end), newText: e.newText })) } },
+  };
+}
+
+/** Applies offset edits to a text (for tests and the CLI): non-overlapping, any order. */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+  let out = text;
+  for (const e of sorted) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
+  return out;
+}

@@ -1,0 +1,84 @@
+/** Effective values after nginx's inheritance, across included files. */
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { walkNodes, type ConfigNode, type ConfigTree } from '../../server/src/model/configTree';
+import { effective, levelsFor, parseTarget, requestPaths, tlsDefault } from '../../server/src/model/effectiveConfig';
+import { workspace, writeTree } from '../analysis/rules/mtlsRuleHelpers';
+
+function find(tree: ConfigTree, predicate: (n: ConfigNode) => boolean): ConfigNode {
+  let found: ConfigNode | undefined;
+  walkNodes(tree.nodes, (n) => { if (!found && predicate(n)) found = n; });
+  if (!found) throw new Error('node not found');
+  return found;
+}
+
+const location = (arg: string) => (n: ConfigNode) => n.directive.name.value === 'location' && n.directive.args[0]?.value === arg;
+
+describe('effectiveConfig', () => {
+  const dir = writeTree({
+    'nginx.conf': 'events {}\nhttp {\n    proxy_set_header X-A a;\n    proxy_ssl_verify on;\n    include conf.d/*.conf;\n}\n',
+    'conf.d/site.conf': [
+      'server {',
+      '    listen 8080;',
+      '    include snippets/headers.conf;',
+      '    location /inherits { proxy_pass https://up.example.com; }',
+      '    location /own {',
+      '        proxy_set_header X-C c;',
+      '        proxy_ssl_verify off;',
+      '        location /own/nested { proxy_pass https://up.example.com:8443; }',
+      '        if ($arg_x) { proxy_pass https://other.example.com; }',
+      '    }',
+      '}',
+      '',
+    ].join('\n'),
+    'snippets/headers.conf': 'proxy_set_header X-B b;\nproxy_set_header X-B2 b2;\n',
+  });
+  const version = '1.30.0';
+
+  it('follows http → server → location → nested location → if, across include files', async () => {
+    const tree = await workspace().buildTree(path.join(dir, 'nginx.conf'));
+    const inherits = find(tree, location('/inherits'));
+    const headers = effective(inherits, 'proxy_set_header', tree, { version });
+    // The server level (from the included snippet) replaces the http level wholesale.
+    assert.deepEqual(headers.nodes.map((n) => n.directive.args[0].value), ['X-B', 'X-B2']);
+    assert.equal(path.basename(headers.nodes[0].file.path), 'headers.conf');
+    assert.equal(effective(inherits, 'proxy_ssl_verify', tree, { version }).args[0], 'on');
+    const nested = find(tree, location('/own/nested'));
+    assert.deepEqual(effective(nested, 'proxy_set_header', tree, { version }).nodes.map((n) => n.directive.args[0].value), ['X-C']);
+    assert.equal(effective(nested, 'proxy_ssl_verify', tree, { version }).args[0], 'off');
+    assert.deepEqual(levelsFor(nested, tree).map((l) => l.context), ['http', 'server', 'location', 'location']);
+    const ifNode = find(tree, (n) => n.directive.name.value === 'if');
+    assert.deepEqual(levelsFor(ifNode, tree).map((l) => l.context), ['http', 'server', 'location', 'if-in-location']);
+    assert.equal(effective(ifNode, 'proxy_ssl_verify', tree, { version }).args[0], 'off');
+  });
+
+  it('lists request paths with TLS settings', async () => {
+    const tree = await workspace().buildTree(path.join(dir, 'nginx.conf'));
+    const paths = requestPaths(tree, { version });
+    assert.deepEqual(paths.map((p) => [p.block.directive.name.value, p.target.host, p.target.port ?? '', p.tls, p.ssl('verify').args[0]]), [
+      ['location', 'up.example.com', '', true, 'on'],
+      ['location', 'up.example.com', '8443', true, 'off'],
+      ['if', 'other.example.com', '', true, 'off'],
+    ]);
+  });
+
+  it('knows version-dependent defaults', async () => {
+    assert.equal(tlsDefault('ssl_protocols', '1.22.1', 'http'), 'TLSv1 TLSv1.1 TLSv1.2');
+    assert.equal(tlsDefault('ssl_protocols', '1.23.4', 'http'), 'TLSv1 TLSv1.1 TLSv1.2 TLSv1.3');
+    assert.equal(tlsDefault('proxy_ssl_protocols', '1.27.3', 'http'), 'TLSv1.2 TLSv1.3');
+    assert.equal(tlsDefault('ssl', '1.25.1', 'http'), undefined);
+    assert.equal(tlsDefault('proxy_ssl', '1.22.1', 'stream'), 'off');
+    const tree = await workspace().buildTree(path.join(dir, 'nginx.conf'));
+    const inherits = find(tree, location('/inherits'));
+    const reuse = effective(inherits, 'proxy_ssl_session_reuse', tree, { version });
+    assert.deepEqual([reuse.isDefault, reuse.args], [true, ['on']]);
+  });
+
+  it('parses pass targets', () => {
+    assert.deepEqual(parseTarget('https://[::1]:8443/x'), { host: '[::1]', port: '8443', scheme: 'https', isUnix: false, isIp: true, hasVariable: false });
+    assert.equal(parseTarget('backend:50051', 'grpc').scheme, 'grpc');
+    assert.equal(parseTarget('unix:/run/app.sock').isUnix, true);
+    assert.equal(parseTarget('https://10.0.0.1').isIp, true);
+  });
+});

@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { FormattingOptions, Range, TextEdit } from 'vscode-languageserver-types';
+import { parseFile } from '../../server/src/model/parsedFile';
+import { formatDocument, formatRange, formatTokens } from '../../server/src/service/formatting';
+
+const SPACES: FormattingOptions = { tabSize: 4, insertSpaces: true };
+
+function apply(text: string, edits: TextEdit[]): string {
+  return TextDocument.applyEdits(TextDocument.create('file:///x.conf', 'nginx', 1, text), edits);
+}
+
+function format(text: string, options: FormattingOptions = SPACES): string {
+  return apply(text, formatDocument(parseFile('/x.conf', text), options));
+}
+
+/** The token stream as nginx reads it: types and values, whitespace ignored (comments compared without trailing blanks). */
+function tokenKey(text: string): string[] {
+  return formatTokens(text).map((t) => `${t.type}:${t.type === 'comment' ? t.value.trimEnd() : t.value}`);
+}
+
+function assertSafe(text: string): string {
+  const once = format(text);
+  assert.deepEqual(tokenKey(once), tokenKey(text), 'tokens changed');
+  assert.equal(format(once), once, 'not idempotent');
+  return once;
+}
+
+describe('formatting', () => {
+  it('re-indents by block depth, collapses spaces and trims trailing whitespace', () => {
+    const text = 'http {\nserver   {\n      listen   443  ssl ;   \n  server_name  example.com;\n}\n}\n';
+    assert.equal(assertSafe(text), 'http {\n    server {\n        listen 443 ssl;\n        server_name example.com;\n    }\n}\n');
+  });
+
+  it('indents with tabs when asked, and keeps CRLF line ends', () => {
+    assert.equal(format('http {\r\n  server {\r\n  }\r\n}\r\n', { tabSize: 4, insertSpaces: false }), 'http {\r\n\tserver {\r\n\t}\r\n}\r\n');
+  });
+
+  it('returns LSP TextEdits only for whitespace that changes', () => {
+    const text = 'http {\n    listen  80;\n}\n';
+    const edits = formatDocument(parseFile('/x.conf', text), SPACES);
+    assert.deepEqual(edits, [{ range: { start: { line: 1, character: 10 }, end: { line: 1, character: 12 } }, newText: ' ' }]);
+    assert.deepEqual(formatDocument(parseFile('/x.conf', 'http {\n    listen 80;\n}\n'), SPACES), []);
+  });
+
+  it('keeps quoted log_format JSON byte-identical (raynigon #9, nginxbeautifier #15)', () => {
+    const text = "http {\nlog_format json escape=json '{\"time\": \"$time_iso8601\",   \"cn\": \"$ssl_client_s_dn\"}';\n}\n";
+    const out = assertSafe(text);
+    assert.ok(out.includes("'{\"time\": \"$time_iso8601\",   \"cn\": \"$ssl_client_s_dn\"}'"));
+  });
+
+  it('keeps regexes with quantifiers (raynigon #4, ahmadalli #26)', () => {
+    const text = 'server {\n  location ~ "^/api/(\\d{3})/x$" {\n  return 200;\n  }\n  rewrite "^/(\\d{3})$"   /code/$1 last;\n}\n';
+    const out = assertSafe(text);
+    assert.ok(out.includes('location ~ "^/api/(\\d{3})/x$" {'));
+    assert.ok(out.includes('rewrite "^/(\\d{3})$" /code/$1 last;'));
+  });
+
+  it('keeps ${var} text (ahmadalli #4, #28)', () => {
+    const text = 'server {\nserver_name ${server_name}.example.com;\n  return 200 "${scheme}://${host}  ";\n}\n';
+    const out = assertSafe(text);
+    assert.ok(out.includes('    server_name ${server_name}.example.com;'));
+    assert.ok(out.includes('"${scheme}://${host}  "'));
+  });
+
+  it('keeps a comment after a closing brace where it is (ahmadalli #2, raynigon #207)', () => {
+    const text = 'http {\n  server {\n  }  # end of server\n}   # end of http   \n';
+    assert.equal(assertSafe(text), 'http {\n    server {\n    }  # end of server\n}   # end of http\n');
+  });
+
+  it('indents multi-line log_format continuation lines one level deeper (slomkowski #9)', () => {
+    const text = "http {\n  log_format main '$remote_addr - $remote_user'\n                  '\"$request\" $status'\n     '$ssl_client_verify';\n}\n";
+    assert.equal(assertSafe(text), "http {\n    log_format main '$remote_addr - $remote_user'\n        '\"$request\" $status'\n        '$ssl_client_verify';\n}\n");
+  });
+
+  it('never adds a semicolon after a one-line block (slomkowski #16)', () => {
+    const text = 'location / { return 204; }\n';
+    assert.equal(assertSafe(text), text);
+  });
+
+  it('leaves Lua block bodies byte-identical', () => {
+    const body = '\n      local s = "{ not a block }"   \n   -- }  comment\n        ngx.say(s)\n    ';
+    const text = `http {\nserver {\n  location / {\n    content_by_lua_block {${body}}\n  }\n}\n}\n`;
+    const out = assertSafe(text);
+    assert.ok(out.includes(`            content_by_lua_block {${body}}\n`));
+  });
+
+  it('keeps the inside of multi-line strings and the columns of map bodies', () => {
+    const text = 'http {\nmap $ssl_client_verify $cert_ok {\n    default     0;\n    SUCCESS     1;\n}\nreturn 200 "line one   \n   line two";\n}\n';
+    const out = assertSafe(text);
+    assert.ok(out.includes('        default     0;\n        SUCCESS     1;\n'));
+    assert.ok(out.includes('"line one   \n   line two"'));
+  });
+
+  it('keeps at most two blank lines and drops leading and trailing blank lines', () => {
+    assert.equal(assertSafe('\n\na;\n\n\n\n\nb;\n\n\n'), 'a;\n\n\nb;\n');
+  });
+
+  it('formats only the lines of a range', () => {
+    const text = 'http {\nserver {\nlisten  80;\n}\n}\n';
+    const file = parseFile('/x.conf', text);
+    const range: Range = { start: { line: 2, character: 0 }, end: { line: 2, character: 5 } };
+    assert.equal(apply(text, formatRange(file, range, SPACES)), 'http {\nserver {\n        listen 80;\n}\n}\n');
+  });
+
+  it('is round-trip safe and idempotent on the whole corpus', () => {
+    const corpus = '/work/shared/corpus';
+    const index = path.join(corpus, 'nginx-t.json');
+    if (!existsSync(index)) return;
+    const files = (JSON.parse(readFileSync(index, 'utf8')) as { results: { file: string }[] }).results.map((r) => r.file);
+    let good = 0;
+    const failures: string[] = [];
+    for (const relative of files) {
+      const text = readFileSync(path.join(corpus, relative), 'utf8');
+      for (const options of [SPACES, { tabSize: 2, insertSpaces: false }]) {
+        const once = format(text, options);
+        const sameTokens = JSON.stringify(tokenKey(once)) === JSON.stringify(tokenKey(text));
+        const idempotent = format(once, options) === once;
+        if (!sameTokens || !idempotent) failures.push(`${relative}: ${sameTokens ? 'not idempotent' : 'tokens changed'}`);
+      }
+      if (!failures.some((f) => f.startsWith(relative + ':'))) good++;
+    }
+    console.log(`formatted ${good}/${files.length} corpus files token-identical and idempotent`);
+    assert.deepEqual(failures, []);
+    assert.ok(files.length > 1000);
+  });
+});
