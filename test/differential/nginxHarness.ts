@@ -13,7 +13,7 @@ import { walkDirectives } from '../../server/src/parser/syntaxTree';
 import { ruleByCode } from '../../server/src/analysis/ruleRegistry';
 import type { ResolvedFinding } from '../../server/src/analysis/analyzer';
 import type { ContextKind } from '../../server/src/directives/directiveTable';
-import { NodeFileSystem } from '../../server/src/model/fileSystem';
+import { NodeFileSystem, type FileSystem } from '../../server/src/model/fileSystem';
 import { DEFAULT_SETTINGS, normalizeSettings } from '../../server/src/service/settings';
 import { WorkspaceAnalysis, type FileAnalysis } from '../../server/src/service/workspaceAnalysis';
 
@@ -202,9 +202,9 @@ export function classifyNginxError(wording: string): ErrorClass {
 // ---------------------------------------------------------------------------------------
 // Our checker, in process
 
-export function makeWorkspace(targetVersion: string | undefined, pathMappings: Record<string, string> = {}): WorkspaceAnalysis {
+export function makeWorkspace(targetVersion: string | undefined, pathMappings: Record<string, string> = {}, fileSystem: FileSystem = new NodeFileSystem()): WorkspaceAnalysis {
   const settings = normalizeSettings({ ...DEFAULT_SETTINGS, targetVersion: targetVersion ?? DEFAULT_SETTINGS.targetVersion, pathMappings });
-  return new WorkspaceAnalysis({ fs: new NodeFileSystem(), settings });
+  return new WorkspaceAnalysis({ fs: fileSystem, settings });
 }
 
 export interface LineFinding {
@@ -237,6 +237,15 @@ export function toLineFindings(analysis: FileAnalysis): LineFinding[] {
 }
 
 /** Checks `file` in `context` (the file is standalone) and returns its findings with lines. */
+/** Checks `file` through `mainFile` (which includes it); findings of `file` only. */
+export async function checkThrough(ws: WorkspaceAnalysis, file: string, mainFile: string): Promise<LineFinding[]> {
+  ws.parses.clear();
+  const results = await ws.analyzeFiles([file], [mainFile]);
+  const analysis = results.get(path.resolve(file));
+  if (!analysis) throw new Error(`cannot read ${file}`);
+  return toLineFindings(analysis);
+}
+
 export async function checkStandalone(ws: WorkspaceAnalysis, file: string, context: ContextKind): Promise<LineFinding[]> {
   ws.parses.clear();
   const analysis = await ws.analyzeStandalone(file, context);

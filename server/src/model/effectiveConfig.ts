@@ -223,6 +223,8 @@ export interface RequestPath {
   server?: ConfigNode;
   family: Family;
   levels: Level[];
+  /** See levelsIncomplete(): settings may come from files we cannot see. */
+  incomplete: boolean;
   /** Directive prefix of this module's TLS settings: `proxy_ssl_`, `grpc_ssl_`, `uwsgi_ssl_`. */
   prefix: string;
   /** Effective value of a directive at this path. */
@@ -331,7 +333,7 @@ export function requestPaths(tree: ConfigTree, options: EffectiveOptions): Reque
     else if (target.scheme !== undefined && !target.scheme.includes('$')) tls = TLS_SCHEMES[target.scheme] ?? false;
     else tls = target.hasVariable ? 'variable' : false;
     return {
-      block, pass, module, target, tls, family, levels, prefix,
+      block, pass, module, target, tls, family, levels, prefix, incomplete: levelsIncomplete(levels),
       server: enclosingServer(pass),
       get,
       ssl: (suffix: string) => get(prefix + suffix),
@@ -361,6 +363,8 @@ export interface ServerScope {
   node?: ConfigNode;
   family: Family;
   levels: Level[];
+  /** See levelsIncomplete(). */
+  incomplete: boolean;
   /** The server's own statements (includes spliced in). */
   statements: readonly ConfigNode[];
   /** Effective value at server level. */
@@ -372,7 +376,7 @@ export function serverScopes(tree: ConfigTree, family: Family, options: Effectiv
   const scopes: ServerScope[] = [];
   const serverContext: ContextKind = family === 'stream' ? 'stream-server' : 'server';
   const make = (node: ConfigNode | undefined, levels: Level[], statements: readonly ConfigNode[]): ServerScope => ({
-    node, family, levels, statements, get: (name) => effectiveIn(levels, name, family, options),
+    node, family, levels, statements, incomplete: levelsIncomplete(levels), get: (name) => effectiveIn(levels, name, family, options),
   });
   if (tree.rootContext === serverContext) {
     scopes.push(make(undefined, [{ context: serverContext, statements: tree.nodes }], tree.nodes));
@@ -402,4 +406,16 @@ export function allStatements(statements: readonly ConfigNode[]): ConfigNode[] {
   };
   visit(statements);
   return out;
+}
+
+/**
+ * True when the chain cannot be known completely: a level includes a file that could not be
+ * read, or the outermost level is not http/stream (a server or location snippet checked on its
+ * own). Rules that report a directive's *absence* stay silent then.
+ */
+export function levelsIncomplete(levels: readonly Level[]): boolean {
+  if (levels.length === 0) return true;
+  if (levels[0].context !== 'http' && levels[0].context !== 'stream') return true;
+  return levels.some((level) => level.statements.some((s) => s.directive.name.value === 'include'
+    && (!s.include || (s.include.files.length === 0 && !/[*?[]/.test(s.include.pattern)))));
 }

@@ -84,6 +84,17 @@ function upstreamDefinitions(files: readonly ParsedFile[], name: string): { file
   return found;
 }
 
+/** Names of every `upstream` block in the trees and in `file` (for completion after `proxy_pass https://`). */
+export function upstreamNames(trees: readonly ConfigTree[], file?: ParsedFile): string[] {
+  const names = new Set<string>();
+  for (const parsed of allFiles(file, trees)) {
+    walkDirectives(parsed.syntax.statements, (directive) => {
+      if (directive.name.value === 'upstream' && directive.block && directive.args.length > 0) names.add(directive.args[0].value);
+    });
+  }
+  return [...names].sort();
+}
+
 /** What navigable thing is at the offset: an include path, an upstream name or a named location. */
 type NavigationTarget =
   | { kind: 'include'; directive: Directive; word: Word }

@@ -65,7 +65,8 @@ export function formatTokens(text: string): FormatToken[] {
   return tokens;
 }
 
-interface OffsetEdit {
+/** A whitespace replacement, as offsets. */
+export interface OffsetEdit {
   start: number;
   end: number;
   newText: string;

@@ -63,7 +63,6 @@ function describe(directive: Directive): { label: string; detail?: string } {
     const label = names.length > 0 ? `server ${names.join(' ')}` : listens.length > 0 ? `server ${listens[0]}` : 'server';
     return { label, detail: listens.length > 0 ? `listen ${listens.join(', ')}` : undefined };
   }
-  if (name === 'if') return { label: `if ${args.join(' ')}` };
   return { label: args.length > 0 ? `${name} ${args.join(' ')}` : name };
 }
 

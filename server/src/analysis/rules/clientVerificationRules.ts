@@ -68,6 +68,7 @@ function caCandidates(context: RuleContext): string[] {
 }
 
 function checkScope(context: RuleContext, scope: ServerScope, family: Family, tls: boolean, variables: Set<string>, findings: Finding[]): void {
+  if (scope.incomplete) return;
   const version = context.settings.targetVersion;
   const verify = scope.get('ssl_verify_client');
   const mode = verify.args[0] ?? 'off';

@@ -6,7 +6,7 @@
  * https://nginx.org/en/docs/http/ngx_http_ssl_module.html#var_ssl_client_escaped_cert
  */
 import { walkNodes } from '../../model/configTree';
-import { effective, enclosingServer } from '../../model/effectiveConfig';
+import { effective, enclosingServer, levelsFor, levelsIncomplete } from '../../model/effectiveConfig';
 import type { Finding, RuleMeta } from '../finding';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { CLIENT_IDENTITY_HEADER_VARIABLE, IDENTITY_HEADER_NAME, effectiveOptions, variableRanges } from './tlsRuleSupport';
@@ -41,6 +41,7 @@ export const identityHeaderRules: RuleFamily = {
       if (!FORWARDING.has(d.name.value) || d.args.length < 2) return;
       const spoofable = variableRanges(node, 1, CLIENT_IDENTITY_HEADER_VARIABLE);
       if (spoofable.length === 0) return;
+      if (levelsIncomplete(levelsFor(node, context.tree))) return;
       const server = enclosingServer(node);
       const verify = effective(node, 'ssl_verify_client', context.tree, options);
       const verified = verify.args[0] === 'on' && server !== undefined && !effective(server, 'ssl_certificate', context.tree, options).isDefault;

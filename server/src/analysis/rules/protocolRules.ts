@@ -134,7 +134,7 @@ function weakDefaults(context: RuleContext, findings: Finding[]): void {
   for (const scope of scopes) {
     const info = byServer.get(scope);
     const listen = info?.sockets.find((s) => s.ssl);
-    if (!listen || !scope.get('ssl_protocols').isDefault) continue;
+    if (!listen || scope.incomplete || !scope.get('ssl_protocols').isDefault) continue;
     findings.push({
       code: 'tls.weak-protocols-ciphers', severity: 'information', file: listen.node.file.path, ...statementRange(listen.node),
       message: `No ssl_protocols applies here, and nginx ${version} then enables ${fallback} (the default drops TLSv1 and TLSv1.1 only from 1.27.3).`,

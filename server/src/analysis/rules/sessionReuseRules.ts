@@ -50,7 +50,7 @@ export const sessionReuseRules: RuleFamily = {
     const findings: Finding[] = [];
     const groups = new Map<string, RequestPath[]>();
     for (const path of requestPaths(context.tree, effectiveOptions(context))) {
-      if (path.tls !== true || !isOn(path.ssl('session_reuse'))) continue;
+      if (path.tls !== true || path.incomplete || !isOn(path.ssl('session_reuse'))) continue;
       const key = upstreamKey(path);
       if (!key) continue;
       const list = groups.get(key) ?? [];

@@ -33,7 +33,7 @@ export const streamProxySslRules: RuleFamily = {
     for (const scope of scopes) {
       const on = isOn(scope.get('proxy_ssl'));
       anyOn ||= on;
-      if (on) continue;
+      if (on || scope.incomplete) continue;
       const settings = sslSettings(scope.statements);
       if (settings.length === 0) continue;
       const first = settings[0];

@@ -39,6 +39,8 @@ function httpListeners(context: RuleContext, findings: Finding[]): void {
   for (const group of groups) {
     if (!group.ssl) continue;
     const first = group.defaultServer;
+    // A certificate may sit in an include we cannot read, or outside a snippet checked alone.
+    if (group.servers.some((s) => s.scope.incomplete)) continue;
     const defaultOk = hasCertificate(first.scope);
     if (!defaultOk && !rejects(first.scope)) {
       // nginx names the line of the server block that owns the address (cscf->line).
@@ -81,7 +83,7 @@ function httpListeners(context: RuleContext, findings: Finding[]): void {
   // ssl_verify_client / ssl_client_certificate in a server no TLS address reaches: no effect.
   for (const scope of scopes) {
     const info = byServer.get(scope);
-    if (!info || info.tls || info.sockets.length === 0) continue;
+    if (!info || info.tls || info.sockets.length === 0 || scope.incomplete) continue;
     for (const node of scope.statements) {
       const name = node.directive.name.value;
       if (name !== 'ssl_verify_client' && name !== 'ssl_client_certificate') continue;
@@ -95,7 +97,7 @@ function httpListeners(context: RuleContext, findings: Finding[]): void {
   // More certificates than keys (paired by position).
   for (const scope of scopes) {
     const certs = scope.get('ssl_certificate');
-    if (certs.isDefault) continue;
+    if (certs.isDefault || scope.incomplete) continue;
     const keys = scope.get('ssl_certificate_key');
     const keyCount = keys.isDefault ? 0 : keys.nodes.length;
     if (keyCount >= certs.nodes.length) continue;
@@ -112,7 +114,7 @@ function streamListeners(context: RuleContext, findings: Finding[]): void {
   const version = context.settings.targetVersion;
   for (const scope of serverScopes(context.tree, 'stream', effectiveOptions(context))) {
     const sockets = listenSockets(scope.statements, false).filter((s) => s.ssl);
-    if (sockets.length === 0) continue;
+    if (sockets.length === 0 || scope.incomplete) continue;
     const certs = scope.get('ssl_certificate');
     if (certs.isDefault && !isOn(scope.get('ssl_reject_handshake'))) {
       const listen = sockets[0].node;

@@ -6,7 +6,7 @@
  * `proxy_ssl_server_name on`. https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_ssl_verify
  */
 import type { ConfigNode } from '../../model/configTree';
-import { effective, isOn, requestPaths, type RequestPath } from '../../model/effectiveConfig';
+import { effective, isOn, levelsFor, levelsIncomplete, requestPaths, type RequestPath } from '../../model/effectiveConfig';
 import { walkNodes } from '../../model/configTree';
 import type { Finding, Fix, RuleMeta } from '../finding';
 import { nginxRefuses } from '../nginxWording';
@@ -108,7 +108,7 @@ function unusedVerifyWithoutCa(context: RuleContext, covered: Set<ConfigNode>, f
     if (node.context === 'if-in-location' || node.context === 'if-in-server' || node.context === 'limit_except') return;
     const mod = name.replace(/_ssl_verify$/, '');
     const trusted = effective(node, `${mod}_ssl_trusted_certificate`, context.tree, options);
-    if (!trusted.isDefault) return;
+    if (!trusted.isDefault || levelsIncomplete(levelsFor(node, context.tree))) return;
     if (node.context === 'stream-server' || node.context === 'stream') {
       if (!isOn(effective(node, 'proxy_ssl', context.tree, options))) return;
     }
@@ -258,6 +258,8 @@ export const upstreamTlsRules: RuleFamily = {
     const covered = new Set<ConfigNode>();
     const paths = requestPaths(context.tree, effectiveOptions(context));
     for (const path of paths) {
+      // Every check below reports a missing setting, which an unreadable include may hold.
+      if (path.incomplete) continue;
       const unverified = upstreamUnverified(path);
       if (unverified) findings.push(unverified);
       if (path.tls !== false) clientCertPairs(path, findings);

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { runCli } from '../../server/src/cli/main';
+
+const REPO = path.resolve(__dirname, '../../..');
+const CLI = path.join(REPO, 'dist/cli.js');
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli(args, (s) => { out += s + '\n'; }, (s) => { err += s + '\n'; });
+  return { code, out, err };
+}
+
+describe('nginx-mtls check', () => {
+  let dir: string;
+
+  before(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'nginx-mtls-cli-'));
+    mkdirSync(path.join(dir, 'etc/nginx/conf.d'), { recursive: true });
+    mkdirSync(path.join(dir, 'etc/nginx/snippets'), { recursive: true });
+    writeFileSync(path.join(dir, 'etc/nginx/nginx.conf'), 'events {}\nhttp {\n    include /etc/nginx/conf.d/*.conf;\n}\n');
+    writeFileSync(path.join(dir, 'etc/nginx/conf.d/site.conf'), 'server {\n    listen 80;\n    include snippets/extra.inc;\n}\n');
+    // Not matched by the name patterns: found only because site.conf includes it.
+    writeFileSync(path.join(dir, 'etc/nginx/snippets/extra.inc'), 'location / {\n    proxy_ssl_verfy on;\n}\n');
+    mkdirSync(path.join(dir, 'clean/nginx'), { recursive: true });
+    writeFileSync(path.join(dir, 'clean/nginx/nginx.conf'), 'events {}\nhttp {\n    server {\n        listen 80;\n    }\n}\n');
+  });
+
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('prints file:line:col severity code message and exits 1 on errors, following includes', async () => {
+    const { code, out, err } = await run(['check', path.join(dir, 'etc')]);
+    assert.equal(code, 1);
+    const line = out.trim().split('\n').find((l) => l.includes('extra.inc'));
+    assert.ok(line, out);
+    assert.match(line, /extra\.inc:2:5 error nginx\.unknown-directive nginx rejects this: unknown directive "proxy_ssl_verfy"\. Did you mean "proxy_ssl_verify"\?$/);
+    assert.match(err, /3 files checked: 1 error, 0 warnings/);
+  });
+
+  it('exits 0 for a clean configuration', async () => {
+    const { code, out } = await run(['check', path.join(dir, 'clean')]);
+    assert.equal(out, '');
+    assert.equal(code, 0);
+  });
+
+  it('writes JSON findings with 1-based positions', async () => {
+    const { code, out } = await run(['check', path.join(dir, 'etc'), '--format', 'json']);
+    assert.equal(code, 1);
+    const findings = JSON.parse(out) as Record<string, unknown>[];
+    assert.equal(findings.length, 1);
+    assert.deepEqual(Object.keys(findings[0]).sort(), ['code', 'column', 'endColumn', 'endLine', 'file', 'line', 'message', 'severity']);
+    assert.deepEqual([findings[0].line, findings[0].column, findings[0].endLine, findings[0].endColumn, findings[0].severity], [2, 5, 2, 20, 'error']);
+  });
+
+  it('writes SARIF 2.1.0 with rule metadata', async () => {
+    const { out } = await run(['check', path.join(dir, 'etc'), '--format=sarif']);
+    const sarif = JSON.parse(out) as { version: string; runs: { tool: { driver: { rules: { id: string }[] } }; results: { ruleId: string; level: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[] }[] };
+    assert.equal(sarif.version, '2.1.0');
+    assert.deepEqual(sarif.runs[0].tool.driver.rules.map((r) => r.id), ['nginx.unknown-directive']);
+    assert.equal(sarif.runs[0].results[0].level, 'error');
+    assert.equal(sarif.runs[0].results[0].locations[0].physicalLocation.region.startLine, 2);
+  });
+
+  it('turns a rule off with --rule', async () => {
+    const { code, out } = await run(['check', path.join(dir, 'etc'), '--rule', 'nginx.unknown-directive=off']);
+    assert.equal(out, '');
+    assert.equal(code, 0);
+  });
+
+  it('maps a production prefix with --map', async () => {
+    writeFileSync(path.join(dir, 'flat.conf'), 'events {}\nhttp {\n    include /srv/prod/conf.d/*.conf;\n    include /srv/prod/missing.conf;\n}\n');
+    const { out } = await run(['check', '--main', path.join(dir, 'flat.conf'), '--map', `/srv/prod=${path.join(dir, 'etc/nginx')}`, '--format', 'json']);
+    const findings = JSON.parse(out) as { file: string; code: string; message: string }[];
+    // site.conf is found through the mapped glob; its relative include resolves against the
+    // main config's directory (nginx's conf prefix), where there is no snippets/ folder.
+    const relative = findings.find((f) => f.file.endsWith('site.conf') && f.code === 'nginx.include-not-found');
+    assert.match(relative?.message ?? '', new RegExp(`"${path.join(dir, 'snippets/extra.inc')}"`));
+    const missing = findings.find((f) => f.code === 'nginx.include-not-found');
+    assert.match(missing?.message ?? '', new RegExp(`open\\(\\) "${path.join(dir, 'etc/nginx/missing.conf')}" failed`));
+  });
+
+  it('exits 2 on bad usage, with the usage text', async () => {
+    for (const args of [[], ['lint'], ['check'], ['check', 'x', '--format', 'xml'], ['check', 'x', '--bogus'], ['check', '/definitely/not/here']]) {
+      const { code, err } = await run(args);
+      assert.equal(code, 2, args.join(' '));
+      assert.match(err, /nginx-mtls: /);
+    }
+  });
+
+  it('runs as the bundled bin with the same exit codes', () => {
+    const ok = spawnSync(process.execPath, [CLI, 'check', path.join(dir, 'clean')], { encoding: 'utf8' });
+    assert.equal(ok.status, 0, ok.stderr);
+    const bad = spawnSync(process.execPath, [CLI, 'check', path.join(dir, 'etc')], { encoding: 'utf8' });
+    assert.equal(bad.status, 1);
+    const usage = spawnSync(process.execPath, [CLI], { encoding: 'utf8' });
+    assert.equal(usage.status, 2);
+    const help = spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' });
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, /Usage: nginx-mtls check/);
+  });
+});
