@@ -213,13 +213,18 @@ async function main() {
     await shot('diagnostics');
 
     await openProblemsPanel();
+    results.problemsPanelText = (await page.locator('.markers-panel').first().innerText()).trim();
+    // The Problems list is virtualized (only visible rows are in the DOM): type each text into the
+    // panel's filter box, as a user looking for it would, then clear the filter again.
+    const filter = page.locator('.panel .viewpane-filter input, .panel input[placeholder^="Filter"]').first();
     for (const text of EXPECTED_PROBLEMS) {
+      await filter.fill(text);
       const row = page.locator('.markers-panel .monaco-list-row', { hasText: text }).first();
       await row.waitFor({ timeout: 30000 });
       results.problems.push({ expected: text, row: await row.getAttribute('aria-label') });
       log('problem found:', await row.getAttribute('aria-label'));
     }
-    results.problemsPanelText = (await page.locator('.markers-panel').first().innerText()).trim();
+    await filter.fill('');
     log('problems panel:\n' + results.problemsPanelText);
     await shot('problems-panel');
 

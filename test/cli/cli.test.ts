@@ -80,7 +80,7 @@ describe('nginx-mtls check', () => {
     // main config's directory (nginx's conf prefix), where there is no snippets/ folder.
     const relative = findings.find((f) => f.file.endsWith('site.conf') && f.code === 'nginx.include-not-found');
     assert.match(relative?.message ?? '', new RegExp(`"${path.join(dir, 'snippets/extra.inc')}"`));
-    const missing = findings.find((f) => f.code === 'nginx.include-not-found');
+    const missing = findings.find((f) => f.file.endsWith('flat.conf') && f.code === 'nginx.include-not-found');
     assert.match(missing?.message ?? '', new RegExp(`open\\(\\) "${path.join(dir, 'etc/nginx/missing.conf')}" failed`));
   });
 

@@ -184,7 +184,7 @@ class TreeBuilder {
       const st = await this.options.fs.stat(resolvedPattern);
       if (!st) {
         this.problem(file, arg.start, arg.end, 'nginx.include-not-found',
-          `open() "${resolvedPattern}" failed (2: No such file or directory): the included file does not exist`);
+          `open() "${resolvedPattern}" failed (2: No such file or directory)`);
         return [];
       }
       if (st.isDirectory) {

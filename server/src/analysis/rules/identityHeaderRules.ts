@@ -6,7 +6,7 @@
  * https://nginx.org/en/docs/http/ngx_http_ssl_module.html#var_ssl_client_escaped_cert
  */
 import { walkNodes } from '../../model/configTree';
-import { effective, enclosingServer, levelsFor, levelsIncomplete } from '../../model/effectiveConfig';
+import { effective, enclosingServer, familyOf, levelsFor, levelsIncomplete } from '../../model/effectiveConfig';
 import type { Finding, RuleMeta } from '../finding';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { CLIENT_IDENTITY_HEADER_VARIABLE, IDENTITY_HEADER_NAME, effectiveOptions, variableRanges } from './tlsRuleSupport';
@@ -28,7 +28,9 @@ export const identityHeaderRules: RuleFamily = {
     walkNodes(context.tree.nodes, (node) => {
       if (node.context === 'custom-body') return;
       const d = node.directive;
-      for (let i = 0; i < d.args.length; i++) {
+      // The stream module has no $ssl_client_escaped_cert; its $ssl_client_cert is not deprecated.
+      const http = familyOf(node, context.tree) === 'http';
+      for (let i = 0; http && i < d.args.length; i++) {
         for (const v of variableRanges(node, i, /^ssl_client_cert$/)) {
           findings.push({
             code: 'tls.deprecated-ssl-client-cert', file: node.file.path, start: v.start, end: v.end,

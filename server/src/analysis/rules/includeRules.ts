@@ -25,7 +25,9 @@ export const includeRules: RuleFamily = {
         start: p.start,
         end: p.end,
         nginxRefuses: REFUSED.has(p.code),
-        message: p.code === 'nginx.include-not-found' && p.message.startsWith('open()') ? nginxRefuses(p.message) : p.message,
+        message: p.code === 'nginx.include-not-found' && p.message.startsWith('open()')
+          ? nginxRefuses(p.message, p.message.includes('(2:') ? 'The included file does not exist; relative paths resolve against the directory of the main nginx.conf.' : undefined)
+          : p.message,
       }));
   },
 };

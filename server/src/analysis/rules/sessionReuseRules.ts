@@ -64,7 +64,7 @@ export const sessionReuseRules: RuleFamily = {
         const others = paths.filter((p) => p !== path && clientIdentityKey(p) !== clientIdentityKey(path));
         findings.push({
           code: 'tls.session-reuse-identity-leak', file: path.pass.file.path, ...argRange(path.pass),
-          message: `${describePath(path)} (${summary(path)}) shares cached TLS sessions for ${path.pass.directive.args[0].value} with ${others.length} location(s) that use a different client certificate or verification: a resumed session carries the other location's identity and verification result. Use a separate upstream {} block per identity, or turn ${path.prefix}session_reuse off.`,
+          message: `${describePath(path)} (${summary(path)}) shares cached TLS sessions for ${path.pass.directive.args[0].value} with ${others.length} other block(s) that use a different client certificate or verification: a resumed session carries the other location's identity and verification result. Use a separate upstream {} block per identity, or turn ${path.prefix}session_reuse off.`,
           related: others.map((o) => ({ file: o.pass.file.path, ...argRange(o.pass), message: `same upstream, ${summary(o)}` })),
           fixes: [reuseOffFix(path)],
         });
