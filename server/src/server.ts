@@ -119,6 +119,15 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
         hoverProvider: true,
+        completionProvider: { triggerCharacters: ['$', '/', ' '], resolveProvider: false },
+        documentSymbolProvider: true,
+        foldingRangeProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        workspaceSymbolProvider: true,
+        documentLinkProvider: { resolveProvider: false },
+        documentFormattingProvider: true,
+        documentRangeFormattingProvider: true,
         executeCommandProvider: { commands: [ServerCommands.convertToPem, ServerCommands.certificateDetails] },
       },
       serverInfo: { name: 'nginx-mtls-language-server', version: '0.1.0' },
@@ -192,6 +201,29 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (!filePath) return null;
     await ensureSettings();
     return (await service.hover(filePath, params.position)) ?? null;
+  }));
+
+  /** Runs a per-document request with settings loaded; an exception becomes `fallback`. */
+  function onDocument<T, F>(what: string, uri: string, fallback: F, token: CancellationToken, work: (filePath: string) => Promise<T>): Promise<T | F> {
+    return runSafe<T | F>(what, uri, fallback, token, async () => {
+      const filePath = uriToPath(uri);
+      if (!filePath) return fallback;
+      await ensureSettings();
+      return work(filePath);
+    });
+  }
+
+  connection.onCompletion((p, token) => onDocument('completion', p.textDocument.uri, [], token, (f) => service.completion(f, p.position)));
+  connection.onDocumentSymbol((p, token) => onDocument('document symbols', p.textDocument.uri, [], token, (f) => service.documentSymbols(f)));
+  connection.onFoldingRanges((p, token) => onDocument('folding ranges', p.textDocument.uri, [], token, (f) => service.foldingRanges(f)));
+  connection.onDefinition((p, token) => onDocument('definition', p.textDocument.uri, [], token, (f) => service.definition(f, p.position)));
+  connection.onReferences((p, token) => onDocument('references', p.textDocument.uri, [], token, (f) => service.references(f, p.position, p.context.includeDeclaration)));
+  connection.onDocumentLinks((p, token) => onDocument('document links', p.textDocument.uri, [], token, (f) => service.documentLinks(f)));
+  connection.onDocumentFormatting((p, token) => onDocument('formatting', p.textDocument.uri, [], token, (f) => service.format(f, p.options)));
+  connection.onDocumentRangeFormatting((p, token) => onDocument('range formatting', p.textDocument.uri, [], token, (f) => service.format(f, p.options, p.range)));
+  connection.onWorkspaceSymbol((p, token) => runSafe('workspace symbols', undefined, [], token, async () => {
+    await ensureSettings();
+    return service.workspaceSymbols(p.query);
   }));
 
   connection.onExecuteCommand((params, token) => runSafe(`command ${params.command}`, undefined, null, token, async () => {

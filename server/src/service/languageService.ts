@@ -5,7 +5,20 @@
  */
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import type { Diagnostic, Hover, Position } from 'vscode-languageserver-types';
+import type {
+  CompletionItem,
+  Diagnostic,
+  DocumentLink,
+  DocumentSymbol,
+  FoldingRange,
+  FormattingOptions,
+  Hover,
+  Location,
+  Position,
+  Range,
+  SymbolInformation,
+  TextEdit,
+} from 'vscode-languageserver-types';
 import type { RuleFamily } from '../analysis/ruleContext';
 import { renderInspectedFileMarkdown } from '../certificates/certificateHover';
 import { discoverConfigs } from '../model/configDiscovery';
@@ -15,6 +28,10 @@ import type { ParsedFile } from '../model/parsedFile';
 import type { ContextKind } from '../directives/directiveTable';
 import { hoverCertificatePath } from './certificatePathHover';
 import { hoverDirective } from './hover';
+import { complete } from './completion';
+import { documentLinks, findDefinition, findReferences, upstreamNames, workspaceSymbols } from './definition';
+import { formatDocument, formatRange } from './formatting';
+import { documentSymbols, foldingRanges } from './symbols';
 import { NodeFileSystem, OverlayFileSystem, type FileSystem } from '../model/fileSystem';
 import { toDiagnostic } from './lspConvert';
 import { normalizeSettings, type NginxMtlsSettings } from './settings';
@@ -151,5 +168,79 @@ export class NginxLanguageService {
   async certificateDetails(absolutePath: string): Promise<string> {
     const inspected = await this.analysis.certificates.inspect(absolutePath);
     return `# ${path.basename(absolutePath)}\n\n${renderInspectedFileMarkdown(inspected, { now: this.now(), resolvedPath: absolutePath, role: inspected.certificates.length > 2 ? 'ca-bundle' : undefined })}`;
+  }
+
+  /** Trees of every main configuration in the workspace. */
+  async allTrees(): Promise<ConfigTree[]> {
+    const trees: ConfigTree[] = [];
+    for (const main of await this.mainConfigs()) trees.push(await this.analysis.buildTree(main));
+    return trees;
+  }
+
+  private async navigationContext(filePath: string): Promise<{ file: ParsedFile; offsetOf: (p: Position) => number; trees: ConfigTree[]; resolvePath: (w: string) => string; context: ContextKind } | undefined> {
+    const { file, tree, resolver, context } = await this.fileContext(filePath);
+    if (!file) return undefined;
+    const trees = tree ? [tree, ...(await this.allTrees()).filter((t) => t.mainFile !== tree.mainFile)] : await this.allTrees();
+    return { file, offsetOf: (p) => file.lines.offsetAt(p), trees, resolvePath: (w) => resolveConfigPath(w, resolver), context };
+  }
+
+  async completion(filePath: string, position: Position): Promise<CompletionItem[]> {
+    const nav = await this.navigationContext(filePath);
+    if (!nav) return [];
+    const resolver = (await this.fileContext(filePath)).resolver;
+    return complete(nav.file, nav.offsetOf(position), {
+      table: this.analysis.table,
+      rootContext: nav.context,
+      targetVersion: this.settings.targetVersion,
+      confDir: resolver.confDir,
+      resolvePath: nav.resolvePath,
+      upstreamNames: upstreamNames(nav.trees, nav.file),
+      listFiles: async (dir) => {
+        const names = (await this.files.readDirectory(dir)) ?? [];
+        const out: string[] = [];
+        for (const name of names.slice(0, 2000)) {
+          const st = await this.files.stat(path.join(dir, name));
+          out.push(st?.isDirectory ? name + '/' : name);
+        }
+        return out;
+      },
+    });
+  }
+
+  async documentSymbols(filePath: string): Promise<DocumentSymbol[]> {
+    const file = await this.analysis.getParsed(path.resolve(filePath));
+    return file ? documentSymbols(file) : [];
+  }
+
+  async foldingRanges(filePath: string): Promise<FoldingRange[]> {
+    const file = await this.analysis.getParsed(path.resolve(filePath));
+    return file ? foldingRanges(file) : [];
+  }
+
+  async definition(filePath: string, position: Position): Promise<Location[]> {
+    const nav = await this.navigationContext(filePath);
+    if (!nav) return [];
+    return findDefinition(nav.file, nav.offsetOf(position), { table: this.analysis.table, rootContext: nav.context, trees: nav.trees, resolvePath: nav.resolvePath, toUri: pathToUri });
+  }
+
+  async references(filePath: string, position: Position, includeDeclaration: boolean): Promise<Location[]> {
+    const nav = await this.navigationContext(filePath);
+    if (!nav) return [];
+    return findReferences(nav.file, nav.offsetOf(position), { table: this.analysis.table, rootContext: nav.context, trees: nav.trees, resolvePath: nav.resolvePath, toUri: pathToUri }, includeDeclaration);
+  }
+
+  async workspaceSymbols(query: string): Promise<SymbolInformation[]> {
+    return workspaceSymbols(await this.allTrees(), query, pathToUri);
+  }
+
+  async documentLinks(filePath: string): Promise<DocumentLink[]> {
+    const { file, resolver } = await this.fileContext(filePath);
+    return file ? documentLinks(file, (w) => resolveConfigPath(w, resolver), pathToUri) : [];
+  }
+
+  async format(filePath: string, options: FormattingOptions, range?: Range): Promise<TextEdit[]> {
+    const file = await this.analysis.getParsed(path.resolve(filePath));
+    if (!file) return [];
+    return range ? formatRange(file, range, options) : formatDocument(file, options);
   }
 }

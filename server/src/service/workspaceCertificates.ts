@@ -17,6 +17,8 @@ export interface WorkspaceCertificate {
   subject?: string;
   /** Issuer of the (first) certificate; absent for keys. */
   issuer?: string;
+  /** DNS names of a leaf's subjectAltName extension. */
+  dnsNames?: string[];
   /**
    * The other half of a certificate/key pair: on a certificate, the key file holding its
    * private key; on a key, the certificate it belongs to. The same path on both sides when
@@ -93,13 +95,16 @@ function classify(file: InspectedFile): Classified | undefined {
   const first = file.certificates[0];
   if (first) {
     if (first.isCA) {
-      // A CA bundle holds CA certificates only; a key inside it is a mistake, not a pair.
-      if (file.certificates.some((c) => !c.isCA)) return undefined;
+      // A usable CA bundle holds CA certificates only (a key inside one is mtls.ca-bundle-unusable).
+      if (file.certificates.some((c) => !c.isCA) || file.keys.length > 0) return undefined;
       return { entry: { path: file.path, kind: 'ca', subject: first.subject, issuer: first.issuer } };
     }
     const key = file.keys.find((k) => k.publicKeySha256 === first.publicKeySha256);
     return {
-      entry: { path: file.path, kind: leafKind(first), subject: first.subject, issuer: first.issuer, ...(key ? { matchesKeyOf: file.path } : {}) },
+      entry: {
+        path: file.path, kind: leafKind(first), subject: first.subject, issuer: first.issuer,
+        dnsNames: first.subjectAltNames.filter((s) => s.startsWith('DNS:')).map((s) => s.slice(4)), ...(key ? { matchesKeyOf: file.path } : {}),
+      },
       publicKey: first.publicKeySha256,
       embeddedKey: key !== undefined,
     };
