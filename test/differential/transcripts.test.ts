@@ -147,7 +147,7 @@ test('transcripts: nginx -t cases of nginx-t-transcripts.md', { timeout: 180_000
       if (wording && !ours.some((f) => f.message.includes(wording))) {
         return { id: c.id, status: 'disagree', detail: `nginx: ${wording}; no message of ours quotes it: ${shown(errors)}` };
       }
-      return { id: c.id, status: 'agree', detail: '' };
+      return { id: c.id, status: 'agree', detail: `nginx: ${wording}; ours: ${shown(errors)}` };
     });
 
     const reproduced = outcomes.filter((o) => o.status !== 'not-reproduced');
@@ -155,6 +155,7 @@ test('transcripts: nginx -t cases of nginx-t-transcripts.md', { timeout: 180_000
     const disagreed = reproduced.filter((o) => o.status === 'disagree');
     console.log(`transcripts: ${cases.length} cases, ${reproduced.length} reproduced (same nginx -t exit status), `
       + `${agreed.length} agreed, ${disagreed.length} not yet detected/agreeing`);
+    if (process.env.NGINX_TRANSCRIPTS_VERBOSE) for (const o of agreed) console.log(`  agree ${o.id}: ${o.detail}`);
     for (const o of outcomes.filter((x) => x.status === 'not-reproduced')) console.log(`  not reproduced: ${o.id}: ${o.detail}`);
     for (const o of disagreed) console.log(`  ${expectations[o.id] ? 'listed' : 'NEW'} disagreement ${o.id}: ${o.detail}`);
     for (const o of agreed.filter((x) => expectations[x.id])) console.log(`  listed case now passes (remove it from transcriptExpectations.json): ${o.id}`);

@@ -133,7 +133,7 @@ export class DirectiveTable {
 
   /** Entries that exist in the target nginx version. */
   entriesForVersion(name: string, version: string): DirectiveEntry[] {
-    return this.entries(name).filter((e) => existsIn(e, version));
+    return this.entries(name).filter((e) => existsIn(e, version, name));
   }
 
   /** True when nginx would accept the directive in this context (ignoring argument count). */
@@ -152,7 +152,7 @@ export class DirectiveTable {
   check(name: string, context: ContextKind, argCount: number, terminator: ';' | '{' | 'missing', version: string): DirectiveCheck {
     const all = this.entries(name);
     if (all.length === 0) return { result: 'unknown' };
-    const present = all.filter((e) => existsIn(e, version));
+    const present = all.filter((e) => existsIn(e, version, name));
     if (present.length === 0) {
       const entry = all[0];
       const reason = entry.removedIn && compareVersions(version, entry.removedIn) >= 0
@@ -209,9 +209,21 @@ function argCountAllowed(flags: readonly string[], argCount: number): boolean {
   return flags.some((f) => TAKE_ALIASES[f]?.includes(argCount) ?? false);
 }
 
-function existsIn(entry: DirectiveEntry, version: string): boolean {
+/**
+ * Directives that distributions backported into older nginx packages, with the oldest
+ * version they were backported to: `max_headers` (1.29.8) is in Debian 12's 1.22.1-9+deb12u11
+ * as a security fix, and `nginx -t` there accepts it.
+ */
+const DISTRIBUTION_BACKPORTS: Record<string, string> = {
+  max_headers: '1.22.1',
+};
+
+function existsIn(entry: DirectiveEntry, version: string, name?: string): boolean {
   if (entry.removedIn && compareVersions(version, entry.removedIn) >= 0) return false;
-  if (entry.since && compareVersions(version, entry.since) < 0) return false;
+  if (entry.since && compareVersions(version, entry.since) < 0) {
+    const backport = name ? DISTRIBUTION_BACKPORTS[name] : undefined;
+    return backport !== undefined && compareVersions(version, backport) >= 0;
+  }
   return true;
 }
 

@@ -1,0 +1,22 @@
+/**
+ * Property tests over random bytes, token soup and mutated corpus configs, with a fixed
+ * seed and a small budget so `npm test` stays fast. `npm run fuzz` runs the same properties
+ * longer with a random seed (scripts/fuzz.mjs).
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { INPUTS, runProperty } from './properties';
+
+const SEED = 20250601;
+const RUNS: Record<string, number> = { 'random bytes': 60, 'token soup': 120, 'corpus mutations': 80 };
+
+describe('fuzz: every feature on hostile text', () => {
+  for (const name of Object.keys(INPUTS)) {
+    it(`${name}: no throw, ranges in the document, formatting keeps tokens, fixes add no syntax errors`, async () => {
+      const details = await runProperty(name, { seed: SEED, numRuns: RUNS[name] });
+      assert.ok(!details.failed, fc.defaultReportMessage(details) ?? 'property failed');
+      assert.ok(details.numRuns >= Math.min(RUNS[name], 10), `only ${details.numRuns} inputs ran before the time limit`);
+    });
+  }
+});
