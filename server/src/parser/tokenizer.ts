@@ -20,10 +20,13 @@ export type Token =
   | { type: 'comment'; comment: Comment }
   | { type: 'eof'; start: number; end: number };
 
-const SPACE = new Set([' ', '\t', '\r', '\n']);
-
 function isSpace(ch: string): boolean {
-  return SPACE.has(ch);
+  return ch === ' ' || ch === '\n' || ch === '\t' || ch === '\r';
+}
+
+/** Space, tab, CR or LF, by character code (the tokenizer's hot loops avoid strings). */
+function isSpaceCode(code: number): boolean {
+  return code === 32 || code === 10 || code === 9 || code === 13;
 }
 
 /** Undoes nginx's escapes exactly like the copy loop at the end of ngx_conf_read_token(). */
@@ -59,7 +62,9 @@ export class Tokenizer {
   next(): Token {
     const text = this.text;
     const length = text.length;
-    while (this.pos < length && isSpace(text[this.pos])) this.pos++;
+    let pos = this.pos;
+    while (pos < length && isSpaceCode(text.charCodeAt(pos))) pos++;
+    this.pos = pos;
     if (this.pos >= length) return { type: 'eof', start: length, end: length };
     const start = this.pos;
     const ch = text[start];
@@ -86,17 +91,18 @@ export class Tokenizer {
     let i = start;
     let variable = false;
     while (i < length) {
-      const ch = text[i];
-      if (ch === '\\') { i += 2; variable = false; continue; }
-      if (ch === '{' && variable) { i++; variable = false; continue; }
-      variable = ch === '$';
-      if (isSpace(ch) || ch === ';' || ch === '{') break;
+      const code = text.charCodeAt(i);
+      if (code === 92 /* \\ */) { i += 2; variable = false; continue; }
+      if (code === 123 /* { */ && variable) { i++; variable = false; continue; }
+      variable = code === 36; /* $ */
+      if (isSpaceCode(code) || code === 59 /* ; */ || code === 123 /* { */) break;
       i++;
     }
     if (i > length) i = length;
     this.pos = i;
     const raw = text.slice(start, i);
-    return { type: 'word', word: { value: unescapeWord(raw), start, end: i, hasVariable: VARIABLE.test(raw) } };
+    const hasDollar = raw.includes('$');
+    return { type: 'word', word: { value: unescapeWord(raw), start, end: i, hasVariable: hasDollar && VARIABLE.test(raw) } };
   }
 
   private quotedWord(quote: '"' | "'"): Token {

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { createCertificate, writePki, type KeyType, type PkiFile } from '../pki/testPkiGenerator';
-import { mtlsProxyServerBlock, mtlsServerBlock, renderTemplate } from './insertActions';
+import { configPath, mtlsProxyServerBlock, mtlsServerBlock, renderTemplate } from './insertActions';
 
 /**
  * Proposed server command id (for common/protocol.ts `ServerCommands`). Argument: a
@@ -75,7 +75,7 @@ function checkName(what: string, value: unknown): string {
 function checkHost(value: unknown): string {
   const host = checkName('serverHost', value);
   if (net.isIP(host)) return host;
-  if (!/^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(host)) {
+  if (!/^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(host)) {
     throw new Error(`serverHost "${host}" is not a DNS name or an IP address`);
   }
   return host.toLowerCase();
@@ -129,8 +129,6 @@ export async function generateTestPki(request: GenerateTestPkiRequest): Promise<
     notBefore: new Date(now - DAY),
     notAfter: new Date(now + 3650 * DAY),
     isCA: true,
-    // Leaves only: an intermediate would need a longer ssl_verify_depth than the blocks set.
-    pathLength: 0,
   });
   const leafValidity = { notBefore: new Date(now - DAY), notAfter: new Date(now + 365 * DAY) };
   const server = createCertificate({
@@ -163,14 +161,6 @@ export async function generateTestPki(request: GenerateTestPkiRequest): Promise<
     skipped: result.skipped.map((name) => path.join(folder, name)),
     files: filesIn(folder),
   };
-}
-
-function configPath(absolute: string, confDir: string | undefined): string {
-  if (confDir) {
-    const relative = path.relative(path.resolve(confDir), absolute);
-    if (relative && !relative.startsWith('..') && !path.isAbsolute(relative)) return relative.split(path.sep).join('/');
-  }
-  return absolute;
 }
 
 /** The first DNS name (else IP address) of the server certificate, read back from the file. */

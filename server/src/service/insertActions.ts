@@ -110,7 +110,7 @@ export function mtlsServerBlock(values: ServerBlockValues): TemplateStatement {
 function proxyDirectives(values: ProxyValues): Array<[string, string]> {
   const host = values.upstreamHost;
   return [
-    ['proxy_pass', `proxy_pass https://${host}:${values.upstreamPort ?? 443};`],
+    ['proxy_pass', `proxy_pass https://${host.includes(':') ? `[${host}]` : host}:${values.upstreamPort ?? 443};`],
     ['proxy_ssl_certificate', `proxy_ssl_certificate ${quoteArg(values.clientCertificate)};`],
     ['proxy_ssl_certificate_key', `proxy_ssl_certificate_key ${quoteArg(values.clientKey)};`],
     ['proxy_ssl_trusted_certificate', `proxy_ssl_trusted_certificate ${quoteArg(values.upstreamCa)};`],
@@ -270,7 +270,8 @@ function insertAtCursor(file: ParsedFile, site: BlockSite, offset: number, state
 // ---------------------------------------------------------------------------------------------
 // Values from the workspace
 
-function configPath(absolute: string, confDir: string | undefined): string {
+/** How a config names `absolute`: relative to nginx's conf prefix when under it (nginx resolves it there). */
+export function configPath(absolute: string, confDir: string | undefined): string {
   if (confDir) {
     const relative = path.relative(path.resolve(confDir), absolute);
     if (relative && !relative.startsWith('..') && !path.isAbsolute(relative)) return relative.split(path.sep).join('/');
