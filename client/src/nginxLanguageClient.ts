@@ -9,8 +9,7 @@ import { LanguageClient } from 'vscode-languageclient/node';
 export class NginxLanguageClient extends LanguageClient {
   onError: (message: string, data: unknown) => void = () => undefined;
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the library's signature
-  override error(message: string, data?: any, showNotification?: boolean | 'force'): void {
+  override error(message: string, data?: unknown, showNotification?: boolean | 'force'): void {
     super.error(message, data, showNotification === 'force' ? false : showNotification);
     if (showNotification === 'force') this.onError(message, data);
   }

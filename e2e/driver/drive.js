@@ -28,15 +28,15 @@ const HOVERS = [
 ];
 /**
  * Quick fixes to apply, in order: click `word` on `line`, open the lightbulb, pick the action whose
- * title contains `title`, then expect `expectLine` to be in the editor (or `expectGone` to be gone).
- * `whenOffered: true` skips the entry (logged) when no lightbulb shows; drop it once the server
+ * title contains `title`, then expect `expectLine` to be in the editor (or `expectGone` to be gone)
+ * and the Problems row containing `expectProblemGone` to disappear. `whenOffered: true` skips the entry (logged) when no lightbulb shows; drop it once the server
  * offers the fix, so that its absence fails the run.
  * Empty list: the drive only reports whether a lightbulb is offered on PROBE_FIX_AT.
  */
 const QUICK_FIXES = [
   // liftOutOfIf (nginx.directive-not-allowed): `if ($h) { proxy_set_header X $h; }` needs no `if`.
   { line: 'proxy_set_header X-SSL-CERT', word: 'proxy_set_header', title: 'unconditionally', expectGone: 'if ($http_x_ssl_cert)',
-    whenOffered: true },
+    expectProblemGone: '"proxy_set_header" directive is not allowed here' },
 ];
 /**
  * Files changed on disk behind the editor's back (as `openssl` in a terminal would): `path` gets the
@@ -46,6 +46,8 @@ const QUICK_FIXES = [
 const FILE_CHANGES = [
   { path: 'examples/etc/nginx/ssl/client.der.crt', copyFrom: 'examples/etc/nginx/ssl/client.crt', expectGone: 'PEM_read_bio_X509_AUX() failed' },
 ];
+/** A Problems text that must be back after "Restart Language Server" (one no earlier step removes). */
+const AFTER_RESTART_PROBLEM = 'key values mismatch';
 /** Line the drive probes for a lightbulb when QUICK_FIXES is empty. */
 const PROBE_FIX_AT = { line: 'proxy_set_header X-SSL-CERT', word: 'proxy_set_header' };
 // -----------------------------------------------------------------------------------------------------
@@ -264,6 +266,13 @@ async function main() {
         await page.waitForFunction((t) => ![...document.querySelectorAll('.monaco-editor .view-line')]
           .some((el) => el.textContent.replace(/\u00a0/g, ' ').includes(t)), fix.expectGone, { timeout: 15000 });
       }
+      if (fix.expectProblemGone) {
+        await openProblemsPanel();
+        await filter.fill(fix.expectProblemGone);
+        await page.locator('.markers-panel .monaco-list-row', { hasText: fix.expectProblemGone }).first()
+          .waitFor({ state: 'detached', timeout: 30000 });
+        await filter.fill('');
+      }
       results.quickFixes.push({ title: fix.title, menu: menuText, applied: true });
       log(`quick fix applied: ${fix.title}`);
       await shot(`quickfix-applied-${results.quickFixes.length}`);
@@ -290,6 +299,23 @@ async function main() {
       log(`changed ${change.path} on disk: "${change.expectGone}" gone from Problems after ${s.toFixed(2)}s`);
       await shot(`file-changed-${path.basename(change.path)}`);
     }
+    // Command Palette → "nginx mTLS: Restart Language Server": the server comes back and reports again.
+    const readyLines = () => serverLogs().map((f) => fs.readFileSync(f, 'utf8')).join('\n').split('language server ready').length - 1;
+    const readyBefore = readyLines();
+    const tRestart = Date.now();
+    await focusEditor();
+    await page.keyboard.press('F1');
+    await page.keyboard.type('nginx mTLS: Restart Language Server');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Restart Language Server' }).first().waitFor({ timeout: 15000 });
+    await page.keyboard.press('Enter');
+    for (let i = 0; i < 150 && readyLines() <= readyBefore; i++) await page.waitForTimeout(100);
+    if (readyLines() <= readyBefore) throw new Error('the server did not log "language server ready" again after Restart Language Server');
+    await filter.fill(AFTER_RESTART_PROBLEM);
+    await page.locator('.markers-panel .monaco-list-row', { hasText: AFTER_RESTART_PROBLEM }).first().waitFor({ timeout: 30000 });
+    await filter.fill('');
+    results.restartS = (Date.now() - tRestart) / 1000;
+    log(`restarted the server from the Command Palette: ready again, problems back, ${results.restartS.toFixed(2)}s`);
+    await shot('after-restart');
     results.ok = true;
   } catch (e) {
     if (page) await page.screenshot({ path: path.join(SHOTS, 'failure.png') }).catch(() => {});

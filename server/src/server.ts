@@ -16,6 +16,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CLIENT_ID, ServerCommands } from '../../common/protocol';
 import { convertToPem, rewrittenArgument } from './service/convertToPem';
+import { FIX_ALL_KIND } from './service/quickFixes';
 import { NginxLanguageService, pathToUri, uriToPath, type LanguageServiceOptions } from './service/languageService';
 import { DEFAULT_SETTINGS, SETTINGS_PREFIX } from './service/settings';
 
@@ -128,6 +129,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         documentLinkProvider: { resolveProvider: false },
         documentFormattingProvider: true,
         documentRangeFormattingProvider: true,
+        codeActionProvider: { codeActionKinds: ['quickfix', FIX_ALL_KIND, 'refactor.insert'], resolveProvider: false },
         executeCommandProvider: { commands: [ServerCommands.convertToPem, ServerCommands.certificateDetails] },
       },
       serverInfo: { name: 'nginx-mtls-language-server', version: '0.1.0' },
@@ -221,6 +223,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onDocumentLinks((p, token) => onDocument('document links', p.textDocument.uri, [], token, (f) => service.documentLinks(f)));
   connection.onDocumentFormatting((p, token) => onDocument('formatting', p.textDocument.uri, [], token, (f) => service.format(f, p.options)));
   connection.onDocumentRangeFormatting((p, token) => onDocument('range formatting', p.textDocument.uri, [], token, (f) => service.format(f, p.options, p.range)));
+  connection.onCodeAction((p, token) => onDocument('code actions', p.textDocument.uri, [], token, (f) => service.codeActions(f, p.range, p.context.only)));
   connection.onWorkspaceSymbol((p, token) => runSafe('workspace symbols', undefined, [], token, async () => {
     await ensureSettings();
     return service.workspaceSymbols(p.query);

@@ -9,13 +9,17 @@ import fc from 'fast-check';
 import { INPUTS, runProperty } from './properties';
 
 const SEED = 20250601;
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.stack ?? error.message : String(error);
+}
 const RUNS: Record<string, number> = { 'random bytes': 60, 'token soup': 120, 'corpus mutations': 80 };
 
 describe('fuzz: every feature on hostile text', () => {
   for (const name of Object.keys(INPUTS)) {
     it(`${name}: no throw, ranges in the document, formatting keeps tokens, fixes add no syntax errors`, async () => {
       const details = await runProperty(name, { seed: SEED, numRuns: RUNS[name] });
-      assert.ok(!details.failed, fc.defaultReportMessage(details) ?? 'property failed');
+      assert.ok(!details.failed, `${fc.defaultReportMessage(details) ?? 'property failed'}\n${describeError(details.errorInstance)}`);
       assert.ok(details.numRuns >= Math.min(RUNS[name], 10), `only ${details.numRuns} inputs ran before the time limit`);
     });
   }

@@ -13,22 +13,18 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import type { Range } from 'vscode-languageserver-types';
+import type { DocumentSymbol, Range } from 'vscode-languageserver-types';
 import { analyze, type ResolvedFinding } from '../../server/src/analysis/analyzer';
 import type { TextEdit as OffsetTextEdit } from '../../server/src/analysis/finding';
 import { RULE_FAMILIES } from '../../server/src/analysis/ruleRegistry';
 import { resolveConfigPath } from '../../server/src/model/configTree';
-import { inferContext } from '../../server/src/model/contextInference';
 import { parseFile, type ParsedFile } from '../../server/src/model/parsedFile';
 import { LineIndex } from '../../server/src/parser/lineIndex';
 import { parseConfig } from '../../server/src/parser/parser';
 import { walkDirectives, type ConfigFile } from '../../server/src/parser/syntaxTree';
-import { complete } from '../../server/src/service/completion';
-import { documentLinks, findDefinition, findReferences, upstreamNames, workspaceSymbols } from '../../server/src/service/definition';
 import { formatEdits, formatTokens } from '../../server/src/service/formatting';
 import { NginxLanguageService, pathToUri } from '../../server/src/service/languageService';
 import { applyEdits, fixAllAction, quickFixActions } from '../../server/src/service/quickFixes';
-import { documentSymbols, foldingRanges } from '../../server/src/service/symbols';
 import { MemoryFileSystem } from './memoryFileSystem';
 
 export const NOW = new Date('2025-06-01T00:00:00Z');
@@ -292,62 +288,59 @@ export async function checkEverything(text: string, probes: readonly number[]): 
   }, RULE_FAMILIES);
   assert.deepEqual(direct.failures, []);
 
-  // Cursor features at the probed offsets and at every directive name (bounded).
+  // Cursor features through the service facade: hover and navigation at the probed offsets
+  // and at the first directive names; completion (the costliest) at the probed offsets only.
   const file = (await service.analysis.getParsed(SITE))!;
-  const offsets = new Set<number>(probes.map((p) => (text.length === 0 ? 0 : p % (text.length + 1))));
+  const probed = new Set<number>(probes.map((p) => (text.length === 0 ? 0 : p % (text.length + 1))));
+  const offsets = new Set<number>([...probed, text.length]);
   let named = 0;
   walkDirectives(file.syntax.statements, (d) => {
-    if (named++ < 12) {
+    if (named++ < 8) {
       offsets.add(d.name.start);
       offsets.add(d.name.end);
       if (d.args[0]) offsets.add(d.args[0].start + 1);
     }
   });
-  offsets.add(text.length);
-  const tree = await service.analysis.buildTree(`${ROOT}/nginx.conf`);
-  const context = [...(tree.files.get(SITE)?.contexts ?? [])][0] ?? inferContext(file, service.analysis.table).context;
-  const resolvePath = (w: string): string => resolveConfigPath(w, service.analysis.resolverFor(`${ROOT}/nginx.conf`));
   const uri = pathToUri(SITE);
   for (const offset of offsets) {
     const position = file.lines.positionAt(offset);
     const hover = await service.hover(SITE, position);
     stats.hovers++;
     if (hover?.range) assertLspRange('hover', lengths, hover.range);
-    const items = await complete(file, offset, {
-      table: service.analysis.table,
-      rootContext: context,
-      targetVersion: service.settings.targetVersion,
-      confDir: ROOT,
-      resolvePath,
-      upstreamNames: upstreamNames([tree], file),
-      listFiles: async (dir) => (await memory.readDirectory(dir)) ?? [],
-    });
-    stats.completions += items.length;
-    for (const item of items) {
-      const edit = item.textEdit;
-      if (edit && 'range' in edit) assertLspRange(`completion ${item.label}`, lengths, edit.range);
-      for (const extra of item.additionalTextEdits ?? []) assertLspRange('completion extra edit', lengths, extra.range);
+    if (probed.has(offset)) {
+      const items = await service.completion(SITE, position);
+      stats.completions += items.length;
+      for (const item of items) {
+        const edit = item.textEdit;
+        if (edit && 'range' in edit) assertLspRange(`completion ${item.label}`, lengths, edit.range);
+        for (const extra of item.additionalTextEdits ?? []) assertLspRange('completion extra edit', lengths, extra.range);
+      }
     }
-    const navigation = { table: service.analysis.table, rootContext: context, trees: [tree], resolvePath };
-    for (const location of [...findDefinition(file, offset, navigation), ...findReferences(file, offset, navigation)]) {
+    for (const location of [...(await service.definition(SITE, position)), ...(await service.references(SITE, position, true))]) {
       if (location.uri === uri) assertLspRange('location', lengths, location.range);
     }
   }
-  for (const link of documentLinks(file, resolvePath)) assertLspRange('document link', lengths, link.range);
-  for (const symbol of workspaceSymbols([tree], '')) if (symbol.location.uri === uri) assertLspRange('workspace symbol', lengths, symbol.location.range);
+  for (const link of await service.documentLinks(SITE)) assertLspRange('document link', lengths, link.range);
+  for (const symbol of await service.workspaceSymbols('')) if (symbol.location.uri === uri) assertLspRange('workspace symbol', lengths, symbol.location.range);
+  const whole = { start: { line: 0, character: 0 }, end: file.lines.positionAt(text.length) };
+  for (const action of await service.codeActions(SITE, whole, ['quickfix', 'source.fixAll'])) {
+    for (const e of action.edit?.changes?.[uri] ?? []) assertLspRange(`code action "${action.title}"`, lengths, e.range);
+  }
 
   // Symbols and folding.
-  const visit = (symbols: ReturnType<typeof documentSymbols>): void => {
+  const visit = (symbols: DocumentSymbol[]): void => {
     for (const s of symbols) {
       assertLspRange(`symbol ${s.name}`, lengths, s.range);
       assertLspRange(`symbol selection ${s.name}`, lengths, s.selectionRange);
       if (s.children) visit(s.children);
     }
   };
-  visit(documentSymbols(file));
-  for (const fold of foldingRanges(file)) {
+  visit(await service.documentSymbols(SITE));
+  for (const fold of await service.foldingRanges(SITE)) {
     assert.ok(fold.startLine >= 0 && fold.startLine <= fold.endLine && fold.endLine < lengths.length, `folding range ${JSON.stringify(fold)}`);
   }
+  for (const edit of await service.format(SITE, { tabSize: 4, insertSpaces: true })) assertLspRange('formatting edit', lengths, edit.range);
+  for (const edit of await service.format(SITE, { tabSize: 4, insertSpaces: true }, whole)) assertLspRange('range formatting edit', lengths, edit.range);
 
   // Formatting: the same tokens, and a second pass changes nothing.
   for (const options of [{ tabSize: 4, insertSpaces: true }, { tabSize: 2, insertSpaces: false }]) {

@@ -28,7 +28,8 @@ export interface NavigationOptions {
   toUri?: (filePath: string) => string;
 }
 
-const defaultToUri = (filePath: string): string => URI.file(filePath).toString();
+/** Lone UTF-16 surrogates (possible in text sent over LSP) make encodeURIComponent throw. */
+const defaultToUri = (filePath: string): string => URI.file(filePath.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')).toString();
 
 /** Directives whose first argument may name an upstream group. */
 const PASS_DIRECTIVES = new Set(['proxy_pass', 'grpc_pass', 'uwsgi_pass', 'fastcgi_pass', 'scgi_pass', 'memcached_pass']);

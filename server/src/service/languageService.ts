@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import type {
+  CodeAction,
   CompletionItem,
   Diagnostic,
   DocumentLink,
@@ -31,6 +32,7 @@ import { hoverDirective } from './hover';
 import { complete } from './completion';
 import { documentLinks, findDefinition, findReferences, upstreamNames, workspaceSymbols } from './definition';
 import { formatDocument, formatRange } from './formatting';
+import { fixAllAction, quickFixActions } from './quickFixes';
 import { documentSymbols, foldingRanges } from './symbols';
 import { NodeFileSystem, OverlayFileSystem, type FileSystem } from '../model/fileSystem';
 import { toDiagnostic } from './lspConvert';
@@ -52,8 +54,11 @@ export function uriToPath(uri: string): string | undefined {
   }
 }
 
+/** Lone UTF-16 surrogates (possible in text sent over LSP) make encodeURIComponent throw. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
 export function pathToUri(filePath: string): string {
-  return URI.file(filePath).toString();
+  return URI.file(filePath.replace(LONE_SURROGATE, '\ufffd')).toString();
 }
 
 export class NginxLanguageService {
@@ -242,5 +247,21 @@ export class NginxLanguageService {
     const file = await this.analysis.getParsed(path.resolve(filePath));
     if (!file) return [];
     return range ? formatRange(file, range, options) : formatDocument(file, options);
+  }
+
+  /** Quick fixes for findings touching `range`, and "fix all" when asked for (or for no particular kind). */
+  async codeActions(filePath: string, range: Range, only?: string[]): Promise<CodeAction[]> {
+    const analysis = await this.analyzeFile(filePath);
+    if (!analysis) return [];
+    const file = analysis.file;
+    const offsets = { start: file.lines.offsetAt(range.start), end: file.lines.offsetAt(range.end) };
+    const wants = (kind: string): boolean => !only || only.length === 0 || only.some((o) => kind === o || kind.startsWith(o + '.'));
+    const actions: CodeAction[] = [];
+    if (wants('quickfix')) actions.push(...quickFixActions(file, analysis.findings, offsets, pathToUri, (p) => this.analysis.parses.peek(p)));
+    if (only?.some((o) => o === 'source' || o.startsWith('source.fixAll'))) {
+      const fixAll = fixAllAction(file, analysis.findings, pathToUri);
+      if (fixAll) actions.push(fixAll);
+    }
+    return actions;
   }
 }

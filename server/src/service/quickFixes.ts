@@ -49,9 +49,13 @@ export function quickFixActions(
     if (finding.end < range.start || finding.start > range.end) continue;
     const diagnostic: Diagnostic = toDiagnostic(file, finding, toUri);
     for (const fix of finding.fixes) {
-      const edit = workspaceEdit(fix.edits, file, toUri, lookup);
-      if (!edit) continue;
-      const action: CodeAction = { title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit };
+      const edit = fix.edits.length > 0 ? workspaceEdit(fix.edits, file, toUri, lookup) : undefined;
+      // Fixes that write files run as a server command when the user picks them.
+      const command = fix.command ? { title: fix.title, command: fix.command.command, arguments: fix.command.arguments } : undefined;
+      if (!edit && !command) continue;
+      const action: CodeAction = { title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic] };
+      if (edit) action.edit = edit;
+      if (command) action.command = command;
       if (fix.preferred) action.isPreferred = true;
       actions.push(action);
     }
