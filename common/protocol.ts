@@ -9,6 +9,7 @@ export const SETTINGS_SECTION = 'nginxMtls';
 export const Commands = {
   restartServer: 'nginxMtls.restartServer',
   showOutput: 'nginxMtls.showOutput',
+  showCertificateDetails: 'nginxMtls.showCertificateDetails',
 } as const;
 
 /**

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
 import { CLIENT_ID, CLIENT_NAME, Commands } from '../../common/protocol';
+import { showCertificateDetails } from './certificateCommands';
 import { createClientOptions } from './clientOptions';
 import { ServerStatusItem } from './languageStatus';
 import { NginxLanguageClient } from './nginxLanguageClient';
@@ -68,6 +69,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
     }),
     vscode.commands.registerCommand(Commands.showOutput, () => output.show(true)),
+    vscode.commands.registerCommand(Commands.showCertificateDetails, (resource: unknown) => showCertificateDetails(languageClient, resource)),
     vscode.commands.registerCommand(Commands.restartServer, async () => {
       output.info('Restarting the language server on request.');
       await start();

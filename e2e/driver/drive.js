@@ -1,6 +1,7 @@
 // Drives code-server (already started by run-e2e.sh) with playwright-core and Debian chromium the
 // way a user would: open the scenario config from the Explorer, wait for the Nginx language mode
-// and the diagnostics, read the Problems panel, hover, apply quick fixes. One screenshot per step.
+// and the diagnostics, read the Problems panel, hover, apply quick fixes, change a certificate on
+// disk, restart the server from the Command Palette. One screenshot per step.
 // Env: CS_URL, WS (workspace folder), DATA (user-data-dir), SHOTS (screenshot dir),
 //      T0_MS (epoch ms when code-server was spawned), E2E_FILE (overrides SCENARIO.file).
 'use strict';
@@ -29,8 +30,9 @@ const HOVERS = [
 /**
  * Quick fixes to apply, in order: click `word` on `line`, open the lightbulb, pick the action whose
  * title contains `title`, then expect `expectLine` to be in the editor (or `expectGone` to be gone)
- * and the Problems row containing `expectProblemGone` to disappear. `whenOffered: true` skips the entry (logged) when no lightbulb shows; drop it once the server
- * offers the fix, so that its absence fails the run.
+ * and the Problems row containing `expectProblemGone` to disappear. `whenOffered: true` skips the
+ * entry (logged) when no lightbulb shows; drop it once the server offers the fix, so that its
+ * absence fails the run.
  * Empty list: the drive only reports whether a lightbulb is offered on PROBE_FIX_AT.
  */
 const QUICK_FIXES = [

@@ -70,13 +70,13 @@ export const tokenSoup: fc.Arbitrary<string> = fc
       ),
       fc.constantFrom(...SEPARATORS),
     ),
-    { maxLength: 120 },
+    { maxLength: 160, size: 'medium' },
   )
   .map((parts) => parts.map(([token, separator]) => token + separator).join(''));
 
 /** Random bytes decoded as UTF-8 (replacement characters) or latin-1 (every byte a character). */
 export const randomBytesText: fc.Arbitrary<string> = fc
-  .tuple(fc.uint8Array({ maxLength: 1500 }), fc.constantFrom<BufferEncoding>('utf8', 'latin1'))
+  .tuple(fc.uint8Array({ maxLength: 1500, size: 'large' }), fc.constantFrom<BufferEncoding>('utf8', 'latin1'))
   .map(([bytes, encoding]) => Buffer.from(bytes).toString(encoding));
 
 let corpusCache: string[] | undefined;

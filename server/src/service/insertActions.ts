@@ -246,7 +246,8 @@ function insertAfterAnchor(file: ParsedFile, site: BlockSite, anchor: Directive 
   }
   // Something follows on the same line (`{ return 200; }`): break the line around the insertion.
   const closingIndent = lineIndent(file, site.owner ? site.owner.start : after);
-  return { start: after, end: after, newText: `${layout.eol}${gap}${rendered}${layout.eol}${closingIndent}` };
+  const blanks = /^[ \t]*/.exec(file.text.slice(after, lineEnd))![0].length;
+  return { start: after, end: after + blanks, newText: `${layout.eol}${gap}${rendered}${layout.eol}${closingIndent}` };
 }
 
 /**
@@ -260,7 +261,14 @@ function insertAtCursor(file: ParsedFile, site: BlockSite, offset: number, state
   const lineEnd = lineEndOf(file, offset);
   const insideBlock = !site.owner || (offset > site.owner.block!.start && lineStart > site.owner.block!.start && lineEnd < site.owner.block!.end);
   if (insideBlock && /^[ \t]*$/.test(file.text.slice(lineStart, lineEnd))) {
-    return { start: lineStart, end: lineEnd, newText: rendered };
+    if (!isBlock) return { start: lineStart, end: lineEnd, newText: rendered };
+    // A block gets a blank line on each side, except next to the braces of its parent.
+    const previous = lineStart > 0 ? file.text.slice(lineStartOf(file, lineStart - 1), lineStart).trim() : '';
+    const nextStart = file.text.indexOf('\n', lineEnd);
+    const next = nextStart < 0 ? '' : file.text.slice(nextStart + 1, lineEndOf(file, nextStart + 1)).trim();
+    const before = previous !== '' && !previous.endsWith('{') ? layout.eol : '';
+    const after = next !== '' && !next.startsWith('}') ? layout.eol : '';
+    return { start: lineStart, end: lineEnd, newText: `${before}${rendered}${after}` };
   }
   let anchor: Directive | undefined;
   for (const s of site.statements) if (s.start <= offset) anchor = s;
@@ -332,7 +340,8 @@ function isTlsServer(server: Directive): boolean {
   return own(server, 'listen').some((l) => l.args.slice(1).some((a) => a.value === 'ssl'));
 }
 
-const CONTENT_HANDLERS = new Set(['proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'grpc_pass', 'memcached_pass']);
+/** Directives that already decide what a location answers (a `return` runs before any proxying). */
+const CONTENT_HANDLERS = new Set(['proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'grpc_pass', 'memcached_pass', 'return']);
 
 /** Host nginx verifies for proxy_pass: the upstream group's real server name where the group is in this file. */
 function verificationName(file: ParsedFile, host: string, fallback: string | undefined): string | undefined {

@@ -153,8 +153,10 @@ function notPem(ref: FileReference, inspected: InspectedFile, load: LoadDecision
     ? [{ title: `Convert ${ref.written} to PEM`, safe: false, preferred: true, edits: [], command: { command: ServerCommands.convertToPem, arguments: [ref.resolved, ref.node.file.path, ref.arg.start, ref.arg.end] } }]
     : undefined;
   const base = { code: 'tls.not-pem', ...location(ref), fixes: fix } as Finding;
-  if (load.loads) return { ...base, nginxRefuses: true, message: nginxRefuses(nginxLoadError(ref, 'parse'), explanation.replace(/FILE/g, ref.written)) };
-  return { ...base, severity: 'warning', message: `${explanation.replace(/FILE/g, ref.written)} nginx does not read it yet (${load.why}), but will fail once it does.` };
+  const stem = ref.written.replace(/\.(der|crt|cer|key|pem|p12|pfx|p7b)$/i, '');
+  const text = explanation.replace(/FILE\.pem/g, `${stem}.pem`).replace(/FILE/g, ref.written);
+  if (load.loads) return { ...base, nginxRefuses: true, message: nginxRefuses(nginxLoadError(ref, 'parse'), text) };
+  return { ...base, severity: 'warning', message: `${text} nginx does not read it yet (${load.why}), but will fail once it does.` };
 }
 
 function checkCertificateFile(ref: FileReference, inspected: InspectedFile, load: LoadDecision, context: RuleContext): Finding[] {
