@@ -10,6 +10,7 @@ import {
   generateTestPki,
   parseGenerateTestPkiRequest,
   pkiInsertionText,
+  runGenerateTestPkiCommand,
   TEST_PKI_FILE_NAMES,
 } from '../../server/src/service/generateTestPki';
 import { checkerErrors, describeFindings, mainConfig, nginxSkip, nginxTest, NOW, opensslSkip, tempDir } from './authoringHelpers';
@@ -84,6 +85,18 @@ describe('generateTestPki', () => {
     ];
     for (const raw of bad) assert.throws(() => parseGenerateTestPkiRequest(raw, NOW), Error, JSON.stringify(raw));
     assert.equal(GENERATE_TEST_PKI_COMMAND, 'nginxMtls.server.generateTestPki');
+  });
+
+  it('the command validates its argument, writes the files and renders the blocks', async () => {
+    const confDir = freshDir('pki-command');
+    const raw = JSON.parse(JSON.stringify({ folder: path.join(confDir, 'tls'), caName: 'Cmd CA', serverHost: 'cmd.example.com', clientName: 'c', keyType: 'ec', now: 'ignored' }));
+    const result = await runGenerateTestPkiCommand(raw, { now: NOW, confDir, indentUnit: '  ' });
+    assert.equal(result.written.length, Object.keys(TEST_PKI_FILE_NAMES).length);
+    assert.match(result.insertion.serverBlock, /^server \{\n  listen 443 ssl;\n  server_name cmd\.example\.com;/);
+    assert.match(result.insertion.proxyBlock, /proxy_ssl_trusted_certificate tls\/ca\.crt;/);
+    const cert = new crypto.X509Certificate(fs.readFileSync(result.files.serverCert));
+    assert.equal(new Date(cert.validFrom).getTime(), NOW.getTime() - 86_400_000, 'the server clock, not the argument, sets validity');
+    await assert.rejects(runGenerateTestPkiCommand({ ...raw, folder: 'relative/dir' }, { now: NOW }), /absolute/);
   });
 
   describe('openssl accepts the generated pair', { skip: opensslSkip }, () => {

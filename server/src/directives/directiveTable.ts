@@ -100,7 +100,7 @@ const TAKE_ALIASES: Record<string, number[]> = {
 const MAX_ARGS = 8;
 
 export type DirectiveCheck =
-  | { result: 'ok'; entry: DirectiveEntry }
+  | { result: 'ok'; entry: DirectiveEntry; flags: readonly string[] }
   | { result: 'unknown' }
   | { result: 'unknown-in-version'; entry: DirectiveEntry; reason: string }
   | { result: 'not-allowed'; entries: DirectiveEntry[] }
@@ -161,17 +161,17 @@ export class DirectiveTable {
       return { result: 'unknown-in-version', entry, reason };
     }
     const mask = CONTEXT_MASKS[context];
-    if (!mask) return { result: 'ok', entry: present[0] };
+    if (!mask) return { result: 'ok', entry: present[0], flags: flagsFor(present[0], version) };
     let argsError: DirectiveCheck | undefined;
     for (const entry of present) {
       if (name !== 'include' && !matchesContext(entry, mask)) continue;
-      const flags = entry.flags;
+      const flags = flagsFor(entry, version);
       const isBlock = flags.includes('NGX_CONF_BLOCK');
       if (terminator !== 'missing') {
         if (!isBlock && terminator !== ';') return { result: 'not-terminated', entry };
         if (isBlock && terminator !== '{') return { result: 'no-opening-brace', entry };
       }
-      if (argCountAllowed(flags, argCount)) return { result: 'ok', entry };
+      if (argCountAllowed(flags, argCount)) return { result: 'ok', entry, flags };
       argsError ??= { result: 'wrong-arg-count', entry };
       // nginx stops at the first module whose command matches the context.
       return argsError;
@@ -192,6 +192,22 @@ export class DirectiveTable {
     }
     return 'unknown';
   }
+}
+
+/**
+ * The entry's flags as the target version has them. `flagsByVersion` records the flags of
+ * releases where they differ from HEAD (e.g. stream `proxy_protocol` was FLAG in 1.22.1).
+ */
+export function flagsFor(entry: DirectiveEntry, version: string): readonly string[] {
+  const byVersion = entry.flagsByVersion;
+  if (!byVersion) return entry.flags;
+  const releases = Object.keys(byVersion).sort(compareVersions);
+  // Directives do not change within a stable branch: 1.30.0 has the flags of 1.30.4.
+  const branch = (v: string): string => v.split('.').slice(0, 2).join('.');
+  const target = branch(version);
+  if (releases.length === 0 || compareVersions(target, branch(releases[releases.length - 1])) > 0) return entry.flags;
+  const atOrBelow = releases.filter((r) => compareVersions(branch(r), target) <= 0);
+  return byVersion[atOrBelow.length > 0 ? atOrBelow[atOrBelow.length - 1] : releases[0]];
 }
 
 function matchesContext(entry: DirectiveEntry, mask: ContextMask): boolean {

@@ -207,3 +207,20 @@ export function pkiInsertionText(files: TestPkiFiles, confDir: string | undefine
   })], '', unit);
   return { serverBlock, proxyBlock };
 }
+
+export interface GenerateTestPkiCommandResult extends GenerateTestPkiResult {
+  /** The blocks to offer for insertion ("Insert server block" / "Insert proxy block"). */
+  insertion: { serverBlock: string; proxyBlock: string };
+}
+
+/**
+ * The server side of GENERATE_TEST_PKI_COMMAND: validates the untrusted argument, generates
+ * the files, and renders the blocks for the document the user came from (`confDir`: its conf
+ * prefix, so paths under it are written relative).
+ */
+export async function runGenerateTestPkiCommand(raw: unknown, options: { now: Date; confDir?: string; indentUnit?: string }): Promise<GenerateTestPkiCommandResult> {
+  const request = parseGenerateTestPkiRequest(raw, options.now);
+  const result = await generateTestPki(request);
+  const insertion = pkiInsertionText(result.files, options.confDir, { serverHost: request.serverHost, indentUnit: options.indentUnit });
+  return { ...result, insertion };
+}

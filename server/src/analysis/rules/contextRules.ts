@@ -129,7 +129,7 @@ export const contextRules: RuleFamily = {
           findings.push({ ...base, code: 'nginx.missing-semicolon', ...range, message: nginxRefuses(`directive "${name}" is not terminated by ";"`) });
           break;
       }
-      if (verdict.result === 'ok' && verdict.entry.flags.includes('NGX_CONF_FLAG') && d.args.length === 1) {
+      if (verdict.result === 'ok' && verdict.flags.includes('NGX_CONF_FLAG') && d.args.length === 1) {
         const arg = d.args[0];
         const value = arg.value.toLowerCase();
         if (value !== 'on' && value !== 'off') {
