@@ -10,6 +10,7 @@ export const Commands = {
   restartServer: 'nginxMtls.restartServer',
   showOutput: 'nginxMtls.showOutput',
   showCertificateDetails: 'nginxMtls.showCertificateDetails',
+  generateTestPki: 'nginxMtls.generateTestPki',
 } as const;
 
 /**
@@ -21,4 +22,6 @@ export const ServerCommands = {
   convertToPem: 'nginxMtls.server.convertToPem',
   /** Arguments: [absolute file path]. Returns Markdown. */
   certificateDetails: 'nginxMtls.server.certificateDetails',
+  /** Arguments: [request {folder, caName, serverHost, clientName, keyType?}, document URI?]. */
+  generateTestPki: 'nginxMtls.server.generateTestPki',
 } as const;

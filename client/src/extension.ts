@@ -10,6 +10,7 @@ import { showCertificateDetails } from './certificateCommands';
 import { createClientOptions } from './clientOptions';
 import { ServerStatusItem } from './languageStatus';
 import { NginxLanguageClient } from './nginxLanguageClient';
+import { generateTestPki } from './testPkiCommand';
 
 let client: NginxLanguageClient | undefined;
 
@@ -70,6 +71,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     vscode.commands.registerCommand(Commands.showOutput, () => output.show(true)),
     vscode.commands.registerCommand(Commands.showCertificateDetails, (resource: unknown) => showCertificateDetails(languageClient, resource)),
+    vscode.commands.registerCommand(Commands.generateTestPki, () => generateTestPki(languageClient)),
     vscode.commands.registerCommand(Commands.restartServer, async () => {
       output.info('Restarting the language server on request.');
       await start();

@@ -17,6 +17,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CLIENT_ID, ServerCommands } from '../../common/protocol';
 import { convertToPem, rewrittenArgument } from './service/convertToPem';
 import { FIX_ALL_KIND } from './service/quickFixes';
+import { runGenerateTestPkiCommand } from './service/generateTestPki';
 import { NginxLanguageService, pathToUri, uriToPath, type LanguageServiceOptions } from './service/languageService';
 import { DEFAULT_SETTINGS, SETTINGS_PREFIX } from './service/settings';
 
@@ -129,8 +130,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         documentLinkProvider: { resolveProvider: false },
         documentFormattingProvider: true,
         documentRangeFormattingProvider: true,
-        codeActionProvider: { codeActionKinds: ['quickfix', FIX_ALL_KIND, 'refactor.insert'], resolveProvider: false },
-        executeCommandProvider: { commands: [ServerCommands.convertToPem, ServerCommands.certificateDetails] },
+        codeActionProvider: { codeActionKinds: ['quickfix', FIX_ALL_KIND, 'refactor.insert', 'refactor.rewrite'], resolveProvider: false },
+        executeCommandProvider: { commands: [ServerCommands.convertToPem, ServerCommands.certificateDetails, ServerCommands.generateTestPki] },
       },
       serverInfo: { name: 'nginx-mtls-language-server', version: '0.1.0' },
     };
@@ -171,6 +172,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     for (const change of params.changes) {
       const filePath = uriToPath(change.uri);
       if (filePath && !documents.get(change.uri)) service.analysis.parses.delete(filePath);
+      if (filePath && /\.(crt|pem|key|cer)$/i.test(filePath)) service.invalidateWorkspaceCertificates();
     }
     service.invalidateDiscovery();
     scheduleAll(service.settings.validationDelayMs);
@@ -235,6 +237,21 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       const target = typeof args[0] === 'string' ? args[0] : undefined;
       return target ? service.certificateDetails(target) : null;
     }
+    if (params.command === ServerCommands.generateTestPki) {
+      // An explicit user action: writes new files only (never over existing ones).
+      const documentPath = typeof args[1] === 'string' ? uriToPath(args[1]) : undefined;
+      const confDir = documentPath ? (await service.fileContext(documentPath)).resolver.confDir : undefined;
+      let result;
+      try {
+        result = await runGenerateTestPkiCommand(args[0], { now: new Date(), confDir });
+      } catch (error) {
+        // Refusals (existing files, bad names) go back to the user as they are.
+        return { error: error instanceof Error ? error.message : String(error) };
+      }
+      service.invalidateWorkspaceCertificates();
+      log('info', `generated a test PKI: ${result.written.length} files`);
+      return result;
+    }
     if (params.command === ServerCommands.convertToPem) {
       // Arguments come from our own code action: [resolved path, config file, arg start, arg end].
       const [source, configFile, start, end] = args as [unknown, unknown, unknown, unknown];
@@ -242,7 +259,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       const document = documents.get(pathToUri(configFile));
       const parsed = await service.analysis.getParsed(configFile);
       if (!parsed) return null;
-      const result = await convertToPem(source);
+      let result;
+      try {
+        result = await convertToPem(source);
+      } catch (error) {
+        return { error: error instanceof Error ? error.message : String(error) };
+      }
       const written = parsed.text.slice(start, end);
       const quote = written.startsWith('"') || written.startsWith("'") ? written[0] : '';
       const value = quote ? written.slice(1, -1) : written;

@@ -33,6 +33,8 @@ import { complete } from './completion';
 import { documentLinks, findDefinition, findReferences, upstreamNames, workspaceSymbols } from './definition';
 import { formatDocument, formatRange } from './formatting';
 import { fixAllAction, quickFixActions } from './quickFixes';
+import { insertActions } from './insertActions';
+import { findWorkspaceCertificates, type WorkspaceCertificate } from './workspaceCertificates';
 import { documentSymbols, foldingRanges } from './symbols';
 import { NodeFileSystem, OverlayFileSystem, type FileSystem } from '../model/fileSystem';
 import { toDiagnostic } from './lspConvert';
@@ -67,6 +69,7 @@ export class NginxLanguageService {
   private folders: string[] = [];
   private discoveredMains: string[] | undefined;
   private readonly now: () => Date;
+  private workspaceCertificates: Promise<WorkspaceCertificate[]> | undefined;
 
   constructor(options: LanguageServiceOptions = {}) {
     this.files = new OverlayFileSystem(options.fs ?? new NodeFileSystem());
@@ -106,6 +109,11 @@ export class NginxLanguageService {
   /** Forget discovered main configs (a config file was created, deleted or renamed). */
   invalidateDiscovery(): void {
     this.discoveredMains = undefined;
+  }
+
+  /** Forget the certificates found in the workspace (a certificate file changed). */
+  invalidateWorkspaceCertificates(): void {
+    this.workspaceCertificates = undefined;
   }
 
   /** Main configs: the configured one, or every main-looking nginx config in the workspace. */
@@ -261,6 +269,18 @@ export class NginxLanguageService {
     if (only?.some((o) => o === 'source' || o.startsWith('source.fixAll'))) {
       const fixAll = fixAllAction(file, analysis.findings, pathToUri);
       if (fixAll) actions.push(fixAll);
+    }
+    if (wants('refactor.insert') || wants('refactor.rewrite')) {
+      const { context, resolver } = await this.fileContext(filePath);
+      this.workspaceCertificates ??= findWorkspaceCertificates(this.folders, this.analysis.certificates);
+      const inserts = insertActions(file, offsets, {
+        rootContext: context,
+        workspaceCertificates: await this.workspaceCertificates,
+        toUri: pathToUri,
+        confDir: resolver.confDir,
+        table: this.analysis.table,
+      });
+      actions.push(...inserts.filter((a) => !a.kind || wants(a.kind)));
     }
     return actions;
   }
