@@ -20,7 +20,7 @@ const EXPECTED_PROBLEMS = [
   '"proxy_set_header" directive is not allowed here',                // nginx.directive-not-allowed (if-wrapped)
   'PEM_read_bio_X509_AUX() failed',                                  // tls.not-pem: client.der.crt is DER
   'key values mismatch',                                             // tls.key-mismatch: client.crt + other.key
-  // Next: the missing proxy_ssl_verify of location /passthrough, once the server reports it.
+  'never checks the upstream',                                       // tls.upstream-unverified: location /passthrough
 ];
 /** Hovers: `line` = text of the line (substring), `word` = what the mouse rests on, `expect` = substring of the hover. */
 const HOVERS = [
@@ -47,6 +47,17 @@ const QUICK_FIXES = [
  */
 const FILE_CHANGES = [
   { path: 'examples/etc/nginx/ssl/client.der.crt', copyFrom: 'examples/etc/nginx/ssl/client.crt', expectGone: 'PEM_read_bio_X509_AUX() failed' },
+];
+/**
+ * Code actions from the refactor menu: on the empty line `line` (1-based, before any line an earlier
+ * step moved), pick the action whose title contains `title`; then `expectLine` must be in the editor.
+ */
+const INSERT_ACTIONS = [
+  { line: 21, title: 'Insert mTLS proxy block', expectLine: 'location /api/' },
+];
+/** Snippets typed by prefix on the empty line `line`, accepted from the suggest widget; `expectLine` must appear. */
+const SNIPPETS = [
+  { line: 7, prefix: 'mtls-proxy-location', expectLine: 'proxy_ssl_trusted_certificate /etc/nginx/ssl/upstream-ca.crt;' },
 ];
 /** A Problems text that must be back after "Restart Language Server" (one no earlier step removes). */
 const AFTER_RESTART_PROBLEM = 'key values mismatch';
@@ -286,6 +297,37 @@ async function main() {
         : 'no lightbulb on the probed line (QUICK_FIXES is empty, nothing to apply)');
       await shot('quickfix-probe');
       await page.keyboard.press('Escape');
+    }
+    const editorHasLine = (text) => page.waitForFunction((t) => [...document.querySelectorAll('.monaco-editor .view-line')]
+      .some((el) => el.textContent.replace(/\u00a0/g, ' ').includes(t)), text, { timeout: 15000 });
+    for (const insert of INSERT_ACTIONS) {
+      await revealLine(insert.line);
+      await page.keyboard.press('Control+.');
+      const menu = page.locator('.action-widget').first();
+      await menu.waitFor({ state: 'visible', timeout: 15000 });
+      const item = menu.locator('.monaco-list-row', { hasText: insert.title }).first();
+      await item.waitFor({ timeout: 15000 });
+      await shot('insert-action-menu');
+      await item.click();
+      await editorHasLine(insert.expectLine);
+      results.insertActions = [...(results.insertActions ?? []), insert.title];
+      log(`code action applied: ${insert.title}`);
+      await shot('insert-action-applied');
+    }
+    for (const snippet of SNIPPETS) {
+      await revealLine(snippet.line);
+      await page.keyboard.press('End');
+      await page.keyboard.type(snippet.prefix);
+      await page.keyboard.press('Control+Space');
+      const row = page.locator('.suggest-widget .monaco-list-row', { hasText: snippet.prefix }).first();
+      await row.waitFor({ timeout: 15000 });
+      await shot('snippet-suggest');
+      await row.click();
+      await editorHasLine(snippet.expectLine);
+      await page.keyboard.press('Escape');
+      results.snippets = [...(results.snippets ?? []), snippet.prefix];
+      log(`snippet expanded: ${snippet.prefix}`);
+      await shot('snippet-expanded');
     }
     for (const change of FILE_CHANGES) {
       await openProblemsPanel();

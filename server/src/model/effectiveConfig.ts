@@ -145,10 +145,43 @@ function childContextGuess(node: ConfigNode): ContextKind {
   return 'unknown';
 }
 
+/**
+ * The statements of one level grouped by name, built on first use. Rules ask for the same
+ * http level once per server and location; a filter over its thousands of statements each
+ * time made large configurations quadratic. Keyed by the array (levels share their block's
+ * `children`); a changed length means the array was edited and the index is rebuilt.
+ */
+interface StatementIndex {
+  length: number;
+  byName: Map<string, ConfigNode[]>;
+  /** See levelsIncomplete(). */
+  unreadableInclude: boolean;
+}
+
+const statementIndexes = new WeakMap<readonly ConfigNode[], StatementIndex>();
+
+function statementIndex(statements: readonly ConfigNode[]): StatementIndex {
+  const cached = statementIndexes.get(statements);
+  if (cached && cached.length === statements.length) return cached;
+  const byName = new Map<string, ConfigNode[]>();
+  let unreadableInclude = false;
+  for (const s of statements) {
+    const name = s.directive.name.value;
+    const list = byName.get(name);
+    if (list) list.push(s);
+    else byName.set(name, [s]);
+    if (name === 'include' && (!s.include || (s.include.files.length === 0 && !/[*?[]/.test(s.include.pattern)))) unreadableInclude = true;
+  }
+  const index = { length: statements.length, byName, unreadableInclude };
+  statementIndexes.set(statements, index);
+  return index;
+}
+
 /** Statements named `name` directly at a level (included statements count, nested blocks do not). */
 export function own(level: Level | ConfigNode, name: string): ConfigNode[] {
   const statements = 'statements' in level ? level.statements : level.children;
-  return statements.filter((s) => s.directive.name.value === name);
+  if (statements.length < 8) return statements.filter((s) => s.directive.name.value === name);
+  return statementIndex(statements).byName.get(name)?.slice() ?? [];
 }
 
 /**
@@ -327,7 +360,16 @@ export function requestPaths(tree: ConfigTree, options: EffectiveOptions): Reque
     if (!target.port && !target.hasVariable) target.upstreamBlock = upstreams.get(target.host.toLowerCase());
     const levels = parentLevels(pass, tree);
     const prefix = module === 'grpc' ? 'grpc_ssl_' : module === 'uwsgi' ? 'uwsgi_ssl_' : 'proxy_ssl_';
-    const get = (directive: string): EffectiveValue => effectiveIn(levels, directive, family, options);
+    // Rules ask a path for the same few settings many times (once per pair of paths).
+    const values = new Map<string, EffectiveValue>();
+    const get = (directive: string): EffectiveValue => {
+      let value = values.get(directive);
+      if (!value) {
+        value = effectiveIn(levels, directive, family, options);
+        values.set(directive, value);
+      }
+      return value;
+    };
     let tls: boolean | 'variable';
     if (module === 'stream-proxy') tls = isOn(get('proxy_ssl'));
     else if (target.scheme !== undefined && !target.scheme.includes('$')) tls = TLS_SCHEMES[target.scheme] ?? false;
@@ -347,8 +389,19 @@ function parentLevels(pass: ConfigNode, tree: ConfigTree): Level[] {
   return levelsFor(pass, tree);
 }
 
+const identityKeys = new WeakMap<RequestPath, string>();
+
 /** Local-file-free description of the client certificate a path presents, for comparisons. */
 export function clientIdentityKey(path: RequestPath): string {
+  let key = identityKeys.get(path);
+  if (key === undefined) {
+    key = computeClientIdentityKey(path);
+    identityKeys.set(path, key);
+  }
+  return key;
+}
+
+function computeClientIdentityKey(path: RequestPath): string {
   const cert = path.ssl('certificate').args.join(' ');
   const key = path.ssl('certificate_key').args.join(' ');
   const verify = path.ssl('verify').args.join(' ');
@@ -375,9 +428,18 @@ export interface ServerScope {
 export function serverScopes(tree: ConfigTree, family: Family, options: EffectiveOptions): ServerScope[] {
   const scopes: ServerScope[] = [];
   const serverContext: ContextKind = family === 'stream' ? 'stream-server' : 'server';
-  const make = (node: ConfigNode | undefined, levels: Level[], statements: readonly ConfigNode[]): ServerScope => ({
-    node, family, levels, statements, incomplete: levelsIncomplete(levels), get: (name) => effectiveIn(levels, name, family, options),
-  });
+  const make = (node: ConfigNode | undefined, levels: Level[], statements: readonly ConfigNode[]): ServerScope => {
+    const values = new Map<string, EffectiveValue>();
+    const get = (name: string): EffectiveValue => {
+      let value = values.get(name);
+      if (!value) {
+        value = effectiveIn(levels, name, family, options);
+        values.set(name, value);
+      }
+      return value;
+    };
+    return { node, family, levels, statements, incomplete: levelsIncomplete(levels), get };
+  };
   if (tree.rootContext === serverContext) {
     scopes.push(make(undefined, [{ context: serverContext, statements: tree.nodes }], tree.nodes));
   }
@@ -416,6 +478,5 @@ export function allStatements(statements: readonly ConfigNode[]): ConfigNode[] {
 export function levelsIncomplete(levels: readonly Level[]): boolean {
   if (levels.length === 0) return true;
   if (levels[0].context !== 'http' && levels[0].context !== 'stream') return true;
-  return levels.some((level) => level.statements.some((s) => s.directive.name.value === 'include'
-    && (!s.include || (s.include.files.length === 0 && !/[*?[]/.test(s.include.pattern)))));
+  return levels.some((level) => statementIndex(level.statements).unreadableInclude);
 }

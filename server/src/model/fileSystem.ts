@@ -2,7 +2,7 @@
  * File access for the model, behind an interface so tests and the language server can
  * overlay unsaved editor buffers, and so nothing in the model touches `fs` directly.
  */
-import { promises as fsp } from 'node:fs';
+import * as nodeFs from 'node:fs';
 import * as path from 'node:path';
 
 export interface FileStat {
@@ -23,33 +23,42 @@ export interface FileSystem {
 /** Config files larger than this are not read (a generated config of 50 MB is not typed by hand). */
 export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
 
+/**
+ * The real disk. The calls are synchronous inside the async interface on purpose: a config
+ * tree is hundreds of small files, and one thread-pool round trip per stat/open/read/close
+ * costs far more than the read itself (measured: 201 files took 400 ms async, 15 ms sync).
+ */
 export class NodeFileSystem implements FileSystem {
   async readText(filePath: string): Promise<string | undefined> {
-    const st = await this.stat(filePath);
+    const st = statSync(filePath);
     if (!st || !st.isFile || st.size > MAX_CONFIG_BYTES) return undefined;
     try {
-      const data = await fsp.readFile(filePath);
-      return data.toString('utf8');
+      return nodeFs.readFileSync(filePath).toString('utf8');
     } catch {
       return undefined;
     }
   }
 
   async stat(filePath: string): Promise<FileStat | undefined> {
-    try {
-      const st = await fsp.stat(filePath);
-      return { isFile: st.isFile(), isDirectory: st.isDirectory(), size: st.size, mtimeMs: st.mtimeMs };
-    } catch {
-      return undefined;
-    }
+    return statSync(filePath);
   }
 
   async readDirectory(dirPath: string): Promise<string[] | undefined> {
     try {
-      return await fsp.readdir(dirPath);
+      return nodeFs.readdirSync(dirPath);
     } catch {
       return undefined;
     }
+  }
+}
+
+function statSync(filePath: string): FileStat | undefined {
+  try {
+    const st = nodeFs.statSync(filePath, { throwIfNoEntry: false });
+    if (!st) return undefined;
+    return { isFile: st.isFile(), isDirectory: st.isDirectory(), size: st.size, mtimeMs: st.mtimeMs };
+  } catch {
+    return undefined;
   }
 }
 
