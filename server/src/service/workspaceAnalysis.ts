@@ -9,9 +9,10 @@ import type { RuleFamily } from '../analysis/ruleContext';
 import { RULE_FAMILIES } from '../analysis/ruleRegistry';
 import { getDirectiveTable, type ContextKind, type DirectiveTable } from '../directives/directiveTable';
 import { CertificateInspector } from '../certificates/certificateInspector';
+import type { InspectedFile } from '../certificates/certificateTypes';
 import { buildConfigTree, resolveConfigPath, type ConfigTree, type PathResolver } from '../model/configTree';
 import { inferContext } from '../model/contextInference';
-import type { FileSystem } from '../model/fileSystem';
+import type { FileStat, FileSystem } from '../model/fileSystem';
 import { ParseCache, type ParsedFile } from '../model/parsedFile';
 import { DEFAULT_SETTINGS, type NginxMtlsSettings } from './settings';
 
@@ -42,6 +43,7 @@ export class WorkspaceAnalysis {
   readonly table: DirectiveTable;
   readonly certificates = new CertificateInspector();
   settings: NginxMtlsSettings;
+  private readonly trees = new Map<string, CachedTree>();
   private readonly now: () => Date;
   private readonly families: readonly RuleFamily[];
 
@@ -73,15 +75,68 @@ export class WorkspaceAnalysis {
     return { confDir: path.dirname(mainFile), pathMappings: this.settings.pathMappings };
   }
 
+  /**
+   * The configuration tree of a main file. A tree built before is reused when every input
+   * its build read is still the same (see CachedTree), so an unchanged 100k-line tree is
+   * checked in a few milliseconds instead of being assembled again; the result is the tree
+   * a fresh build would give.
+   */
   async buildTree(mainFile: string, rootContext: ContextKind = 'main'): Promise<ConfigTree> {
-    return buildConfigTree({
-      fs: this.options.fs,
+    const resolver = this.resolverFor(mainFile);
+    const key = `${mainFile}\0${rootContext}\0${JSON.stringify(resolver.pathMappings)}`;
+    const cached = this.trees.get(key);
+    if (cached && (await this.inputsUnchanged(cached.inputs))) {
+      // Most recently used last, so the oldest entry is the first one evicted.
+      this.trees.delete(key);
+      this.trees.set(key, cached);
+      return cached.tree;
+    }
+    const inputs: TreeInput[] = [];
+    const tree = await buildConfigTree({
+      fs: new RecordingFileSystem(this.options.fs, inputs),
       table: this.table,
-      getParsed: (p) => this.getParsed(p),
+      getParsed: async (p) => {
+        const parsed = await this.getParsed(p);
+        inputs.push({ kind: 'parsed', path: p, parsed });
+        return parsed;
+      },
       mainFile,
       rootContext,
-      resolver: this.resolverFor(mainFile),
+      resolver,
     });
+    this.trees.delete(key);
+    this.trees.set(key, { tree, inputs });
+    if (this.trees.size > MAX_CACHED_TREES) this.trees.delete(this.trees.keys().next().value as string);
+    return tree;
+  }
+
+  /** Forgets every cached tree (the next buildTree() assembles from scratch). */
+  clearTreeCache(): void {
+    this.trees.clear();
+  }
+
+  private async inputsUnchanged(inputs: readonly TreeInput[]): Promise<boolean> {
+    const fs = this.options.fs;
+    for (const input of inputs) {
+      switch (input.kind) {
+        case 'parsed':
+          // The parse cache hands out the same object while a file's text is unchanged.
+          if ((await this.getParsed(input.path)) !== input.parsed) return false;
+          break;
+        case 'stat':
+          if (statKind(await fs.stat(input.path)) !== input.stat) return false;
+          break;
+        case 'text':
+          if ((await fs.readText(input.path)) !== input.text) return false;
+          break;
+        case 'directory': {
+          const names = await fs.readDirectory(input.path);
+          if (!sameNames(names, input.names)) return false;
+          break;
+        }
+      }
+    }
+    return true;
   }
 
   /**
@@ -129,6 +184,18 @@ export class WorkspaceAnalysis {
 
   private runRules(tree: ConfigTree, files: ParsedFile[], contextGuessed: boolean): Promise<AnalysisResult> {
     const resolver = this.resolverFor(tree.mainFile);
+    // Rules ask for the same few certificate files once per server or location; within one
+    // run each file is inspected (or its cache entry stat-checked) only once.
+    const inspections = new Map<string, Promise<InspectedFile>>();
+    const inspect = (absolutePath: string, options?: { passphrases?: string[] }): Promise<InspectedFile> => {
+      const key = `${absolutePath}\0${JSON.stringify(options?.passphrases ?? null)}`;
+      let pending = inspections.get(key);
+      if (!pending) {
+        pending = this.certificates.inspect(absolutePath, options);
+        inspections.set(key, pending);
+      }
+      return pending;
+    };
     return analyze({
       tree,
       table: this.table,
@@ -137,8 +204,65 @@ export class WorkspaceAnalysis {
       contextGuessed,
       files,
       resolvePath: (written) => resolveConfigPath(written, resolver),
-      inspect: (absolutePath, options) => this.certificates.inspect(absolutePath, options),
+      inspect,
     }, this.families);
+  }
+}
+
+/** Trees kept for reuse (main configs plus standalone files recently checked). */
+const MAX_CACHED_TREES = 16;
+
+/**
+ * What a tree build read: each file's parse, each stat and each directory listing, in order.
+ * Building is a pure function of these (and of the resolver, part of the cache key), so when
+ * replaying them gives the same answers, a new build would give the same tree.
+ */
+type TreeInput =
+  | { kind: 'parsed'; path: string; parsed: ParsedFile | undefined }
+  | { kind: 'stat'; path: string; stat: StatKind }
+  | { kind: 'directory'; path: string; names: string[] | undefined }
+  | { kind: 'text'; path: string; text: string | undefined };
+
+type StatKind = 'missing' | 'file' | 'directory' | 'other';
+
+interface CachedTree {
+  tree: ConfigTree;
+  inputs: TreeInput[];
+}
+
+/** Tree building only asks whether a path exists and is a file or a directory. */
+function statKind(st: FileStat | undefined): StatKind {
+  if (!st) return 'missing';
+  return st.isFile ? 'file' : st.isDirectory ? 'directory' : 'other';
+}
+
+function sameNames(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  if (!a || !b) return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Passes calls through and logs what the tree builder saw (copies, as glob sorts in place). */
+class RecordingFileSystem implements FileSystem {
+  constructor(private readonly base: FileSystem, private readonly inputs: TreeInput[]) {}
+
+  async readText(filePath: string): Promise<string | undefined> {
+    const text = await this.base.readText(filePath);
+    this.inputs.push({ kind: 'text', path: filePath, text });
+    return text;
+  }
+
+  async stat(filePath: string): Promise<FileStat | undefined> {
+    const st = await this.base.stat(filePath);
+    this.inputs.push({ kind: 'stat', path: filePath, stat: statKind(st) });
+    return st;
+  }
+
+  async readDirectory(dirPath: string): Promise<string[] | undefined> {
+    const names = await this.base.readDirectory(dirPath);
+    this.inputs.push({ kind: 'directory', path: dirPath, names: names ? [...names] : undefined });
+    return names;
   }
 }
 
