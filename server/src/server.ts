@@ -91,10 +91,22 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     log('debug', `validated ${uri} v${version} in ${Date.now() - started} ms: ${result.diagnostics.length} diagnostics`);
   }
 
-  function scheduleAll(delay: number): void {
+  // --- validation scheduling (performance: see docs/benchmarks.md) ---
+  /**
+   * Other open documents may depend on an edited one (same main config), but the one being
+   * typed in is what the user looks at: it is checked first, the others only once typing
+   * pauses this much longer (each keystroke restarts every timer).
+   */
+  const BACKGROUND_VALIDATION_DELAY_MS = 500;
+
+  function scheduleAll(delay: number, firstUri?: string): void {
     const current = ++generation;
-    for (const document of documents.all()) schedule(document.uri, delay, current);
+    for (const document of documents.all()) {
+      const background = firstUri !== undefined && document.uri !== firstUri;
+      schedule(document.uri, background ? delay + BACKGROUND_VALIDATION_DELAY_MS : delay, current);
+    }
   }
+  // --- end of validation scheduling ---
 
   function schedule(uri: string, delay: number, current: number): void {
     const existing = timers.get(uri);
@@ -181,13 +193,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   documents.onDidOpen((event) => {
     const filePath = uriToPath(event.document.uri);
     if (filePath) service.openDocument(filePath, event.document.getText());
-    scheduleAll(0);
+    scheduleAll(0, event.document.uri);
   });
 
   documents.onDidChangeContent((event) => {
     const filePath = uriToPath(event.document.uri);
     if (filePath) service.openDocument(filePath, event.document.getText());
-    scheduleAll(service.settings.validationDelayMs);
+    scheduleAll(service.settings.validationDelayMs, event.document.uri);
   });
 
   documents.onDidClose((event) => {

@@ -90,6 +90,10 @@ before(() => {
   write('deep-ca.crt', deep.ca.pem, 0o644);
   write('deep-client.pem', deep.client.pem + (deep.intermediate as { pem: string }).pem, 0o644);
   write('deep-client.key', deep.client.key.pem);
+  write('deep-server.crt', deep.server.pem, 0o644);
+  write('deep-server-chain.crt', deep.server.pem + (deep.intermediate as { pem: string }).pem, 0o644);
+  write('deep-server.key', deep.server.key.pem);
+  write('deep-cas.pem', (deep.intermediate as { pem: string }).pem + deep.ca.pem, 0o644);
 });
 
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -176,6 +180,20 @@ describe('tls.key-mismatch', () => {
 
   it('good: matching pair and a correct chain', async () => {
     assert.deepEqual(codes(await check(server(pair('chain.pem', 'server.key')))), []);
+  });
+});
+
+describe('tls.chain-order-incomplete: missing intermediate', () => {
+  it('bad: leaf only, while the configuration knows its issuer is an intermediate', async () => {
+    const findings = await check(server(`${pair('deep-server.crt', 'deep-server.key')}\n ssl_trusted_certificate ${dir}/deep-cas.pem;`));
+    const f = findings.find((x) => x.code === 'tls.chain-order-incomplete');
+    assert.match(f?.message ?? '', /intermediate CA "O=Example Test PKI, CN=Example Test Intermediate CA"/);
+    assert.equal(f?.severity, 'warning');
+  });
+
+  it('good: leaf followed by its intermediate', async () => {
+    const findings = await check(server(`${pair('deep-server-chain.crt', 'deep-server.key')}\n ssl_trusted_certificate ${dir}/deep-cas.pem;`));
+    assert.deepEqual(codes(findings, 'tls.chain'), []);
   });
 });
 

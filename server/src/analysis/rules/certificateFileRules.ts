@@ -26,6 +26,7 @@ const RULES: RuleMeta[] = [
   { code: 'tls.weak-key-signature', category: 'certificate', severity: 'warning', title: 'Weak key size or signature algorithm', nginxRefuses: false },
   { code: 'tls.private-key-exposure', category: 'certificate', severity: 'warning', title: 'Private key readable by group or others', nginxRefuses: false },
   { code: 'mtls.ca-bundle-unusable', category: 'certificate', severity: 'warning', title: 'CA bundle without CA certificates, or with private keys', nginxRefuses: false },
+  { code: 'tls.file-not-inspected', category: 'certificate', severity: 'information', title: 'File too large to inspect', nginxRefuses: false },
 ];
 
 const DAY = 86_400_000;
@@ -117,20 +118,18 @@ export const certificateFileRules: RuleFamily = {
       const load = nginxLoads(ref, context);
       const passphrases = ref.info.role === 'key' ? await passwordsFor(ref, context) : undefined;
       const inspected = await context.inspect(resolved, passphrases ? { passphrases: passphrases.values } : undefined);
-      findings.push(...checkOpen(ref, inspected, load));
-      if (inspected.kind === 'missing' || inspected.kind === 'unreadable' || inspected.kind === 'directory' || inspected.kind === 'not-regular' || inspected.kind === 'too-large') continue;
-      switch (ref.info.role) {
-        case 'certificate':
-          findings.push(...checkCertificateFile(ref, inspected, load, context));
-          break;
-        case 'key':
-          findings.push(...checkKeyFile(ref, inspected, load, passphrases));
-          break;
-        case 'ca-bundle':
-          findings.push(...checkCaBundle(ref, inspected, load, context));
-          break;
-        default:
-          break;
+      const own: Finding[] = [...checkOpen(ref, inspected, load)];
+      if (inspected.kind === 'too-large') {
+        own.push({ code: 'tls.file-not-inspected', ...location(ref), message: `Not inspected: ${inspected.error ?? 'the file is larger than 1 MiB'}.` });
+      } else if (inspected.kind !== 'missing' && inspected.kind !== 'unreadable' && inspected.kind !== 'directory' && inspected.kind !== 'not-regular') {
+        if (ref.info.role === 'certificate') own.push(...checkCertificateFile(ref, inspected, load, context));
+        else if (ref.info.role === 'key') own.push(...checkKeyFile(ref, inspected, load, passphrases));
+        else if (ref.info.role === 'ca-bundle') own.push(...checkCaBundle(ref, inspected, load, context));
+      }
+      // Every finding names the file it read, resolved the way nginx resolves the path.
+      for (const finding of own) {
+        if (!finding.message.includes(resolved)) finding.message += ` (file: ${resolved})`;
+        findings.push(finding);
       }
     }
     return findings;

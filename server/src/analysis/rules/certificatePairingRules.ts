@@ -42,6 +42,7 @@ export const certificatePairingRules: RuleFamily = {
       }
     }
     const findings: Finding[] = [];
+    const caPool = refs.filter((r) => r.info.role === 'ca-bundle').flatMap((r) => inspected.get(r)?.certificates ?? []);
     const certificates = refs.filter((r) => r.info.role === 'certificate');
     for (const certRef of certificates) {
       const certFile = inspected.get(certRef);
@@ -50,7 +51,9 @@ export const certificatePairingRules: RuleFamily = {
       const keyFile = keyRef ? inspected.get(keyRef) ?? (keyRef.resolved ? await context.inspect(keyRef.resolved) : undefined) : undefined;
       if (wanted.has(certRef.node.file.path) || (keyRef && wanted.has(keyRef.node.file.path))) {
         if (keyRef && keyFile) findings.push(...keyMismatch(certRef, certFile, keyRef, keyFile, context));
-        findings.push(...chainOrder(certRef, certFile));
+        const order = chainOrder(certRef, certFile);
+        findings.push(...order);
+        if (order.length === 0) findings.push(...missingIntermediate(certRef, certFile, caPool));
       }
       if (wanted.has(certRef.node.file.path)) {
         findings.push(...ekuCheck(certRef, certFile.certificates[0]));
@@ -121,6 +124,22 @@ function chainOrder(certRef: FileReference, certFile: InspectedFile): Finding[] 
     }
   }
   return [];
+}
+
+/**
+ * The chain in the file stops at a certificate whose issuer is an intermediate CA found in a
+ * CA file of the configuration: peers that only trust the root cannot build the chain.
+ */
+function missingIntermediate(certRef: FileReference, certFile: InspectedFile, pool: CertificateInfo[]): Finding[] {
+  const certs = certFile.certificates;
+  const last = certs[certs.length - 1];
+  if (!last || last.selfSigned || certs.some((c) => c !== last && isIssuedBy(last, c))) return [];
+  const issuer = pool.find((ca) => isIssuedBy(last, ca));
+  if (!issuer || issuer.selfSigned) return [];
+  return [{
+    code: 'tls.chain-order-incomplete', severity: 'warning', ...range(certRef),
+    message: `The chain in ${certRef.written} ends at "${last.subject}", issued by the intermediate CA "${issuer.subject}", which is not in the file: clients that trust only the root cannot verify it. Append the intermediate certificate after the ${certs.length === 1 ? 'certificate' : 'chain'}.`,
+  }];
 }
 
 function ekuCheck(certRef: FileReference, leaf: CertificateInfo): Finding[] {
