@@ -1,4 +1,5 @@
-// Lists the nginx directives that may appear only once per block: those whose handler in
+// Lists the nginx directives that may appear only once per block, and those whose value nginx
+// checks as "on"/"off" (ngx_conf_set_flag_slot). Once per block: those whose handler in
 // ngx_command_t is one of nginx's "set slot" functions that answer "is duplicate" when
 // the value is already set (ngx_conf_set_flag_slot, _str_slot, _num_slot, …). Read from
 // nginx's sources at HEAD and release-1.22.1; a name counts only when every version and
@@ -19,7 +20,10 @@ const DUPLICATE_SLOTS = new Set([
 const entry = /\{\s*ngx_string\("([a-z0-9_]+)"\),\s*([A-Z0-9_|\s]+?),\s*([a-z0-9_]+),/gs;
 const handlers = new Map();
 const revisions = ['HEAD', 'release-1.22.1'];
+const byRevision = new Map();
 for (const rev of revisions) {
+  const own = new Map();
+  byRevision.set(rev, own);
   const files = git('ls-tree', '-r', '--name-only', rev, 'src').split('\n').filter((f) => f.endsWith('.c'));
   for (const file of files) {
     const source = git('show', `${rev}:${file}`);
@@ -27,11 +31,17 @@ for (const rev of revisions) {
       if (!/NGX_\w+_CONF/.test(match[2])) continue; // variables share the shape; commands have context flags
       if (!handlers.has(match[1])) handlers.set(match[1], new Set());
       handlers.get(match[1]).add(match[3]);
+      if (!own.has(match[1])) own.set(match[1], new Set());
+      own.get(match[1]).add(match[3]);
     }
   }
 }
 const single = [...handlers].filter(([, set]) => [...set].every((h) => DUPLICATE_SLOTS.has(h))).map(([name]) => name).sort();
+// Only ngx_conf_set_flag_slot answers 'it must be "on" or "off"'; other FLAG-typed
+// directives (ssl_ocsp's enum slot accepts "leaf") have handlers of their own.
+const onOffIn = (map) => [...map].filter(([, set]) => [...set].every((h) => h === 'ngx_conf_set_flag_slot')).map(([name]) => name).sort();
+const onOff = { '1.22.1': onOffIn(byRevision.get('release-1.22.1')), HEAD: onOffIn(byRevision.get('HEAD')) };
 const commit = git('rev-parse', 'HEAD').trim();
 writeFileSync(new URL('../../server/src/directives/data/singleValued.json', import.meta.url),
-  JSON.stringify({ source: { repository: 'nginx/nginx', commit, revisions }, directives: single }, null, 1) + '\n');
-console.log(`${single.length} single-valued directives of ${handlers.size}`);
+  JSON.stringify({ source: { repository: 'nginx/nginx', commit, revisions }, directives: single, onOffSlot: onOff }, null, 1) + '\n');
+console.log(`${single.length} single-valued directives of ${handlers.size}; on/off: ${onOff['1.22.1'].length} in 1.22.1, ${onOff.HEAD.length} at HEAD`);

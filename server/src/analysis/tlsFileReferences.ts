@@ -85,11 +85,31 @@ export function collectFileReferences(context: RuleContext, inFiles?: ReadonlySe
 export function nearestInScope(block: ConfigNode | undefined, name: string, rootNodes: readonly ConfigNode[]): ConfigNode[] {
   let scope: ConfigNode | undefined = block;
   while (scope) {
-    const own = scope.children.filter((c) => c.directive.name.value === name);
+    const own = childrenNamed(scope, scope.children, name);
     if (own.length > 0) return own;
     scope = scope.parent;
   }
-  return rootNodes.filter((c) => c.directive.name.value === name);
+  return childrenNamed(rootNodes, rootNodes, name);
+}
+
+/**
+ * Children by directive name, indexed once per block: filtering an `http` block with
+ * thousands of servers once per server made large configurations quadratic.
+ */
+const childIndexes = new WeakMap<object, Map<string, ConfigNode[]>>();
+
+function childrenNamed(owner: object, children: readonly ConfigNode[], name: string): ConfigNode[] {
+  let index = childIndexes.get(owner);
+  if (!index) {
+    index = new Map();
+    for (const child of children) {
+      const list = index.get(child.directive.name.value);
+      if (list) list.push(child);
+      else index.set(child.directive.name.value, [child]);
+    }
+    childIndexes.set(owner, index);
+  }
+  return [...(index.get(name) ?? [])];
 }
 
 /** The value of an on/off style directive in scope, or the given default. */

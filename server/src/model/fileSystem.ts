@@ -26,7 +26,7 @@ export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
 /**
  * The real disk. The calls are synchronous inside the async interface on purpose: a config
  * tree is hundreds of small files, and one thread-pool round trip per stat/open/read/close
- * costs far more than the read itself (measured: 201 files took 400 ms async, 15 ms sync).
+ * costs far more than the read itself (measured on the 201-file benchmark tree: 400 ms async, 20 ms sync).
  */
 export class NodeFileSystem implements FileSystem {
   async readText(filePath: string): Promise<string | undefined> {

@@ -118,6 +118,8 @@ export class Tokenizer {
       // the file, the word is taken to end with its line and lexing resumes after it.
       let lineEnd = text.indexOf('\n', start);
       if (lineEnd < 0) lineEnd = length;
+      // A CRLF line ends before its \r (else reformatting line breaks would change the word).
+      else if (lineEnd > start + 1 && text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
       this.problems.push({
         code: 'nginx.unterminated-string',
         message: `the ${quote === '"' ? 'double' : 'single'} quote opened here is never closed, so nginx reads the rest of the file as one word`,

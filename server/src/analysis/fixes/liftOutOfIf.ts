@@ -53,9 +53,27 @@ function mapEntries(condition: Condition, value: string): [string, string][] | u
 function mapVariableName(headerName: string, tree: ConfigTree | undefined, taken: string): string {
   const base = `$${headerName.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '')}_value`;
   let name = base;
-  const texts = tree ? [...tree.files.values()].map((u) => u.parsed.text) : [taken];
-  for (let i = 2; texts.some((t) => t.includes(name)); i++) name = `${base}${i}`;
+  const used = tree ? variablesOf(tree) : variableNames([taken]);
+  for (let i = 2; used.has(name); i++) name = `${base}${i}`;
   return name;
+}
+
+/** Every `$name` / `${name}` written in the tree's files, computed once per tree (a scan per fix is quadratic). */
+const treeVariables = new WeakMap<ConfigTree, Set<string>>();
+
+function variablesOf(tree: ConfigTree): Set<string> {
+  let names = treeVariables.get(tree);
+  if (!names) {
+    names = variableNames([...tree.files.values()].map((u) => u.parsed.text));
+    treeVariables.set(tree, names);
+  }
+  return names;
+}
+
+function variableNames(texts: readonly string[]): Set<string> {
+  const names = new Set<string>();
+  for (const text of texts) for (const m of text.matchAll(/\$\{?([A-Za-z0-9_]+)/g)) names.add('$' + m[1]);
+  return names;
 }
 
 /** The http-level `server` block to put a map before (maps are http-level only). */

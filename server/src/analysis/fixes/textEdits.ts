@@ -12,9 +12,17 @@ export function indentationAt(file: ParsedFile, offset: number): string {
 
 /** One indentation step as the file uses it (four spaces when it cannot tell). */
 export function indentUnit(file: ParsedFile): string {
-  const m = /\n(\t+|[ ]{2,8})\S/.exec(file.text);
-  return m ? m[1] : '    ';
+  let unit = indentUnits.get(file);
+  if (unit === undefined) {
+    // Cached: the search runs to the end of an unindented file, once per fix otherwise.
+    const m = /\n(\t+|[ ]{2,8})\S/.exec(file.text);
+    unit = m ? m[1] : '    ';
+    indentUnits.set(file, unit);
+  }
+  return unit;
 }
+
+const indentUnits = new WeakMap<ParsedFile, string>();
 
 /** True when only whitespace stands between the start of its line and `offset`. */
 function startsLine(file: ParsedFile, offset: number): boolean {

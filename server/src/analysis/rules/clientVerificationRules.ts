@@ -59,12 +59,19 @@ function checksVerification(scope: ServerScope, variables: Set<string>): boolean
   return false;
 }
 
+/** Per tree: a walk per server scope would make large configs quadratic. */
+const caCandidateCache = new WeakMap<RuleContext['tree'], string[]>();
+
 function caCandidates(context: RuleContext): string[] {
-  const paths: string[] = [];
+  const cached = caCandidateCache.get(context.tree);
+  if (cached) return cached;
+  const paths = new Set<string>();
   walkNodes(context.tree.nodes, (node) => {
-    if (node.directive.name.value === 'ssl_client_certificate' && node.directive.args[0] && !paths.includes(node.directive.args[0].value)) paths.push(node.directive.args[0].value);
+    if (node.directive.name.value === 'ssl_client_certificate' && node.directive.args[0]) paths.add(node.directive.args[0].value);
   });
-  return paths;
+  const list = [...paths];
+  caCandidateCache.set(context.tree, list);
+  return list;
 }
 
 function checkScope(context: RuleContext, scope: ServerScope, family: Family, tls: boolean, variables: Set<string>, findings: Finding[]): void {

@@ -4,6 +4,7 @@
  * versus plain statements, argument counts and on/off values.
  */
 import singleValued from '../../directives/data/singleValued.json';
+import { compareVersions } from '../../directives/versions';
 import type { ConfigNode } from '../../model/configTree';
 import { walkNodes } from '../../model/configTree';
 import type { Finding, RuleMeta } from '../finding';
@@ -23,6 +24,16 @@ const RULES: RuleMeta[] = [
 
 /** Directives whose nginx handler refuses a second value in the same block. */
 const SINGLE_VALUED: ReadonlySet<string> = new Set(singleValued.directives);
+/**
+ * Directives whose handler is ngx_conf_set_flag_slot, the one that insists on "on" or "off",
+ * in nginx 1.22 and in current nginx (stream `proxy_protocol` took a version later).
+ */
+const ON_OFF_1_22: ReadonlySet<string> = new Set(singleValued.onOffSlot['1.22.1']);
+const ON_OFF_CURRENT: ReadonlySet<string> = new Set(singleValued.onOffSlot.HEAD);
+
+function checksOnOff(name: string, version: string): boolean {
+  return (compareVersions(version, '1.23.0') < 0 ? ON_OFF_1_22 : ON_OFF_CURRENT).has(name);
+}
 
 /** Second and later occurrences of single-valued directives among one block's statements. */
 function duplicates(statements: readonly ConfigNode[], wanted: ReadonlySet<string>): Finding[] {
@@ -129,7 +140,7 @@ export const contextRules: RuleFamily = {
           findings.push({ ...base, code: 'nginx.missing-semicolon', ...range, message: nginxRefuses(`directive "${name}" is not terminated by ";"`) });
           break;
       }
-      if (verdict.result === 'ok' && verdict.flags.includes('NGX_CONF_FLAG') && d.args.length === 1) {
+      if (verdict.result === 'ok' && verdict.flags.includes('NGX_CONF_FLAG') && checksOnOff(name, version) && d.args.length === 1) {
         const arg = d.args[0];
         const value = arg.value.toLowerCase();
         if (value !== 'on' && value !== 'off') {

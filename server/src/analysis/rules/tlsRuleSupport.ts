@@ -122,6 +122,8 @@ export interface ServerTls {
 export function addressGroups(scopes: readonly ServerScope[], version: string): { groups: AddressGroup[]; byServer: Map<ServerScope, ServerTls> } {
   const groups = new Map<string, AddressGroup>();
   const byServer = new Map<ServerScope, ServerTls>();
+  // Servers already in a group; a scan of the group per socket is quadratic with thousands of servers on :443.
+  const members = new Map<AddressGroup, Set<ServerScope>>();
   for (const scope of scopes) {
     const sslDirective = !atLeast(version, '1.25.1') && isOn(scope.get('ssl'));
     const sockets = listenSockets(scope.statements, sslDirective);
@@ -132,7 +134,10 @@ export function addressGroups(scopes: readonly ServerScope[], version: string): 
         group = { address: socket.address, ssl: false, servers: [], defaultServer: { scope, socket } };
         groups.set(socket.address, group);
       }
-      if (group.servers.some((s) => s.scope === scope)) continue;
+      let seen = members.get(group);
+      if (!seen) members.set(group, (seen = new Set()));
+      if (seen.has(scope)) continue;
+      seen.add(scope);
       group.servers.push({ scope, socket });
       group.ssl ||= socket.ssl;
       if (socket.defaultServer && !group.defaultServer.socket.defaultServer) group.defaultServer = { scope, socket };

@@ -1,0 +1,95 @@
+/** nginx's own directive checks: unknown, context, arity, block/terminator, on/off, duplicates. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ResolvedFinding } from '../../../server/src/analysis/analyzer';
+import type { FileStat, FileSystem } from '../../../server/src/model/fileSystem';
+import { DEFAULT_SETTINGS } from '../../../server/src/service/settings';
+import { WorkspaceAnalysis } from '../../../server/src/service/workspaceAnalysis';
+
+class MemoryFs implements FileSystem {
+  constructor(private readonly files: Record<string, string>) {}
+  async readText(p: string): Promise<string | undefined> { return this.files[p]; }
+  async stat(p: string): Promise<FileStat | undefined> {
+    if (p in this.files) return { isFile: true, isDirectory: false, size: this.files[p].length, mtimeMs: 0 };
+    return Object.keys(this.files).some((f) => f.startsWith(p + '/')) ? { isFile: false, isDirectory: true, size: 0, mtimeMs: 0 } : undefined;
+  }
+  async readDirectory(p: string): Promise<string[] | undefined> {
+    const names = Object.keys(this.files).filter((f) => f.startsWith(p + '/')).map((f) => f.slice(p.length + 1).split('/')[0]);
+    return names.length ? [...new Set(names)] : undefined;
+  }
+}
+
+async function check(text: string, version = DEFAULT_SETTINGS.targetVersion, extra: Record<string, string> = {}): Promise<ResolvedFinding[]> {
+  const fs = new MemoryFs({ '/c/nginx.conf': text, ...extra });
+  const analysis = new WorkspaceAnalysis({ fs, settings: { ...DEFAULT_SETTINGS, targetVersion: version } });
+  const result = await analysis.analyzeFiles(['/c/nginx.conf', ...Object.keys(extra)], ['/c/nginx.conf']);
+  return [...result.values()].flatMap((r) => r.findings).filter((f) => f.code.startsWith('nginx.'));
+}
+
+const summary = (findings: ResolvedFinding[]): string[] => findings.map((f) => `${f.code}: ${f.message}`);
+
+describe('context rules', () => {
+  it('unknown directive with a suggestion and a rename fix', async () => {
+    const [f] = await check('events {}\nhttp { server { proxy_ssl_verfy on; } }\n');
+    assert.equal(f.code, 'nginx.unknown-directive');
+    assert.equal(f.message, 'nginx rejects this: unknown directive "proxy_ssl_verfy". Did you mean "proxy_ssl_verify"?');
+    assert.equal(f.fixes?.[0].edits[0].newText, 'proxy_ssl_verify');
+  });
+
+  it('directives that do not exist in the target version', async () => {
+    assert.match(summary(await check('events {}\nhttp { server { listen 443 ssl; ssl on; } }\n'))[0], /"ssl" was removed in nginx 1\.25\.1/);
+    assert.deepEqual(await check('events {}\nhttp { server { listen 443 ssl; ssl on; } }\n', '1.22.1'), []);
+    assert.match(summary(await check('events {}\nhttp { http2 on; }\n', '1.22.1'))[0], /added in nginx 1\.25\.1/);
+  });
+
+  it('not allowed here, by block kind', async () => {
+    const findings = await check('events { proxy_pass x; }\nhttp {\n if ($a) { }\n server { location / { if ($b) { proxy_ssl_verify on; if ($c) { } } } }\n}\nworker_processes 1;\n');
+    assert.deepEqual(findings.map((f) => f.code), Array(4).fill('nginx.directive-not-allowed'));
+    assert.deepEqual(findings.map((f) => /"(\w+)"/.exec(f.message)?.[1]), ['proxy_pass', 'if', 'proxy_ssl_verify', 'if']);
+  });
+
+  it('argument counts, with a hint for a missing ";"', async () => {
+    const findings = await check('events {}\nhttp { server {\n  ssl_certificate a.crt\n  ssl_certificate_key a.key;\n  proxy_set_header X;\n} }\n');
+    assert.equal(findings.length, 2);
+    assert.match(findings[0].message, /invalid number of arguments in "ssl_certificate" directive\. Is a ";" missing after "a\.crt" on line 3\?/);
+    assert.match(findings[1].message, /invalid number of arguments in "proxy_set_header" directive$/);
+  });
+
+  it('blocks without "{" and statements with a block', async () => {
+    const findings = await check('events {}\nhttp { server; server { listen 80 { } } }\n');
+    assert.deepEqual(summary(findings), [
+      'nginx.missing-block: nginx rejects this: directive "server" has no opening "{"',
+      'nginx.missing-semicolon: nginx rejects this: directive "listen" is not terminated by ";"',
+    ]);
+  });
+
+  it('on/off values only where nginx uses its flag handler, by version', async () => {
+    const text = 'events {}\nhttp { server { listen 443 ssl; ssl_ocsp leaf; proxy_ssl_server_name yes; } }\nstream { server { listen 1; proxy_pass 127.0.0.1:2; proxy_protocol yes; } }\n';
+    assert.deepEqual(summary(await check(text, '1.22.1')).map((s) => /"(\w+)" directive/.exec(s)?.[1]), ['proxy_ssl_server_name', 'proxy_protocol']);
+    assert.deepEqual(summary(await check(text, '1.30.0')).map((s) => /"(\w+)" directive/.exec(s)?.[1]), ['proxy_ssl_server_name']);
+  });
+
+  it('duplicates of single-valued directives in one block, also through an include', async () => {
+    const findings = await check('events {}\nhttp { server {\n  ssl_verify_client on;\n  include extra.conf;\n  ssl_protocols TLSv1.2;\n  ssl_protocols TLSv1.3;\n  location / { proxy_ssl_verify_depth 1; }\n  proxy_ssl_verify_depth 2;\n} }\n', undefined, { '/c/extra.conf': 'ssl_verify_client off;\n' });
+    assert.deepEqual(summary(findings), ['nginx.duplicate-directive: nginx rejects this: "ssl_verify_client" directive is duplicate. It is already set in this block on line 3 of /c/nginx.conf; nginx takes one value per block.']);
+    assert.equal(findings[0].file, '/c/extra.conf');
+  });
+
+  it('honours nginx-mtls-disable comments and the rules setting', async () => {
+    const text = 'events {}\nhttp {\n  # nginx-mtls-disable-next-line nginx.unknown-directive -- a custom module\n  my_module on;\n  other_module on;\n}\n';
+    assert.deepEqual((await check(text)).map((f) => f.message), ['nginx rejects this: unknown directive "other_module"']);
+    const fs = new MemoryFs({ '/c/nginx.conf': text });
+    const off = new WorkspaceAnalysis({ fs, settings: { ...DEFAULT_SETTINGS, rules: { 'nginx.unknown-directive': 'warning' } } });
+    const result = await off.analyzeFiles(['/c/nginx.conf'], ['/c/nginx.conf']);
+    assert.deepEqual(result.get('/c/nginx.conf')?.findings.map((f) => f.severity), ['warning']);
+  });
+
+  it('checks an unincluded snippet in its inferred context without judging its top level', async () => {
+    const fs = new MemoryFs({ '/c/conf.d/site.conf': 'listen 443 ssl;\nserver_name a;\nlocation / { if ($x) { proxy_set_header A b; } }\n' });
+    const analysis = new WorkspaceAnalysis({ fs });
+    const result = await analysis.analyzeFiles(['/c/conf.d/site.conf'], []);
+    const site = result.get('/c/conf.d/site.conf');
+    assert.equal(site?.context, 'server');
+    assert.deepEqual(site?.findings.map((f) => f.code), ['nginx.directive-not-allowed']);
+  });
+});
