@@ -228,7 +228,7 @@ export function renderInspectedFileMarkdown(file: InspectedFile, opts: HoverRend
 
   const certs = file.certificates;
   const total = file.certificateCount ?? certs.length;
-  const isBundle = opts.role === 'ca-bundle' || total > 2;
+  const isBundle = (opts.role === 'ca-bundle' && total > 1) || total > 2;
   if (certs.length) {
     lines.push('---');
     lines.push('');
