@@ -7,7 +7,7 @@
 import { buildChain, isIssuedBy, keyMatchesCertificate } from '../../certificates/certificateInspector';
 import type { CertificateInfo, InspectedFile } from '../../certificates/certificateTypes';
 import type { ConfigNode } from '../../model/configTree';
-import { walkNodes } from '../../model/configTree';
+import { serversNamed } from '../../model/serverNameIndex';
 import { atLeast } from '../../directives/versions';
 import type { Finding, RuleMeta } from '../finding';
 import { nginxRefuses } from '../nginxWording';
@@ -42,7 +42,9 @@ export const certificatePairingRules: RuleFamily = {
       }
     }
     const findings: Finding[] = [];
-    const caPool = refs.filter((r) => r.info.role === 'ca-bundle').flatMap((r) => inspected.get(r)?.certificates ?? []);
+    const caPool = [...new Set(refs.filter((r) => r.info.role === 'ca-bundle').map((r) => inspected.get(r)))]
+      .flatMap((file) => file?.certificates ?? []);
+    const missingByFile = new Map<InspectedFile, CertificateInfo | null>();
     const certificates = refs.filter((r) => r.info.role === 'certificate');
     for (const certRef of certificates) {
       const certFile = inspected.get(certRef);
@@ -53,7 +55,15 @@ export const certificatePairingRules: RuleFamily = {
         if (keyRef && keyFile) findings.push(...keyMismatch(certRef, certFile, keyRef, keyFile, context));
         const order = chainOrder(certRef, certFile);
         findings.push(...order);
-        if (order.length === 0) findings.push(...missingIntermediate(certRef, certFile, caPool));
+        if (order.length === 0) {
+          // Thousands of servers share a few certificate files: judge each file once.
+          let missing = missingByFile.get(certFile);
+          if (!missing) {
+            missing = missingIntermediateIssuer(certFile, caPool) ?? null;
+            missingByFile.set(certFile, missing);
+          }
+          if (missing) findings.push(missingIntermediateFinding(certRef, certFile, missing));
+        }
       }
       if (wanted.has(certRef.node.file.path)) {
         findings.push(...ekuCheck(certRef, certFile.certificates[0]));
@@ -130,16 +140,21 @@ function chainOrder(certRef: FileReference, certFile: InspectedFile): Finding[] 
  * The chain in the file stops at a certificate whose issuer is an intermediate CA found in a
  * CA file of the configuration: peers that only trust the root cannot build the chain.
  */
-function missingIntermediate(certRef: FileReference, certFile: InspectedFile, pool: CertificateInfo[]): Finding[] {
+function missingIntermediateIssuer(certFile: InspectedFile, pool: CertificateInfo[]): CertificateInfo | undefined {
   const certs = certFile.certificates;
   const last = certs[certs.length - 1];
-  if (!last || last.selfSigned || certs.some((c) => c !== last && isIssuedBy(last, c))) return [];
-  const issuer = pool.find((ca) => isIssuedBy(last, ca));
-  if (!issuer || issuer.selfSigned) return [];
-  return [{
+  if (!last || last.selfSigned || certs.some((c) => c !== last && isIssuedBy(last, c))) return undefined;
+  const issuer = pool.find((ca) => ca.subject === last.issuer && isIssuedBy(last, ca));
+  return issuer && !issuer.selfSigned ? issuer : undefined;
+}
+
+function missingIntermediateFinding(certRef: FileReference, certFile: InspectedFile, issuer: CertificateInfo): Finding {
+  const certs = certFile.certificates;
+  const last = certs[certs.length - 1];
+  return {
     code: 'tls.chain-order-incomplete', severity: 'warning', ...range(certRef),
     message: `The chain in ${certRef.written} ends at "${last.subject}", issued by the intermediate CA "${issuer.subject}", which is not in the file: clients that trust only the root cannot verify it. Append the intermediate certificate after the ${certs.length === 1 ? 'certificate' : 'chain'}.`,
-  }];
+  };
 }
 
 function ekuCheck(certRef: FileReference, leaf: CertificateInfo): Finding[] {
@@ -208,15 +223,11 @@ function httpsTarget(location: ConfigNode): HttpsTarget | undefined {
 
 /** http servers of the tree that answer TLS for `host` on `port` (Server A for a Server B location). */
 function serversFor(context: RuleContext, target: HttpsTarget): ConfigNode[] {
-  const servers: ConfigNode[] = [];
-  walkNodes(context.tree.nodes, (node) => {
-    if (node.directive.name.value !== 'server' || node.context !== 'http') return;
-    const names = node.children.filter((c) => c.directive.name.value === 'server_name').flatMap((c) => c.directive.args.map((a) => a.value.toLowerCase()));
-    const listens = node.children.filter((c) => c.directive.name.value === 'listen');
-    const tlsPort = listens.some((l) => l.directive.args.some((a) => a.value === 'ssl') && (l.directive.args[0]?.value.split(':').pop() ?? '') === target.port);
-    if (tlsPort && names.includes(target.host)) servers.push(node);
+  return serversNamed(context.tree, target.host).filter((server) => {
+    if (server.context !== 'http') return false;
+    const listens = server.children.filter((c) => c.directive.name.value === 'listen');
+    return listens.some((l) => l.directive.args.some((a) => a.value === 'ssl') && (l.directive.args[0]?.value.split(':').pop() ?? '') === target.port);
   });
-  return servers;
 }
 
 function crossHopChecks(context: RuleContext, refs: FileReference[], inspected: Map<FileReference, InspectedFile>, wanted: Set<string>): Finding[] {

@@ -5,6 +5,7 @@
  * of proxy_pass, i.e. the upstream block name), and sends SNI only with
  * `proxy_ssl_server_name on`. https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_ssl_verify
  */
+import { serversNamed } from '../../model/serverNameIndex';
 import type { ConfigNode } from '../../model/configTree';
 import { effective, isOn, levelsFor, levelsIncomplete, requestPaths, type RequestPath } from '../../model/effectiveConfig';
 import { walkNodes } from '../../model/configTree';
@@ -121,22 +122,7 @@ function unusedVerifyWithoutCa(context: RuleContext, covered: Set<ConfigNode>, f
 
 /** DNS names of all http servers in the tree, to find a local upstream's certificate. */
 function findLocalServer(context: RuleContext, name: string): ConfigNode | undefined {
-  let found: ConfigNode | undefined;
-  walkNodes(context.tree.nodes, (node) => {
-    if (found || node.directive.name.value !== 'server_name' || node.context !== 'server') return;
-    if (node.directive.args.some((a) => serverNameMatches(a.value, name))) found = node.parent;
-  });
-  return found;
-}
-
-function serverNameMatches(pattern: string, name: string): boolean {
-  const p = pattern.toLowerCase();
-  const n = name.toLowerCase();
-  if (p.startsWith('~')) return false;
-  if (p === n) return true;
-  if (p.startsWith('*.')) return n.endsWith(p.slice(1)) && n.length > p.length - 1;
-  if (p.startsWith('.')) return n === p.slice(1) || n.endsWith(p);
-  return false;
+  return serversNamed(context.tree, name)[0];
 }
 
 /** RFC 6125 host matching as X509_check_host does it: one left-most `*` label. */
