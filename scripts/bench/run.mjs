@@ -290,7 +290,7 @@ let certs;
 
 const fmtMs = (ms) => (ms === undefined ? 'n/a' : ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(ms < 10 ? 1 : 0)} ms`);
 const fmtMb = (kb) => (kb === undefined ? 'n/a' : `${(kb / 1024).toFixed(0)} MB`);
-const ratio = (peer, ours) => (peer === undefined || !ours ? 'n/a' : `${(peer / ours).toFixed(peer / ours < 10 ? 2 : 1)}x`);
+const ratio = (peer, ours) => (peer === undefined || !ours ? 'n/a' : `${Number((peer / ours).toPrecision(2))}x`);
 
 const tableLines = ['| workload | tool | time (median, minus start-up) | wall incl. start-up | peak RSS | time vs ours | RSS vs ours | note |', '|---|---|---:|---:|---:|---:|---:|---|'];
 for (const wl of WORKLOADS) {
@@ -312,7 +312,7 @@ certLines.push(certs.skipped ? `| skipped: ${certs.skipped} | | |` : `| scripts/
 
 const cpuModel = /model name\s*:\s*(.+)/.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? os.cpus()[0]?.model ?? 'unknown';
 const nproc = (() => { try { return execFileSync('nproc', { encoding: 'utf8' }).trim(); } catch { return String(os.cpus().length); } })();
-const freeH = (() => { try { return execFileSync('free', ['-h'], { encoding: 'utf8' }).trim(); } catch { return `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB total`; } })();
+const freeH = (() => { try { return execFileSync('free', ['-h'], { encoding: 'utf8' }).trimEnd(); } catch { return `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB total`; } })();
 const machine = [
   `- date: ${new Date().toISOString()}`,
   `- CPU: ${cpuModel}, nproc ${nproc}, load average at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
@@ -328,7 +328,13 @@ const machine = [
 const report = [...tableLines, '', ...lspLines, '', ...certLines].join('\n');
 console.log('\n' + report + '\n\n' + machine.join('\n'));
 
+// Hand-written notes below this marker in docs/benchmarks.md survive a new run.
+const NOTES_MARKER = '<!-- notes below are kept by scripts/bench/run.mjs -->';
+
 if (WRITE) {
+  const docPath = path.join(ROOT, 'docs/benchmarks.md');
+  const previous = fs.existsSync(docPath) ? fs.readFileSync(docPath, 'utf8') : '';
+  const notes = previous.includes(NOTES_MARKER) ? previous.slice(previous.indexOf(NOTES_MARKER)) : NOTES_MARKER + '\n';
   const doc = [
     '# Benchmarks',
     '',
@@ -357,8 +363,9 @@ if (WRITE) {
     '',
     ...certLines,
     '',
+    notes,
   ].join('\n');
-  fs.writeFileSync(path.join(ROOT, 'docs/benchmarks.md'), doc);
+  fs.writeFileSync(docPath, doc);
   log('wrote docs/benchmarks.md');
 }
 

@@ -84,7 +84,7 @@ export function resolveConfigPath(written: string, resolver: PathResolver): stri
  * segments or more) is the start of an absolute path, the path is read from the checkout.
  */
 function implicitMapping(written: string, confDir: string): string | undefined {
-  const dirParts = path.resolve(confDir).split('/').filter((s) => s.length > 0);
+  const dirParts = confDirParts(confDir);
   const writtenParts = path.normalize(written).split('/').filter((s) => s.length > 0);
   for (let take = Math.min(dirParts.length - 1, writtenParts.length); take >= 2; take--) {
     const suffix = dirParts.slice(dirParts.length - take);
@@ -93,6 +93,21 @@ function implicitMapping(written: string, confDir: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/** The segments of a conf dir; every certificate path of a tree is resolved against the same one. */
+const confDirSegments = new Map<string, readonly string[]>();
+
+function confDirParts(confDir: string): readonly string[] {
+  // A relative conf dir depends on the working directory: not memoized.
+  if (!path.isAbsolute(confDir)) return path.resolve(confDir).split('/').filter((s) => s.length > 0);
+  let parts = confDirSegments.get(confDir);
+  if (!parts) {
+    parts = path.resolve(confDir).split('/').filter((s) => s.length > 0);
+    if (confDirSegments.size > 256) confDirSegments.clear();
+    confDirSegments.set(confDir, parts);
+  }
+  return parts;
 }
 
 /** Include chains deeper than this are reported instead of followed. */
