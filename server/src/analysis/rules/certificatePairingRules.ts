@@ -45,6 +45,7 @@ export const certificatePairingRules: RuleFamily = {
     const caPool = [...new Set(refs.filter((r) => r.info.role === 'ca-bundle').map((r) => inspected.get(r)))]
       .flatMap((file) => file?.certificates ?? []);
     const missingByFile = new Map<InspectedFile, CertificateInfo | null>();
+    const chainOrderByFile = new Map<InspectedFile, Pick<Finding, 'code' | 'severity' | 'message'> | null>();
     const certificates = refs.filter((r) => r.info.role === 'certificate');
     for (const certRef of certificates) {
       const certFile = inspected.get(certRef);
@@ -53,9 +54,14 @@ export const certificatePairingRules: RuleFamily = {
       const keyFile = keyRef ? inspected.get(keyRef) ?? (keyRef.resolved ? await context.inspect(keyRef.resolved) : undefined) : undefined;
       if (wanted.has(certRef.node.file.path) || (keyRef && wanted.has(keyRef.node.file.path))) {
         if (keyRef && keyFile) findings.push(...keyMismatch(certRef, certFile, keyRef, keyFile, context));
-        const order = chainOrder(certRef, certFile);
-        findings.push(...order);
-        if (order.length === 0) {
+        let order = chainOrderByFile.get(certFile);
+        if (!order) {
+          order = chainOrderProblem(certFile);
+          chainOrderByFile.set(certFile, order);
+        }
+        const orderFinding = order ? { ...order, ...range(certRef), message: order.message.replace(/\{FILE\}/g, certRef.written) } : undefined;
+        if (orderFinding) findings.push(orderFinding);
+        if (!orderFinding) {
           // Thousands of servers share a few certificate files: judge each file once.
           let missing = missingByFile.get(certFile);
           if (!missing) {
@@ -121,19 +127,20 @@ function keyMismatch(certRef: FileReference, certFile: InspectedFile, keyRef: Fi
   }];
 }
 
-function chainOrder(certRef: FileReference, certFile: InspectedFile): Finding[] {
+/** What is wrong with the order of a certificate file's chain, once per file ({FILE} stands for its path). */
+function chainOrderProblem(certFile: InspectedFile): Pick<Finding, 'code' | 'severity' | 'message'> | null {
   const certs = certFile.certificates;
-  if (certs.length < 2) return [];
+  if (certs.length < 2) return null;
   const leaf = certs[0];
   if (leaf.isCA && certs.slice(1).some((c) => !c.isCA)) {
-    return [{ code: 'tls.chain-order-incomplete', ...range(certRef), message: `The first certificate of the file is a CA ("${leaf.subject}") while a later one is not: nginx uses the first certificate as the server's own, so put the leaf first, then its intermediates.` }];
+    return { code: 'tls.chain-order-incomplete', message: `The first certificate of the file is a CA ("${leaf.subject}") while a later one is not: nginx uses the first certificate as the server's own, so put the leaf first, then its intermediates.` };
   }
   for (let i = 0; i + 1 < certs.length; i++) {
     if (!isIssuedBy(certs[i], certs[i + 1])) {
-      return [{ code: 'tls.chain-order-incomplete', severity: 'warning', ...range(certRef), message: `Certificate #${i + 2} ("${certs[i + 1].subject}") did not issue certificate #${i + 1} ("${certs[i].subject}"): each certificate should be followed by its issuer.` }];
+      return { code: 'tls.chain-order-incomplete', severity: 'warning', message: `Certificate #${i + 2} ("${certs[i + 1].subject}") did not issue certificate #${i + 1} ("${certs[i].subject}"): each certificate should be followed by its issuer.` };
     }
   }
-  return [];
+  return null;
 }
 
 /**
