@@ -25,6 +25,8 @@ export async function analyze(context: RuleContext, families: readonly RuleFamil
   const failures: AnalysisResult['failures'] = [];
   for (const family of families) {
     if (family.rules.every((r) => context.settings.rules[r.code] === 'off')) continue;
+    // Let the language server answer requests between families on large configurations.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     try {
       raw.push(...(await family.run(context)));
     } catch (error) {

@@ -38,9 +38,13 @@ export async function writeNewFileAtomically(target: string, data: string, mode:
   try {
     await handle.writeFile(data);
     await handle.sync();
-  } finally {
-    await handle.close();
+  } catch (error) {
+    // A half-written temporary (possibly key material) must not stay behind.
+    await handle.close().catch(() => undefined);
+    await fsp.unlink(temp).catch(() => undefined);
+    throw error;
   }
+  await handle.close();
   try {
     await fsp.link(temp, target);
   } finally {

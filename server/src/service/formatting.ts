@@ -110,7 +110,7 @@ export function formatEdits(text: string, options: FormattingOptions): OffsetEdi
       }
     }
     if (token.type === 'comment') {
-      const trimmed = token.value.replace(/[ \t\f\v]+$/, '');
+      const trimmed = token.value.replace(/[ \t\f\v\r]+$/, '');
       if (trimmed.length !== token.value.length) change(token.start + 1 + trimmed.length, token.end, '');
     }
     switch (token.type) {

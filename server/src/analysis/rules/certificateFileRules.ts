@@ -277,6 +277,9 @@ function checkKeyFile(ref: FileReference, inspected: InspectedFile, load: LoadDe
           ? nginxRefuses(nginxLoadError(ref, 'parse'), `None of the ${passwords.values.length} line${passwords.values.length === 1 ? '' : 's'} of the "${directive}" file opens this encrypted key (wrong passphrase).`)
           : `None of the lines of the "${directive}" file opens this encrypted key (wrong passphrase).`,
       });
+    } else if (passwords.readable && key.passphraseAccepted === undefined && key.error) {
+      // Decryption was refused (e.g. a hostile key-derivation cost): say so instead of staying silent.
+      findings.push({ code: 'tls.file-not-inspected', ...location(ref), message: `Not inspected: ${key.error}.` });
     }
   }
   if (inspected.mode !== undefined && (inspected.mode & 0o077) !== 0 && ref.resolved) {
