@@ -17,6 +17,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CLIENT_ID, ServerCommands } from '../../common/protocol';
 import { convertToPem, rewrittenArgument } from './service/convertToPem';
 import { FIX_ALL_KIND } from './service/quickFixes';
+import { createValidationRunner } from './node/validationRunner';
 import { runGenerateTestPkiCommand } from './service/generateTestPki';
 import { NginxLanguageService, pathToUri, uriToPath, type LanguageServiceOptions } from './service/languageService';
 import { DEFAULT_SETTINGS, SETTINGS_PREFIX } from './service/settings';
@@ -44,6 +45,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     else if (level === 'info') connection.console.info(line);
     else connection.console.log(line);
   };
+  // Injected rules, clocks or file systems (tests) only exist in this thread: validate here then.
+  const runner = createValidationRunner(service, {
+    inProcess: options.families !== undefined || options.now !== undefined || options.fs !== undefined,
+    log: (message) => log('warn', message),
+  });
 
   async function runSafe<T>(what: string, uri: string | undefined, fallback: T, token: CancellationToken | undefined, work: () => Promise<T> | T): Promise<T> {
     if (token?.isCancellationRequested) return fallback;
@@ -66,6 +72,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       }
     }
     service.configure(raw ?? DEFAULT_SETTINGS);
+    runner.post({ kind: 'configure', raw: raw ?? DEFAULT_SETTINGS });
   }
 
   function ensureSettings(): Promise<void> {
@@ -81,12 +88,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const started = Date.now();
     const result = await runSafe('validation', uri, undefined, undefined, async () => {
       await ensureSettings();
-      return service.validate(filePath);
+      return runner.validate(filePath);
     });
     if (!result) return;
     // A newer edit arrived while this ran: its own validation will publish.
     if (expectedGeneration !== generation || documents.get(uri)?.version !== version) return;
-    for (const failure of result.analysis?.failures ?? []) log('error', `rule family "${failure.family}" failed for ${uri}: ${failure.error}`);
+    for (const failure of result.failures) log('error', `rule family "${failure.family}" failed for ${uri}: ${failure.error}`);
     await connection.sendDiagnostics({ uri, version, diagnostics: result.diagnostics });
     log('debug', `validated ${uri} v${version} in ${Date.now() - started} ms: ${result.diagnostics.length} diagnostics`);
   }
@@ -128,6 +135,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }
     workspaceFolders = folders;
     service.setWorkspaceFolders(folders);
+    runner.post({ kind: 'folders', folders });
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
@@ -160,6 +168,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
             if (p) workspaceFolders.push(p);
           }
           service.setWorkspaceFolders(workspaceFolders);
+          runner.post({ kind: 'folders', folders: workspaceFolders });
           scheduleAll(0);
         });
       });
@@ -177,6 +186,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }
     settingsLoaded = undefined;
     service.invalidateDiscovery();
+    runner.post({ kind: 'discovery' });
     scheduleAll(0);
   });
 
@@ -185,26 +195,37 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       const filePath = uriToPath(change.uri);
       if (filePath && !documents.get(change.uri)) service.analysis.parses.delete(filePath);
       if (filePath && /\.(crt|pem|key|cer)$/i.test(filePath)) service.invalidateWorkspaceCertificates();
+      if (filePath && !documents.get(change.uri)) runner.post({ kind: 'changed', path: filePath });
     }
     service.invalidateDiscovery();
+    runner.post({ kind: 'discovery' });
     scheduleAll(service.settings.validationDelayMs);
   });
 
   documents.onDidOpen((event) => {
     const filePath = uriToPath(event.document.uri);
-    if (filePath) service.openDocument(filePath, event.document.getText());
+    if (filePath) {
+      service.openDocument(filePath, event.document.getText());
+      runner.post({ kind: 'open', path: filePath, text: event.document.getText() });
+    }
     scheduleAll(0, event.document.uri);
   });
 
   documents.onDidChangeContent((event) => {
     const filePath = uriToPath(event.document.uri);
-    if (filePath) service.openDocument(filePath, event.document.getText());
+    if (filePath) {
+      service.openDocument(filePath, event.document.getText());
+      runner.post({ kind: 'open', path: filePath, text: event.document.getText() });
+    }
     scheduleAll(service.settings.validationDelayMs, event.document.uri);
   });
 
   documents.onDidClose((event) => {
     const filePath = uriToPath(event.document.uri);
-    if (filePath) service.closeDocument(filePath);
+    if (filePath) {
+      service.closeDocument(filePath);
+      runner.post({ kind: 'close', path: filePath });
+    }
     const timer = timers.get(event.document.uri);
     if (timer) clearTimeout(timer);
     timers.delete(event.document.uri);
@@ -291,7 +312,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return null;
   }));
 
-  connection.onShutdown(() => {
+  connection.onShutdown(async () => {
+    await runner.dispose();
     for (const timer of timers.values()) clearTimeout(timer);
     timers.clear();
   });

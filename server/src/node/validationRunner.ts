@@ -1,0 +1,130 @@
+/**
+ * Where validation runs. In the language server it runs in a worker thread, so that checking a
+ * huge configuration never holds up the requests the editor sends meanwhile (hover, completion,
+ * cancellation); the worker keeps its own copy of the open documents and settings. When the
+ * worker bundle is not there (running from tsc output) or tests inject rules or a clock, it runs
+ * in-process on the language service.
+ */
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Diagnostic } from 'vscode-languageserver-types';
+import type { NginxLanguageService } from '../service/languageService';
+
+export interface ValidationOutcome {
+  diagnostics: Diagnostic[];
+  failures: { family: string; error: string }[];
+}
+
+/** State changes mirrored into the runner, and the validation itself. */
+export type RunnerMessage =
+  | { kind: 'configure'; raw: unknown }
+  | { kind: 'folders'; folders: string[] }
+  | { kind: 'open'; path: string; text: string }
+  | { kind: 'close'; path: string }
+  | { kind: 'changed'; path: string }
+  | { kind: 'discovery' };
+
+export interface ValidationRunner {
+  post(message: RunnerMessage): void;
+  validate(filePath: string): Promise<ValidationOutcome>;
+  dispose(): Promise<void>;
+}
+
+/** Applies a state message to a language service (the worker does the same on its side). */
+export function applyMessage(service: NginxLanguageService, message: RunnerMessage): void {
+  switch (message.kind) {
+    case 'configure': service.configure(message.raw); break;
+    case 'folders': service.setWorkspaceFolders(message.folders); break;
+    case 'open': service.openDocument(message.path, message.text); break;
+    case 'close': service.closeDocument(message.path); break;
+    case 'changed':
+      service.analysis.parses.delete(message.path);
+      service.invalidateDiscovery();
+      if (/\.(crt|pem|key|cer)$/i.test(message.path)) service.invalidateWorkspaceCertificates();
+      break;
+    case 'discovery': service.invalidateDiscovery(); break;
+  }
+}
+
+class InProcessRunner implements ValidationRunner {
+  constructor(private readonly service: NginxLanguageService, private readonly shared: boolean) {}
+
+  post(message: RunnerMessage): void {
+    // The server already applies state changes to its own service; only a separate one needs them.
+    if (!this.shared) applyMessage(this.service, message);
+  }
+
+  async validate(filePath: string): Promise<ValidationOutcome> {
+    const result = await this.service.validate(filePath);
+    return { diagnostics: result.diagnostics, failures: result.analysis?.failures ?? [] };
+  }
+
+  async dispose(): Promise<void> {}
+}
+
+type WorkerReply = { id: number; outcome?: ValidationOutcome; error?: string };
+
+class WorkerRunner implements ValidationRunner {
+  private worker: Worker | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (o: ValidationOutcome) => void; reject: (e: Error) => void }>();
+  /** Replayed into a restarted worker: settings, folders and the open documents. */
+  private readonly state = new Map<string, RunnerMessage>();
+
+  constructor(private readonly script: string, private readonly log: (message: string) => void) {}
+
+  private ensure(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(this.script);
+    worker.on('message', (reply: WorkerReply) => {
+      const waiter = this.pending.get(reply.id);
+      if (!waiter) return;
+      this.pending.delete(reply.id);
+      if (reply.outcome) waiter.resolve(reply.outcome);
+      else waiter.reject(new Error(reply.error ?? 'validation failed in the worker'));
+    });
+    const fail = (reason: string): void => {
+      if (this.worker !== worker) return;
+      this.worker = undefined;
+      this.log(`validation worker stopped (${reason}); it restarts on the next validation`);
+      for (const waiter of this.pending.values()) waiter.reject(new Error(`validation worker stopped: ${reason}`));
+      this.pending.clear();
+    };
+    worker.on('error', (error) => fail(error.message));
+    worker.on('exit', (code) => fail(`exit code ${code}`));
+    worker.unref();
+    this.worker = worker;
+    for (const message of this.state.values()) worker.postMessage(message);
+    return worker;
+  }
+
+  post(message: RunnerMessage): void {
+    if (message.kind === 'configure' || message.kind === 'folders') this.state.set(message.kind, message);
+    else if (message.kind === 'open') this.state.set(`open:${message.path}`, message);
+    else if (message.kind === 'close') this.state.delete(`open:${message.path}`);
+    this.worker?.postMessage(message);
+  }
+
+  validate(filePath: string): Promise<ValidationOutcome> {
+    const worker = this.ensure();
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ kind: 'validate', id, path: filePath });
+    });
+  }
+
+  async dispose(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker) await worker.terminate();
+  }
+}
+
+/** The worker next to the bundled server (dist/validationWorker.js), when present. */
+export function createValidationRunner(service: NginxLanguageService, options: { inProcess: boolean; log: (message: string) => void }): ValidationRunner {
+  const script = path.join(__dirname, 'validationWorker.js');
+  if (options.inProcess || process.env.NGINX_MTLS_IN_PROCESS_VALIDATION === '1' || !existsSync(script)) return new InProcessRunner(service, true);
+  return new WorkerRunner(script, options.log);
+}
