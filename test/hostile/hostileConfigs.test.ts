@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { NginxLanguageService } from '../../server/src/service/languageService';
-import { blockingOf, MAX_BLOCK_MS, measureBlocking } from './eventLoopProbe';
+import { blockingOf, MAX_BLOCK_MS } from './eventLoopProbe';
 
 const NOW = new Date('2025-06-01T00:00:00Z');
 
