@@ -41,7 +41,14 @@ const single = [...handlers].filter(([, set]) => [...set].every((h) => DUPLICATE
 // directives (ssl_ocsp's enum slot accepts "leaf") have handlers of their own.
 const onOffIn = (map) => [...map].filter(([, set]) => [...set].every((h) => h === 'ngx_conf_set_flag_slot')).map(([name]) => name).sort();
 const onOff = { '1.22.1': onOffIn(byRevision.get('release-1.22.1')), HEAD: onOffIn(byRevision.get('HEAD')) };
+// Directives whose value nginx parses as a number, a size or a time (same slot in every version).
+const slotOf = (slots) => [...handlers].filter(([, set]) => [...set].every((h) => slots.includes(h))).map(([name]) => name).sort();
+const valueSlots = {
+  number: slotOf(['ngx_conf_set_num_slot']),
+  size: slotOf(['ngx_conf_set_size_slot']),
+  time: slotOf(['ngx_conf_set_msec_slot', 'ngx_conf_set_sec_slot']),
+};
 const commit = git('rev-parse', 'HEAD').trim();
 writeFileSync(new URL('../../server/src/directives/data/singleValued.json', import.meta.url),
-  JSON.stringify({ source: { repository: 'nginx/nginx', commit, revisions }, directives: single, onOffSlot: onOff }, null, 1) + '\n');
+  JSON.stringify({ source: { repository: 'nginx/nginx', commit, revisions }, directives: single, onOffSlot: onOff, valueSlots }, null, 1) + '\n');
 console.log(`${single.length} single-valued directives of ${handlers.size}; on/off: ${onOff['1.22.1'].length} in 1.22.1, ${onOff.HEAD.length} at HEAD`);

@@ -4,6 +4,7 @@ import type { RuleFamily } from './ruleContext';
 import { certificateFileRules } from './rules/certificateFileRules';
 import { certificatePairingRules } from './rules/certificatePairingRules';
 import { contextRules } from './rules/contextRules';
+import { valueRules } from './rules/valueRules';
 import { includeRules } from './rules/includeRules';
 import { syntaxRules } from './rules/syntaxRules';
 import { clientVerificationRules } from './rules/clientVerificationRules';
@@ -18,6 +19,7 @@ import { upstreamTlsRules } from './rules/upstreamTlsRules';
 export const RULE_FAMILIES: readonly RuleFamily[] = [
   syntaxRules,
   contextRules,
+  valueRules,
   includeRules,
   certificateFileRules,
   certificatePairingRules,

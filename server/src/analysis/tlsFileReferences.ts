@@ -51,6 +51,8 @@ export interface FileReference {
   info: FileDirectiveInfo;
   arg: Word;
   written: string;
+  /** The path as nginx prints it in errors: relative paths prefixed with the conf dir, unnormalized. */
+  nginxPath?: string;
   /** Local absolute path, unless skipped. */
   resolved?: string;
   /** Why the file is not opened (`data:` value, variables, engine key…). */
@@ -76,7 +78,8 @@ export function collectFileReferences(context: RuleContext, inFiles?: ReadonlySe
     // ssl_password_file takes one file; the others too: nginx refuses extra arguments anyway.
     const arg = node.directive.args[0];
     const skipped = skipReason(arg);
-    refs.push({ node, info, arg, written: arg.value, skipped, resolved: skipped ? undefined : context.resolvePath(arg.value) });
+    const nginxPath = arg.value.startsWith('/') ? arg.value : `${context.tree.confDir.replace(/\/$/, '')}/${arg.value}`;
+    refs.push({ node, info, arg, written: arg.value, nginxPath, skipped, resolved: skipped ? undefined : context.resolvePath(arg.value) });
   });
   return refs;
 }

@@ -69,6 +69,30 @@ describe('context rules', () => {
     assert.deepEqual(summary(await check(text, '1.30.0')).map((s) => /"(\w+)" directive/.exec(s)?.[1]), ['proxy_ssl_server_name']);
   });
 
+  it('values nginx cannot parse: enum, protocols, numbers, sizes, times', async () => {
+    const findings = await check('events {}\nhttp { server {\n  listen 443 ssl;\n  ssl_verify_client required;\n  ssl_protocols TLSv1.2 TLSv1.4;\n  ssl_verify_depth -1;\n  ssl_buffer_size 16q;\n  ssl_session_timeout 5x;\n  location / { proxy_ssl_verify_depth two; proxy_ssl_protocols TLS1.3; }\n} }\n');
+    assert.deepEqual(findings.filter((f) => f.code === 'nginx.invalid-value').map((f) => f.message.split('. ')[0]), [
+      'nginx rejects this: invalid value "required"',
+      'nginx rejects this: invalid value "TLSv1.4"',
+      'nginx rejects this: "ssl_verify_depth" directive invalid number',
+      'nginx rejects this: "ssl_buffer_size" directive invalid value',
+      'nginx rejects this: "ssl_session_timeout" directive invalid value',
+      'nginx rejects this: "proxy_ssl_verify_depth" directive invalid number',
+      'nginx rejects this: invalid value "TLS1.3"',
+    ]);
+    const good = await check('events {}\nhttp { server {\n  listen 443 ssl;\n  ssl_verify_client optional_no_ca;\n  ssl_protocols TLSv1.2 TLSv1.3;\n  ssl_verify_depth 2;\n  ssl_buffer_size 4k;\n  ssl_session_timeout 1h30m;\n  keepalive_timeout $x;\n} }\n');
+    assert.deepEqual(good.filter((f) => f.code === 'nginx.invalid-value'), []);
+  });
+
+  it('ssl_session_cache values and proxy_pass URIs where nginx cannot replace a prefix', async () => {
+    const findings = await check('events {}\nhttp { server {\n  listen 443 ssl;\n  ssl_session_cache shared:SSL builtin:1000;\n  location ~ \\.php$ { proxy_pass http://b/x; }\n  location / { if ($a) { proxy_pass http://b/y; } proxy_pass http://b/z; }\n  location @named { proxy_pass http://b; }\n} }\n');
+    assert.deepEqual(findings.map((f) => `${f.code} ${f.message.split('. ')[0]}`), [
+      'nginx.invalid-value nginx rejects this: invalid session cache "shared:SSL"',
+      'nginx.proxy-pass-uri nginx rejects this: "proxy_pass" cannot have URI part in location given by regular expression, or inside named location, or inside "if" statement, or inside "limit_except" block',
+      'nginx.proxy-pass-uri nginx rejects this: "proxy_pass" cannot have URI part in location given by regular expression, or inside named location, or inside "if" statement, or inside "limit_except" block',
+    ]);
+  });
+
   it('duplicates of single-valued directives in one block, also through an include', async () => {
     const findings = await check('events {}\nhttp { server {\n  ssl_verify_client on;\n  include extra.conf;\n  ssl_protocols TLSv1.2;\n  ssl_protocols TLSv1.3;\n  location / { proxy_ssl_verify_depth 1; }\n  proxy_ssl_verify_depth 2;\n} }\n', undefined, { '/c/extra.conf': 'ssl_verify_client off;\n' });
     assert.deepEqual(summary(findings), ['nginx.duplicate-directive: nginx rejects this: "ssl_verify_client" directive is duplicate. It is already set in this block on line 3 of /c/nginx.conf; nginx takes one value per block.']);

@@ -67,7 +67,7 @@ export function nginxLoads(ref: FileReference, context: RuleContext): LoadDecisi
 
 /** nginx's own error text for a file it cannot open or parse, by role and directive. */
 function nginxLoadError(ref: FileReference, problem: 'open' | 'parse'): string {
-  const p = ref.written;
+  const p = ref.nginxPath ?? ref.written;
   switch (ref.info.role) {
     case 'certificate':
       return problem === 'open' ? `cannot load certificate "${p}": BIO_new_file() failed` : `cannot load certificate "${p}": PEM_read_bio_X509_AUX() failed`;

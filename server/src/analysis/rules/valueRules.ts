@@ -1,0 +1,105 @@
+/**
+ * Values nginx checks while reading the configuration: numbers, sizes and times (its
+ * ngx_conf_set_num/size/msec/sec slots), the on/off/optional/optional_no_ca choice of
+ * `ssl_verify_client`, and the protocol names of `*_ssl_protocols`. nginx stops at them with
+ * `invalid value "…"` or `"…" directive invalid number`.
+ */
+import singleValued from '../../directives/data/singleValued.json';
+import { walkNodes, type ConfigNode } from '../../model/configTree';
+import type { Word } from '../../parser/syntaxTree';
+import type { Finding, RuleMeta } from '../finding';
+import { nginxRefuses } from '../nginxWording';
+import type { RuleContext, RuleFamily } from '../ruleContext';
+
+const RULES: RuleMeta[] = [
+  { code: 'nginx.invalid-value', category: 'context', severity: 'error', title: 'Value nginx cannot parse', nginxRefuses: true },
+  { code: 'nginx.proxy-pass-uri', category: 'context', severity: 'error', title: 'proxy_pass with a URI where nginx cannot use one', nginxRefuses: true },
+];
+
+/** `ssl_session_cache off | none | [builtin[:size]] [shared:name:size]` (ngx_http_ssl_session_cache). */
+const SESSION_CACHE = /^(off|none|builtin(:\d+)?|shared:[^:\s]+:\d+[kKmM]?)$/;
+
+const NUMBER: ReadonlySet<string> = new Set(singleValued.valueSlots.number);
+const SIZE: ReadonlySet<string> = new Set(singleValued.valueSlots.size);
+const TIME: ReadonlySet<string> = new Set(singleValued.valueSlots.time);
+
+/** ngx_atoi: decimal digits only. */
+const NUMBER_FORMAT = /^\d+$/;
+/** ngx_parse_size: digits with an optional k/K/m/M. */
+const SIZE_FORMAT = /^\d+[kKmM]?$/;
+/** ngx_parse_time: number-unit groups (ms s m h d w M y), spaces between groups allowed. */
+const TIME_FORMAT = /^(\d+(ms|[smhdwMy])?\s*)+$/;
+
+/** The values of the enum and bitmask slots that matter for TLS. */
+const VERIFY_CLIENT = new Set(['on', 'off', 'optional', 'optional_no_ca']);
+const PROTOCOLS = new Set(['sslv2', 'sslv3', 'tlsv1', 'tlsv1.1', 'tlsv1.2', 'tlsv1.3']);
+
+function invalid(node: ConfigNode, arg: Word, wording: string, explanation: string): Finding {
+  return { code: 'nginx.invalid-value', file: node.file.path, start: arg.start, end: arg.end, nginxRefuses: true, message: nginxRefuses(wording, explanation) };
+}
+
+function check(node: ConfigNode): Finding[] {
+  const name = node.directive.name.value;
+  const args = node.directive.args;
+  if (args.length === 0 || args.some((a) => a.hasVariable)) return [];
+  if (name === 'ssl_verify_client') {
+    const arg = args[0];
+    return VERIFY_CLIENT.has(arg.value.toLowerCase()) ? [] : [invalid(node, arg, `invalid value "${arg.value}"`, 'ssl_verify_client takes on, off, optional or optional_no_ca.')];
+  }
+  if (/^(ssl|proxy_ssl|grpc_ssl|uwsgi_ssl)_protocols$/.test(name)) {
+    return args.filter((a) => !PROTOCOLS.has(a.value.toLowerCase()))
+      .map((a) => invalid(node, a, `invalid value "${a.value}"`, 'Protocols are SSLv2, SSLv3, TLSv1, TLSv1.1, TLSv1.2 and TLSv1.3.'));
+  }
+  if (name === 'ssl_session_cache') {
+    return args.filter((a) => !SESSION_CACHE.test(a.value))
+      .map((a) => invalid(node, a, `invalid session cache "${a.value}"`, 'Use off, none, builtin[:size] or shared:name:size (e.g. shared:SSL:10m).'));
+  }
+  if (name === 'proxy_pass') return proxyPassUri(node);
+  if (args.length !== 1) return [];
+  const arg = args[0];
+  if (NUMBER.has(name) && !NUMBER_FORMAT.test(arg.value)) {
+    return [invalid(node, arg, `"${name}" directive invalid number`, `"${arg.value}" is not a whole number.`)];
+  }
+  if (SIZE.has(name) && !SIZE_FORMAT.test(arg.value)) {
+    return [invalid(node, arg, `"${name}" directive invalid value`, `"${arg.value}" is not a size such as 16k or 1m.`)];
+  }
+  if (TIME.has(name) && !TIME_FORMAT.test(arg.value)) {
+    return [invalid(node, arg, `"${name}" directive invalid value`, `"${arg.value}" is not a time such as 30s, 5m or 1h30m.`)];
+  }
+  return [];
+}
+
+/**
+ * nginx cannot replace the matched part of the URI where there is no prefix to replace: in a
+ * regex or named location, inside `if` or `limit_except` (ngx_http_proxy_pass).
+ */
+function proxyPassUri(node: ConfigNode): Finding[] {
+  const url = node.directive.args[0];
+  const match = /^[a-z]+:\/\/[^/]+(\/.*)?$/i.exec(url.value);
+  if (!match || match[1] === undefined || url.value.startsWith('unix:')) return [];
+  const parent = node.parent;
+  if (!parent) return [];
+  const kind = parent.directive.name.value;
+  const modifier = parent.directive.args[0]?.value ?? '';
+  const inRegexOrNamed = kind === 'location' && (modifier === '~' || modifier === '~*' || modifier.startsWith('@'));
+  if (!(kind === 'if' || kind === 'limit_except' || inRegexOrNamed)) return [];
+  return [{
+    code: 'nginx.proxy-pass-uri', file: node.file.path, start: url.start, end: url.end, nginxRefuses: true,
+    message: nginxRefuses('"proxy_pass" cannot have URI part in location given by regular expression, or inside named location, or inside "if" statement, or inside "limit_except" block',
+      `Remove "${match[1]}" from the URL (or rewrite the URI before proxy_pass).`),
+  }];
+}
+
+export const valueRules: RuleFamily = {
+  name: 'values',
+  rules: RULES,
+  run(context: RuleContext): Finding[] {
+    const wanted = new Set(context.files.map((f) => f.path));
+    const findings: Finding[] = [];
+    walkNodes(context.tree.nodes, (node) => {
+      if (!wanted.has(node.file.path) || node.context === 'custom-body' || node.context === 'unknown') return;
+      findings.push(...check(node));
+    });
+    return findings;
+  },
+};
