@@ -5,6 +5,7 @@
  * headers are worse than missing: nginx then passes the client's own header of that name.
  * https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header
  */
+import { parseConfig } from '../../parser/parser';
 import type { ConfigNode } from '../../model/configTree';
 import { walkNodes } from '../../model/configTree';
 import { own, inheritedFrom } from '../../model/effectiveConfig';
@@ -34,6 +35,10 @@ function blockContext(node: ConfigNode): string | undefined {
   return node.children[0]?.context;
 }
 
+function copiesCleanly(node: ConfigNode): boolean {
+  return node.directive.terminator === ';' && parseConfig(sourceOf(node)).problems.length === 0;
+}
+
 export const headerInheritanceRules: RuleFamily = {
   name: 'header-inheritance',
   rules: RULES,
@@ -59,8 +64,9 @@ export const headerInheritanceRules: RuleFamily = {
           message: `This block sets its own ${family}, so nginx no longer applies the ${dropped.length} inherited from ${fromLabel}: ${names}.` +
             (severe ? ' Among them are client-identity or anti-spoofing headers: the backend now receives whatever the client sends under those names.' : ''),
           related: dropped.map((n) => ({ file: n.file.path, ...statementRange(n), message: 'no longer applied in that block' })),
-          fixes: [{ title: `Copy the inherited ${family} lines into this block`, safe: false, preferred: true,
-            edits: [insertBefore(first, dropped.map(sourceOf))] }],
+          // Copying is offered only when every copied statement stands on its own without a syntax problem.
+          fixes: dropped.every(copiesCleanly) ? [{ title: `Copy the inherited ${family} lines into this block`, safe: false, preferred: true,
+            edits: [insertBefore(first, dropped.map(sourceOf))] }] : undefined,
         });
       }
     });
