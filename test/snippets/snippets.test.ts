@@ -2,6 +2,7 @@
 // well-formed nginx fragment, follows the project's TLS conventions, and — when nginx is
 // installed — passes `nginx -t` inside a minimal configuration.
 import { test, describe, after } from 'node:test';
+import { mainConfig } from '../service/authoringHelpers';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -345,21 +346,7 @@ describe('expanded snippets pass nginx -t', { skip: nginxSkip }, () => {
                 text,
                 '}'
               ].join('\n');
-        const conf = [
-          `pid ${path.join(dir, 'nginx.pid')};`,
-          `error_log ${path.join(dir, 'error.log')};`,
-          'events {}',
-          'http {',
-          `    access_log ${path.join(dir, 'access.log')};`,
-          `    client_body_temp_path ${path.join(dir, 'body')};`,
-          `    proxy_temp_path ${path.join(dir, 'proxy')};`,
-          `    fastcgi_temp_path ${path.join(dir, 'fastcgi')};`,
-          `    uwsgi_temp_path ${path.join(dir, 'uwsgi')};`,
-          `    scgi_temp_path ${path.join(dir, 'scgi')};`,
-          inner,
-          '}',
-          ''
-        ].join('\n');
+        const conf = mainConfig(dir, inner);
         const confPath = path.join(dir, 'nginx.conf');
         fs.writeFileSync(confPath, conf);
         const r = spawnSync(NGINX, ['-t', '-p', dir, '-c', confPath], { encoding: 'utf8', timeout: 60_000 });
