@@ -36,9 +36,17 @@ export const certificatePairingRules: RuleFamily = {
     // All references of the tree: the peer of an mTLS hop may be in another file.
     const refs = collectFileReferences(context).filter((r) => r.resolved);
     const inspected = new Map<FileReference, InspectedFile>();
+    // Thousands of directives name a few files: inspect each file once.
+    const byPath = new Map<string, InspectedFile>();
     for (const ref of refs) {
       if (ref.info.role === 'certificate' || ref.info.role === 'key' || ref.info.role === 'ca-bundle') {
-        inspected.set(ref, await context.inspect(ref.resolved as string));
+        const resolved = ref.resolved as string;
+        let file = byPath.get(resolved);
+        if (!file) {
+          file = await context.inspect(resolved);
+          byPath.set(resolved, file);
+        }
+        inspected.set(ref, file);
       }
     }
     const findings: Finding[] = [];
@@ -47,7 +55,11 @@ export const certificatePairingRules: RuleFamily = {
     const missingByFile = new Map<InspectedFile, CertificateInfo | null>();
     const chainOrderByFile = new Map<InspectedFile, Pick<Finding, 'code' | 'severity' | 'message'> | null>();
     const certificates = refs.filter((r) => r.info.role === 'certificate');
+    // A key directive in a checked file can pair with a certificate elsewhere; otherwise only
+    // certificates named in the checked files matter.
+    const keysWanted = refs.some((r) => r.info.role === 'key' && wanted.has(r.node.file.path));
     for (const certRef of certificates) {
+      if (!keysWanted && !wanted.has(certRef.node.file.path)) continue;
       const certFile = inspected.get(certRef);
       if (!certFile || certFile.certificates.length === 0) continue;
       const keyRef = pairedKey(certRef, context);

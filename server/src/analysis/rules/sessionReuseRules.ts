@@ -16,6 +16,9 @@ const RULES: RuleMeta[] = [
   { code: 'tls.session-reuse-identity-leak', category: 'tls', severity: 'warning', title: 'TLS sessions shared between different client identities', nginxRefuses: false },
 ];
 
+/** Related locations listed per finding (the message gives the full count). */
+const MAX_RELATED = 20;
+
 const DEFAULT_PORTS: Record<string, string> = { https: '443', grpcs: '443' };
 
 /** The upstream a path's sessions are cached on: an upstream block, or the implicit host:port one. */
@@ -48,6 +51,7 @@ export const sessionReuseRules: RuleFamily = {
   rules: RULES,
   run(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
+    const wanted = new Set(context.files.map((f) => f.path));
     const groups = new Map<string, RequestPath[]>();
     for (const path of requestPaths(context.tree, effectiveOptions(context))) {
       if (path.tls !== true || path.incomplete || !isOn(path.ssl('session_reuse'))) continue;
@@ -57,15 +61,27 @@ export const sessionReuseRules: RuleFamily = {
       list.push(path);
       groups.set(key, list);
     }
+    const summaries = new Map<RequestPath, string>();
+    const summaryOf = (path: RequestPath): string => {
+      let text = summaries.get(path);
+      if (text === undefined) {
+        text = summary(path);
+        summaries.set(path, text);
+      }
+      return text;
+    };
     for (const paths of groups.values()) {
-      const identities = new Set(paths.map(clientIdentityKey));
-      if (identities.size < 2) continue;
+      // Only the files being checked get findings; the whole group is still compared.
+      if (!paths.some((p) => wanted.has(p.pass.file.path))) continue;
+      const keys = new Map(paths.map((p) => [p, clientIdentityKey(p)]));
+      if (new Set(keys.values()).size < 2) continue;
       for (const path of paths) {
-        const others = paths.filter((p) => p !== path && clientIdentityKey(p) !== clientIdentityKey(path));
+        if (!wanted.has(path.pass.file.path)) continue;
+        const others = paths.filter((p) => p !== path && keys.get(p) !== keys.get(path));
         findings.push({
           code: 'tls.session-reuse-identity-leak', file: path.pass.file.path, ...argRange(path.pass),
-          message: `${describePath(path)} (${summary(path)}) shares cached TLS sessions for ${path.pass.directive.args[0].value} with ${others.length} other block(s) that use a different client certificate or verification: a resumed session carries the other location's identity and verification result. Use a separate upstream {} block per identity, or turn ${path.prefix}session_reuse off.`,
-          related: others.map((o) => ({ file: o.pass.file.path, ...argRange(o.pass), message: `same upstream, ${summary(o)}` })),
+          message: `${describePath(path)} (${summaryOf(path)}) shares cached TLS sessions for ${path.pass.directive.args[0].value} with ${others.length} other block(s) that use a different client certificate or verification: a resumed session carries the other location's identity and verification result. Use a separate upstream {} block per identity, or turn ${path.prefix}session_reuse off.`,
+          related: others.slice(0, MAX_RELATED).map((o) => ({ file: o.pass.file.path, ...argRange(o.pass), message: `same upstream, ${summaryOf(o)}` })),
           fixes: [reuseOffFix(path)],
         });
       }

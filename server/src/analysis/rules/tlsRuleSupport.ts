@@ -163,3 +163,24 @@ export function hasCertificate(scope: ServerScope): boolean {
 export function scopeAnchor(scope: ServerScope): ConfigNode | undefined {
   return scope.node ?? scope.statements[0];
 }
+
+const levelFiles = new WeakMap<readonly ConfigNode[], Set<string>>();
+
+/**
+ * True when a request path's statements (its block and every level it inherits from, included
+ * files too) touch one of the files being checked: only then can its findings land there.
+ */
+export function pathTouches(path: RequestPath, wanted: ReadonlySet<string>): boolean {
+  if (wanted.has(path.pass.file.path)) return true;
+  for (const level of path.levels) {
+    if (level.node && wanted.has(level.node.file.path)) return true;
+    let files = levelFiles.get(level.statements);
+    if (!files) {
+      // Blocks at a level (the servers of http) do not pass settings on; plain directives do.
+      files = new Set(level.statements.filter((s) => !s.directive.block).map((s) => s.file.path));
+      levelFiles.set(level.statements, files);
+    }
+    for (const file of wanted) if (files.has(file)) return true;
+  }
+  return false;
+}

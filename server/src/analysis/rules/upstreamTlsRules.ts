@@ -13,7 +13,7 @@ import type { Finding, Fix, RuleMeta } from '../finding';
 import { nginxRefuses } from '../nginxWording';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { insertAfter } from '../fixes/textEdits';
-import { argRange, describePath, effectiveOptions, statementRange } from './tlsRuleSupport';
+import { argRange, describePath, effectiveOptions, pathTouches, statementRange } from './tlsRuleSupport';
 
 const RULES: RuleMeta[] = [
   { code: 'tls.upstream-unverified', category: 'tls', severity: 'warning', title: 'Upstream TLS certificate is not verified', nginxRefuses: false },
@@ -243,9 +243,15 @@ export const upstreamTlsRules: RuleFamily = {
     const findings: Finding[] = [];
     const covered = new Set<ConfigNode>();
     const paths = requestPaths(context.tree, effectiveOptions(context));
+    const wanted = new Set(context.files.map((f) => f.path));
     for (const path of paths) {
       // Every check below reports a missing setting, which an unreadable include may hold.
       if (path.incomplete) continue;
+      if (!pathTouches(path, wanted)) {
+        // Its findings could not land in the checked files; it still counts as a user of verify.
+        if (path.tls !== false) verifyWithoutCa(path, [], covered);
+        continue;
+      }
       const unverified = upstreamUnverified(path);
       if (unverified) findings.push(unverified);
       if (path.tls !== false) clientCertPairs(path, findings);
