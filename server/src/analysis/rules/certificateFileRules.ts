@@ -4,6 +4,7 @@
  * its own: missing, not PEM, expired, weak, encrypted without a password, readable by others.
  * Where nginx would refuse to load it, the message quotes what `nginx -t` prints.
  */
+import { promises } from 'node:fs';
 import { ServerCommands } from '../../../../common/protocol';
 import type { CertificateInfo, InspectedFile } from '../../certificates/certificateTypes';
 import { WEAK_SIGNATURE_ALGORITHMS } from '../../certificates/oids';
@@ -236,7 +237,6 @@ async function passwordsFor(ref: FileReference, context: RuleContext): Promise<P
 }
 
 async function readSmallText(filePath: string): Promise<string | undefined> {
-  const { promises } = await import('node:fs');
   try {
     const st = await promises.stat(filePath);
     if (!st.isFile() || st.size > 64 * 1024) return undefined;

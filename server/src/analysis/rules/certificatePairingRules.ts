@@ -14,6 +14,7 @@ import { nginxRefuses } from '../nginxWording';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { collectFileReferences, nearestInScope, scopedValue, type FileReference } from '../tlsFileReferences';
 import { nginxLoads } from './certificateFileRules';
+import { certificateNameMatches } from './tlsRuleSupport';
 
 const RULES: RuleMeta[] = [
   { code: 'tls.key-mismatch', category: 'certificate', severity: 'error', title: 'Private key does not belong to the certificate', nginxRefuses: true },
@@ -85,7 +86,7 @@ export const certificatePairingRules: RuleFamily = {
       }
       if (wanted.has(certRef.node.file.path)) {
         findings.push(...ekuCheck(certRef, certFile.certificates[0]));
-        if (certRef.info.family === 'ssl') findings.push(...serverNames(certRef, certFile.certificates[0], context));
+        if (certRef.info.family === 'ssl') findings.push(...serverNames(certRef, certFile.certificates[0]));
       }
     }
     findings.push(...crossHopChecks(context, refs, inspected, wanted));
@@ -184,19 +185,6 @@ function ekuCheck(certRef: FileReference, leaf: CertificateInfo): Finding[] {
   return [{ code: 'tls.eku-mismatch', ...range(certRef), message: `"${leaf.subject}" is not meant for ${purpose}: its extended key usage is ${leaf.extendedKeyUsage.join(', ')} without ${needed}, so peers that check it reject the handshake.` }];
 }
 
-/** Does a certificate name (SAN DNS or wildcard) cover a host name? */
-export function nameCovers(pattern: string, host: string): boolean {
-  const p = pattern.toLowerCase();
-  const h = host.toLowerCase();
-  if (p === h) return true;
-  if (p.startsWith('*.')) {
-    const rest = p.slice(2);
-    const dot = h.indexOf('.');
-    return dot > 0 && h.slice(dot + 1) === rest;
-  }
-  return false;
-}
-
 function certificateNames(cert: CertificateInfo): { dns: string[]; ips: string[] } {
   const dns = cert.subjectAltNames.filter((s) => s.startsWith('DNS:')).map((s) => s.slice(4));
   const ips = cert.subjectAltNames.filter((s) => s.startsWith('IP:') || s.startsWith('IP Address:')).map((s) => s.replace(/^IP( Address)?:/, ''));
@@ -204,26 +192,26 @@ function certificateNames(cert: CertificateInfo): { dns: string[]; ips: string[]
   return { dns, ips };
 }
 
-function serverNames(certRef: FileReference, leaf: CertificateInfo, context: RuleContext): Finding[] {
+function serverNames(certRef: FileReference, leaf: CertificateInfo): Finding[] {
   const server = certRef.node.parent;
   if (!server || server.directive.name.value !== 'server' || server.context !== 'http') return [];
-  const names = server.children.filter((c) => c.directive.name.value === 'server_name').flatMap((c) => c.directive.args);
+  // A server_name may come from an included file: each name is reported in its own file.
+  const names = server.children.filter((c) => c.directive.name.value === 'server_name').flatMap((c) => c.directive.args.map((arg) => ({ arg, file: c.file.path })));
   const { dns, ips } = certificateNames(leaf);
   const findings: Finding[] = [];
-  for (const arg of names) {
+  for (const { arg, file } of names) {
     const name = arg.value;
     if (!name || name === '_' || name === '""' || name.startsWith('~') || name.includes('$') || name.startsWith('.') || name === 'localhost') continue;
     if (/^[\d.]+$/.test(name) || name.includes(':')) {
       if (ips.includes(name)) continue;
     } else if (name.startsWith('*') || name.endsWith('*')) {
       if (dns.some((d) => d.toLowerCase() === name.toLowerCase())) continue;
-    } else if (dns.some((d) => nameCovers(d, name))) continue;
+    } else if (certificateNameMatches(dns, name)) continue;
     findings.push({
-      code: 'tls.server-name-not-in-cert', file: arg.start >= 0 ? server.file.path : certRef.node.file.path, start: arg.start, end: arg.end,
+      code: 'tls.server-name-not-in-cert', file, start: arg.start, end: arg.end,
       message: `"${name}" is not among the names of the certificate ${certRef.written} (${[...dns.map((d) => `DNS:${d}`), ...ips.map((i) => `IP:${i}`)].join(', ') || 'no names'}); clients connecting to it get a name mismatch error.`,
     });
   }
-  void context;
   return findings;
 }
 

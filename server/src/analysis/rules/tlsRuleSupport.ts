@@ -184,3 +184,17 @@ export function pathTouches(path: RequestPath, wanted: ReadonlySet<string>): boo
   }
   return false;
 }
+
+/** RFC 6125 host matching as X509_check_host does it: one left-most `*` label. */
+export function certificateNameMatches(sanNames: readonly string[], host: string): boolean {
+  const h = host.toLowerCase().replace(/\.$/, '');
+  return sanNames.some((san) => {
+    const s = san.toLowerCase();
+    if (s === h) return true;
+    if (s.startsWith('*.')) {
+      const rest = s.slice(1);
+      return h.endsWith(rest) && !h.slice(0, h.length - rest.length).includes('.') && h.length > rest.length;
+    }
+    return false;
+  });
+}

@@ -5,15 +5,15 @@
  * of proxy_pass, i.e. the upstream block name), and sends SNI only with
  * `proxy_ssl_server_name on`. https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_ssl_verify
  */
-import { serversNamed } from '../../model/serverNameIndex';
 import type { ConfigNode } from '../../model/configTree';
+import { serversNamed } from '../../model/serverNameIndex';
 import { effective, isOn, levelsFor, levelsIncomplete, requestPaths, type RequestPath } from '../../model/effectiveConfig';
 import { walkNodes } from '../../model/configTree';
 import type { Finding, Fix, RuleMeta } from '../finding';
 import { nginxRefuses } from '../nginxWording';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { insertAfter } from '../fixes/textEdits';
-import { argRange, describePath, effectiveOptions, pathTouches, statementRange } from './tlsRuleSupport';
+import { argRange, certificateNameMatches, describePath, effectiveOptions, pathTouches, statementRange } from './tlsRuleSupport';
 
 const RULES: RuleMeta[] = [
   { code: 'tls.upstream-unverified', category: 'tls', severity: 'warning', title: 'Upstream TLS certificate is not verified', nginxRefuses: false },
@@ -123,20 +123,6 @@ function unusedVerifyWithoutCa(context: RuleContext, covered: Set<ConfigNode>, f
 /** DNS names of all http servers in the tree, to find a local upstream's certificate. */
 function findLocalServer(context: RuleContext, name: string): ConfigNode | undefined {
   return serversNamed(context.tree, name)[0];
-}
-
-/** RFC 6125 host matching as X509_check_host does it: one left-most `*` label. */
-export function certificateNameMatches(sanNames: readonly string[], host: string): boolean {
-  const h = host.toLowerCase().replace(/\.$/, '');
-  return sanNames.some((san) => {
-    const s = san.toLowerCase();
-    if (s === h) return true;
-    if (s.startsWith('*.')) {
-      const rest = s.slice(1);
-      return h.endsWith(rest) && !h.slice(0, h.length - rest.length).includes('.') && h.length > rest.length;
-    }
-    return false;
-  });
 }
 
 async function nameChecks(context: RuleContext, path: RequestPath, findings: Finding[]): Promise<void> {
