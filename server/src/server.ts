@@ -17,7 +17,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CLIENT_ID, ServerCommands } from '../../common/protocol';
 import { convertToPem, rewrittenArgument } from './service/convertToPem';
 import { FIX_ALL_KIND } from './service/quickFixes';
-import { createValidationRunner } from './node/validationRunner';
+import { applyMessage, createValidationRunner, type RunnerMessage } from './node/validationRunner';
 import { runGenerateTestPkiCommand } from './service/generateTestPki';
 import { NginxLanguageService, pathToUri, uriToPath, type LanguageServiceOptions } from './service/languageService';
 import { DEFAULT_SETTINGS, SETTINGS_PREFIX } from './service/settings';
@@ -50,6 +50,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     inProcess: options.families !== undefined || options.now !== undefined || options.fs !== undefined,
     log: (message) => log('warn', message),
   });
+  /** A state change for the server's own service and for the validation runner alike. */
+  const update = (message: RunnerMessage): void => {
+    applyMessage(service, message);
+    runner.post(message);
+  };
 
   async function runSafe<T>(what: string, uri: string | undefined, fallback: T, token: CancellationToken | undefined, work: () => Promise<T> | T): Promise<T> {
     if (token?.isCancellationRequested) return fallback;
@@ -71,8 +76,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         log('warn', `could not read settings: ${String(error)}`);
       }
     }
-    service.configure(raw ?? DEFAULT_SETTINGS);
-    runner.post({ kind: 'configure', raw: raw ?? DEFAULT_SETTINGS });
+    update({ kind: 'configure', raw: raw ?? DEFAULT_SETTINGS });
   }
 
   function ensureSettings(): Promise<void> {
@@ -134,8 +138,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       if (root) folders.push(root);
     }
     workspaceFolders = folders;
-    service.setWorkspaceFolders(folders);
-    runner.post({ kind: 'folders', folders });
+    update({ kind: 'folders', folders });
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
@@ -167,8 +170,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
             const p = uriToPath(f.uri);
             if (p) workspaceFolders.push(p);
           }
-          service.setWorkspaceFolders(workspaceFolders);
-          runner.post({ kind: 'folders', folders: workspaceFolders });
+          update({ kind: 'folders', folders: workspaceFolders });
           scheduleAll(0);
         });
       });
@@ -185,28 +187,24 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       if (settings) initializationSettings = settings;
     }
     settingsLoaded = undefined;
-    service.invalidateDiscovery();
-    runner.post({ kind: 'discovery' });
+    update({ kind: 'discovery' });
     scheduleAll(0);
   });
 
   connection.onDidChangeWatchedFiles((params) => {
     for (const change of params.changes) {
       const filePath = uriToPath(change.uri);
-      if (filePath && !documents.get(change.uri)) service.analysis.parses.delete(filePath);
-      if (filePath && /\.(crt|pem|key|cer)$/i.test(filePath)) service.invalidateWorkspaceCertificates();
-      if (filePath && !documents.get(change.uri)) runner.post({ kind: 'changed', path: filePath });
+      // Open documents are what the editor says they are; only files on disk changed.
+      if (filePath && !documents.get(change.uri)) update({ kind: 'changed', path: filePath });
     }
-    service.invalidateDiscovery();
-    runner.post({ kind: 'discovery' });
+    update({ kind: 'discovery' });
     scheduleAll(service.settings.validationDelayMs);
   });
 
   documents.onDidOpen((event) => {
     const filePath = uriToPath(event.document.uri);
     if (filePath) {
-      service.openDocument(filePath, event.document.getText());
-      runner.post({ kind: 'open', path: filePath, text: event.document.getText() });
+      update({ kind: 'open', path: filePath, text: event.document.getText() });
     }
     scheduleAll(0, event.document.uri);
   });
@@ -214,8 +212,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   documents.onDidChangeContent((event) => {
     const filePath = uriToPath(event.document.uri);
     if (filePath) {
-      service.openDocument(filePath, event.document.getText());
-      runner.post({ kind: 'open', path: filePath, text: event.document.getText() });
+      update({ kind: 'open', path: filePath, text: event.document.getText() });
     }
     scheduleAll(service.settings.validationDelayMs, event.document.uri);
   });
@@ -223,8 +220,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   documents.onDidClose((event) => {
     const filePath = uriToPath(event.document.uri);
     if (filePath) {
-      service.closeDocument(filePath);
-      runner.post({ kind: 'close', path: filePath });
+      update({ kind: 'close', path: filePath });
     }
     const timer = timers.get(event.document.uri);
     if (timer) clearTimeout(timer);
