@@ -9,23 +9,14 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, write
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { CodeAction, TextEdit as LspEdit } from 'vscode-languageserver-types';
+import type { CodeAction } from 'vscode-languageserver-types';
 import { generateScenarioPki } from '../../server/src/pki/examplePki';
 import { convertToPem, rewrittenArgument } from '../../server/src/service/convertToPem';
 import { NginxLanguageService } from '../../server/src/service/languageService';
 import { NGINX, nginxAvailable, runNginxTest } from '../differential/nginxHarness';
+import { applyLspEdits } from '../lsp/lspClient';
 
 const REPO = path.resolve(__dirname, '../../..');
-
-function applyLspEdits(text: string, edits: readonly LspEdit[]): string {
-  const lines = text.split('\n');
-  const offset = (p: { line: number; character: number }): number => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
-  let out = text;
-  for (const e of [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start))) {
-    out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
-  }
-  return out;
-}
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -9,19 +9,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { generateScenarioPki } from '../../server/src/pki/examplePki';
-import { LspTestClient, REPO_ROOT } from './lspClient';
+import { applyLspEdits, LspTestClient, REPO_ROOT, type LspTextEdit } from './lspClient';
 
 type Json = Record<string, unknown>;
-interface Edit { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }
-
-function applyLspEdits(text: string, edits: Edit[]): string {
-  const lines = text.split('\n');
-  const offset = (p: { line: number; character: number }): number => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
-  const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
-  let out = text;
-  for (const e of sorted) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
-  return out;
-}
+type Edit = LspTextEdit;
 
 describe('language server: code actions', () => {
   let dir: string;

@@ -138,3 +138,16 @@ export class LspTestClient {
     }
   }
 }
+
+export interface LspTextEdit { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }
+
+/** Applies LSP text edits (line/character positions, '\n' line breaks) to a text. */
+export function applyLspEdits(text: string, edits: readonly LspTextEdit[]): string {
+  const lines = text.split('\n');
+  const offset = (p: { line: number; character: number }): number => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+  let out = text;
+  for (const e of [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start))) {
+    out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
+  }
+  return out;
+}
