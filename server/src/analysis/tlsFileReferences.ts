@@ -4,7 +4,7 @@
  * uwsgi_ssl), where it resolves to, and whether nginx reads it when loading the config.
  */
 import type { ConfigNode } from '../model/configTree';
-import { walkNodes } from '../model/configTree';
+import { depthFirstNodes } from '../model/configTree';
 import type { Word } from '../parser/syntaxTree';
 import type { RuleContext } from './ruleContext';
 
@@ -69,18 +69,18 @@ export function skipReason(arg: Word): string | undefined {
   return undefined;
 }
 
-export function collectFileReferences(context: RuleContext, inFiles?: ReadonlySet<string>): FileReference[] {
+/** The file references among `nodes` (default: every statement of the tree), in their order. */
+export function collectFileReferences(context: RuleContext, nodes: readonly ConfigNode[] = depthFirstNodes(context.tree.nodes)): FileReference[] {
   const refs: FileReference[] = [];
-  walkNodes(context.tree.nodes, (node) => {
-    if (inFiles && !inFiles.has(node.file.path)) return;
+  for (const node of nodes) {
     const info = fileDirectiveInfo(node.directive.name.value);
-    if (!info || node.directive.args.length === 0) return;
+    if (!info || node.directive.args.length === 0) continue;
     // ssl_password_file takes one file; the others too: nginx refuses extra arguments anyway.
     const arg = node.directive.args[0];
     const skipped = skipReason(arg);
     const nginxPath = arg.value.startsWith('/') ? arg.value : `${context.tree.confDir.replace(/\/$/, '')}/${arg.value}`;
     refs.push({ node, info, arg, written: arg.value, nginxPath, skipped, resolved: skipped ? undefined : context.resolvePath(arg.value) });
-  });
+  }
   return refs;
 }
 
@@ -88,21 +88,22 @@ export function collectFileReferences(context: RuleContext, inFiles?: ReadonlySe
 export function nearestInScope(block: ConfigNode | undefined, name: string, rootNodes: readonly ConfigNode[]): ConfigNode[] {
   let scope: ConfigNode | undefined = block;
   while (scope) {
-    const own = childrenNamed(scope, scope.children, name);
+    const own = childrenNamed(scope.children, name);
     if (own.length > 0) return own;
     scope = scope.parent;
   }
-  return childrenNamed(rootNodes, rootNodes, name);
+  return childrenNamed(rootNodes, name);
 }
 
 /**
  * Children by directive name, indexed once per block: filtering an `http` block with
- * thousands of servers once per server made large configurations quadratic.
+ * thousands of servers once per server made large configurations quadratic. Keyed by the
+ * children array, which a rebuilt included file replaces (see rebuildIncludedFile).
  */
-const childIndexes = new WeakMap<object, Map<string, ConfigNode[]>>();
+const childIndexes = new WeakMap<readonly ConfigNode[], Map<string, ConfigNode[]>>();
 
-function childrenNamed(owner: object, children: readonly ConfigNode[], name: string): ConfigNode[] {
-  let index = childIndexes.get(owner);
+function childrenNamed(children: readonly ConfigNode[], name: string): ConfigNode[] {
+  let index = childIndexes.get(children);
   if (!index) {
     index = new Map();
     for (const child of children) {
@@ -110,7 +111,7 @@ function childrenNamed(owner: object, children: readonly ConfigNode[], name: str
       if (list) list.push(child);
       else index.set(child.directive.name.value, [child]);
     }
-    childIndexes.set(owner, index);
+    childIndexes.set(children, index);
   }
   return [...(index.get(name) ?? [])];
 }

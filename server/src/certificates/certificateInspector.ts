@@ -139,15 +139,28 @@ function x509Of(cert: CertificateInfo): crypto.X509Certificate | undefined {
 /** Whether `cert` names `issuer` as its issuer and carries a valid signature by the issuer's key. */
 export function isIssuedBy(cert: CertificateInfo, issuer: CertificateInfo): boolean {
   if (cert.issuer !== issuer.subject) return false;
+  // A signature check is a pure function of the two certificates; configurations name the
+  // same few files from thousands of servers.
+  const key = `${cert.fingerprintSha256}>${issuer.fingerprintSha256}`;
+  const known = signatureChecks.get(key);
+  if (known !== undefined) return known;
   const c = x509Of(cert);
   const i = x509Of(issuer);
-  if (!c || !i) return false;
-  try {
-    return c.verify(i.publicKey);
-  } catch {
-    return false;
+  let valid = false;
+  if (c && i) {
+    try {
+      valid = c.verify(i.publicKey);
+    } catch {
+      valid = false;
+    }
   }
+  if (signatureChecks.size >= MAX_SIGNATURE_CHECKS) signatureChecks.clear();
+  signatureChecks.set(key, valid);
+  return valid;
 }
+
+const signatureChecks = new Map<string, boolean>();
+const MAX_SIGNATURE_CHECKS = 10_000;
 
 /**
  * Builds the chain leaf → … → root (as far as `pool` allows). Stops at a self-signed

@@ -29,6 +29,19 @@ export interface IncludeInfo {
   pattern: string;
   resolvedPattern: string;
   files: string[];
+  /** The files actually spliced in after the `include`, in order, with their node counts. */
+  spans: IncludeSpan[];
+}
+
+/** One included file's top-level statements among the include's siblings. */
+export interface IncludeSpan {
+  file: string;
+  /** How many nodes follow the include (after the earlier spans) for this file. */
+  count: number;
+  /** The span being built when this one started (undefined at the main file). */
+  outer?: IncludeSpan;
+  /** True when the include sits at the top of its own file, so these nodes count in `outer` too. */
+  topLevel: boolean;
 }
 
 export interface TreeProblem {
@@ -141,8 +154,126 @@ export async function buildConfigTree(options: BuildOptions): Promise<ConfigTree
   return tree;
 }
 
+/** The innermost include span each problem was reported in (see rebuildIncludedFile). */
+const problemSpans = new WeakMap<TreeProblem, IncludeSpan>();
+
+/**
+ * The tree after `changed` (an included file, not the main one) got new text: every place
+ * it is spliced in is built again from its new parse and swapped for the old nodes; the rest
+ * of the tree is kept. The result equals a fresh build. The blocks that hold the file get new
+ * `children` arrays, so the old tree must no longer be used. Returns undefined when a fresh
+ * build is needed instead (the main file changed, or the file is not spliced in anywhere).
+ */
+export async function rebuildIncludedFile(old: ConfigTree, options: BuildOptions, changed: ParsedFile): Promise<ConfigTree | undefined> {
+  if (changed.path === old.mainFile || !builtRoots.has(old.nodes)) return undefined;
+  const includes = nodesNamed(old.nodes, 'include').filter((n) => n.include?.spans.some((s) => s.file === changed.path));
+  if (includes.length === 0) return undefined;
+  const tree: ConfigTree = { ...old, nodes: old.nodes, files: new Map(), problems: [] };
+  const scratch: ConfigTree = { ...tree, files: new Map(), problems: [] };
+  const replaced = new Set<IncludeSpan>();
+  for (const include of includes) {
+    const info = include.include as IncludeInfo;
+    let offset = (include.parent ? include.parent.children : tree.nodes).indexOf(include) + 1;
+    for (let k = 0; k < info.spans.length; k++) {
+      const span = info.spans[k];
+      if (span.file !== changed.path) {
+        offset += span.count;
+        continue;
+      }
+      const builder = new TreeBuilder(options, scratch, span.outer);
+      const fresh = await builder.buildSpan(changed, include, [...fileChain(include), changed.path]);
+      // A new array, never an edit in place: caches are keyed by the arrays of the old tree.
+      const siblings = include.parent ? include.parent.children : tree.nodes;
+      const updated = [...siblings.slice(0, offset), ...fresh.nodes, ...siblings.slice(offset + span.count)];
+      if (include.parent) include.parent.children = updated;
+      else tree.nodes = updated;
+      info.spans[k] = fresh.span;
+      replaced.add(span);
+      offset += fresh.span.count;
+      // The enclosing files' spans hold these nodes too while the includes sit at their tops.
+      const delta = fresh.span.count - span.count;
+      for (let s: IncludeSpan = fresh.span; s.topLevel && s.outer; s = s.outer) s.outer.count += delta;
+    }
+  }
+  // Problems reported inside a replaced span were reported again by its rebuild.
+  const inReplaced = (problem: TreeProblem): boolean => {
+    for (let span = problemSpans.get(problem); span; span = span.outer) if (replaced.has(span)) return true;
+    return false;
+  };
+  if (tree.nodes === old.nodes) tree.nodes = old.nodes.slice();
+  tree.problems = [...old.problems.filter((p) => !inReplaced(p)), ...scratch.problems];
+  // Which files are used, and in which contexts, in the order a fresh build records them.
+  const parses = new Map<string, ParsedFile>();
+  for (const [file, use] of old.files) parses.set(file, use.parsed);
+  for (const [file, use] of scratch.files) parses.set(file, use.parsed);
+  builtRoots.add(tree.nodes);
+  const main = parses.get(old.mainFile);
+  if (main) tree.files.set(main.path, { parsed: main, contexts: new Set([old.rootContext]) });
+  const use = (file: string, context: ContextKind): void => {
+    const parsed = parses.get(file);
+    if (!parsed) return;
+    const known = tree.files.get(file);
+    if (known) known.contexts.add(context);
+    else tree.files.set(file, { parsed, contexts: new Set([context]) });
+  };
+  // A build uses each included file when it starts its span, which is where the span's
+  // first node sits among the include's siblings (empty files have no node: same place).
+  const visit = (nodes: readonly ConfigNode[]): void => {
+    const pending = new Map<number, { file: string; context: ContextKind }[]>();
+    const flush = (index: number): void => {
+      for (const entry of pending.get(index) ?? []) use(entry.file, entry.context);
+      pending.delete(index);
+    };
+    for (let i = 0; i < nodes.length; i++) {
+      flush(i);
+      const node = nodes[i];
+      if (node.include) {
+        let position = i + 1;
+        for (const span of node.include.spans) {
+          const list = pending.get(position) ?? [];
+          list.push({ file: span.file, context: node.context });
+          pending.set(position, list);
+          position += span.count;
+        }
+      }
+      if (node.children.length > 0) visit(node.children);
+    }
+    for (const index of [...pending.keys()].sort((a, b) => a - b)) flush(index);
+  };
+  visit(tree.nodes);
+  return tree;
+}
+
+/** The files from the main one down to the file holding `node`, through the includes that brought each in. */
+function fileChain(node: ConfigNode): string[] {
+  const chain: string[] = [];
+  for (let n: ConfigNode | undefined = node; n; ) {
+    chain.unshift(n.file.path);
+    let top: ConfigNode = n;
+    while (top.parent && top.parent.file === n.file) top = top.parent;
+    n = top.includedBy;
+  }
+  return chain;
+}
+
 class TreeBuilder {
-  constructor(private readonly options: BuildOptions, private readonly tree: ConfigTree) {}
+  /** The include span whose statements are being built. */
+  private span: IncludeSpan | undefined;
+
+  constructor(private readonly options: BuildOptions, private readonly tree: ConfigTree, outer?: IncludeSpan) {
+    this.span = outer;
+  }
+
+  /** Builds one included file in place of an include's span (see rebuildIncludedFile). */
+  async buildSpan(parsed: ParsedFile, include: ConfigNode, chain: string[]): Promise<{ nodes: ConfigNode[]; span: IncludeSpan }> {
+    const topLevel = !include.parent || include.parent.file !== include.file;
+    const span: IncludeSpan = { file: parsed.path, count: 0, outer: this.span, topLevel };
+    this.span = span;
+    const nodes = await this.buildFile(parsed, include.context, include.parent, include, chain);
+    this.span = span.outer;
+    span.count = nodes.length;
+    return { nodes, span };
+  }
 
   private use(parsed: ParsedFile, context: ContextKind): void {
     let use = this.tree.files.get(parsed.path);
@@ -182,7 +313,7 @@ class TreeBuilder {
     const arg = node.directive.args[0];
     const pattern = arg.value;
     const resolvedPattern = resolveConfigPath(pattern, this.options.resolver);
-    const info: IncludeInfo = { pattern, resolvedPattern, files: [] };
+    const info: IncludeInfo = { pattern, resolvedPattern, files: [], spans: [] };
     node.include = info;
     const file = node.file.path;
     if (chain.length > MAX_INCLUDE_DEPTH) {
@@ -223,14 +354,17 @@ class TreeBuilder {
         this.problem(file, arg.start, arg.end, 'nginx.include-not-found', `open() "${target}" failed: the included file cannot be read`);
         continue;
       }
-      const children = await this.buildFile(parsed, node.context, node.parent, node, [...chain, target]);
+      const { nodes: children, span } = await this.buildSpan(parsed, node, [...chain, target]);
+      info.spans.push(span);
       for (const child of children) nodes.push(child);
     }
     return nodes;
   }
 
   private problem(file: string, start: number, end: number, code: string, message: string): void {
-    this.tree.problems.push({ file, start, end, code, message });
+    const problem: TreeProblem = { file, start, end, code, message };
+    if (this.span) problemSpans.set(problem, this.span);
+    this.tree.problems.push(problem);
   }
 }
 
@@ -247,6 +381,11 @@ function collectDepthFirst(nodes: readonly ConfigNode[], out: ConfigNode[]): voi
     out.push(node);
     if (node.children.length > 0) collectDepthFirst(node.children, out);
   }
+}
+
+/** True for the top-level nodes of a tree buildConfigTree finished (safe to memoize on). */
+export function isBuiltTree(nodes: readonly ConfigNode[]): boolean {
+  return builtRoots.has(nodes);
 }
 
 /** Every node of a built tree, depth first, in configuration order (computed once per tree). */

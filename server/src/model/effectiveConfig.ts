@@ -11,7 +11,7 @@
  */
 import type { ContextKind, DirectiveTable } from '../directives/directiveTable';
 import { atLeast } from '../directives/versions';
-import type { ConfigNode, ConfigTree } from './configTree';
+import { depthFirstNodes, isBuiltTree, type ConfigNode, type ConfigTree } from './configTree';
 
 /** One level of inheritance: a block (or the top of a snippet checked on its own). */
 export interface Level {
@@ -331,28 +331,13 @@ export function enclosingServer(node: ConfigNode): ConfigNode | undefined {
 /**
  * Every place a request (or stream connection) is passed to an upstream: locations, `if`
  * and `limit_except` blocks with their own proxy_pass/grpc_pass/uwsgi_pass, and stream
- * servers with proxy_pass, each with its effective TLS settings.
+ * servers with proxy_pass, each with its effective TLS settings. `accept` limits them to
+ * the pass statements it accepts.
  */
-export function requestPaths(tree: ConfigTree, options: EffectiveOptions): RequestPath[] {
+export function requestPaths(tree: ConfigTree, options: EffectiveOptions, accept?: (pass: ConfigNode) => boolean): RequestPath[] {
   const paths: RequestPath[] = [];
   const httpUpstreams = upstreamBlocks(tree, 'http');
   const streamUpstreams = upstreamBlocks(tree, 'stream');
-  const visit = (nodes: readonly ConfigNode[]): void => {
-    for (const n of nodes) {
-      const name = n.directive.name.value;
-      const arg = n.directive.args[0];
-      if (arg) {
-        const httpModule = PASS_DIRECTIVES[name];
-        const inHttpBlock = n.context === 'location' || n.context === 'if-in-location' || n.context === 'limit_except';
-        if (httpModule && inHttpBlock) {
-          paths.push(makePath(n, httpModule, 'http', httpUpstreams));
-        } else if (name === 'proxy_pass' && n.context === 'stream-server') {
-          paths.push(makePath(n, 'stream-proxy', 'stream', streamUpstreams));
-        }
-      }
-      if (n.children.length > 0) visit(n.children);
-    }
-  };
   const makePath = (pass: ConfigNode, module: PassModule, family: Family, upstreams: Map<string, ConfigNode>): RequestPath => {
     const block = pass.parent ?? pass;
     const defaultScheme = module === 'grpc' ? 'grpc' : module === 'uwsgi' ? 'uwsgi' : undefined;
@@ -381,8 +366,26 @@ export function requestPaths(tree: ConfigTree, options: EffectiveOptions): Reque
       ssl: (suffix: string) => get(prefix + suffix),
     };
   };
-  visit(tree.nodes);
+  for (const n of passStatements(tree)) {
+    if (accept && !accept(n)) continue;
+    const module = PASS_DIRECTIVES[n.directive.name.value];
+    const inHttpBlock = n.context === 'location' || n.context === 'if-in-location' || n.context === 'limit_except';
+    if (module && inHttpBlock) paths.push(makePath(n, module, 'http', httpUpstreams));
+    else if (n.directive.name.value === 'proxy_pass' && n.context === 'stream-server') paths.push(makePath(n, 'stream-proxy', 'stream', streamUpstreams));
+  }
   return paths;
+}
+
+const passLists = new WeakMap<readonly ConfigNode[], ConfigNode[]>();
+
+/** proxy_pass, grpc_pass and uwsgi_pass statements with an argument, depth first (once per tree). */
+function passStatements(tree: ConfigTree): ConfigNode[] {
+  let list = passLists.get(tree.nodes);
+  if (!list) {
+    list = depthFirstNodes(tree.nodes).filter((n) => PASS_DIRECTIVES[n.directive.name.value] !== undefined && n.directive.args.length > 0);
+    if (isBuiltTree(tree.nodes)) passLists.set(tree.nodes, list);
+  }
+  return list;
 }
 
 function parentLevels(pass: ConfigNode, tree: ConfigTree): Level[] {
@@ -438,7 +441,14 @@ export function serverScopes(tree: ConfigTree, family: Family, options: Effectiv
       }
       return value;
     };
-    return { node, family, levels, statements, incomplete: levelsIncomplete(levels), get };
+    let incomplete: boolean | undefined;
+    return {
+      node, family, levels, statements, get,
+      // Asked of few scopes when only some files are checked: computed on first use.
+      get incomplete(): boolean {
+        return (incomplete ??= levelsIncomplete(levels));
+      },
+    };
   };
   if (tree.rootContext === serverContext) {
     scopes.push(make(undefined, [{ context: serverContext, statements: tree.nodes }], tree.nodes));

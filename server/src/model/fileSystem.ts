@@ -33,6 +33,13 @@ export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
  */
 export class NodeFileSystem implements FileSystem {
   private sliceStart = 0;
+  /**
+   * Texts read before, with the stat they were read under. A file whose stat (inode, size,
+   * modification and change times) is unchanged is not read again: on every keystroke the
+   * language server checks that the other files of a large tree are still the same, and one
+   * stat is much cheaper than open/read/close plus comparing the whole text.
+   */
+  private readonly texts = new Map<string, { identity: string; text: string }>();
 
   private async yieldSometimes(): Promise<void> {
     const now = performance.now();
@@ -43,11 +50,23 @@ export class NodeFileSystem implements FileSystem {
 
   async readText(filePath: string): Promise<string | undefined> {
     await this.yieldSometimes();
-    const st = statSync(filePath);
-    if (!st || !st.isFile || st.size > MAX_CONFIG_BYTES) return undefined;
+    const st = rawStat(filePath);
+    if (!st || !st.isFile() || st.size > MAX_CONFIG_BYTES) {
+      this.texts.delete(filePath);
+      return undefined;
+    }
+    const identity = `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+    const cached = this.texts.get(filePath);
+    if (cached && cached.identity === identity) return cached.text;
     try {
-      return nodeFs.readFileSync(filePath).toString('utf8');
+      const text = nodeFs.readFileSync(filePath).toString('utf8');
+      // A file modified within the clock's resolution of this read could change again without
+      // its times moving: such a read is not remembered.
+      if (Date.now() - Number(st.mtimeMs) > RECENT_WRITE_MS) this.texts.set(filePath, { identity, text });
+      else this.texts.delete(filePath);
+      return text;
     } catch {
+      this.texts.delete(filePath);
       return undefined;
     }
   }
@@ -69,6 +88,17 @@ export class NodeFileSystem implements FileSystem {
 
 /** Longest stretch of synchronous file access before the event loop gets a turn. */
 const YIELD_AFTER_MS = 10;
+
+/** Reads of files written more recently than this are not cached (see NodeFileSystem.texts). */
+const RECENT_WRITE_MS = 2000;
+
+function rawStat(filePath: string): nodeFs.BigIntStats | undefined {
+  try {
+    return nodeFs.statSync(filePath, { throwIfNoEntry: false, bigint: true });
+  } catch {
+    return undefined;
+  }
+}
 
 function statSync(filePath: string): FileStat | undefined {
   try {

@@ -3,7 +3,7 @@
  * that connect a `proxy_pass https://host` to the local server for `host` look names up here
  * instead of walking the tree for every location.
  */
-import { walkNodes, type ConfigNode, type ConfigTree } from './configTree';
+import { nodesNamed, type ConfigNode, type ConfigTree } from './configTree';
 
 export interface ServerNameIndex {
   /** Servers with this exact (lower-cased) name. */
@@ -19,8 +19,8 @@ export function serverNameIndex(tree: ConfigTree): ServerNameIndex {
   if (index) return index;
   index = { exact: new Map(), wildcard: [] };
   const built = index;
-  walkNodes(tree.nodes, (node) => {
-    if (node.directive.name.value !== 'server_name' || node.context !== 'server' || !node.parent) return;
+  for (const node of nodesNamed(tree.nodes, 'server_name')) {
+    if (node.context !== 'server' || !node.parent) continue;
     for (const arg of node.directive.args) {
       const name = arg.value.toLowerCase();
       if (name.startsWith('~') || name.length === 0) continue;
@@ -33,7 +33,7 @@ export function serverNameIndex(tree: ConfigTree): ServerNameIndex {
         if (!list.includes(node.parent)) list.push(node.parent);
       } else built.exact.set(name, [node.parent]);
     }
-  });
+  }
   indexes.set(tree, index);
   return index;
 }

@@ -10,7 +10,7 @@ import { RULE_FAMILIES } from '../analysis/ruleRegistry';
 import { getDirectiveTable, type ContextKind, type DirectiveTable } from '../directives/directiveTable';
 import { CertificateInspector } from '../certificates/certificateInspector';
 import type { InspectedFile } from '../certificates/certificateTypes';
-import { buildConfigTree, resolveConfigPath, type ConfigTree, type PathResolver } from '../model/configTree';
+import { buildConfigTree, rebuildIncludedFile, resolveConfigPath, type BuildOptions, type ConfigTree, type PathResolver } from '../model/configTree';
 import { inferContext } from '../model/contextInference';
 import type { FileStat, FileSystem } from '../model/fileSystem';
 import { ParseCache, type ParsedFile } from '../model/parsedFile';
@@ -85,29 +85,58 @@ export class WorkspaceAnalysis {
     const resolver = this.resolverFor(mainFile);
     const key = `${mainFile}\0${rootContext}\0${JSON.stringify(resolver.pathMappings)}`;
     const cached = this.trees.get(key);
-    if (cached && (await this.inputsUnchanged(cached.inputs))) {
-      // Most recently used last, so the oldest entry is the first one evicted.
-      this.trees.delete(key);
-      this.trees.set(key, cached);
-      return cached.tree;
+    const changed = cached ? await this.changedInputs(cached.inputs) : undefined;
+    let entry: CachedTree | undefined;
+    if (cached && changed && changed.length === 0) entry = cached;
+    else if (cached && changed) entry = await this.rebuildChangedFiles(cached, changed, mainFile, rootContext, resolver);
+    if (!entry) {
+      const inputs = new Map<string, TreeInput>();
+      const tree = await buildConfigTree(this.recordingBuildOptions(inputs, mainFile, rootContext, resolver));
+      entry = { tree, inputs };
     }
-    const inputs: TreeInput[] = [];
-    const tree = await buildConfigTree({
+    // Most recently used last, so the oldest entry is the first one evicted.
+    this.trees.delete(key);
+    this.trees.set(key, entry);
+    if (this.trees.size > MAX_CACHED_TREES) this.trees.delete(this.trees.keys().next().value as string);
+    return entry.tree;
+  }
+
+  private recordingBuildOptions(inputs: Map<string, TreeInput>, mainFile: string, rootContext: ContextKind, resolver: PathResolver): BuildOptions {
+    return {
       fs: new RecordingFileSystem(this.options.fs, inputs),
       table: this.table,
       getParsed: async (p) => {
+        // A snippet included by 2,000 servers is read and recorded once per build.
+        const key = `parsed\0${p}`;
+        const seen = inputs.get(key);
+        if (seen?.kind === 'parsed') return seen.parsed;
         const parsed = await this.getParsed(p);
-        inputs.push({ kind: 'parsed', path: p, parsed });
+        inputs.set(key, { kind: 'parsed', path: p, parsed });
         return parsed;
       },
       mainFile,
       rootContext,
       resolver,
-    });
-    this.trees.delete(key);
-    this.trees.set(key, { tree, inputs });
-    if (this.trees.size > MAX_CACHED_TREES) this.trees.delete(this.trees.keys().next().value as string);
-    return tree;
+    };
+  }
+
+  /**
+   * When the only inputs that changed are the texts of included files (someone typing in a
+   * site file of a large tree), those files are built again in place instead of the whole
+   * tree. Undefined when a full build is needed.
+   */
+  private async rebuildChangedFiles(cached: CachedTree, changed: readonly TreeInput[], mainFile: string, rootContext: ContextKind, resolver: PathResolver): Promise<CachedTree | undefined> {
+    if (!changed.every((input) => input.kind === 'parsed' && input.path !== mainFile)) return undefined;
+    const inputs = new Map(cached.inputs);
+    let tree: ConfigTree | undefined = cached.tree;
+    for (const input of changed) {
+      const parsed = await this.getParsed(input.path);
+      if (!parsed || !tree) return undefined;
+      inputs.set(`parsed\0${input.path}`, { kind: 'parsed', path: input.path, parsed });
+      tree = await rebuildIncludedFile(tree, this.recordingBuildOptions(inputs, mainFile, rootContext, resolver), parsed);
+    }
+    // The old tree shares blocks with the new one and must not be used again.
+    return tree ? { tree, inputs } : undefined;
   }
 
   /** Forgets every cached tree (the next buildTree() assembles from scratch). */
@@ -115,28 +144,30 @@ export class WorkspaceAnalysis {
     this.trees.clear();
   }
 
-  private async inputsUnchanged(inputs: readonly TreeInput[]): Promise<boolean> {
+  /** The recorded inputs that a new build would see differently (all of them are checked). */
+  private async changedInputs(inputs: ReadonlyMap<string, TreeInput>): Promise<TreeInput[]> {
     const fs = this.options.fs;
-    for (const input of inputs) {
+    const changed: TreeInput[] = [];
+    for (const input of inputs.values()) {
+      let same: boolean;
       switch (input.kind) {
         case 'parsed':
           // The parse cache hands out the same object while a file's text is unchanged.
-          if ((await this.getParsed(input.path)) !== input.parsed) return false;
+          same = (await this.getParsed(input.path)) === input.parsed;
           break;
         case 'stat':
-          if (statKind(await fs.stat(input.path)) !== input.stat) return false;
+          same = statKind(await fs.stat(input.path)) === input.stat;
           break;
         case 'text':
-          if ((await fs.readText(input.path)) !== input.text) return false;
+          same = (await fs.readText(input.path)) === input.text;
           break;
-        case 'directory': {
-          const names = await fs.readDirectory(input.path);
-          if (!sameNames(names, input.names)) return false;
+        case 'directory':
+          same = sameNames(await fs.readDirectory(input.path), input.names);
           break;
-        }
       }
+      if (!same) changed.push(input);
     }
-    return true;
+    return changed;
   }
 
   /**
@@ -227,7 +258,8 @@ type StatKind = 'missing' | 'file' | 'directory' | 'other';
 
 interface CachedTree {
   tree: ConfigTree;
-  inputs: TreeInput[];
+  /** One entry per kind and path (the answer a build saw is the same every time it asks). */
+  inputs: Map<string, TreeInput>;
 }
 
 /** Tree building only asks whether a path exists and is a file or a directory. */
@@ -243,25 +275,39 @@ function sameNames(a: readonly string[] | undefined, b: readonly string[] | unde
   return true;
 }
 
-/** Passes calls through and logs what the tree builder saw (copies, as glob sorts in place). */
+/**
+ * Passes calls through and logs what the tree builder saw. Within one build each question
+ * is asked of the disk once: the same answer is given again (as a copy where the caller may
+ * sort it in place), so that the build sees one consistent state of the disk.
+ */
 class RecordingFileSystem implements FileSystem {
-  constructor(private readonly base: FileSystem, private readonly inputs: TreeInput[]) {}
+  private readonly stats = new Map<string, FileStat | undefined>();
+  private readonly texts = new Map<string, string | undefined>();
+
+  constructor(private readonly base: FileSystem, private readonly inputs: Map<string, TreeInput>) {}
 
   async readText(filePath: string): Promise<string | undefined> {
+    if (this.texts.has(filePath)) return this.texts.get(filePath);
     const text = await this.base.readText(filePath);
-    this.inputs.push({ kind: 'text', path: filePath, text });
+    this.texts.set(filePath, text);
+    this.inputs.set(`text\0${filePath}`, { kind: 'text', path: filePath, text });
     return text;
   }
 
   async stat(filePath: string): Promise<FileStat | undefined> {
+    if (this.stats.has(filePath)) return this.stats.get(filePath);
     const st = await this.base.stat(filePath);
-    this.inputs.push({ kind: 'stat', path: filePath, stat: statKind(st) });
+    this.stats.set(filePath, st);
+    this.inputs.set(`stat\0${filePath}`, { kind: 'stat', path: filePath, stat: statKind(st) });
     return st;
   }
 
   async readDirectory(dirPath: string): Promise<string[] | undefined> {
+    const key = `directory\0${dirPath}`;
+    const seen = this.inputs.get(key);
+    if (seen?.kind === 'directory') return seen.names ? [...seen.names] : undefined;
     const names = await this.base.readDirectory(dirPath);
-    this.inputs.push({ kind: 'directory', path: dirPath, names: names ? [...names] : undefined });
+    this.inputs.set(key, { kind: 'directory', path: dirPath, names: names ? [...names] : undefined });
     return names;
   }
 }

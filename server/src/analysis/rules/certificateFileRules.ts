@@ -11,6 +11,7 @@ import { WEAK_SIGNATURE_ALGORITHMS } from '../../certificates/oids';
 import type { Finding, RuleMeta } from '../finding';
 import { nginxRefuses } from '../nginxWording';
 import type { RuleContext, RuleFamily } from '../ruleContext';
+import { focusOf } from '../analysisFocus';
 import {
   collectFileReferences,
   nearestInScope,
@@ -111,8 +112,7 @@ export const certificateFileRules: RuleFamily = {
   name: 'certificate-files',
   rules: RULES,
   async run(context: RuleContext): Promise<Finding[]> {
-    const wanted = new Set(context.files.map((f) => f.path));
-    const refs = collectFileReferences(context, wanted).filter((r) => r.resolved);
+    const refs = collectFileReferences(context, focusOf(context).nodes).filter((r) => r.resolved);
     const findings: Finding[] = [];
     for (const ref of refs) {
       const resolved = ref.resolved as string;

@@ -12,7 +12,8 @@ import { atLeast } from '../../directives/versions';
 import type { Finding, RuleMeta } from '../finding';
 import { nginxRefuses } from '../nginxWording';
 import type { RuleContext, RuleFamily } from '../ruleContext';
-import { collectFileReferences, nearestInScope, scopedValue, type FileReference } from '../tlsFileReferences';
+import { focusOf } from '../analysisFocus';
+import { collectFileReferences, fileDirectiveInfo, nearestInScope, scopedValue, type FileReference } from '../tlsFileReferences';
 import { nginxLoads } from './certificateFileRules';
 import { certificateNameMatches } from './tlsRuleSupport';
 
@@ -34,8 +35,7 @@ export const certificatePairingRules: RuleFamily = {
   rules: RULES,
   async run(context: RuleContext): Promise<Finding[]> {
     const wanted = new Set(context.files.map((f) => f.path));
-    // All references of the tree: the peer of an mTLS hop may be in another file.
-    const refs = collectFileReferences(context).filter((r) => r.resolved);
+    const refs = pairingReferences(context).filter((r) => r.resolved);
     const inspected = new Map<FileReference, InspectedFile>();
     // Thousands of directives name a few files: inspect each file once.
     const byPath = new Map<string, InspectedFile>();
@@ -68,7 +68,7 @@ export const certificatePairingRules: RuleFamily = {
       if (wanted.has(certRef.node.file.path) || (keyRef && wanted.has(keyRef.node.file.path))) {
         if (keyRef && keyFile) findings.push(...keyMismatch(certRef, certFile, keyRef, keyFile, context));
         let order = chainOrderByFile.get(certFile);
-        if (!order) {
+        if (order === undefined) {
           order = chainOrderProblem(certFile);
           chainOrderByFile.set(certFile, order);
         }
@@ -77,7 +77,7 @@ export const certificatePairingRules: RuleFamily = {
         if (!orderFinding) {
           // Thousands of servers share a few certificate files: judge each file once.
           let missing = missingByFile.get(certFile);
-          if (!missing) {
+          if (missing === undefined) {
             missing = missingIntermediateIssuer(certFile, caPool) ?? null;
             missingByFile.set(certFile, missing);
           }
@@ -93,6 +93,31 @@ export const certificatePairingRules: RuleFamily = {
     return findings.filter((f) => wanted.has(f.file));
   },
 };
+
+/**
+ * The references this family reads: those of the checked files, every CA file of the tree
+ * (the pool for chains, and the CA of the server at the other end of an mTLS hop), and the
+ * certificates a key of a checked file can pair with (those at or below the key's level).
+ */
+function pairingReferences(context: RuleContext): FileReference[] {
+  const focus = focusOf(context);
+  if (focus.whole) return collectFileReferences(context);
+  const own = collectFileReferences(context, focus.nodes);
+  // A key pairs with the certificates of its own level and of the blocks inside it.
+  const keyLevels = new Set(own.filter((r) => r.info.role === 'key').map((r) => r.node.parent ?? null));
+  const underKeyLevel = (node: ConfigNode): boolean => {
+    if (keyLevels.has(null)) return true;
+    for (let n = node.parent; n; n = n.parent) if (keyLevels.has(n)) return true;
+    return false;
+  };
+  const peers = PAIRING_PEER_DIRECTIVES.flatMap((name) => focus.named(name)).filter((node) =>
+    !focus.touchesNode(node) && (fileDirectiveInfo(node.directive.name.value)?.role !== 'certificate' || underKeyLevel(node)));
+  const elsewhere = collectFileReferences(context, peers);
+  return [...own, ...elsewhere];
+}
+
+const PAIRING_PEER_DIRECTIVES = ['ssl', 'proxy_ssl', 'grpc_ssl', 'uwsgi_ssl'].flatMap((family) =>
+  ['certificate', 'client_certificate', 'trusted_certificate'].map((suffix) => `${family}_${suffix}`));
 
 /** The key nginx pairs with this certificate: same index among the key directives in scope. */
 function pairedKey(certRef: FileReference, context: RuleContext): FileReference | undefined {

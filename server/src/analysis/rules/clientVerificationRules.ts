@@ -5,13 +5,13 @@
  * https://nginx.org/en/docs/http/ngx_http_ssl_module.html#ssl_verify_client
  */
 import { atLeast } from '../../directives/versions';
-import { walkNodes, type ConfigNode } from '../../model/configTree';
-import { allStatements, serverScopes, type Family, type ServerScope } from '../../model/effectiveConfig';
+import { allStatements, type Family, type ServerScope } from '../../model/effectiveConfig';
+import { focusOf } from '../analysisFocus';
 import type { Finding, Fix, RuleMeta } from '../finding';
 import { nginxRefuses } from '../nginxWording';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { insertAfter, insertIntoBlock } from '../fixes/textEdits';
-import { addressGroups, effectiveOptions, hasCertificate, listenSockets, statementRange } from './tlsRuleSupport';
+import { hasCertificate, listenSockets, statementRange } from './tlsRuleSupport';
 import { isOn } from '../../model/effectiveConfig';
 
 const RULES: RuleMeta[] = [
@@ -30,10 +30,7 @@ export function verifyClientNoCaWording(version: string): string {
 function verificationVariables(context: RuleContext): Set<string> {
   const names = new Set(['ssl_client_verify']);
   let grew = true;
-  const maps: ConfigNode[] = [];
-  walkNodes(context.tree.nodes, (node) => {
-    if (node.directive.name.value === 'map' && node.directive.args.length === 2) maps.push(node);
-  });
+  const maps = focusOf(context).named('map').filter((node) => node.directive.args.length === 2);
   while (grew) {
     grew = false;
     for (const map of maps) {
@@ -66,9 +63,9 @@ function caCandidates(context: RuleContext): string[] {
   const cached = caCandidateCache.get(context.tree);
   if (cached) return cached;
   const paths = new Set<string>();
-  walkNodes(context.tree.nodes, (node) => {
-    if (node.directive.name.value === 'ssl_client_certificate' && node.directive.args[0]) paths.add(node.directive.args[0].value);
-  });
+  for (const node of focusOf(context).named('ssl_client_certificate')) {
+    if (node.directive.args[0]) paths.add(node.directive.args[0].value);
+  }
   const list = [...paths];
   caCandidateCache.set(context.tree, list);
   return list;
@@ -148,12 +145,15 @@ export const clientVerificationRules: RuleFamily = {
   rules: RULES,
   run(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
-    const options = effectiveOptions(context);
+    const focus = focusOf(context);
     const variables = verificationVariables(context);
-    const httpScopes = serverScopes(context.tree, 'http', options);
-    const { byServer } = addressGroups(httpScopes, context.settings.targetVersion);
-    for (const scope of httpScopes) checkScope(context, scope, 'http', byServer.get(scope)?.tls ?? false, variables, findings);
-    for (const scope of serverScopes(context.tree, 'stream', options)) {
+    const { byServer } = focus.addressGroups();
+    // Findings land on statements of a server's levels.
+    for (const scope of focus.serverScopes('http')) {
+      if (focus.touchesLevels(scope.levels)) checkScope(context, scope, 'http', byServer.get(scope)?.tls ?? false, variables, findings);
+    }
+    for (const scope of focus.serverScopes('stream')) {
+      if (!focus.touchesLevels(scope.levels)) continue;
       const tls = listenSockets(scope.statements, false).some((s) => s.ssl);
       checkScope(context, scope, 'stream', tls, variables, findings);
     }

@@ -6,7 +6,7 @@
 import singleValued from '../../directives/data/singleValued.json';
 import { compareVersions } from '../../directives/versions';
 import type { ConfigNode } from '../../model/configTree';
-import { walkNodes } from '../../model/configTree';
+import { focusOf } from '../analysisFocus';
 import type { Finding, RuleMeta } from '../finding';
 import { liftOutOfIf } from '../fixes/liftOutOfIf';
 import { closestName, nginxRefuses } from '../nginxWording';
@@ -87,11 +87,11 @@ export const contextRules: RuleFamily = {
     const wanted = new Set(context.files.map((f) => f.path));
     const version = context.settings.targetVersion;
     const table = context.table;
-    findings.push(...duplicates(context.tree.nodes, wanted));
-    walkNodes(context.tree.nodes, (node) => {
-      if (node.children.length > 0) findings.push(...duplicates(node.children, wanted));
-      if (!wanted.has(node.file.path)) return;
-      if (node.context === 'custom-body' || node.context === 'unknown') return;
+    const focus = focusOf(context);
+    // A repeat is reported on itself: only levels holding a statement of a checked file matter.
+    for (const block of focus.containers) findings.push(...duplicates(block ? block.children : context.tree.nodes, wanted));
+    for (const node of focus.nodes) {
+      if (node.context === 'custom-body' || node.context === 'unknown') continue;
       const d = node.directive;
       const name = d.name.value;
       const range = directiveRange(node);
@@ -152,7 +152,7 @@ export const contextRules: RuleFamily = {
           });
         }
       }
-    });
+    }
     return findings;
   },
 };

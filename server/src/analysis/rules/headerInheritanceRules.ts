@@ -7,7 +7,8 @@
  */
 import { parseConfig } from '../../parser/parser';
 import type { ConfigNode } from '../../model/configTree';
-import { walkNodes } from '../../model/configTree';
+import { depthFirstNodes } from '../../model/configTree';
+import { focusOf } from '../analysisFocus';
 import { own, inheritedFrom } from '../../model/effectiveConfig';
 import type { Finding, RuleMeta } from '../finding';
 import type { RuleContext, RuleFamily } from '../ruleContext';
@@ -44,8 +45,12 @@ export const headerInheritanceRules: RuleFamily = {
   rules: RULES,
   run(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
-    walkNodes(context.tree.nodes, (block) => {
-      if (!block.directive.block || !BLOCK_CONTEXTS.has(blockContext(block) ?? '')) return;
+    const focus = focusOf(context);
+    // A finding lands on the block's own first header line: only blocks holding a statement
+    // of a checked file can get one.
+    const blocks = focus.whole ? depthFirstNodes(context.tree.nodes) : [...focus.containers].filter((b): b is ConfigNode => b !== null);
+    for (const block of blocks) {
+      if (!block.directive.block || !BLOCK_CONTEXTS.has(blockContext(block) ?? '')) continue;
       for (const family of FAMILIES) {
         const mine = own(block, family);
         if (mine.length === 0) continue;
@@ -69,7 +74,7 @@ export const headerInheritanceRules: RuleFamily = {
             edits: [insertBefore(first, dropped.map(sourceOf))] }] : undefined,
         });
       }
-    });
+    }
     return findings;
   },
 };

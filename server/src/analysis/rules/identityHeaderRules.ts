@@ -5,7 +5,7 @@
  * `$ssl_client_cert` is deprecated: its multi-line value breaks HTTP header syntax.
  * https://nginx.org/en/docs/http/ngx_http_ssl_module.html#var_ssl_client_escaped_cert
  */
-import { walkNodes } from '../../model/configTree';
+import { focusOf } from '../analysisFocus';
 import { effective, enclosingServer, familyOf, levelsFor, levelsIncomplete } from '../../model/effectiveConfig';
 import type { Finding, RuleMeta } from '../finding';
 import type { RuleContext, RuleFamily } from '../ruleContext';
@@ -25,8 +25,8 @@ export const identityHeaderRules: RuleFamily = {
   run(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
     const options = effectiveOptions(context);
-    walkNodes(context.tree.nodes, (node) => {
-      if (node.context === 'custom-body') return;
+    for (const node of focusOf(context).nodes) {
+      if (node.context === 'custom-body') continue;
       const d = node.directive;
       // The stream module has no $ssl_client_escaped_cert; its $ssl_client_cert is not deprecated.
       const http = familyOf(node, context.tree) === 'http';
@@ -40,14 +40,14 @@ export const identityHeaderRules: RuleFamily = {
           });
         }
       }
-      if (!FORWARDING.has(d.name.value) || d.args.length < 2) return;
+      if (!FORWARDING.has(d.name.value) || d.args.length < 2) continue;
       const spoofable = variableRanges(node, 1, CLIENT_IDENTITY_HEADER_VARIABLE);
-      if (spoofable.length === 0) return;
-      if (levelsIncomplete(levelsFor(node, context.tree))) return;
+      if (spoofable.length === 0) continue;
+      if (levelsIncomplete(levelsFor(node, context.tree))) continue;
       const server = enclosingServer(node);
       const verify = effective(node, 'ssl_verify_client', context.tree, options);
       const verified = verify.args[0] === 'on' && server !== undefined && !effective(server, 'ssl_certificate', context.tree, options).isDefault;
-      if (verified) return;
+      if (verified) continue;
       const headerName = d.args[0].value;
       const identity = IDENTITY_HEADER_NAME.test(headerName) || d.name.value !== 'proxy_set_header';
       for (const v of spoofable) {
@@ -61,7 +61,7 @@ export const identityHeaderRules: RuleFamily = {
           }] : undefined,
         });
       }
-    });
+    }
     return findings;
   },
 };

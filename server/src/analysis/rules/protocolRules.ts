@@ -6,12 +6,13 @@
  * https://nginx.org/en/docs/http/ngx_http_ssl_module.html#ssl_protocols
  */
 import { atLeast } from '../../directives/versions';
-import { walkNodes, type ConfigNode } from '../../model/configTree';
-import { BITMASK_DIRECTIVES, serverScopes, tlsDefault } from '../../model/effectiveConfig';
+import type { ConfigNode } from '../../model/configTree';
+import { BITMASK_DIRECTIVES, tlsDefault } from '../../model/effectiveConfig';
+import { focusOf } from '../analysisFocus';
 import type { Finding, Fix, RuleMeta, TextEdit } from '../finding';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { insertAfter, removeStatement } from '../fixes/textEdits';
-import { addressGroups, effectiveOptions, statementRange } from './tlsRuleSupport';
+import { statementRange } from './tlsRuleSupport';
 
 const RULES: RuleMeta[] = [
   { code: 'tls.weak-protocols-ciphers', category: 'tls', severity: 'warning', title: 'Weak TLS protocol versions or ciphers', nginxRefuses: false },
@@ -100,9 +101,9 @@ function duplicates(statements: readonly ConfigNode[], findings: Finding[]): voi
 
 function deprecatedSsl(context: RuleContext, findings: Finding[]): void {
   if (atLeast(context.settings.targetVersion, '1.25.1')) return;
-  walkNodes(context.tree.nodes, (node) => {
-    if (node.directive.name.value !== 'ssl' || node.directive.args.length !== 1) return;
-    if (node.context !== 'server' && node.context !== 'http') return;
+  for (const node of focusOf(context).nodes) {
+    if (node.directive.name.value !== 'ssl' || node.directive.args.length !== 1) continue;
+    if (node.context !== 'server' && node.context !== 'http') continue;
     const on = node.directive.args[0].value === 'on';
     const fixes: Fix[] = [];
     const listens = node.context === 'server' ? (node.parent?.children ?? []).filter((c) => c.directive.name.value === 'listen' && c.directive.args.length > 0) : [];
@@ -121,7 +122,7 @@ function deprecatedSsl(context: RuleContext, findings: Finding[]): void {
       message: `nginx warns: the "ssl" directive is deprecated, use the "listen ... ssl" directive instead. It is removed in nginx 1.25.1, where this line becomes an unknown directive.`,
       fixes,
     });
-  });
+  }
 }
 
 /** TLS servers that rely on a default protocol list which still enables TLSv1/TLSv1.1. */
@@ -129,9 +130,11 @@ function weakDefaults(context: RuleContext, findings: Finding[]): void {
   const version = context.settings.targetVersion;
   const fallback = tlsDefault('ssl_protocols', version, 'http') ?? '';
   if (!fallback.split(' ').some((p) => WEAK_PROTOCOLS.has(p))) return;
-  const scopes = serverScopes(context.tree, 'http', effectiveOptions(context));
-  const { byServer } = addressGroups(scopes, version);
-  for (const scope of scopes) {
+  const focus = focusOf(context);
+  const { byServer } = focus.addressGroups();
+  for (const scope of focus.serverScopes('http')) {
+    // The finding lands on the server's own listen statement.
+    if (!focus.touchesLevels(scope.levels)) continue;
     const info = byServer.get(scope);
     const listen = info?.sockets.find((s) => s.ssl);
     if (!listen || scope.incomplete || !scope.get('ssl_protocols').isDefault) continue;
@@ -148,14 +151,15 @@ export const protocolRules: RuleFamily = {
   rules: RULES,
   run(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
-    duplicates(context.tree.nodes, findings);
-    walkNodes(context.tree.nodes, (node) => {
-      if (node.context === 'custom-body') return;
+    const focus = focusOf(context);
+    // Repeats are judged per level: the levels holding a statement of a checked file.
+    for (const block of focus.containers) duplicates(block ? block.children : context.tree.nodes, findings);
+    for (const node of focus.nodes) {
+      if (node.context === 'custom-body') continue;
       const name = node.directive.name.value;
       if (BITMASK_DIRECTIVES.has(name)) weakProtocols(node, findings);
       if (CIPHER_DIRECTIVES.has(name)) weakCiphers(node, findings);
-      if (node.children.length > 0) duplicates(node.children, findings);
-    });
+    }
     deprecatedSsl(context, findings);
     weakDefaults(context, findings);
     return findings;

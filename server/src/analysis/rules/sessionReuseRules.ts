@@ -6,11 +6,13 @@
  * 1.22.1; also 3scale/APIcast PR #610).
  * https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_ssl_session_reuse
  */
-import { clientIdentityKey, isOn, requestPaths, type RequestPath } from '../../model/effectiveConfig';
+import type { ConfigNode } from '../../model/configTree';
+import { clientIdentityKey, isOn, parseTarget, type RequestPath } from '../../model/effectiveConfig';
+import { focusOf } from '../analysisFocus';
 import type { Finding, Fix, RuleMeta } from '../finding';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { insertAfter } from '../fixes/textEdits';
-import { argRange, describePath, effectiveOptions } from './tlsRuleSupport';
+import { argRange, describePath } from './tlsRuleSupport';
 
 const RULES: RuleMeta[] = [
   { code: 'tls.session-reuse-identity-leak', category: 'tls', severity: 'warning', title: 'TLS sessions shared between different client identities', nginxRefuses: false },
@@ -29,6 +31,12 @@ function upstreamKey(path: RequestPath): string | undefined {
   const port = t.port ?? DEFAULT_PORTS[t.scheme ?? ''];
   if (!port) return undefined;
   return `${path.family}:${t.host.toLowerCase()}:${port}`;
+}
+
+/** The host a pass statement names, lower case, as parseTarget() reads it. */
+function passHost(pass: ConfigNode): string {
+  const value = pass.directive.args[0]?.value ?? '';
+  return parseTarget(value).host.toLowerCase();
 }
 
 function reuseOffFix(path: RequestPath): Fix {
@@ -52,10 +60,22 @@ export const sessionReuseRules: RuleFamily = {
   run(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
     const wanted = new Set(context.files.map((f) => f.path));
+    const focus = focusOf(context);
+    const reusing = (path: RequestPath): string | undefined =>
+      path.tls !== true || path.incomplete || !isOn(path.ssl('session_reuse')) ? undefined : upstreamKey(path);
+    // A group is compared as a whole, but only groups with a pass statement in a checked file
+    // can get findings: their peers are looked up by host.
+    let candidates: readonly RequestPath[];
+    if (focus.whole) {
+      candidates = focus.allPaths();
+    } else {
+      const hosts = new Set<string>();
+      for (const path of focus.paths()) if (wanted.has(path.pass.file.path) && reusing(path)) hosts.add(path.target.host.toLowerCase());
+      candidates = hosts.size === 0 ? [] : focus.pathsWhere((pass) => hosts.has(passHost(pass)));
+    }
     const groups = new Map<string, RequestPath[]>();
-    for (const path of requestPaths(context.tree, effectiveOptions(context))) {
-      if (path.tls !== true || path.incomplete || !isOn(path.ssl('session_reuse'))) continue;
-      const key = upstreamKey(path);
+    for (const path of candidates) {
+      const key = reusing(path);
       if (!key) continue;
       const list = groups.get(key) ?? [];
       list.push(path);

@@ -5,11 +5,12 @@
  * https://nginx.org/en/docs/stream/ngx_stream_proxy_module.html#proxy_ssl
  */
 import type { ConfigNode } from '../../model/configTree';
-import { isOn, serverScopes } from '../../model/effectiveConfig';
+import { isOn } from '../../model/effectiveConfig';
+import { focusOf } from '../analysisFocus';
 import type { Finding, RuleMeta } from '../finding';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { insertBefore } from '../fixes/textEdits';
-import { effectiveOptions, statementRange } from './tlsRuleSupport';
+import { statementRange } from './tlsRuleSupport';
 
 const RULES: RuleMeta[] = [
   { code: 'stream.proxy-ssl-disabled', category: 'tls', severity: 'warning', title: 'Stream proxy_ssl_* settings without proxy_ssl on', nginxRefuses: false },
@@ -28,7 +29,7 @@ export const streamProxySslRules: RuleFamily = {
   rules: RULES,
   run(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
-    const scopes = serverScopes(context.tree, 'stream', effectiveOptions(context));
+    const scopes = focusOf(context).serverScopes('stream');
     let anyOn = false;
     for (const scope of scopes) {
       const on = isOn(scope.get('proxy_ssl'));

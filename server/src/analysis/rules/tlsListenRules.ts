@@ -5,14 +5,15 @@
  * default server's SSL context after SNI, so its own ssl_* settings, ssl_verify_client
  * included, never apply. https://nginx.org/en/docs/http/configuring_https_servers.html
  */
-import { serverScopes, type ServerScope } from '../../model/effectiveConfig';
+import type { ServerScope } from '../../model/effectiveConfig';
+import { focusOf } from '../analysisFocus';
 import { isOn } from '../../model/effectiveConfig';
 import { atLeast } from '../../directives/versions';
 import type { Finding, Fix, RuleMeta } from '../finding';
 import { nginxRefuses } from '../nginxWording';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { insertAfter, insertIntoBlock, sourceOf } from '../fixes/textEdits';
-import { addressGroups, effectiveOptions, hasCertificate, listenSockets, statementRange, where, type ListenSocket } from './tlsRuleSupport';
+import { hasCertificate, listenSockets, statementRange, where, type ListenSocket } from './tlsRuleSupport';
 
 const RULES: RuleMeta[] = [
   { code: 'tls.listen-ssl-no-cert', category: 'tls', severity: 'error', title: 'TLS listener without a certificate', nginxRefuses: true },
@@ -34,8 +35,12 @@ function rejectFix(scope: ServerScope, socket: ListenSocket): Fix[] {
 
 function httpListeners(context: RuleContext, findings: Finding[]): void {
   const version = context.settings.targetVersion;
-  const scopes = serverScopes(context.tree, 'http', effectiveOptions(context));
-  const { groups, byServer } = addressGroups(scopes, version);
+  const focus = focusOf(context);
+  // Each finding lands on a statement of one server's levels: servers the checked files do
+  // not touch are read only as peers on an address.
+  const touches = (scope: ServerScope): boolean => focus.touchesLevels(scope.levels);
+  const scopes = focus.serverScopes('http').filter(touches);
+  const { groups, byServer } = focus.addressGroups();
   for (const group of groups) {
     if (!group.ssl) continue;
     const first = group.defaultServer;
@@ -45,7 +50,7 @@ function httpListeners(context: RuleContext, findings: Finding[]): void {
     if (!defaultOk && !rejects(first.scope)) {
       // nginx names the line of the server block that owns the address (cscf->line).
       const owner = first.scope.node ?? first.socket.node;
-      findings.push({
+      if (touches(first.scope)) findings.push({
         code: 'tls.listen-ssl-no-cert', file: first.socket.node.file.path, ...statementRange(first.socket.node), nginxRefuses: true,
         message: nginxRefuses(`${NO_CERT} in ${where(owner)}`, `This server is the default server for ${group.address}; give it ssl_certificate and ssl_certificate_key, or ssl_reject_handshake on.`),
         fixes: atLeast(version, '1.19.4') ? rejectFix(first.scope, first.socket) : undefined,
@@ -53,7 +58,7 @@ function httpListeners(context: RuleContext, findings: Finding[]): void {
       continue;
     }
     for (const member of group.servers) {
-      if (member.scope === first.scope || hasCertificate(member.scope) || rejects(member.scope)) continue;
+      if (member.scope === first.scope || !touches(member.scope) || hasCertificate(member.scope) || rejects(member.scope)) continue;
       if (!defaultOk) {
         // With a rejecting default server nginx checks every other server of the address.
         const owner = member.scope.node ?? member.socket.node;
@@ -112,7 +117,9 @@ function httpListeners(context: RuleContext, findings: Finding[]): void {
 
 function streamListeners(context: RuleContext, findings: Finding[]): void {
   const version = context.settings.targetVersion;
-  for (const scope of serverScopes(context.tree, 'stream', effectiveOptions(context))) {
+  const focus = focusOf(context);
+  for (const scope of focus.serverScopes('stream')) {
+    if (!focus.touchesLevels(scope.levels)) continue;
     const sockets = listenSockets(scope.statements, false).filter((s) => s.ssl);
     if (sockets.length === 0 || scope.incomplete) continue;
     const certs = scope.get('ssl_certificate');

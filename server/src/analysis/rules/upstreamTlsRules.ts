@@ -7,8 +7,8 @@
  */
 import type { ConfigNode } from '../../model/configTree';
 import { serversNamed } from '../../model/serverNameIndex';
-import { effective, isOn, levelsFor, levelsIncomplete, requestPaths, type RequestPath } from '../../model/effectiveConfig';
-import { walkNodes } from '../../model/configTree';
+import { effective, isOn, levelsFor, levelsIncomplete, type RequestPath } from '../../model/effectiveConfig';
+import { focusOf } from '../analysisFocus';
 import type { Finding, Fix, RuleMeta } from '../finding';
 import { nginxRefuses } from '../nginxWording';
 import type { RuleContext, RuleFamily } from '../ruleContext';
@@ -99,26 +99,32 @@ function verifyWithoutCa(path: RequestPath, findings: Finding[], covered: Set<Co
   });
 }
 
-/** Verify on where nothing evaluates it: nginx accepts it, but a TLS location added later fails. */
+/**
+ * Verify on where nothing evaluates it: nginx accepts it, but a TLS location added later fails.
+ * A path that evaluates a wanted verify statement inherits from its level, so it is among
+ * the focused paths and `covered` knows it.
+ */
 function unusedVerifyWithoutCa(context: RuleContext, covered: Set<ConfigNode>, findings: Finding[]): void {
   const options = effectiveOptions(context);
-  walkNodes(context.tree.nodes, (node) => {
+  for (const node of focusOf(context).nodes) {
     const name = node.directive.name.value;
-    if (!/^(proxy|grpc|uwsgi)_ssl_verify$/.test(name) || covered.has(node)) return;
-    if (node.directive.args[0]?.value !== 'on') return;
-    if (node.context === 'if-in-location' || node.context === 'if-in-server' || node.context === 'limit_except') return;
+    if (!VERIFY_DIRECTIVE.test(name) || covered.has(node)) continue;
+    if (node.directive.args[0]?.value !== 'on') continue;
+    if (node.context === 'if-in-location' || node.context === 'if-in-server' || node.context === 'limit_except') continue;
     const mod = name.replace(/_ssl_verify$/, '');
     const trusted = effective(node, `${mod}_ssl_trusted_certificate`, context.tree, options);
-    if (!trusted.isDefault || levelsIncomplete(levelsFor(node, context.tree))) return;
+    if (!trusted.isDefault || levelsIncomplete(levelsFor(node, context.tree))) continue;
     if (node.context === 'stream-server' || node.context === 'stream') {
-      if (!isOn(effective(node, 'proxy_ssl', context.tree, options))) return;
+      if (!isOn(effective(node, 'proxy_ssl', context.tree, options))) continue;
     }
     findings.push({
       code: 'tls.upstream-verify-no-ca', severity: 'warning', file: node.file.path, ...statementRange(node),
       message: `${name} on without ${mod}_ssl_trusted_certificate: no TLS upstream uses it yet, but nginx refuses the configuration ("no ${mod}_ssl_trusted_certificate for ${name}") as soon as one does.`,
     });
-  });
+  }
 }
+
+const VERIFY_DIRECTIVE = /^(proxy|grpc|uwsgi)_ssl_verify$/;
 
 /** DNS names of all http servers in the tree, to find a local upstream's certificate. */
 function findLocalServer(context: RuleContext, name: string): ConfigNode | undefined {
@@ -228,7 +234,7 @@ export const upstreamTlsRules: RuleFamily = {
   async run(context: RuleContext): Promise<Finding[]> {
     const findings: Finding[] = [];
     const covered = new Set<ConfigNode>();
-    const paths = requestPaths(context.tree, effectiveOptions(context));
+    const paths = focusOf(context).paths();
     const wanted = new Set(context.files.map((f) => f.path));
     for (const path of paths) {
       // Every check below reports a missing setting, which an unreadable include may hold.

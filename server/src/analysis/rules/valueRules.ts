@@ -5,7 +5,8 @@
  * `invalid value "…"` or `"…" directive invalid number`.
  */
 import singleValued from '../../directives/data/singleValued.json';
-import { walkNodes, type ConfigNode } from '../../model/configTree';
+import type { ConfigNode } from '../../model/configTree';
+import { focusOf } from '../analysisFocus';
 import type { Word } from '../../parser/syntaxTree';
 import type { Finding, RuleMeta } from '../finding';
 import { nginxRefuses } from '../nginxWording';
@@ -94,12 +95,11 @@ export const valueRules: RuleFamily = {
   name: 'values',
   rules: RULES,
   run(context: RuleContext): Finding[] {
-    const wanted = new Set(context.files.map((f) => f.path));
     const findings: Finding[] = [];
-    walkNodes(context.tree.nodes, (node) => {
-      if (!wanted.has(node.file.path) || node.context === 'custom-body' || node.context === 'unknown') return;
+    for (const node of focusOf(context).nodes) {
+      if (node.context === 'custom-body' || node.context === 'unknown') continue;
       findings.push(...check(node));
-    });
+    }
     return findings;
   },
 };
