@@ -171,6 +171,8 @@ export async function rebuildIncludedFile(old: ConfigTree, options: BuildOptions
   const tree: ConfigTree = { ...old, nodes: old.nodes, files: new Map(), problems: [] };
   const scratch: ConfigTree = { ...tree, files: new Map(), problems: [] };
   const replaced = new Set<IncludeSpan>();
+  // While the rebuilt spans include the same files in the same contexts, the file uses stay.
+  let sameIncludes = true;
   for (const include of includes) {
     const info = include.include as IncludeInfo;
     let offset = (include.parent ? include.parent.children : tree.nodes).indexOf(include) + 1;
@@ -184,6 +186,7 @@ export async function rebuildIncludedFile(old: ConfigTree, options: BuildOptions
       const fresh = await builder.buildSpan(changed, include, [...fileChain(include), changed.path]);
       // A new array, never an edit in place: caches are keyed by the arrays of the old tree.
       const siblings = include.parent ? include.parent.children : tree.nodes;
+      if (sameIncludes) sameIncludes = includeUses(siblings.slice(offset, offset + span.count)) === includeUses(fresh.nodes);
       const updated = [...siblings.slice(0, offset), ...fresh.nodes, ...siblings.slice(offset + span.count)];
       if (include.parent) include.parent.children = updated;
       else tree.nodes = updated;
@@ -207,6 +210,10 @@ export async function rebuildIncludedFile(old: ConfigTree, options: BuildOptions
   for (const [file, use] of old.files) parses.set(file, use.parsed);
   for (const [file, use] of scratch.files) parses.set(file, use.parsed);
   builtRoots.add(tree.nodes);
+  if (sameIncludes) {
+    for (const [file, use] of old.files) tree.files.set(file, { parsed: parses.get(file) ?? use.parsed, contexts: use.contexts });
+    return tree;
+  }
   const main = parses.get(old.mainFile);
   if (main) tree.files.set(main.path, { parsed: main, contexts: new Set([old.rootContext]) });
   const use = (file: string, context: ContextKind): void => {
@@ -242,6 +249,19 @@ export async function rebuildIncludedFile(old: ConfigTree, options: BuildOptions
   };
   visit(tree.nodes);
   return tree;
+}
+
+/** The files the includes among `nodes` (and inside them) splice in, with contexts, as one string. */
+function includeUses(nodes: readonly ConfigNode[]): string {
+  const uses: string[] = [];
+  const visit = (list: readonly ConfigNode[]): void => {
+    for (const node of list) {
+      for (const span of node.include?.spans ?? []) uses.push(`${span.file}\0${node.context}`);
+      if (node.children.length > 0) visit(node.children);
+    }
+  };
+  visit(nodes);
+  return uses.join('\n');
 }
 
 /** The files from the main one down to the file holding `node`, through the includes that brought each in. */

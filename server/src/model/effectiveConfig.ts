@@ -11,7 +11,7 @@
  */
 import type { ContextKind, DirectiveTable } from '../directives/directiveTable';
 import { atLeast } from '../directives/versions';
-import { depthFirstNodes, isBuiltTree, type ConfigNode, type ConfigTree } from './configTree';
+import { depthFirstNodes, isBuiltTree, nodesNamed, type ConfigNode, type ConfigTree } from './configTree';
 
 /** One level of inheritance: a block (or the top of a snippet checked on its own). */
 export interface Level {
@@ -382,7 +382,11 @@ const passLists = new WeakMap<readonly ConfigNode[], ConfigNode[]>();
 function passStatements(tree: ConfigTree): ConfigNode[] {
   let list = passLists.get(tree.nodes);
   if (!list) {
-    list = depthFirstNodes(tree.nodes).filter((n) => PASS_DIRECTIVES[n.directive.name.value] !== undefined && n.directive.args.length > 0);
+    const byModule = Object.keys(PASS_DIRECTIVES).map((name) => nodesNamed(tree.nodes, name)).filter((l) => l.length > 0);
+    // One module's list is already in configuration order; several are merged by a walk.
+    const ordered = byModule.length === 1 ? byModule[0]
+      : depthFirstNodes(tree.nodes).filter((n) => PASS_DIRECTIVES[n.directive.name.value] !== undefined);
+    list = ordered.filter((n) => n.directive.args.length > 0);
     if (isBuiltTree(tree.nodes)) passLists.set(tree.nodes, list);
   }
   return list;

@@ -218,6 +218,7 @@ export class WorkspaceAnalysis {
     // Rules ask for the same few certificate files once per server or location; within one
     // run each file is inspected (or its cache entry stat-checked) only once.
     const inspections = new Map<string, Promise<InspectedFile>>();
+    const resolvedPaths = new Map<string, string>();
     const inspect = (absolutePath: string, options?: { passphrases?: string[] }): Promise<InspectedFile> => {
       const key = `${absolutePath}\0${JSON.stringify(options?.passphrases ?? null)}`;
       let pending = inspections.get(key);
@@ -234,7 +235,15 @@ export class WorkspaceAnalysis {
       now: this.now(),
       contextGuessed,
       files,
-      resolvePath: (written) => resolveConfigPath(written, resolver),
+      resolvePath: (written) => {
+        // Thousands of directives name the same few files.
+        let resolved = resolvedPaths.get(written);
+        if (resolved === undefined) {
+          resolved = resolveConfigPath(written, resolver);
+          resolvedPaths.set(written, resolved);
+        }
+        return resolved;
+      },
       inspect,
     }, this.families);
   }

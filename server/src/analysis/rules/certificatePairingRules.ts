@@ -110,14 +110,18 @@ function pairingReferences(context: RuleContext): FileReference[] {
     for (let n = node.parent; n; n = n.parent) if (keyLevels.has(n)) return true;
     return false;
   };
-  const peers = PAIRING_PEER_DIRECTIVES.flatMap((name) => focus.named(name)).filter((node) =>
-    !focus.touchesNode(node) && (fileDirectiveInfo(node.directive.name.value)?.role !== 'certificate' || underKeyLevel(node)));
+  const peers = [
+    ...CA_DIRECTIVES.flatMap((name) => focus.named(name)),
+    ...(keyLevels.size > 0 ? CERTIFICATE_DIRECTIVES.flatMap((name) => focus.named(name)).filter(underKeyLevel) : []),
+  ].filter((node) => !focus.touchesNode(node));
   const elsewhere = collectFileReferences(context, peers);
   return [...own, ...elsewhere];
 }
 
-const PAIRING_PEER_DIRECTIVES = ['ssl', 'proxy_ssl', 'grpc_ssl', 'uwsgi_ssl'].flatMap((family) =>
-  ['certificate', 'client_certificate', 'trusted_certificate'].map((suffix) => `${family}_${suffix}`));
+const TLS_FAMILIES = ['ssl', 'proxy_ssl', 'grpc_ssl', 'uwsgi_ssl'];
+const CA_DIRECTIVES = TLS_FAMILIES.flatMap((family) => ['client_certificate', 'trusted_certificate'].map((suffix) => `${family}_${suffix}`))
+  .filter((name) => fileDirectiveInfo(name)?.role === 'ca-bundle');
+const CERTIFICATE_DIRECTIVES = TLS_FAMILIES.map((family) => `${family}_certificate`);
 
 /** The key nginx pairs with this certificate: same index among the key directives in scope. */
 function pairedKey(certRef: FileReference, context: RuleContext): FileReference | undefined {

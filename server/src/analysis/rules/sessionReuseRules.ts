@@ -7,6 +7,7 @@
  * https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_ssl_session_reuse
  */
 import type { ConfigNode } from '../../model/configTree';
+import type { Word } from '../../parser/syntaxTree';
 import { clientIdentityKey, isOn, parseTarget, type RequestPath } from '../../model/effectiveConfig';
 import { focusOf } from '../analysisFocus';
 import type { Finding, Fix, RuleMeta } from '../finding';
@@ -35,9 +36,18 @@ function upstreamKey(path: RequestPath): string | undefined {
 
 /** The host a pass statement names, lower case, as parseTarget() reads it. */
 function passHost(pass: ConfigNode): string {
-  const value = pass.directive.args[0]?.value ?? '';
-  return parseTarget(value).host.toLowerCase();
+  const arg = pass.directive.args[0];
+  if (!arg) return '';
+  // Kept per syntax node: unchanged files keep theirs from one keystroke to the next.
+  let host = passHosts.get(arg);
+  if (host === undefined) {
+    host = parseTarget(arg.value).host.toLowerCase();
+    passHosts.set(arg, host);
+  }
+  return host;
 }
+
+const passHosts = new WeakMap<Word, string>();
 
 function reuseOffFix(path: RequestPath): Fix {
   const reuse = path.ssl('session_reuse');

@@ -1,5 +1,6 @@
 /** Small helpers shared by the TLS/mTLS/proxy rule families. */
 import type { ConfigNode } from '../../model/configTree';
+import type { Directive } from '../../parser/syntaxTree';
 import { atLeast } from '../../directives/versions';
 import { isOn, type EffectiveOptions, type RequestPath, type ServerScope } from '../../model/effectiveConfig';
 import type { RuleContext } from '../ruleContext';
@@ -91,16 +92,32 @@ export function listenSockets(statements: readonly ConfigNode[], sslDirectiveOn:
   const sockets: ListenSocket[] = [];
   for (const node of statements) {
     if (node.directive.name.value !== 'listen' || node.directive.args.length === 0) continue;
-    const args = node.directive.args.map((a) => a.value);
-    if (args[0].includes('$')) continue;
-    sockets.push({
-      address: normalizeListenAddress(args[0]) + (args.includes('quic') ? '/udp' : ''),
-      node,
-      ssl: sslDirectiveOn || args.includes('ssl') || args.includes('quic'),
-      defaultServer: args.includes('default_server') || args.includes('default'),
-    });
+    const parsed = listenArguments(node.directive);
+    if (!parsed) continue;
+    sockets.push({ address: parsed.address, node, ssl: sslDirectiveOn || parsed.ssl, defaultServer: parsed.defaultServer });
   }
   return sockets;
+}
+
+/**
+ * What a `listen` statement's words say, kept per syntax node: a file's parse is shared by
+ * every tree built while its text is unchanged, so thousands of unchanged servers are not
+ * read again on each keystroke.
+ */
+const listenCache = new WeakMap<Directive, { address: string; ssl: boolean; defaultServer: boolean } | null>();
+
+function listenArguments(directive: Directive): { address: string; ssl: boolean; defaultServer: boolean } | null {
+  let parsed = listenCache.get(directive);
+  if (parsed === undefined) {
+    const args = directive.args.map((a) => a.value);
+    parsed = args[0].includes('$') ? null : {
+      address: normalizeListenAddress(args[0]) + (args.includes('quic') ? '/udp' : ''),
+      ssl: args.includes('ssl') || args.includes('quic'),
+      defaultServer: args.includes('default_server') || args.includes('default'),
+    };
+    listenCache.set(directive, parsed);
+  }
+  return parsed;
 }
 
 /** Servers sharing one listen address, in configuration order, and whether it is a TLS address. */
