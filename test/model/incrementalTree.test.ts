@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { walkNodes, type ConfigNode, type ConfigTree } from '../../server/src/model/configTree';
+import { depthFirstNodes, nodesNamed, walkNodes, type ConfigNode, type ConfigTree } from '../../server/src/model/configTree';
 import { WorkspaceAnalysis } from '../../server/src/service/workspaceAnalysis';
 import { MemoryFileSystem } from '../fuzz/memoryFileSystem';
 
@@ -26,6 +26,13 @@ function snapshot(tree: ConfigTree): string {
   });
   lines.push('-- problems');
   lines.push(...tree.problems.map((p) => JSON.stringify(p)).sort());
+  // The indexes rules use (kept up to date by the in-place rebuild, not recomputed).
+  const flat = depthFirstNodes(tree.nodes);
+  lines.push(`-- depth-first ${flat.map(id).join(' ')}`);
+  for (let i = 1; i < flat.length; i++) assert.ok((flat[i].order as number) > (flat[i - 1].order as number), `order keys increase at ${id(flat[i])}`);
+  for (const name of ['server', 'listen', 'include', 'location', 'proxy_pass', 'add_header', 'ssl_certificate', 'upstream', 'proxy_ssl_verify', 'ssl_verify_client']) {
+    lines.push(`-- named ${name}: ${nodesNamed(tree.nodes, name).map(id).join(' ')}`);
+  }
   lines.push('-- files');
   for (const [file, use] of tree.files) lines.push(`${file} ${[...use.contexts].join(',')} ${use.parsed.text.length}`);
   return lines.join('\n');
@@ -83,15 +90,22 @@ describe('incremental tree rebuild', () => {
     const incremental = new WorkspaceAnalysis({ fs });
     let previous = await incremental.buildTree(MAIN);
     let reusedSteps = 0;
-    for (const step of STEPS) {
+    for (const [index, step] of STEPS.entries()) {
       const untouched = previous.nodes.find((n) => n.directive.name.value === 'events');
+      // Usually the rules have indexed the tree by name before the next edit, and the rebuild
+      // patches that index; every third step it has not, and the index is built afresh.
+      if (index % 3 !== 2) nodesNamed(previous.nodes, 'listen');
       for (const [file, text] of Object.entries(step.files)) {
         if (text === null) fs.delete(file);
         else fs.write(file, text);
       }
       const tree = await incremental.buildTree(MAIN);
       const fresh = await new WorkspaceAnalysis({ fs }).buildTree(MAIN);
-      assert.equal(snapshot(tree), snapshot(fresh), step.title);
+      const order = (t: ConfigTree): string[] => depthFirstNodes(t.nodes).map(id);
+      assert.deepEqual(order(tree), order(fresh), `${step.title}: depth-first order`);
+      const [got, want] = [snapshot(tree).split('\n'), snapshot(fresh).split('\n')];
+      const first = got.findIndex((line, i) => line !== want[i]);
+      assert.ok(first < 0 && got.length === want.length, `${step.title}: line ${first}\n  got:  ${got[first]}\n  want: ${want[first]}`);
       assert.notEqual(tree, previous, `${step.title}: a changed tree is a new object`);
       // Kept nodes show the edit was applied in place (the main file's `events` block survives).
       if (untouched && tree.nodes.includes(untouched)) reusedSteps++;

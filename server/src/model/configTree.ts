@@ -23,6 +23,11 @@ export interface ConfigNode {
   include?: IncludeInfo;
   /** For statements at the top of an included file: the `include` that brought them. */
   includedBy?: ConfigNode;
+  /**
+   * Position in the depth-first order of a built tree: increasing, not necessarily whole
+   * numbers (a rebuilt file's nodes get keys between their neighbours'; see IndexPatch).
+   */
+  order?: number;
 }
 
 export interface IncludeInfo {
@@ -151,6 +156,8 @@ export async function buildConfigTree(options: BuildOptions): Promise<ConfigTree
   const builder = new TreeBuilder(options, tree);
   tree.nodes = await builder.buildFile(main, options.rootContext, undefined, undefined, [main.path]);
   builtRoots.add(tree.nodes);
+  const flat = depthFirstNodes(tree.nodes);
+  for (let i = 0; i < flat.length; i++) flat[i].order = i;
   return tree;
 }
 
@@ -170,6 +177,8 @@ export async function rebuildIncludedFile(old: ConfigTree, options: BuildOptions
   if (includes.length === 0) return undefined;
   const tree: ConfigTree = { ...old, nodes: old.nodes, files: new Map(), problems: [] };
   const scratch: ConfigTree = { ...tree, files: new Map(), problems: [] };
+  // The old tree's depth-first order and name index, patched span by span (before any edit).
+  const indexes = new IndexPatch(depthFirstNodes(old.nodes), namedOrders.get(old.nodes));
   const replaced = new Set<IncludeSpan>();
   // While the rebuilt spans include the same files in the same contexts, the file uses stay.
   let sameIncludes = true;
@@ -187,6 +196,7 @@ export async function rebuildIncludedFile(old: ConfigTree, options: BuildOptions
       // A new array, never an edit in place: caches are keyed by the arrays of the old tree.
       const siblings = include.parent ? include.parent.children : tree.nodes;
       if (sameIncludes) sameIncludes = includeUses(siblings.slice(offset, offset + span.count)) === includeUses(fresh.nodes);
+      if (!indexes.replace(siblings.slice(offset, offset + span.count), fresh.nodes, () => successorOf(include, siblings, offset + span.count, tree.nodes))) return undefined;
       const updated = [...siblings.slice(0, offset), ...fresh.nodes, ...siblings.slice(offset + span.count)];
       if (include.parent) include.parent.children = updated;
       else tree.nodes = updated;
@@ -204,6 +214,7 @@ export async function rebuildIncludedFile(old: ConfigTree, options: BuildOptions
     return false;
   };
   if (tree.nodes === old.nodes) tree.nodes = old.nodes.slice();
+  indexes.install(tree.nodes);
   tree.problems = [...old.problems.filter((p) => !inReplaced(p)), ...scratch.problems];
   // Which files are used, and in which contexts, in the order a fresh build records them.
   const parses = new Map<string, ParsedFile>();
@@ -249,6 +260,106 @@ export async function rebuildIncludedFile(old: ConfigTree, options: BuildOptions
   };
   visit(tree.nodes);
   return tree;
+}
+
+/**
+ * The node that follows, in depth-first order, the siblings before `index` in the array
+ * holding `include` (undefined at the end of the tree).
+ */
+function successorOf(include: ConfigNode, siblings: readonly ConfigNode[], index: number, root: readonly ConfigNode[]): ConfigNode | undefined {
+  if (index < siblings.length) return siblings[index];
+  for (let block = include.parent; block; block = block.parent) {
+    const around = block.parent ? block.parent.children : root;
+    const next = around[around.indexOf(block) + 1];
+    if (next) return next;
+  }
+  return undefined;
+}
+
+/**
+ * Keeps a tree's depth-first order and name index up to date while spans are replaced, so
+ * that a keystroke in one file of a 100k-line tree does not walk and index the whole tree
+ * again. Nodes are found by their `order` keys (binary search); new nodes get keys evenly
+ * between their neighbours'. Untouched name lists are shared with the old tree.
+ */
+class IndexPatch {
+  private readonly byName: Map<string, ConfigNode[]> | undefined;
+
+  constructor(private flat: readonly ConfigNode[], byName: Map<string, ConfigNode[]> | undefined) {
+    this.byName = byName ? new Map(byName) : undefined;
+  }
+
+  /** False when the keys between the neighbours are used up (a fresh build renumbers). */
+  replace(removedTop: readonly ConfigNode[], addedTop: readonly ConfigNode[], successor: () => ConfigNode | undefined): boolean {
+    const removed: ConfigNode[] = [];
+    collectDepthFirst(removedTop, removed);
+    const added: ConfigNode[] = [];
+    collectDepthFirst(addedTop, added);
+    let start: number;
+    if (removed.length > 0) {
+      start = indexBeforeOrder(this.flat, removed[0].order as number);
+      if (this.flat[start] !== removed[0]) return false;
+    } else {
+      const next = successor();
+      start = next ? indexBeforeOrder(this.flat, next.order as number) : this.flat.length;
+    }
+    const end = start + removed.length;
+    const before = start > 0 ? (this.flat[start - 1].order as number) : -1;
+    // At the end of the tree there is no right neighbour: any key past the removed ones will do.
+    const last = removed.length > 0 ? (removed[removed.length - 1].order as number) : before;
+    const after = end < this.flat.length ? (this.flat[end].order as number) : Math.max(last, before) + added.length + 1;
+    const step = (after - before) / (added.length + 1);
+    for (let i = 0; i < added.length; i++) added[i].order = before + step * (i + 1);
+    if (added.length > 0 && !((added[0].order as number) > before && (added[added.length - 1].order as number) < after && step > 0)) return false;
+    for (let i = 1; i < added.length; i++) if (!((added[i].order as number) > (added[i - 1].order as number))) return false;
+    this.flat = [...this.flat.slice(0, start), ...added, ...this.flat.slice(end)];
+    if (this.byName) {
+      const names = new Set<string>();
+      for (const n of removed) names.add(n.directive.name.value);
+      for (const n of added) names.add(n.directive.name.value);
+      for (const name of names) {
+        const list = this.byName.get(name) ?? [];
+        // The entries strictly between the neighbours are the removed ones.
+        const from = indexAfterOrder(list, before);
+        const upto = indexBeforeOrder(list, after);
+        const replacement = added.filter((n) => n.directive.name.value === name);
+        const updated = [...list.slice(0, from), ...replacement, ...list.slice(upto)];
+        if (updated.length > 0) this.byName.set(name, updated);
+        else this.byName.delete(name);
+      }
+    }
+    return true;
+  }
+
+  /** Registers the patched indexes as those of the new tree's top-level nodes. */
+  install(root: readonly ConfigNode[]): void {
+    flatOrders.set(root, this.flat);
+    if (this.byName) namedOrders.set(root, this.byName);
+  }
+}
+
+/** First index whose order is >= `order`. */
+function indexBeforeOrder(list: readonly ConfigNode[], order: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((list[mid].order as number) < order) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index whose order is > `order`. */
+function indexAfterOrder(list: readonly ConfigNode[], order: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((list[mid].order as number) <= order) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The files the includes among `nodes` (and inside them) splice in, with contexts, as one string. */
@@ -394,7 +505,7 @@ class TreeBuilder {
  * tree many times per analysis, and a flat loop is several times cheaper than recursion.
  */
 const builtRoots = new WeakSet<readonly ConfigNode[]>();
-const flatOrders = new WeakMap<readonly ConfigNode[], ConfigNode[]>();
+const flatOrders = new WeakMap<readonly ConfigNode[], readonly ConfigNode[]>();
 
 function collectDepthFirst(nodes: readonly ConfigNode[], out: ConfigNode[]): void {
   for (const node of nodes) {
@@ -410,12 +521,11 @@ export function isBuiltTree(nodes: readonly ConfigNode[]): boolean {
 
 /** Every node of a built tree, depth first, in configuration order (computed once per tree). */
 export function depthFirstNodes(nodes: readonly ConfigNode[]): readonly ConfigNode[] {
-  let flat = flatOrders.get(nodes);
-  if (!flat) {
-    flat = [];
-    collectDepthFirst(nodes, flat);
-    if (builtRoots.has(nodes)) flatOrders.set(nodes, flat);
-  }
+  const cached = flatOrders.get(nodes);
+  if (cached) return cached;
+  const flat: ConfigNode[] = [];
+  collectDepthFirst(nodes, flat);
+  if (builtRoots.has(nodes)) flatOrders.set(nodes, flat);
   return flat;
 }
 

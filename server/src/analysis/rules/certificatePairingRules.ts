@@ -13,7 +13,7 @@ import type { Finding, RuleMeta } from '../finding';
 import { nginxRefuses } from '../nginxWording';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { focusOf } from '../analysisFocus';
-import { collectFileReferences, fileDirectiveInfo, nearestInScope, scopedValue, type FileReference } from '../tlsFileReferences';
+import { collectFileReferences, fileDirectiveInfo, nearestInScope, scopedValue, skipReason, type FileReference } from '../tlsFileReferences';
 import { nginxLoads } from './certificateFileRules';
 import { certificateNameMatches } from './tlsRuleSupport';
 
@@ -89,7 +89,7 @@ export const certificatePairingRules: RuleFamily = {
         if (certRef.info.family === 'ssl') findings.push(...serverNames(certRef, certFile.certificates[0]));
       }
     }
-    findings.push(...crossHopChecks(context, refs, inspected, wanted));
+    findings.push(...crossHopChecks(context, refs, inspected, byPath, wanted));
     return findings.filter((f) => wanted.has(f.file));
   },
 };
@@ -110,8 +110,15 @@ function pairingReferences(context: RuleContext): FileReference[] {
     for (let n = node.parent; n; n = n.parent) if (keyLevels.has(n)) return true;
     return false;
   };
+  // Thousands of servers name the same few CA files: one reference per file written is
+  // enough for the pool, and crossHopChecks finds the others by path.
+  const caNodes = new Map<string, ConfigNode>();
+  for (const node of CA_DIRECTIVES.flatMap((name) => focus.named(name))) {
+    const written = node.directive.args[0]?.value;
+    if (written !== undefined && !caNodes.has(`${node.directive.name.value}\0${written}`)) caNodes.set(`${node.directive.name.value}\0${written}`, node);
+  }
   const peers = [
-    ...CA_DIRECTIVES.flatMap((name) => focus.named(name)),
+    ...caNodes.values(),
     ...(keyLevels.size > 0 ? CERTIFICATE_DIRECTIVES.flatMap((name) => focus.named(name)).filter(underKeyLevel) : []),
   ].filter((node) => !focus.touchesNode(node));
   const elsewhere = collectFileReferences(context, peers);
@@ -266,13 +273,17 @@ function serversFor(context: RuleContext, target: HttpsTarget): ConfigNode[] {
   });
 }
 
-function crossHopChecks(context: RuleContext, refs: FileReference[], inspected: Map<FileReference, InspectedFile>, wanted: Set<string>): Finding[] {
+function crossHopChecks(context: RuleContext, refs: FileReference[], inspected: Map<FileReference, InspectedFile>, byPath: ReadonlyMap<string, InspectedFile>, wanted: Set<string>): Finding[] {
   const findings: Finding[] = [];
   const byNode = new Map<ConfigNode, FileReference>();
   for (const ref of refs) byNode.set(ref.node, ref);
   const inspectedFor = (node: ConfigNode | undefined): InspectedFile | undefined => {
-    const ref = node && byNode.get(node);
-    return ref ? inspected.get(ref) : undefined;
+    if (!node) return undefined;
+    const ref = byNode.get(node);
+    if (ref) return inspected.get(ref);
+    // A CA directive naming a file another reference was inspected for.
+    const arg = node.directive.args[0];
+    return arg && !skipReason(arg) ? byPath.get(context.resolvePath(arg.value)) : undefined;
   };
   for (const ref of refs) {
     if (ref.info.family !== 'proxy_ssl' || ref.info.role !== 'certificate' || !wanted.has(ref.node.file.path)) continue;

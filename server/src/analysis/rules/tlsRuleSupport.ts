@@ -139,11 +139,9 @@ export interface ServerTls {
 export function addressGroups(scopes: readonly ServerScope[], version: string): { groups: AddressGroup[]; byServer: Map<ServerScope, ServerTls> } {
   const groups = new Map<string, AddressGroup>();
   const byServer = new Map<ServerScope, ServerTls>();
-  // Servers already in a group; a scan of the group per socket is quadratic with thousands of servers on :443.
-  const members = new Map<AddressGroup, Set<ServerScope>>();
+  const sslDirectiveExists = !atLeast(version, '1.25.1');
   for (const scope of scopes) {
-    const sslDirective = !atLeast(version, '1.25.1') && isOn(scope.get('ssl'));
-    const sockets = listenSockets(scope.statements, sslDirective);
+    const sockets = serverSockets(scope.statements, sslDirectiveExists && isOn(scope.get('ssl')));
     byServer.set(scope, { sockets, tls: false });
     for (const socket of sockets) {
       let group = groups.get(socket.address);
@@ -151,10 +149,9 @@ export function addressGroups(scopes: readonly ServerScope[], version: string): 
         group = { address: socket.address, ssl: false, servers: [], defaultServer: { scope, socket } };
         groups.set(socket.address, group);
       }
-      let seen = members.get(group);
-      if (!seen) members.set(group, (seen = new Set()));
-      if (seen.has(scope)) continue;
-      seen.add(scope);
+      // A server's sockets come one after another: a second listen on the same address
+      // finds the server last in the group (a lookup per socket would cost more).
+      if (group.servers[group.servers.length - 1]?.scope === scope) continue;
       group.servers.push({ scope, socket });
       group.ssl ||= socket.ssl;
       if (socket.defaultServer && !group.defaultServer.socket.defaultServer) group.defaultServer = { scope, socket };
@@ -168,6 +165,22 @@ export function addressGroups(scopes: readonly ServerScope[], version: string): 
     }
   }
   return { groups: [...groups.values()], byServer };
+}
+
+/**
+ * listenSockets() of a server's statements, kept per statements array: a rebuilt file keeps
+ * every other server's array, so 2,000 unchanged servers are not read again per keystroke.
+ */
+const socketCache = new WeakMap<readonly ConfigNode[], { plain: ListenSocket[]; ssl?: ListenSocket[] }>();
+
+function serverSockets(statements: readonly ConfigNode[], sslDirectiveOn: boolean): ListenSocket[] {
+  let entry = socketCache.get(statements);
+  if (!entry) {
+    entry = { plain: listenSockets(statements, false) };
+    socketCache.set(statements, entry);
+  }
+  if (!sslDirectiveOn) return entry.plain;
+  return (entry.ssl ??= entry.plain.map((socket) => ({ ...socket, ssl: true })));
 }
 
 /** True when the effective `ssl_certificate` list of a server is non-empty. */
