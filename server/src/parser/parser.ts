@@ -58,11 +58,11 @@ class Parser {
       switch (token.type) {
         case 'eof':
           if (open !== undefined) this.reportUnclosedBlock(open);
-          return statements;
+          return statements.slice();
         case '}':
           if (open !== undefined) {
             this.lookahead = token;
-            return statements;
+            return statements.slice();
           }
           this.problem('nginx.unexpected-token', 'unexpected "}"', token.start, token.end);
           break;
@@ -91,6 +91,11 @@ class Parser {
     const args: Word[] = [];
     const directive: Directive = { kind: 'directive', name, args, terminator: 'missing', start: name.start, end: name.end };
     if (leading.length > 0) directive.leadingComments = leading;
+    // A pushed-to array keeps spare capacity; a 100k-line tree has 100k argument lists.
+    const done = (): Directive => {
+      directive.args = args.slice();
+      return directive;
+    };
     for (;;) {
       const token = this.next();
       switch (token.type) {
@@ -101,21 +106,21 @@ class Parser {
         case ';':
           directive.terminator = ';';
           directive.end = token.end;
-          return directive;
+          return done();
         case '{':
           directive.terminator = '{';
           directive.block = this.parseBlockBody(token.start, depth + 1, isLuaBlockDirective(name.value));
           directive.end = directive.block.end;
-          return directive;
+          return done();
         case '}':
           // `name args }`: the statement lacks its `;`. nginx says `unexpected "}"`.
           this.problem('nginx.unexpected-token', 'unexpected "}"', token.start, token.end);
           this.lookahead = token;
-          return directive;
+          return done();
         case 'eof':
           this.problem('nginx.unexpected-eof', 'unexpected end of file, expecting ";" or "}"', token.start, token.end);
           this.lookahead = token;
-          return directive;
+          return done();
         case 'comment':
           continue;
       }
