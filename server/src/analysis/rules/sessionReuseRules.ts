@@ -20,7 +20,7 @@ const RULES: RuleMeta[] = [
 ];
 
 /** Related locations listed per finding (the message gives the full count). */
-const MAX_RELATED = 20;
+const MAX_RELATED = 5;
 
 const DEFAULT_PORTS: Record<string, string> = { https: '443', grpcs: '443' };
 
