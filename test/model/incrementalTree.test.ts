@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { depthFirstNodes, nodesNamed, walkNodes, type ConfigNode, type ConfigTree } from '../../server/src/model/configTree';
+import { depthFirstNodes, nodesNamed, nodesOfFile, walkNodes, type ConfigNode, type ConfigTree } from '../../server/src/model/configTree';
+import { serverNameIndex } from '../../server/src/model/serverNameIndex';
 import { WorkspaceAnalysis } from '../../server/src/service/workspaceAnalysis';
 import { MemoryFileSystem } from '../fuzz/memoryFileSystem';
 
@@ -33,6 +34,10 @@ function snapshot(tree: ConfigTree): string {
   for (const name of ['server', 'listen', 'include', 'location', 'proxy_pass', 'add_header', 'ssl_certificate', 'upstream', 'proxy_ssl_verify', 'ssl_verify_client']) {
     lines.push(`-- named ${name}: ${nodesNamed(tree.nodes, name).map(id).join(' ')}`);
   }
+  for (const file of tree.files.keys()) lines.push(`-- nodes of ${file}: ${nodesOfFile(tree, file).map(id).join(' ')}`);
+  const names = serverNameIndex(tree);
+  for (const name of [...names.exact.keys()].sort()) lines.push(`-- server name ${name}: ${(names.exact.get(name) ?? []).map(id).join(' ')}`);
+  lines.push(`-- wildcard names: ${names.wildcard.map((w) => `${w.pattern}=${id(w.server)}`).join(' ')}`);
   lines.push('-- files');
   for (const [file, use] of tree.files) lines.push(`${file} ${[...use.contexts].join(',')} ${use.parsed.text.length}`);
   return lines.join('\n');
@@ -75,6 +80,8 @@ const STEPS: { title: string; files: Record<string, string | null> }[] = [
   { title: 'a snippet is also included in a second context', files: { [`${ROOT}/sites/c.conf`]: SITE(3, '    include snippets/outer.conf;\n    include snippets/proxy.conf;') } },
   { title: 'that snippet changes in both places at once', files: { [`${ROOT}/snippets/proxy.conf`]: 'proxy_ssl_verify on;\nproxy_ssl_name backend.test;\n' } },
   { title: 'the middle snippet drops its include', files: { [`${ROOT}/snippets/outer.conf`]: 'add_header X-Outer 1;\n' } },
+  { title: 'servers gain shared and wildcard names', files: { [`${ROOT}/sites/a.conf`]: SITE(1, '    server_name shared.example.test *.wild.example.test;'), [`${ROOT}/sites/c.conf`]: SITE(3, '    server_name shared.example.test .dot.example.test;') + '\n' + SITE(4, '    server_name *.wild.example.test;') } },
+  { title: 'one of them loses its names', files: { [`${ROOT}/sites/c.conf`]: SITE(3) + '\n' + SITE(4, '    server_name *.wild.example.test shared.example.test;') } },
   { title: 'a site becomes empty', files: { [`${ROOT}/sites/b.conf`]: '' } },
   { title: 'a site gets unbalanced braces', files: { [`${ROOT}/sites/b.conf`]: 'server {\n  listen 443 ssl;\n  location / {\n' } },
   { title: 'a conf.d file moves to http-level settings only', files: { [`${ROOT}/conf.d/upstreams.conf`]: 'proxy_ssl_protocols TLSv1.3;\nupstream backend2 { server 127.0.0.1:9443; }\n' } },
@@ -94,15 +101,20 @@ describe('incremental tree rebuild', () => {
       const untouched = previous.nodes.find((n) => n.directive.name.value === 'events');
       // Usually the rules have indexed the tree by name before the next edit, and the rebuild
       // patches that index; every third step it has not, and the index is built afresh.
-      if (index % 3 !== 2) nodesNamed(previous.nodes, 'listen');
+      if (index % 3 !== 2) {
+        nodesNamed(previous.nodes, 'listen');
+        serverNameIndex(previous);
+      }
       for (const [file, text] of Object.entries(step.files)) {
         if (text === null) fs.delete(file);
         else fs.write(file, text);
       }
       const tree = await incremental.buildTree(MAIN);
       const fresh = await new WorkspaceAnalysis({ fs }).buildTree(MAIN);
-      const order = (t: ConfigTree): string[] => depthFirstNodes(t.nodes).map(id);
-      assert.deepEqual(order(tree), order(fresh), `${step.title}: depth-first order`);
+      // The file lookup goes through the include spans; a walk of the whole tree must agree.
+      for (const file of tree.files.keys()) {
+        assert.deepEqual(nodesOfFile(tree, file).map(id), depthFirstNodes(tree.nodes).filter((n) => n.file.path === file).map(id), `${step.title}: nodes of ${file}`);
+      }
       const [got, want] = [snapshot(tree).split('\n'), snapshot(fresh).split('\n')];
       const first = got.findIndex((line, i) => line !== want[i]);
       assert.ok(first < 0 && got.length === want.length, `${step.title}: line ${first}\n  got:  ${got[first]}\n  want: ${want[first]}`);

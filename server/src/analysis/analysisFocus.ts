@@ -12,7 +12,7 @@
  * Everything here errs on the side of including too much: an extra scope costs time, a
  * missing one would lose a finding (test/analysis/focus.test.ts compares both ways).
  */
-import { depthFirstNodes, nodesNamed, type ConfigNode } from '../model/configTree';
+import { depthFirstNodes, nodesNamed, nodesOfFile, type ConfigNode, type ConfigTree } from '../model/configTree';
 import { requestPaths, serverScopes, type Family, type Level, type RequestPath, type ServerScope } from '../model/effectiveConfig';
 import type { RuleContext } from './ruleContext';
 import { addressGroups, effectiveOptions, type AddressGroup, type ServerTls } from './rules/tlsRuleSupport';
@@ -57,12 +57,18 @@ export function focusOf(context: RuleContext): AnalysisFocus {
   return focus;
 }
 
+/** The statements of the wanted files, depth first, without walking the rest of the tree. */
+function focusedNodes(tree: ConfigTree, wanted: ReadonlySet<string>): readonly ConfigNode[] {
+  const files = [...wanted].filter((file) => tree.files.has(file));
+  if (files.length === 1) return nodesOfFile(tree, files[0]);
+  return depthFirstNodes(tree.nodes).filter((n) => wanted.has(n.file.path));
+}
+
 function computeFocus(context: RuleContext): AnalysisFocus {
   const tree = context.tree;
   const wanted = new Set(context.files.map((f) => f.path));
   const whole = [...tree.files.keys()].every((p) => wanted.has(p));
-  const all = depthFirstNodes(tree.nodes);
-  const nodes = whole ? all : all.filter((n) => wanted.has(n.file.path));
+  const nodes = whole ? depthFirstNodes(tree.nodes) : focusedNodes(tree, wanted);
   const containers = new Set<ConfigNode | null>();
   // Levels a wanted file writes a setting to (blocks among a level's statements pass nothing on).
   const settingLevels = new Set<ConfigNode | null>();

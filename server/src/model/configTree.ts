@@ -161,6 +161,26 @@ export async function buildConfigTree(options: BuildOptions): Promise<ConfigTree
   return tree;
 }
 
+/** How a tree made by rebuildIncludedFile differs from the one it was made from. */
+export interface TreeChange {
+  /**
+   * Held weakly: the change of each tree naming the one before would keep every tree of an
+   * editing session alive. Gone once collected; the index is then built afresh.
+   */
+  previous: WeakRef<ConfigTree>;
+  /** The nodes taken out (depth first, span by span), which no longer belong to any tree. */
+  removed: readonly ConfigNode[];
+  /** The nodes put in their place. */
+  added: readonly ConfigNode[];
+}
+
+const treeChanges = new WeakMap<ConfigTree, TreeChange>();
+
+/** For an index kept per tree: how to derive this tree's from the previous tree's. */
+export function treeChange(tree: ConfigTree): TreeChange | undefined {
+  return treeChanges.get(tree);
+}
+
 /** The innermost include span each problem was reported in (see rebuildIncludedFile). */
 const problemSpans = new WeakMap<TreeProblem, IncludeSpan>();
 
@@ -177,8 +197,8 @@ export async function rebuildIncludedFile(old: ConfigTree, options: BuildOptions
   if (includes.length === 0) return undefined;
   const tree: ConfigTree = { ...old, nodes: old.nodes, files: new Map(), problems: [] };
   const scratch: ConfigTree = { ...tree, files: new Map(), problems: [] };
-  // The old tree's depth-first order and name index, patched span by span (before any edit).
-  const indexes = new IndexPatch(depthFirstNodes(old.nodes), namedOrders.get(old.nodes));
+  // The old tree's name index, patched span by span.
+  const indexes = new IndexPatch(namedOrders.get(old.nodes));
   const replaced = new Set<IncludeSpan>();
   // While the rebuilt spans include the same files in the same contexts, the file uses stay.
   let sameIncludes = true;
@@ -196,7 +216,7 @@ export async function rebuildIncludedFile(old: ConfigTree, options: BuildOptions
       // A new array, never an edit in place: caches are keyed by the arrays of the old tree.
       const siblings = include.parent ? include.parent.children : tree.nodes;
       if (sameIncludes) sameIncludes = includeUses(siblings.slice(offset, offset + span.count)) === includeUses(fresh.nodes);
-      if (!indexes.replace(siblings.slice(offset, offset + span.count), fresh.nodes, () => successorOf(include, siblings, offset + span.count, tree.nodes))) return undefined;
+      if (!indexes.replace(siblings.slice(offset, offset + span.count), fresh.nodes, siblings[offset - 1], successorOf(include, siblings, offset + span.count, tree.nodes))) return undefined;
       const updated = [...siblings.slice(0, offset), ...fresh.nodes, ...siblings.slice(offset + span.count)];
       if (include.parent) include.parent.children = updated;
       else tree.nodes = updated;
@@ -215,6 +235,7 @@ export async function rebuildIncludedFile(old: ConfigTree, options: BuildOptions
   };
   if (tree.nodes === old.nodes) tree.nodes = old.nodes.slice();
   indexes.install(tree.nodes);
+  treeChanges.set(tree, { previous: new WeakRef(old), removed: indexes.removed, added: indexes.added });
   tree.problems = [...old.problems.filter((p) => !inReplaced(p)), ...scratch.problems];
   // Which files are used, and in which contexts, in the order a fresh build records them.
   const parses = new Map<string, ParsedFile>();
@@ -277,42 +298,47 @@ function successorOf(include: ConfigNode, siblings: readonly ConfigNode[], index
 }
 
 /**
- * Keeps a tree's depth-first order and name index up to date while spans are replaced, so
- * that a keystroke in one file of a 100k-line tree does not walk and index the whole tree
- * again. Nodes are found by their `order` keys (binary search); new nodes get keys evenly
- * between their neighbours'. Untouched name lists are shared with the old tree.
+ * Keeps a tree's name index up to date while spans are replaced, so that a keystroke in one
+ * file of a 100k-line tree does not walk and index the whole tree again. Entries are found
+ * by their `order` keys (binary search); new nodes get keys evenly between their
+ * neighbours'. Untouched name lists are shared with the old tree.
  */
 class IndexPatch {
   private readonly byName: Map<string, ConfigNode[]> | undefined;
+  /** Every node taken out and put in, for indexes derived from the old tree (see treeChange). */
+  readonly removed: ConfigNode[] = [];
+  readonly added: ConfigNode[] = [];
 
-  constructor(private flat: readonly ConfigNode[], byName: Map<string, ConfigNode[]> | undefined) {
+  constructor(byName: Map<string, ConfigNode[]> | undefined) {
     this.byName = byName ? new Map(byName) : undefined;
   }
 
-  /** False when the keys between the neighbours are used up (a fresh build renumbers). */
-  replace(removedTop: readonly ConfigNode[], addedTop: readonly ConfigNode[], successor: () => ConfigNode | undefined): boolean {
+  /**
+   * Gives `addedTop` (and everything inside) order keys in place of `removedTop`, which sit
+   * between `predecessor` (the node just before them among their siblings) and `successor`
+   * (the next node in depth-first order, if any). False when the keys between the
+   * neighbours are used up: a fresh build numbers the tree again.
+   */
+  replace(removedTop: readonly ConfigNode[], addedTop: readonly ConfigNode[], predecessor: ConfigNode, successor: ConfigNode | undefined): boolean {
     const removed: ConfigNode[] = [];
     collectDepthFirst(removedTop, removed);
     const added: ConfigNode[] = [];
     collectDepthFirst(addedTop, added);
-    let start: number;
-    if (removed.length > 0) {
-      start = indexBeforeOrder(this.flat, removed[0].order as number);
-      if (this.flat[start] !== removed[0]) return false;
-    } else {
-      const next = successor();
-      start = next ? indexBeforeOrder(this.flat, next.order as number) : this.flat.length;
-    }
-    const end = start + removed.length;
-    const before = start > 0 ? (this.flat[start - 1].order as number) : -1;
+    this.removed.push(...removed);
+    this.added.push(...added);
+    let previous = predecessor;
+    while (previous.children.length > 0) previous = previous.children[previous.children.length - 1];
+    const before = previous.order as number;
     // At the end of the tree there is no right neighbour: any key past the removed ones will do.
     const last = removed.length > 0 ? (removed[removed.length - 1].order as number) : before;
-    const after = end < this.flat.length ? (this.flat[end].order as number) : Math.max(last, before) + added.length + 1;
+    const after = successor ? (successor.order as number) : Math.max(last, before) + added.length + 1;
     const step = (after - before) / (added.length + 1);
     for (let i = 0; i < added.length; i++) added[i].order = before + step * (i + 1);
-    if (added.length > 0 && !((added[0].order as number) > before && (added[added.length - 1].order as number) < after && step > 0)) return false;
-    for (let i = 1; i < added.length; i++) if (!((added[i].order as number) > (added[i - 1].order as number))) return false;
-    this.flat = [...this.flat.slice(0, start), ...added, ...this.flat.slice(end)];
+    if (!(step > 0)) return false;
+    for (let i = 0; i < added.length; i++) {
+      const key = added[i].order as number;
+      if (!(key > (i === 0 ? before : (added[i - 1].order as number)) && key < after)) return false;
+    }
     if (this.byName) {
       const names = new Set<string>();
       for (const n of removed) names.add(n.directive.name.value);
@@ -331,9 +357,11 @@ class IndexPatch {
     return true;
   }
 
-  /** Registers the patched indexes as those of the new tree's top-level nodes. */
+  /**
+   * Registers the patched name index for the new tree's top-level nodes. The depth-first
+   * list is left to be built when something asks for it: a focused check does not.
+   */
   install(root: readonly ConfigNode[]): void {
-    flatOrders.set(root, this.flat);
     if (this.byName) namedOrders.set(root, this.byName);
   }
 }
@@ -551,6 +579,33 @@ export function nodesNamed(nodes: readonly ConfigNode[], name: string): readonly
     if (builtRoots.has(nodes)) namedOrders.set(nodes, byName);
   }
   return byName.get(name) ?? [];
+}
+
+/**
+ * The statements of one included file, depth first, found through the includes that splice
+ * it in rather than by walking the whole tree; the main file's are found by a walk.
+ */
+export function nodesOfFile(tree: ConfigTree, filePath: string): readonly ConfigNode[] {
+  if (filePath === tree.mainFile || !builtRoots.has(tree.nodes)) return depthFirstNodes(tree.nodes).filter((n) => n.file.path === filePath);
+  const found: ConfigNode[] = [];
+  const collect = (nodes: readonly ConfigNode[]): void => {
+    for (const node of nodes) {
+      if (node.file.path === filePath) found.push(node);
+      if (node.children.length > 0) collect(node.children);
+    }
+  };
+  for (const include of nodesNamed(tree.nodes, 'include')) {
+    const spans = include.include?.spans ?? [];
+    if (!spans.some((span) => span.file === filePath)) continue;
+    const siblings = include.parent ? include.parent.children : tree.nodes;
+    let offset = siblings.indexOf(include) + 1;
+    for (const span of spans) {
+      if (span.file === filePath) collect(siblings.slice(offset, offset + span.count));
+      offset += span.count;
+    }
+  }
+  // Spans found one include after another; depth-first order is the order of the keys.
+  return found.sort((a, b) => (a.order as number) - (b.order as number));
 }
 
 /** Calls `visit` for every node, depth first, in configuration order. */

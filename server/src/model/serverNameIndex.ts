@@ -3,7 +3,7 @@
  * that connect a `proxy_pass https://host` to the local server for `host` look names up here
  * instead of walking the tree for every location.
  */
-import { nodesNamed, type ConfigNode, type ConfigTree } from './configTree';
+import { nodesNamed, treeChange, type ConfigNode, type ConfigTree } from './configTree';
 
 export interface ServerNameIndex {
   /** Servers with this exact (lower-cased) name. */
@@ -17,25 +17,69 @@ const indexes = new WeakMap<ConfigTree, ServerNameIndex>();
 export function serverNameIndex(tree: ConfigTree): ServerNameIndex {
   let index = indexes.get(tree);
   if (index) return index;
-  index = { exact: new Map(), wildcard: [] };
-  const built = index;
-  for (const node of nodesNamed(tree.nodes, 'server_name')) {
-    if (node.context !== 'server' || !node.parent) continue;
+  index = derivedIndex(tree) ?? freshIndex(nodesNamed(tree.nodes, 'server_name'));
+  indexes.set(tree, index);
+  return index;
+}
+
+function freshIndex(serverNames: readonly ConfigNode[]): ServerNameIndex {
+  const index: ServerNameIndex = { exact: new Map(), wildcard: [] };
+  add(index, serverNames);
+  return index;
+}
+
+function add(index: ServerNameIndex, serverNames: readonly ConfigNode[]): void {
+  for (const node of serverNames) {
+    if (node.directive.name.value !== 'server_name' || node.context !== 'server' || !node.parent) continue;
     for (const arg of node.directive.args) {
       const name = arg.value.toLowerCase();
       if (name.startsWith('~') || name.length === 0) continue;
       if (name.startsWith('*.') || name.startsWith('.')) {
-        built.wildcard.push({ pattern: name, server: node.parent });
+        index.wildcard.push({ pattern: name, server: node.parent });
         continue;
       }
-      const list = built.exact.get(name);
+      const list = index.exact.get(name);
       if (list) {
         if (!list.includes(node.parent)) list.push(node.parent);
-      } else built.exact.set(name, [node.parent]);
+      } else index.exact.set(name, [node.parent]);
     }
   }
-  indexes.set(tree, index);
-  return index;
+}
+
+/**
+ * After an in-place rebuild of one file, the previous tree's index minus the servers taken
+ * out plus those put in (a keystroke in one site file of 2,000 servers re-reads one file).
+ * Configuration order is kept: servers of the rebuilt file go where the file's were.
+ */
+function derivedIndex(tree: ConfigTree): ServerNameIndex | undefined {
+  const change = treeChange(tree);
+  const before = change?.previous.deref();
+  const previous = before && indexes.get(before);
+  if (!change || !previous) return undefined;
+  const removed = new Set(change.removed);
+  const addedNames = change.added.filter((n) => n.directive.name.value === 'server_name');
+  // Where the rebuilt file's servers sit among the others depends on order keys.
+  const byOrder = (a: ConfigNode, b: ConfigNode): number => (a.order as number) - (b.order as number);
+  const scratch: ServerNameIndex = { exact: new Map(), wildcard: [] };
+  add(scratch, addedNames);
+  const exact = new Map(previous.exact);
+  for (const [name, servers] of previous.exact) {
+    if (servers.some((s) => removed.has(s))) {
+      const kept = servers.filter((s) => !removed.has(s));
+      if (kept.length > 0) exact.set(name, kept);
+      else exact.delete(name);
+    }
+  }
+  for (const [name, servers] of scratch.exact) {
+    const merged = [...(exact.get(name) ?? []), ...servers].sort(byOrder);
+    exact.set(name, merged);
+  }
+  const wildcard = previous.wildcard.filter((w) => !removed.has(w.server));
+  if (scratch.wildcard.length > 0) {
+    wildcard.push(...scratch.wildcard);
+    wildcard.sort((a, b) => byOrder(a.server, b.server));
+  }
+  return { exact, wildcard };
 }
 
 function wildcardMatches(pattern: string, name: string): boolean {

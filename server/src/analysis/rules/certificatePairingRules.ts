@@ -105,24 +105,39 @@ function pairingReferences(context: RuleContext): FileReference[] {
   const own = collectFileReferences(context, focus.nodes);
   // A key pairs with the certificates of its own level and of the blocks inside it.
   const keyLevels = new Set(own.filter((r) => r.info.role === 'key').map((r) => r.node.parent ?? null));
-  const underKeyLevel = (node: ConfigNode): boolean => {
-    if (keyLevels.has(null)) return true;
-    for (let n = node.parent; n; n = n.parent) if (keyLevels.has(n)) return true;
-    return false;
-  };
+  const certificates: ConfigNode[] = [];
+  if (keyLevels.has(null) || [...keyLevels].some((level) => level?.context === 'main')) {
+    for (const name of CERTIFICATE_DIRECTIVES) certificates.push(...focus.named(name));
+  } else {
+    // Usually a server's own key: its certificates are found inside it, not among thousands.
+    const visit = (nodes: readonly ConfigNode[]): void => {
+      for (const node of nodes) {
+        if (CERTIFICATE_DIRECTIVES.includes(node.directive.name.value)) certificates.push(node);
+        if (node.children.length > 0) visit(node.children);
+      }
+    };
+    for (const level of keyLevels) if (level && !hasAncestorIn(level, keyLevels)) visit(level.children);
+  }
   // Thousands of servers name the same few CA files: one reference per file written is
   // enough for the pool, and crossHopChecks finds the others by path.
-  const caNodes = new Map<string, ConfigNode>();
-  for (const node of CA_DIRECTIVES.flatMap((name) => focus.named(name))) {
-    const written = node.directive.args[0]?.value;
-    if (written !== undefined && !caNodes.has(`${node.directive.name.value}\0${written}`)) caNodes.set(`${node.directive.name.value}\0${written}`, node);
+  const caNodes: ConfigNode[] = [];
+  for (const name of CA_DIRECTIVES) {
+    const seen = new Set<string>();
+    for (const node of focus.named(name)) {
+      const written = node.directive.args[0]?.value;
+      if (written === undefined || seen.has(written)) continue;
+      seen.add(written);
+      caNodes.push(node);
+    }
   }
-  const peers = [
-    ...caNodes.values(),
-    ...(keyLevels.size > 0 ? CERTIFICATE_DIRECTIVES.flatMap((name) => focus.named(name)).filter(underKeyLevel) : []),
-  ].filter((node) => !focus.touchesNode(node));
+  const peers = [...caNodes, ...certificates].filter((node) => !focus.touchesNode(node));
   const elsewhere = collectFileReferences(context, peers);
   return [...own, ...elsewhere];
+}
+
+function hasAncestorIn(node: ConfigNode, blocks: ReadonlySet<ConfigNode | null>): boolean {
+  for (let n = node.parent; n; n = n.parent) if (blocks.has(n)) return true;
+  return false;
 }
 
 const TLS_FAMILIES = ['ssl', 'proxy_ssl', 'grpc_ssl', 'uwsgi_ssl'];
