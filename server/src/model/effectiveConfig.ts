@@ -19,6 +19,7 @@ export interface Level {
   node?: ConfigNode;
   /** The context of the statements of this level. */
   context: ContextKind;
+  /** The block's current statements (see levelOf: updated when the block gets new ones). */
   statements: readonly ConfigNode[];
 }
 
@@ -119,7 +120,7 @@ export function levelsFor(node: ConfigNode, tree: ConfigTree): Level[] {
       reachedTop = false;
       break;
     }
-    levels.unshift({ node: n, context, statements: n.children });
+    levels.unshift(levelOf(n, context));
     if (context === 'http' || context === 'stream') {
       reachedTop = false;
       break;
@@ -130,6 +131,69 @@ export function levelsFor(node: ConfigNode, tree: ConfigTree): Level[] {
     levels.unshift({ context: tree.rootContext, statements: tree.nodes });
   }
   return levels;
+}
+
+/**
+ * One Level object per block, shared by every analysis while the block exists, with
+ * `statements` following the block's current children. Effective values cached with a
+ * path or server scope (see reusable()) keep pointing at the same Level objects, so rules
+ * may compare levels by identity.
+ */
+const levelObjects = new WeakMap<ConfigNode, Level>();
+
+function levelOf(node: ConfigNode, context: ContextKind): Level {
+  let level = levelObjects.get(node);
+  if (!level) {
+    level = { node, context, statements: node.children };
+    levelObjects.set(node, level);
+  } else if (level.statements !== node.children) {
+    level.statements = node.children;
+    level.context = context;
+  }
+  return level;
+}
+
+/**
+ * What a level passes on: its statements that are not blocks. The token stays the same
+ * object while those statements do, even when the level's array is new (a site file
+ * rebuilt in place gives \`http\` new children, but its settings are the same).
+ */
+const settingsTokens = new WeakMap<Level, { statements: readonly ConfigNode[]; settings: readonly ConfigNode[]; token: object }>();
+
+function settingsToken(level: Level): object {
+  const known = settingsTokens.get(level);
+  if (known && known.statements === level.statements) return known.token;
+  const settings = level.statements.filter((s) => !s.directive.block);
+  const same = known !== undefined && known.settings.length === settings.length && known.settings.every((s, i) => s === settings[i]);
+  const token = same ? known.token : {};
+  settingsTokens.set(level, { statements: level.statements, settings, token });
+  return token;
+}
+
+/**
+ * Server scopes and request paths kept from one analysis to the next, per block or pass
+ * statement: reused while every level of the chain passes on the same settings, with the
+ * same options. Their cached effective values are then still right.
+ */
+interface Reusable<T> {
+  options: EffectiveOptions;
+  tokens: object[];
+  value: T;
+}
+
+function sameOptions(a: EffectiveOptions, b: EffectiveOptions): boolean {
+  return a.version === b.version && a.table === b.table;
+}
+
+function sameTokens(levels: readonly Level[], tokens: readonly object[]): boolean {
+  if (levels.length !== tokens.length) return false;
+  for (let i = 0; i < levels.length; i++) if (settingsToken(levels[i]) !== tokens[i]) return false;
+  return true;
+}
+
+/** True when every level is a block's (a snippet's top level is rebuilt every time). */
+function cacheable(levels: readonly Level[]): boolean {
+  return levels.every((level) => level.node !== undefined && levelObjects.get(level.node) === level);
 }
 
 /** The context a block's body has, for empty blocks (no child to read it from). */
@@ -339,32 +403,15 @@ export function requestPaths(tree: ConfigTree, options: EffectiveOptions, accept
   const httpUpstreams = upstreamBlocks(tree, 'http');
   const streamUpstreams = upstreamBlocks(tree, 'stream');
   const makePath = (pass: ConfigNode, module: PassModule, family: Family, upstreams: Map<string, ConfigNode>): RequestPath => {
-    const block = pass.parent ?? pass;
+    const levels = parentLevels(pass, tree);
     const defaultScheme = module === 'grpc' ? 'grpc' : module === 'uwsgi' ? 'uwsgi' : undefined;
     const target = parseTarget(pass.directive.args[0].value, defaultScheme);
     if (!target.port && !target.hasVariable) target.upstreamBlock = upstreams.get(target.host.toLowerCase());
-    const levels = parentLevels(pass, tree);
-    const prefix = module === 'grpc' ? 'grpc_ssl_' : module === 'uwsgi' ? 'uwsgi_ssl_' : 'proxy_ssl_';
-    // Rules ask a path for the same few settings many times (once per pair of paths).
-    const values = new Map<string, EffectiveValue>();
-    const get = (directive: string): EffectiveValue => {
-      let value = values.get(directive);
-      if (!value) {
-        value = effectiveIn(levels, directive, family, options);
-        values.set(directive, value);
-      }
-      return value;
-    };
-    let tls: boolean | 'variable';
-    if (module === 'stream-proxy') tls = isOn(get('proxy_ssl'));
-    else if (target.scheme !== undefined && !target.scheme.includes('$')) tls = TLS_SCHEMES[target.scheme] ?? false;
-    else tls = target.hasVariable ? 'variable' : false;
-    return {
-      block, pass, module, target, tls, family, levels, prefix, incomplete: levelsIncomplete(levels),
-      server: enclosingServer(pass),
-      get,
-      ssl: (suffix: string) => get(prefix + suffix),
-    };
+    const known = pathCache.get(pass);
+    if (known && sameOptions(known.options, options) && known.value.target.upstreamBlock === target.upstreamBlock && sameTokens(levels, known.tokens)) return known.value;
+    const path = newPath(pass, module, family, levels, target, options);
+    if (cacheable(levels)) pathCache.set(pass, { options, tokens: levels.map(settingsToken), value: path });
+    return path;
   };
   for (const n of passStatements(tree)) {
     if (accept && !accept(n)) continue;
@@ -375,6 +422,55 @@ export function requestPaths(tree: ConfigTree, options: EffectiveOptions, accept
   }
   return paths;
 }
+
+/**
+ * A request path object. Declared outside requestPaths() on purpose: paths are cached across
+ * analyses (pathCache), and closures made inside requestPaths() would keep its tree alive.
+ */
+function newPath(pass: ConfigNode, module: PassModule, family: Family, levels: Level[], target: UpstreamTarget, options: EffectiveOptions): RequestPath {
+  const block = pass.parent ?? pass;
+  const prefix = module === 'grpc' ? 'grpc_ssl_' : module === 'uwsgi' ? 'uwsgi_ssl_' : 'proxy_ssl_';
+  // Rules ask a path for the same few settings many times (once per pair of paths).
+  const get = effectiveLookup(levels, family, options);
+  let tls: boolean | 'variable';
+  if (module === 'stream-proxy') tls = isOn(get('proxy_ssl'));
+  else if (target.scheme !== undefined && !target.scheme.includes('$')) tls = TLS_SCHEMES[target.scheme] ?? false;
+  else tls = target.hasVariable ? 'variable' : false;
+  return {
+    block, pass, module, target, tls, family, levels, prefix, incomplete: levelsIncomplete(levels),
+    server: enclosingServer(pass),
+    get,
+    ssl: (suffix: string) => get(prefix + suffix),
+  };
+}
+
+/** Effective values at the end of a chain of levels, each computed once. */
+function effectiveLookup(levels: readonly Level[], family: Family, options: EffectiveOptions): (name: string) => EffectiveValue {
+  const values = new Map<string, EffectiveValue>();
+  return (name: string): EffectiveValue => {
+    let value = values.get(name);
+    if (!value) {
+      value = effectiveIn(levels, name, family, options);
+      values.set(name, value);
+    }
+    return value;
+  };
+}
+
+/** A server scope object; outside serverScopes() for the same reason as newPath(). */
+function newScope(node: ConfigNode | undefined, family: Family, levels: Level[], statements: readonly ConfigNode[], options: EffectiveOptions): ServerScope {
+  const get = effectiveLookup(levels, family, options);
+  let incomplete: boolean | undefined;
+  return {
+    node, family, levels, statements, get,
+    // Asked of few scopes when only some files are checked: computed on first use.
+    get incomplete(): boolean {
+      return (incomplete ??= levelsIncomplete(levels));
+    },
+  };
+}
+
+const pathCache = new WeakMap<ConfigNode, Reusable<RequestPath>>();
 
 const passLists = new WeakMap<readonly ConfigNode[], ConfigNode[]>();
 
@@ -431,28 +527,22 @@ export interface ServerScope {
   get(name: string): EffectiveValue;
 }
 
+const scopeCache = new WeakMap<ConfigNode, Reusable<ServerScope>>();
+
 /** Every http (or stream) server scope of the tree, in configuration order. */
 export function serverScopes(tree: ConfigTree, family: Family, options: EffectiveOptions): ServerScope[] {
   const scopes: ServerScope[] = [];
   const serverContext: ContextKind = family === 'stream' ? 'stream-server' : 'server';
   const make = (node: ConfigNode | undefined, levels: Level[], statements: readonly ConfigNode[]): ServerScope => {
-    const values = new Map<string, EffectiveValue>();
-    const get = (name: string): EffectiveValue => {
-      let value = values.get(name);
-      if (!value) {
-        value = effectiveIn(levels, name, family, options);
-        values.set(name, value);
-      }
-      return value;
-    };
-    let incomplete: boolean | undefined;
-    return {
-      node, family, levels, statements, get,
-      // Asked of few scopes when only some files are checked: computed on first use.
-      get incomplete(): boolean {
-        return (incomplete ??= levelsIncomplete(levels));
-      },
-    };
+    const known = node && scopeCache.get(node);
+    if (known && known.value.family === family && sameOptions(known.options, options) && sameTokens(levels, known.tokens)) {
+      // Nested blocks may have changed (they pass nothing up): the statements are the current ones.
+      known.value.statements = statements;
+      return known.value;
+    }
+    const scope = newScope(node, family, levels, statements, options);
+    if (node && cacheable(levels)) scopeCache.set(node, { options, tokens: levels.map(settingsToken), value: scope });
+    return scope;
   };
   if (tree.rootContext === serverContext) {
     scopes.push(make(undefined, [{ context: serverContext, statements: tree.nodes }], tree.nodes));
