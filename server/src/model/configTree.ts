@@ -128,6 +128,12 @@ function confDirParts(confDir: string): readonly string[] {
   return parts;
 }
 
+/**
+ * The children of every statement without a block: one frozen array instead of 75k empty
+ * ones in a 100k-line tree. Blocks get their own array; nothing adds to a node's children.
+ */
+const NO_CHILDREN = Object.freeze([]) as unknown as ConfigNode[];
+
 /** Include chains deeper than this are reported instead of followed. */
 const MAX_INCLUDE_DEPTH = 32;
 /** A single include mask expanding to more files than this is cut off. */
@@ -453,7 +459,7 @@ class TreeBuilder {
   private async buildStatements(parsed: ParsedFile, statements: readonly Directive[], context: ContextKind, parent: ConfigNode | undefined, chain: string[]): Promise<ConfigNode[]> {
     const nodes: ConfigNode[] = [];
     for (const directive of statements) {
-      const node: ConfigNode = { directive, file: parsed, context, parent, children: [] };
+      const node: ConfigNode = { directive, file: parsed, context, parent, children: NO_CHILDREN };
       nodes.push(node);
       if (directive.name.value === 'include' && directive.args.length === 1 && directive.terminator !== '{') {
         const included = await this.expandInclude(node, chain);
