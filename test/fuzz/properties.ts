@@ -109,14 +109,14 @@ export function corpusSample(corpusDir = process.env.NGINX_CORPUS_DIR ?? '/work/
   return corpusCache;
 }
 
-type Mutation =
+export type Mutation =
   | { op: 'delete'; at: number; length: number }
   | { op: 'insert'; at: number; text: string }
   | { op: 'duplicate'; at: number; length: number; to: number }
   | { op: 'truncate'; at: number }
   | { op: 'replace-char'; at: number; char: string };
 
-const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 40 }) }),
   fc.record({ op: fc.constant('insert' as const), at: fc.nat(), text: fc.oneof(fc.constantFrom(...WORDS, ...PUNCT, ...LINES.map((l) => l + '\n')), tokenSoup) }),
   fc.record({ op: fc.constant('duplicate' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 400 }), to: fc.nat() }),

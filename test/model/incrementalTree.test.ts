@@ -9,7 +9,9 @@ import { describe, it } from 'node:test';
 import { depthFirstNodes, nodesNamed, nodesOfFile, walkNodes, type ConfigNode, type ConfigTree } from '../../server/src/model/configTree';
 import { serverNameIndex } from '../../server/src/model/serverNameIndex';
 import { WorkspaceAnalysis } from '../../server/src/service/workspaceAnalysis';
+import fc from 'fast-check';
 import { MemoryFileSystem } from '../fuzz/memoryFileSystem';
+import { applyMutations, mutation } from '../fuzz/properties';
 
 const ROOT = '/ws/etc/nginx';
 const MAIN = `${ROOT}/nginx.conf`;
@@ -134,5 +136,29 @@ describe('incremental tree rebuild', () => {
     const analysis = new WorkspaceAnalysis({ fs });
     const first = await analysis.buildTree(MAIN);
     assert.equal(await analysis.buildTree(MAIN), first);
+  });
+
+  it('gives the tree a fresh build gives after random edits of included files (fixed seed)', async () => {
+    const editable = Object.keys(initialFiles()).filter((f) => f !== MAIN);
+    const edit = fc.record({ file: fc.constantFrom(...editable), mutations: fc.array(mutation, { minLength: 1, maxLength: 3 }) });
+    let compared = 0;
+    await fc.assert(fc.asyncProperty(fc.array(edit, { minLength: 1, maxLength: 8 }), async (edits) => {
+      const fs = new MemoryFileSystem(initialFiles());
+      const incremental = new WorkspaceAnalysis({ fs });
+      let previous = await incremental.buildTree(MAIN);
+      for (const [index, { file, mutations }] of edits.entries()) {
+        if (index % 2 === 0) {
+          nodesNamed(previous.nodes, 'include');
+          serverNameIndex(previous);
+        }
+        fs.write(file, applyMutations((await fs.readText(file)) ?? '', mutations));
+        const tree = await incremental.buildTree(MAIN);
+        const fresh = await new WorkspaceAnalysis({ fs }).buildTree(MAIN);
+        assert.equal(snapshot(tree), snapshot(fresh));
+        compared++;
+        previous = tree;
+      }
+    }), { seed: 20261127, numRuns: 60 });
+    assert.ok(compared >= 60);
   });
 });
