@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -90,6 +90,19 @@ describe('nginx-mtls check', () => {
       assert.equal(code, 2, args.join(' '));
       assert.match(err, /nginx-mtls: /);
     }
+  });
+
+  it('stops writing quietly when its reader goes away (| head), keeping the exit status', async () => {
+    // Enough findings that the output outgrows the pipe buffer the reader leaves unread.
+    const many = mkdtempSync(path.join(os.tmpdir(), 'nginx-mtls-cli-pipe-'));
+    writeFileSync(path.join(many, 'nginx.conf'), `events {}\nhttp {\n${Array.from({ length: 3000 }, (_, i) => `  not_a_directive_${i} on;`).join('\n')}\n}\n`);
+    const child = spawn(process.execPath, [CLI, 'check', many, '--format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.stdout.once('data', () => child.stdout.destroy());
+    const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    assert.equal(status, 1, stderr);
+    assert.doesNotMatch(stderr, /EPIPE|Unhandled/);
   });
 
   it('runs as the bundled bin with the same exit codes', () => {

@@ -163,7 +163,17 @@ export async function runCli(argv: string[], out: (s: string) => void, err: (s: 
 }
 
 if (require.main === module) {
-  runCli(process.argv.slice(2), (s) => process.stdout.write(s + '\n'), (s) => process.stderr.write(s + '\n'))
+  // `nginx-mtls check … | head`: once the reader is gone, the rest of the output is dropped
+  // and the exit status still says what was found (instead of an EPIPE stack trace).
+  let stdoutClosed = false;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    stdoutClosed = true;
+  });
+  const out = (s: string): void => {
+    if (!stdoutClosed) process.stdout.write(s + '\n');
+  };
+  runCli(process.argv.slice(2), out, (s) => process.stderr.write(s + '\n'))
     .then((code) => { process.exitCode = code; })
     .catch((error: unknown) => {
       process.stderr.write(`nginx-mtls: unexpected failure: ${error instanceof Error ? error.stack : String(error)}\n`);
