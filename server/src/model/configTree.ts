@@ -311,12 +311,17 @@ function successorOf(include: ConfigNode, siblings: readonly ConfigNode[], index
  */
 class IndexPatch {
   private readonly byName: Map<string, ConfigNode[]> | undefined;
+  private readonly asked: Set<string>;
   /** Every node taken out and put in, for indexes derived from the old tree (see treeChange). */
   readonly removed: ConfigNode[] = [];
   readonly added: ConfigNode[] = [];
 
-  constructor(byName: Map<string, ConfigNode[]> | undefined) {
-    this.byName = byName ? new Map(byName) : undefined;
+  constructor(index: NameIndex | undefined) {
+    this.asked = new Set(index?.asked ?? []);
+    if (index) {
+      this.byName = new Map();
+      for (const name of this.asked) this.byName.set(name, index.lists.get(name) ?? []);
+    }
   }
 
   /**
@@ -350,14 +355,14 @@ class IndexPatch {
       for (const n of removed) names.add(n.directive.name.value);
       for (const n of added) names.add(n.directive.name.value);
       for (const name of names) {
-        const list = this.byName.get(name) ?? [];
+        const list = this.byName.get(name);
+        if (!list) continue;
         // The entries strictly between the neighbours are the removed ones.
         const from = indexAfterOrder(list, before);
         const upto = indexBeforeOrder(list, after);
         const replacement = added.filter((n) => n.directive.name.value === name);
         const updated = [...list.slice(0, from), ...replacement, ...list.slice(upto)];
-        if (updated.length > 0) this.byName.set(name, updated);
-        else this.byName.delete(name);
+        this.byName.set(name, updated);
       }
     }
     return true;
@@ -368,7 +373,7 @@ class IndexPatch {
    * list is left to be built when something asks for it: a focused check does not.
    */
   install(root: readonly ConfigNode[]): void {
-    if (this.byName) namedOrders.set(root, this.byName);
+    if (this.byName) namedOrders.set(root, { lists: this.byName, complete: false, asked: this.asked });
   }
 }
 
@@ -564,7 +569,18 @@ export function depthFirstNodes(nodes: readonly ConfigNode[]): readonly ConfigNo
   return flat;
 }
 
-const namedOrders = new WeakMap<readonly ConfigNode[], Map<string, ConfigNode[]>>();
+/**
+ * A tree's statements by name. After an in-place rebuild only the names asked for before are
+ * carried over (patched); the index is then incomplete, and a name asked for the first time
+ * is looked up by a walk. Patching every name a site file uses copied megabytes per keystroke.
+ */
+interface NameIndex {
+  lists: Map<string, ConfigNode[]>;
+  complete: boolean;
+  asked: Set<string>;
+}
+
+const namedOrders = new WeakMap<readonly ConfigNode[], NameIndex>();
 
 /**
  * Every node named `name` in a built tree, depth first, in configuration order: the same
@@ -573,18 +589,24 @@ const namedOrders = new WeakMap<readonly ConfigNode[], Map<string, ConfigNode[]>
  * it) rather than walking the whole tree each time.
  */
 export function nodesNamed(nodes: readonly ConfigNode[], name: string): readonly ConfigNode[] {
-  let byName = namedOrders.get(nodes);
-  if (!byName) {
-    byName = new Map();
+  let index = namedOrders.get(nodes);
+  if (!index) {
+    index = { lists: new Map(), complete: true, asked: new Set() };
     for (const node of depthFirstNodes(nodes)) {
       const key = node.directive.name.value;
-      const list = byName.get(key);
+      const list = index.lists.get(key);
       if (list) list.push(node);
-      else byName.set(key, [node]);
+      else index.lists.set(key, [node]);
     }
-    if (builtRoots.has(nodes)) namedOrders.set(nodes, byName);
+    if (builtRoots.has(nodes)) namedOrders.set(nodes, index);
   }
-  return byName.get(name) ?? [];
+  index.asked.add(name);
+  const list = index.lists.get(name);
+  if (list) return list;
+  if (index.complete) return [];
+  const found = depthFirstNodes(nodes).filter((n) => n.directive.name.value === name);
+  index.lists.set(name, found);
+  return found;
 }
 
 /**

@@ -35,7 +35,7 @@ export class NodeFileSystem implements FileSystem {
   private sliceStart = 0;
   /**
    * Texts read before, with the stat they were read under. A file whose stat (inode, size,
-   * modification and change times) is unchanged is not read again: on every keystroke the
+   * modification and change times, to the microsecond) is unchanged is not read again: on every keystroke the
    * language server checks that the other files of a large tree are still the same, and one
    * stat is much cheaper than open/read/close plus comparing the whole text.
    */
@@ -55,14 +55,14 @@ export class NodeFileSystem implements FileSystem {
       this.texts.delete(filePath);
       return undefined;
     }
-    const identity = `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+    const identity = `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
     const cached = this.texts.get(filePath);
     if (cached && cached.identity === identity) return cached.text;
     try {
       const text = nodeFs.readFileSync(filePath).toString('utf8');
       // A file modified within the clock's resolution of this read could change again without
       // its times moving: such a read is not remembered.
-      if (Date.now() - Number(st.mtimeMs) > RECENT_WRITE_MS) this.texts.set(filePath, { identity, text });
+      if (Date.now() - st.mtimeMs > RECENT_WRITE_MS) this.texts.set(filePath, { identity, text });
       else this.texts.delete(filePath);
       return text;
     } catch {
@@ -92,9 +92,9 @@ const YIELD_AFTER_MS = 10;
 /** Reads of files written more recently than this are not cached (see NodeFileSystem.texts). */
 const RECENT_WRITE_MS = 2000;
 
-function rawStat(filePath: string): nodeFs.BigIntStats | undefined {
+function rawStat(filePath: string): nodeFs.Stats | undefined {
   try {
-    return nodeFs.statSync(filePath, { throwIfNoEntry: false, bigint: true });
+    return nodeFs.statSync(filePath, { throwIfNoEntry: false });
   } catch {
     return undefined;
   }
