@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { walkNodes, type ConfigNode, type ConfigTree } from '../../server/src/model/configTree';
+import type { ConfigNode, ConfigTree } from '../../server/src/model/configTree';
+import { walkNodes } from '../../server/src/model/treeIndexes';
 import { effective, levelsFor, parseTarget, requestPaths, tlsDefault } from '../../server/src/model/effectiveConfig';
 import { workspace, writeTree } from '../analysis/rules/mtlsRuleHelpers';
 

@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { depthFirstNodes, nodesNamed, nodesOfFile, walkNodes, type ConfigNode, type ConfigTree } from '../../server/src/model/configTree';
+import type { ConfigNode, ConfigTree } from '../../server/src/model/configTree';
+import { depthFirstNodes, nodesNamed, nodesOfFile, walkNodes } from '../../server/src/model/treeIndexes';
 import { serverNameIndex } from '../../server/src/model/serverNameIndex';
 import { WorkspaceAnalysis } from '../../server/src/service/workspaceAnalysis';
 import fc from 'fast-check';

@@ -12,7 +12,8 @@
  * Everything here errs on the side of including too much: an extra scope costs time, a
  * missing one would lose a finding (test/analysis/focus.test.ts compares both ways).
  */
-import { depthFirstNodes, nodesNamed, nodesOfFile, type ConfigNode, type ConfigTree } from '../model/configTree';
+import type { ConfigNode, ConfigTree } from '../model/configTree';
+import { depthFirstNodes, nodesNamed, nodesOfFile } from '../model/treeIndexes';
 import { requestPaths, serverScopes, type Family, type Level, type RequestPath, type ServerScope } from '../model/effectiveConfig';
 import type { RuleContext } from './ruleContext';
 import { addressGroups, effectiveOptions, type AddressGroup, type ServerTls } from './rules/tlsRuleSupport';

@@ -4,7 +4,7 @@
  * uwsgi_ssl), where it resolves to, and whether nginx reads it when loading the config.
  */
 import type { ConfigNode } from '../model/configTree';
-import { depthFirstNodes } from '../model/configTree';
+import { depthFirstNodes } from '../model/treeIndexes';
 import type { Word } from '../parser/syntaxTree';
 import type { RuleContext } from './ruleContext';
 

@@ -11,7 +11,8 @@
  */
 import type { ContextKind, DirectiveTable } from '../directives/directiveTable';
 import { atLeast } from '../directives/versions';
-import { depthFirstNodes, isBuiltTree, nodesNamed, type ConfigNode, type ConfigTree } from './configTree';
+import type { ConfigNode, ConfigTree } from './configTree';
+import { depthFirstNodes, isBuiltTree, nodesNamed } from './treeIndexes';
 
 /** One level of inheritance: a block (or the top of a snippet checked on its own). */
 export interface Level {

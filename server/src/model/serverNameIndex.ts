@@ -3,7 +3,8 @@
  * that connect a `proxy_pass https://host` to the local server for `host` look names up here
  * instead of walking the tree for every location.
  */
-import { nodesNamed, treeChange, type ConfigNode, type ConfigTree } from './configTree';
+import type { ConfigNode, ConfigTree } from './configTree';
+import { nodesNamed, treeChange } from './treeIndexes';
 
 export interface ServerNameIndex {
   /** Servers with this exact (lower-cased) name. */

@@ -7,7 +7,7 @@
  */
 import { parseConfig } from '../../parser/parser';
 import type { ConfigNode } from '../../model/configTree';
-import { depthFirstNodes } from '../../model/configTree';
+import { depthFirstNodes } from '../../model/treeIndexes';
 import { focusOf } from '../analysisFocus';
 import { own, inheritedFrom } from '../../model/effectiveConfig';
 import type { Finding, RuleMeta } from '../finding';

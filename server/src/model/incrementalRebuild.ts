@@ -1,0 +1,147 @@
+/**
+ * Rebuilding one edited included file inside an assembled tree, instead of assembling the
+ * whole tree again: what makes a keystroke in one site file of a 100k-line configuration
+ * cheap. test/model/incrementalTree.test.ts compares the result with fresh builds.
+ */
+import type { ContextKind } from '../directives/directiveTable';
+import { problemSpans, TreeBuilder, type BuildOptions, type ConfigNode, type ConfigTree, type IncludeInfo, type IncludeSpan, type TreeProblem } from './configTree';
+import type { ParsedFile } from './parsedFile';
+import { IndexPatch, isBuiltTree, markRebuilt, nodesNamed, recordTreeChange } from './treeIndexes';
+
+/**
+ * The tree after `changed` (an included file, not the main one) got new text: every place
+ * it is spliced in is built again from its new parse and swapped for the old nodes; the rest
+ * of the tree is kept. The result equals a fresh build. The blocks that hold the file get new
+ * `children` arrays, so the old tree must no longer be used. Returns undefined when a fresh
+ * build is needed instead (the main file changed, or the file is not spliced in anywhere).
+ */
+export async function rebuildIncludedFile(old: ConfigTree, options: BuildOptions, changed: ParsedFile): Promise<ConfigTree | undefined> {
+  if (changed.path === old.mainFile || !isBuiltTree(old.nodes)) return undefined;
+  const includes = nodesNamed(old.nodes, 'include').filter((n) => n.include?.spans.some((s) => s.file === changed.path));
+  if (includes.length === 0) return undefined;
+  const tree: ConfigTree = { ...old, nodes: old.nodes, files: new Map(), problems: [] };
+  const scratch: ConfigTree = { ...tree, files: new Map(), problems: [] };
+  // The old tree's name index, patched span by span.
+  const indexes = new IndexPatch(old.nodes);
+  const replaced = new Set<IncludeSpan>();
+  // While the rebuilt spans include the same files in the same contexts, the file uses stay.
+  let sameIncludes = true;
+  for (const include of includes) {
+    const info = include.include as IncludeInfo;
+    let offset = (include.parent ? include.parent.children : tree.nodes).indexOf(include) + 1;
+    for (let k = 0; k < info.spans.length; k++) {
+      const span = info.spans[k];
+      if (span.file !== changed.path) {
+        offset += span.count;
+        continue;
+      }
+      const builder = new TreeBuilder(options, scratch, span.outer);
+      const fresh = await builder.buildSpan(changed, include, [...fileChain(include), changed.path]);
+      // A new array, never an edit in place: caches are keyed by the arrays of the old tree.
+      const siblings = include.parent ? include.parent.children : tree.nodes;
+      if (sameIncludes) sameIncludes = includeUses(siblings.slice(offset, offset + span.count)) === includeUses(fresh.nodes);
+      if (!indexes.replace(siblings.slice(offset, offset + span.count), fresh.nodes, siblings[offset - 1], successorOf(include, siblings, offset + span.count, tree.nodes))) return undefined;
+      const updated = [...siblings.slice(0, offset), ...fresh.nodes, ...siblings.slice(offset + span.count)];
+      if (include.parent) include.parent.children = updated;
+      else tree.nodes = updated;
+      info.spans[k] = fresh.span;
+      replaced.add(span);
+      offset += fresh.span.count;
+      // The enclosing files' spans hold these nodes too while the includes sit at their tops.
+      const delta = fresh.span.count - span.count;
+      for (let s: IncludeSpan = fresh.span; s.topLevel && s.outer; s = s.outer) s.outer.count += delta;
+    }
+  }
+  // Problems reported inside a replaced span were reported again by its rebuild.
+  const inReplaced = (problem: TreeProblem): boolean => {
+    for (let span = problemSpans.get(problem); span; span = span.outer) if (replaced.has(span)) return true;
+    return false;
+  };
+  if (tree.nodes === old.nodes) tree.nodes = old.nodes.slice();
+  indexes.install(tree.nodes);
+  recordTreeChange(tree, { previous: new WeakRef(old), removed: indexes.removed, added: indexes.added });
+  tree.problems = [...old.problems.filter((p) => !inReplaced(p)), ...scratch.problems];
+  // Which files are used, and in which contexts, in the order a fresh build records them.
+  const parses = new Map<string, ParsedFile>();
+  for (const [file, use] of old.files) parses.set(file, use.parsed);
+  for (const [file, use] of scratch.files) parses.set(file, use.parsed);
+  markRebuilt(tree.nodes);
+  if (sameIncludes) {
+    for (const [file, use] of old.files) tree.files.set(file, { parsed: parses.get(file) ?? use.parsed, contexts: use.contexts });
+    return tree;
+  }
+  const main = parses.get(old.mainFile);
+  if (main) tree.files.set(main.path, { parsed: main, contexts: new Set([old.rootContext]) });
+  const use = (file: string, context: ContextKind): void => {
+    const parsed = parses.get(file);
+    if (!parsed) return;
+    const known = tree.files.get(file);
+    if (known) known.contexts.add(context);
+    else tree.files.set(file, { parsed, contexts: new Set([context]) });
+  };
+  // A build uses each included file when it starts its span, which is where the span's
+  // first node sits among the include's siblings (empty files have no node: same place).
+  const visit = (nodes: readonly ConfigNode[]): void => {
+    const pending = new Map<number, { file: string; context: ContextKind }[]>();
+    const flush = (index: number): void => {
+      for (const entry of pending.get(index) ?? []) use(entry.file, entry.context);
+      pending.delete(index);
+    };
+    for (let i = 0; i < nodes.length; i++) {
+      flush(i);
+      const node = nodes[i];
+      if (node.include) {
+        let position = i + 1;
+        for (const span of node.include.spans) {
+          const list = pending.get(position) ?? [];
+          list.push({ file: span.file, context: node.context });
+          pending.set(position, list);
+          position += span.count;
+        }
+      }
+      if (node.children.length > 0) visit(node.children);
+    }
+    for (const index of [...pending.keys()].sort((a, b) => a - b)) flush(index);
+  };
+  visit(tree.nodes);
+  return tree;
+}
+
+/**
+ * The node that follows, in depth-first order, the siblings before `index` in the array
+ * holding `include` (undefined at the end of the tree).
+ */
+function successorOf(include: ConfigNode, siblings: readonly ConfigNode[], index: number, root: readonly ConfigNode[]): ConfigNode | undefined {
+  if (index < siblings.length) return siblings[index];
+  for (let block = include.parent; block; block = block.parent) {
+    const around = block.parent ? block.parent.children : root;
+    const next = around[around.indexOf(block) + 1];
+    if (next) return next;
+  }
+  return undefined;
+}
+
+/** The files the includes among `nodes` (and inside them) splice in, with contexts, as one string. */
+function includeUses(nodes: readonly ConfigNode[]): string {
+  const uses: string[] = [];
+  const visit = (list: readonly ConfigNode[]): void => {
+    for (const node of list) {
+      for (const span of node.include?.spans ?? []) uses.push(`${span.file}\0${node.context}`);
+      if (node.children.length > 0) visit(node.children);
+    }
+  };
+  visit(nodes);
+  return uses.join('\n');
+}
+
+/** The files from the main one down to the file holding `node`, through the includes that brought each in. */
+function fileChain(node: ConfigNode): string[] {
+  const chain: string[] = [];
+  for (let n: ConfigNode | undefined = node; n; ) {
+    chain.unshift(n.file.path);
+    let top: ConfigNode = n;
+    while (top.parent && top.parent.file === n.file) top = top.parent;
+    n = top.includedBy;
+  }
+  return chain;
+}

@@ -1,0 +1,255 @@
+/**
+ * Indexes of a built configuration tree: its depth-first order, its statements by name, one
+ * file's statements, and how an in-place rebuild (incrementalRebuild.ts) keeps them up to date
+ * with order keys instead of walking the whole tree again.
+ */
+import type { ConfigNode, ConfigTree } from './configTree';
+
+/**
+ * Top-level node arrays of finished trees. A finished tree does not change (an in-place
+ * rebuild makes a new tree with a new top-level array, and the old tree is not used again),
+ * so indexes keyed by this array are computed once per tree.
+ */
+const builtRoots = new WeakSet<readonly ConfigNode[]>();
+const flatOrders = new WeakMap<readonly ConfigNode[], readonly ConfigNode[]>();
+
+function collectDepthFirst(nodes: readonly ConfigNode[], out: ConfigNode[]): void {
+  for (const node of nodes) {
+    out.push(node);
+    if (node.children.length > 0) collectDepthFirst(node.children, out);
+  }
+}
+
+/** True for the top-level nodes of a tree buildConfigTree finished (safe to memoize on). */
+export function isBuiltTree(nodes: readonly ConfigNode[]): boolean {
+  return builtRoots.has(nodes);
+}
+
+/** Every node of a built tree, depth first, in configuration order (computed once per tree). */
+export function depthFirstNodes(nodes: readonly ConfigNode[]): readonly ConfigNode[] {
+  const cached = flatOrders.get(nodes);
+  if (cached) return cached;
+  const flat: ConfigNode[] = [];
+  collectDepthFirst(nodes, flat);
+  if (builtRoots.has(nodes)) flatOrders.set(nodes, flat);
+  return flat;
+}
+
+/**
+ * A tree's statements by name. After an in-place rebuild only the names asked for before are
+ * carried over (patched); the index is then incomplete, and a name asked for the first time
+ * is looked up by a walk. Patching every name a site file uses copied megabytes per keystroke.
+ */
+interface NameIndex {
+  lists: Map<string, ConfigNode[]>;
+  complete: boolean;
+  asked: Set<string>;
+}
+
+const namedOrders = new WeakMap<readonly ConfigNode[], NameIndex>();
+
+/**
+ * Every node named `name` in a built tree, depth first, in configuration order: the same
+ * nodes `walkNodes` would visit with that name, without visiting all the others. Rules that
+ * look up servers or server names once per location should use this (or an index built on
+ * it) rather than walking the whole tree each time.
+ */
+export function nodesNamed(nodes: readonly ConfigNode[], name: string): readonly ConfigNode[] {
+  let index = namedOrders.get(nodes);
+  if (!index) {
+    index = { lists: new Map(), complete: true, asked: new Set() };
+    for (const node of depthFirstNodes(nodes)) {
+      const key = node.directive.name.value;
+      const list = index.lists.get(key);
+      if (list) list.push(node);
+      else index.lists.set(key, [node]);
+    }
+    if (builtRoots.has(nodes)) namedOrders.set(nodes, index);
+  }
+  index.asked.add(name);
+  const list = index.lists.get(name);
+  if (list) return list;
+  if (index.complete) return [];
+  const found = depthFirstNodes(nodes).filter((n) => n.directive.name.value === name);
+  index.lists.set(name, found);
+  return found;
+}
+
+/**
+ * The statements of one included file, depth first, found through the includes that splice
+ * it in rather than by walking the whole tree; the main file's are found by a walk.
+ */
+export function nodesOfFile(tree: ConfigTree, filePath: string): readonly ConfigNode[] {
+  if (filePath === tree.mainFile || !builtRoots.has(tree.nodes)) return depthFirstNodes(tree.nodes).filter((n) => n.file.path === filePath);
+  const found: ConfigNode[] = [];
+  const collect = (nodes: readonly ConfigNode[]): void => {
+    for (const node of nodes) {
+      if (node.file.path === filePath) found.push(node);
+      if (node.children.length > 0) collect(node.children);
+    }
+  };
+  for (const include of nodesNamed(tree.nodes, 'include')) {
+    const spans = include.include?.spans ?? [];
+    if (!spans.some((span) => span.file === filePath)) continue;
+    const siblings = include.parent ? include.parent.children : tree.nodes;
+    let offset = siblings.indexOf(include) + 1;
+    for (const span of spans) {
+      if (span.file === filePath) collect(siblings.slice(offset, offset + span.count));
+      offset += span.count;
+    }
+  }
+  // Spans found one include after another; depth-first order is the order of the keys.
+  return found.sort((a, b) => (a.order as number) - (b.order as number));
+}
+
+/**
+ * Marks a finished tree's top-level nodes as built (safe to memoize on) and numbers its nodes
+ * in depth-first order (their `order` keys).
+ */
+export function markBuilt(root: readonly ConfigNode[]): void {
+  builtRoots.add(root);
+  const flat = depthFirstNodes(root);
+  for (let i = 0; i < flat.length; i++) flat[i].order = i;
+}
+
+/** Marks a rebuilt tree's top-level nodes as built; their order keys are already set. */
+export function markRebuilt(root: readonly ConfigNode[]): void {
+  builtRoots.add(root);
+}
+
+/** How a tree made by rebuildIncludedFile differs from the one it was made from. */
+export interface TreeChange {
+  /**
+   * Held weakly: the change of each tree naming the one before would keep every tree of an
+   * editing session alive. Gone once collected; the index is then built afresh.
+   */
+  previous: WeakRef<ConfigTree>;
+  /** The nodes taken out (depth first, span by span), which no longer belong to any tree. */
+  removed: readonly ConfigNode[];
+  /** The nodes put in their place. */
+  added: readonly ConfigNode[];
+}
+
+const treeChanges = new WeakMap<ConfigTree, TreeChange>();
+
+/** Records how `tree` was made from the previous one (incrementalRebuild.ts). */
+export function recordTreeChange(tree: ConfigTree, change: TreeChange): void {
+  treeChanges.set(tree, change);
+}
+
+/** For an index kept per tree: how to derive this tree's from the previous tree's. */
+export function treeChange(tree: ConfigTree): TreeChange | undefined {
+  return treeChanges.get(tree);
+}
+
+/**
+ * Keeps a tree's name index up to date while spans are replaced, so that a keystroke in one
+ * file of a 100k-line tree does not walk and index the whole tree again. Entries are found
+ * by their `order` keys (binary search); new nodes get keys evenly between their
+ * neighbours'. Untouched name lists are shared with the old tree.
+ */
+export class IndexPatch {
+  private readonly byName: Map<string, ConfigNode[]> | undefined;
+  private readonly asked: Set<string>;
+  /** Every node taken out and put in, for indexes derived from the old tree (see treeChange). */
+  readonly removed: ConfigNode[] = [];
+  readonly added: ConfigNode[] = [];
+
+  constructor(oldRoot: readonly ConfigNode[]) {
+    const index = namedOrders.get(oldRoot);
+    this.asked = new Set(index?.asked ?? []);
+    if (index) {
+      this.byName = new Map();
+      for (const name of this.asked) this.byName.set(name, index.lists.get(name) ?? []);
+    }
+  }
+
+  /**
+   * Gives `addedTop` (and everything inside) order keys in place of `removedTop`, which sit
+   * between `predecessor` (the node just before them among their siblings) and `successor`
+   * (the next node in depth-first order, if any). False when the keys between the
+   * neighbours are used up: a fresh build numbers the tree again.
+   */
+  replace(removedTop: readonly ConfigNode[], addedTop: readonly ConfigNode[], predecessor: ConfigNode, successor: ConfigNode | undefined): boolean {
+    const removed: ConfigNode[] = [];
+    collectDepthFirst(removedTop, removed);
+    const added: ConfigNode[] = [];
+    collectDepthFirst(addedTop, added);
+    this.removed.push(...removed);
+    this.added.push(...added);
+    let previous = predecessor;
+    while (previous.children.length > 0) previous = previous.children[previous.children.length - 1];
+    const before = previous.order as number;
+    // At the end of the tree there is no right neighbour: any key past the removed ones will do.
+    const last = removed.length > 0 ? (removed[removed.length - 1].order as number) : before;
+    const after = successor ? (successor.order as number) : Math.max(last, before) + added.length + 1;
+    const step = (after - before) / (added.length + 1);
+    for (let i = 0; i < added.length; i++) added[i].order = before + step * (i + 1);
+    if (!(step > 0)) return false;
+    for (let i = 0; i < added.length; i++) {
+      const key = added[i].order as number;
+      if (!(key > (i === 0 ? before : (added[i - 1].order as number)) && key < after)) return false;
+    }
+    if (this.byName) {
+      const names = new Set<string>();
+      for (const n of removed) names.add(n.directive.name.value);
+      for (const n of added) names.add(n.directive.name.value);
+      for (const name of names) {
+        const list = this.byName.get(name);
+        if (!list) continue;
+        // The entries strictly between the neighbours are the removed ones.
+        const from = indexAfterOrder(list, before);
+        const upto = indexBeforeOrder(list, after);
+        const replacement = added.filter((n) => n.directive.name.value === name);
+        const updated = [...list.slice(0, from), ...replacement, ...list.slice(upto)];
+        this.byName.set(name, updated);
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Registers the patched name index for the new tree's top-level nodes. The depth-first
+   * list is left to be built when something asks for it: a focused check does not.
+   */
+  install(root: readonly ConfigNode[]): void {
+    if (this.byName) namedOrders.set(root, { lists: this.byName, complete: false, asked: this.asked });
+  }
+}
+
+/** First index whose order is >= `order`. */
+function indexBeforeOrder(list: readonly ConfigNode[], order: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((list[mid].order as number) < order) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index whose order is > `order`. */
+function indexAfterOrder(list: readonly ConfigNode[], order: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((list[mid].order as number) <= order) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Calls `visit` for every node, depth first, in configuration order. */
+export function walkNodes(nodes: readonly ConfigNode[], visit: (node: ConfigNode) => void): void {
+  if (builtRoots.has(nodes)) {
+    const flat = depthFirstNodes(nodes);
+    for (let i = 0; i < flat.length; i++) visit(flat[i]);
+    return;
+  }
+  for (const node of nodes) {
+    visit(node);
+    if (node.children.length > 0) walkNodes(node.children, visit);
+  }
+}
