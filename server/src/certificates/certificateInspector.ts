@@ -526,6 +526,11 @@ function toIso(d: Date | undefined, fallback: string): string {
 const parsedCertificates = new Map<string, CertificateInfo>();
 const MAX_PARSED_CERTIFICATES_KEPT = 5000;
 
+/** Forgets every parsed certificate (a benchmark's cold run must parse them all again). */
+export function forgetParsedCertificates(): void {
+  parsedCertificates.clear();
+}
+
 function parseCertificate(input: string | Buffer, index: number, label: string): { info: CertificateInfo } | { error: string } {
   const key = typeof input === 'string' ? input : input.toString('base64');
   const known = parsedCertificates.get(key);
