@@ -13,6 +13,9 @@ export type FileRole = 'certificate' | 'key' | 'ca-bundle' | 'crl' | 'password' 
 /** `ssl` for the server side (ssl_*), the others for the connection to an upstream. */
 export type TlsFamily = 'ssl' | 'proxy_ssl' | 'grpc_ssl' | 'uwsgi_ssl';
 
+/** Every directive prefix of a TLS family (the longer prefixes first). */
+export const TLS_FAMILIES: readonly TlsFamily[] = ['proxy_ssl', 'grpc_ssl', 'uwsgi_ssl', 'ssl'];
+
 const SUFFIX_ROLES: Record<string, FileRole> = {
   certificate: 'certificate',
   certificate_key: 'key',
@@ -34,7 +37,7 @@ export interface FileDirectiveInfo {
 
 /** Role and family of a file-valued TLS directive, or undefined for other directives. */
 export function fileDirectiveInfo(name: string): FileDirectiveInfo | undefined {
-  for (const family of ['proxy_ssl', 'grpc_ssl', 'uwsgi_ssl', 'ssl'] as const) {
+  for (const family of TLS_FAMILIES) {
     if (!name.startsWith(family + '_')) continue;
     const suffix = name.slice(family.length + 1);
     const role = SUFFIX_ROLES[suffix];

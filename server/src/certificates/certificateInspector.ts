@@ -516,7 +516,6 @@ function toIso(d: Date | undefined, fallback: string): string {
   return isNaN(p.getTime()) ? fallback : p.toISOString();
 }
 
-/** Parses one certificate (PEM text or DER). */
 /**
  * Certificates parsed before, by their PEM text or DER bytes. The same certificate is read
  * many times: the intermediate appended to every fullchain file, a CA bundle named by every
@@ -531,11 +530,12 @@ export function forgetParsedCertificates(): void {
   parsedCertificates.clear();
 }
 
+/** Parses one certificate (PEM text or DER). */
 function parseCertificate(input: string | Buffer, index: number, label: string): { info: CertificateInfo } | { error: string } {
   const key = typeof input === 'string' ? input : input.toString('base64');
   const known = parsedCertificates.get(key);
   if (known) {
-    const info: CertificateInfo = { ...known, index, label: label === 'X509 CERTIFICATE' ? 'CERTIFICATE' : label };
+    const info: CertificateInfo = { ...known, index, label: certificateLabel(label) };
     const x509 = x509Cache.get(known);
     if (x509 !== undefined) x509Cache.set(info, x509);
     return { info };
@@ -546,6 +546,11 @@ function parseCertificate(input: string | Buffer, index: number, label: string):
     parsedCertificates.set(key, parsed.info);
   }
   return parsed;
+}
+
+/** "X509 CERTIFICATE" blocks are certificates like any other. */
+function certificateLabel(label: string): string {
+  return label === 'X509 CERTIFICATE' ? 'CERTIFICATE' : label;
 }
 
 function parseCertificateUncached(input: string | Buffer, index: number, label: string): { info: CertificateInfo } | { error: string } {
@@ -578,7 +583,7 @@ function parseCertificateUncached(input: string | Buffer, index: number, label: 
     }
     const info: CertificateInfo = {
       index,
-      label: label === 'X509 CERTIFICATE' ? 'CERTIFICATE' : label,
+      label: certificateLabel(label),
       subject,
       issuer,
       subjectCommonName: commonNameOf(x.subject),

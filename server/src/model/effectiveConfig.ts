@@ -137,7 +137,7 @@ export function levelsFor(node: ConfigNode, tree: ConfigTree): Level[] {
 /**
  * One Level object per block, shared by every analysis while the block exists, with
  * `statements` following the block's current children. Effective values cached with a
- * path or server scope (see reusable()) keep pointing at the same Level objects, so rules
+ * path or server scope (see reused()) keep pointing at the same Level objects, so rules
  * may compare levels by identity.
  */
 const levelObjects = new WeakMap<ConfigNode, Level>();
@@ -192,9 +192,17 @@ function sameTokens(levels: readonly Level[], tokens: readonly object[]): boolea
   return true;
 }
 
-/** True when every level is a block's (a snippet's top level is rebuilt every time). */
-function cacheable(levels: readonly Level[]): boolean {
-  return levels.every((level) => level.node !== undefined && levelObjects.get(level.node) === level);
+/**
+ * The cached value for `key` when its chain still passes on the same settings with the same
+ * options (and `stillValid` agrees), else a new one from `create`, cached unless a level of
+ * the chain is a snippet's top level (no block: rebuilt every time).
+ */
+function reused<T>(cache: WeakMap<ConfigNode, Reusable<T>>, key: ConfigNode, options: EffectiveOptions, levels: readonly Level[], stillValid: (value: T) => boolean, create: () => T): T {
+  const known = cache.get(key);
+  if (known && sameOptions(known.options, options) && stillValid(known.value) && sameTokens(levels, known.tokens)) return known.value;
+  const value = create();
+  if (levels.every((level) => level.node !== undefined)) cache.set(key, { options, tokens: levels.map(settingsToken), value });
+  return value;
 }
 
 /** The context a block's body has, for empty blocks (no child to read it from). */
@@ -408,11 +416,8 @@ export function requestPaths(tree: ConfigTree, options: EffectiveOptions, accept
     const defaultScheme = module === 'grpc' ? 'grpc' : module === 'uwsgi' ? 'uwsgi' : undefined;
     const target = parseTarget(pass.directive.args[0].value, defaultScheme);
     if (!target.port && !target.hasVariable) target.upstreamBlock = upstreams.get(target.host.toLowerCase());
-    const known = pathCache.get(pass);
-    if (known && sameOptions(known.options, options) && known.value.target.upstreamBlock === target.upstreamBlock && sameTokens(levels, known.tokens)) return known.value;
-    const path = newPath(pass, module, family, levels, target, options);
-    if (cacheable(levels)) pathCache.set(pass, { options, tokens: levels.map(settingsToken), value: path });
-    return path;
+    return reused(pathCache, pass, options, levels, (path) => path.target.upstreamBlock === target.upstreamBlock,
+      () => newPath(pass, module, family, levels, target, options));
   };
   for (const n of passStatements(tree)) {
     if (accept && !accept(n)) continue;
@@ -535,14 +540,10 @@ export function serverScopes(tree: ConfigTree, family: Family, options: Effectiv
   const scopes: ServerScope[] = [];
   const serverContext: ContextKind = family === 'stream' ? 'stream-server' : 'server';
   const make = (node: ConfigNode | undefined, levels: Level[], statements: readonly ConfigNode[]): ServerScope => {
-    const known = node && scopeCache.get(node);
-    if (known && known.value.family === family && sameOptions(known.options, options) && sameTokens(levels, known.tokens)) {
-      // Nested blocks may have changed (they pass nothing up): the statements are the current ones.
-      known.value.statements = statements;
-      return known.value;
-    }
-    const scope = newScope(node, family, levels, statements, options);
-    if (node && cacheable(levels)) scopeCache.set(node, { options, tokens: levels.map(settingsToken), value: scope });
+    if (!node) return newScope(node, family, levels, statements, options);
+    const scope = reused(scopeCache, node, options, levels, (cached) => cached.family === family, () => newScope(node, family, levels, statements, options));
+    // Nested blocks may have changed (they pass nothing up): the statements are the current ones.
+    scope.statements = statements;
     return scope;
   };
   if (tree.rootContext === serverContext) {

@@ -101,13 +101,8 @@ function rawStat(filePath: string): nodeFs.Stats | undefined {
 }
 
 function statSync(filePath: string): FileStat | undefined {
-  try {
-    const st = nodeFs.statSync(filePath, { throwIfNoEntry: false });
-    if (!st) return undefined;
-    return { isFile: st.isFile(), isDirectory: st.isDirectory(), size: st.size, mtimeMs: st.mtimeMs };
-  } catch {
-    return undefined;
-  }
+  const st = rawStat(filePath);
+  return st && { isFile: st.isFile(), isDirectory: st.isDirectory(), size: st.size, mtimeMs: st.mtimeMs };
 }
 
 /** Editor buffers layered over another file system: open documents win over the disk. */

@@ -39,8 +39,9 @@ export async function rebuildIncludedFile(old: ConfigTree, options: BuildOptions
       const fresh = await builder.buildSpan(changed, include, [...fileChain(include), changed.path]);
       // A new array, never an edit in place: caches are keyed by the arrays of the old tree.
       const siblings = include.parent ? include.parent.children : tree.nodes;
-      if (sameIncludes) sameIncludes = includeUses(siblings.slice(offset, offset + span.count)) === includeUses(fresh.nodes);
-      if (!indexes.replace(siblings.slice(offset, offset + span.count), fresh.nodes, siblings[offset - 1], successorOf(include, siblings, offset + span.count, tree.nodes))) return undefined;
+      const removed = siblings.slice(offset, offset + span.count);
+      if (sameIncludes) sameIncludes = includeUses(removed) === includeUses(fresh.nodes);
+      if (!indexes.replace(removed, fresh.nodes, siblings[offset - 1], successorOf(include, siblings, offset + span.count, tree.nodes))) return undefined;
       const updated = [...siblings.slice(0, offset), ...fresh.nodes, ...siblings.slice(offset + span.count)];
       if (include.parent) include.parent.children = updated;
       else tree.nodes = updated;

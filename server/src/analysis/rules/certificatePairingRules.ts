@@ -13,7 +13,7 @@ import type { Finding, RuleMeta } from '../finding';
 import { nginxRefuses } from '../nginxWording';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { focusOf } from '../analysisFocus';
-import { collectFileReferences, fileDirectiveInfo, nearestInScope, scopedValue, skipReason, type FileReference } from '../tlsFileReferences';
+import { collectFileReferences, fileDirectiveInfo, nearestInScope, scopedValue, skipReason, TLS_FAMILIES, type FileReference } from '../tlsFileReferences';
 import { nginxLoads } from './certificateFileRules';
 import { certificateNameMatches } from './tlsRuleSupport';
 
@@ -34,7 +34,7 @@ export const certificatePairingRules: RuleFamily = {
   name: 'certificate-pairing',
   rules: RULES,
   async run(context: RuleContext): Promise<Finding[]> {
-    const wanted = new Set(context.files.map((f) => f.path));
+    const wanted = focusOf(context).wanted;
     const refs = pairingReferences(context).filter((r) => r.resolved);
     const inspected = new Map<FileReference, InspectedFile>();
     // Thousands of directives name a few files: inspect each file once.
@@ -140,7 +140,6 @@ function hasAncestorIn(node: ConfigNode, blocks: ReadonlySet<ConfigNode | null>)
   return false;
 }
 
-const TLS_FAMILIES = ['ssl', 'proxy_ssl', 'grpc_ssl', 'uwsgi_ssl'];
 const CA_DIRECTIVES = TLS_FAMILIES.flatMap((family) => ['client_certificate', 'trusted_certificate'].map((suffix) => `${family}_${suffix}`))
   .filter((name) => fileDirectiveInfo(name)?.role === 'ca-bundle');
 const CERTIFICATE_DIRECTIVES = TLS_FAMILIES.map((family) => `${family}_certificate`);
@@ -288,7 +287,7 @@ function serversFor(context: RuleContext, target: HttpsTarget): ConfigNode[] {
   });
 }
 
-function crossHopChecks(context: RuleContext, refs: FileReference[], inspected: Map<FileReference, InspectedFile>, byPath: ReadonlyMap<string, InspectedFile>, wanted: Set<string>): Finding[] {
+function crossHopChecks(context: RuleContext, refs: FileReference[], inspected: Map<FileReference, InspectedFile>, byPath: ReadonlyMap<string, InspectedFile>, wanted: ReadonlySet<string>): Finding[] {
   const findings: Finding[] = [];
   const byNode = new Map<ConfigNode, FileReference>();
   for (const ref of refs) byNode.set(ref.node, ref);

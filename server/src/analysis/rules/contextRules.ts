@@ -84,10 +84,10 @@ export const contextRules: RuleFamily = {
   rules: RULES,
   run(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
-    const wanted = new Set(context.files.map((f) => f.path));
     const version = context.settings.targetVersion;
     const table = context.table;
     const focus = focusOf(context);
+    const wanted = focus.wanted;
     // A repeat is reported on itself: only levels holding a statement of a checked file matter.
     for (const block of focus.containers) findings.push(...duplicates(block ? block.children : context.tree.nodes, wanted));
     for (const node of focus.nodes) {

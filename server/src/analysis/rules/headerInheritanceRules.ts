@@ -7,7 +7,6 @@
  */
 import { parseConfig } from '../../parser/parser';
 import type { ConfigNode } from '../../model/configTree';
-import { depthFirstNodes } from '../../model/treeIndexes';
 import { focusOf } from '../analysisFocus';
 import { own, inheritedFrom } from '../../model/effectiveConfig';
 import type { Finding, RuleMeta } from '../finding';
@@ -48,9 +47,8 @@ export const headerInheritanceRules: RuleFamily = {
     const focus = focusOf(context);
     // A finding lands on the block's own first header line: only blocks holding a statement
     // of a checked file can get one.
-    const blocks = focus.whole ? depthFirstNodes(context.tree.nodes) : [...focus.containers].filter((b): b is ConfigNode => b !== null);
-    for (const block of blocks) {
-      if (!block.directive.block || !BLOCK_CONTEXTS.has(blockContext(block) ?? '')) continue;
+    for (const block of focus.containers) {
+      if (!block || !block.directive.block || !BLOCK_CONTEXTS.has(blockContext(block) ?? '')) continue;
       for (const family of FAMILIES) {
         const mine = own(block, family);
         if (mine.length === 0) continue;

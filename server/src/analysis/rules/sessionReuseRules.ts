@@ -69,8 +69,8 @@ export const sessionReuseRules: RuleFamily = {
   rules: RULES,
   run(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
-    const wanted = new Set(context.files.map((f) => f.path));
     const focus = focusOf(context);
+    const wanted = focus.wanted;
     const reusing = (path: RequestPath): string | undefined =>
       path.tls !== true || path.incomplete || !isOn(path.ssl('session_reuse')) ? undefined : upstreamKey(path);
     // A group is compared as a whole, but only groups with a pass statement in a checked file

@@ -53,11 +53,6 @@ export function variableRanges(node: ConfigNode, argIndex: number, pattern: RegE
   return found;
 }
 
-/** True when the file holding `node` is one whose findings are wanted. */
-export function wantedFiles(context: RuleContext): Set<string> {
-  return new Set(context.files.map((f) => f.path));
-}
-
 /** Client-identity request headers a client can send itself ($http_x_ssl_cert, $http_x_client_cert…). */
 export const CLIENT_IDENTITY_HEADER_VARIABLE = /^http_(?:x_)?(?:forwarded_client_cert|ssl_client\w*|ssl_cert\w*|client_cert\w*|x509\w*|tls_client\w*|mtls\w*|client_verify|client_(?:s|i)_?dn|ssl_(?:s|i)_dn|client_dn|client_subject\w*|client_fingerprint|client_serial|ssl_verify\w*|ssl_subject\w*|ssl_issuer\w*)$/i;
 

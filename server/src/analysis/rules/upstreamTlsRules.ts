@@ -234,8 +234,9 @@ export const upstreamTlsRules: RuleFamily = {
   async run(context: RuleContext): Promise<Finding[]> {
     const findings: Finding[] = [];
     const covered = new Set<ConfigNode>();
-    const paths = focusOf(context).paths();
-    const wanted = new Set(context.files.map((f) => f.path));
+    const focus = focusOf(context);
+    const paths = focus.paths();
+    const wanted = focus.wanted;
     for (const path of paths) {
       // Every check below reports a missing setting, which an unreadable include may hold.
       if (path.incomplete) continue;
