@@ -37,8 +37,7 @@ describe('language server: code actions', () => {
       return method === 'workspace/configuration' ? [{}] : null;
     };
     await client.initialize(path.join(dir, 'examples'));
-    client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'nginx', version: 1, text } });
-    await client.waitForDiagnostics(uri, 1);
+    await client.openDocument(uri, text);
   });
 
   after(async () => {

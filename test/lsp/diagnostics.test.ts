@@ -27,8 +27,7 @@ describe('language server over stdio', () => {
   it('publishes nginx-worded diagnostics for a broken file', async () => {
     const uri = 'file://' + path.join(dir, 'conf.d', 'site.conf');
     const text = 'server {\n    listen 80;\n    location / {\n        if ($http_x) {\n            proxy_set_header X $http_x;\n        }\n        proxy_ssl_verfy on;\n    }\n';
-    client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'nginx', version: 1, text } });
-    const diagnostics = await client.waitForDiagnostics(uri, 1);
+    const diagnostics = await client.openDocument(uri, text);
     const summary = diagnostics.map((d) => `${(d.range as { start: { line: number } }).start.line}:${d.code}`).sort();
     assert.deepEqual(summary, ['0:nginx.unclosed-block', '4:nginx.directive-not-allowed', '6:nginx.unknown-directive', '8:nginx.unexpected-eof']);
     const notAllowed = diagnostics.find((d) => d.code === 'nginx.directive-not-allowed')!;

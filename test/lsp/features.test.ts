@@ -42,8 +42,7 @@ describe('language server: authoring features', () => {
     uri = 'file://' + path.join(dir, 'nginx.conf');
     client = new LspTestClient();
     await client.initialize(dir);
-    client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'nginx', version: 1, text } });
-    await client.waitForDiagnostics(uri, 1);
+    await client.openDocument(uri, text);
   });
 
   after(async () => {

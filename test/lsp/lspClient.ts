@@ -112,6 +112,12 @@ export class LspTestClient {
     }, timeoutMs).then((n) => (n.params as { diagnostics: Json[] }).diagnostics);
   }
 
+  /** Opens a document (version 1) and waits for its first diagnostics. */
+  openDocument(uri: string, text: string): Promise<Json[]> {
+    this.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'nginx', version: 1, text } });
+    return this.waitForDiagnostics(uri, 1);
+  }
+
   async initialize(rootPath: string, initializationOptions: unknown = {}): Promise<Json> {
     const rootUri = 'file://' + rootPath;
     const result = await this.request<Json>('initialize', {

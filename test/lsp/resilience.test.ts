@@ -71,8 +71,7 @@ describe('language server resilience', () => {
       await client.initialize(dir);
       const uri = 'file://' + path.join(dir, 'conf.d', 'crash.conf');
       const text = 'server {\n    listen 80;\n    proxy_ssl_verfy on;\n}\n';
-      client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'nginx', version: 1, text } });
-      const diagnostics = await client.waitForDiagnostics(uri, 1);
+      const diagnostics = await client.openDocument(uri, text);
       assert.ok(diagnostics.some((d) => d.code === 'nginx.unknown-directive'), JSON.stringify(diagnostics));
       const logged = await client.waitFor((n) => n.method === 'window/logMessage' && String((n.params as { message: string }).message).includes(THROWING_FAMILY_NAME));
       const message = (logged.params as { message: string; type: number }).message;
@@ -96,8 +95,7 @@ describe('language server resilience', () => {
       await client.initialize(dir);
       const uri = 'file://' + path.join(dir, 'conf.d', 'storm.conf');
       let text = 'server {\n    listen 80;\n}\n';
-      client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'nginx', version: 1, text } });
-      await client.waitForDiagnostics(uri, 1);
+      await client.openDocument(uri, text);
       const hovers: Promise<unknown>[] = [];
       let version = 1;
       for (let i = 0; i < 1000; i++) {

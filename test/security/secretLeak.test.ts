@@ -127,8 +127,7 @@ describe('no secret leaves the server', () => {
       await client.initialize(dir);
       client.notify('$/setTrace', { value: 'verbose' });
       const uri = 'file://' + path.join(dir, 'nginx.conf');
-      client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'nginx', version: 1, text: configText } });
-      const diagnostics = await client.waitForDiagnostics(uri, 1);
+      const diagnostics = await client.openDocument(uri, configText);
       assert.ok(diagnostics.length > 3, 'the keys produced findings');
       const lines = configText.split('\n');
       const requests: Promise<unknown>[] = [];
