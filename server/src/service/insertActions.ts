@@ -403,6 +403,20 @@ function switchOn(directive: Directive): Edit | undefined {
   return { start: value.start, end: value.end, newText: 'on' };
 }
 
+/**
+ * Makes the flag `name` on in `block`: nothing when the value in scope (`inEffect`) is already
+ * on, the value switched when the block itself sets it, else a new line.
+ */
+function turnOn(block: Directive, name: string, inEffect: Directive | undefined, edits: Edit[], lines: string[]): void {
+  if (isOnIn(inEffect)) return;
+  if (inEffect && own(block, name).includes(inEffect)) {
+    const edit = switchOn(inEffect);
+    if (edit) edits.push(edit);
+  } else {
+    lines.push(`${name} on;`);
+  }
+}
+
 function lastMatching(block: Directive, test: (name: string) => boolean): Directive | undefined {
   const list = (block.block?.statements ?? []).filter((s) => test(s.name.value));
   return list[list.length - 1];
@@ -421,14 +435,7 @@ function requireClientCertificates(file: ParsedFile, chain: readonly Directive[]
   const edits: Edit[] = [];
   const lines: string[] = [];
   if (!ca) lines.push(`ssl_client_certificate ${quoteArg(values.ca)};`);
-  if (verify && own(server, 'ssl_verify_client').includes(verify)) {
-    if (!isOnIn(verify)) {
-      const edit = switchOn(verify);
-      if (edit) edits.push(edit);
-    }
-  } else if (!isOnIn(verify)) {
-    lines.push('ssl_verify_client on;');
-  }
+  turnOn(server, 'ssl_verify_client', verify, edits, lines);
   if (!inScope(scope, 'ssl_verify_depth')) lines.push('ssl_verify_depth 2;');
   const anchor = lastMatching(server, (n) => n.startsWith('ssl_')) ?? lastMatching(server, (n) => n === 'listen' || n === 'server_name');
   const added = addStatements(file, server, depth, lines, anchor, layout);
@@ -446,26 +453,13 @@ function verifyUpstream(file: ParsedFile, chain: readonly Directive[], location:
   if (isOnIn(verify)) return undefined;
   const edits: Edit[] = [];
   const lines: string[] = [];
-  if (verify && own(location, 'proxy_ssl_verify').includes(verify)) {
-    const edit = switchOn(verify);
-    if (edit) edits.push(edit);
-  } else {
-    lines.push('proxy_ssl_verify on;');
-  }
+  turnOn(location, 'proxy_ssl_verify', verify, edits, lines);
   if (!inScope(scope, 'proxy_ssl_trusted_certificate')) lines.push(`proxy_ssl_trusted_certificate ${quoteArg(values.ca)};`);
   if (!inScope(scope, 'proxy_ssl_name')) {
     const name = verificationName(file, host, values.serverHost);
     if (name) lines.push(`proxy_ssl_name ${name};`);
   }
-  const sni = inScope(scope, 'proxy_ssl_server_name');
-  if (sni && own(location, 'proxy_ssl_server_name').includes(sni)) {
-    if (!isOnIn(sni)) {
-      const edit = switchOn(sni);
-      if (edit) edits.push(edit);
-    }
-  } else if (!isOnIn(sni)) {
-    lines.push('proxy_ssl_server_name on;');
-  }
+  turnOn(location, 'proxy_ssl_server_name', inScope(scope, 'proxy_ssl_server_name'), edits, lines);
   const anchor = lastMatching(location, (n) => n.startsWith('proxy_ssl_')) ?? pass;
   const added = addStatements(file, location, depth, lines, anchor, layout);
   if (added) edits.push(added);
