@@ -31,6 +31,8 @@ function verifyFixes(path: RequestPath): Fix[] {
   const trusted = path.ssl('trusted_certificate');
   const statements = [`${path.prefix}verify on;`];
   if (trusted.isDefault) statements.push(`${path.prefix}trusted_certificate /etc/ssl/certs/ca-certificates.crt;`);
+  // Verifying a name without sending it as SNI is reported by nameChecks: the fix must not leave that behind.
+  if (!isOn(path.ssl('server_name'))) statements.push(`${path.prefix}server_name on;`);
   const title = trusted.isDefault
     ? `Verify the upstream certificate (${path.prefix}verify on + the system CA bundle; adjust the CA file)`
     : `Verify the upstream certificate against ${trusted.args[0]} (${path.prefix}verify on)`;
