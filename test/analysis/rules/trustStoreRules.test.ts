@@ -43,6 +43,8 @@ function generateFiles(): void {
     'client.pem': pki.client.pem + intermediate.pem,
     'client.key': pki.client.key.pem,
     'client-leaf.pem': pki.client.pem,
+    'server-leaf.pem': pki.server.pem,
+    'cas.pem': intermediate.pem + pki.ca.pem,
     'client-expired.pem': createCertificate({ subject: 'CN=client1', key: pki.client.key, issuer: intermediate, notBefore: days(-100), notAfter: days(-1), extendedKeyUsage: ['clientAuth'] }).pem + intermediate.pem,
     'server-expired-intermediate.pem': createCertificate({ subject: 'CN=server.example.com', key: pki.server.key, issuer: expiredIntermediate, notBefore: days(-10), notAfter: days(300), sans: ['DNS:server.example.com'], extendedKeyUsage: ['serverAuth'] }).pem + expiredIntermediate.pem,
     'bundle-expired-and-valid.pem': expiredRootA.pem + pki.ca.pem,
@@ -83,7 +85,7 @@ before(() => {
 
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-for (const code of ['tls.cert-validity', 'mtls.ca-bundle-unusable']) {
+for (const code of ['tls.cert-validity', 'mtls.ca-bundle-unusable', 'tls.chain-order-incomplete', 'mtls.client-cert-untrusted']) {
   describe(`${code} fixtures`, () => {
     for (const name of fs.readdirSync(path.join(FIXTURES, code)).sort()) {
       it(name, async () => {
@@ -160,5 +162,33 @@ describe('trust stores are judged as sets of anchors', () => {
     const known = new Set(before.map((f) => f.code));
     assert.deepEqual(afterFix.filter((f) => !known.has(f.code)).map((f) => `${f.severity} ${f.code}: ${f.message}`), []);
     assert.equal(afterFix.some((f) => f.code === 'tls.upstream-unverified'), false, show(afterFix));
+  });
+});
+
+describe('a client certificate sent upstream is judged from the client side', () => {
+  it('without its intermediate, to an upstream the workspace does not hold: information in client wording', async () => {
+    const findings = await checkConfig(fixture('tls.chain-order-incomplete', 'fp-client-leaf-unknown-upstream.conf'));
+    const chain = findings.filter((f) => f.code === 'tls.chain-order-incomplete');
+    assert.deepEqual(chain.map((f) => f.severity), ['information'], show(findings));
+    assert.match(chain[0].message, /The upstream verifies this client certificate against its own CA file, which this workspace does not show/);
+    assert.doesNotMatch(chain[0].message, /clients that trust only the root/);
+  });
+
+  it('a server sending its leaf without the intermediate keeps the warning', async () => {
+    const findings = await checkConfig(fixture('tls.chain-order-incomplete', 'bad-served-leaf-only.conf'));
+    assert.deepEqual(findings.filter((f) => f.code === 'tls.chain-order-incomplete').map((f) => f.severity), ['warning'], show(findings));
+  });
+
+  it('to an upstream of the workspace that trusts only the root: judged against its CA file', async () => {
+    const findings = await checkConfig(fixture('mtls.client-cert-untrusted', 'bad-intermediate-not-sent.conf'));
+    const untrusted = findings.filter((f) => f.code === 'mtls.client-cert-untrusted');
+    assert.equal(untrusted.length, 1, show(findings));
+    assert.match(untrusted[0].message, /neither client-leaf\.pem nor that CA file includes the intermediate/);
+    assert.equal(findings.filter((f) => f.code === 'tls.chain-order-incomplete').length, 0, show(findings));
+  });
+
+  it('to an upstream of the workspace whose CA file holds the intermediate: nothing', async () => {
+    const findings = await checkConfig(fixture('mtls.client-cert-untrusted', 'fp-upstream-trusts-intermediate.conf'));
+    assert.deepEqual(findings.filter((f) => f.code === 'mtls.client-cert-untrusted' || f.code === 'tls.chain-order-incomplete').map((f) => f.message), []);
   });
 });
