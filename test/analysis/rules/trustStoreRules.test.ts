@@ -1,5 +1,6 @@
 /**
- * Trust stores judged as sets of anchors, served chains as chains. The fixtures of
+ * Trust stores judged as sets of anchors, served chains as chains, client certificates from
+ * the client side, certificate names labelled as what they are. The fixtures of
  * test/fixtures/rules/{tls.cert-validity,mtls.ca-bundle-unusable} name files that are generated
  * here (fixed clock), and /etc/ssl/certs is mapped to a generated stand-in of a system bundle,
  * so nothing depends on the host's trust store.
@@ -45,6 +46,8 @@ function generateFiles(): void {
     'client-leaf.pem': pki.client.pem,
     'server-leaf.pem': pki.server.pem,
     'cas.pem': intermediate.pem + pki.ca.pem,
+    // No subjectAltName at all: only a common name.
+    'cn-only.pem': createCertificate({ subject: 'CN=legacy.example.com', key: pki.server.key, issuer: intermediate, notBefore: days(-10), notAfter: days(300), extendedKeyUsage: ['serverAuth'] }).pem + intermediate.pem,
     'client-expired.pem': createCertificate({ subject: 'CN=client1', key: pki.client.key, issuer: intermediate, notBefore: days(-100), notAfter: days(-1), extendedKeyUsage: ['clientAuth'] }).pem + intermediate.pem,
     'server-expired-intermediate.pem': createCertificate({ subject: 'CN=server.example.com', key: pki.server.key, issuer: expiredIntermediate, notBefore: days(-10), notAfter: days(300), sans: ['DNS:server.example.com'], extendedKeyUsage: ['serverAuth'] }).pem + expiredIntermediate.pem,
     'bundle-expired-and-valid.pem': expiredRootA.pem + pki.ca.pem,
@@ -85,7 +88,7 @@ before(() => {
 
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-for (const code of ['tls.cert-validity', 'mtls.ca-bundle-unusable', 'tls.chain-order-incomplete', 'mtls.client-cert-untrusted']) {
+for (const code of ['tls.cert-validity', 'mtls.ca-bundle-unusable', 'tls.chain-order-incomplete', 'mtls.client-cert-untrusted', 'tls.server-name-not-in-cert']) {
   describe(`${code} fixtures`, () => {
     for (const name of fs.readdirSync(path.join(FIXTURES, code)).sort()) {
       it(name, async () => {
@@ -190,5 +193,15 @@ describe('a client certificate sent upstream is judged from the client side', ()
   it('to an upstream of the workspace whose CA file holds the intermediate: nothing', async () => {
     const findings = await checkConfig(fixture('mtls.client-cert-untrusted', 'fp-upstream-trusts-intermediate.conf'));
     assert.deepEqual(findings.filter((f) => f.code === 'mtls.client-cert-untrusted' || f.code === 'tls.chain-order-incomplete').map((f) => f.message), []);
+  });
+});
+
+describe('certificate names in messages', () => {
+  it('a common name is shown as CN=, never as DNS:', async () => {
+    const findings = await checkConfig(fixture('tls.server-name-not-in-cert', 'bad-cn-only.conf'));
+    const f = findings.find((x) => x.code === 'tls.server-name-not-in-cert');
+    assert.ok(f, show(findings));
+    assert.match(f.message, /\(CN=legacy\.example\.com\)/);
+    assert.doesNotMatch(f.message, /DNS:legacy/);
   });
 });

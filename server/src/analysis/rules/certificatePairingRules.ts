@@ -15,7 +15,7 @@ import type { RuleContext, RuleFamily } from '../ruleContext';
 import { focusOf } from '../analysisFocus';
 import { collectFileReferences, fileDirectiveInfo, nearestInScope, scopedValue, skipReason, TLS_FAMILIES, type FileReference } from '../tlsFileReferences';
 import { nginxLoads } from './certificateFileRules';
-import { certificateNameMatches } from './tlsRuleSupport';
+import { certificateNameLabels, certificateNameMatches } from './tlsRuleSupport';
 
 const RULES: RuleMeta[] = [
   { code: 'tls.key-mismatch', category: 'certificate', severity: 'error', title: 'Private key does not belong to the certificate', nginxRefuses: true },
@@ -272,7 +272,7 @@ function serverNames(certRef: FileReference, leaf: CertificateInfo): Finding[] {
     } else if (certificateNameMatches(dns, name)) continue;
     findings.push({
       code: 'tls.server-name-not-in-cert', file, start: arg.start, end: arg.end,
-      message: `"${name}" is not among the names of the certificate ${certRef.written} (${[...dns.map((d) => `DNS:${d}`), ...ips.map((i) => `IP:${i}`)].join(', ') || 'no names'}); clients connecting to it get a name mismatch error.`,
+      message: `"${name}" is not among the names of the certificate ${certRef.written} (${certificateNameLabels(leaf).join(', ') || 'no names'}); clients connecting to it get a name mismatch error.`,
     });
   }
   return findings;
