@@ -6,8 +6,18 @@
 import type { ConfigNode } from '../model/configTree';
 import { depthFirstNodes } from '../model/treeIndexes';
 import type { Word } from '../parser/syntaxTree';
+import { isSystemTrustStore } from '../certificates/trustStores';
 import type { RuleContext } from './ruleContext';
 
+/**
+ * What nginx does with a file, which decides how it is judged:
+ * - `certificate`: a chain nginx SENDS to its peer (ssl_certificate, and proxy_/grpc_/uwsgi_ssl_certificate,
+ *   the client certificate sent upstream): leaf first, every entry must be valid, order matters.
+ * - `key`: the private key of that chain.
+ * - `ca-bundle`: a trust store, a SET of anchors nginx verifies peers against (ssl_client_certificate,
+ *   ssl_trusted_certificate, *_ssl_trusted_certificate): usable while one entry can anchor a chain.
+ * - `crl`: revocation lists (*_crl).
+ */
 export type FileRole = 'certificate' | 'key' | 'ca-bundle' | 'crl' | 'password' | 'dhparam' | 'ticket-key' | 'ocsp-response';
 
 /** `ssl` for the server side (ssl_*), the others for the connection to an upstream. */
@@ -60,6 +70,14 @@ export interface FileReference {
   resolved?: string;
   /** Why the file is not opened (`data:` value, variables, engine key…). */
   skipped?: string;
+}
+
+/**
+ * True when the file is a system trust store (as nginx names it on the server, or as it is read
+ * here): the operating system writes it, so its entries are not the workspace's to judge.
+ */
+export function namesSystemTrustStore(ref: Pick<FileReference, 'nginxPath' | 'resolved'>): boolean {
+  return isSystemTrustStore(ref.nginxPath) || isSystemTrustStore(ref.resolved);
 }
 
 /** Why nginx itself would not open this value as a file, if it would not. */

@@ -8,12 +8,14 @@ import { promises } from 'node:fs';
 import { ServerCommands } from '../../../../common/protocol';
 import type { CertificateInfo, InspectedFile } from '../../certificates/certificateTypes';
 import { WEAK_SIGNATURE_ALGORITHMS } from '../../certificates/oids';
+import { assessTrustStore, lastExpiry } from '../../certificates/trustStores';
 import type { Finding, RuleMeta } from '../finding';
 import { nginxRefuses } from '../nginxWording';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { focusOf } from '../analysisFocus';
 import {
   collectFileReferences,
+  namesSystemTrustStore,
   nearestInScope,
   scopedValue,
   upstreamUsesTls,
@@ -27,7 +29,7 @@ const RULES: RuleMeta[] = [
   { code: 'tls.encrypted-key-no-password', category: 'certificate', severity: 'error', title: 'Encrypted key without a working password file', nginxRefuses: true },
   { code: 'tls.weak-key-signature', category: 'certificate', severity: 'warning', title: 'Weak key size or signature algorithm', nginxRefuses: false },
   { code: 'tls.private-key-exposure', category: 'certificate', severity: 'warning', title: 'Private key readable by group or others', nginxRefuses: false },
-  { code: 'mtls.ca-bundle-unusable', category: 'certificate', severity: 'warning', title: 'CA bundle without CA certificates, or with private keys', nginxRefuses: false },
+  { code: 'mtls.ca-bundle-unusable', category: 'certificate', severity: 'warning', title: 'Trust store with no usable CA certificate, or with a private key', nginxRefuses: false },
   { code: 'tls.file-not-inspected', category: 'certificate', severity: 'information', title: 'File too large to inspect', nginxRefuses: false },
 ];
 
@@ -303,12 +305,64 @@ function checkCaBundle(ref: FileReference, inspected: InspectedFile, load: LoadD
     findings.push(notPem(ref, inspected, load, `The file has no certificate in it (PEM blocks: ${inspected.pemLabels.join(', ') || 'none'}).`));
     return findings;
   }
-  if (!inspected.certificates.some((c) => c.isCA)) {
-    findings.push({ code: 'mtls.ca-bundle-unusable', ...location(ref), message: `The bundle holds no CA certificate (${inspected.certificates.map((c) => `"${c.subject}"`).slice(0, 3).join(', ')} ${inspected.certificates.length === 1 ? 'is' : 'are'} not CA:TRUE). Verification trusts CAs: point this at the issuing CA's certificate.` });
-  }
   if (inspected.keys.length > 0) {
     findings.push({ code: 'mtls.ca-bundle-unusable', severity: 'warning', ...location(ref), message: 'The CA bundle also contains a private key. CA files are often copied and shared: keep private keys out of them.' });
   }
-  findings.push(...validityFindings(ref, inspected.certificates.filter((c) => c.isCA), context, false));
+  findings.push(...trustStoreValidity(ref, inspected, load, context));
   return findings;
+}
+
+/**
+ * A trust store is judged as a set: OpenSSL picks an anchor that is valid at handshake time,
+ * so only a store without any usable anchor breaks verification. Stale entries are worth a
+ * note in a bundle the workspace maintains, and nothing in one the operating system writes.
+ */
+function trustStoreValidity(ref: FileReference, inspected: InspectedFile, load: LoadDecision, context: RuleContext): Finding[] {
+  const store = assessTrustStore(inspected.certificates, inspected.certificateCount, context.now, context.settings.certificateExpiryWarningDays);
+  if (!store.complete && store.usable.length === 0) return [];
+  const names = (certs: readonly CertificateInfo[]): string => certs.map((c) => `"${c.subject}"`).slice(0, 3).join(', ') + (certs.length > 3 ? ` and ${certs.length - 3} more` : '');
+  if (store.anchors.length === 0) {
+    return [{ code: 'mtls.ca-bundle-unusable', ...location(ref), message: `The bundle holds no CA certificate (${names(inspected.certificates)} ${inspected.certificates.length === 1 ? 'is' : 'are'} neither CA:TRUE nor self-signed). Verification needs a trust anchor: point this at the issuing CA's certificate.` }];
+  }
+  if (store.usable.length === 0) {
+    // Every verification then fails: OpenSSL checks the validity of the trust anchor too.
+    const states = store.stale.map(({ certificate: c, state }) => `"${c.subject}" ${state === 'expired' ? `expired on ${c.notAfter.slice(0, 10)}` : `is not valid before ${c.notBefore.slice(0, 10)}`}`);
+    const failure = store.stale.some((s) => s.state === 'expired') ? 'certificate has expired' : 'certificate is not yet valid';
+    const verifies = verificationRole(ref, context);
+    const severity = load.loads && verifies.certain ? 'error' : 'warning';
+    const later = load.loads ? '' : ` nginx does not read it yet (${load.why}), but will once it does.`;
+    return [{
+      code: 'mtls.ca-bundle-unusable', severity, ...location(ref),
+      message: `No certificate in this trust store is valid now (${states.slice(0, 3).join('; ')}${states.length > 3 ? `; and ${states.length - 3} more` : ''}). OpenSSL also checks the dates of the trust anchor, so ${verifies.consequence} ("${failure}").${later}`,
+    }];
+  }
+  if (namesSystemTrustStore(ref)) return [];
+  const now = context.now.getTime();
+  const lastDay = lastExpiry(store.usable) as string;
+  if (Date.parse(lastDay) - now < context.settings.certificateExpiryWarningDays * DAY) {
+    const days = Math.floor((Date.parse(lastDay) - now) / DAY);
+    return [{ code: 'tls.cert-validity', severity: 'warning', ...location(ref), message: `Every usable CA certificate in this trust store expires by ${lastDay.slice(0, 10)}, in ${days} day${days === 1 ? '' : 's'} (${names(store.usable)}); after that, ${verificationRole(ref, context).consequence}. Add the renewed CA certificate to the file.` }];
+  }
+  if (store.stale.length === 0) return [];
+  const described = store.stale.map(({ certificate: c, state }) => `"${c.subject}" ${state === 'expired' ? `expired on ${c.notAfter.slice(0, 10)}` : state === 'not-yet-valid' ? `is not valid before ${c.notBefore.slice(0, 10)}` : `expires on ${c.notAfter.slice(0, 10)}`}`);
+  const valid = store.usable.filter((c) => !store.stale.some((s) => s.certificate === c));
+  return [{
+    code: 'tls.cert-validity', severity: 'information', ...location(ref),
+    message: `${store.stale.length} of the ${store.anchors.length} trusted certificates in this bundle ${store.stale.length === 1 ? 'is' : 'are'} out of date or close to it (${described.slice(0, 3).join('; ')}${described.length > 3 ? `; and ${described.length - 3} more` : ''}). This breaks nothing: OpenSSL verifies against an entry that is valid (${names(valid)}). Remove the stale entries when convenient.`,
+  }];
+}
+
+/** What a failed verification against this trust store means, and whether verification surely uses it. */
+function verificationRole(ref: FileReference, context: RuleContext): { consequence: string; certain: boolean } {
+  const { family, suffix } = ref.info;
+  if (family !== 'ssl') {
+    const upstream = family === 'proxy_ssl' ? 'upstream' : family === 'grpc_ssl' ? 'gRPC upstream' : 'uwsgi upstream';
+    return { consequence: `every ${upstream} certificate verified against it is rejected and the requests fail with 502`, certain: true };
+  }
+  if (suffix === 'client_certificate') return { consequence: 'every client certificate verified against it is rejected (400 "The SSL certificate error")', certain: true };
+  // ssl_trusted_certificate: client verification only when it is on; otherwise OCSP stapling.
+  const verify = scopedValue(ref.node.parent, 'ssl_verify_client', context.tree.nodes, 'off');
+  return verify === 'on' || verify === 'optional'
+    ? { consequence: 'client certificates that chain to it are rejected, and OCSP responses cannot be verified', certain: false }
+    : { consequence: 'OCSP responses cannot be verified against it, so stapling stops', certain: false };
 }

@@ -15,7 +15,7 @@ import type { RuleContext, RuleFamily } from '../ruleContext';
 import { focusOf } from '../analysisFocus';
 import { collectFileReferences, fileDirectiveInfo, nearestInScope, scopedValue, skipReason, TLS_FAMILIES, type FileReference } from '../tlsFileReferences';
 import { nginxLoads } from './certificateFileRules';
-import { certificateNameMatches } from './tlsRuleSupport';
+import { certificateNameLabels, certificateNameMatches } from './tlsRuleSupport';
 
 const RULES: RuleMeta[] = [
   { code: 'tls.key-mismatch', category: 'certificate', severity: 'error', title: 'Private key does not belong to the certificate', nginxRefuses: true },
@@ -53,6 +53,7 @@ export const certificatePairingRules: RuleFamily = {
     const findings: Finding[] = [];
     const caPool = [...new Set(refs.filter((r) => r.info.role === 'ca-bundle').map((r) => inspected.get(r)))]
       .flatMap((file) => file?.certificates ?? []);
+    const verifierFiles = inspectedByNode(context, refs, inspected, byPath);
     const missingByFile = new Map<InspectedFile, CertificateInfo | null>();
     const chainOrderByFile = new Map<InspectedFile, Pick<Finding, 'code' | 'severity' | 'message'> | null>();
     const certificates = refs.filter((r) => r.info.role === 'certificate');
@@ -81,7 +82,10 @@ export const certificatePairingRules: RuleFamily = {
             missing = missingIntermediateIssuer(certFile, caPool) ?? null;
             missingByFile.set(certFile, missing);
           }
-          if (missing) findings.push(missingIntermediateFinding(certRef, certFile, missing));
+          if (missing && certRef.info.family === 'ssl') findings.push(missingIntermediateFinding(certRef, certFile, missing));
+          // A client certificate is verified by the upstream: judged against its CA file when the
+          // workspace holds that server (crossHopChecks), otherwise only noted.
+          else if (missing && localVerifiers(context, certRef, verifierFiles).length === 0) findings.push(clientMissingIntermediateNote(certRef, certFile, missing));
         }
       }
       if (wanted.has(certRef.node.file.path)) {
@@ -89,7 +93,7 @@ export const certificatePairingRules: RuleFamily = {
         if (certRef.info.family === 'ssl') findings.push(...serverNames(certRef, certFile.certificates[0]));
       }
     }
-    findings.push(...crossHopChecks(context, refs, inspected, byPath, wanted));
+    findings.push(...crossHopChecks(context, refs, inspected, verifierFiles, caPool, wanted));
     return findings.filter((f) => wanted.has(f.file));
   },
 };
@@ -227,6 +231,15 @@ function missingIntermediateFinding(certRef: FileReference, certFile: InspectedF
   };
 }
 
+function clientMissingIntermediateNote(certRef: FileReference, certFile: InspectedFile, issuer: CertificateInfo): Finding {
+  const certs = certFile.certificates;
+  const last = certs[certs.length - 1];
+  return {
+    code: 'tls.chain-order-incomplete', severity: 'information', ...range(certRef),
+    message: `This client certificate chain ends at "${last.subject}", issued by the intermediate CA "${issuer.subject}", which ${certRef.written} does not include. The upstream verifies this client certificate against its own CA file, which this workspace does not show: if that file holds only the root, the upstream rejects the handshake. Append the intermediate to ${certRef.written} unless the upstream trusts the intermediate itself.`,
+  };
+}
+
 function ekuCheck(certRef: FileReference, leaf: CertificateInfo): Finding[] {
   if (leaf.extendedKeyUsage.length === 0 || leaf.extendedKeyUsage.includes('anyExtendedKeyUsage')) return [];
   const needed = certRef.info.family === 'ssl' ? 'serverAuth' : 'clientAuth';
@@ -259,7 +272,7 @@ function serverNames(certRef: FileReference, leaf: CertificateInfo): Finding[] {
     } else if (certificateNameMatches(dns, name)) continue;
     findings.push({
       code: 'tls.server-name-not-in-cert', file, start: arg.start, end: arg.end,
-      message: `"${name}" is not among the names of the certificate ${certRef.written} (${[...dns.map((d) => `DNS:${d}`), ...ips.map((i) => `IP:${i}`)].join(', ') || 'no names'}); clients connecting to it get a name mismatch error.`,
+      message: `"${name}" is not among the names of the certificate ${certRef.written} (${certificateNameLabels(leaf).join(', ') || 'no names'}); clients connecting to it get a name mismatch error.`,
     });
   }
   return findings;
@@ -287,40 +300,79 @@ function serversFor(context: RuleContext, target: HttpsTarget): ConfigNode[] {
   });
 }
 
-function crossHopChecks(context: RuleContext, refs: FileReference[], inspected: Map<FileReference, InspectedFile>, byPath: ReadonlyMap<string, InspectedFile>, wanted: ReadonlySet<string>): Finding[] {
-  const findings: Finding[] = [];
+type InspectedForNode = (node: ConfigNode | undefined) => InspectedFile | undefined;
+
+/** The inspected file of a directive, also for CA directives whose file another reference read. */
+function inspectedByNode(context: RuleContext, refs: FileReference[], inspected: Map<FileReference, InspectedFile>, byPath: ReadonlyMap<string, InspectedFile>): InspectedForNode {
   const byNode = new Map<ConfigNode, FileReference>();
   for (const ref of refs) byNode.set(ref.node, ref);
-  const inspectedFor = (node: ConfigNode | undefined): InspectedFile | undefined => {
+  return (node) => {
     if (!node) return undefined;
     const ref = byNode.get(node);
     if (ref) return inspected.get(ref);
-    // A CA directive naming a file another reference was inspected for.
     const arg = node.directive.args[0];
     return arg && !skipReason(arg) ? byPath.get(context.resolvePath(arg.value)) : undefined;
   };
+}
+
+interface LocalVerifier {
+  server: ConfigNode;
+  /** The host the proxy_pass names, for messages when the server has no server_name. */
+  host: string;
+  /** The certificates of the server's client CA files (its trust store for client certificates). */
+  pool: CertificateInfo[];
+}
+
+/** Servers of the workspace that receive this proxy_ssl_certificate and whose client CA file is readable. */
+function localVerifiers(context: RuleContext, ref: FileReference, inspectedFor: InspectedForNode): LocalVerifier[] {
+  if (ref.info.family !== 'proxy_ssl' || ref.info.role !== 'certificate' || !ref.node.parent) return [];
+  const target = httpsTarget(ref.node.parent);
+  if (!target) return [];
+  const verifiers: LocalVerifier[] = [];
+  for (const server of serversFor(context, target)) {
+    const caNodes = nearestInScope(server, 'ssl_client_certificate', context.tree.nodes);
+    const trustedNodes = atLeast(context.settings.targetVersion, '1.27.2') ? nearestInScope(server, 'ssl_trusted_certificate', context.tree.nodes) : [];
+    const pool = [...caNodes, ...trustedNodes].flatMap((node) => inspectedFor(node)?.certificates ?? []);
+    if (pool.length > 0) verifiers.push({ server, host: target.host, pool });
+  }
+  return verifiers;
+}
+
+/** True when the chain built from `client` ends at (or is issued by) a certificate of the trust store. */
+function anchoredIn(chain: CertificateInfo[], pool: CertificateInfo[]): boolean {
+  const anchor = chain[chain.length - 1];
+  return pool.some((ca) => ca.fingerprintSha256 === anchor.fingerprintSha256) || pool.some((ca) => isIssuedBy(anchor, ca));
+}
+
+/** CA certificates the workspace holds: its CA files, and the intermediates of the chains it sends. */
+function knownIntermediates(caPool: CertificateInfo[], inspected: ReadonlyMap<FileReference, InspectedFile>): CertificateInfo[] {
+  const chains = [...new Set(inspected.values())].flatMap((file) => file.certificates.slice(1));
+  return [...caPool, ...chains].filter((c) => c.isCA && !c.selfSigned);
+}
+
+function crossHopChecks(context: RuleContext, refs: FileReference[], inspected: Map<FileReference, InspectedFile>, inspectedFor: InspectedForNode, caPool: CertificateInfo[], wanted: ReadonlySet<string>): Finding[] {
+  const findings: Finding[] = [];
   for (const ref of refs) {
-    if (ref.info.family !== 'proxy_ssl' || ref.info.role !== 'certificate' || !wanted.has(ref.node.file.path)) continue;
-    const location = ref.node.parent;
-    if (!location) continue;
-    const target = httpsTarget(location);
-    if (!target) continue;
+    if (!wanted.has(ref.node.file.path)) continue;
     const clientFile = inspected.get(ref);
     const client = clientFile?.certificates[0];
     if (!client || !clientFile) continue;
-    for (const server of serversFor(context, target)) {
-      const caNodes = nearestInScope(server, 'ssl_client_certificate', context.tree.nodes);
-      const trustedNodes = atLeast(context.settings.targetVersion, '1.27.2') ? nearestInScope(server, 'ssl_trusted_certificate', context.tree.nodes) : [];
-      const pool: CertificateInfo[] = [];
-      for (const node of [...caNodes, ...trustedNodes]) pool.push(...(inspectedFor(node)?.certificates ?? []));
-      if (pool.length === 0) continue;
-      const serverName = server.children.find((c) => c.directive.name.value === 'server_name')?.directive.args[0]?.value ?? target.host;
+    for (const { server, host, pool } of localVerifiers(context, ref, inspectedFor)) {
+      const serverName = server.children.find((c) => c.directive.name.value === 'server_name')?.directive.args[0]?.value ?? host;
       const where = `${serverName} (${relative(server)})`;
-      const chain = buildChain(client, [...clientFile.certificates.slice(1), ...pool]);
+      const sent = clientFile.certificates.slice(1);
+      const chain = buildChain(client, [...sent, ...pool]);
       const anchor = chain[chain.length - 1];
-      const trusted = pool.some((ca) => ca.fingerprintSha256 === anchor.fingerprintSha256) || pool.some((ca) => isIssuedBy(anchor, ca));
-      if (!trusted) {
-        findings.push({ code: 'mtls.client-cert-untrusted', ...range(ref), message: `The server ${where} verifies clients against ${pool.filter((c) => c.isCA).map((c) => `"${c.subject}"`).join(', ') || 'a CA bundle'}, which did not issue this client certificate ("${client.subject}", issued by "${client.issuer}"): it will answer 400 "The SSL certificate error".` });
+      if (!anchoredIn(chain, pool)) {
+        // The server trusts the root, but an intermediate known elsewhere in the workspace is neither sent nor trusted.
+        const withKnown = buildChain(client, [...sent, ...pool, ...knownIntermediates(caPool, inspected)]);
+        const missing = anchoredIn(withKnown, pool) ? withKnown.slice(1).find((c) => !sent.includes(c) && !pool.includes(c)) : undefined;
+        findings.push({
+          code: 'mtls.client-cert-untrusted', ...range(ref),
+          message: missing
+            ? `The server ${where} verifies clients against ${pool.filter((c) => c.isCA).map((c) => `"${c.subject}"`).join(', ')}, which issued the intermediate CA "${missing.subject}" of this client certificate, but neither ${ref.written} nor that CA file includes the intermediate: the server cannot build the chain and answers 400 "The SSL certificate error". Append the intermediate to ${ref.written}.`
+            : `The server ${where} verifies clients against ${pool.filter((c) => c.isCA).map((c) => `"${c.subject}"`).join(', ') || 'a CA bundle'}, which did not issue this client certificate ("${client.subject}", issued by "${client.issuer}"): it will answer 400 "The SSL certificate error".`,
+        });
         continue;
       }
       const depthValue = scopedValue(server, 'ssl_verify_depth', context.tree.nodes, '1');

@@ -1,4 +1,5 @@
 /** Small helpers shared by the TLS/mTLS/proxy rule families. */
+import type { CertificateInfo } from '../../certificates/certificateTypes';
 import type { ConfigNode } from '../../model/configTree';
 import type { Directive } from '../../parser/syntaxTree';
 import { atLeast } from '../../directives/versions';
@@ -208,6 +209,17 @@ export function pathTouches(path: RequestPath, wanted: ReadonlySet<string>): boo
     for (const file of wanted) if (files.has(file)) return true;
   }
   return false;
+}
+
+/**
+ * The names of a certificate as messages show them: its DNS and IP subjectAltNames, or, only when
+ * it has none (the case where name checks fall back to it), its common name, labelled CN= so it
+ * is never mistaken for a subjectAltName.
+ */
+export function certificateNameLabels(cert: CertificateInfo): string[] {
+  const sans = cert.subjectAltNames.filter((s) => s.startsWith('DNS:') || s.startsWith('IP:') || s.startsWith('IP Address:')).map((s) => s.replace(/^IP Address:/, 'IP:'));
+  if (sans.length > 0) return sans;
+  return cert.subjectCommonName ? [`CN=${cert.subjectCommonName}`] : [];
 }
 
 /** RFC 6125 host matching as X509_check_host does it: one left-most `*` label. */

@@ -13,7 +13,7 @@ import type { Finding, Fix, RuleMeta } from '../finding';
 import { nginxRefuses } from '../nginxWording';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { insertAfter } from '../fixes/textEdits';
-import { argRange, certificateNameMatches, describePath, effectiveOptions, pathTouches, statementRange } from './tlsRuleSupport';
+import { argRange, certificateNameLabels, certificateNameMatches, describePath, effectiveOptions, pathTouches, statementRange } from './tlsRuleSupport';
 
 const RULES: RuleMeta[] = [
   { code: 'tls.upstream-unverified', category: 'tls', severity: 'warning', title: 'Upstream TLS certificate is not verified', nginxRefuses: false },
@@ -31,6 +31,8 @@ function verifyFixes(path: RequestPath): Fix[] {
   const trusted = path.ssl('trusted_certificate');
   const statements = [`${path.prefix}verify on;`];
   if (trusted.isDefault) statements.push(`${path.prefix}trusted_certificate /etc/ssl/certs/ca-certificates.crt;`);
+  // Verifying a name without sending it as SNI is reported by nameChecks: the fix must not leave that behind.
+  if (!isOn(path.ssl('server_name'))) statements.push(`${path.prefix}server_name on;`);
   const title = trusted.isDefault
     ? `Verify the upstream certificate (${path.prefix}verify on + the system CA bundle; adjust the CA file)`
     : `Verify the upstream certificate against ${trusted.args[0]} (${path.prefix}verify on)`;
@@ -209,7 +211,7 @@ async function localCertificateCheck(context: RuleContext, path: RequestPath, na
   if (names.length === 0 || certificateNameMatches(names, name)) return;
   findings.push({
     code: 'tls.upstream-name-mismatch', file: path.pass.file.path, ...argRange(path.pass),
-    message: `The upstream certificate ${written} (served by the local server "${name}") covers ${names.join(', ')} but not "${name}": verification fails with 502 (upstream SSL certificate does not match "${name}").`,
+    message: `The upstream certificate ${written} (served by the local server "${name}") covers ${certificateNameLabels(leaf).join(', ')} but not "${name}": verification fails with 502 (upstream SSL certificate does not match "${name}").`,
     related: [{ file: cert.nodes[0].file.path, ...statementRange(cert.nodes[0]), message: 'certificate of the upstream server' }],
     fixes: names.filter((n) => !n.startsWith('*')).slice(0, 3).map((n, i) => ({
       title: `Verify the name "${n}" (${path.prefix}name ${n})`, safe: false, preferred: i === 0,
