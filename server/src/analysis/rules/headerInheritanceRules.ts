@@ -8,6 +8,7 @@
 import { parseConfig } from '../../parser/parser';
 import type { ConfigNode } from '../../model/configTree';
 import { focusOf } from '../analysisFocus';
+import { placeInBlock } from '../findingPlacement';
 import { own, inheritedFrom } from '../../model/effectiveConfig';
 import type { Finding, RuleMeta, Severity } from '../finding';
 import type { RuleContext, RuleFamily } from '../ruleContext';
@@ -75,6 +76,8 @@ export const headerInheritanceRules: RuleFamily = {
         const protective = family === 'add_header' ? [] : protectiveDrops(dropped);
         const names = dropped.map((n) => n.directive.args[0]?.value ?? '').join(', ');
         const first = mine[0];
+        // The drop comes from this block, not from a shared snippet it includes: report at its include.
+        const placed = placeInBlock(first, block, `the block's first ${family}, from the included file`);
         const fromLabel = from.node ? `"${from.node.directive.name.value}${from.node.directive.args.length ? ' ' + from.node.directive.args.map((a) => a.value).join(' ') : ''}" (${where(from.node)})` : 'the enclosing level';
         let message = `This block sets its own ${family}, so nginx no longer applies the ${dropped.length} inherited from ${fromLabel}: ${names}.`;
         if (protective.length > 0) message += ` The backend now receives whatever the client sends under ${protective.length === 1 ? 'this name' : 'these names'}, which it may trust: ${protective.map((p) => p.label).join(', ')}.`;
@@ -82,12 +85,12 @@ export const headerInheritanceRules: RuleFamily = {
         findings.push({
           code: 'proxy.header-inheritance-drop',
           severity: dropSeverity(family, dropped, protective),
-          file: first.file.path, ...statementRange(first),
+          file: placed.anchor.file.path, ...statementRange(placed.anchor),
           message,
-          related: dropped.map((n) => ({ file: n.file.path, ...statementRange(n), message: 'no longer applied in that block' })),
+          related: [...placed.related, ...dropped.map((n) => ({ file: n.file.path, ...statementRange(n), message: 'no longer applied in that block' }))],
           // Copying is offered only when every copied statement stands on its own without a syntax problem.
           fixes: dropped.every(copiesCleanly) ? [{ title: `Copy the inherited ${family} lines into this block`, safe: false, preferred: true,
-            edits: [insertBefore(first, dropped.map(sourceOf))] }] : undefined,
+            edits: [insertBefore(placed.anchor, dropped.map(sourceOf))] }] : undefined,
         });
       }
     }

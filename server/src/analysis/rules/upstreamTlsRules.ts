@@ -8,6 +8,7 @@
 import type { ConfigNode } from '../../model/configTree';
 import { effective, isOn, levelsFor, levelsIncomplete, type RequestPath } from '../../model/effectiveConfig';
 import { focusOf } from '../analysisFocus';
+import { placeInBlock } from '../findingPlacement';
 import type { Finding, Fix, RuleMeta } from '../finding';
 import { nginxRefuses } from '../nginxWording';
 import type { RuleContext, RuleFamily } from '../ruleContext';
@@ -193,10 +194,16 @@ function hostHeaderCheck(path: RequestPath, verifiedName: string, findings: Find
   const hostHeader = headers.nodes.find((n) => n.directive.args[0]?.value.toLowerCase() === 'host');
   const value = hostHeader?.directive.args[1];
   if (!hostHeader || !value || !/^\$(host|http_host|server_name)$/.test(value.value)) return;
+  // From a shared snippet (proxy_params) the problem is this location's TLS name: report at its include.
+  const placed = placeInBlock(hostHeader, path.block, `Host ${value.value} is set here`);
+  const inPlace = placed.anchor === hostHeader;
   findings.push({
-    code: 'tls.upstream-name-mismatch', severity: 'warning', file: hostHeader.file.path, start: value.start, end: value.end,
+    code: 'tls.upstream-name-mismatch', severity: 'warning', file: placed.anchor.file.path,
+    ...(inPlace ? { start: value.start, end: value.end } : statementRange(placed.anchor)),
     message: `The upstream receives Host "${value.value}" (the client's name) while TLS was verified for "${verifiedName}": the upstream picks its virtual server by a name it has no certificate for, and an nginx upstream that requires client certificates answers 421 Misdirected Request when Host and SNI differ.`,
-    fixes: [{ title: 'Send the upstream\'s own name (Host $proxy_host)', safe: false, preferred: true, edits: [{ file: hostHeader.file.path, start: value.start, end: value.end, newText: '$proxy_host' }] }],
+    related: placed.related.length > 0 ? placed.related : undefined,
+    // Rewriting a shared snippet would change every block that includes it: only offered in place.
+    fixes: inPlace ? [{ title: 'Send the upstream\'s own name (Host $proxy_host)', safe: false, preferred: true, edits: [{ file: hostHeader.file.path, start: value.start, end: value.end, newText: '$proxy_host' }] }] : undefined,
   });
 }
 
