@@ -64,8 +64,19 @@ describe('mTLS quick fixes', () => {
 
   it('replaces "ssl on" by listen ... ssl (safe)', async () => {
     const text = `${HTTP}server {\n    listen 443;\n    listen [::]:443 default_server;\n    ssl on;\n    ssl_protocols TLSv1.2;\n    ssl_certificate /x/a.crt;\n    ssl_certificate_key /x/a.key;\n}\n`;
-    const fixed = await check(text, 'tls.weak-protocols-ciphers', (f) => f[0], '1.22.1');
+    const fixed = await check(text, 'tls.ssl-directive-deprecated', (f) => f.find((x) => x.safe), '1.22.1');
     assert.match(fixed, /listen 443 ssl;\n    listen \[::\]:443 ssl default_server;\n    ssl_protocols/);
+  });
+
+  it('offers the "ssl on" rewrite as unsafe where another server is the default of the address', async () => {
+    // nginx takes "ssl on" from the address's default server: here the plain server on :8443
+    // keeps the address plain, and "listen 8443 ssl" would turn it to TLS.
+    const text = `${HTTP}server {\n    listen 8443;\n    server_name plain.example.com;\n}\nserver {\n    listen 8443;\n    server_name tls.example.com;\n    ssl on;\n    ssl_certificate /x/a.crt;\n    ssl_certificate_key /x/a.key;\n}\n`;
+    const { findings } = await analyzeText(text, { families: FAMILIES, version: '1.22.1' });
+    const fixes = findings.find((f) => f.code === 'tls.ssl-directive-deprecated')?.fixes ?? [];
+    assert.equal(fixes.length, 1);
+    assert.equal(fixes[0].safe, false);
+    assert.match(fixes[0].title, /other servers on these addresses become TLS too/);
   });
 
   it('turns session reuse off where identities differ', async () => {

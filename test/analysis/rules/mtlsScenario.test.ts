@@ -6,6 +6,9 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { contextRules } from '../../../server/src/analysis/rules/contextRules';
+import { NodeFileSystem } from '../../../server/src/model/fileSystem';
+import { DEFAULT_SETTINGS } from '../../../server/src/service/settings';
+import { WorkspaceAnalysis } from '../../../server/src/service/workspaceAnalysis';
 import { MTLS_CODES, MTLS_FAMILIES, REPO_ROOT, analyzeText, workspace, writeTree } from './mtlsRuleHelpers';
 
 /**
@@ -113,12 +116,28 @@ describe('version-dependent wording', () => {
     assert.equal(current.findings.filter((f) => f.code === 'tls.verify-client-no-ca').length, 0);
   });
 
-  it('"ssl on" is a deprecation warning before 1.25.1 only', async () => {
+  it('"ssl on" is its own rule: a warning from 1.15.0, information before, gone from 1.25.1', async () => {
     const text = '# nginx-mtls-context: http\nserver {\n    listen 443;\n    ssl on;\n    ssl_certificate /x/a.crt;\n    ssl_certificate_key /x/a.key;\n}\n';
+    const oldest = await analyzeText(text, { version: '1.14.2' });
     const old = await analyzeText(text, { version: '1.24.0' });
     const current = await analyzeText(text, { version: '1.25.1' });
-    assert.ok(old.findings.some((f) => f.code === 'tls.weak-protocols-ciphers' && f.message.includes('the "ssl" directive is deprecated, use the "listen ... ssl" directive instead')));
+    const code = 'tls.ssl-directive-deprecated';
+    assert.deepEqual(oldest.findings.filter((f) => f.code === code).map((f) => f.severity), ['information']);
+    assert.ok(old.findings.some((f) => f.code === code && f.severity === 'warning' && f.message.includes('the "ssl" directive is deprecated, use the "listen ... ssl" directive instead')));
+    assert.ok(!old.findings.some((f) => f.code === 'tls.weak-protocols-ciphers' && f.message.includes('"ssl" directive')), 'not reported under the protocol rule');
     assert.ok(!current.findings.some((f) => f.message.includes('"ssl" directive is deprecated')));
+  });
+
+  it('turning tls.weak-protocols-ciphers off keeps the "ssl on" deprecation', async () => {
+    const dir = writeTree({ 'nginx.conf': 'events {}\nhttp {\n    server {\n        listen 443;\n        ssl on;\n        ssl_protocols TLSv1;\n        ssl_certificate /x/a.crt;\n        ssl_certificate_key /x/a.key;\n    }\n}\n' });
+    const main = path.join(dir, 'nginx.conf');
+    const ws = new WorkspaceAnalysis({
+      fs: new NodeFileSystem(), now: () => new Date('2025-06-01T00:00:00Z'), families: MTLS_FAMILIES,
+      settings: { ...DEFAULT_SETTINGS, targetVersion: '1.22.1', rules: { 'tls.weak-protocols-ciphers': 'off' } },
+    });
+    const found = (await ws.analyzeFiles([main], [main])).get(main)?.findings.map((f) => f.code) ?? [];
+    assert.ok(found.includes('tls.ssl-directive-deprecated'), found.join(', '));
+    assert.ok(!found.includes('tls.weak-protocols-ciphers'), found.join(', '));
   });
 
   it('default protocols are weak before 1.27.3 only', async () => {

@@ -8,11 +8,13 @@
 import { parseConfig } from '../../parser/parser';
 import type { ConfigNode } from '../../model/configTree';
 import { focusOf } from '../analysisFocus';
+import { placeInBlock } from '../findingPlacement';
 import { own, inheritedFrom } from '../../model/effectiveConfig';
-import type { Finding, RuleMeta } from '../finding';
+import type { Finding, RuleMeta, Severity } from '../finding';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { insertBefore, sourceOf } from '../fixes/textEdits';
-import { IDENTITY_HEADER_NAME, statementRange, where } from './tlsRuleSupport';
+import { protectiveRole, type ProtectiveRole } from './identityHeaderRules';
+import { statementRange, where } from './tlsRuleSupport';
 
 const RULES: RuleMeta[] = [
   { code: 'proxy.header-inheritance-drop', category: 'proxy', severity: 'warning', title: 'Block silently drops inherited headers', nginxRefuses: false },
@@ -22,13 +24,27 @@ const FAMILIES = ['proxy_set_header', 'grpc_set_header', 'add_header'];
 
 const BLOCK_CONTEXTS = new Set(['server', 'location', 'if-in-location', 'if-in-server', 'limit_except']);
 
-/** A header carrying client identity, or an override that keeps clients from spoofing one. */
-function protective(node: ConfigNode): boolean {
-  const [name, value] = node.directive.args;
-  if (!name) return false;
-  if (value && /\$\{?ssl_client_/.test(value.value)) return true;
-  if (value && value.value === '' && node.directive.name.value !== 'add_header') return true;
-  return IDENTITY_HEADER_NAME.test(name.value);
+/** The dropped statements that protect the backend, with their role, for the message and severity. */
+function protectiveDrops(dropped: readonly ConfigNode[]): { label: string; role: ProtectiveRole }[] {
+  const found: { label: string; role: ProtectiveRole }[] = [];
+  for (const node of dropped) {
+    const [name, value] = node.directive.args;
+    const role = name && protectiveRole(name.value, value?.value);
+    if (role) found.push({ label: `${name.value} (${role})`, role });
+  }
+  return found;
+}
+
+/** Error when a client can now claim an identity; warning for any other changed request; information when only clears of harmless headers go. */
+function dropSeverity(family: string, dropped: readonly ConfigNode[], protective: readonly { role: ProtectiveRole }[]): Severity {
+  if (protective.some((p) => p.role === 'client identity')) return 'error';
+  if (protective.length > 0 || family === 'add_header' || !clearsOnly(dropped)) return 'warning';
+  return 'information';
+}
+
+/** Statements whose only effect is to clear a client header (`Accept-Encoding ""`). */
+function clearsOnly(dropped: readonly ConfigNode[]): boolean {
+  return dropped.every((n) => n.directive.args[1]?.value === '');
 }
 
 function blockContext(node: ConfigNode): string | undefined {
@@ -57,19 +73,24 @@ export const headerInheritanceRules: RuleFamily = {
         const redefined = new Set(mine.map((n) => n.directive.args[0]?.value.toLowerCase()));
         const dropped = own(from, family).filter((n) => !redefined.has(n.directive.args[0]?.value.toLowerCase()));
         if (dropped.length === 0) continue;
-        const severe = family !== 'add_header' && dropped.some(protective);
+        const protective = family === 'add_header' ? [] : protectiveDrops(dropped);
         const names = dropped.map((n) => n.directive.args[0]?.value ?? '').join(', ');
         const first = mine[0];
+        // The drop comes from this block, not from a shared snippet it includes: report at its include.
+        const placed = placeInBlock(first, block, `the block's first ${family}, from the included file`);
         const fromLabel = from.node ? `"${from.node.directive.name.value}${from.node.directive.args.length ? ' ' + from.node.directive.args.map((a) => a.value).join(' ') : ''}" (${where(from.node)})` : 'the enclosing level';
+        let message = `This block sets its own ${family}, so nginx no longer applies the ${dropped.length} inherited from ${fromLabel}: ${names}.`;
+        if (protective.length > 0) message += ` The backend now receives whatever the client sends under ${protective.length === 1 ? 'this name' : 'these names'}, which it may trust: ${protective.map((p) => p.label).join(', ')}.`;
+        else if (family !== 'add_header' && clearsOnly(dropped)) message += ` The client's own ${dropped.length === 1 ? 'header of that name now reaches' : 'headers of those names now reach'} the backend again.`;
         findings.push({
-          code: 'proxy.header-inheritance-drop', severity: severe ? 'error' : 'warning',
-          file: first.file.path, ...statementRange(first),
-          message: `This block sets its own ${family}, so nginx no longer applies the ${dropped.length} inherited from ${fromLabel}: ${names}.` +
-            (severe ? ' Among them are client-identity or anti-spoofing headers: the backend now receives whatever the client sends under those names.' : ''),
-          related: dropped.map((n) => ({ file: n.file.path, ...statementRange(n), message: 'no longer applied in that block' })),
+          code: 'proxy.header-inheritance-drop',
+          severity: dropSeverity(family, dropped, protective),
+          file: placed.anchor.file.path, ...statementRange(placed.anchor),
+          message,
+          related: [...placed.related, ...dropped.map((n) => ({ file: n.file.path, ...statementRange(n), message: 'no longer applied in that block' }))],
           // Copying is offered only when every copied statement stands on its own without a syntax problem.
           fixes: dropped.every(copiesCleanly) ? [{ title: `Copy the inherited ${family} lines into this block`, safe: false, preferred: true,
-            edits: [insertBefore(first, dropped.map(sourceOf))] }] : undefined,
+            edits: [insertBefore(placed.anchor, dropped.map(sourceOf))] }] : undefined,
         });
       }
     }

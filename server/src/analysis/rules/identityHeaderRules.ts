@@ -19,6 +19,32 @@ const RULES: RuleMeta[] = [
 /** Directives whose second argument is sent to the backend. */
 const FORWARDING = new Set(['proxy_set_header', 'grpc_set_header', 'fastcgi_param', 'uwsgi_param', 'scgi_param']);
 
+/** What a request header that nginx sets for the backend protects, when it protects anything. */
+export type ProtectiveRole = 'client identity' | 'client address';
+
+/** Names of headers that carry the client's address or how it reached nginx (X-Forwarded-*, Forwarded, X-Real-IP…). */
+const CLIENT_ADDRESS_HEADER_NAME = /^(?:x-forwarded-[a-z-]+|forwarded|x-real-ip|x-client-ip|client-ip|true-client-ip|x-original-forwarded-for|x-cluster-client-ip)$/i;
+
+/** Names of headers that carry who the client is: certificate identity (X-SSL-*, X-Client-*) or an authenticated user. */
+const CLIENT_IDENTITY_HEADER_NAME = /^(?:x-(?:ssl|tls|mtls|client)-[a-z0-9-]+|(?:x-)?remote-user|x-(?:auth|authenticated|forwarded)-(?:user|email|groups|preferred-username)[a-z-]*|x-user(?:-[a-z-]+)?)$/i;
+
+const CLIENT_ADDRESS_VARIABLE = /\$\{?(?:remote_addr|binary_remote_addr|realip_remote_addr|proxy_add_x_forwarded_for|proxy_protocol_addr)\b/;
+const CLIENT_IDENTITY_VARIABLE = /\$\{?(?:ssl_client_|remote_user\b)/;
+
+/**
+ * Why a header set for the backend protects it, if it does: it carries client identity or the
+ * client's address, which the backend trusts because nginx overwrites whatever the client sent
+ * under that name (an empty value clears the client's copy). The one classification behind
+ * every rule that asks whether losing or forging a header matters.
+ */
+export function protectiveRole(name: string, value: string | undefined): ProtectiveRole | undefined {
+  if (value !== undefined && CLIENT_IDENTITY_VARIABLE.test(value)) return 'client identity';
+  if (value !== undefined && CLIENT_ADDRESS_VARIABLE.test(value)) return 'client address';
+  if (CLIENT_ADDRESS_HEADER_NAME.test(name)) return 'client address';
+  if (IDENTITY_HEADER_NAME.test(name) || CLIENT_IDENTITY_HEADER_NAME.test(name)) return 'client identity';
+  return undefined;
+}
+
 export const identityHeaderRules: RuleFamily = {
   name: 'identity-headers',
   rules: RULES,

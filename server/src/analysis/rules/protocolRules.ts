@@ -2,7 +2,9 @@
  * Protocol versions and ciphers. `nginx -t` accepts SSLv3 and TLSv1 silently; the default
  * protocol list depends on the version (TLSv1/TLSv1.1 enabled by default until 1.27.3);
  * repeated *_ssl_protocols lines at one level OR together (ngx_conf_set_bitmask_slot); and
- * `ssl on` is deprecated (warns) until it was removed in 1.25.1.
+ * `ssl on|off` warns as deprecated from 1.15.0 until it was removed in 1.25.1 (its own code, so
+ * that turning off the protocol rule does not hide it; from 1.25.1 the context rules report the
+ * unknown directive).
  * https://nginx.org/en/docs/http/ngx_http_ssl_module.html#ssl_protocols
  */
 import { atLeast } from '../../directives/versions';
@@ -16,6 +18,7 @@ import { statementRange } from './tlsRuleSupport';
 
 const RULES: RuleMeta[] = [
   { code: 'tls.weak-protocols-ciphers', category: 'tls', severity: 'warning', title: 'Weak TLS protocol versions or ciphers', nginxRefuses: false },
+  { code: 'tls.ssl-directive-deprecated', category: 'tls', severity: 'warning', title: 'Deprecated "ssl" directive (use "listen ... ssl")', nginxRefuses: false },
 ];
 
 const WEAK_PROTOCOLS = new Set(['SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.1']);
@@ -99,8 +102,30 @@ function duplicates(statements: readonly ConfigNode[], findings: Finding[]): voi
   }
 }
 
+/**
+ * Rewriting `ssl on` as `listen ... ssl` keeps what nginx does only where the server is the
+ * default server of each address it adds `ssl` to: nginx decides TLS per connection from the
+ * listen flag or the default server's `ssl on` (ngx_http_init_connection), so `ssl on` in
+ * another server of a shared address changed nothing, while `listen ... ssl` would turn every
+ * server on that address to TLS.
+ */
+function sslOnRewriteIsExact(context: RuleContext, server: ConfigNode, listens: readonly ConfigNode[]): boolean {
+  const focus = focusOf(context);
+  const scope = focus.serverScopes('http').find((s) => s.node === server);
+  const info = scope && focus.addressGroups().byServer.get(scope);
+  if (!scope || !info) return false;
+  const { groups } = focus.addressGroups();
+  return listens.every((listen) => {
+    const socket = info.sockets.find((s) => s.node === listen);
+    const group = socket && groups.find((g) => g.address === socket.address);
+    return group !== undefined && group.defaultServer.scope === scope;
+  });
+}
+
 function deprecatedSsl(context: RuleContext, findings: Finding[]): void {
-  if (atLeast(context.settings.targetVersion, '1.25.1')) return;
+  const version = context.settings.targetVersion;
+  if (atLeast(version, '1.25.1')) return;
+  const warns = atLeast(version, '1.15.0');
   for (const node of focusOf(context).nodes) {
     if (node.directive.name.value !== 'ssl' || node.directive.args.length !== 1) continue;
     if (node.context !== 'server' && node.context !== 'http') continue;
@@ -108,18 +133,22 @@ function deprecatedSsl(context: RuleContext, findings: Finding[]): void {
     const fixes: Fix[] = [];
     const listens = node.context === 'server' ? (node.parent?.children ?? []).filter((c) => c.directive.name.value === 'listen' && c.directive.args.length > 0) : [];
     if (on && node.parent && listens.length > 0) {
-      const edits: TextEdit[] = listens
-        .filter((l) => !l.directive.args.some((a) => a.value === 'ssl'))
-        .map((l) => ({ file: l.file.path, start: l.directive.args[0].end, end: l.directive.args[0].end, newText: ' ssl' }));
+      const lacking = listens.filter((l) => !l.directive.args.some((a) => a.value === 'ssl'));
+      const edits: TextEdit[] = lacking.map((l) => ({ file: l.file.path, start: l.directive.args[0].end, end: l.directive.args[0].end, newText: ' ssl' }));
       edits.push(removeStatement(node));
-      // `ssl on` makes every listen of the server a TLS one: the rewrite is equivalent.
-      fixes.push({ title: 'Add "ssl" to the listen directives and remove "ssl on"', safe: true, preferred: true, edits });
+      const exact = sslOnRewriteIsExact(context, node.parent, lacking);
+      fixes.push({
+        title: exact ? 'Add "ssl" to the listen directives and remove "ssl on"' : 'Add "ssl" to the listen directives and remove "ssl on" (other servers on these addresses become TLS too)',
+        safe: exact, preferred: true, edits,
+      });
     } else if (!on) {
       fixes.push({ title: 'Remove "ssl off"', safe: node.context === 'server', edits: [removeStatement(node)] });
     }
     findings.push({
-      code: 'tls.weak-protocols-ciphers', file: node.file.path, ...statementRange(node),
-      message: `nginx warns: the "ssl" directive is deprecated, use the "listen ... ssl" directive instead. It is removed in nginx 1.25.1, where this line becomes an unknown directive.`,
+      code: 'tls.ssl-directive-deprecated', severity: warns ? 'warning' : 'information', file: node.file.path, ...statementRange(node),
+      message: warns
+        ? 'nginx warns: the "ssl" directive is deprecated, use the "listen ... ssl" directive instead. It is removed in nginx 1.25.1, where this line becomes an unknown directive.'
+        : `nginx ${version} still accepts "ssl" without a warning, but it is deprecated from 1.15.0 and removed in 1.25.1 (an unknown directive there). The "ssl" parameter of "listen" does the same.`,
       fixes,
     });
   }

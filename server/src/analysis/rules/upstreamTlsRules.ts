@@ -6,14 +6,15 @@
  * `proxy_ssl_server_name on`. https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_ssl_verify
  */
 import type { ConfigNode } from '../../model/configTree';
-import { serversNamed } from '../../model/serverNameIndex';
 import { effective, isOn, levelsFor, levelsIncomplete, type RequestPath } from '../../model/effectiveConfig';
 import { focusOf } from '../analysisFocus';
+import { placeInBlock } from '../findingPlacement';
 import type { Finding, Fix, RuleMeta } from '../finding';
 import { nginxRefuses } from '../nginxWording';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { insertAfter } from '../fixes/textEdits';
-import { argRange, certificateNameLabels, certificateNameMatches, describePath, effectiveOptions, pathTouches, statementRange } from './tlsRuleSupport';
+import { localPeerCertificates, upstreamNameKind, type LocalPeerCertificate } from './upstreamPeers';
+import { argRange, describePath, effectiveOptions, pathTouches, statementRange } from './tlsRuleSupport';
 
 const RULES: RuleMeta[] = [
   { code: 'tls.upstream-unverified', category: 'tls', severity: 'warning', title: 'Upstream TLS certificate is not verified', nginxRefuses: false },
@@ -128,42 +129,24 @@ function unusedVerifyWithoutCa(context: RuleContext, covered: Set<ConfigNode>, f
 
 const VERIFY_DIRECTIVE = /^(proxy|grpc|uwsgi)_ssl_verify$/;
 
-/** DNS names of all http servers in the tree, to find a local upstream's certificate. */
-function findLocalServer(context: RuleContext, name: string): ConfigNode | undefined {
-  return serversNamed(context.tree, name)[0];
-}
-
 async function nameChecks(context: RuleContext, path: RequestPath, findings: Finding[]): Promise<void> {
   if (path.tls !== true || !isOn(path.ssl('verify'))) return;
   const sslName = path.ssl('name');
   const target = path.target;
-  const passFile = path.pass.file.path;
-  if (sslName.isDefault) {
-    if (target.upstreamBlock) {
-      const candidates = upstreamServerNames(target.upstreamBlock);
-      const fixes: Fix[] = candidates.slice(0, 3).map((host, i) => ({
-        title: `Verify the name "${host}" (${path.prefix}name ${host} + ${path.prefix}server_name on)`, safe: false, preferred: i === 0,
-        edits: [insertAfter(path.pass, [`${path.prefix}name ${host};`, `${path.prefix}server_name on;`])],
-      }));
-      findings.push({
-        code: 'tls.upstream-name-mismatch', file: passFile, ...argRange(path.pass),
-        message: `With verification on and no ${path.prefix}name, nginx checks the upstream certificate against the upstream block name "${target.host}", which no real certificate carries: every request fails with 502 (upstream SSL certificate does not match "${target.host}"). Set ${path.prefix}name to a DNS name of the upstream certificate.`,
-        related: [{ file: target.upstreamBlock.file.path, ...statementRange(target.upstreamBlock), message: 'upstream block' }],
-        fixes,
-      });
-      return;
-    }
-    if (target.isIp) {
-      findings.push({
-        code: 'tls.upstream-name-mismatch', file: passFile, ...argRange(path.pass),
-        message: `With verification on and no ${path.prefix}name, nginx checks the upstream certificate against the IP address ${target.host}, which certificates rarely list (upstream SSL certificate does not match "${target.host}"). Set ${path.prefix}name to a DNS name of the upstream certificate.`,
-      });
-      return;
-    }
-  }
   const checkName = sslName.isDefault ? target.host : sslName.args[0];
   if (!checkName || checkName.includes('$')) return;
   const hostOnly = checkName.replace(/:\d+$/, '');
+  // A peer served from this tree is checked against its real certificate, whatever the name.
+  const peers = await localPeerCertificates(context, path, hostOnly);
+  const mismatch = peers.find((p) => !p.covers);
+  if (mismatch) findings.push(localMismatch(path, hostOnly, mismatch));
+  else if (peers.length === 0 && sslName.isDefault) {
+    const guess = unknownPeerName(path);
+    if (guess) {
+      findings.push(guess);
+      return;
+    }
+  }
   // SNI matters for name-based upstreams: without it they present their default certificate.
   const serverNameDirective = path.ssl('server_name');
   if (!isOn(serverNameDirective) && !target.isIp && !/^\d/.test(hostOnly)) {
@@ -175,7 +158,35 @@ async function nameChecks(context: RuleContext, path: RequestPath, findings: Fin
     });
   }
   hostHeaderCheck(path, hostOnly, findings);
-  await localCertificateCheck(context, path, hostOnly, findings);
+}
+
+/**
+ * No *_ssl_name and no peer whose certificate we can read: nginx verifies the upstream block
+ * name or the IP address of the pass target. A registered DNS name is what certificates carry
+ * (the usual way to name an upstream after its host), so it says nothing; a name only a
+ * private CA could issue may still be in the upstream's certificate, so that is information.
+ */
+function unknownPeerName(path: RequestPath): Finding | undefined {
+  const target = path.target;
+  const passFile = path.pass.file.path;
+  if (target.upstreamBlock) {
+    if (upstreamNameKind(target.host) === 'public-dns') return undefined;
+    const candidates = upstreamServerNames(target.upstreamBlock);
+    return {
+      code: 'tls.upstream-name-mismatch', severity: 'information', file: passFile, ...argRange(path.pass),
+      message: `With verification on and no ${path.prefix}name, nginx checks the upstream certificate against the upstream block name "${target.host}". Public CAs do not issue certificates for such a name; unless the upstream's certificate comes from a private CA that lists "${target.host}", every request fails with 502 (upstream SSL certificate does not match "${target.host}"). Set ${path.prefix}name to a DNS name of the upstream certificate, or name the upstream block after it.`,
+      related: [{ file: target.upstreamBlock.file.path, ...statementRange(target.upstreamBlock), message: 'upstream block' }],
+      fixes: candidates.slice(0, 3).map((host, i) => ({
+        title: `Verify the name "${host}" (${path.prefix}name ${host} + ${path.prefix}server_name on)`, safe: false, preferred: i === 0,
+        edits: [insertAfter(path.pass, [`${path.prefix}name ${host};`, `${path.prefix}server_name on;`])],
+      })),
+    };
+  }
+  if (!target.isIp) return undefined;
+  return {
+    code: 'tls.upstream-name-mismatch', file: passFile, ...argRange(path.pass),
+    message: `With verification on and no ${path.prefix}name, nginx checks the upstream certificate against the IP address ${target.host}, which certificates rarely list (upstream SSL certificate does not match "${target.host}"). Set ${path.prefix}name to a DNS name of the upstream certificate.`,
+  };
 }
 
 /** `proxy_set_header Host $host` sends the client's name while TLS verified another one. */
@@ -185,39 +196,30 @@ function hostHeaderCheck(path: RequestPath, verifiedName: string, findings: Find
   const hostHeader = headers.nodes.find((n) => n.directive.args[0]?.value.toLowerCase() === 'host');
   const value = hostHeader?.directive.args[1];
   if (!hostHeader || !value || !/^\$(host|http_host|server_name)$/.test(value.value)) return;
+  // From a shared snippet (proxy_params) the problem is this location's TLS name: report at its include.
+  const placed = placeInBlock(hostHeader, path.block, `Host ${value.value} is set here`);
+  const inPlace = placed.anchor === hostHeader;
   findings.push({
-    code: 'tls.upstream-name-mismatch', severity: 'warning', file: hostHeader.file.path, start: value.start, end: value.end,
+    code: 'tls.upstream-name-mismatch', severity: 'warning', file: placed.anchor.file.path,
+    ...(inPlace ? { start: value.start, end: value.end } : statementRange(placed.anchor)),
     message: `The upstream receives Host "${value.value}" (the client's name) while TLS was verified for "${verifiedName}": the upstream picks its virtual server by a name it has no certificate for, and an nginx upstream that requires client certificates answers 421 Misdirected Request when Host and SNI differ.`,
-    fixes: [{ title: 'Send the upstream\'s own name (Host $proxy_host)', safe: false, preferred: true, edits: [{ file: hostHeader.file.path, start: value.start, end: value.end, newText: '$proxy_host' }] }],
+    related: placed.related.length > 0 ? placed.related : undefined,
+    // Rewriting a shared snippet would change every block that includes it: only offered in place.
+    fixes: inPlace ? [{ title: 'Send the upstream\'s own name (Host $proxy_host)', safe: false, preferred: true, edits: [{ file: hostHeader.file.path, start: value.start, end: value.end, newText: '$proxy_host' }] }] : undefined,
   });
 }
 
-async function localCertificateCheck(context: RuleContext, path: RequestPath, name: string, findings: Finding[]): Promise<void> {
-  const server = findLocalServer(context, name);
-  if (!server) return;
-  const cert = effective(server, 'ssl_certificate', context.tree, effectiveOptions(context));
-  const written = cert.args[0];
-  if (!written || written.includes('$') || /^(data|engine|store):/.test(written)) return;
-  let inspected;
-  try {
-    inspected = await context.inspect(context.resolvePath(written));
-  } catch {
-    return;
-  }
-  const leaf = inspected.certificates?.[0];
-  if (!leaf) return;
-  const dns = leaf.subjectAltNames.filter((s) => s.startsWith('DNS:')).map((s) => s.slice(4));
-  const names = dns.length > 0 ? dns : leaf.subjectCommonName ? [leaf.subjectCommonName] : [];
-  if (names.length === 0 || certificateNameMatches(names, name)) return;
-  findings.push({
+/** A peer of this tree whose certificate does not cover the verified name: certain to fail. */
+function localMismatch(path: RequestPath, name: string, peer: LocalPeerCertificate): Finding {
+  return {
     code: 'tls.upstream-name-mismatch', file: path.pass.file.path, ...argRange(path.pass),
-    message: `The upstream certificate ${written} (served by the local server "${name}") covers ${certificateNameLabels(leaf).join(', ')} but not "${name}": verification fails with 502 (upstream SSL certificate does not match "${name}").`,
-    related: [{ file: cert.nodes[0].file.path, ...statementRange(cert.nodes[0]), message: 'certificate of the upstream server' }],
-    fixes: names.filter((n) => !n.startsWith('*')).slice(0, 3).map((n, i) => ({
+    message: `The upstream certificate ${peer.written} (served by ${peer.label}) covers ${peer.labels.join(', ') || 'no name'} but not "${name}": verification fails with 502 (upstream SSL certificate does not match "${name}").`,
+    related: [{ file: peer.node.file.path, ...statementRange(peer.node), message: 'certificate of the upstream server' }],
+    fixes: peer.names.filter((n) => !n.startsWith('*')).slice(0, 3).map((n, i) => ({
       title: `Verify the name "${n}" (${path.prefix}name ${n})`, safe: false, preferred: i === 0,
       edits: [insertAfter(path.pass, [`${path.prefix}name ${n};`])],
     })),
-  });
+  };
 }
 
 function upstreamServerNames(block: ConfigNode): string[] {

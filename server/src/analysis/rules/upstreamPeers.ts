@@ -1,0 +1,143 @@
+/**
+ * What the configuration itself says about the certificate an upstream presents: when an
+ * upstream peer is a server of the same tree (an `upstream` server or pass address that one
+ * of our `listen` sockets accepts, or a host name one of our servers answers), the name nginx
+ * verifies can be checked against that server's real certificate. Without such a server the
+ * rules can only judge the name itself, which is what upstreamNameKind() does.
+ */
+import type { ConfigNode } from '../../model/configTree';
+import type { RequestPath, ServerScope } from '../../model/effectiveConfig';
+import { isOn } from '../../model/effectiveConfig';
+import { serversNamed } from '../../model/serverNameIndex';
+import { focusOf } from '../analysisFocus';
+import type { RuleContext } from '../ruleContext';
+import { certificateNameLabels, certificateNameMatches, normalizeListenAddress, type AddressGroup } from './tlsRuleSupport';
+
+/** The certificate a local server presents to the upstream connection, as far as it could be read. */
+export interface LocalPeerCertificate {
+  /** How the peer was found, for messages: `the local server on 127.0.0.1:443`. */
+  label: string;
+  /** The `ssl_certificate` statement of that server. */
+  node: ConfigNode;
+  /** The certificate file as written. */
+  written: string;
+  /** The names X509_check_host compares: DNS subject alternative names, else the subject CN. */
+  names: string[];
+  /** The same names as shown to the user: `DNS:`/`IP:` for alternative names, `CN=` for a common name. */
+  labels: string[];
+  covers: boolean;
+}
+
+/** Default ports nginx gives a pass target without one (ngx_http_*_pass). */
+const DEFAULT_PORT: Record<string, string> = { https: '443', grpcs: '443' };
+
+const LOOPBACK = /^(?:127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\])$/i;
+
+/** host:port of every peer the path connects to; upstream servers default to port 80 as in nginx. */
+export function peerAddresses(path: RequestPath): string[] {
+  const block = path.target.upstreamBlock;
+  if (!block) {
+    const port = path.target.port ?? DEFAULT_PORT[path.target.scheme ?? ''];
+    return port && !path.target.isUnix && !path.target.hasVariable ? [`${path.target.host}:${port}`] : [];
+  }
+  const peers: string[] = [];
+  for (const child of block.children) {
+    const value = child.directive.name.value === 'server' ? child.directive.args[0]?.value : undefined;
+    if (!value || value.startsWith('unix:') || value.includes('$')) continue;
+    peers.push(/:\d+$/.test(value) ? value : `${value}:80`);
+  }
+  return peers;
+}
+
+/**
+ * The listen group that accepts connections to `address` on this machine: the one bound to
+ * that exact address, else, for a loopback address, the wildcard one of its port. Another
+ * address on a wildcard listen may be a different machine, so it is not matched.
+ */
+function groupFor(groups: readonly AddressGroup[], address: string): AddressGroup | undefined {
+  const key = normalizeListenAddress(address.replace(/^localhost:/i, '127.0.0.1:'));
+  const exact = groups.find((g) => g.address === key);
+  if (exact) return exact;
+  const m = /^(.*):(\d+)$/.exec(key);
+  if (!m || !LOOPBACK.test(m[1])) return undefined;
+  const wildcard = m[1].startsWith('[') ? `[::]:${m[2]}` : `*:${m[2]}`;
+  return groups.find((g) => g.address === wildcard);
+}
+
+/** The server of a TLS listen group that answers: by SNI when nginx sends it, else the default server. */
+function answeringServer(context: RuleContext, group: AddressGroup, sni: string | undefined): ServerScope {
+  if (sni) {
+    const named = serversNamed(context.tree, sni);
+    const match = group.servers.find((s) => s.scope.node && named.includes(s.scope.node));
+    if (match) return match.scope;
+  }
+  return group.defaultServer.scope;
+}
+
+/** The SNI nginx sends for a verified name: only with *_ssl_server_name on, never for an IP literal. */
+function sniFor(path: RequestPath, name: string): string | undefined {
+  if (!isOn(path.ssl('server_name'))) return undefined;
+  return /^[\d.]+$/.test(name) || name.startsWith('[') ? undefined : name;
+}
+
+async function certificateOf(context: RuleContext, scope: ServerScope, label: string, name: string): Promise<LocalPeerCertificate | undefined> {
+  const certs = scope.get('ssl_certificate');
+  if (certs.isDefault || certs.args.length === 0 || !certs.nodes[0]) return undefined;
+  let first: LocalPeerCertificate | undefined;
+  for (const written of certs.args) {
+    if (written.includes('$') || /^(data|engine|store):/.test(written)) return undefined;
+    let leaf;
+    try {
+      leaf = (await context.inspect(context.resolvePath(written))).certificates?.[0];
+    } catch {
+      return undefined;
+    }
+    // A certificate we cannot read is one we cannot judge: the peer stays unknown.
+    if (!leaf) return undefined;
+    const dns = leaf.subjectAltNames.filter((s) => s.startsWith('DNS:')).map((s) => s.slice(4));
+    const names = dns.length > 0 ? dns : leaf.subjectCommonName ? [leaf.subjectCommonName] : [];
+    const peer = { label, node: certs.nodes[0], written, names, labels: certificateNameLabels(leaf), covers: certificateNameMatches(names, name) };
+    // With an RSA and an ECDSA certificate either may be chosen: one that covers the name is enough.
+    if (peer.covers) return peer;
+    first ??= peer;
+  }
+  return first;
+}
+
+/**
+ * The local certificates the path's peers present for `name`, or an empty list when no peer is
+ * a server of this tree whose certificate could be read.
+ */
+export async function localPeerCertificates(context: RuleContext, path: RequestPath, name: string): Promise<LocalPeerCertificate[]> {
+  const focus = focusOf(context);
+  const { groups } = focus.addressGroups();
+  const scopes = focus.serverScopes('http');
+  const sni = sniFor(path, name);
+  const found: LocalPeerCertificate[] = [];
+  for (const address of peerAddresses(path)) {
+    const group = groupFor(groups, address);
+    if (!group?.ssl) continue;
+    const peer = await certificateOf(context, answeringServer(context, group, sni), `the local server on ${group.address}`, name);
+    if (peer) found.push(peer);
+  }
+  if (found.length > 0 || path.target.upstreamBlock || path.target.isIp) return found;
+  // A host name without an upstream block: the local server that answers that name, if any.
+  const server = serversNamed(context.tree, path.target.host)[0];
+  const scope = server && scopes.find((s) => s.node === server);
+  const peer = scope && await certificateOf(context, scope, `the local server "${path.target.host}"`, name);
+  return peer ? [peer] : [];
+}
+
+/**
+ * What kind of name nginx verifies, for an upstream we know nothing else about. A public CA
+ * issues certificates only for registered DNS names (dot-separated letter-digit-hyphen labels
+ * under an alphabetic top-level label); a private CA can put any string in a certificate and
+ * OpenSSL's X509_check_host compares it byte for byte, so `backend` or `app_servers` may still
+ * match. Only the first kind is sure to be a name certificates carry.
+ */
+export function upstreamNameKind(name: string): 'public-dns' | 'private-only' {
+  const labels = name.replace(/\.$/, '').split('.');
+  if (labels.length < 2 || !/^[a-z]{2,63}$|^xn--[a-z0-9-]+$/i.test(labels[labels.length - 1])) return 'private-only';
+  const ldh = labels.every((l) => /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i.test(l));
+  return ldh ? 'public-dns' : 'private-only';
+}
