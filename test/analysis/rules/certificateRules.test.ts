@@ -3,7 +3,7 @@
  * generated at test time with a fixed clock; configurations are written next to them.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -94,6 +94,13 @@ before(() => {
   write('deep-server-chain.crt', deep.server.pem + (deep.intermediate as { pem: string }).pem, 0o644);
   write('deep-server.key', deep.server.key.pem);
   write('deep-cas.pem', (deep.intermediate as { pem: string }).pem + deep.ca.pem, 0o644);
+  // A second server identity with an ECDSA key, and a second RSA one, for dual certificates.
+  const ecKey = generateKey({ keyType: 'ec' });
+  write('ecdsa.key', ecKey.pem);
+  write('ecdsa.crt', createCertificate({ subject: 'CN=server.example.com', key: ecKey, issuer: pki.ca, notBefore: days(-1), notAfter: days(300), sans: ['DNS:server.example.com'] }).pem, 0o644);
+  const rsa2 = generateKey();
+  write('rsa2.key', rsa2.pem);
+  write('rsa2.crt', createCertificate({ subject: 'CN=server.example.com', key: rsa2, issuer: pki.ca, notBefore: days(-1), notAfter: days(300), sans: ['DNS:server.example.com'] }).pem, 0o644);
 });
 
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -180,6 +187,79 @@ describe('tls.key-mismatch', () => {
 
   it('good: matching pair and a correct chain', async () => {
     assert.deepEqual(codes(await check(server(pair('chain.pem', 'server.key')))), []);
+  });
+});
+
+/** The text a finding marks in the case's configuration, and the line of its related location. */
+function markedLine(f: ResolvedFinding): string {
+  const text = readFileSync(f.file, 'utf8');
+  return text.slice(text.lastIndexOf('\n', f.start) + 1, text.indexOf('\n', f.end)).trim();
+}
+
+describe('tls.key-mismatch and tls.certificate-not-served: OpenSSL slots per key type', () => {
+  it('fp: RSA and ECDSA pairs written crossed load fine (one slot per key type)', async () => {
+    const findings = await check(server(pair('server.crt', 'ecdsa.key') + '\n' + pair('ecdsa.crt', 'server.key')));
+    assert.deepEqual(codes(findings, 'tls.key-mismatch').concat(codes(findings, 'tls.certificate-not-served')), []);
+  });
+
+  it('good: RSA and ECDSA each with its own key', async () => {
+    const findings = await check(server(pair('server.crt', 'server.key') + '\n' + pair('ecdsa.crt', 'ecdsa.key')));
+    assert.deepEqual(codes(findings, 'tls.key-mismatch').concat(codes(findings, 'tls.certificate-not-served')), []);
+  });
+
+  it('bad: an RSA key checked against the RSA certificate loaded before it, in nginx wording', async () => {
+    const findings = await check(server(pair('server.crt', 'rsa2.key') + '\n' + pair('rsa2.crt', 'server.key')));
+    const f = findings.find((x) => x.code === 'tls.key-mismatch');
+    assert.ok(f);
+    assert.match(f.message, /^nginx rejects this: SSL_CTX_use_PrivateKey\(".*rsa2\.key"\) failed \(key values mismatch\)/);
+  });
+
+  it('warning, not error: an ECDSA certificate whose slot only gets the RSA key (RSA still works)', async () => {
+    const findings = await check(server(pair('server.crt', 'server.key') + '\n' + pair('ecdsa.crt', 'server.key')));
+    assert.deepEqual(codes(findings, 'tls.key-mismatch'), []);
+    const f = findings.find((x) => x.code === 'tls.certificate-not-served');
+    assert.ok(f);
+    assert.equal(f.severity, 'warning');
+    assert.match(markedLine(f), /ecdsa\.crt/);
+  });
+
+  it('warning: a certificate replaced by a later one with the same key type', async () => {
+    const findings = await check(server(pair('server.crt', 'server.key') + '\n' + pair('rsa2.crt', 'rsa2.key')));
+    const f = findings.find((x) => x.code === 'tls.certificate-not-served');
+    assert.ok(f);
+    assert.match(markedLine(f), /server\.crt/);
+    assert.match(f.message, /one certificate per key type/);
+  });
+});
+
+describe('certificate/key pairing across inheritance levels', () => {
+  it('bad: a server overriding only the key is judged with the inherited certificate, on its own key', async () => {
+    const findings = await check(`${pair('server.crt', 'server.key')}\nserver {\n listen 443 ssl;\n server_name server.example.com;\n ssl_certificate_key ${dir}/other.key;\n}\nserver {\n listen 8443 ssl;\n server_name server.example.com;\n}`);
+    const mismatches = findings.filter((x) => x.code === 'tls.key-mismatch');
+    assert.equal(mismatches.length, 1, mismatches.map((m) => m.message).join('\n'));
+    assert.match(markedLine(mismatches[0]), /other\.key/);
+    assert.match(mismatches[0].message, /SSL_CTX_use_PrivateKey\(".*other\.key"\) failed/);
+    assert.equal(mismatches[0].related?.length, 1);
+    assert.match(mismatches[0].related?.[0].message ?? '', /inherited/);
+  });
+
+  it('fp: an http-level pair that every server replaces is never loaded', async () => {
+    const findings = await check(`${pair('server.crt', 'other.key')}\nserver {\n listen 443 ssl;\n server_name server.example.com;\n${pair('server.crt', 'server.key')}\n}`);
+    assert.deepEqual(codes(findings, 'tls.key-mismatch'), []);
+  });
+
+  it('fp: a server overriding the key of a mismatched http-level pair with the right one', async () => {
+    const findings = await check(`${pair('server.crt', 'other.key')}\nserver {\n listen 443 ssl;\n server_name server.example.com;\n ssl_certificate_key ${dir}/server.key;\n}`);
+    assert.deepEqual(codes(findings, 'tls.key-mismatch'), []);
+  });
+
+  it('bad: a server overriding the certificate with one of another type than the inherited key, on its own certificate', async () => {
+    const findings = await check(`${pair('ecdsa.crt', 'ecdsa.key')}\nserver {\n listen 443 ssl;\n server_name server.example.com;\n ssl_certificate ${dir}/server.crt;\n}`);
+    const f = findings.find((x) => x.code === 'tls.key-mismatch');
+    assert.ok(f);
+    assert.match(markedLine(f), /ssl_certificate .*server\.crt/);
+    assert.match(f.message, /nginx -t does not notice/);
+    assert.match(f.related?.[0].message ?? '', /key, inherited/);
   });
 });
 

@@ -5,20 +5,23 @@
  * a client certificate the server's CA will not accept.
  */
 import { buildChain, isIssuedBy, keyMatchesCertificate } from '../../certificates/certificateInspector';
-import type { CertificateInfo, InspectedFile } from '../../certificates/certificateTypes';
+import type { CertificateInfo, InspectedFile, PrivateKeyInfo } from '../../certificates/certificateTypes';
 import type { ConfigNode } from '../../model/configTree';
+import { effective } from '../../model/effectiveConfig';
 import { serversNamed } from '../../model/serverNameIndex';
 import { atLeast } from '../../directives/versions';
 import type { Finding, RuleMeta } from '../finding';
 import { nginxRefuses } from '../nginxWording';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { focusOf } from '../analysisFocus';
-import { collectFileReferences, fileDirectiveInfo, nearestInScope, scopedValue, skipReason, TLS_FAMILIES, type FileReference } from '../tlsFileReferences';
-import { nginxLoads } from './certificateFileRules';
-import { certificateNameLabels, certificateNameMatches } from './tlsRuleSupport';
+import { collectFileReferences, fileDirectiveInfo, skipReason, TLS_FAMILIES, type FileReference } from '../tlsFileReferences';
+import { certificateLists, type CertificateList } from '../certificateLists';
+import { fillSlots, servingSlots, type LoadPair } from '../certificateSlots';
+import { certificateNameLabels, certificateNameMatches, effectiveOptions } from './tlsRuleSupport';
 
 const RULES: RuleMeta[] = [
   { code: 'tls.key-mismatch', category: 'certificate', severity: 'error', title: 'Private key does not belong to the certificate', nginxRefuses: true },
+  { code: 'tls.certificate-not-served', category: 'certificate', severity: 'warning', title: 'Certificate loaded but never served (no key of its type, or replaced)', nginxRefuses: false },
   { code: 'tls.chain-order-incomplete', category: 'certificate', severity: 'error', title: 'Certificate chain out of order or incomplete', nginxRefuses: false },
   { code: 'tls.eku-mismatch', category: 'certificate', severity: 'warning', title: 'Certificate not meant for this purpose (extended key usage)', nginxRefuses: false },
   { code: 'tls.server-name-not-in-cert', category: 'certificate', severity: 'warning', title: 'server_name not covered by the certificate', nginxRefuses: false },
@@ -56,72 +59,47 @@ export const certificatePairingRules: RuleFamily = {
     const verifierFiles = inspectedByNode(context, refs, inspected, byPath);
     const missingByFile = new Map<InspectedFile, CertificateInfo | null>();
     const chainOrderByFile = new Map<InspectedFile, Pick<Finding, 'code' | 'severity' | 'message'> | null>();
-    const certificates = refs.filter((r) => r.info.role === 'certificate');
-    // A key directive in a checked file can pair with a certificate elsewhere; otherwise only
-    // certificates named in the checked files matter.
-    const keysWanted = refs.some((r) => r.info.role === 'key' && wanted.has(r.node.file.path));
+    const certificates = refs.filter((r) => r.info.role === 'certificate' && wanted.has(r.node.file.path));
     for (const certRef of certificates) {
-      if (!keysWanted && !wanted.has(certRef.node.file.path)) continue;
       const certFile = inspected.get(certRef);
       if (!certFile || certFile.certificates.length === 0) continue;
-      const keyRef = pairedKey(certRef, context);
-      const keyFile = keyRef ? inspected.get(keyRef) ?? (keyRef.resolved ? await context.inspect(keyRef.resolved) : undefined) : undefined;
-      if (wanted.has(certRef.node.file.path) || (keyRef && wanted.has(keyRef.node.file.path))) {
-        if (keyRef && keyFile) findings.push(...keyMismatch(certRef, certFile, keyRef, keyFile, context));
-        let order = chainOrderByFile.get(certFile);
-        if (order === undefined) {
-          order = chainOrderProblem(certFile);
-          chainOrderByFile.set(certFile, order);
-        }
-        const orderFinding = order ? { ...order, ...range(certRef), message: order.message.replace(/\{FILE\}/g, certRef.written) } : undefined;
-        if (orderFinding) findings.push(orderFinding);
-        if (!orderFinding) {
-          // Thousands of servers share a few certificate files: judge each file once.
-          let missing = missingByFile.get(certFile);
-          if (missing === undefined) {
-            missing = missingIntermediateIssuer(certFile, caPool) ?? null;
-            missingByFile.set(certFile, missing);
-          }
-          if (missing && certRef.info.family === 'ssl') findings.push(missingIntermediateFinding(certRef, certFile, missing));
-          // A client certificate is verified by the upstream: judged against its CA file when the
-          // workspace holds that server (crossHopChecks), otherwise only noted.
-          else if (missing && localVerifiers(context, certRef, verifierFiles).length === 0) findings.push(clientMissingIntermediateNote(certRef, certFile, missing));
-        }
+      let order = chainOrderByFile.get(certFile);
+      if (order === undefined) {
+        order = chainOrderProblem(certFile);
+        chainOrderByFile.set(certFile, order);
       }
-      if (wanted.has(certRef.node.file.path)) {
-        findings.push(...ekuCheck(certRef, certFile.certificates[0]));
-        if (certRef.info.family === 'ssl') findings.push(...serverNames(certRef, certFile.certificates[0]));
+      const orderFinding = order ? { ...order, ...range(certRef), message: order.message.replace(/\{FILE\}/g, certRef.written) } : undefined;
+      if (orderFinding) findings.push(orderFinding);
+      if (!orderFinding) {
+        // Thousands of servers share a few certificate files: judge each file once.
+        let missing = missingByFile.get(certFile);
+        if (missing === undefined) {
+          missing = missingIntermediateIssuer(certFile, caPool) ?? null;
+          missingByFile.set(certFile, missing);
+        }
+        if (missing && certRef.info.family === 'ssl') findings.push(missingIntermediateFinding(certRef, certFile, missing));
+        // A client certificate is verified by the upstream: judged against its CA file when the
+        // workspace holds that server (crossHopChecks), otherwise only noted.
+        else if (missing && localVerifiers(context, certRef, verifierFiles).length === 0) findings.push(clientMissingIntermediateNote(certRef, certFile, missing));
       }
+      findings.push(...ekuCheck(certRef, certFile.certificates[0]));
+      if (certRef.info.family === 'ssl') findings.push(...serverNames(certRef, certFile.certificates[0]));
     }
+    for (const list of certificateLists(context)) findings.push(...await slotFindings(list, context));
     findings.push(...crossHopChecks(context, refs, inspected, verifierFiles, caPool, wanted));
     return findings.filter((f) => wanted.has(f.file));
   },
 };
 
 /**
- * The references this family reads: those of the checked files, every CA file of the tree
- * (the pool for chains, and the CA of the server at the other end of an mTLS hop), and the
- * certificates a key of a checked file can pair with (those at or below the key's level).
+ * The references this family reads: those of the checked files and every CA file of the
+ * tree (the pool for chains, and the CA of the server at the other end of an mTLS hop).
+ * Certificates and keys are paired per server or request path (certificateLists).
  */
 function pairingReferences(context: RuleContext): FileReference[] {
   const focus = focusOf(context);
   if (focus.whole) return collectFileReferences(context);
   const own = collectFileReferences(context, focus.nodes);
-  // A key pairs with the certificates of its own level and of the blocks inside it.
-  const keyLevels = new Set(own.filter((r) => r.info.role === 'key').map((r) => r.node.parent ?? null));
-  const certificates: ConfigNode[] = [];
-  if (keyLevels.has(null) || [...keyLevels].some((level) => level?.context === 'main')) {
-    for (const name of CERTIFICATE_DIRECTIVES) certificates.push(...focus.named(name));
-  } else {
-    // Usually a server's own key: its certificates are found inside it, not among thousands.
-    const visit = (nodes: readonly ConfigNode[]): void => {
-      for (const node of nodes) {
-        if (CERTIFICATE_DIRECTIVES.includes(node.directive.name.value)) certificates.push(node);
-        if (node.children.length > 0) visit(node.children);
-      }
-    };
-    for (const level of keyLevels) if (level && !hasAncestorIn(level, keyLevels)) visit(level.children);
-  }
   // Thousands of servers name the same few CA files: one reference per file written is
   // enough for the pool, and crossHopChecks finds the others by path.
   const caNodes: ConfigNode[] = [];
@@ -134,64 +112,119 @@ function pairingReferences(context: RuleContext): FileReference[] {
       caNodes.push(node);
     }
   }
-  const peers = [...caNodes, ...certificates].filter((node) => !focus.touchesNode(node));
-  const elsewhere = collectFileReferences(context, peers);
+  const elsewhere = collectFileReferences(context, caNodes.filter((node) => !focus.touchesNode(node)));
   return [...own, ...elsewhere];
-}
-
-function hasAncestorIn(node: ConfigNode, blocks: ReadonlySet<ConfigNode | null>): boolean {
-  for (let n = node.parent; n; n = n.parent) if (blocks.has(n)) return true;
-  return false;
 }
 
 const CA_DIRECTIVES = TLS_FAMILIES.flatMap((family) => ['client_certificate', 'trusted_certificate'].map((suffix) => `${family}_${suffix}`))
   .filter((name) => fileDirectiveInfo(name)?.role === 'ca-bundle');
-const CERTIFICATE_DIRECTIVES = TLS_FAMILIES.map((family) => `${family}_certificate`);
-
-/** The key nginx pairs with this certificate: same index among the key directives in scope. */
-function pairedKey(certRef: FileReference, context: RuleContext): FileReference | undefined {
-  const family = certRef.info.family;
-  const certs = nearestInScope(certRef.node.parent, `${family}_certificate`, context.tree.nodes);
-  const keys = nearestInScope(certRef.node.parent, `${family}_certificate_key`, context.tree.nodes);
-  const index = certs.indexOf(certRef.node);
-  const keyNode = keys[index >= 0 ? index : 0];
-  if (!keyNode || keyNode.directive.args.length === 0) return undefined;
-  const arg = keyNode.directive.args[0];
-  if (arg.hasVariable || /^(data|engine|store):/.test(arg.value)) return undefined;
-  return { node: keyNode, info: { family, role: 'key', suffix: 'certificate_key' }, arg, written: arg.value, resolved: context.resolvePath(arg.value) };
+/** A statement's reference and the file nginx opens for it; no file for data: values and variables. */
+interface LoadedStatement {
+  ref: FileReference;
+  file?: InspectedFile;
 }
 
-function keyMismatch(certRef: FileReference, certFile: InspectedFile, keyRef: FileReference, keyFile: InspectedFile, context: RuleContext): Finding[] {
-  const key = keyFile.keys[0];
-  const leaf = certFile.certificates[0];
-  if (!key || key.encrypted && !key.publicKeySha256) return [];
-  const match = keyMatchesCertificate(key, leaf);
-  if (match !== false) return [];
-  const load = nginxLoads(certRef, context);
-  const sameType = key.keyAlgorithm === undefined || key.keyAlgorithm === leaf.keyAlgorithm;
-  const keyRange = { file: keyRef.node.file.path, start: keyRef.arg.start, end: keyRef.arg.end };
-  const otherIndex = certFile.certificates.findIndex((c, i) => i > 0 && keyMatchesCertificate(key, c) === true);
+async function loadStatement(node: ConfigNode, context: RuleContext): Promise<LoadedStatement | undefined> {
+  const ref = collectFileReferences(context, [node])[0];
+  if (!ref) return undefined;
+  return { ref, file: ref.resolved ? await context.inspect(ref.resolved) : undefined };
+}
+
+/**
+ * The pairs nginx loads for a list, in order; undefined when nginx loads them per handshake
+ * (a variable in any of them) and nothing is known before. Only the pairs with a key: nginx
+ * refuses a list with fewer keys than certificates before loading any (tlsListenRules).
+ */
+async function loadPairs(list: CertificateList, context: RuleContext): Promise<LoadPair<FileReference>[] | undefined> {
+  if ([...list.certs, ...list.keys].some((n) => n.directive.args[0]?.hasVariable)) return undefined;
+  const pairs: LoadPair<FileReference>[] = [];
+  for (let i = 0; i < Math.min(list.certs.length, list.keys.length); i++) {
+    const cert = await loadStatement(list.certs[i], context);
+    const key = await loadStatement(list.keys[i], context);
+    if (!cert || !key) return pairs;
+    pairs.push({ certRef: cert.ref, keyRef: key.ref, certificate: cert.file?.certificates[0], chain: cert.file?.certificates, key: key.file?.keys[0] });
+  }
+  return pairs;
+}
+
+/** What OpenSSL makes of the list: the key nginx -t refuses, or certificates that are never served. */
+async function slotFindings(list: CertificateList, context: RuleContext): Promise<Finding[]> {
+  const pairs = await loadPairs(list, context);
+  if (!pairs || pairs.length === 0) return [];
+  const outcome = fillSlots(pairs);
+  if (outcome.refused) return [refusedKey(outcome.refused.pair, outcome.refused.holder, list)];
+  if (!outcome.known || pairs.length < list.certs.length) return [];
+  const findings: Finding[] = [];
+  const serving = servingSlots(outcome);
+  for (const slot of outcome.slots.values()) {
+    if (!slot.cert || slot.key) continue;
+    const { pair, certificate } = slot.cert;
+    const key = pair.key as PrivateKeyInfo;
+    const what = `"${certificate.subject}" in ${pair.certRef.written} has an ${certificate.keyAlgorithm} key, but ${pair.keyRef.written}, paired with it, is an ${key.keyAlgorithm} key, and OpenSSL pairs each certificate with the key of its own type`;
+    if (serving.length === 0) {
+      findings.push(placed(pair.keyRef, 'key', pair.certRef, 'certificate', {
+        code: 'tls.key-mismatch',
+        severity: list.loads ? 'error' : 'warning',
+        message: `${what}: no certificate here gets its key. nginx -t does not notice this; every handshake then fails ("no shared cipher" or a handshake failure alert).`,
+      }));
+    } else {
+      const served = serving.map((s) => `"${s.cert?.certificate.subject}" (${s.kind})`).join(', ');
+      findings.push(placed(pair.certRef, 'certificate', pair.keyRef, 'key', {
+        code: 'tls.certificate-not-served',
+        message: `${what}: this certificate is never served. Handshakes use ${served}; clients that accept only ${certificate.keyAlgorithm} certificates fail. Pair it with its own key.`,
+      }));
+    }
+  }
+  for (const { earlier, later } of outcome.replaced) {
+    const first = earlier.certificate as CertificateInfo;
+    const second = later.certificate as CertificateInfo;
+    if (first.fingerprintSha256 === second.fingerprintSha256) continue;
+    findings.push(placed(earlier.certRef, 'certificate', later.certRef, 'certificate', {
+      code: 'tls.certificate-not-served',
+      message: `"${first.subject}" in ${earlier.certRef.written} is never served: ${later.certRef.written}, loaded after it, also has an ${first.keyAlgorithm} key, and OpenSSL keeps one certificate per key type (the later one).`,
+    }, 'the certificate that replaces it'));
+  }
+  return findings;
+}
+
+/** The key nginx -t refuses: it does not fit the certificate in the slot of its type. */
+function refusedKey(pair: LoadPair<FileReference>, holder: { pair: LoadPair<FileReference>; certificate: CertificateInfo }, list: CertificateList): Finding {
+  const key = pair.key as PrivateKeyInfo;
+  const keyRef = pair.keyRef;
+  const certRef = holder.pair.certRef;
+  const leaf = holder.certificate;
+  const nginxSays = `SSL_CTX_use_PrivateKey("${keyRef.nginxPath ?? keyRef.written}") failed (key values mismatch)`;
+  let why: string;
+  const otherIndex = holder.pair === pair ? (pair.chain ?? []).findIndex((c, i) => i > 0 && keyMatchesCertificate(key, c) === true) : -1;
   if (otherIndex > 0) {
-    // The key fits a later certificate of the file: the chain is out of order.
-    return [{
-      code: 'tls.key-mismatch', ...keyRange, nginxRefuses: load.loads,
-      message: load.loads
-        ? nginxRefuses(`SSL_CTX_use_PrivateKey("${keyRef.written}") failed (key values mismatch)`, `The key belongs to certificate #${otherIndex + 1} of "${certRef.written}" ("${certFile.certificates[otherIndex].subject}"), not to the first one: put the server certificate first in the file.`)
-        : `The key belongs to certificate #${otherIndex + 1} of "${certRef.written}", not to the first one: put the server certificate first in the file.`,
-    }];
+    why = `The key belongs to certificate #${otherIndex + 1} of "${certRef.written}" ("${(pair.chain ?? [])[otherIndex].subject}"), not to the first one: put the server certificate first in the file.`;
+  } else if (holder.pair !== pair) {
+    why = `The key is ${key.keyAlgorithm}, so OpenSSL checks it against the ${leaf.keyAlgorithm} certificate loaded before it, "${leaf.subject}" from ${certRef.written}${pair.certificate ? `, not against ${pair.certRef.written}` : ''}: OpenSSL keeps one certificate per key type.`;
+  } else {
+    why = `The key does not belong to "${leaf.subject}" from ${certRef.written} (public key SHA-256 ${leaf.publicKeySha256.slice(0, 16)}… vs ${key.publicKeySha256?.slice(0, 16)}…).`;
   }
-  if (!sameType) {
-    return [{
-      code: 'tls.key-mismatch', ...keyRange,
-      message: `The key is ${key.keyAlgorithm} but the certificate "${leaf.subject}" has an ${leaf.keyAlgorithm} key. nginx -t does not notice this; every handshake then fails ("no shared cipher" or a signature error).`,
-    }];
-  }
-  return [{
-    code: 'tls.key-mismatch', ...keyRange, nginxRefuses: load.loads,
-    message: load.loads
-      ? nginxRefuses(`SSL_CTX_use_PrivateKey("${keyRef.written}") failed (key values mismatch)`, `The key does not belong to "${leaf.subject}" from ${certRef.written} (public key SHA-256 ${leaf.publicKeySha256.slice(0, 16)}… vs ${key.publicKeySha256?.slice(0, 16)}…).`)
-      : `The key does not belong to "${leaf.subject}" from ${certRef.written}.`,
-  }];
+  return placed(keyRef, 'key', certRef, 'certificate', list.loads
+    ? { code: 'tls.key-mismatch', nginxRefuses: true, message: nginxRefuses(nginxSays, why) }
+    : { code: 'tls.key-mismatch', severity: 'warning', message: `${why} nginx does not load this pair yet (no TLS upstream uses it), but refuses it once one does.` });
+}
+
+function depthOf(node: ConfigNode): number {
+  let depth = 0;
+  for (let n = node.parent; n; n = n.parent) depth++;
+  return depth;
+}
+
+/**
+ * A finding about two statements goes on the one written at the inner level: that is the
+ * server's (or location's) own statement, the one to change for it, while the outer one is
+ * inherited and may be right for other servers. The other statement is related information.
+ */
+function placed(natural: FileReference, naturalRole: string, other: FileReference, otherRole: string, finding: Omit<Finding, 'file' | 'start' | 'end'>, otherNote?: string): Finding {
+  const [at, rel, relRole] = depthOf(other.node) > depthOf(natural.node) ? [other, natural, naturalRole] : [natural, other, otherRole];
+  const inherited = rel.node.parent !== at.node.parent;
+  const note = rel === other && otherNote ? otherNote : inherited ? `the ${relRole}, inherited from here` : `the ${relRole}`;
+  const related = rel.node === at.node ? undefined : [{ file: rel.node.file.path, start: rel.arg.start, end: rel.arg.end, message: note }];
+  return { ...finding, ...range(at), related };
 }
 
 /** What is wrong with the order of a certificate file's chain, once per file ({FILE} stands for its path). */
@@ -330,8 +363,9 @@ function localVerifiers(context: RuleContext, ref: FileReference, inspectedFor: 
   if (!target) return [];
   const verifiers: LocalVerifier[] = [];
   for (const server of serversFor(context, target)) {
-    const caNodes = nearestInScope(server, 'ssl_client_certificate', context.tree.nodes);
-    const trustedNodes = atLeast(context.settings.targetVersion, '1.27.2') ? nearestInScope(server, 'ssl_trusted_certificate', context.tree.nodes) : [];
+    const setting = (name: string) => effective(server, name, context.tree, effectiveOptions(context));
+    const caNodes = setting('ssl_client_certificate').nodes;
+    const trustedNodes = atLeast(context.settings.targetVersion, '1.27.2') ? setting('ssl_trusted_certificate').nodes : [];
     const pool = [...caNodes, ...trustedNodes].flatMap((node) => inspectedFor(node)?.certificates ?? []);
     if (pool.length > 0) verifiers.push({ server, host: target.host, pool });
   }
@@ -375,7 +409,7 @@ function crossHopChecks(context: RuleContext, refs: FileReference[], inspected: 
         });
         continue;
       }
-      const depthValue = scopedValue(server, 'ssl_verify_depth', context.tree.nodes, '1');
+      const depthValue = effective(server, 'ssl_verify_depth', context.tree, effectiveOptions(context)).args[0] ?? '1';
       const depth = Number.parseInt(depthValue, 10);
       const intermediates = Math.max(0, chain.length - (pool.some((ca) => ca.fingerprintSha256 === anchor.fingerprintSha256) ? 2 : 1));
       if (Number.isFinite(depth) && intermediates > depth) {

@@ -5,6 +5,7 @@
  * https://nginx.org/en/docs/http/ngx_http_ssl_module.html#ssl_verify_client
  */
 import { atLeast } from '../../directives/versions';
+import type { ConfigNode } from '../../model/configTree';
 import { allStatements, type Family, type ServerScope } from '../../model/effectiveConfig';
 import { focusOf } from '../analysisFocus';
 import type { Finding, Fix, RuleMeta } from '../finding';
@@ -71,6 +72,12 @@ function caCandidates(context: RuleContext): string[] {
   return list;
 }
 
+/** The server's own statement that gives it its TLS context (its certificate), else the `server` line. */
+function ownAnchor(scope: ServerScope): ConfigNode {
+  const own = scope.statements.find((n) => n.directive.name.value === 'ssl_certificate' || n.directive.name.value === 'ssl_reject_handshake');
+  return own ?? (scope.node as ConfigNode);
+}
+
 function checkScope(context: RuleContext, scope: ServerScope, family: Family, tls: boolean, variables: Set<string>, findings: Finding[]): void {
   if (scope.incomplete) return;
   const version = context.settings.targetVersion;
@@ -92,10 +99,17 @@ function checkScope(context: RuleContext, scope: ServerScope, family: Family, tl
         title: `Verify clients against ${p} (ssl_client_certificate)`, safe: false,
         edits: [insertAfter(verifyNode, [`ssl_client_certificate ${p};`])],
       }));
+      // Inherited from an outer level, the problem is this server's (it lacks the CA, other
+      // servers may name theirs): reported on the server, the inherited statement related.
+      const inherited = scope.node !== undefined && verify.level !== scope.levels[scope.levels.length - 1];
+      const at = inherited ? ownAnchor(scope) : verifyNode;
       findings.push({
-        code: 'tls.verify-client-no-ca', file: verifyNode.file.path, ...statementRange(verifyNode), nginxRefuses: true,
-        message: nginxRefuses(verifyClientNoCaWording(version), note.trim()),
+        code: 'tls.verify-client-no-ca', file: at.file.path, ...statementRange(at), nginxRefuses: true,
+        message: nginxRefuses(verifyClientNoCaWording(version), inherited
+          ? `This server inherits "ssl_verify_client ${mode}" and no CA. ${note.trim()}`
+          : note.trim()),
         fixes: fixes.length > 0 ? fixes : undefined,
+        related: inherited ? [{ file: verifyNode.file.path, ...statementRange(verifyNode), message: `ssl_verify_client ${mode}, inherited from here` }] : undefined,
       });
     }
   }
