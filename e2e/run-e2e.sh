@@ -50,7 +50,7 @@ done
 T_LISTEN=$(date +%s%3N)
 echo "vsix install: $((T_INSTALLED-T_START)) ms; code-server listening after $((T_LISTEN-T0)) ms"
 set +e
-CS_URL="http://127.0.0.1:$PORT" WS="$RUN/workspace" DATA="$RUN/data" SHOTS="$RUN/shots" T0_MS=$T0 \
+CS_URL="http://127.0.0.1:$PORT" CS_PID=$CS_PID WS="$RUN/workspace" DATA="$RUN/data" SHOTS="$RUN/shots" T0_MS=$T0 \
   timeout 300 node "${DRIVE_JS:-$E2E/driver/drive.js}" 2>&1 | tee "$RUN/drive.log"
 RC=${PIPESTATUS[0]}
 set -e

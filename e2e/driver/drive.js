@@ -3,7 +3,8 @@
 // and the diagnostics, read the Problems panel, hover, apply quick fixes, change a certificate on
 // disk, restart the server from the Command Palette. One screenshot per step.
 // Env: CS_URL, WS (workspace folder), DATA (user-data-dir), SHOTS (screenshot dir),
-//      T0_MS (epoch ms when code-server was spawned), E2E_FILE (overrides SCENARIO.file).
+//      T0_MS (epoch ms when code-server was spawned), CS_PID (that code-server: the only tree
+//      processes are killed in), E2E_FILE (overrides SCENARIO.file).
 'use strict';
 const { chromium } = require('playwright-core');
 const fs = require('fs');
@@ -66,6 +67,8 @@ const PROBE_FIX_AT = { line: 'proxy_set_header X-SSL-CERT', word: 'proxy_set_hea
 // -----------------------------------------------------------------------------------------------------
 
 const CS_URL = process.env.CS_URL || 'http://127.0.0.1:18123';
+/** PID of the code-server run-e2e.sh started: only processes below it are ever killed. */
+const CS_PID = Number(process.env.CS_PID);
 const WS = process.env.WS;
 const DATA = process.env.DATA;
 const SHOTS = process.env.SHOTS;
@@ -75,6 +78,40 @@ const log = (...a) => console.log(`[${since()}]`, ...a);
 const results = { file: SCENARIO.file, problems: [], hovers: [], quickFixes: [] };
 let page;
 let shotNo = 0;
+
+/** Child PIDs of `pid`, from /proc (every thread's children list). */
+function childPids(pid) {
+  const children = [];
+  let tasks = [];
+  try { tasks = fs.readdirSync(`/proc/${pid}/task`); } catch { return children; }
+  for (const task of tasks) {
+    let list = '';
+    try { list = fs.readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8'); } catch { continue; }
+    for (const child of list.trim().split(/\s+/)) if (child) children.push(Number(child));
+  }
+  return children;
+}
+
+/**
+ * The nginx-mtls language servers among the descendants of `rootPid` (the code-server this run
+ * started), never a process of anyone else's editor on the same machine.
+ */
+function ourServerPids(rootPid) {
+  if (!Number.isInteger(rootPid) || rootPid <= 0) throw new Error('CS_PID (the code-server this run started) is not set');
+  const found = [];
+  const seen = new Set();
+  const queue = [rootPid];
+  while (queue.length > 0) {
+    const pid = queue.shift();
+    if (seen.has(pid)) continue;
+    seen.add(pid);
+    let cmdline = '';
+    try { cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '); } catch { continue; }
+    if (pid !== rootPid && /nginx-mtls.*dist\/server\.js/.test(cmdline)) found.push(pid);
+    queue.push(...childPids(pid));
+  }
+  return found;
+}
 
 async function shot(name) {
   const f = path.join(SHOTS, `${String(++shotNo).padStart(2, '0')}-${name}.png`);
@@ -101,7 +138,13 @@ async function revealLine(n) {
   await page.keyboard.press('Control+g');
   await page.keyboard.type(String(n));
   await page.keyboard.press('Enter');
-  await page.waitForTimeout(150); // lets the editor finish the scroll before we measure coordinates
+  // Done when Go to Line has closed and the status bar shows the cursor on line n (no fixed sleep).
+  await page.waitForFunction((line) => {
+    const input = document.querySelector('.quick-input-widget');
+    const inputOpen = input && input.style.display !== 'none' && input.offsetParent !== null;
+    const selection = document.getElementById('status.editor.selection');
+    return !inputOpen && !!selection && new RegExp(`\\bLn ${line},`).test(selection.textContent || '');
+  }, n, { timeout: 15000 });
 }
 
 /**
@@ -167,16 +210,48 @@ async function openProblemsPanel() {
   await panel.waitFor({ state: 'visible', timeout: 15000 });
 }
 
-/** Opens the quick-fix menu at the cursor: the lightbulb when it shows, else Ctrl+. as a user would. */
-async function openQuickFixMenu(box, required) {
+/** Polls of the code-action menu before giving up, and the overall limit on them (generous: a loaded machine is slow, not wrong). */
+const MENU_ATTEMPTS = 6;
+const MENU_OVERALL_MS = 120000;
+
+/**
+ * Opens the code-action menu (Ctrl+., or `open` when given) until it lists an entry containing
+ * `title`, and returns { menu, item }. Under load the menu can open before the server answered
+ * for the new cursor position, showing other actions or none: it is then closed and asked again,
+ * at most MENU_ATTEMPTS times within MENU_OVERALL_MS, each time waiting for the entry itself.
+ */
+async function codeActionMenuWith(title, open = () => page.keyboard.press('Control+.')) {
+  const deadline = Date.now() + MENU_OVERALL_MS;
+  const menu = page.locator('.action-widget').first();
+  const item = menu.locator('.monaco-list-row', { hasText: title }).first();
+  for (let attempt = 1; attempt <= MENU_ATTEMPTS && Date.now() < deadline; attempt++) {
+    await open();
+    const wait = Math.max(1000, Math.min(20000, deadline - Date.now()));
+    if (await item.waitFor({ state: 'visible', timeout: wait }).then(() => true, () => false)) return { menu, item };
+    const shown = await menu.innerText().catch(() => '(no menu)');
+    log(`code-action menu without "${title}" (attempt ${attempt}): ${shown.trim().replace(/\n/g, ' | ')}`);
+    await page.keyboard.press('Escape');
+    open = () => page.keyboard.press('Control+.');
+  }
+  throw new Error(`the code-action menu never listed "${title}"`);
+}
+
+/**
+ * Opens the quick-fix menu at `box` until it lists `title`: the lightbulb when it shows, else
+ * Ctrl+. as a user would. Returns null when the fix is optional and no lightbulb shows.
+ */
+async function openQuickFixMenu(box, required, title) {
   await page.mouse.click(box.x + Math.min(10, box.width / 2), box.y + box.height / 2);
   const bulb = page.locator('.monaco-editor .lightBulbWidget');
   const bulbShown = await bulb.waitFor({ state: 'visible', timeout: required ? 15000 : 5000 }).then(() => true, () => false);
   if (!bulbShown && !required) return null;
-  if (bulbShown) await bulb.click(); else await page.keyboard.press('Control+.');
-  const menu = page.locator('.action-widget').first();
-  await menu.waitFor({ state: 'visible', timeout: 15000 });
-  return menu;
+  if (title === undefined) {
+    if (bulbShown) await bulb.click(); else await page.keyboard.press('Control+.');
+    const menu = page.locator('.action-widget').first();
+    await menu.waitFor({ state: 'visible', timeout: 15000 });
+    return { menu };
+  }
+  return codeActionMenuWith(title, bulbShown ? () => bulb.click() : undefined);
 }
 
 async function main() {
@@ -258,15 +333,14 @@ async function main() {
     }
 
     for (const fix of QUICK_FIXES) {
-      const menu = await openQuickFixMenu(await wordBox(fix.line, fix.word), !fix.whenOffered);
-      if (!menu) {
+      const opened = await openQuickFixMenu(await wordBox(fix.line, fix.word), !fix.whenOffered, fix.title);
+      if (!opened) {
         results.quickFixes.push({ title: fix.title, applied: false, offered: false });
         log(`no lightbulb for "${fix.title}" (whenOffered: skipped)`);
         await shot(`quickfix-not-offered-${results.quickFixes.length}`);
         continue;
       }
-      const item = menu.locator('.monaco-list-row', { hasText: fix.title }).first();
-      await item.waitFor({ timeout: 15000 });
+      const { menu, item } = opened;
       const menuText = (await menu.innerText()).trim();
       log('quick-fix menu:\n' + menuText);
       await shot(`quickfix-menu-${results.quickFixes.length + 1}`);
@@ -291,7 +365,8 @@ async function main() {
       await shot(`quickfix-applied-${results.quickFixes.length}`);
     }
     if (QUICK_FIXES.length === 0 && PROBE_FIX_AT) {
-      const menu = await openQuickFixMenu(await wordBox(PROBE_FIX_AT.line, PROBE_FIX_AT.word), false);
+      const opened = await openQuickFixMenu(await wordBox(PROBE_FIX_AT.line, PROBE_FIX_AT.word), false);
+      const menu = opened && opened.menu;
       results.offeredQuickFixes = menu ? (await menu.innerText()).trim() : null;
       log(menu ? `quick fixes offered (not applied, QUICK_FIXES is empty):\n${results.offeredQuickFixes}`
         : 'no lightbulb on the probed line (QUICK_FIXES is empty, nothing to apply)');
@@ -302,11 +377,7 @@ async function main() {
       .some((el) => el.textContent.replace(/\u00a0/g, ' ').includes(t)), text, { timeout: 15000 });
     for (const insert of INSERT_ACTIONS) {
       await revealLine(insert.line);
-      await page.keyboard.press('Control+.');
-      const menu = page.locator('.action-widget').first();
-      await menu.waitFor({ state: 'visible', timeout: 15000 });
-      const item = menu.locator('.monaco-list-row', { hasText: insert.title }).first();
-      await item.waitFor({ timeout: 15000 });
+      const { item } = await codeActionMenuWith(insert.title);
       await shot('insert-action-menu');
       await item.click();
       await editorHasLine(insert.expectLine);
@@ -362,10 +433,7 @@ async function main() {
     await shot('after-restart');
     // The server process dies (kill -9): the client starts a new one, the unsaved edit stays in the
     // editor and is checked again by the new server.
-    const serverPid = () => {
-      const out = require('child_process').spawnSync('pgrep', ['-f', 'nginx-mtls.*dist/server.js'], { encoding: 'utf8' }).stdout.trim();
-      return out ? out.split('\n').map(Number).filter((n) => n > 0) : [];
-    };
+    const serverPid = () => ourServerPids(CS_PID);
     const before = serverPid();
     if (before.length === 0) throw new Error('cannot find the language server process to kill');
     await revealLine(2);

@@ -92,6 +92,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const started = Date.now();
     const result = await runSafe('validation', uri, undefined, undefined, async () => {
       await ensureSettings();
+      // Says when the check really starts (after the settings), for whoever reads the log.
+      log('debug', `validating ${uri} v${version}`);
       return runner.validate(filePath);
     });
     if (!result) return;

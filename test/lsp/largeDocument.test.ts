@@ -1,6 +1,7 @@
 /**
  * A huge open document is validated in the server's worker thread: while it is checked, the
- * server keeps answering other requests quickly, and the diagnostics still arrive.
+ * server keeps answering other requests, and the diagnostics still arrive. (How fast it
+ * answers is measured by the benchmark, scripts/bench, not asserted here.)
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,6 +9,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LspTestClient } from './lspClient';
+
+/** Hovers that must be answered while the check runs; see the test for why this count. */
+const MIN_HOVERS_DURING_CHECK = 10;
 
 describe('language server: a 1 MB document does not hold up other requests', () => {
   let dir: string;
@@ -24,33 +28,34 @@ describe('language server: a 1 MB document does not hold up other requests', () 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('answers hovers on another file within 100 ms while the big one is checked', async () => {
+  it('answers hovers on another file while the big one is being checked', async () => {
     const small = path.join(dir, 'small.conf');
     const smallText = 'server {\n    listen 443 ssl;\n    proxy_ssl_verify on;\n}\n';
     writeFileSync(small, smallText);
     await client.openDocument('file://' + small, smallText);
-    // Warm up the hover path once, so the measurement is about blocking, not first-call costs.
-    await client.request('textDocument/hover', { textDocument: { uri: 'file://' + small }, position: { line: 2, character: 6 } });
+    const hoverSmall = (): Promise<{ contents: { value: string } } | null> =>
+      client.request('textDocument/hover', { textDocument: { uri: 'file://' + small }, position: { line: 2, character: 6 } });
 
     const big = path.join(dir, 'big.conf');
     const bigText = 'server { listen 80; location / { proxy_set_header X $http_x; return 200; } }\n'.repeat(13_500);
     assert.ok(bigText.length > 1_000_000);
+    // The server logs when a check starts; hovers are then sent one after the other until the
+    // diagnostics arrive. No clock is involved: a server checking on its own thread answers
+    // only at the few points where the check awaits (4 hovers when forced to, against
+    // thousands from the worker on a shared 2-core machine), so a handful is the bar.
+    const started = client.waitFor((n) => n.method === 'window/logMessage' && String((n.params as { message: string }).message).includes(`validating file://${big} v1`), 120_000);
     const diagnostics = client.waitForDiagnostics('file://' + big, 1, undefined, 120_000);
     client.notify('textDocument/didOpen', { textDocument: { uri: 'file://' + big, languageId: 'nginx', version: 1, text: bigText } });
     let published = false;
     void diagnostics.then(() => { published = true; });
-    const latencies: number[] = [];
-    while (!published && latencies.length < 400) {
-      const started = process.hrtime.bigint();
-      const hover = await client.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: 'file://' + small }, position: { line: 2, character: 6 } });
-      latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+    await started;
+    let answeredDuringCheck = 0;
+    while (!published) {
+      const hover = await hoverSmall();
       assert.match(hover?.contents.value ?? '', /proxy_ssl_verify/);
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      if (!published) answeredDuringCheck++;
     }
     await diagnostics;
-    latencies.sort((a, b) => a - b);
-    console.log(`hovers while validating 1 MB: ${latencies.length}, median ${latencies[latencies.length >> 1].toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms`);
-    assert.ok(latencies.length >= 3, 'validation finished before the measurement could start');
-    assert.ok(latencies[latencies.length - 1] < 100, `a hover waited ${latencies[latencies.length - 1].toFixed(0)} ms`);
+    assert.ok(answeredDuringCheck >= MIN_HOVERS_DURING_CHECK, `only ${answeredDuringCheck} hovers were answered while the 1 MB document was checked`);
   });
 });

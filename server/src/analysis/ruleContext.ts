@@ -5,6 +5,7 @@ import type { ConfigTree } from '../model/configTree';
 import type { ParsedFile } from '../model/parsedFile';
 import type { NginxMtlsSettings } from '../service/settings';
 import type { Finding, RuleMeta } from './finding';
+import type { Surface } from './settingHints';
 
 export interface RuleContext {
   tree: ConfigTree;
@@ -21,6 +22,8 @@ export interface RuleContext {
    * resolved like nginx: relative to the main config's directory, with path mappings.
    */
   resolvePath(written: string): string;
+  /** Where the findings will be shown, so messages name its flags or settings (see settingHints). Default: editor. */
+  surface?: Surface;
   /** Inspects a certificate/key/CA file (cached by path, mtime and size). */
   inspect(absolutePath: string, options?: { passphrases?: string[] }): Promise<InspectedFile>;
 }

@@ -4,12 +4,15 @@
  * 2 bad usage.
  */
 import * as path from 'node:path';
+import { DOCS_BASE } from '../analysis/finding';
+import { closestName } from '../analysis/nginxWording';
 import { allRules } from '../analysis/ruleRegistry';
-import { discoverConfigs } from '../model/configDiscovery';
+import { DISCOVERY_PATTERNS, discoverConfigs, firstConfLikeFile } from '../model/configDiscovery';
 import { NodeFileSystem } from '../model/fileSystem';
-import { DEFAULT_SETTINGS, normalizeSettings } from '../service/settings';
+import { DEFAULT_SETTINGS, normalizeSettings, RULE_SEVERITIES } from '../service/settings';
 import { WorkspaceAnalysis } from '../service/workspaceAnalysis';
 import { formatJson, formatSarif, formatText, toCliFinding, type CliFinding } from './outputFormats';
+import { forTerminal, isBinaryFile } from './textFiles';
 
 const VERSION = '0.1.0';
 
@@ -87,7 +90,7 @@ function parseArgs(argv: string[]): CliOptions | 'help' | 'version' {
         const eq = v.indexOf('=');
         if (eq <= 0) throw new UsageError(`${flag} needs <name>=<value>`);
         if (flag === '--map') options.mappings[v.slice(0, eq)] = path.resolve(v.slice(eq + 1));
-        else options.rules[v.slice(0, eq)] = v.slice(eq + 1);
+        else options.rules[v.slice(0, eq)] = checkedSeverity(v.slice(0, eq), v.slice(eq + 1));
         break;
       }
       default:
@@ -104,13 +107,71 @@ function parseArgs(argv: string[]): CliOptions | 'help' | 'version' {
   return options;
 }
 
+/**
+ * A `--rule` entry checked against the rules that exist: a misspelt code would otherwise
+ * turn nothing off and the pipeline would keep failing (or passing) for a reason nobody sees.
+ */
+function checkedSeverity(code: string, severity: string): string {
+  const codes = allRules().map((r) => r.code);
+  if (!codes.includes(code)) {
+    const suggestion = closestName(code, codes);
+    throw new UsageError(`--rule: unknown rule "${code}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; the rules are listed at ${DOCS_BASE}`);
+  }
+  if (!(RULE_SEVERITIES as readonly string[]).includes(severity)) {
+    throw new UsageError(`--rule ${code}: unknown severity "${severity}" (${RULE_SEVERITIES.join(', ')})`);
+  }
+  return severity;
+}
+
+/** The files named on the command line and found in the folders named there, or a reason to stop. */
+async function filesToCheck(fs: NodeFileSystem, options: CliOptions, err: (s: string) => void): Promise<Set<string> | undefined> {
+  const files = new Set<string>();
+  for (const p of options.paths) {
+    const abs = path.resolve(p);
+    const st = await fs.stat(abs);
+    if (!st) { err(`nginx-mtls: ${forTerminal(p)}: no such file or folder`); return undefined; }
+    // A file named explicitly is checked whatever its name; a folder is searched by name patterns.
+    if (!st.isDirectory) { files.add(abs); continue; }
+    const found = await discoverConfigs(fs, abs);
+    if (found.length === 0) { err(await nothingFoundMessage(fs, p, abs)); return undefined; }
+    for (const f of found) files.add(f);
+  }
+  for (const main of options.mains) {
+    const st = await fs.stat(main);
+    if (!st?.isFile) { err(`nginx-mtls: --main ${forTerminal(displayPath(main))}: ${st ? 'not a file' : 'no such file'}`); return undefined; }
+    files.add(main);
+  }
+  // Binary files are never parsed: their bytes would come back as hundreds of findings.
+  for (const file of [...files].sort()) {
+    if (!isBinaryFile(file)) continue;
+    files.delete(file);
+    err(`nginx-mtls: ${forTerminal(displayPath(file))}: skipped, not a text file`);
+  }
+  if (files.size === 0) { err('nginx-mtls: nothing left to check'); return undefined; }
+  return files;
+}
+
+/** A folder in which discovery found nothing: say so, and how to name the files instead. */
+async function nothingFoundMessage(fs: NodeFileSystem, written: string, folder: string): Promise<string> {
+  const candidate = await firstConfLikeFile(fs, folder);
+  const example = path.join(written, candidate ? path.relative(folder, candidate) : 'site.conf');
+  return `nginx-mtls: ${forTerminal(written)}: no nginx configuration found (looked for ${DISCOVERY_PATTERNS}); `
+    + `name the files to check, e.g. nginx-mtls check ${forTerminal(example)}`;
+}
+
+/** A path as the user would write it: relative to the working directory when below it. */
+function displayPath(filePath: string): string {
+  const relative = path.relative(process.cwd(), filePath);
+  return relative === '' || relative.startsWith('..') ? filePath : relative;
+}
+
 export async function runCli(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   let options: CliOptions | 'help' | 'version';
   try {
     options = parseArgs(argv);
   } catch (error) {
     if (error instanceof UsageError) {
-      err(`nginx-mtls: ${error.message}\n\n${USAGE}`);
+      err(`nginx-mtls: ${forTerminal(error.message)}\n\n${USAGE}`);
       return 2;
     }
     throw error;
@@ -121,18 +182,11 @@ export async function runCli(argv: string[], out: (s: string) => void, err: (s: 
   const fs = new NodeFileSystem();
   const settings = normalizeSettings({ ...DEFAULT_SETTINGS, targetVersion: options.targetVersion ?? DEFAULT_SETTINGS.targetVersion, pathMappings: options.mappings, rules: options.rules });
   const now = options.now;
-  const workspace = new WorkspaceAnalysis({ fs, settings, now: now ? () => now : undefined });
+  const workspace = new WorkspaceAnalysis({ fs, settings, surface: 'cli', now: now ? () => now : undefined });
 
-  const files = new Set<string>();
-  for (const p of options.paths) {
-    const abs = path.resolve(p);
-    const st = await fs.stat(abs);
-    if (!st) { err(`nginx-mtls: ${p}: no such file or folder`); return 2; }
-    if (st.isDirectory) for (const f of await discoverConfigs(fs, abs)) files.add(f);
-    else files.add(abs);
-  }
-  for (const m of options.mains) files.add(m);
-  const mains = options.mains.length > 0 ? options.mains : [];
+  const files = await filesToCheck(fs, options, err);
+  if (!files) return 2;
+  const mains = options.mains.filter((m) => files.has(m));
   if (mains.length === 0) {
     for (const f of files) if (await workspace.isMainConfig(f)) mains.push(f);
   }
@@ -147,9 +201,8 @@ export async function runCli(argv: string[], out: (s: string) => void, err: (s: 
   for (const filePath of [...results.keys()].sort()) {
     const analysis = results.get(filePath);
     if (!analysis) continue;
-    const display = path.relative(cwd, filePath) || filePath;
-    for (const f of analysis.findings) findings.push(toCliFinding(analysis.file, f, display.startsWith('..') ? filePath : display));
-    for (const failure of analysis.failures) err(`nginx-mtls: internal error in rule family "${failure.family}" (please report): ${failure.error.split('\n')[0]}`);
+    for (const f of analysis.findings) findings.push(toCliFinding(analysis.file, f, displayPath(filePath)));
+    for (const failure of analysis.failures) err(forTerminal(`nginx-mtls: internal error in rule family "${failure.family}" (please report): ${failure.error.split('\n')[0]}`));
   }
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.filter((f) => f.severity === 'warning').length;

@@ -4,6 +4,7 @@ import type { ResolvedFinding } from '../analysis/analyzer';
 import type { RuleMeta } from '../analysis/finding';
 import { docsUrl } from '../analysis/finding';
 import type { ParsedFile } from '../model/parsedFile';
+import { forTerminal } from './textFiles';
 
 export interface CliFinding {
   file: string;
@@ -31,8 +32,9 @@ export function toCliFinding(file: ParsedFile, finding: ResolvedFinding, display
   };
 }
 
+/** One line per finding; file names and quoted config text never put control bytes on the terminal. */
 export function formatText(findings: readonly CliFinding[]): string {
-  return findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.code} ${f.message}`).join('\n');
+  return findings.map((f) => forTerminal(`${f.file}:${f.line}:${f.column} ${f.severity} ${f.code} ${f.message}`)).join('\n');
 }
 
 export function formatJson(findings: readonly CliFinding[]): string {

@@ -8,6 +8,9 @@ import type { FileSystem } from './fileSystem';
 
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'out', 'dist']);
 
+/** The name patterns above, for messages that explain why a folder gave nothing. */
+export const DISCOVERY_PATTERNS = 'nginx.conf, nginx*.conf, *.nginx, *.conf under nginx/ or conf.d/, anything in sites-available/ or sites-enabled/';
+
 export function looksLikeNginxConfig(filePath: string): boolean {
   const base = path.basename(filePath);
   const parts = filePath.split(path.sep);
@@ -23,8 +26,23 @@ export interface DiscoveryLimits {
   maxDepth: number;
 }
 
+const DEFAULT_LIMITS: DiscoveryLimits = { maxFiles: 20000, maxDepth: 12 };
+
 /** Walks a folder (breadth first, bounded) and returns the nginx-looking files, sorted. */
-export async function discoverConfigs(fs: FileSystem, root: string, limits: DiscoveryLimits = { maxFiles: 20000, maxDepth: 12 }): Promise<string[]> {
+export function discoverConfigs(fs: FileSystem, root: string, limits: DiscoveryLimits = DEFAULT_LIMITS): Promise<string[]> {
+  return walkFiles(fs, root, looksLikeNginxConfig, limits);
+}
+
+/**
+ * The first `*.conf` file of a folder (in path order), wherever it is: when the name
+ * patterns find nothing, it is the likeliest file the user meant, for the example in the message.
+ */
+export async function firstConfLikeFile(fs: FileSystem, root: string): Promise<string | undefined> {
+  const files = await walkFiles(fs, root, (file) => file.endsWith('.conf'), { ...DEFAULT_LIMITS, maxFiles: 2000 });
+  return files[0];
+}
+
+async function walkFiles(fs: FileSystem, root: string, accept: (filePath: string) => boolean, limits: DiscoveryLimits): Promise<string[]> {
   const found: string[] = [];
   let queue: string[] = [path.resolve(root)];
   let visited = 0;
@@ -40,7 +58,7 @@ export async function discoverConfigs(fs: FileSystem, root: string, limits: Disc
         if (!st) continue;
         if (st.isDirectory) {
           if (!SKIP_DIRS.has(name) && !name.startsWith('.')) next.push(full);
-        } else if (st.isFile && looksLikeNginxConfig(full)) {
+        } else if (st.isFile && accept(full)) {
           found.push(full);
         }
       }

@@ -5,7 +5,10 @@
  * user's workspace and are untrusted.
  */
 
-export type RuleSeveritySetting = 'off' | 'error' | 'warning' | 'information' | 'hint';
+/** The values a rule's severity can be set to, in the order messages list them. */
+export const RULE_SEVERITIES = ['off', 'error', 'warning', 'information', 'hint'] as const;
+
+export type RuleSeveritySetting = typeof RULE_SEVERITIES[number];
 
 export interface NginxMtlsSettings {
   /** Path of the main nginx.conf; relative paths are resolved against the workspace folder. Empty: found automatically. */
@@ -74,7 +77,7 @@ export const SETTINGS_SCHEMA: Record<keyof NginxMtlsSettings, SettingSchema> = {
     type: 'object',
     default: {},
     scope: 'resource',
-    additionalProperties: { type: 'string', enum: ['off', 'error', 'warning', 'information', 'hint'] },
+    additionalProperties: { type: 'string', enum: [...RULE_SEVERITIES] },
     markdownDescription:
       'Change the severity of a rule or switch it off, keyed by rule code, e.g. `{"tls.cert-validity": "off", "nginx.unknown-directive": "warning"}`.',
   },
@@ -97,7 +100,7 @@ export const DEFAULT_SETTINGS: NginxMtlsSettings = {
   validationDelayMs: 150,
 };
 
-const SEVERITY_VALUES = new Set<string>(['off', 'error', 'warning', 'information', 'hint']);
+const SEVERITY_VALUES = new Set<string>(RULE_SEVERITIES);
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

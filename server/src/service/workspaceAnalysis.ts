@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import { analyze, type AnalysisResult, type ResolvedFinding } from '../analysis/analyzer';
 import type { RuleFamily } from '../analysis/ruleContext';
+import type { Surface } from '../analysis/settingHints';
 import { RULE_FAMILIES } from '../analysis/ruleRegistry';
 import { getDirectiveTable, type ContextKind, type DirectiveTable } from '../directives/directiveTable';
 import { CertificateInspector } from '../certificates/certificateInspector';
@@ -34,6 +35,8 @@ export interface WorkspaceAnalysisOptions {
   now?: () => Date;
   table?: DirectiveTable;
   families?: readonly RuleFamily[];
+  /** Who shows the findings: messages then name CLI flags or editor settings. Default: editor. */
+  surface?: Surface;
 }
 
 /** Top-level directives that only a main nginx.conf has. */
@@ -243,6 +246,7 @@ export class WorkspaceAnalysis {
       now: this.now(),
       contextGuessed,
       files,
+      surface: this.options.surface ?? 'editor',
       resolvePath: (written) => {
         // Thousands of directives name the same few files.
         let resolved = resolvedPaths.get(written);

@@ -11,6 +11,7 @@ import type { Finding, RuleMeta } from '../finding';
 import { liftOutOfIf } from '../fixes/liftOutOfIf';
 import { closestName, nginxRefuses } from '../nginxWording';
 import type { RuleContext, RuleFamily } from '../ruleContext';
+import { settingHint } from '../settingHints';
 
 const RULES: RuleMeta[] = [
   { code: 'nginx.unknown-directive', category: 'context', severity: 'error', title: 'Directive nginx does not know', nginxRefuses: true },
@@ -112,7 +113,7 @@ export const contextRules: RuleFamily = {
         case 'unknown-in-version':
           findings.push({
             ...base, code: 'nginx.unknown-directive', start: d.name.start, end: d.name.end,
-            message: nginxRefuses(`unknown directive "${name}"`, `"${name}" was ${verdict.reason}; the target version is ${version} (setting nginxMtls.targetVersion).`),
+            message: nginxRefuses(`unknown directive "${name}"`, `"${name}" was ${verdict.reason}; the target version is ${version} (change it with ${settingHint('targetVersion', context.surface)}).`),
           });
           break;
         case 'not-allowed': {
