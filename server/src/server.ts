@@ -2,37 +2,75 @@
  * The language server: LSP wiring around the language service. Handlers stay thin: find
  * the document, make sure settings are current, call the service, return. Every handler
  * runs inside `runSafe`, so an exception is logged with the URI and answered with an empty
- * result instead of taking the server down.
+ * result instead of taking the server down. Nothing the client does (or fails to do) may
+ * freeze it: a settings pull that is never answered times out, a change that does not fit
+ * the document stops checks of that document instead of corrupting it, and requests after
+ * `shutdown` are refused.
  */
 import {
   DidChangeConfigurationNotification,
+  ErrorCodes,
+  LSPErrorCodes,
+  MessageType,
+  ShowMessageNotification,
+  ResponseError,
   TextDocumentSyncKind,
-  TextDocuments,
   type CancellationToken,
   type Connection,
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CLIENT_ID, ServerCommands } from '../../common/protocol';
 import { convertToPem, rewrittenArgument } from './service/convertToPem';
 import { FIX_ALL_KIND } from './service/quickFixes';
+import { FormattingRefusedError } from './service/formatting';
 import { applyMessage, createValidationRunner, type RunnerMessage } from './node/validationRunner';
 import { runGenerateTestPkiCommand } from './service/generateTestPki';
 import { NginxLanguageService, pathToUri, uriToPath, type LanguageServiceOptions } from './service/languageService';
 import { DEFAULT_SETTINGS, SETTINGS_PREFIX } from './service/settings';
+import { DocumentStore } from './service/documentSync';
 
-export interface ServerOptions extends LanguageServiceOptions {}
+export interface ServerOptions extends LanguageServiceOptions {
+  /**
+   * How long a request or validation waits for the client's answer to
+   * workspace/configuration before it goes on with the last settings received.
+   */
+  settingsTimeoutMs?: number;
+}
+
+/** A client answers workspace/configuration in milliseconds; one that has not after this is not going to soon. */
+export const DEFAULT_SETTINGS_TIMEOUT_MS = 1000;
+
+/** What the transport around the server needs to know to end it the way the protocol says. */
+export interface ServerHandle {
+  /** True once the client asked for `shutdown` (exit code 0 then, 1 otherwise). */
+  readonly shutdownRequested: boolean;
+}
 
 type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 
-export function startServer(connection: Connection, options: ServerOptions = {}): void {
+/** A refused formatting goes back to the editor as an error it shows, not as "no edits". */
+async function refusalAsError<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof FormattingRefusedError) throw new ResponseError(LSPErrorCodes.RequestFailed, error.message);
+    throw error;
+  }
+}
+
+export function startServer(connection: Connection, options: ServerOptions = {}): ServerHandle {
   const service = new NginxLanguageService(options);
-  const documents = new TextDocuments(TextDocument);
+  const documents = new DocumentStore();
   let supportsConfigurationPull = false;
   let supportsWorkspaceFolders = false;
   let settingsLoaded: Promise<void> | undefined;
   let initializationSettings: unknown = {};
+  const settingsTimeoutMs = options.settingsTimeoutMs ?? DEFAULT_SETTINGS_TIMEOUT_MS;
+  /** Numbers the settings pulls, so that a late answer never replaces a newer one. */
+  let settingsPulls = 0;
+  let appliedSettingsPull = 0;
+  let shutdownRequested = false;
   const timers = new Map<string, NodeJS.Timeout>();
   /** Bumped on every change; a validation whose generation is stale is dropped. */
   let generation = 0;
@@ -40,10 +78,15 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   const log = (level: LogLevel, message: string): void => {
     const line = `[${level}] ${message}`;
-    if (level === 'error') connection.console.error(line);
-    else if (level === 'warn') connection.console.warn(line);
-    else if (level === 'info') connection.console.info(line);
-    else connection.console.log(line);
+    try {
+      if (level === 'error') connection.console.error(line);
+      else if (level === 'warn') connection.console.warn(line);
+      else if (level === 'info') connection.console.info(line);
+      else connection.console.log(line);
+    } catch {
+      // The connection is closed (the client went away): stderr is all that is left.
+      process.stderr.write(`${line}\n`);
+    }
   };
   // Injected rules, clocks or file systems (tests) only exist in this thread: validate here then.
   const runner = createValidationRunner(service, {
@@ -61,22 +104,64 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     try {
       return await work();
     } catch (error) {
+      // A deliberate refusal (e.g. formatting that would be too large) is the answer itself.
+      if (error instanceof ResponseError) throw error;
       log('error', `${what} failed${uri ? ` for ${uri}` : ''}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
       return fallback;
     }
   }
 
-  async function loadSettings(): Promise<void> {
-    let raw: unknown = initializationSettings;
-    if (supportsConfigurationPull) {
-      try {
-        const pulled: unknown = await connection.workspace.getConfiguration(SETTINGS_PREFIX);
-        if (pulled && typeof pulled === 'object') raw = pulled;
-      } catch (error) {
-        log('warn', `could not read settings: ${String(error)}`);
-      }
+  /** A request handler: refused after `shutdown` (the protocol says InvalidRequest), otherwise run safely. */
+  function answer<T>(what: string, uri: string | undefined, fallback: T, token: CancellationToken, work: () => Promise<T> | T): Promise<T> {
+    if (shutdownRequested) return Promise.reject(new ResponseError(ErrorCodes.InvalidRequest, `${what}: the server is shutting down`));
+    return runSafe(what, uri, fallback, token, work);
+  }
+
+  /** The client's settings, or undefined when it could not give them (logged). */
+  async function pullSettings(): Promise<unknown> {
+    try {
+      const pulled: unknown = await connection.workspace.getConfiguration(SETTINGS_PREFIX);
+      return pulled && typeof pulled === 'object' ? pulled : undefined;
+    } catch (error) {
+      log('warn', `could not read settings: ${String(error)}`);
+      return undefined;
     }
-    update({ kind: 'configure', raw: raw ?? DEFAULT_SETTINGS });
+  }
+
+  /**
+   * Loads the settings. A pull the client does not answer within `settingsTimeoutMs` stops
+   * being waited for: the last settings received stay in force (the defaults or the
+   * initialization options at first), so requests and validations go on. When the answer
+   * comes after all, it is applied and the open documents are checked again.
+   */
+  function loadSettings(): Promise<void> {
+    if (!supportsConfigurationPull) {
+      update({ kind: 'configure', raw: initializationSettings ?? DEFAULT_SETTINGS });
+      return Promise.resolve();
+    }
+    const pull = ++settingsPulls;
+    if (appliedSettingsPull === 0) update({ kind: 'configure', raw: initializationSettings ?? DEFAULT_SETTINGS });
+    return new Promise<void>((resolve) => {
+      let waited = true;
+      const timer = setTimeout(() => {
+        waited = false;
+        log('warn', `the client did not answer workspace/configuration within ${settingsTimeoutMs} ms; going on with the last settings received (they are applied when the answer comes)`);
+        resolve();
+      }, settingsTimeoutMs);
+      void pullSettings().then((raw) => {
+        clearTimeout(timer);
+        // An older answer arriving after a newer one changes nothing.
+        if (pull > appliedSettingsPull) {
+          appliedSettingsPull = pull;
+          if (raw !== undefined) update({ kind: 'configure', raw });
+          if (!waited) {
+            log('info', 'the settings arrived late; checking the open documents again');
+            scheduleAll(0);
+          }
+        }
+        resolve();
+      });
+    });
   }
 
   function ensureSettings(): Promise<void> {
@@ -197,52 +282,76 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     for (const change of params.changes) {
       const filePath = uriToPath(change.uri);
       // Open documents are what the editor says they are; only files on disk changed.
-      if (filePath && !documents.get(change.uri)) update({ kind: 'changed', path: filePath });
+      if (filePath && !documents.isOpen(change.uri)) update({ kind: 'changed', path: filePath });
     }
     update({ kind: 'discovery' });
     scheduleAll(service.settings.validationDelayMs);
   });
 
-  documents.onDidOpen((event) => {
-    const filePath = uriToPath(event.document.uri);
-    if (filePath) {
-      update({ kind: 'open', path: filePath, text: event.document.getText() });
-    }
-    scheduleAll(0, event.document.uri);
-  });
-
-  documents.onDidChangeContent((event) => {
-    const filePath = uriToPath(event.document.uri);
-    if (filePath) {
-      update({ kind: 'open', path: filePath, text: event.document.getText() });
-    }
-    scheduleAll(service.settings.validationDelayMs, event.document.uri);
-  });
-
-  documents.onDidClose((event) => {
-    const filePath = uriToPath(event.document.uri);
-    if (filePath) {
-      update({ kind: 'close', path: filePath });
-    }
-    const timer = timers.get(event.document.uri);
+  function forgetTimer(uri: string): void {
+    const timer = timers.get(uri);
     if (timer) clearTimeout(timer);
-    timers.delete(event.document.uri);
-    void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+    timers.delete(uri);
+  }
+
+  // --- document synchronisation (the store checks every change before applying it) ---
+  connection.onDidOpenTextDocument(({ textDocument: d }) => {
+    if (shutdownRequested) return;
+    const document = documents.open(d.uri, d.languageId, d.version, d.text);
+    const filePath = uriToPath(document.uri);
+    if (filePath) update({ kind: 'open', path: filePath, text: document.getText() });
+    scheduleAll(0, document.uri);
+  });
+
+  connection.onDidChangeTextDocument(({ textDocument: d, contentChanges }) => {
+    if (shutdownRequested) return;
+    const outcome = documents.change(d.uri, d.version, contentChanges);
+    if (outcome.kind === 'desynchronised') {
+      onDesynchronised(d.uri, outcome.reason);
+      return;
+    }
+    if (outcome.kind !== 'applied') return;
+    if (outcome.clamped > 0) log('debug', `${d.uri} v${d.version}: ${outcome.clamped} change position(s) past the end of a line were clamped to it`);
+    const filePath = uriToPath(d.uri);
+    if (filePath) update({ kind: 'open', path: filePath, text: outcome.document.getText() });
+    scheduleAll(service.settings.validationDelayMs, d.uri);
+  });
+
+  /**
+   * The editor and the server no longer agree on the text: anything computed now would sit
+   * on the wrong lines. Checks of the document stop (its diagnostics are withdrawn) until the
+   * editor sends the whole text again, and the user is told how to get there.
+   */
+  function onDesynchronised(uri: string, reason: string): void {
+    forgetTimer(uri);
+    log('error', `the editor sent a change that does not fit ${uri} (${reason}); checks of this document are paused until it is reopened`);
+    void connection.sendDiagnostics({ uri, diagnostics: [] });
+    // A notification: nothing to answer, so a client that never replies cannot hold anything up.
+    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `nginx mTLS lost track of the text of ${uri}: the editor sent a change that does not fit it. Checks of this file are paused; close and reopen it to resume.` });
+  }
+
+  connection.onDidCloseTextDocument(({ textDocument: d }) => {
+    documents.close(d.uri);
+    if (shutdownRequested) return;
+    const filePath = uriToPath(d.uri);
+    if (filePath) update({ kind: 'close', path: filePath });
+    forgetTimer(d.uri);
+    void connection.sendDiagnostics({ uri: d.uri, diagnostics: [] });
     scheduleAll(service.settings.validationDelayMs);
   });
+  // --- end of document synchronisation ---
 
-  connection.onHover((params, token) => runSafe('hover', params.textDocument.uri, null, token, async () => {
-    const filePath = uriToPath(params.textDocument.uri);
-    if (!filePath) return null;
-    await ensureSettings();
-    return (await service.hover(filePath, params.position)) ?? null;
-  }));
+  connection.onHover((params, token) => onDocument('hover', params.textDocument.uri, null, token, async (f) => (await service.hover(f, params.position)) ?? null));
 
-  /** Runs a per-document request with settings loaded; an exception becomes `fallback`. */
+  /**
+   * Runs a per-document request with settings loaded; an exception becomes `fallback`. A
+   * document whose text the server lost track of gets `fallback` too: answers computed on
+   * other text would point at the wrong places.
+   */
   function onDocument<T, F>(what: string, uri: string, fallback: F, token: CancellationToken, work: (filePath: string) => Promise<T>): Promise<T | F> {
-    return runSafe<T | F>(what, uri, fallback, token, async () => {
+    return answer<T | F>(what, uri, fallback, token, async () => {
       const filePath = uriToPath(uri);
-      if (!filePath) return fallback;
+      if (!filePath || documents.desynchronised(uri) !== undefined) return fallback;
       await ensureSettings();
       return work(filePath);
     });
@@ -254,15 +363,15 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onDefinition((p, token) => onDocument('definition', p.textDocument.uri, [], token, (f) => service.definition(f, p.position)));
   connection.onReferences((p, token) => onDocument('references', p.textDocument.uri, [], token, (f) => service.references(f, p.position, p.context.includeDeclaration)));
   connection.onDocumentLinks((p, token) => onDocument('document links', p.textDocument.uri, [], token, (f) => service.documentLinks(f)));
-  connection.onDocumentFormatting((p, token) => onDocument('formatting', p.textDocument.uri, [], token, (f) => service.format(f, p.options)));
-  connection.onDocumentRangeFormatting((p, token) => onDocument('range formatting', p.textDocument.uri, [], token, (f) => service.format(f, p.options, p.range)));
+  connection.onDocumentFormatting((p, token) => onDocument('formatting', p.textDocument.uri, [], token, (f) => refusalAsError(service.format(f, p.options))));
+  connection.onDocumentRangeFormatting((p, token) => onDocument('range formatting', p.textDocument.uri, [], token, (f) => refusalAsError(service.format(f, p.options, p.range))));
   connection.onCodeAction((p, token) => onDocument('code actions', p.textDocument.uri, [], token, (f) => service.codeActions(f, p.range, p.context.only)));
-  connection.onWorkspaceSymbol((p, token) => runSafe('workspace symbols', undefined, [], token, async () => {
+  connection.onWorkspaceSymbol((p, token) => answer('workspace symbols', undefined, [], token, async () => {
     await ensureSettings();
     return service.workspaceSymbols(p.query);
   }));
 
-  connection.onExecuteCommand((params, token) => runSafe(`command ${params.command}`, undefined, null, token, async () => {
+  connection.onExecuteCommand((params, token) => answer(`command ${params.command}`, undefined, null, token, async () => {
     const args = params.arguments ?? [];
     if (params.command === ServerCommands.certificateDetails) {
       const target = typeof args[0] === 'string' ? args[0] : undefined;
@@ -311,11 +420,16 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   }));
 
   connection.onShutdown(async () => {
+    shutdownRequested = true;
     await runner.dispose();
     for (const timer of timers.values()) clearTimeout(timer);
     timers.clear();
   });
 
-  documents.listen(connection);
   connection.listen();
+  return {
+    get shutdownRequested() {
+      return shutdownRequested;
+    },
+  };
 }

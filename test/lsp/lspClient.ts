@@ -20,11 +20,17 @@ export class LspTestClient {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private readonly notifications: Json[] = [];
   private readonly waiters: { match: (n: Json) => boolean; resolve: (n: Json) => void }[] = [];
-  /** Requests the server sent to us, answered by `onServerRequest`. */
+  /**
+   * Requests the server sent to us, answered by `onServerRequest`. A promise is answered when
+   * it settles: one that never does plays a client that never replies.
+   */
   onServerRequest: (method: string, params: unknown) => unknown = (method) => (method === 'workspace/configuration' ? [{}] : null);
 
-  constructor(args: string[] = ['--stdio']) {
-    this.process = spawn(process.execPath, [SERVER_JS, ...args], { stdio: 'pipe' });
+  /** `env` is added to this process's environment for the server (e.g. a small timeout). */
+  constructor(args: string[] = ['--stdio'], env: Record<string, string> = {}) {
+    this.process = spawn(process.execPath, [SERVER_JS, ...args], { stdio: 'pipe', env: { ...process.env, ...env } });
+    // Writing to a server that has exited (tests of how it ends) must not crash the test.
+    this.process.stdin.on('error', () => undefined);
     this.process.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
     this.process.stderr.on('data', (chunk: Buffer) => {
       this.stderr += chunk.toString();
@@ -59,8 +65,9 @@ export class LspTestClient {
       return;
     }
     if ('id' in message && 'method' in message) {
-      const result = this.onServerRequest(message.method as string, message.params);
-      this.write({ jsonrpc: '2.0', id: message.id, result });
+      void Promise.resolve(this.onServerRequest(message.method as string, message.params)).then((result) => {
+        if (this.process.exitCode === null && this.process.stdin.writable) this.write({ jsonrpc: '2.0', id: message.id, result });
+      });
       return;
     }
     this.notifications.push(message);

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FormattingOptions, Range, TextEdit } from 'vscode-languageserver-types';
 import { parseFile } from '../../server/src/model/parsedFile';
-import { formatDocument, formatRange, formatTokens } from '../../server/src/service/formatting';
+import { FormattingRefusedError, MAX_INDENT_DEPTH, MAX_TAB_SIZE, formatDocument, formatRange, formatTokens } from '../../server/src/service/formatting';
 
 const SPACES: FormattingOptions = { tabSize: 4, insertSpaces: true };
 
@@ -104,6 +104,30 @@ describe('formatting', () => {
     const file = parseFile('/x.conf', text);
     const range: Range = { start: { line: 2, character: 0 }, end: { line: 2, character: 5 } };
     assert.equal(apply(text, formatRange(file, range, SPACES)), 'http {\nserver {\n        listen 80;\n}\n}\n');
+  });
+
+  it('clamps the tab size: 10^7 indents like the widest allowed, a non-number like 4', () => {
+    const text = 'http {\nserver {\n}\n}\n';
+    const widest = ' '.repeat(MAX_TAB_SIZE);
+    assert.equal(format(text, { tabSize: 1e7, insertSpaces: true }), `http {\n${widest}server {\n${widest}}\n}\n`);
+    assert.equal(format(text, { tabSize: Number.NaN, insertSpaces: true }), 'http {\n    server {\n    }\n}\n');
+    assert.equal(format(text, { tabSize: -3, insertSpaces: true }), 'http {\nserver {\n}\n}\n');
+  });
+
+  it('stops indenting deeper past the depth limit, so output grows linearly with nesting', () => {
+    const depth = MAX_INDENT_DEPTH + 20;
+    const text = 'location / {\n'.repeat(depth) + '}\n'.repeat(depth);
+    const formatted = assertSafe(text);
+    const widest = Math.max(...formatted.split('\n').map((line) => line.length - line.trimStart().length));
+    assert.equal(widest, 4 * MAX_INDENT_DEPTH);
+  });
+
+  it('refuses, with an error that says why, formatting whose edits would pass the output budget', () => {
+    // 100,000 nested blocks: even clamped, the indentation is 20 times the document.
+    const depth = 100_000;
+    const text = 'location / {\n'.repeat(depth) + '}\n'.repeat(depth);
+    const file = parseFile('/x.conf', text);
+    assert.throws(() => formatDocument(file, SPACES), (error: unknown) => error instanceof FormattingRefusedError && /nothing was changed/.test(error.message));
   });
 
   it('is round-trip safe and idempotent on the whole corpus', () => {

@@ -4,7 +4,14 @@
  * protocol: nothing in the server may print to it.
  */
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { startServer } from '../server';
+import { startServer, type ServerHandle } from '../server';
+import { createStdioTransport } from './stdioTransport';
+
+/** Tests make the settings timeout small to see the server go on without an answer. */
+function settingsTimeoutFromEnvironment(): number | undefined {
+  const value = Number(process.env.NGINX_MTLS_SETTINGS_TIMEOUT_MS);
+  return Number.isFinite(value) && value >= 0 ? value : undefined;
+}
 
 const args = process.argv.slice(2);
 if (args.includes('--version') || args.includes('-v')) {
@@ -15,6 +22,12 @@ if (args.includes('--version') || args.includes('-v')) {
   // Console output would corrupt the stdio protocol: route it to stderr.
   console.log = console.error;
   console.info = console.error;
-  const connection = createConnection(ProposedFeatures.all);
-  startServer(connection);
+  let server: ServerHandle | undefined;
+  const connection = args.includes('--stdio')
+    ? (() => {
+      const { reader, writer } = createStdioTransport({ shutdownRequested: () => server?.shutdownRequested ?? false });
+      return createConnection(ProposedFeatures.all, reader, writer);
+    })()
+    : createConnection(ProposedFeatures.all);
+  server = startServer(connection, { settingsTimeoutMs: settingsTimeoutFromEnvironment() });
 }

@@ -15,6 +15,12 @@
  * there was none, so quoted strings, regexes like `\d{3}`, `${var}` and Lua code stay
  * byte-identical. Peers' formatters broke configs in exactly these places (see
  * nginx-tls-facts.md §1.2).
+ *
+ * The work and the answer are bounded whatever the input: indentation stops growing past
+ * MAX_INDENT_DEPTH levels and the tab size is clamped (indentation is otherwise depth x
+ * tabSize per line, so 10,000 nested blocks made a 192 MB answer and a tabSize of 10^7 took
+ * gigabytes), and edits whose new text would pass the output budget are refused with a
+ * FormattingRefusedError instead of being built.
  */
 import type { FormattingOptions, Range, TextEdit } from 'vscode-languageserver-types';
 import type { ParsedFile } from '../model/parsedFile';
@@ -35,6 +41,29 @@ const TABLE_BODIES = new Set(['map', 'geo', 'types', 'split_clients', 'charset_m
 
 /** At most this many blank lines are kept in a row. */
 const MAX_BLANK_LINES = 2;
+
+/** Lines nested deeper than this are indented as at this depth (real configurations stay under ten). */
+export const MAX_INDENT_DEPTH = 40;
+
+/** The widest indentation unit honoured; the editor's tab size is clamped to 0..this. */
+export const MAX_TAB_SIZE = 16;
+
+/** What a tab size that is not a number at all stands for. */
+const FALLBACK_TAB_SIZE = 4;
+
+/** The new text of all edits together may be this many characters, or this many times the document's length if more. */
+const MIN_OUTPUT_BUDGET = 1 << 20;
+const OUTPUT_BUDGET_PER_INPUT_CHAR = 4;
+
+/** Formatting was not done because its result would be unreasonably large; the message says why. */
+export class FormattingRefusedError extends Error {}
+
+/** The indentation unit for the editor's options, with the tab size clamped to something sane. */
+export function indentUnit(options: FormattingOptions): string {
+  if (!options.insertSpaces) return '\t';
+  const size = Number.isFinite(options.tabSize) ? Math.min(MAX_TAB_SIZE, Math.max(0, Math.floor(options.tabSize))) : FALLBACK_TAB_SIZE;
+  return ' '.repeat(size);
+}
 
 /** Splits text into tokens the way the parser does, including Lua block bodies. */
 export function formatTokens(text: string): FormatToken[] {
@@ -74,11 +103,18 @@ export interface OffsetEdit {
 
 /** The whitespace edits that format the whole text, as offsets, in document order. */
 export function formatEdits(text: string, options: FormattingOptions): OffsetEdit[] {
-  const unit = options.insertSpaces ? ' '.repeat(Math.max(0, options.tabSize)) : '\t';
+  const unit = indentUnit(options);
   const tokens = formatTokens(text);
   const edits: OffsetEdit[] = [];
+  const budget = Math.max(MIN_OUTPUT_BUDGET, OUTPUT_BUDGET_PER_INPUT_CHAR * text.length);
+  let output = 0;
   const change = (start: number, end: number, newText: string): void => {
-    if (text.slice(start, end) !== newText) edits.push({ start, end, newText });
+    if (text.slice(start, end) === newText) return;
+    output += newText.length;
+    if (output > budget) {
+      throw new FormattingRefusedError(`Formatting this document would produce more than ${budget} characters of edits (it is ${text.length} characters long); nothing was changed.`);
+    }
+    edits.push({ start, end, newText });
   };
   /** For each open block: true when its body is a table (map, geo…). */
   const blocks: boolean[] = [];
@@ -161,7 +197,7 @@ function depthFor(token: FormatToken, depth: number, inStatement: boolean): numb
 }
 
 function indentation(unit: string, depth: number): string {
-  return unit.repeat(depth);
+  return unit.repeat(Math.min(depth, MAX_INDENT_DEPTH));
 }
 
 function toTextEdit(file: ParsedFile, edit: OffsetEdit): TextEdit {

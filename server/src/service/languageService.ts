@@ -47,20 +47,60 @@ export interface LanguageServiceOptions {
   families?: readonly RuleFamily[];
 }
 
+/**
+ * Documents without a file (`untitled:`, a new editor tab with a pasted config) are given a
+ * path in this directory. No real file can be there (a NUL byte is not allowed in a file
+ * name), so they are checked as what they are: a file nothing includes, with no folder for
+ * relative paths to start from.
+ */
+const UNSAVED_DOCUMENTS_DIR = '/\0unsaved';
+
 export function uriToPath(uri: string): string | undefined {
   try {
     const parsed = URI.parse(uri);
+    if (parsed.scheme === 'untitled') return `${UNSAVED_DOCUMENTS_DIR}/${encodeURIComponent(uri)}`;
     return parsed.scheme === 'file' ? parsed.fsPath : undefined;
   } catch {
     return undefined;
   }
 }
 
+/** True for the path of a document that has no file (see UNSAVED_DOCUMENTS_DIR). */
+export function isUnsavedDocumentPath(filePath: string): boolean {
+  return filePath.startsWith(UNSAVED_DOCUMENTS_DIR + '/');
+}
+
 /** Lone UTF-16 surrogates (possible in text sent over LSP) make encodeURIComponent throw. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 export function pathToUri(filePath: string): string {
+  if (isUnsavedDocumentPath(filePath)) return decodeURIComponent(filePath.slice(UNSAVED_DOCUMENTS_DIR.length + 1));
   return URI.file(filePath.replace(LONE_SURROGATE, '\ufffd')).toString();
+}
+
+/** Findings that a file named by the configuration could not be opened. */
+const FILE_NOT_OPENED_CODES = new Set(['tls.file-not-found', 'nginx.include-not-found']);
+
+/**
+ * nginx reads a relative path from the directory of its main configuration; a document that
+ * has no file has no directory, so what its relative paths name is unknown, not missing. Such
+ * findings become information saying what was not checked and how to get it checked.
+ */
+function withRelativePathsUnchecked(analysis: FileAnalysis): FileAnalysis {
+  const text = analysis.file.text;
+  const findings = analysis.findings.map((finding) => {
+    if (finding.file !== analysis.file.path || !FILE_NOT_OPENED_CODES.has(finding.code)) return finding;
+    const written = text.slice(finding.start, finding.end).replace(/^(["'])(.*)\1$/s, '$2');
+    if (path.isAbsolute(written)) return finding;
+    return {
+      ...finding,
+      severity: 'information' as const,
+      nginxRefuses: false,
+      fixes: undefined,
+      message: `Could not check "${written}": this document is not saved, so a relative path has no folder to start from (nginx starts from the directory of its main configuration). Save the document in its configuration folder to check it.`,
+    };
+  });
+  return { ...analysis, findings };
 }
 
 export class NginxLanguageService {
@@ -134,12 +174,13 @@ export class NginxLanguageService {
   /** Findings for one file, checked through every main config that includes it. */
   async analyzeFile(filePath: string): Promise<FileAnalysis | undefined> {
     const resolved = path.resolve(filePath);
-    const mains = await this.mainConfigs();
+    // Nothing can include a document that has no file: it is checked on its own.
+    const mains = isUnsavedDocumentPath(resolved) ? [] : await this.mainConfigs();
     const results = await this.analysis.analyzeFiles([resolved], mains);
-    const result = results.get(resolved);
-    if (result || !(await this.analysis.isMainConfig(resolved))) return result;
+    let result = results.get(resolved);
     // An open main config outside the workspace folders.
-    return (await this.analysis.analyzeFiles([resolved], [resolved])).get(resolved);
+    if (!result && (await this.analysis.isMainConfig(resolved))) result = (await this.analysis.analyzeFiles([resolved], [resolved])).get(resolved);
+    return result && isUnsavedDocumentPath(resolved) ? withRelativePathsUnchecked(result) : result;
   }
 
   async validate(filePath: string): Promise<{ diagnostics: Diagnostic[]; analysis?: FileAnalysis }> {
