@@ -21,6 +21,12 @@ export interface RuleContext {
    * resolved like nginx: relative to the main config's directory, with path mappings.
    */
   resolvePath(written: string): string;
+  /**
+   * False when `written` is an absolute path outside the project that no mapping covers, in
+   * a configuration that is not this machine's own: only the production host has the file,
+   * so its absence here is unknown, not an error (see model/knownLocations.ts).
+   */
+  isKnownLocation(written: string): boolean;
   /** Inspects a certificate/key/CA file (cached by path, mtime and size). */
   inspect(absolutePath: string, options?: { passphrases?: string[] }): Promise<InspectedFile>;
 }

@@ -124,14 +124,26 @@ export async function runCli(argv: string[], out: (s: string) => void, err: (s: 
   const workspace = new WorkspaceAnalysis({ fs, settings, now: now ? () => now : undefined });
 
   const files = new Set<string>();
+  // The checked folders, and the folders of the checked files, are the project: absolute
+  // paths elsewhere that no --map covers belong to the production host (model/knownLocations.ts).
+  const roots: string[] = [];
   for (const p of options.paths) {
     const abs = path.resolve(p);
     const st = await fs.stat(abs);
     if (!st) { err(`nginx-mtls: ${p}: no such file or folder`); return 2; }
-    if (st.isDirectory) for (const f of await discoverConfigs(fs, abs)) files.add(f);
-    else files.add(abs);
+    if (st.isDirectory) {
+      roots.push(abs);
+      for (const f of await discoverConfigs(fs, abs)) files.add(f);
+    } else {
+      roots.push(path.dirname(abs));
+      files.add(abs);
+    }
   }
-  for (const m of options.mains) files.add(m);
+  for (const m of options.mains) {
+    roots.push(path.dirname(m));
+    files.add(m);
+  }
+  workspace.knownRoots = roots;
   const mains = options.mains.length > 0 ? options.mains : [];
   if (mains.length === 0) {
     for (const f of files) if (await workspace.isMainConfig(f)) mains.push(f);
