@@ -22,7 +22,9 @@ Options:
   --main <nginx.conf>        the main configuration file (default: every nginx.conf found)
   --target-version <x.y.z>   nginx version whose behaviour to check against (default: ${DEFAULT_SETTINGS.targetVersion})
   --map <prefix>=<folder>    read files under a production prefix from a local folder,
-                             e.g. --map /etc/nginx=./deploy/nginx (repeatable)
+                             e.g. --map /etc/letsencrypt=./ci/certs (repeatable); a missing
+                             file outside the checked folders that no --map covers is
+                             reported as not checked (information), not as an error
   --rule <code>=<severity>   change a rule's severity or turn it off (repeatable)
   --now <ISO date>           the date certificate validity is judged at (default: now)
   -h, --help                 show this help

@@ -19,6 +19,7 @@ import {
   scopedValue,
   upstreamUsesTls,
   type FileReference,
+  type FileRole,
 } from '../tlsFileReferences';
 
 const RULES: RuleMeta[] = [
@@ -90,7 +91,7 @@ function nginxLoadError(ref: FileReference, problem: 'open' | 'parse'): string {
   }
 }
 
-const ROLE_NAMES: Record<FileReference['info']['role'], string> = {
+const ROLE_NAMES: Record<FileRole, string> = {
   certificate: 'certificate',
   key: 'private key',
   'ca-bundle': 'CA bundle',
