@@ -196,6 +196,16 @@ describe('files only the production host has', () => {
     assert.deepEqual((await protocolsFindings()).map((f) => f.message), []);
   });
 
+  it('a server whose certificate or CA an unknown include may set is not judged without them', async () => {
+    const dir = path.join(tmp, 'unknown-snippet');
+    mkdirSync(dir, { recursive: true });
+    const main = path.join(dir, 'nginx.conf');
+    writeFileSync(main, 'events {}\nhttp {\n    server {\n        listen 443 ssl;\n        server_name a.example.com;\n        include /etc/nginx/snippets/ssl-a.conf;\n    }\n'
+      + '    server {\n        listen 8443 ssl;\n        include /etc/letsencrypt/options-ssl-nginx.conf;\n        ssl_verify_client on;\n    }\n}\n');
+    const findings = await findingsOf(service([dir], { targetVersion: '1.22.1' }), main);
+    assert.deepEqual(summary(main, findings), ['6 information nginx.include-not-on-this-machine', '10 information nginx.include-not-on-this-machine']);
+  });
+
   it('maps the folder a host keeps such files in', () => {
     assert.equal(mappingPrefixFor('/etc/letsencrypt/live/example.com/fullchain.pem'), '/etc/letsencrypt');
     assert.equal(mappingPrefixFor('/etc/letsencrypt/options-ssl-nginx.conf'), '/etc/letsencrypt');
