@@ -11,6 +11,11 @@ export const Commands = {
   showOutput: 'nginxMtls.showOutput',
   showCertificateDetails: 'nginxMtls.showCertificateDetails',
   generateTestPki: 'nginxMtls.generateTestPki',
+  /**
+   * Arguments: [production prefix, e.g. "/etc/letsencrypt"]. Asks for the local folder and
+   * adds the pair to the workspace's `nginxMtls.pathMappings`. Without an argument it asks for both.
+   */
+  addPathMapping: 'nginxMtls.addPathMapping',
 } as const;
 
 /**

@@ -1,6 +1,6 @@
 /**
  * VS Code entry point: starts the nginx mTLS language server (dist/server.js) over Node IPC and
- * wires up the output channel, the language status item and two commands. All checks live in
+ * wires up the output channel, the language status item and the commands. All checks live in
  * the server; this file only connects VS Code to it.
  */
 import * as vscode from 'vscode';
@@ -10,6 +10,7 @@ import { showCertificateDetails } from './certificateCommands';
 import { createClientOptions } from './clientOptions';
 import { ServerStatusItem } from './languageStatus';
 import { NginxLanguageClient } from './nginxLanguageClient';
+import { addPathMapping } from './pathMappingCommand';
 import { generateTestPki } from './testPkiCommand';
 
 let client: NginxLanguageClient | undefined;
@@ -72,6 +73,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand(Commands.showOutput, () => output.show(true)),
     vscode.commands.registerCommand(Commands.showCertificateDetails, (resource: unknown) => showCertificateDetails(languageClient, resource)),
     vscode.commands.registerCommand(Commands.generateTestPki, () => generateTestPki(languageClient)),
+    vscode.commands.registerCommand(Commands.addPathMapping, (prefix: unknown) => addPathMapping(prefix)),
     vscode.commands.registerCommand(Commands.restartServer, async () => {
       output.info('Restarting the language server on request.');
       await start();

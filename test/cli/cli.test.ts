@@ -84,6 +84,56 @@ describe('nginx-mtls check', () => {
     assert.match(missing?.message ?? '', new RegExp(`open\\(\\) "${path.join(dir, 'etc/nginx/missing.conf')}" failed`));
   });
 
+  describe('files only the production host has', () => {
+    const site = path.join(REPO, 'test/fixtures/server-only/certbot-site');
+
+    it('a repository copy of a certbot site: exit 0, what was not checked as information', async () => {
+      const { code, out, err } = await run(['check', site, '--format', 'json']);
+      const findings = JSON.parse(out) as { code: string; severity: string; line: number; message: string }[];
+      assert.equal(code, 0, out);
+      // The command line names its flag, not the editor setting.
+      for (const f of findings) assert.match(f.message, /with --map \/etc\/letsencrypt=<local folder>\.$/);
+      assert.deepEqual(findings.map((f) => `${f.line} ${f.severity} ${f.code}`), [
+        '12 information tls.file-not-on-this-machine',
+        '13 information tls.file-not-on-this-machine',
+        '14 information tls.file-not-on-this-machine',
+        '15 information nginx.include-not-on-this-machine',
+        '16 information tls.file-not-on-this-machine',
+      ]);
+      assert.equal(err, '');
+    });
+
+    it('the same site with --map onto a folder that lacks the files: exit 1, errors', async () => {
+      const empty = mkdtempSync(path.join(os.tmpdir(), 'nginx-mtls-cli-empty-'));
+      try {
+        const { code, err } = await run(['check', site, '--map', `/etc/letsencrypt=${empty}`]);
+        assert.equal(code, 1);
+        assert.match(err, /2 files checked: 5 errors, 0 warnings, 0 other/);
+      } finally {
+        rmSync(empty, { recursive: true, force: true });
+      }
+    });
+
+    it('a configuration at its own production path (it includes itself absolutely): exit 1', async () => {
+      const live = path.join(dir, 'live-nginx');
+      mkdirSync(path.join(live, 'sites'), { recursive: true });
+      writeFileSync(path.join(live, 'nginx.conf'), `events {}\nhttp {\n    include ${live}/sites/*;\n}\n`);
+      writeFileSync(path.join(live, 'sites/example.com'), 'server {\n    listen 443 ssl;\n    ssl_certificate /etc/letsencrypt/live/example.com/fullchain.pem;\n    ssl_certificate_key /etc/letsencrypt/live/example.com/privkey.pem;\n}\n');
+      const { code, err } = await run(['check', live]);
+      assert.equal(code, 1);
+      assert.match(err, /2 files checked: 2 errors/);
+    });
+
+    it('an absolute path inside the checked folder that is missing: exit 1', async () => {
+      const project = path.join(dir, 'project');
+      mkdirSync(path.join(project, 'nginx'), { recursive: true });
+      writeFileSync(path.join(project, 'nginx/nginx.conf'), `events {}\nhttp {\n    server {\n        listen 443 ssl;\n        ssl_certificate ${project}/certs/a.crt;\n        ssl_certificate_key ${project}/certs/a.key;\n    }\n}\n`);
+      const { code, err } = await run(['check', project]);
+      assert.equal(code, 1);
+      assert.match(err, /1 file checked: 2 errors/);
+    });
+  });
+
   it('exits 2 on bad usage, with the usage text', async () => {
     for (const args of [[], ['lint'], ['check'], ['check', 'x', '--format', 'xml'], ['check', 'x', '--bogus'], ['check', '/definitely/not/here']]) {
       const { code, err } = await run(args);

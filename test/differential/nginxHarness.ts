@@ -202,9 +202,14 @@ export function classifyNginxError(wording: string): ErrorClass {
 // ---------------------------------------------------------------------------------------
 // Our checker, in process
 
-export function makeWorkspace(targetVersion: string | undefined, pathMappings: Record<string, string> = {}, fileSystem: FileSystem = new NodeFileSystem()): WorkspaceAnalysis {
+/**
+ * `knownRoots`: the folders of the project (see WorkspaceAnalysis.knownRoots). A harness that
+ * runs nginx -t on files spread over a temp folder passes that folder: it is the project, and
+ * nginx reads its absolute paths as they are.
+ */
+export function makeWorkspace(targetVersion: string | undefined, pathMappings: Record<string, string> = {}, fileSystem: FileSystem = new NodeFileSystem(), knownRoots: readonly string[] = []): WorkspaceAnalysis {
   const settings = normalizeSettings({ ...DEFAULT_SETTINGS, targetVersion: targetVersion ?? DEFAULT_SETTINGS.targetVersion, pathMappings });
-  return new WorkspaceAnalysis({ fs: fileSystem, settings });
+  return new WorkspaceAnalysis({ fs: fileSystem, settings, knownRoots });
 }
 
 export interface LineFinding {

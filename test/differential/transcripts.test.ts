@@ -133,7 +133,7 @@ test('transcripts: nginx -t cases of nginx-t-transcripts.md', { timeout: 180_000
       if (run.status !== c.rc) {
         return { id: c.id, status: 'not-reproduced', detail: `recorded rc=${c.rc}, here rc=${run.status}: ${firstNginxError(run.stderr)?.text ?? 'ok'}` };
       }
-      const ours: LineFinding[] = await checkMain(makeWorkspace('1.22.1'), conf);
+      const ours: LineFinding[] = await checkMain(makeWorkspace('1.22.1', {}, undefined, [root]), conf);
       const errors = ours.filter((f) => f.severity === 'error');
       const shown = (fs_: LineFinding[]): string => fs_.map(formatFinding).join(' | ') || '(none)';
       if (c.ok) {

@@ -284,6 +284,7 @@ export async function checkEverything(text: string, probes: readonly number[]): 
     contextGuessed: standalone.contextGuessed,
     files: [standalone.file],
     resolvePath: (w) => resolveConfigPath(w, service.analysis.resolverFor(SOLO)),
+    isKnownLocation: () => true,
     inspect: (p, o) => service.analysis.certificates.inspect(p, o),
   }, RULE_FAMILIES);
   assert.deepEqual(direct.failures, []);

@@ -24,6 +24,12 @@ export interface RuleContext {
   resolvePath(written: string): string;
   /** Where the findings will be shown, so messages name its flags or settings (see settingHints). Default: editor. */
   surface?: Surface;
+  /**
+   * False when `written` is an absolute path outside the project that no mapping covers, in
+   * a configuration that is not this machine's own: only the production host has the file,
+   * so its absence here is unknown, not an error (see model/knownLocations.ts).
+   */
+  isKnownLocation(written: string): boolean;
   /** Inspects a certificate/key/CA file (cached by path, mtime and size). */
   inspect(absolutePath: string, options?: { passphrases?: string[] }): Promise<InspectedFile>;
 }

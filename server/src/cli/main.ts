@@ -25,7 +25,9 @@ Options:
   --main <nginx.conf>        the main configuration file (default: every nginx.conf found)
   --target-version <x.y.z>   nginx version whose behaviour to check against (default: ${DEFAULT_SETTINGS.targetVersion})
   --map <prefix>=<folder>    read files under a production prefix from a local folder,
-                             e.g. --map /etc/nginx=./deploy/nginx (repeatable)
+                             e.g. --map /etc/letsencrypt=./ci/certs (repeatable); a missing
+                             file outside the checked folders that no --map covers is
+                             reported as not checked (information), not as an error
   --rule <code>=<severity>   change a rule's severity or turn it off (repeatable)
   --now <ISO date>           the date certificate validity is judged at (default: now)
   -h, --help                 show this help
@@ -151,6 +153,17 @@ async function filesToCheck(fs: NodeFileSystem, options: CliOptions, err: (s: st
   return files;
 }
 
+/** The checked folders, the folders of the checked files and the folder of each --main. */
+async function projectRoots(fs: NodeFileSystem, options: CliOptions): Promise<string[]> {
+  const roots: string[] = [];
+  for (const p of options.paths) {
+    const abs = path.resolve(p);
+    roots.push((await fs.stat(abs))?.isDirectory ? abs : path.dirname(abs));
+  }
+  for (const main of options.mains) roots.push(path.dirname(main));
+  return roots;
+}
+
 /** A folder in which discovery found nothing: say so, and how to name the files instead. */
 async function nothingFoundMessage(fs: NodeFileSystem, written: string, folder: string): Promise<string> {
   const candidate = await firstConfLikeFile(fs, folder);
@@ -187,6 +200,9 @@ export async function runCli(argv: string[], out: (s: string) => void, err: (s: 
   const files = await filesToCheck(fs, options, err);
   if (!files) return 2;
   const mains = options.mains.filter((m) => files.has(m));
+  // The checked folders, and the folders of the checked files, are the project: absolute
+  // paths elsewhere that no --map covers belong to the production host (model/knownLocations.ts).
+  workspace.knownRoots = await projectRoots(fs, options);
   if (mains.length === 0) {
     for (const f of files) if (await workspace.isMainConfig(f)) mains.push(f);
   }

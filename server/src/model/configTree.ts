@@ -56,6 +56,8 @@ export interface TreeProblem {
   end: number;
   code: string;
   message: string;
+  /** For an include whose file does not exist: the path as written. */
+  missingTarget?: string;
 }
 
 export interface FileUse {
@@ -80,8 +82,29 @@ export interface PathResolver {
   pathMappings: Record<string, string>;
 }
 
+/** How a written path found its local file: what decides whether this machine can answer for it. */
+export type ResolvedVia =
+  /** Relative: against the conf prefix. */
+  | 'conf-prefix'
+  /** Absolute, under a prefix of `pathMappings`. */
+  | 'mapping'
+  /** Absolute, read from a checkout that mirrors the production layout (see implicitMapping). */
+  | 'layout'
+  /** Absolute, taken as it is. */
+  | 'as-written';
+
+export interface ResolvedPath {
+  path: string;
+  via: ResolvedVia;
+}
+
 /** Maps a path written in the config to a local absolute path, as nginx would resolve it. */
 export function resolveConfigPath(written: string, resolver: PathResolver): string {
+  return resolveConfigPathVia(written, resolver).path;
+}
+
+/** resolveConfigPath(), also telling which rule placed the path. */
+export function resolveConfigPathVia(written: string, resolver: PathResolver): ResolvedPath {
   if (path.isAbsolute(written)) {
     let best = '';
     for (const prefix of Object.keys(resolver.pathMappings)) {
@@ -90,11 +113,12 @@ export function resolveConfigPath(written: string, resolver: PathResolver): stri
     }
     if (best) {
       const target = resolver.pathMappings[best] ?? resolver.pathMappings[best + '/'];
-      return path.join(target, written.slice(best.length));
+      return { path: path.join(target, written.slice(best.length)), via: 'mapping' };
     }
-    return implicitMapping(written, resolver.confDir) ?? path.normalize(written);
+    const fromLayout = implicitMapping(written, resolver.confDir);
+    return fromLayout ? { path: fromLayout, via: 'layout' } : { path: path.normalize(written), via: 'as-written' };
   }
-  return path.join(resolver.confDir, written);
+  return { path: path.join(resolver.confDir, written), via: 'conf-prefix' };
 }
 
 /**
@@ -246,7 +270,7 @@ export class TreeBuilder {
       const st = await this.options.fs.stat(resolvedPattern);
       if (!st) {
         this.problem(file, arg.start, arg.end, 'nginx.include-not-found',
-          `open() "${resolvedPattern}" failed (2: No such file or directory)`);
+          `open() "${resolvedPattern}" failed (2: No such file or directory)`, pattern);
         return [];
       }
       if (st.isDirectory) {
@@ -276,8 +300,8 @@ export class TreeBuilder {
     return nodes;
   }
 
-  private problem(file: string, start: number, end: number, code: string, message: string): void {
-    const problem: TreeProblem = { file, start, end, code, message };
+  private problem(file: string, start: number, end: number, code: string, message: string, missingTarget?: string): void {
+    const problem: TreeProblem = { file, start, end, code, message, missingTarget };
     if (this.span) problemSpans.set(problem, this.span);
     this.tree.problems.push(problem);
   }

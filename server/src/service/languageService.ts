@@ -134,6 +134,8 @@ export class NginxLanguageService {
 
   setWorkspaceFolders(folders: string[]): void {
     this.folders = folders.map((f) => path.resolve(f));
+    // Without folders, only each main config's own folder is the project's (see knownRoots).
+    this.analysis.knownRoots = this.folders;
     this.discoveredMains = undefined;
   }
 

@@ -56,7 +56,7 @@ export const SETTINGS_SCHEMA: Record<keyof NginxMtlsSettings, SettingSchema> = {
     scope: 'resource',
     additionalProperties: { type: 'string' },
     markdownDescription:
-      'Map production path prefixes onto folders of the workspace, e.g. `{"/etc/nginx": "deploy/nginx"}`, so that `include /etc/nginx/conf.d/*.conf;` and `ssl_certificate /etc/nginx/ssl/server.crt;` open the files of your checkout.',
+      'Map production path prefixes onto folders of the workspace, e.g. `{"/etc/nginx": "deploy/nginx"}`, so that `include /etc/nginx/conf.d/*.conf;` and `ssl_certificate /etc/nginx/ssl/server.crt;` open the files of your checkout. A file missing here under an absolute path outside the workspace that no mapping covers (such as `/etc/letsencrypt/live/…`) is reported as not checked rather than as an error; its quick fix adds a mapping.',
   },
   targetVersion: {
     type: 'string',

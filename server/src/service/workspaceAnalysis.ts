@@ -12,6 +12,7 @@ import { getDirectiveTable, type ContextKind, type DirectiveTable } from '../dir
 import { CertificateInspector } from '../certificates/certificateInspector';
 import type { InspectedFile } from '../certificates/certificateTypes';
 import { buildConfigTree, resolveConfigPath, type BuildOptions, type ConfigTree, type PathResolver } from '../model/configTree';
+import { knownLocations } from '../model/knownLocations';
 import { rebuildIncludedFile } from '../model/incrementalRebuild';
 import { inferContext } from '../model/contextInference';
 import type { FileStat, FileSystem } from '../model/fileSystem';
@@ -37,6 +38,8 @@ export interface WorkspaceAnalysisOptions {
   families?: readonly RuleFamily[];
   /** Who shows the findings: messages then name CLI flags or editor settings. Default: editor. */
   surface?: Surface;
+  /** The project's folders (see knownRoots). */
+  knownRoots?: readonly string[];
 }
 
 /** Top-level directives that only a main nginx.conf has. */
@@ -47,6 +50,12 @@ export class WorkspaceAnalysis {
   readonly table: DirectiveTable;
   readonly certificates = new CertificateInspector();
   settings: NginxMtlsSettings;
+  /**
+   * The project's folders: the workspace folders of the editor, the folders (and the folders
+   * of the files) the CLI checks. Absolute paths outside them, unmapped, are the production
+   * host's (see model/knownLocations.ts); the main config's own folder always counts.
+   */
+  knownRoots: readonly string[];
   private readonly trees = new Map<string, CachedTree>();
   private readonly now: () => Date;
   private readonly families: readonly RuleFamily[];
@@ -56,6 +65,7 @@ export class WorkspaceAnalysis {
     this.settings = options.settings ?? DEFAULT_SETTINGS;
     this.now = options.now ?? (() => new Date());
     this.families = options.families ?? RULE_FAMILIES;
+    this.knownRoots = options.knownRoots ?? [];
   }
 
   get fs(): FileSystem {
@@ -256,6 +266,7 @@ export class WorkspaceAnalysis {
         }
         return resolved;
       },
+      isKnownLocation: knownLocations(tree, resolver, this.knownRoots).isKnownLocation,
       inspect,
     }, this.families);
   }

@@ -11,6 +11,7 @@ import { WEAK_SIGNATURE_ALGORITHMS } from '../../certificates/oids';
 import { assessTrustStore, lastExpiry } from '../../certificates/trustStores';
 import type { Finding, RuleMeta } from '../finding';
 import { nginxRefuses } from '../nginxWording';
+import { notOnThisMachine } from '../notOnThisMachine';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { focusOf } from '../analysisFocus';
 import {
@@ -20,6 +21,7 @@ import {
   scopedValue,
   upstreamUsesTls,
   type FileReference,
+  type FileRole,
 } from '../tlsFileReferences';
 
 const RULES: RuleMeta[] = [
@@ -31,6 +33,7 @@ const RULES: RuleMeta[] = [
   { code: 'tls.private-key-exposure', category: 'certificate', severity: 'warning', title: 'Private key readable by group or others', nginxRefuses: false },
   { code: 'mtls.ca-bundle-unusable', category: 'certificate', severity: 'warning', title: 'Trust store with no usable CA certificate, or with a private key', nginxRefuses: false },
   { code: 'tls.file-not-inspected', category: 'certificate', severity: 'information', title: 'File too large to inspect', nginxRefuses: false },
+  { code: 'tls.file-not-on-this-machine', category: 'certificate', severity: 'information', title: 'File only the production host has: not checked', nginxRefuses: false },
 ];
 
 const DAY = 86_400_000;
@@ -90,6 +93,17 @@ function nginxLoadError(ref: FileReference, problem: 'open' | 'parse'): string {
   }
 }
 
+const ROLE_NAMES: Record<FileRole, string> = {
+  certificate: 'certificate',
+  key: 'private key',
+  'ca-bundle': 'CA bundle',
+  crl: 'CRL',
+  password: 'password file',
+  dhparam: 'DH parameters file',
+  'ticket-key': 'session ticket key',
+  'ocsp-response': 'OCSP response file',
+};
+
 const KIND_EXPLANATIONS: Record<string, string> = {
   'der-certificate': 'The file is a DER (binary) certificate; nginx reads PEM only. Convert it with: openssl x509 -inform der -in FILE -out FILE.pem',
   'der-private-key': 'The file is a DER (binary) private key; nginx reads PEM only. Convert it with: openssl pkey -inform der -in FILE -out FILE.pem',
@@ -121,7 +135,7 @@ export const certificateFileRules: RuleFamily = {
       const load = nginxLoads(ref, context);
       const passphrases = ref.info.role === 'key' ? await passwordsFor(ref, context) : undefined;
       const inspected = await context.inspect(resolved, passphrases ? { passphrases: passphrases.values } : undefined);
-      const own: Finding[] = [...checkOpen(ref, inspected, load)];
+      const own: Finding[] = [...checkOpen(ref, inspected, load, context)];
       if (inspected.kind === 'too-large') {
         own.push({ code: 'tls.file-not-inspected', ...location(ref), message: `Not inspected: ${inspected.error ?? 'the file is larger than 1 MiB'}.` });
       } else if (inspected.kind !== 'missing' && inspected.kind !== 'unreadable' && inspected.kind !== 'directory' && inspected.kind !== 'not-regular') {
@@ -139,9 +153,12 @@ export const certificateFileRules: RuleFamily = {
   },
 };
 
-function checkOpen(ref: FileReference, inspected: InspectedFile, load: LoadDecision): Finding[] {
+function checkOpen(ref: FileReference, inspected: InspectedFile, load: LoadDecision, context: RuleContext): Finding[] {
   const kind = inspected.kind;
   if (kind !== 'missing' && kind !== 'unreadable' && kind !== 'directory' && kind !== 'not-regular') return [];
+  if (kind === 'missing' && !context.isKnownLocation(ref.written)) {
+    return [notOnThisMachine({ code: 'tls.file-not-on-this-machine', ...location(ref), written: ref.written, unchecked: `the ${ROLE_NAMES[ref.info.role]}` , surface: context.surface })];
+  }
   const what = kind === 'missing' ? 'The file does not exist' : kind === 'directory' ? 'The path is a directory' : kind === 'not-regular' ? 'The path is not a regular file' : `The file cannot be read (${inspected.error ?? 'permission denied'})`;
   const hint = ref.written.startsWith('/') ? '' : ' Relative paths are resolved against the directory of the main nginx.conf, not the including file.';
   if (load.loads) {
