@@ -8,7 +8,7 @@ import { allRules } from '../analysis/ruleRegistry';
 import { discoverConfigs } from '../model/configDiscovery';
 import { NodeFileSystem } from '../model/fileSystem';
 import { DEFAULT_SETTINGS, normalizeSettings } from '../service/settings';
-import { WorkspaceAnalysis } from '../service/workspaceAnalysis';
+import { WorkspaceAnalysis, type FileAnalysis } from '../service/workspaceAnalysis';
 import { formatJson, formatSarif, formatText, toCliFinding, type CliFinding } from './outputFormats';
 
 const VERSION = '0.1.0';
@@ -119,7 +119,9 @@ export async function runCli(argv: string[], out: (s: string) => void, err: (s: 
   if (options === 'version') { out(VERSION); return 0; }
 
   const fs = new NodeFileSystem();
-  const settings = normalizeSettings({ ...DEFAULT_SETTINGS, targetVersion: options.targetVersion ?? DEFAULT_SETTINGS.targetVersion, pathMappings: options.mappings, rules: options.rules });
+  const settings = normalizeSettings({ ...DEFAULT_SETTINGS, targetVersion: options.targetVersion ?? DEFAULT_SETTINGS.targetVersion, pathMappings: options.mappings, rules: options.rules,
+    // A file the --main config does not include still resolves paths from its conf prefix.
+    mainConfig: options.mains[0] ?? '' });
   const now = options.now;
   const workspace = new WorkspaceAnalysis({ fs, settings, now: now ? () => now : undefined });
 
@@ -131,17 +133,7 @@ export async function runCli(argv: string[], out: (s: string) => void, err: (s: 
     if (st.isDirectory) for (const f of await discoverConfigs(fs, abs)) files.add(f);
     else files.add(abs);
   }
-  for (const m of options.mains) files.add(m);
-  const mains = options.mains.length > 0 ? options.mains : [];
-  if (mains.length === 0) {
-    for (const f of files) if (await workspace.isMainConfig(f)) mains.push(f);
-  }
-  // Every file a main configuration includes is checked too.
-  for (const main of mains) {
-    const tree = await workspace.buildTree(main);
-    for (const use of tree.files.values()) files.add(use.parsed.path);
-  }
-  const results = await workspace.analyzeFiles([...files].sort(), mains);
+  const results = await checkFiles(workspace, files, options.mains);
   const cwd = process.cwd();
   const findings: CliFinding[] = [];
   for (const filePath of [...results.keys()].sort()) {
@@ -160,6 +152,26 @@ export async function runCli(argv: string[], out: (s: string) => void, err: (s: 
     err(`${results.size} file${results.size === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}, ${findings.length - errors - warnings} other`);
   }
   return errors > 0 ? 1 : 0;
+}
+
+/**
+ * What `check` reports for a set of files: the given main configs (or, without any, the
+ * files that look like one) with every file they include, and the other files on their own.
+ * The corpus tests call it to check a file exactly as the command line does.
+ */
+export async function checkFiles(workspace: WorkspaceAnalysis, paths: Iterable<string>, givenMains: readonly string[] = []): Promise<Map<string, FileAnalysis>> {
+  const files = new Set(paths);
+  for (const m of givenMains) files.add(m);
+  const mains = [...givenMains];
+  if (mains.length === 0) {
+    for (const f of files) if (await workspace.isMainConfig(f)) mains.push(f);
+  }
+  // Every file a main configuration includes is checked too.
+  for (const main of mains) {
+    const tree = await workspace.buildTree(main);
+    for (const use of tree.files.values()) files.add(use.parsed.path);
+  }
+  return workspace.analyzeFiles([...files].sort(), mains);
 }
 
 if (require.main === module) {

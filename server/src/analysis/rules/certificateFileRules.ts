@@ -9,6 +9,7 @@ import { ServerCommands } from '../../../../common/protocol';
 import type { CertificateInfo, InspectedFile } from '../../certificates/certificateTypes';
 import { WEAK_SIGNATURE_ALGORITHMS } from '../../certificates/oids';
 import type { Finding, RuleMeta } from '../finding';
+import { unknownConfPrefix } from '../../model/configTree';
 import { nginxRefuses } from '../nginxWording';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { focusOf } from '../analysisFocus';
@@ -29,6 +30,7 @@ const RULES: RuleMeta[] = [
   { code: 'tls.private-key-exposure', category: 'certificate', severity: 'warning', title: 'Private key readable by group or others', nginxRefuses: false },
   { code: 'mtls.ca-bundle-unusable', category: 'certificate', severity: 'warning', title: 'CA bundle without CA certificates, or with private keys', nginxRefuses: false },
   { code: 'tls.file-not-inspected', category: 'certificate', severity: 'information', title: 'File too large to inspect', nginxRefuses: false },
+  { code: 'tls.file-not-checked', category: 'certificate', severity: 'information', title: 'Relative file path not checked: the conf prefix is unknown', nginxRefuses: false },
 ];
 
 const DAY = 86_400_000;
@@ -119,6 +121,10 @@ export const certificateFileRules: RuleFamily = {
       const load = nginxLoads(ref, context);
       const passphrases = ref.info.role === 'key' ? await passwordsFor(ref, context) : undefined;
       const inspected = await context.inspect(resolved, passphrases ? { passphrases: passphrases.values } : undefined);
+      if (unknownBase(ref, inspected, context)) {
+        findings.push({ code: 'tls.file-not-checked', ...location(ref), message: `${unknownConfPrefix(ref.written)}.` });
+        continue;
+      }
       const own: Finding[] = [...checkOpen(ref, inspected, load)];
       if (inspected.kind === 'too-large') {
         own.push({ code: 'tls.file-not-inspected', ...location(ref), message: `Not inspected: ${inspected.error ?? 'the file is larger than 1 MiB'}.` });
@@ -136,6 +142,11 @@ export const certificateFileRules: RuleFamily = {
     return findings;
   },
 };
+
+/** A relative path missing from a stand-in conf prefix (the tree's confDir is a guess). */
+function unknownBase(ref: FileReference, inspected: InspectedFile, context: RuleContext): boolean {
+  return context.tree.confDirUnknown && !ref.written.startsWith('/') && inspected.kind === 'missing';
+}
 
 function checkOpen(ref: FileReference, inspected: InspectedFile, load: LoadDecision): Finding[] {
   const kind = inspected.kind;

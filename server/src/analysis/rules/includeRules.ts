@@ -8,6 +8,7 @@ const RULES: RuleMeta[] = [
   { code: 'nginx.include-cycle', category: 'include', severity: 'error', title: 'Files include each other in a cycle', nginxRefuses: true },
   { code: 'nginx.include-too-deep', category: 'include', severity: 'warning', title: 'Includes nested too deeply to follow', nginxRefuses: false },
   { code: 'nginx.include-too-many', category: 'include', severity: 'warning', title: 'Include mask matches too many files', nginxRefuses: false },
+  { code: 'nginx.include-not-checked', category: 'include', severity: 'information', title: 'Relative include not checked: the conf prefix is unknown', nginxRefuses: false },
 ];
 
 const REFUSED = new Set(['nginx.include-not-found', 'nginx.include-cycle']);
