@@ -1,8 +1,10 @@
 /**
- * The whole nginx -t corpus (/work/shared/corpus, 1963 real-world files) through our engine:
- * (a) every file parses without throwing, quickly; (b) files nginx accepted get no syntax,
+ * The whole nginx -t corpus (shared/corpus beside the clone, 1963 real-world files) through
+ * our engine: (a) every file parses without throwing; (b) files nginx accepted get no syntax,
  * context or include errors in the context nginx checked them in; (c) files refused only for
- * using features newer than nginx 1.22.1 get no syntax errors with the default target version.
+ * using features newer than nginx 1.22.1 get no syntax errors with the default target version;
+ * (d) files nginx accepted, each checked alone as `nginx-mtls check <file>` would, get no error
+ * except the documented "nginx accepts this, but…" findings.
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
@@ -11,10 +13,9 @@ import { performance } from 'node:perf_hooks';
 import { describe, it } from 'node:test';
 import { parseConfig } from '../../server/src/parser/parser';
 import { REPO_ROOT, checkStandalone, checkThrough, makeWorkspace, type LineFinding } from '../differential/nginxHarness';
-import { CORPUS_DIR, contextKind, corpusAvailable, corpusPath, loadCorpus, type CorpusRecord } from './corpusData';
-import { DEFAULT_LAYERS, StagedFileSystem, type Layer } from './stagedFs';
+import { CORPUS_DIR, contextKind, corpusAvailable, corpusPath, loadCorpus, stubbedByCorpusRun, writtenPath, type CorpusRecord } from './corpusData';
+import { StagedFileSystem, layersFor } from './stagedFs';
 
-const MAX_PARSE_MS = 50;
 const ENGINE_CATEGORIES = new Set(['syntax', 'context', 'include']);
 const KNOWN_FILE = path.join(REPO_ROOT, 'test/corpus/knownCorpusFailures.json');
 
@@ -22,15 +23,6 @@ interface KnownFailure {
   file: string;
   code: string;
   reason: string;
-}
-
-/** The corpus run's view for one record: its folder at stage_at over Debian's files. */
-function layersFor(record: CorpusRecord): Layer[] {
-  const stage = record.stage_at.replace(/\/$/, '');
-  const below = DEFAULT_LAYERS
-    .filter((l) => stage === l.from || stage.startsWith(l.from + '/'))
-    .flatMap((l) => l.to.map((to) => to + stage.slice(l.from.length)));
-  return [{ from: corpusPath(record.stage_root), to: below }, ...DEFAULT_LAYERS];
 }
 
 /** How the corpus run wrapped a snippet of each context (nginx-t.json `how`). */
@@ -77,44 +69,22 @@ function describeFinding(record: CorpusRecord, f: LineFinding): string {
 /** True when the finding is an `include` nginx -t only passed because the corpus run stubbed its target. */
 function stubbedInclude(record: CorpusRecord, f: LineFinding): boolean {
   if (f.code !== 'nginx.include-not-found') return false;
-  const stubs = record.stubs.filter((s) => s.directive === 'include' || s.kind === 'empty');
-  if (stubs.length === 0) return false;
-  const text = fs.readFileSync(f.file, 'utf8');
-  const written = text.slice(f.start, f.end).replace(/^["']|["']$/g, '');
-  const stage = record.stage_at.replace(/\/$/, '');
-  const absolute = path.isAbsolute(written) ? path.normalize(written) : path.join(stage, written);
-  return stubs.some((s) => path.normalize(s.path) === absolute || s.path.endsWith('/' + written.replace(/^\.\//, '')));
+  return stubbedByCorpusRun(record, writtenPath(fs.readFileSync(f.file, 'utf8'), f.start, f.end));
 }
 
 describe('corpus', { skip: !available }, () => {
-  it('(a) parses every corpus file quickly and without throwing', () => {
+  it('(a) parses every corpus file without throwing', () => {
     const records = corpus!.records;
-    // Warm the parser up so the first files do not pay for JIT compilation.
-    for (const r of records.slice(0, 30)) parseConfig(fs.readFileSync(corpusPath(r.file), 'utf8'));
     let totalLines = 0;
-    let totalMs = 0;
-    let slowest = { file: '', ms: 0, lines: 0 };
-    const slow: string[] = [];
+    const t0 = performance.now();
     for (const r of records) {
       const text = fs.readFileSync(corpusPath(r.file), 'utf8');
-      const lines = text.split('\n').length;
-      let ms = Infinity;
-      for (let attempt = 0; attempt < 5; attempt++) {
-        const t0 = performance.now();
-        const syntax = parseConfig(text);
-        const elapsed = performance.now() - t0;
-        assert.ok(Array.isArray(syntax.statements));
-        ms = Math.min(ms, elapsed);
-        if (ms <= 10) break; // re-timed only when slow (GC pauses, a busy machine)
-      }
-      totalLines += lines;
-      totalMs += ms;
-      if (ms > slowest.ms) slowest = { file: r.file, ms, lines };
-      if (ms > MAX_PARSE_MS) slow.push(`${r.file} (${lines} lines): ${ms.toFixed(1)} ms`);
+      totalLines += text.split('\n').length;
+      const syntax = parseConfig(text);
+      assert.ok(Array.isArray(syntax.statements), r.file);
     }
-    console.log(`corpus (a): ${records.length} files, ${totalLines} lines parsed in ${totalMs.toFixed(1)} ms `
-      + `(${((totalLines / totalMs) * 1000).toFixed(0)} lines/s); slowest ${slowest.file} (${slowest.lines} lines) ${slowest.ms.toFixed(2)} ms`);
-    assert.deepEqual(slow, [], `files slower than ${MAX_PARSE_MS} ms to parse`);
+    // Printed for the record only: parse speed is measured by the benchmark, not asserted here.
+    console.log(`corpus (a): ${records.length} files, ${totalLines} lines parsed in ${(performance.now() - t0).toFixed(0)} ms`);
   });
 
   it('(b) files nginx accepted get no syntax, context or include errors (target 1.22.1)', async () => {

@@ -2,11 +2,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ContextKind } from '../../server/src/directives/directiveTable';
+import { sharedDataPath } from '../sharedData';
 
-export const CORPUS_DIR = process.env.NGINX_CORPUS_DIR ?? '/work/shared/corpus';
+export const CORPUS_DIR = sharedDataPath('corpus', process.env.NGINX_CORPUS_DIR);
 
 export interface Stub {
-  path: string;
+  /** Absent for definitions (a log_format, a variable) the run added to its wrapper. */
+  path?: string;
   kind: string;
   directive?: string;
 }
@@ -69,4 +71,20 @@ export function contextKind(recorded: string): ContextKind {
 
 export function corpusPath(file: string): string {
   return path.join(CORPUS_DIR, file);
+}
+
+/** A path argument as the configuration wrote it (quotes removed) from a finding's range. */
+export function writtenPath(text: string, start: number, end: number): string {
+  return text.slice(start, end).replace(/^["']|["']$/g, '');
+}
+
+/**
+ * True when the corpus run stubbed the file a directive names (`written`, as in the
+ * configuration) so that nginx -t could pass: an include target, a certificate, a key.
+ */
+export function stubbedByCorpusRun(record: CorpusRecord, written: string): boolean {
+  const stage = record.stage_at.replace(/\/$/, '');
+  const absolute = path.isAbsolute(written) ? path.normalize(written) : path.join(stage, written);
+  const tail = '/' + written.replace(/^\.\//, '');
+  return record.stubs.some((s) => s.path !== undefined && (path.normalize(s.path) === absolute || s.path.endsWith(tail)));
 }

@@ -8,7 +8,7 @@
  */
 import * as path from 'node:path';
 import { NodeFileSystem, type FileStat, type FileSystem } from '../../server/src/model/fileSystem';
-import { CORPUS_DIR } from './corpusData';
+import { CORPUS_DIR, corpusPath, type CorpusRecord } from './corpusData';
 
 export interface Layer {
   /** Absolute path prefix. */
@@ -22,6 +22,15 @@ export const DEFAULT_LAYERS: Layer[] = [
   { from: '/etc/nginx', to: [path.join(CORPUS_DIR, 'debian-nginx-common')] },
   { from: '/config/nginx', to: [path.join(CORPUS_DIR, 'linuxserver-docker-swag'), path.join(CORPUS_DIR, 'linuxserver-docker-baseimage-alpine-nginx/defaults/nginx')] },
 ];
+
+/** The corpus run's view for one record: its folder at stage_at over Debian's files. */
+export function layersFor(record: CorpusRecord): Layer[] {
+  const stage = record.stage_at.replace(/\/$/, '');
+  const below = DEFAULT_LAYERS
+    .filter((l) => stage === l.from || stage.startsWith(l.from + '/'))
+    .flatMap((l) => l.to.map((to) => to + stage.slice(l.from.length)));
+  return [{ from: corpusPath(record.stage_root), to: below }, ...DEFAULT_LAYERS];
+}
 
 export class StagedFileSystem implements FileSystem {
   private readonly base = new NodeFileSystem();

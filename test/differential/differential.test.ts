@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { parseConfig } from '../../server/src/parser/parser';
-import { contextKind, corpusAvailable, corpusPath, loadCorpus, type CorpusRecord } from '../corpus/corpusData';
+import { CORPUS_DIR, contextKind, corpusAvailable, corpusPath, loadCorpus, type CorpusRecord } from '../corpus/corpusData';
 import {
   REPO_ROOT, checkStandalone, findingCoversLine, classifyNginxError, firstNginxError, formatFinding, loadModuleLines, makeTempDir, makeWorkspace,
   mapPool, mulberry32, nginxAvailable, removeDir, runNginxTest, startIsolation, stopIsolation, type ErrorClass, type LineFinding,
@@ -163,7 +163,7 @@ test('differential: mutated corpus configs, nginx -t vs our checker', { timeout:
     return;
   }
   if (!corpusAvailable()) {
-    console.log('differential test skipped: the corpus (/work/shared/corpus or NGINX_CORPUS_DIR) is not available');
+    console.log(`differential test skipped: the corpus (${CORPUS_DIR}) is not available`);
     t.skip('corpus not available');
     return;
   }

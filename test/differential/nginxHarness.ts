@@ -16,13 +16,14 @@ import type { ContextKind } from '../../server/src/directives/directiveTable';
 import { NodeFileSystem, type FileSystem } from '../../server/src/model/fileSystem';
 import { DEFAULT_SETTINGS, normalizeSettings } from '../../server/src/service/settings';
 import { WorkspaceAnalysis, type FileAnalysis } from '../../server/src/service/workspaceAnalysis';
+import { sharedDataPath } from '../sharedData';
 
 export const NGINX = '/usr/sbin/nginx';
 export const MODULES_DIR = '/usr/lib/nginx/modules';
 /** The repository root (tests are compiled to out/test/<dir>/). */
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
-export const CORPUS_DIR = process.env.NGINX_CORPUS_DIR ?? '/work/shared/corpus';
-export const TRANSCRIPTS = process.env.NGINX_TRANSCRIPTS ?? '/work/shared/reference/nginx-t-transcripts.md';
+export const CORPUS_DIR = sharedDataPath('corpus', process.env.NGINX_CORPUS_DIR);
+export const TRANSCRIPTS = sharedDataPath('reference/nginx-t-transcripts.md', process.env.NGINX_TRANSCRIPTS);
 
 export function nginxAvailable(): boolean {
   return fs.existsSync(NGINX);

@@ -26,6 +26,7 @@ import { formatEdits, formatTokens } from '../../server/src/service/formatting';
 import { NginxLanguageService, pathToUri } from '../../server/src/service/languageService';
 import { applyEdits, fixAllAction, quickFixActions } from '../../server/src/service/quickFixes';
 import { MemoryFileSystem } from './memoryFileSystem';
+import { sharedDataPath } from '../sharedData';
 
 export const NOW = new Date('2025-06-01T00:00:00Z');
 export const ROOT = '/fuzz-workspace';
@@ -82,7 +83,7 @@ export const randomBytesText: fc.Arbitrary<string> = fc
 let corpusCache: string[] | undefined;
 
 /** Up to 80 corpus files (≤ 48 KB), sampled at a fixed stride from the sorted file list. */
-export function corpusSample(corpusDir = process.env.NGINX_CORPUS_DIR ?? '/work/shared/corpus'): string[] {
+export function corpusSample(corpusDir = sharedDataPath('corpus', process.env.NGINX_CORPUS_DIR)): string[] {
   if (corpusCache) return corpusCache;
   const files: string[] = [];
   const walk = (dir: string): void => {

@@ -6,6 +6,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FormattingOptions, Range, TextEdit } from 'vscode-languageserver-types';
 import { parseFile } from '../../server/src/model/parsedFile';
 import { FormattingRefusedError, MAX_INDENT_DEPTH, MAX_TAB_SIZE, formatDocument, formatRange, formatTokens } from '../../server/src/service/formatting';
+import { sharedDataPath } from '../sharedData';
 
 const SPACES: FormattingOptions = { tabSize: 4, insertSpaces: true };
 
@@ -131,7 +132,7 @@ describe('formatting', () => {
   });
 
   it('is round-trip safe and idempotent on the whole corpus', () => {
-    const corpus = '/work/shared/corpus';
+    const corpus = sharedDataPath('corpus', process.env.NGINX_CORPUS_DIR);
     const index = path.join(corpus, 'nginx-t.json');
     if (!existsSync(index)) return;
     const files = (JSON.parse(readFileSync(index, 'utf8')) as { results: { file: string }[] }).results.map((r) => r.file);

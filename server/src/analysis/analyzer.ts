@@ -5,6 +5,7 @@
  */
 import type { Finding, RuleMeta, Severity } from './finding';
 import type { RuleContext, RuleFamily } from './ruleContext';
+import { asNotLoaded } from './nginxWording';
 import { RULE_FAMILIES } from './ruleRegistry';
 import { isSuppressed, readSuppressions } from './suppressions';
 
@@ -47,7 +48,9 @@ export async function analyze(context: RuleContext, families: readonly RuleFamil
     if (seen.has(key)) continue;
     seen.add(key);
     const severity: Severity = override ?? finding.severity ?? metas.get(finding.code)?.severity ?? 'warning';
-    findings.push({ ...finding, severity });
+    // A file checked on its own in a guessed context is not loaded by nginx (yet).
+    if (context.contextGuessed && finding.nginxRefuses) findings.push({ ...finding, severity, message: asNotLoaded(finding.message), nginxRefuses: false });
+    else findings.push({ ...finding, severity });
   }
   findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.start - b.start));
   return { findings, failures };

@@ -5,6 +5,17 @@
  */
 export const NGINX_REFUSES = 'nginx rejects this:';
 
+/**
+ * The same finding in a file that no main configuration loads and whose context was guessed:
+ * `nginx -t` passes today (it never reads the file), so the message says when nginx would
+ * refuse it instead of claiming that it does.
+ */
+export const NGINX_WOULD_REFUSE = 'nginx would reject this once a configuration includes this file:';
+
+export function asNotLoaded(message: string): string {
+  return message.startsWith(NGINX_REFUSES) ? NGINX_WOULD_REFUSE + message.slice(NGINX_REFUSES.length) : message;
+}
+
 export function nginxRefuses(nginxWording: string, explanation?: string): string {
   return explanation ? `${NGINX_REFUSES} ${nginxWording}. ${explanation}` : `${NGINX_REFUSES} ${nginxWording}`;
 }

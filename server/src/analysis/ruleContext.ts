@@ -3,6 +3,7 @@ import type { InspectedFile } from '../certificates/certificateTypes';
 import type { DirectiveTable } from '../directives/directiveTable';
 import type { ConfigTree } from '../model/configTree';
 import type { ParsedFile } from '../model/parsedFile';
+import type { Directive } from '../parser/syntaxTree';
 import type { NginxMtlsSettings } from '../service/settings';
 import type { Finding, RuleMeta } from './finding';
 import type { Surface } from './settingHints';
@@ -13,8 +14,16 @@ export interface RuleContext {
   settings: NginxMtlsSettings;
   /** The clock for validity checks; a parameter so results never depend on when tests run. */
   now: Date;
-  /** True when the root context was guessed for a file nothing includes. */
+  /**
+   * True when the root context was guessed for a file nothing includes. nginx does not load
+   * such a file, so findings nginx would refuse are worded as what happens once it does.
+   */
   contextGuessed: boolean;
+  /**
+   * With a guessed context: the directives of the file that some context would accept where
+   * they stand (see inferContext); the chosen context refusing one of them is not reported.
+   */
+  acceptedSomewhere?: ReadonlySet<Directive>;
   /** Files whose findings are wanted; other files are still read for context. */
   files: readonly ParsedFile[];
   /**

@@ -10,7 +10,7 @@ import { allRules } from '../analysis/ruleRegistry';
 import { DISCOVERY_PATTERNS, discoverConfigs, firstConfLikeFile } from '../model/configDiscovery';
 import { NodeFileSystem } from '../model/fileSystem';
 import { DEFAULT_SETTINGS, normalizeSettings, RULE_SEVERITIES } from '../service/settings';
-import { WorkspaceAnalysis } from '../service/workspaceAnalysis';
+import { WorkspaceAnalysis, type FileAnalysis } from '../service/workspaceAnalysis';
 import { formatJson, formatSarif, formatText, toCliFinding, type CliFinding } from './outputFormats';
 import { forTerminal, isBinaryFile } from './textFiles';
 
@@ -193,25 +193,18 @@ export async function runCli(argv: string[], out: (s: string) => void, err: (s: 
   if (options === 'version') { out(VERSION); return 0; }
 
   const fs = new NodeFileSystem();
-  const settings = normalizeSettings({ ...DEFAULT_SETTINGS, targetVersion: options.targetVersion ?? DEFAULT_SETTINGS.targetVersion, pathMappings: options.mappings, rules: options.rules });
+  const settings = normalizeSettings({ ...DEFAULT_SETTINGS, targetVersion: options.targetVersion ?? DEFAULT_SETTINGS.targetVersion, pathMappings: options.mappings, rules: options.rules,
+    // A file the --main config does not include still resolves paths from its conf prefix.
+    mainConfig: options.mains[0] ?? '' });
   const now = options.now;
   const workspace = new WorkspaceAnalysis({ fs, settings, surface: 'cli', now: now ? () => now : undefined });
 
   const files = await filesToCheck(fs, options, err);
   if (!files) return 2;
-  const mains = options.mains.filter((m) => files.has(m));
   // The checked folders, and the folders of the checked files, are the project: absolute
   // paths elsewhere that no --map covers belong to the production host (model/knownLocations.ts).
   workspace.knownRoots = await projectRoots(fs, options);
-  if (mains.length === 0) {
-    for (const f of files) if (await workspace.isMainConfig(f)) mains.push(f);
-  }
-  // Every file a main configuration includes is checked too.
-  for (const main of mains) {
-    const tree = await workspace.buildTree(main);
-    for (const use of tree.files.values()) files.add(use.parsed.path);
-  }
-  const results = await workspace.analyzeFiles([...files].sort(), mains);
+  const results = await checkFiles(workspace, files, options.mains);
   const cwd = process.cwd();
   const findings: CliFinding[] = [];
   for (const filePath of [...results.keys()].sort()) {
@@ -229,6 +222,26 @@ export async function runCli(argv: string[], out: (s: string) => void, err: (s: 
     err(`${results.size} file${results.size === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}, ${findings.length - errors - warnings} other`);
   }
   return errors > 0 ? 1 : 0;
+}
+
+/**
+ * What `check` reports for a set of files: the given main configs (or, without any, the
+ * files that look like one) with every file they include, and the other files on their own.
+ * The corpus tests call it to check a file exactly as the command line does.
+ */
+export async function checkFiles(workspace: WorkspaceAnalysis, paths: Iterable<string>, givenMains: readonly string[] = []): Promise<Map<string, FileAnalysis>> {
+  const files = new Set(paths);
+  for (const m of givenMains) files.add(m);
+  const mains = [...givenMains];
+  if (mains.length === 0) {
+    for (const f of files) if (await workspace.isMainConfig(f)) mains.push(f);
+  }
+  // Every file a main configuration includes is checked too.
+  for (const main of mains) {
+    const tree = await workspace.buildTree(main);
+    for (const use of tree.files.values()) files.add(use.parsed.path);
+  }
+  return workspace.analyzeFiles([...files].sort(), mains);
 }
 
 if (require.main === module) {

@@ -70,6 +70,8 @@ export interface ConfigTree {
   mainFile: string;
   /** nginx's conf prefix: the main file's directory. */
   confDir: string;
+  /** True when confDir is only a stand-in because nginx's conf prefix is unknown (see PathResolver). */
+  confDirUnknown: boolean;
   rootContext: ContextKind;
   nodes: ConfigNode[];
   files: Map<string, FileUse>;
@@ -78,6 +80,12 @@ export interface ConfigTree {
 
 export interface PathResolver {
   confDir: string;
+  /**
+   * True when nobody knows nginx's conf prefix for this tree (a file no main config
+   * includes, with no nginx.conf above it and no configured main): confDir is then the
+   * file's own folder, a guess, and a relative path missing there proves nothing.
+   */
+  confDirUnknown?: boolean;
   /** Production prefixes (absolute) → local folders (absolute). */
   pathMappings: Record<string, string>;
 }
@@ -119,6 +127,13 @@ export function resolveConfigPathVia(written: string, resolver: PathResolver): R
     return fromLayout ? { path: fromLayout, via: 'layout' } : { path: path.normalize(written), via: 'as-written' };
   }
   return { path: path.join(resolver.confDir, written), via: 'conf-prefix' };
+}
+
+/** What is said about a relative path that cannot be checked because the conf prefix is unknown. */
+export function unknownConfPrefix(written: string): string {
+  return `could not check "${written}": a relative path is read from nginx's conf prefix (the folder of the main nginx.conf), `
+    + 'which is unknown for this file because no main configuration includes it. Set nginxMtls.mainConfig (CLI: --main), '
+    + 'a path mapping, or keep the main nginx.conf in a folder above this file';
 }
 
 /**
@@ -178,6 +193,7 @@ export async function buildConfigTree(options: BuildOptions): Promise<ConfigTree
   const tree: ConfigTree = {
     mainFile: options.mainFile,
     confDir: options.resolver.confDir,
+    confDirUnknown: options.resolver.confDirUnknown === true,
     rootContext: options.rootContext,
     nodes: [],
     files: new Map(),
@@ -268,6 +284,10 @@ export class TreeBuilder {
       }
     } else {
       const st = await this.options.fs.stat(resolvedPattern);
+      if (!st && this.options.resolver.confDirUnknown && !path.isAbsolute(pattern)) {
+        this.problem(file, arg.start, arg.end, 'nginx.include-not-checked', unknownConfPrefix(pattern));
+        return [];
+      }
       if (!st) {
         this.problem(file, arg.start, arg.end, 'nginx.include-not-found',
           `open() "${resolvedPattern}" failed (2: No such file or directory)`, pattern);

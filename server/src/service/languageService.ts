@@ -24,7 +24,6 @@ import type { RuleFamily } from '../analysis/ruleContext';
 import { renderInspectedFileMarkdown } from '../certificates/certificateHover';
 import { discoverConfigs } from '../model/configDiscovery';
 import { resolveConfigPath, type ConfigTree, type PathResolver } from '../model/configTree';
-import { inferContext } from '../model/contextInference';
 import type { ParsedFile } from '../model/parsedFile';
 import type { ContextKind } from '../directives/directiveTable';
 import { hoverCertificatePath } from './certificatePathHover';
@@ -203,8 +202,9 @@ export class NginxLanguageService {
       const use = tree.files.get(resolved);
       if (use) return { file, tree, resolver: this.analysis.resolverFor(main), context: [...use.contexts][0] ?? 'main' };
     }
-    const context = file ? inferContext(file, this.analysis.table).context : 'main';
-    return { file, resolver: this.analysis.resolverFor(resolved), context };
+    // The same conf prefix and context the file's diagnostics were computed with.
+    const context = file ? this.analysis.inferContext(file).context : 'main';
+    return { file, resolver: await this.analysis.standaloneResolver(resolved, await this.mainConfigs()), context };
   }
 
   async hover(filePath: string, position: Position): Promise<Hover | undefined> {

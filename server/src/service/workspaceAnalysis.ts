@@ -14,9 +14,10 @@ import type { InspectedFile } from '../certificates/certificateTypes';
 import { buildConfigTree, resolveConfigPath, type BuildOptions, type ConfigTree, type PathResolver } from '../model/configTree';
 import { knownLocations } from '../model/knownLocations';
 import { rebuildIncludedFile } from '../model/incrementalRebuild';
-import { inferContext } from '../model/contextInference';
+import { inferContext, type InferredContext } from '../model/contextInference';
 import type { FileStat, FileSystem } from '../model/fileSystem';
 import { ParseCache, type ParsedFile } from '../model/parsedFile';
+import type { Directive } from '../parser/syntaxTree';
 import { DEFAULT_SETTINGS, type NginxMtlsSettings } from './settings';
 
 export interface FileAnalysis {
@@ -90,14 +91,41 @@ export class WorkspaceAnalysis {
   }
 
   /**
+   * How paths resolve in a file that no main configuration includes. nginx reads a relative
+   * path from its conf prefix, the folder of the main nginx.conf, never from the including
+   * file's folder (Debian's snippets/fastcgi-php.conf includes "fastcgi.conf", which is
+   * /etc/nginx/fastcgi.conf). The prefix is, in order: a main config's own folder; the
+   * folder of the configured main config (nginxMtls.mainConfig, CLI --main); of a main config
+   * of this check whose folder holds the file; of the nearest main nginx.conf in a folder
+   * above it; the local folder of a path mapping that holds it. Otherwise it is unknown, and
+   * the file's own folder stands in without any missing relative path being called an error.
+   */
+  async standaloneResolver(filePath: string, mainFiles: readonly string[] = []): Promise<PathResolver> {
+    const pathMappings = this.settings.pathMappings;
+    const known = (confDir: string): PathResolver => ({ confDir, pathMappings });
+    // A main config checked on its own is nginx's -c file: its folder is the conf prefix.
+    if (await this.isMainConfig(filePath)) return known(path.dirname(filePath));
+    if (this.settings.mainConfig) return known(path.dirname(path.resolve(this.settings.mainConfig)));
+    const holding = nearest(filePath, mainFiles.map((m) => path.dirname(path.resolve(m))));
+    if (holding) return known(holding);
+    for (let dir = path.dirname(filePath); ; dir = path.dirname(dir)) {
+      const candidate = path.join(dir, 'nginx.conf');
+      if (candidate !== filePath && (await this.options.fs.stat(candidate))?.isFile && (await this.isMainConfig(candidate))) return known(dir);
+      if (path.dirname(dir) === dir) break;
+    }
+    const mapped = nearest(filePath, Object.values(pathMappings));
+    if (mapped) return known(mapped);
+    return { confDir: path.dirname(filePath), confDirUnknown: true, pathMappings };
+  }
+
+  /**
    * The configuration tree of a main file. A tree built before is reused when every input
    * its build read is still the same (see CachedTree), so an unchanged 100k-line tree is
    * checked in a few milliseconds instead of being assembled again; the result is the tree
    * a fresh build would give.
    */
-  async buildTree(mainFile: string, rootContext: ContextKind = 'main'): Promise<ConfigTree> {
-    const resolver = this.resolverFor(mainFile);
-    const key = `${mainFile}\0${rootContext}\0${JSON.stringify(resolver.pathMappings)}`;
+  async buildTree(mainFile: string, rootContext: ContextKind = 'main', resolver: PathResolver = this.resolverFor(mainFile)): Promise<ConfigTree> {
+    const key = `${mainFile}\0${rootContext}\0${resolver.confDir}\0${resolver.confDirUnknown === true}\0${JSON.stringify(resolver.pathMappings)}`;
     const cached = this.trees.get(key);
     const changed = cached ? await this.changedInputs(cached.inputs) : undefined;
     let entry: CachedTree | undefined;
@@ -218,24 +246,33 @@ export class WorkspaceAnalysis {
     }
     for (const filePath of wanted) {
       if (result.has(filePath)) continue;
-      const standalone = await this.analyzeStandalone(filePath);
+      const standalone = await this.analyzeStandalone(filePath, undefined, mainFiles);
       if (standalone) result.set(filePath, standalone);
     }
     return result;
   }
 
-  /** Checks one file on its own, in a declared, given or inferred context. */
-  async analyzeStandalone(filePath: string, context?: ContextKind): Promise<FileAnalysis | undefined> {
+  /**
+   * Checks one file on its own, in a declared, given or inferred context, with paths
+   * resolved as in standaloneResolver (`mainFiles`: the main configs of this check).
+   */
+  async analyzeStandalone(filePath: string, context?: ContextKind, mainFiles: readonly string[] = []): Promise<FileAnalysis | undefined> {
     const parsed = await this.getParsed(filePath);
     if (!parsed) return undefined;
-    const inferred = context ? { context, declared: true } : inferContext(parsed, this.table);
-    const tree = await this.buildTree(filePath, inferred.context);
-    const analysis = await this.runRules(tree, [parsed], !inferred.declared);
+    const inferred = context ? { context, declared: true, acceptedSomewhere: undefined } : this.inferContext(parsed);
+    const resolver = context === 'main' ? this.resolverFor(filePath) : await this.standaloneResolver(filePath, mainFiles);
+    const tree = await this.buildTree(filePath, inferred.context, resolver);
+    const analysis = await this.runRules(tree, [parsed], !inferred.declared, inferred.acceptedSomewhere);
     return { file: parsed, findings: analysis.findings, mainFiles: [], context: inferred.context, contextGuessed: !inferred.declared, failures: analysis.failures };
   }
 
-  private runRules(tree: ConfigTree, files: ParsedFile[], contextGuessed: boolean): Promise<AnalysisResult> {
-    const resolver = this.resolverFor(tree.mainFile);
+  /** The context of a file nothing includes, declared or guessed for the target version. */
+  inferContext(parsed: ParsedFile): InferredContext {
+    return inferContext(parsed, this.table, this.settings.targetVersion);
+  }
+
+  private runRules(tree: ConfigTree, files: ParsedFile[], contextGuessed: boolean, acceptedSomewhere?: ReadonlySet<Directive>): Promise<AnalysisResult> {
+    const resolver: PathResolver = { confDir: tree.confDir, confDirUnknown: tree.confDirUnknown, pathMappings: this.settings.pathMappings };
     // Rules ask for the same few certificate files once per server or location; within one
     // run each file is inspected (or its cache entry stat-checked) only once.
     const inspections = new Map<string, Promise<InspectedFile>>();
@@ -255,6 +292,7 @@ export class WorkspaceAnalysis {
       settings: this.settings,
       now: this.now(),
       contextGuessed,
+      acceptedSomewhere,
       files,
       surface: this.options.surface ?? 'editor',
       resolvePath: (written) => {
@@ -270,6 +308,17 @@ export class WorkspaceAnalysis {
       inspect,
     }, this.families);
   }
+}
+
+/** Of the folders that hold the file, the deepest one. */
+function nearest(filePath: string, folders: readonly string[]): string | undefined {
+  let best: string | undefined;
+  for (const folder of folders) {
+    const dir = path.resolve(folder);
+    const inside = filePath.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
+    if (inside && (!best || dir.length > best.length)) best = dir;
+  }
+  return best;
 }
 
 /** Trees kept for reuse (main configs plus standalone files recently checked). */

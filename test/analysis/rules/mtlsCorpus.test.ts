@@ -9,8 +9,9 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import type { ContextKind } from '../../../server/src/directives/directiveTable';
 import { MTLS_CODES, workspace } from './mtlsRuleHelpers';
+import { sharedDataPath } from '../../sharedData';
 
-const CORPUS = '/work/shared/corpus';
+const CORPUS = sharedDataPath('corpus', process.env.NGINX_CORPUS_DIR);
 const RESULTS = path.join(CORPUS, 'nginx-t.json');
 
 interface CorpusRecord { file: string; accepted: boolean; context: string }

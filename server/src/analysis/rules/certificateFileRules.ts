@@ -10,6 +10,7 @@ import type { CertificateInfo, InspectedFile } from '../../certificates/certific
 import { WEAK_SIGNATURE_ALGORITHMS } from '../../certificates/oids';
 import { assessTrustStore, lastExpiry } from '../../certificates/trustStores';
 import type { Finding, RuleMeta } from '../finding';
+import { unknownConfPrefix } from '../../model/configTree';
 import { nginxRefuses } from '../nginxWording';
 import { notOnThisMachine } from '../notOnThisMachine';
 import type { RuleContext, RuleFamily } from '../ruleContext';
@@ -34,6 +35,7 @@ const RULES: RuleMeta[] = [
   { code: 'mtls.ca-bundle-unusable', category: 'certificate', severity: 'warning', title: 'Trust store with no usable CA certificate, or with a private key', nginxRefuses: false },
   { code: 'tls.file-not-inspected', category: 'certificate', severity: 'information', title: 'File too large to inspect', nginxRefuses: false },
   { code: 'tls.file-not-on-this-machine', category: 'certificate', severity: 'information', title: 'File only the production host has: not checked', nginxRefuses: false },
+  { code: 'tls.file-not-checked', category: 'certificate', severity: 'information', title: 'Relative file path not checked: the conf prefix is unknown', nginxRefuses: false },
 ];
 
 const DAY = 86_400_000;
@@ -135,6 +137,10 @@ export const certificateFileRules: RuleFamily = {
       const load = nginxLoads(ref, context);
       const passphrases = ref.info.role === 'key' ? await passwordsFor(ref, context) : undefined;
       const inspected = await context.inspect(resolved, passphrases ? { passphrases: passphrases.values } : undefined);
+      if (unknownBase(ref, inspected, context)) {
+        findings.push({ code: 'tls.file-not-checked', ...location(ref), message: `${unknownConfPrefix(ref.written)}.` });
+        continue;
+      }
       const own: Finding[] = [...checkOpen(ref, inspected, load, context)];
       if (inspected.kind === 'too-large') {
         own.push({ code: 'tls.file-not-inspected', ...location(ref), message: `Not inspected: ${inspected.error ?? 'the file is larger than 1 MiB'}.` });
@@ -152,6 +158,11 @@ export const certificateFileRules: RuleFamily = {
     return findings;
   },
 };
+
+/** A relative path missing from a stand-in conf prefix (the tree's confDir is a guess). */
+function unknownBase(ref: FileReference, inspected: InspectedFile, context: RuleContext): boolean {
+  return context.tree.confDirUnknown && !ref.written.startsWith('/') && inspected.kind === 'missing';
+}
 
 function checkOpen(ref: FileReference, inspected: InspectedFile, load: LoadDecision, context: RuleContext): Finding[] {
   const kind = inspected.kind;

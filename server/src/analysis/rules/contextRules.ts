@@ -8,6 +8,7 @@ import { compareVersions } from '../../directives/versions';
 import type { ConfigNode } from '../../model/configTree';
 import { focusOf } from '../analysisFocus';
 import type { Finding, RuleMeta } from '../finding';
+import { declarationName } from '../../model/contextInference';
 import { liftOutOfIf } from '../fixes/liftOutOfIf';
 import { closestName, nginxRefuses } from '../nginxWording';
 import type { RuleContext, RuleFamily } from '../ruleContext';
@@ -117,11 +118,10 @@ export const contextRules: RuleFamily = {
           });
           break;
         case 'not-allowed': {
-          // A file nobody includes has a guessed context: its top-level statements are not judged.
-          if (context.contextGuessed && !node.parent && !node.includedBy) break;
+          if (context.contextGuessed && guessMayBeWrong(node, context)) break;
           findings.push({
             ...base, code: 'nginx.directive-not-allowed', ...range,
-            message: nginxRefuses(`"${name}" directive is not allowed here`, `It is not valid inside ${describeContext(node)}.`),
+            message: nginxRefuses(`"${name}" directive is not allowed here`, `It is not valid inside ${describeContext(node)}.${context.contextGuessed ? guessedNote(context) : ''}`),
             fixes: node.parent?.directive.name.value === 'if' ? liftOutOfIf(node, context.tree) : undefined,
           });
           break;
@@ -174,6 +174,22 @@ const CONTEXT_NAMES: Record<string, string> = {
   mail: 'the "mail" block',
   'mail-server': 'a mail "server" block',
 };
+
+/**
+ * In a file checked on its own, a directive that another context would accept where it
+ * stands may be right and the guessed context wrong. Without the list (a caller that did not
+ * infer), the file's top-level statements are the ones not judged.
+ */
+function guessMayBeWrong(node: ConfigNode, context: RuleContext): boolean {
+  if (context.acceptedSomewhere) return node.file.path === context.tree.mainFile && context.acceptedSomewhere.has(node.directive);
+  return !node.parent && !node.includedBy;
+}
+
+function guessedNote(context: RuleContext): string {
+  const root = context.tree.rootContext;
+  return ` No context accepts every directive of this file; it was checked as ${CONTEXT_NAMES[root] ?? root} (a guess: nothing includes it). `
+    + `If it is included somewhere else, say where with a comment such as "# nginx-mtls-context: ${declarationName(root) ?? 'location'}".`;
+}
 
 function describeContext(node: ConfigNode): string {
   return CONTEXT_NAMES[node.context] ?? 'this block';

@@ -11,6 +11,7 @@ const RULES: RuleMeta[] = [
   { code: 'nginx.include-too-deep', category: 'include', severity: 'warning', title: 'Includes nested too deeply to follow', nginxRefuses: false },
   { code: 'nginx.include-too-many', category: 'include', severity: 'warning', title: 'Include mask matches too many files', nginxRefuses: false },
   { code: 'nginx.include-not-on-this-machine', category: 'include', severity: 'information', title: 'Included file only the production host has: not checked', nginxRefuses: false },
+  { code: 'nginx.include-not-checked', category: 'include', severity: 'information', title: 'Relative include not checked: the conf prefix is unknown', nginxRefuses: false },
 ];
 
 const REFUSED = new Set(['nginx.include-not-found', 'nginx.include-cycle']);
