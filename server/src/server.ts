@@ -236,6 +236,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         foldingRangeProvider: true,
         definitionProvider: true,
         referencesProvider: true,
+        documentHighlightProvider: true,
+        renameProvider: { prepareProvider: true },
         workspaceSymbolProvider: true,
         documentLinkProvider: { resolveProvider: false },
         documentFormattingProvider: true,
@@ -362,6 +364,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onFoldingRanges((p, token) => onDocument('folding ranges', p.textDocument.uri, [], token, (f) => service.foldingRanges(f)));
   connection.onDefinition((p, token) => onDocument('definition', p.textDocument.uri, [], token, (f) => service.definition(f, p.position)));
   connection.onReferences((p, token) => onDocument('references', p.textDocument.uri, [], token, (f) => service.references(f, p.position, p.context.includeDeclaration)));
+  connection.onDocumentHighlight((p, token) => onDocument('document highlight', p.textDocument.uri, [], token, (f) => service.documentHighlights(f, p.position)));
+  // A refused rename is answered with an error: clients show its message to the user.
+  const refusedAsError = <T extends object>(result: T | { error: string }): T | ResponseError<void> =>
+    'error' in result && typeof result.error === 'string' ? new ResponseError<void>(ErrorCodes.InvalidRequest, result.error) : (result as T);
+  connection.onPrepareRename((p, token) => onDocument('prepare rename', p.textDocument.uri, null, token, async (f) => refusedAsError(await service.prepareRename(f, p.position))));
+  connection.onRenameRequest((p, token) => onDocument('rename', p.textDocument.uri, null, token, async (f) => refusedAsError(await service.rename(f, p.position, p.newName))));
   connection.onDocumentLinks((p, token) => onDocument('document links', p.textDocument.uri, [], token, (f) => service.documentLinks(f)));
   connection.onDocumentFormatting((p, token) => onDocument('formatting', p.textDocument.uri, [], token, (f) => refusalAsError(service.format(f, p.options))));
   connection.onDocumentRangeFormatting((p, token) => onDocument('range formatting', p.textDocument.uri, [], token, (f) => refusalAsError(service.format(f, p.options, p.range))));

@@ -1,6 +1,7 @@
 /**
- * Navigation: go to definition for `include` targets, `upstream` names used by `*_pass`
- * directives and named locations (`@name`); references of upstream names; workspace
+ * Navigation: go to definition for `include` targets and certificate/key paths, and
+ * definitions and references of user symbols (upstreams, named locations, `map`/`geo`/`set`
+ * variables: see symbolReferences.ts); workspace
  * symbols (server names and upstreams of every configuration tree); and document links for
  * `include` and certificate/key paths. Paths resolve against the main config's directory,
  * as nginx does: https://nginx.org/en/docs/ngx_core_module.html#include
@@ -11,10 +12,11 @@ import type { ContextKind, DirectiveTable } from '../directives/directiveTable';
 import type { ConfigTree } from '../model/configTree';
 import { hasGlob } from '../model/glob';
 import type { ParsedFile } from '../model/parsedFile';
-import { walkDirectives, type Directive, type Word } from '../parser/syntaxTree';
+import { walkDirectives, type Directive } from '../parser/syntaxTree';
 import { FILE_DIRECTIVES } from './completion';
 import { contextAtOffset } from './contextAtOffset';
 import { toRange } from './lspConvert';
+import { SymbolIndex } from './symbolReferences';
 
 export interface NavigationOptions {
   table: DirectiveTable;
@@ -31,36 +33,7 @@ export interface NavigationOptions {
 /** Lone UTF-16 surrogates (possible in text sent over LSP) make encodeURIComponent throw. */
 const defaultToUri = (filePath: string): string => URI.file(filePath.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')).toString();
 
-/** Directives whose first argument may name an upstream group. */
-const PASS_DIRECTIVES = new Set(['proxy_pass', 'grpc_pass', 'uwsgi_pass', 'fastcgi_pass', 'scgi_pass', 'memcached_pass']);
-
-/** Directives whose argument may be a named location (`@name`). */
-const NAMED_LOCATION_USERS = new Set(['try_files', 'error_page', 'return', 'post_action', 'echo_exec']);
-
-/** Where in a `*_pass` argument an upstream name stands, e.g. `backend` in `https://backend:8443/api`. */
-export interface UpstreamReference {
-  name: string;
-  start: number;
-  end: number;
-}
-
-/** The upstream group name a `*_pass` directive refers to, if its target can be one. */
-export function upstreamReference(text: string, directive: Directive): UpstreamReference | undefined {
-  if (!PASS_DIRECTIVES.has(directive.name.value) || directive.args.length === 0) return undefined;
-  const arg = directive.args[0];
-  if (arg.hasVariable) return undefined;
-  const raw = text.slice(arg.start, arg.end);
-  const quote = arg.quote ? 1 : 0;
-  const body = raw.slice(quote, raw.length - quote);
-  if (body !== arg.value) return undefined;
-  const scheme = /^[a-z]+:\/\//.exec(body);
-  if (!scheme && body.startsWith('unix:')) return undefined;
-  const hostStart = scheme ? scheme[0].length : 0;
-  const host = /^[^/:?#]+/.exec(body.slice(hostStart));
-  if (!host) return undefined;
-  const start = arg.start + quote + hostStart;
-  return { name: host[0], start, end: start + host[0].length };
-}
+export { upstreamReference, type UpstreamReference } from './symbolReferences';
 
 /** Every distinct parsed file of the trees, plus `file` (which wins for its path). */
 function allFiles(file: ParsedFile | undefined, trees: readonly ConfigTree[]): ParsedFile[] {
@@ -74,17 +47,6 @@ function location(file: ParsedFile, start: number, end: number, toUri: (p: strin
   return { uri: toUri(file.path), range: toRange(file, start, end) };
 }
 
-/** `upstream NAME { … }` blocks of the given files, by name. */
-function upstreamDefinitions(files: readonly ParsedFile[], name: string): { file: ParsedFile; directive: Directive }[] {
-  const found: { file: ParsedFile; directive: Directive }[] = [];
-  for (const file of files) {
-    walkDirectives(file.syntax.statements, (directive) => {
-      if (directive.name.value === 'upstream' && directive.block && directive.args[0]?.value === name) found.push({ file, directive });
-    });
-  }
-  return found;
-}
-
 /** Names of every `upstream` block in the trees and in `file` (for completion after `proxy_pass https://`). */
 export function upstreamNames(trees: readonly ConfigTree[], file?: ParsedFile): string[] {
   const names = new Set<string>();
@@ -96,44 +58,39 @@ export function upstreamNames(trees: readonly ConfigTree[], file?: ParsedFile): 
   return [...names].sort();
 }
 
-/** What navigable thing is at the offset: an include path, an upstream name or a named location. */
-type NavigationTarget =
-  | { kind: 'include'; directive: Directive; word: Word }
-  | { kind: 'upstream'; name: string; start: number; end: number }
-  | { kind: 'named-location'; name: string; start: number; end: number; enclosing: Directive[] };
-
-function navigationTarget(file: ParsedFile, offset: number, options: NavigationOptions): NavigationTarget | undefined {
+/**
+ * The file(s) a path argument at the offset names: what an `include` brings in, or the
+ * certificate, key, CRL or password file of a `*ssl_*` directive, resolved as the document
+ * links are (so editors that ignore links, e.g. Neovim, can still follow them).
+ */
+function pathTargets(file: ParsedFile, offset: number, options: NavigationOptions): string[] | undefined {
   const at = contextAtOffset(file, offset, { table: options.table, rootContext: options.rootContext });
   const target = at.target;
-  if (target.kind !== 'argument' || !target.word) return undefined;
+  if (target.kind !== 'argument' || !target.word || target.index !== 0) return undefined;
   const directive = target.directive;
-  const name = directive.name.value;
-  const word = target.word;
-  if (name === 'include' && target.index === 0) return { kind: 'include', directive, word };
-  if (name === 'upstream' && target.index === 0) return { kind: 'upstream', name: word.value, start: word.start, end: word.end };
-  if (target.index === 0) {
-    const reference = upstreamReference(file.text, directive);
-    if (reference && offset >= reference.start && offset <= reference.end) return { kind: 'upstream', ...reference };
-  }
-  if ((NAMED_LOCATION_USERS.has(name) || (name === 'location' && target.index === 0)) && word.value.startsWith('@')) {
-    return { kind: 'named-location', name: word.value, start: word.start, end: word.end, enclosing: at.enclosing };
-  }
-  return undefined;
+  if (directive.name.value === 'include') return includeTargets(file, directive, options);
+  const written = linkablePath(file, directive);
+  return written ? [options.resolvePath(written.value)] : undefined;
 }
 
-/** Definitions of the include target, upstream name or named location at `offset`. */
+const FILE_START = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+/**
+ * Definitions of what is at `offset`: the files of an include or certificate path, or the
+ * defining directive of an upstream, named location or user variable. A symbol defined
+ * nowhere in its own scope (a file no main config includes) falls back to every
+ * definition of that name.
+ */
 export function findDefinition(file: ParsedFile, offset: number, options: NavigationOptions): Location[] {
   const toUri = options.toUri ?? defaultToUri;
-  const target = navigationTarget(file, offset, options);
-  if (!target) return [];
-  switch (target.kind) {
-    case 'include':
-      return includeTargets(file, target.directive, options).map((p) => ({ uri: toUri(p), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }));
-    case 'upstream':
-      return upstreamDefinitions(allFiles(file, options.trees), target.name).map((d) => location(d.file, d.directive.start, d.directive.end, toUri));
-    case 'named-location':
-      return namedLocations(file, target.name, target.enclosing, options).map((d) => location(d.file, d.directive.start, d.directive.end, toUri));
-  }
+  const paths = pathTargets(file, offset, options);
+  if (paths) return paths.map((p) => ({ uri: toUri(p), range: FILE_START }));
+  const index = SymbolIndex.build(file, options);
+  const at = index.at(file, offset);
+  if (at.length === 0) return [];
+  let definitions = index.related(at).filter((o) => o.role === 'definition');
+  if (definitions.length === 0) definitions = index.definitionsNamed(at[0].kind, at[0].name);
+  return definitions.map((d) => location(d.file, d.directive.start, d.directive.end, toUri));
 }
 
 /** The files an `include` brings in: from the trees when they expanded it, else its resolved path. */
@@ -154,46 +111,13 @@ function includeTargets(file: ParsedFile, directive: Directive, options: Navigat
   return [options.resolvePath(written)];
 }
 
-/**
- * `location @name` blocks. Named locations belong to a server, so those in the server
- * around the cursor win; otherwise every one of that name is offered.
- */
-function namedLocations(file: ParsedFile, name: string, enclosing: readonly Directive[], options: NavigationOptions): { file: ParsedFile; directive: Directive }[] {
-  const isNamed = (d: Directive): boolean => d.name.value === 'location' && d.args.length === 1 && d.args[0].value === name;
-  const server = [...enclosing].reverse().find((d) => d.name.value === 'server');
-  if (server?.block) {
-    const local: { file: ParsedFile; directive: Directive }[] = [];
-    walkDirectives(server.block.statements, (d) => {
-      if (isNamed(d)) local.push({ file, directive: d });
-    });
-    if (local.length > 0) return local;
-  }
-  const found: { file: ParsedFile; directive: Directive }[] = [];
-  for (const other of allFiles(file, options.trees)) {
-    walkDirectives(other.syntax.statements, (d) => {
-      if (isNamed(d)) found.push({ file: other, directive: d });
-    });
-  }
-  return found;
-}
-
-/** Every place an upstream name is used by a `*_pass` directive, and its definitions when asked. */
+/** Every use of the upstream, named location or user variable at `offset`, and its definitions when asked. */
 export function findReferences(file: ParsedFile, offset: number, options: NavigationOptions, includeDeclaration = true): Location[] {
   const toUri = options.toUri ?? defaultToUri;
-  const target = navigationTarget(file, offset, options);
-  if (!target || target.kind !== 'upstream') return [];
-  const files = allFiles(file, options.trees);
-  const locations: Location[] = [];
-  if (includeDeclaration) {
-    for (const d of upstreamDefinitions(files, target.name)) locations.push(location(d.file, d.directive.args[0].start, d.directive.args[0].end, toUri));
-  }
-  for (const other of files) {
-    walkDirectives(other.syntax.statements, (directive) => {
-      const reference = upstreamReference(other.text, directive);
-      if (reference && reference.name === target.name) locations.push(location(other, reference.start, reference.end, toUri));
-    });
-  }
-  return locations;
+  const index = SymbolIndex.build(file, options);
+  return index.related(index.at(file, offset))
+    .filter((o) => includeDeclaration || o.role === 'reference')
+    .map((o) => location(o.file, o.start, o.end, toUri));
 }
 
 /**
@@ -242,25 +166,30 @@ function matchesQuery(name: string, query: string): boolean {
 const NOT_A_PATH = /^(data|engine|store):/;
 
 /**
+ * The file path a certificate, key, CRL, password or `include` directive names, with the
+ * range of the path inside its quotes. Values with variables or `data:`/`engine:`/`store:`
+ * prefixes, and include masks, name no single file.
+ */
+function linkablePath(file: ParsedFile, directive: Directive): { value: string; start: number; end: number } | undefined {
+  const name = directive.name.value;
+  if (!FILE_DIRECTIVES[name] || directive.args.length === 0 || directive.block) return undefined;
+  const arg = directive.args[0];
+  const value = arg.value;
+  if (value === '' || arg.hasVariable || value.includes('$') || NOT_A_PATH.test(value)) return undefined;
+  if (name === 'include' && hasGlob(value)) return undefined;
+  const quote = arg.quote ? 1 : 0;
+  return { value, start: arg.start + quote, end: arg.end - (quote && file.text[arg.end - 1] === arg.quote ? 1 : 0) };
+}
+
+/**
  * Links for `include` paths (without masks) and the file arguments of certificate, key,
- * CRL and password directives, resolved by `resolve` (against the main config's
- * directory). Values with variables or `data:`/`engine:`/`store:` prefixes get none.
+ * CRL and password directives, resolved by `resolve` (against the main config's directory).
  */
 export function documentLinks(file: ParsedFile, resolve: (written: string) => string, toUri: (filePath: string) => string = defaultToUri): DocumentLink[] {
   const links: DocumentLink[] = [];
   walkDirectives(file.syntax.statements, (directive) => {
-    const name = directive.name.value;
-    if (!FILE_DIRECTIVES[name] || directive.args.length === 0 || directive.block) return;
-    const arg = directive.args[0];
-    const value = arg.value;
-    if (value === '' || arg.hasVariable || value.includes('$') || NOT_A_PATH.test(value)) return;
-    if (name === 'include' && hasGlob(value)) return;
-    const quote = arg.quote ? 1 : 0;
-    links.push({
-      range: toRange(file, arg.start + quote, arg.end - (quote && file.text[arg.end - 1] === arg.quote ? 1 : 0)),
-      target: toUri(resolve(value)),
-      tooltip: `Open ${value}`,
-    });
+    const written = linkablePath(file, directive);
+    if (written) links.push({ range: toRange(file, written.start, written.end), target: toUri(resolve(written.value)), tooltip: `Open ${written.value}` });
   });
   return links;
 }

@@ -9,6 +9,7 @@ import type {
   CodeAction,
   CompletionItem,
   Diagnostic,
+  DocumentHighlight,
   DocumentLink,
   DocumentSymbol,
   FoldingRange,
@@ -19,6 +20,7 @@ import type {
   Range,
   SymbolInformation,
   TextEdit,
+  WorkspaceEdit,
 } from 'vscode-languageserver-types';
 import type { RuleFamily } from '../analysis/ruleContext';
 import { renderInspectedFileMarkdown } from '../certificates/certificateHover';
@@ -29,7 +31,9 @@ import type { ContextKind } from '../directives/directiveTable';
 import { hoverCertificatePath } from './certificatePathHover';
 import { hoverDirective } from './hover';
 import { complete } from './completion';
-import { documentLinks, findDefinition, findReferences, upstreamNames, workspaceSymbols } from './definition';
+import { documentLinks, findDefinition, findReferences, upstreamNames, workspaceSymbols, type NavigationOptions } from './definition';
+import { prepareRename, renameSymbol, type Refusal } from './rename';
+import { documentHighlights, hoverSymbol } from './symbolHover';
 import { formatDocument, formatRange } from './formatting';
 import { fixAllAction, quickFixActions } from './quickFixes';
 import { insertActions } from './insertActions';
@@ -217,6 +221,9 @@ export class NginxLanguageService {
       inspect: (p) => this.analysis.certificates.inspect(p),
     });
     if (pathHover) return pathHover;
+    const nav = await this.navigation(filePath);
+    const symbolHover = nav && hoverSymbol(nav.file, offset, { ...nav.options, confDir: resolver.confDir });
+    if (symbolHover) return symbolHover;
     return hoverDirective(file, offset, { table: this.analysis.table, rootContext: context, targetVersion: this.settings.targetVersion });
   }
 
@@ -238,6 +245,13 @@ export class NginxLanguageService {
     if (!file) return undefined;
     const trees = tree ? [tree, ...(await this.allTrees()).filter((t) => t.mainFile !== tree.mainFile)] : await this.allTrees();
     return { file, offsetOf: (p) => file.lines.offsetAt(p), trees, resolvePath: (w) => resolveConfigPath(w, resolver), context };
+  }
+
+  /** The file, its offset conversion and the options every navigation feature takes. */
+  private async navigation(filePath: string): Promise<{ file: ParsedFile; offsetOf: (p: Position) => number; options: NavigationOptions } | undefined> {
+    const nav = await this.navigationContext(filePath);
+    if (!nav) return undefined;
+    return { file: nav.file, offsetOf: nav.offsetOf, options: { table: this.analysis.table, rootContext: nav.context, trees: nav.trees, resolvePath: nav.resolvePath, toUri: pathToUri } };
   }
 
   async completion(filePath: string, position: Position): Promise<CompletionItem[]> {
@@ -274,15 +288,30 @@ export class NginxLanguageService {
   }
 
   async definition(filePath: string, position: Position): Promise<Location[]> {
-    const nav = await this.navigationContext(filePath);
-    if (!nav) return [];
-    return findDefinition(nav.file, nav.offsetOf(position), { table: this.analysis.table, rootContext: nav.context, trees: nav.trees, resolvePath: nav.resolvePath, toUri: pathToUri });
+    const nav = await this.navigation(filePath);
+    return nav ? findDefinition(nav.file, nav.offsetOf(position), nav.options) : [];
   }
 
   async references(filePath: string, position: Position, includeDeclaration: boolean): Promise<Location[]> {
-    const nav = await this.navigationContext(filePath);
-    if (!nav) return [];
-    return findReferences(nav.file, nav.offsetOf(position), { table: this.analysis.table, rootContext: nav.context, trees: nav.trees, resolvePath: nav.resolvePath, toUri: pathToUri }, includeDeclaration);
+    const nav = await this.navigation(filePath);
+    return nav ? findReferences(nav.file, nav.offsetOf(position), nav.options, includeDeclaration) : [];
+  }
+
+  async documentHighlights(filePath: string, position: Position): Promise<DocumentHighlight[]> {
+    const nav = await this.navigation(filePath);
+    return nav ? documentHighlights(nav.file, nav.offsetOf(position), nav.options) : [];
+  }
+
+  /** The range and name a rename at `position` would change, or why nothing there can be renamed. */
+  async prepareRename(filePath: string, position: Position): Promise<{ range: Range; placeholder: string } | Refusal> {
+    const nav = await this.navigation(filePath);
+    return nav ? prepareRename(nav.file, nav.offsetOf(position), nav.options) : { error: 'This file cannot be read.' };
+  }
+
+  /** Edits renaming the symbol at `position` in every file of its configuration, or why not. */
+  async rename(filePath: string, position: Position, newName: string): Promise<WorkspaceEdit | Refusal> {
+    const nav = await this.navigation(filePath);
+    return nav ? renameSymbol(nav.file, nav.offsetOf(position), newName, { ...nav.options, toUri: pathToUri }) : { error: 'This file cannot be read.' };
   }
 
   async workspaceSymbols(query: string): Promise<SymbolInformation[]> {
