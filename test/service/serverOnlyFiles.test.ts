@@ -106,6 +106,24 @@ describe('files only the production host has', () => {
     assert.match(findings[0].message, /^nginx rejects this: cannot load certificate "\/etc\/letsencrypt\/live\/example\.com\/fullchain\.pem": BIO_new_file\(\) failed/);
   });
 
+  it('(b) on the live host, a snippet nothing includes (Debian\'s snakeoil.conf) names missing files: information, not an error', async () => {
+    const root = copySite('live-unused-snippet');
+    const confDir = path.join(root, 'etc/nginx');
+    const main = path.join(confDir, 'nginx.conf');
+    writeFileSync(main, readFileSync(main, 'utf8').replace('include /etc/nginx/sites-enabled/*;', `include ${confDir}/sites-enabled/*;`));
+    mkdirSync(path.join(confDir, 'snippets'), { recursive: true });
+    const snippet = path.join(confDir, 'snippets/snakeoil.conf');
+    writeFileSync(snippet, 'ssl_certificate /etc/ssl/certs/nginx-mtls-test-snakeoil.pem;\nssl_certificate_key /etc/ssl/private/nginx-mtls-test-snakeoil.key;\n');
+    const s = service([confDir]);
+    assert.deepEqual(summary(snippet, await findingsOf(s, snippet)), [
+      '1 information tls.file-not-on-this-machine',
+      '2 information tls.file-not-on-this-machine',
+    ]);
+    // The site the live nginx.conf includes keeps its errors: nginx would fail on them.
+    const site = path.join(confDir, 'sites-enabled/example.com');
+    assert.ok((await findingsOf(s, site)).some((f) => f.severity === 'error' && f.code === 'tls.file-not-found'));
+  });
+
   it('(b) a main config in a system configuration folder is live', () => {
     const tree = (mainFile: string): ConfigTree => ({ mainFile, confDir: path.dirname(mainFile), rootContext: 'main', confDirUnknown: false, nodes: [], files: new Map(), problems: [] });
     const resolver = (mainFile: string) => ({ confDir: path.dirname(mainFile), pathMappings: {} });

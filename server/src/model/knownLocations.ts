@@ -37,9 +37,10 @@ export function isInside(child: string, parent: string): boolean {
 /**
  * The known locations of one configuration tree. `roots` are the project's folders (the
  * workspace folders, or the folders and files the CLI was given); the conf prefix always
- * counts, since relative paths land there.
+ * counts, since relative paths land there. `loadedByNginx: false` marks a file that no main
+ * configuration includes: even on the host, nginx never opens what it names.
  */
-export function knownLocations(tree: ConfigTree, resolver: PathResolver, roots: readonly string[]): KnownLocations {
+export function knownLocations(tree: ConfigTree, resolver: PathResolver, roots: readonly string[], options: { loadedByNginx?: boolean } = {}): KnownLocations {
   const allRoots = [...roots, resolver.confDir].map((r) => path.resolve(r));
   let live: boolean | undefined;
   return {
@@ -47,7 +48,7 @@ export function knownLocations(tree: ConfigTree, resolver: PathResolver, roots: 
       const resolved = resolveConfigPathVia(written, resolver);
       if (resolved.via !== 'as-written') return true;
       if (allRoots.some((root) => isInside(resolved.path, root))) return true;
-      live ??= isLiveConfig(tree, resolver);
+      live ??= options.loadedByNginx !== false && isLiveConfig(tree, resolver);
       return live;
     },
   };

@@ -304,7 +304,9 @@ export class WorkspaceAnalysis {
         }
         return resolved;
       },
-      isKnownLocation: knownLocations(tree, resolver, this.knownRoots).isKnownLocation,
+      // A file no main configuration includes (its context guessed) is not part of this
+      // machine's live configuration, even when it sits in /etc/nginx: nginx never opens its files.
+      isKnownLocation: knownLocations(tree, resolver, this.knownRoots, { loadedByNginx: !contextGuessed }).isKnownLocation,
       inspect,
     }, this.families);
   }
