@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import type { ContextKind, DirectiveTable } from '../directives/directiveTable';
 import type { Directive } from '../parser/syntaxTree';
-import type { FileSystem } from './fileSystem';
+import { MAX_CONFIG_BYTES, type FileSystem } from './fileSystem';
 import { expandGlob, hasGlob } from './glob';
 import { markBuilt } from './treeIndexes';
 import type { ParsedFile } from './parsedFile';
@@ -311,7 +311,7 @@ export class TreeBuilder {
       if (this.overBudget(node, { files: 1, statements: 0 })) break;
       const parsed = await this.options.getParsed(target);
       if (!parsed) {
-        this.problem(file, arg.start, arg.end, 'nginx.include-not-found', `open() "${target}" failed: the included file cannot be read`);
+        this.reportUnread(node, target);
         continue;
       }
       if (this.overBudget(node, { files: 1, statements: statementCount(parsed) })) break;
@@ -322,6 +322,21 @@ export class TreeBuilder {
       for (const child of children) nodes.push(child);
     }
     return nodes;
+  }
+
+  /** An include target that gave no text: missing or unreadable (nginx fails), or not read by choice (said so, as information). */
+  private reportUnread(node: ConfigNode, target: string): void {
+    const arg = node.directive.args[0];
+    const refusal = this.options.fs.refusal?.(target);
+    if (refusal === 'not-regular') {
+      this.problem(node.file.path, arg.start, arg.end, 'nginx.include-not-read',
+        `"${target}" is not a regular file (a named pipe, device or socket): it is not read, and nothing it would bring in is checked`);
+    } else if (refusal === 'too-large') {
+      this.problem(node.file.path, arg.start, arg.end, 'nginx.include-not-read',
+        `"${target}" is too large: over the ${MAX_CONFIG_BYTES / (1024 * 1024)} MiB read limit (counted as it is read: files under /proc report no size), so it is not read and its statements are not checked`);
+    } else {
+      this.problem(node.file.path, arg.start, arg.end, 'nginx.include-not-found', `open() "${target}" failed: the included file cannot be read`);
+    }
   }
 
   /** Include statements whose cycle was reported: once each, however many chains reach them. */

@@ -13,7 +13,7 @@ import type { InspectedFile } from '../certificates/certificateTypes';
 import { buildConfigTree, resolveConfigPath, type BuildOptions, type ConfigTree, type PathResolver } from '../model/configTree';
 import { rebuildIncludedFile } from '../model/incrementalRebuild';
 import { inferContext } from '../model/contextInference';
-import type { FileStat, FileSystem } from '../model/fileSystem';
+import type { FileStat, FileSystem, ReadRefusal } from '../model/fileSystem';
 import { ParseCache, type ParsedFile } from '../model/parsedFile';
 import { DEFAULT_SETTINGS, type NginxMtlsSettings } from './settings';
 
@@ -309,6 +309,10 @@ class RecordingFileSystem implements FileSystem {
     this.texts.set(filePath, text);
     this.inputs.set(`text\0${filePath}`, { kind: 'text', path: filePath, text });
     return text;
+  }
+
+  refusal(filePath: string): ReadRefusal | undefined {
+    return this.base.refusal?.(filePath);
   }
 
   async stat(filePath: string): Promise<FileStat | undefined> {
