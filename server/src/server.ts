@@ -92,7 +92,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const started = Date.now();
     const result = await runSafe('validation', uri, undefined, undefined, async () => {
       await ensureSettings();
-      return runner.validate(filePath);
+      return runner.validate(filePath, expectedGeneration);
     });
     if (!result) return;
     // A newer edit arrived while this ran: its own validation will publish.
