@@ -179,7 +179,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       await ensureSettings();
       // Says when the check really starts (after the settings), for whoever reads the log.
       log('debug', `validating ${uri} v${version}`);
-      return runner.validate(filePath);
+      return runner.validate(filePath, expectedGeneration);
     });
     if (!result) return;
     // A newer edit arrived while this ran: its own validation will publish.

@@ -1,5 +1,5 @@
 /**
- * Property tests over random bytes, token soup and mutated corpus configs, with a fixed
+ * Property tests over random bytes, token soup, mutated corpus configs and include graphs, with a fixed
  * seed and a small budget so `npm test` stays fast. `npm run fuzz` runs the same properties
  * longer with a random seed (scripts/fuzz.mjs).
  */
@@ -13,7 +13,7 @@ const SEED = 20250601;
 function describeError(error: unknown): string {
   return error instanceof Error ? error.stack ?? error.message : String(error);
 }
-const RUNS: Record<string, number> = { 'random bytes': 40, 'token soup': 100, 'corpus mutations': 60 };
+const RUNS: Record<string, number> = { 'random bytes': 40, 'token soup': 100, 'corpus mutations': 60, 'include graphs': 60 };
 
 describe('fuzz: every feature on hostile text', () => {
   for (const name of Object.keys(INPUTS)) {

@@ -81,3 +81,46 @@ describe('fuzz: linear time', () => {
     });
   }
 });
+
+/**
+ * Repeated directives at one level (issue 17: 20k/40k/80k `ssl_protocols` lines took
+ * 2.4/12.9/48 s): the work is counted, not timed. Every array iterated (for…of, spread,
+ * Array.from) adds its length to the count, so a list copied once per statement shows up as
+ * n² elements visited.
+ */
+const REPEATED_SHAPES: Record<string, (n: number) => string> = {
+  'ssl_protocols repeated in one server': (n) => 'server {\n    listen 443 ssl;\n' + '    ssl_protocols TLSv1.2;\n'.repeat(n) + '}\n',
+  'ssl_protocols repeated at http level': (n) => 'ssl_protocols TLSv1.2 TLSv1.3;\n'.repeat(n) + 'server { listen 443 ssl; }\n',
+  'proxy_ssl_protocols repeated in one location': (n) => 'server {\n    location / {\n' + '        proxy_ssl_protocols TLSv1.2;\n'.repeat(n) + '        proxy_pass https://backend;\n    }\n}\n',
+};
+
+async function elementsVisited(text: string): Promise<number> {
+  const fs = new MemoryFileSystem({ [MAIN]: 'events {}\nhttp {\n    include conf.d/*.conf;\n}\n', [FILE]: text });
+  const service = new NginxLanguageService({ fs, now: () => NOW });
+  service.setWorkspaceFolders(['/lin']);
+  service.configure({});
+  const iterate = Array.prototype[Symbol.iterator];
+  let visited = 0;
+  Array.prototype[Symbol.iterator] = function counted(this: unknown[]) {
+    visited += this.length;
+    return iterate.call(this);
+  };
+  try {
+    await service.validate(FILE);
+  } finally {
+    Array.prototype[Symbol.iterator] = iterate;
+  }
+  return visited;
+}
+
+describe('fuzz: linear work on repeated directives (counted, not timed)', () => {
+  for (const [name, text] of Object.entries(REPEATED_SHAPES)) {
+    it(`${name}: 20k, 40k and 80k lines visit elements in proportion`, async () => {
+      const [n20, n40, n80] = [await elementsVisited(text(20_000)), await elementsVisited(text(40_000)), await elementsVisited(text(80_000))];
+      // Linear work doubles and quadruples (plus a constant); a per-line copy of a list grows 4× and 16×.
+      const detail = `elements visited: 20k ${n20}, 40k ${n40}, 80k ${n80}`;
+      assert.ok(n40 / n20 < 2.5, detail);
+      assert.ok(n80 / n20 < 5, detail);
+    });
+  }
+});

@@ -4,7 +4,7 @@
  * or a directory listing explode without touching the disk.
  */
 import * as path from 'node:path';
-import type { FileStat, FileSystem } from '../../server/src/model/fileSystem';
+import type { FileStat, FileSystem, ReadRefusal } from '../../server/src/model/fileSystem';
 
 export class MemoryFileSystem implements FileSystem {
   private readonly files = new Map<string, string>();
@@ -13,8 +13,16 @@ export class MemoryFileSystem implements FileSystem {
   /** Called before a read; return an Error to make that read fail as if the file vanished. */
   failRead?: (filePath: string) => boolean;
 
-  constructor(files: Record<string, string> = {}) {
+  /** Paths that exist but are refused like NodeFileSystem refuses them: a FIFO or device, or a /proc file past the limit. */
+  private readonly specials = new Map<string, ReadRefusal>();
+
+  constructor(files: Record<string, string> = {}, specials: Record<string, ReadRefusal> = {}) {
     for (const [p, text] of Object.entries(files)) this.write(p, text);
+    for (const [p, why] of Object.entries(specials)) this.specials.set(path.resolve(p), why);
+  }
+
+  refusal(filePath: string): ReadRefusal | undefined {
+    return this.specials.get(path.resolve(filePath));
   }
 
   write(filePath: string, text: string): void {
@@ -35,6 +43,8 @@ export class MemoryFileSystem implements FileSystem {
   async stat(filePath: string): Promise<FileStat | undefined> {
     this.calls++;
     const key = path.resolve(filePath);
+    const special = this.specials.get(key);
+    if (special) return { isFile: special === 'too-large', isDirectory: false, size: 0, mtimeMs: 0 };
     const text = this.files.get(key);
     if (text !== undefined) return { isFile: true, isDirectory: false, size: text.length, mtimeMs: 0 };
     if (this.isDirectory(key)) return { isFile: false, isDirectory: true, size: 0, mtimeMs: 0 };

@@ -7,7 +7,8 @@
  * - every offset range is inside its document with start <= end, every LSP range is a valid
  *   position pair in its document;
  * - formatting keeps the token stream byte for byte and is idempotent;
- * - applying any offered quick fix adds no syntax problem that was not there before.
+ * - applying any offered quick fix adds no syntax problem that was not there before;
+ * - include expansion stays within its budget and reports each cycle once per include.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -17,7 +18,7 @@ import type { DocumentSymbol, Range } from 'vscode-languageserver-types';
 import { analyze, type ResolvedFinding } from '../../server/src/analysis/analyzer';
 import type { TextEdit as OffsetTextEdit } from '../../server/src/analysis/finding';
 import { RULE_FAMILIES } from '../../server/src/analysis/ruleRegistry';
-import { resolveConfigPath } from '../../server/src/model/configTree';
+import { exceedsBudget, resolveConfigPath } from '../../server/src/model/configTree';
 import { parseFile, type ParsedFile } from '../../server/src/model/parsedFile';
 import { LineIndex } from '../../server/src/parser/lineIndex';
 import { parseConfig } from '../../server/src/parser/parser';
@@ -79,6 +80,25 @@ export const tokenSoup: fc.Arbitrary<string> = fc
 export const randomBytesText: fc.Arbitrary<string> = fc
   .tuple(fc.uint8Array({ maxLength: 1500, size: 'large' }), fc.constantFrom<BufferEncoding>('utf8', 'latin1'))
   .map(([bytes, encoding]) => Buffer.from(bytes).toString(encoding));
+
+/**
+ * Include graphs: masks that match the including file or its folder (cycles, the issue 17
+ * explosion), paths to special files (a FIFO, /proc), includes inside deeply nested blocks,
+ * mixed with token soup. The site file is conf.d/site.conf, so `conf.d/*.conf` from it loops.
+ */
+const INCLUDE_TARGETS = [
+  'conf.d/*.conf', 'conf.d/site.conf', 'conf.d/other.conf', '*.conf', 'nginx.conf', 'snippets/*.nginx', 'conf.d/*',
+  'special/fifo.conf', 'special/*.conf', '/proc/self/pagemap', 'stream.d/*.conf', 'conf.d/[a-z]*.conf', 'missing/*.conf',
+];
+const includeLine = fc.constantFrom(...INCLUDE_TARGETS).map((target) => `include ${target};\n`);
+const nested = fc.tuple(fc.nat({ max: 60 }), fc.constantFrom('location / {', 'server {', 'if ($x) {', 'http {', '{'), fc.boolean(), includeLine)
+  .map(([depth, opener, closed, inner]) => `${opener}\n`.repeat(depth) + inner + (closed ? '}\n'.repeat(depth) : ''));
+export const includeGraph: fc.Arbitrary<string> = fc
+  .array(fc.oneof({ weight: 4, arbitrary: includeLine }, { weight: 2, arbitrary: nested }, { weight: 2, arbitrary: tokenSoup }), { maxLength: 12 })
+  .map((parts) => parts.join(''));
+
+/** Files the include graphs name that exist but are refused (see MemoryFileSystem specials). */
+const SPECIAL_FILES = { [`${ROOT}/special/fifo.conf`]: 'not-regular', '/proc/self/pagemap': 'too-large' } as const;
 
 let corpusCache: string[] | undefined;
 
@@ -252,10 +272,16 @@ export async function checkEverything(text: string, probes: readonly number[]): 
     [SITE]: text,
     [SOLO]: text,
     [`${ROOT}/stream.d/tcp.conf`]: 'server { listen 12345; proxy_pass 127.0.0.1:1; }\n',
-  });
+  }, SPECIAL_FILES);
   const service = new NginxLanguageService({ fs: memory, now: () => NOW });
   service.setWorkspaceFolders([ROOT]);
   service.configure({});
+
+  // Include expansion stays bounded: within the budget, and a cycle reported once per include statement.
+  const tree = await service.analysis.buildTree(`${ROOT}/nginx.conf`);
+  assert.ok(!exceedsBudget(tree.expansion, { files: 0, statements: 0 }), `expanded ${JSON.stringify(tree.expansion)}`);
+  const cycles = tree.problems.filter((p) => p.code === 'nginx.include-cycle').map((p) => `${p.file}@${p.start}`);
+  assert.equal(new Set(cycles).size, cycles.length, `a cycle reported twice at one include: ${cycles.join(' ')}`);
 
   // Model + every rule family, through the main config and standalone.
   for (const filePath of [SITE, SOLO]) {
@@ -420,6 +446,7 @@ export const INPUTS: Record<string, fc.Arbitrary<string>> = {
   'random bytes': randomBytesText,
   'token soup': tokenSoup,
   'corpus mutations': corpusMutation,
+  'include graphs': includeGraph,
 };
 
 /** Runs the property over one input family; resolves with fast-check's report (never throws). */

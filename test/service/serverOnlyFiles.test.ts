@@ -125,7 +125,7 @@ describe('files only the production host has', () => {
   });
 
   it('(b) a main config in a system configuration folder is live', () => {
-    const tree = (mainFile: string): ConfigTree => ({ mainFile, confDir: path.dirname(mainFile), rootContext: 'main', confDirUnknown: false, nodes: [], files: new Map(), problems: [] });
+    const tree = (mainFile: string): ConfigTree => ({ mainFile, confDir: path.dirname(mainFile), rootContext: 'main', confDirUnknown: false, expansion: { files: 1, statements: 0 }, nodes: [], files: new Map(), problems: [] });
     const resolver = (mainFile: string) => ({ confDir: path.dirname(mainFile), pathMappings: {} });
     for (const main of ['/etc/nginx/nginx.conf', '/etc/nginx/sites-enabled/default', '/usr/local/etc/nginx/nginx.conf']) {
       assert.equal(isLiveConfig(tree(main), resolver(main)), true, main);

@@ -19,7 +19,23 @@ export interface AnalysisResult {
   failures: { family: string; error: string }[];
 }
 
-export async function analyze(context: RuleContext, families: readonly RuleFamily[] = RULE_FAMILIES): Promise<AnalysisResult> {
+/** Set by whoever started an analysis once its result is no longer wanted (a newer edit came). */
+export interface CancellationFlag {
+  readonly cancelled: boolean;
+}
+
+/** Thrown at the next check point of an analysis whose CancellationFlag was set. */
+export class AnalysisCancelled extends Error {
+  constructor() {
+    super('analysis cancelled: its result is out of date');
+  }
+}
+
+export function throwIfCancelled(cancellation: CancellationFlag | undefined): void {
+  if (cancellation?.cancelled) throw new AnalysisCancelled();
+}
+
+export async function analyze(context: RuleContext, families: readonly RuleFamily[] = RULE_FAMILIES, cancellation?: CancellationFlag): Promise<AnalysisResult> {
   const metas = new Map<string, RuleMeta>();
   for (const family of families) for (const rule of family.rules) metas.set(rule.code, rule);
   const raw: Finding[] = [];
@@ -28,8 +44,11 @@ export async function analyze(context: RuleContext, families: readonly RuleFamil
     if (family.rules.every((r) => context.settings.rules[r.code] === 'off')) continue;
     // Let the language server answer requests between families on large configurations.
     await new Promise<void>((resolve) => setImmediate(resolve));
+    // The turn just given is where a cancellation arrives.
+    throwIfCancelled(cancellation);
     try {
-      raw.push(...(await family.run(context)));
+      // One push per finding: spreading 100k findings into push's arguments overflows the stack.
+      for (const finding of await family.run(context)) raw.push(finding);
     } catch (error) {
       failures.push({ family: family.name, error: error instanceof Error ? error.stack ?? error.message : String(error) });
     }

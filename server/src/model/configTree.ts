@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import type { ContextKind, DirectiveTable } from '../directives/directiveTable';
 import type { Directive } from '../parser/syntaxTree';
-import type { FileSystem } from './fileSystem';
+import { MAX_CONFIG_BYTES, type FileSystem } from './fileSystem';
 import { expandGlob, hasGlob } from './glob';
 import { markBuilt } from './treeIndexes';
 import type { ParsedFile } from './parsedFile';
@@ -76,6 +76,15 @@ export interface ConfigTree {
   nodes: ConfigNode[];
   files: Map<string, FileUse>;
   problems: TreeProblem[];
+  /** How much the build expanded: bounded by INCLUDE_BUDGET whatever the input. */
+  expansion: ExpansionCount;
+}
+
+export interface ExpansionCount {
+  /** File instances spliced in (a file included from two places counts twice), main file included. */
+  files: number;
+  /** Statements (tree nodes) in the tree. */
+  statements: number;
 }
 
 export interface PathResolver {
@@ -178,6 +187,35 @@ const NO_CHILDREN = Object.freeze([]) as unknown as ConfigNode[];
 const MAX_INCLUDE_DEPTH = 32;
 /** A single include mask expanding to more files than this is cut off. */
 const MAX_INCLUDE_MATCHES = 5000;
+/**
+ * What one main configuration may expand to. Far above real configurations (the largest of
+ * the 1,963 corpus configs is a few thousand statements), and low enough that a hostile
+ * workspace (masks that include each other, thousands of files) stays within seconds and a
+ * few hundred MB. Includes past it are reported once and not followed.
+ */
+export const INCLUDE_BUDGET: Readonly<ExpansionCount> = { files: 20_000, statements: 2_000_000 };
+
+/** Directives in a parse, blocks included: the nodes one instance of the file adds to a tree. */
+const statementCounts = new WeakMap<ParsedFile, number>();
+
+export function statementCount(parsed: ParsedFile): number {
+  let count = statementCounts.get(parsed);
+  if (count === undefined) {
+    count = 0;
+    const pending: (readonly Directive[])[] = [parsed.syntax.statements];
+    for (let list = pending.pop(); list; list = pending.pop()) {
+      count += list.length;
+      for (const directive of list) if (directive.block) pending.push(directive.block.statements);
+    }
+    statementCounts.set(parsed, count);
+  }
+  return count;
+}
+
+/** True when adding `added` to `count` goes past the budget. */
+export function exceedsBudget(count: ExpansionCount, added: ExpansionCount): boolean {
+  return count.files + added.files > INCLUDE_BUDGET.files || count.statements + added.statements > INCLUDE_BUDGET.statements;
+}
 
 export interface BuildOptions {
   fs: FileSystem;
@@ -198,9 +236,11 @@ export async function buildConfigTree(options: BuildOptions): Promise<ConfigTree
     nodes: [],
     files: new Map(),
     problems: [],
+    expansion: { files: 0, statements: 0 },
   };
   if (!main) return tree;
   const builder = new TreeBuilder(options, tree);
+  tree.expansion = { files: 1, statements: statementCount(main) };
   tree.nodes = await builder.buildFile(main, options.rootContext, undefined, undefined, [main.path]);
   markBuilt(tree.nodes);
   return tree;
@@ -271,6 +311,7 @@ export class TreeBuilder {
     const info: IncludeInfo = { pattern, resolvedPattern, files: [], spans: [] };
     node.include = info;
     const file = node.file.path;
+    if (this.budgetSpent) return [];
     if (chain.length > MAX_INCLUDE_DEPTH) {
       this.problem(file, arg.start, arg.end, 'nginx.include-too-deep', `includes are nested more than ${MAX_INCLUDE_DEPTH} levels deep; "${pattern}" is not followed`);
       return [];
@@ -301,23 +342,73 @@ export class TreeBuilder {
       targets = [resolvedPattern];
     }
     info.files = targets;
+    // A mask that matches a file already being expanded above makes nginx recurse until it
+    // crashes: none of its files are followed, so a cycle costs one step, not one per ordering
+    // of the files it runs through.
+    const closing = targets.find((target) => chain.includes(target));
+    if (closing !== undefined) {
+      this.reportCycle(node, [...chain.slice(chain.indexOf(closing)), closing]);
+      return [];
+    }
     const nodes: ConfigNode[] = [];
     for (const target of targets) {
-      if (chain.includes(target)) {
-        const cycle = [...chain.slice(chain.indexOf(target)), target].map((p) => path.basename(p)).join(' → ');
-        this.problem(file, arg.start, arg.end, 'nginx.include-cycle', `include cycle: ${cycle}; nginx would recurse until it runs out of open files`);
-        continue;
-      }
+      if (this.overBudget(node, { files: 1, statements: 0 })) break;
       const parsed = await this.options.getParsed(target);
       if (!parsed) {
-        this.problem(file, arg.start, arg.end, 'nginx.include-not-found', `open() "${target}" failed: the included file cannot be read`);
+        this.reportUnread(node, target);
         continue;
       }
+      if (this.overBudget(node, { files: 1, statements: statementCount(parsed) })) break;
+      this.tree.expansion.files += 1;
+      this.tree.expansion.statements += statementCount(parsed);
       const { nodes: children, span } = await this.buildSpan(parsed, node, [...chain, target]);
       info.spans.push(span);
       for (const child of children) nodes.push(child);
     }
     return nodes;
+  }
+
+  /** An include target that gave no text: missing or unreadable (nginx fails), or not read by choice (said so, as information). */
+  private reportUnread(node: ConfigNode, target: string): void {
+    const arg = node.directive.args[0];
+    const refusal = this.options.fs.refusal?.(target);
+    if (refusal === 'not-regular') {
+      this.problem(node.file.path, arg.start, arg.end, 'nginx.include-not-read',
+        `"${target}" is not a regular file (a named pipe, device or socket): it is not read, and nothing it would bring in is checked`);
+    } else if (refusal === 'too-large') {
+      this.problem(node.file.path, arg.start, arg.end, 'nginx.include-not-read',
+        `"${target}" is too large: over the ${MAX_CONFIG_BYTES / (1024 * 1024)} MiB read limit (counted as it is read: files under /proc report no size), so it is not read and its statements are not checked`);
+    } else {
+      this.problem(node.file.path, arg.start, arg.end, 'nginx.include-not-found', `open() "${target}" failed: the included file cannot be read`);
+    }
+  }
+
+  /** Include statements whose cycle was reported: once each, however many chains reach them. */
+  private readonly reportedCycles = new Set<string>();
+
+  private reportCycle(node: ConfigNode, cycle: readonly string[]): void {
+    const arg = node.directive.args[0];
+    const key = `${node.file.path}\0${arg.start}`;
+    if (this.reportedCycles.has(key)) return;
+    this.reportedCycles.add(key);
+    const names = cycle.map((p) => path.basename(p)).join(' → ');
+    this.problem(node.file.path, arg.start, arg.end, 'nginx.include-cycle',
+      `include cycle: ${names}; nginx follows it until it crashes (nginx -t dies with a segmentation fault), so this include is not followed`);
+  }
+
+  /** Set once the budget ran out: every include after that point is left unexpanded. */
+  private budgetSpent = false;
+
+  /** True (and reported at the first include it happens to) when expanding `added` goes past INCLUDE_BUDGET. */
+  private overBudget(node: ConfigNode, added: ExpansionCount): boolean {
+    if (this.budgetSpent) return true;
+    if (!exceedsBudget(this.tree.expansion, added)) return false;
+    this.budgetSpent = true;
+    const arg = node.directive.args[0];
+    this.problem(node.file.path, arg.start, arg.end, 'nginx.include-budget',
+      `not checked from here on: the configuration expands to more than ${INCLUDE_BUDGET.files.toLocaleString('en-US')} included files or ${INCLUDE_BUDGET.statements.toLocaleString('en-US')} statements, `
+      + `so "${arg.value}" and every include after it are not followed (findings that depend on those files are missing)`);
+    return true;
   }
 
   private problem(file: string, start: number, end: number, code: string, message: string, missingTarget?: string): void {

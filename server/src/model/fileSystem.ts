@@ -16,6 +16,11 @@ export interface FileStat {
 export interface FileSystem {
   /** The file's text, or undefined when it cannot be read as a regular file. */
   readText(filePath: string): Promise<string | undefined>;
+  /**
+   * Why the last readText of an existing path gave undefined, when the reason is the file
+   * itself (not a regular file, or too large) rather than its absence: diagnostics say which.
+   */
+  refusal?(filePath: string): ReadRefusal | undefined;
   stat(filePath: string): Promise<FileStat | undefined>;
   /** Entry names of a directory, or undefined when it is not one. */
   readDirectory(dirPath: string): Promise<string[] | undefined>;
@@ -23,6 +28,60 @@ export interface FileSystem {
 
 /** Config files larger than this are not read (a generated config of 50 MB is not typed by hand). */
 export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+
+/** Files that exist but are not read as configuration text. */
+export type ReadRefusal = 'not-regular' | 'too-large';
+
+export type BoundedRead = { bytes: Buffer } | { refusal: ReadRefusal } | { failed: true };
+
+/**
+ * Read in pieces that start at a page and double up to READ_CHUNK_BYTES, so a file whose stat
+ * lies about its size costs at most one piece past the limit. Whole powers of two: some /proc
+ * files refuse reads that are not a multiple of 8 bytes.
+ */
+export const READ_CHUNK_BYTES = 256 * 1024;
+const FIRST_PIECE_BYTES = 4096;
+
+/**
+ * The bytes of a regular file, at most `maxBytes` of them. The size from stat is only a
+ * hint: files under /proc report 0 and then yield gigabytes (/proc/self/pagemap), so reading
+ * stops once more than `maxBytes` bytes have actually arrived. Opened non-blocking so that a
+ * path swapped for a FIFO after the stat cannot hang the read. `counter` (if given) adds up
+ * the bytes read, for tests that bound the work.
+ */
+export function readRegularFileBounded(filePath: string, maxBytes: number, counter?: { bytesRead: number }): BoundedRead {
+  let fd: number;
+  let st: nodeFs.Stats;
+  try {
+    st = nodeFs.statSync(filePath);
+    if (!st.isFile()) return { refusal: 'not-regular' };
+    if (st.size > maxBytes) return { refusal: 'too-large' };
+    fd = nodeFs.openSync(filePath, nodeFs.constants.O_RDONLY | (nodeFs.constants.O_NONBLOCK ?? 0));
+  } catch {
+    return { failed: true };
+  }
+  try {
+    if (!nodeFs.fstatSync(fd).isFile()) return { refusal: 'not-regular' };
+    const pieces: Buffer[] = [];
+    let total = 0;
+    let size = FIRST_PIECE_BYTES;
+    while (size <= st.size && size < READ_CHUNK_BYTES) size *= 2;
+    for (;; size = Math.min(size * 2, READ_CHUNK_BYTES)) {
+      const piece = Buffer.allocUnsafe(size);
+      const got = nodeFs.readSync(fd, piece, 0, piece.length, null);
+      if (counter) counter.bytesRead += got;
+      if (got === 0) break;
+      total += got;
+      if (total > maxBytes) return { refusal: 'too-large' };
+      pieces.push(got === piece.length ? piece : piece.subarray(0, got));
+    }
+    return { bytes: Buffer.concat(pieces, total) };
+  } catch {
+    return { failed: true };
+  } finally {
+    nodeFs.closeSync(fd);
+  }
+}
 
 /**
  * The real disk. The calls are synchronous inside the async interface on purpose: a config
@@ -48,27 +107,45 @@ export class NodeFileSystem implements FileSystem {
     this.sliceStart = performance.now();
   }
 
+  /** Bytes read from disk by readText so far (tests bound the work with it). */
+  readonly counter = { bytesRead: 0 };
+  /** Existing paths readText refused, and why (see FileSystem.refusal). */
+  private readonly refusals = new Map<string, ReadRefusal>();
+
   async readText(filePath: string): Promise<string | undefined> {
     await this.yieldSometimes();
+    this.refusals.delete(filePath);
     const st = rawStat(filePath);
     if (!st || !st.isFile() || st.size > MAX_CONFIG_BYTES) {
       this.texts.delete(filePath);
+      if (st) this.refuse(filePath, st.isFile() ? 'too-large' : 'not-regular');
       return undefined;
     }
     const identity = `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
     const cached = this.texts.get(filePath);
     if (cached && cached.identity === identity) return cached.text;
-    try {
-      const text = nodeFs.readFileSync(filePath).toString('utf8');
-      // A file modified within the clock's resolution of this read could change again without
-      // its times moving: such a read is not remembered.
-      if (Date.now() - st.mtimeMs > RECENT_WRITE_MS) this.texts.set(filePath, { identity, text });
-      else this.texts.delete(filePath);
-      return text;
-    } catch {
+    const read = readRegularFileBounded(filePath, MAX_CONFIG_BYTES, this.counter);
+    if (!('bytes' in read)) {
       this.texts.delete(filePath);
+      if ('refusal' in read) this.refuse(filePath, read.refusal);
       return undefined;
     }
+    const text = read.bytes.toString('utf8');
+    // A file modified within the clock's resolution of this read could change again without
+    // its times moving: such a read is not remembered.
+    if (Date.now() - st.mtimeMs > RECENT_WRITE_MS) this.texts.set(filePath, { identity, text });
+    else this.texts.delete(filePath);
+    return text;
+  }
+
+  refusal(filePath: string): ReadRefusal | undefined {
+    return this.refusals.get(filePath);
+  }
+
+  private refuse(filePath: string, why: ReadRefusal): void {
+    // Kept for the diagnostic that follows the read; a hostile tree cannot make it grow without end.
+    if (this.refusals.size >= 1024) this.refusals.clear();
+    this.refusals.set(filePath, why);
   }
 
   async stat(filePath: string): Promise<FileStat | undefined> {
@@ -126,6 +203,10 @@ export class OverlayFileSystem implements FileSystem {
   async readText(filePath: string): Promise<string | undefined> {
     const overlay = this.overlays.get(path.resolve(filePath));
     return overlay ?? this.base.readText(filePath);
+  }
+
+  refusal(filePath: string): ReadRefusal | undefined {
+    return this.overlays.has(path.resolve(filePath)) ? undefined : this.base.refusal?.(filePath);
   }
 
   async stat(filePath: string): Promise<FileStat | undefined> {

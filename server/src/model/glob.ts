@@ -59,7 +59,9 @@ export async function expandGlob(fs: FileSystem, pattern: string, limit = 10000)
   const files: string[] = [];
   for (const candidate of current) {
     const st = await fs.stat(candidate);
-    if (st?.isFile) files.push(candidate);
+    // glob(3) returns FIFOs and devices too, and nginx then opens them: kept, so the include
+    // reports them (see FileSystem.refusal). Directories are left out (not reported yet).
+    if (st && !st.isDirectory) files.push(candidate);
     if (files.length >= limit) break;
   }
   return files.sort();

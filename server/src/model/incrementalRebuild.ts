@@ -4,7 +4,7 @@
  * cheap. test/model/incrementalTree.test.ts compares the result with fresh builds.
  */
 import type { ContextKind } from '../directives/directiveTable';
-import { problemSpans, TreeBuilder, type BuildOptions, type ConfigNode, type ConfigTree, type IncludeInfo, type IncludeSpan, type TreeProblem } from './configTree';
+import { exceedsBudget, problemSpans, TreeBuilder, type BuildOptions, type ConfigNode, type ConfigTree, type IncludeInfo, type IncludeSpan, type TreeProblem } from './configTree';
 import type { ParsedFile } from './parsedFile';
 import { IndexPatch, isBuiltTree, markRebuilt, nodesNamed, recordTreeChange } from './treeIndexes';
 
@@ -16,11 +16,11 @@ import { IndexPatch, isBuiltTree, markRebuilt, nodesNamed, recordTreeChange } fr
  * build is needed instead (the main file changed, or the file is not spliced in anywhere).
  */
 export async function rebuildIncludedFile(old: ConfigTree, options: BuildOptions, changed: ParsedFile): Promise<ConfigTree | undefined> {
-  if (changed.path === old.mainFile || !isBuiltTree(old.nodes)) return undefined;
+  if (changed.path === old.mainFile || !isBuiltTree(old.nodes) || old.problems.some(dependsOnBuildOrder)) return undefined;
   const includes = nodesNamed(old.nodes, 'include').filter((n) => n.include?.spans.some((s) => s.file === changed.path));
   if (includes.length === 0) return undefined;
   const tree: ConfigTree = { ...old, nodes: old.nodes, files: new Map(), problems: [] };
-  const scratch: ConfigTree = { ...tree, files: new Map(), problems: [] };
+  const scratch: ConfigTree = { ...tree, files: new Map(), problems: [], expansion: { files: 0, statements: 0 } };
   // The old tree's name index, patched span by span.
   const indexes = new IndexPatch(old.nodes);
   const replaced = new Set<IncludeSpan>();
@@ -58,6 +58,13 @@ export async function rebuildIncludedFile(old: ConfigTree, options: BuildOptions
     for (let span = problemSpans.get(problem); span; span = span.outer) if (replaced.has(span)) return true;
     return false;
   };
+  // What a fresh build would stop at, only a fresh build can reproduce (see dependsOnBuildOrder).
+  if (scratch.problems.some(dependsOnBuildOrder)) return undefined;
+  tree.expansion = {
+    files: old.expansion.files + includedSpans(indexes.added) - includedSpans(indexes.removed),
+    statements: old.expansion.statements + indexes.added.length - indexes.removed.length,
+  };
+  if (exceedsBudget(tree.expansion, { files: 0, statements: 0 })) return undefined;
   if (tree.nodes === old.nodes) tree.nodes = old.nodes.slice();
   indexes.install(tree.nodes);
   recordTreeChange(tree, { previous: new WeakRef(old), removed: indexes.removed, added: indexes.added });
@@ -106,6 +113,23 @@ export async function rebuildIncludedFile(old: ConfigTree, options: BuildOptions
   };
   visit(tree.nodes);
   return tree;
+}
+
+/**
+ * Problems a fresh build reports depending on what it expanded earlier in the whole tree: a
+ * cycle is reported at the first chain that reaches its include, and the budget runs out at
+ * one include for the rest of the tree. A rebuild of one file cannot tell where; these
+ * (rare, broken) trees are built afresh, which the budget keeps cheap.
+ */
+function dependsOnBuildOrder(problem: TreeProblem): boolean {
+  return problem.code === 'nginx.include-cycle' || problem.code === 'nginx.include-budget';
+}
+
+/** File instances the includes among `nodes` splice in (nodes listed depth first, nested ones included). */
+function includedSpans(nodes: readonly ConfigNode[]): number {
+  let count = 0;
+  for (const node of nodes) count += node.include?.spans.length ?? 0;
+  return count;
 }
 
 /**

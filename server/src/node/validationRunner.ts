@@ -27,9 +27,18 @@ export type RunnerMessage =
 
 export interface ValidationRunner {
   post(message: RunnerMessage): void;
-  validate(filePath: string): Promise<ValidationOutcome>;
+  /**
+   * The file's diagnostics, or undefined when the request was superseded before it finished:
+   * by a newer request for the same file, or by one of a later `generation` (the server's count
+   * of state changes; each change schedules every open document again, so older runs are stale).
+   */
+  validate(filePath: string, generation?: number): Promise<ValidationOutcome | undefined>;
   dispose(): Promise<void>;
 }
+
+/** What the server sends the worker, and what comes back. */
+export type WorkerRequest = RunnerMessage | { kind: 'validate'; id: number; path: string } | { kind: 'cancel'; ids: number[] };
+export type WorkerReply = { id: number; outcome?: ValidationOutcome; error?: string; cancelled?: true };
 
 /** Applies a state message to a language service (the worker does the same on its side). */
 export function applyMessage(service: NginxLanguageService, message: RunnerMessage): void {
@@ -55,7 +64,7 @@ class InProcessRunner implements ValidationRunner {
     if (!this.shared) applyMessage(this.service, message);
   }
 
-  async validate(filePath: string): Promise<ValidationOutcome> {
+  async validate(filePath: string): Promise<ValidationOutcome | undefined> {
     const result = await this.service.validate(filePath);
     return { diagnostics: result.diagnostics, failures: result.analysis?.failures ?? [] };
   }
@@ -63,12 +72,19 @@ class InProcessRunner implements ValidationRunner {
   async dispose(): Promise<void> {}
 }
 
-type WorkerReply = { id: number; outcome?: ValidationOutcome; error?: string };
+interface PendingValidation {
+  path: string;
+  generation: number | undefined;
+  resolve: (o: ValidationOutcome | undefined) => void;
+  reject: (e: Error) => void;
+}
 
-class WorkerRunner implements ValidationRunner {
+export class WorkerRunner implements ValidationRunner {
   private worker: Worker | undefined;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (o: ValidationOutcome) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, PendingValidation>();
+  /** How requests ended in the worker (tests bound the work with it). */
+  readonly settled = { completed: 0, cancelled: 0, failed: 0 };
   /** Replayed into a restarted worker: settings, folders and the open documents. */
   private readonly state = new Map<string, RunnerMessage>();
 
@@ -78,10 +94,13 @@ class WorkerRunner implements ValidationRunner {
     if (this.worker) return this.worker;
     const worker = new Worker(this.script);
     worker.on('message', (reply: WorkerReply) => {
+      if (reply.cancelled) this.settled.cancelled++;
+      else if (reply.outcome) this.settled.completed++;
+      else this.settled.failed++;
       const waiter = this.pending.get(reply.id);
       if (!waiter) return;
       this.pending.delete(reply.id);
-      if (reply.outcome) waiter.resolve(reply.outcome);
+      if (reply.outcome || reply.cancelled) waiter.resolve(reply.outcome);
       else waiter.reject(new Error(reply.error ?? 'validation failed in the worker'));
     });
     const fail = (reason: string): void => {
@@ -103,16 +122,34 @@ class WorkerRunner implements ValidationRunner {
     if (message.kind === 'configure' || message.kind === 'folders') this.state.set(message.kind, message);
     else if (message.kind === 'open') this.state.set(`open:${message.path}`, message);
     else if (message.kind === 'close') this.state.delete(`open:${message.path}`);
-    this.worker?.postMessage(message);
+    this.send(message);
   }
 
-  validate(filePath: string): Promise<ValidationOutcome> {
-    const worker = this.ensure();
+  validate(filePath: string, generation?: number): Promise<ValidationOutcome | undefined> {
+    this.ensure();
+    this.supersede(filePath, generation);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      worker.postMessage({ kind: 'validate', id, path: filePath });
+      this.pending.set(id, { path: filePath, generation, resolve, reject });
+      this.send({ kind: 'validate', id, path: filePath });
     });
+  }
+
+  /** Cancels the requests a new one for `filePath` at `generation` makes out of date; their callers get undefined now. */
+  private supersede(filePath: string, generation: number | undefined): void {
+    const stale: number[] = [];
+    for (const [id, waiter] of this.pending) {
+      const older = generation !== undefined && waiter.generation !== undefined && waiter.generation < generation;
+      if (waiter.path !== filePath && !older) continue;
+      stale.push(id);
+      this.pending.delete(id);
+      waiter.resolve(undefined);
+    }
+    if (stale.length > 0) this.send({ kind: 'cancel', ids: stale });
+  }
+
+  private send(message: WorkerRequest): void {
+    this.worker?.postMessage(message);
   }
 
   async dispose(): Promise<void> {

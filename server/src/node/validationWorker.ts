@@ -1,21 +1,55 @@
 /**
  * The validation worker thread (dist/validationWorker.js): a language service of its own that
- * mirrors the server's open documents and settings and answers validation requests.
+ * mirrors the server's open documents and settings and answers validation requests, one at a
+ * time. A request the server no longer wants (see WorkerRunner) is cancelled: dropped if it
+ * has not started, stopped at its next check point if it has, so stale work never piles up.
  */
 import { parentPort } from 'node:worker_threads';
+import { AnalysisCancelled } from '../analysis/analyzer';
 import { NginxLanguageService } from '../service/languageService';
-import { applyMessage, type RunnerMessage } from './validationRunner';
+import { applyMessage, type WorkerReply, type WorkerRequest } from './validationRunner';
 
 const service = new NginxLanguageService();
 const port = parentPort;
+const queue: { id: number; path: string; cancellation: { cancelled: boolean } }[] = [];
+const byId = new Map<number, { cancelled: boolean }>();
+let running = false;
 
-port?.on('message', (message: RunnerMessage | { kind: 'validate'; id: number; path: string }) => {
-  if (message.kind !== 'validate') {
-    applyMessage(service, message);
-    return;
+function reply(message: WorkerReply): void {
+  port?.postMessage(message);
+}
+
+async function drain(): Promise<void> {
+  if (running) return;
+  running = true;
+  for (let next = queue.shift(); next; next = queue.shift()) {
+    const { id, path, cancellation } = next;
+    try {
+      if (cancellation.cancelled) throw new AnalysisCancelled();
+      const result = await service.validate(path, cancellation);
+      reply({ id, outcome: { diagnostics: result.diagnostics, failures: result.analysis?.failures ?? [] } });
+    } catch (error) {
+      if (error instanceof AnalysisCancelled) reply({ id, cancelled: true });
+      else reply({ id, error: error instanceof Error ? error.message : String(error) });
+    } finally {
+      byId.delete(id);
+    }
   }
-  service.validate(message.path).then(
-    (result) => port.postMessage({ id: message.id, outcome: { diagnostics: result.diagnostics, failures: result.analysis?.failures ?? [] } }),
-    (error: unknown) => port.postMessage({ id: message.id, error: error instanceof Error ? error.message : String(error) }),
-  );
+  running = false;
+}
+
+port?.on('message', (message: WorkerRequest) => {
+  if (message.kind === 'validate') {
+    const cancellation = { cancelled: false };
+    byId.set(message.id, cancellation);
+    queue.push({ id: message.id, path: message.path, cancellation });
+    void drain();
+  } else if (message.kind === 'cancel') {
+    for (const id of message.ids) {
+      const cancellation = byId.get(id);
+      if (cancellation) cancellation.cancelled = true;
+    }
+  } else {
+    applyMessage(service, message);
+  }
 });

@@ -3,6 +3,7 @@
  * discovery in the workspace folders, and LSP-typed answers. It has no transport in it:
  * the language server, the CLI and the tests all call it directly.
  */
+import type { CancellationFlag } from '../analysis/analyzer';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import type {
@@ -177,19 +178,20 @@ export class NginxLanguageService {
   }
 
   /** Findings for one file, checked through every main config that includes it. */
-  async analyzeFile(filePath: string): Promise<FileAnalysis | undefined> {
+  async analyzeFile(filePath: string, cancellation?: CancellationFlag): Promise<FileAnalysis | undefined> {
     const resolved = path.resolve(filePath);
     // Nothing can include a document that has no file: it is checked on its own.
     const mains = isUnsavedDocumentPath(resolved) ? [] : await this.mainConfigs();
-    const results = await this.analysis.analyzeFiles([resolved], mains);
+    const results = await this.analysis.analyzeFiles([resolved], mains, cancellation);
     let result = results.get(resolved);
     // An open main config outside the workspace folders.
-    if (!result && (await this.analysis.isMainConfig(resolved))) result = (await this.analysis.analyzeFiles([resolved], [resolved])).get(resolved);
+    if (!result && (await this.analysis.isMainConfig(resolved))) result = (await this.analysis.analyzeFiles([resolved], [resolved], cancellation)).get(resolved);
     return result && isUnsavedDocumentPath(resolved) ? withRelativePathsUnchecked(result) : result;
   }
 
-  async validate(filePath: string): Promise<{ diagnostics: Diagnostic[]; analysis?: FileAnalysis }> {
-    const analysis = await this.analyzeFile(filePath);
+  /** Diagnostics of one file; rejects with AnalysisCancelled once `cancellation` is set (at the next check point). */
+  async validate(filePath: string, cancellation?: CancellationFlag): Promise<{ diagnostics: Diagnostic[]; analysis?: FileAnalysis }> {
+    const analysis = await this.analyzeFile(filePath, cancellation);
     if (!analysis) return { diagnostics: [] };
     return { diagnostics: analysis.findings.map((f) => toDiagnostic(analysis.file, f, pathToUri, (p) => this.analysis.parses.peek(p))), analysis };
   }

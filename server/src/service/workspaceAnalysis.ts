@@ -4,7 +4,7 @@
  * it in), and checks files nothing includes on their own with an inferred context.
  */
 import * as path from 'node:path';
-import { analyze, type AnalysisResult, type ResolvedFinding } from '../analysis/analyzer';
+import { analyze, throwIfCancelled, type AnalysisResult, type CancellationFlag, type ResolvedFinding } from '../analysis/analyzer';
 import type { RuleFamily } from '../analysis/ruleContext';
 import type { Surface } from '../analysis/settingHints';
 import { RULE_FAMILIES } from '../analysis/ruleRegistry';
@@ -15,7 +15,7 @@ import { buildConfigTree, resolveConfigPath, type BuildOptions, type ConfigTree,
 import { knownLocations } from '../model/knownLocations';
 import { rebuildIncludedFile } from '../model/incrementalRebuild';
 import { inferContext, type InferredContext } from '../model/contextInference';
-import type { FileStat, FileSystem } from '../model/fileSystem';
+import type { FileStat, FileSystem, ReadRefusal } from '../model/fileSystem';
 import { ParseCache, type ParsedFile } from '../model/parsedFile';
 import type { Directive } from '../parser/syntaxTree';
 import { DEFAULT_SETTINGS, type NginxMtlsSettings } from './settings';
@@ -216,14 +216,15 @@ export class WorkspaceAnalysis {
    * Checks `files` given the candidate main configs. Each file gets the findings of every
    * main tree that includes it (deduplicated), or a standalone check when none does.
    */
-  async analyzeFiles(files: readonly string[], mainFiles: readonly string[]): Promise<Map<string, FileAnalysis>> {
+  async analyzeFiles(files: readonly string[], mainFiles: readonly string[], cancellation?: CancellationFlag): Promise<Map<string, FileAnalysis>> {
     const result = new Map<string, FileAnalysis>();
     const wanted = new Set(files.map((f) => path.resolve(f)));
     for (const mainFile of mainFiles) {
+      throwIfCancelled(cancellation);
       const tree = await this.buildTree(path.resolve(mainFile));
       const inTree = [...tree.files.values()].filter((use) => wanted.has(use.parsed.path)).map((use) => use.parsed);
       if (inTree.length === 0) continue;
-      const analysis = await this.runRules(tree, inTree, false);
+      const analysis = await this.runRules(tree, inTree, false, undefined, cancellation);
       // Findings per file in one pass (a filter per file was 200 x 12,000 steps on a large tree).
       const byFile = new Map<string, ResolvedFinding[]>();
       for (const finding of analysis.findings) {
@@ -246,7 +247,8 @@ export class WorkspaceAnalysis {
     }
     for (const filePath of wanted) {
       if (result.has(filePath)) continue;
-      const standalone = await this.analyzeStandalone(filePath, undefined, mainFiles);
+      throwIfCancelled(cancellation);
+      const standalone = await this.analyzeStandalone(filePath, undefined, mainFiles, cancellation);
       if (standalone) result.set(filePath, standalone);
     }
     return result;
@@ -256,13 +258,13 @@ export class WorkspaceAnalysis {
    * Checks one file on its own, in a declared, given or inferred context, with paths
    * resolved as in standaloneResolver (`mainFiles`: the main configs of this check).
    */
-  async analyzeStandalone(filePath: string, context?: ContextKind, mainFiles: readonly string[] = []): Promise<FileAnalysis | undefined> {
+  async analyzeStandalone(filePath: string, context?: ContextKind, mainFiles: readonly string[] = [], cancellation?: CancellationFlag): Promise<FileAnalysis | undefined> {
     const parsed = await this.getParsed(filePath);
     if (!parsed) return undefined;
     const inferred = context ? { context, declared: true, acceptedSomewhere: undefined } : this.inferContext(parsed);
     const resolver = context === 'main' ? this.resolverFor(filePath) : await this.standaloneResolver(filePath, mainFiles);
     const tree = await this.buildTree(filePath, inferred.context, resolver);
-    const analysis = await this.runRules(tree, [parsed], !inferred.declared, inferred.acceptedSomewhere);
+    const analysis = await this.runRules(tree, [parsed], !inferred.declared, inferred.acceptedSomewhere, cancellation);
     return { file: parsed, findings: analysis.findings, mainFiles: [], context: inferred.context, contextGuessed: !inferred.declared, failures: analysis.failures };
   }
 
@@ -271,7 +273,7 @@ export class WorkspaceAnalysis {
     return inferContext(parsed, this.table, this.settings.targetVersion);
   }
 
-  private runRules(tree: ConfigTree, files: ParsedFile[], contextGuessed: boolean, acceptedSomewhere?: ReadonlySet<Directive>): Promise<AnalysisResult> {
+  private runRules(tree: ConfigTree, files: ParsedFile[], contextGuessed: boolean, acceptedSomewhere?: ReadonlySet<Directive>, cancellation?: CancellationFlag): Promise<AnalysisResult> {
     const resolver: PathResolver = { confDir: tree.confDir, confDirUnknown: tree.confDirUnknown, pathMappings: this.settings.pathMappings };
     // Rules ask for the same few certificate files once per server or location; within one
     // run each file is inspected (or its cache entry stat-checked) only once.
@@ -308,7 +310,7 @@ export class WorkspaceAnalysis {
       // machine's live configuration, even when it sits in /etc/nginx: nginx never opens its files.
       isKnownLocation: knownLocations(tree, resolver, this.knownRoots, { loadedByNginx: !contextGuessed }).isKnownLocation,
       inspect,
-    }, this.families);
+    }, this.families, cancellation);
   }
 }
 
@@ -375,6 +377,10 @@ class RecordingFileSystem implements FileSystem {
     this.texts.set(filePath, text);
     this.inputs.set(`text\0${filePath}`, { kind: 'text', path: filePath, text });
     return text;
+  }
+
+  refusal(filePath: string): ReadRefusal | undefined {
+    return this.base.refusal?.(filePath);
   }
 
   async stat(filePath: string): Promise<FileStat | undefined> {

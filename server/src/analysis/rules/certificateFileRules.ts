@@ -4,7 +4,7 @@
  * its own: missing, not PEM, expired, weak, encrypted without a password, readable by others.
  * Where nginx would refuse to load it, the message quotes what `nginx -t` prints.
  */
-import { promises } from 'node:fs';
+import { readRegularFileBounded } from '../../model/fileSystem';
 import { ServerCommands } from '../../../../common/protocol';
 import type { CertificateInfo, InspectedFile } from '../../certificates/certificateTypes';
 import { WEAK_SIGNATURE_ALGORITHMS } from '../../certificates/oids';
@@ -266,14 +266,10 @@ async function passwordsFor(ref: FileReference, context: RuleContext): Promise<P
   return { node, values, readable: true };
 }
 
+/** A password file's text; files under /proc report size 0, so the bound is on the bytes read. */
 async function readSmallText(filePath: string): Promise<string | undefined> {
-  try {
-    const st = await promises.stat(filePath);
-    if (!st.isFile() || st.size > 64 * 1024) return undefined;
-    return await promises.readFile(filePath, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const read = readRegularFileBounded(filePath, 64 * 1024);
+  return 'bytes' in read ? read.bytes.toString('utf8') : undefined;
 }
 
 function checkKeyFile(ref: FileReference, inspected: InspectedFile, load: LoadDecision, passwords: Passwords | undefined): Finding[] {

@@ -1,4 +1,4 @@
-/** Include rules: targets that do not exist, cycles, and masks that match too much. */
+/** Include rules: targets that do not exist, cycles, and masks or trees that expand to too much. */
 import type { Finding, RuleMeta } from '../finding';
 import { nginxRefuses } from '../nginxWording';
 import { notOnThisMachine } from '../notOnThisMachine';
@@ -9,6 +9,8 @@ const RULES: RuleMeta[] = [
   { code: 'nginx.include-not-found', category: 'include', severity: 'error', title: 'Included file does not exist', nginxRefuses: true },
   { code: 'nginx.include-cycle', category: 'include', severity: 'error', title: 'Files include each other in a cycle', nginxRefuses: true },
   { code: 'nginx.include-too-deep', category: 'include', severity: 'warning', title: 'Includes nested too deeply to follow', nginxRefuses: false },
+  { code: 'nginx.include-not-read', category: 'include', severity: 'information', title: 'Included path not read (special or too large)', nginxRefuses: false },
+  { code: 'nginx.include-budget', category: 'include', severity: 'information', title: 'Configuration too large to follow every include', nginxRefuses: false },
   { code: 'nginx.include-too-many', category: 'include', severity: 'warning', title: 'Include mask matches too many files', nginxRefuses: false },
   { code: 'nginx.include-not-on-this-machine', category: 'include', severity: 'information', title: 'Included file only the production host has: not checked', nginxRefuses: false },
   { code: 'nginx.include-not-checked', category: 'include', severity: 'information', title: 'Relative include not checked: the conf prefix is unknown', nginxRefuses: false },

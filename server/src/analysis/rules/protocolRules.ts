@@ -79,7 +79,10 @@ function duplicates(statements: readonly ConfigNode[], findings: Finding[]): voi
   for (const node of statements) {
     const name = node.directive.name.value;
     if (!BITMASK_DIRECTIVES.has(name) || node.directive.args.length === 0) continue;
-    byName.set(name, [...(byName.get(name) ?? []), node]);
+    // Appended in place: copying the list per repeat was quadratic (80k repeats took 48 s).
+    const list = byName.get(name);
+    if (list) list.push(node);
+    else byName.set(name, [node]);
   }
   for (const [name, nodes] of byName) {
     if (nodes.length < 2) continue;
