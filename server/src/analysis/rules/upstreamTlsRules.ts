@@ -183,9 +183,11 @@ function unknownPeerName(path: RequestPath): Finding | undefined {
     };
   }
   if (!target.isIp) return undefined;
+  // An IP address can be in a certificate (private CAs issue IP subject alternative names),
+  // and the peer's certificate is not readable here: what nginx will find is unknown.
   return {
-    code: 'tls.upstream-name-mismatch', file: passFile, ...argRange(path.pass),
-    message: `With verification on and no ${path.prefix}name, nginx checks the upstream certificate against the IP address ${target.host}, which certificates rarely list (upstream SSL certificate does not match "${target.host}"). Set ${path.prefix}name to a DNS name of the upstream certificate.`,
+    code: 'tls.upstream-name-mismatch', severity: 'information', file: passFile, ...argRange(path.pass),
+    message: `With verification on and no ${path.prefix}name, nginx checks the upstream certificate against the IP address ${target.host}. Unless that certificate lists the address as an IP subject alternative name (private CAs can issue one; public CAs rarely do), every request fails with 502 (upstream SSL certificate does not match "${target.host}"). Set ${path.prefix}name to a DNS name of the upstream certificate if it has none for ${target.host}.`,
   };
 }
 
