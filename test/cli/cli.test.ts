@@ -84,6 +84,25 @@ describe('nginx-mtls check', () => {
     assert.match(missing?.message ?? '', new RegExp(`open\\(\\) "${path.join(dir, 'etc/nginx/missing.conf')}" failed`));
   });
 
+  /**
+   * The live configuration of this machine as Debian's nginx packages install it. Checked only
+   * when /etc/nginx is the stock one (dpkg reports no modified file of nginx-common), so that an
+   * operator's own edits cannot fail this test.
+   */
+  const stockDebian = (() => {
+    const owner = spawnSync('dpkg', ['-S', '/etc/nginx/nginx.conf'], { encoding: 'utf8' });
+    if (owner.status !== 0) return false;
+    const verify = spawnSync('dpkg', ['-V', owner.stdout.split(':')[0]], { encoding: 'utf8' });
+    return verify.status === 0 && verify.stdout.trim() === '';
+  })();
+
+  it('the stock Debian /etc/nginx of this machine: exit 0, no error', { skip: stockDebian ? false : 'no unmodified Debian /etc/nginx on this machine' }, async () => {
+    const { code, out } = await run(['check', '/etc/nginx', '--format', 'json']);
+    const errors = (JSON.parse(out) as { file: string; line: number; code: string; severity: string }[]).filter((f) => f.severity === 'error');
+    assert.deepEqual(errors.map((f) => `${f.file}:${f.line} ${f.code}`), []);
+    assert.equal(code, 0);
+  });
+
   describe('files only the production host has', () => {
     const site = path.join(REPO, 'test/fixtures/server-only/certbot-site');
 
