@@ -205,6 +205,18 @@ describe('nginx-mtls check on bad input', () => {
 
   after(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('says which named file it could not read (over the read limit) and exits 2 when nothing is left', async () => {
+    const huge = path.join(dir, 'huge.conf');
+    writeFileSync(huge, 'ssl_protocols TLSv1.2;\n'.repeat(Math.ceil((17 * 1024 * 1024) / 23)));
+    const alone = await run(['check', huge]);
+    assert.equal(alone.code, 2);
+    assert.match(alone.err, /huge\.conf: not checked, larger than the 16 MiB read limit/);
+    const withSite = await run(['check', huge, path.join(dir, 'deploy/site.conf')]);
+    assert.equal(withSite.code, 1, 'the readable file is still checked');
+    assert.match(withSite.err, /huge\.conf: not checked/);
+    rmSync(huge);
+  });
+
   it('exits 2 for a folder with no file it recognises, naming the folder and how to pass files', async () => {
     const { code, out, err } = await run(['check', path.join(dir, 'deploy')]);
     assert.equal(code, 2);

@@ -8,7 +8,7 @@ import { DOCS_BASE } from '../analysis/finding';
 import { closestName } from '../analysis/nginxWording';
 import { allRules } from '../analysis/ruleRegistry';
 import { DISCOVERY_PATTERNS, discoverConfigs, firstConfLikeFile } from '../model/configDiscovery';
-import { NodeFileSystem } from '../model/fileSystem';
+import { MAX_CONFIG_BYTES, NodeFileSystem } from '../model/fileSystem';
 import { DEFAULT_SETTINGS, normalizeSettings, RULE_SEVERITIES } from '../service/settings';
 import { WorkspaceAnalysis, type FileAnalysis } from '../service/workspaceAnalysis';
 import { formatJson, formatSarif, formatText, toCliFinding, type CliFinding } from './outputFormats';
@@ -205,6 +205,15 @@ export async function runCli(argv: string[], out: (s: string) => void, err: (s: 
   // paths elsewhere that no --map covers belong to the production host (model/knownLocations.ts).
   workspace.knownRoots = await projectRoots(fs, options);
   const results = await checkFiles(workspace, files, options.mains);
+  // A file that was asked for and could not be read is said, never passed over in silence.
+  for (const filePath of [...files].sort()) {
+    if (results.has(filePath)) continue;
+    const refusal = fs.refusal(filePath);
+    const why = refusal === 'too-large' ? `larger than the ${MAX_CONFIG_BYTES / (1024 * 1024)} MiB read limit`
+      : refusal === 'not-regular' ? 'not a regular file' : 'it cannot be read';
+    err(`nginx-mtls: ${forTerminal(displayPath(filePath))}: not checked, ${why}`);
+  }
+  if (results.size === 0) { err('nginx-mtls: nothing left to check'); return 2; }
   const cwd = process.cwd();
   const findings: CliFinding[] = [];
   for (const filePath of [...results.keys()].sort()) {
