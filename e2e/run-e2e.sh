@@ -11,7 +11,8 @@ if [ ! -x "$HERE/cs/bin/code-server" ] || [ ! -d "$HERE/driver/node_modules/play
   bash "$HERE/setup.sh"
 fi
 . "$HERE/env.sh"
-PORT=${PORT:-18123}
+# A port the kernel says is free (not a fixed one another run or another user may hold).
+PORT=${PORT:-$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();})')}
 # Unix socket paths (in $RUN/tmp) are limited to ~107 characters: keep the run dir name short.
 RUN=$E2E/runs/$(date +%Y%m%d-%H%M%S)
 mkdir -p "$RUN/data/User" "$RUN/exts" "$RUN/shots" "$RUN/tmp"
