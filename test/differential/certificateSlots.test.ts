@@ -11,10 +11,9 @@
  * RSA fails, ECDSA succeeds. Those outcomes are what `expect` says for the cases nginx accepts.
  */
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { checkMain, formatFinding, makeTempDir, makeWorkspace, nginxAvailable, removeDir, runNginxTest, startIsolation, stopIsolation } from './nginxHarness';
+import { checkMain, formatFinding, makeTempDir, makeWorkspace, nginxAvailable, removeDir, runNginxTest, startIsolation, stopIsolation, writeHttpCase } from './nginxHarness';
 import { generateTranscriptPki, opensslAvailable } from './opensslPki';
 
 /** clean: nothing about pairing; refused: nginx's key values mismatch; fails: every handshake fails; not-served: a warning. */
@@ -57,12 +56,7 @@ test('certificate slots: dual certificates and inherited pairs agree with nginx 
     const pki = generateTranscriptPki(path.join(root, 'pki'));
     const problems: string[] = [];
     for (const c of CASES) {
-      const prefix = path.join(root, c.id);
-      fs.mkdirSync(prefix, { recursive: true });
-      const conf = path.join(prefix, 'nginx.conf');
-      const temps = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((k) => `${k}_temp_path ${prefix}/${k}_temp;`).join(' ');
-      fs.writeFileSync(conf, ['worker_processes 1;', 'error_log stderr;', `pid ${prefix}/nginx.pid;`, 'events {}',
-        `http {\naccess_log off; ${temps}\n${c.body.split('P/').join(pki + '/')}\n}`].join('\n') + '\n');
+      const { prefix, conf } = writeHttpCase(root, c.id, c.body, pki);
       const run = await runNginxTest(prefix, conf, false);
       if (run.status !== c.rc) {
         problems.push(`${c.id}: nginx -t exited ${run.status}, recorded ${c.rc}: ${run.stderr.trim()}`);

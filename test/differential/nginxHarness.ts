@@ -323,3 +323,17 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * Writes `<root>/<id>/nginx.conf`: a main file whose http block holds `body` (with `P/`
+ * standing for `pki`), with the temp paths and pid file inside the case's own prefix.
+ */
+export function writeHttpCase(root: string, id: string, body: string, pki: string): { prefix: string; conf: string } {
+  const prefix = path.join(root, id);
+  fs.mkdirSync(prefix, { recursive: true });
+  const conf = path.join(prefix, 'nginx.conf');
+  const temps = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((k) => `${k}_temp_path ${prefix}/${k}_temp;`).join(' ');
+  fs.writeFileSync(conf, ['worker_processes 1;', 'error_log stderr;', `pid ${prefix}/nginx.pid;`, 'events {}',
+    `http {\naccess_log off; ${temps}\n${body.split('P/').join(pki + '/')}\n}`].join('\n') + '\n');
+  return { prefix, conf };
+}

@@ -81,7 +81,8 @@ export function certificateLists(context: RuleContext): CertificateList[] {
   return [...lists.values()];
 }
 
-function underHttpOrStream(node: ConfigNode): boolean {
+/** True for a statement inside the main http or stream block. */
+export function underHttpOrStream(node: ConfigNode): boolean {
   for (let n = node.parent; n; n = n.parent) {
     const name = n.directive.name.value;
     if ((name === 'http' || name === 'stream') && n.context === 'main') return true;

@@ -105,45 +105,6 @@ export function collectFileReferences(context: RuleContext, nodes: readonly Conf
   return refs;
 }
 
-/** The directive nearest in scope: on the node's own block level first, then its ancestors'. */
-export function nearestInScope(block: ConfigNode | undefined, name: string, rootNodes: readonly ConfigNode[]): ConfigNode[] {
-  let scope: ConfigNode | undefined = block;
-  while (scope) {
-    const own = childrenNamed(scope.children, name);
-    if (own.length > 0) return own;
-    scope = scope.parent;
-  }
-  return childrenNamed(rootNodes, name);
-}
-
-/**
- * Children by directive name, indexed once per block: filtering an `http` block with
- * thousands of servers once per server made large configurations quadratic. Keyed by the
- * children array, which a rebuilt included file replaces (see rebuildIncludedFile).
- */
-const childIndexes = new WeakMap<readonly ConfigNode[], Map<string, ConfigNode[]>>();
-
-function childrenNamed(children: readonly ConfigNode[], name: string): ConfigNode[] {
-  let index = childIndexes.get(children);
-  if (!index) {
-    index = new Map();
-    for (const child of children) {
-      const list = index.get(child.directive.name.value);
-      if (list) list.push(child);
-      else index.set(child.directive.name.value, [child]);
-    }
-    childIndexes.set(children, index);
-  }
-  return [...(index.get(name) ?? [])];
-}
-
-/** The value of an on/off style directive in scope, or the given default. */
-export function scopedValue(block: ConfigNode | undefined, name: string, rootNodes: readonly ConfigNode[], fallback: string): string {
-  const found = nearestInScope(block, name, rootNodes);
-  const last = found[found.length - 1];
-  return last?.directive.args[0]?.value ?? fallback;
-}
-
 /** True when the location's proxy_pass (or grpc_pass/uwsgi_pass) speaks TLS to the upstream, so nginx loads the family's files. */
 export function upstreamUsesTls(block: ConfigNode | undefined, family: TlsFamily): boolean {
   if (!block) return false;

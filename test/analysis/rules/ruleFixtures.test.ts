@@ -8,7 +8,7 @@ import { includeRules } from '../../../server/src/analysis/rules/includeRules';
 import { FIXTURES, MTLS_CODES, MTLS_FAMILIES, analyzeFile } from './mtlsRuleHelpers';
 
 /** Rules that tell a missing file of the project from one only the production host has; each needs a false-positive fixture. */
-const FILE_CODES = new Set(['tls.file-not-found', 'tls.file-not-on-this-machine', 'nginx.include-not-found', 'nginx.include-not-on-this-machine']);
+const FILE_CODES = new Set(['tls.file-not-found', 'tls.handshake-file-not-found', 'tls.file-not-loaded', 'tls.file-not-on-this-machine', 'nginx.include-not-found', 'nginx.include-not-on-this-machine']);
 const FAMILIES = [...MTLS_FAMILIES, certificateFileRules, includeRules];
 const CODES = new Set([...MTLS_CODES, ...FILE_CODES]);
 

@@ -10,16 +10,17 @@ import type { CertificateInfo, InspectedFile } from '../../certificates/certific
 import { WEAK_SIGNATURE_ALGORITHMS } from '../../certificates/oids';
 import { assessTrustStore, lastExpiry } from '../../certificates/trustStores';
 import type { Finding, RuleMeta } from '../finding';
-import { unknownConfPrefix } from '../../model/configTree';
+import { unknownConfPrefix, type ConfigNode } from '../../model/configTree';
 import { nginxRefuses } from '../nginxWording';
 import { notOnThisMachine } from '../notOnThisMachine';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { focusOf } from '../analysisFocus';
+import { certificateLoad } from '../certificateLoading';
+import { effective } from '../../model/effectiveConfig';
+import { effectiveOptions } from './tlsRuleSupport';
 import {
   collectFileReferences,
   namesSystemTrustStore,
-  nearestInScope,
-  scopedValue,
   upstreamUsesTls,
   type FileReference,
   type FileRole,
@@ -27,6 +28,8 @@ import {
 
 const RULES: RuleMeta[] = [
   { code: 'tls.file-not-found', category: 'certificate', severity: 'error', title: 'Certificate, key or CA file missing or unreadable', nginxRefuses: true },
+  { code: 'tls.handshake-file-not-found', category: 'certificate', severity: 'warning', title: 'Certificate or key nginx opens per handshake is missing or unreadable', nginxRefuses: false },
+  { code: 'tls.file-not-loaded', category: 'certificate', severity: 'information', title: 'Missing certificate or key that nginx never opens', nginxRefuses: false },
   { code: 'tls.not-pem', category: 'certificate', severity: 'error', title: 'File is not in the PEM form nginx reads', nginxRefuses: true },
   { code: 'tls.cert-validity', category: 'certificate', severity: 'warning', title: 'Certificate expired, not yet valid or expiring soon', nginxRefuses: false },
   { code: 'tls.encrypted-key-no-password', category: 'certificate', severity: 'error', title: 'Encrypted key without a working password file', nginxRefuses: true },
@@ -43,6 +46,11 @@ const DAY = 86_400_000;
 export interface LoadDecision {
   /** True when `nginx -t` opens this file with the configuration as it is. */
   loads: boolean;
+  /**
+   * Why it does not open it, when not because a setting is off: `handshake` (nginx opens it
+   * during each handshake), `never` (nothing in the configuration takes it).
+   */
+  when?: 'handshake' | 'never';
   /** Why it does not, for the message. */
   why?: string;
 }
@@ -50,28 +58,56 @@ export interface LoadDecision {
 /** Whether nginx opens the file when it loads the configuration (see the merge functions of the ssl and proxy modules). */
 export function nginxLoads(ref: FileReference, context: RuleContext): LoadDecision {
   const block = ref.node.parent;
-  const roots = context.tree.nodes;
   const { family, role, suffix } = ref.info;
   if (role === 'password') return { loads: true };
+  const setting = (name: string): string | undefined => effective(ref.node, name, context.tree, effectiveOptions(context)).args[0];
+  const upstream = family === 'proxy_ssl' ? 'https' : family === 'grpc_ssl' ? 'grpcs' : 'suwsgi';
+  const unused: LoadDecision = { loads: false, why: `no ${upstream} upstream uses it here` };
+  if (role === 'certificate' || role === 'key') {
+    const load = certificateLoad(ref.node, context);
+    if (load?.when === 'startup') return { loads: true };
+    if (load?.when === 'unused') return unused;
+    if (load?.when === 'handshake') return { loads: false, when: 'handshake', why: `${statementText(load.because)} has a variable, so nginx opens the certificates and keys loaded with it during each handshake, not at startup` };
+    if (load?.when === 'never') return { loads: false, when: 'never', why: neverLoadedReason(ref, load.because) };
+  }
   if (family === 'ssl') {
     if (suffix === 'client_certificate') {
-      const verify = scopedValue(block, 'ssl_verify_client', roots, 'off');
-      return verify === 'off' ? { loads: false, why: 'ssl_verify_client is off, so nginx does not read the client CA file' } : { loads: true };
+      return setting('ssl_verify_client') === 'off' ? { loads: false, why: 'ssl_verify_client is off, so nginx does not read the client CA file' } : { loads: true };
     }
     if (role === 'ocsp-response') {
-      return scopedValue(block, 'ssl_stapling', roots, 'off') === 'on' ? { loads: true } : { loads: false, why: 'ssl_stapling is off' };
+      return setting('ssl_stapling') === 'on' ? { loads: true } : { loads: false, why: 'ssl_stapling is off' };
     }
     return { loads: true };
   }
   const tls = ref.node.context.startsWith('stream')
-    ? scopedValue(block, 'proxy_ssl', roots, 'off') === 'on'
+    ? setting('proxy_ssl') === 'on'
     : upstreamUsesTls(block, family) || (block === undefined);
-  if (!tls) return { loads: false, why: `no ${family === 'proxy_ssl' ? 'https' : family === 'grpc_ssl' ? 'grpcs' : 'suwsgi'} upstream uses it here` };
+  if (!tls) return unused;
   if (role === 'ca-bundle' || role === 'crl') {
-    const verify = scopedValue(block, `${family}_verify`, roots, 'off');
-    if (verify !== 'on') return { loads: false, why: `${family}_verify is off, so nginx does not read it` };
+    if (setting(`${family}_verify`) !== 'on') return { loads: false, why: `${family}_verify is off, so nginx does not read it` };
   }
   return { loads: true };
+}
+
+/** The statement as written, for messages: `ssl_certificate_key $name.key`. */
+function statementText(node: ConfigNode | undefined): string {
+  if (!node) return 'a certificate or key of the same server';
+  return `"${[node.directive.name.value, ...node.directive.args.map((a) => a.value)].join(' ')}"`;
+}
+
+function neverLoadedReason(ref: FileReference, lastCertificate: ConfigNode | undefined): string {
+  const name = ref.node.directive.name.value;
+  if (lastCertificate) {
+    return `nginx pairs each ${name} with the ${ref.info.family}_certificate in the same position and this one comes after the last certificate, ${statementText(lastCertificate)}`;
+  }
+  return `no server or TLS path takes it: each one that could inherit it sets its own ${name}, or has no certificate`;
+}
+
+/** What happens with a file nginx does not open at startup, as a sentence for the message. */
+function laterFailure(load: LoadDecision): string {
+  if (load.when === 'handshake') return `nginx -t and reloads succeed because ${load.why}; the handshakes that need it fail.`;
+  if (load.when === 'never') return `This breaks nothing today (${load.why}), but it will once a server takes it.`;
+  return `nginx does not read it yet (${load.why}), but will fail once it does.`;
 }
 
 /** nginx's own error text for a file it cannot open or parse, by role and directive. */
@@ -151,6 +187,11 @@ export const certificateFileRules: RuleFamily = {
       }
       // Every finding names the file it read, resolved the way nginx resolves the path.
       for (const finding of own) {
+        // A file nginx never opens breaks nothing: what is wrong with it is worth a note only.
+        if (load.when === 'never') {
+          finding.severity = 'information';
+          finding.nginxRefuses = false;
+        }
         if (!finding.message.includes(resolved)) finding.message += ` (file: ${resolved})`;
         findings.push(finding);
       }
@@ -175,7 +216,8 @@ function checkOpen(ref: FileReference, inspected: InspectedFile, load: LoadDecis
   if (load.loads) {
     return [{ code: 'tls.file-not-found', ...location(ref), nginxRefuses: true, message: nginxRefuses(nginxLoadError(ref, 'open'), `${what}${resolvedNote(ref)}.${hint}`) }];
   }
-  return [{ code: 'tls.file-not-found', severity: 'warning', ...location(ref), message: `${what}${resolvedNote(ref)}. nginx does not read it yet (${load.why}), but will fail once it does.${hint}` }];
+  const code = load.when === 'handshake' ? 'tls.handshake-file-not-found' : load.when === 'never' ? 'tls.file-not-loaded' : 'tls.file-not-found';
+  return [{ code, severity: load.when === 'never' ? 'information' : 'warning', ...location(ref), message: `${what}${resolvedNote(ref)}. ${laterFailure(load)}${hint}` }];
 }
 
 function notPem(ref: FileReference, inspected: InspectedFile, load: LoadDecision, explanation: string): Finding {
@@ -186,7 +228,7 @@ function notPem(ref: FileReference, inspected: InspectedFile, load: LoadDecision
   const stem = ref.written.replace(/\.(der|crt|cer|key|pem|p12|pfx|p7b)$/i, '');
   const text = explanation.replace(/FILE\.pem/g, `${stem}.pem`).replace(/FILE/g, ref.written);
   if (load.loads) return { ...base, nginxRefuses: true, message: nginxRefuses(nginxLoadError(ref, 'parse'), text) };
-  return { ...base, severity: 'warning', message: `${text} nginx does not read it yet (${load.why}), but will fail once it does.` };
+  return { ...base, severity: 'warning', message: `${text} ${laterFailure(load)}` };
 }
 
 function checkCertificateFile(ref: FileReference, inspected: InspectedFile, load: LoadDecision, context: RuleContext): Finding[] {
@@ -246,7 +288,7 @@ function weakFindings(ref: FileReference, certificates: CertificateInfo[]): Find
 }
 
 interface Passwords {
-  node?: ReturnType<typeof nearestInScope>[number];
+  node?: ConfigNode;
   values: string[];
   /** False when the password file is configured but could not be read. */
   readable: boolean;
@@ -255,7 +297,8 @@ interface Passwords {
 /** The passphrases nginx would try: each line of the effective `*_password_file`. */
 async function passwordsFor(ref: FileReference, context: RuleContext): Promise<Passwords | undefined> {
   const name = `${ref.info.family}_password_file`;
-  const found = nearestInScope(ref.node.parent, name, context.tree.nodes);
+  // nginx refuses a second password file at one level ("is duplicate"); the last one is kept as before.
+  const found = effective(ref.node, name, context.tree, effectiveOptions(context)).nodes;
   const node = found[found.length - 1];
   const arg = node?.directive.args[0];
   if (!node || !arg) return undefined;
@@ -385,7 +428,7 @@ function verificationRole(ref: FileReference, context: RuleContext): { consequen
   }
   if (suffix === 'client_certificate') return { consequence: 'every client certificate verified against it is rejected (400 "The SSL certificate error")', certain: true };
   // ssl_trusted_certificate: client verification only when it is on; otherwise OCSP stapling.
-  const verify = scopedValue(ref.node.parent, 'ssl_verify_client', context.tree.nodes, 'off');
+  const verify = effective(ref.node, 'ssl_verify_client', context.tree, effectiveOptions(context)).args[0];
   return verify === 'on' || verify === 'optional'
     ? { consequence: 'client certificates that chain to it are rejected, and OCSP responses cannot be verified', certain: false }
     : { consequence: 'OCSP responses cannot be verified against it, so stapling stops', certain: false };
