@@ -4,7 +4,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { allRules } from '../../server/src/analysis/ruleRegistry';
 import { runCli } from '../../server/src/cli/main';
+import { formatGithub, githubData, githubProperty, type CliFinding } from '../../server/src/cli/outputFormats';
+import { ruleDoc } from '../../server/src/cli/ruleDocs';
 
 const REPO = path.resolve(__dirname, '../../..');
 const CLI = path.join(REPO, 'dist/cli.js');
@@ -289,3 +292,152 @@ describe('nginx-mtls check on bad input', () => {
   });
 });
 
+
+describe('nginx-mtls rules and explain', () => {
+  it('rules lists every rule, one a line, with category and default severity aligned; exit 0', async () => {
+    const { code, out } = await run(['rules']);
+    assert.equal(code, 0);
+    const lines = out.trimEnd().split('\n');
+    assert.equal(lines.length, allRules().length);
+    const unverified = lines.find((l) => l.startsWith('tls.upstream-unverified '));
+    assert.match(unverified ?? '', /^tls\.upstream-unverified +tls +warning +Upstream TLS/);
+    // Aligned: the category column starts at the same offset on every line.
+    const categoryStarts = new Set(lines.map((l, i) => l.indexOf(` ${allRules()[i].category} `, allRules()[i].code.length)));
+    assert.equal(categoryStarts.size, 1, out);
+  });
+
+  it('rules --format json gives code, category, severity and the docs link', async () => {
+    const { code, out } = await run(['rules', '--format', 'json']);
+    assert.equal(code, 0);
+    const rules = JSON.parse(out) as { code: string; category: string; severity: string; docs: string }[];
+    assert.deepEqual(rules.map((r) => r.code), allRules().map((r) => r.code));
+    const first = rules.find((r) => r.code === 'tls.upstream-unverified');
+    assert.deepEqual([first?.category, first?.severity, first?.docs.endsWith('#tls-upstream-unverified')], ['tls', 'warning', true]);
+    assert.equal((await run(['rules', '--format', 'sarif'])).code, 2);
+    assert.equal((await run(['rules', 'extra'])).code, 2);
+  });
+
+  it('explain prints the rule\'s documentation from docs/rules.md as plain text; exit 0', async () => {
+    const { code, out } = await run(['explain', 'tls.upstream-unverified']);
+    assert.equal(code, 0);
+    assert.match(out, /^tls\.upstream-unverified: .*default severity warning/);
+    assert.match(out, /\nWhy it matters: without verification nginx accepts any certificate/);
+    assert.match(out, /\nFix: `proxy_ssl_verify on;`/);
+    // The example block without its fences, indented; links keep their words.
+    assert.match(out, /\n {4}# bad\n {4}location \/ \{ proxy_pass https:\/\/api\.example\.com;/);
+    assert.doesNotMatch(out, /```|\*\*|<a id=|\]\(#/);
+    assert.match(out, /Online: https:\/\/\S+#tls-upstream-unverified\n$/);
+  });
+
+  it('every rule has documentation to explain, and no section runs into the next', () => {
+    const codes = allRules().map((r) => r.code);
+    for (const rule of allRules()) {
+      const doc = ruleDoc(rule.code, codes);
+      assert.ok(doc && doc.length > 20, `no documentation for ${rule.code}`);
+      assert.doesNotMatch(doc, /<a id=|^### (?!\S+ )/m, rule.code);
+    }
+  });
+
+  it('explain of an unknown code exits 2 with the closest code', async () => {
+    for (const [typed, meant] of [['tls.upstream-unverifed', 'tls.upstream-unverified'], ['upstream-unverified', 'tls.upstream-unverified']]) {
+      const { code, out, err } = await run(['explain', typed]);
+      assert.equal(code, 2);
+      assert.equal(out, '');
+      assert.match(err, new RegExp(`unknown rule "${typed}" \\(did you mean "${meant.replace(/\./g, '\\.')}"\\?\\)`));
+    }
+    assert.equal((await run(['explain'])).code, 2);
+    assert.equal((await run(['explain', 'a', 'b'])).code, 2);
+  });
+
+  it('explain works from the bundled bin (the docs are embedded, not read from docs/)', () => {
+    const explained = spawnSync(process.execPath, [CLI, 'explain', 'tls.upstream-unverified'], { encoding: 'utf8', cwd: os.tmpdir() });
+    assert.equal(explained.status, 0, explained.stderr);
+    assert.match(explained.stdout, /Why it matters:/);
+    const unknown = spawnSync(process.execPath, [CLI, 'explain', 'no.such-rule'], { encoding: 'utf8' });
+    assert.equal(unknown.status, 2);
+  });
+});
+
+describe('nginx-mtls check --format github', () => {
+  const finding: CliFinding = { file: 'conf.d/a,b:c.conf', line: 3, column: 5, endLine: 3, endColumn: 20, severity: 'error', code: 'nginx.unknown-directive', message: 'first 100%\r\nsecond: a, b\n::error::forged' };
+
+  it('writes one workflow command per finding, escaped as GitHub specifies', () => {
+    assert.equal(formatGithub([finding]),
+      '::error file=conf.d/a%2Cb%3Ac.conf,line=3,col=5,endLine=3,endColumn=20,title=nginx.unknown-directive'
+      + '::first 100%25%0D%0Asecond: a, b%0A::error::forged');
+  });
+
+  it('maps warning to ::warning and information and hint to ::notice', () => {
+    const lines = formatGithub((['warning', 'information', 'hint'] as const).map((severity) => ({ ...finding, severity, message: 'm' }))).split('\n');
+    assert.deepEqual(lines.map((l) => l.slice(0, l.indexOf(' '))), ['::warning', '::notice', '::notice']);
+  });
+
+  it('escapes property values further than the message, and keeps control bytes visible', () => {
+    assert.equal(githubProperty('a:b,c%d\ne'), 'a%3Ab%2Cc%25d%0Ae');
+    assert.equal(githubData('a:b,c\x1b[31m'), 'a:b,c\\x1b[31m');
+  });
+
+  it('annotates a checked configuration and keeps the exit status', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'nginx-mtls-cli-gh-'));
+    try {
+      writeFileSync(path.join(dir, 'nginx.conf'), 'events {}\nhttp {\n    proxy_ssl_verfy on;\n}\n');
+      const { code, out, err } = await run(['check', path.join(dir, 'nginx.conf'), '--format', 'github']);
+      assert.equal(code, 1);
+      assert.match(out, /^::error file=[^,]*nginx\.conf,line=3,col=5,endLine=3,endColumn=20,title=nginx\.unknown-directive::nginx rejects this: unknown directive "proxy_ssl_verfy"/);
+      assert.match(err, /1 file checked: 1 error/);
+      writeFileSync(path.join(dir, 'nginx.conf'), 'events {}\nhttp {\n}\n');
+      const clean = await run(['check', path.join(dir, 'nginx.conf'), '--format=github']);
+      assert.deepEqual([clean.code, clean.out], [0, '']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('nginx-mtls check --context', () => {
+  let dir: string;
+  // Accepted by nginx at http or server level, refused in a location: a guess cannot tell.
+  const serverSnippet = 'ssl_verify_client on;\nproxy_set_header X-Client-Cert $ssl_client_escaped_cert;\n';
+
+  before(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'nginx-mtls-cli-context-'));
+    writeFileSync(path.join(dir, 'mtls.conf'), serverSnippet);
+    writeFileSync(path.join(dir, 'declared.conf'), `# nginx-mtls-context: server\n${serverSnippet}`);
+  });
+
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('checks a file nothing includes in the given context, as if declared', async () => {
+    const guessed = await run(['check', path.join(dir, 'mtls.conf')]);
+    assert.equal(guessed.code, 0, guessed.out);
+    const inLocation = await run(['check', path.join(dir, 'mtls.conf'), '--context', 'location']);
+    assert.equal(inLocation.code, 1);
+    assert.match(inLocation.out, /mtls\.conf:1:1 error nginx\.directive-not-allowed nginx rejects this: "ssl_verify_client" directive is not allowed here/);
+    const inServer = await run(['check', path.join(dir, 'mtls.conf'), '--context=server']);
+    assert.deepEqual([inServer.code, inServer.out], [0, '']);
+  });
+
+  it('leaves a file\'s own # nginx-mtls-context: comment in charge', async () => {
+    const { code, out } = await run(['check', path.join(dir, 'declared.conf'), '--context', 'location']);
+    assert.deepEqual([code, out], [0, '']);
+  });
+
+  it('does not change files a checked main configuration includes', async () => {
+    writeFileSync(path.join(dir, 'nginx.conf'), 'events {}\nhttp {\n    server {\n        listen 80;\n        include mtls.conf;\n    }\n}\n');
+    try {
+      const { code, out } = await run(['check', path.join(dir, 'nginx.conf'), path.join(dir, 'mtls.conf'), '--context', 'location']);
+      // Checked in its server: what that server lacks is said, nothing about a location.
+      assert.equal(code, 0, out);
+      assert.doesNotMatch(out, /directive-not-allowed/);
+    } finally {
+      rmSync(path.join(dir, 'nginx.conf'));
+    }
+  });
+
+  it('refuses an unknown context with the closest name (exit 2)', async () => {
+    const { code, err } = await run(['check', path.join(dir, 'mtls.conf'), '--context', 'locaton']);
+    assert.equal(code, 2);
+    assert.match(err, /--context: unknown context "locaton" \(did you mean "location"\?\); one of main, events, http, server, location/);
+    assert.equal((await run(['check', path.join(dir, 'mtls.conf'), '--context'])).code, 2);
+  });
+});

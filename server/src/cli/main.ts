@@ -1,27 +1,42 @@
 /**
  * `nginx-mtls check <files or folders…>`: the language service's checks from a command
  * line, for CI pipelines and pre-commit hooks. Exit status: 0 no errors, 1 errors found,
- * 2 bad usage.
+ * 2 bad usage. `nginx-mtls rules` and `nginx-mtls explain <code>` look the rules up.
  */
 import * as path from 'node:path';
-import { DOCS_BASE } from '../analysis/finding';
 import { closestName } from '../analysis/nginxWording';
 import { allRules } from '../analysis/ruleRegistry';
+import type { ContextKind } from '../directives/directiveTable';
+import { contextByDeclarationName, DECLARATION_NAMES } from '../model/contextInference';
 import { DISCOVERY_PATTERNS, discoverConfigs, firstConfLikeFile } from '../model/configDiscovery';
 import { MAX_CONFIG_BYTES, NodeFileSystem } from '../model/fileSystem';
 import { DEFAULT_SETTINGS, normalizeSettings, RULE_SEVERITIES } from '../service/settings';
 import { WorkspaceAnalysis, type FileAnalysis } from '../service/workspaceAnalysis';
-import { formatJson, formatSarif, formatText, toCliFinding, type CliFinding } from './outputFormats';
+import { formatGithub, formatJson, formatSarif, formatText, toCliFinding, type CliFinding } from './outputFormats';
+import { explainCommand, rulesCommand } from './ruleCommands';
 import { forTerminal, isBinaryFile } from './textFiles';
+import { unknownRule, UsageError } from './usage';
 
 const VERSION = '0.1.0';
 
+const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
+
 const USAGE = `Usage: nginx-mtls check <files or folders…> [options]
+       nginx-mtls rules [--format text|json]
+       nginx-mtls explain <rule code>
 
-Checks nginx configuration files (following includes) and the certificates they name.
+check     checks nginx configuration files (following includes) and the certificates they name
+rules     lists every rule code with its category and default severity
+explain   prints a rule's documentation: why it matters, what nginx does, how to fix it
 
-Options:
-  --format text|json|sarif   output format (default: text)
+Options of check:
+  --format text|json|sarif|github
+                             output format (default: text); github writes GitHub Actions
+                             annotations (::error file=…,line=…::message)
+  --context <context>        the context of files that nothing checked includes and that
+                             declare none with a "# nginx-mtls-context:" comment, instead of a
+                             guess: ${DECLARATION_NAMES.slice(0, 7).join(', ')},
+                             ${DECLARATION_NAMES.slice(7).join(', ')}
   --main <nginx.conf>        the main configuration file (default: every nginx.conf found)
   --target-version <x.y.z>   nginx version whose behaviour to check against (default: ${DEFAULT_SETTINGS.targetVersion})
   --map <prefix>=<folder>    read files under a production prefix from a local folder,
@@ -33,19 +48,19 @@ Options:
   -h, --help                 show this help
   -v, --version              show the version
 
-Exit status: 0 when no errors were found, 1 when errors were found, 2 on bad usage.`;
+Exit status: 0 when no errors were found, 1 when errors were found, 2 on bad usage
+(an unknown option, rule code or context, nothing to check).`;
 
 interface CliOptions {
   paths: string[];
-  format: 'text' | 'json' | 'sarif';
+  format: typeof FORMATS[number];
+  context?: ContextKind;
   mains: string[];
   targetVersion?: string;
   mappings: Record<string, string>;
   rules: Record<string, string>;
   now?: Date;
 }
-
-class UsageError extends Error {}
 
 function parseArgs(argv: string[]): CliOptions | 'help' | 'version' {
   const options: CliOptions = { paths: [], format: 'text', mains: [], mappings: {}, rules: {} };
@@ -70,8 +85,18 @@ function parseArgs(argv: string[]): CliOptions | 'help' | 'version' {
       case '-v': case '--version': return 'version';
       case '--format': {
         const f = take();
-        if (f !== 'text' && f !== 'json' && f !== 'sarif') throw new UsageError(`unknown format "${f}" (text, json or sarif)`);
-        options.format = f;
+        const format = FORMATS.find((known) => known === f);
+        if (!format) throw new UsageError(`unknown format "${f}" (${FORMATS.join(', ')})`);
+        options.format = format;
+        break;
+      }
+      case '--context': {
+        const name = take();
+        options.context = contextByDeclarationName(name);
+        if (!options.context) {
+          const suggestion = closestName(name, DECLARATION_NAMES);
+          throw new UsageError(`--context: unknown context "${name}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; one of ${DECLARATION_NAMES.join(', ')}`);
+        }
         break;
       }
       case '--main': options.mains.push(path.resolve(take())); break;
@@ -114,11 +139,7 @@ function parseArgs(argv: string[]): CliOptions | 'help' | 'version' {
  * turn nothing off and the pipeline would keep failing (or passing) for a reason nobody sees.
  */
 function checkedSeverity(code: string, severity: string): string {
-  const codes = allRules().map((r) => r.code);
-  if (!codes.includes(code)) {
-    const suggestion = closestName(code, codes);
-    throw new UsageError(`--rule: unknown rule "${code}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; the rules are listed at ${DOCS_BASE}`);
-  }
+  if (!allRules().some((r) => r.code === code)) throw unknownRule(code, '--rule: ');
   if (!(RULE_SEVERITIES as readonly string[]).includes(severity)) {
     throw new UsageError(`--rule ${code}: unknown severity "${severity}" (${RULE_SEVERITIES.join(', ')})`);
   }
@@ -181,6 +202,8 @@ function displayPath(filePath: string): string {
 export async function runCli(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   let options: CliOptions | 'help' | 'version';
   try {
+    if (argv[0] === 'rules') return rulesCommand(argv.slice(1), out);
+    if (argv[0] === 'explain') return explainCommand(argv.slice(1), out);
     options = parseArgs(argv);
   } catch (error) {
     if (error instanceof UsageError) {
@@ -204,7 +227,7 @@ export async function runCli(argv: string[], out: (s: string) => void, err: (s: 
   // The checked folders, and the folders of the checked files, are the project: absolute
   // paths elsewhere that no --map covers belong to the production host (model/knownLocations.ts).
   workspace.knownRoots = await projectRoots(fs, options);
-  const results = await checkFiles(workspace, files, options.mains);
+  const results = await checkFiles(workspace, files, options.mains, options.context);
   // A file that was asked for and could not be read is said, never passed over in silence.
   for (const filePath of [...files].sort()) {
     if (results.has(filePath)) continue;
@@ -227,7 +250,7 @@ export async function runCli(argv: string[], out: (s: string) => void, err: (s: 
   if (options.format === 'json') out(formatJson(findings));
   else if (options.format === 'sarif') out(formatSarif(findings, allRules(), VERSION, cwd));
   else {
-    if (findings.length > 0) out(formatText(findings));
+    if (findings.length > 0) out(options.format === 'github' ? formatGithub(findings) : formatText(findings));
     err(`${results.size} file${results.size === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}, ${findings.length - errors - warnings} other`);
   }
   return errors > 0 ? 1 : 0;
@@ -238,7 +261,7 @@ export async function runCli(argv: string[], out: (s: string) => void, err: (s: 
  * files that look like one) with every file they include, and the other files on their own.
  * The corpus tests call it to check a file exactly as the command line does.
  */
-export async function checkFiles(workspace: WorkspaceAnalysis, paths: Iterable<string>, givenMains: readonly string[] = []): Promise<Map<string, FileAnalysis>> {
+export async function checkFiles(workspace: WorkspaceAnalysis, paths: Iterable<string>, givenMains: readonly string[] = [], standaloneContext?: ContextKind): Promise<Map<string, FileAnalysis>> {
   const files = new Set(paths);
   for (const m of givenMains) files.add(m);
   const mains = [...givenMains];
@@ -250,7 +273,7 @@ export async function checkFiles(workspace: WorkspaceAnalysis, paths: Iterable<s
     const tree = await workspace.buildTree(main);
     for (const use of tree.files.values()) files.add(use.parsed.path);
   }
-  return workspace.analyzeFiles([...files].sort(), mains);
+  return workspace.analyzeFiles([...files].sort(), mains, undefined, standaloneContext);
 }
 
 if (require.main === module) {

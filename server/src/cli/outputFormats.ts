@@ -73,3 +73,33 @@ export function formatSarif(findings: readonly CliFinding[], rules: readonly Rul
   };
   return JSON.stringify(log, null, 2);
 }
+
+/** GitHub's annotation levels: it has no information or hint, only notice. */
+const GITHUB_COMMAND: Record<CliFinding['severity'], string> = { error: 'error', warning: 'warning', information: 'notice', hint: 'notice' };
+
+/**
+ * GitHub Actions workflow commands, one annotation per finding, which the Actions log turns
+ * into annotations on the pull request's lines. A raw newline would end the command early and
+ * the rest of the message could be read as a command of its own, so the message and the
+ * properties are escaped as GitHub specifies; other control bytes are made visible as in text.
+ */
+export function formatGithub(findings: readonly CliFinding[]): string {
+  return findings.map((f) => {
+    const properties = [
+      `file=${githubProperty(f.file.split(path.sep).join('/'))}`,
+      `line=${f.line}`, `col=${f.column}`, `endLine=${f.endLine}`, `endColumn=${f.endColumn}`,
+      `title=${githubProperty(f.code)}`,
+    ].join(',');
+    return `::${GITHUB_COMMAND[f.severity]} ${properties}::${githubData(f.message)}`;
+  }).join('\n');
+}
+
+/** The message part of a workflow command. */
+export function githubData(text: string): string {
+  return forTerminal(text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'));
+}
+
+/** A property value of a workflow command, where `:` and `,` also delimit. */
+export function githubProperty(text: string): string {
+  return githubData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}

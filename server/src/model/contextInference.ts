@@ -44,10 +44,18 @@ export function declarationName(context: ContextKind): string | undefined {
   return Object.keys(DECLARED_NAMES).find((name) => DECLARED_NAMES[name] === context);
 }
 
+/** Every word a `# nginx-mtls-context:` comment (or the CLI's --context) accepts. */
+export const DECLARATION_NAMES: readonly string[] = Object.keys(DECLARED_NAMES);
+
+/** The context a declaration word stands for (`if` is an `if` in a location). */
+export function contextByDeclarationName(name: string): ContextKind | undefined {
+  return Object.hasOwn(DECLARED_NAMES, name) ? DECLARED_NAMES[name] : undefined;
+}
+
 export function declaredContext(file: ParsedFile): ContextKind | undefined {
   for (const comment of file.syntax.comments) {
     const match = DECLARATION.exec(comment.text);
-    if (match) return DECLARED_NAMES[match[1]];
+    if (match) return contextByDeclarationName(match[1]);
   }
   return undefined;
 }

@@ -14,7 +14,7 @@ import type { InspectedFile } from '../certificates/certificateTypes';
 import { buildConfigTree, resolveConfigPath, type BuildOptions, type ConfigTree, type PathResolver } from '../model/configTree';
 import { knownLocations } from '../model/knownLocations';
 import { rebuildIncludedFile } from '../model/incrementalRebuild';
-import { inferContext, type InferredContext } from '../model/contextInference';
+import { declaredContext, inferContext, type InferredContext } from '../model/contextInference';
 import type { FileStat, FileSystem, ReadRefusal } from '../model/fileSystem';
 import { ParseCache, type ParsedFile } from '../model/parsedFile';
 import type { Directive } from '../parser/syntaxTree';
@@ -215,8 +215,10 @@ export class WorkspaceAnalysis {
   /**
    * Checks `files` given the candidate main configs. Each file gets the findings of every
    * main tree that includes it (deduplicated), or a standalone check when none does.
+   * `standaloneContext` (the CLI's --context) is the context of those standalone files
+   * that declare none themselves, used as if declared instead of a guess.
    */
-  async analyzeFiles(files: readonly string[], mainFiles: readonly string[], cancellation?: CancellationFlag): Promise<Map<string, FileAnalysis>> {
+  async analyzeFiles(files: readonly string[], mainFiles: readonly string[], cancellation?: CancellationFlag, standaloneContext?: ContextKind): Promise<Map<string, FileAnalysis>> {
     const result = new Map<string, FileAnalysis>();
     const wanted = new Set(files.map((f) => path.resolve(f)));
     for (const mainFile of mainFiles) {
@@ -248,7 +250,10 @@ export class WorkspaceAnalysis {
     for (const filePath of wanted) {
       if (result.has(filePath)) continue;
       throwIfCancelled(cancellation);
-      const standalone = await this.analyzeStandalone(filePath, undefined, mainFiles, cancellation);
+      const parsed = standaloneContext ? await this.getParsed(filePath) : undefined;
+      // The file's own `# nginx-mtls-context:` comment is the more specific statement.
+      const given = parsed && !declaredContext(parsed) ? standaloneContext : undefined;
+      const standalone = await this.analyzeStandalone(filePath, given, mainFiles, cancellation);
       if (standalone) result.set(filePath, standalone);
     }
     return result;
