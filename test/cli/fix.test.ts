@@ -114,6 +114,12 @@ describe('nginx-mtls check --fix', () => {
     assert.equal(readFileSync(target, 'utf8'), SITE);
   });
 
+  it('keeps the braces of ${ssl_client_cert} followed by text, so nginx still reads the same variable', async () => {
+    writeFileSync(site, SITE.replace('$ssl_client_cert;', 'x${ssl_client_cert}x;'));
+    await run(['check', project, '--fix']);
+    assert.match(readFileSync(site, 'utf8'), /proxy_set_header X-Client-Cert x\$\{ssl_client_escaped_cert\}x;/);
+  });
+
   it('rejects --dry-run without --fix', async () => {
     const { code, err } = await run(['check', project, '--dry-run']);
     assert.equal(code, 2);
