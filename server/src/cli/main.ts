@@ -9,12 +9,15 @@ import { allRules } from '../analysis/ruleRegistry';
 import type { ContextKind } from '../directives/directiveTable';
 import { contextByDeclarationName, DECLARATION_NAMES } from '../model/contextInference';
 import { DISCOVERY_PATTERNS, discoverConfigs, firstConfLikeFile } from '../model/configDiscovery';
-import { MAX_CONFIG_BYTES, NodeFileSystem } from '../model/fileSystem';
+import { MAX_CONFIG_BYTES, NodeFileSystem, type FileSystem } from '../model/fileSystem';
 import { DEFAULT_SETTINGS, normalizeSettings, RULE_SEVERITIES } from '../service/settings';
 import { WorkspaceAnalysis, type FileAnalysis } from '../service/workspaceAnalysis';
 import { formatGithub, formatJson, formatSarif, formatText, toCliFinding, type CliFinding } from './outputFormats';
+import { RefusedWrite, writeFileAtomically } from './atomicWrite';
+import { fixInMemory, MAX_FIX_PASSES, underCheckedPaths, type Checker } from './fixFiles';
 import { explainCommand, rulesCommand } from './ruleCommands';
 import { forTerminal, isBinaryFile } from './textFiles';
+import { unifiedDiff } from './unifiedDiff';
 import { unknownRule, UsageError } from './usage';
 
 const VERSION = '0.1.0';
@@ -45,11 +48,20 @@ Options of check:
                              reported as not checked (information), not as an error
   --rule <code>=<severity>   change a rule's severity or turn it off (repeatable)
   --now <ISO date>           the date certificate validity is judged at (default: now)
+  --fix                      applies every safe fix (the edits of the editor's "fix all"),
+                             re-checks and fixes again what that uncovers (at most ${MAX_FIX_PASSES}
+                             passes); writes only files named or inside folders named on the
+                             command line, each atomically; symbolic links are not written
+  --dry-run                  with --fix: prints the changes as a unified diff on stdout
+                             (apply with patch -p1) and writes nothing; the report of the
+                             findings that would remain goes to stderr
   -h, --help                 show this help
   -v, --version              show the version
 
 Exit status: 0 when no errors were found, 1 when errors were found, 2 on bad usage
-(an unknown option, rule code or context, nothing to check).`;
+(an unknown option, rule code or context, nothing to check). With --fix, the findings
+reported and the exit status are those that remain after fixing; a file that could not
+be written makes it 1.`;
 
 interface CliOptions {
   paths: string[];
@@ -60,10 +72,12 @@ interface CliOptions {
   mappings: Record<string, string>;
   rules: Record<string, string>;
   now?: Date;
+  fix: boolean;
+  dryRun: boolean;
 }
 
 function parseArgs(argv: string[]): CliOptions | 'help' | 'version' {
-  const options: CliOptions = { paths: [], format: 'text', mains: [], mappings: {}, rules: {} };
+  const options: CliOptions = { paths: [], format: 'text', mains: [], mappings: {}, rules: {}, fix: false, dryRun: false };
   const args = [...argv];
   if (args[0] === '-h' || args[0] === '--help') return 'help';
   if (args[0] === '-v' || args[0] === '--version') return 'version';
@@ -99,6 +113,8 @@ function parseArgs(argv: string[]): CliOptions | 'help' | 'version' {
         }
         break;
       }
+      case '--fix': options.fix = true; break;
+      case '--dry-run': options.dryRun = true; break;
       case '--main': options.mains.push(path.resolve(take())); break;
       case '--target-version': {
         const v = take();
@@ -131,6 +147,7 @@ function parseArgs(argv: string[]): CliOptions | 'help' | 'version' {
     }
   }
   if (options.paths.length === 0 && options.mains.length === 0) throw new UsageError('no files or folders to check');
+  if (options.dryRun && !options.fix) throw new UsageError('--dry-run goes with --fix');
   return options;
 }
 
@@ -220,14 +237,25 @@ export async function runCli(argv: string[], out: (s: string) => void, err: (s: 
     // A file the --main config does not include still resolves paths from its conf prefix.
     mainConfig: options.mains[0] ?? '' });
   const now = options.now;
-  const workspace = new WorkspaceAnalysis({ fs, settings, surface: 'cli', now: now ? () => now : undefined });
-
   const files = await filesToCheck(fs, options, err);
   if (!files) return 2;
   // The checked folders, and the folders of the checked files, are the project: absolute
   // paths elsewhere that no --map covers belong to the production host (model/knownLocations.ts).
-  workspace.knownRoots = await projectRoots(fs, options);
-  const results = await checkFiles(workspace, files, options.mains, options.context);
+  const roots = await projectRoots(fs, options);
+  const check = (source: FileSystem): Promise<Map<string, FileAnalysis>> => {
+    const workspace = new WorkspaceAnalysis({ fs: source, settings, surface: 'cli', now: now ? () => now : undefined });
+    workspace.knownRoots = roots;
+    return checkFiles(workspace, files, options.mains, options.context);
+  };
+  let results: Map<string, FileAnalysis>;
+  let writeFailed = false;
+  if (options.fix) {
+    const fixed = await applyFixes(fs, check, options, out, err);
+    results = fixed.results;
+    writeFailed = fixed.writeFailed;
+  } else {
+    results = await check(fs);
+  }
   // A file that was asked for and could not be read is said, never passed over in silence.
   for (const filePath of [...files].sort()) {
     if (results.has(filePath)) continue;
@@ -247,13 +275,48 @@ export async function runCli(argv: string[], out: (s: string) => void, err: (s: 
   }
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.filter((f) => f.severity === 'warning').length;
-  if (options.format === 'json') out(formatJson(findings));
-  else if (options.format === 'sarif') out(formatSarif(findings, allRules(), VERSION, cwd));
+  // With --dry-run, stdout carries the diff alone, so that it can be piped to patch.
+  const report = options.dryRun ? err : out;
+  if (options.format === 'json') report(formatJson(findings));
+  else if (options.format === 'sarif') report(formatSarif(findings, allRules(), VERSION, cwd));
   else {
-    if (findings.length > 0) out(options.format === 'github' ? formatGithub(findings) : formatText(findings));
-    err(`${results.size} file${results.size === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}, ${findings.length - errors - warnings} other`);
+    if (findings.length > 0) report(options.format === 'github' ? formatGithub(findings) : formatText(findings));
+    const remaining = options.fix ? (options.dryRun ? ' would remain' : ' remain') : '';
+    err(`${results.size} file${results.size === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}, ${findings.length - errors - warnings} other${remaining}`);
   }
-  return errors > 0 ? 1 : 0;
+  return errors > 0 || writeFailed ? 1 : 0;
+}
+
+/**
+ * --fix: computes the fixes in memory, then prints them as a diff (--dry-run) or writes each
+ * changed file atomically. Says which files were left alone and why.
+ */
+async function applyFixes(fs: NodeFileSystem, check: Checker, options: CliOptions, out: (s: string) => void, err: (s: string) => void): Promise<{ results: Map<string, FileAnalysis>; writeFailed: boolean }> {
+  const folders: string[] = [];
+  const named: string[] = [...options.mains];
+  for (const p of options.paths) ((await fs.stat(path.resolve(p)))?.isDirectory ? folders : named).push(path.resolve(p));
+  const outcome = await fixInMemory(fs, check, underCheckedPaths(named, folders));
+  for (const skipped of outcome.outside) {
+    err(forTerminal(`nginx-mtls: ${displayPath(skipped.filePath)}: ${skipped.fixes} safe fix${skipped.fixes === 1 ? '' : 'es'} not applied, the file is outside the files and folders named on the command line`));
+  }
+  let writeFailed = false;
+  for (const change of outcome.changed) {
+    const shown = displayPath(change.filePath);
+    if (options.dryRun) {
+      out(unifiedDiff(change.before, change.after, path.isAbsolute(shown) ? shown.slice(1) : shown).replace(/\n$/, ''));
+      continue;
+    }
+    try {
+      writeFileAtomically(change.filePath, change.after, change.before);
+      err(forTerminal(`nginx-mtls: fixed ${shown}`));
+    } catch (error) {
+      writeFailed = true;
+      const why = error instanceof RefusedWrite ? error.message : (error as NodeJS.ErrnoException).code ?? String(error);
+      err(forTerminal(`nginx-mtls: ${shown}: not fixed, ${why}`));
+    }
+  }
+  if (outcome.changed.length === 0) err('nginx-mtls: no safe fixes to apply');
+  return { results: outcome.results, writeFailed };
 }
 
 /**

@@ -64,34 +64,42 @@ export function quickFixActions(
 }
 
 /**
- * Applies every safe fix of the file at once. Edits must stay inside this file, and a fix
- * whose edits overlap an already chosen one is skipped (the next run picks it up).
+ * The edits "fix all" makes in one file: for each finding, its preferred safe fix (else its
+ * first safe fix). Edits must stay inside this file, and a fix whose edits overlap an
+ * already chosen one is skipped (the next run picks it up). The editor's fix-all and
+ * `nginx-mtls check --fix` both call this, so they cannot choose differently.
  */
-export function fixAllAction(file: ParsedFile, findings: readonly ResolvedFinding[], toUri: (p: string) => string): CodeAction | undefined {
+export function fixAllEdits(filePath: string, findings: readonly ResolvedFinding[]): { edits: TextEdit[]; fixed: ResolvedFinding[] } {
   const chosen: TextEdit[] = [];
   const seenFixes = new Set<string>();
-  const diagnostics: Diagnostic[] = [];
+  const fixed: ResolvedFinding[] = [];
   for (const finding of findings) {
-    if (finding.file !== file.path) continue;
-    const fix: Fix | undefined = finding.fixes?.find((f) => f.safe);
-    if (!fix || fix.edits.some((e) => e.file !== file.path)) continue;
+    if (finding.file !== filePath) continue;
+    const fix: Fix | undefined = finding.fixes?.find((f) => f.safe && f.preferred) ?? finding.fixes?.find((f) => f.safe);
+    if (!fix || fix.edits.some((e) => e.file !== filePath)) continue;
     const key = JSON.stringify(fix.edits);
     if (seenFixes.has(key)) {
-      diagnostics.push(toDiagnostic(file, finding, toUri));
+      fixed.push(finding);
       continue;
     }
     if (fix.edits.some((e) => chosen.some((c) => overlaps(c, e)))) continue;
     seenFixes.add(key);
     chosen.push(...fix.edits);
-    diagnostics.push(toDiagnostic(file, finding, toUri));
+    fixed.push(finding);
   }
-  if (chosen.length === 0) return undefined;
   chosen.sort((a, b) => a.start - b.start);
+  return { edits: chosen, fixed };
+}
+
+/** Applies every safe fix of the file at once (see fixAllEdits). */
+export function fixAllAction(file: ParsedFile, findings: readonly ResolvedFinding[], toUri: (p: string) => string): CodeAction | undefined {
+  const { edits, fixed } = fixAllEdits(file.path, findings);
+  if (edits.length === 0) return undefined;
   return {
     title: 'Fix all safe nginx mTLS problems',
     kind: FIX_ALL_KIND,
-    diagnostics,
-    edit: { changes: { [toUri(file.path)]: chosen.map((e) => ({ range: toRange(file, e.start, e.end), newText: e.newText })) } },
+    diagnostics: fixed.map((f) => toDiagnostic(file, f, toUri)),
+    edit: { changes: { [toUri(file.path)]: edits.map((e) => ({ range: toRange(file, e.start, e.end), newText: e.newText })) } },
   };
 }
 

@@ -62,7 +62,9 @@ export const identityHeaderRules: RuleFamily = {
             code: 'tls.deprecated-ssl-client-cert', file: node.file.path, start: v.start, end: v.end,
             message: '$ssl_client_cert is deprecated: its PEM value spans several lines (continuation lines start with a tab), which nginx backends reject with 400 "client sent invalid header line". Use $ssl_client_escaped_cert (URL-encoded PEM; the backend must URL-decode it).',
             fixes: [{ title: 'Use $ssl_client_escaped_cert', safe: true, preferred: true,
-              edits: [{ file: node.file.path, start: v.start, end: v.end, newText: '$ssl_client_escaped_cert' }] }],
+              // Renamed inside what was written, so "${ssl_client_cert}x" keeps the braces that
+              // end the name (without them nginx would read the unknown $ssl_client_escaped_certx).
+              edits: [{ file: node.file.path, start: v.start, end: v.end, newText: node.file.text.slice(v.start, v.end).replace('ssl_client_cert', 'ssl_client_escaped_cert') }] }],
           });
         }
       }
