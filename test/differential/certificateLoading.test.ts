@@ -5,17 +5,11 @@
  * file must agree: an error in nginx's wording exactly when nginx -t refuses it, otherwise
  * the code recorded (a handshake-time warning, or information for a file nginx never opens).
  */
-import { strict as assert } from 'node:assert';
-import * as path from 'node:path';
 import { test } from 'node:test';
-import { checkMain, formatFinding, makeTempDir, makeWorkspace, nginxAvailable, removeDir, runNginxTest, startIsolation, stopIsolation, writeHttpCase } from './nginxHarness';
-import { generateTranscriptPki, opensslAvailable } from './opensslPki';
+import { runHttpCases, type HttpCase } from './httpCases';
+import { formatFinding } from './nginxHarness';
 
-interface LoadCase {
-  id: string;
-  /** The http block's body; P/ stands for the PKI directory. */
-  body: string;
-  rc: 0 | 1;
+interface LoadCase extends HttpCase {
   /** The code of our finding on each missing file. */
   code: 'tls.file-not-found' | 'tls.handshake-file-not-found' | 'tls.file-not-loaded';
 }
@@ -35,32 +29,9 @@ const CASES: LoadCase[] = [
   { id: 'http-pair-inherited', body: `${MISSING} server { ${L} ${GOOD} } server { listen 127.0.0.1:18080; }`, rc: 1, code: 'tls.file-not-found' },
 ];
 
-test('certificate loading: missing files agree with nginx -t', { timeout: 180_000 }, async (t) => {
-  if (!nginxAvailable() || !opensslAvailable()) {
-    t.skip('nginx or openssl is not installed');
-    return;
-  }
-  const root = makeTempDir('loads');
-  await startIsolation();
-  try {
-    const pki = generateTranscriptPki(path.join(root, 'pki'));
-    const problems: string[] = [];
-    for (const c of CASES) {
-      const { prefix, conf } = writeHttpCase(root, c.id, c.body, pki);
-      const run = await runNginxTest(prefix, conf, false);
-      if (run.status !== c.rc) {
-        problems.push(`${c.id}: nginx -t exited ${run.status}, recorded ${c.rc}: ${run.stderr.trim()}`);
-        continue;
-      }
-      const ours = (await checkMain(makeWorkspace('1.22.1'), conf)).filter((f) => f.message.includes(`${prefix}/missing/`));
-      const shown = ours.map(formatFinding).join(' | ') || '(none)';
-      const refuses = ours.filter((f) => f.nginxRefuses || f.severity === 'error');
-      const agrees = ours.length > 0 && ours.every((f) => f.code === c.code) && (c.rc === 1 ? refuses.length > 0 : refuses.length === 0);
-      if (!agrees) problems.push(`${c.id}: nginx -t exited ${c.rc}, expected ${c.code}; ours: ${shown}`);
-    }
-    assert.deepEqual(problems, []);
-  } finally {
-    stopIsolation();
-    removeDir(root);
-  }
-});
+test('certificate loading: missing files agree with nginx -t', { timeout: 180_000 }, (t) => runHttpCases(t, 'loads', CASES, (c, findings, prefix) => {
+  const ours = findings.filter((f) => f.message.includes(`${prefix}/missing/`));
+  const refuses = ours.filter((f) => f.nginxRefuses || f.severity === 'error');
+  const agrees = ours.length > 0 && ours.every((f) => f.code === c.code) && (c.rc === 1 ? refuses.length > 0 : refuses.length === 0);
+  return agrees ? undefined : `nginx -t exited ${c.rc}, expected ${c.code}; ours: ${ours.map(formatFinding).join(' | ') || '(none)'}`;
+}));

@@ -10,20 +10,14 @@
  * (handshake failure alert); slot-never-keyed: RSA succeeds, ECDSA fails; key-dropped-by-cert:
  * RSA fails, ECDSA succeeds. Those outcomes are what `expect` says for the cases nginx accepts.
  */
-import { strict as assert } from 'node:assert';
-import * as path from 'node:path';
 import { test } from 'node:test';
-import { checkMain, formatFinding, makeTempDir, makeWorkspace, nginxAvailable, removeDir, runNginxTest, startIsolation, stopIsolation, writeHttpCase } from './nginxHarness';
-import { generateTranscriptPki, opensslAvailable } from './opensslPki';
+import { runHttpCases, type HttpCase } from './httpCases';
+import { formatFinding } from './nginxHarness';
 
 /** clean: nothing about pairing; refused: nginx's key values mismatch; fails: every handshake fails; not-served: a warning. */
 type Expectation = 'clean' | 'refused' | 'fails' | 'not-served';
 
-interface SlotCase {
-  id: string;
-  /** The http block's body; P/ stands for the PKI directory. */
-  body: string;
-  rc: 0 | 1;
+interface SlotCase extends HttpCase {
   expect: Expectation;
 }
 
@@ -45,36 +39,13 @@ const CASES: SlotCase[] = [
   { id: 'cert-override-inherited-key', body: `${pair('ec.crt', 'ec.key')} server { ${L} ssl_certificate P/server.crt; }`, rc: 0, expect: 'fails' },
 ];
 
-test('certificate slots: dual certificates and inherited pairs agree with nginx -t', { timeout: 180_000 }, async (t) => {
-  if (!nginxAvailable() || !opensslAvailable()) {
-    t.skip('nginx or openssl is not installed');
-    return;
-  }
-  const root = makeTempDir('slots');
-  await startIsolation();
-  try {
-    const pki = generateTranscriptPki(path.join(root, 'pki'));
-    const problems: string[] = [];
-    for (const c of CASES) {
-      const { prefix, conf } = writeHttpCase(root, c.id, c.body, pki);
-      const run = await runNginxTest(prefix, conf, false);
-      if (run.status !== c.rc) {
-        problems.push(`${c.id}: nginx -t exited ${run.status}, recorded ${c.rc}: ${run.stderr.trim()}`);
-        continue;
-      }
-      const ours = (await checkMain(makeWorkspace('1.22.1'), conf)).filter((f) => f.code === 'tls.key-mismatch' || f.code === 'tls.certificate-not-served');
-      const shown = ours.map(formatFinding).join(' | ') || '(none)';
-      const refused = ours.filter((f) => f.nginxRefuses && /SSL_CTX_use_PrivateKey\(".*"\) failed \(key values mismatch\)/.test(f.message));
-      const errors = ours.filter((f) => f.severity === 'error');
-      const ok = c.expect === 'clean' ? ours.length === 0
-        : c.expect === 'refused' ? refused.length === 1 && errors.length === 1
-          : c.expect === 'fails' ? errors.length > 0 && ours.every((f) => !f.nginxRefuses)
-            : errors.length === 0 && ours.some((f) => f.code === 'tls.certificate-not-served' && f.severity === 'warning');
-      if (!ok) problems.push(`${c.id}: expected ${c.expect}, ours: ${shown}`);
-    }
-    assert.deepEqual(problems, []);
-  } finally {
-    stopIsolation();
-    removeDir(root);
-  }
-});
+test('certificate slots: dual certificates and inherited pairs agree with nginx -t', { timeout: 180_000 }, (t) => runHttpCases(t, 'slots', CASES, (c, findings) => {
+  const ours = findings.filter((f) => f.code === 'tls.key-mismatch' || f.code === 'tls.certificate-not-served');
+  const refused = ours.filter((f) => f.nginxRefuses && /SSL_CTX_use_PrivateKey\(".*"\) failed \(key values mismatch\)/.test(f.message));
+  const errors = ours.filter((f) => f.severity === 'error');
+  const ok = c.expect === 'clean' ? ours.length === 0
+    : c.expect === 'refused' ? refused.length === 1 && errors.length === 1
+      : c.expect === 'fails' ? errors.length > 0 && ours.every((f) => !f.nginxRefuses)
+        : errors.length === 0 && ours.some((f) => f.code === 'tls.certificate-not-served' && f.severity === 'warning');
+  return ok ? undefined : `expected ${c.expect}, ours: ${ours.map(formatFinding).join(' | ') || '(none)'}`;
+}));
