@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import { OverlayFileSystem, type FileSystem } from '../model/fileSystem';
+import { isInside } from '../model/knownLocations';
 import { applyEdits, fixAllEdits } from '../service/quickFixes';
 import type { FileAnalysis } from '../service/workspaceAnalysis';
 
@@ -89,9 +90,6 @@ export function underCheckedPaths(files: readonly string[], folders: readonly st
   return (filePath) => {
     const abs = path.resolve(filePath);
     if (named.has(abs)) return true;
-    return folders.some((folder) => {
-      const relative = path.relative(path.resolve(folder), abs);
-      return relative !== '' && relative.split(path.sep)[0] !== '..' && !path.isAbsolute(relative);
-    });
+    return folders.some((folder) => isInside(abs, path.resolve(folder)));
   };
 }

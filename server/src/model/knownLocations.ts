@@ -31,7 +31,8 @@ export interface KnownLocations {
 /** True when `child` is `parent` or lies below it. */
 export function isInside(child: string, parent: string): boolean {
   const relative = path.relative(parent, child);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+  // By segment: a folder named "..cache" inside `parent` is inside.
+  return relative === '' || (relative.split(path.sep)[0] !== '..' && !path.isAbsolute(relative));
 }
 
 /**

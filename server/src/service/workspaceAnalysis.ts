@@ -12,7 +12,7 @@ import { getDirectiveTable, type ContextKind, type DirectiveTable } from '../dir
 import { CertificateInspector } from '../certificates/certificateInspector';
 import type { InspectedFile } from '../certificates/certificateTypes';
 import { buildConfigTree, resolveConfigPath, type BuildOptions, type ConfigTree, type PathResolver } from '../model/configTree';
-import { knownLocations } from '../model/knownLocations';
+import { isInside, knownLocations } from '../model/knownLocations';
 import { rebuildIncludedFile } from '../model/incrementalRebuild';
 import { declaredContext, inferContext, type InferredContext } from '../model/contextInference';
 import type { FileStat, FileSystem, ReadRefusal } from '../model/fileSystem';
@@ -324,8 +324,7 @@ function nearest(filePath: string, folders: readonly string[]): string | undefin
   let best: string | undefined;
   for (const folder of folders) {
     const dir = path.resolve(folder);
-    const inside = filePath.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
-    if (inside && (!best || dir.length > best.length)) best = dir;
+    if (isInside(filePath, dir) && (!best || dir.length > best.length)) best = dir;
   }
   return best;
 }
