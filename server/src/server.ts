@@ -76,16 +76,20 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let generation = 0;
   let workspaceFolders: string[] = [];
 
+  /**
+   * The level travels as the message's LSP type, never in its text: a client that shows levels
+   * itself (VS Code's log output channel) would otherwise print them twice ("[info] [debug] …").
+   * Debug lines go as MessageType.Debug, so the client's own log level decides whether they show.
+   */
   const log = (level: LogLevel, message: string): void => {
-    const line = `[${level}] ${message}`;
     try {
-      if (level === 'error') connection.console.error(line);
-      else if (level === 'warn') connection.console.warn(line);
-      else if (level === 'info') connection.console.info(line);
-      else connection.console.log(line);
+      if (level === 'error') connection.console.error(message);
+      else if (level === 'warn') connection.console.warn(message);
+      else if (level === 'info') connection.console.info(message);
+      else connection.console.debug(message);
     } catch {
       // The connection is closed (the client went away): stderr is all that is left.
-      process.stderr.write(`${line}\n`);
+      process.stderr.write(`[${level}] ${message}\n`);
     }
   };
   // Injected rules, clocks or file systems (tests) only exist in this thread: validate here then.

@@ -19,6 +19,10 @@ export class LspTestClient {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private readonly notifications: Json[] = [];
+  /** Every notification received, in order, including those `waitFor` consumed. */
+  readonly received: Json[] = [];
+  /** Every request the server sent, as method and params, in order. */
+  readonly serverRequests: { method: string; params: unknown }[] = [];
   private readonly waiters: { match: (n: Json) => boolean; resolve: (n: Json) => void }[] = [];
   /**
    * Requests the server sent to us, answered by `onServerRequest`. A promise is answered when
@@ -65,12 +69,14 @@ export class LspTestClient {
       return;
     }
     if ('id' in message && 'method' in message) {
+      this.serverRequests.push({ method: message.method as string, params: message.params });
       void Promise.resolve(this.onServerRequest(message.method as string, message.params)).then((result) => {
         if (this.process.exitCode === null && this.process.stdin.writable) this.write({ jsonrpc: '2.0', id: message.id, result });
       });
       return;
     }
     this.notifications.push(message);
+    this.received.push(message);
     for (const waiter of [...this.waiters]) {
       if (waiter.match(message)) {
         this.waiters.splice(this.waiters.indexOf(waiter), 1);
