@@ -32,6 +32,7 @@ import { NginxLanguageService, pathToUri, uriToPath, type LanguageServiceOptions
 import { DEFAULT_SETTINGS, SETTINGS_PREFIX } from './service/settings';
 import { DocumentStore } from './service/documentSync';
 import { DiagnosticResults } from './service/diagnosticResults';
+import { WatchedFilesRegistration } from './watchedFilesRegistration';
 
 export interface ServerOptions extends LanguageServiceOptions {
   /**
@@ -87,6 +88,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let diagnosticRefreshSupport = false;
   const pulledResults = new DiagnosticResults();
   let refreshTimer: NodeJS.Timeout | undefined;
+  let watchedFiles: WatchedFilesRegistration | undefined;
 
   /**
    * The level travels as the message's LSP type, never in its text: a client that shows levels
@@ -202,6 +204,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (expectedGeneration !== generation || documents.get(uri)?.version !== version) return;
     for (const failure of result.failures) log('error', `rule family "${failure.family}" failed for ${uri}: ${failure.error}`);
     await connection.sendDiagnostics({ uri, version, diagnostics: result.diagnostics });
+    watchedFiles?.update(result.watchPaths, workspaceFolders);
     log('debug', `validated ${uri} v${version} in ${Date.now() - started} ms: ${result.diagnostics.length} diagnostics`);
   }
 
@@ -254,6 +257,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       throw new ResponseError<DiagnosticServerCancellationData>(LSPErrorCodes.ServerCancelled, 'a newer change superseded this check', { retriggerRequest: true });
     }
     for (const failure of result.failures) log('error', `rule family "${failure.family}" failed for ${uri}: ${failure.error}`);
+    watchedFiles?.update(result.watchPaths, workspaceFolders);
     log('debug', `validated ${uri} (pulled) in ${Date.now() - started} ms: ${result.diagnostics.length} diagnostics`);
     return pulledResults.report(uri, result.diagnostics, previousResultId);
   }
@@ -272,6 +276,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     supportsWorkspaceFolders = params.capabilities.workspace?.workspaceFolders === true;
     pullDiagnostics = params.capabilities.textDocument?.diagnostic !== undefined;
     diagnosticRefreshSupport = params.capabilities.workspace?.diagnostics?.refreshSupport === true;
+    watchedFiles = new WatchedFilesRegistration(connection, params.capabilities, (message) => log('warn', message));
     initializationSettings = (params.initializationOptions as { settings?: unknown } | undefined)?.settings ?? params.initializationOptions ?? {};
     const folders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
     if (folders.length === 0 && params.rootUri) {
@@ -323,6 +328,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (supportsConfigurationPull) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_PREFIX }).catch(() => undefined);
     }
+    watchedFiles?.update([], workspaceFolders);
     log('info', `${CLIENT_ID} language server ready`);
   });
 
