@@ -15,15 +15,21 @@ import { documentedBlock } from './documentedBlock';
 const REPO = path.resolve(__dirname, '../../..');
 const NVIM = ['/usr/bin/nvim', '/usr/local/bin/nvim'].find((p) => spawnSync(p, ['--version']).status === 0);
 
+/** A new temporary folder with server.crt (valid for api.example.com) and server.key. */
+function folderWithCertificate(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  const day = 86_400_000;
+  const pki = generatePki({ notBefore: new Date(Date.now() - day), notAfter: new Date(Date.now() + 90 * day), serverSans: ['DNS:api.example.com'] });
+  writeFileSync(path.join(dir, 'server.crt'), pki.server.pem);
+  writeFileSync(path.join(dir, 'server.key'), pki.server.key.pem, { mode: 0o600 });
+  return dir;
+}
+
 describe('Neovim as the LSP client', { skip: NVIM ? false : 'nvim is not installed (apt-get install neovim)' }, () => {
   let dir: string;
-  const DAY = 86_400_000;
 
   before(() => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'nginx-mtls-nvim-'));
-    const pki = generatePki({ notBefore: new Date(Date.now() - DAY), notAfter: new Date(Date.now() + 90 * DAY), serverSans: ['DNS:api.example.com'] });
-    writeFileSync(path.join(dir, 'server.crt'), pki.server.pem);
-    writeFileSync(path.join(dir, 'server.key'), pki.server.key.pem, { mode: 0o600 });
+    dir = folderWithCertificate('nginx-mtls-nvim-');
     writeFileSync(path.join(dir, 'nginx.conf'), [
       'events {}',
       'http {',
@@ -88,13 +94,9 @@ describe('Neovim with the documented 0.7-0.10 set-up', { skip: NVIM ? false : 'n
     semantic_tokens_offered: boolean;
     semantic_tokens?: { data: number[] };
   };
-  const DAY = 86_400_000;
 
   before(() => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'nginx-mtls-nvim-doc-'));
-    const pki = generatePki({ notBefore: new Date(Date.now() - DAY), notAfter: new Date(Date.now() + 90 * DAY), serverSans: ['DNS:api.example.com'] });
-    writeFileSync(path.join(dir, 'server.crt'), pki.server.pem);
-    writeFileSync(path.join(dir, 'server.key'), pki.server.key.pem, { mode: 0o600 });
+    dir = folderWithCertificate('nginx-mtls-nvim-doc-');
     writeFileSync(path.join(dir, 'nginx.conf'), 'events {}\nhttp {\n    map $http_x_tenant $tenant {\n        default none;\n    }\n    include conf.d/*.conf;\n}\n');
     mkdirSync(path.join(dir, 'conf.d'));
     writeFileSync(path.join(dir, 'conf.d', 'site.conf'), [
