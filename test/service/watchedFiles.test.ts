@@ -11,7 +11,7 @@ describe('watched files', () => {
   });
 
   it('watches exact files outside the workspace or not covered by a glob, and nothing else', () => {
-    const watchers = watchersFor(['/w/ssl/a.crt', '/w/tls/fullchain', '/etc/letsencrypt/live/x/fullchain.pem', 'relative.pem'], ['/w'], true, toUri);
+    const watchers = watchersFor(['/w/ssl/a.crt', '/w/tls/fullchain', '/etc/letsencrypt/live/x/fullchain.pem', 'relative.pem', '/\0unsaved/Untitled-1'], ['/w'], true, toUri);
     assert.deepEqual(watchers.slice(0, WATCHED_FILE_GLOBS.length).map((w) => w.globPattern), WATCHED_FILE_GLOBS);
     assert.deepEqual(watchers.slice(WATCHED_FILE_GLOBS.length).map((w) => w.globPattern), [
       { baseUri: 'file:///etc/letsencrypt/live/x', pattern: 'fullchain.pem' },

@@ -49,7 +49,8 @@ export function literalGlob(text: string): string {
 export function watchersFor(paths: Iterable<string>, workspaceFolders: readonly string[], relativePatternSupport: boolean, toUri: (p: string) => string): FileSystemWatcher[] {
   const watchers: FileSystemWatcher[] = WATCHED_FILE_GLOBS.map((globPattern) => ({ globPattern }));
   const exact = [...new Set(paths)]
-    .filter((p) => path.isAbsolute(p) && !(coveredByGlobs(p) && workspaceFolders.some((f) => isInside(p, f))))
+    // Unsaved documents live under a path with a NUL byte (see languageService): nothing to watch there.
+    .filter((p) => path.isAbsolute(p) && !p.includes('\0') && !(coveredByGlobs(p) && workspaceFolders.some((f) => isInside(p, f))))
     .sort()
     .slice(0, MAX_WATCHED_PATHS);
   for (const p of exact) {
