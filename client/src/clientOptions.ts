@@ -4,17 +4,6 @@ import {
 } from 'vscode-languageclient/node';
 import { LANGUAGE_ID, SETTINGS_SECTION } from '../../common/protocol';
 
-/**
- * Files whose change can change a diagnostic: nginx configs (also extension-less files in
- * sites-available/ and sites-enabled/) and every certificate, key or bundle a config may name.
- * The server re-validates on `workspace/didChangeWatchedFiles`.
- */
-export const WATCHED_FILE_GLOBS = [
-  '**/*.{conf,crt,pem,key,der,p12,pfx,csr,cer}',
-  '**/{nginx.conf,mime.types,*.nginx,*.nginxconf}',
-  '**/{sites-available,sites-enabled}/*',
-];
-
 /** The window-level settings, sent once with `initialize`; per-resource values are pulled later. */
 export function settingsSnapshot(): Record<string, unknown> {
   // A WorkspaceConfiguration carries get/has/inspect/update functions; JSON keeps only the values.
@@ -33,15 +22,9 @@ export interface ConnectionEvents {
 const MAX_RESTARTS = 4;
 const RESTART_WINDOW_MS = 3 * 60 * 1000;
 
-/** Client options; the file watchers it creates are added to `subscriptions` for disposal. */
-export function createClientOptions(
-  outputChannel: vscode.LogOutputChannel,
-  events: ConnectionEvents,
-  subscriptions: vscode.Disposable[],
-): LanguageClientOptions {
+/** Client options. */
+export function createClientOptions(outputChannel: vscode.LogOutputChannel, events: ConnectionEvents): LanguageClientOptions {
   const restarts: number[] = [];
-  const watchers = WATCHED_FILE_GLOBS.map((glob) => vscode.workspace.createFileSystemWatcher(glob));
-  subscriptions.push(...watchers);
   return {
     documentSelector: [
       { scheme: 'file', language: LANGUAGE_ID },
@@ -57,9 +40,10 @@ export function createClientOptions(
       outputChannel.error(`Server initialization failed: ${error instanceof Error ? error.message : String(error)}`);
       return false;
     },
-    // No synchronize.configurationSection: the server registers for workspace/didChangeConfiguration
-    // itself and then pulls `nginxMtls` with workspace/configuration.
-    synchronize: { fileEvents: watchers },
+    // No synchronize: the server registers for workspace/didChangeConfiguration itself (then
+    // pulls `nginxMtls` with workspace/configuration), and registers the file watchers it needs
+    // (configs, TLS files, and the exact files its checks read, even outside the workspace) the
+    // same way in every editor; watchers here as well would report each change twice.
     middleware: {
       workspace: {
         // The server pulls `nginxMtls` per resource; VS Code's answer (defaults from package.json

@@ -30,7 +30,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const languageClient = new NginxLanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, createClientOptions(output, {
     hasStarted: () => started,
     onGaveUp: (reason) => reportError(status, output, reason),
-  }, context.subscriptions));
+  }));
   client = languageClient;
   languageClient.onError = (message, data) => {
     // During start() the rejected promise is reported below; anything later is a server that died.

@@ -16,6 +16,8 @@ import {
   ResponseError,
   TextDocumentSyncKind,
   type CancellationToken,
+  type DiagnosticServerCancellationData,
+  type DocumentDiagnosticReport,
   type Connection,
   type InitializeParams,
   type InitializeResult,
@@ -29,6 +31,8 @@ import { runGenerateTestPkiCommand } from './service/generateTestPki';
 import { NginxLanguageService, pathToUri, uriToPath, type LanguageServiceOptions } from './service/languageService';
 import { DEFAULT_SETTINGS, SETTINGS_PREFIX } from './service/settings';
 import { DocumentStore } from './service/documentSync';
+import { DiagnosticResults } from './service/diagnosticResults';
+import { WatchedFilesRegistration } from './watchedFilesRegistration';
 
 export interface ServerOptions extends LanguageServiceOptions {
   /**
@@ -75,17 +79,31 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   /** Bumped on every change; a validation whose generation is stale is dropped. */
   let generation = 0;
   let workspaceFolders: string[] = [];
+  /**
+   * Pull diagnostics: when the client asks for them (textDocument/diagnostic), it gets them
+   * only that way; pushing as well would show every finding twice in clients that keep the
+   * two apart (VS Code does). Push stays for clients without pull support.
+   */
+  let pullDiagnostics = false;
+  let diagnosticRefreshSupport = false;
+  const pulledResults = new DiagnosticResults();
+  let refreshTimer: NodeJS.Timeout | undefined;
+  let watchedFiles: WatchedFilesRegistration | undefined;
 
+  /**
+   * The level travels as the message's LSP type, never in its text: a client that shows levels
+   * itself (VS Code's log output channel) would otherwise print them twice ("[info] [debug] …").
+   * Debug lines go as MessageType.Debug, so the client's own log level decides whether they show.
+   */
   const log = (level: LogLevel, message: string): void => {
-    const line = `[${level}] ${message}`;
     try {
-      if (level === 'error') connection.console.error(line);
-      else if (level === 'warn') connection.console.warn(line);
-      else if (level === 'info') connection.console.info(line);
-      else connection.console.log(line);
+      if (level === 'error') connection.console.error(message);
+      else if (level === 'warn') connection.console.warn(message);
+      else if (level === 'info') connection.console.info(message);
+      else connection.console.debug(message);
     } catch {
       // The connection is closed (the client went away): stderr is all that is left.
-      process.stderr.write(`${line}\n`);
+      process.stderr.write(`[${level}] ${message}\n`);
     }
   };
   // Injected rules, clocks or file systems (tests) only exist in this thread: validate here then.
@@ -186,6 +204,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (expectedGeneration !== generation || documents.get(uri)?.version !== version) return;
     for (const failure of result.failures) log('error', `rule family "${failure.family}" failed for ${uri}: ${failure.error}`);
     await connection.sendDiagnostics({ uri, version, diagnostics: result.diagnostics });
+    watchedFiles?.update(result.watchPaths, workspaceFolders);
     log('debug', `validated ${uri} v${version} in ${Date.now() - started} ms: ${result.diagnostics.length} diagnostics`);
   }
 
@@ -199,12 +218,49 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   function scheduleAll(delay: number, firstUri?: string): void {
     const current = ++generation;
+    if (pullDiagnostics) {
+      // The client pulls after its own edits (and, told interFileDependencies, for its other
+      // documents too); anything else (files on disk, settings, folders) needs a refresh.
+      if (firstUri === undefined) requestDiagnosticRefresh(delay);
+      return;
+    }
     for (const document of documents.all()) {
       const background = firstUri !== undefined && document.uri !== firstUri;
       schedule(document.uri, background ? delay + BACKGROUND_VALIDATION_DELAY_MS : delay, current);
     }
   }
   // --- end of validation scheduling ---
+
+  /** Asks a pull client to pull again, once the burst of changes is over (each change restarts the wait). */
+  function requestDiagnosticRefresh(delay: number): void {
+    if (!diagnosticRefreshSupport || shutdownRequested) return;
+    if (refreshTimer) clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(() => {
+      refreshTimer = undefined;
+      void connection.languages.diagnostics.refresh().catch((error: unknown) => log('warn', `the client refused workspace/diagnostic/refresh: ${String(error)}`));
+    }, delay);
+  }
+
+  /**
+   * Answers textDocument/diagnostic from the same validation as push. A check that a newer
+   * change made stale is answered "server cancelled, ask again", as the protocol provides.
+   */
+  async function pulledDiagnostics(uri: string, previousResultId: string | undefined): Promise<DocumentDiagnosticReport> {
+    const filePath = uriToPath(uri);
+    // A document whose text the server lost track of shows nothing until it is reopened.
+    if (!filePath || documents.desynchronised(uri) !== undefined) return pulledResults.report(uri, [], previousResultId);
+    await ensureSettings();
+    const current = generation;
+    const started = Date.now();
+    const result = await runner.validate(filePath, current);
+    if (!result || current !== generation) {
+      throw new ResponseError<DiagnosticServerCancellationData>(LSPErrorCodes.ServerCancelled, 'a newer change superseded this check', { retriggerRequest: true });
+    }
+    for (const failure of result.failures) log('error', `rule family "${failure.family}" failed for ${uri}: ${failure.error}`);
+    watchedFiles?.update(result.watchPaths, workspaceFolders);
+    log('debug', `validated ${uri} (pulled) in ${Date.now() - started} ms: ${result.diagnostics.length} diagnostics`);
+    return pulledResults.report(uri, result.diagnostics, previousResultId);
+  }
 
   function schedule(uri: string, delay: number, current: number): void {
     const existing = timers.get(uri);
@@ -218,6 +274,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     supportsConfigurationPull = params.capabilities.workspace?.configuration === true;
     supportsWorkspaceFolders = params.capabilities.workspace?.workspaceFolders === true;
+    pullDiagnostics = params.capabilities.textDocument?.diagnostic !== undefined;
+    diagnosticRefreshSupport = params.capabilities.workspace?.diagnostics?.refreshSupport === true;
+    watchedFiles = new WatchedFilesRegistration(connection, params.capabilities, (message) => log('warn', message));
     initializationSettings = (params.initializationOptions as { settings?: unknown } | undefined)?.settings ?? params.initializationOptions ?? {};
     const folders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
     if (folders.length === 0 && params.rootUri) {
@@ -244,6 +303,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         documentRangeFormattingProvider: true,
         codeActionProvider: { codeActionKinds: ['quickfix', FIX_ALL_KIND, 'refactor.insert', 'refactor.rewrite'], resolveProvider: false },
         executeCommandProvider: { commands: [ServerCommands.convertToPem, ServerCommands.certificateDetails, ServerCommands.generateTestPki] },
+        // Workspace diagnostics would mean checking every config file of every folder on each pull: not cheap.
+        ...(pullDiagnostics ? { diagnosticProvider: { identifier: CLIENT_ID, interFileDependencies: true, workspaceDiagnostics: false } } : {}),
       },
       serverInfo: { name: 'nginx-mtls-language-server', version: '0.1.0' },
     };
@@ -267,6 +328,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (supportsConfigurationPull) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_PREFIX }).catch(() => undefined);
     }
+    watchedFiles?.update([], workspaceFolders);
     log('info', `${CLIENT_ID} language server ready`);
   });
 
@@ -327,7 +389,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   function onDesynchronised(uri: string, reason: string): void {
     forgetTimer(uri);
     log('error', `the editor sent a change that does not fit ${uri} (${reason}); checks of this document are paused until it is reopened`);
-    void connection.sendDiagnostics({ uri, diagnostics: [] });
+    if (pullDiagnostics) requestDiagnosticRefresh(0);
+    else void connection.sendDiagnostics({ uri, diagnostics: [] });
     // A notification: nothing to answer, so a client that never replies cannot hold anything up.
     void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `nginx mTLS lost track of the text of ${uri}: the editor sent a change that does not fit it. Checks of this file are paused; close and reopen it to resume.` });
   }
@@ -338,10 +401,15 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const filePath = uriToPath(d.uri);
     if (filePath) update({ kind: 'close', path: filePath });
     forgetTimer(d.uri);
-    void connection.sendDiagnostics({ uri: d.uri, diagnostics: [] });
+    pulledResults.forget(d.uri);
+    // A pull client drops what it pulled for a closed document itself.
+    if (!pullDiagnostics) void connection.sendDiagnostics({ uri: d.uri, diagnostics: [] });
     scheduleAll(service.settings.validationDelayMs);
   });
   // --- end of document synchronisation ---
+
+  connection.languages.diagnostics.on((p, token) => answer<DocumentDiagnosticReport>('pull diagnostics', p.textDocument.uri, { kind: 'full', items: [] }, token,
+    () => pulledDiagnostics(p.textDocument.uri, p.previousResultId)));
 
   connection.onHover((params, token) => onDocument('hover', params.textDocument.uri, null, token, async (f) => (await service.hover(f, params.position)) ?? null));
 
@@ -432,6 +500,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     await runner.dispose();
     for (const timer of timers.values()) clearTimeout(timer);
     timers.clear();
+    if (refreshTimer) clearTimeout(refreshTimer);
   });
 
   connection.listen();

@@ -19,6 +19,11 @@ export class LspTestClient {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private readonly notifications: Json[] = [];
+  /** Every notification received, in order, including those `waitFor` consumed. */
+  readonly received: Json[] = [];
+  /** Every request the server sent, as method and params, in order. */
+  readonly serverRequests: { method: string; params: unknown }[] = [];
+  private readonly requestWaiters: { method: string; count: number; resolve: () => void }[] = [];
   private readonly waiters: { match: (n: Json) => boolean; resolve: (n: Json) => void }[] = [];
   /**
    * Requests the server sent to us, answered by `onServerRequest`. A promise is answered when
@@ -65,12 +70,19 @@ export class LspTestClient {
       return;
     }
     if ('id' in message && 'method' in message) {
+      this.serverRequests.push({ method: message.method as string, params: message.params });
+      for (const waiter of [...this.requestWaiters]) {
+        if (this.serverRequestCount(waiter.method) < waiter.count) continue;
+        this.requestWaiters.splice(this.requestWaiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
       void Promise.resolve(this.onServerRequest(message.method as string, message.params)).then((result) => {
         if (this.process.exitCode === null && this.process.stdin.writable) this.write({ jsonrpc: '2.0', id: message.id, result });
       });
       return;
     }
     this.notifications.push(message);
+    this.received.push(message);
     for (const waiter of [...this.waiters]) {
       if (waiter.match(message)) {
         this.waiters.splice(this.waiters.indexOf(waiter), 1);
@@ -110,6 +122,19 @@ export class LspTestClient {
     });
   }
 
+  serverRequestCount(method: string): number {
+    return this.serverRequests.filter((r) => r.method === method).length;
+  }
+
+  /** Resolves once the server has sent `count` requests of `method` in all (requests are answered by onServerRequest). */
+  waitForServerRequest(method: string, count: number, timeoutMs = 20000): Promise<void> {
+    if (this.serverRequestCount(method) >= count) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for a ${method} request; stderr: ${this.stderr}`)), timeoutMs);
+      this.requestWaiters.push({ method, count, resolve: () => { clearTimeout(timer); resolve(); } });
+    });
+  }
+
   /** Diagnostics published for `uri` at document `version` (when given) that satisfy `predicate`. */
   waitForDiagnostics(uri: string, version?: number, predicate: (diagnostics: Json[]) => boolean = () => true, timeoutMs?: number): Promise<Json[]> {
     return this.waitFor((n) => {
@@ -125,13 +150,17 @@ export class LspTestClient {
     return this.waitForDiagnostics(uri, 1);
   }
 
-  async initialize(rootPath: string, initializationOptions: unknown = {}): Promise<Json> {
+  /** `capabilities` adds to (per section: replaces keys of) the default client capabilities. */
+  async initialize(rootPath: string, initializationOptions: unknown = {}, capabilities: { workspace?: Json; textDocument?: Json } = {}): Promise<Json> {
     const rootUri = 'file://' + rootPath;
     const result = await this.request<Json>('initialize', {
       processId: process.pid,
       rootUri,
       workspaceFolders: [{ uri: rootUri, name: 'root' }],
-      capabilities: { workspace: { configuration: true }, textDocument: { hover: { contentFormat: ['markdown'] } } },
+      capabilities: {
+        workspace: { configuration: true, ...capabilities.workspace },
+        textDocument: { hover: { contentFormat: ['markdown'] }, ...capabilities.textDocument },
+      },
       initializationOptions,
     });
     this.notify('initialized', {});

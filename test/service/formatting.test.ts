@@ -5,8 +5,11 @@ import { describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FormattingOptions, Range, TextEdit } from 'vscode-languageserver-types';
 import { parseFile } from '../../server/src/model/parsedFile';
-import { FormattingRefusedError, MAX_INDENT_DEPTH, MAX_TAB_SIZE, formatDocument, formatRange, formatTokens } from '../../server/src/service/formatting';
+import { FormattingRefusedError, MAX_INDENT_DEPTH, MAX_TAB_SIZE, formatDocument, formatRange } from '../../server/src/service/formatting';
 import { sharedDataPath } from '../sharedData';
+import { tokenKey } from './formatTokenKey';
+import { NginxLanguageService } from '../../server/src/service/languageService';
+import { MemoryFileSystem } from '../fuzz/memoryFileSystem';
 
 const SPACES: FormattingOptions = { tabSize: 4, insertSpaces: true };
 
@@ -16,11 +19,6 @@ function apply(text: string, edits: TextEdit[]): string {
 
 function format(text: string, options: FormattingOptions = SPACES): string {
   return apply(text, formatDocument(parseFile('/x.conf', text), options));
-}
-
-/** The token stream as nginx reads it: types and values, whitespace ignored (comments compared without trailing blanks). */
-function tokenKey(text: string): string[] {
-  return formatTokens(text).map((t) => `${t.type}:${t.type === 'comment' ? t.value.trimEnd() : t.value}`);
 }
 
 function assertSafe(text: string): string {
@@ -72,9 +70,19 @@ describe('formatting', () => {
     assert.equal(assertSafe(text), 'http {\n    server {\n    }  # end of server\n}   # end of http\n');
   });
 
-  it('indents multi-line log_format continuation lines one level deeper (slomkowski #9)', () => {
-    const text = "http {\n  log_format main '$remote_addr - $remote_user'\n                  '\"$request\" $status'\n     '$ssl_client_verify';\n}\n";
+  it('indents multi-line log_format continuation lines one level deeper when they were not aligned (slomkowski #9)', () => {
+    const text = "http {\n  log_format main '$remote_addr - $remote_user'\n              '\"$request\" $status'\n     '$ssl_client_verify';\n}\n";
     assert.equal(assertSafe(text), "http {\n    log_format main '$remote_addr - $remote_user'\n        '\"$request\" $status'\n        '$ssl_client_verify';\n}\n");
+  });
+
+  it('keeps log_format continuation lines aligned under the word they were aligned under, when the statement moves', () => {
+    const text = "http {\nlog_format  main  '$remote_addr - $remote_user'\n                  '\"$request\" $status'\n     '$ssl_client_verify';\n}\n";
+    const aligned = "http {\n    log_format main '$remote_addr - $remote_user'\n                    '\"$request\" $status'\n                    '$ssl_client_verify';\n}\n";
+    assert.equal(assertSafe(text), aligned);
+    // Tabs indent, spaces align.
+    const tabbed = apply(text, formatDocument(parseFile('/x.conf', text), { tabSize: 4, insertSpaces: false }));
+    assert.equal(tabbed, "http {\n\tlog_format main '$remote_addr - $remote_user'\n\t                '\"$request\" $status'\n\t                '$ssl_client_verify';\n}\n");
+    assert.equal(format(tabbed, { tabSize: 4, insertSpaces: false }), tabbed);
   });
 
   it('never adds a semicolon after a one-line block (slomkowski #16)', () => {
@@ -82,11 +90,14 @@ describe('formatting', () => {
     assert.equal(assertSafe(text), text);
   });
 
-  it('leaves Lua block bodies byte-identical', () => {
-    const body = '\n      local s = "{ not a block }"   \n   -- }  comment\n        ngx.say(s)\n    ';
-    const text = `http {\nserver {\n  location / {\n    content_by_lua_block {${body}}\n  }\n}\n}\n`;
+  it('leaves Lua code byte-identical and indents the closing brace of its block like any other', () => {
+    const code = '\n      local s = "{ not a block }"   \n   -- }  comment\n        ngx.say(s)\n';
+    const text = `http {\nserver {\n  location / {\n    content_by_lua_block {${code}}\n  }\n}\n}\n`;
     const out = assertSafe(text);
-    assert.ok(out.includes(`            content_by_lua_block {${body}}\n`));
+    assert.ok(out.includes(`            content_by_lua_block {${code}            }\n`), out);
+    // A body whose last line is code keeps its brace where it is.
+    const inline = 'location / {\n    content_by_lua_block {\n  ngx.say(1) }\n}\n';
+    assert.equal(assertSafe(inline), inline);
   });
 
   it('keeps the inside of multi-line strings and the columns of map bodies', () => {
@@ -151,5 +162,58 @@ describe('formatting', () => {
     console.log(`formatted ${good}/${files.length} corpus files token-identical and idempotent`);
     assert.deepEqual(failures, []);
     assert.ok(files.length > 1000);
+  });
+});
+
+describe('formatting options that break lines', () => {
+  const style = (splitStatements: boolean, expandOneLineBlocks: boolean) => ({ splitStatements, expandOneLineBlocks });
+  const formatWith = (text: string, s: ReturnType<typeof style>, options: FormattingOptions = SPACES): string =>
+    apply(text, formatDocument(parseFile('/x.conf', text), options, s));
+  const assertSafeWith = (text: string, s: ReturnType<typeof style>): string => {
+    const once = formatWith(text, s);
+    assert.deepEqual(tokenKey(once), tokenKey(text), 'tokens changed');
+    assert.equal(formatWith(once, s), once, 'not idempotent');
+    return once;
+  };
+
+  it('change nothing unless asked', () => {
+    const text = 'server { listen 80; return 204; }\n';
+    assert.equal(formatWith(text, style(false, false)), text);
+  });
+
+  it('splitStatements puts each statement of a line on its own line, comments stay where they are', () => {
+    const text = 'http {\n    gzip on; gzip_types text/plain;  # compress\n    a;b;\n}\n';
+    assert.equal(assertSafeWith(text, style(true, false)), 'http {\n    gzip on;\n    gzip_types text/plain;  # compress\n    a;\n    b;\n}\n');
+  });
+
+  it('expandOneLineBlocks spreads a one-line block, its statements included, and leaves {} alone', () => {
+    const text = 'events {}\nhttp { server { listen 80; location / { return 204; } } }\n';
+    assert.equal(assertSafeWith(text, style(false, true)),
+      'events {}\nhttp {\n    server {\n        listen 80;\n        location / {\n            return 204;\n        }\n    }\n}\n');
+  });
+
+  it('expandOneLineBlocks leaves tables and one-line Lua blocks alone', () => {
+    const text = 'map $a $b { default 0; x 1; }\ncontent_by_lua_block { ngx.say("}") }\n';
+    assert.equal(assertSafeWith(text, style(true, true)), text);
+  });
+
+  it('both together on CRLF text', () => {
+    const text = 'server { listen 80; }\r\n';
+    assert.equal(assertSafeWith(text, style(true, true)), 'server {\r\n    listen 80;\r\n}\r\n');
+  });
+});
+
+describe('formatting settings', () => {
+  it('nginxMtls.format.* reach the formatter, nested as VS Code sends them or as dotted keys', async () => {
+    const text = 'server { listen 80; }\n';
+    const service = new NginxLanguageService({ fs: new MemoryFileSystem({ '/w/site.conf': text }) });
+    const formatted = async (): Promise<string> => apply(text, await service.format('/w/site.conf', SPACES));
+    assert.equal(await formatted(), text);
+    service.configure({ format: { expandOneLineBlocks: true } });
+    assert.equal(await formatted(), 'server {\n    listen 80;\n}\n');
+    service.configure({ 'format.expandOneLineBlocks': true });
+    assert.equal(await formatted(), 'server {\n    listen 80;\n}\n');
+    service.configure({ format: { expandOneLineBlocks: 'yes' } });
+    assert.equal(await formatted(), text);
   });
 });

@@ -14,6 +14,13 @@ import type { NginxLanguageService } from '../service/languageService';
 export interface ValidationOutcome {
   diagnostics: Diagnostic[];
   failures: { family: string; error: string }[];
+  /** Files on disk the service's checks depend on, for the client's file watchers (see service/watchedFiles.ts). */
+  watchPaths: string[];
+}
+
+/** The outcome of a validation by `service`, as the runner hands it back. */
+export function outcomeOf(service: NginxLanguageService, result: Awaited<ReturnType<NginxLanguageService['validate']>>): ValidationOutcome {
+  return { diagnostics: result.diagnostics, failures: result.analysis?.failures ?? [], watchPaths: service.analysis.watchablePaths() };
 }
 
 /** State changes mirrored into the runner, and the validation itself. */
@@ -49,8 +56,11 @@ export function applyMessage(service: NginxLanguageService, message: RunnerMessa
     case 'close': service.closeDocument(message.path); break;
     case 'changed':
       service.analysis.parses.delete(message.path);
+      // The inspector's cache is keyed by mtime and size: a file replaced within the same
+      // second by one of the same size (a renewed certificate often is) would look unchanged.
+      service.analysis.certificates.invalidate(message.path);
       service.invalidateDiscovery();
-      if (/\.(crt|pem|key|cer)$/i.test(message.path)) service.invalidateWorkspaceCertificates();
+      if (/\.(crt|pem|key|cer|der|p12|pfx)$/i.test(message.path)) service.invalidateWorkspaceCertificates();
       break;
     case 'discovery': service.invalidateDiscovery(); break;
   }
@@ -65,8 +75,7 @@ class InProcessRunner implements ValidationRunner {
   }
 
   async validate(filePath: string): Promise<ValidationOutcome | undefined> {
-    const result = await this.service.validate(filePath);
-    return { diagnostics: result.diagnostics, failures: result.analysis?.failures ?? [] };
+    return outcomeOf(this.service, await this.service.validate(filePath));
   }
 
   async dispose(): Promise<void> {}

@@ -7,7 +7,7 @@
 import { parentPort } from 'node:worker_threads';
 import { AnalysisCancelled } from '../analysis/analyzer';
 import { NginxLanguageService } from '../service/languageService';
-import { applyMessage, type WorkerReply, type WorkerRequest } from './validationRunner';
+import { applyMessage, outcomeOf, type WorkerReply, type WorkerRequest } from './validationRunner';
 
 const service = new NginxLanguageService();
 const port = parentPort;
@@ -27,7 +27,7 @@ async function drain(): Promise<void> {
     try {
       if (cancellation.cancelled) throw new AnalysisCancelled();
       const result = await service.validate(path, cancellation);
-      reply({ id, outcome: { diagnostics: result.diagnostics, failures: result.analysis?.failures ?? [] } });
+      reply({ id, outcome: outcomeOf(service, result) });
     } catch (error) {
       if (error instanceof AnalysisCancelled) reply({ id, cancelled: true });
       else reply({ id, error: error instanceof Error ? error.message : String(error) });

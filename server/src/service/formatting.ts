@@ -9,11 +9,20 @@
  * - a gap within a line becomes one space; a gap before `;` disappears; a gap before a
  *   comment on the same line (`}  # note`) and gaps inside `map`/`geo`/`types` bodies
  *   (aligned columns) are kept;
- * - comments lose trailing whitespace only.
+ * - comments lose trailing whitespace only;
+ * - continuation lines of a `log_format` that line up under a word of its first line stay
+ *   lined up under it (tabs indent, spaces align);
+ * - the closing brace of a `*_by_lua_block` is indented like any closing brace: only the
+ *   blank end of the body's last line changes, the Lua code itself is kept byte for byte.
  *
- * Tokens are never touched, added, removed, joined or split, and no whitespace is put where
- * there was none, so quoted strings, regexes like `\d{3}`, `${var}` and Lua code stay
- * byte-identical. Peers' formatters broke configs in exactly these places (see
+ * Two options (both off unless the user asks, see FormatStyle) also break lines: after a
+ * statement's `;` or `}` followed by another statement on the same line, and inside a
+ * one-line block. A line break is put only where nginx's tokenizer already ends a token (after
+ * `;`, `{`, `}`), so it never changes what nginx reads.
+ *
+ * Tokens are never touched, added, removed, joined or split, and apart from those line
+ * breaks no whitespace is put where there was none, so quoted strings, regexes like `\d{3}`,
+ * `${var}` and Lua code stay byte-identical. Peers' formatters broke configs in exactly these places (see
  * nginx-tls-facts.md §1.2).
  *
  * The work and the answer are bounded whatever the input: indentation stops growing past
@@ -54,6 +63,17 @@ const FALLBACK_TAB_SIZE = 4;
 /** The new text of all edits together may be this many characters, or this many times the document's length if more. */
 const MIN_OUTPUT_BUDGET = 1 << 20;
 const OUTPUT_BUDGET_PER_INPUT_CHAR = 4;
+
+/** The user's formatting choices beyond the editor's FormattingOptions (settings nginxMtls.format.*). */
+export interface FormatStyle {
+  /** `a; b;` on one line becomes one statement per line. */
+  splitStatements?: boolean;
+  /** `location / { return 200; }` becomes a block over several lines (empty `{}` stays). */
+  expandOneLineBlocks?: boolean;
+}
+
+/** Statements whose continuation lines people align under a word of the first line. */
+const ALIGNED_CONTINUATIONS = new Set(['log_format']);
 
 /** Formatting was not done because its result would be unreasonably large; the message says why. */
 export class FormattingRefusedError extends Error {}
@@ -101,8 +121,16 @@ export interface OffsetEdit {
   newText: string;
 }
 
+/** An open block while formatting. */
+interface OpenBlock {
+  /** Its body is a table (map, geo…): columns are kept, nothing is split. */
+  table: boolean;
+  /** It was opened on the same line as its first statement and is being expanded. */
+  expanded: boolean;
+}
+
 /** The whitespace edits that format the whole text, as offsets, in document order. */
-export function formatEdits(text: string, options: FormattingOptions): OffsetEdit[] {
+export function formatEdits(text: string, options: FormattingOptions, style: FormatStyle = {}): OffsetEdit[] {
   const unit = indentUnit(options);
   const tokens = formatTokens(text);
   const edits: OffsetEdit[] = [];
@@ -116,33 +144,58 @@ export function formatEdits(text: string, options: FormattingOptions): OffsetEdi
     }
     edits.push({ start, end, newText });
   };
-  /** For each open block: true when its body is a table (map, geo…). */
-  const blocks: boolean[] = [];
+  const blocks: OpenBlock[] = [];
   let statementName: string | undefined;
   let inStatement = false;
   let previousEnd = 0;
+  /** The current statement's first-line words: their column before and their offset after formatting. */
+  let anchors: { column: number; offset: number }[] = [];
+  /** Offset of the last placed token of the statement's first line from its indentation, and its length. */
+  let lineOffset = 0;
+  let onFirstLine = false;
+  /** Continuation alignment of the current statement, decided by its first continuation line. */
+  let alignment: number | undefined | null = null;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i];
+    const previous = i > 0 ? tokens[i - 1] : undefined;
     const gapStart = previousEnd;
     const gap = text.slice(gapStart, token.start);
     const breaks = countLineBreaks(gap);
-    if (token.type !== 'raw' && !(i > 0 && tokens[i - 1].type === 'raw')) {
-      if (i === 0) {
-        // Leading blank lines go; the first line is indented like any other.
-        change(0, token.start, indentation(unit, depthFor(token, blocks.length, inStatement)));
-      } else if (breaks > 0) {
-        const eol = gap.includes('\r\n') ? '\r\n' : '\n';
-        const lines = Math.min(breaks, MAX_BLANK_LINES + 1);
-        change(gapStart, token.start, eol.repeat(lines) + indentation(unit, depthFor(token, blocks.length, inStatement)));
-      } else if (gap.length > 0) {
-        const inTable = blocks.length > 0 && blocks[blocks.length - 1];
-        if (token.type === 'comment' || inTable) {
-          // Trailing comments and table columns keep their alignment.
-        } else if (token.type === ';' && tokens[i - 1].type === 'word') {
-          change(gapStart, token.start, '');
-        } else {
-          change(gapStart, token.start, ' ');
+    const innermost = blocks.length > 0 ? blocks[blocks.length - 1] : undefined;
+    if (token.type === 'raw') {
+      // Lua code is kept as it is.
+    } else if (previous?.type === 'raw') {
+      // The closing brace of a Lua block: re-indent it when it starts a line of its own.
+      const lastBreak = previous.value.lastIndexOf('\n');
+      if (token.type === '}' && lastBreak >= 0 && /^[ \t\f\v\r]*$/.test(previous.value.slice(lastBreak + 1))) {
+        change(previous.start + lastBreak + 1, previous.end, indentation(unit, Math.max(0, blocks.length - 1)));
+      }
+    } else if (i === 0) {
+      // Leading blank lines go; the first line is indented like any other.
+      change(0, token.start, indentation(unit, depthFor(token, blocks.length, inStatement)));
+    } else if (breaks > 0) {
+      const eol = gap.includes('\r\n') ? '\r\n' : '\n';
+      const lines = Math.min(breaks, MAX_BLANK_LINES + 1);
+      let indent = indentation(unit, depthFor(token, blocks.length, inStatement));
+      if (inStatement && statementName !== undefined && ALIGNED_CONTINUATIONS.has(statementName) && token.type !== '{') {
+        if (alignment === null) {
+          const column = token.start - (text.lastIndexOf('\n', token.start - 1) + 1);
+          alignment = anchors.find((a) => a.column === column)?.offset;
         }
+        if (alignment !== undefined) indent = indentation(unit, blocks.length) + ' '.repeat(alignment);
+      }
+      change(gapStart, token.start, eol.repeat(lines) + indent);
+    } else if (previous && token.type !== 'comment' && !innermost?.table && breaksLine(previous, token, innermost, style)) {
+      const eol = text.includes('\r\n') ? '\r\n' : '\n';
+      change(gapStart, token.start, eol + indentation(unit, depthFor(token, blocks.length, inStatement)));
+      if (previous.type === '{' && blocks.length > 0) blocks[blocks.length - 1].expanded = true;
+    } else if (gap.length > 0) {
+      if (token.type === 'comment' || innermost?.table) {
+        // Trailing comments and table columns keep their alignment.
+      } else if (token.type === ';' && previous?.type === 'word') {
+        change(gapStart, token.start, '');
+      } else {
+        change(gapStart, token.start, ' ');
       }
     }
     if (token.type === 'comment') {
@@ -151,7 +204,18 @@ export function formatEdits(text: string, options: FormattingOptions): OffsetEdi
     }
     switch (token.type) {
       case 'word':
-        if (!inStatement) statementName = token.value;
+        if (!inStatement) {
+          statementName = token.value;
+          anchors = [];
+          alignment = null;
+          onFirstLine = true;
+          lineOffset = 0;
+        } else if (onFirstLine && breaks === 0) {
+          lineOffset += (previous ? previous.end - previous.start : 0) + (gap.length > 0 ? 1 : 0);
+          anchors.push({ column: token.start - (text.lastIndexOf('\n', token.start - 1) + 1), offset: lineOffset });
+        } else {
+          onFirstLine = false;
+        }
         inStatement = true;
         break;
       case ';':
@@ -159,7 +223,7 @@ export function formatEdits(text: string, options: FormattingOptions): OffsetEdi
         statementName = undefined;
         break;
       case '{':
-        blocks.push(statementName !== undefined && TABLE_BODIES.has(statementName));
+        blocks.push({ table: statementName !== undefined && TABLE_BODIES.has(statementName), expanded: false });
         inStatement = false;
         statementName = undefined;
         break;
@@ -181,6 +245,21 @@ export function formatEdits(text: string, options: FormattingOptions): OffsetEdi
     if (!lastIsRaw) change(previousEnd, text.length, tokens.length > 0 ? finalBreak : '');
   }
   return edits;
+}
+
+/**
+ * Whether the style puts a line break between two tokens on the same line. Only after `;`,
+ * `{` or `}`, where nginx's tokenizer ends a token anyway; never inside an empty `{}`.
+ */
+function breaksLine(previous: FormatToken, token: FormatToken, block: OpenBlock | undefined, style: FormatStyle): boolean {
+  const split = style.splitStatements === true;
+  const expand = style.expandOneLineBlocks === true;
+  if (token.type === 'word' && previous.type === ';') return split || (expand && block?.expanded === true);
+  // The closing brace of an expanded block ends its line.
+  if (token.type === 'word' && previous.type === '}') return split || expand;
+  if (!expand) return false;
+  if (previous.type === '{') return token.type !== '}';
+  return token.type === '}';
 }
 
 function countLineBreaks(gap: string): number {
@@ -205,18 +284,18 @@ function toTextEdit(file: ParsedFile, edit: OffsetEdit): TextEdit {
 }
 
 /** Edits that re-indent and re-space the whole file. Empty when it is already formatted. */
-export function formatDocument(file: ParsedFile, options: FormattingOptions): TextEdit[] {
-  return formatEdits(file.text, options).map((e) => toTextEdit(file, e));
+export function formatDocument(file: ParsedFile, options: FormattingOptions, style: FormatStyle = {}): TextEdit[] {
+  return formatEdits(file.text, options, style).map((e) => toTextEdit(file, e));
 }
 
 /**
  * Edits for the lines `range` touches: the whitespace before each token that starts on
  * those lines (its indentation or its spacing) and trailing whitespace on them.
  */
-export function formatRange(file: ParsedFile, range: Range, options: FormattingOptions): TextEdit[] {
+export function formatRange(file: ParsedFile, range: Range, options: FormattingOptions, style: FormatStyle = {}): TextEdit[] {
   const first = range.start.line;
   const last = range.end.character === 0 && range.end.line > range.start.line ? range.end.line - 1 : range.end.line;
-  return formatEdits(file.text, options)
+  return formatEdits(file.text, options, style)
     .filter((e) => {
       // An edit belongs to the line where the text after it starts.
       const line = file.lines.positionAt(e.end).line;

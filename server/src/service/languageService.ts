@@ -328,7 +328,7 @@ export class NginxLanguageService {
   async format(filePath: string, options: FormattingOptions, range?: Range): Promise<TextEdit[]> {
     const file = await this.analysis.getParsed(path.resolve(filePath));
     if (!file) return [];
-    return range ? formatRange(file, range, options) : formatDocument(file, options);
+    return range ? formatRange(file, range, options, this.settings.format) : formatDocument(file, options, this.settings.format);
   }
 
   /** Quick fixes for findings touching `range`, and "fix all" when asked for (or for no particular kind). */

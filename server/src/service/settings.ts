@@ -23,7 +23,12 @@ export interface NginxMtlsSettings {
   rules: Record<string, RuleSeveritySetting>;
   /** Delay between the last keystroke and validation, in milliseconds. */
   validationDelayMs: number;
+  /** Line breaks the formatter may add (both off by default: it only re-indents and re-spaces). */
+  format: { splitStatements: boolean; expandOneLineBlocks: boolean };
 }
+
+/** Setting names as the manifest has them: nested settings (`format`) are listed by their dotted leaves. */
+type SchemaKey = Exclude<keyof NginxMtlsSettings, 'format'> | 'format.splitStatements' | 'format.expandOneLineBlocks';
 
 /** A JSON-schema-like description of one setting, mirrored in package.json. */
 export interface SettingSchema {
@@ -42,7 +47,7 @@ export const SETTINGS_PREFIX = 'nginxMtls';
 /** Newest stable nginx line at the time of writing; versions are compared numerically. */
 export const DEFAULT_TARGET_VERSION = '1.30.0';
 
-export const SETTINGS_SCHEMA: Record<keyof NginxMtlsSettings, SettingSchema> = {
+export const SETTINGS_SCHEMA: Record<SchemaKey, SettingSchema> = {
   mainConfig: {
     type: 'string',
     default: '',
@@ -89,6 +94,18 @@ export const SETTINGS_SCHEMA: Record<keyof NginxMtlsSettings, SettingSchema> = {
     scope: 'window',
     markdownDescription: 'Milliseconds to wait after the last edit before checking the file again.',
   },
+  'format.splitStatements': {
+    type: 'boolean',
+    default: false,
+    scope: 'resource',
+    markdownDescription: 'When formatting, put each statement of a line such as `a on; b off;` on a line of its own.',
+  },
+  'format.expandOneLineBlocks': {
+    type: 'boolean',
+    default: false,
+    scope: 'resource',
+    markdownDescription: 'When formatting, spread a block written on one line, such as `location / { return 204; }`, over several lines. Empty blocks (`events {}`) and `map`, `geo` and `types` tables stay as they are.',
+  },
 };
 
 export const DEFAULT_SETTINGS: NginxMtlsSettings = {
@@ -98,6 +115,7 @@ export const DEFAULT_SETTINGS: NginxMtlsSettings = {
   certificateExpiryWarningDays: 30,
   rules: {},
   validationDelayMs: 150,
+  format: { splitStatements: false, expandOneLineBlocks: false },
 };
 
 const SEVERITY_VALUES = new Set<string>(RULE_SEVERITIES);
@@ -136,5 +154,15 @@ export function normalizeSettings(raw: unknown): NginxMtlsSettings {
       input.certificateExpiryWarningDays, SETTINGS_SCHEMA.certificateExpiryWarningDays, DEFAULT_SETTINGS.certificateExpiryWarningDays),
     rules: stringRecord(input.rules, (v) => SEVERITY_VALUES.has(v)) as Record<string, RuleSeveritySetting>,
     validationDelayMs: clampNumber(input.validationDelayMs, SETTINGS_SCHEMA.validationDelayMs, DEFAULT_SETTINGS.validationDelayMs),
+    format: {
+      splitStatements: flag(input, 'splitStatements'),
+      expandOneLineBlocks: flag(input, 'expandOneLineBlocks'),
+    },
   };
+}
+
+/** A boolean of `format`, given nested (VS Code, most clients) or as a dotted key; false otherwise. */
+function flag(input: Record<string, unknown>, name: keyof NginxMtlsSettings['format']): boolean {
+  const nested = isPlainObject(input.format) ? input.format[name] : undefined;
+  return (nested ?? input[`format.${name}`]) === true;
 }

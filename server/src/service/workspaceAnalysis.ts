@@ -19,6 +19,7 @@ import type { FileStat, FileSystem, ReadRefusal } from '../model/fileSystem';
 import { ParseCache, type ParsedFile } from '../model/parsedFile';
 import type { Directive } from '../parser/syntaxTree';
 import { DEFAULT_SETTINGS, type NginxMtlsSettings } from './settings';
+import { MAX_WATCHED_PATHS, RecentPaths } from './watchedFiles';
 
 export interface FileAnalysis {
   file: ParsedFile;
@@ -58,6 +59,8 @@ export class WorkspaceAnalysis {
    */
   knownRoots: readonly string[];
   private readonly trees = new Map<string, CachedTree>();
+  /** TLS files the checks read lately, for the client's file watchers. */
+  private readonly tlsFilesRead = new RecentPaths(MAX_WATCHED_PATHS);
   private readonly now: () => Date;
   private readonly families: readonly RuleFamily[];
 
@@ -182,6 +185,19 @@ export class WorkspaceAnalysis {
   }
 
   /** Forgets every cached tree (the next buildTree() assembles from scratch). */
+  /**
+   * The files whose change on disk can change what the checks found: the TLS files they read
+   * and the files the cached configuration trees were built from (included configs, files
+   * whose existence a directive depends on). Include folders are left to the client's globs.
+   */
+  watchablePaths(): string[] {
+    const paths = new Set(this.tlsFilesRead.list());
+    for (const { inputs } of this.trees.values()) {
+      for (const input of inputs.values()) if (input.kind !== 'directory' && paths.size < MAX_WATCHED_PATHS) paths.add(input.path);
+    }
+    return [...paths];
+  }
+
   clearTreeCache(): void {
     this.trees.clear();
   }
@@ -288,6 +304,7 @@ export class WorkspaceAnalysis {
       const key = `${absolutePath}\0${JSON.stringify(options?.passphrases ?? null)}`;
       let pending = inspections.get(key);
       if (!pending) {
+        this.tlsFilesRead.add(absolutePath);
         pending = this.certificates.inspect(absolutePath, options);
         inspections.set(key, pending);
       }
