@@ -27,6 +27,7 @@ import { FormattingRefusedError } from './service/formatting';
 import { applyMessage, createValidationRunner, type RunnerMessage } from './node/validationRunner';
 import { runGenerateTestPkiCommand } from './service/generateTestPki';
 import { NginxLanguageService, pathToUri, uriToPath, type LanguageServiceOptions } from './service/languageService';
+import { ruleExplanationMarkdown, ruleList } from './service/ruleExplanation';
 import { DEFAULT_SETTINGS, SETTINGS_PREFIX } from './service/settings';
 import { DocumentStore } from './service/documentSync';
 
@@ -243,7 +244,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         documentFormattingProvider: true,
         documentRangeFormattingProvider: true,
         codeActionProvider: { codeActionKinds: ['quickfix', FIX_ALL_KIND, 'refactor.insert', 'refactor.rewrite'], resolveProvider: false },
-        executeCommandProvider: { commands: [ServerCommands.convertToPem, ServerCommands.certificateDetails, ServerCommands.generateTestPki] },
+        executeCommandProvider: { commands: [ServerCommands.convertToPem, ServerCommands.certificateDetails, ServerCommands.generateTestPki, ServerCommands.explainRule, ServerCommands.listRules] },
       },
       serverInfo: { name: 'nginx-mtls-language-server', version: '0.1.0' },
     };
@@ -381,6 +382,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onExecuteCommand((params, token) => answer(`command ${params.command}`, undefined, null, token, async () => {
     const args = params.arguments ?? [];
+    if (params.command === ServerCommands.explainRule) return typeof args[0] === 'string' ? ruleExplanationMarkdown(args[0]) ?? null : null;
+    if (params.command === ServerCommands.listRules) return ruleList();
     if (params.command === ServerCommands.certificateDetails) {
       const target = typeof args[0] === 'string' ? args[0] : undefined;
       return target ? service.certificateDetails(target) : null;
