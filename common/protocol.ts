@@ -5,6 +5,8 @@ export const CLIENT_NAME = 'nginx mTLS';
 export const LANGUAGE_ID = 'nginx';
 /** Configuration section the server pulls with `workspace/configuration`; equals the client id. */
 export const SETTINGS_SECTION = 'nginxMtls';
+/** The `source` of every diagnostic the server publishes. */
+export const DIAGNOSTIC_SOURCE = 'nginx-mtls';
 
 export const Commands = {
   restartServer: 'nginxMtls.restartServer',
@@ -16,6 +18,11 @@ export const Commands = {
    * adds the pair to the workspace's `nginxMtls.pathMappings`. Without an argument it asks for both.
    */
   addPathMapping: 'nginxMtls.addPathMapping',
+  /**
+   * Arguments: [rule code] (from a diagnostic's code action) or none (then it asks with a quick
+   * pick). Opens the rule's bundled documentation read-only.
+   */
+  explainRule: 'nginxMtls.explainRule',
 } as const;
 
 /**
@@ -29,4 +36,8 @@ export const ServerCommands = {
   certificateDetails: 'nginxMtls.server.certificateDetails',
   /** Arguments: [request {folder, caName, serverHost, clientName, keyType?}, document URI?]. */
   generateTestPki: 'nginxMtls.server.generateTestPki',
+  /** Arguments: [rule code]. Returns the rule's documentation as Markdown, or null for an unknown code. */
+  explainRule: 'nginxMtls.server.explainRule',
+  /** No arguments. Returns every rule as {code, title, category, severity}. */
+  listRules: 'nginxMtls.server.listRules',
 } as const;

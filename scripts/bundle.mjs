@@ -1,17 +1,22 @@
 // Bundles the extension client, the language server and the CLI with esbuild.
 // The client keeps `vscode` external (the editor provides it); the server and CLI are
 // self-contained so `nginx-mtls-language-server --stdio` works without node_modules.
+// Bundles are minified (the .vsix and the npm package download and load less); names are kept,
+// so stack traces and error names stay readable. Source maps sit beside them for development and
+// ship in neither package. The server's metafile (which module imports what) lets the tests
+// check what the bundle can reach without reading minified code.
 import { build } from 'esbuild';
-import { chmodSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, minify: true, keepNames: true, logLevel: 'warning' };
 
-await Promise.all([
+const [, server] = await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
-  build({ ...common, entryPoints: ['server/src/node/serverMain.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, entryPoints: ['server/src/node/serverMain.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' }, metafile: true }),
   build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
   // Validation runs in a worker thread of the server (server/src/node/validationRunner.ts).
   build({ ...common, entryPoints: ['server/src/node/validationWorker.ts'], outfile: 'dist/validationWorker.js' }),
 ]);
+writeFileSync('dist/server.meta.json', JSON.stringify(server.metafile));
 chmodSync('dist/server.js', 0o755);
 chmodSync('dist/cli.js', 0o755);

@@ -1,11 +1,15 @@
 /**
  * "Show certificate details": asks the server to describe a certificate, key or CA file
- * (the one under the cursor's directive, the one clicked in the Explorer, or one picked)
- * and shows the Markdown read-only. Private keys are described, never shown.
+ * (the one clicked in the Explorer, or one picked) and shows the Markdown read-only, as a
+ * document of its own scheme: no untitled buffer that asks to be saved on close. Private keys
+ * are described, never shown.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ExecuteCommandRequest, type LanguageClient } from 'vscode-languageclient/node';
-import { ServerCommands } from '../../common/protocol';
+import { Commands, ServerCommands } from '../../common/protocol';
+import { ReadOnlyMarkdownProvider } from './readOnlyMarkdown';
+import { certificateDetailsPath, CERTIFICATE_DETAILS_SCHEME } from './readOnlyDocumentNames';
 
 const CERTIFICATE_FILES = { 'Certificates and keys': ['crt', 'pem', 'cer', 'der', 'key', 'p12', 'pfx', 'csr', 'crl'] };
 
@@ -15,14 +19,20 @@ async function pickFile(resource: unknown): Promise<vscode.Uri | undefined> {
   return picked?.[0];
 }
 
-export async function showCertificateDetails(client: LanguageClient, resource: unknown): Promise<void> {
-  const uri = await pickFile(resource);
-  if (!uri) return;
-  const markdown = await client.sendRequest(ExecuteCommandRequest.type, { command: ServerCommands.certificateDetails, arguments: [uri.fsPath] });
-  if (typeof markdown !== 'string') {
-    void vscode.window.showWarningMessage(`No details for ${uri.fsPath}.`);
-    return;
-  }
-  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
-  await vscode.commands.executeCommand('markdown.showPreview', document.uri);
+/** Registers the document provider and the command; both go into `subscriptions`. */
+export function registerCertificateDetails(client: LanguageClient, subscriptions: vscode.Disposable[]): void {
+  const provider = new ReadOnlyMarkdownProvider(CERTIFICATE_DETAILS_SCHEME, async (uri) => {
+    const file = vscode.Uri.parse(uri.query, true);
+    if (file.scheme !== 'file') return undefined;
+    const markdown = await client.sendRequest(ExecuteCommandRequest.type, { command: ServerCommands.certificateDetails, arguments: [file.fsPath] });
+    return typeof markdown === 'string' ? markdown : `No details for ${file.fsPath}.`;
+  });
+  subscriptions.push(
+    provider,
+    vscode.commands.registerCommand(Commands.showCertificateDetails, async (resource: unknown) => {
+      const file = await pickFile(resource);
+      if (!file) return;
+      await provider.show(vscode.Uri.from({ scheme: CERTIFICATE_DETAILS_SCHEME, path: certificateDetailsPath(path.basename(file.fsPath)), query: file.toString() }));
+    }),
+  );
 }

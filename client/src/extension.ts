@@ -6,8 +6,9 @@
 import * as vscode from 'vscode';
 import { ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
 import { CLIENT_ID, CLIENT_NAME, Commands } from '../../common/protocol';
-import { showCertificateDetails } from './certificateCommands';
+import { registerCertificateDetails } from './certificateCommands';
 import { createClientOptions } from './clientOptions';
+import { registerExplainRule } from './explainRuleCommand';
 import { ServerStatusItem } from './languageStatus';
 import { NginxLanguageClient } from './nginxLanguageClient';
 import { addPathMapping } from './pathMappingCommand';
@@ -71,7 +72,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
     }),
     vscode.commands.registerCommand(Commands.showOutput, () => output.show(true)),
-    vscode.commands.registerCommand(Commands.showCertificateDetails, (resource: unknown) => showCertificateDetails(languageClient, resource)),
     vscode.commands.registerCommand(Commands.generateTestPki, () => generateTestPki(languageClient)),
     vscode.commands.registerCommand(Commands.addPathMapping, (prefix: unknown) => addPathMapping(prefix)),
     vscode.commands.registerCommand(Commands.restartServer, async () => {
@@ -79,6 +79,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await start();
     }),
   );
+
+  registerCertificateDetails(languageClient, context.subscriptions);
+  registerExplainRule(languageClient, context.subscriptions);
 
   await start();
 }

@@ -60,6 +60,15 @@ const INSERT_ACTIONS = [
 const SNIPPETS = [
   { line: 7, prefix: 'mtls-proxy-location', expectLine: 'proxy_ssl_trusted_certificate /etc/nginx/ssl/upstream-ca.crt;' },
 ];
+/**
+ * "Explain this rule" from a diagnostic's code action: click `word` on `line`, pick the action
+ * "Explain nginx-mtls rule <code>"; the rule's page must open read-only, rendered, containing `expect`.
+ */
+const EXPLAIN_FROM_DIAGNOSTIC = { line: 'proxy_pass https://serverA.example.com;', word: 'serverA', code: 'tls.upstream-unverified', expect: 'proxy_ssl_verify' };
+/** "nginx mTLS: Explain Rule…" from the Command Palette: pick `code`; its page must contain `expect`. */
+const EXPLAIN_FROM_PALETTE = { code: 'tls.key-mismatch', expect: 'key values mismatch' };
+/** Explorer → right-click `file` → "Show Certificate Details": the details must contain `expect`, and no unsaved document appears. */
+const CERTIFICATE_DETAILS = { file: 'examples/etc/nginx/ssl/client.crt', expect: 'client1' };
 /** A Problems text that must be back after "Restart Language Server" (one no earlier step removes). */
 const AFTER_RESTART_PROBLEM = 'key values mismatch';
 /** Line the drive probes for a lightbulb when QUICK_FIXES is empty. */
@@ -182,20 +191,30 @@ async function wordBox(lineText, word) {
   return box;
 }
 
+/** The Explorer row of the file or folder named exactly `name`. */
+function explorerRow(name) {
+  return page.locator('.explorer-folders-view .monaco-list-row', {
+    has: page.locator('.label-name', { hasText: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }),
+  }).first();
+}
+
+/** Expands each folder of `relDir` in the Explorer with real clicks, leaving expanded ones as they are. */
+async function expandInExplorer(relDir) {
+  for (const part of relDir.split('/')) {
+    const row = explorerRow(part);
+    await row.waitFor({ timeout: 60000 });
+    if (await row.getAttribute('aria-expanded') !== 'true') await row.click();
+  }
+}
+
 /** Opens `rel` from the Explorer with real clicks, expanding each folder on the way; returns the epoch ms of the click on the file. */
 async function openFromExplorer(rel) {
   const parts = rel.split('/');
-  let clickedAt = Date.now();
-  for (let i = 0; i < parts.length; i++) {
-    const row = page.locator('.explorer-folders-view .monaco-list-row', {
-      has: page.locator('.label-name', { hasText: new RegExp(`^${parts[i].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }),
-    }).first();
-    await row.waitFor({ timeout: 60000 });
-    const expanded = await row.getAttribute('aria-expanded');
-    if (i < parts.length - 1 && expanded === 'true') continue;
-    clickedAt = Date.now();
-    await row.click();
-  }
+  if (parts.length > 1) await expandInExplorer(parts.slice(0, -1).join('/'));
+  const row = explorerRow(parts[parts.length - 1]);
+  await row.waitFor({ timeout: 60000 });
+  const clickedAt = Date.now();
+  await row.click();
   await page.locator('.tabs-container .tab', { hasText: parts[parts.length - 1] }).first().waitFor({ timeout: 30000 });
   await page.waitForSelector('.monaco-editor .view-lines', { timeout: 30000 });
   return clickedAt;
@@ -252,6 +271,48 @@ async function openQuickFixMenu(box, required, title) {
     return { menu };
   }
   return codeActionMenuWith(title, bulbShown ? () => bulb.click() : undefined);
+}
+
+/**
+ * Waits until a rendered Markdown preview (a webview: nested iframes) shows `text`, and returns
+ * the preview's text. Webview frames come and go while it loads, so each poll reads them again.
+ */
+async function previewText(text, timeoutMs = 30000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    // Webview frames only: the workbench itself (Problems panel, hovers) may show the same words.
+    for (const frame of page.frames().filter((f) => f !== page.mainFrame())) {
+      const body = await frame.locator('body').innerText({ timeout: 1000 }).catch(() => '');
+      if (body.includes(text)) return body;
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no Markdown preview shows ${JSON.stringify(text)}`);
+}
+
+/** The editor tab whose label contains `name` (a preview's label is "Preview <name>"). */
+const tabNamed = (name) => page.locator('.tabs-container .tab', { hasText: name }).first();
+
+/**
+ * Unsaved documents (untitled ones included), as the Explorer's activity-bar item counts them:
+ * its badge shows the number and its label says "N unsaved". 0 when it shows none.
+ */
+async function unsavedCount() {
+  return page.evaluate(() => {
+    const label = document.querySelector('.activitybar [aria-label^="Explorer"]');
+    if (!label) throw new Error('no Explorer item in the activity bar');
+    const badge = label.closest('.action-item')?.querySelector('.badge-content')?.textContent?.trim() ?? '';
+    const said = /(\d+) unsaved/.exec(label.getAttribute('aria-label') || '');
+    return Math.max(/^\d+$/.test(badge) ? Number(badge) : 0, said ? Number(said[1]) : 0);
+  });
+}
+
+/** Runs a command by its title from the Command Palette (F1). */
+async function runFromPalette(title) {
+  await page.keyboard.press('F1');
+  await page.keyboard.type(title);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15000 });
+  await page.keyboard.press('Enter');
 }
 
 async function main() {
@@ -330,6 +391,24 @@ async function main() {
       await shot(`hover-${h.word.replace(/[^\w.-]/g, '_')}`);
       await page.mouse.move(5, 5);
       await page.keyboard.press('Escape');
+    }
+
+    {
+      // The code action on a diagnostic opens the rule's bundled documentation, rendered and read-only.
+      const e = EXPLAIN_FROM_DIAGNOSTIC;
+      const title = `Explain nginx-mtls rule ${e.code}`;
+      const { item } = await openQuickFixMenu(await wordBox(e.line, e.word), true, title);
+      await shot('explain-rule-menu');
+      await item.click();
+      await tabNamed(`${e.code}.md`).waitFor({ timeout: 30000 });
+      const text = await previewText(e.expect);
+      if (!text.includes(e.code)) throw new Error(`the explanation of ${e.code} does not name the rule`);
+      results.explainFromDiagnostic = e.code;
+      log(`explained ${e.code} from its diagnostic`);
+      await shot('explain-rule-from-diagnostic');
+      // Close the preview (middle click on its tab) so that the scenario file is the active editor again.
+      await tabNamed(`${e.code}.md`).click({ button: 'middle' });
+      await tabNamed(`${e.code}.md`).waitFor({ state: 'detached', timeout: 15000 });
     }
 
     for (const fix of QUICK_FIXES) {
@@ -453,6 +532,42 @@ async function main() {
     results.crashRecoveryS = (Date.now() - tKill) / 1000;
     log(`server killed: the client started a new one (pid ${after.join(',')}), the unsaved edit is intact, problems back, ${results.crashRecoveryS.toFixed(2)}s`);
     await shot('after-crash');
+
+    // Show Certificate Details from the Explorer's context menu: rendered, and no unsaved (untitled) document.
+    const unsavedBefore = await unsavedCount();
+    const certName = path.basename(CERTIFICATE_DETAILS.file);
+    await expandInExplorer(path.dirname(CERTIFICATE_DETAILS.file));
+    const certRow = explorerRow(certName);
+    await certRow.waitFor({ timeout: 30000 });
+    await certRow.click({ button: 'right' });
+    await page.locator('.context-view .monaco-menu .action-item', { hasText: 'Show Certificate Details' }).first().click();
+    await previewText(CERTIFICATE_DETAILS.expect);
+    await shot('certificate-details');
+    const untitled = await page.locator('.tabs-container .tab', { hasText: 'Untitled' }).count();
+    const unsavedAfter = await unsavedCount();
+    if (untitled > 0 || unsavedAfter > unsavedBefore) throw new Error(`Show Certificate Details left an unsaved document (untitled tabs ${untitled}, unsaved ${unsavedBefore} -> ${unsavedAfter})`);
+    await tabNamed(`${certName}.md`).waitFor({ timeout: 30000 });
+    results.certificateDetails = { file: CERTIFICATE_DETAILS.file, unsavedBefore, unsavedAfter };
+    log(`certificate details of ${certName} shown read-only (unsaved documents: ${unsavedBefore} before, ${unsavedAfter} after)`);
+    // Closing the details asks nothing (no save dialog) and makes the scenario file active again.
+    await tabNamed(`${certName}.md`).click({ button: 'middle' });
+    await tabNamed(`${certName}.md`).waitFor({ state: 'detached', timeout: 15000 });
+    if (await page.locator('.monaco-dialog-box').count() > 0) throw new Error('closing the certificate details opened a dialog');
+
+    // Explain Rule from the Command Palette: a quick pick of every rule, then its page.
+    await focusEditor();
+    await runFromPalette('nginx mTLS: Explain Rule');
+    // The rule picker opens once the server listed its rules: type into it, not into the palette.
+    await page.locator('.quick-input-widget input[placeholder^="Rule code"]').waitFor({ timeout: 30000 });
+    await page.keyboard.type(EXPLAIN_FROM_PALETTE.code);
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: EXPLAIN_FROM_PALETTE.code }).first().waitFor({ timeout: 15000 });
+    await shot('explain-rule-quick-pick');
+    await page.keyboard.press('Enter');
+    await tabNamed(`${EXPLAIN_FROM_PALETTE.code}.md`).waitFor({ timeout: 30000 });
+    await previewText(EXPLAIN_FROM_PALETTE.expect);
+    results.explainFromPalette = EXPLAIN_FROM_PALETTE.code;
+    log(`explained ${EXPLAIN_FROM_PALETTE.code} from the Command Palette`);
+    await shot('explain-rule-from-palette');
     results.ok = true;
   } catch (e) {
     if (page) await page.screenshot({ path: path.join(SHOTS, 'failure.png') }).catch(() => {});

@@ -29,6 +29,7 @@ import { FormattingRefusedError } from './service/formatting';
 import { applyMessage, createValidationRunner, type RunnerMessage } from './node/validationRunner';
 import { runGenerateTestPkiCommand } from './service/generateTestPki';
 import { NginxLanguageService, pathToUri, uriToPath, type LanguageServiceOptions } from './service/languageService';
+import { ruleExplanationMarkdown, ruleList } from './service/ruleExplanation';
 import { DEFAULT_SETTINGS, SETTINGS_PREFIX } from './service/settings';
 import { DocumentStore } from './service/documentSync';
 import { DiagnosticResults } from './service/diagnosticResults';
@@ -302,7 +303,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         documentFormattingProvider: true,
         documentRangeFormattingProvider: true,
         codeActionProvider: { codeActionKinds: ['quickfix', FIX_ALL_KIND, 'refactor.insert', 'refactor.rewrite'], resolveProvider: false },
-        executeCommandProvider: { commands: [ServerCommands.convertToPem, ServerCommands.certificateDetails, ServerCommands.generateTestPki] },
+        executeCommandProvider: { commands: [ServerCommands.convertToPem, ServerCommands.certificateDetails, ServerCommands.generateTestPki, ServerCommands.explainRule, ServerCommands.listRules] },
         // Workspace diagnostics would mean checking every config file of every folder on each pull: not cheap.
         ...(pullDiagnostics ? { diagnosticProvider: { identifier: CLIENT_ID, interFileDependencies: true, workspaceDiagnostics: false } } : {}),
       },
@@ -449,6 +450,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onExecuteCommand((params, token) => answer(`command ${params.command}`, undefined, null, token, async () => {
     const args = params.arguments ?? [];
+    if (params.command === ServerCommands.explainRule) return typeof args[0] === 'string' ? ruleExplanationMarkdown(args[0]) ?? null : null;
+    if (params.command === ServerCommands.listRules) return ruleList();
     if (params.command === ServerCommands.certificateDetails) {
       const target = typeof args[0] === 'string' ? args[0] : undefined;
       return target ? service.certificateDetails(target) : null;

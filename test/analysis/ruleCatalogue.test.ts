@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { docsUrl } from '../../server/src/analysis/finding';
+import { githubHeadingAnchor, headingAnchors } from '../../server/src/analysis/docsAnchor';
+import { DOCS_BASE, docsUrl } from '../../server/src/analysis/finding';
 import { allRules } from '../../server/src/analysis/ruleRegistry';
 
 const DOCS = readFileSync(path.resolve(__dirname, '../../../docs/rules.md'), 'utf8');
@@ -19,11 +20,22 @@ describe('rule catalogue', () => {
     console.log(`${rules.length} rules`);
   });
 
-  it('documents every rule under its anchor in docs/rules.md', () => {
+  it("links every rule to its own heading in docs/rules.md, by GitHub's heading anchor", () => {
+    const headingOf = new Map(headingAnchors(DOCS).map((h) => [h.anchor, h.heading]));
     for (const rule of allRules()) {
-      const anchor = docsUrl(rule.code).split('#')[1];
-      assert.ok(DOCS.includes(`<a id="${anchor}"></a>`), `docs/rules.md has no section for ${rule.code}`);
-      assert.ok(DOCS.includes(`### ${rule.code}`), `docs/rules.md has no heading for ${rule.code}`);
+      const url = docsUrl(rule.code);
+      assert.ok(url.startsWith(`${DOCS_BASE}#`), url);
+      const fragment = url.slice(DOCS_BASE.length + 1);
+      assert.equal(headingOf.get(fragment), rule.code, `${url} does not land on the heading "### ${rule.code}"`);
     }
+  });
+
+  it("computes anchors the way GitHub does (punctuation dropped, spaces to -, repeats numbered, code fences skipped)", () => {
+    assert.equal(githubHeadingAnchor('tls.upstream-unverified'), 'tlsupstream-unverified');
+    assert.equal(githubHeadingAnchor('nginx.directive-not-allowed quick fix: lift it out of `if`'),
+      'nginxdirective-not-allowed-quick-fix-lift-it-out-of-if');
+    assert.equal(githubHeadingAnchor('mTLS and proxy rules'), 'mtls-and-proxy-rules');
+    assert.equal(githubHeadingAnchor('snake_case stays'), 'snake_case-stays');
+    assert.deepStrictEqual(headingAnchors('# A\n```\n# not a heading\n```\n## A\n### A.\n').map((h) => h.anchor), ['a', 'a-1', 'a-2']);
   });
 });

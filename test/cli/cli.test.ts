@@ -312,7 +312,7 @@ describe('nginx-mtls rules and explain', () => {
     const rules = JSON.parse(out) as { code: string; category: string; severity: string; docs: string }[];
     assert.deepEqual(rules.map((r) => r.code), allRules().map((r) => r.code));
     const first = rules.find((r) => r.code === 'tls.upstream-unverified');
-    assert.deepEqual([first?.category, first?.severity, first?.docs.endsWith('#tls-upstream-unverified')], ['tls', 'warning', true]);
+    assert.deepEqual([first?.category, first?.severity, first?.docs.endsWith('#tlsupstream-unverified')], ['tls', 'warning', true]);
     assert.equal((await run(['rules', '--format', 'sarif'])).code, 2);
     assert.equal((await run(['rules', 'extra'])).code, 2);
   });
@@ -326,7 +326,7 @@ describe('nginx-mtls rules and explain', () => {
     // The example block without its fences, indented; links keep their words.
     assert.match(out, /\n {4}# bad\n {4}location \/ \{ proxy_pass https:\/\/api\.example\.com;/);
     assert.doesNotMatch(out, /```|\*\*|<a id=|\]\(#/);
-    assert.match(out, /Online: https:\/\/\S+#tls-upstream-unverified\n$/);
+    assert.match(out, /Online: https:\/\/\S+#tlsupstream-unverified\n$/);
   });
 
   it('every rule has documentation to explain, and no section runs into the next', () => {

@@ -1,4 +1,5 @@
 /** What rules report: plain objects with offsets into one file, no LSP types. */
+import { githubHeadingAnchor } from './docsAnchor';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
@@ -54,6 +55,7 @@ export interface RuleMeta {
 
 export const DOCS_BASE = 'https://github.com/nginx-mtls/nginx-mtls/blob/main/docs/rules.md';
 
+/** The rule's section of docs/rules.md on GitHub: the anchor of its `### <code>` heading. */
 export function docsUrl(code: string): string {
-  return `${DOCS_BASE}#${code.replace(/[^a-z0-9-]/g, '-')}`;
+  return `${DOCS_BASE}#${githubHeadingAnchor(code)}`;
 }

@@ -4,7 +4,8 @@ import type { ResolvedFinding } from '../analysis/analyzer';
 import { docsUrl, type Severity } from '../analysis/finding';
 import type { ParsedFile } from '../model/parsedFile';
 
-export const DIAGNOSTIC_SOURCE = 'nginx-mtls';
+export { DIAGNOSTIC_SOURCE } from '../../../common/protocol';
+import { DIAGNOSTIC_SOURCE } from '../../../common/protocol';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
