@@ -29,6 +29,7 @@ import { runGenerateTestPkiCommand } from './service/generateTestPki';
 import { NginxLanguageService, pathToUri, uriToPath, type LanguageServiceOptions } from './service/languageService';
 import { DEFAULT_SETTINGS, SETTINGS_PREFIX } from './service/settings';
 import { DocumentStore } from './service/documentSync';
+import { SEMANTIC_TOKENS_LEGEND } from './service/semanticTokens';
 
 export interface ServerOptions extends LanguageServiceOptions {
   /**
@@ -243,6 +244,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         documentFormattingProvider: true,
         documentRangeFormattingProvider: true,
         codeActionProvider: { codeActionKinds: ['quickfix', FIX_ALL_KIND, 'refactor.insert', 'refactor.rewrite'], resolveProvider: false },
+        semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true, range: true },
+        signatureHelpProvider: { triggerCharacters: [' '], retriggerCharacters: [' '] },
+        inlayHintProvider: { resolveProvider: false },
         executeCommandProvider: { commands: [ServerCommands.convertToPem, ServerCommands.certificateDetails, ServerCommands.generateTestPki] },
       },
       serverInfo: { name: 'nginx-mtls-language-server', version: '0.1.0' },
@@ -374,6 +378,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onDocumentFormatting((p, token) => onDocument('formatting', p.textDocument.uri, [], token, (f) => refusalAsError(service.format(f, p.options))));
   connection.onDocumentRangeFormatting((p, token) => onDocument('range formatting', p.textDocument.uri, [], token, (f) => refusalAsError(service.format(f, p.options, p.range))));
   connection.onCodeAction((p, token) => onDocument('code actions', p.textDocument.uri, [], token, (f) => service.codeActions(f, p.range, p.context.only)));
+  connection.languages.semanticTokens.on((p, token) => onDocument('semantic tokens', p.textDocument.uri, { data: [] }, token, (f) => service.semanticTokens(f)));
+  connection.languages.semanticTokens.onRange((p, token) => onDocument('semantic tokens', p.textDocument.uri, { data: [] }, token, (f) => service.semanticTokens(f, p.range)));
+  connection.onSignatureHelp((p, token) => onDocument('signature help', p.textDocument.uri, null, token, async (f) => (await service.signatureHelp(f, p.position)) ?? null));
+  connection.languages.inlayHint.on((p, token) => onDocument('inlay hints', p.textDocument.uri, [], token, (f) => service.inlayHints(f, p.range)));
   connection.onWorkspaceSymbol((p, token) => answer('workspace symbols', undefined, [], token, async () => {
     await ensureSettings();
     return service.workspaceSymbols(p.query);

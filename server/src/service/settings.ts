@@ -23,7 +23,22 @@ export interface NginxMtlsSettings {
   rules: Record<string, RuleSeveritySetting>;
   /** Delay between the last keystroke and validation, in milliseconds. */
   validationDelayMs: number;
+  /** Which inlay hints the language server sends (`nginxMtls.inlayHints.*`). */
+  inlayHints: InlayHintSettings;
 }
+
+export interface InlayHintSettings {
+  /** "expires in 12 days" after a certificate path that is expired or expires within certificateExpiryWarningDays. */
+  certificateExpiry: boolean;
+  /** "proxy_ssl_verify off (default)" where a block relies on an insecure TLS default. */
+  effectiveDefaults: boolean;
+}
+
+/**
+ * Names of the settings as the editor knows them: nested settings are written with dots
+ * (`inlayHints.certificateExpiry`), and arrive as nested objects.
+ */
+export type SettingName = Exclude<keyof NginxMtlsSettings, 'inlayHints'> | `inlayHints.${keyof InlayHintSettings}`;
 
 /** A JSON-schema-like description of one setting, mirrored in package.json. */
 export interface SettingSchema {
@@ -42,7 +57,7 @@ export const SETTINGS_PREFIX = 'nginxMtls';
 /** Newest stable nginx line at the time of writing; versions are compared numerically. */
 export const DEFAULT_TARGET_VERSION = '1.30.0';
 
-export const SETTINGS_SCHEMA: Record<keyof NginxMtlsSettings, SettingSchema> = {
+export const SETTINGS_SCHEMA: Record<SettingName, SettingSchema> = {
   mainConfig: {
     type: 'string',
     default: '',
@@ -89,6 +104,18 @@ export const SETTINGS_SCHEMA: Record<keyof NginxMtlsSettings, SettingSchema> = {
     scope: 'window',
     markdownDescription: 'Milliseconds to wait after the last edit before checking the file again.',
   },
+  'inlayHints.certificateExpiry': {
+    type: 'boolean',
+    default: true,
+    scope: 'resource',
+    markdownDescription: 'Show an inlay hint such as `expires in 12 days` after a certificate or CA path whose certificate has expired, is not valid yet, or expires within `#nginxMtls.certificateExpiryWarningDays#` days.',
+  },
+  'inlayHints.effectiveDefaults': {
+    type: 'boolean',
+    default: true,
+    scope: 'resource',
+    markdownDescription: 'Show an inlay hint with the value nginx uses where a block relies on a TLS default that matters, such as `proxy_ssl_verify off (default)` after a TLS `proxy_pass`. Shown only when every enclosing block is known.',
+  },
 };
 
 export const DEFAULT_SETTINGS: NginxMtlsSettings = {
@@ -98,6 +125,7 @@ export const DEFAULT_SETTINGS: NginxMtlsSettings = {
   certificateExpiryWarningDays: 30,
   rules: {},
   validationDelayMs: 150,
+  inlayHints: { certificateExpiry: true, effectiveDefaults: true },
 };
 
 const SEVERITY_VALUES = new Set<string>(RULE_SEVERITIES);
@@ -136,5 +164,16 @@ export function normalizeSettings(raw: unknown): NginxMtlsSettings {
       input.certificateExpiryWarningDays, SETTINGS_SCHEMA.certificateExpiryWarningDays, DEFAULT_SETTINGS.certificateExpiryWarningDays),
     rules: stringRecord(input.rules, (v) => SEVERITY_VALUES.has(v)) as Record<string, RuleSeveritySetting>,
     validationDelayMs: clampNumber(input.validationDelayMs, SETTINGS_SCHEMA.validationDelayMs, DEFAULT_SETTINGS.validationDelayMs),
+    inlayHints: inlayHintSettings(input),
   };
+}
+
+/** Nested (`{"inlayHints": {"certificateExpiry": false}}`, as VS Code sends them) or dotted keys. */
+function inlayHintSettings(input: Record<string, unknown>): InlayHintSettings {
+  const nested = isPlainObject(input.inlayHints) ? input.inlayHints : {};
+  const flag = (key: keyof InlayHintSettings): boolean => {
+    const value = nested[key] ?? input[`inlayHints.${key}`];
+    return typeof value === 'boolean' ? value : DEFAULT_SETTINGS.inlayHints[key];
+  };
+  return { certificateExpiry: flag('certificateExpiry'), effectiveDefaults: flag('effectiveDefaults') };
 }
