@@ -65,6 +65,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const documents = new DocumentStore();
   let supportsConfigurationPull = false;
   let supportsWorkspaceFolders = false;
+  /** Clients that can be asked to fetch tokens and hints again (they depend on settings and on files on disk). */
+  let supportsSemanticTokensRefresh = false;
+  let supportsInlayHintRefresh = false;
   let settingsLoaded: Promise<void> | undefined;
   let initializationSettings: unknown = {};
   const settingsTimeoutMs = options.settingsTimeoutMs ?? DEFAULT_SETTINGS_TIMEOUT_MS;
@@ -219,6 +222,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     supportsConfigurationPull = params.capabilities.workspace?.configuration === true;
     supportsWorkspaceFolders = params.capabilities.workspace?.workspaceFolders === true;
+    supportsSemanticTokensRefresh = params.capabilities.workspace?.semanticTokens?.refreshSupport === true;
+    supportsInlayHintRefresh = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
     initializationSettings = (params.initializationOptions as { settings?: unknown } | undefined)?.settings ?? params.initializationOptions ?? {};
     const folders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
     if (folders.length === 0 && params.rootUri) {
@@ -274,6 +279,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     log('info', `${CLIENT_ID} language server ready`);
   });
 
+  /** Asks the client to fetch tokens and hints again: the target version or a certificate on disk changed. */
+  function refreshViews(): void {
+    if (supportsSemanticTokensRefresh) void connection.languages.semanticTokens.refresh().catch(() => undefined);
+    if (supportsInlayHintRefresh) void connection.languages.inlayHint.refresh().catch(() => undefined);
+  }
+
   connection.onDidChangeConfiguration((change) => {
     if (!supportsConfigurationPull) {
       const settings = (change.settings as Record<string, unknown> | undefined)?.[SETTINGS_PREFIX];
@@ -282,6 +293,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     settingsLoaded = undefined;
     update({ kind: 'discovery' });
     scheduleAll(0);
+    void ensureSettings().then(refreshViews);
   });
 
   connection.onDidChangeWatchedFiles((params) => {
@@ -292,6 +304,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }
     update({ kind: 'discovery' });
     scheduleAll(service.settings.validationDelayMs);
+    refreshViews();
   });
 
   function forgetTimer(uri: string): void {
