@@ -29,7 +29,7 @@ import { runGenerateTestPkiCommand } from './service/generateTestPki';
 import { NginxLanguageService, pathToUri, uriToPath, type LanguageServiceOptions } from './service/languageService';
 import { DEFAULT_SETTINGS, SETTINGS_PREFIX } from './service/settings';
 import { DocumentStore } from './service/documentSync';
-import { SEMANTIC_TOKENS_LEGEND } from './service/semanticTokens';
+import { SEMANTIC_TOKENS_LEGEND, tokenDelta } from './service/semanticTokens';
 
 export interface ServerOptions extends LanguageServiceOptions {
   /**
@@ -76,6 +76,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let appliedSettingsPull = 0;
   let shutdownRequested = false;
   const timers = new Map<string, NodeJS.Timeout>();
+  /** The last semantic tokens sent per document, for semanticTokens/full/delta. */
+  const lastTokens = new Map<string, { resultId: string; data: number[] }>();
   /** Bumped on every change; a validation whose generation is stale is dropped. */
   let generation = 0;
   let workspaceFolders: string[] = [];
@@ -249,7 +251,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         documentFormattingProvider: true,
         documentRangeFormattingProvider: true,
         codeActionProvider: { codeActionKinds: ['quickfix', FIX_ALL_KIND, 'refactor.insert', 'refactor.rewrite'], resolveProvider: false },
-        semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true, range: true },
+        semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: { delta: true }, range: true },
         signatureHelpProvider: { triggerCharacters: [' '], retriggerCharacters: [' '] },
         inlayHintProvider: { resolveProvider: false },
         executeCommandProvider: { commands: [ServerCommands.convertToPem, ServerCommands.certificateDetails, ServerCommands.generateTestPki] },
@@ -351,6 +353,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onDidCloseTextDocument(({ textDocument: d }) => {
     documents.close(d.uri);
+    lastTokens.delete(d.uri);
     if (shutdownRequested) return;
     const filePath = uriToPath(d.uri);
     if (filePath) update({ kind: 'close', path: filePath });
@@ -391,7 +394,19 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onDocumentFormatting((p, token) => onDocument('formatting', p.textDocument.uri, [], token, (f) => refusalAsError(service.format(f, p.options))));
   connection.onDocumentRangeFormatting((p, token) => onDocument('range formatting', p.textDocument.uri, [], token, (f) => refusalAsError(service.format(f, p.options, p.range))));
   connection.onCodeAction((p, token) => onDocument('code actions', p.textDocument.uri, [], token, (f) => service.codeActions(f, p.range, p.context.only)));
-  connection.languages.semanticTokens.on((p, token) => onDocument('semantic tokens', p.textDocument.uri, { data: [] }, token, (f) => service.semanticTokens(f)));
+  // --- semantic tokens: the last result per document (lastTokens), so that a client may ask for the difference ---
+  let tokenResults = 0;
+  const remember = (uri: string, data: number[]): { resultId: string; data: number[] } => {
+    const result = { resultId: String(++tokenResults), data };
+    lastTokens.set(uri, result);
+    return result;
+  };
+  connection.languages.semanticTokens.on((p, token) => onDocument('semantic tokens', p.textDocument.uri, { data: [] }, token, async (f) => remember(p.textDocument.uri, (await service.semanticTokens(f)).data)));
+  connection.languages.semanticTokens.onDelta((p, token) => onDocument('semantic tokens', p.textDocument.uri, { data: [] }, token, async (f) => {
+    const previous = lastTokens.get(p.textDocument.uri);
+    const current = remember(p.textDocument.uri, (await service.semanticTokens(f)).data);
+    return previous?.resultId === p.previousResultId ? { resultId: current.resultId, edits: tokenDelta(previous.data, current.data) } : current;
+  }));
   connection.languages.semanticTokens.onRange((p, token) => onDocument('semantic tokens', p.textDocument.uri, { data: [] }, token, (f) => service.semanticTokens(f, p.range)));
   connection.onSignatureHelp((p, token) => onDocument('signature help', p.textDocument.uri, null, token, async (f) => (await service.signatureHelp(f, p.position)) ?? null));
   connection.languages.inlayHint.on((p, token) => onDocument('inlay hints', p.textDocument.uri, [], token, (f) => service.inlayHints(f, p.range)));

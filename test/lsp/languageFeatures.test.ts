@@ -78,7 +78,7 @@ describe('language server: semantic tokens, signature help, inlay hints', () => 
 
   it('announces the three features with a legend of standard token types', () => {
     const provider = capabilities.semanticTokensProvider as Json;
-    assert.equal(provider.full, true);
+    assert.deepEqual(provider.full, { delta: true });
     assert.equal(provider.range, true);
     const legend = provider.legend as { tokenTypes: string[]; tokenModifiers: string[] };
     for (const type of ['function', 'keyword', 'variable', 'string', 'regexp', 'number', 'comment']) assert.ok(legend.tokenTypes.includes(type), type);
@@ -99,6 +99,28 @@ describe('language server: semantic tokens, signature help, inlay hints', () => 
     // Positions in a range answer are still relative to the start of the document.
     assert.equal(result.data[0], 10);
     assert.deepEqual(decode(result.data), ['proxy_pass → function']);
+  });
+
+  it('answers semanticTokens/full/delta with the edit from the previous result', async () => {
+    const other = uri.replace('nginx.conf', 'delta.conf');
+    const before = 'http {\n  server {\n    listen 443 ssl;\n  }\n}\n';
+    client.notify('textDocument/didOpen', { textDocument: { uri: other, languageId: 'nginx', version: 1, text: before } });
+    const first = await client.request<{ resultId: string; data: number[] }>('textDocument/semanticTokens/full', { textDocument: { uri: other } });
+    assert.ok(first.resultId);
+    // A directive typed on a new line (full-text change).
+    const after = 'http {\n  server {\n    listen 443 ssl;\n    ssl_verify_client on;\n  }\n}\n';
+    client.notify('textDocument/didChange', { textDocument: { uri: other, version: 2 }, contentChanges: [{ text: after }] });
+    const delta = await client.request<{ resultId: string; edits: { start: number; deleteCount: number; data: number[] }[] }>(
+      'textDocument/semanticTokens/full/delta', { textDocument: { uri: other }, previousResultId: first.resultId });
+    assert.ok(delta.edits && delta.edits.length > 0 && delta.resultId !== first.resultId);
+    const patched = [...first.data];
+    for (const e of [...delta.edits].reverse()) patched.splice(e.start, e.deleteCount, ...e.data);
+    const fresh = await client.request<{ data: number[] }>('textDocument/semanticTokens/full', { textDocument: { uri: other } });
+    assert.deepEqual(patched, fresh.data);
+    assert.ok(patched.length > first.data.length);
+    // An unknown previous result gets the whole tokens.
+    const unknown = await client.request<Json>('textDocument/semanticTokens/full/delta', { textDocument: { uri: other }, previousResultId: 'nope' });
+    assert.ok(Array.isArray(unknown.data));
   });
 
   it('answers signatureHelp with the directive syntax and the argument being typed', async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { getDirectiveTable, type ContextKind } from '../../server/src/directives/directiveTable';
 import { parseFile } from '../../server/src/model/parsedFile';
-import { encodeTokens, semanticTokens, SEMANTIC_TOKENS_LEGEND, type SemanticToken } from '../../server/src/service/semanticTokens';
+import { encodeTokens, semanticTokens, SEMANTIC_TOKENS_LEGEND, tokenDelta, type SemanticToken } from '../../server/src/service/semanticTokens';
 
 interface Options {
   rootContext?: ContextKind;
@@ -139,6 +139,21 @@ describe('semantic tokens', () => {
       const { tokens } = tokensOf(text);
       for (let i = 1; i < tokens.length; i++) assert.ok(tokens[i].start >= tokens[i - 1].end, `overlap in ${JSON.stringify(text)}`);
       for (const t of tokens) assert.ok(t.end > t.start && !/[\r\n]/.test(text.slice(t.start, t.end)));
+    }
+  });
+});
+
+describe('semantic token deltas', () => {
+  it('sends only the changed middle of the encoded tokens', () => {
+    assert.deepEqual(tokenDelta([1, 2, 3, 4, 5], [1, 2, 9, 9, 4, 5]), [{ start: 2, deleteCount: 1, data: [9, 9] }]);
+    assert.deepEqual(tokenDelta([1, 2, 3], [1, 2, 3]), []);
+    assert.deepEqual(tokenDelta([], [7, 8]), [{ start: 0, deleteCount: 0, data: [7, 8] }]);
+    assert.deepEqual(tokenDelta([1, 1, 1], [1, 1]), [{ start: 2, deleteCount: 1, data: [] }]);
+    // Applying the edit to the old array gives the new one, whatever the arrays.
+    for (const [a, b] of [[[0, 1, 0, 1], [0, 1]], [[5, 5, 5, 6], [5, 6, 5, 6, 5]], [[1, 2, 3], [3, 2, 1]]]) {
+      const copy = [...a];
+      for (const e of tokenDelta(a, b)) copy.splice(e.start, e.deleteCount, ...e.data);
+      assert.deepEqual(copy, b);
     }
   });
 });

@@ -221,3 +221,17 @@ export function encodeTokens(file: ParsedFile, tokens: readonly SemanticToken[])
   }
   return data;
 }
+
+/**
+ * The edit turning one encoded token array into another: the changed middle between their
+ * common start and common end. Encoded tokens are relative to each other, so typing on one
+ * line changes a few integers there and leaves the rest equal; one edit is all a client needs.
+ */
+export function tokenDelta(previous: readonly number[], current: readonly number[]): { start: number; deleteCount: number; data: number[] }[] {
+  let start = 0;
+  while (start < previous.length && start < current.length && previous[start] === current[start]) start++;
+  let end = 0;
+  while (end < previous.length - start && end < current.length - start && previous[previous.length - 1 - end] === current[current.length - 1 - end]) end++;
+  if (start === previous.length && start === current.length) return [];
+  return [{ start, deleteCount: previous.length - start - end, data: current.slice(start, current.length - end) }];
+}
