@@ -91,9 +91,10 @@ describe('semantic tokens', () => {
       '@fallback → function',
       'backend → type',
       'upstream → keyword',
-      'if → keyword',
       '$1 → variable',
     ]) assert.ok(lines.includes(expected), `missing "${expected}" in:\n${lines.join('\n')}`);
+    // `if` keeps the grammar's control-keyword colour: no token.
+    assert.ok(!lines.some((l) => l.startsWith('if →')), lines.join('\n'));
     // The `)` closing the condition is not part of the regex.
     assert.ok(!lines.some((l) => l.startsWith('^/old/(.*)$)')), lines.join('\n'));
     // Unquoted words the grammar colours (paths, keywords) get no token that would override it.

@@ -60,6 +60,8 @@ describe('signature help', () => {
     assert.equal(activeLabel(helpAt('http { server { listen 443 backlog=|')), '[backlog=number]');
     assert.equal(activeLabel(helpAt('http { server { location ~* |')), 'uri');
     assert.equal(activeLabel(helpAt('http { server { location /api|')), 'uri');
+    // The condition of `if` is several arguments.
+    assert.equal(activeLabel(helpAt('http { server { if ($uri ~ |')), '(condition)');
   });
 
   it('shows the stream entry in a stream server and nothing on names or unknown directives', () => {

@@ -8,7 +8,8 @@
  * configuration:
  *
  *   simple directive name        function   (grammar: entity.name.function.directive)
- *   block directive, include, if keyword    (grammar: keyword.other.block, keyword.control)
+ *   block directive              keyword    (grammar: keyword.other.block; `include` and `if`
+ *                                           keep the grammar's keyword.control colour)
  *   upstream name                type       (grammar: entity.name.type.upstream)
  *   named location `@name`       function   (grammar: entity.name.function.location.named)
  *   `$variable` / `${variable}`  variable   (+ defaultLibrary when nginx defines it)
@@ -58,8 +59,12 @@ export interface SemanticTokenOptions {
   targetVersion: string;
 }
 
-/** Directives named like a block but used as a statement still read as keywords. */
-const KEYWORD_DIRECTIVES = new Set(['include', 'if']);
+/**
+ * Statements the grammar already colours as control keywords (`keyword.control.import`,
+ * `keyword.control.conditional`): a plain `keyword` token would change their colour in most
+ * themes, so they get a token only when a modifier has something to say.
+ */
+const GRAMMAR_KEYWORDS = new Set(['include', 'if']);
 
 /** Directives whose first argument is a regular expression. */
 const REGEX_FIRST_ARGUMENT = new Set(['rewrite']);
@@ -99,11 +104,13 @@ function visit(file: ParsedFile, statements: readonly Directive[], context: Cont
 
 function directiveTokens(file: ParsedFile, directive: Directive, context: ContextKind, options: SemanticTokenOptions, out: SemanticToken[]): void {
   const name = directive.name.value;
-  const isKeyword = directive.block !== undefined || KEYWORD_DIRECTIVES.has(name);
+  const isKeyword = directive.block !== undefined || GRAMMAR_KEYWORDS.has(name);
   const modifiers: TokenModifier[] = [];
   if (isDeprecated(options.table, name, options.targetVersion)) modifiers.push('deprecated');
   if (isRefused(directive, context, options)) modifiers.push('invalid');
-  out.push({ start: directive.name.start, end: directive.name.end, type: isKeyword ? 'keyword' : 'function', modifiers });
+  if (!GRAMMAR_KEYWORDS.has(name) || modifiers.length > 0) {
+    out.push({ start: directive.name.start, end: directive.name.end, type: isKeyword ? 'keyword' : 'function', modifiers });
+  }
   const args = directive.args;
   const regexIndexes = regexArguments(name, args);
   args.forEach((arg, index) => {

@@ -77,7 +77,8 @@ export function parseSyntaxLine(line: string): ParsedSyntax {
       continue;
     }
     const written = text.slice(words[w].start, words[w].end);
-    parameters.push({ start: words[w].start, end: words[w].end, optional: written.startsWith('['), variadic: false, keywords: keywordsOf(written) });
+    // `(condition)` of `if` is written as several arguments: `($uri ~ ^/a)`.
+    parameters.push({ start: words[w].start, end: words[w].end, optional: written.startsWith('['), variadic: written.startsWith('('), keywords: keywordsOf(written) });
   }
   return { label: text, parameters };
 }
