@@ -85,6 +85,20 @@ describe('inlay hints', () => {
     ]);
   });
 
+  it('answers for the requested lines only', async () => {
+    const text = main(['    ssl_certificate ssl/server.crt;', '    location /a/ { proxy_pass https://backend.example.com; }']);
+    const file = path.join(dir, 'nginx.conf');
+    fs.writeFileSync(file, text);
+    const service = new NginxLanguageService({ now: () => NOW });
+    service.setWorkspaceFolders([dir]);
+    service.configure({ targetVersion: '1.22.1' });
+    const labels = async (line: number): Promise<string[]> =>
+      (await service.inlayHints(file, { start: { line, character: 0 }, end: { line: line + 1, character: 0 } })).map((h) => String(h.label));
+    assert.deepEqual(await labels(3), ['expires in 12 days']);
+    assert.deepEqual(await labels(4), ['proxy_ssl_verify off (default)']);
+    assert.deepEqual(await labels(0), []);
+  });
+
   it('never claims a default an enclosing block sets', async () => {
     const text = main(['    location /a/ { proxy_pass https://backend.example.com; }'], ['  proxy_ssl_verify on;', '  proxy_ssl_server_name on;']);
     assert.deepEqual(await hintsOf('nginx.conf', text, { inlayHints: { certificateExpiry: false } }), []);

@@ -73,7 +73,8 @@ interface ExpiryHint {
 async function expiryHints(file: ParsedFile, range: OffsetRange, options: InlayHintOptions): Promise<ExpiryHint[]> {
   const wanted: { arg: Word; role: 'certificate' | 'ca-bundle' }[] = [];
   walkDirectives(file.syntax.statements, (directive) => {
-    if (directive.end < range.start || directive.start > range.end) return directive.block ? undefined : 'skip';
+    // A block's statements lie within it: one outside the range holds none inside.
+    if (directive.end < range.start || directive.start > range.end) return 'skip';
     const info = fileDirectiveInfo(directive.name.value);
     const arg = directive.args[0];
     if (!info || !arg || skipReason(arg)) return undefined;
