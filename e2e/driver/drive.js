@@ -362,9 +362,9 @@ async function main() {
     }
     for (const h of INLAY_HINTS) {
       await revealLine(lineNumberOf(h.line));
-      // Inlay hints are rendered as text injected into the view line, after the code.
+      // Inlay hints are rendered as text injected into the view line (it may split the line's own text).
       await page.waitForFunction(({ line, hint }) => [...document.querySelectorAll('.monaco-editor .view-line')]
-        .some((el) => { const t = el.textContent.replace(/\u00a0/g, ' '); return t.includes(line) && t.indexOf(hint) > t.indexOf(line); }),
+        .some((el) => { const t = el.textContent.replace(/\u00a0/g, ' '); const code = line.replace(/;$/, ''); return t.includes(code) && t.indexOf(hint) > t.indexOf(code); }),
       h, { timeout: 30000 });
       results.inlayHints = [...(results.inlayHints ?? []), h.hint];
       log(`inlay hint shown: ${h.hint}`);

@@ -138,7 +138,7 @@ describe('language server: semantic tokens, signature help, inlay hints', () => 
     const shown = hints.map((h) => `${h.label} @ ${h.position.line}:${h.position.character}`);
     assert.deepEqual(shown, [
       `expires in 12 days @ 4:${lines[4].indexOf(';')}`,
-      `proxy_ssl_verify off (default) @ 10:${lines[10].indexOf(';')}`,
+      `proxy_ssl_verify off (default) @ 10:${lines[10].indexOf(';') + 1}`,
     ]);
     settings = { inlayHints: { effectiveDefaults: false } };
     client.notify('workspace/didChangeConfiguration', { settings: {} });

@@ -80,8 +80,8 @@ describe('inlay hints', () => {
     ]);
     const hints = await hintsOf('nginx.conf', text, { inlayHints: { certificateExpiry: false } });
     assert.deepEqual(hints, [
-      'proxy_ssl_verify off (default) @ 3:57',
-      'proxy_ssl_server_name off (default) @ 5:57',
+      'proxy_ssl_verify off (default) @ 3:58',
+      'proxy_ssl_server_name off (default) @ 5:58',
     ]);
   });
 
@@ -112,11 +112,11 @@ describe('inlay hints', () => {
   it('shows ssl_verify_client off (default) where client CAs are named but never asked for, and the version\'s ssl_protocols', async () => {
     const text = main(['    listen 443 ssl;', '    ssl_certificate ssl/server.crt;', '    ssl_client_certificate ssl/ca.crt;']);
     assert.deepEqual(await hintsOf('nginx.conf', text, { inlayHints: { certificateExpiry: false } }), [
-      'ssl_protocols TLSv1 TLSv1.1 TLSv1.2 (default in nginx 1.22.1) @ 3:18',
-      'ssl_verify_client off (default) @ 5:37',
+      'ssl_protocols TLSv1 TLSv1.1 TLSv1.2 (default in nginx 1.22.1) @ 3:19',
+      'ssl_verify_client off (default) @ 5:38',
     ]);
     const newer = await hintsOf('nginx.conf', text, { inlayHints: { certificateExpiry: false } }, '1.30.0');
-    assert.ok(newer.includes('ssl_protocols TLSv1.2 TLSv1.3 (default in nginx 1.30.0) @ 3:18'), newer.join('\n'));
+    assert.ok(newer.includes('ssl_protocols TLSv1.2 TLSv1.3 (default in nginx 1.30.0) @ 3:19'), newer.join('\n'));
   });
 
   it('gives a line of a file included twice a hint only when both readings agree', async () => {

@@ -214,8 +214,9 @@ function isWithin(node: ConfigNode, ancestor: ConfigNode): boolean {
   return false;
 }
 
-/** Just after the last word of a statement (before its `;`). */
+/** Just after a statement's `;` (a hint about the whole statement reads after it), else after its last word. */
 function statementEnd(directive: Directive): number {
+  if (directive.terminator === ';') return directive.end;
   const last = directive.args[directive.args.length - 1];
   return last ? last.end : directive.name.end;
 }
