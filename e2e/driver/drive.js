@@ -69,6 +69,17 @@ const EXPLAIN_FROM_DIAGNOSTIC = { line: 'proxy_pass https://serverA.example.com;
 const EXPLAIN_FROM_PALETTE = { code: 'tls.key-mismatch', expect: 'key values mismatch' };
 /** Explorer → right-click `file` → "Show Certificate Details": the details must contain `expect`, and no unsaved document appears. */
 const CERTIFICATE_DETAILS = { file: 'examples/etc/nginx/ssl/client.crt', expect: 'client1' };
+/**
+ * Semantic tokens: with the cursor on `word` of `line`, "Developer: Inspect Editor Tokens and
+ * Scopes" must show a semantic token of type `type` (the grammar alone gives none).
+ */
+const SEMANTIC_TOKENS = [
+  { line: 'proxy_ssl_verify on;', word: 'proxy_ssl_verify', type: 'function' },
+];
+/** Inlay hints: the editor line containing `line` must show the hint text `hint` after it. */
+const INLAY_HINTS = [
+  { line: 'proxy_pass https://serverA.example.com;', hint: 'proxy_ssl_verify off (default)' },
+];
 /** A Problems text that must be back after "Restart Language Server" (one no earlier step removes). */
 const AFTER_RESTART_PROBLEM = 'key values mismatch';
 /** Line the drive probes for a lightbulb when QUICK_FIXES is empty. */
@@ -391,6 +402,34 @@ async function main() {
       await shot(`hover-${h.word.replace(/[^\w.-]/g, '_')}`);
       await page.mouse.move(5, 5);
       await page.keyboard.press('Escape');
+    }
+
+    for (const t of SEMANTIC_TOKENS) {
+      const box = await wordBox(t.line, t.word);
+      await page.mouse.click(box.x + Math.min(10, box.width / 2), box.y + box.height / 2);
+      await page.keyboard.press('F1');
+      await page.keyboard.type('Developer: Inspect Editor Tokens and Scopes');
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Inspect Editor Tokens and Scopes' }).first().waitFor({ timeout: 15000 });
+      await page.keyboard.press('Enter');
+      // The widget lists the semantic token type once the server's tokens arrived for this document.
+      const widget = page.locator('.token-inspect-widget', { hasText: 'semantic token type' }).first();
+      await widget.waitFor({ timeout: 30000 });
+      const text = (await widget.innerText()).trim();
+      if (!new RegExp(`semantic token type\\s+${t.type}\\b`).test(text)) throw new Error(`semantic token of ${t.word} is not "${t.type}":\n${text}`);
+      results.semanticTokens = [...(results.semanticTokens ?? []), { word: t.word, type: t.type }];
+      log(`semantic token on ${t.word}:\n${text}`);
+      await shot(`semantic-token-${t.word}`);
+      await page.keyboard.press('Escape');
+    }
+    for (const h of INLAY_HINTS) {
+      await revealLine(lineNumberOf(h.line));
+      // Inlay hints are rendered as text injected into the view line (it may split the line's own text).
+      await page.waitForFunction(({ line, hint }) => [...document.querySelectorAll('.monaco-editor .view-line')]
+        .some((el) => { const t = el.textContent.replace(/\u00a0/g, ' '); const code = line.replace(/;$/, ''); return t.includes(code) && t.indexOf(hint) > t.indexOf(code); }),
+      h, { timeout: 30000 });
+      results.inlayHints = [...(results.inlayHints ?? []), h.hint];
+      log(`inlay hint shown: ${h.hint}`);
+      await shot('inlay-hint');
     }
 
     {

@@ -34,6 +34,7 @@ import { DEFAULT_SETTINGS, SETTINGS_PREFIX } from './service/settings';
 import { DocumentStore } from './service/documentSync';
 import { DiagnosticResults } from './service/diagnosticResults';
 import { WatchedFilesRegistration } from './watchedFilesRegistration';
+import { SEMANTIC_TOKENS_LEGEND, tokenDelta } from './service/semanticTokens';
 
 export interface ServerOptions extends LanguageServiceOptions {
   /**
@@ -69,6 +70,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const documents = new DocumentStore();
   let supportsConfigurationPull = false;
   let supportsWorkspaceFolders = false;
+  /** Clients that can be asked to fetch tokens and hints again (they depend on settings and on files on disk). */
+  let supportsSemanticTokensRefresh = false;
+  let supportsInlayHintRefresh = false;
   let settingsLoaded: Promise<void> | undefined;
   let initializationSettings: unknown = {};
   const settingsTimeoutMs = options.settingsTimeoutMs ?? DEFAULT_SETTINGS_TIMEOUT_MS;
@@ -77,6 +81,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let appliedSettingsPull = 0;
   let shutdownRequested = false;
   const timers = new Map<string, NodeJS.Timeout>();
+  /** The last semantic tokens sent per document, for semanticTokens/full/delta. */
+  const lastTokens = new Map<string, { resultId: string; data: number[] }>();
   /** Bumped on every change; a validation whose generation is stale is dropped. */
   let generation = 0;
   let workspaceFolders: string[] = [];
@@ -278,6 +284,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     pullDiagnostics = params.capabilities.textDocument?.diagnostic !== undefined;
     diagnosticRefreshSupport = params.capabilities.workspace?.diagnostics?.refreshSupport === true;
     watchedFiles = new WatchedFilesRegistration(connection, params.capabilities, (message) => log('warn', message));
+    supportsSemanticTokensRefresh = params.capabilities.workspace?.semanticTokens?.refreshSupport === true;
+    supportsInlayHintRefresh = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
     initializationSettings = (params.initializationOptions as { settings?: unknown } | undefined)?.settings ?? params.initializationOptions ?? {};
     const folders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
     if (folders.length === 0 && params.rootUri) {
@@ -303,6 +311,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         documentFormattingProvider: true,
         documentRangeFormattingProvider: true,
         codeActionProvider: { codeActionKinds: ['quickfix', FIX_ALL_KIND, 'refactor.insert', 'refactor.rewrite'], resolveProvider: false },
+        semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: { delta: true }, range: true },
+        signatureHelpProvider: { triggerCharacters: [' '], retriggerCharacters: [' '] },
+        inlayHintProvider: { resolveProvider: false },
         executeCommandProvider: { commands: [ServerCommands.convertToPem, ServerCommands.certificateDetails, ServerCommands.generateTestPki, ServerCommands.explainRule, ServerCommands.listRules] },
         // Workspace diagnostics would mean checking every config file of every folder on each pull: not cheap.
         ...(pullDiagnostics ? { diagnosticProvider: { identifier: CLIENT_ID, interFileDependencies: true, workspaceDiagnostics: false } } : {}),
@@ -333,6 +344,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     log('info', `${CLIENT_ID} language server ready`);
   });
 
+  /** Asks the client to fetch tokens and hints again: the target version or a certificate on disk changed. */
+  function refreshViews(): void {
+    if (supportsSemanticTokensRefresh) void connection.languages.semanticTokens.refresh().catch(() => undefined);
+    if (supportsInlayHintRefresh) void connection.languages.inlayHint.refresh().catch(() => undefined);
+  }
+
   connection.onDidChangeConfiguration((change) => {
     if (!supportsConfigurationPull) {
       const settings = (change.settings as Record<string, unknown> | undefined)?.[SETTINGS_PREFIX];
@@ -341,6 +358,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     settingsLoaded = undefined;
     update({ kind: 'discovery' });
     scheduleAll(0);
+    void ensureSettings().then(refreshViews);
   });
 
   connection.onDidChangeWatchedFiles((params) => {
@@ -351,6 +369,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }
     update({ kind: 'discovery' });
     scheduleAll(service.settings.validationDelayMs);
+    refreshViews();
   });
 
   function forgetTimer(uri: string): void {
@@ -398,6 +417,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onDidCloseTextDocument(({ textDocument: d }) => {
     documents.close(d.uri);
+    lastTokens.delete(d.uri);
     if (shutdownRequested) return;
     const filePath = uriToPath(d.uri);
     if (filePath) update({ kind: 'close', path: filePath });
@@ -443,6 +463,22 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onDocumentFormatting((p, token) => onDocument('formatting', p.textDocument.uri, [], token, (f) => refusalAsError(service.format(f, p.options))));
   connection.onDocumentRangeFormatting((p, token) => onDocument('range formatting', p.textDocument.uri, [], token, (f) => refusalAsError(service.format(f, p.options, p.range))));
   connection.onCodeAction((p, token) => onDocument('code actions', p.textDocument.uri, [], token, (f) => service.codeActions(f, p.range, p.context.only)));
+  // --- semantic tokens: the last result per document (lastTokens), so that a client may ask for the difference ---
+  let tokenResults = 0;
+  const remember = (uri: string, data: number[]): { resultId: string; data: number[] } => {
+    const result = { resultId: String(++tokenResults), data };
+    lastTokens.set(uri, result);
+    return result;
+  };
+  connection.languages.semanticTokens.on((p, token) => onDocument('semantic tokens', p.textDocument.uri, { data: [] }, token, async (f) => remember(p.textDocument.uri, (await service.semanticTokens(f)).data)));
+  connection.languages.semanticTokens.onDelta((p, token) => onDocument('semantic tokens', p.textDocument.uri, { data: [] }, token, async (f) => {
+    const previous = lastTokens.get(p.textDocument.uri);
+    const current = remember(p.textDocument.uri, (await service.semanticTokens(f)).data);
+    return previous?.resultId === p.previousResultId ? { resultId: current.resultId, edits: tokenDelta(previous.data, current.data) } : current;
+  }));
+  connection.languages.semanticTokens.onRange((p, token) => onDocument('semantic tokens', p.textDocument.uri, { data: [] }, token, (f) => service.semanticTokens(f, p.range)));
+  connection.onSignatureHelp((p, token) => onDocument('signature help', p.textDocument.uri, null, token, async (f) => (await service.signatureHelp(f, p.position)) ?? null));
+  connection.languages.inlayHint.on((p, token) => onDocument('inlay hints', p.textDocument.uri, [], token, (f) => service.inlayHints(f, p.range)));
   connection.onWorkspaceSymbol((p, token) => answer('workspace symbols', undefined, [], token, async () => {
     await ensureSettings();
     return service.workspaceSymbols(p.query);

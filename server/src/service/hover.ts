@@ -40,18 +40,24 @@ export function hoverDirective(file: ParsedFile, offset: number, options: HoverO
 
 /**
  * The `$name` or `${name}` reference in a word that covers `offset`, with its range in the
- * text (the `$` included). Single-quoted words have no variables.
+ * text (the `$` included).
  */
 export function variableAt(text: string, word: Word, offset: number): { name: string; start: number; end: number } | undefined {
-  if (word.quote === "'") return undefined;
+  return variableSpans(text, word).find((v) => offset >= v.start && offset <= v.end);
+}
+
+/**
+ * Every `$name` and `${name}` reference in a word, with its range in the text. A backslash
+ * before `$` makes it literal; single-quoted words have no variables.
+ */
+export function variableSpans(text: string, word: Word): { name: string; start: number; end: number }[] {
+  if (word.quote === "'") return [];
   const raw = text.slice(word.start, word.end);
+  const spans: { name: string; start: number; end: number }[] = [];
   const pattern = /\$(?:\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g;
   for (let match = pattern.exec(raw); match; match = pattern.exec(raw)) {
-    const start = word.start + match.index;
-    const end = start + match[0].length;
-    // A backslash before `$` makes it literal.
     if (match.index > 0 && raw[match.index - 1] === '\\') continue;
-    if (offset >= start && offset <= end) return { name: '$' + (match[1] ?? match[2]), start, end };
+    spans.push({ name: '$' + (match[1] ?? match[2]), start: word.start + match.index, end: word.start + match.index + match[0].length });
   }
-  return undefined;
+  return spans;
 }

@@ -16,9 +16,12 @@ import type {
   FoldingRange,
   FormattingOptions,
   Hover,
+  InlayHint,
   Location,
   Position,
   Range,
+  SemanticTokens,
+  SignatureHelp,
   SymbolInformation,
   TextEdit,
   WorkspaceEdit,
@@ -44,6 +47,9 @@ import { NodeFileSystem, OverlayFileSystem, type FileSystem } from '../model/fil
 import { toDiagnostic } from './lspConvert';
 import { normalizeSettings, type NginxMtlsSettings } from './settings';
 import { WorkspaceAnalysis, type FileAnalysis } from './workspaceAnalysis';
+import { encodeTokens, semanticTokens } from './semanticTokens';
+import { signatureHelp } from './signatureHelp';
+import { inlayHints } from './inlayHints';
 
 export interface LanguageServiceOptions {
   fs?: FileSystem;
@@ -314,6 +320,47 @@ export class NginxLanguageService {
   async rename(filePath: string, position: Position, newName: string): Promise<WorkspaceEdit | Refusal> {
     const nav = await this.navigation(filePath);
     return nav ? renameSymbol(nav.file, nav.offsetOf(position), newName, { ...nav.options, toUri: pathToUri }) : { error: 'This file cannot be read.' };
+  }
+
+  /** Semantic tokens of the whole file, or of the lines of `range`. */
+  async semanticTokens(filePath: string, range?: Range): Promise<SemanticTokens> {
+    const { file, tree, context } = await this.fileContext(filePath);
+    if (!file) return { data: [] };
+    // Inside a main configuration the context is known; on its own only when the file declares it.
+    const contextKnown = tree !== undefined || this.analysis.inferContext(file).declared;
+    let tokens = semanticTokens(file, { table: this.analysis.table, rootContext: context, contextKnown, targetVersion: this.settings.targetVersion });
+    if (range) {
+      const start = file.lines.offsetAt(range.start);
+      const end = file.lines.offsetAt(range.end);
+      tokens = tokens.filter((t) => t.end > start && t.start < end);
+    }
+    return { data: encodeTokens(file, tokens) };
+  }
+
+  async signatureHelp(filePath: string, position: Position): Promise<SignatureHelp | undefined> {
+    const { file, context } = await this.fileContext(filePath);
+    return file ? signatureHelp(file, file.lines.offsetAt(position), { table: this.analysis.table, rootContext: context }) : undefined;
+  }
+
+  /** Inlay hints within `range`; effective defaults need the configuration the file is read in. */
+  async inlayHints(filePath: string, range: Range): Promise<InlayHint[]> {
+    const { file, tree, resolver, context } = await this.fileContext(filePath);
+    if (!file) return [];
+    const settings = this.settings;
+    if (!settings.inlayHints.certificateExpiry && !settings.inlayHints.effectiveDefaults) return [];
+    // A file nothing includes is read on its own, as its diagnostics are.
+    const readIn = tree ?? (isUnsavedDocumentPath(file.path) ? undefined : await this.analysis.buildTree(file.path, context, resolver));
+    return inlayHints(file, { start: file.lines.offsetAt(range.start), end: file.lines.offsetAt(range.end) }, {
+      now: this.now(),
+      certificateExpiry: settings.inlayHints.certificateExpiry,
+      effectiveDefaults: settings.inlayHints.effectiveDefaults,
+      expiryWarningDays: settings.certificateExpiryWarningDays,
+      targetVersion: settings.targetVersion,
+      table: this.analysis.table,
+      tree: readIn,
+      resolvePath: (written) => resolveConfigPath(written, resolver),
+      inspect: (p) => this.analysis.certificates.inspect(p),
+    });
   }
 
   async workspaceSymbols(query: string): Promise<SymbolInformation[]> {

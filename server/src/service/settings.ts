@@ -24,11 +24,31 @@ export interface NginxMtlsSettings {
   /** Delay between the last keystroke and validation, in milliseconds. */
   validationDelayMs: number;
   /** Line breaks the formatter may add (both off by default: it only re-indents and re-spaces). */
-  format: { splitStatements: boolean; expandOneLineBlocks: boolean };
+  format: FormatSettings;
+  /** Which inlay hints the language server sends (`nginxMtls.inlayHints.*`). */
+  inlayHints: InlayHintSettings;
 }
 
-/** Setting names as the manifest has them: nested settings (`format`) are listed by their dotted leaves. */
-type SchemaKey = Exclude<keyof NginxMtlsSettings, 'format'> | 'format.splitStatements' | 'format.expandOneLineBlocks';
+export interface FormatSettings {
+  /** Put each statement of `a on; b off;` on a line of its own. */
+  splitStatements: boolean;
+  /** Spread a one-line block over several lines. */
+  expandOneLineBlocks: boolean;
+}
+
+export interface InlayHintSettings {
+  /** "expires in 12 days" after a certificate path that is expired or expires within certificateExpiryWarningDays. */
+  certificateExpiry: boolean;
+  /** "proxy_ssl_verify off (default)" where a block relies on an insecure TLS default. */
+  effectiveDefaults: boolean;
+}
+
+/**
+ * Names of the settings as the editor knows them: nested settings are written with dots
+ * (`inlayHints.certificateExpiry`, `format.splitStatements`), and arrive as nested objects.
+ */
+export type SettingName = Exclude<keyof NginxMtlsSettings, 'inlayHints' | 'format'>
+  | `inlayHints.${keyof InlayHintSettings}` | `format.${keyof FormatSettings}`;
 
 /** A JSON-schema-like description of one setting, mirrored in package.json. */
 export interface SettingSchema {
@@ -47,7 +67,7 @@ export const SETTINGS_PREFIX = 'nginxMtls';
 /** Newest stable nginx line at the time of writing; versions are compared numerically. */
 export const DEFAULT_TARGET_VERSION = '1.30.0';
 
-export const SETTINGS_SCHEMA: Record<SchemaKey, SettingSchema> = {
+export const SETTINGS_SCHEMA: Record<SettingName, SettingSchema> = {
   mainConfig: {
     type: 'string',
     default: '',
@@ -106,6 +126,18 @@ export const SETTINGS_SCHEMA: Record<SchemaKey, SettingSchema> = {
     scope: 'resource',
     markdownDescription: 'When formatting, spread a block written on one line, such as `location / { return 204; }`, over several lines. Empty blocks (`events {}`) and `map`, `geo` and `types` tables stay as they are.',
   },
+  'inlayHints.certificateExpiry': {
+    type: 'boolean',
+    default: true,
+    scope: 'resource',
+    markdownDescription: 'Show an inlay hint such as `expires in 12 days` after a certificate or CA path whose certificate has expired, is not valid yet, or expires within `#nginxMtls.certificateExpiryWarningDays#` days.',
+  },
+  'inlayHints.effectiveDefaults': {
+    type: 'boolean',
+    default: true,
+    scope: 'resource',
+    markdownDescription: 'Show an inlay hint with the value nginx uses where a block relies on a TLS default that matters, such as `proxy_ssl_verify off (default)` after a TLS `proxy_pass`. Shown only when every enclosing block is known.',
+  },
 };
 
 export const DEFAULT_SETTINGS: NginxMtlsSettings = {
@@ -116,6 +148,7 @@ export const DEFAULT_SETTINGS: NginxMtlsSettings = {
   rules: {},
   validationDelayMs: 150,
   format: { splitStatements: false, expandOneLineBlocks: false },
+  inlayHints: { certificateExpiry: true, effectiveDefaults: true },
 };
 
 const SEVERITY_VALUES = new Set<string>(RULE_SEVERITIES);
@@ -154,15 +187,22 @@ export function normalizeSettings(raw: unknown): NginxMtlsSettings {
       input.certificateExpiryWarningDays, SETTINGS_SCHEMA.certificateExpiryWarningDays, DEFAULT_SETTINGS.certificateExpiryWarningDays),
     rules: stringRecord(input.rules, (v) => SEVERITY_VALUES.has(v)) as Record<string, RuleSeveritySetting>,
     validationDelayMs: clampNumber(input.validationDelayMs, SETTINGS_SCHEMA.validationDelayMs, DEFAULT_SETTINGS.validationDelayMs),
-    format: {
-      splitStatements: flag(input, 'splitStatements'),
-      expandOneLineBlocks: flag(input, 'expandOneLineBlocks'),
-    },
+    format: nestedFlags(input, 'format', DEFAULT_SETTINGS.format),
+    inlayHints: nestedFlags(input, 'inlayHints', DEFAULT_SETTINGS.inlayHints),
   };
 }
 
-/** A boolean of `format`, given nested (VS Code, most clients) or as a dotted key; false otherwise. */
-function flag(input: Record<string, unknown>, name: keyof NginxMtlsSettings['format']): boolean {
-  const nested = isPlainObject(input.format) ? input.format[name] : undefined;
-  return (nested ?? input[`format.${name}`]) === true;
+/**
+ * A group of boolean settings, given nested (`{"inlayHints": {"certificateExpiry": false}}`, as
+ * VS Code sends them) or as dotted keys (`"format.splitStatements": true`); a value that is not a
+ * boolean falls back to the default.
+ */
+function nestedFlags<T extends object>(input: Record<string, unknown>, group: string, defaults: T): T {
+  const nested = isPlainObject(input[group]) ? input[group] as Record<string, unknown> : {};
+  const out = { ...defaults } as Record<string, boolean>;
+  for (const key of Object.keys(defaults)) {
+    const value = nested[key] ?? input[`${group}.${key}`];
+    if (typeof value === 'boolean') out[key] = value;
+  }
+  return out as T;
 }
