@@ -29,6 +29,7 @@ import { runGenerateTestPkiCommand } from './service/generateTestPki';
 import { NginxLanguageService, pathToUri, uriToPath, type LanguageServiceOptions } from './service/languageService';
 import { DEFAULT_SETTINGS, SETTINGS_PREFIX } from './service/settings';
 import { DocumentStore } from './service/documentSync';
+import { TOOL_VERSION } from './toolVersion.generated';
 
 export interface ServerOptions extends LanguageServiceOptions {
   /**
@@ -245,7 +246,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         codeActionProvider: { codeActionKinds: ['quickfix', FIX_ALL_KIND, 'refactor.insert', 'refactor.rewrite'], resolveProvider: false },
         executeCommandProvider: { commands: [ServerCommands.convertToPem, ServerCommands.certificateDetails, ServerCommands.generateTestPki] },
       },
-      serverInfo: { name: 'nginx-mtls-language-server', version: '0.1.0' },
+      serverInfo: { name: 'nginx-mtls-language-server', version: TOOL_VERSION },
     };
   });
 
