@@ -35,6 +35,7 @@ import { DocumentStore } from './service/documentSync';
 import { DiagnosticResults } from './service/diagnosticResults';
 import { WatchedFilesRegistration } from './watchedFilesRegistration';
 import { SEMANTIC_TOKENS_LEGEND, tokenDelta } from './service/semanticTokens';
+import { TOOL_VERSION } from './toolVersion.generated';
 
 export interface ServerOptions extends LanguageServiceOptions {
   /**
@@ -318,7 +319,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         // Workspace diagnostics would mean checking every config file of every folder on each pull: not cheap.
         ...(pullDiagnostics ? { diagnosticProvider: { identifier: CLIENT_ID, interFileDependencies: true, workspaceDiagnostics: false } } : {}),
       },
-      serverInfo: { name: 'nginx-mtls-language-server', version: '0.1.0' },
+      serverInfo: { name: 'nginx-mtls-language-server', version: TOOL_VERSION },
     };
   });
 

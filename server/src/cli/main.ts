@@ -19,8 +19,7 @@ import { explainCommand, rulesCommand } from './ruleCommands';
 import { forTerminal, isBinaryFile } from './textFiles';
 import { unifiedDiff } from './unifiedDiff';
 import { unknownRule, UsageError } from './usage';
-
-const VERSION = '0.1.0';
+import { TOOL_VERSION } from '../toolVersion.generated';
 
 const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 
@@ -230,7 +229,7 @@ export async function runCli(argv: string[], out: (s: string) => void, err: (s: 
     throw error;
   }
   if (options === 'help') { out(USAGE); return 0; }
-  if (options === 'version') { out(VERSION); return 0; }
+  if (options === 'version') { out(TOOL_VERSION); return 0; }
 
   const fs = new NodeFileSystem();
   const settings = normalizeSettings({ ...DEFAULT_SETTINGS, targetVersion: options.targetVersion ?? DEFAULT_SETTINGS.targetVersion, pathMappings: options.mappings, rules: options.rules,
@@ -278,7 +277,7 @@ export async function runCli(argv: string[], out: (s: string) => void, err: (s: 
   // With --dry-run, stdout carries the diff alone, so that it can be piped to patch.
   const report = options.dryRun ? err : out;
   if (options.format === 'json') report(formatJson(findings));
-  else if (options.format === 'sarif') report(formatSarif(findings, allRules(), VERSION, cwd));
+  else if (options.format === 'sarif') report(formatSarif(findings, allRules(), TOOL_VERSION, cwd));
   else {
     if (findings.length > 0) report(options.format === 'github' ? formatGithub(findings) : formatText(findings));
     const remaining = options.fix ? (options.dryRun ? ' would remain' : ' remain') : '';

@@ -6,6 +6,7 @@
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer, type ServerHandle } from '../server';
 import { createStdioTransport } from './stdioTransport';
+import { TOOL_VERSION } from '../toolVersion.generated';
 
 /** Tests make the settings timeout small to see the server go on without an answer. */
 function settingsTimeoutFromEnvironment(): number | undefined {
@@ -15,7 +16,7 @@ function settingsTimeoutFromEnvironment(): number | undefined {
 
 const args = process.argv.slice(2);
 if (args.includes('--version') || args.includes('-v')) {
-  process.stdout.write('0.1.0\n');
+  process.stdout.write(`${TOOL_VERSION}\n`);
 } else if (args.includes('--help') || args.includes('-h') || !args.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket') || a.startsWith('--pipe') || a.startsWith('--clientProcessId'))) {
   process.stdout.write('Usage: nginx-mtls-language-server --stdio | --node-ipc | --socket=<port>\n\nThe nginx mTLS language server. Editors start it; see docs/editors.md.\n');
 } else {
