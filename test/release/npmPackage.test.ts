@@ -18,7 +18,9 @@ describe('npm package', () => {
   it('holds the bundles and the legal and doc files only', () => {
     assert.deepEqual([...pkg.files].sort(), [
       'CHANGELOG.md', 'LICENSE', 'NOTICE', 'README.md',
-      'dist/cli.js', 'dist/server.js', 'dist/validationWorker.js', 'package.json',
+      'dist/cli.js', 'dist/server.js', 'dist/validationWorker.js',
+      // The rule docs and the editor set-ups the README and the bins point to.
+      'docs/editors.md', 'docs/rules.md', 'package.json',
     ]);
   });
 
