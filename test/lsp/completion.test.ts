@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pki } from '../certificates/fixtures';
-import { LspTestClient } from './lspClient';
+import { startWithConfig, type LspTestClient } from './lspClient';
 
 type Json = Record<string, unknown>;
 
@@ -44,11 +44,7 @@ describe('language server: completion across the configuration', () => {
     // Both named .pem: only their PEM labels tell the certificate from the key.
     writeFileSync(path.join(dir, 'ssl', 'client.pem'), generated.client.pem);
     writeFileSync(path.join(dir, 'ssl', 'client-key.pem'), generated.client.key.pem);
-    writeFileSync(path.join(dir, 'nginx.conf'), text);
-    uri = 'file://' + path.join(dir, 'nginx.conf');
-    client = new LspTestClient();
-    await client.initialize(dir);
-    await client.openDocument(uri, text);
+    ({ client, uri } = await startWithConfig(dir, text));
   });
 
   after(async () => {
