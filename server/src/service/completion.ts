@@ -17,6 +17,7 @@ import type { DirectiveEntry, ModuleType } from '../directives/directiveTypes';
 import type { ParsedFile } from '../model/parsedFile';
 import { walkDirectives, type Directive, type Word } from '../parser/syntaxTree';
 import { contextAtOffset, type OffsetContext } from './contextAtOffset';
+import { snippetItems } from './snippetCompletion';
 import { extensionItems, headerNameItems, locationModifierItems, mimeTypeItems, namedLocationItems, type ValuePosition } from './argumentValues';
 import { fitsByContent, type FileDirectiveKind } from './certificateFileKind';
 import { directiveValueSet, valuesInVersion } from '../directives/directiveValues';
@@ -128,13 +129,22 @@ export async function complete(file: ParsedFile, offset: number, options: Comple
       return [];
     case 'statement-start':
       if (inTypesBlock(at)) return mimeTypeItems(toRange(file, offset, offset));
-      return directiveItems(file, at, offset, offset, options, true);
+      return [...directiveItems(file, at, offset, offset, options, true), ...snippetItems(at.context, toRange(file, offset, offset))];
     case 'directive-name':
       if (inTypesBlock(at)) return mimeTypeItems(toRange(file, target.word.start, replaceEnd(file, target.word, offset)));
-      return directiveItems(file, at, target.word.start, replaceEnd(file, target.word, offset), options, !hasArgumentsOnSameLine(file.text, target.directive));
+      return directiveNameItems(file, at, target.directive, target.word, offset, options);
     case 'argument':
       return argumentItems(file, at, offset, options);
   }
+}
+
+/** Directive names where a name is being typed, and the snippets valid there when the statement has nothing after it yet. */
+function directiveNameItems(file: ParsedFile, at: OffsetContext, directive: Directive, word: Word, offset: number, options: CompletionOptions): CompletionItem[] {
+  const end = replaceEnd(file, word, offset);
+  const bare = !hasArgumentsOnSameLine(file.text, directive);
+  const items = directiveItems(file, at, word.start, end, options, bare);
+  if (bare && at.context !== 'custom-body') items.push(...snippetItems(at.context, toRange(file, word.start, end)));
+  return items;
 }
 
 /** True inside `types {}`, whose lines are `mime/type extension...;` rather than directives. */
