@@ -175,3 +175,16 @@ describe('completion: certificate files by content', () => {
     assert.deepEqual(labels.sort(), ['dh.pem', 'bundle.pem', 'client.pem', 'list.crl'].sort());
   });
 });
+
+describe('completion: no repeats, no placeholders from mixed syntax lines', () => {
+  it('does not offer a listen option already given', async () => {
+    const { labels } = await completeAt('http { server { listen 443 ssl |; } }');
+    assert.ok(labels.includes('default_server'));
+    assert.ok(!labels.includes('ssl'));
+  });
+
+  it('takes nginx\'s value table over the documented syntax when there is one', async () => {
+    const { labels } = await completeAt('http { server { keepalive_disable |; } }');
+    assert.deepEqual(labels.sort(), ['msie6', 'none', 'safari']);
+  });
+});

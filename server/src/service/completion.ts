@@ -336,6 +336,11 @@ function tableValues(directive: Directive, index: number, context: ContextKind, 
   return [];
 }
 
+function hasValueTable(name: string, context: ContextKind): boolean {
+  const family = FAMILY[context];
+  return family ? directiveValueSet(name, family) !== undefined : false;
+}
+
 async function argumentItems(file: ParsedFile, at: OffsetContext, offset: number, options: CompletionOptions): Promise<CompletionItem[]> {
   const target = at.target;
   if (target.kind !== 'argument') return [];
@@ -370,10 +375,13 @@ async function argumentItems(file: ParsedFile, at: OffsetContext, offset: number
   if (name === 'default_type' && target.index === 0) items.push(...mimeTypeItems(position.range));
   const entries = entriesForContext(options.table.entriesForVersion(name, options.targetVersion), at.context);
   if (entries.length > 0) {
-    const keywords = new Set<string>(tableValues(directive, target.index, at.context, options.targetVersion));
-    for (const entry of entries) for (const word of keywordArguments(name, entry, target.index)) keywords.add(word);
-    // A bitmask value already given is not offered again.
-    for (const arg of directive.args) if (arg !== target.word && directiveValueSet(name, FAMILY[at.context] ?? 'HTTP')?.kind === 'bitmask') keywords.delete(arg.value);
+    // nginx's own value table, when it has one, is the whole truth (the documented syntax
+    // mixes in placeholders such as `browser`); otherwise the documented keywords.
+    const fromTable = tableValues(directive, target.index, at.context, options.targetVersion);
+    const keywords = new Set<string>(fromTable);
+    if (!hasValueTable(name, at.context)) for (const entry of entries) for (const word of keywordArguments(name, entry, target.index)) keywords.add(word);
+    // A keyword already given (`listen 443 ssl`, a bitmask value) is not offered again.
+    for (const arg of directive.args) if (arg !== target.word) keywords.delete(arg.value);
     for (const word of keywords) {
       items.push({ label: word, kind: CompletionItemKind.EnumMember, detail: `${name} parameter`, textEdit: { range: position.range, newText: word } });
     }
