@@ -5,6 +5,8 @@
  * ngx_conf_set_bitmask_slot (one or more values), read from the `ngx_conf_enum_t` and
  * `ngx_conf_bitmask_t` tables their `ngx_command_t` entries point to (`post` field).
  *
+ * Also error_log's levels, which ngx_log_set_levels() reads from arrays of its own (argument 1).
+ *
  * Reads a bare git mirror of nginx/nginx (default /work/.mirror/nginx+nginx/repo, override
  * with --repo=GITDIR) at every release tag from 1.22.0 on and at HEAD. A value first seen in
  * a later release gets `since`; a value no longer at HEAD gets `removedIn`.
@@ -71,6 +73,16 @@ function scan(rev) {
       (result[m[1]] ??= {})[type] = { kind: table.kind, values: table.values, source: file };
     }
   }
+  // error_log's level is parsed by ngx_log_set_levels() in src/core/ngx_log.c from its
+  // err_levels[] and debug_levels[] arrays, not by a slot handler: the level is argument 1.
+  const log = git(['show', `${rev}:src/core/ngx_log.c`]);
+  const levels = /err_levels\[\]\s*=\s*\{([\s\S]*?)\};/.exec(log);
+  const debug = /debug_levels\[\]\s*=\s*\{([\s\S]*?)\};/.exec(log);
+  if (levels) {
+    const values = [...levels[1].matchAll(/ngx_string\("([^"]+)"\)/g)].map((v) => v[1])
+      .concat(debug ? [...debug[1].matchAll(/"([^"]+)"/g)].map((v) => v[1]) : []);
+    result.error_log = Object.fromEntries(['CORE', 'HTTP', 'STREAM', 'MAIL'].map((type) => [type, { kind: 'enum', argument: 1, values, source: 'src/core/ngx_log.c' }]));
+  }
   return result;
 }
 
@@ -78,9 +90,10 @@ const merged = {};
 for (const { rev, version } of revisions) {
   const seen = scan(rev);
   for (const [name, byType] of Object.entries(seen)) {
-    for (const [type, { kind, values, source }] of Object.entries(byType)) {
+    for (const [type, { kind, values, source, argument }] of Object.entries(byType)) {
       const entry = ((merged[name] ??= {})[type] ??= { kind, source, values: [] });
       entry.kind = kind;
+      if (argument) entry.argument = argument;
       entry.source = source;
       for (const value of values) {
         const known = entry.values.find((v) => v.value === value);

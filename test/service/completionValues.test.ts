@@ -13,6 +13,7 @@ describe('completion: positional values from nginx\'s enum and bitmask tables', 
     const old = await completeAt(inLocation('proxy_http_version |;'), { targetVersion: '1.22.1' });
     assert.deepEqual(old.labels.sort(), ['1.0', '1.1']);
     assert.equal(item(old.items, '1.1').kind, CompletionItemKind.EnumMember);
+    assert.match(String(item(old.items, '1.1').documentation), /ngx_http_proxy_module\.c/);
     const modern = await completeAt(inLocation('proxy_http_version |;'), { targetVersion: '1.30.0' });
     assert.ok(modern.labels.includes('2'), 'HTTP/2 to upstreams arrived in 1.29.4');
   });
@@ -186,5 +187,14 @@ describe('completion: no repeats, no placeholders from mixed syntax lines', () =
   it('takes nginx\'s value table over the documented syntax when there is one', async () => {
     const { labels } = await completeAt('http { server { keepalive_disable |; } }');
     assert.deepEqual(labels.sort(), ['msie6', 'none', 'safari']);
+  });
+});
+
+describe('completion: error_log levels', () => {
+  it('offers the levels nginx knows as the second argument only', async () => {
+    const level = await completeAt('http { server { error_log /var/log/nginx/e.log |; } }');
+    for (const name of ['debug', 'info', 'notice', 'warn', 'error', 'crit', 'alert', 'emerg']) assert.ok(level.labels.includes(name), name);
+    const file = await completeAt('error_log |;');
+    assert.ok(!file.labels.includes('warn'), 'a level offered in place of the file');
   });
 });

@@ -22,6 +22,8 @@ export interface DirectiveValue {
 export interface DirectiveValueSet {
   /** `enum`: exactly one of the values; `bitmask`: one or more of them. */
   kind: 'enum' | 'bitmask';
+  /** The argument the values start at (error_log's level is argument 1); 0 when absent. */
+  argument?: number;
   /** nginx source file holding the table. */
   source: string;
   values: DirectiveValue[];

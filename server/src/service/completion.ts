@@ -329,7 +329,9 @@ function tableValues(directive: Directive, index: number, context: ContextKind, 
   for (const family of families) {
     const set = directiveValueSet(name, family);
     if (!set) continue;
-    if (set.kind === 'enum') return index === 0 ? valuesInVersion(set, version) : [];
+    const first = set.argument ?? 0;
+    if (set.kind === 'enum') return index === first ? valuesInVersion(set, version) : [];
+    if (index < first) return [];
     const given = new Set(directive.args.filter((_, i) => i !== index).map((a) => a.value));
     return valuesInVersion(set, version).filter((v) => !given.has(v));
   }
@@ -382,8 +384,16 @@ async function argumentItems(file: ParsedFile, at: OffsetContext, offset: number
     if (!hasValueTable(name, at.context)) for (const entry of entries) for (const word of keywordArguments(name, entry, target.index)) keywords.add(word);
     // A keyword already given (`listen 443 ssl`, a bitmask value) is not offered again.
     for (const arg of directive.args) if (arg !== target.word) keywords.delete(arg.value);
+    const source = FAMILY[at.context] ? directiveValueSet(name, FAMILY[at.context]!)?.source : undefined;
     for (const word of keywords) {
-      items.push({ label: word, kind: CompletionItemKind.EnumMember, detail: `${name} parameter`, textEdit: { range: position.range, newText: word } });
+      const fromNginx = source !== undefined && fromTable.includes(word);
+      items.push({
+        label: word,
+        kind: CompletionItemKind.EnumMember,
+        detail: fromNginx ? `${name} value` : `${name} parameter`,
+        documentation: fromNginx ? `A value nginx accepts for ${name} (its table in ${source}).` : `From the documented syntax of ${name}.`,
+        textEdit: { range: position.range, newText: word },
+      });
     }
   }
   return items;
@@ -479,6 +489,7 @@ async function pathItems(file: ParsedFile, wordStart: number, typed: string, off
     items.push({
       label: isDir ? base + '/' : base,
       kind: isDir ? CompletionItemKind.Folder : CompletionItemKind.File,
+      detail: isDir ? 'folder' : `file for ${directiveName}`,
       sortText: (isDir ? '1' : '0') + base,
       textEdit: { range, newText: isDir ? base + '/' : base },
       // Descend into folders right away.
