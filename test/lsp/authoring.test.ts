@@ -1,11 +1,11 @@
 /** Insert actions and the "Generate test PKI" server command over stdio. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseConfig } from '../../server/src/parser/parser';
-import { LspTestClient } from './lspClient';
+import { startWithConfig, type LspTestClient } from './lspClient';
 
 type Json = Record<string, unknown>;
 
@@ -17,11 +17,7 @@ describe('language server: insert actions and test PKI', () => {
 
   before(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'nginx-mtls-authoring-'));
-    writeFileSync(path.join(dir, 'nginx.conf'), text);
-    uri = 'file://' + path.join(dir, 'nginx.conf');
-    client = new LspTestClient();
-    await client.initialize(dir);
-    await client.openDocument(uri, text);
+    ({ client, uri } = await startWithConfig(dir, text));
   });
 
   after(async () => {

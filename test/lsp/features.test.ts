@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { LspTestClient } from './lspClient';
+import { startWithConfig, type LspTestClient } from './lspClient';
 
 type Json = Record<string, unknown>;
 
@@ -38,11 +38,7 @@ describe('language server: authoring features', () => {
     mkdirSync(path.join(dir, 'ssl'));
     writeFileSync(path.join(dir, 'ssl', 'a.crt'), '');
     writeFileSync(path.join(dir, 'ssl', 'ca.pem'), '');
-    writeFileSync(path.join(dir, 'nginx.conf'), text);
-    uri = 'file://' + path.join(dir, 'nginx.conf');
-    client = new LspTestClient();
-    await client.initialize(dir);
-    await client.openDocument(uri, text);
+    ({ client, uri } = await startWithConfig(dir, text));
   });
 
   after(async () => {

@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as path from 'node:path';
+import { writeFileSync } from 'node:fs';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 export const SERVER_JS = path.join(REPO_ROOT, 'dist/server.js');
@@ -192,4 +193,14 @@ export function applyLspEdits(text: string, edits: readonly LspTextEdit[]): stri
     out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
   }
   return out;
+}
+
+/** Writes `text` as `dir`/nginx.conf, starts a server on `dir` and opens the file in it. */
+export async function startWithConfig(dir: string, text: string): Promise<{ client: LspTestClient; uri: string }> {
+  writeFileSync(path.join(dir, 'nginx.conf'), text);
+  const uri = 'file://' + path.join(dir, 'nginx.conf');
+  const client = new LspTestClient();
+  await client.initialize(dir);
+  await client.openDocument(uri, text);
+  return { client, uri };
 }

@@ -1,29 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CompletionItemKind, InsertTextFormat, type CompletionItem } from 'vscode-languageserver-types';
-import { getDirectiveTable } from '../../server/src/directives/directiveTable';
+import { CompletionItemKind, InsertTextFormat } from 'vscode-languageserver-types';
 import { parseFile } from '../../server/src/model/parsedFile';
-import { complete, directiveSnippet, itemRange, keywordArguments, userVariables, type CompletionOptions } from '../../server/src/service/completion';
-
-const table = getDirectiveTable();
-
-function options(overrides: Partial<CompletionOptions> = {}): CompletionOptions {
-  return { table, rootContext: 'main', targetVersion: '1.30.0', confDir: '/etc/nginx', upstreamNames: ['backend', 'mtls_backend'], ...overrides };
-}
-
-/** Completes at the `|` in `text`. */
-async function completeAt(text: string, overrides: Partial<CompletionOptions> = {}): Promise<{ items: CompletionItem[]; labels: string[] }> {
-  const offset = text.indexOf('|');
-  const file = parseFile('/etc/nginx/nginx.conf', text.slice(0, offset) + text.slice(offset + 1));
-  const items = await complete(file, offset, options(overrides));
-  return { items, labels: items.map((i) => i.label) };
-}
-
-function item(items: CompletionItem[], label: string): CompletionItem {
-  const found = items.find((i) => i.label === label);
-  assert.ok(found, `no completion "${label}"`);
-  return found;
-}
+import { directiveSnippet, itemRange, keywordArguments, userVariables } from '../../server/src/service/completion';
+import { completeAt, item, table } from './completionHelpers';
 
 describe('completion: directive names', () => {
   it('offers only directives allowed in the context at the cursor', async () => {

@@ -6,7 +6,7 @@ import { getDirectiveTable } from '../../server/src/directives/directiveTable';
 import { buildConfigTree, resolveConfigPath, type ConfigTree } from '../../server/src/model/configTree';
 import type { FileStat, FileSystem } from '../../server/src/model/fileSystem';
 import { ParseCache, type ParsedFile } from '../../server/src/model/parsedFile';
-import { documentLinks, findDefinition, findReferences, upstreamNames, upstreamReference, workspaceSymbols, type NavigationOptions } from '../../server/src/service/definition';
+import { documentLinks, findDefinition, findReferences, upstreamReference, workspaceSymbols, type NavigationOptions } from '../../server/src/service/definition';
 
 const table = getDirectiveTable();
 
@@ -139,14 +139,6 @@ describe('findReferences', () => {
     assert.equal(upstreamReference(parsed.text, b)?.name, 'php');
     assert.equal(upstreamReference(parsed.text, c), undefined);
     assert.equal(upstreamReference(parsed.text, d), undefined);
-  });
-});
-
-describe('upstreamNames', () => {
-  it('collects the upstream names of the trees and the open file', async () => {
-    const { tree } = await setup();
-    const extra = new ParseCache().get('/tmp/extra.conf', 'upstream local_one { server 127.0.0.1; }');
-    assert.deepEqual(upstreamNames([tree], extra), ['backend', 'grpc_backend', 'local_one']);
   });
 });
 

@@ -1,4 +1,4 @@
-// Checks snippets/nginx.code-snippets: every snippet expands (with its defaults) to a
+// Checks snippets/nginx.snippets.json: every snippet expands (with its defaults) to a
 // well-formed nginx fragment, follows the project's TLS conventions, and — when nginx is
 // installed — passes `nginx -t` inside a minimal configuration.
 import { test, describe, after } from 'node:test';
@@ -18,7 +18,7 @@ import {
 } from './expandSnippet';
 
 const ROOT = path.resolve(__dirname, '../../..');
-const SNIPPETS_FILE = path.join(ROOT, 'snippets/nginx.code-snippets');
+const SNIPPETS_FILE = path.join(ROOT, 'snippets/nginx.snippets.json');
 const NGINX = '/usr/sbin/nginx';
 
 const snippets = loadSnippets(SNIPPETS_FILE);
@@ -177,7 +177,7 @@ describe('expandSnippet', () => {
   });
 });
 
-describe('snippets/nginx.code-snippets', () => {
+describe('snippets/nginx.snippets.json', () => {
   test('has the expected prefixes, each once', () => {
     const all = entries.flatMap(([, d]) => prefixesOf(d));
     for (const p of [

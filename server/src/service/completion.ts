@@ -13,10 +13,14 @@ import {
 } from 'vscode-languageserver-types';
 import { allVariables, directiveMarkdown, entriesForContext, variableFitsContext, variableMarkdown } from './directiveDocs';
 import type { ContextKind, DirectiveTable } from '../directives/directiveTable';
-import type { DirectiveEntry } from '../directives/directiveTypes';
+import type { DirectiveEntry, ModuleType } from '../directives/directiveTypes';
 import type { ParsedFile } from '../model/parsedFile';
-import { walkDirectives, type Directive } from '../parser/syntaxTree';
+import { walkDirectives, type Directive, type Word } from '../parser/syntaxTree';
 import { contextAtOffset, type OffsetContext } from './contextAtOffset';
+import { snippetItems } from './snippetCompletion';
+import { extensionItems, headerNameItems, locationModifierItems, mimeTypeItems, namedLocationItems, type ValuePosition } from './argumentValues';
+import { fitsByContent, type FileDirectiveKind } from './certificateFileKind';
+import { directiveValueSet, valuesInVersion } from '../directives/directiveValues';
 import { toRange } from './lspConvert';
 
 export interface CompletionOptions {
@@ -34,8 +38,17 @@ export interface CompletionOptions {
   confDir: string;
   /** Maps a path as written to a local absolute path (path mappings); defaults to joining with confDir. */
   resolvePath?: (written: string) => string;
-  /** Names of the `upstream` blocks of the configuration. */
+  /** Names of the http `upstream` blocks of the configuration (and of those whose context is unknown). */
   upstreamNames: string[];
+  /** Names of the stream `upstream` blocks; without it stream `proxy_pass` offers `upstreamNames`. */
+  streamUpstreamNames?: string[];
+  /** `@name`s of named locations elsewhere in the configuration (the file's own are always found). */
+  namedLocations?: string[];
+  /**
+   * The first few kilobytes of a file as text, so certificate paths can be told apart by their
+   * PEM labels; undefined when unreadable. Without it files are judged by their name ending.
+   */
+  readHead?: (file: string) => Promise<string | undefined>;
 }
 
 /** Directives whose first argument is a file, and the file name endings that fit them. */
@@ -65,6 +78,19 @@ export const FILE_DIRECTIVES: Record<string, string[]> = {
 for (const prefix of ['proxy_ssl_', 'grpc_ssl_', 'uwsgi_ssl_']) {
   for (const [suffix, endings] of Object.entries(UPSTREAM_TLS_FILES)) FILE_DIRECTIVES[prefix + suffix] = endings;
 }
+
+/** What a file directive reads, so a file's PEM labels can decide whether it fits. */
+function fileDirectiveKind(name: string): FileDirectiveKind {
+  if (name.endsWith('_certificate_key')) return 'key';
+  if (name.endsWith('_certificate')) return 'certificate';
+  if (name.endsWith('_crl')) return 'crl';
+  if (name === 'ssl_dhparam') return 'dhparam';
+  if (name.endsWith('_password_file')) return 'text';
+  return 'other';
+}
+
+/** Name endings worth opening to read PEM labels (other files are judged by name only). */
+const PEM_LIKE = ['.crt', '.pem', '.cer', '.key', '.crl'];
 
 /**
  * Where an upstream group name starts in the first argument of a `*_pass` directive:
@@ -102,12 +128,39 @@ export async function complete(file: ParsedFile, offset: number, options: Comple
     case 'raw-body':
       return [];
     case 'statement-start':
-      return directiveItems(file, at, offset, offset, options, true);
+      if (inTypesBlock(at)) return mimeTypeItems(toRange(file, offset, offset));
+      return [...directiveItems(file, at, offset, offset, options, true), ...snippetItems(at.context, toRange(file, offset, offset))];
     case 'directive-name':
-      return directiveItems(file, at, target.word.start, offset, options, !hasArgumentsOnSameLine(file.text, target.directive));
+      if (inTypesBlock(at)) return mimeTypeItems(toRange(file, target.word.start, replaceEnd(file, target.word, offset)));
+      return directiveNameItems(file, at, target.directive, target.word, offset, options);
     case 'argument':
       return argumentItems(file, at, offset, options);
   }
+}
+
+/** Directive names where a name is being typed, and the snippets valid there when the statement has nothing after it yet. */
+function directiveNameItems(file: ParsedFile, at: OffsetContext, directive: Directive, word: Word, offset: number, options: CompletionOptions): CompletionItem[] {
+  const end = replaceEnd(file, word, offset);
+  const bare = !hasArgumentsOnSameLine(file.text, directive);
+  const items = directiveItems(file, at, word.start, end, options, bare);
+  if (bare && at.context !== 'custom-body') items.push(...snippetItems(at.context, toRange(file, word.start, end)));
+  return items;
+}
+
+/** True inside `types {}`, whose lines are `mime/type extension...;` rather than directives. */
+function inTypesBlock(at: OffsetContext): boolean {
+  return at.context === 'custom-body' && at.enclosing[at.enclosing.length - 1]?.name.value === 'types';
+}
+
+/**
+ * Where a completion's range ends: the end of the word under the cursor, so that choosing an
+ * item in the middle of a word replaces all of it (a closing quote stays).
+ */
+function replaceEnd(file: ParsedFile, word: Word | undefined, offset: number): number {
+  if (!word || offset > word.end) return offset;
+  const last = file.text[word.end - 1];
+  const closed = word.quote !== undefined && word.end - word.start >= 2 && last === word.quote;
+  return Math.max(offset, closed ? word.end - 1 : word.end);
 }
 
 function hasArgumentsOnSameLine(text: string, directive: Directive): boolean {
@@ -122,9 +175,9 @@ function lineEndAfter(text: string, offset: number): number {
   return nl < 0 ? text.length : nl;
 }
 
-function directiveItems(file: ParsedFile, at: OffsetContext, start: number, offset: number, options: CompletionOptions, withSnippet: boolean): CompletionItem[] {
+function directiveItems(file: ParsedFile, at: OffsetContext, start: number, end: number, options: CompletionOptions, withSnippet: boolean): CompletionItem[] {
   if (at.context === 'custom-body') return [];
-  const range = toRange(file, start, offset);
+  const range = toRange(file, start, end);
   const items: CompletionItem[] = [];
   for (const name of options.table.names()) {
     if (!options.table.isAllowedIn(name, at.context, options.targetVersion)) continue;
@@ -227,18 +280,30 @@ export function directiveSnippet(name: string, entry: DirectiveEntry): string {
 /** Placeholder words of the documented syntax that are not keywords to type. */
 const PLACEHOLDERS = new Set(['value', 'parameters', 'size', 'level', 'response', 'text', 'address', 'group', 'method', 'header', 'flag', 'keepidle', 'keepintvl', 'keepcnt', 'file', 'name', 'path', 'number', 'time', 'string', 'uri', 'url', 'code', 'zone', 'format', 'condition', 'variable', 'port', 'mask', 'key', 'interval', 'rate', 'timeout']);
 
-/** Keyword arguments documented for a directive: flags, choices, `[ssl]`-style options and `name=` parameters. */
+/**
+ * Keyword arguments documented for a directive at argument `index`: `on`/`off` for flags,
+ * the alternatives of a required `a | b` token at its own position, a single required word
+ * only when another syntax line has something else there (`access_log off;` beside
+ * `access_log path …`: otherwise it names a placeholder such as `field` or `ciphers`), and
+ * `[option]`s and `name=` parameters from their position in the syntax on.
+ */
 export function keywordArguments(name: string, entry: DirectiveEntry, index: number): string[] {
   if (entry.flags.includes('NGX_CONF_FLAG')) return index === 0 ? ['on', 'off'] : [];
+  const lines = (entry.syntax ?? []).map((syntax) => syntaxTokens(name, syntax));
   const words = new Set<string>();
-  for (const syntax of entry.syntax ?? []) {
-    const tokens = syntaxTokens(name, syntax);
+  for (const tokens of lines) {
+    let required = 0;
     tokens.forEach((token, position) => {
       const optional = token.startsWith('[');
-      if (!optional && position !== index) return;
+      // An option may come anywhere after the required arguments before it (listen 443 ssl).
+      if (!optional) required++;
+      if (optional ? index < required : index !== position) return;
       const inner = optional ? token.slice(1, -1) : token;
       // `[http2 | quic]` lists alternatives; `ipv6only=on|off` is one parameter.
-      for (const part of inner.split(/\s+\|\s+/).map((p) => p.trim())) {
+      const parts = inner.split(/\s+\|\s+/).map((p) => p.trim());
+      const literal = optional || parts.length > 1 || lines.some((other) => other !== tokens && other[position] !== undefined && other[position] !== token);
+      if (!literal) return;
+      for (const part of parts) {
         const param = /^([a-z_]+)=/.exec(part);
         if (param) words.add(param[1] + '=');
         else if (KEYWORD.test(part) && !PLACEHOLDERS.has(part.toLowerCase()) && !/^level\d$/.test(part)) words.add(part);
@@ -248,45 +313,102 @@ export function keywordArguments(name: string, entry: DirectiveEntry, index: num
   return [...words];
 }
 
+/** The module family of a context, for directives declared by several (ssl_protocols in http, stream, mail). */
+const FAMILY: Partial<Record<ContextKind, ModuleType>> = {
+  main: 'CORE', events: 'EVENT', http: 'HTTP', server: 'HTTP', location: 'HTTP', 'if-in-server': 'HTTP', 'if-in-location': 'HTTP',
+  limit_except: 'HTTP', upstream: 'HTTP', stream: 'STREAM', 'stream-server': 'STREAM', 'stream-upstream': 'STREAM', mail: 'MAIL', 'mail-server': 'MAIL',
+};
+
+/**
+ * Values from nginx's own enum/bitmask table for the directive: an enum value is the only
+ * argument, bitmask values may fill every position (less those already given).
+ */
+function tableValues(directive: Directive, index: number, context: ContextKind, version: string): string[] {
+  const name = directive.name.value;
+  const families = FAMILY[context] ? [FAMILY[context]!] : (['HTTP', 'STREAM', 'MAIL', 'CORE', 'EVENT'] as ModuleType[]);
+  for (const family of families) {
+    const set = directiveValueSet(name, family);
+    if (!set) continue;
+    const first = set.argument ?? 0;
+    if (set.kind === 'enum') return index === first ? valuesInVersion(set, version) : [];
+    if (index < first) return [];
+    const given = new Set(directive.args.filter((_, i) => i !== index).map((a) => a.value));
+    return valuesInVersion(set, version).filter((v) => !given.has(v));
+  }
+  return [];
+}
+
+function hasValueTable(name: string, context: ContextKind): boolean {
+  const family = FAMILY[context];
+  return family ? directiveValueSet(name, family) !== undefined : false;
+}
+
 async function argumentItems(file: ParsedFile, at: OffsetContext, offset: number, options: CompletionOptions): Promise<CompletionItem[]> {
   const target = at.target;
   if (target.kind !== 'argument') return [];
   const directive = target.directive;
   const name = directive.name.value;
   const wordStart = target.word?.start ?? offset;
+  const wordEnd = replaceEnd(file, target.word, offset);
   const typed = file.text.slice(wordStart, offset);
 
   const variable = /\$(\{?)([A-Za-z0-9_]*)$/.exec(typed);
   if (variable && target.word?.quote !== "'") {
-    return variableItems(file, at.context, wordStart + variable.index, offset);
+    return variableItems(file, at.context, wordStart + variable.index, variableEnd(file.text, offset, wordEnd));
   }
-  if (at.inString) return [];
+  const position: ValuePosition = { directive, index: target.index, typed, range: toRange(file, wordStart, wordEnd) };
+  // headers-more takes `"Name: value"` in quotes: header names are completed inside them.
+  if (at.inString) return headerNameItems(position);
+  if (inTypesBlock(at)) return target.index >= 0 ? extensionItems(name, position.range) : [];
 
   const items: CompletionItem[] = [];
   if (target.index === 0 && FILE_DIRECTIVES[name] && options.listFiles) {
-    items.push(...(await pathItems(file, wordStart, typed, offset, FILE_DIRECTIVES[name], options)));
+    items.push(...(await pathItems(file, wordStart, typed, offset, wordEnd, name, options)));
   }
   const nameStart = target.index === 0 ? upstreamNameStart(name, typed, at.context) : undefined;
   if (nameStart !== undefined && !/[/:]/.test(typed.slice(nameStart))) {
-    const range = toRange(file, wordStart + nameStart, offset);
-    for (const upstream of [...new Set(options.upstreamNames)].sort()) {
+    const range = toRange(file, wordStart + nameStart, wordEnd);
+    const names = at.context === 'stream-server' ? options.streamUpstreamNames ?? options.upstreamNames : options.upstreamNames;
+    for (const upstream of [...new Set(names)].sort()) {
       items.push({ label: upstream, kind: CompletionItemKind.Reference, detail: 'upstream', textEdit: { range, newText: upstream } });
     }
   }
+  items.push(...headerNameItems(position), ...namedLocationItems(position, file, options.namedLocations ?? []), ...locationModifierItems(position));
+  if (name === 'default_type' && target.index === 0) items.push(...mimeTypeItems(position.range));
   const entries = entriesForContext(options.table.entriesForVersion(name, options.targetVersion), at.context);
   if (entries.length > 0) {
-    const range = toRange(file, wordStart, offset);
-    const keywords = new Set<string>();
-    for (const entry of entries) for (const word of keywordArguments(name, entry, target.index)) keywords.add(word);
+    // nginx's own value table, when it has one, is the whole truth (the documented syntax
+    // mixes in placeholders such as `browser`); otherwise the documented keywords.
+    const fromTable = tableValues(directive, target.index, at.context, options.targetVersion);
+    const keywords = new Set<string>(fromTable);
+    if (!hasValueTable(name, at.context)) for (const entry of entries) for (const word of keywordArguments(name, entry, target.index)) keywords.add(word);
+    // A keyword already given (`listen 443 ssl`, a bitmask value) is not offered again.
+    for (const arg of directive.args) if (arg !== target.word) keywords.delete(arg.value);
+    const source = FAMILY[at.context] ? directiveValueSet(name, FAMILY[at.context]!)?.source : undefined;
     for (const word of keywords) {
-      items.push({ label: word, kind: CompletionItemKind.EnumMember, detail: `${name} parameter`, textEdit: { range, newText: word } });
+      const fromNginx = source !== undefined && fromTable.includes(word);
+      items.push({
+        label: word,
+        kind: CompletionItemKind.EnumMember,
+        detail: fromNginx ? `${name} value` : `${name} parameter`,
+        documentation: fromNginx ? `A value nginx accepts for ${name} (its table in ${source}).` : `From the documented syntax of ${name}.`,
+        textEdit: { range: position.range, newText: word },
+      });
     }
   }
   return items;
 }
 
-function variableItems(file: ParsedFile, context: ContextKind, start: number, offset: number): CompletionItem[] {
-  const range = toRange(file, start, offset);
+/** The end of a `$name` or `${name}` being completed: the rest of its name after the cursor. */
+function variableEnd(text: string, offset: number, limit: number): number {
+  let end = offset;
+  while (end < limit && /[A-Za-z0-9_]/.test(text[end])) end++;
+  if (text[end] === '}' && end < limit) end++;
+  return end;
+}
+
+function variableItems(file: ParsedFile, context: ContextKind, start: number, end: number): CompletionItem[] {
+  const range = toRange(file, start, end);
   const braced = file.text[start + 1] === '{';
   const items: CompletionItem[] = [];
   const seen = new Set<string>();
@@ -336,7 +458,9 @@ export function userVariables(file: ParsedFile): string[] {
   return [...names].sort();
 }
 
-async function pathItems(file: ParsedFile, wordStart: number, typed: string, offset: number, endings: string[], options: CompletionOptions): Promise<CompletionItem[]> {
+async function pathItems(file: ParsedFile, wordStart: number, typed: string, offset: number, wordEnd: number, directiveName: string, options: CompletionOptions): Promise<CompletionItem[]> {
+  const endings = FILE_DIRECTIVES[directiveName];
+  const wanted = fileDirectiveKind(directiveName);
   const listFiles = options.listFiles;
   if (!listFiles) return [];
   const quote = typed.startsWith('"') || typed.startsWith("'") ? 1 : 0;
@@ -353,16 +477,19 @@ async function pathItems(file: ParsedFile, wordStart: number, typed: string, off
   } catch {
     return [];
   }
-  const range = toRange(file, wordStart + quote + dirWritten.length, offset);
+  // Only the path segment under the cursor is replaced: the rest of the path stays.
+  const slashAfter = file.text.indexOf('/', offset);
+  const range = toRange(file, wordStart + quote + dirWritten.length, slashAfter >= 0 && slashAfter < wordEnd ? slashAfter : wordEnd);
   const items: CompletionItem[] = [];
   for (const entry of entries.sort()) {
     const isDir = entry.endsWith('/');
     const base = isDir ? entry.slice(0, -1) : entry;
     if (base.startsWith('.')) continue;
-    if (!isDir && !fits(base, endings)) continue;
+    if (!isDir && !(await fileFits(path.join(dir, base), base, endings, wanted, options))) continue;
     items.push({
       label: isDir ? base + '/' : base,
       kind: isDir ? CompletionItemKind.Folder : CompletionItemKind.File,
+      detail: isDir ? 'folder' : `file for ${directiveName}`,
       sortText: (isDir ? '1' : '0') + base,
       textEdit: { range, newText: isDir ? base + '/' : base },
       // Descend into folders right away.
@@ -370,6 +497,16 @@ async function pathItems(file: ParsedFile, wordStart: number, typed: string, off
     });
   }
   return items.sort((a, b) => (a.sortText ?? '').localeCompare(b.sortText ?? ''));
+}
+
+/** Judges a file by its PEM labels when it has some (and they can be read), by its name otherwise. */
+async function fileFits(fullPath: string, fileName: string, endings: string[], wanted: FileDirectiveKind, options: CompletionOptions): Promise<boolean> {
+  if (options.readHead && wanted !== 'other' && fits(fileName, PEM_LIKE.concat(endings))) {
+    const head = await options.readHead(fullPath);
+    const byContent = head === undefined ? undefined : fitsByContent(head, wanted);
+    if (byContent !== undefined) return byContent;
+  }
+  return fits(fileName, endings);
 }
 
 function fits(fileName: string, endings: string[]): boolean {

@@ -45,7 +45,7 @@ export function contextAtOffset(file: ParsedFile, offset: number, options: Conte
   const enclosing: Directive[] = [];
   let statements = file.syntax.statements;
   for (;;) {
-    const directive = statements.find((d) => d.start <= offset && offset <= d.end);
+    const directive = statements.find((d) => d.start <= offset && (offset <= d.end || continuesUnterminated(file.text, d, offset)));
     if (!directive) break;
     const block = directive.block;
     if (block && offset > block.start && (offset < block.end || (!block.closed && offset <= block.end))) {
@@ -59,11 +59,19 @@ export function contextAtOffset(file: ParsedFile, offset: number, options: Conte
     }
     if (comment) return { context, enclosing, target: { kind: 'comment', comment }, inString: false };
     const headerEnd = block ? block.start : directive.terminator === ';' ? directive.end - 1 : directive.end;
-    if (offset > headerEnd) break;
+    if (offset > headerEnd && !continuesUnterminated(file.text, directive, offset)) break;
     return { context, enclosing, ...wordTarget(file.text, directive, offset) };
   }
   if (comment) return { context, enclosing, target: { kind: 'comment', comment }, inString: false };
   return { context, enclosing, target: { kind: 'statement-start' }, inString: false };
+}
+
+/**
+ * True when `offset` is in blank space on the same line after a directive that has no `;`
+ * or block yet (`location |` typed before a `}`): the user is typing its next argument.
+ */
+function continuesUnterminated(text: string, directive: Directive, offset: number): boolean {
+  return directive.terminator === 'missing' && !directive.block && offset > directive.end && /^[ \t]*$/.test(text.slice(directive.end, offset));
 }
 
 function wordTarget(text: string, directive: Directive, offset: number): { target: CursorTarget; inString: boolean } {

@@ -47,17 +47,6 @@ function location(file: ParsedFile, start: number, end: number, toUri: (p: strin
   return { uri: toUri(file.path), range: toRange(file, start, end) };
 }
 
-/** Names of every `upstream` block in the trees and in `file` (for completion after `proxy_pass https://`). */
-export function upstreamNames(trees: readonly ConfigTree[], file?: ParsedFile): string[] {
-  const names = new Set<string>();
-  for (const parsed of allFiles(file, trees)) {
-    walkDirectives(parsed.syntax.statements, (directive) => {
-      if (directive.name.value === 'upstream' && directive.block && directive.args.length > 0) names.add(directive.args[0].value);
-    });
-  }
-  return [...names].sort();
-}
-
 /**
  * The file(s) a path argument at the offset names: what an `include` brings in, or the
  * certificate, key, CRL or password file of a `*ssl_*` directive, resolved as the document

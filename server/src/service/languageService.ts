@@ -35,7 +35,8 @@ import type { ContextKind } from '../directives/directiveTable';
 import { hoverCertificatePath } from './certificatePathHover';
 import { hoverDirective } from './hover';
 import { complete } from './completion';
-import { documentLinks, findDefinition, findReferences, upstreamNames, workspaceSymbols, type NavigationOptions } from './definition';
+import { completionOptionsFromTrees } from './completionNames';
+import { documentLinks, findDefinition, findReferences, workspaceSymbols, type NavigationOptions } from './definition';
 import { prepareRename, renameSymbol, type Refusal } from './rename';
 import { documentHighlights, hoverSymbol } from './symbolHover';
 import { formatDocument, formatRange } from './formatting';
@@ -272,7 +273,8 @@ export class NginxLanguageService {
       targetVersion: this.settings.targetVersion,
       confDir: resolver.confDir,
       resolvePath: nav.resolvePath,
-      upstreamNames: upstreamNames(nav.trees, nav.file),
+      ...completionOptionsFromTrees(nav.trees, nav.file, nav.context, this.analysis.table),
+      readHead: (file) => this.readHead(file),
       listFiles: async (dir) => {
         const names = (await this.files.readDirectory(dir)) ?? [];
         const out: string[] = [];
@@ -283,6 +285,13 @@ export class NginxLanguageService {
         return out;
       },
     });
+  }
+
+  /** The start of a small file (certificate path completion reads its PEM labels). */
+  private async readHead(file: string): Promise<string | undefined> {
+    const st = await this.files.stat(file);
+    if (!st?.isFile || st.size > 1024 * 1024) return undefined;
+    return (await this.files.readText(file))?.slice(0, 8192);
   }
 
   async documentSymbols(filePath: string): Promise<DocumentSymbol[]> {
