@@ -2,7 +2,8 @@
 // The client keeps `vscode` external (the editor provides it); the server and CLI are
 // self-contained so `nginx-mtls-language-server --stdio` works without node_modules.
 import { build } from 'esbuild';
-import { chmodSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
 
@@ -15,3 +16,8 @@ await Promise.all([
 ]);
 chmodSync('dist/server.js', 0o755);
 chmodSync('dist/cli.js', 0o755);
+
+// The schema of .nginx-mtls.json comes from the compiled settings schema and rule registry
+// (server/src/project/projectSchema.ts), so it always agrees with what the loader accepts.
+const { projectSchema } = createRequire(import.meta.url)('../out/server/src/project/projectSchema.js');
+writeFileSync('dist/nginx-mtls.schema.json', JSON.stringify(projectSchema(), null, 2) + '\n');

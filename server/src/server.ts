@@ -7,8 +7,10 @@
  * the document stops checks of that document instead of corrupting it, and requests after
  * `shutdown` are refused.
  */
+import * as path from 'node:path';
 import {
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
   ErrorCodes,
   LSPErrorCodes,
   MessageType,
@@ -27,7 +29,9 @@ import { FormattingRefusedError } from './service/formatting';
 import { applyMessage, createValidationRunner, type RunnerMessage } from './node/validationRunner';
 import { runGenerateTestPkiCommand } from './service/generateTestPki';
 import { NginxLanguageService, pathToUri, uriToPath, type LanguageServiceOptions } from './service/languageService';
-import { DEFAULT_SETTINGS, SETTINGS_PREFIX } from './service/settings';
+import { SETTINGS_PREFIX } from './service/settings';
+import { PROJECT_FILE_NAME } from './project/projectKeys';
+import { WorkspaceProjectFiles } from './project/workspaceProjectFiles';
 import { DocumentStore } from './service/documentSync';
 
 export interface ServerOptions extends LanguageServiceOptions {
@@ -75,6 +79,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   /** Bumped on every change; a validation whose generation is stale is dropped. */
   let generation = 0;
   let workspaceFolders: string[] = [];
+  /** `.nginx-mtls.json` of the workspace folders; settings wait for it to be read. */
+  const projectFiles = new WorkspaceProjectFiles();
+  let projectFilesRead: Promise<void> = Promise.resolve();
+  let supportsWatchRegistration = false;
 
   const log = (level: LogLevel, message: string): void => {
     const line = `[${level}] ${message}`;
@@ -98,6 +106,22 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     applyMessage(service, message);
     runner.post(message);
   };
+  /**
+   * Applies the client's settings over the project file. Clients send only what the user
+   * set (the VS Code client leaves defaults out, see client/src/explicitSettings.ts), so
+   * every value received overrides the file's.
+   */
+  const configure = (clientSettings: unknown): void => update({ kind: 'configure', raw: projectFiles.overlay(clientSettings) });
+
+  /** Reads the project files again; the next check re-applies the settings over them. */
+  function readProjectFiles(): void {
+    projectFilesRead = projectFiles.load(workspaceFolders).then(() => {
+      const active = projectFiles.active;
+      if (active) log('info', `project file ${active.filePath}: ${active.problems.length === 0 ? 'read' : `${active.problems.length} problem(s), shown on the file`}`);
+      for (const { filePath, diagnostics } of projectFiles.diagnostics()) void connection.sendDiagnostics({ uri: pathToUri(filePath), diagnostics });
+    }, (error: unknown) => log('error', `reading ${PROJECT_FILE_NAME} failed: ${String(error)}`));
+    settingsLoaded = undefined;
+  }
 
   async function runSafe<T>(what: string, uri: string | undefined, fallback: T, token: CancellationToken | undefined, work: () => Promise<T> | T): Promise<T> {
     if (token?.isCancellationRequested) return fallback;
@@ -136,11 +160,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
    */
   function loadSettings(): Promise<void> {
     if (!supportsConfigurationPull) {
-      update({ kind: 'configure', raw: initializationSettings ?? DEFAULT_SETTINGS });
+      configure(initializationSettings ?? {});
       return Promise.resolve();
     }
     const pull = ++settingsPulls;
-    if (appliedSettingsPull === 0) update({ kind: 'configure', raw: initializationSettings ?? DEFAULT_SETTINGS });
+    if (appliedSettingsPull === 0) configure(initializationSettings ?? {});
     return new Promise<void>((resolve) => {
       let waited = true;
       const timer = setTimeout(() => {
@@ -153,7 +177,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         // An older answer arriving after a newer one changes nothing.
         if (pull > appliedSettingsPull) {
           appliedSettingsPull = pull;
-          if (raw !== undefined) update({ kind: 'configure', raw });
+          if (raw !== undefined) configure(raw);
           if (!waited) {
             log('info', 'the settings arrived late; checking the open documents again');
             scheduleAll(0);
@@ -165,7 +189,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   }
 
   function ensureSettings(): Promise<void> {
-    settingsLoaded ??= loadSettings();
+    settingsLoaded ??= projectFilesRead.then(loadSettings);
     return settingsLoaded;
   }
 
@@ -224,8 +248,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       const root = uriToPath(params.rootUri);
       if (root) folders.push(root);
     }
+    supportsWatchRegistration = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     workspaceFolders = folders;
     update({ kind: 'folders', folders });
+    readProjectFiles();
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
@@ -260,12 +286,16 @@ export function startServer(connection: Connection, options: ServerOptions = {})
             if (p) workspaceFolders.push(p);
           }
           update({ kind: 'folders', folders: workspaceFolders });
+          readProjectFiles();
           scheduleAll(0);
         });
       });
     }
     if (supportsConfigurationPull) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_PREFIX }).catch(() => undefined);
+    }
+    if (supportsWatchRegistration) {
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: `**/${PROJECT_FILE_NAME}` }] }).catch(() => undefined);
     }
     log('info', `${CLIENT_ID} language server ready`);
   });
@@ -281,6 +311,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   });
 
   connection.onDidChangeWatchedFiles((params) => {
+    if (params.changes.some((change) => path.basename(uriToPath(change.uri) ?? '') === PROJECT_FILE_NAME)) readProjectFiles();
     for (const change of params.changes) {
       const filePath = uriToPath(change.uri);
       // Open documents are what the editor says they are; only files on disk changed.

@@ -23,11 +23,13 @@ export interface NginxMtlsSettings {
   rules: Record<string, RuleSeveritySetting>;
   /** Delay between the last keystroke and validation, in milliseconds. */
   validationDelayMs: number;
+  /** Globs of files neither checked nor reported (see project/ignoreGlobs.ts); relative ones resolve against the workspace folder. */
+  ignore: string[];
 }
 
 /** A JSON-schema-like description of one setting, mirrored in package.json. */
 export interface SettingSchema {
-  type: 'string' | 'number' | 'object' | 'boolean';
+  type: 'string' | 'number' | 'object' | 'boolean' | 'array';
   default: unknown;
   markdownDescription: string;
   scope: 'resource' | 'window' | 'machine-overridable';
@@ -35,6 +37,7 @@ export interface SettingSchema {
   maximum?: number;
   enum?: string[];
   additionalProperties?: unknown;
+  items?: unknown;
 }
 
 export const SETTINGS_PREFIX = 'nginxMtls';
@@ -89,6 +92,14 @@ export const SETTINGS_SCHEMA: Record<keyof NginxMtlsSettings, SettingSchema> = {
     scope: 'window',
     markdownDescription: 'Milliseconds to wait after the last edit before checking the file again.',
   },
+  ignore: {
+    type: 'array',
+    default: [],
+    scope: 'resource',
+    items: { type: 'string' },
+    markdownDescription:
+      'Files that are neither checked nor reported, as globs written like `.gitignore` lines: `legacy.conf` (that name in any folder), `conf.d/old-*.conf` (relative to the workspace folder), `vendor/` (everything below a folder). Added to the `ignore` list of `.nginx-mtls.json`.',
+  },
 };
 
 export const DEFAULT_SETTINGS: NginxMtlsSettings = {
@@ -98,6 +109,7 @@ export const DEFAULT_SETTINGS: NginxMtlsSettings = {
   certificateExpiryWarningDays: 30,
   rules: {},
   validationDelayMs: 150,
+  ignore: [],
 };
 
 const SEVERITY_VALUES = new Set<string>(RULE_SEVERITIES);
@@ -136,5 +148,6 @@ export function normalizeSettings(raw: unknown): NginxMtlsSettings {
       input.certificateExpiryWarningDays, SETTINGS_SCHEMA.certificateExpiryWarningDays, DEFAULT_SETTINGS.certificateExpiryWarningDays),
     rules: stringRecord(input.rules, (v) => SEVERITY_VALUES.has(v)) as Record<string, RuleSeveritySetting>,
     validationDelayMs: clampNumber(input.validationDelayMs, SETTINGS_SCHEMA.validationDelayMs, DEFAULT_SETTINGS.validationDelayMs),
+    ignore: Array.isArray(input.ignore) ? input.ignore.filter((g): g is string => typeof g === 'string' && g.trim() !== '') : [],
   };
 }
