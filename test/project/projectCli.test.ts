@@ -3,7 +3,7 @@
  * options, named with --config, ignored with --no-config, refused when broken.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -130,6 +130,33 @@ describe('nginx-mtls check with .nginx-mtls.json', () => {
     writeFileSync(path.join(inner, 'nginx.conf'), 'events {}\nhttp {\n    proxy_ssl_verfy on;\n}\n');
     project('{ "rules": { "nginx.unknown-directive": "off" } }');
     assert.equal((await run(['check', inner])).code, 1);
+  });
+
+  it('--fix leaves an ignored file alone', async () => {
+    const fixRepo = mkdtempSync(path.join(os.tmpdir(), 'nginx-mtls-project-fix-'));
+    try {
+      mkdirSync(path.join(fixRepo, '.git'));
+      mkdirSync(path.join(fixRepo, 'legacy'));
+      // A repeated ssl_protocols: a finding with a safe fix (removing the overridden line).
+      const legacy = 'server {\n    listen 80;\n    ssl_protocols TLSv1.2;\n    ssl_protocols TLSv1.3;\n}\n';
+      writeFileSync(path.join(fixRepo, 'legacy/site.conf'), legacy);
+      writeFileSync(path.join(fixRepo, 'nginx.conf'), 'events {}\nhttp {\n    include legacy/*.conf;\n}\n');
+      const unignored = await run(['check', fixRepo, '--fix', '--dry-run']);
+      assert.match(unignored.out, /legacy\/site\.conf/, 'without the ignore glob the file has a fix');
+      writeFileSync(path.join(fixRepo, '.nginx-mtls.json'), '{ "ignore": ["legacy/"] }');
+      const { err } = await run(['check', fixRepo, '--fix']);
+      assert.match(err, /no safe fixes to apply/);
+      assert.equal(readFileSync(path.join(fixRepo, 'legacy/site.conf'), 'utf8'), legacy);
+    } finally {
+      rmSync(fixRepo, { recursive: true, force: true });
+    }
+  });
+
+  it('a missing mainConfig is named as the project file\'s', async () => {
+    writeFileSync(path.join(repo, 'ci-missing.json'), '{ "mainConfig": "nowhere/nginx.conf" }');
+    const { code, err } = await run(['check', '--config', path.join(repo, 'ci-missing.json')]);
+    assert.equal(code, 2);
+    assert.match(err, /nowhere\/nginx\.conf \(mainConfig of \.nginx-mtls\.json\): no such file/);
   });
 
   it('--expiry-warning-days takes a whole number of days', async () => {

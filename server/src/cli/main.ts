@@ -93,6 +93,8 @@ interface CliOptions {
   expiryWarningDays?: number;
   config?: string;
   noConfig: boolean;
+  /** The main configuration named by the project file (used when no --main is given). */
+  mainFromProject?: string;
   now?: Date;
   fix: boolean;
   dryRun: boolean;
@@ -211,7 +213,9 @@ async function filesToCheck(fs: NodeFileSystem, options: CliOptions, err: (s: st
   }
   for (const main of options.mains) {
     const st = await fs.stat(main);
-    if (!st?.isFile) { err(`nginx-mtls: --main ${forTerminal(displayPath(main))}: ${st ? 'not a file' : 'no such file'}`); return undefined; }
+    // The main configuration may come from the project file rather than from --main.
+    const named = options.mainFromProject === main ? `${forTerminal(displayPath(main))} (mainConfig of ${PROJECT_FILE_NAME})` : `--main ${forTerminal(displayPath(main))}`;
+    if (!st?.isFile) { err(`nginx-mtls: ${named}: ${st ? 'not a file' : 'no such file'}`); return undefined; }
     files.add(main);
   }
   // Binary files are never parsed: their bytes would come back as hundreds of findings.
@@ -267,7 +271,10 @@ export async function runCli(argv: string[], out: (s: string) => void, err: (s: 
 
   const project = projectFileFor(options, err);
   if (project === 'refused') return 2;
-  if (project?.config.mainConfig && options.mains.length === 0) options.mains.push(project.config.mainConfig);
+  if (project?.config.mainConfig && options.mains.length === 0) {
+    options.mains.push(project.config.mainConfig);
+    options.mainFromProject = project.config.mainConfig;
+  }
   if (options.paths.length === 0 && options.mains.length === 0) {
     err(`nginx-mtls: no files or folders to check\n\n${USAGE}`);
     return 2;
@@ -291,10 +298,14 @@ export async function runCli(argv: string[], out: (s: string) => void, err: (s: 
   // The checked folders, and the folders of the checked files, are the project: absolute
   // paths elsewhere that no --map covers belong to the production host (model/knownLocations.ts).
   const roots = await projectRoots(fs, options);
-  const check = (source: FileSystem): Promise<Map<string, FileAnalysis>> => {
+  const check = async (source: FileSystem): Promise<Map<string, FileAnalysis>> => {
     const workspace = new WorkspaceAnalysis({ fs: source, settings, surface: 'cli', now: now ? () => now : undefined });
     workspace.knownRoots = roots;
-    return checkFiles(workspace, files, options.mains, options.context);
+    const checked = await checkFiles(workspace, files, options.mains, options.context);
+    // Files that a checked configuration includes are read (nginx reads them), but an ignored
+    // one is neither reported nor fixed.
+    for (const filePath of [...checked.keys()]) if (ignored.ignores(filePath)) checked.delete(filePath);
+    return checked;
   };
   let results: Map<string, FileAnalysis>;
   let writeFailed = false;
@@ -305,8 +316,6 @@ export async function runCli(argv: string[], out: (s: string) => void, err: (s: 
   } else {
     results = await check(fs);
   }
-  // Files that a checked configuration includes are read (nginx reads them), but an ignored one is not reported.
-  for (const filePath of [...results.keys()]) if (ignored.ignores(filePath)) results.delete(filePath);
   // A file that was asked for and could not be read is said, never passed over in silence.
   for (const filePath of [...files].sort()) {
     if (results.has(filePath)) continue;
