@@ -1,7 +1,8 @@
 /**
  * The language server with a project file in the workspace folder, over stdio: a rule the
  * file turns off is not published, an edit of the file re-publishes, a bad file gets
- * diagnostics of its own, and a setting the client sends overrides the file.
+ * diagnostics of its own, a setting the client sends overrides the file, and an ignored
+ * file gets no diagnostics.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -94,5 +95,13 @@ describe('language server with .nginx-mtls.json', () => {
     projectChanged();
     const onFile = await client.waitForDiagnostics(projectUri(), undefined, (d) => d.length === 0);
     assert.deepEqual(onFile, []);
+  });
+
+  it('publishes nothing for a file the project file ignores', async () => {
+    writeFileSync(projectFile(), '{ "ignore": ["nginx.conf"] }');
+    projectChanged();
+    // A new version of the document, so that the wait cannot match an earlier empty list.
+    client.notify('textDocument/didChange', { textDocument: { uri: configUri(), version: 2 }, contentChanges: [{ text }] });
+    assert.deepEqual(await client.waitForDiagnostics(configUri(), 2), []);
   });
 });
