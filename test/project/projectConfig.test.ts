@@ -91,6 +91,14 @@ describe('.nginx-mtls.json loader', () => {
     assert.match(summary[4], /^5:35 error "certificateExpiryWarningDays" must be a whole number of days from 0 to 3650/);
   });
 
+  it('lists at most 100 problems of a machine-written file, then counts the rest', () => {
+    const keys = Array.from({ length: 5000 }, (_, i) => `"unknown${i}": ${i}`);
+    const { problems } = parseProjectConfig(`{\n${keys.join(',\n')}\n}`, FILE);
+    assert.equal(problems.length, 101);
+    assert.deepEqual([problems[99].line, problems[99].column], [101, 1]);
+    assert.match(problems[100].message, /^4900 more problems not listed$/);
+  });
+
   it('asks for an object at the top', () => {
     const { problems } = parseProjectConfig('["rules"]', FILE);
     assert.equal(problems[0].syntax, true);

@@ -167,13 +167,3 @@ export function parseJsonc(text: string): { root?: JsoncNode; error?: JsoncSynta
     throw error;
   }
 }
-
-/** 1-based line and column (in UTF-16 code units, as editors count) of an offset. */
-export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text[i] === '\n') { line++; lineStart = i + 1; }
-  }
-  return { line, column: offset - lineStart + 1 };
-}

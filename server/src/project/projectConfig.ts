@@ -13,7 +13,8 @@ import { allRules } from '../analysis/ruleRegistry';
 import { unknownRule } from '../cli/usage';
 import { RULE_SEVERITIES, SETTINGS_SCHEMA, type RuleSeveritySetting } from '../service/settings';
 import { toAbsoluteIgnoreGlob } from './ignoreGlobs';
-import { lineAndColumn, parseJsonc, type JsoncNode, type JsoncSpan } from './jsonc';
+import { LineIndex } from '../parser/lineIndex';
+import { parseJsonc, type JsoncNode, type JsoncSpan } from './jsonc';
 import { PROJECT_FILE_NAME, PROJECT_KEYS, type ProjectKey } from './projectKeys';
 
 /** The project file's values, paths already absolute. A key that is absent or invalid is undefined. */
@@ -50,15 +51,23 @@ export interface ProjectFileResult {
 
 const VERSION_PATTERN = /^\d+\.\d+(\.\d+)?$/;
 
+/** Problems reported at most; a machine-written file with thousands of bad keys gets one summary line for the rest. */
+export const MAX_PROJECT_PROBLEMS = 100;
+
 /** Keys an editor adds for its own use, accepted without a word. */
 const IGNORED_KEYS = new Set(['$schema']);
 
 export function parseProjectConfig(text: string, filePath: string, ruleCodes: readonly string[] = allRules().map((r) => r.code)): ProjectFileResult {
   const folder = path.dirname(path.resolve(filePath));
   const problems: ProjectProblem[] = [];
+  let lines: LineIndex | undefined;
+  let unreported = 0;
   const report = (span: JsoncSpan, message: string, severity: ProjectProblem['severity'] = 'error', syntax = false): void => {
-    const end = lineAndColumn(text, span.offset + span.length);
-    problems.push({ severity, message, offset: span.offset, length: span.length, syntax, ...lineAndColumn(text, span.offset), endLine: end.line, endColumn: end.column });
+    if (problems.length >= MAX_PROJECT_PROBLEMS) { unreported++; return; }
+    lines ??= new LineIndex(text);
+    const start = lines.positionAt(span.offset);
+    const end = lines.positionAt(span.offset + span.length);
+    problems.push({ severity, message, offset: span.offset, length: span.length, syntax, line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 });
   };
   const config: ProjectConfig = {};
   const parsed = parseJsonc(text);
@@ -81,6 +90,10 @@ export function parseProjectConfig(text: string, filePath: string, ruleCodes: re
       continue;
     }
     readKey(key as ProjectKey, node);
+  }
+  if (unreported > 0) {
+    const last = problems[problems.length - 1];
+    problems.push({ ...last, severity: problems.some((p) => p.severity === 'error') ? 'error' : 'warning', message: `${unreported} more problem${unreported === 1 ? '' : 's'} not listed` });
   }
   return { filePath, config, problems };
 
