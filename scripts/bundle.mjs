@@ -7,6 +7,7 @@
 // check what the bundle can reach without reading minified code.
 import { build } from 'esbuild';
 import { chmodSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, minify: true, keepNames: true, logLevel: 'warning' };
 
@@ -20,3 +21,8 @@ const [, server] = await Promise.all([
 writeFileSync('dist/server.meta.json', JSON.stringify(server.metafile));
 chmodSync('dist/server.js', 0o755);
 chmodSync('dist/cli.js', 0o755);
+
+// The schema of .nginx-mtls.json comes from the compiled settings schema and rule registry
+// (server/src/project/projectSchema.ts), so it always agrees with what the loader accepts.
+const { projectSchema } = createRequire(import.meta.url)('../out/server/src/project/projectSchema.js');
+writeFileSync('dist/nginx-mtls.schema.json', JSON.stringify(projectSchema(), null, 2) + '\n');

@@ -2,12 +2,18 @@ import * as vscode from 'vscode';
 import {
   CloseAction, ErrorAction, LanguageClientOptions, RevealOutputChannelOn,
 } from 'vscode-languageclient/node';
+import { explicitSettings } from '../../common/explicitSettings';
 import { LANGUAGE_ID, SETTINGS_SECTION } from '../../common/protocol';
 
-/** The window-level settings, sent once with `initialize`; per-resource values are pulled later. */
-export function settingsSnapshot(): Record<string, unknown> {
-  // A WorkspaceConfiguration carries get/has/inspect/update functions; JSON keeps only the values.
-  return JSON.parse(JSON.stringify(vscode.workspace.getConfiguration(SETTINGS_SECTION))) as Record<string, unknown>;
+/**
+ * The settings the user set (see common/explicitSettings.ts: a default must not override the
+ * project file .nginx-mtls.json), sent with `initialize` and in answer to every pull.
+ */
+export function settingsSnapshot(scope?: vscode.Uri): Record<string, unknown> {
+  const configuration = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope);
+  // A WorkspaceConfiguration carries get/has/inspect/update functions; JSON keeps only the keys with values.
+  const keys = Object.keys(JSON.parse(JSON.stringify(configuration)) as Record<string, unknown>);
+  return explicitSettings(keys, (key) => configuration.inspect(key), (key) => configuration.get(key));
 }
 
 /** What the connection handlers need to know from, and tell to, the extension. */
@@ -46,9 +52,15 @@ export function createClientOptions(outputChannel: vscode.LogOutputChannel, even
     // same way in every editor; watchers here as well would report each change twice.
     middleware: {
       workspace: {
-        // The server pulls `nginxMtls` per resource; VS Code's answer (defaults from package.json
-        // merged with user/workspace/folder values) goes through unchanged. The server validates it.
-        configuration: (params, token, next) => next(params, token),
+        // The server pulls `nginxMtls`; it gets the values the user set and no defaults, so that
+        // .nginx-mtls.json applies where the user chose nothing. The server validates them.
+        configuration: async (params, token, next) => {
+          const answers = await next(params, token);
+          if (!Array.isArray(answers)) return answers;
+          return params.items.map((item, index) => (item.section === SETTINGS_SECTION
+            ? settingsSnapshot(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined)
+            : answers[index]));
+        },
       },
     },
     errorHandler: {

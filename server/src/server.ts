@@ -7,6 +7,7 @@
  * the document stops checks of that document instead of corrupting it, and requests after
  * `shutdown` are refused.
  */
+import * as path from 'node:path';
 import {
   DidChangeConfigurationNotification,
   ErrorCodes,
@@ -30,7 +31,9 @@ import { applyMessage, createValidationRunner, type RunnerMessage } from './node
 import { runGenerateTestPkiCommand } from './service/generateTestPki';
 import { NginxLanguageService, pathToUri, uriToPath, type LanguageServiceOptions } from './service/languageService';
 import { ruleExplanationMarkdown, ruleList } from './service/ruleExplanation';
-import { DEFAULT_SETTINGS, SETTINGS_PREFIX } from './service/settings';
+import { SETTINGS_PREFIX } from './service/settings';
+import { PROJECT_FILE_NAME } from './project/projectKeys';
+import { WorkspaceProjectFiles } from './project/workspaceProjectFiles';
 import { DocumentStore } from './service/documentSync';
 import { DiagnosticResults } from './service/diagnosticResults';
 import { WatchedFilesRegistration } from './watchedFilesRegistration';
@@ -97,6 +100,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const pulledResults = new DiagnosticResults();
   let refreshTimer: NodeJS.Timeout | undefined;
   let watchedFiles: WatchedFilesRegistration | undefined;
+  /** `.nginx-mtls.json` of the workspace folders; settings wait for it to be read. */
+  const projectFiles = new WorkspaceProjectFiles();
+  let projectFilesRead: Promise<void> = Promise.resolve();
 
   /**
    * The level travels as the message's LSP type, never in its text: a client that shows levels
@@ -124,6 +130,22 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     applyMessage(service, message);
     runner.post(message);
   };
+  /**
+   * Applies the client's settings over the project file. Clients send only what the user
+   * set (the VS Code client leaves defaults out, see client/src/explicitSettings.ts), so
+   * every value received overrides the file's.
+   */
+  const configure = (clientSettings: unknown): void => update({ kind: 'configure', raw: projectFiles.overlay(clientSettings) });
+
+  /** Reads the project files again; the next check re-applies the settings over them. */
+  function readProjectFiles(): void {
+    projectFilesRead = projectFiles.load(workspaceFolders).then(() => {
+      const active = projectFiles.active;
+      if (active) log('info', `project file ${active.filePath}: ${active.problems.length === 0 ? 'read' : `${active.problems.length} problem(s), shown on the file`}`);
+      for (const { filePath, diagnostics } of projectFiles.diagnostics()) void connection.sendDiagnostics({ uri: pathToUri(filePath), diagnostics });
+    }, (error: unknown) => log('error', `reading ${PROJECT_FILE_NAME} failed: ${String(error)}`));
+    settingsLoaded = undefined;
+  }
 
   async function runSafe<T>(what: string, uri: string | undefined, fallback: T, token: CancellationToken | undefined, work: () => Promise<T> | T): Promise<T> {
     if (token?.isCancellationRequested) return fallback;
@@ -162,11 +184,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
    */
   function loadSettings(): Promise<void> {
     if (!supportsConfigurationPull) {
-      update({ kind: 'configure', raw: initializationSettings ?? DEFAULT_SETTINGS });
+      configure(initializationSettings ?? {});
       return Promise.resolve();
     }
     const pull = ++settingsPulls;
-    if (appliedSettingsPull === 0) update({ kind: 'configure', raw: initializationSettings ?? DEFAULT_SETTINGS });
+    if (appliedSettingsPull === 0) configure(initializationSettings ?? {});
     return new Promise<void>((resolve) => {
       let waited = true;
       const timer = setTimeout(() => {
@@ -179,7 +201,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         // An older answer arriving after a newer one changes nothing.
         if (pull > appliedSettingsPull) {
           appliedSettingsPull = pull;
-          if (raw !== undefined) update({ kind: 'configure', raw });
+          if (raw !== undefined) configure(raw);
           if (!waited) {
             log('info', 'the settings arrived late; checking the open documents again');
             scheduleAll(0);
@@ -191,7 +213,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   }
 
   function ensureSettings(): Promise<void> {
-    settingsLoaded ??= loadSettings();
+    settingsLoaded ??= projectFilesRead.then(loadSettings);
     return settingsLoaded;
   }
 
@@ -295,6 +317,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }
     workspaceFolders = folders;
     update({ kind: 'folders', folders });
+    readProjectFiles();
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
@@ -334,6 +357,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
             if (p) workspaceFolders.push(p);
           }
           update({ kind: 'folders', folders: workspaceFolders });
+          readProjectFiles();
           scheduleAll(0);
         });
       });
@@ -363,6 +387,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   });
 
   connection.onDidChangeWatchedFiles((params) => {
+    if (params.changes.some((change) => path.basename(uriToPath(change.uri) ?? '') === PROJECT_FILE_NAME)) readProjectFiles();
     for (const change of params.changes) {
       const filePath = uriToPath(change.uri);
       // Open documents are what the editor says they are; only files on disk changed.

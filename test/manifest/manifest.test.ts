@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { Commands, LANGUAGE_ID, SETTINGS_SECTION } from '../../common/protocol';
+import { globToRegExp } from '../../server/src/project/ignoreGlobs';
 import { SETTINGS_PREFIX, SETTINGS_SCHEMA } from '../../server/src/service/settings';
 
 interface Manifest {
@@ -23,23 +24,6 @@ interface Manifest {
 // Compiled to out/test/manifest/, so the repository root is three levels up.
 const root = path.resolve(__dirname, '../../..');
 const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as Manifest;
-
-/** Translates the glob subset VS Code's filenamePatterns use (`**`, `*`, `?`, `{a,b}`) into a RegExp. */
-function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (glob.startsWith('**/', i)) { re += '(?:.*/)?'; i += 2; }
-    else if (glob.startsWith('**', i)) { re += '.*'; i += 1; }
-    else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else if (c === '{') re += '(?:';
-    else if (c === '}') re += ')';
-    else if (c === ',') re += '|';
-    else re += c.replace(/[.+^$()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
 
 /** VS Code matches a pattern without a slash against the base name, one with a slash against the full path. */
 function claims(pattern: string, filePath: string): boolean {

@@ -54,12 +54,12 @@ describe('packages', () => {
   it('the .vsix holds what the extension runs and nothing else', () => {
     const files = [...vsix.keys()].filter((f) => f.startsWith('extension/')).map((f) => f.slice('extension/'.length)).sort();
     const dist = files.filter((f) => f.startsWith('dist/'));
-    assert.deepStrictEqual(dist, ['dist/client.js', 'dist/server.js', 'dist/validationWorker.js']);
+    assert.deepStrictEqual(dist, ['dist/client.js', 'dist/nginx-mtls.schema.json', 'dist/server.js', 'dist/validationWorker.js']);
     assert.ok(!files.some((f) => f.endsWith('.map') || f.endsWith('.ts')), files.join(', '));
-    for (const needed of ['package.json', 'readme.md', 'language-configuration.json', 'images/icon.png', 'syntaxes/nginx.tmLanguage.json', 'snippets/nginx.code-snippets']) {
+    for (const needed of ['package.json', 'readme.md', 'language-configuration.json', 'images/icon.png', 'syntaxes/nginx.tmLanguage.json', 'dist/nginx-mtls.schema.json']) {
       assert.ok(files.includes(needed), `${needed} is packaged`);
     }
-    const allowed = /^(dist\/(client|server|validationWorker)\.js|syntaxes\/.*|snippets\/.*|images\/icon\.png|language-configuration\.json|readme\.md|changelog\.md|LICENSE\.txt|NOTICE|package\.json)$/;
+    const allowed = /^(dist\/(client|server|validationWorker)\.js|dist\/nginx-mtls\.schema\.json|syntaxes\/.*|images\/icon\.png|language-configuration\.json|readme\.md|changelog\.md|LICENSE\.txt|NOTICE|package\.json)$/;
     assert.deepStrictEqual(files.filter((f) => !allowed.test(f)), []);
     // The client runs the server and worker it is shipped with.
     assert.equal(manifest.main, './dist/client.js');

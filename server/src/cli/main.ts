@@ -3,6 +3,7 @@
  * line, for CI pipelines and pre-commit hooks. Exit status: 0 no errors, 1 errors found,
  * 2 bad usage. `nginx-mtls rules` and `nginx-mtls explain <code>` look the rules up.
  */
+import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { closestName } from '../analysis/nginxWording';
 import { allRules } from '../analysis/ruleRegistry';
@@ -10,7 +11,12 @@ import type { ContextKind } from '../directives/directiveTable';
 import { contextByDeclarationName, DECLARATION_NAMES } from '../model/contextInference';
 import { DISCOVERY_PATTERNS, discoverConfigs, firstConfLikeFile } from '../model/configDiscovery';
 import { MAX_CONFIG_BYTES, NodeFileSystem, type FileSystem } from '../model/fileSystem';
-import { DEFAULT_SETTINGS, normalizeSettings, RULE_SEVERITIES } from '../service/settings';
+import { IgnoreMatcher, toAbsoluteIgnoreGlob } from '../project/ignoreGlobs';
+import { formatProjectProblems, type ProjectFileResult } from '../project/projectConfig';
+import { findProjectFile, readProjectFile } from '../project/projectFileDiscovery';
+import { PROJECT_FILE_NAME } from '../project/projectKeys';
+import { overlaySettings } from '../project/projectSettings';
+import { DEFAULT_SETTINGS, normalizeSettings, RULE_SEVERITIES, SETTINGS_SCHEMA } from '../service/settings';
 import { WorkspaceAnalysis, type FileAnalysis } from '../service/workspaceAnalysis';
 import { formatGithub, formatJson, formatSarif, formatText, toCliFinding, type CliFinding } from './outputFormats';
 import { RefusedWrite, writeFileAtomically } from './atomicWrite';
@@ -46,6 +52,14 @@ Options of check:
                              file outside the checked folders that no --map covers is
                              reported as not checked (information), not as an error
   --rule <code>=<severity>   change a rule's severity or turn it off (repeatable)
+  --ignore <glob>            neither check nor report these files, e.g. --ignore 'legacy/'
+                             (repeatable; written like .gitignore lines, relative to the
+                             working directory)
+  --expiry-warning-days <n>  warn when a certificate expires within n days (default: ${DEFAULT_SETTINGS.certificateExpiryWarningDays})
+  --config <file>            read settings from this project file instead of looking for
+                             ${PROJECT_FILE_NAME} (in the folder of each checked path and upward,
+                             up to the folder holding .git)
+  --no-config                read no project file
   --now <ISO date>           the date certificate validity is judged at (default: now)
   --fix                      applies every safe fix (the edits of the editor's "fix all"),
                              re-checks and fixes again what that uncovers (at most ${MAX_FIX_PASSES}
@@ -57,8 +71,12 @@ Options of check:
   -h, --help                 show this help
   -v, --version              show the version
 
+Options given here override the project file: --rule and --map entry by entry, --ignore
+adds to its list, the others replace its value.
+
 Exit status: 0 when no errors were found, 1 when errors were found, 2 on bad usage
-(an unknown option, rule code or context, nothing to check). With --fix, the findings
+(an unknown option, rule code or context, nothing to check, a project file that is not
+valid or names an unknown rule). With --fix, the findings
 reported and the exit status are those that remain after fixing; a file that could not
 be written makes it 1.`;
 
@@ -70,13 +88,19 @@ interface CliOptions {
   targetVersion?: string;
   mappings: Record<string, string>;
   rules: Record<string, string>;
+  ignore: string[];
+  expiryWarningDays?: number;
+  config?: string;
+  noConfig: boolean;
+  /** The main configuration named by the project file (used when no --main is given). */
+  mainFromProject?: string;
   now?: Date;
   fix: boolean;
   dryRun: boolean;
 }
 
 function parseArgs(argv: string[]): CliOptions | 'help' | 'version' {
-  const options: CliOptions = { paths: [], format: 'text', mains: [], mappings: {}, rules: {}, fix: false, dryRun: false };
+  const options: CliOptions = { paths: [], format: 'text', mains: [], mappings: {}, rules: {}, ignore: [], noConfig: false, fix: false, dryRun: false };
   const args = [...argv];
   if (args[0] === '-h' || args[0] === '--help') return 'help';
   if (args[0] === '-v' || args[0] === '--version') return 'version';
@@ -113,6 +137,17 @@ function parseArgs(argv: string[]): CliOptions | 'help' | 'version' {
         break;
       }
       case '--fix': options.fix = true; break;
+      case '--no-config': options.noConfig = true; break;
+      case '--config': options.config = path.resolve(take()); break;
+      case '--ignore': options.ignore.push(toAbsoluteIgnoreGlob(process.cwd(), take())); break;
+      case '--expiry-warning-days': {
+        const v = take();
+        const { minimum = 0, maximum = Infinity } = SETTINGS_SCHEMA.certificateExpiryWarningDays;
+        const days = /^\d+$/.test(v) ? Number(v) : NaN;
+        if (!(days >= minimum && days <= maximum)) throw new UsageError(`--expiry-warning-days needs a whole number of days from ${minimum} to ${maximum}`);
+        options.expiryWarningDays = days;
+        break;
+      }
       case '--dry-run': options.dryRun = true; break;
       case '--main': options.mains.push(path.resolve(take())); break;
       case '--target-version': {
@@ -145,7 +180,7 @@ function parseArgs(argv: string[]): CliOptions | 'help' | 'version' {
         options.paths.push(arg);
     }
   }
-  if (options.paths.length === 0 && options.mains.length === 0) throw new UsageError('no files or folders to check');
+  if (options.config && options.noConfig) throw new UsageError('--config and --no-config exclude each other');
   if (options.dryRun && !options.fix) throw new UsageError('--dry-run goes with --fix');
   return options;
 }
@@ -177,7 +212,9 @@ async function filesToCheck(fs: NodeFileSystem, options: CliOptions, err: (s: st
   }
   for (const main of options.mains) {
     const st = await fs.stat(main);
-    if (!st?.isFile) { err(`nginx-mtls: --main ${forTerminal(displayPath(main))}: ${st ? 'not a file' : 'no such file'}`); return undefined; }
+    // The main configuration may come from the project file rather than from --main.
+    const named = options.mainFromProject === main ? `${forTerminal(displayPath(main))} (mainConfig of ${PROJECT_FILE_NAME})` : `--main ${forTerminal(displayPath(main))}`;
+    if (!st?.isFile) { err(`nginx-mtls: ${named}: ${st ? 'not a file' : 'no such file'}`); return undefined; }
     files.add(main);
   }
   // Binary files are never parsed: their bytes would come back as hundreds of findings.
@@ -231,20 +268,43 @@ export async function runCli(argv: string[], out: (s: string) => void, err: (s: 
   if (options === 'help') { out(USAGE); return 0; }
   if (options === 'version') { out(TOOL_VERSION); return 0; }
 
+  const project = projectFileFor(options, err);
+  if (project === 'refused') return 2;
+  if (project?.config.mainConfig && options.mains.length === 0) {
+    options.mains.push(project.config.mainConfig);
+    options.mainFromProject = project.config.mainConfig;
+  }
+  if (options.paths.length === 0 && options.mains.length === 0) {
+    err(`nginx-mtls: no files or folders to check\n\n${USAGE}`);
+    return 2;
+  }
   const fs = new NodeFileSystem();
-  const settings = normalizeSettings({ ...DEFAULT_SETTINGS, targetVersion: options.targetVersion ?? DEFAULT_SETTINGS.targetVersion, pathMappings: options.mappings, rules: options.rules,
+  const settings = normalizeSettings(overlaySettings(project?.config, {
+    targetVersion: options.targetVersion,
+    pathMappings: options.mappings,
+    rules: options.rules,
+    ignore: options.ignore,
+    certificateExpiryWarningDays: options.expiryWarningDays,
     // A file the --main config does not include still resolves paths from its conf prefix.
-    mainConfig: options.mains[0] ?? '' });
+    mainConfig: options.mains[0],
+  }));
+  const ignored = new IgnoreMatcher(settings.ignore);
   const now = options.now;
-  const files = await filesToCheck(fs, options, err);
+  const found = await filesToCheck(fs, options, err);
+  if (!found) return 2;
+  const files = withoutIgnored(found, ignored, options, err);
   if (!files) return 2;
   // The checked folders, and the folders of the checked files, are the project: absolute
   // paths elsewhere that no --map covers belong to the production host (model/knownLocations.ts).
   const roots = await projectRoots(fs, options);
-  const check = (source: FileSystem): Promise<Map<string, FileAnalysis>> => {
+  const check = async (source: FileSystem): Promise<Map<string, FileAnalysis>> => {
     const workspace = new WorkspaceAnalysis({ fs: source, settings, surface: 'cli', now: now ? () => now : undefined });
     workspace.knownRoots = roots;
-    return checkFiles(workspace, files, options.mains, options.context);
+    const checked = await checkFiles(workspace, files, options.mains, options.context);
+    // Files that a checked configuration includes are read (nginx reads them), but an ignored
+    // one is neither reported nor fixed.
+    for (const filePath of [...checked.keys()]) if (ignored.ignores(filePath)) checked.delete(filePath);
+    return checked;
   };
   let results: Map<string, FileAnalysis>;
   let writeFailed = false;
@@ -281,9 +341,73 @@ export async function runCli(argv: string[], out: (s: string) => void, err: (s: 
   else {
     if (findings.length > 0) report(options.format === 'github' ? formatGithub(findings) : formatText(findings));
     const remaining = options.fix ? (options.dryRun ? ' would remain' : ' remain') : '';
-    err(`${results.size} file${results.size === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}, ${findings.length - errors - warnings} other${remaining}`);
+    const settingsFrom = project ? ` (settings from ${forTerminal(displayPath(project.filePath))})` : '';
+    err(`${results.size} file${results.size === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}, ${findings.length - errors - warnings} other${remaining}${settingsFrom}`);
   }
   return errors > 0 || writeFailed ? 1 : 0;
+}
+
+/**
+ * The project file of this run: the one --config names, none with --no-config, otherwise the
+ * nearest ${PROJECT_FILE_NAME} above the checked paths (or the working directory when only a
+ * project file names what to check). Its problems are printed as file:line:col; an unknown key
+ * is a warning, anything refused stops the run (exit 2), as a bad --rule does: checking with
+ * half of the project's settings would fail or pass the build for a reason nobody sees.
+ */
+function projectFileFor(options: CliOptions, err: (s: string) => void): ProjectFileResult | undefined | 'refused' {
+  let filePath = options.config;
+  if (!filePath && !options.noConfig) {
+    const starts = [...options.paths.map((p) => path.resolve(p)), ...options.mains];
+    if (starts.length === 0) starts.push(process.cwd());
+    const found = new Set<string>();
+    for (const start of starts) {
+      const folder = isDirectory(start) ? start : path.dirname(start);
+      const file = findProjectFile(folder);
+      if (file) found.add(file);
+    }
+    if (found.size > 1) {
+      err(forTerminal(`nginx-mtls: the checked paths belong to different project files (${[...found].map(displayPath).join(', ')}); check them in separate runs or name one with --config`));
+      return 'refused';
+    }
+    filePath = [...found][0];
+  }
+  if (!filePath) return undefined;
+  if (options.config && !existsSync(options.config)) {
+    err(forTerminal(`nginx-mtls: --config ${displayPath(options.config)}: no such file`));
+    return 'refused';
+  }
+  const result = readProjectFile(filePath);
+  const shown = displayPath(result.filePath);
+  for (const line of formatProjectProblems(result, shown)) err(forTerminal(`nginx-mtls: ${line}`));
+  if (result.problems.some((p) => p.severity === 'error')) {
+    err(forTerminal(`nginx-mtls: ${shown} has errors (above); fix them, or run with --no-config to check without it`));
+    return 'refused';
+  }
+  return result;
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The files to check without the ignored ones; a file named on the command line and ignored is said. */
+function withoutIgnored(files: Set<string>, ignored: IgnoreMatcher, options: CliOptions, err: (s: string) => void): Set<string> | undefined {
+  if (ignored.empty) return files;
+  const named = new Set([...options.paths.map((p) => path.resolve(p)), ...options.mains]);
+  const kept = new Set<string>();
+  for (const file of files) {
+    if (!ignored.ignores(file)) kept.add(file);
+    else if (named.has(file)) err(forTerminal(`nginx-mtls: ${displayPath(file)}: skipped, it matches an ignore glob`));
+  }
+  if (kept.size === 0) {
+    err('nginx-mtls: nothing left to check: every file matches an ignore glob');
+    return undefined;
+  }
+  return kept;
 }
 
 /**

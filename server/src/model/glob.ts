@@ -9,6 +9,18 @@ export function hasGlob(pattern: string): boolean {
   return /[*?[]/.test(pattern);
 }
 
+/**
+ * The RegExp source of a `[…]` class starting at `open` (`[!…]` negates, as in glob(3)) and
+ * the index of its `]`; an unclosed `[` is a literal bracket.
+ */
+export function bracketClass(pattern: string, open: number): { source: string; close: number } {
+  const close = pattern.indexOf(']', open + 2);
+  if (close < 0) return { source: '\\[', close: open };
+  let cls = pattern.slice(open + 1, close);
+  if (cls.startsWith('!')) cls = '^' + cls.slice(1);
+  return { source: '[' + cls.replace(/\\/g, '\\\\') + ']', close };
+}
+
 function segmentRegExp(segment: string): RegExp {
   let re = '^';
   for (let i = 0; i < segment.length; i++) {
@@ -16,12 +28,9 @@ function segmentRegExp(segment: string): RegExp {
     if (ch === '*') re += '[^/]*';
     else if (ch === '?') re += '[^/]';
     else if (ch === '[') {
-      const close = segment.indexOf(']', i + 2);
-      if (close < 0) { re += '\\['; continue; }
-      let cls = segment.slice(i + 1, close);
-      if (cls.startsWith('!')) cls = '^' + cls.slice(1);
-      re += '[' + cls.replace(/\\/g, '\\\\') + ']';
-      i = close;
+      const bracket = bracketClass(segment, i);
+      re += bracket.source;
+      i = bracket.close;
     } else re += ch.replace(/[.+^${}()|\\]/g, '\\$&');
   }
   return new RegExp(re + '$');

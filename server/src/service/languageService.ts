@@ -46,6 +46,7 @@ import { findWorkspaceCertificates, type WorkspaceCertificate } from './workspac
 import { documentSymbols, foldingRanges } from './symbols';
 import { NodeFileSystem, OverlayFileSystem, type FileSystem } from '../model/fileSystem';
 import { toDiagnostic } from './lspConvert';
+import { IgnoreMatcher, toAbsoluteIgnoreGlob } from '../project/ignoreGlobs';
 import { normalizeSettings, type NginxMtlsSettings } from './settings';
 import { WorkspaceAnalysis, type FileAnalysis } from './workspaceAnalysis';
 import { encodeTokens, semanticTokens } from './semanticTokens';
@@ -118,6 +119,7 @@ export class NginxLanguageService {
   readonly files: OverlayFileSystem;
   readonly analysis: WorkspaceAnalysis;
   private folders: string[] = [];
+  private ignored = new IgnoreMatcher([]);
   private discoveredMains: string[] | undefined;
   private readonly now: () => Date;
   private workspaceCertificates: Promise<WorkspaceCertificate[]> | undefined;
@@ -140,6 +142,8 @@ export class NginxLanguageService {
     for (const [prefix, target] of Object.entries(settings.pathMappings)) mappings[prefix] = path.resolve(base, target);
     settings.pathMappings = mappings;
     if (settings.mainConfig) settings.mainConfig = path.resolve(base, settings.mainConfig);
+    settings.ignore = settings.ignore.map((glob) => toAbsoluteIgnoreGlob(base, glob));
+    this.ignored = new IgnoreMatcher(settings.ignore);
     this.analysis.settings = settings;
   }
 
@@ -198,6 +202,8 @@ export class NginxLanguageService {
 
   /** Diagnostics of one file; rejects with AnalysisCancelled once `cancellation` is set (at the next check point). */
   async validate(filePath: string, cancellation?: CancellationFlag): Promise<{ diagnostics: Diagnostic[]; analysis?: FileAnalysis }> {
+    // An ignored file is still read where a configuration includes it, but never reported on.
+    if (this.ignored.ignores(filePath)) return { diagnostics: [] };
     const analysis = await this.analyzeFile(filePath, cancellation);
     if (!analysis) return { diagnostics: [] };
     return { diagnostics: analysis.findings.map((f) => toDiagnostic(analysis.file, f, pathToUri, (p) => this.analysis.parses.peek(p))), analysis };

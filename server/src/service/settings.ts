@@ -27,6 +27,8 @@ export interface NginxMtlsSettings {
   format: FormatSettings;
   /** Which inlay hints the language server sends (`nginxMtls.inlayHints.*`). */
   inlayHints: InlayHintSettings;
+  /** Globs of files neither checked nor reported (see project/ignoreGlobs.ts); relative ones resolve against the workspace folder. */
+  ignore: string[];
 }
 
 export interface FormatSettings {
@@ -52,7 +54,7 @@ export type SettingName = Exclude<keyof NginxMtlsSettings, 'inlayHints' | 'forma
 
 /** A JSON-schema-like description of one setting, mirrored in package.json. */
 export interface SettingSchema {
-  type: 'string' | 'number' | 'object' | 'boolean';
+  type: 'string' | 'number' | 'object' | 'boolean' | 'array';
   default: unknown;
   markdownDescription: string;
   scope: 'resource' | 'window' | 'machine-overridable';
@@ -60,6 +62,7 @@ export interface SettingSchema {
   maximum?: number;
   enum?: string[];
   additionalProperties?: unknown;
+  items?: unknown;
 }
 
 export const SETTINGS_PREFIX = 'nginxMtls';
@@ -138,6 +141,14 @@ export const SETTINGS_SCHEMA: Record<SettingName, SettingSchema> = {
     scope: 'resource',
     markdownDescription: 'Show an inlay hint with the value nginx uses where a block relies on a TLS default that matters, such as `proxy_ssl_verify off (default)` after a TLS `proxy_pass`. Shown only when every enclosing block is known.',
   },
+  ignore: {
+    type: 'array',
+    default: [],
+    scope: 'resource',
+    items: { type: 'string' },
+    markdownDescription:
+      'Files that are neither checked nor reported, as globs written like `.gitignore` lines: `legacy.conf` (that name in any folder), `conf.d/old-*.conf` (relative to the workspace folder), `vendor/` (everything below a folder). Added to the `ignore` list of `.nginx-mtls.json`.',
+  },
 };
 
 export const DEFAULT_SETTINGS: NginxMtlsSettings = {
@@ -149,6 +160,7 @@ export const DEFAULT_SETTINGS: NginxMtlsSettings = {
   validationDelayMs: 150,
   format: { splitStatements: false, expandOneLineBlocks: false },
   inlayHints: { certificateExpiry: true, effectiveDefaults: true },
+  ignore: [],
 };
 
 const SEVERITY_VALUES = new Set<string>(RULE_SEVERITIES);
@@ -189,6 +201,7 @@ export function normalizeSettings(raw: unknown): NginxMtlsSettings {
     validationDelayMs: clampNumber(input.validationDelayMs, SETTINGS_SCHEMA.validationDelayMs, DEFAULT_SETTINGS.validationDelayMs),
     format: nestedFlags(input, 'format', DEFAULT_SETTINGS.format),
     inlayHints: nestedFlags(input, 'inlayHints', DEFAULT_SETTINGS.inlayHints),
+    ignore: Array.isArray(input.ignore) ? input.ignore.filter((g): g is string => typeof g === 'string' && g.trim() !== '') : [],
   };
 }
 

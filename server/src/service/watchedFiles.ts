@@ -8,6 +8,7 @@
 import * as path from 'node:path';
 import type { FileSystemWatcher } from 'vscode-languageserver-protocol';
 import { isInside } from '../model/knownLocations';
+import { PROJECT_FILE_NAME } from '../project/projectKeys';
 
 /** Extensions of nginx configs and of the files TLS directives name. */
 const WATCHED_EXTENSIONS = ['conf', 'crt', 'pem', 'key', 'der', 'p12', 'pfx', 'csr', 'cer', 'crl', 'pass'];
@@ -21,6 +22,8 @@ export const WATCHED_FILE_GLOBS = [
   `**/*.{${WATCHED_EXTENSIONS.join(',')}}`,
   `**/{${WATCHED_NAMES.join(',')}}`,
   `**/{${SITE_FOLDERS.join(',')}}/*`,
+  // The project file: the server reads it again and checks everything again.
+  `**/${PROJECT_FILE_NAME}`,
 ];
 
 /** At most this many exact files are watched; real configurations name a few dozen. */
