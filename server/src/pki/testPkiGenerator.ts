@@ -70,6 +70,8 @@ export interface CertificateOptions {
   sans?: string[];
   /** Digest for RSA/ECDSA signatures (ignored for Ed25519); 'sha1' makes weak-signature fixtures. */
   hashAlg?: HashAlg;
+  /** OCSP responder URL, written as an Authority Information Access entry (what OCSP stapling needs). */
+  ocspUrl?: string;
 }
 
 export interface GeneratedCertificate {
@@ -360,6 +362,8 @@ export function createCertificate(opts: CertificateOptions): GeneratedCertificat
     );
   }
   if (opts.sans?.length) exts.push(extension(OID.subjectAltName, false, seq(opts.sans.map(generalName))));
+  // id-pe-authorityInfoAccess with one id-ad-ocsp access description (RFC 5280 4.2.2.1).
+  if (opts.ocspUrl) exts.push(extension('1.3.6.1.5.5.7.1.1', false, seq([seq([oid('1.3.6.1.5.5.7.48.1'), generalName(`URI:${opts.ocspUrl}`)])])));
   exts.push(extension(OID.subjectKeyIdentifier, false, octets(ski)));
   exts.push(extension(OID.authorityKeyIdentifier, false, seq([asn1.create(C, 0, false, aki.toString('binary'))])));
 
