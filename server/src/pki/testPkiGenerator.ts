@@ -628,3 +628,19 @@ export function pkiFiles(pki: GeneratedPki): PkiFile[] {
   );
   return files;
 }
+
+/** An unsigned big-endian INTEGER, with the leading zero DER needs when the top bit is set. */
+function unsignedInteger(value: Buffer): Node {
+  const body = value[0] & 0x80 ? Buffer.concat([Buffer.from([0]), value]) : value;
+  return asn1.create(U, Ty.INTEGER, false, body.toString('binary'));
+}
+
+/**
+ * PKCS#3 DH parameters (`BEGIN DH PARAMETERS`) of a group Node knows by name: modp1 (768 bits),
+ * modp2 (1024), modp14 (2048) and so on. Instant, unlike generating a safe prime.
+ */
+export function dhParametersPem(group: string): string {
+  const dh = crypto.getDiffieHellman(group);
+  const body = der(seq([unsignedInteger(dh.getPrime()), unsignedInteger(dh.getGenerator())])).toString('base64');
+  return `-----BEGIN DH PARAMETERS-----\n${(body.match(/.{1,64}/g) ?? []).join('\n')}\n-----END DH PARAMETERS-----\n`;
+}

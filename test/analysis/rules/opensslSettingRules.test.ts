@@ -6,7 +6,6 @@
  * parameters from the RFC 2409/3526 groups Node knows by name (no stored blobs).
  */
 import assert from 'node:assert/strict';
-import { getDiffieHellman } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -14,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import type { ResolvedFinding } from '../../../server/src/analysis/analyzer';
 import { cipherListVerdict, groupListVerdict, readDhParameters } from '../../../server/src/certificates/opensslSettings';
 import { NodeFileSystem } from '../../../server/src/model/fileSystem';
-import { createCertificate, generatePki, type GeneratedCertificate } from '../../../server/src/pki/testPkiGenerator';
+import { createCertificate, dhParametersPem, generatePki, type GeneratedCertificate } from '../../../server/src/pki/testPkiGenerator';
 import { NginxLanguageService } from '../../../server/src/service/languageService';
 import { DEFAULT_SETTINGS } from '../../../server/src/service/settings';
 import { WorkspaceAnalysis } from '../../../server/src/service/workspaceAnalysis';
@@ -23,28 +22,6 @@ import { FIXTURES } from './mtlsRuleHelpers';
 const NOW = new Date('2026-06-01T12:00:00Z');
 const DAY = 86_400_000;
 const CODES = ['tls.cipher-list-no-match', 'tls.ecdh-curve-unknown', 'tls.dhparam-unusable', 'tls.stapling-ignored'];
-
-/** DER length octets. */
-function derLength(n: number): Buffer {
-  if (n < 0x80) return Buffer.from([n]);
-  const bytes: number[] = [];
-  for (let v = n; v > 0; v >>= 8) bytes.unshift(v & 0xff);
-  return Buffer.from([0x80 | bytes.length, ...bytes]);
-}
-
-function derInteger(value: Buffer): Buffer {
-  const body = value[0] & 0x80 ? Buffer.concat([Buffer.from([0]), value]) : value;
-  return Buffer.concat([Buffer.from([0x02]), derLength(body.length), body]);
-}
-
-/** PKCS#3 DHParameter PEM of a named group (modp1: 768 bits, modp2: 1024, modp14: 2048). */
-function dhParametersPem(group: string): string {
-  const dh = getDiffieHellman(group);
-  const body = Buffer.concat([derInteger(dh.getPrime()), derInteger(dh.getGenerator())]);
-  const der = Buffer.concat([Buffer.from([0x30]), derLength(body.length), body]);
-  const lines = der.toString('base64').match(/.{1,64}/g) ?? [];
-  return ['-----BEGIN DH PARAMETERS-----', ...lines, '-----END DH PARAMETERS-----', ''].join('\n');
-}
 
 let dir: string;
 let leaf: GeneratedCertificate;
