@@ -42,6 +42,9 @@ function cases(pki: string): OpensslCase[] {
     { id: 'cipher-none', body: `server { ${TLS} ssl_ciphers NOPE-CIPHER; }`, rc: 1, code: 'tls.cipher-list-no-match', ours: 'error', wording: 'SSL_CTX_set_cipher_list("NOPE-CIPHER") failed (SSL: error:0A0000B9:SSL routines::no cipher match)' },
     { id: 'cipher-negated-all', body: `server { ${TLS} ssl_ciphers '!ALL'; }`, rc: 1, code: 'tls.cipher-list-no-match', ours: 'error', wording: 'SSL_CTX_set_cipher_list("!ALL") failed (SSL: error:0A0000B9:SSL routines::no cipher match)' },
     { id: 'cipher-partly-unknown', body: `server { ${TLS} ssl_ciphers 'HIGH:!aNULL:FOO'; }`, rc: 0, code: 'tls.cipher-list-no-match', ours: 'none' },
+    // Blanks and commas separate entries too; a TLS 1.3 name beside a keyword does not fail the list.
+    { id: 'cipher-blank-separated', body: `server { ${TLS} ssl_ciphers 'TLS_AES_128_GCM_SHA256 HIGH'; }`, rc: 0, code: 'tls.cipher-list-no-match', ours: 'none' },
+    { id: 'cipher-comma-separated', body: `server { ${TLS} ssl_ciphers 'TLS_AES_128_GCM_SHA256,NOPE'; }`, rc: 1, code: 'tls.cipher-list-no-match', ours: 'error', wording: 'SSL_CTX_set_cipher_list("TLS_AES_128_GCM_SHA256,NOPE") failed (SSL: error:0A0000B9:SSL routines::no cipher match)' },
     { id: 'cipher-reject-handshake', body: `server { ${L} ssl_reject_handshake on; ssl_ciphers NOPE; }`, rc: 1, code: 'tls.cipher-list-no-match', ours: 'error', wording: 'SSL_CTX_set_cipher_list("NOPE") failed' },
     { id: 'cipher-server-without-cert', body: 'server { listen 127.0.0.1:18080; ssl_ciphers NOPE; }', rc: 0, code: 'tls.cipher-list-no-match', ours: 'information' },
     { id: 'cipher-proxy-tls13-only', body: proxy('https', 'TLS_AES_128_GCM_SHA256'), rc: 1, code: 'tls.cipher-list-no-match', ours: 'error', wording: 'SSL_CTX_set_cipher_list("TLS_AES_128_GCM_SHA256") failed (SSL: error:0A0000B9:SSL routines::no cipher match)' },

@@ -42,16 +42,18 @@ const LEGACY_CIPHER = /(^|[-+!])(RC4|RC2|DES|3DES|DES-CBC3|IDEA|SEED|EXP|EXPORT\
 export function cipherListVerdict(value: string): CipherListVerdict {
   let verdict = cipherCache.get(value);
   if (verdict) return verdict;
-  const tokens = value.split(':');
+  // OpenSSL separates entries with colons, commas or blanks; Node treats an entry starting
+  // with TLS_ as a TLS 1.3 suite, so each entry is passed on its own.
+  const tokens = value.split(/[:, ]+/).filter((t) => t.length > 0);
   const classic = tokens.filter((t) => !/^TLS_/.test(t)).join(':');
-  if (classic.replace(/[:, ]/g, '') === '') {
+  if (classic === '') {
     verdict = { matches: false, legacy: false };
   } else {
     try {
       tls.createSecureContext({ ciphers: classic });
       verdict = { matches: true };
     } catch {
-      verdict = { matches: false, legacy: classic.split(/[:, ]+/).some((t) => LEGACY_CIPHER.test(t)) };
+      verdict = { matches: false, legacy: tokens.some((t) => LEGACY_CIPHER.test(t)) };
     }
   }
   if (cipherCache.size > 500) cipherCache.clear();

@@ -23,6 +23,7 @@ import {
   SECURITY_LEVEL_BITS,
 } from '../../certificates/opensslSettings';
 import type { CertificateInfo } from '../../certificates/certificateTypes';
+import { INLINE_DATA_LABEL, isInlineData } from '../../certificates/inlineData';
 import { focusOf } from '../analysisFocus';
 import type { Finding, RuleMeta, Severity } from '../finding';
 import { nginxRefuses } from '../nginxWording';
@@ -221,8 +222,9 @@ function hasOcspUrl(cert: CertificateInfo): boolean | undefined {
 /** Certificates of a PEM file nginx reads for stapling, or undefined when other rules speak for it. */
 async function certificatesOf(node: ConfigNode, context: RuleContext): Promise<CertificateInfo[] | undefined> {
   const arg = node.directive.args[0];
-  if (!arg || arg.hasVariable || /^(data|engine|store):/.test(arg.value)) return undefined;
-  const inspected = await context.inspect(context.resolvePath(arg.value));
+  if (!arg || arg.hasVariable || /^(engine|store):/.test(arg.value)) return undefined;
+  // Inline PEM (data:) is inspected from the value itself.
+  const inspected = await context.inspect(isInlineData(arg.value) ? arg.value : context.resolvePath(arg.value));
   return inspected.kind === 'pem' && inspected.certificates.length > 0 ? inspected.certificates : undefined;
 }
 
@@ -259,7 +261,8 @@ async function staplingFindings(scopes: readonly ServerScope[], context: RuleCon
       const chain = await certificatesOf(certNode, context);
       if (!chain) continue;
       const leaf = chain[0];
-      const nginxName = nginxPrintedPath(certNode.directive.args[0].value, context);
+      const written = certNode.directive.args[0].value;
+      const nginxName = isInlineData(written) ? INLINE_DATA_LABEL : nginxPrintedPath(written, context);
       const related = [{ file: certNode.file.path, ...statementRange(certNode), message: 'the certificate' }];
       const issuerFound = chain.slice(1).some((c) => issues(c, leaf)) || stores.some((c) => issues(c, leaf));
       if (!issuerFound) {
