@@ -156,6 +156,13 @@ describe('settings nginx does not apply', () => {
     assert.deepEqual(ours.map((f) => `${f.code} ${f.severity}`), ['tls.cipher-list-no-match information', 'tls.ecdh-curve-unknown information']);
   });
 
+  it('a legacy-only string: a warning where nginx applies it, a note where it does not', async () => {
+    const applied = await checkConfig(server(`${CERT}        ssl_ciphers RC4;`));
+    assert.equal(applied.find((f) => f.code === 'tls.cipher-list-no-match')?.severity, 'warning');
+    const unused = await checkConfig('events {}\nhttp {\n    server {\n        listen 80;\n        ssl_ciphers RC4;\n    }\n}\n');
+    assert.equal(unused.find((f) => f.code === 'tls.cipher-list-no-match')?.severity, 'information');
+  });
+
   it('proxy_ssl_ciphers counts only where the location proxies over TLS', async () => {
     const plain = await checkConfig('events {}\nhttp {\n    server {\n        listen 80;\n        location / {\n            proxy_pass http://127.0.0.1:8080;\n            proxy_ssl_ciphers NOPE;\n        }\n    }\n}\n');
     assert.equal(plain.find((f) => f.code === 'tls.cipher-list-no-match')?.severity, 'information');

@@ -103,19 +103,19 @@ function cipherFinding(node: ConfigNode, applied: boolean, context: RuleContext)
   if (verdict.matches) return undefined;
   const name = node.directive.name.value;
   const wording = `SSL_CTX_set_cipher_list("${arg.value}") failed (SSL: error:0A0000B9:SSL routines::no cipher match)`;
-  const tls13 = arg.value.split(':').some((t) => t.startsWith('TLS_'))
-    ? ' TLS 1.3 suite names (TLS_AES_…) do not count here: nginx 1.22 sets TLS 1.3 suites only through ssl_conf_command Ciphersuites.'
+  const tls13 = arg.value.split(/[:, ]+/).some((t) => t.startsWith('TLS_'))
+    ? ' TLS 1.3 suite names (TLS_AES_…) do not count here: nginx hands this string to SSL_CTX_set_cipher_list, which selects TLS 1.2 ciphers only; TLS 1.3 suites are set with ssl_conf_command Ciphersuites.'
     : '';
   const range = argRange(node);
+  if (!applied) {
+    const { severity, note } = notApplied(context, name === 'ssl_ciphers' ? 'no server with a certificate uses it' : 'no TLS upstream uses it');
+    return { code: 'tls.cipher-list-no-match', severity, file: node.file.path, ...range, message: `No cipher matches "${arg.value}" (OpenSSL: "no cipher match").${tls13}${note}` };
+  }
   if (verdict.legacy) {
     return {
       code: 'tls.cipher-list-no-match', severity: 'warning', file: node.file.path, ...range,
       message: `The cipher string selects only suites that OpenSSL 3 no longer offers (it has RC4, DES, 3DES, IDEA, SEED or export suites): nginx linked with OpenSSL 3 refuses it with "${wording}"; an nginx linked with OpenSSL 1.1.1 may accept it, and those suites are weak anyway.`,
     };
-  }
-  if (!applied) {
-    const { severity, note } = notApplied(context, name === 'ssl_ciphers' ? 'no server with a certificate uses it' : 'no TLS upstream uses it');
-    return { code: 'tls.cipher-list-no-match', severity, file: node.file.path, ...range, message: `No cipher matches "${arg.value}" (OpenSSL: "no cipher match").${tls13}${note}` };
   }
   return {
     code: 'tls.cipher-list-no-match', file: node.file.path, ...range, nginxRefuses: true,
