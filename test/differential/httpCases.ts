@@ -7,7 +7,7 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import type { TestContext } from 'node:test';
-import { checkMain, makeTempDir, makeWorkspace, nginxAvailable, removeDir, runNginxTest, startIsolation, stopIsolation, writeHttpCase, type LineFinding } from './nginxHarness';
+import { checkMain, makeTempDir, makeWorkspace, nginxAvailable, removeDir, runNginxTest, startIsolation, stopIsolation, withoutPem, writeHttpCase, type LineFinding } from './nginxHarness';
 import { generateTranscriptPki, opensslAvailable } from './opensslPki';
 
 export interface HttpCase {
@@ -21,8 +21,9 @@ export interface HttpCase {
 export async function runHttpCases<C extends HttpCase>(
   t: TestContext,
   tag: string,
-  cases: readonly C[],
-  judge: (c: C, findings: LineFinding[], prefix: string) => string | undefined,
+  /** The cases, or a function making them once the PKI directory exists (to add files to it or read them). */
+  cases: readonly C[] | ((pki: string) => readonly C[]),
+  judge: (c: C, findings: LineFinding[], prefix: string, nginxStderr: string) => string | undefined,
 ): Promise<void> {
   if (!nginxAvailable() || !opensslAvailable()) {
     t.skip('nginx or openssl is not installed');
@@ -33,14 +34,14 @@ export async function runHttpCases<C extends HttpCase>(
   try {
     const pki = generateTranscriptPki(path.join(root, 'pki'));
     const problems: string[] = [];
-    for (const c of cases) {
+    for (const c of typeof cases === 'function' ? cases(pki) : cases) {
       const { prefix, conf } = writeHttpCase(root, c.id, c.body, pki);
       const run = await runNginxTest(prefix, conf, false);
       if (run.status !== c.rc) {
-        problems.push(`${c.id}: nginx -t exited ${run.status}, recorded ${c.rc}: ${run.stderr.trim()}`);
+        problems.push(`${c.id}: nginx -t exited ${run.status}, recorded ${c.rc}: ${withoutPem(run.stderr).trim()}`);
         continue;
       }
-      const problem = judge(c, await checkMain(makeWorkspace('1.22.1'), conf), prefix);
+      const problem = judge(c, await checkMain(makeWorkspace('1.22.1'), conf), prefix, run.stderr);
       if (problem) problems.push(`${c.id}: ${problem}`);
     }
     assert.deepEqual(problems, []);

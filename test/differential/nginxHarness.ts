@@ -325,15 +325,26 @@ export function mulberry32(seed: number): () => number {
 }
 
 /**
- * Writes `<root>/<id>/nginx.conf`: a main file whose http block holds `body` (with `P/`
- * standing for `pki`), with the temp paths and pid file inside the case's own prefix.
+ * Writes `<root>/<id>/nginx.conf`: a main file whose http block holds `body` (with `P/` at the
+ * start of a word standing for `pki`), with the temp paths and pid file inside the case's own
+ * prefix. Only at a word start: inline PEM text (data:…) may hold "P/" inside its base64.
  */
+/** `text` with each `P/` at the start of a word (after a blank, a quote or `=`) standing for the `pki` folder. */
+export function expandPki(text: string, pki: string): string {
+  return text.replace(/(^|[\s"'=(])P\//g, (_m, before: string) => `${before}${pki}/`);
+}
+
+/** nginx's output with PEM text cut out: nginx echoes inline (data:) keys in its errors, and test output never shows key text. */
+export function withoutPem(text: string): string {
+  return text.replace(/-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(-----END [A-Z0-9 ]+-----|$)/g, '[PEM text]');
+}
+
 export function writeHttpCase(root: string, id: string, body: string, pki: string): { prefix: string; conf: string } {
   const prefix = path.join(root, id);
   fs.mkdirSync(prefix, { recursive: true });
   const conf = path.join(prefix, 'nginx.conf');
   const temps = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((k) => `${k}_temp_path ${prefix}/${k}_temp;`).join(' ');
   fs.writeFileSync(conf, ['worker_processes 1;', 'error_log stderr;', `pid ${prefix}/nginx.pid;`, 'events {}',
-    `http {\naccess_log off; ${temps}\n${body.split('P/').join(pki + '/')}\n}`].join('\n') + '\n');
+    `http {\naccess_log off; ${temps}\n${expandPki(body, pki)}\n}`].join('\n') + '\n');
   return { prefix, conf };
 }

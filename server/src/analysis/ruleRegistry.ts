@@ -10,6 +10,8 @@ import { syntaxRules } from './rules/syntaxRules';
 import { clientVerificationRules } from './rules/clientVerificationRules';
 import { headerInheritanceRules } from './rules/headerInheritanceRules';
 import { identityHeaderRules } from './rules/identityHeaderRules';
+import { listenDeprecationRules } from './rules/listenDeprecationRules';
+import { opensslSettingRules } from './rules/opensslSettingRules';
 import { protocolRules } from './rules/protocolRules';
 import { sessionReuseRules } from './rules/sessionReuseRules';
 import { streamProxySslRules } from './rules/streamProxySslRules';
@@ -30,6 +32,8 @@ export const RULE_FAMILIES: readonly RuleFamily[] = [
   sessionReuseRules,
   tlsListenRules,
   protocolRules,
+  opensslSettingRules,
+  listenDeprecationRules,
   streamProxySslRules,
 ];
 

@@ -7,6 +7,8 @@ import type { ConfigNode } from '../model/configTree';
 import { depthFirstNodes } from '../model/treeIndexes';
 import type { Word } from '../parser/syntaxTree';
 import { isSystemTrustStore } from '../certificates/trustStores';
+import { INLINE_DATA_LABEL, INLINE_DATA_SINCE, isInlineData } from '../certificates/inlineData';
+import { atLeast } from '../directives/versions';
 import type { RuleContext } from './ruleContext';
 
 /**
@@ -70,6 +72,8 @@ export interface FileReference {
   resolved?: string;
   /** Why the file is not opened (`data:` value, variables, engine key…). */
   skipped?: string;
+  /** True for inline PEM (`data:…`): `resolved` is then the value itself, never to be shown. */
+  inline?: boolean;
 }
 
 /**
@@ -80,14 +84,29 @@ export function namesSystemTrustStore(ref: Pick<FileReference, 'nginxPath' | 're
   return isSystemTrustStore(ref.nginxPath) || isSystemTrustStore(ref.resolved);
 }
 
-/** Why nginx itself would not open this value as a file, if it would not. */
-export function skipReason(arg: Word): string | undefined {
+/**
+ * True when nginx reads this value as inline PEM (`data:…`, a certificate or key from
+ * 1.15.10); it is then inspected like a file, from the value itself.
+ */
+export function readsInline(info: FileDirectiveInfo, arg: Word, targetVersion: string): boolean {
+  return isInlineData(arg.value) && !arg.hasVariable && (info.role === 'certificate' || info.role === 'key') && atLeast(targetVersion, INLINE_DATA_SINCE);
+}
+
+/** Why nginx itself would not open this value as a file, if it would not (`inline`: the value is read as inline PEM). */
+export function skipReason(arg: Word, inline = false): string | undefined {
   const value = arg.value;
-  if (value.startsWith('data:')) return 'the value is inline PEM data (data:), not a file';
+  if (isInlineData(value) && !inline) {
+    return arg.hasVariable ? 'the value is inline PEM data taken from a variable (data:$…), known only per handshake' : 'the value is inline PEM data (data:), not a file';
+  }
   if (value.startsWith('engine:')) return 'the key is loaded from an OpenSSL engine (engine:), not a file';
   if (value.startsWith('store:')) return 'the key is loaded from an OpenSSL store (store:), not a file';
   if (arg.hasVariable) return 'the path contains variables; nginx resolves it per connection';
   return undefined;
+}
+
+/** A path as nginx prints it in its messages: relative paths after the conf prefix, unnormalized. */
+export function nginxPrintedPath(written: string, context: RuleContext): string {
+  return written.startsWith('/') ? written : `${context.tree.confDir.replace(/\/$/, '')}/${written}`;
 }
 
 /** The file references among `nodes` (default: every statement of the tree), in their order. */
@@ -98,8 +117,13 @@ export function collectFileReferences(context: RuleContext, nodes: readonly Conf
     if (!info || node.directive.args.length === 0) continue;
     // ssl_password_file takes one file; the others too: nginx refuses extra arguments anyway.
     const arg = node.directive.args[0];
+    if (readsInline(info, arg, context.settings.targetVersion)) {
+      // The value itself is what gets inspected; messages name it by a label only (it may be a key).
+      refs.push({ node, info, arg, written: INLINE_DATA_LABEL, nginxPath: INLINE_DATA_LABEL, inline: true, resolved: arg.value });
+      continue;
+    }
     const skipped = skipReason(arg);
-    const nginxPath = arg.value.startsWith('/') ? arg.value : `${context.tree.confDir.replace(/\/$/, '')}/${arg.value}`;
+    const nginxPath = nginxPrintedPath(arg.value, context);
     refs.push({ node, info, arg, written: arg.value, nginxPath, skipped, resolved: skipped ? undefined : context.resolvePath(arg.value) });
   }
   return refs;

@@ -47,6 +47,7 @@ import {
   SIGNATURE_ALGORITHMS,
 } from './oids';
 import { PemBlock, blockDer, blockToPem, containsPem, splitPem } from './pem';
+import { INLINE_DATA_LABEL, inlineDataBytes, inlineDataDigest, isInlineData } from './inlineData';
 
 // ---------------------------------------------------------------------------------------------
 // Limits
@@ -968,11 +969,27 @@ export class CertificateInspector {
   }
 
   async inspect(path: string, opts: InspectOptions = {}): Promise<InspectedFile> {
+    // An inline `data:` value is inspected from memory; it never names a file.
+    if (isInlineData(path)) return this.inspectInline(path, opts);
     try {
       return await this.inspectUnchecked(path, opts);
     } catch (e) {
       return { ...base(path, 'unreadable'), error: `internal error while reading the file${safeCode(e)}` };
     }
+  }
+
+  private readonly inline = new Map<string, InspectedFile>();
+
+  /** The PEM text of a `data:` value, cached by digest so that the text is not kept as a key. */
+  private inspectInline(value: string, opts: InspectOptions): InspectedFile {
+    const key = `${inlineDataDigest(value)}\0${passphraseKey(opts.passphrases)}`;
+    let result = this.inline.get(key);
+    if (!result) {
+      result = inspectBuffer(INLINE_DATA_LABEL, inlineDataBytes(value), opts);
+      if (this.inline.size >= 256) this.inline.clear();
+      this.inline.set(key, result);
+    }
+    return result;
   }
 
   /** Forgets cached results for `path` (relative paths are resolved against the cwd). */
@@ -987,6 +1004,7 @@ export class CertificateInspector {
 
   clear(): void {
     this.cache.clear();
+    this.inline.clear();
     this.count = 0;
   }
 

@@ -70,6 +70,8 @@ export interface CertificateOptions {
   sans?: string[];
   /** Digest for RSA/ECDSA signatures (ignored for Ed25519); 'sha1' makes weak-signature fixtures. */
   hashAlg?: HashAlg;
+  /** OCSP responder URL, written as an Authority Information Access entry (what OCSP stapling needs). */
+  ocspUrl?: string;
 }
 
 export interface GeneratedCertificate {
@@ -360,6 +362,8 @@ export function createCertificate(opts: CertificateOptions): GeneratedCertificat
     );
   }
   if (opts.sans?.length) exts.push(extension(OID.subjectAltName, false, seq(opts.sans.map(generalName))));
+  // id-pe-authorityInfoAccess with one id-ad-ocsp access description (RFC 5280 4.2.2.1).
+  if (opts.ocspUrl) exts.push(extension('1.3.6.1.5.5.7.1.1', false, seq([seq([oid('1.3.6.1.5.5.7.48.1'), generalName(`URI:${opts.ocspUrl}`)])])));
   exts.push(extension(OID.subjectKeyIdentifier, false, octets(ski)));
   exts.push(extension(OID.authorityKeyIdentifier, false, seq([asn1.create(C, 0, false, aki.toString('binary'))])));
 
@@ -623,4 +627,20 @@ export function pkiFiles(pki: GeneratedPki): PkiFile[] {
     { name: 'client_chain.pem', data: pki.client.pem + chainTail + pki.ca.pem },
   );
   return files;
+}
+
+/** An unsigned big-endian INTEGER, with the leading zero DER needs when the top bit is set. */
+function unsignedInteger(value: Buffer): Node {
+  const body = value[0] & 0x80 ? Buffer.concat([Buffer.from([0]), value]) : value;
+  return asn1.create(U, Ty.INTEGER, false, body.toString('binary'));
+}
+
+/**
+ * PKCS#3 DH parameters (`BEGIN DH PARAMETERS`) of a group Node knows by name: modp1 (768 bits),
+ * modp2 (1024), modp14 (2048) and so on. Instant, unlike generating a safe prime.
+ */
+export function dhParametersPem(group: string): string {
+  const dh = crypto.getDiffieHellman(group);
+  const body = der(seq([unsignedInteger(dh.getPrime()), unsignedInteger(dh.getGenerator())])).toString('base64');
+  return `-----BEGIN DH PARAMETERS-----\n${(body.match(/.{1,64}/g) ?? []).join('\n')}\n-----END DH PARAMETERS-----\n`;
 }

@@ -6,6 +6,7 @@
 import type { Hover } from 'vscode-languageserver-types';
 import { renderInspectedFileMarkdown, type FileRole as HoverRole } from '../certificates/certificateHover';
 import type { InspectedFile } from '../certificates/certificateTypes';
+import { isInlineData } from '../certificates/inlineData';
 import { fileDirectiveInfo, skipReason, type FileRole } from '../analysis/tlsFileReferences';
 import type { ParsedFile } from '../model/parsedFile';
 import type { Directive, Word } from '../parser/syntaxTree';
@@ -52,17 +53,24 @@ const HOVER_ROLE: Record<FileRole, HoverRole> = {
   'ocsp-response': 'other',
 };
 
+/** True when nginx reads a certificate or key value as inline PEM (data:, from 1.15.10). */
+function inlineRole(role: FileRole, arg: Word): boolean {
+  return (role === 'certificate' || role === 'key') && isInlineData(arg.value) && !arg.hasVariable;
+}
+
 export async function hoverCertificatePath(file: ParsedFile, offset: number, options: PathHoverOptions): Promise<Hover | undefined> {
   const located = fileArgumentAt(file, offset);
   if (!located) return undefined;
   const info = fileDirectiveInfo(located.directive.name.value);
   if (!info) return undefined;
   const range = toRange(file, located.arg.start, located.arg.end);
-  const skipped = skipReason(located.arg);
+  const inline = inlineRole(info.role, located.arg);
+  const skipped = skipReason(located.arg, inline);
   if (skipped) {
     return { range, contents: { kind: 'markdown', value: `**${located.directive.name.value}**\n\nNot opened: ${skipped}.` } };
   }
-  const resolved = options.resolvePath(located.arg.value);
+  // Inline PEM is inspected from the value; the hover names it by a label, never by its text.
+  const resolved = inline ? located.arg.value : options.resolvePath(located.arg.value);
   if (info.role === 'password') {
     // Never read a password file for display: it holds secrets.
     const inspected = await options.inspect(resolved);
@@ -77,12 +85,13 @@ export async function hoverCertificatePath(file: ParsedFile, offset: number, opt
     const own = located.siblings.filter((d) => d.name.value === located.directive.name.value);
     const partners = located.siblings.filter((d) => d.name.value === partnerName);
     const partner = partners[Math.max(0, own.indexOf(located.directive))]?.args[0];
-    if (partner && !skipReason(partner)) {
-      const partnerFile = await options.inspect(options.resolvePath(partner.value));
+    const partnerInline = partner !== undefined && inlineRole(info.role === 'certificate' ? 'key' : 'certificate', partner);
+    if (partner && !skipReason(partner, partnerInline)) {
+      const partnerFile = await options.inspect(partnerInline ? partner.value : options.resolvePath(partner.value));
       if (info.role === 'certificate') pairedKey = partnerFile;
       else pairedCertificate = partnerFile;
     }
   }
-  const markdown = renderInspectedFileMarkdown(inspected, { now: options.now, role: HOVER_ROLE[info.role], resolvedPath: resolved, pairedKey, pairedCertificate });
+  const markdown = renderInspectedFileMarkdown(inspected, { now: options.now, role: HOVER_ROLE[info.role], resolvedPath: inline ? 'inline PEM (data:)' : resolved, pairedKey, pairedCertificate });
   return { range, contents: { kind: 'markdown', value: markdown } };
 }

@@ -8,6 +8,7 @@ import { clientVerificationRules } from '../../../server/src/analysis/rules/clie
 import { contextRules } from '../../../server/src/analysis/rules/contextRules';
 import { headerInheritanceRules } from '../../../server/src/analysis/rules/headerInheritanceRules';
 import { identityHeaderRules } from '../../../server/src/analysis/rules/identityHeaderRules';
+import { listenDeprecationRules } from '../../../server/src/analysis/rules/listenDeprecationRules';
 import { protocolRules } from '../../../server/src/analysis/rules/protocolRules';
 import { sessionReuseRules } from '../../../server/src/analysis/rules/sessionReuseRules';
 import { streamProxySslRules } from '../../../server/src/analysis/rules/streamProxySslRules';
@@ -20,7 +21,7 @@ import { WorkspaceAnalysis, type FileAnalysis } from '../../../server/src/servic
 
 export const MTLS_FAMILIES: readonly RuleFamily[] = [
   upstreamTlsRules, clientVerificationRules, identityHeaderRules, headerInheritanceRules,
-  sessionReuseRules, tlsListenRules, protocolRules, streamProxySslRules,
+  sessionReuseRules, tlsListenRules, protocolRules, streamProxySslRules, listenDeprecationRules,
 ];
 
 export const MTLS_CODES = new Set(MTLS_FAMILIES.flatMap((f) => f.rules.map((r) => r.code)));

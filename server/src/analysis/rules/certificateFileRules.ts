@@ -159,7 +159,7 @@ function location(ref: FileReference): Pick<Finding, 'file' | 'start' | 'end'> {
 }
 
 function resolvedNote(ref: FileReference): string {
-  return ref.resolved && ref.resolved !== ref.written ? ` (read from ${ref.resolved})` : '';
+  return !ref.inline && ref.resolved && ref.resolved !== ref.written ? ` (read from ${ref.resolved})` : '';
 }
 
 export const certificateFileRules: RuleFamily = {
@@ -192,7 +192,8 @@ export const certificateFileRules: RuleFamily = {
           finding.severity = 'information';
           finding.nginxRefuses = false;
         }
-        if (!finding.message.includes(resolved)) finding.message += ` (file: ${resolved})`;
+        // An inline value is never echoed: for a key it is the key itself.
+        if (!ref.inline && !finding.message.includes(resolved)) finding.message += ` (file: ${resolved})`;
         findings.push(finding);
       }
     }
@@ -221,7 +222,8 @@ function checkOpen(ref: FileReference, inspected: InspectedFile, load: LoadDecis
 }
 
 function notPem(ref: FileReference, inspected: InspectedFile, load: LoadDecision, explanation: string): Finding {
-  const fix = inspected.kind === 'der-certificate' || inspected.kind === 'der-private-key'
+  if (ref.inline) explanation = explanation.replace(/^The file/, 'The inline value (data:)');
+  const fix = !ref.inline && (inspected.kind === 'der-certificate' || inspected.kind === 'der-private-key')
     ? [{ title: `Convert ${ref.written} to PEM`, safe: false, preferred: true, edits: [], command: { command: ServerCommands.convertToPem, arguments: [ref.resolved, ref.node.file.path, ref.arg.start, ref.arg.end] } }]
     : undefined;
   const base = { code: 'tls.not-pem', ...location(ref), fixes: fix } as Finding;
@@ -350,6 +352,12 @@ function checkKeyFile(ref: FileReference, inspected: InspectedFile, load: LoadDe
       // Decryption was refused (e.g. a hostile key-derivation cost): say so instead of staying silent.
       findings.push({ code: 'tls.file-not-inspected', ...location(ref), message: `Not inspected: ${key.error}.` });
     }
+  }
+  if (ref.inline) {
+    findings.push({
+      code: 'tls.private-key-exposure', ...location(ref),
+      message: 'The private key is written into the configuration itself (data:): whoever can read the configuration, its backups, its repository or the output of "nginx -T" has the key, and nginx echoes the value in its error message when it cannot load it. Keep the key in a file only root can read.',
+    });
   }
   if (inspected.mode !== undefined && (inspected.mode & 0o077) !== 0 && ref.resolved) {
     const mode = inspected.mode.toString(8).padStart(3, '0');
