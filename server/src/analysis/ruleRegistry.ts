@@ -13,6 +13,7 @@ import { identityHeaderRules } from './rules/identityHeaderRules';
 import { protocolRules } from './rules/protocolRules';
 import { sessionReuseRules } from './rules/sessionReuseRules';
 import { streamProxySslRules } from './rules/streamProxySslRules';
+import { plainHttpProxySslRules } from './rules/plainHttpProxySslRules';
 import { tlsListenRules } from './rules/tlsListenRules';
 import { upstreamTlsRules } from './rules/upstreamTlsRules';
 
@@ -31,6 +32,7 @@ export const RULE_FAMILIES: readonly RuleFamily[] = [
   tlsListenRules,
   protocolRules,
   streamProxySslRules,
+  plainHttpProxySslRules,
 ];
 
 export function allRules(families: readonly RuleFamily[] = RULE_FAMILIES): RuleMeta[] {

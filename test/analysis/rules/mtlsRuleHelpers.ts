@@ -11,6 +11,7 @@ import { identityHeaderRules } from '../../../server/src/analysis/rules/identity
 import { protocolRules } from '../../../server/src/analysis/rules/protocolRules';
 import { sessionReuseRules } from '../../../server/src/analysis/rules/sessionReuseRules';
 import { streamProxySslRules } from '../../../server/src/analysis/rules/streamProxySslRules';
+import { plainHttpProxySslRules } from '../../../server/src/analysis/rules/plainHttpProxySslRules';
 import { tlsListenRules } from '../../../server/src/analysis/rules/tlsListenRules';
 import { upstreamTlsRules } from '../../../server/src/analysis/rules/upstreamTlsRules';
 import type { ContextKind } from '../../../server/src/directives/directiveTable';
@@ -20,7 +21,7 @@ import { WorkspaceAnalysis, type FileAnalysis } from '../../../server/src/servic
 
 export const MTLS_FAMILIES: readonly RuleFamily[] = [
   upstreamTlsRules, clientVerificationRules, identityHeaderRules, headerInheritanceRules,
-  sessionReuseRules, tlsListenRules, protocolRules, streamProxySslRules,
+  sessionReuseRules, tlsListenRules, protocolRules, streamProxySslRules, plainHttpProxySslRules,
 ];
 
 export const MTLS_CODES = new Set(MTLS_FAMILIES.flatMap((f) => f.rules.map((r) => r.code)));
