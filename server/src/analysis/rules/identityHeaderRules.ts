@@ -12,7 +12,7 @@ import type { RuleContext, RuleFamily } from '../ruleContext';
 import { CLIENT_IDENTITY_HEADER_VARIABLE, IDENTITY_HEADER_NAME, effectiveOptions, variableRanges } from './tlsRuleSupport';
 
 const RULES: RuleMeta[] = [
-  { code: 'tls.deprecated-ssl-client-cert', category: 'tls', severity: 'warning', title: 'Deprecated $ssl_client_cert', nginxRefuses: false },
+  { code: 'tls.deprecated-ssl-client-cert', category: 'tls', severity: 'warning', title: 'Deprecated $ssl_client_cert', nginxRefuses: false, preferredFix: true },
   { code: 'mtls.identity-header-spoofable', category: 'mtls', severity: 'warning', title: 'Client identity taken from a client-supplied header', nginxRefuses: false },
 ];
 

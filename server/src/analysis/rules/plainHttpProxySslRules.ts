@@ -14,8 +14,9 @@ import type { ConfigNode } from '../../model/configTree';
 import { isOn, type RequestPath } from '../../model/effectiveConfig';
 import { depthFirstNodes } from '../../model/treeIndexes';
 import { focusOf } from '../analysisFocus';
-import type { Finding, Fix, RuleMeta } from '../finding';
+import type { Finding, Fix, RuleMeta, TextEdit } from '../finding';
 import type { RuleContext, RuleFamily } from '../ruleContext';
+import { insertAfter } from '../fixes/textEdits';
 import { describeBlock, describePath, statementRange } from './tlsRuleSupport';
 
 const RULES: RuleMeta[] = [
@@ -56,7 +57,7 @@ function hidesStatements(nodes: readonly ConfigNode[]): boolean {
 }
 
 function schemeFix(plain: readonly RequestPath[], prefix: string): Fix | undefined {
-  const edits = [];
+  const edits: TextEdit[] = [];
   for (const path of plain) {
     const arg = path.pass.directive.args[0];
     const scheme = path.target.scheme;
@@ -66,6 +67,8 @@ function schemeFix(plain: readonly RequestPath[], prefix: string): Fix | undefin
     const offset = path.pass.file.text.slice(arg.start, arg.end).toLowerCase().indexOf(`${scheme}://`);
     if (offset < 0) return undefined;
     edits.push({ file: path.pass.file.path, start: arg.start + offset, end: arg.start + offset + scheme.length, newText: tlsScheme });
+    // A verified name without SNI is reported by tls.upstream-name-mismatch: send it too.
+    if (isOn(path.ssl('verify')) && !isOn(path.ssl('server_name'))) edits.push(insertAfter(path.pass, [`${path.prefix}server_name on;`]));
   }
   // Switching to TLS without verification would leave tls.upstream-unverified behind, and
   // verification without a CA is refused by nginx: preferred only when both are in place.

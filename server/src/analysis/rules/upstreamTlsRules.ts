@@ -17,10 +17,10 @@ import { localPeerCertificates, upstreamNameKind, type LocalPeerCertificate } fr
 import { argRange, describePath, effectiveOptions, pathTouches, statementRange } from './tlsRuleSupport';
 
 const RULES: RuleMeta[] = [
-  { code: 'tls.upstream-unverified', category: 'tls', severity: 'warning', title: 'Upstream TLS certificate is not verified', nginxRefuses: false },
+  { code: 'tls.upstream-unverified', category: 'tls', severity: 'warning', title: 'Upstream TLS certificate is not verified', nginxRefuses: false, preferredFix: true },
   { code: 'tls.upstream-verify-no-ca', category: 'tls', severity: 'error', title: 'Upstream verification without trusted CA certificates', nginxRefuses: true },
   { code: 'mtls.client-cert-not-sent', category: 'mtls', severity: 'error', title: 'Upstream client certificate without key, or key without certificate', nginxRefuses: true },
-  { code: 'tls.upstream-name-mismatch', category: 'tls', severity: 'error', title: 'Upstream certificate name cannot match', nginxRefuses: false },
+  { code: 'tls.upstream-name-mismatch', category: 'tls', severity: 'error', title: 'Upstream certificate name cannot match', nginxRefuses: false, preferredFix: true },
 ];
 
 /** The trust directive nginx names in its message for each module. */
