@@ -10,6 +10,7 @@ import { syntaxRules } from './rules/syntaxRules';
 import { clientVerificationRules } from './rules/clientVerificationRules';
 import { headerInheritanceRules } from './rules/headerInheritanceRules';
 import { identityHeaderRules } from './rules/identityHeaderRules';
+import { identitySiblingRules } from './rules/identitySiblingRules';
 import { protocolRules } from './rules/protocolRules';
 import { sessionReuseRules } from './rules/sessionReuseRules';
 import { streamProxySslRules } from './rules/streamProxySslRules';
@@ -27,6 +28,7 @@ export const RULE_FAMILIES: readonly RuleFamily[] = [
   upstreamTlsRules,
   clientVerificationRules,
   identityHeaderRules,
+  identitySiblingRules,
   headerInheritanceRules,
   sessionReuseRules,
   tlsListenRules,

@@ -8,6 +8,7 @@ import { clientVerificationRules } from '../../../server/src/analysis/rules/clie
 import { contextRules } from '../../../server/src/analysis/rules/contextRules';
 import { headerInheritanceRules } from '../../../server/src/analysis/rules/headerInheritanceRules';
 import { identityHeaderRules } from '../../../server/src/analysis/rules/identityHeaderRules';
+import { identitySiblingRules } from '../../../server/src/analysis/rules/identitySiblingRules';
 import { protocolRules } from '../../../server/src/analysis/rules/protocolRules';
 import { sessionReuseRules } from '../../../server/src/analysis/rules/sessionReuseRules';
 import { streamProxySslRules } from '../../../server/src/analysis/rules/streamProxySslRules';
@@ -21,7 +22,7 @@ import { WorkspaceAnalysis, type FileAnalysis } from '../../../server/src/servic
 
 export const MTLS_FAMILIES: readonly RuleFamily[] = [
   upstreamTlsRules, clientVerificationRules, identityHeaderRules, headerInheritanceRules,
-  sessionReuseRules, tlsListenRules, protocolRules, streamProxySslRules, plainHttpProxySslRules,
+  sessionReuseRules, tlsListenRules, protocolRules, streamProxySslRules, plainHttpProxySslRules, identitySiblingRules,
 ];
 
 export const MTLS_CODES = new Set(MTLS_FAMILIES.flatMap((f) => f.rules.map((r) => r.code)));
