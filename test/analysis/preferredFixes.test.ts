@@ -17,6 +17,7 @@ import { makeTempDir, nginxAvailable, removeDir, runNginxTest, startIsolation, s
 import { generateTranscriptPki, opensslAvailable } from '../differential/opensslPki';
 import { FIXTURES, fixtureVersion, workspace } from './rules/mtlsRuleHelpers';
 import { nginxConfigFor } from './fixtureUnderNginx';
+import { prepareFixture } from './fixtureFiles';
 
 const RULES = allRules();
 const DECLARED = new Set(RULES.filter((r) => r.preferredFix).map((r) => r.code));
@@ -42,13 +43,6 @@ function countByCode(findings: readonly ResolvedFinding[]): Map<string, number> 
   return counts;
 }
 
-/** A copy of the rule's fixture folder, so the fixed file is checked beside the same neighbours. */
-function copyFixtureDir(code: string): string {
-  const dir = makeTempDir('prefix-fix');
-  fs.cpSync(path.join(FIXTURES, code), dir, { recursive: true });
-  return dir;
-}
-
 interface Outcome {
   code: string;
   fixture: string;
@@ -57,17 +51,15 @@ interface Outcome {
 
 describe('preferred fixes', () => {
   let scratch = '';
-  let pki = '';
+  let nginxPki = '';
   let nginxReady = false;
   const outcomes: Outcome[] = [];
 
   before(async () => {
     scratch = makeTempDir('preferred-fixes');
-    nginxReady = nginxAvailable() && opensslAvailable();
-    if (nginxReady) {
-      pki = generateTranscriptPki(path.join(scratch, 'pki'), { full: true });
-      await startIsolation();
-    }
+    if (opensslAvailable()) nginxPki = generateTranscriptPki(path.join(scratch, 'pki'), { full: true });
+    nginxReady = nginxAvailable() && nginxPki !== '';
+    if (nginxReady) await startIsolation();
   });
 
   after(() => {
@@ -83,9 +75,13 @@ describe('preferred fixes', () => {
     const offering = new Set<string>();
     for (const rule of RULES) {
       for (const name of badFixtures(rule.code)) {
-        const file = path.join(FIXTURES, rule.code, name);
-        const findings = await check(file, fixtureVersion(fs.readFileSync(file, 'utf8')));
-        for (const f of findings) if (f.code === rule.code && preferredFix(f)) offering.add(f.code);
+        const { dir, file } = prepareFixture(rule.code, name);
+        try {
+          const findings = await check(file, fixtureVersion(fs.readFileSync(file, 'utf8')));
+          for (const f of findings) if (f.code === rule.code && preferredFix(f)) offering.add(f.code);
+        } finally {
+          removeDir(dir);
+        }
       }
     }
     const undeclared = [...offering].filter((c) => !DECLARED.has(c));
@@ -98,9 +94,8 @@ describe('preferred fixes', () => {
     describe(code, () => {
       for (const name of badFixtures(code)) {
         it(name, async () => {
-          const dir = copyFixtureDir(code);
+          const { dir, file } = prepareFixture(code, name);
           try {
-            const file = path.join(dir, name);
             const original = fs.readFileSync(file, 'utf8');
             const version = fixtureVersion(original);
             const findings = await check(file, version);
@@ -123,7 +118,7 @@ describe('preferred fixes', () => {
             else {
               const prefix = path.join(scratch, `${code}-${name}`);
               fs.mkdirSync(prefix, { recursive: true });
-              const prepared = nginxConfigFor(text, pki, prefix);
+              const prepared = nginxConfigFor(text, nginxPki, prefix);
               if ('skip' in prepared) nginx = prepared.skip;
               else {
                 const conf = path.join(prefix, 'nginx.conf');
