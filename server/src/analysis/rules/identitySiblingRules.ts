@@ -66,7 +66,9 @@ export const identitySiblingRules: RuleFamily = {
       if (path.family !== 'http' || !HEADER_DIRECTIVE[path.module]) continue;
       const key = backendKey(path);
       if (key === undefined) continue;
-      byBackend.set(key, [...(byBackend.get(key) ?? []), path]);
+      const list = byBackend.get(key);
+      if (list) list.push(path);
+      else byBackend.set(key, [path]);
     }
     const findings: Finding[] = [];
     for (const paths of byBackend.values()) {

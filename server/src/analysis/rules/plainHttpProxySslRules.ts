@@ -44,13 +44,6 @@ function protectiveSetting(node: ConfigNode): string | undefined {
   return prefix;
 }
 
-/** True when `path`'s pass statement stands inside `level` (undefined: the top of the tree). */
-function inherits(path: RequestPath, level: ConfigNode | undefined): boolean {
-  if (!level) return true;
-  for (let n = path.pass.parent; n; n = n.parent) if (n === level) return true;
-  return false;
-}
-
 /** True when a block's subtree includes a file that could not be read (it may hold more paths). */
 function hidesStatements(nodes: readonly ConfigNode[]): boolean {
   return depthFirstNodes(nodes).some((s) => s.directive.name.value === 'include' && (!s.include || s.include.files.length === 0));
@@ -91,13 +84,28 @@ export const plainHttpProxySslRules: RuleFamily = {
       if (!prefix || !focus.touchesNode(node)) continue;
       const byPrefix = groups.get(node.parent) ?? new Map<string, ConfigNode[]>();
       groups.set(node.parent, byPrefix);
-      byPrefix.set(prefix, [...(byPrefix.get(prefix) ?? []), node]);
+      const list = byPrefix.get(prefix);
+      if (list) list.push(node);
+      else byPrefix.set(prefix, [node]);
+    }
+    // The paths below each block that holds settings: one walk up from each path, so many
+    // locations with their own settings cost no more than their number.
+    const below = new Map<ConfigNode | undefined, RequestPath[]>();
+    for (const path of paths) {
+      const seen = new Set<ConfigNode | undefined>([undefined]);
+      for (let n = path.pass.parent; n; n = n.parent) seen.add(n);
+      for (const level of seen) {
+        if (!groups.has(level)) continue;
+        const list = below.get(level);
+        if (list) list.push(path);
+        else below.set(level, [path]);
+      }
     }
     const findings: Finding[] = [];
     for (const [level, byPrefix] of groups) {
       if (hidesStatements(level ? level.children : context.tree.nodes)) continue;
       for (const [prefix, settings] of byPrefix) {
-        const users = paths.filter((p) => p.prefix === prefix && inherits(p, level));
+        const users = (below.get(level) ?? []).filter((p) => p.prefix === prefix);
         if (users.length === 0 || users.some((p) => p.tls !== false || p.incomplete || p.target.isUnix && p.target.scheme === undefined)) continue;
         const first = settings[0];
         const names = [...new Set(settings.map((n) => n.directive.name.value))].join(', ');
