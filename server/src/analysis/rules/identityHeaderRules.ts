@@ -67,13 +67,15 @@ export function verifiedVariableFor(variableName: string): string | undefined {
  * the verification proves who holds the certificate, yet the backend receives what the client
  * wrote in the header. The fix forwards the verified value instead.
  */
-function forwardedOnVerifiedHop(node: ConfigNode, headerName: string, v: { start: number; end: number; name: string }, identity: boolean): Finding {
+function forwardedOnVerifiedHop(node: ConfigNode, headerName: string, v: { start: number; end: number; name: string }): Finding {
   const replacement = verifiedVariableFor(v.name);
   const written = node.file.text.slice(v.start, v.end);
   return {
-    code: 'mtls.identity-header-spoofable', severity: identity ? 'error' : 'warning',
+    // A warning, not an error: in a proxy chain the verified clients may all be proxies that
+    // vouch for the header (Server B forwarding its user's certificate to Server A).
+    code: 'mtls.identity-header-spoofable', severity: 'warning',
     file: node.file.path, start: v.start, end: v.end,
-    message: `"${headerName}" forwards $${v.name}, a request header the client sets itself. This hop verifies client certificates, but that does not vouch for the header: a client with any valid certificate can claim another identity to the backend.${replacement ? ` Forward nginx's verified ${replacement} instead.` : ' Forward nginx\'s own $ssl_client_* values instead.'}`,
+    message: `"${headerName}" forwards $${v.name}, a request header the client sets itself. This hop verifies client certificates, but that does not vouch for the header: unless every certificate its CA issues belongs to a proxy trusted to set it, a client with any valid certificate can claim another identity to the backend.${replacement ? ` Forward nginx's verified ${replacement} instead.` : ' Forward nginx\'s own $ssl_client_* values instead.'}`,
     // Replaced inside what was written, so "${http_x}suffix" keeps its braces.
     fixes: replacement ? [{ title: `Forward the verified value (${replacement})`, safe: false, preferred: true,
       edits: [{ file: node.file.path, start: v.start, end: v.end, newText: written.startsWith('${') ? `\${${replacement.slice(1)}}` : replacement }] }] : undefined,
@@ -113,7 +115,7 @@ export const identityHeaderRules: RuleFamily = {
       const headerName = d.args[0].value;
       const identity = IDENTITY_HEADER_NAME.test(headerName) || d.name.value !== 'proxy_set_header';
       if (verified) {
-        for (const v of spoofable) findings.push(forwardedOnVerifiedHop(node, headerName, v, identity));
+        for (const v of spoofable) findings.push(forwardedOnVerifiedHop(node, headerName, v));
         continue;
       }
       for (const v of spoofable) {
