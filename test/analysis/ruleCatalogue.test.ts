@@ -8,6 +8,14 @@ import { allRules } from '../../server/src/analysis/ruleRegistry';
 
 const DOCS = readFileSync(path.resolve(__dirname, '../../../docs/rules.md'), 'utf8');
 
+/** A rule's section: from its heading to the next heading of any level. */
+function ruleSection(code: string): string {
+  const start = DOCS.indexOf(`\n### ${code}\n`);
+  if (start < 0) return '';
+  const next = DOCS.slice(start + 1).search(/\n#{2,3} /);
+  return next < 0 ? DOCS.slice(start) : DOCS.slice(start, start + 1 + next);
+}
+
 describe('rule catalogue', () => {
   it('has unique, stable kebab-case codes with a title', () => {
     const rules = allRules();
@@ -37,5 +45,17 @@ describe('rule catalogue', () => {
     assert.equal(githubHeadingAnchor('mTLS and proxy rules'), 'mtls-and-proxy-rules');
     assert.equal(githubHeadingAnchor('snake_case stays'), 'snake_case-stays');
     assert.deepStrictEqual(headingAnchors('# A\n```\n# not a heading\n```\n## A\n### A.\n').map((h) => h.anchor), ['a', 'a-1', 'a-2']);
+  });
+
+  it('says for every rule which fix it offers, or why none is safe', () => {
+    const missing: string[] = [];
+    for (const rule of allRules()) {
+      const section = ruleSection(rule.code);
+      const fix = /^\*\*Fix[^*\n]*:\*\*([\s\S]*?)(?:\n\n|(?![\s\S]))/m.exec(section)?.[1];
+      if (fix === undefined) missing.push(`${rule.code}: no **Fix:** paragraph`);
+      // A rule whose findings carry a preferred fix says what that quick fix does.
+      else if (rule.preferredFix && !/quick\s+fix/i.test(fix)) missing.push(`${rule.code}: the Fix paragraph does not describe its preferred quick fix`);
+    }
+    assert.deepEqual(missing, []);
   });
 });

@@ -51,6 +51,12 @@ export interface RuleMeta {
   title: string;
   /** True when nginx itself rejects what the rule reports (the message then quotes nginx). */
   nginxRefuses: boolean;
+  /**
+   * True when findings of the rule can carry a preferred fix. The preferred-fix test applies
+   * it to every bad fixture of the rule and checks the result with the rules and `nginx -t`;
+   * it also fails when a rule offers a preferred fix without declaring it here.
+   */
+  preferredFix?: boolean;
 }
 
 export const DOCS_BASE = 'https://github.com/nginx-mtls/nginx-mtls/blob/main/docs/rules.md';

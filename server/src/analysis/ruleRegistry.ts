@@ -12,9 +12,11 @@ import { headerInheritanceRules } from './rules/headerInheritanceRules';
 import { identityHeaderRules } from './rules/identityHeaderRules';
 import { listenDeprecationRules } from './rules/listenDeprecationRules';
 import { opensslSettingRules } from './rules/opensslSettingRules';
+import { identitySiblingRules } from './rules/identitySiblingRules';
 import { protocolRules } from './rules/protocolRules';
 import { sessionReuseRules } from './rules/sessionReuseRules';
 import { streamProxySslRules } from './rules/streamProxySslRules';
+import { plainHttpProxySslRules } from './rules/plainHttpProxySslRules';
 import { tlsListenRules } from './rules/tlsListenRules';
 import { upstreamTlsRules } from './rules/upstreamTlsRules';
 
@@ -28,6 +30,7 @@ export const RULE_FAMILIES: readonly RuleFamily[] = [
   upstreamTlsRules,
   clientVerificationRules,
   identityHeaderRules,
+  identitySiblingRules,
   headerInheritanceRules,
   sessionReuseRules,
   tlsListenRules,
@@ -35,6 +38,7 @@ export const RULE_FAMILIES: readonly RuleFamily[] = [
   opensslSettingRules,
   listenDeprecationRules,
   streamProxySslRules,
+  plainHttpProxySslRules,
 ];
 
 export function allRules(families: readonly RuleFamily[] = RULE_FAMILIES): RuleMeta[] {

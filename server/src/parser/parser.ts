@@ -46,8 +46,8 @@ class Parser {
     }
   }
 
-  private problem(code: string, message: string, start: number, end: number): void {
-    this.problems.push({ code, message, start, end });
+  private problem(code: string, message: string, start: number, end: number, missingSemicolonAt?: number): void {
+    this.problems.push(missingSemicolonAt === undefined ? { code, message, start, end } : { code, message, start, end, missingSemicolonAt });
   }
 
   /** Parses statements until `}` (when `open` is given) or the end of the text. */
@@ -114,7 +114,7 @@ class Parser {
           return done();
         case '}':
           // `name args }`: the statement lacks its `;`. nginx says `unexpected "}"`.
-          this.problem('nginx.unexpected-token', 'unexpected "}"', token.start, token.end);
+          this.problem('nginx.unexpected-token', 'unexpected "}"', token.start, token.end, directive.end);
           this.lookahead = token;
           return done();
         case 'eof':

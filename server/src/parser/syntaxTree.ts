@@ -64,6 +64,8 @@ export interface SyntaxProblem {
   message: string;
   start: number;
   end: number;
+  /** Where the missing `;` of the statement goes, when the problem is exactly that. */
+  missingSemicolonAt?: number;
 }
 
 export interface ConfigFile {

@@ -63,19 +63,30 @@ export function quickFixActions(
   return actions;
 }
 
+/** The fix "fix all" applies to a finding: its preferred safe fix, else its first safe fix. */
+export function fixAllChoice(finding: ResolvedFinding): Fix | undefined {
+  return finding.fixes?.find((f) => f.safe && f.preferred) ?? finding.fixes?.find((f) => f.safe);
+}
+
+/** The fix an editor offers first (isPreferred), safe or not: what the preferred-fix test applies. */
+export function preferredFix(finding: ResolvedFinding): Fix | undefined {
+  return finding.fixes?.find((f) => f.preferred && f.edits.length > 0);
+}
+
 /**
  * The edits "fix all" makes in one file: for each finding, its preferred safe fix (else its
  * first safe fix). Edits must stay inside this file, and a fix whose edits overlap an
  * already chosen one is skipped (the next run picks it up). The editor's fix-all and
- * `nginx-mtls check --fix` both call this, so they cannot choose differently.
+ * `nginx-mtls check --fix` both call this, so they cannot choose differently. `choose` picks
+ * a finding's fix (default: fixAllChoice; the preferred-fix test passes preferredFix).
  */
-export function fixAllEdits(filePath: string, findings: readonly ResolvedFinding[]): { edits: TextEdit[]; fixed: ResolvedFinding[] } {
+export function fixAllEdits(filePath: string, findings: readonly ResolvedFinding[], choose: (finding: ResolvedFinding) => Fix | undefined = fixAllChoice): { edits: TextEdit[]; fixed: ResolvedFinding[] } {
   const chosen: TextEdit[] = [];
   const seenFixes = new Set<string>();
   const fixed: ResolvedFinding[] = [];
   for (const finding of findings) {
     if (finding.file !== filePath) continue;
-    const fix: Fix | undefined = finding.fixes?.find((f) => f.safe && f.preferred) ?? finding.fixes?.find((f) => f.safe);
+    const fix = choose(finding);
     if (!fix || fix.edits.some((e) => e.file !== filePath)) continue;
     const key = JSON.stringify(fix.edits);
     if (seenFixes.has(key)) {

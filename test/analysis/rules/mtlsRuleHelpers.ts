@@ -9,9 +9,11 @@ import { contextRules } from '../../../server/src/analysis/rules/contextRules';
 import { headerInheritanceRules } from '../../../server/src/analysis/rules/headerInheritanceRules';
 import { identityHeaderRules } from '../../../server/src/analysis/rules/identityHeaderRules';
 import { listenDeprecationRules } from '../../../server/src/analysis/rules/listenDeprecationRules';
+import { identitySiblingRules } from '../../../server/src/analysis/rules/identitySiblingRules';
 import { protocolRules } from '../../../server/src/analysis/rules/protocolRules';
 import { sessionReuseRules } from '../../../server/src/analysis/rules/sessionReuseRules';
 import { streamProxySslRules } from '../../../server/src/analysis/rules/streamProxySslRules';
+import { plainHttpProxySslRules } from '../../../server/src/analysis/rules/plainHttpProxySslRules';
 import { tlsListenRules } from '../../../server/src/analysis/rules/tlsListenRules';
 import { upstreamTlsRules } from '../../../server/src/analysis/rules/upstreamTlsRules';
 import type { ContextKind } from '../../../server/src/directives/directiveTable';
@@ -21,7 +23,7 @@ import { WorkspaceAnalysis, type FileAnalysis } from '../../../server/src/servic
 
 export const MTLS_FAMILIES: readonly RuleFamily[] = [
   upstreamTlsRules, clientVerificationRules, identityHeaderRules, headerInheritanceRules,
-  sessionReuseRules, tlsListenRules, protocolRules, streamProxySslRules, listenDeprecationRules,
+  sessionReuseRules, tlsListenRules, protocolRules, streamProxySslRules, listenDeprecationRules, plainHttpProxySslRules, identitySiblingRules,
 ];
 
 export const MTLS_CODES = new Set(MTLS_FAMILIES.flatMap((f) => f.rules.map((r) => r.code)));

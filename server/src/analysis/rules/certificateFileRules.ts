@@ -5,6 +5,7 @@
  * Where nginx would refuse to load it, the message quotes what `nginx -t` prints.
  */
 import { readRegularFileBounded } from '../../model/fileSystem';
+import { passwordFileFix } from '../fixes/passwordFile';
 import { ServerCommands } from '../../../../common/protocol';
 import type { CertificateInfo, InspectedFile } from '../../certificates/certificateTypes';
 import { WEAK_SIGNATURE_ALGORITHMS } from '../../certificates/oids';
@@ -32,7 +33,7 @@ const RULES: RuleMeta[] = [
   { code: 'tls.file-not-loaded', category: 'certificate', severity: 'information', title: 'Missing certificate or key that nginx never opens', nginxRefuses: false },
   { code: 'tls.not-pem', category: 'certificate', severity: 'error', title: 'File is not in the PEM form nginx reads', nginxRefuses: true },
   { code: 'tls.cert-validity', category: 'certificate', severity: 'warning', title: 'Certificate expired, not yet valid or expiring soon', nginxRefuses: false },
-  { code: 'tls.encrypted-key-no-password', category: 'certificate', severity: 'error', title: 'Encrypted key without a working password file', nginxRefuses: true },
+  { code: 'tls.encrypted-key-no-password', category: 'certificate', severity: 'error', title: 'Encrypted key without a working password file', nginxRefuses: true, preferredFix: true },
   { code: 'tls.weak-key-signature', category: 'certificate', severity: 'warning', title: 'Weak key size or signature algorithm', nginxRefuses: false },
   { code: 'tls.private-key-exposure', category: 'certificate', severity: 'warning', title: 'Private key readable by group or others', nginxRefuses: false },
   { code: 'mtls.ca-bundle-unusable', category: 'certificate', severity: 'warning', title: 'Trust store with no usable CA certificate, or with a private key', nginxRefuses: false },
@@ -182,7 +183,7 @@ export const certificateFileRules: RuleFamily = {
         own.push({ code: 'tls.file-not-inspected', ...location(ref), message: `Not inspected: ${inspected.error ?? 'the file is larger than 1 MiB'}.` });
       } else if (inspected.kind !== 'missing' && inspected.kind !== 'unreadable' && inspected.kind !== 'directory' && inspected.kind !== 'not-regular') {
         if (ref.info.role === 'certificate') own.push(...checkCertificateFile(ref, inspected, load, context));
-        else if (ref.info.role === 'key') own.push(...checkKeyFile(ref, inspected, load, passphrases));
+        else if (ref.info.role === 'key') own.push(...await withPasswordFileFix(checkKeyFile(ref, inspected, load, passphrases), ref, resolved, passphrases, context));
         else if (ref.info.role === 'ca-bundle') own.push(...checkCaBundle(ref, inspected, load, context));
       }
       // Every finding names the file it read, resolved the way nginx resolves the path.
@@ -315,6 +316,15 @@ async function passwordsFor(ref: FileReference, context: RuleContext): Promise<P
 async function readSmallText(filePath: string): Promise<string | undefined> {
   const read = readRegularFileBounded(filePath, 64 * 1024);
   return 'bytes' in read ? read.bytes.toString('utf8') : undefined;
+}
+
+/** An encrypted key with no password file in effect gets one that opens it, when one lies beside it. */
+async function withPasswordFileFix(findings: Finding[], ref: FileReference, resolved: string, passwords: Passwords | undefined, context: RuleContext): Promise<Finding[]> {
+  const missing = findings.find((f) => f.code === 'tls.encrypted-key-no-password');
+  if (!missing || passwords) return findings;
+  const fix = await passwordFileFix(context, ref.node, ref.written, resolved, `${ref.info.family}_password_file`);
+  if (fix) missing.fixes = [fix];
+  return findings;
 }
 
 function checkKeyFile(ref: FileReference, inspected: InspectedFile, load: LoadDecision, passwords: Passwords | undefined): Finding[] {

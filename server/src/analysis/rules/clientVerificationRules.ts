@@ -17,7 +17,7 @@ import { isOn } from '../../model/effectiveConfig';
 
 const RULES: RuleMeta[] = [
   { code: 'tls.verify-client-no-ca', category: 'tls', severity: 'error', title: 'ssl_verify_client without a CA certificate', nginxRefuses: true },
-  { code: 'mtls.verification-not-enforced', category: 'mtls', severity: 'warning', title: 'Client certificates are requested or trusted but not enforced', nginxRefuses: false },
+  { code: 'mtls.verification-not-enforced', category: 'mtls', severity: 'warning', title: 'Client certificates are requested or trusted but not enforced', nginxRefuses: false, preferredFix: true },
 ];
 
 /** nginx's message, which changed when ssl_trusted_certificate started to count (1.27.2, commit 18afcda9). */

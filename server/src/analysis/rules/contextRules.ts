@@ -15,8 +15,8 @@ import type { RuleContext, RuleFamily } from '../ruleContext';
 import { settingHint } from '../settingHints';
 
 const RULES: RuleMeta[] = [
-  { code: 'nginx.unknown-directive', category: 'context', severity: 'error', title: 'Directive nginx does not know', nginxRefuses: true },
-  { code: 'nginx.directive-not-allowed', category: 'context', severity: 'error', title: 'Directive not allowed in this block', nginxRefuses: true },
+  { code: 'nginx.unknown-directive', category: 'context', severity: 'error', title: 'Directive nginx does not know', nginxRefuses: true, preferredFix: true },
+  { code: 'nginx.directive-not-allowed', category: 'context', severity: 'error', title: 'Directive not allowed in this block', nginxRefuses: true, preferredFix: true },
   { code: 'nginx.invalid-argument-count', category: 'context', severity: 'error', title: 'Wrong number of arguments', nginxRefuses: true },
   { code: 'nginx.missing-block', category: 'context', severity: 'error', title: 'Block directive used without "{"', nginxRefuses: true },
   { code: 'nginx.missing-semicolon', category: 'context', severity: 'error', title: 'Plain directive followed by a block instead of ";"', nginxRefuses: true },

@@ -17,7 +17,7 @@ import { protectiveRole, type ProtectiveRole } from './identityHeaderRules';
 import { statementRange, where } from './tlsRuleSupport';
 
 const RULES: RuleMeta[] = [
-  { code: 'proxy.header-inheritance-drop', category: 'proxy', severity: 'warning', title: 'Block silently drops inherited headers', nginxRefuses: false },
+  { code: 'proxy.header-inheritance-drop', category: 'proxy', severity: 'warning', title: 'Block silently drops inherited headers', nginxRefuses: false, preferredFix: true },
 ];
 
 const FAMILIES = ['proxy_set_header', 'grpc_set_header', 'add_header'];

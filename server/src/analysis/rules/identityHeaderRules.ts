@@ -5,6 +5,7 @@
  * `$ssl_client_cert` is deprecated: its multi-line value breaks HTTP header syntax.
  * https://nginx.org/en/docs/http/ngx_http_ssl_module.html#var_ssl_client_escaped_cert
  */
+import type { ConfigNode } from '../../model/configTree';
 import { focusOf } from '../analysisFocus';
 import { effective, enclosingServer, familyOf, levelsFor, levelsIncomplete } from '../../model/effectiveConfig';
 import type { Finding, RuleMeta } from '../finding';
@@ -12,8 +13,8 @@ import type { RuleContext, RuleFamily } from '../ruleContext';
 import { CLIENT_IDENTITY_HEADER_VARIABLE, IDENTITY_HEADER_NAME, effectiveOptions, variableRanges } from './tlsRuleSupport';
 
 const RULES: RuleMeta[] = [
-  { code: 'tls.deprecated-ssl-client-cert', category: 'tls', severity: 'warning', title: 'Deprecated $ssl_client_cert', nginxRefuses: false },
-  { code: 'mtls.identity-header-spoofable', category: 'mtls', severity: 'warning', title: 'Client identity taken from a client-supplied header', nginxRefuses: false },
+  { code: 'tls.deprecated-ssl-client-cert', category: 'tls', severity: 'warning', title: 'Deprecated $ssl_client_cert', nginxRefuses: false, preferredFix: true },
+  { code: 'mtls.identity-header-spoofable', category: 'mtls', severity: 'warning', title: 'Client identity taken from a client-supplied header', nginxRefuses: false, preferredFix: true },
 ];
 
 /** Directives whose second argument is sent to the backend. */
@@ -43,6 +44,42 @@ export function protectiveRole(name: string, value: string | undefined): Protect
   if (CLIENT_ADDRESS_HEADER_NAME.test(name)) return 'client address';
   if (IDENTITY_HEADER_NAME.test(name) || CLIENT_IDENTITY_HEADER_NAME.test(name)) return 'client identity';
   return undefined;
+}
+
+/**
+ * nginx's own variable for what a client-supplied identity header claims to carry, judged by
+ * the header's name: the verified certificate, its subject or issuer DN, serial, fingerprint
+ * or the verification result. Undefined when the name says too little to choose.
+ */
+export function verifiedVariableFor(variableName: string): string | undefined {
+  const name = variableName.toLowerCase();
+  if (/verify/.test(name)) return '$ssl_client_verify';
+  if (/(^|_)i_?dn|issuer/.test(name)) return '$ssl_client_i_dn';
+  if (/(^|_)s_?dn|(^|_)dn$|subject/.test(name)) return '$ssl_client_s_dn';
+  if (/serial/.test(name)) return '$ssl_client_serial';
+  if (/fingerprint/.test(name)) return '$ssl_client_fingerprint';
+  if (/cert|x509/.test(name)) return '$ssl_client_escaped_cert';
+  return undefined;
+}
+
+/**
+ * A client-supplied header forwarded as identity where nginx does verify client certificates:
+ * the verification proves who holds the certificate, yet the backend receives what the client
+ * wrote in the header. The fix forwards the verified value instead.
+ */
+function forwardedOnVerifiedHop(node: ConfigNode, headerName: string, v: { start: number; end: number; name: string }): Finding {
+  const replacement = verifiedVariableFor(v.name);
+  const written = node.file.text.slice(v.start, v.end);
+  return {
+    // A warning, not an error: in a proxy chain the verified clients may all be proxies that
+    // vouch for the header (Server B forwarding its user's certificate to Server A).
+    code: 'mtls.identity-header-spoofable', severity: 'warning',
+    file: node.file.path, start: v.start, end: v.end,
+    message: `"${headerName}" forwards $${v.name}, a request header the client sets itself. This hop verifies client certificates, but that does not vouch for the header: unless every certificate its CA issues belongs to a proxy trusted to set it, a client with any valid certificate can claim another identity to the backend.${replacement ? ` Forward nginx's verified ${replacement} instead.` : ' Forward nginx\'s own $ssl_client_* values instead.'}`,
+    // Replaced inside what was written, so "${http_x}suffix" keeps its braces.
+    fixes: replacement ? [{ title: `Forward the verified value (${replacement})`, safe: false, preferred: true,
+      edits: [{ file: node.file.path, start: v.start, end: v.end, newText: written.startsWith('${') ? `\${${replacement.slice(1)}}` : replacement }] }] : undefined,
+  };
 }
 
 export const identityHeaderRules: RuleFamily = {
@@ -75,9 +112,12 @@ export const identityHeaderRules: RuleFamily = {
       const server = enclosingServer(node);
       const verify = effective(node, 'ssl_verify_client', context.tree, options);
       const verified = verify.args[0] === 'on' && server !== undefined && !effective(server, 'ssl_certificate', context.tree, options).isDefault;
-      if (verified) continue;
       const headerName = d.args[0].value;
       const identity = IDENTITY_HEADER_NAME.test(headerName) || d.name.value !== 'proxy_set_header';
+      if (verified) {
+        for (const v of spoofable) findings.push(forwardedOnVerifiedHop(node, headerName, v));
+        continue;
+      }
       for (const v of spoofable) {
         findings.push({
           code: 'mtls.identity-header-spoofable', severity: identity ? 'error' : 'warning',

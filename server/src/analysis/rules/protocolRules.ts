@@ -17,8 +17,8 @@ import { insertAfter, removeStatement } from '../fixes/textEdits';
 import { statementRange } from './tlsRuleSupport';
 
 const RULES: RuleMeta[] = [
-  { code: 'tls.weak-protocols-ciphers', category: 'tls', severity: 'warning', title: 'Weak TLS protocol versions or ciphers', nginxRefuses: false },
-  { code: 'tls.ssl-directive-deprecated', category: 'tls', severity: 'warning', title: 'Deprecated "ssl" directive (use "listen ... ssl")', nginxRefuses: false },
+  { code: 'tls.weak-protocols-ciphers', category: 'tls', severity: 'warning', title: 'Weak TLS protocol versions or ciphers', nginxRefuses: false, preferredFix: true },
+  { code: 'tls.ssl-directive-deprecated', category: 'tls', severity: 'warning', title: 'Deprecated "ssl" directive (use "listen ... ssl")', nginxRefuses: false, preferredFix: true },
 ];
 
 const WEAK_PROTOCOLS = new Set(['SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.1']);

@@ -16,7 +16,7 @@ import { insertAfter } from '../fixes/textEdits';
 import { argRange, describePath } from './tlsRuleSupport';
 
 const RULES: RuleMeta[] = [
-  { code: 'tls.session-reuse-identity-leak', category: 'tls', severity: 'warning', title: 'TLS sessions shared between different client identities', nginxRefuses: false },
+  { code: 'tls.session-reuse-identity-leak', category: 'tls', severity: 'warning', title: 'TLS sessions shared between different client identities', nginxRefuses: false, preferredFix: true },
 ];
 
 /** Related locations listed per finding (the message gives the full count). */

@@ -5,15 +5,15 @@
  * https://nginx.org/en/docs/stream/ngx_stream_proxy_module.html#proxy_ssl
  */
 import type { ConfigNode } from '../../model/configTree';
-import { isOn } from '../../model/effectiveConfig';
+import { isOn, type ServerScope } from '../../model/effectiveConfig';
 import { focusOf } from '../analysisFocus';
-import type { Finding, RuleMeta } from '../finding';
+import type { Finding, Fix, RuleMeta } from '../finding';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { insertBefore } from '../fixes/textEdits';
 import { statementRange } from './tlsRuleSupport';
 
 const RULES: RuleMeta[] = [
-  { code: 'stream.proxy-ssl-disabled', category: 'tls', severity: 'warning', title: 'Stream proxy_ssl_* settings without proxy_ssl on', nginxRefuses: false },
+  { code: 'stream.proxy-ssl-disabled', category: 'tls', severity: 'warning', title: 'Stream proxy_ssl_* settings without proxy_ssl on', nginxRefuses: false, preferredFix: true },
 ];
 
 function sslSettings(statements: readonly ConfigNode[]): ConfigNode[] {
@@ -22,6 +22,20 @@ function sslSettings(statements: readonly ConfigNode[]): ConfigNode[] {
 
 function serious(nodes: readonly ConfigNode[]): boolean {
   return nodes.some((n) => (n.directive.name.value === 'proxy_ssl_verify' && n.directive.args[0]?.value === 'on') || n.directive.name.value === 'proxy_ssl_certificate');
+}
+
+/**
+ * `proxy_ssl on`, plus SNI when the name is verified. Preferred only when the server already
+ * verifies against a CA: otherwise turning TLS on leaves an unverified upstream (or, with
+ * `proxy_ssl_verify on` and no CA, a configuration nginx refuses) and the fix would only trade
+ * this finding for another.
+ */
+function turnOnFix(scope: ServerScope, first: ConfigNode): Fix {
+  const verifies = isOn(scope.get('proxy_ssl_verify'));
+  const statements = ['proxy_ssl on;'];
+  if (verifies && !isOn(scope.get('proxy_ssl_server_name'))) statements.push('proxy_ssl_server_name on;');
+  const preferred = verifies && !scope.get('proxy_ssl_trusted_certificate').isDefault;
+  return { title: 'Connect to the upstream with TLS (proxy_ssl on)', safe: false, preferred, edits: [insertBefore(first, statements)] };
 }
 
 export const streamProxySslRules: RuleFamily = {
@@ -42,7 +56,7 @@ export const streamProxySslRules: RuleFamily = {
         code: 'stream.proxy-ssl-disabled', severity: serious(settings) ? 'error' : 'warning',
         file: first.file.path, ...statementRange(first),
         message: `This stream server sets ${settings.map((n) => n.directive.name.value).join(', ')} but not "proxy_ssl on": nginx ignores them and connects to the upstream over plain TCP.`,
-        fixes: [{ title: 'Connect to the upstream with TLS (proxy_ssl on)', safe: false, preferred: true, edits: [insertBefore(first, ['proxy_ssl on;'])] }],
+        fixes: [turnOnFix(scope, first)],
       });
     }
     // Settings at stream level that no server turns on.

@@ -7,7 +7,7 @@ import { nginxRefuses } from '../nginxWording';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 
 const RULES: RuleMeta[] = [
-  { code: 'nginx.unexpected-token', category: 'syntax', severity: 'error', title: 'Unexpected ";", "{" or "}", or a character glued to a quoted word', nginxRefuses: true },
+  { code: 'nginx.unexpected-token', category: 'syntax', severity: 'error', title: 'Unexpected ";", "{" or "}", or a character glued to a quoted word', nginxRefuses: true, preferredFix: true },
   { code: 'nginx.unexpected-eof', category: 'syntax', severity: 'error', title: 'The file ends inside a statement or block', nginxRefuses: true },
   { code: 'nginx.unterminated-string', category: 'syntax', severity: 'error', title: 'A quote is never closed', nginxRefuses: true },
   { code: 'nginx.unclosed-block', category: 'syntax', severity: 'error', title: 'A "{" is never closed', nginxRefuses: true },
@@ -31,6 +31,9 @@ export const syntaxRules: RuleFamily = {
           start: problem.start,
           end: problem.end,
           nginxRefuses: problem.code !== 'nginx.too-deep',
+          // `name args }`: the statement's own end is where its `;` belongs.
+          fixes: problem.missingSemicolonAt === undefined ? undefined : [{ title: 'Add the missing ";"', safe: false, preferred: true,
+            edits: [{ file: file.path, start: problem.missingSemicolonAt, end: problem.missingSemicolonAt, newText: ';' }] }],
         });
       }
     }

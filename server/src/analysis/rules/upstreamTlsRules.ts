@@ -12,15 +12,17 @@ import { placeInBlock } from '../findingPlacement';
 import type { Finding, Fix, RuleMeta } from '../finding';
 import { nginxRefuses } from '../nginxWording';
 import type { RuleContext, RuleFamily } from '../ruleContext';
-import { insertAfter } from '../fixes/textEdits';
+import { insertAfter, quoteArg } from '../fixes/textEdits';
+import { matchingKeyFor } from '../fixes/matchingKey';
+import { issuingCaFileFor } from '../fixes/issuingCa';
 import { localPeerCertificates, upstreamNameKind, type LocalPeerCertificate } from './upstreamPeers';
 import { argRange, describePath, effectiveOptions, pathTouches, statementRange } from './tlsRuleSupport';
 
 const RULES: RuleMeta[] = [
-  { code: 'tls.upstream-unverified', category: 'tls', severity: 'warning', title: 'Upstream TLS certificate is not verified', nginxRefuses: false },
+  { code: 'tls.upstream-unverified', category: 'tls', severity: 'warning', title: 'Upstream TLS certificate is not verified', nginxRefuses: false, preferredFix: true },
   { code: 'tls.upstream-verify-no-ca', category: 'tls', severity: 'error', title: 'Upstream verification without trusted CA certificates', nginxRefuses: true },
-  { code: 'mtls.client-cert-not-sent', category: 'mtls', severity: 'error', title: 'Upstream client certificate without key, or key without certificate', nginxRefuses: true },
-  { code: 'tls.upstream-name-mismatch', category: 'tls', severity: 'error', title: 'Upstream certificate name cannot match', nginxRefuses: false },
+  { code: 'mtls.client-cert-not-sent', category: 'mtls', severity: 'error', title: 'Upstream client certificate without key, or key without certificate', nginxRefuses: true, preferredFix: true },
+  { code: 'tls.upstream-name-mismatch', category: 'tls', severity: 'error', title: 'Upstream certificate name cannot match', nginxRefuses: false, preferredFix: true },
 ];
 
 /** The trust directive nginx names in its message for each module. */
@@ -28,19 +30,49 @@ function moduleName(path: RequestPath): string {
   return path.prefix.replace(/_ssl_$/, '');
 }
 
-function verifyFixes(path: RequestPath): Fix[] {
+/**
+ * Turns verification on. The CA: the configured one; else the CA file that issued a local
+ * peer's certificate when the workspace has it; else the system bundle, preferred only for a
+ * name a public CA can certify (a private upstream's certificate would fail against it).
+ */
+async function verifyFixes(context: RuleContext, path: RequestPath): Promise<Fix[]> {
   const trusted = path.ssl('trusted_certificate');
   const statements = [`${path.prefix}verify on;`];
-  if (trusted.isDefault) statements.push(`${path.prefix}trusted_certificate /etc/ssl/certs/ca-certificates.crt;`);
+  let title = `Verify the upstream certificate against ${trusted.args[0]} (${path.prefix}verify on)`;
+  let preferred = true;
+  if (trusted.isDefault) {
+    const name = verifiedName(path);
+    const ca = name ? await localIssuingCa(context, path, name) : undefined;
+    if (ca) {
+      statements.push(`${path.prefix}trusted_certificate ${quoteArg(ca)};`);
+      title = `Verify the upstream certificate against ${ca}, the CA of its certificate (${path.prefix}verify on)`;
+    } else {
+      statements.push(`${path.prefix}trusted_certificate /etc/ssl/certs/ca-certificates.crt;`);
+      title = `Verify the upstream certificate (${path.prefix}verify on + the system CA bundle; adjust the CA file)`;
+      preferred = name !== undefined && !path.target.isIp && upstreamNameKind(name) === 'public-dns';
+    }
+  }
   // Verifying a name without sending it as SNI is reported by nameChecks: the fix must not leave that behind.
   if (!isOn(path.ssl('server_name'))) statements.push(`${path.prefix}server_name on;`);
-  const title = trusted.isDefault
-    ? `Verify the upstream certificate (${path.prefix}verify on + the system CA bundle; adjust the CA file)`
-    : `Verify the upstream certificate against ${trusted.args[0]} (${path.prefix}verify on)`;
-  return [{ title, safe: false, preferred: true, edits: [insertAfter(path.pass, statements)] }];
+  return [{ title, safe: false, preferred, edits: [insertAfter(path.pass, statements)] }];
 }
 
-function upstreamUnverified(path: RequestPath): Finding | undefined {
+/** The name nginx checks in the upstream's certificate (proxy_ssl_name, else the pass host), without port. */
+function verifiedName(path: RequestPath): string | undefined {
+  const sslName = path.ssl('name');
+  const name = sslName.isDefault ? path.target.host : sslName.args[0];
+  return name && !name.includes('$') ? name.replace(/:\d+$/, '') : undefined;
+}
+
+async function localIssuingCa(context: RuleContext, path: RequestPath, name: string): Promise<string | undefined> {
+  for (const peer of await localPeerCertificates(context, path, name)) {
+    const ca = await issuingCaFileFor(context, peer.written);
+    if (ca) return ca;
+  }
+  return undefined;
+}
+
+async function upstreamUnverified(context: RuleContext, path: RequestPath): Promise<Finding | undefined> {
   if (path.tls !== true) return undefined;
   const verify = path.ssl('verify');
   if (isOn(verify)) return undefined;
@@ -56,12 +88,12 @@ function upstreamUnverified(path: RequestPath): Finding | undefined {
     severity: sendsClientCert ? 'error' : 'warning',
     file: path.pass.file.path, ...argRange(path.pass),
     message,
-    fixes: verifyFixes(path),
+    fixes: await verifyFixes(context, path),
     related: trusted.nodes[0] ? [{ file: trusted.nodes[0].file.path, ...statementRange(trusted.nodes[0]), message: 'trusted CA configured here' }] : undefined,
   };
 }
 
-function clientCertPairs(path: RequestPath, findings: Finding[]): void {
+async function clientCertPairs(context: RuleContext, path: RequestPath, findings: Finding[]): Promise<void> {
   const cert = path.ssl('certificate');
   const key = path.ssl('certificate_key');
   const certSet = !cert.isDefault && cert.args[0] !== undefined && cert.args[0] !== '';
@@ -74,6 +106,7 @@ function clientCertPairs(path: RequestPath, findings: Finding[]): void {
       code: 'mtls.client-cert-not-sent', file: node.file.path, ...statementRange(node), nginxRefuses: true,
       message: nginxRefuses(`no "${path.prefix}certificate_key" is defined for certificate "${cert.args[0]}"`,
         `Add ${path.prefix}certificate_key with the private key of this certificate.`),
+      fixes: await missingKeyFixes(context, path, node),
     });
   } else if (keySet && !certSet) {
     const node = key.nodes[0];
@@ -82,6 +115,13 @@ function clientCertPairs(path: RequestPath, findings: Finding[]): void {
       message: `${path.prefix}certificate_key without ${path.prefix}certificate: nginx silently sends no client certificate, so an upstream that requires one answers 400 "No required SSL certificate was sent".`,
     });
   }
+}
+
+/** The missing key line, when the certificate's folder holds exactly one key that matches it. */
+async function missingKeyFixes(context: RuleContext, path: RequestPath, certNode: ConfigNode): Promise<Fix[] | undefined> {
+  const key = await matchingKeyFor(context, certNode.directive.args[0].value);
+  if (!key) return undefined;
+  return [{ title: `Add the matching key (${path.prefix}certificate_key ${key})`, safe: false, preferred: true, edits: [insertAfter(certNode, [`${path.prefix}certificate_key ${quoteArg(key)};`])] }];
 }
 
 function verifyWithoutCa(path: RequestPath, findings: Finding[], covered: Set<ConfigNode>): void {
@@ -251,9 +291,9 @@ export const upstreamTlsRules: RuleFamily = {
         if (path.tls !== false) verifyWithoutCa(path, [], covered);
         continue;
       }
-      const unverified = upstreamUnverified(path);
+      const unverified = await upstreamUnverified(context, path);
       if (unverified) findings.push(unverified);
-      if (path.tls !== false) clientCertPairs(path, findings);
+      if (path.tls !== false) await clientCertPairs(context, path, findings);
       verifyWithoutCa(path, findings, covered);
       await nameChecks(context, path, findings);
     }

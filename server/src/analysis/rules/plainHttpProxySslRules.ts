@@ -1,0 +1,126 @@
+/**
+ * http proxying: `proxy_ssl_*` (grpc_ssl_*, uwsgi_ssl_*) settings only take effect on a
+ * connection that uses TLS, which the scheme of proxy_pass decides (`https://`, `grpcs://`,
+ * `suwsgi://`; ngx_http_proxy_module.c only sets up upstream TLS for an https URL). With
+ * `proxy_pass http://…` nginx accepts the verification and client-certificate settings and
+ * ignores them: the traffic is cleartext. The stream variant is streamProxySslRules.
+ *
+ * A setting is reported only when every request path that inherits it is plainly not TLS: a
+ * server-level `proxy_ssl_verify on` shared by an https location and an http one is used by
+ * the first. Paths whose scheme is a variable, and levels that could hold more paths in files
+ * we cannot read, count as possibly TLS.
+ */
+import type { ConfigNode } from '../../model/configTree';
+import { isOn, type RequestPath } from '../../model/effectiveConfig';
+import { depthFirstNodes } from '../../model/treeIndexes';
+import { focusOf } from '../analysisFocus';
+import type { Finding, Fix, RuleMeta, TextEdit } from '../finding';
+import type { RuleContext, RuleFamily } from '../ruleContext';
+import { insertAfter } from '../fixes/textEdits';
+import { describeBlock, describePath, statementRange } from './tlsRuleSupport';
+
+const RULES: RuleMeta[] = [
+  {
+    code: 'proxy.ssl-on-plain-http', category: 'proxy', severity: 'warning', title: 'Upstream TLS settings on a plain http:// proxy_pass', nginxRefuses: false,
+    preferredFix: true,
+  },
+];
+
+const PREFIXES = ['proxy_ssl_', 'grpc_ssl_', 'uwsgi_ssl_'];
+
+/** The settings that show an intent to protect the connection (others, like session reuse, are harmless leftovers). */
+const PROTECTIVE = new Set(['certificate', 'certificate_key', 'trusted_certificate', 'verify', 'name', 'server_name', 'crl', 'password_file', 'protocols', 'ciphers']);
+
+const TLS_SCHEME: Record<string, string> = { http: 'https', grpc: 'grpcs', uwsgi: 'suwsgi' };
+
+function protectiveSetting(node: ConfigNode): string | undefined {
+  const name = node.directive.name.value;
+  const prefix = PREFIXES.find((p) => name.startsWith(p));
+  if (!prefix) return undefined;
+  const suffix = name.slice(prefix.length);
+  if (!PROTECTIVE.has(suffix)) return undefined;
+  // "verify off" or "server_name off" protects nothing, so nothing is lost on plain http.
+  if ((suffix === 'verify' || suffix === 'server_name') && node.directive.args[0]?.value !== 'on') return undefined;
+  return prefix;
+}
+
+/** True when a block's subtree includes a file that could not be read (it may hold more paths). */
+function hidesStatements(nodes: readonly ConfigNode[]): boolean {
+  return depthFirstNodes(nodes).some((s) => s.directive.name.value === 'include' && (!s.include || s.include.files.length === 0));
+}
+
+function schemeFix(plain: readonly RequestPath[], prefix: string): Fix | undefined {
+  const edits: TextEdit[] = [];
+  for (const path of plain) {
+    const arg = path.pass.directive.args[0];
+    const scheme = path.target.scheme;
+    const tlsScheme = scheme ? TLS_SCHEME[scheme] : undefined;
+    if (!scheme || !tlsScheme || !arg.value.toLowerCase().startsWith(`${scheme}://`)) return undefined;
+    // The argument's source starts with a quote when it was written quoted.
+    const offset = path.pass.file.text.slice(arg.start, arg.end).toLowerCase().indexOf(`${scheme}://`);
+    if (offset < 0) return undefined;
+    edits.push({ file: path.pass.file.path, start: arg.start + offset, end: arg.start + offset + scheme.length, newText: tlsScheme });
+    // A verified name without SNI is reported by tls.upstream-name-mismatch: send it too.
+    if (isOn(path.ssl('verify')) && !isOn(path.ssl('server_name'))) edits.push(insertAfter(path.pass, [`${path.prefix}server_name on;`]));
+  }
+  // Switching to TLS without verification would leave tls.upstream-unverified behind, and
+  // verification without a CA is refused by nginx: preferred only when both are in place.
+  const verifies = plain.every((p) => isOn(p.ssl('verify')) && !p.ssl('trusted_certificate').isDefault);
+  const target = plain.length === 1 ? `"${plain[0].pass.directive.args[0].value}"` : `the ${plain.length} ${prefix.replace(/_ssl_$/, '')}_pass lines`;
+  return { title: `Connect to the upstream with TLS (change the scheme of ${target})`, safe: false, preferred: verifies, edits };
+}
+
+export const plainHttpProxySslRules: RuleFamily = {
+  name: 'plain-http-proxy-ssl',
+  rules: RULES,
+  run(context: RuleContext): Finding[] {
+    const focus = focusOf(context);
+    const paths = focus.allPaths().filter((p) => p.family === 'http');
+    if (paths.length === 0) return [];
+    // Protective settings grouped by the block that holds them and their module prefix.
+    const groups = new Map<ConfigNode | undefined, Map<string, ConfigNode[]>>();
+    for (const node of focus.nodes) {
+      const prefix = protectiveSetting(node);
+      if (!prefix || !focus.touchesNode(node)) continue;
+      const byPrefix = groups.get(node.parent) ?? new Map<string, ConfigNode[]>();
+      groups.set(node.parent, byPrefix);
+      const list = byPrefix.get(prefix);
+      if (list) list.push(node);
+      else byPrefix.set(prefix, [node]);
+    }
+    // The paths below each block that holds settings: one walk up from each path, so many
+    // locations with their own settings cost no more than their number.
+    const below = new Map<ConfigNode | undefined, RequestPath[]>();
+    for (const path of paths) {
+      const seen = new Set<ConfigNode | undefined>([undefined]);
+      for (let n = path.pass.parent; n; n = n.parent) seen.add(n);
+      for (const level of seen) {
+        if (!groups.has(level)) continue;
+        const list = below.get(level);
+        if (list) list.push(path);
+        else below.set(level, [path]);
+      }
+    }
+    const findings: Finding[] = [];
+    for (const [level, byPrefix] of groups) {
+      if (hidesStatements(level ? level.children : context.tree.nodes)) continue;
+      for (const [prefix, settings] of byPrefix) {
+        const users = (below.get(level) ?? []).filter((p) => p.prefix === prefix);
+        if (users.length === 0 || users.some((p) => p.tls !== false || p.incomplete || p.target.isUnix && p.target.scheme === undefined)) continue;
+        const first = settings[0];
+        const names = [...new Set(settings.map((n) => n.directive.name.value))].join(', ');
+        const where = users.length === 1 ? `${describePath(users[0])} proxies` : `every location that inherits ${settings.length === 1 ? 'it' : 'them'} proxies`;
+        const place = level ? ` in "${describeBlock(level)}"` : '';
+        const fix = schemeFix(users, prefix);
+        findings.push({
+          code: 'proxy.ssl-on-plain-http',
+          file: first.file.path, ...statementRange(first),
+          message: `${names}${place} ${settings.length === 1 ? 'has' : 'have'} no effect: ${where} over plain ${users[0].target.scheme}://, so nginx ignores the upstream TLS settings and the traffic to the upstream is cleartext.`,
+          fixes: fix ? [fix] : undefined,
+          related: users.slice(0, 5).map((p) => ({ file: p.pass.file.path, ...statementRange(p.pass), message: `plain ${p.target.scheme}:// connection` })),
+        });
+      }
+    }
+    return findings;
+  },
+};
