@@ -15,6 +15,7 @@
  * - the DH size OpenSSL accepts depends on its security level, which the system's
  *   openssl.cnf sets (level 2 on Debian, Ubuntu and RHEL; the library default is 1).
  */
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import * as tls from 'node:tls';
 import { bytesOf, children, is, parseDer, T, UNIVERSAL } from './asn1';
 import { blockDer, splitPem } from './pem';
@@ -75,6 +76,26 @@ export interface GroupListVerdict {
 
 const groupCache = new Map<string, boolean>();
 
+let probeKeyPem: string | undefined;
+
+/**
+ * Node (20, OpenSSL 3.0) leaves the error of a refused `ecdhCurve` on OpenSSL's error queue,
+ * and the next key parse in this thread fails with it ("passed invalid argument"): a good key
+ * would then be reported as unreadable. Parsing a known-good key until it succeeds takes the
+ * stale entries off the queue (one parse is enough in practice; the bound keeps it finite).
+ */
+function drainOpenSslErrorQueue(): void {
+  probeKeyPem ??= generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+  for (let attempt = 0; attempt < 8; attempt++) {
+    try {
+      createPrivateKey(probeKeyPem);
+      return;
+    } catch {
+      // a stale error surfaced and is gone from the queue now; try again
+    }
+  }
+}
+
 function groupKnown(name: string): boolean {
   let known = groupCache.get(name);
   if (known === undefined) {
@@ -83,6 +104,7 @@ function groupKnown(name: string): boolean {
       known = true;
     } catch {
       known = false;
+      drainOpenSslErrorQueue();
     }
     if (groupCache.size > 500) groupCache.clear();
     groupCache.set(name, known);

@@ -6,6 +6,7 @@
  * parameters from the RFC 2409/3526 groups Node knows by name (no stored blobs).
  */
 import assert from 'node:assert/strict';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -121,6 +122,16 @@ describe('ssl_ecdh_curve groups', () => {
     assert.equal(groupListVerdict('prime256v1:').emptyElement, true);
     const pq = groupListVerdict('X25519MLKEM768:X25519');
     if (pq.unknown.length > 0) assert.deepEqual(pq.newer, ['X25519MLKEM768']);
+  });
+
+  it('a refused group leaves nothing behind that makes the next key unreadable', () => {
+    // Node leaves OpenSSL's error for a refused ecdhCurve on the thread's error queue; without
+    // draining it, the next key parse failed and a good key was reported as unreadable.
+    const key = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+    for (const list of [`X25519:nocurve${process.pid}`, `NOCURVE${Date.now()}`]) {
+      assert.deepEqual(groupListVerdict(list).unknown.length, 1);
+      assert.equal(createPrivateKey(key).asymmetricKeyType, 'rsa');
+    }
   });
 
   it('a post-quantum group is a warning, not an error: the host may run OpenSSL 3.5', async () => {

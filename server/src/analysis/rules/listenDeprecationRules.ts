@@ -12,7 +12,7 @@ import { insertAfter } from '../fixes/textEdits';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 
 const RULES: RuleMeta[] = [
-  { code: 'tls.listen-http2-deprecated', category: 'tls', severity: 'warning', title: 'Deprecated "listen ... http2" parameter (use the "http2" directive)', nginxRefuses: false },
+  { code: 'tls.listen-http2-deprecated', category: 'tls', severity: 'warning', title: 'Deprecated "listen ... http2" parameter (use the "http2" directive)', nginxRefuses: false, preferredFix: true },
 ];
 
 /** The edits that move the parameter to an `http2 on;` line (unless the server has one already). */
