@@ -3,8 +3,7 @@
  * ngx_conf_set_flag_slot()): unknown directives, directives outside their contexts, blocks
  * versus plain statements, argument counts and on/off values.
  */
-import singleValued from '../../directives/data/singleValued.json';
-import { compareVersions } from '../../directives/versions';
+import { checksOnOff, refusesRepeat } from '../../directives/directiveValues';
 import type { ConfigNode } from '../../model/configTree';
 import { focusOf } from '../analysisFocus';
 import type { Finding, RuleMeta } from '../finding';
@@ -24,26 +23,13 @@ const RULES: RuleMeta[] = [
   { code: 'nginx.duplicate-directive', category: 'context', severity: 'error', title: 'Directive set twice in the same block', nginxRefuses: true },
 ];
 
-/** Directives whose nginx handler refuses a second value in the same block. */
-const SINGLE_VALUED: ReadonlySet<string> = new Set(singleValued.directives);
-/**
- * Directives whose handler is ngx_conf_set_flag_slot, the one that insists on "on" or "off",
- * in nginx 1.22 and in current nginx (stream `proxy_protocol` took a version later).
- */
-const ON_OFF_1_22: ReadonlySet<string> = new Set(singleValued.onOffSlot['1.22.1']);
-const ON_OFF_CURRENT: ReadonlySet<string> = new Set(singleValued.onOffSlot.HEAD);
-
-function checksOnOff(name: string, version: string): boolean {
-  return (compareVersions(version, '1.23.0') < 0 ? ON_OFF_1_22 : ON_OFF_CURRENT).has(name);
-}
-
 /** Second and later occurrences of single-valued directives among one block's statements. */
 function duplicates(statements: readonly ConfigNode[], wanted: ReadonlySet<string>): Finding[] {
   const seen = new Map<string, ConfigNode>();
   const findings: Finding[] = [];
   for (const node of statements) {
     const name = node.directive.name.value;
-    if (!SINGLE_VALUED.has(name) || node.context === 'custom-body' || node.context === 'unknown') continue;
+    if (!refusesRepeat(name) || node.context === 'custom-body' || node.context === 'unknown') continue;
     const first = seen.get(name);
     if (!first) {
       seen.set(name, node);
