@@ -28,12 +28,15 @@ const DUPLICATE_SLOTS = new Set([
 /**
  * Own handlers that return "is duplicate" only for some arguments (read from their bodies):
  * the same zone twice (limit_conn, limit_req), "off"/"default" mixed with other values
- * (proxy_redirect, proxy_cookie_*, mirror, http2_push). A plain repeat with other arguments is fine.
+ * (proxy_redirect, proxy_cookie_*, mirror, http2_push), a first value equal to the unset marker
+ * (worker_priority 0). A plain repeat with other arguments is fine.
  */
 const CONDITIONAL_DUPLICATE = new Set([
   'ngx_http_limit_conn', 'ngx_http_limit_req', 'ngx_stream_limit_conn',
   'ngx_http_proxy_redirect', 'ngx_http_proxy_cookie_domain', 'ngx_http_proxy_cookie_path', 'ngx_http_proxy_cookie_flags',
   'ngx_http_mirror', 'ngx_http_v2_push',
+  // worker_priority: the check is `priority != 0`, so a first "worker_priority 0" does not count.
+  'ngx_set_priority',
 ]);
 // { ngx_string("name"), FLAGS, handler, conf, offset, post }
 const entry = /\{\s*ngx_string\("([a-z0-9_]+)"\),\s*([A-Z0-9_|\s]+?),\s*([a-z0-9_]+),\s*([A-Za-z0-9_]+),\s*(offsetof\([^)]*\)|[A-Za-z0-9_]+),\s*(&?[A-Za-z0-9_]+)\s*\}/gs;

@@ -127,7 +127,8 @@ export const contextRules: RuleFamily = {
           findings.push({ ...base, code: 'nginx.missing-semicolon', ...range, message: nginxRefuses(`directive "${name}" is not terminated by ";"`) });
           break;
       }
-      if (verdict.result === 'ok' && verdict.flags.includes('NGX_CONF_FLAG') && checksOnOff(name, version) && d.args.length === 1) {
+      // By handler, not by the NGX_CONF_FLAG arity flag: uwsgi_cache_background_update is declared TAKE1 yet read by the flag slot.
+      if (verdict.result === 'ok' && checksOnOff(name, version) && d.args.length === 1) {
         const arg = d.args[0];
         const value = arg.value.toLowerCase();
         if (value !== 'on' && value !== 'off') {
