@@ -120,6 +120,18 @@ describe('context rules', () => {
     ]);
   });
 
+  it('a missing ";" reported as nginx reports it: the handler\'s own refusal of the next directive, on its line', async () => {
+    const text = 'events {}\nhttp { server {\n  listen [::]:443 ssl\n  server_name a;\n  error_page 404 /x.html\n  root /tmp;\n  error_page 500 502 =200 /ok.html;\n  error_page 499 /x;\n  error_page 200 /y;\n  listen 80 default_server reuseport;\n} }\n';
+    const lineAt = (offset: number): number => text.slice(0, offset).split('\n').length;
+    const findings = await check(text);
+    assert.deepEqual(findings.filter((f) => f.code === 'nginx.invalid-value').map((f) => `${lineAt(f.start)}-${lineAt(f.end)} ${f.message}`), [
+      '4-4 nginx rejects this: invalid parameter "server_name". Is a ";" missing after "ssl" on line 3?',
+      '5-6 nginx rejects this: invalid value "/x.html". Is a ";" missing after "/x.html" on line 5?',
+      '8-8 nginx rejects this: invalid value "499"',
+      '9-9 nginx rejects this: value "200" must be between 300 and 599',
+    ]);
+  });
+
   it('honours nginx-mtls-disable comments and the rules setting', async () => {
     const text = 'events {}\nhttp {\n  # nginx-mtls-disable-next-line nginx.unknown-directive -- a custom module\n  my_module on;\n  other_module on;\n}\n';
     assert.deepEqual((await check(text)).map((f) => f.message), ['nginx rejects this: unknown directive "other_module"']);

@@ -8,6 +8,7 @@ import type { ConfigNode } from '../../model/configTree';
 import { focusOf } from '../analysisFocus';
 import type { Finding, RuleMeta } from '../finding';
 import { declarationName } from '../../model/contextInference';
+import { missingSemicolonHint } from '../argumentChecks';
 import { liftOutOfIf } from '../fixes/liftOutOfIf';
 import { closestName, nginxRefuses } from '../nginxWording';
 import type { RuleContext, RuleFamily } from '../ruleContext';
@@ -50,21 +51,6 @@ function directiveRange(node: ConfigNode): { start: number; end: number } {
   const d = node.directive;
   const last = d.args.length > 0 ? d.args[d.args.length - 1].end : d.name.end;
   return { start: d.name.start, end: last };
-}
-
-/** When arguments run onto the next line and that line starts like a directive, a `;` is probably missing. */
-function missingSemicolonHint(node: ConfigNode, context: RuleContext): string | undefined {
-  const { directive, file } = node;
-  const nameLine = file.lines.positionAt(directive.name.start).line;
-  for (const arg of directive.args) {
-    const line = file.lines.positionAt(arg.start).line;
-    if (line > nameLine && !arg.quote && context.table.isKnown(arg.value)) {
-      const previous = directive.args[directive.args.indexOf(arg) - 1];
-      const where = previous ?? directive.name;
-      return `Is a ";" missing after "${file.text.slice(where.start, where.end)}" on line ${file.lines.positionAt(where.end).line + 1}?`;
-    }
-  }
-  return undefined;
 }
 
 export const contextRules: RuleFamily = {

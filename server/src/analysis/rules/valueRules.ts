@@ -7,6 +7,7 @@
  */
 import singleValued from '../../directives/data/singleValued.json';
 import { allowedValues, isAllowed } from '../../directives/directiveValues';
+import { errorPageProblem, listenProblem, missingSemicolonHint, type ArgumentProblem } from '../argumentChecks';
 import type { ConfigNode } from '../../model/configTree';
 import { focusOf } from '../analysisFocus';
 import type { Word } from '../../parser/syntaxTree';
@@ -34,6 +35,19 @@ const SIZE_FORMAT = /^\d+[kKmM]?$/;
 const TIME_FORMAT = /^(\d+(ms|[smhdwMy])?\s*)+$/;
 
 
+/**
+ * A handler's own refusal, from the argument it stops at to the end of the statement: nginx
+ * names the line where the statement ends, which is the next directive's line when a ";" is missing.
+ */
+function handlerProblem(node: ConfigNode, problem: ArgumentProblem | undefined, context: RuleContext): Finding[] {
+  if (!problem) return [];
+  const args = node.directive.args;
+  return [{
+    code: 'nginx.invalid-value', file: node.file.path, start: problem.arg.start, end: args[args.length - 1].end, nginxRefuses: true,
+    message: nginxRefuses(problem.wording, missingSemicolonHint(node, context)),
+  }];
+}
+
 function listValues(values: readonly string[]): string {
   const quoted = values.map((v) => `"${v}"`);
   return quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
@@ -43,10 +57,16 @@ function invalid(node: ConfigNode, arg: Word, wording: string, explanation: stri
   return { code: 'nginx.invalid-value', file: node.file.path, start: arg.start, end: arg.end, nginxRefuses: true, message: nginxRefuses(wording, explanation) };
 }
 
-function check(node: ConfigNode, version: string): Finding[] {
+function check(node: ConfigNode, context: RuleContext): Finding[] {
+  const version = context.settings.targetVersion;
   const name = node.directive.name.value;
   const args = node.directive.args;
   if (args.length === 0 || args.some((a) => a.hasVariable)) return [];
+  // A statement ended by "{" or by nothing is refused as such (contextRules), before its handler runs.
+  if ((name === 'error_page' || name === 'listen') && node.directive.terminator !== ';') return [];
+  if (name === 'error_page') return handlerProblem(node, errorPageProblem(args), context);
+  // Only where a ";" is missing: listen's parameters change between versions and modules.
+  if (name === 'listen') return missingSemicolonHint(node, context) ? handlerProblem(node, listenProblem(node, version), context) : [];
   const allowed = allowedValues(name, version);
   if (allowed) {
     // An enum slot reads only the first argument; a bitmask slot reads each one and stops at the first unknown.
@@ -100,7 +120,7 @@ export const valueRules: RuleFamily = {
     const findings: Finding[] = [];
     for (const node of focusOf(context).nodes) {
       if (node.context === 'custom-body' || node.context === 'unknown') continue;
-      findings.push(...check(node, context.settings.targetVersion));
+      findings.push(...check(node, context));
     }
     return findings;
   },
