@@ -75,10 +75,18 @@ export function certificateLists(context: RuleContext): CertificateList[] {
       const certs = effective(cert, `${family}_certificate`, context.tree, options);
       const keys = effective(cert, `${family}_certificate_key`, context.tree, options);
       const certNodes = certs.isDefault ? [cert] : written(certs);
-      add(family, family === 'ssl' ? certNodes : certNodes.slice(0, 1), family === 'ssl' ? written(keys) : written(keys).slice(0, 1), undefined, family === 'ssl');
+      // nginx loads server certificates per server after the merge: one written at the http or
+      // stream level of a snippet is opened only if some server (in other files) inherits it.
+      const loads = family === 'ssl' && !httpOrStreamLevel(cert);
+      add(family, family === 'ssl' ? certNodes : certNodes.slice(0, 1), family === 'ssl' ? written(keys) : written(keys).slice(0, 1), undefined, loads);
     }
   }
   return [...lists.values()];
+}
+
+/** True for a statement written directly at the http or stream level (of the main block or of a snippet checked in that context). */
+function httpOrStreamLevel(node: ConfigNode): boolean {
+  return node.context === 'http' || node.context === 'stream';
 }
 
 /** True for a statement inside the main http or stream block. */

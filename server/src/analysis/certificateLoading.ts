@@ -7,6 +7,9 @@
  *   whole list and opens the files during each handshake (ngx_http_ssl_compile_certificates;
  *   the proxy modules likewise per request). nginx -t does not open them.
  * - `unused`: the list would be loaded, but no TLS upstream uses it yet.
+ * - `if-inherited`: an ssl_certificate written at the http or stream level of a file checked on
+ *   its own, that no server in view takes: nginx opens it only for the servers that inherit it,
+ *   and those (if any) are in files not in view. nginx -t passes while none does (measured).
  * - `never`: no list loads the statement: a key beyond the last certificate (nginx pairs key i
  *   with certificate i and ignores the rest) or an http/stream-level pair every server replaces
  *   (nginx loads certificates per server after the merge, never for the http level itself).
@@ -17,7 +20,7 @@ import type { ConfigNode } from '../model/configTree';
 import { certificateLists, underHttpOrStream, type CertificateList } from './certificateLists';
 import type { RuleContext } from './ruleContext';
 
-export type LoadTime = 'startup' | 'handshake' | 'unused' | 'never';
+export type LoadTime = 'startup' | 'handshake' | 'unused' | 'if-inherited' | 'never';
 
 export interface CertificateLoad {
   when: LoadTime;
@@ -26,7 +29,7 @@ export interface CertificateLoad {
 }
 
 /** Stronger decisions win when a statement is in several lists: one server loading it at startup is enough for nginx -t to open it. */
-const RANK: Record<LoadTime, number> = { startup: 3, handshake: 2, unused: 1, never: 0 };
+const RANK: Record<LoadTime, number> = { startup: 3, handshake: 2, unused: 1, 'if-inherited': 1, never: 0 };
 
 const cache = new WeakMap<RuleContext, Map<ConfigNode, CertificateLoad>>();
 
@@ -41,7 +44,7 @@ function loadsOf(context: RuleContext): Map<ConfigNode, CertificateLoad> {
   };
   for (const list of certificateLists(context)) {
     const variable = [...list.certs, ...list.keys].find((n) => n.directive.args[0]?.hasVariable === true);
-    const when: LoadTime = !list.loads ? 'unused' : variable ? 'handshake' : 'startup';
+    const when: LoadTime = !list.loads ? (list.family === 'ssl' ? 'if-inherited' : 'unused') : variable ? 'handshake' : 'startup';
     for (const cert of list.certs) note(cert, { when, because: variable });
     list.keys.forEach((key, i) => note(key, i < list.certs.length ? { when, because: variable } : { when: 'never', because: lastCertificate(list) }));
   }

@@ -127,6 +127,25 @@ describe('tls.file-not-found', () => {
     assert.match(f.message, /proxy_ssl_verify is off/);
   });
 
+  it('warning only: an http- or stream-level pair of a file checked on its own that no server in it inherits', async () => {
+    // nginx opens an http-level certificate only for the servers that inherit it; nginx -t passes without one.
+    for (const [name, text] of [
+      ['http-level.conf', `ssl_certificate ${dir}/nope-http.crt;\nssl_certificate_key ${dir}/nope-http.key;\nproxy_buffering off;\n`],
+      ['http-level-overridden.conf', `ssl_certificate ${dir}/nope-http.crt;\nssl_certificate_key ${dir}/nope-http.key;\nserver {\n listen 443 ssl;\n${pair()}\n}\n`],
+    ]) {
+      const file = write(name, text, 0o644);
+      const analysis = new WorkspaceAnalysis({ fs: new NodeFileSystem(), now: () => NOW });
+      const result = await analysis.analyzeFiles([file], []);
+      const missing = (result.get(file)?.findings ?? []).filter((f) => f.message.includes('nope-http'));
+      assert.deepEqual(missing.map((f) => `${f.code} ${f.severity} ${f.nginxRefuses === true}`), ['tls.file-not-found warning false', 'tls.file-not-found warning false'], name);
+      assert.match(missing[0].message, /only for the servers that inherit it/);
+    }
+    // A server in the same file that inherits the pair loads it: nginx -t refuses.
+    const inherits = write('http-level-inherited.conf', `ssl_certificate ${dir}/nope-http.crt;\nssl_certificate_key ${dir}/server.key;\nserver {\n listen 443 ssl;\n}\n`, 0o644);
+    const result = await new WorkspaceAnalysis({ fs: new NodeFileSystem(), now: () => NOW }).analyzeFiles([inherits], []);
+    assert.deepEqual((result.get(inherits)?.findings ?? []).filter((f) => f.message.includes('nope-http')).map((f) => `${f.code} ${f.severity}`), ['tls.file-not-found error']);
+  });
+
   it('good: existing files, data: values and variable paths are not reported', async () => {
     const findings = await check(server(`${pair()}\n ssl_trusted_certificate data:-----BEGIN;`) + `\nserver {\n listen 8443 ssl;\n ssl_certificate $ssl_server_name.crt;\n ssl_certificate_key $ssl_server_name.key;\n}`);
     assert.deepEqual(codes(findings, 'tls.file'), []);

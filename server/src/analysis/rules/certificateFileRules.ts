@@ -49,9 +49,10 @@ export interface LoadDecision {
   loads: boolean;
   /**
    * Why it does not open it, when not because a setting is off: `handshake` (nginx opens it
-   * during each handshake), `never` (nothing in the configuration takes it).
+   * during each handshake), `never` (nothing in the configuration takes it), `if-inherited`
+   * (an http/stream-level certificate of a snippet: only servers elsewhere could take it).
    */
-  when?: 'handshake' | 'never';
+  when?: 'handshake' | 'never' | 'if-inherited';
   /** Why it does not, for the message. */
   why?: string;
 }
@@ -68,6 +69,7 @@ export function nginxLoads(ref: FileReference, context: RuleContext): LoadDecisi
     const load = certificateLoad(ref.node, context);
     if (load?.when === 'startup') return { loads: true };
     if (load?.when === 'unused') return unused;
+    if (load?.when === 'if-inherited') return { loads: false, when: 'if-inherited', why: `it is written at the ${ref.node.context} level, where nginx opens it only for the servers that inherit it, and no server in this file does` };
     if (load?.when === 'handshake') return { loads: false, when: 'handshake', why: `${statementText(load.because)} has a variable, so nginx opens the certificates and keys loaded with it during each handshake, not at startup` };
     if (load?.when === 'never') return { loads: false, when: 'never', why: neverLoadedReason(ref, load.because) };
   }
@@ -108,6 +110,7 @@ function neverLoadedReason(ref: FileReference, lastCertificate: ConfigNode | und
 function laterFailure(load: LoadDecision): string {
   if (load.when === 'handshake') return `nginx -t and reloads succeed because ${load.why}; the handshakes that need it fail.`;
   if (load.when === 'never') return `This breaks nothing today (${load.why}), but it will once a server takes it.`;
+  if (load.when === 'if-inherited') return `nginx -t passes as long as no server inherits it (${load.why}); it fails as soon as one in another file does, which this file alone cannot show.`;
   return `nginx does not read it yet (${load.why}), but will fail once it does.`;
 }
 

@@ -3,12 +3,12 @@
  * ngx_conf_set_flag_slot()): unknown directives, directives outside their contexts, blocks
  * versus plain statements, argument counts and on/off values.
  */
-import singleValued from '../../directives/data/singleValued.json';
-import { compareVersions } from '../../directives/versions';
+import { checksOnOff, refusesRepeat } from '../../directives/directiveValues';
 import type { ConfigNode } from '../../model/configTree';
 import { focusOf } from '../analysisFocus';
 import type { Finding, RuleMeta } from '../finding';
 import { declarationName } from '../../model/contextInference';
+import { missingSemicolonHint } from '../argumentChecks';
 import { liftOutOfIf } from '../fixes/liftOutOfIf';
 import { closestName, nginxRefuses } from '../nginxWording';
 import type { RuleContext, RuleFamily } from '../ruleContext';
@@ -24,26 +24,13 @@ const RULES: RuleMeta[] = [
   { code: 'nginx.duplicate-directive', category: 'context', severity: 'error', title: 'Directive set twice in the same block', nginxRefuses: true },
 ];
 
-/** Directives whose nginx handler refuses a second value in the same block. */
-const SINGLE_VALUED: ReadonlySet<string> = new Set(singleValued.directives);
-/**
- * Directives whose handler is ngx_conf_set_flag_slot, the one that insists on "on" or "off",
- * in nginx 1.22 and in current nginx (stream `proxy_protocol` took a version later).
- */
-const ON_OFF_1_22: ReadonlySet<string> = new Set(singleValued.onOffSlot['1.22.1']);
-const ON_OFF_CURRENT: ReadonlySet<string> = new Set(singleValued.onOffSlot.HEAD);
-
-function checksOnOff(name: string, version: string): boolean {
-  return (compareVersions(version, '1.23.0') < 0 ? ON_OFF_1_22 : ON_OFF_CURRENT).has(name);
-}
-
 /** Second and later occurrences of single-valued directives among one block's statements. */
 function duplicates(statements: readonly ConfigNode[], wanted: ReadonlySet<string>): Finding[] {
   const seen = new Map<string, ConfigNode>();
   const findings: Finding[] = [];
   for (const node of statements) {
     const name = node.directive.name.value;
-    if (!SINGLE_VALUED.has(name) || node.context === 'custom-body' || node.context === 'unknown') continue;
+    if (!refusesRepeat(name) || node.context === 'custom-body' || node.context === 'unknown') continue;
     const first = seen.get(name);
     if (!first) {
       seen.set(name, node);
@@ -64,21 +51,6 @@ function directiveRange(node: ConfigNode): { start: number; end: number } {
   const d = node.directive;
   const last = d.args.length > 0 ? d.args[d.args.length - 1].end : d.name.end;
   return { start: d.name.start, end: last };
-}
-
-/** When arguments run onto the next line and that line starts like a directive, a `;` is probably missing. */
-function missingSemicolonHint(node: ConfigNode, context: RuleContext): string | undefined {
-  const { directive, file } = node;
-  const nameLine = file.lines.positionAt(directive.name.start).line;
-  for (const arg of directive.args) {
-    const line = file.lines.positionAt(arg.start).line;
-    if (line > nameLine && !arg.quote && context.table.isKnown(arg.value)) {
-      const previous = directive.args[directive.args.indexOf(arg) - 1];
-      const where = previous ?? directive.name;
-      return `Is a ";" missing after "${file.text.slice(where.start, where.end)}" on line ${file.lines.positionAt(where.end).line + 1}?`;
-    }
-  }
-  return undefined;
 }
 
 export const contextRules: RuleFamily = {
@@ -141,7 +113,8 @@ export const contextRules: RuleFamily = {
           findings.push({ ...base, code: 'nginx.missing-semicolon', ...range, message: nginxRefuses(`directive "${name}" is not terminated by ";"`) });
           break;
       }
-      if (verdict.result === 'ok' && verdict.flags.includes('NGX_CONF_FLAG') && checksOnOff(name, version) && d.args.length === 1) {
+      // By handler, not by the NGX_CONF_FLAG arity flag: uwsgi_cache_background_update is declared TAKE1 yet read by the flag slot.
+      if (verdict.result === 'ok' && checksOnOff(name, version) && d.args.length === 1) {
         const arg = d.args[0];
         const value = arg.value.toLowerCase();
         if (value !== 'on' && value !== 'off') {

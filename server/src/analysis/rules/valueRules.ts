@@ -1,10 +1,13 @@
 /**
  * Values nginx checks while reading the configuration: numbers, sizes and times (its
- * ngx_conf_set_num/size/msec/sec slots), the on/off/optional/optional_no_ca choice of
- * `ssl_verify_client`, and the protocol names of `*_ssl_protocols`. nginx stops at them with
+ * ngx_conf_set_num/size/msec/sec slots) and the fixed value lists of its enum and bitmask
+ * slots (`server_tokens`, `ssl_verify_client`, `*_ssl_protocols`, `proxy_http_version`…,
+ * read from nginx's sources, see directives/directiveValues.ts). nginx stops at them with
  * `invalid value "…"` or `"…" directive invalid number`.
  */
 import singleValued from '../../directives/data/singleValued.json';
+import { allowedValues, isAllowed } from '../../directives/directiveValues';
+import { errorPageProblem, listenProblem, missingSemicolonHint, type ArgumentProblem } from '../argumentChecks';
 import type { ConfigNode } from '../../model/configTree';
 import { focusOf } from '../analysisFocus';
 import type { Word } from '../../parser/syntaxTree';
@@ -31,25 +34,44 @@ const SIZE_FORMAT = /^\d+[kKmM]?$/;
 /** ngx_parse_time: number-unit groups (ms s m h d w M y), spaces between groups allowed. */
 const TIME_FORMAT = /^(\d+(ms|[smhdwMy])?\s*)+$/;
 
-/** The values of the enum and bitmask slots that matter for TLS. */
-const VERIFY_CLIENT = new Set(['on', 'off', 'optional', 'optional_no_ca']);
-const PROTOCOLS = new Set(['sslv2', 'sslv3', 'tlsv1', 'tlsv1.1', 'tlsv1.2', 'tlsv1.3']);
+
+/**
+ * A handler's own refusal, from the argument it stops at to the end of the statement: nginx
+ * names the line where the statement ends, which is the next directive's line when a ";" is missing.
+ */
+function handlerProblem(node: ConfigNode, problem: ArgumentProblem | undefined, context: RuleContext): Finding[] {
+  if (!problem) return [];
+  const args = node.directive.args;
+  return [{
+    code: 'nginx.invalid-value', file: node.file.path, start: problem.arg.start, end: args[args.length - 1].end, nginxRefuses: true,
+    message: nginxRefuses(problem.wording, missingSemicolonHint(node, context)),
+  }];
+}
+
+function listValues(values: readonly string[]): string {
+  const quoted = values.map((v) => `"${v}"`);
+  return quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
+}
 
 function invalid(node: ConfigNode, arg: Word, wording: string, explanation: string): Finding {
   return { code: 'nginx.invalid-value', file: node.file.path, start: arg.start, end: arg.end, nginxRefuses: true, message: nginxRefuses(wording, explanation) };
 }
 
-function check(node: ConfigNode): Finding[] {
+function check(node: ConfigNode, context: RuleContext): Finding[] {
+  const version = context.settings.targetVersion;
   const name = node.directive.name.value;
   const args = node.directive.args;
   if (args.length === 0 || args.some((a) => a.hasVariable)) return [];
-  if (name === 'ssl_verify_client') {
-    const arg = args[0];
-    return VERIFY_CLIENT.has(arg.value.toLowerCase()) ? [] : [invalid(node, arg, `invalid value "${arg.value}"`, 'ssl_verify_client takes on, off, optional or optional_no_ca.')];
-  }
-  if (/^(ssl|proxy_ssl|grpc_ssl|uwsgi_ssl)_protocols$/.test(name)) {
-    return args.filter((a) => !PROTOCOLS.has(a.value.toLowerCase()))
-      .map((a) => invalid(node, a, `invalid value "${a.value}"`, 'Protocols are SSLv2, SSLv3, TLSv1, TLSv1.1, TLSv1.2 and TLSv1.3.'));
+  // A statement ended by "{" or by nothing is refused as such (contextRules), before its handler runs.
+  if ((name === 'error_page' || name === 'listen') && node.directive.terminator !== ';') return [];
+  if (name === 'error_page') return handlerProblem(node, errorPageProblem(args), context);
+  // Only where a ";" is missing: listen's parameters change between versions and modules.
+  if (name === 'listen') return missingSemicolonHint(node, context) ? handlerProblem(node, listenProblem(node, version), context) : [];
+  const allowed = allowedValues(name, version);
+  if (allowed) {
+    // An enum slot reads only the first argument; a bitmask slot reads each one and stops at the first unknown.
+    const bad = (allowed.kind === 'enum' ? args.slice(0, 1) : args).find((a) => !isAllowed(allowed, a.value));
+    return bad ? [invalid(node, bad, `invalid value "${bad.value}"`, `"${name}" takes ${allowed.kind === 'enum' ? 'one of' : 'one or more of'} ${listValues(allowed.values)}.`)] : [];
   }
   if (name === 'ssl_session_cache') {
     return args.filter((a) => !SESSION_CACHE.test(a.value))
@@ -98,7 +120,7 @@ export const valueRules: RuleFamily = {
     const findings: Finding[] = [];
     for (const node of focusOf(context).nodes) {
       if (node.context === 'custom-body' || node.context === 'unknown') continue;
-      findings.push(...check(node));
+      findings.push(...check(node, context));
     }
     return findings;
   },
