@@ -17,6 +17,7 @@ import type { RuleContext, RuleFamily } from '../ruleContext';
 
 const RULES: RuleMeta[] = [
   { code: 'nginx.invalid-value', category: 'context', severity: 'error', title: 'Value nginx cannot parse', nginxRefuses: true },
+  { code: 'nginx.duplicate-value', category: 'context', severity: 'warning', title: 'A value the same block already gave this directive', nginxRefuses: false, preferredFix: true },
   { code: 'nginx.proxy-pass-uri', category: 'context', severity: 'error', title: 'proxy_pass with a URI where nginx cannot use one', nginxRefuses: true },
 ];
 
@@ -113,6 +114,46 @@ function proxyPassUri(node: ConfigNode): Finding[] {
   }];
 }
 
+/**
+ * A bitmask slot ORs every value of every statement of one block into one field, and warns
+ * when a value's bit is already set (ngx_conf_set_bitmask_slot: `[warn] duplicate value "…"`).
+ * Matched by name without case, as nginx does; an inherited value is another field and does
+ * not count. Statements from other files of the same block are left out (a missed warning,
+ * never a wrong one).
+ */
+function duplicateValues(node: ConfigNode, context: RuleContext): Finding[] {
+  const name = node.directive.name.value;
+  const allowed = allowedValues(name, context.settings.targetVersion);
+  const args = node.directive.args;
+  if (allowed?.kind !== 'bitmask' || args.some((a) => a.hasVariable || !isAllowed(allowed, a.value))) return [];
+  const seen = new Map<string, number>();
+  const siblings = node.parent?.children ?? [];
+  for (const earlier of siblings) {
+    if (earlier === node) break;
+    if (earlier.directive.name.value !== name || earlier.file !== node.file) continue;
+    for (const a of earlier.directive.args) if (!seen.has(a.value.toLowerCase())) seen.set(a.value.toLowerCase(), earlier.directive.name.start);
+  }
+  const findings: Finding[] = [];
+  args.forEach((arg, index) => {
+    const key = arg.value.toLowerCase();
+    if (!seen.has(key)) {
+      seen.set(key, node.directive.name.start);
+      return;
+    }
+    const inThisLine = seen.get(key) === node.directive.name.start;
+    // Removing the word is exactly what nginx does with it; a statement needs one value left.
+    const removable = args.length > 1;
+    const from = index > 0 ? args[index - 1].end : arg.start;
+    const to = index > 0 ? arg.end : args[index + 1]?.start ?? arg.end;
+    findings.push({
+      code: 'nginx.duplicate-value', severity: 'warning', file: node.file.path, start: arg.start, end: arg.end,
+      message: `nginx warns: duplicate value "${arg.value}". ${inThisLine ? `This "${name}" line` : `An earlier "${name}" line of this block`} already gives it (the values of every "${name}" line of a block add up), so this one changes nothing.`,
+      fixes: removable ? [{ title: `Remove the repeated "${arg.value}"`, safe: true, preferred: true, edits: [{ file: node.file.path, start: from, end: to, newText: '' }] }] : undefined,
+    });
+  });
+  return findings;
+}
+
 export const valueRules: RuleFamily = {
   name: 'values',
   rules: RULES,
@@ -120,7 +161,7 @@ export const valueRules: RuleFamily = {
     const findings: Finding[] = [];
     for (const node of focusOf(context).nodes) {
       if (node.context === 'custom-body' || node.context === 'unknown') continue;
-      findings.push(...check(node, context));
+      findings.push(...check(node, context), ...duplicateValues(node, context));
     }
     return findings;
   },
