@@ -56,10 +56,11 @@ describe('packages', () => {
     const dist = files.filter((f) => f.startsWith('dist/'));
     assert.deepStrictEqual(dist, ['dist/client.js', 'dist/server.js', 'dist/validationWorker.js']);
     assert.ok(!files.some((f) => f.endsWith('.map') || f.endsWith('.ts')), files.join(', '));
-    for (const needed of ['package.json', 'readme.md', 'language-configuration.json', 'images/icon.png', 'syntaxes/nginx.tmLanguage.json', 'snippets/nginx.code-snippets']) {
+    for (const needed of ['package.json', 'readme.md', 'language-configuration.json', 'images/icon.png', 'syntaxes/nginx.tmLanguage.json']) {
       assert.ok(files.includes(needed), `${needed} is packaged`);
     }
-    const allowed = /^(dist\/(client|server|validationWorker)\.js|syntaxes\/.*|snippets\/.*|images\/icon\.png|language-configuration\.json|readme\.md|changelog\.md|LICENSE\.txt|NOTICE|package\.json)$/;
+    // The snippets are bundled into dist/server.js (the server offers them by context): no snippets/ file.
+    const allowed = /^(dist\/(client|server|validationWorker)\.js|syntaxes\/.*|images\/icon\.png|language-configuration\.json|readme\.md|changelog\.md|LICENSE\.txt|NOTICE|package\.json)$/;
     assert.deepStrictEqual(files.filter((f) => !allowed.test(f)), []);
     // The client runs the server and worker it is shipped with.
     assert.equal(manifest.main, './dist/client.js');
