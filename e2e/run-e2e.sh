@@ -18,14 +18,16 @@ RUN=$E2E/runs/$(date +%Y%m%d-%H%M%S)
 mkdir -p "$RUN/data/User" "$RUN/exts" "$RUN/shots" "$RUN/tmp"
 export TMPDIR="$RUN/tmp"   # code-server puts vscode-ipc-*.sock and vscode-git-*.sock in os.tmpdir()
 cp "$E2E/settings.json" "$RUN/data/User/settings.json"
-# Fresh workspace per run (quick fixes edit it): the e2e scenario files plus the project's examples/
-# (configs and generated PKI) copied in, not duplicated in the repository.
-cp -r "$E2E/workspace" "$RUN/workspace"
+# Fresh workspace per run (quick fixes edit it): the project's examples/ (configs and generated PKI)
+# copied in, not duplicated in the repository, then the e2e scenario files laid over them
+# (e2e/workspace/examples/... adds files to the examples' configuration tree).
+mkdir -p "$RUN/workspace"
 # The example PKI (examples/etc/nginx/ssl/*) is generated, not committed: make it once if missing.
 if [ -f "$ROOT/scripts/generate-example-pki.mjs" ] && ! ls "$ROOT"/examples/etc/nginx/ssl/*.crt >/dev/null 2>&1; then
   (cd "$ROOT" && node scripts/generate-example-pki.mjs)
 fi
 if [ -d "$ROOT/examples" ]; then cp -r "$ROOT/examples" "$RUN/workspace/examples"; fi
+cp -r "$E2E/workspace/." "$RUN/workspace/"
 
 T_START=$(date +%s%3N)
 code-server --user-data-dir "$RUN/data" --extensions-dir "$RUN/exts" --install-extension "$VSIX" >"$RUN/install-ext.log" 2>&1 \

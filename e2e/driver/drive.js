@@ -80,6 +80,16 @@ const SEMANTIC_TOKENS = [
 const INLAY_HINTS = [
   { line: 'proxy_pass https://serverA.example.com;', hint: 'proxy_ssl_verify off (default)' },
 ];
+/**
+ * Rename (F2) of a user-defined symbol, done last: open `file`, click `word` on `line`, F2, type
+ * `newName`, Enter. Then each file of `occurrences` (opened from the Explorer when it is not
+ * `file`) must show `newName` exactly that many times and `word` nowhere: the symbol is defined in
+ * one included file and used in another (e2e/workspace/examples/... adds both to the examples' tree).
+ */
+const RENAME = {
+  file: 'examples/etc/nginx/sites-enabled/e2e-rename', line: 'proxy_pass http://e2e_backend;', word: 'e2e_backend', newName: 'e2e_app_servers',
+  occurrences: { 'examples/etc/nginx/sites-enabled/e2e-rename': 2, 'examples/etc/nginx/conf.d/e2e-upstreams.conf': 1 },
+};
 /** A Problems text that must be back after "Restart Language Server" (one no earlier step removes). */
 const AFTER_RESTART_PROBLEM = 'key values mismatch';
 /** Line the drive probes for a lightbulb when QUICK_FIXES is empty. */
@@ -139,11 +149,11 @@ async function shot(name) {
   log('screenshot', path.basename(f));
 }
 
-/** 1-based number of the first line of the scenario file containing `text` (read from disk). */
-function lineNumberOf(text) {
-  const lines = fs.readFileSync(path.join(WS, SCENARIO.file), 'utf8').split(/\r?\n/);
+/** 1-based number of the first line of `file` (the scenario file by default) containing `text` (read from disk). */
+function lineNumberOf(text, file = SCENARIO.file) {
+  const lines = fs.readFileSync(path.join(WS, file), 'utf8').split(/\r?\n/);
   const i = lines.findIndex((l) => l.includes(text));
-  if (i < 0) throw new Error(`scenario file has no line containing ${JSON.stringify(text)}`);
+  if (i < 0) throw new Error(`${file} has no line containing ${JSON.stringify(text)}`);
   return i + 1;
 }
 
@@ -172,8 +182,8 @@ async function revealLine(n) {
  * line into token spans and Monaco renders spaces as U+00A0, so the text nodes are concatenated,
  * normalized and mapped back to a DOM Range.
  */
-async function wordBox(lineText, word) {
-  const n = lineNumberOf(lineText);
+async function wordBox(lineText, word, file = SCENARIO.file) {
+  const n = lineNumberOf(lineText, file);
   await revealLine(n);
   const box = await page.evaluate(({ lineText, word }) => {
     const norm = (s) => s.replace(/\u00a0/g, ' ');
@@ -324,6 +334,62 @@ async function runFromPalette(title) {
   await page.keyboard.type(title);
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15000 });
   await page.keyboard.press('Enter');
+}
+
+/** How often `word` (as a whole name) occurs in the lines of the active editor, as rendered. */
+async function renderedCount(word) {
+  return page.evaluate((w) => {
+    const re = new RegExp(`(?<![\\w.-])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`, 'g');
+    const editor = document.querySelector('.editor-group-container .editor-instance .monaco-editor');
+    if (!editor) return -1;
+    return [...editor.querySelectorAll('.view-lines .view-line')]
+      .reduce((n, el) => n + (el.textContent.replace(/\u00a0/g, ' ').match(re) || []).length, 0);
+  }, word);
+}
+
+/** Waits until the active editor shows `newName` `count` times and `oldName` no more. */
+async function editorShowsRenamed(oldName, newName, count, file) {
+  const deadline = Date.now() + 30000;
+  let seen;
+  while (Date.now() < deadline) {
+    seen = { [newName]: await renderedCount(newName), [oldName]: await renderedCount(oldName) };
+    if (seen[newName] === count && seen[oldName] === 0) return seen;
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`${file} shows ${JSON.stringify(seen)} after the rename, expected ${newName} ${count} times and ${oldName} none`);
+}
+
+/** The rename step (see RENAME): F2 in the editor, the new name typed into the rename box, Enter. */
+async function renameWithF2(r) {
+  await openFromExplorer(r.file);
+  const box = await wordBox(r.line, r.word, r.file);
+  await page.mouse.click(box.x + Math.min(10, box.width / 2), box.y + box.height / 2);
+  await page.keyboard.press('F2');
+  // The rename box opens once the server's prepareRename accepted the symbol; a refusal shows
+  // its reason in an overlay message instead, which the failure then quotes.
+  const input = page.locator('.monaco-editor .rename-box input').first();
+  const refusal = page.locator('.monaco-editor .monaco-editor-overlaymessage').first();
+  const opened = await Promise.race([
+    input.waitFor({ state: 'visible', timeout: 30000 }).then(() => true),
+    refusal.waitFor({ state: 'visible', timeout: 30000 }).then(() => false),
+  ]);
+  if (!opened) throw new Error(`F2 on ${r.word} was refused: ${(await refusal.innerText()).trim()}`);
+  const offered = await input.inputValue();
+  if (offered !== r.word) throw new Error(`the rename box offers "${offered}", expected "${r.word}"`);
+  await shot('rename-box');
+  await page.keyboard.press('Control+a');
+  await page.keyboard.type(r.newName);
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: 30000 });
+  const occurrences = {};
+  for (const [file, count] of Object.entries(r.occurrences)) {
+    if (file !== r.file) await openFromExplorer(file);
+    occurrences[file] = await editorShowsRenamed(r.word, r.newName, count, file);
+    await shot(`renamed-${path.basename(file)}`);
+  }
+  // files.refactoring.autoSave (on by default) saves the files the rename opened in the background.
+  const onDisk = Object.fromEntries(Object.keys(r.occurrences).map((f) => [f, fs.readFileSync(path.join(WS, f), 'utf8').includes(r.newName)]));
+  return { from: r.word, to: r.newName, occurrences, savedToDisk: onDisk };
 }
 
 async function main() {
@@ -607,6 +673,9 @@ async function main() {
     results.explainFromPalette = EXPLAIN_FROM_PALETTE.code;
     log(`explained ${EXPLAIN_FROM_PALETTE.code} from the Command Palette`);
     await shot('explain-rule-from-palette');
+
+    results.rename = await renameWithF2(RENAME);
+    log(`renamed ${RENAME.word} to ${RENAME.newName}: ${JSON.stringify(results.rename.occurrences)}`);
     results.ok = true;
   } catch (e) {
     if (page) await page.screenshot({ path: path.join(SHOTS, 'failure.png') }).catch(() => {});

@@ -59,6 +59,7 @@ describe('packages', () => {
     for (const needed of ['package.json', 'readme.md', 'language-configuration.json', 'images/icon.png', 'syntaxes/nginx.tmLanguage.json', 'dist/nginx-mtls.schema.json']) {
       assert.ok(files.includes(needed), `${needed} is packaged`);
     }
+    // The snippets are bundled into dist/server.js (the server offers them by context): no snippets/ file.
     const allowed = /^(dist\/(client|server|validationWorker)\.js|dist\/nginx-mtls\.schema\.json|syntaxes\/.*|images\/icon\.png|language-configuration\.json|readme\.md|changelog\.md|LICENSE\.txt|NOTICE|package\.json)$/;
     assert.deepStrictEqual(files.filter((f) => !allowed.test(f)), []);
     // The client runs the server and worker it is shipped with.
