@@ -6,7 +6,7 @@
  * `invalid value "…"` or `"…" directive invalid number`.
  */
 import singleValued from '../../directives/data/singleValued.json';
-import { allowedValues, isAllowed } from '../../directives/directiveValues';
+import { allowedValues, isAllowed, type AllowedValues } from '../../directives/directiveValues';
 import { errorPageProblem, listenProblem, missingSemicolonHint, type ArgumentProblem } from '../argumentChecks';
 import type { ConfigNode } from '../../model/configTree';
 import { focusOf } from '../analysisFocus';
@@ -115,32 +115,62 @@ function proxyPassUri(node: ConfigNode): Finding[] {
 }
 
 /**
+ * For each statement of a bitmask directive, the values the earlier statements of the same
+ * name in the same block (and file) gave: computed once per block and name, so that thousands
+ * of repeated lines cost linear work.
+ */
+class BlockValueIndex {
+  private readonly firstAt = new Map<ConfigNode | undefined, Map<string, { order: Map<ConfigNode, number>; first: Map<string, number> }>>();
+
+  /** Only values of the directive's table count: a statement with others is refused anyway, and the map stays small. */
+  earlierValues(node: ConfigNode, allowed: AllowedValues): string[] {
+    const name = node.directive.name.value;
+    let byName = this.firstAt.get(node.parent);
+    if (!byName) this.firstAt.set(node.parent, byName = new Map());
+    let entry = byName.get(name);
+    if (!entry) {
+      entry = { order: new Map(), first: new Map() };
+      let index = 0;
+      for (const sibling of node.parent?.children ?? []) {
+        if (sibling.directive.name.value !== name || sibling.file !== node.file) continue;
+        entry.order.set(sibling, index);
+        for (const a of sibling.directive.args) {
+          const key = a.value.toLowerCase();
+          if (!entry.first.has(key) && isAllowed(allowed, a.value)) entry.first.set(key, index);
+        }
+        index++;
+      }
+      byName.set(name, entry);
+    }
+    const at = entry.order.get(node);
+    if (at === undefined) return [];
+    return [...entry.first].filter(([, first]) => first < at).map(([value]) => value);
+  }
+}
+
+/**
  * A bitmask slot ORs every value of every statement of one block into one field, and warns
  * when a value's bit is already set (ngx_conf_set_bitmask_slot: `[warn] duplicate value "…"`).
  * Matched by name without case, as nginx does; an inherited value is another field and does
  * not count. Statements from other files of the same block are left out (a missed warning,
  * never a wrong one).
  */
-function duplicateValues(node: ConfigNode, context: RuleContext): Finding[] {
+function duplicateValues(node: ConfigNode, context: RuleContext, blocks: BlockValueIndex): Finding[] {
   const name = node.directive.name.value;
   const allowed = allowedValues(name, context.settings.targetVersion);
   const args = node.directive.args;
   if (allowed?.kind !== 'bitmask' || args.some((a) => a.hasVariable || !isAllowed(allowed, a.value))) return [];
+  const earlier = blocks.earlierValues(node, allowed);
   const seen = new Map<string, number>();
-  const siblings = node.parent?.children ?? [];
-  for (const earlier of siblings) {
-    if (earlier === node) break;
-    if (earlier.directive.name.value !== name || earlier.file !== node.file) continue;
-    for (const a of earlier.directive.args) if (!seen.has(a.value.toLowerCase())) seen.set(a.value.toLowerCase(), earlier.directive.name.start);
-  }
+  for (const value of earlier) seen.set(value, -1);
   const findings: Finding[] = [];
   args.forEach((arg, index) => {
     const key = arg.value.toLowerCase();
     if (!seen.has(key)) {
-      seen.set(key, node.directive.name.start);
+      seen.set(key, index);
       return;
     }
-    const inThisLine = seen.get(key) === node.directive.name.start;
+    const inThisLine = seen.get(key) !== -1;
     // Removing the word is exactly what nginx does with it; a statement needs one value left.
     const removable = args.length > 1;
     const from = index > 0 ? args[index - 1].end : arg.start;
@@ -159,9 +189,10 @@ export const valueRules: RuleFamily = {
   rules: RULES,
   run(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
+    const blocks = new BlockValueIndex();
     for (const node of focusOf(context).nodes) {
       if (node.context === 'custom-body' || node.context === 'unknown') continue;
-      findings.push(...check(node, context), ...duplicateValues(node, context));
+      findings.push(...check(node, context), ...duplicateValues(node, context, blocks));
     }
     return findings;
   },
