@@ -8,6 +8,7 @@
 import type { ConfigNode } from '../model/configTree';
 import type { Word } from '../parser/syntaxTree';
 import { atLeast } from '../directives/versions';
+import type { Fix } from './finding';
 import type { RuleContext } from './ruleContext';
 
 export interface ArgumentProblem {
@@ -55,8 +56,8 @@ export function listenProblem(node: ConfigNode, version: string): ArgumentProble
   return undefined;
 }
 
-/** When arguments run onto the next line and that line starts like a directive, a `;` is probably missing. */
-export function missingSemicolonHint(node: ConfigNode, context: RuleContext): string | undefined {
+/** Where a `;` is probably missing: arguments run onto the next line and that line starts like a directive. */
+function missingSemicolonPlace(node: ConfigNode, context: RuleContext): { after: string; line: number; offset: number } | undefined {
   const { directive, file } = node;
   const nameLine = file.lines.positionAt(directive.name.start).line;
   for (const arg of directive.args) {
@@ -64,8 +65,24 @@ export function missingSemicolonHint(node: ConfigNode, context: RuleContext): st
     if (line > nameLine && !arg.quote && context.table.isKnown(arg.value)) {
       const previous = directive.args[directive.args.indexOf(arg) - 1];
       const where = previous ?? directive.name;
-      return `Is a ";" missing after "${file.text.slice(where.start, where.end)}" on line ${file.lines.positionAt(where.end).line + 1}?`;
+      return { after: file.text.slice(where.start, where.end), line: file.lines.positionAt(where.end).line + 1, offset: where.end };
     }
   }
   return undefined;
+}
+
+/** When arguments run onto the next line and that line starts like a directive, a `;` is probably missing. */
+export function missingSemicolonHint(node: ConfigNode, context: RuleContext): string | undefined {
+  const place = missingSemicolonPlace(node, context);
+  return place && `Is a ";" missing after "${place.after}" on line ${place.line}?`;
+}
+
+/**
+ * The `;` the hint suggests, as a quick fix. Not preferred: it is a guess from the layout, so
+ * fix-all does not apply it; the author confirms it with one click.
+ */
+export function missingSemicolonFix(node: ConfigNode, context: RuleContext): Fix[] | undefined {
+  const place = missingSemicolonPlace(node, context);
+  return place && [{ title: `Add the missing ";" after "${place.after}" (line ${place.line})`, safe: false, preferred: false,
+    edits: [{ file: node.file.path, start: place.offset, end: place.offset, newText: ';' }] }];
 }

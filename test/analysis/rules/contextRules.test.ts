@@ -132,6 +132,21 @@ describe('context rules', () => {
     ]);
   });
 
+  it('offers the missing ";" as a quick fix (not applied by fix-all) that leaves nothing for the handler to refuse', async () => {
+    const text = 'events {}\nhttp { server {\n  listen 8080 default_server\n  server_name a;\n  error_page 404 /x.html\n  root /tmp;\n} }\n';
+    const findings = (await check(text)).filter((f) => f.code === 'nginx.invalid-value');
+    assert.equal(findings.length, 2);
+    let fixed = text;
+    // Apply from the end so that earlier offsets stay valid.
+    const edits = findings.map((f) => f.fixes?.[0]).map((fix) => {
+      assert.ok(fix && !fix.preferred && !fix.safe && /Add the missing ";"/.test(fix.title), JSON.stringify(fix));
+      return fix.edits[0];
+    }).sort((a, b) => b.start - a.start);
+    for (const e of edits) fixed = fixed.slice(0, e.start) + e.newText + fixed.slice(e.end);
+    assert.equal(fixed, 'events {}\nhttp { server {\n  listen 8080 default_server;\n  server_name a;\n  error_page 404 /x.html;\n  root /tmp;\n} }\n');
+    assert.deepEqual(await check(fixed), []);
+  });
+
   it('honours nginx-mtls-disable comments and the rules setting', async () => {
     const text = 'events {}\nhttp {\n  # nginx-mtls-disable-next-line nginx.unknown-directive -- a custom module\n  my_module on;\n  other_module on;\n}\n';
     assert.deepEqual((await check(text)).map((f) => f.message), ['nginx rejects this: unknown directive "other_module"']);

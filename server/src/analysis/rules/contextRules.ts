@@ -8,7 +8,7 @@ import type { ConfigNode } from '../../model/configTree';
 import { focusOf } from '../analysisFocus';
 import type { Finding, RuleMeta } from '../finding';
 import { declarationName } from '../../model/contextInference';
-import { missingSemicolonHint } from '../argumentChecks';
+import { missingSemicolonFix, missingSemicolonHint } from '../argumentChecks';
 import { liftOutOfIf } from '../fixes/liftOutOfIf';
 import { closestName, nginxRefuses } from '../nginxWording';
 import type { RuleContext, RuleFamily } from '../ruleContext';
@@ -103,6 +103,7 @@ export const contextRules: RuleFamily = {
           findings.push({
             ...base, code: 'nginx.invalid-argument-count', ...range,
             message: nginxRefuses(`invalid number of arguments in "${name}" directive`, hint),
+            fixes: hint ? missingSemicolonFix(node, context) : undefined,
           });
           break;
         }

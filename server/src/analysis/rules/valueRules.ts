@@ -7,7 +7,7 @@
  */
 import singleValued from '../../directives/data/singleValued.json';
 import { allowedValues, isAllowed, type AllowedValues } from '../../directives/directiveValues';
-import { errorPageProblem, listenProblem, missingSemicolonHint, type ArgumentProblem } from '../argumentChecks';
+import { errorPageProblem, listenProblem, missingSemicolonFix, missingSemicolonHint, type ArgumentProblem } from '../argumentChecks';
 import type { ConfigNode } from '../../model/configTree';
 import { focusOf } from '../analysisFocus';
 import type { Word } from '../../parser/syntaxTree';
@@ -46,6 +46,7 @@ function handlerProblem(node: ConfigNode, problem: ArgumentProblem | undefined, 
   return [{
     code: 'nginx.invalid-value', file: node.file.path, start: problem.arg.start, end: args[args.length - 1].end, nginxRefuses: true,
     message: nginxRefuses(problem.wording, missingSemicolonHint(node, context)),
+    fixes: missingSemicolonFix(node, context),
   }];
 }
 
