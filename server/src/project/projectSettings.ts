@@ -4,24 +4,21 @@
  * entry by entry (turning one more rule off keeps the project's other rule settings); the
  * `ignore` lists add up; any other value replaces the file's.
  */
+import { isPlainObject } from '../service/settings';
 import type { ProjectConfig } from './projectConfig';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * Raw settings (as normalizeSettings takes them): the project file's values under the
  * explicitly set ones. A key whose explicit value is undefined or null counts as not set.
  */
 export function overlaySettings(project: ProjectConfig | undefined, explicit: unknown): Record<string, unknown> {
-  const set = isRecord(explicit) ? explicit : {};
+  const set = isPlainObject(explicit) ? explicit : {};
   const merged: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(project ?? {})) if (value !== undefined) merged[key] = value;
   for (const [key, value] of Object.entries(set)) {
     if (value === undefined || value === null) continue;
     const below = merged[key];
-    if ((key === 'rules' || key === 'pathMappings') && isRecord(below) && isRecord(value)) merged[key] = { ...below, ...value };
+    if ((key === 'rules' || key === 'pathMappings') && isPlainObject(below) && isPlainObject(value)) merged[key] = { ...below, ...value };
     else if (key === 'ignore' && Array.isArray(below) && Array.isArray(value)) merged[key] = [...below, ...value];
     else merged[key] = value;
   }

@@ -165,7 +165,8 @@ export const DEFAULT_SETTINGS: NginxMtlsSettings = {
 
 const SEVERITY_VALUES = new Set<string>(RULE_SEVERITIES);
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+/** A JSON object (not null, not an array): what settings and the project file nest. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
