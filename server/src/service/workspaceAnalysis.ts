@@ -20,6 +20,7 @@ import { ParseCache, type ParsedFile } from '../model/parsedFile';
 import type { Directive } from '../parser/syntaxTree';
 import { DEFAULT_SETTINGS, type NginxMtlsSettings } from './settings';
 import { MAX_WATCHED_PATHS, RecentPaths } from './watchedFiles';
+import { commentOnlyEdit, moveFindings, type CommentEdit } from './commentEditReuse';
 
 export interface FileAnalysis {
   file: ParsedFile;
@@ -59,6 +60,8 @@ export class WorkspaceAnalysis {
    */
   knownRoots: readonly string[];
   private readonly trees = new Map<string, CachedTree>();
+  /** The last analysis of each set of files in each tree, for reuse (see runRules). */
+  private readonly lastRuns = new Map<string, LastRun>();
   /** TLS files the checks read lately, for the client's file watchers. */
   private readonly tlsFilesRead = new RecentPaths(MAX_WATCHED_PATHS);
   private readonly now: () => Date;
@@ -139,6 +142,8 @@ export class WorkspaceAnalysis {
       const tree = await buildConfigTree(this.recordingBuildOptions(inputs, mainFile, rootContext, resolver));
       entry = { tree, inputs };
     }
+    // What a later analysis of this tree may reuse from the analysis of the tree before it.
+    if (cached && changed && entry.tree !== cached.tree) treeLineage.set(entry.tree, { previous: treeId(cached.tree), changed });
     // Most recently used last, so the oldest entry is the first one evicted.
     this.trees.delete(key);
     this.trees.set(key, entry);
@@ -200,6 +205,7 @@ export class WorkspaceAnalysis {
 
   clearTreeCache(): void {
     this.trees.clear();
+    this.lastRuns.clear();
   }
 
   /** The recorded inputs that a new build would see differently (all of them are checked). */
@@ -294,27 +300,84 @@ export class WorkspaceAnalysis {
     return inferContext(parsed, this.table, this.settings.targetVersion);
   }
 
-  private runRules(tree: ConfigTree, files: ParsedFile[], contextGuessed: boolean, acceptedSomewhere?: ReadonlySet<Directive>, cancellation?: CancellationFlag): Promise<AnalysisResult> {
+  /**
+   * Runs the rules, or moves the findings of the last run of the same files when nothing a
+   * rule reads has changed since: the edits in between were inside comments (see
+   * commentEditReuse.ts), every certificate file inspected reads the same, and the settings
+   * and clock are those of that run (within RUN_REUSE_MS).
+   */
+  private async runRules(tree: ConfigTree, files: ParsedFile[], contextGuessed: boolean, acceptedSomewhere?: ReadonlySet<Directive>, cancellation?: CancellationFlag): Promise<AnalysisResult> {
+    const key = `${tree.mainFile}\0${tree.rootContext}\0${tree.confDir}\0${tree.confDirUnknown === true}\0${contextGuessed}\0${files.map((f) => f.path).join('\0')}`;
+    const now = this.now();
+    const last = this.lastRuns.get(key);
+    if (last) {
+      const reused = await this.reusedResult(last, tree, files, now);
+      if (reused) {
+        this.lastRuns.set(key, { ...last, tree: treeId(tree), files, result: reused });
+        return reused;
+      }
+    }
+    const inspections = new Map<string, { path: string; options?: { passphrases?: string[] }; result: Promise<InspectedFile> }>();
+    const result = await this.runRulesFresh(tree, files, contextGuessed, acceptedSomewhere, cancellation, now, inspections);
+    const inspected = await Promise.all([...inspections.values()].map(async ({ path: p, options, result: r }) => ({ path: p, options, result: await r })));
+    this.lastRuns.delete(key);
+    this.lastRuns.set(key, { tree: treeId(tree), files, settings: this.settings, knownRoots: this.knownRoots, now: now.getTime(), inspected, result });
+    if (this.lastRuns.size > MAX_CACHED_TREES) this.lastRuns.delete(this.lastRuns.keys().next().value as string);
+    return result;
+  }
+
+  private async reusedResult(last: LastRun, tree: ConfigTree, files: readonly ParsedFile[], now: Date): Promise<AnalysisResult | undefined> {
+    const age = now.getTime() - last.now;
+    if (age < 0 || age > RUN_REUSE_MS || last.settings !== this.settings || last.knownRoots !== this.knownRoots) return undefined;
+    if (files.length !== last.files.length || files.some((f, i) => f.path !== last.files[i].path)) return undefined;
+    // The tree's own inputs: the same tree, or one built from it where only file texts changed.
+    let edited: readonly TreeInput[] = [];
+    if (treeId(tree) !== last.tree) {
+      const lineage = treeLineage.get(tree);
+      if (!lineage || lineage.previous !== last.tree || !lineage.changed.every((input) => input.kind === 'parsed')) return undefined;
+      edited = lineage.changed;
+    }
+    const edits: CommentEdit[] = [];
+    for (const input of edited) {
+      const before = input.kind === 'parsed' ? input.parsed : undefined;
+      const after = tree.files.get(input.path)?.parsed;
+      const edit = before && after ? commentOnlyEdit(before, after) : undefined;
+      if (!edit) return undefined;
+      edits.push(edit);
+    }
+    for (const { path: p, options, result } of last.inspected) {
+      this.tlsFilesRead.add(p);
+      if (!sameInspection(result, await this.certificates.inspect(p, options))) return undefined;
+    }
+    let findings: ResolvedFinding[] | undefined = last.result.findings;
+    for (const edit of edits) {
+      findings = moveFindings(findings, edit);
+      if (!findings) return undefined;
+    }
+    return { findings, failures: last.result.failures };
+  }
+
+  private runRulesFresh(tree: ConfigTree, files: ParsedFile[], contextGuessed: boolean, acceptedSomewhere: ReadonlySet<Directive> | undefined, cancellation: CancellationFlag | undefined, now: Date,
+    inspections: Map<string, { path: string; options?: { passphrases?: string[] }; result: Promise<InspectedFile> }>): Promise<AnalysisResult> {
     const resolver: PathResolver = { confDir: tree.confDir, confDirUnknown: tree.confDirUnknown, pathMappings: this.settings.pathMappings };
     // Rules ask for the same few certificate files once per server or location; within one
     // run each file is inspected (or its cache entry stat-checked) only once.
-    const inspections = new Map<string, Promise<InspectedFile>>();
     const resolvedPaths = new Map<string, string>();
     const inspect = (absolutePath: string, options?: { passphrases?: string[] }): Promise<InspectedFile> => {
       const key = `${absolutePath}\0${JSON.stringify(options?.passphrases ?? null)}`;
       let pending = inspections.get(key);
       if (!pending) {
         this.tlsFilesRead.add(absolutePath);
-        pending = this.certificates.inspect(absolutePath, options);
+        pending = { path: absolutePath, options, result: this.certificates.inspect(absolutePath, options) };
         inspections.set(key, pending);
       }
-      return pending;
+      return pending.result;
     };
     return analyze({
       tree,
       table: this.table,
       settings: this.settings,
-      now: this.now(),
+      now,
       contextGuessed,
       acceptedSomewhere,
       files,
@@ -348,6 +411,51 @@ function nearest(filePath: string, folders: readonly string[]): string | undefin
 
 /** Trees kept for reuse (main configs plus standalone files recently checked). */
 const MAX_CACHED_TREES = 16;
+
+/**
+ * How long the findings of one analysis are reused across comment edits: findings depend on
+ * the clock (days until a certificate expires), so a run at most this old stands for a new one.
+ */
+const RUN_REUSE_MS = 10_000;
+
+interface LastRun {
+  /** The tree analysed (its treeId: holding the tree would keep every old tree alive). */
+  tree: number;
+  files: readonly ParsedFile[];
+  settings: NginxMtlsSettings;
+  knownRoots: readonly string[];
+  /** When the rules ran (a reused result keeps the time of the run it came from). */
+  now: number;
+  /** Each certificate file the rules inspected, with what they saw. */
+  inspected: { path: string; options?: { passphrases?: string[] }; result: InspectedFile }[];
+  result: AnalysisResult;
+}
+
+/** For a tree built from a cached one: that tree's treeId, and the inputs that differed. */
+const treeLineage = new WeakMap<ConfigTree, { previous: number; changed: readonly TreeInput[] }>();
+
+const treeIds = new WeakMap<ConfigTree, number>();
+let treeCount = 0;
+
+/** A number for each tree, so that records can name a tree without keeping it alive. */
+function treeId(tree: ConfigTree): number {
+  let id = treeIds.get(tree);
+  if (id === undefined) {
+    id = ++treeCount;
+    treeIds.set(tree, id);
+  }
+  return id;
+}
+
+/**
+ * True when a certificate file inspects the same: the inspector's cached result object, or
+ * for files it does not cache (missing, unreadable, not regular) the same answer.
+ */
+function sameInspection(a: InspectedFile, b: InspectedFile): boolean {
+  if (a === b) return true;
+  const uncached = ['missing', 'unreadable', 'directory', 'not-regular', 'too-large'];
+  return uncached.includes(a.kind) && JSON.stringify(a) === JSON.stringify(b);
+}
 
 /**
  * What a tree build read: each file's parse, each stat and each directory listing, in order.

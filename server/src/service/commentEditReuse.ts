@@ -1,0 +1,140 @@
+/**
+ * Typing inside a comment changes no statement nginx reads: the findings of the last
+ * analysis stay right, only the offsets after the edit move. This module decides whether
+ * an edit between two texts of a file is such an edit, and moves the offsets of findings.
+ *
+ * The decision is conservative. An edit qualifies when it lies after the `#` of one
+ * comment and before that comment's end, in the old text and the new one alike (no line
+ * break typed or deleted, so line numbers in messages stay right), and neither version of
+ * the comment is one the checks read: nginx-mtls suppression and context comments, or a
+ * `$` (fixes that invent variable names look for names already used anywhere in the text).
+ * A finding whose message or fix text quotes the old comment (a fix that moves a statement
+ * with a comment inside it) is not reused either: the caller then runs the rules again.
+ * test/service/commentEditReuse.test.ts compares reused results with fresh analyses.
+ */
+import type { Finding, Fix, TextEdit } from '../analysis/finding';
+import type { ParsedFile } from '../model/parsedFile';
+import type { Comment } from '../parser/syntaxTree';
+import { Commands, ServerCommands } from '../../../common/protocol';
+
+/** An edit inside one comment: old text [start, oldEnd) became new text [start, start + length + delta). */
+export interface CommentEdit {
+  file: string;
+  start: number;
+  oldEnd: number;
+  /** Length change: new length minus old length. */
+  delta: number;
+  /** The whole old comment, `#` included, as it may be quoted in a message or fix. */
+  oldComment: string;
+}
+
+/** Comments the checks read: suppressions, context declarations, variable names. */
+const READ_BY_CHECKS = /nginx-mtls|\$/i;
+
+/** The one region where two texts differ, from their common prefix and suffix. */
+export function changedRegion(oldText: string, newText: string): { start: number; oldEnd: number; newEnd: number } | undefined {
+  if (oldText === newText) return undefined;
+  const shorter = Math.min(oldText.length, newText.length);
+  let start = 0;
+  while (start < shorter && oldText.charCodeAt(start) === newText.charCodeAt(start)) start++;
+  let oldEnd = oldText.length;
+  let newEnd = newText.length;
+  while (oldEnd > start && newEnd > start && oldText.charCodeAt(oldEnd - 1) === newText.charCodeAt(newEnd - 1)) {
+    oldEnd--;
+    newEnd--;
+  }
+  return { start, oldEnd, newEnd };
+}
+
+/** The comment whose text (after `#`, up to the line end) holds [start, end] of the old text. */
+function enclosingComment(comments: readonly Comment[], start: number, end: number): Comment | undefined {
+  let low = 0;
+  let high = comments.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const comment = comments[mid];
+    if (comment.end < start) low = mid + 1;
+    else if (comment.start >= start) high = mid - 1;
+    else return end <= comment.end ? comment : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The edit from `before` to `after` (two parses of one file) when it only changes the
+ * inside of one comment that no check reads; undefined otherwise.
+ */
+export function commentOnlyEdit(before: ParsedFile, after: ParsedFile): CommentEdit | undefined {
+  const region = changedRegion(before.text, after.text);
+  if (!region) return undefined;
+  const comment = enclosingComment(before.syntax.comments, region.start, region.oldEnd);
+  // After the `#` (comment.start is the `#`), so the comment still starts where it did.
+  if (!comment || region.start <= comment.start) return undefined;
+  const typed = after.text.slice(region.start, region.newEnd);
+  if (typed.includes('\n') || typed.includes('\r')) return undefined;
+  const delta = region.newEnd - region.oldEnd;
+  const oldComment = before.text.slice(comment.start, comment.end);
+  const newComment = after.text.slice(comment.start, comment.end + delta);
+  if (READ_BY_CHECKS.test(oldComment) || READ_BY_CHECKS.test(newComment)) return undefined;
+  return { file: before.path, start: region.start, oldEnd: region.oldEnd, delta, oldComment };
+}
+
+/** Commands of fixes whose arguments are known, and which of them are offsets into which file. */
+const OFFSET_ARGUMENTS: Record<string, { file: number; offsets: number[] } | null> = {
+  [ServerCommands.convertToPem]: { file: 1, offsets: [2, 3] },
+  [Commands.addPathMapping]: null,
+};
+
+/**
+ * The findings with their offsets moved past the edit, or undefined when one of them cannot
+ * be moved safely (it quotes the edited comment, or has a fix command of unknown arguments).
+ */
+export function moveFindings<T extends Finding>(findings: readonly T[], edit: CommentEdit): T[] | undefined {
+  const moved: T[] = [];
+  for (const finding of findings) {
+    if (finding.message.includes(edit.oldComment)) return undefined;
+    const related = finding.related?.map((r) => moveRange(r, edit));
+    if (related?.some((r) => r.message.includes(edit.oldComment))) return undefined;
+    let fixes: Fix[] | undefined;
+    if (finding.fixes) {
+      fixes = [];
+      for (const fix of finding.fixes) {
+        const movedFix = moveFix(fix, edit);
+        if (!movedFix) return undefined;
+        fixes.push(movedFix);
+      }
+    }
+    moved.push({ ...moveRange(finding, edit), ...(related ? { related } : {}), ...(fixes ? { fixes } : {}) });
+  }
+  return moved;
+}
+
+function movedOffset(offset: number, edit: CommentEdit): number {
+  return offset >= edit.oldEnd ? offset + edit.delta : offset;
+}
+
+function moveRange<T extends { file: string; start: number; end: number }>(range: T, edit: CommentEdit): T {
+  if (range.file !== edit.file || range.end < edit.oldEnd) return range;
+  return { ...range, start: movedOffset(range.start, edit), end: movedOffset(range.end, edit) };
+}
+
+function moveFix(fix: Fix, edit: CommentEdit): Fix | undefined {
+  const edits: TextEdit[] = [];
+  for (const e of fix.edits) {
+    if (e.newText.includes(edit.oldComment)) return undefined;
+    // An edit that replaces text inside the edited region has no place in the new text.
+    if (e.file === edit.file && e.start < edit.oldEnd && e.end > edit.start) return undefined;
+    edits.push(moveRange(e, edit));
+  }
+  if (!fix.command) return { ...fix, edits };
+  const known = OFFSET_ARGUMENTS[fix.command.command];
+  if (known === undefined) return undefined;
+  if (known === null || fix.command.arguments?.[known.file] !== edit.file) return { ...fix, edits };
+  const args = [...(fix.command.arguments ?? [])];
+  for (const i of known.offsets) {
+    if (typeof args[i] !== 'number') return undefined;
+    args[i] = movedOffset(args[i] as number, edit);
+  }
+  return { ...fix, edits, command: { ...fix.command, arguments: args } };
+}
+
