@@ -17,7 +17,7 @@
 // tiny config (its start-up); peak memory is the maximum resident set size from /usr/bin/time -v
 // (or the process's own maxRSS for node tools). CPU profiles are left in a temporary folder
 // whose path is printed; they are summarized in the report.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -68,7 +68,7 @@ const median = (values) => {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
-const log = (message) => process.stderr.write(`[bench] ${message}\n`);
+const log = (message) => process.stderr.write(`[bench ${((performance.now() - benchStarted) / 1000).toFixed(0).padStart(4)} s] ${message}\n`);
 
 // --- one cold process: wall time and peak RSS --------------------------------------------
 
@@ -246,16 +246,19 @@ if (SLOW_PEERS) {
 
 // --- ours: our own parse, in-process and warm -------------------------------------------------------
 
-/** Runs scripts/bench/inProcess.mjs in a fresh node process and returns its JSON answer. */
+/** Runs scripts/bench/inProcess.mjs in a fresh node process and resolves with its JSON answer. */
 function inProcess(nodeFlags, args) {
-  const r = spawnSync(process.execPath, [...nodeFlags, IN_PROCESS, ...args.map(String)], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
-  if (r.status !== 0) throw new Error(`inProcess.mjs ${args[0]} failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' ')}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop());
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [...nodeFlags, IN_PROCESS, ...args.map(String)], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`inProcess.mjs ${args[0]} failed (${error.code ?? error.signal}): ${stderr.trim().split('\n').slice(-3).join(' ')}`));
+      else resolve(JSON.parse(stdout.trim().split('\n').pop()));
+    });
+  });
 }
 
 const parses = {};
 for (const wl of WORKLOADS) {
-  parses[wl.id] = inProcess([], ['parse', PARSE_RUNS, ...wl.files]);
+  parses[wl.id] = await inProcess([], ['parse', PARSE_RUNS, ...wl.files]);
   log(`our parse, ${wl.id}: median ${parses[wl.id].ms.toFixed(1)} ms over ${PARSE_RUNS} warm passes (${parses[wl.id].min.toFixed(1)}–${parses[wl.id].max.toFixed(1)})`);
 }
 
@@ -268,9 +271,10 @@ const lspTree = await lspSessions('LSP file in the 100k-line tree', { ...lspOpti
 
 // --- ours: allocation and heap, in-process ---------------------------------------------------------
 
-const memory = {};
-for (const [id, folder, file] of [['small', path.dirname(w.small), w.small], ['tree', w.tree, treeFile]]) {
-  memory[id] = inProcess(['--expose-gc'], ['memory', folder, file, EDITS]);
+// Nothing here is timed, so the two files are measured side by side (one core each).
+const memoryCases = [['small', path.dirname(w.small), w.small], ['tree', w.tree, treeFile]];
+const memory = Object.fromEntries(await Promise.all(memoryCases.map(async ([id, folder, file]) => [id, await inProcess(['--expose-gc'], ['memory', folder, file, EDITS])])));
+for (const [id] of memoryCases) {
   const m = memory[id];
   log(`memory, ${id}: heap after GC ${fmtBytesMb(m.heapAfterIndex)} indexed, ${fmtBytesMb(m.heapAfterComments)} after ${m.edits} comment edits, ${fmtBytesMb(m.heapAfterBurst)} after the burst; `
     + `allocated per keystroke ${fmtBytesMb(m.commentBytesPerEdit)} (comment), ${fmtBytesMb(m.burstBytesPerEdit)} (burst)`);
@@ -288,7 +292,7 @@ const profiles = [];
 }
 {
   const file = path.join(profileDir, `keystrokes-small-${PROFILE_EDITS}.cpuprofile`);
-  const r = inProcess([], ['profile', path.dirname(w.small), w.small, EDITS, file, PROFILE_EDITS]);
+  const r = await inProcess([], ['profile', path.dirname(w.small), w.small, EDITS, file, PROFILE_EDITS]);
   const what = PROFILE_EDITS === 'comment' ? 'comment edits' : 'characters of a typing burst';
   profiles.push({ title: `${r.edits} keystrokes (${what}) in the 5k-line file, in-process, after indexing (${fmtMs(r.ms)})`, file });
 }
