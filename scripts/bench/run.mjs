@@ -75,13 +75,14 @@ const log = (message) => process.stderr.write(`[bench ${((performance.now() - be
 const MAXRSS_PRELOAD = path.join(os.tmpdir(), `nginx-mtls-bench-maxrss-${process.pid}.cjs`);
 fs.writeFileSync(MAXRSS_PRELOAD, "process.on('exit', () => require('fs').writeFileSync(process.env.BENCH_MAXRSS_FILE, String(process.resourceUsage().maxRSS)));\n");
 
+const timeFile = path.join(os.tmpdir(), `nginx-mtls-bench-time-${process.pid}.txt`);
+const rssFile = path.join(os.tmpdir(), `nginx-mtls-bench-rss-${process.pid}.txt`);
+
 /**
  * Runs a command once. Returns { ms, rssKb, code, stdout }. With /usr/bin/time the peak RSS
  * is the kernel's; without it, node commands report their own maxRSS through a preload.
  */
 function runOnce(command, args, { env = {}, cwd = ROOT, input } = {}) {
-  const timeFile = path.join(os.tmpdir(), `nginx-mtls-bench-time-${process.pid}.txt`);
-  const rssFile = path.join(os.tmpdir(), `nginx-mtls-bench-rss-${process.pid}.txt`);
   fs.rmSync(rssFile, { force: true });
   const isNode = command === process.execPath;
   const fullEnv = { ...process.env, ...env };
@@ -447,7 +448,7 @@ if (WRITE) {
   log('wrote docs/benchmarks.md');
 }
 
-fs.rmSync(MAXRSS_PRELOAD, { force: true });
+for (const scratch of [MAXRSS_PRELOAD, timeFile, rssFile]) fs.rmSync(scratch, { force: true });
 if (KEEP) log(`workload kept in ${workDir}`);
 else fs.rmSync(workDir, { recursive: true, force: true });
 log(`total ${(totalMs / 1000).toFixed(0)} s`);
