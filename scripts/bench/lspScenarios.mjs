@@ -1,0 +1,135 @@
+// The language server measured as an editor uses it: the built server (dist/server.js) over
+// stdio, driven by the LSP test client (out/test/lsp/lspClient.js). validationDelayMs is 0, so
+// what is timed is the server's work, not the configured debounce (150 ms by default).
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { burstEdits, commentEdits } from './editScripts.mjs';
+
+const require = createRequire(import.meta.url);
+
+/** A percentile by nearest rank, `p` in 0–100. */
+export function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+function vmRssKb(pid) {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+const NO_LIMIT_MS = 600000;
+
+/**
+ * One server session on `file` (workspace folder `folder`):
+ * 1. start → first diagnostics of the opened file (spawn, initialize, indexing);
+ * 2. `edits` comment keystrokes, each sent after the previous one's diagnostics arrived;
+ * 3. a burst of `edits` characters typed into a new add_header line, waiting likewise;
+ * 4. a second burst (another server block) sent every `intervalMs` without waiting, as a
+ *    typist does: the time from the last keystroke to the diagnostics of the final version.
+ * Stops typing in 2 and 3 when `budgetMs` has passed since the start of that step.
+ */
+export async function lspSession({ root, folder, file, edits, budgetMs, intervalMs = 30 }) {
+  const { LspTestClient } = require(path.join(root, 'out/test/lsp/lspClient.js'));
+  const started = performance.now();
+  const client = new LspTestClient();
+  client.onServerRequest = (method, params) => (method === 'workspace/configuration' ? (params?.items ?? [{}]).map(() => ({ validationDelayMs: 0 })) : null);
+  try {
+    await client.initialize(folder);
+    const uri = 'file://' + file;
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    const opened = performance.now();
+    client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'nginx', version: 1, text: lines.join('\n') } });
+    await client.waitForDiagnostics(uri, 1, () => true, NO_LIMIT_MS);
+    const firstDiagnostics = performance.now();
+    const result = { startMs: firstDiagnostics - started, indexMs: firstDiagnostics - opened, rssAfterIndex: vmRssKb(client.process.pid) };
+
+    let version = 1;
+    const send = (change) => {
+      version++;
+      client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });
+      return version;
+    };
+    /** Sends each change and waits for its diagnostics; the latencies in ms. */
+    const typeWaiting = async (changes) => {
+      const latencies = [];
+      const end = performance.now() + budgetMs;
+      for (const change of changes) {
+        const sent = performance.now();
+        await client.waitForDiagnostics(uri, send(change), () => true, NO_LIMIT_MS);
+        latencies.push(performance.now() - sent);
+        if (performance.now() > end) break;
+      }
+      return latencies;
+    };
+    const summary = (latencies) => ({ edits: latencies.length, p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: Math.max(...latencies) });
+
+    result.comment = summary(await typeWaiting(commentEdits(lines, edits)));
+    result.rssAfterEdits = vmRssKb(client.process.pid);
+
+    const burst = burstEdits(lines, edits);
+    await typeWaiting([burst.setup()]);
+    result.burst = summary(await typeWaiting(burst.keystrokes()));
+
+    // The typist: one keystroke every intervalMs, whatever the server is doing.
+    const typed = burstEdits(lines, edits, { header: 'X-Typed', nth: 1, seed: 13 });
+    await typeWaiting([typed.setup()]);
+    const firstTyped = version + 1;
+    const burstStart = performance.now();
+    let i = 0;
+    let lastSent = burstStart;
+    for (const change of typed.keystrokes()) {
+      await sleep(burstStart + i * intervalMs - performance.now());
+      send(change);
+      lastSent = performance.now();
+      i++;
+    }
+    await client.waitForDiagnostics(uri, version, () => true, NO_LIMIT_MS);
+    const diagnosedVersions = new Set(client.received
+      .filter((n) => n.method === 'textDocument/publishDiagnostics' && n.params?.uri === uri && n.params.version >= firstTyped)
+      .map((n) => n.params.version));
+    result.typist = {
+      keystrokes: i, intervalMs, sendingMs: lastSent - burstStart,
+      lastKeystrokeToFinalMs: performance.now() - lastSent, diagnosedVersions: diagnosedVersions.size,
+    };
+    result.rssAfterAll = vmRssKb(client.process.pid);
+    return result;
+  } finally {
+    await client.shutdown();
+  }
+}
+
+/**
+ * `sessions` fresh servers on the same file: keystroke latency varies from one session to the
+ * next on a shared machine (garbage collection, CPU steal), so each figure is the median
+ * session's, with the range over all sessions.
+ */
+export async function lspSessions(label, options, sessions, log) {
+  const runs = [];
+  for (let i = 0; i < sessions; i++) {
+    const r = await lspSession(options);
+    log(`${label} session ${i + 1}: start → first diagnostics ${r.startMs.toFixed(0)} ms; comment edits p50 ${r.comment.p50.toFixed(1)} p95 ${r.comment.p95.toFixed(1)} ms; `
+      + `burst p50 ${r.burst.p50.toFixed(1)} p95 ${r.burst.p95.toFixed(1)} ms; typist: last keystroke → final diagnostics ${r.typist.lastKeystrokeToFinalMs.toFixed(0)} ms `
+      + `(${r.typist.diagnosedVersions} of ${r.typist.keystrokes} versions diagnosed); RSS ${(r.rssAfterIndex / 1024).toFixed(0)} → ${(r.rssAfterEdits / 1024).toFixed(0)} → ${(r.rssAfterAll / 1024).toFixed(0)} MB`);
+    runs.push(r);
+  }
+  const pick = (get) => {
+    const values = runs.map(get).filter((v) => v !== undefined);
+    if (values.length === 0) return { value: undefined, min: undefined, max: undefined };
+    return { value: [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)], min: Math.min(...values), max: Math.max(...values) };
+  };
+  return {
+    label, sessions: runs.length,
+    startMs: pick((r) => r.startMs), indexMs: pick((r) => r.indexMs),
+    comment: { edits: runs[0].comment.edits, p50: pick((r) => r.comment.p50), p95: pick((r) => r.comment.p95), max: pick((r) => r.comment.max) },
+    burst: { edits: runs[0].burst.edits, p50: pick((r) => r.burst.p50), p95: pick((r) => r.burst.p95), max: pick((r) => r.burst.max) },
+    typist: { keystrokes: runs[0].typist.keystrokes, intervalMs: runs[0].typist.intervalMs, lastToFinal: pick((r) => r.typist.lastKeystrokeToFinalMs), diagnosed: pick((r) => r.typist.diagnosedVersions) },
+    rssAfterIndex: pick((r) => r.rssAfterIndex), rssAfterEdits: pick((r) => r.rssAfterEdits), rssAfterAll: pick((r) => r.rssAfterAll),
+  };
+}

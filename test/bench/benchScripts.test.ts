@@ -1,0 +1,155 @@
+/**
+ * The benchmark's pure parts (scripts/bench): the keystrokes it types, the CPU profile summary
+ * and the verdicts of the issue's targets. Timings themselves are never asserted here: they
+ * belong to `npm run bench`.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { applyLspEdits, REPO_ROOT, type LspTextEdit } from '../lsp/lspClient';
+
+// The scripts are plain JavaScript modules: what they export is untyped here.
+const load = (name: string): Promise<any> => import(pathToFileURL(path.join(REPO_ROOT, 'scripts/bench', name)).href);
+
+interface Change { range: LspTextEdit['range']; text: string }
+
+/** A config of `servers` TLS servers in http, each after a comment line. */
+function sampleConfig(servers: number): string {
+  const lines = ['# sample', 'events {}', 'http {'];
+  for (let i = 0; i < servers; i++) {
+    lines.push(`    # server ${i}`, '    server {', '        listen 443 ssl;', `        server_name s${i}.example.test;`, '        location / { return 200; }', '    }');
+  }
+  lines.push('}', '');
+  return lines.join('\n');
+}
+
+/** Applies each change as a client would send it, and checks it leaves the text the script's `lines` hold. */
+function replay(initial: string, lines: string[], changes: Iterable<Change>): { text: string; steps: string[] } {
+  let text = initial;
+  const steps: string[] = [];
+  for (const change of changes) {
+    text = applyLspEdits(text, [{ range: change.range, newText: change.text }]);
+    assert.equal(text, lines.join('\n'), 'the LSP change and the in-process text agree');
+    steps.push(text);
+  }
+  return { text, steps };
+}
+
+describe('benchmark keystrokes (scripts/bench/editScripts.mjs)', () => {
+  let edits: any;
+  before(async () => { edits = await load('editScripts.mjs'); });
+
+  it('comment edits type and delete one character at the end of comment lines only', () => {
+    const initial = sampleConfig(6);
+    const lines = initial.split('\n');
+    const { text, steps } = replay(initial, lines, edits.commentEdits(lines, 40));
+    assert.equal(steps.length, 40);
+    assert.equal(text, initial, 'an even number of edits types and deletes every character it added');
+    for (let i = 0; i < steps.length; i += 2) {
+      const changed = steps[i].split('\n').filter((l, n) => l !== initial.split('\n')[n]);
+      assert.equal(changed.length, 1);
+      assert.match(changed[0], /^\s*#.*x$/);
+    }
+  });
+
+  it('a burst inserts an add_header line in the middle server block and types into its quotes, one character per change', () => {
+    const initial = sampleConfig(9);
+    const lines = initial.split('\n');
+    const burst = edits.burstEdits(lines, 60);
+    // Lazily, as run.mjs sends them: each change is made when it is sent.
+    const { steps } = replay(initial, lines, (function* () { yield burst.setup(); yield* burst.keystrokes(); })());
+    assert.equal(steps.length, 61);
+    const typed = edits.burstText(60);
+    assert.equal(typed.length, 60);
+    assert.doesNotMatch(typed, /["'$\\;{}]/, 'no character that would end the string or the directive');
+    for (let i = 0; i < steps.length; i++) {
+      const line = steps[i].split('\n')[burst.line];
+      assert.equal(line, `        add_header X-Burst "${typed.slice(0, i)}";`, `step ${i}: a complete directive with the characters typed so far`);
+    }
+    // Inside the fifth of nine servers, right after its server_name.
+    const finalLines = steps.at(-1)!.split('\n');
+    assert.match(finalLines[burst.line - 1], /server_name s4\.example\.test;/);
+  });
+
+  it('a second burst (nth 1) goes into another server block', () => {
+    const lines = sampleConfig(9).split('\n');
+    const first = edits.burstSite(lines, 0);
+    const second = edits.burstSite(lines, 1);
+    assert.notEqual(first.line, second.line);
+    assert.match(lines[second.line - 1], /server_name s5\.example\.test;/);
+  });
+});
+
+describe('CPU profile summary (scripts/bench/cpuProfileSummary.mjs)', () => {
+  let summary: any;
+  let dir: string;
+  before(async () => {
+    summary = await load('cpuProfileSummary.mjs');
+    dir = mkdtempSync(path.join(os.tmpdir(), 'bench-profile-test-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('sums self time per function over every stack it appears in, V8 entries included, largest first', () => {
+    const frame = (functionName: string, url = '', lineNumber = -1) => ({ functionName, url, lineNumber, scriptId: '0', columnNumber: 0 });
+    const parse = pathToFileURL(path.join(REPO_ROOT, 'out/server/src/parser/parser.js')).href;
+    const profile = {
+      nodes: [
+        { id: 1, callFrame: frame('(root)'), children: [2, 3, 5] },
+        { id: 2, callFrame: frame('(garbage collector)') },
+        { id: 3, callFrame: frame('check', 'node:internal/x', 3), children: [4] },
+        { id: 4, callFrame: frame('parseStatements', parse, 46) },
+        { id: 5, callFrame: frame('', parse, 9), children: [6] },
+        { id: 6, callFrame: frame('parseStatements', parse, 46) },
+      ],
+      startTime: 0, endTime: 10000,
+      samples: [2, 4, 6, 4, 2, 2, 2, 5, 3],
+      timeDeltas: [1000, 1000, 1000, 1000, 1000, 1000, 1000, 2000, 1000],
+    };
+    const file = path.join(dir, 'p.cpuprofile');
+    writeFileSync(file, JSON.stringify(profile));
+    const result = summary.topSelfTime(file, { top: 3, root: REPO_ROOT });
+    assert.equal(result.totalMs, 10);
+    assert.deepEqual(result.rows.map((r: any) => [r.name, r.where, r.ms, r.share]), [
+      ['(garbage collector)', '', 4, 0.4],
+      ['parseStatements', 'out/server/src/parser/parser.js:47', 3, 0.3],
+      ['(anonymous)', 'out/server/src/parser/parser.js:10', 2, 0.2],
+    ]);
+    const table = summary.selfTimeTable(result);
+    assert.equal(table.length, 5);
+    assert.match(table[3], /^\| `parseStatements` \| `out\/server\/src\/parser\/parser\.js:47` \| 3 ms \| 30\.0% \|$/);
+  });
+});
+
+describe('targets of issue #15 (scripts/bench/targets.mjs)', () => {
+  let targets: any;
+  before(async () => { targets = await load('targets.mjs'); });
+
+  const picked = (value: number) => ({ value, min: value, max: value });
+  const lsp = (p95: number, burstP95: number, rssKb: number) => ({
+    sessions: 1, startMs: picked(900), indexMs: picked(500),
+    comment: { edits: 200, p95: picked(p95) }, burst: { edits: 200, p95: picked(burstP95) },
+    rssAfterIndex: picked(rssKb), rssAfterEdits: picked(rssKb),
+  });
+  const verdicts = (m: unknown) => targets.issueTargets(m).map((r: any) => r.verdict);
+
+  it('passes each target at its limit and fails past it', () => {
+    const passing = verdicts({ fullCheck: { ms: 300, rssKb: 130 * 1024 }, parse: { ms: 100 }, crossplane: { rssKb: 67 * 1024 }, lspSmall: lsp(29.9, 29.9, 149 * 1024), lspTree: lsp(39.9, 39.9, 149 * 1024) });
+    assert.deepEqual(passing.slice(0, -1), Array(10).fill('pass'));
+    const failing = verdicts({ fullCheck: { ms: 301, rssKb: 134 * 1024 }, parse: { ms: 100 }, crossplane: { rssKb: 67 * 1024 }, lspSmall: lsp(30, 30, 150 * 1024), lspTree: lsp(40, 40, 150 * 1024) });
+    assert.deepEqual(failing.slice(0, -1), Array(10).fill('**FAIL**'));
+  });
+
+  it('says "not measured" for what this run did not measure, never pass or fail', () => {
+    const rows = targets.issueTargets({ fullCheck: { ms: 300, rssKb: 100 * 1024 }, parse: { ms: 100 }, crossplane: { skipped: 'not found' } });
+    const byTarget = new Map(rows.map((r: any) => [r.target, r]));
+    const rss = [...byTarget.values()].find((r: any) => /crossplane/.test(r.target)) as any;
+    assert.equal(rss.verdict, 'not measured');
+    assert.match(rss.note, /not found/);
+    for (const r of rows.filter((x: any) => /Keystroke|RSS < 150/.test(x.target))) assert.equal(r.verdict, 'not measured');
+    assert.equal(rows.at(-1).verdict, 'not measured', 'the e2e target is measured by the e2e run');
+    assert.ok(targets.targetsTable(rows).length === rows.length + 2);
+  });
+});
