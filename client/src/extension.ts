@@ -3,6 +3,7 @@
  * wires up the output channel, the language status item and the commands. All checks live in
  * the server; this file only connects VS Code to it.
  */
+import { promises as fsp } from 'node:fs';
 import * as vscode from 'vscode';
 import { ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
 import { CLIENT_ID, CLIENT_NAME, Commands } from '../../common/protocol';
@@ -16,8 +17,28 @@ import { generateTestPki } from './testPkiCommand';
 
 let client: NginxLanguageClient | undefined;
 
+/** Epoch ms at the first line of dist/client.js (a banner, see scripts/bundle.mjs); absent when not bundled. */
+declare const NGINX_MTLS_BUNDLE_START: number | undefined;
+/** When this module (and so everything the bundle holds) was evaluated. */
+const moduleEvaluatedAt = Date.now();
+
+/**
+ * What loading and activating the extension took, for the start-up figures in the output (the
+ * code-server e2e prints them). Absolute times (UTC) because the channel's own timestamps are
+ * those of its writes, which can come later.
+ */
+function activationLine(): string {
+  const now = Date.now();
+  const loaded = typeof NGINX_MTLS_BUNDLE_START === 'number'
+    ? `client bundle loaded in ${moduleEvaluatedAt - NGINX_MTLS_BUNDLE_START} ms from ${new Date(NGINX_MTLS_BUNDLE_START).toISOString()}, `
+    : '';
+  return `activating: ${loaded}activate() called ${now - moduleEvaluatedAt} ms after it was evaluated, at ${new Date(now).toISOString()}`;
+}
+
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const activatedAt = Date.now();
   const output = vscode.window.createOutputChannel(CLIENT_NAME, { log: true });
+  output.info(activationLine());
   const status = new ServerStatusItem();
   context.subscriptions.push(output, status);
 
@@ -48,9 +69,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       return;
     }
     starting = true;
+    const asked = Date.now();
     try {
       if (languageClient.state === State.Running) await languageClient.restart();
       else await languageClient.start();
+      output.info(`language server running ${Date.now() - asked} ms after it was started (process spawned, initialize answered), ${asked - activatedAt} ms after activate()`);
     } catch (error) {
       reportError(status, output, 'The nginx mTLS language server could not start. The output shows why.',
         error instanceof Error ? error.message : String(error));
@@ -92,8 +115,14 @@ export async function deactivate(): Promise<void> {
   client = undefined;
 }
 
+/**
+ * Read with Node's own fs: the server bundle sits in the extension's folder, on the machine the
+ * extension host runs on (a workspace extension), so no round trip through the editor's file
+ * service is needed. In code-server that round trip went to the browser and held up the start
+ * of the server by over a second on a loaded machine (issue #15).
+ */
 async function exists(file: string): Promise<boolean> {
-  return Promise.resolve(vscode.workspace.fs.stat(vscode.Uri.file(file))).then(() => true, () => false);
+  return fsp.access(file).then(() => true, () => false);
 }
 
 /** Shows a failure in the status item, the log and one notification with "Show Output". */

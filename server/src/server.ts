@@ -27,8 +27,8 @@ import { CLIENT_ID, ServerCommands } from '../../common/protocol';
 import { convertToPem, rewrittenArgument } from './service/convertToPem';
 import { FIX_ALL_KIND } from './service/quickFixes';
 import { FormattingRefusedError } from './service/formatting';
-import { applyMessage, createValidationRunner, type RunnerMessage } from './node/validationRunner';
-import { runGenerateTestPkiCommand } from './service/generateTestPki';
+import { applyMessage, createValidationRunner, type RunnerMessage, type ValidationOutcome } from './node/validationRunner';
+import { StartupTimeline } from './node/startupTimeline';
 import { NginxLanguageService, pathToUri, uriToPath, type LanguageServiceOptions } from './service/languageService';
 import { ruleExplanationMarkdown, ruleList } from './service/ruleExplanation';
 import { SETTINGS_PREFIX } from './service/settings';
@@ -70,6 +70,9 @@ async function refusalAsError<T>(work: Promise<T>): Promise<T> {
 }
 
 export function startServer(connection: Connection, options: ServerOptions = {}): ServerHandle {
+  /** Start-up steps up to the first diagnostics, reported once at info level (issue #15: open-to-first-diagnostic). */
+  const timeline = new StartupTimeline();
+  timeline.mark('loaded');
   const service = new NginxLanguageService(options);
   const documents = new DocumentStore();
   let supportsConfigurationPull = false;
@@ -98,6 +101,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let pullDiagnostics = false;
   let diagnosticRefreshSupport = false;
   const pulledResults = new DiagnosticResults();
+  /**
+   * The last check of each document pulled, with the generation it saw. A pull at the same
+   * generation (nothing changed since) is answered from it: VS Code cancels its first pull of a
+   * newly opened file when the tab's own pull follows, and asks again once the first is
+   * answered; checking again then made the first squiggle wait for a second check (issue #15).
+   */
+  const lastPulled = new Map<string, { generation: number; outcome: ValidationOutcome }>();
   let refreshTimer: NodeJS.Timeout | undefined;
   let watchedFiles: WatchedFilesRegistration | undefined;
   /** `.nginx-mtls.json` of the workspace folders; settings wait for it to be read. */
@@ -124,6 +134,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const runner = createValidationRunner(service, {
     inProcess: options.families !== undefined || options.now !== undefined || options.fs !== undefined,
     log: (message) => log('warn', message),
+    onWorkerReady: () => {
+      timeline.mark('worker');
+      log('debug', `validation worker ready ${Math.round(performance.now())} ms after the server process started`);
+    },
   });
   /** A state change for the server's own service and for the validation runner alike. */
   const update = (message: RunnerMessage): void => {
@@ -213,8 +227,19 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   }
 
   function ensureSettings(): Promise<void> {
-    settingsLoaded ??= projectFilesRead.then(loadSettings);
+    settingsLoaded ??= projectFilesRead.then(loadSettings).then(() => timeline.mark('settings'));
     return settingsLoaded;
+  }
+
+  /** The first result of a check completes the start-up report (logged once, when its diagnostics go out). */
+  function startupChecked(result: ValidationOutcome): void {
+    timeline.mark('checked');
+    timeline.detail(result.timings);
+  }
+
+  function reportStartup(uri: string): void {
+    const line = timeline.report(path.basename(uriToPath(uri) ?? uri));
+    if (line) log('info', line);
   }
 
   async function validate(uri: string, expectedGeneration: number): Promise<void> {
@@ -233,7 +258,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     // A newer edit arrived while this ran: its own validation will publish.
     if (expectedGeneration !== generation || documents.get(uri)?.version !== version) return;
     for (const failure of result.failures) log('error', `rule family "${failure.family}" failed for ${uri}: ${failure.error}`);
+    startupChecked(result);
     await connection.sendDiagnostics({ uri, version, diagnostics: result.diagnostics });
+    reportStartup(uri);
     watchedFiles?.update(result.watchPaths, workspaceFolders);
     log('debug', `validated ${uri} v${version} in ${Date.now() - started} ms: ${result.diagnostics.length} diagnostics`);
   }
@@ -282,14 +309,20 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     await ensureSettings();
     const current = generation;
     const started = Date.now();
-    const result = await runner.validate(filePath, current);
+    const unchanged = lastPulled.get(uri);
+    const result = unchanged?.generation === current ? unchanged.outcome : await runner.validate(filePath, current);
     if (!result || current !== generation) {
       throw new ResponseError<DiagnosticServerCancellationData>(LSPErrorCodes.ServerCancelled, 'a newer change superseded this check', { retriggerRequest: true });
     }
     for (const failure of result.failures) log('error', `rule family "${failure.family}" failed for ${uri}: ${failure.error}`);
+    lastPulled.set(uri, { generation: current, outcome: result });
+    startupChecked(result);
     watchedFiles?.update(result.watchPaths, workspaceFolders);
-    log('debug', `validated ${uri} (pulled) in ${Date.now() - started} ms: ${result.diagnostics.length} diagnostics`);
-    return pulledResults.report(uri, result.diagnostics, previousResultId);
+    log('debug', `${result === unchanged?.outcome ? 'unchanged since the last check of' : 'validated'} ${uri} (pulled) in ${Date.now() - started} ms: ${result.diagnostics.length} diagnostics`);
+    const report = pulledResults.report(uri, result.diagnostics, previousResultId);
+    // The answer is sent as this returns; reported just before, so the line follows nothing it counts.
+    reportStartup(uri);
+    return report;
   }
 
   function schedule(uri: string, delay: number, current: number): void {
@@ -302,6 +335,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   }
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
+    timeline.mark('initialize');
     supportsConfigurationPull = params.capabilities.workspace?.configuration === true;
     supportsWorkspaceFolders = params.capabilities.workspace?.workspaceFolders === true;
     pullDiagnostics = params.capabilities.textDocument?.diagnostic !== undefined;
@@ -347,6 +381,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   });
 
   connection.onInitialized(() => {
+    timeline.mark('initialized');
     if (supportsWorkspaceFolders) {
       connection.workspace.onDidChangeWorkspaceFolders((event) => {
         void runSafe('workspace folders', undefined, undefined, undefined, () => {
@@ -407,6 +442,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   // --- document synchronisation (the store checks every change before applying it) ---
   connection.onDidOpenTextDocument(({ textDocument: d }) => {
     if (shutdownRequested) return;
+    timeline.mark('opened');
     const document = documents.open(d.uri, d.languageId, d.version, d.text);
     const filePath = uriToPath(document.uri);
     if (filePath) update({ kind: 'open', path: filePath, text: document.getText() });
@@ -449,6 +485,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (filePath) update({ kind: 'close', path: filePath });
     forgetTimer(d.uri);
     pulledResults.forget(d.uri);
+    lastPulled.delete(d.uri);
     // A pull client drops what it pulled for a closed document itself.
     if (!pullDiagnostics) void connection.sendDiagnostics({ uri: d.uri, diagnostics: [] });
     scheduleAll(service.settings.validationDelayMs);
@@ -524,6 +561,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       const confDir = documentPath ? (await service.fileContext(documentPath)).resolver.confDir : undefined;
       let result;
       try {
+        // Loaded on first use: the PKI generator is not needed to start the server (issue #15).
+        const { runGenerateTestPkiCommand } = require('./service/generateTestPki') as typeof import('./service/generateTestPki');
         result = await runGenerateTestPkiCommand(args[0], { now: new Date(), confDir });
       } catch (error) {
         // Refusals (existing files, bad names) go back to the user as they are.

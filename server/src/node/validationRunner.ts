@@ -16,11 +16,17 @@ export interface ValidationOutcome {
   failures: { family: string; error: string }[];
   /** Files on disk the service's checks depend on, for the client's file watchers (see service/watchedFiles.ts). */
   watchPaths: string[];
+  /** How long the check took, in ms, and the discovery of main configs within it when one ran (the start-up report shows the first). */
+  timings?: Record<string, number>;
 }
 
-/** The outcome of a validation by `service`, as the runner hands it back. */
-export function outcomeOf(service: NginxLanguageService, result: Awaited<ReturnType<NginxLanguageService['validate']>>): ValidationOutcome {
-  return { diagnostics: result.diagnostics, failures: result.analysis?.failures ?? [], watchPaths: service.analysis.watchablePaths() };
+/** The outcome of a validation by `service` that took `ms`, as the runner hands it back. */
+export function outcomeOf(service: NginxLanguageService, result: Awaited<ReturnType<NginxLanguageService['validate']>>, ms?: number): ValidationOutcome {
+  const timings: Record<string, number> = {};
+  const discovery = service.takeDiscoveryTiming();
+  if (discovery) timings[`main configs (${discovery.found} found)`] = discovery.ms;
+  if (ms !== undefined) timings.check = ms;
+  return { diagnostics: result.diagnostics, failures: result.analysis?.failures ?? [], watchPaths: service.analysis.watchablePaths(), timings };
 }
 
 /** State changes mirrored into the runner, and the validation itself. */
@@ -46,6 +52,8 @@ export interface ValidationRunner {
 /** What the server sends the worker, and what comes back. */
 export type WorkerRequest = RunnerMessage | { kind: 'validate'; id: number; path: string } | { kind: 'cancel'; ids: number[] };
 export type WorkerReply = { id: number; outcome?: ValidationOutcome; error?: string; cancelled?: true };
+/** The worker's first message: its bundle is loaded and it takes requests. */
+export type WorkerReady = { ready: true };
 
 /** Applies a state message to a language service (the worker does the same on its side). */
 export function applyMessage(service: NginxLanguageService, message: RunnerMessage): void {
@@ -75,7 +83,9 @@ class InProcessRunner implements ValidationRunner {
   }
 
   async validate(filePath: string): Promise<ValidationOutcome | undefined> {
-    return outcomeOf(this.service, await this.service.validate(filePath));
+    const started = performance.now();
+    const result = await this.service.validate(filePath);
+    return outcomeOf(this.service, result, performance.now() - started);
   }
 
   async dispose(): Promise<void> {}
@@ -97,12 +107,17 @@ export class WorkerRunner implements ValidationRunner {
   /** Replayed into a restarted worker: settings, folders and the open documents. */
   private readonly state = new Map<string, RunnerMessage>();
 
-  constructor(private readonly script: string, private readonly log: (message: string) => void) {}
+  /** `onReady` is called each time a (re)started worker has loaded and takes requests. */
+  constructor(private readonly script: string, private readonly log: (message: string) => void, private readonly onReady: () => void = () => undefined) {}
 
   private ensure(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(this.script);
-    worker.on('message', (reply: WorkerReply) => {
+    worker.on('message', (reply: WorkerReply | WorkerReady) => {
+      if ('ready' in reply) {
+        this.onReady();
+        return;
+      }
       if (reply.cancelled) this.settled.cancelled++;
       else if (reply.outcome) this.settled.completed++;
       else this.settled.failed++;
@@ -132,6 +147,11 @@ export class WorkerRunner implements ValidationRunner {
     else if (message.kind === 'open') this.state.set(`open:${message.path}`, message);
     else if (message.kind === 'close') this.state.delete(`open:${message.path}`);
     this.send(message);
+  }
+
+  /** Starts the worker (it loads its bundle, a few hundred ms) without asking it anything yet. */
+  warmUp(): void {
+    this.ensure();
   }
 
   validate(filePath: string, generation?: number): Promise<ValidationOutcome | undefined> {
@@ -169,8 +189,44 @@ export class WorkerRunner implements ValidationRunner {
 }
 
 /** The worker next to the bundled server (dist/validationWorker.js), when present. */
-export function createValidationRunner(service: NginxLanguageService, options: { inProcess: boolean; log: (message: string) => void }): ValidationRunner {
+/**
+ * The worker runner, except for the server's first validation, which runs on the server's own
+ * service; the worker starts once that one is done. A user who opens a file waits for one
+ * bundle to load, not two: on a loaded 2-core machine the worker's start (a second copy of the
+ * engine, a few hundred ms of CPU) was most of the wait for the first diagnostics, and loading it
+ * alongside the server only slowed both down (issue #15). The first check also leaves the
+ * server's service with the trees that hover, semantic tokens and inlay hints ask for right
+ * after a file opens. Every later check runs in the worker, so an edit never waits behind the
+ * server's requests, nor they behind it.
+ */
+export class FirstCheckInProcessRunner implements ValidationRunner {
+  private firstDone = false;
+
+  constructor(private readonly inProcess: InProcessRunner, readonly worker: WorkerRunner) {}
+
+  post(message: RunnerMessage): void {
+    // The in-process runner shares the server's service, which has the message already; the worker keeps it for its start.
+    this.worker.post(message);
+  }
+
+  async validate(filePath: string, generation?: number): Promise<ValidationOutcome | undefined> {
+    if (this.firstDone) return this.worker.validate(filePath, generation);
+    this.firstDone = true;
+    try {
+      return await this.inProcess.validate(filePath);
+    } finally {
+      this.worker.warmUp();
+    }
+  }
+
+  dispose(): Promise<void> {
+    return this.worker.dispose();
+  }
+}
+
+/** The worker next to the bundled server (dist/validationWorker.js), when present, after a first check in-process. */
+export function createValidationRunner(service: NginxLanguageService, options: { inProcess: boolean; log: (message: string) => void; onWorkerReady?: () => void }): ValidationRunner {
   const script = path.join(__dirname, 'validationWorker.js');
   if (options.inProcess || process.env.NGINX_MTLS_IN_PROCESS_VALIDATION === '1' || !existsSync(script)) return new InProcessRunner(service, true);
-  return new WorkerRunner(script, options.log);
+  return new FirstCheckInProcessRunner(new InProcessRunner(service, true), new WorkerRunner(script, options.log, options.onWorkerReady));
 }

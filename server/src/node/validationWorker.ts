@@ -7,7 +7,7 @@
 import { parentPort } from 'node:worker_threads';
 import { AnalysisCancelled } from '../analysis/analyzer';
 import { NginxLanguageService } from '../service/languageService';
-import { applyMessage, outcomeOf, type WorkerReply, type WorkerRequest } from './validationRunner';
+import { applyMessage, outcomeOf, type WorkerReady, type WorkerReply, type WorkerRequest } from './validationRunner';
 
 const service = new NginxLanguageService();
 const port = parentPort;
@@ -15,7 +15,7 @@ const queue: { id: number; path: string; cancellation: { cancelled: boolean } }[
 const byId = new Map<number, { cancelled: boolean }>();
 let running = false;
 
-function reply(message: WorkerReply): void {
+function reply(message: WorkerReply | WorkerReady): void {
   port?.postMessage(message);
 }
 
@@ -26,8 +26,9 @@ async function drain(): Promise<void> {
     const { id, path, cancellation } = next;
     try {
       if (cancellation.cancelled) throw new AnalysisCancelled();
+      const started = performance.now();
       const result = await service.validate(path, cancellation);
-      reply({ id, outcome: outcomeOf(service, result) });
+      reply({ id, outcome: outcomeOf(service, result, performance.now() - started) });
     } catch (error) {
       if (error instanceof AnalysisCancelled) reply({ id, cancelled: true });
       else reply({ id, error: error instanceof Error ? error.message : String(error) });
@@ -53,3 +54,6 @@ port?.on('message', (message: WorkerRequest) => {
     applyMessage(service, message);
   }
 });
+
+// Everything above is loaded: the server may count on a quick answer from now on.
+reply({ ready: true });

@@ -121,6 +121,8 @@ export class NginxLanguageService {
   private folders: string[] = [];
   private ignored = new IgnoreMatcher([]);
   private discoveredMains: string[] | undefined;
+  /** How long the last walk of the folders for main configs took, until someone takes it (see takeDiscoveryTiming). */
+  private discoveryTiming: { ms: number; found: number } | undefined;
   private readonly now: () => Date;
   private workspaceCertificates: Promise<WorkspaceCertificate[]> | undefined;
 
@@ -177,6 +179,7 @@ export class NginxLanguageService {
   async mainConfigs(): Promise<string[]> {
     if (this.settings.mainConfig) return [this.settings.mainConfig];
     if (!this.discoveredMains) {
+      const started = performance.now();
       const mains: string[] = [];
       for (const folder of this.folders) {
         for (const file of await discoverConfigs(this.files, folder, { maxFiles: 20000, maxDepth: 8 })) {
@@ -184,8 +187,16 @@ export class NginxLanguageService {
         }
       }
       this.discoveredMains = mains;
+      this.discoveryTiming = { ms: performance.now() - started, found: mains.length };
     }
     return this.discoveredMains;
+  }
+
+  /** The duration of the walk for main configs since the last call, if one ran (the server's start-up report). */
+  takeDiscoveryTiming(): { ms: number; found: number } | undefined {
+    const timing = this.discoveryTiming;
+    this.discoveryTiming = undefined;
+    return timing;
   }
 
   /** Findings for one file, checked through every main config that includes it. */
