@@ -47,8 +47,24 @@ export interface FileDirectiveInfo {
   suffix: string;
 }
 
+/** fileDirectiveInfo() answers by name (null: not a file directive); asked for every statement of every analysis. */
+const infoByName = new Map<string, FileDirectiveInfo | null>();
+
 /** Role and family of a file-valued TLS directive, or undefined for other directives. */
 export function fileDirectiveInfo(name: string): FileDirectiveInfo | undefined {
+  // Every TLS file directive has "ssl_" in its name: the rest are answered without a lookup.
+  if (!name.includes('ssl_')) return undefined;
+  let info = infoByName.get(name);
+  if (info === undefined) {
+    info = readFileDirectiveInfo(name) ?? null;
+    // Names come from what users type: bounded like the other per-name caches.
+    if (infoByName.size >= 4096) infoByName.clear();
+    infoByName.set(name, info);
+  }
+  return info ?? undefined;
+}
+
+function readFileDirectiveInfo(name: string): FileDirectiveInfo | undefined {
   for (const family of TLS_FAMILIES) {
     if (!name.startsWith(family + '_')) continue;
     const suffix = name.slice(family.length + 1);
@@ -56,7 +72,7 @@ export function fileDirectiveInfo(name: string): FileDirectiveInfo | undefined {
     if (!role) return undefined;
     // Only the server side has these.
     if (family !== 'ssl' && (suffix === 'client_certificate' || suffix === 'dhparam' || suffix === 'session_ticket_key' || suffix === 'stapling_file')) return undefined;
-    return { family, role, suffix };
+    return Object.freeze({ family, role, suffix });
   }
   return undefined;
 }
@@ -106,7 +122,9 @@ export function skipReason(arg: Word, inline = false): string | undefined {
 
 /** A path as nginx prints it in its messages: relative paths after the conf prefix, unnormalized. */
 export function nginxPrintedPath(written: string, context: RuleContext): string {
-  return written.startsWith('/') ? written : `${context.tree.confDir.replace(/\/$/, '')}/${written}`;
+  if (written.startsWith('/')) return written;
+  const confDir = context.tree.confDir;
+  return `${confDir.endsWith('/') ? confDir.slice(0, -1) : confDir}/${written}`;
 }
 
 /** The file references among `nodes` (default: every statement of the tree), in their order. */
