@@ -254,22 +254,22 @@ function expandsInclude(directive: Directive): boolean {
   return directive.name.value === 'include' && directive.args.length === 1 && directive.terminator !== '{';
 }
 
-/** Statement lists known to hold no followed include at any depth (a parse never changes). */
-const includeFreeLists = new WeakMap<readonly Directive[], boolean>();
+/**
+ * Statement lists that hold a followed include at some depth: the few lists on the way to an
+ * include, remembered (a parse never changes) so that deep nesting is not walked again at
+ * every level. A list found free is built synchronously and not asked about again.
+ */
+const listsWithInclude = new WeakSet<readonly Directive[]>();
 
 function includeFree(statements: readonly Directive[]): boolean {
-  let free = includeFreeLists.get(statements);
-  if (free === undefined) {
-    free = true;
-    for (const directive of statements) {
-      if (expandsInclude(directive) || (directive.block !== undefined && !includeFree(directive.block.statements))) {
-        free = false;
-        break;
-      }
+  if (listsWithInclude.has(statements)) return false;
+  for (const directive of statements) {
+    if (expandsInclude(directive) || (directive.block !== undefined && !includeFree(directive.block.statements))) {
+      listsWithInclude.add(statements);
+      return false;
     }
-    includeFreeLists.set(statements, free);
   }
-  return free;
+  return true;
 }
 
 /** Builds nodes from parses; shared with the in-place rebuild (incrementalRebuild.ts). */
