@@ -127,8 +127,28 @@ export function nginxPrintedPath(written: string, context: RuleContext): string 
   return `${confDir.endsWith('/') ? confDir.slice(0, -1) : confDir}/${written}`;
 }
 
-/** The file references among `nodes` (default: every statement of the tree), in their order. */
+/** References already collected in an analysis, by the node list they were collected from. */
+const collected = new WeakMap<RuleContext, WeakMap<readonly ConfigNode[], FileReference[]>>();
+
+/**
+ * The file references among `nodes` (default: every statement of the tree), in their order.
+ * Several families ask for those of the same list (the checked files' statements) in one
+ * analysis: the list is walked once and the same result returned, which callers must not modify.
+ */
 export function collectFileReferences(context: RuleContext, nodes: readonly ConfigNode[] = depthFirstNodes(context.tree.nodes)): FileReference[] {
+  // A list of one statement is asked for once: not worth remembering.
+  if (nodes.length <= 1) return referencesAmong(context, nodes);
+  let byList = collected.get(context);
+  if (!byList) collected.set(context, byList = new WeakMap());
+  let refs = byList.get(nodes);
+  if (!refs) {
+    refs = referencesAmong(context, nodes);
+    byList.set(nodes, refs);
+  }
+  return refs;
+}
+
+function referencesAmong(context: RuleContext, nodes: readonly ConfigNode[]): FileReference[] {
   const refs: FileReference[] = [];
   for (const node of nodes) {
     const info = fileDirectiveInfo(node.directive.name.value);
