@@ -158,7 +158,11 @@ export class DirectiveTable {
       this.verdicts.set(version, byName = new Map());
     }
     let byShape = byName.get(name);
-    if (!byShape) byName.set(name, byShape = new Map());
+    if (!byShape) {
+      // Names come from what users type (every prefix of a word being typed): bounded.
+      if (byName.size >= 8192) byName.clear();
+      byName.set(name, byShape = new Map());
+    }
     const shape = verdictShape(context, argCount, terminator);
     let verdict = byShape.get(shape);
     if (!verdict) {

@@ -91,6 +91,8 @@ export function allowedValues(name: string, version: string): AllowedValues | un
     const bits = enumValues ? undefined : ownEntry(BITMASKS[revisionFor(version)], name);
     const values = enumValues ?? bits;
     allowed = values ? Object.freeze({ kind: enumValues ? 'enum' : 'bitmask', values, lowerCase: new Set(values.map((v) => v.toLowerCase())) }) : null;
+    // Names come from what users type: bounded like the other per-name answers.
+    if (known.size >= 8192) known.clear();
     known.set(name, allowed);
   }
   return allowed ?? undefined;
