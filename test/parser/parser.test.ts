@@ -30,6 +30,28 @@ describe('parser', () => {
     assert.equal(http.block!.closed, true);
   });
 
+  it('keeps each statement\'s arguments and each block\'s statements apart (the parser reuses its working lists)', () => {
+    const text = 'a 1 2 {\n  b 3 { c 4; }\n  d 5 6 7 { e; f 8; }\n}\ng 9 {\n  h;\n}\ni 10';
+    const file = parseConfig(text);
+    const shape = (list: readonly { name: { value: string }; args: { value: string }[]; block?: { statements: unknown[] } }[]): unknown[] =>
+      list.map((d) => [d.name.value, d.args.map((a) => a.value), d.block ? shape(d.block.statements as typeof list) : null]);
+    assert.deepEqual(shape(file.statements), [
+      ['a', ['1', '2'], [['b', ['3'], [['c', ['4'], null]]], ['d', ['5', '6', '7'], [['e', [], null], ['f', ['8'], null]]]]],
+      ['g', ['9'], [['h', [], null]]],
+      ['i', ['10'], null],
+    ]);
+    const lists = new Set<unknown>();
+    walkDirectives(file.statements, (d) => {
+      assert.ok(!lists.has(d.args), `${d.name.value} has its own argument list`);
+      lists.add(d.args);
+      if (d.block) {
+        assert.ok(!lists.has(d.block.statements));
+        lists.add(d.block.statements);
+      }
+    });
+    assert.equal(file.statements[2].terminator, 'missing');
+  });
+
   it('keeps comments, attached to the following statement', () => {
     const file = parseConfig('# first\na; # trailing\nb;');
     assert.equal(file.comments.length, 2);

@@ -112,3 +112,27 @@ describe('tokenizer (ngx_conf_read_token rules)', () => {
     assert.equal(t.skipLuaBlock(), -1);
   });
 });
+
+describe('tokenizer advance() (the parser reads tokens without an object each)', () => {
+  it('reads the same tokens, ranges, words and comments as next()', () => {
+    const text = 'a "b c" \'d\'e;\r\n# note\r\n{ x; } } ;\nf $g ${h}i "unterminated\n#\nlast';
+    const objects = tokens(text);
+    const t = new Tokenizer(text);
+    const kinds = ['word', ';', '{', '}', 'comment', 'eof'];
+    for (const expected of objects) {
+      const kind = t.advance();
+      assert.equal(kinds[kind], expected.type);
+      if (expected.type === 'word') {
+        assert.deepEqual(t.word, expected.word);
+        assert.deepEqual([t.tokenStart, t.tokenEnd], [expected.word.start, expected.word.end]);
+      } else if (expected.type === 'comment') {
+        assert.deepEqual(t.comment, expected.comment);
+        assert.deepEqual([t.tokenStart, t.tokenEnd], [expected.comment.start, expected.comment.end]);
+      } else {
+        assert.deepEqual([t.tokenStart, t.tokenEnd], [expected.start, expected.end]);
+      }
+    }
+    // The end is given again, as next() gives it again.
+    assert.equal(kinds[t.advance()], 'eof');
+  });
+});

@@ -55,22 +55,64 @@ export async function analyze(context: RuleContext, families: readonly RuleFamil
   }
   const files = new Map(context.files.map((f) => [f.path, f]));
   const suppressions = new Map(context.files.map((f) => [f.path, readSuppressions(f)]));
-  const seen = new Set<string>();
+  // In the order of the result (stable: findings at one place keep the order families gave
+  // them), so that repeats of a finding stand next to each other and need no key per finding.
+  raw.sort(byPlace);
   const findings: ResolvedFinding[] = [];
+  const samePlace = new SamePlaceFindings();
   for (const finding of raw) {
     const file = files.get(finding.file);
     if (!file) continue;
     const override = context.settings.rules[finding.code];
     if (override === 'off') continue;
     if (isSuppressed(finding, file, suppressions.get(finding.file) ?? [])) continue;
-    const key = `${finding.file}\0${finding.start}\0${finding.end}\0${finding.code}\0${finding.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    if (!samePlace.isNew(finding)) continue;
     const severity: Severity = override ?? finding.severity ?? metas.get(finding.code)?.severity ?? 'warning';
     // A file checked on its own in a guessed context is not loaded by nginx (yet).
     if (context.contextGuessed && finding.nginxRefuses) findings.push({ ...finding, severity, message: asNotLoaded(finding.message), nginxRefuses: false });
     else findings.push({ ...finding, severity });
   }
-  findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.start - b.start));
   return { findings, failures };
+}
+
+function byPlace(a: Finding, b: Finding): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.start - b.start;
+}
+
+/**
+ * The findings kept so far at the current place (file and start), to drop repeats of one
+ * (same end, code and message: two families, or two trees, reporting the same thing).
+ * Findings arrive sorted by place, so only the current place's are remembered.
+ */
+class SamePlaceFindings {
+  private readonly kept: Finding[] = [];
+  /** Keys of `kept`, once a place holds so many findings that comparing each would add up. */
+  private keys: Set<string> | undefined;
+
+  /** True for the first of its kind at its place (and remembers it). */
+  isNew(finding: Finding): boolean {
+    const first = this.kept[0];
+    if (first === undefined || first.file !== finding.file || first.start !== finding.start) {
+      this.kept.length = 0;
+      this.kept.push(finding);
+      this.keys = undefined;
+      return true;
+    }
+    if (this.keys) {
+      const key = repeatKey(finding);
+      if (this.keys.has(key)) return false;
+      this.keys.add(key);
+    } else {
+      for (const other of this.kept) {
+        if (other.end === finding.end && other.code === finding.code && other.message === finding.message) return false;
+      }
+      if (this.kept.length >= 16) this.keys = new Set([...this.kept, finding].map(repeatKey));
+    }
+    this.kept.push(finding);
+    return true;
+  }
+}
+
+function repeatKey(finding: Finding): string {
+  return `${finding.end}\0${finding.code}\0${finding.message}`;
 }

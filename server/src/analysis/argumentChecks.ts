@@ -59,13 +59,16 @@ export function listenProblem(node: ConfigNode, version: string): ArgumentProble
 /** Where a `;` is probably missing: arguments run onto the next line and that line starts like a directive. */
 function missingSemicolonPlace(node: ConfigNode, context: RuleContext): { after: string; line: number; offset: number } | undefined {
   const { directive, file } = node;
-  const nameLine = file.lines.positionAt(directive.name.start).line;
-  for (const arg of directive.args) {
-    const line = file.lines.positionAt(arg.start).line;
+  const args = directive.args;
+  const nameLine = file.lines.lineAt(directive.name.start);
+  // Arguments come in text order: when the last one is on the name's line, they all are.
+  if (args.length === 0 || file.lines.lineAt(args[args.length - 1].start) === nameLine) return undefined;
+  for (const arg of args) {
+    const line = file.lines.lineAt(arg.start);
     if (line > nameLine && !arg.quote && context.table.isKnown(arg.value)) {
       const previous = directive.args[directive.args.indexOf(arg) - 1];
       const where = previous ?? directive.name;
-      return { after: file.text.slice(where.start, where.end), line: file.lines.positionAt(where.end).line + 1, offset: where.end };
+      return { after: file.text.slice(where.start, where.end), line: file.lines.lineAt(where.end) + 1, offset: where.end };
     }
   }
   return undefined;

@@ -15,9 +15,23 @@ interface Suppression {
   codes: Set<string>;
 }
 
-export function readSuppressions(file: ParsedFile): Suppression[] {
+/** A parse never changes, so neither do its suppressions: read once per parse, not per analysis. */
+const readByParse = new WeakMap<ParsedFile, readonly Suppression[]>();
+
+export function readSuppressions(file: ParsedFile): readonly Suppression[] {
+  let result = readByParse.get(file);
+  if (!result) {
+    result = scanSuppressions(file);
+    readByParse.set(file, result);
+  }
+  return result;
+}
+
+function scanSuppressions(file: ParsedFile): Suppression[] {
   const result: Suppression[] = [];
   for (const comment of file.syntax.comments) {
+    // Most comments are prose: the pattern runs only where its key word is.
+    if (!comment.text.includes('nginx-mtls-disable-')) continue;
     const match = DIRECTIVE.exec(comment.text);
     if (!match) continue;
     const list = match[2].split('--')[0];
@@ -25,7 +39,7 @@ export function readSuppressions(file: ParsedFile): Suppression[] {
     if (match[1] === 'file') {
       result.push({ line: -1, codes });
     } else {
-      const line = file.lines.positionAt(comment.start).line;
+      const line = file.lines.lineAt(comment.start);
       // The next line that holds something other than a comment or blank space.
       let target = line + 1;
       while (target < file.lines.lineCount) {
@@ -43,6 +57,6 @@ export function readSuppressions(file: ParsedFile): Suppression[] {
 
 export function isSuppressed(finding: Finding, file: ParsedFile, suppressions: readonly Suppression[]): boolean {
   if (suppressions.length === 0) return false;
-  const line = file.lines.positionAt(finding.start).line;
+  const line = file.lines.lineAt(finding.start);
   return suppressions.some((s) => (s.line === -1 || s.line === line) && (s.codes.size === 0 || s.codes.has(finding.code)));
 }

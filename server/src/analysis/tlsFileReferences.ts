@@ -47,8 +47,24 @@ export interface FileDirectiveInfo {
   suffix: string;
 }
 
+/** fileDirectiveInfo() answers by name (null: not a file directive); asked for every statement of every analysis. */
+const infoByName = new Map<string, FileDirectiveInfo | null>();
+
 /** Role and family of a file-valued TLS directive, or undefined for other directives. */
 export function fileDirectiveInfo(name: string): FileDirectiveInfo | undefined {
+  // Every TLS file directive has "ssl_" in its name: the rest are answered without a lookup.
+  if (!name.includes('ssl_')) return undefined;
+  let info = infoByName.get(name);
+  if (info === undefined) {
+    info = readFileDirectiveInfo(name) ?? null;
+    // Names come from what users type: bounded like the other per-name caches.
+    if (infoByName.size >= 4096) infoByName.clear();
+    infoByName.set(name, info);
+  }
+  return info ?? undefined;
+}
+
+function readFileDirectiveInfo(name: string): FileDirectiveInfo | undefined {
   for (const family of TLS_FAMILIES) {
     if (!name.startsWith(family + '_')) continue;
     const suffix = name.slice(family.length + 1);
@@ -56,7 +72,7 @@ export function fileDirectiveInfo(name: string): FileDirectiveInfo | undefined {
     if (!role) return undefined;
     // Only the server side has these.
     if (family !== 'ssl' && (suffix === 'client_certificate' || suffix === 'dhparam' || suffix === 'session_ticket_key' || suffix === 'stapling_file')) return undefined;
-    return { family, role, suffix };
+    return Object.freeze({ family, role, suffix });
   }
   return undefined;
 }
@@ -106,11 +122,33 @@ export function skipReason(arg: Word, inline = false): string | undefined {
 
 /** A path as nginx prints it in its messages: relative paths after the conf prefix, unnormalized. */
 export function nginxPrintedPath(written: string, context: RuleContext): string {
-  return written.startsWith('/') ? written : `${context.tree.confDir.replace(/\/$/, '')}/${written}`;
+  if (written.startsWith('/')) return written;
+  const confDir = context.tree.confDir;
+  return `${confDir.endsWith('/') ? confDir.slice(0, -1) : confDir}/${written}`;
 }
 
-/** The file references among `nodes` (default: every statement of the tree), in their order. */
+/** References already collected in an analysis, by the node list they were collected from. */
+const collected = new WeakMap<RuleContext, WeakMap<readonly ConfigNode[], FileReference[]>>();
+
+/**
+ * The file references among `nodes` (default: every statement of the tree), in their order.
+ * Several families ask for those of the same list (the checked files' statements) in one
+ * analysis: the list is walked once and the same result returned, which callers must not modify.
+ */
 export function collectFileReferences(context: RuleContext, nodes: readonly ConfigNode[] = depthFirstNodes(context.tree.nodes)): FileReference[] {
+  // A list of one statement is asked for once: not worth remembering.
+  if (nodes.length <= 1) return referencesAmong(context, nodes);
+  let byList = collected.get(context);
+  if (!byList) collected.set(context, byList = new WeakMap());
+  let refs = byList.get(nodes);
+  if (!refs) {
+    refs = referencesAmong(context, nodes);
+    byList.set(nodes, refs);
+  }
+  return refs;
+}
+
+function referencesAmong(context: RuleContext, nodes: readonly ConfigNode[]): FileReference[] {
   const refs: FileReference[] = [];
   for (const node of nodes) {
     const info = fileDirectiveInfo(node.directive.name.value);

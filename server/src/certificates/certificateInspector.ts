@@ -1011,7 +1011,10 @@ export class CertificateInspector {
   private async inspectUnchecked(path: string, opts: InspectOptions): Promise<InspectedFile> {
     let st: fs.Stats;
     try {
-      st = await statAsync(path);
+      // Synchronous: this stat only checks the cache entry of a file most of the time, and a
+      // round trip through the thread pool cost more than the stat itself, for every
+      // certificate of every keystroke (config files are stat-ed the same way, fileSystem.ts).
+      st = fs.statSync(path);
     } catch (e) {
       const c = classifyFsError(e);
       return { ...base(path, c.kind), error: c.error };
@@ -1102,11 +1105,6 @@ export class CertificateInspector {
     result.mode = st.mode & 0o777;
     return result;
   }
-}
-
-/** Callback-based stat: noticeably cheaper than fs.promises.stat on the hot (cached) path. */
-function statAsync(path: string): Promise<fs.Stats> {
-  return new Promise((resolve, reject) => fs.stat(path, (err, st) => (err ? reject(err) : resolve(st))));
 }
 
 function describeSpecial(st: fs.Stats): string {

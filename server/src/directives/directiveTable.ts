@@ -150,6 +150,32 @@ export class DirectiveTable {
    * or wrong number of arguments, in the order ngx_conf_handler() checks them.
    */
   check(name: string, context: ContextKind, argCount: number, terminator: ';' | '{' | 'missing', version: string): DirectiveCheck {
+    // The verdict depends only on these inputs, and a file repeats the same few hundred
+    // combinations: each is worked out once per table and version (shared, never mutated).
+    let byName = this.verdicts.get(version);
+    if (!byName) {
+      if (this.verdicts.size >= 8) this.verdicts.clear();
+      this.verdicts.set(version, byName = new Map());
+    }
+    let byShape = byName.get(name);
+    if (!byShape) {
+      // Names come from what users type (every prefix of a word being typed): bounded.
+      if (byName.size >= 8192) byName.clear();
+      byName.set(name, byShape = new Map());
+    }
+    const shape = verdictShape(context, argCount, terminator);
+    let verdict = byShape.get(shape);
+    if (!verdict) {
+      verdict = Object.freeze(this.judge(name, context, argCount, terminator, version));
+      byShape.set(shape, verdict);
+    }
+    return verdict;
+  }
+
+  /** Verdicts already given, by version, name and verdictShape(). */
+  private readonly verdicts = new Map<string, Map<string, Map<number, DirectiveCheck>>>();
+
+  private judge(name: string, context: ContextKind, argCount: number, terminator: ';' | '{' | 'missing', version: string): DirectiveCheck {
     const all = this.entries(name);
     if (all.length === 0) return { result: 'unknown' };
     const present = all.filter((e) => existsIn(e, version, name));
@@ -192,6 +218,19 @@ export class DirectiveTable {
     }
     return 'unknown';
   }
+}
+
+const CONTEXT_NUMBERS = new Map<ContextKind, number>([...CHECKABLE_CONTEXTS, 'custom-body', 'unknown'].map((kind, i) => [kind as ContextKind, i]));
+const TERMINATOR_NUMBERS = { ';': 0, '{': 1, missing: 2 } as const;
+
+/**
+ * One number for the inputs of a verdict besides name and version. Counts past MAX_ARGS
+ * all get the same verdicts (every fixed-count flag refuses them, the open-ended ones
+ * accept them), so they share one slot and the key stays small.
+ */
+function verdictShape(context: ContextKind, argCount: number, terminator: ';' | '{' | 'missing'): number {
+  const args = Math.min(Math.max(argCount, 0), MAX_ARGS + 1);
+  return ((CONTEXT_NUMBERS.get(context) ?? CONTEXT_NUMBERS.size) * 3 + TERMINATOR_NUMBERS[terminator]) * (MAX_ARGS + 2) + args;
 }
 
 /**

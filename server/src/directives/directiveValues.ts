@@ -53,6 +53,8 @@ export interface AllowedValues {
   /** enum: exactly one of the values; bitmask: one or more of them. */
   kind: 'enum' | 'bitmask';
   values: readonly string[];
+  /** The values in lower case, for a lookup without a scan (absent on hand-made sets). */
+  lowerCase?: ReadonlySet<string>;
 }
 
 type Revision = '1.22.1' | 'HEAD';
@@ -81,18 +83,32 @@ export function checksOnOff(name: string, version: string): boolean {
 
 /** The fixed values nginx takes for `name` in `version`, when its handler has a value table. */
 export function allowedValues(name: string, version: string): AllowedValues | undefined {
-  const revision = revisionFor(version);
-  const own = (table: Readonly<Record<string, readonly string[]>>): readonly string[] | undefined =>
-    Object.prototype.hasOwnProperty.call(table, name) ? table[name] : undefined;
-  const enumValues = own(ENUMS[revision]);
-  if (enumValues) return { kind: 'enum', values: enumValues };
-  const bits = own(BITMASKS[revision]);
-  return bits ? { kind: 'bitmask', values: bits } : undefined;
+  // Asked for every statement of every analysis: one shared answer per revision and name.
+  const known = ALLOWED[revisionFor(version)];
+  let allowed = known.get(name);
+  if (allowed === undefined) {
+    const enumValues = ownEntry(ENUMS[revisionFor(version)], name);
+    const bits = enumValues ? undefined : ownEntry(BITMASKS[revisionFor(version)], name);
+    const values = enumValues ?? bits;
+    allowed = values ? Object.freeze({ kind: enumValues ? 'enum' : 'bitmask', values, lowerCase: new Set(values.map((v) => v.toLowerCase())) }) : null;
+    // Names come from what users type: bounded like the other per-name answers.
+    if (known.size >= 8192) known.clear();
+    known.set(name, allowed);
+  }
+  return allowed ?? undefined;
 }
+
+function ownEntry(table: Readonly<Record<string, readonly string[]>>, name: string): readonly string[] | undefined {
+  return Object.prototype.hasOwnProperty.call(table, name) ? table[name] : undefined;
+}
+
+/** allowedValues() answers so far; null: the directive has no value table in that revision. */
+const ALLOWED: Record<Revision, Map<string, AllowedValues | null>> = { '1.22.1': new Map(), HEAD: new Map() };
 
 /** nginx compares table values without regard to case (ngx_strcasecmp). */
 export function isAllowed(allowed: AllowedValues, value: string): boolean {
   const lower = value.toLowerCase();
+  if (allowed.lowerCase) return allowed.lowerCase.has(lower);
   return allowed.values.some((v) => v.toLowerCase() === lower);
 }
 

@@ -249,6 +249,29 @@ export async function buildConfigTree(options: BuildOptions): Promise<ConfigTree
 /** The innermost include span each problem was reported in (see rebuildIncludedFile). */
 export const problemSpans = new WeakMap<TreeProblem, IncludeSpan>();
 
+/** An `include` the builder follows (one argument, not a block). */
+function expandsInclude(directive: Directive): boolean {
+  return directive.name.value === 'include' && directive.args.length === 1 && directive.terminator !== '{';
+}
+
+/**
+ * Statement lists that hold a followed include at some depth: the few lists on the way to an
+ * include, remembered (a parse never changes) so that deep nesting is not walked again at
+ * every level. A list found free is built synchronously and not asked about again.
+ */
+const listsWithInclude = new WeakSet<readonly Directive[]>();
+
+function includeFree(statements: readonly Directive[]): boolean {
+  if (listsWithInclude.has(statements)) return false;
+  for (const directive of statements) {
+    if (expandsInclude(directive) || (directive.block !== undefined && !includeFree(directive.block.statements))) {
+      listsWithInclude.add(statements);
+      return false;
+    }
+  }
+  return true;
+}
+
 /** Builds nodes from parses; shared with the in-place rebuild (incrementalRebuild.ts). */
 export class TreeBuilder {
   /** The include span whose statements are being built. */
@@ -286,11 +309,13 @@ export class TreeBuilder {
   }
 
   private async buildStatements(parsed: ParsedFile, statements: readonly Directive[], context: ContextKind, parent: ConfigNode | undefined, chain: string[]): Promise<ConfigNode[]> {
+    // Most blocks include nothing: they are built without a promise per block.
+    if (includeFree(statements)) return this.buildIncludeFree(parsed, statements, context, parent);
     const nodes: ConfigNode[] = [];
     for (const directive of statements) {
       const node: ConfigNode = { directive, file: parsed, context, parent, children: NO_CHILDREN };
       nodes.push(node);
-      if (directive.name.value === 'include' && directive.args.length === 1 && directive.terminator !== '{') {
+      if (expandsInclude(directive)) {
         const included = await this.expandInclude(node, chain);
         for (const child of included) nodes.push(child);
         continue;
@@ -302,6 +327,19 @@ export class TreeBuilder {
     }
     // Without the spare capacity push leaves behind (85k nodes in a 100k-line tree).
     return nodes.slice();
+  }
+
+  /** buildStatements() for statements with no include at any depth: nothing to wait for. */
+  private buildIncludeFree(parsed: ParsedFile, statements: readonly Directive[], context: ContextKind, parent: ConfigNode | undefined): ConfigNode[] {
+    // map() gives a packed list of the exact size.
+    return statements.map((directive) => {
+      const node: ConfigNode = { directive, file: parsed, context, parent, children: NO_CHILDREN };
+      if (directive.block) {
+        const childContext = this.options.table.childContext(directive.name.value, context);
+        node.children = this.buildIncludeFree(parsed, directive.block.statements, childContext, node);
+      }
+      return node;
+    });
   }
 
   private async expandInclude(node: ConfigNode, chain: string[]): Promise<ConfigNode[]> {

@@ -9,9 +9,8 @@ export class LineIndex {
 
   constructor(private readonly text: string) {
     const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      if (text.charCodeAt(i) === 10) starts.push(i + 1);
-    }
+    // indexOf searches much faster than a loop over every character (every keystroke re-indexes).
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
     this.lineStarts = starts;
   }
 
@@ -21,6 +20,13 @@ export class LineIndex {
 
   positionAt(offset: number): Position {
     const clamped = Math.max(0, Math.min(offset, this.text.length));
+    const line = this.lineAt(clamped);
+    return { line, character: clamped - this.lineStarts[line] };
+  }
+
+  /** The zero-based line of an offset: positionAt(offset).line without building a Position. */
+  lineAt(offset: number): number {
+    const clamped = Math.max(0, Math.min(offset, this.text.length));
     let low = 0;
     let high = this.lineStarts.length - 1;
     while (low < high) {
@@ -28,7 +34,7 @@ export class LineIndex {
       if (this.lineStarts[mid] <= clamped) low = mid;
       else high = mid - 1;
     }
-    return { line: low, character: clamped - this.lineStarts[low] };
+    return low;
   }
 
   offsetAt(position: Position): number {

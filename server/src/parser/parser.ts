@@ -4,10 +4,13 @@
  * wording and parsing goes on, so one pass yields every syntax error of a file.
  */
 import type { Block, Comment, ConfigFile, Directive, SyntaxProblem, Word } from './syntaxTree';
-import { Tokenizer, type Token } from './tokenizer';
+import { TokenKind, Tokenizer } from './tokenizer';
 
 /** Nesting deeper than this is not nginx configuration; it is skipped, not recursed into. */
 const MAX_DEPTH = 200;
+
+/** No token pushed back. */
+const NO_LOOKAHEAD = -1;
 
 /** Directives whose block body is Lua code for lua-nginx-module's own lexer. */
 export function isLuaBlockDirective(name: string): boolean {
@@ -18,8 +21,20 @@ class Parser {
   private readonly tokenizer: Tokenizer;
   private readonly comments: Comment[] = [];
   private readonly problems: SyntaxProblem[] = [];
-  private pendingComments: Comment[] = [];
-  private lookahead: Token | undefined;
+  /** Comments read since the last statement began; created on the first one. */
+  private pendingComments: Comment[] | undefined;
+  /** A `}` or end of file that ended a statement, read again by the block around it. */
+  private lookahead: TokenKind | typeof NO_LOOKAHEAD = NO_LOOKAHEAD;
+  /** The range of the token next() returned. */
+  private tokenStart = 0;
+  private tokenEnd = 0;
+  /**
+   * Working lists: one per nesting depth for statements, one for arguments (a statement's
+   * arguments are complete before its block is read). Each finished list is copied out at
+   * its exact size, so nothing keeps the spare capacity pushing leaves behind.
+   */
+  private readonly statementLists: Directive[][] = [];
+  private readonly argumentList: Word[] = [];
 
   constructor(private readonly text: string) {
     this.tokenizer = new Tokenizer(text);
@@ -32,18 +47,30 @@ class Parser {
     return { text: this.text, statements, comments: this.comments, problems };
   }
 
-  private next(): Token {
-    if (this.lookahead) {
-      const token = this.lookahead;
-      this.lookahead = undefined;
-      return token;
+  /** The next token that is not a comment (comments are collected on the way). */
+  private next(): TokenKind {
+    if (this.lookahead !== NO_LOOKAHEAD) {
+      const kind = this.lookahead;
+      this.lookahead = NO_LOOKAHEAD;
+      return kind;
     }
+    const tokenizer = this.tokenizer;
     for (;;) {
-      const token = this.tokenizer.next();
-      if (token.type !== 'comment') return token;
-      this.comments.push(token.comment);
-      this.pendingComments.push(token.comment);
+      const kind = tokenizer.advance();
+      if (kind !== TokenKind.comment) {
+        this.tokenStart = tokenizer.tokenStart;
+        this.tokenEnd = tokenizer.tokenEnd;
+        return kind;
+      }
+      const comment = tokenizer.comment as Comment;
+      this.comments.push(comment);
+      (this.pendingComments ??= []).push(comment);
     }
+  }
+
+  /** Hands the token just read (a `}` or the end) back to the next call of next(). */
+  private pushBack(kind: TokenKind): void {
+    this.lookahead = kind;
   }
 
   private problem(code: string, message: string, start: number, end: number, missingSemicolonAt?: number): void {
@@ -52,34 +79,33 @@ class Parser {
 
   /** Parses statements until `}` (when `open` is given) or the end of the text. */
   private parseStatements(open: number | undefined, depth: number): Directive[] {
-    const statements: Directive[] = [];
+    const statements = (this.statementLists[depth] ??= []);
+    statements.length = 0;
     for (;;) {
-      const token = this.next();
-      switch (token.type) {
-        case 'eof':
+      const kind = this.next();
+      switch (kind) {
+        case TokenKind.eof:
           if (open !== undefined) this.reportUnclosedBlock(open);
           return statements.slice();
-        case '}':
+        case TokenKind.close:
           if (open !== undefined) {
-            this.lookahead = token;
+            this.pushBack(kind);
             return statements.slice();
           }
-          this.problem('nginx.unexpected-token', 'unexpected "}"', token.start, token.end);
+          this.problem('nginx.unexpected-token', 'unexpected "}"', this.tokenStart, this.tokenEnd);
           break;
-        case ';':
-          this.problem('nginx.unexpected-token', 'unexpected ";"', token.start, token.end);
+        case TokenKind.semicolon:
+          this.problem('nginx.unexpected-token', 'unexpected ";"', this.tokenStart, this.tokenEnd);
           break;
-        case '{': {
+        case TokenKind.open: {
           // A block without a directive name: nginx refuses it; its body is skipped so
           // that the braces still balance for the rest of the file.
-          this.problem('nginx.unexpected-token', 'unexpected "{"', token.start, token.end);
-          this.parseBlockBody(token.start, depth + 1, false);
+          this.problem('nginx.unexpected-token', 'unexpected "{"', this.tokenStart, this.tokenEnd);
+          this.parseBlockBody(this.tokenStart, depth + 1, false);
           break;
         }
-        case 'word':
-          statements.push(this.parseDirective(token.word, depth));
-          break;
-        case 'comment':
+        case TokenKind.word:
+          statements.push(this.parseDirective(this.tokenizer.word as Word, depth));
           break;
       }
     }
@@ -87,42 +113,43 @@ class Parser {
 
   private parseDirective(name: Word, depth: number): Directive {
     const leading = this.pendingComments;
-    this.pendingComments = [];
-    const args: Word[] = [];
+    this.pendingComments = undefined;
+    const args = this.argumentList;
+    args.length = 0;
     const directive: Directive = { kind: 'directive', name, args, terminator: 'missing', start: name.start, end: name.end };
-    if (leading.length > 0) directive.leadingComments = leading;
-    // A pushed-to array keeps spare capacity; a 100k-line tree has 100k argument lists.
-    const done = (): Directive => {
-      directive.args = args.slice();
-      return directive;
-    };
+    if (leading) directive.leadingComments = leading;
     for (;;) {
-      const token = this.next();
-      switch (token.type) {
-        case 'word':
-          args.push(token.word);
-          directive.end = token.word.end;
+      const kind = this.next();
+      switch (kind) {
+        case TokenKind.word: {
+          const word = this.tokenizer.word as Word;
+          args.push(word);
+          directive.end = word.end;
           continue;
-        case ';':
+        }
+        case TokenKind.semicolon:
+          directive.args = args.slice();
           directive.terminator = ';';
-          directive.end = token.end;
-          return done();
-        case '{':
+          directive.end = this.tokenEnd;
+          return directive;
+        case TokenKind.open:
+          // Copied before the body is read: the body's statements reuse the working list.
+          directive.args = args.slice();
           directive.terminator = '{';
-          directive.block = this.parseBlockBody(token.start, depth + 1, isLuaBlockDirective(name.value));
+          directive.block = this.parseBlockBody(this.tokenStart, depth + 1, isLuaBlockDirective(name.value));
           directive.end = directive.block.end;
-          return done();
-        case '}':
+          return directive;
+        case TokenKind.close:
           // `name args }`: the statement lacks its `;`. nginx says `unexpected "}"`.
-          this.problem('nginx.unexpected-token', 'unexpected "}"', token.start, token.end, directive.end);
-          this.lookahead = token;
-          return done();
-        case 'eof':
-          this.problem('nginx.unexpected-eof', 'unexpected end of file, expecting ";" or "}"', token.start, token.end);
-          this.lookahead = token;
-          return done();
-        case 'comment':
-          continue;
+          directive.args = args.slice();
+          this.problem('nginx.unexpected-token', 'unexpected "}"', this.tokenStart, this.tokenEnd, directive.end);
+          this.pushBack(kind);
+          return directive;
+        case TokenKind.eof:
+          directive.args = args.slice();
+          this.problem('nginx.unexpected-eof', 'unexpected end of file, expecting ";" or "}"', this.tokenStart, this.tokenEnd);
+          this.pushBack(kind);
+          return directive;
       }
     }
   }
@@ -143,24 +170,25 @@ class Parser {
       return this.skipBalanced(open);
     }
     const statements = this.parseStatements(open, depth);
-    const token = this.next();
-    if (token.type === '}') {
-      return { start: open, end: token.end, closed: true, statements };
+    const kind = this.next();
+    if (kind === TokenKind.close) {
+      return { start: open, end: this.tokenEnd, closed: true, statements };
     }
+    // The end of the text (the tokenizer gives it again to the blocks around this one).
     return { start: open, end: this.text.length, closed: false, statements };
   }
 
   private skipBalanced(open: number): Block {
     let level = 0;
     for (;;) {
-      const token = this.next();
-      if (token.type === 'eof') {
+      const kind = this.next();
+      if (kind === TokenKind.eof) {
         this.reportUnclosedBlock(open);
         return { start: open, end: this.text.length, closed: false, statements: [] };
       }
-      if (token.type === '{') level++;
-      if (token.type === '}') {
-        if (level === 0) return { start: open, end: token.end, closed: true, statements: [] };
+      if (kind === TokenKind.open) level++;
+      if (kind === TokenKind.close) {
+        if (level === 0) return { start: open, end: this.tokenEnd, closed: true, statements: [] };
         level--;
       }
     }

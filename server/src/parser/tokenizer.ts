@@ -20,6 +20,13 @@ export type Token =
   | { type: 'comment'; comment: Comment }
   | { type: 'eof'; start: number; end: number };
 
+/**
+ * The kind of token advance() read. The parser's loop reads tokens this way, without an
+ * object per token: the range is in tokenStart/tokenEnd, the word or comment beside it.
+ */
+export const TokenKind = { word: 0, semicolon: 1, open: 2, close: 3, comment: 4, eof: 5 } as const;
+export type TokenKind = (typeof TokenKind)[keyof typeof TokenKind];
+
 function isSpace(ch: string): boolean {
   return ch === ' ' || ch === '\n' || ch === '\t' || ch === '\r';
 }
@@ -53,38 +60,69 @@ export class Tokenizer {
   private pos = 0;
   readonly problems: SyntaxProblem[] = [];
 
+  /** The range of the token advance() last read. */
+  tokenStart = 0;
+  tokenEnd = 0;
+  /** The word advance() last read, when it returned TokenKind.word. */
+  word: Word | undefined;
+  /** The comment advance() last read, when it returned TokenKind.comment. */
+  comment: Comment | undefined;
+
   constructor(readonly text: string) {}
 
   get offset(): number {
     return this.pos;
   }
 
+  /** The next token as an object (for callers outside the parser's hot loop). */
   next(): Token {
+    const kind = this.advance();
+    switch (kind) {
+      case TokenKind.word: return { type: 'word', word: this.word as Word };
+      case TokenKind.comment: return { type: 'comment', comment: this.comment as Comment };
+      case TokenKind.eof: return { type: 'eof', start: this.tokenStart, end: this.tokenEnd };
+      default: return { type: kind === TokenKind.semicolon ? ';' : kind === TokenKind.open ? '{' : '}', start: this.tokenStart, end: this.tokenEnd };
+    }
+  }
+
+  /** Reads the next token; what it read is in tokenStart, tokenEnd, word and comment. */
+  advance(): TokenKind {
     const text = this.text;
     const length = text.length;
     let pos = this.pos;
     while (pos < length && isSpaceCode(text.charCodeAt(pos))) pos++;
     this.pos = pos;
-    if (this.pos >= length) return { type: 'eof', start: length, end: length };
-    const start = this.pos;
-    const ch = text[start];
-    if (ch === ';' || ch === '{' || ch === '}') {
-      this.pos++;
-      return { type: ch, start, end: start + 1 };
+    if (pos >= length) {
+      this.tokenStart = length;
+      this.tokenEnd = length;
+      return TokenKind.eof;
     }
-    if (ch === '#') {
+    const start = pos;
+    const code = text.charCodeAt(start);
+    if (code === 59 /* ; */ || code === 123 /* { */ || code === 125 /* } */) {
+      this.pos = start + 1;
+      this.tokenStart = start;
+      this.tokenEnd = start + 1;
+      return code === 59 ? TokenKind.semicolon : code === 123 ? TokenKind.open : TokenKind.close;
+    }
+    if (code === 35 /* # */) {
       let end = text.indexOf('\n', start);
       if (end < 0) end = length;
       this.pos = end;
-      let body = text.slice(start + 1, end);
-      if (body.endsWith('\r')) body = body.slice(0, -1);
-      return { type: 'comment', comment: { kind: 'comment', text: body, start, end: start + 1 + body.length } };
+      // Without the \r of a CRLF line.
+      const bodyEnd = end > start + 1 && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+      this.comment = { kind: 'comment', text: text.slice(start + 1, bodyEnd), start, end: bodyEnd };
+      this.tokenStart = start;
+      this.tokenEnd = bodyEnd;
+      return TokenKind.comment;
     }
-    if (ch === '"' || ch === "'") return this.quotedWord(ch);
-    return this.plainWord();
+    this.word = code === 34 /* " */ || code === 39 /* ' */ ? this.quotedWord(code === 34 ? '"' : "'") : this.plainWord();
+    this.tokenStart = this.word.start;
+    this.tokenEnd = this.word.end;
+    return TokenKind.word;
   }
 
-  private plainWord(): Token {
+  private plainWord(): Word {
     const text = this.text;
     const length = text.length;
     const start = this.pos;
@@ -102,10 +140,10 @@ export class Tokenizer {
     this.pos = i;
     const raw = text.slice(start, i);
     const hasDollar = raw.includes('$');
-    return { type: 'word', word: { value: unescapeWord(raw), start, end: i, hasVariable: hasDollar && VARIABLE.test(raw) } };
+    return { value: unescapeWord(raw), start, end: i, hasVariable: hasDollar && VARIABLE.test(raw) };
   }
 
-  private quotedWord(quote: '"' | "'"): Token {
+  private quotedWord(quote: '"' | "'"): Word {
     const text = this.text;
     const length = text.length;
     const start = this.pos;
@@ -134,7 +172,7 @@ export class Tokenizer {
       });
       this.pos = lineEnd;
       const raw = text.slice(start + 1, lineEnd);
-      return { type: 'word', word: { value: unescapeWord(raw), start, end: lineEnd, quote, hasVariable: VARIABLE.test(raw) } };
+      return { value: unescapeWord(raw), start, end: lineEnd, quote, hasVariable: VARIABLE.test(raw) };
     }
     const end = i + 1;
     this.pos = end;
@@ -150,7 +188,7 @@ export class Tokenizer {
         this.problems.push({ code: 'nginx.unexpected-token', message: `unexpected "${after}"`, start: end, end: end + 1 });
       }
     }
-    return { type: 'word', word };
+    return word;
   }
 
   /**

@@ -18,12 +18,24 @@ export function toRange(file: ParsedFile, start: number, end: number): Range {
   return { start: file.lines.positionAt(start), end: file.lines.positionAt(end) };
 }
 
+/** The documentation link of each rule code, built once (every diagnostic of every keystroke carries one). */
+const docsLinks = new Map<string, { readonly href: string }>();
+
+function docsLink(code: string): { readonly href: string } {
+  let link = docsLinks.get(code);
+  if (!link) {
+    link = Object.freeze({ href: docsUrl(code) });
+    docsLinks.set(code, link);
+  }
+  return link;
+}
+
 export function toDiagnostic(file: ParsedFile, finding: ResolvedFinding, toUri: (p: string) => string, relatedFile?: (p: string) => ParsedFile | undefined): Diagnostic {
   const diagnostic: Diagnostic = {
     range: toRange(file, finding.start, finding.end),
     severity: SEVERITY[finding.severity],
     code: finding.code,
-    codeDescription: { href: docsUrl(finding.code) },
+    codeDescription: docsLink(finding.code),
     source: DIAGNOSTIC_SOURCE,
     message: finding.message,
   };

@@ -3,6 +3,7 @@
  * generated at test time with a fixed clock; configurations are written next to them.
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -327,6 +328,20 @@ describe('tls.encrypted-key-no-password', () => {
   it('good: the second line of the password file opens it, and the key still matches', async () => {
     const findings = await check(server(`${pair('server.crt', 'server.enc.key')}\n ssl_password_file ${dir}/pass.txt;`));
     assert.deepEqual(codes(findings), []);
+  });
+
+  it('reads a password file once per check, however many keys it opens', async (t) => {
+    const passFile = path.join(dir, 'pass.txt');
+    let opened = 0;
+    const open = fs.openSync;
+    t.mock.method(fs, 'openSync', (...args: Parameters<typeof fs.openSync>) => {
+      if (args[0] === passFile) opened++;
+      return open(...args);
+    });
+    const servers = [1, 2, 3].map(() => server(pair('server.crt', 'server.enc.key'))).join('\n');
+    const findings = await check(`ssl_password_file ${passFile};\n${servers}`);
+    assert.deepEqual(codes(findings, 'tls.encrypted'), []);
+    assert.equal(opened, 1);
   });
 
   it('never puts the passphrase into a message', async () => {

@@ -172,10 +172,12 @@ export const certificateFileRules: RuleFamily = {
   async run(context: RuleContext): Promise<Finding[]> {
     const refs = collectFileReferences(context, focusOf(context).nodes).filter((r) => r.resolved);
     const findings: Finding[] = [];
+    const passwordTexts = new Map<string, string | undefined>();
     for (const ref of refs) {
       const resolved = ref.resolved as string;
       const load = nginxLoads(ref, context);
-      const passphrases = ref.info.role === 'key' ? await passwordsFor(ref, context) : undefined;
+      const passphrases = ref.info.role === 'key' ? passwordsFor(ref, context, passwordTexts) : undefined;
+      // One file at a time: a first check of a large tree would otherwise open thousands at once.
       const inspected = await context.inspect(resolved, passphrases ? { passphrases: passphrases.values } : undefined);
       if (unknownBase(ref, inspected, context)) {
         findings.push({ code: 'tls.file-not-checked', ...location(ref), message: `${unknownConfPrefix(ref.written)}.` });
@@ -300,8 +302,8 @@ interface Passwords {
   readable: boolean;
 }
 
-/** The passphrases nginx would try: each line of the effective `*_password_file`. */
-async function passwordsFor(ref: FileReference, context: RuleContext): Promise<Passwords | undefined> {
+/** The passphrases nginx would try: each line of the effective `*_password_file` (`texts`: the files read so far in this run). */
+function passwordsFor(ref: FileReference, context: RuleContext, texts: Map<string, string | undefined>): Passwords | undefined {
   const name = `${ref.info.family}_password_file`;
   // nginx refuses a second password file at one level ("is duplicate"); the last one is kept as before.
   const found = effective(ref.node, name, context.tree, effectiveOptions(context)).nodes;
@@ -309,14 +311,17 @@ async function passwordsFor(ref: FileReference, context: RuleContext): Promise<P
   const arg = node?.directive.args[0];
   if (!node || !arg) return undefined;
   if (arg.hasVariable) return undefined;
-  const text = await readSmallText(context.resolvePath(arg.value));
+  const resolved = context.resolvePath(arg.value);
+  // Every key of a server usually names the same password file: read once per run.
+  if (!texts.has(resolved)) texts.set(resolved, readSmallText(resolved));
+  const text = texts.get(resolved);
   if (text === undefined) return { node, values: [], readable: false };
   const values = text.split(/\r?\n/).filter((line) => line.length > 0).slice(0, 64);
   return { node, values, readable: true };
 }
 
 /** A password file's text; files under /proc report size 0, so the bound is on the bytes read. */
-async function readSmallText(filePath: string): Promise<string | undefined> {
+function readSmallText(filePath: string): string | undefined {
   const read = readRegularFileBounded(filePath, 64 * 1024);
   return 'bytes' in read ? read.bytes.toString('utf8') : undefined;
 }

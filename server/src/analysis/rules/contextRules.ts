@@ -37,7 +37,7 @@ function duplicates(statements: readonly ConfigNode[], wanted: ReadonlySet<strin
       continue;
     }
     if (!wanted.has(node.file.path)) continue;
-    const firstLine = first.file.lines.positionAt(first.directive.start).line + 1;
+    const firstLine = first.file.lines.lineAt(first.directive.start) + 1;
     findings.push({
       code: 'nginx.duplicate-directive', file: node.file.path, start: node.directive.name.start, end: node.directive.name.end, nginxRefuses: true,
       message: nginxRefuses(`"${name}" directive is duplicate`, `It is already set in this block on line ${firstLine}${first.file === node.file ? '' : ` of ${first.file.path}`}; nginx takes one value per block.`),

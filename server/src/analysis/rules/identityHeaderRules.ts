@@ -6,6 +6,7 @@
  * https://nginx.org/en/docs/http/ngx_http_ssl_module.html#var_ssl_client_escaped_cert
  */
 import type { ConfigNode } from '../../model/configTree';
+import type { Word } from '../../parser/syntaxTree';
 import { focusOf } from '../analysisFocus';
 import { effective, enclosingServer, familyOf, levelsFor, levelsIncomplete } from '../../model/effectiveConfig';
 import type { Finding, RuleMeta } from '../finding';
@@ -82,6 +83,16 @@ function forwardedOnVerifiedHop(node: ConfigNode, headerName: string, v: { start
   };
 }
 
+/**
+ * True when an argument may use $ssl_client_cert: the name stands in the value as written
+ * (unescaping changes only backslash pairs, and no backslash can stand inside a variable
+ * name), so statements without it skip the search through their source text.
+ */
+function namesClientCert(args: readonly Word[]): boolean {
+  for (const arg of args) if (arg.hasVariable && arg.value.includes('ssl_client_cert')) return true;
+  return false;
+}
+
 export const identityHeaderRules: RuleFamily = {
   name: 'identity-headers',
   rules: RULES,
@@ -92,7 +103,7 @@ export const identityHeaderRules: RuleFamily = {
       if (node.context === 'custom-body') continue;
       const d = node.directive;
       // The stream module has no $ssl_client_escaped_cert; its $ssl_client_cert is not deprecated.
-      const http = familyOf(node, context.tree) === 'http';
+      const http = namesClientCert(d.args) && familyOf(node, context.tree) === 'http';
       for (let i = 0; http && i < d.args.length; i++) {
         for (const v of variableRanges(node, i, /^ssl_client_cert$/)) {
           findings.push({

@@ -59,28 +59,35 @@ function invalid(node: ConfigNode, arg: Word, wording: string, explanation: stri
   return { code: 'nginx.invalid-value', file: node.file.path, start: arg.start, end: arg.end, nginxRefuses: true, message: nginxRefuses(wording, explanation) };
 }
 
-function check(node: ConfigNode, context: RuleContext): Finding[] {
+/** What most statements give: one shared empty list instead of a new one per statement. */
+const NONE = Object.freeze([]) as unknown as Finding[];
+
+function hasVariableArgument(args: readonly Word[]): boolean {
+  for (const arg of args) if (arg.hasVariable) return true;
+  return false;
+}
+
+function check(node: ConfigNode, context: RuleContext, allowed: AllowedValues | undefined): Finding[] {
   const version = context.settings.targetVersion;
   const name = node.directive.name.value;
   const args = node.directive.args;
-  if (args.length === 0 || args.some((a) => a.hasVariable)) return [];
+  if (args.length === 0 || hasVariableArgument(args)) return NONE;
   // A statement ended by "{" or by nothing is refused as such (contextRules), before its handler runs.
-  if ((name === 'error_page' || name === 'listen') && node.directive.terminator !== ';') return [];
+  if ((name === 'error_page' || name === 'listen') && node.directive.terminator !== ';') return NONE;
   if (name === 'error_page') return handlerProblem(node, errorPageProblem(args), context);
   // Only where a ";" is missing: listen's parameters change between versions and modules.
-  if (name === 'listen') return missingSemicolonHint(node, context) ? handlerProblem(node, listenProblem(node, version), context) : [];
-  const allowed = allowedValues(name, version);
+  if (name === 'listen') return missingSemicolonHint(node, context) ? handlerProblem(node, listenProblem(node, version), context) : NONE;
   if (allowed) {
     // An enum slot reads only the first argument; a bitmask slot reads each one and stops at the first unknown.
     const bad = (allowed.kind === 'enum' ? args.slice(0, 1) : args).find((a) => !isAllowed(allowed, a.value));
-    return bad ? [invalid(node, bad, `invalid value "${bad.value}"`, `"${name}" takes ${allowed.kind === 'enum' ? 'one of' : 'one or more of'} ${listValues(allowed.values)}.`)] : [];
+    return bad ? [invalid(node, bad, `invalid value "${bad.value}"`, `"${name}" takes ${allowed.kind === 'enum' ? 'one of' : 'one or more of'} ${listValues(allowed.values)}.`)] : NONE;
   }
   if (name === 'ssl_session_cache') {
     return args.filter((a) => !SESSION_CACHE.test(a.value))
       .map((a) => invalid(node, a, `invalid session cache "${a.value}"`, 'Use off, none, builtin[:size] or shared:name:size (e.g. shared:SSL:10m).'));
   }
   if (name === 'proxy_pass') return proxyPassUri(node);
-  if (args.length !== 1) return [];
+  if (args.length !== 1) return NONE;
   const arg = args[0];
   if (NUMBER.has(name) && !NUMBER_FORMAT.test(arg.value)) {
     return [invalid(node, arg, `"${name}" directive invalid number`, `"${arg.value}" is not a whole number.`)];
@@ -91,7 +98,7 @@ function check(node: ConfigNode, context: RuleContext): Finding[] {
   if (TIME.has(name) && !TIME_FORMAT.test(arg.value)) {
     return [invalid(node, arg, `"${name}" directive invalid value`, `"${arg.value}" is not a time such as 30s, 5m or 1h30m.`)];
   }
-  return [];
+  return NONE;
 }
 
 /**
@@ -156,11 +163,10 @@ class BlockValueIndex {
  * not count. Statements from other files of the same block are left out (a missed warning,
  * never a wrong one).
  */
-function duplicateValues(node: ConfigNode, context: RuleContext, blocks: BlockValueIndex): Finding[] {
+function duplicateValues(node: ConfigNode, allowed: AllowedValues | undefined, blocks: BlockValueIndex): Finding[] {
   const name = node.directive.name.value;
-  const allowed = allowedValues(name, context.settings.targetVersion);
   const args = node.directive.args;
-  if (allowed?.kind !== 'bitmask' || args.some((a) => a.hasVariable || !isAllowed(allowed, a.value))) return [];
+  if (allowed?.kind !== 'bitmask' || args.some((a) => a.hasVariable || !isAllowed(allowed, a.value))) return NONE;
   const earlier = blocks.earlierValues(node, allowed);
   const seen = new Map<string, number>();
   for (const value of earlier) seen.set(value, -1);
@@ -191,9 +197,12 @@ export const valueRules: RuleFamily = {
   run(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
     const blocks = new BlockValueIndex();
+    const version = context.settings.targetVersion;
     for (const node of focusOf(context).nodes) {
       if (node.context === 'custom-body' || node.context === 'unknown') continue;
-      findings.push(...check(node, context), ...duplicateValues(node, context, blocks));
+      const allowed = allowedValues(node.directive.name.value, version);
+      for (const finding of check(node, context, allowed)) findings.push(finding);
+      for (const finding of duplicateValues(node, allowed, blocks)) findings.push(finding);
     }
     return findings;
   },
