@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ResolvedFinding } from '../../../server/src/analysis/analyzer';
 import type { FileStat, FileSystem } from '../../../server/src/model/fileSystem';
+import { DirectiveTable } from '../../../server/src/directives/directiveTable';
+import type { DirectiveTableData } from '../../../server/src/directives/directiveTypes';
+import tableData from '../../../server/src/directives/data/directives.json';
 import { DEFAULT_SETTINGS } from '../../../server/src/service/settings';
 import { WorkspaceAnalysis } from '../../../server/src/service/workspaceAnalysis';
 
@@ -34,6 +37,20 @@ describe('context rules', () => {
     assert.equal(f.code, 'nginx.unknown-directive');
     assert.equal(f.message, 'nginx rejects this: unknown directive "proxy_ssl_verfy". Did you mean "proxy_ssl_verify"?');
     assert.equal(f.fixes?.[0].edits[0].newText, 'proxy_ssl_verify');
+  });
+
+  it('remembers suggestions per directive table, never across tables', async () => {
+    const text = 'events {}\nhttp { server { proxy_ssl_verfy on; } }\n';
+    const data = tableData as DirectiveTableData;
+    const small = new DirectiveTable({ ...data, directives: { events: data.directives.events, http: data.directives.http, server: data.directives.server, proxy_ssl_verifx: data.directives.proxy_ssl_verify } });
+    const suggestion = async (table?: DirectiveTable): Promise<string | undefined> => {
+      const analysis = new WorkspaceAnalysis({ fs: new MemoryFs({ '/c/nginx.conf': text }), table });
+      const result = await analysis.analyzeFiles(['/c/nginx.conf'], ['/c/nginx.conf']);
+      return [...result.values()].flatMap((r) => r.findings).find((f) => f.code === 'nginx.unknown-directive')?.fixes?.[0].edits[0].newText;
+    };
+    assert.equal(await suggestion(), 'proxy_ssl_verify');
+    assert.equal(await suggestion(small), 'proxy_ssl_verifx');
+    assert.equal(await suggestion(), 'proxy_ssl_verify', 'asked again of the default table');
   });
 
   it('directives that do not exist in the target version', async () => {

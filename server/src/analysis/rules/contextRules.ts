@@ -4,6 +4,7 @@
  * versus plain statements, argument counts and on/off values.
  */
 import { checksOnOff, refusesRepeat } from '../../directives/directiveValues';
+import type { DirectiveTable } from '../../directives/directiveTable';
 import type { ConfigNode } from '../../model/configTree';
 import { focusOf } from '../analysisFocus';
 import type { Finding, RuleMeta } from '../finding';
@@ -53,6 +54,23 @@ function directiveRange(node: ConfigNode): { start: number; end: number } {
   return { start: d.name.start, end: last };
 }
 
+/** Remembered "did you mean" answers per table: the same misspelling comes back on every keystroke, and each answer compares it with every known directive. */
+const suggestions = new WeakMap<DirectiveTable, Map<string, string | undefined>>();
+const MAX_REMEMBERED_SUGGESTIONS = 4096;
+
+function suggestionFor(name: string, table: DirectiveTable): string | undefined {
+  let known = suggestions.get(table);
+  if (!known) {
+    known = new Map();
+    suggestions.set(table, known);
+  }
+  if (known.has(name)) return known.get(name);
+  const suggestion = closestName(name, table.names());
+  if (known.size >= MAX_REMEMBERED_SUGGESTIONS) known.clear();
+  known.set(name, suggestion);
+  return suggestion;
+}
+
 export const contextRules: RuleFamily = {
   name: 'context',
   rules: RULES,
@@ -75,7 +93,7 @@ export const contextRules: RuleFamily = {
         case 'ok':
           break;
         case 'unknown': {
-          const suggestion = d.name.hasVariable ? undefined : closestName(name, table.names());
+          const suggestion = d.name.hasVariable ? undefined : suggestionFor(name, table);
           findings.push({
             ...base, code: 'nginx.unknown-directive', start: d.name.start, end: d.name.end,
             message: nginxRefuses(`unknown directive "${name}"`, suggestion ? `Did you mean "${suggestion}"?` : undefined),
