@@ -15,7 +15,7 @@
 import type { ConfigNode, ConfigTree } from '../model/configTree';
 import { depthFirstNodes, isBuiltTree, nodesNamed, nodesOfFile, treeState } from '../model/treeIndexes';
 import type { Family, Level, RequestPath, ServerScope } from '../model/effectiveConfig';
-import { allRequestPaths, allServerScopes, groupedItems, passOrder, scopeOrder, type DerivedList } from '../model/scopeLists';
+import { allRequestPaths, allServerScopes, groupedItems, passOrder, pathsByPass, scopeOrder, type DerivedList } from '../model/scopeLists';
 import type { RuleContext } from './ruleContext';
 import { addressGroups, effectiveOptions, updatedAddressGroups, type AddressGroups } from './rules/tlsRuleSupport';
 
@@ -60,6 +60,9 @@ export interface AnalysisFocus {
 }
 
 const focuses = new WeakMap<RuleContext, AnalysisFocus>();
+
+/** The statements that make request paths (see requestPaths). */
+const PASS_NAMES = ['proxy_pass', 'grpc_pass', 'uwsgi_pass'];
 
 /** The focus of one analysis run, computed once and shared by its rules. */
 export function focusOf(context: RuleContext): AnalysisFocus {
@@ -123,10 +126,23 @@ function computeFocus(context: RuleContext): AnalysisFocus {
   const touched = new Map<Family, readonly ServerScope[]>();
   const scopeIndexes = new Map<Family, Map<ConfigNode, ServerScope>>();
   let groups: AddressGroups | undefined;
+  // The paths whose pass statement touchesAncestry() accepts, found through those statements.
+  const touchedPaths = (): readonly RequestPath[] => {
+    if (settingLevels.has(null) || !isBuiltTree(tree.nodes)) return focus.allPaths().filter((p) => touchesAncestry(p.pass));
+    const byPass = pathsByPass(tree, pathsOfTree());
+    const found: RequestPath[] = [];
+    for (const name of PASS_NAMES) {
+      for (const pass of focus.touchedNamed(name)) {
+        const path = byPass.get(pass);
+        if (path) found.push(path);
+      }
+    }
+    return found.sort((a, b) => passOrder(a) - passOrder(b));
+  };
   const focus: AnalysisFocus = {
     whole, wanted, nodes, containers, touchesNode, touchesLevels, touchesAncestry,
     allPaths: () => pathsOfTree().items,
-    paths: () => (focused ??= whole ? focus.allPaths() : focus.allPaths().filter((p) => touchesAncestry(p.pass))),
+    paths: () => (focused ??= whole ? focus.allPaths() : touchedPaths()),
     pathsWhere: (accept) => focus.allPaths().filter((p) => accept(p.pass)),
     pathGroups: (name, keyOf) => groupedItems(tree, `${name} ${options.version}`, pathsOfTree(), keyOf, passOrder),
     serverScopes: (family) => scopeListOf(family).items,

@@ -85,16 +85,46 @@ function changedUpstreams(change: TreeChange): Set<string> {
   return names;
 }
 
-/** Merges two lists already in configuration order. */
+/**
+ * Merges a few items `b` into a long list `a`, both in configuration order: each item's place
+ * is found by binary search (an edit adds a file's items to a list of thousands).
+ */
 export function mergeByOrder<T>(a: readonly T[], b: readonly T[], orderOf: (item: T) => number): T[] {
   if (b.length === 0) return a.slice();
   const out: T[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) out.push(orderOf(a[i]) <= orderOf(b[j]) ? a[i++] : b[j++]);
-  while (i < a.length) out.push(a[i++]);
-  while (j < b.length) out.push(b[j++]);
+  let from = 0;
+  for (const item of b) {
+    const order = orderOf(item);
+    let lo = from;
+    let hi = a.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (orderOf(a[mid]) <= order) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = from; i < lo; i++) out.push(a[i]);
+    out.push(item);
+    from = lo;
+  }
+  for (let i = from; i < a.length; i++) out.push(a[i]);
   return out;
+}
+
+/** The request path of each pass statement of a derived list, kept per tree and updated like the list. */
+export function pathsByPass(tree: ConfigTree, list: DerivedList<RequestPath>): ReadonlyMap<ConfigNode, RequestPath> {
+  interface PassIndex {
+    listId: number;
+    byPass: Map<ConfigNode, RequestPath>;
+  }
+  const fresh = (): PassIndex => ({ listId: list.id, byPass: new Map(list.items.map((p) => [p.pass, p])) });
+  const state = treeState<PassIndex>(tree, 'paths by pass', fresh, (previous) => {
+    if (previous.listId !== list.previousId || !list.removed || !list.added) return undefined;
+    const byPass = new Map(previous.byPass);
+    for (const path of list.removed) if (byPass.get(path.pass) === path) byPass.delete(path.pass);
+    for (const path of list.added) byPass.set(path.pass, path);
+    return { listId: list.id, byPass };
+  });
+  return state.listId === list.id ? state.byPass : fresh().byPass;
 }
 
 export const passOrder = (path: RequestPath): number => path.pass.order as number;

@@ -202,17 +202,18 @@ export function updatedAddressGroups(previous: AddressGroups, removed: readonly 
     }
   }
   let reorder = false;
-  const members = new Set<ServerScope>();
+  // The servers whose TLS flag may change: the new ones, and the members of a group whose flag changed.
+  const members = new Set<ServerScope>(added);
   const replaced = new Map<AddressGroup, AddressGroup | undefined>();
   for (const address of affected) {
     const old = previous.byAddress.get(address);
     const kept = old ? old.servers.filter((m) => !gone.has(m.scope)) : [];
-    for (const m of old?.servers ?? []) members.add(m.scope);
     const servers = mergeByOrder(kept, incoming.get(address) ?? [], (m) => order(m.scope));
     if (servers.length === 0) {
       byAddress.delete(address);
       if (old) replaced.set(old, undefined);
       reorder = true;
+      // Their other servers may have had TLS through this address only: none are left.
       continue;
     }
     const group: AddressGroup = {
@@ -220,7 +221,7 @@ export function updatedAddressGroups(previous: AddressGroups, removed: readonly 
       ssl: servers.some((m) => m.socket.ssl),
       defaultServer: servers.find((m) => m.socket.defaultServer) ?? servers[0],
     };
-    for (const m of servers) members.add(m.scope);
+    if (!old || old.ssl !== group.ssl) for (const m of servers) members.add(m.scope);
     byAddress.set(address, group);
     if (old) replaced.set(old, group);
     if (!old || old.servers[0].scope !== servers[0].scope) reorder = true;
