@@ -14,6 +14,7 @@ import { NodeFileSystem } from '../../server/src/model/fileSystem';
 import { generatePki, pemEncode } from '../../server/src/pki/testPkiGenerator';
 import { DEFAULT_SETTINGS } from '../../server/src/service/settings';
 import { WorkspaceAnalysis } from '../../server/src/service/workspaceAnalysis';
+import { allRequestPaths } from '../../server/src/model/scopeLists';
 import { NOW, REPO_ROOT, writeTree } from './rules/mtlsRuleHelpers';
 
 function key(f: ResolvedFinding): string {
@@ -146,5 +147,49 @@ describe('focused analysis', () => {
     assert.ok(fs.existsSync(main), main);
     const { files } = await compareFocused(main);
     assert.ok(files > 1);
+  });
+
+  it('gives an edited file, and the files that depend on it, the findings of a fresh check after each edit', async () => {
+    // The editor keeps one analysis across keystrokes: the tree is rebuilt in place and the
+    // paths, scopes and their aggregates (paths by backend, listen groups…) are derived from
+    // the previous tree's. Each step must still give every file what a fresh analysis gives.
+    const dir = crossFileTree();
+    const main = path.join(dir, 'nginx.conf');
+    const site = (name: string): string => path.join(dir, 'sites', name);
+    const original = (name: string): string => fs.readFileSync(site(name), 'utf8');
+    const [a, b, c] = [original('a.conf'), original('b.conf'), original('c.conf')];
+    const steps: { title: string; file: string; text: string }[] = [
+      { title: 'a comment in a site', file: site('b.conf'), text: `# edited\n${b}` },
+      // Server A sets an identity header for the upstream "shared" that /shared-with-cert in
+      // b.conf does not clear: the finding in b.conf depends on a.conf.
+      { title: 'a sets an identity header on the shared upstream', file: site('a.conf'), text: a.replace('proxy_set_header X-Mine 1;', 'proxy_set_header X-Mine 1;\n        proxy_set_header X-SSL-Client-DN $ssl_client_s_dn;') },
+      { title: 'a renames it', file: site('a.conf'), text: a.replace('proxy_set_header X-Mine 1;', 'proxy_set_header X-Client-Subject $ssl_client_s_dn;') },
+      { title: 'b clears it', file: site('b.conf'), text: b.replace('        include snippets/trust.conf;', '        include snippets/trust.conf;\n        proxy_set_header X-Client-Subject "";') },
+      { title: 'a drops it again', file: site('a.conf'), text: a },
+      { title: 'c gains a server without a certificate on :443', file: site('c.conf'), text: `${c}server {\n    listen 443 ssl;\n    server_name late.example.test;\n    location / { proxy_pass https://shared; }\n}\n` },
+      { title: 'the default server of :443 moves away', file: site('00-default.conf'), text: 'server {\n    listen 8443 ssl default_server;\n    server_name _;\n    ssl on;\n}\n' },
+      { title: 'an http-level file changes what every path inherits', file: path.join(dir, 'conf.d/10-tls.conf'), text: 'ssl_protocols TLSv1.3;\nproxy_ssl_verify off;\nssl_certificate_key ssl/other.key;\n' },
+      { title: 'the upstream block changes', file: path.join(dir, 'conf.d/20-upstreams.conf'), text: 'upstream shared { server 127.0.0.1:9443; }\nupstream other { server 127.0.0.1:8443; }\nmap $ssl_client_verify $verified { default 0; SUCCESS 1; }\n' },
+    ];
+    const settings = { ...DEFAULT_SETTINGS, targetVersion: '1.22.1' };
+    const editing = new WorkspaceAnalysis({ fs: new NodeFileSystem(), now: () => NOW, settings });
+    const files = [...(await editing.buildTree(main)).files.keys()];
+    await editing.analyzeFiles(files, [main]);
+    let compared = 0;
+    for (const step of steps) {
+      fs.writeFileSync(step.file, step.text);
+      const fresh = await new WorkspaceAnalysis({ fs: new NodeFileSystem(), now: () => NOW, settings }).analyzeFiles(files, [main]);
+      // The edited file first (what the editor checks on a keystroke), then the others.
+      for (const file of [step.file, ...files.filter((f) => f !== step.file)]) {
+        const focused = await editing.analyzeFiles([file], [main]);
+        const expected = (fresh.get(file)?.findings ?? []).map(key).sort();
+        assert.deepEqual((focused.get(file)?.findings ?? []).map(key).sort(), expected, `${step.title}: ${path.relative(dir, file)}`);
+        compared += expected.length;
+      }
+      // The step was an in-place rebuild whose paths were derived, not walked again.
+      const tree = await editing.buildTree(main);
+      assert.notEqual(allRequestPaths(tree, { version: settings.targetVersion, table: editing.table }).previousId, undefined, `${step.title}: derived`);
+    }
+    assert.ok(compared >= 150, `only ${compared} findings compared`);
   });
 });

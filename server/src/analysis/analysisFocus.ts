@@ -13,10 +13,11 @@
  * missing one would lose a finding (test/analysis/focus.test.ts compares both ways).
  */
 import type { ConfigNode, ConfigTree } from '../model/configTree';
-import { depthFirstNodes, nodesNamed, nodesOfFile } from '../model/treeIndexes';
-import { requestPaths, serverScopes, type Family, type Level, type RequestPath, type ServerScope } from '../model/effectiveConfig';
+import { depthFirstNodes, isBuiltTree, nodesNamed, nodesOfFile, treeState } from '../model/treeIndexes';
+import type { Family, Level, RequestPath, ServerScope } from '../model/effectiveConfig';
+import { allRequestPaths, allServerScopes, groupedItems, passOrder, pathsByPass, scopeOrder, type DerivedList } from '../model/scopeLists';
 import type { RuleContext } from './ruleContext';
-import { addressGroups, effectiveOptions, type AddressGroup, type ServerTls } from './rules/tlsRuleSupport';
+import { addressGroups, effectiveOptions, updatedAddressGroups, type AddressGroups } from './rules/tlsRuleSupport';
 
 export interface AnalysisFocus {
   /** True when every file of the tree is wanted. */
@@ -38,15 +39,30 @@ export interface AnalysisFocus {
   allPaths(): readonly RequestPath[];
   /** Request paths whose pass statement is accepted (for peers of the focused paths). */
   pathsWhere(accept: (pass: ConfigNode) => boolean): readonly RequestPath[];
+  /**
+   * Every request path grouped by `keyOf` (undefined: left out), each group in configuration
+   * order; kept per tree and updated for the paths an edit changed. `name` identifies the key
+   * function, which must depend on the path object only.
+   */
+  pathGroups(name: string, keyOf: (path: RequestPath) => string | undefined): ReadonlyMap<string, readonly RequestPath[]>;
   /** Every http or stream server scope of the tree (shared by the rules of one analysis). */
   serverScopes(family: Family): readonly ServerScope[];
-  /** Listen-address groups of every http server, shared by the rules of one analysis. */
-  addressGroups(): { groups: AddressGroup[]; byServer: Map<ServerScope, ServerTls> };
+  /** The server scopes whose findings can land in the wanted files (touchesLevels). */
+  touchedScopes(family: Family): readonly ServerScope[];
+  /** The scope of a `server` block, if it is one of serverScopes(family). */
+  scopeOf(node: ConfigNode, family: Family): ServerScope | undefined;
+  /** Listen-address groups of every http server, kept per tree and updated for the servers an edit changed. */
+  addressGroups(): AddressGroups;
   /** Nodes named `name` anywhere in the tree. */
   named(name: string): readonly ConfigNode[];
+  /** Nodes named `name` for which touchesAncestry() holds, in configuration order, found without visiting the others. */
+  touchedNamed(name: string): readonly ConfigNode[];
 }
 
 const focuses = new WeakMap<RuleContext, AnalysisFocus>();
+
+/** The statements that make request paths (see requestPaths). */
+const PASS_NAMES = ['proxy_pass', 'grpc_pass', 'uwsgi_pass'];
 
 /** The focus of one analysis run, computed once and shared by its rules. */
 export function focusOf(context: RuleContext): AnalysisFocus {
@@ -82,33 +98,115 @@ function computeFocus(context: RuleContext): AnalysisFocus {
   const touchesLevels = (levels: readonly Level[]): boolean => whole || levels.some((level) => level.node
     ? wanted.has(level.node.file.path) || settingLevels.has(level.node)
     : settingLevels.has(null));
-  const touchesAncestry = (node: ConfigNode): boolean => {
-    if (whole || wanted.has(node.file.path)) return true;
-    for (let n = node.parent; n; n = n.parent) {
-      if (wanted.has(n.file.path) || settingLevels.has(n)) return true;
+  // Whether a block, or a block above it, is one a wanted file holds or writes to (per analysis).
+  const blocksTouched = new Map<ConfigNode, boolean>();
+  const blockTouched = (block: ConfigNode | undefined): boolean => {
+    if (!block) return settingLevels.has(null);
+    let touched = blocksTouched.get(block);
+    if (touched === undefined) {
+      touched = wanted.has(block.file.path) || settingLevels.has(block) || blockTouched(block.parent);
+      blocksTouched.set(block, touched);
     }
-    return settingLevels.has(null);
+    return touched;
   };
+  const touchesAncestry = (node: ConfigNode): boolean => whole || wanted.has(node.file.path) || blockTouched(node.parent);
   const options = effectiveOptions(context);
-  let all_: RequestPath[] | undefined;
+  let pathList: DerivedList<RequestPath> | undefined;
+  const pathsOfTree = (): DerivedList<RequestPath> => (pathList ??= allRequestPaths(tree, options));
   let focused: readonly RequestPath[] | undefined;
-  const scopes = new Map<Family, ServerScope[]>();
-  let groups: ReturnType<typeof addressGroups> | undefined;
+  const scopeLists = new Map<Family, DerivedList<ServerScope>>();
+  const scopeListOf = (family: Family): DerivedList<ServerScope> => {
+    let list = scopeLists.get(family);
+    if (!list) {
+      list = allServerScopes(tree, family, options);
+      scopeLists.set(family, list);
+    }
+    return list;
+  };
+  const touched = new Map<Family, readonly ServerScope[]>();
+  const scopeIndexes = new Map<Family, Map<ConfigNode, ServerScope>>();
+  let groups: AddressGroups | undefined;
+  // The paths whose pass statement touchesAncestry() accepts, found through those statements.
+  const touchedPaths = (): readonly RequestPath[] => {
+    if (settingLevels.has(null) || !isBuiltTree(tree.nodes)) return focus.allPaths().filter((p) => touchesAncestry(p.pass));
+    const byPass = pathsByPass(tree, pathsOfTree());
+    const found: RequestPath[] = [];
+    for (const name of PASS_NAMES) {
+      for (const pass of focus.touchedNamed(name)) {
+        const path = byPass.get(pass);
+        if (path) found.push(path);
+      }
+    }
+    return found.sort((a, b) => passOrder(a) - passOrder(b));
+  };
   const focus: AnalysisFocus = {
     whole, wanted, nodes, containers, touchesNode, touchesLevels, touchesAncestry,
-    allPaths: () => (all_ ??= requestPaths(tree, options)),
-    paths: () => (focused ??= whole ? focus.allPaths() : all_ ? all_.filter((p) => touchesAncestry(p.pass)) : requestPaths(tree, options, touchesAncestry)),
-    pathsWhere: (accept) => (all_ ? all_.filter((p) => accept(p.pass)) : requestPaths(tree, options, accept)),
-    serverScopes: (family) => {
-      let list = scopes.get(family);
+    allPaths: () => pathsOfTree().items,
+    paths: () => (focused ??= whole ? focus.allPaths() : touchedPaths()),
+    pathsWhere: (accept) => focus.allPaths().filter((p) => accept(p.pass)),
+    pathGroups: (name, keyOf) => groupedItems(tree, `${name} ${options.version}`, pathsOfTree(), keyOf, passOrder),
+    serverScopes: (family) => scopeListOf(family).items,
+    touchedScopes: (family) => {
+      let list = touched.get(family);
       if (!list) {
-        list = serverScopes(tree, family, options);
-        scopes.set(family, list);
+        list = whole ? focus.serverScopes(family) : focus.serverScopes(family).filter((scope) => touchesLevels(scope.levels));
+        touched.set(family, list);
       }
       return list;
     },
-    addressGroups: () => (groups ??= addressGroups(focus.serverScopes('http'), context.settings.targetVersion)),
+    scopeOf: (node, family) => {
+      let index = scopeIndexes.get(family);
+      if (!index) {
+        index = new Map();
+        for (const scope of focus.serverScopes(family)) if (scope.node) index.set(scope.node, scope);
+        scopeIndexes.set(family, index);
+      }
+      return index.get(node);
+    },
+    addressGroups: () => (groups ??= listenGroups(tree, scopeListOf('http'), context.settings.targetVersion)),
     named: (name) => nodesNamed(tree.nodes, name),
+    touchedNamed: (name) => {
+      if (whole || settingLevels.has(null) || !isBuiltTree(tree.nodes)) return nodesNamed(tree.nodes, name).filter(touchesAncestry);
+      return namedBelow(name, nodes, settingLevels, wanted);
+    },
   };
   return focus;
+}
+
+/**
+ * The nodes named `name` in the subtrees of the wanted files' statements and of the blocks
+ * they write settings to, in configuration order: what touchesAncestry() accepts, found by
+ * visiting those subtrees only.
+ */
+function namedBelow(name: string, nodes: readonly ConfigNode[], settingLevels: ReadonlySet<ConfigNode | null>, wanted: ReadonlySet<string>): ConfigNode[] {
+  const found = new Set<ConfigNode>();
+  const collect = (list: readonly ConfigNode[]): void => {
+    for (const node of list) {
+      if (node.directive.name.value === name) found.add(node);
+      if (node.children.length > 0) collect(node.children);
+    }
+  };
+  for (const block of settingLevels) if (block) collect(block.children);
+  for (const node of nodes) {
+    if (node.directive.name.value === name) found.add(node);
+    // Statements of other files inside a wanted block (its includes); wanted ones are in `nodes`.
+    for (const child of node.children) if (!wanted.has(child.file.path)) collect([child]);
+  }
+  return [...found].sort((a, b) => (a.order as number) - (b.order as number));
+}
+
+interface ListenGroupsState {
+  listId: number;
+  version: string;
+  groups: AddressGroups;
+}
+
+/** addressGroups() of a tree's http scopes, kept per tree and updated from the previous tree's (exported for tests). */
+export function listenGroups(tree: ConfigTree, list: DerivedList<ServerScope>, version: string): AddressGroups {
+  const fresh = (): ListenGroupsState => ({ listId: list.id, version, groups: addressGroups(list.items, version) });
+  const state = treeState<ListenGroupsState>(tree, `listen groups ${version}`, fresh, (previous) => {
+    if (previous.listId !== list.previousId || previous.version !== version || !list.removed || !list.added) return undefined;
+    return { listId: list.id, version, groups: updatedAddressGroups(previous.groups, list.removed, list.added, version, scopeOrder) };
+  });
+  return state.listId === list.id ? state.groups : fresh().groups;
 }

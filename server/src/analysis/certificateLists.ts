@@ -27,8 +27,19 @@ function written(value: EffectiveValue): ConfigNode[] {
   return value.isDefault ? [] : value.nodes;
 }
 
-/** Every list of the tree whose findings can land in the checked files. */
+const listsOfAnalysis = new WeakMap<RuleContext, CertificateList[]>();
+
+/** Every list of the tree whose findings can land in the checked files (once per analysis: two rule families ask). */
 export function certificateLists(context: RuleContext): CertificateList[] {
+  let lists = listsOfAnalysis.get(context);
+  if (!lists) {
+    lists = computeLists(context);
+    listsOfAnalysis.set(context, lists);
+  }
+  return lists;
+}
+
+function computeLists(context: RuleContext): CertificateList[] {
   const focus = focusOf(context);
   const lists = new Map<string, CertificateList>();
   const ids = new Map<ConfigNode, number>();
@@ -52,8 +63,7 @@ export function certificateLists(context: RuleContext): CertificateList[] {
     lists.set(id, { family, certs, keys, users: user ? [user] : [], loads });
   };
   for (const family of ['http', 'stream'] as const) {
-    for (const scope of focus.serverScopes(family)) {
-      if (!focus.touchesLevels(scope.levels)) continue;
+    for (const scope of focus.touchedScopes(family)) {
       add('ssl', written(scope.get('ssl_certificate')), written(scope.get('ssl_certificate_key')), scope.node, true);
     }
   }
@@ -69,8 +79,8 @@ export function certificateLists(context: RuleContext): CertificateList[] {
   const covered = new Set([...lists.values()].flatMap((list) => list.certs));
   const options = effectiveOptions(context);
   for (const family of TLS_FAMILIES) {
-    for (const cert of focus.named(`${family}_certificate`)) {
-      if (covered.has(cert) || !focus.touchesAncestry(cert)) continue;
+    for (const cert of focus.touchedNamed(`${family}_certificate`)) {
+      if (covered.has(cert)) continue;
       if (family === 'ssl' && context.tree.rootContext === 'main' && underHttpOrStream(cert)) continue;
       const certs = effective(cert, `${family}_certificate`, context.tree, options);
       const keys = effective(cert, `${family}_certificate_key`, context.tree, options);

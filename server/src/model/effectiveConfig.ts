@@ -12,6 +12,7 @@
 import type { ContextKind, DirectiveTable } from '../directives/directiveTable';
 import { atLeast } from '../directives/versions';
 import type { ConfigNode, ConfigTree } from './configTree';
+import type { Word } from '../parser/syntaxTree';
 import { depthFirstNodes, isBuiltTree, nodesNamed } from './treeIndexes';
 
 /** One level of inheritance: a block (or the top of a snippet checked on its own). */
@@ -409,24 +410,69 @@ export function enclosingServer(node: ConfigNode): ConfigNode | undefined {
  */
 export function requestPaths(tree: ConfigTree, options: EffectiveOptions, accept?: (pass: ConfigNode) => boolean): RequestPath[] {
   const paths: RequestPath[] = [];
-  const httpUpstreams = upstreamBlocks(tree, 'http');
-  const streamUpstreams = upstreamBlocks(tree, 'stream');
-  const makePath = (pass: ConfigNode, module: PassModule, family: Family, upstreams: Map<string, ConfigNode>): RequestPath => {
-    const levels = parentLevels(pass, tree);
-    const defaultScheme = module === 'grpc' ? 'grpc' : module === 'uwsgi' ? 'uwsgi' : undefined;
-    const target = parseTarget(pass.directive.args[0].value, defaultScheme);
-    if (!target.port && !target.hasVariable) target.upstreamBlock = upstreams.get(target.host.toLowerCase());
-    return reused(pathCache, pass, options, levels, (path) => path.target.upstreamBlock === target.upstreamBlock,
-      () => newPath(pass, module, family, levels, target, options));
-  };
+  const upstreams = upstreamLookup(tree);
   for (const n of passStatements(tree)) {
     if (accept && !accept(n)) continue;
-    const module = PASS_DIRECTIVES[n.directive.name.value];
-    const inHttpBlock = n.context === 'location' || n.context === 'if-in-location' || n.context === 'limit_except';
-    if (module && inHttpBlock) paths.push(makePath(n, module, 'http', httpUpstreams));
-    else if (n.directive.name.value === 'proxy_pass' && n.context === 'stream-server') paths.push(makePath(n, 'stream-proxy', 'stream', streamUpstreams));
+    const path = requestPathAt(n, tree, options, upstreams);
+    if (path) paths.push(path);
   }
   return paths;
+}
+
+/** The `upstream {}` blocks of each family by name, looked up once per family when first asked. */
+export function upstreamLookup(tree: ConfigTree): (family: Family) => Map<string, ConfigNode> {
+  const byFamily = new Map<Family, Map<string, ConfigNode>>();
+  return (family) => {
+    let blocks = byFamily.get(family);
+    if (!blocks) {
+      blocks = upstreamBlocks(tree, family);
+      byFamily.set(family, blocks);
+    }
+    return blocks;
+  };
+}
+
+/**
+ * The request path of one pass statement (with an argument), or undefined when the statement
+ * is not where nginx passes requests (outside a location, `if`, `limit_except` or stream server).
+ */
+export function requestPathAt(pass: ConfigNode, tree: ConfigTree, options: EffectiveOptions, upstreams: (family: Family) => Map<string, ConfigNode>): RequestPath | undefined {
+  const name = pass.directive.name.value;
+  const module = PASS_DIRECTIVES[name];
+  const inHttpBlock = pass.context === 'location' || pass.context === 'if-in-location' || pass.context === 'limit_except';
+  if (module && inHttpBlock) return makePath(pass, module, 'http', upstreams('http'), tree, options);
+  if (name === 'proxy_pass' && pass.context === 'stream-server') return makePath(pass, 'stream-proxy', 'stream', upstreams('stream'), tree, options);
+  return undefined;
+}
+
+/** True for the statements requestPathAt() reads: proxy_pass, grpc_pass, uwsgi_pass with an argument. */
+export function isPassStatement(node: ConfigNode): boolean {
+  return PASS_DIRECTIVES[node.directive.name.value] !== undefined && node.directive.args.length > 0;
+}
+
+function makePath(pass: ConfigNode, module: PassModule, family: Family, upstreams: Map<string, ConfigNode>, tree: ConfigTree, options: EffectiveOptions): RequestPath {
+  const levels = parentLevels(pass, tree);
+  const target = passTarget(pass, module);
+  if (!target.port && !target.hasVariable) target.upstreamBlock = upstreams.get(target.host.toLowerCase());
+  return reused(pathCache, pass, options, levels, (path) => path.target.upstreamBlock === target.upstreamBlock,
+    () => newPath(pass, module, family, levels, target, options));
+}
+
+/**
+ * The target a pass statement names, parsed once per syntax word (a file's parse is kept while
+ * its text is unchanged; a word belongs to one statement, so to one module); each path gets
+ * its own copy, since its upstream block is set on it.
+ */
+const parsedTargets = new WeakMap<Word, UpstreamTarget>();
+
+function passTarget(pass: ConfigNode, module: PassModule): UpstreamTarget {
+  const arg = pass.directive.args[0];
+  let parsed = parsedTargets.get(arg);
+  if (!parsed) {
+    parsed = parseTarget(arg.value, module === 'grpc' ? 'grpc' : module === 'uwsgi' ? 'uwsgi' : undefined);
+    parsedTargets.set(arg, parsed);
+  }
+  return { ...parsed };
 }
 
 /**
@@ -539,21 +585,15 @@ const scopeCache = new WeakMap<ConfigNode, Reusable<ServerScope>>();
 export function serverScopes(tree: ConfigTree, family: Family, options: EffectiveOptions): ServerScope[] {
   const scopes: ServerScope[] = [];
   const serverContext: ContextKind = family === 'stream' ? 'stream-server' : 'server';
-  const make = (node: ConfigNode | undefined, levels: Level[], statements: readonly ConfigNode[]): ServerScope => {
-    if (!node) return newScope(node, family, levels, statements, options);
-    const scope = reused(scopeCache, node, options, levels, (cached) => cached.family === family, () => newScope(node, family, levels, statements, options));
-    // Nested blocks may have changed (they pass nothing up): the statements are the current ones.
-    scope.statements = statements;
-    return scope;
-  };
   if (tree.rootContext === serverContext) {
-    scopes.push(make(undefined, [{ context: serverContext, statements: tree.nodes }], tree.nodes));
+    const levels = [{ context: serverContext, statements: tree.nodes }];
+    scopes.push(newScope(undefined, family, levels, tree.nodes, options));
   }
-  const parentContext: ContextKind = family === 'stream' ? 'stream' : 'http';
+  const parentContext = serverParentContext(family);
   const visit = (nodes: readonly ConfigNode[]): void => {
     for (const n of nodes) {
       if (n.directive.name.value === 'server' && n.context === parentContext && n.directive.block) {
-        scopes.push(make(n, levelsFor(n, tree), n.children));
+        scopes.push(serverScopeAt(n, tree, family, options));
         continue;
       }
       if (n.children.length > 0 && (n.context === 'main' || n.directive.name.value === parentContext)) visit(n.children);
@@ -561,6 +601,50 @@ export function serverScopes(tree: ConfigTree, family: Family, options: Effectiv
   };
   visit(tree.nodes);
   return scopes;
+}
+
+function serverParentContext(family: Family): ContextKind {
+  return family === 'stream' ? 'stream' : 'http';
+}
+
+/** True for the `server` blocks serverScopes() finds (of a tree whose top level is the main context). */
+export function isScopeServer(node: ConfigNode, family: Family): boolean {
+  const parentContext = serverParentContext(family);
+  if (node.directive.name.value !== 'server' || node.context !== parentContext || !node.directive.block) return false;
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.context !== 'main' && n.directive.name.value !== parentContext) return false;
+  }
+  return true;
+}
+
+/** The scope of one http or stream `server` block (reused while its chain passes on the same settings). */
+export function serverScopeAt(node: ConfigNode, tree: ConfigTree, family: Family, options: EffectiveOptions): ServerScope {
+  const levels = levelsFor(node, tree);
+  const scope = reused(scopeCache, node, options, levels, (cached) => cached.family === family, () => newScope(node, family, levels, node.children, options));
+  // Nested blocks may have changed (they pass nothing up): the statements are the current ones.
+  scope.statements = node.children;
+  return scope;
+}
+
+/**
+ * The settings tokens a request path or server scope was made with (one per level of its
+ * chain), while it is still the one cached for its statement; undefined once another replaced
+ * it (for other options or changed settings).
+ */
+export function tokensOf(item: RequestPath | ServerScope): readonly object[] | undefined {
+  const entry = 'pass' in item ? pathCache.get(item.pass) : item.node ? scopeCache.get(item.node) : undefined;
+  return entry?.value === item ? entry.tokens : undefined;
+}
+
+/**
+ * The settings token of a block's level as it is now (its Level brought up to date with the
+ * block's current children); undefined for a block no path or scope went through.
+ */
+export function currentToken(node: ConfigNode): object | undefined {
+  const level = levelObjects.get(node);
+  if (!level) return undefined;
+  levelOf(node, node.children[0]?.context ?? childContextGuess(node));
+  return settingsToken(level);
 }
 
 /** Every statement inside a scope, nested blocks included, in order. */

@@ -24,6 +24,8 @@ export async function rebuildIncludedFile(old: ConfigTree, options: BuildOptions
   // The old tree's name index, patched span by span.
   const indexes = new IndexPatch(old.nodes);
   const replaced = new Set<IncludeSpan>();
+  // The blocks given new children arrays (null: the top level), for states derived per tree.
+  const containers = new Set<ConfigNode | null>();
   // While the rebuilt spans include the same files in the same contexts, the file uses stay.
   let sameIncludes = true;
   for (const include of includes) {
@@ -45,6 +47,7 @@ export async function rebuildIncludedFile(old: ConfigTree, options: BuildOptions
       const updated = [...siblings.slice(0, offset), ...fresh.nodes, ...siblings.slice(offset + span.count)];
       if (include.parent) include.parent.children = updated;
       else tree.nodes = updated;
+      containers.add(include.parent ?? null);
       info.spans[k] = fresh.span;
       replaced.add(span);
       offset += fresh.span.count;
@@ -67,7 +70,7 @@ export async function rebuildIncludedFile(old: ConfigTree, options: BuildOptions
   if (exceedsBudget(tree.expansion, { files: 0, statements: 0 })) return undefined;
   if (tree.nodes === old.nodes) tree.nodes = old.nodes.slice();
   indexes.install(tree.nodes);
-  recordTreeChange(tree, { previous: new WeakRef(old), removed: indexes.removed, added: indexes.added });
+  recordTreeChange(tree, { previous: new WeakRef(old), removed: indexes.removed, added: indexes.added, containers });
   tree.problems = [...old.problems.filter((p) => !inReplaced(p)), ...scratch.problems];
   // Which files are used, and in which contexts, in the order a fresh build records them.
   const parses = new Map<string, ParsedFile>();

@@ -128,13 +128,49 @@ export interface TreeChange {
   removed: readonly ConfigNode[];
   /** The nodes put in their place. */
   added: readonly ConfigNode[];
+  /** The blocks that got a new `children` array (null: the top level got new nodes). */
+  containers: ReadonlySet<ConfigNode | null>;
+  /**
+   * The previous tree's derived states (see treeState), held strongly: the previous tree may
+   * be collected before this one is analysed, and its states are what this one's derive from.
+   * Only one step back: a state never refers to its predecessor.
+   */
+  carried?: ReadonlyMap<string, unknown>;
 }
 
 const treeChanges = new WeakMap<ConfigTree, TreeChange>();
 
 /** Records how `tree` was made from the previous one (incrementalRebuild.ts). */
 export function recordTreeChange(tree: ConfigTree, change: TreeChange): void {
-  treeChanges.set(tree, change);
+  const previous = change.previous.deref();
+  const carried = previous && treeStates.get(previous);
+  treeChanges.set(tree, carried ? { ...change, carried } : change);
+}
+
+/** Per-tree derived states by name (see treeState). */
+const treeStates = new WeakMap<ConfigTree, Map<string, unknown>>();
+
+/**
+ * A state kept per built tree under `key` (the key names everything the state depends on
+ * besides the tree): computed once per tree, and for a tree made by an in-place rebuild
+ * derived from the previous tree's state and the change, so that an edit costs in proportion
+ * to what it changed. `derive` returns undefined when it cannot (the state is then computed
+ * afresh). A state must not refer to the previous one, or every tree of an editing session
+ * would stay alive. Trees that are not built (snippets under construction) are not cached.
+ */
+export function treeState<T>(tree: ConfigTree, key: string, fresh: () => T, derive: (previous: T, change: TreeChange) => T | undefined): T {
+  if (!builtRoots.has(tree.nodes)) return fresh();
+  let states = treeStates.get(tree);
+  if (states?.has(key)) return states.get(key) as T;
+  const change = treeChanges.get(tree);
+  const previous = change?.carried?.get(key) as T | undefined;
+  const value = (previous !== undefined && change ? derive(previous, change) : undefined) ?? fresh();
+  if (!states) {
+    states = new Map();
+    treeStates.set(tree, states);
+  }
+  states.set(key, value);
+  return value;
 }
 
 /** For an index kept per tree: how to derive this tree's from the previous tree's. */
@@ -252,4 +288,52 @@ export function walkNodes(nodes: readonly ConfigNode[], visit: (node: ConfigNode
     visit(node);
     if (node.children.length > 0) walkNodes(node.children, visit);
   }
+}
+
+/**
+ * The nodes named `name` grouped by `keyOf` (undefined: left out), each group in
+ * configuration order; kept per tree, and after an in-place rebuild updated from the removed
+ * and added nodes only. `key` names the key function, which must depend on the node alone.
+ */
+export function namedGroups(tree: ConfigTree, name: string, key: string, keyOf: (node: ConfigNode) => string | undefined): ReadonlyMap<string, readonly ConfigNode[]> {
+  const fresh = (): Map<string, ConfigNode[]> => {
+    const groups = new Map<string, ConfigNode[]>();
+    for (const node of nodesNamed(tree.nodes, name)) {
+      const k = keyOf(node);
+      if (k === undefined) continue;
+      const group = groups.get(k);
+      if (group) group.push(node);
+      else groups.set(k, [node]);
+    }
+    return groups;
+  };
+  return treeState(tree, `named ${name} ${key}`, fresh, (previous, change) => {
+    const groups = new Map(previous);
+    const gone = new Set<ConfigNode>();
+    const touched = new Set<string>();
+    for (const node of change.removed) {
+      if (node.directive.name.value !== name) continue;
+      const k = keyOf(node);
+      if (k === undefined) continue;
+      gone.add(node);
+      touched.add(k);
+    }
+    const incoming = new Map<string, ConfigNode[]>();
+    for (const node of change.added) {
+      if (node.directive.name.value !== name) continue;
+      const k = keyOf(node);
+      if (k === undefined) continue;
+      touched.add(k);
+      const list = incoming.get(k) ?? [];
+      list.push(node);
+      incoming.set(k, list);
+    }
+    const byOrder = (a: ConfigNode, b: ConfigNode): number => (a.order as number) - (b.order as number);
+    for (const k of touched) {
+      const list = [...(groups.get(k) ?? []).filter((n) => !gone.has(n)), ...(incoming.get(k) ?? [])].sort(byOrder);
+      if (list.length > 0) groups.set(k, list);
+      else groups.delete(k);
+    }
+    return groups;
+  });
 }

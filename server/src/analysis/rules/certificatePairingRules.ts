@@ -9,6 +9,7 @@ import type { CertificateInfo, InspectedFile, PrivateKeyInfo } from '../../certi
 import type { ConfigNode } from '../../model/configTree';
 import { effective } from '../../model/effectiveConfig';
 import { serversNamed } from '../../model/serverNameIndex';
+import { isBuiltTree, namedGroups } from '../../model/treeIndexes';
 import { atLeast } from '../../directives/versions';
 import type { Finding, RuleMeta } from '../finding';
 import { nginxRefuses } from '../nginxWording';
@@ -102,18 +103,20 @@ function pairingReferences(context: RuleContext): FileReference[] {
   const own = collectFileReferences(context, focus.nodes);
   // Thousands of servers name the same few CA files: one reference per file written is
   // enough for the pool, and crossHopChecks finds the others by path.
+  // The first statement of each file written, kept per tree (updated for the edited file's).
   const caNodes: ConfigNode[] = [];
   for (const name of CA_DIRECTIVES) {
-    const seen = new Set<string>();
-    for (const node of focus.named(name)) {
-      const written = node.directive.args[0]?.value;
-      if (written === undefined || seen.has(written)) continue;
-      seen.add(written);
-      caNodes.push(node);
-    }
+    const firsts = [...namedGroups(context.tree, name, 'written', firstArgument).values()].map((nodes) => nodes[0]);
+    // A derived index keeps its groups in another order; nodes of a built tree have order keys.
+    if (isBuiltTree(context.tree.nodes)) firsts.sort((a, b) => (a.order as number) - (b.order as number));
+    caNodes.push(...firsts);
   }
   const elsewhere = collectFileReferences(context, caNodes.filter((node) => !focus.touchesNode(node)));
   return [...own, ...elsewhere];
+}
+
+function firstArgument(node: ConfigNode): string | undefined {
+  return node.directive.args[0]?.value;
 }
 
 const CA_DIRECTIVES = TLS_FAMILIES.flatMap((family) => ['client_certificate', 'trusted_certificate'].map((suffix) => `${family}_${suffix}`))

@@ -37,6 +37,63 @@ function headerStatements(path: RequestPath, directive: string): ConfigNode[] {
   return path.get(directive).nodes.filter((n) => n.directive.args.length >= 2);
 }
 
+/** The backend a path is compared under; undefined for paths this rule does not compare. */
+function comparedBackend(path: RequestPath): string | undefined {
+  return path.family === 'http' && HEADER_DIRECTIVE[path.module] ? backendKey(path) : undefined;
+}
+
+type Setters = Map<string, { header: string; node: ConfigNode }>;
+
+/**
+ * What the rule reads of one path, kept with the path object (which is replaced when its
+ * settings change): the identity headers it sets from the client certificate, by lower-case
+ * name, and the names of every header it sets or clears.
+ */
+interface HeaderSummary {
+  setters: Setters;
+  handled: Set<string>;
+}
+
+const summaries = new WeakMap<RequestPath, HeaderSummary>();
+
+function headerSummary(path: RequestPath): HeaderSummary {
+  let summary = summaries.get(path);
+  if (!summary) {
+    const setters: Setters = new Map();
+    const statements = headerStatements(path, HEADER_DIRECTIVE[path.module]!);
+    for (const n of statements) {
+      const name = n.directive.args[0].value;
+      if (VERIFIED_VALUE.test(n.directive.args[1].value) && !setters.has(name.toLowerCase())) setters.set(name.toLowerCase(), { header: name, node: n });
+    }
+    summary = { setters, handled: new Set(statements.map((n) => n.directive.args[0].value.toLowerCase())) };
+    summaries.set(path, summary);
+  }
+  return summary;
+}
+
+/**
+ * The identity headers some path of a backend group sets, the first setter of each name in
+ * configuration order; null when the group is not compared. Kept per group array: an edit
+ * that changes a member gives its group a new array.
+ */
+const groupSetters = new WeakMap<readonly RequestPath[], Setters | null>();
+
+function settersOf(paths: readonly RequestPath[]): Setters | null {
+  let setters = groupSetters.get(paths);
+  if (setters === undefined) {
+    setters = null;
+    if (paths.length >= 2 && !paths.some((p) => p.incomplete)) {
+      const found: Setters = new Map();
+      for (const path of paths) {
+        for (const [lower, setter] of headerSummary(path).setters) if (!found.has(lower)) found.set(lower, setter);
+      }
+      if (found.size > 0) setters = found;
+    }
+    groupSetters.set(paths, setters);
+  }
+  return setters;
+}
+
 /**
  * Clears the header where it is passed through. Preferred only where adding a line loses
  * nothing: the block already writes its own header lines, or inherits none (a first line in
@@ -59,35 +116,33 @@ export const identitySiblingRules: RuleFamily = {
   run(context: RuleContext): Finding[] {
     const focus = focusOf(context);
     // Every path to a backend matters (a header set in another file protects this one), but
-    // findings land only on the paths of the wanted files.
-    const wanted = new Set(focus.paths());
-    const byBackend = new Map<string, RequestPath[]>();
-    for (const path of focus.allPaths()) {
-      if (path.family !== 'http' || !HEADER_DIRECTIVE[path.module]) continue;
-      const key = backendKey(path);
-      if (key === undefined) continue;
-      const list = byBackend.get(key);
-      if (list) list.push(path);
-      else byBackend.set(key, [path]);
+    // findings land only on the paths of the wanted files: only their groups are looked at.
+    const byBackend = focus.pathGroups('identity-header-backend', comparedBackend);
+    let groups: Iterable<readonly RequestPath[]>;
+    let wanted: (path: RequestPath) => boolean;
+    if (focus.whole) {
+      groups = byBackend.values();
+      wanted = () => true;
+    } else {
+      const focused = new Set(focus.paths());
+      const keys = new Set<string>();
+      for (const path of focused) {
+        const key = comparedBackend(path);
+        if (key !== undefined) keys.add(key);
+      }
+      groups = [...keys].map((key) => byBackend.get(key) ?? []);
+      wanted = (path) => focused.has(path);
     }
     const findings: Finding[] = [];
-    for (const paths of byBackend.values()) {
-      if (paths.length < 2 || paths.some((p) => p.incomplete)) continue;
-      // Identity headers that some path sets from nginx's client-certificate variables.
-      const setters = new Map<string, { header: string; node: ConfigNode }>();
+    for (const paths of groups) {
+      const setters = settersOf(paths);
+      if (!setters) continue;
       for (const path of paths) {
-        for (const n of headerStatements(path, HEADER_DIRECTIVE[path.module]!)) {
-          const name = n.directive.args[0].value;
-          if (VERIFIED_VALUE.test(n.directive.args[1].value) && !setters.has(name.toLowerCase())) setters.set(name.toLowerCase(), { header: name, node: n });
-        }
-      }
-      if (setters.size === 0) continue;
-      for (const path of paths) {
-        if (!wanted.has(path)) continue;
+        if (!wanted(path)) continue;
         const directive = HEADER_DIRECTIVE[path.module]!;
         // With request headers off, nothing the client sent reaches the backend.
         if (path.module === 'proxy' && !isOn(path.get('proxy_pass_request_headers'))) continue;
-        const handled = new Set(headerStatements(path, directive).map((n) => n.directive.args[0].value.toLowerCase()));
+        const handled = headerSummary(path).handled;
         for (const [lower, { header, node }] of setters) {
           if (handled.has(lower)) continue;
           findings.push({

@@ -75,7 +75,9 @@ export const plainHttpProxySslRules: RuleFamily = {
   rules: RULES,
   run(context: RuleContext): Finding[] {
     const focus = focusOf(context);
-    const paths = focus.allPaths().filter((p) => p.family === 'http');
+    // The blocks holding settings are blocks the checked files write to, so every path below
+    // one of them is among the focused paths (touchesAncestry).
+    const paths = focus.paths().filter((p) => p.family === 'http');
     if (paths.length === 0) return [];
     // Protective settings grouped by the block that holds them and their module prefix.
     const groups = new Map<ConfigNode | undefined, Map<string, ConfigNode[]>>();

@@ -6,9 +6,7 @@
  * 1.22.1; also 3scale/APIcast PR #610).
  * https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_ssl_session_reuse
  */
-import type { ConfigNode } from '../../model/configTree';
-import type { Word } from '../../parser/syntaxTree';
-import { clientIdentityKey, isOn, parseTarget, type RequestPath } from '../../model/effectiveConfig';
+import { clientIdentityKey, isOn, type RequestPath } from '../../model/effectiveConfig';
 import { focusOf } from '../analysisFocus';
 import type { Finding, Fix, RuleMeta } from '../finding';
 import type { RuleContext, RuleFamily } from '../ruleContext';
@@ -34,20 +32,10 @@ function upstreamKey(path: RequestPath): string | undefined {
   return `${path.family}:${t.host.toLowerCase()}:${port}`;
 }
 
-/** The host a pass statement names, lower case, as parseTarget() reads it. */
-function passHost(pass: ConfigNode): string {
-  const arg = pass.directive.args[0];
-  if (!arg) return '';
-  // Kept per syntax node: unchanged files keep theirs from one keystroke to the next.
-  let host = passHosts.get(arg);
-  if (host === undefined) {
-    host = parseTarget(arg.value).host.toLowerCase();
-    passHosts.set(arg, host);
-  }
-  return host;
+/** The upstream whose cached sessions a path reuses, when it reuses them. */
+function reusingUpstream(path: RequestPath): string | undefined {
+  return path.tls !== true || path.incomplete || !isOn(path.ssl('session_reuse')) ? undefined : upstreamKey(path);
 }
-
-const passHosts = new WeakMap<Word, string>();
 
 function reuseOffFix(path: RequestPath): Fix {
   const reuse = path.ssl('session_reuse');
@@ -71,25 +59,19 @@ export const sessionReuseRules: RuleFamily = {
     const findings: Finding[] = [];
     const focus = focusOf(context);
     const wanted = focus.wanted;
-    const reusing = (path: RequestPath): string | undefined =>
-      path.tls !== true || path.incomplete || !isOn(path.ssl('session_reuse')) ? undefined : upstreamKey(path);
-    // A group is compared as a whole, but only groups with a pass statement in a checked file
-    // can get findings: their peers are looked up by host.
-    let candidates: readonly RequestPath[];
+    // Groups are kept per tree and compared as a whole, but only groups with a pass statement
+    // in a checked file can get findings.
+    const byUpstream = focus.pathGroups('session-reuse-upstream', reusingUpstream);
+    let groups: Iterable<readonly RequestPath[]>;
     if (focus.whole) {
-      candidates = focus.allPaths();
+      groups = byUpstream.values();
     } else {
-      const hosts = new Set<string>();
-      for (const path of focus.paths()) if (wanted.has(path.pass.file.path) && reusing(path)) hosts.add(path.target.host.toLowerCase());
-      candidates = hosts.size === 0 ? [] : focus.pathsWhere((pass) => hosts.has(passHost(pass)));
-    }
-    const groups = new Map<string, RequestPath[]>();
-    for (const path of candidates) {
-      const key = reusing(path);
-      if (!key) continue;
-      const list = groups.get(key) ?? [];
-      list.push(path);
-      groups.set(key, list);
+      const keys = new Set<string>();
+      for (const path of focus.paths()) {
+        const key = wanted.has(path.pass.file.path) ? reusingUpstream(path) : undefined;
+        if (key !== undefined) keys.add(key);
+      }
+      groups = [...keys].map((key) => byUpstream.get(key) ?? []);
     }
     const summaries = new Map<RequestPath, string>();
     const summaryOf = (path: RequestPath): string => {
@@ -100,7 +82,7 @@ export const sessionReuseRules: RuleFamily = {
       }
       return text;
     };
-    for (const paths of groups.values()) {
+    for (const paths of groups) {
       // Only the files being checked get findings; the whole group is still compared.
       if (!paths.some((p) => wanted.has(p.pass.file.path))) continue;
       const keys = new Map(paths.map((p) => [p, clientIdentityKey(p)]));

@@ -38,11 +38,15 @@ function httpListeners(context: RuleContext, findings: Finding[]): void {
   const focus = focusOf(context);
   // Each finding lands on a statement of one server's levels: servers the checked files do
   // not touch are read only as peers on an address.
-  const touches = (scope: ServerScope): boolean => focus.touchesLevels(scope.levels);
-  const scopes = focus.serverScopes('http').filter(touches);
+  const scopes = focus.touchedScopes('http');
+  const touchedSet = new Set(scopes);
+  const touches = (scope: ServerScope): boolean => touchedSet.has(scope);
   const { groups, byServer } = focus.addressGroups();
+  // Only the addresses of those servers can get findings.
+  const addresses = new Set<string>();
+  for (const scope of scopes) for (const socket of byServer.get(scope)?.sockets ?? []) addresses.add(socket.address);
   for (const group of groups) {
-    if (!group.ssl) continue;
+    if (!group.ssl || !addresses.has(group.address)) continue;
     const first = group.defaultServer;
     // A certificate may sit in an include we cannot read, or outside a snippet checked alone.
     if (group.servers.some((s) => s.scope.incomplete)) continue;

@@ -4,6 +4,7 @@ import type { ConfigNode } from '../../model/configTree';
 import type { Directive } from '../../parser/syntaxTree';
 import { atLeast } from '../../directives/versions';
 import { isOn, type EffectiveOptions, type RequestPath, type ServerScope } from '../../model/effectiveConfig';
+import { mergeByOrder } from '../../model/scopeLists';
 import type { RuleContext } from '../ruleContext';
 
 export function effectiveOptions(context: RuleContext): EffectiveOptions {
@@ -131,13 +132,19 @@ export interface ServerTls {
   tls: boolean;
 }
 
+/** The listen groups of a tree's http servers, with each group by address. */
+export interface AddressGroups {
+  groups: AddressGroup[];
+  byServer: Map<ServerScope, ServerTls>;
+  byAddress: Map<string, AddressGroup>;
+}
+
 /** Groups servers by listen address: nginx ORs the `ssl` flag of every listen on an address. */
-export function addressGroups(scopes: readonly ServerScope[], version: string): { groups: AddressGroup[]; byServer: Map<ServerScope, ServerTls> } {
+export function addressGroups(scopes: readonly ServerScope[], version: string): AddressGroups {
   const groups = new Map<string, AddressGroup>();
   const byServer = new Map<ServerScope, ServerTls>();
-  const sslDirectiveExists = !atLeast(version, '1.25.1');
   for (const scope of scopes) {
-    const sockets = serverSockets(scope.statements, sslDirectiveExists && isOn(scope.get('ssl')));
+    const sockets = scopeSockets(scope, version);
     byServer.set(scope, { sockets, tls: false });
     for (const socket of sockets) {
       let group = groups.get(socket.address);
@@ -160,7 +167,81 @@ export function addressGroups(scopes: readonly ServerScope[], version: string): 
       if (info) info.tls = true;
     }
   }
-  return { groups: [...groups.values()], byServer };
+  return { groups: [...groups.values()], byServer, byAddress: groups };
+}
+
+function scopeSockets(scope: ServerScope, version: string): ListenSocket[] {
+  return serverSockets(scope.statements, !atLeast(version, '1.25.1') && isOn(scope.get('ssl')));
+}
+
+/**
+ * The listen groups after the servers `removed` were taken out and `added` put in (listed in
+ * configuration order, `order` giving a scope's place): only the groups of their addresses are
+ * rebuilt, and only their members' TLS flags looked at again. The result equals
+ * addressGroups() of the new list; the previous groups are left as they were.
+ */
+export function updatedAddressGroups(previous: AddressGroups, removed: readonly ServerScope[], added: readonly ServerScope[], version: string, order: (scope: ServerScope) => number): AddressGroups {
+  const byServer = new Map(previous.byServer);
+  const byAddress = new Map(previous.byAddress);
+  const affected = new Set<string>();
+  const gone = new Set(removed);
+  for (const scope of removed) {
+    for (const socket of previous.byServer.get(scope)?.sockets ?? []) affected.add(socket.address);
+    byServer.delete(scope);
+  }
+  const incoming = new Map<string, { scope: ServerScope; socket: ListenSocket }[]>();
+  for (const scope of [...added].sort((a, b) => order(a) - order(b))) {
+    const sockets = scopeSockets(scope, version);
+    byServer.set(scope, { sockets, tls: false });
+    for (const socket of sockets) {
+      affected.add(socket.address);
+      const list = incoming.get(socket.address) ?? [];
+      // The first listen of a server on an address is its member socket (as in addressGroups).
+      if (list[list.length - 1]?.scope !== scope) list.push({ scope, socket });
+      incoming.set(socket.address, list);
+    }
+  }
+  let reorder = false;
+  // The servers whose TLS flag may change: the new ones, and the members of a group whose flag changed.
+  const members = new Set<ServerScope>(added);
+  const replaced = new Map<AddressGroup, AddressGroup | undefined>();
+  for (const address of affected) {
+    const old = previous.byAddress.get(address);
+    const kept = old ? old.servers.filter((m) => !gone.has(m.scope)) : [];
+    const servers = mergeByOrder(kept, incoming.get(address) ?? [], (m) => order(m.scope));
+    if (servers.length === 0) {
+      byAddress.delete(address);
+      if (old) replaced.set(old, undefined);
+      reorder = true;
+      // Their other servers may have had TLS through this address only: none are left.
+      continue;
+    }
+    const group: AddressGroup = {
+      address, servers,
+      ssl: servers.some((m) => m.socket.ssl),
+      defaultServer: servers.find((m) => m.socket.defaultServer) ?? servers[0],
+    };
+    if (!old || old.ssl !== group.ssl) for (const m of servers) members.add(m.scope);
+    byAddress.set(address, group);
+    if (old) replaced.set(old, group);
+    if (!old || old.servers[0].scope !== servers[0].scope) reorder = true;
+  }
+  // TLS flags of the servers whose groups changed, as new objects (the previous ones stay).
+  for (const scope of members) {
+    const info = byServer.get(scope);
+    if (!info) continue;
+    byServer.set(scope, { sockets: info.sockets, tls: info.sockets.some((s) => byAddress.get(s.address)?.ssl === true) });
+  }
+  let groups: AddressGroup[];
+  if (reorder) {
+    // Groups come in the order their addresses first appear: that of their first server.
+    // and, among the addresses of one server, that of its listen statements.
+    const place = (g: AddressGroup): number => byServer.get(g.servers[0].scope)?.sockets.findIndex((s) => s.address === g.address) ?? 0;
+    groups = [...byAddress.values()].sort((a, b) => order(a.servers[0].scope) - order(b.servers[0].scope) || place(a) - place(b));
+  } else {
+    groups = previous.groups.map((g) => replaced.get(g) ?? g);
+  }
+  return { groups, byServer, byAddress };
 }
 
 /**

@@ -54,14 +54,14 @@ export function peerAddresses(path: RequestPath): string[] {
  * that exact address, else, for a loopback address, the wildcard one of its port. Another
  * address on a wildcard listen may be a different machine, so it is not matched.
  */
-function groupFor(groups: readonly AddressGroup[], address: string): AddressGroup | undefined {
+function groupFor(groups: ReadonlyMap<string, AddressGroup>, address: string): AddressGroup | undefined {
   const key = normalizeListenAddress(address.replace(/^localhost:/i, '127.0.0.1:'));
-  const exact = groups.find((g) => g.address === key);
+  const exact = groups.get(key);
   if (exact) return exact;
   const m = /^(.*):(\d+)$/.exec(key);
   if (!m || !LOOPBACK.test(m[1])) return undefined;
   const wildcard = m[1].startsWith('[') ? `[::]:${m[2]}` : `*:${m[2]}`;
-  return groups.find((g) => g.address === wildcard);
+  return groups.get(wildcard);
 }
 
 /** The server of a TLS listen group that answers: by SNI when nginx sends it, else the default server. */
@@ -110,8 +110,7 @@ async function certificateOf(context: RuleContext, scope: ServerScope, label: st
  */
 export async function localPeerCertificates(context: RuleContext, path: RequestPath, name: string): Promise<LocalPeerCertificate[]> {
   const focus = focusOf(context);
-  const { groups } = focus.addressGroups();
-  const scopes = focus.serverScopes('http');
+  const groups = focus.addressGroups().byAddress;
   const sni = sniFor(path, name);
   const found: LocalPeerCertificate[] = [];
   for (const address of peerAddresses(path)) {
@@ -123,7 +122,7 @@ export async function localPeerCertificates(context: RuleContext, path: RequestP
   if (found.length > 0 || path.target.upstreamBlock || path.target.isIp) return found;
   // A host name without an upstream block: the local server that answers that name, if any.
   const server = serversNamed(context.tree, path.target.host)[0];
-  const scope = server && scopes.find((s) => s.node === server);
+  const scope = server && focus.scopeOf(server, 'http');
   const peer = scope && await certificateOf(context, scope, `the local server "${path.target.host}"`, name);
   return peer ? [peer] : [];
 }
