@@ -23,7 +23,7 @@ export interface CertificateList {
   loads: boolean;
 }
 
-function written(value: EffectiveValue): ConfigNode[] {
+function written(value: EffectiveValue): readonly ConfigNode[] {
   return value.isDefault ? [] : value.nodes;
 }
 
@@ -51,7 +51,7 @@ function computeLists(context: RuleContext): CertificateList[] {
     }
     return id;
   };
-  const add = (family: TlsFamily, certs: ConfigNode[], keys: ConfigNode[], user: ConfigNode | undefined, loads: boolean): void => {
+  const add = (family: TlsFamily, certs: readonly ConfigNode[], keys: readonly ConfigNode[], user: ConfigNode | undefined, loads: boolean): void => {
     if (certs.length === 0) return;
     const id = `${family} ${certs.map(idOf).join(',')} / ${keys.map(idOf).join(',')}`;
     const known = lists.get(id);

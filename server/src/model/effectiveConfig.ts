@@ -29,12 +29,12 @@ export type Family = 'http' | 'stream';
 
 export interface EffectiveValue {
   name: string;
-  /** The statements that set the value, all at one level; empty when the default applies. */
-  nodes: ConfigNode[];
+  /** The statements that set the value, all at one level; empty when the default applies. Shared: never change it. */
+  readonly nodes: readonly ConfigNode[];
   /** The level that set it; undefined for a default. */
   level?: Level;
-  /** Arguments of the first statement, or the default split into words. */
-  args: string[];
+  /** Arguments of the first statement, or the default split into words. Shared: never change it. */
+  readonly args: readonly string[];
   isDefault: boolean;
 }
 
@@ -253,9 +253,21 @@ function statementIndex(statements: readonly ConfigNode[]): StatementIndex {
 
 /** Statements named `name` directly at a level (included statements count, nested blocks do not). */
 export function own(level: Level | ConfigNode, name: string): ConfigNode[] {
+  return ownShared(level, name).slice();
+}
+
+const NO_NODES: readonly ConfigNode[] = Object.freeze([]);
+
+/** As own(), without a copy: the index's own list (never to be changed). */
+function ownShared(level: Level | ConfigNode, name: string): readonly ConfigNode[] {
   const statements = 'statements' in level ? level.statements : level.children;
-  if (statements.length < 8) return statements.filter((s) => s.directive.name.value === name);
-  return statementIndex(statements).byName.get(name)?.slice() ?? [];
+  if (statements.length < 8) {
+    // Most small levels do not write the directive asked for: no new array for them.
+    let found: ConfigNode[] | undefined;
+    for (const s of statements) if (s.directive.name.value === name) (found ??= []).push(s);
+    return found ?? NO_NODES;
+  }
+  return statementIndex(statements).byName.get(name) ?? NO_NODES;
 }
 
 /**
@@ -269,7 +281,7 @@ export function effective(node: ConfigNode, name: string, tree: ConfigTree, opti
 
 export function effectiveIn(levels: readonly Level[], name: string, family: Family, options: EffectiveOptions): EffectiveValue {
   for (let i = levels.length - 1; i >= 0; i--) {
-    const nodes = own(levels[i], name);
+    const nodes = ownShared(levels[i], name);
     if (nodes.length > 0) {
       const args = BITMASK_DIRECTIVES.has(name)
         ? [...new Set(nodes.flatMap((n) => n.directive.args.map((a) => a.value)))]
@@ -277,8 +289,28 @@ export function effectiveIn(levels: readonly Level[], name: string, family: Fami
       return { name, nodes, level: levels[i], args, isDefault: false };
     }
   }
-  const fallback = tlsDefault(name, options.version, family) ?? documentedDefault(name, family, options.table);
-  return { name, nodes: [], args: fallback ? fallback.split(/\s+/).filter((w) => w.length > 0) : [], isDefault: true };
+  return defaultValue(name, family, options);
+}
+
+/**
+ * The default of a directive no level writes, one shared frozen object per table, version,
+ * family and name: rules ask for defaults of every server and path on every check.
+ */
+const defaults = new WeakMap<object, Map<string, EffectiveValue>>();
+const NO_TABLE = {};
+
+function defaultValue(name: string, family: Family, options: EffectiveOptions): EffectiveValue {
+  let byKey = defaults.get(options.table ?? NO_TABLE);
+  if (!byKey) defaults.set(options.table ?? NO_TABLE, byKey = new Map());
+  const key = `${options.version ?? ''}\0${family}\0${name}`;
+  let value = byKey.get(key);
+  if (!value) {
+    const fallback = tlsDefault(name, options.version, family) ?? documentedDefault(name, family, options.table);
+    const args = fallback ? fallback.split(/\s+/).filter((w) => w.length > 0) : [];
+    value = Object.freeze({ name, nodes: NO_NODES, args: Object.freeze(args), isDefault: true });
+    byKey.set(key, value);
+  }
+  return value;
 }
 
 function documentedDefault(name: string, family: Family, table: DirectiveTable | undefined): string | undefined {
