@@ -104,4 +104,23 @@ describe('the worker runner: warming up (dist/validationWorker.js)', { skip: exi
       await runner.dispose();
     }
   });
+
+  it('with a file, checks it in the worker, so that the first edit finds the worker indexed', async () => {
+    const runner = new WorkerRunner(WORKER_JS, () => undefined);
+    const keepAlive = setInterval(() => undefined, 60_000);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'nginx-mtls-warmup-'));
+    const file = path.join(dir, 'nginx.conf');
+    try {
+      runner.post({ kind: 'folders', folders: [dir] });
+      runner.post({ kind: 'open', path: file, text: CONFIG });
+      await runner.warmUp(file);
+      assert.deepEqual(runner.settled, { completed: 1, cancelled: 0, failed: 0 }, 'the file was checked once, its result unused');
+      const outcome = await runner.validate(file, 1);
+      assert.ok(outcome && outcome.diagnostics.length > 0);
+    } finally {
+      clearInterval(keepAlive);
+      await runner.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Diagnostic } from 'vscode-languageserver-types';
+import { AnalysisCancelled } from '../analysis/analyzer';
 import type { NginxLanguageService } from '../service/languageService';
 
 export interface ValidationOutcome {
@@ -75,17 +76,33 @@ export function applyMessage(service: NginxLanguageService, message: RunnerMessa
 }
 
 class InProcessRunner implements ValidationRunner {
-  constructor(private readonly service: NginxLanguageService, private readonly shared: boolean) {}
+  /** With `supersede`, the checks under way, to cancel when a newer one comes (see WorkerRunner.supersede). */
+  private readonly running = new Map<{ cancelled: boolean }, { path: string; generation: number | undefined }>();
+
+  constructor(private readonly service: NginxLanguageService, private readonly shared: boolean, private readonly supersede = false) {}
 
   post(message: RunnerMessage): void {
     // The server already applies state changes to its own service; only a separate one needs them.
     if (!this.shared) applyMessage(this.service, message);
   }
 
-  async validate(filePath: string): Promise<ValidationOutcome | undefined> {
+  async validate(filePath: string, generation?: number): Promise<ValidationOutcome | undefined> {
     const started = performance.now();
-    const result = await this.service.validate(filePath);
-    return outcomeOf(this.service, result, performance.now() - started);
+    if (!this.supersede) return outcomeOf(this.service, await this.service.validate(filePath), performance.now() - started);
+    for (const [flag, run] of this.running) {
+      const older = generation !== undefined && run.generation !== undefined && run.generation < generation;
+      if (run.path === filePath || older) flag.cancelled = true;
+    }
+    const cancellation = { cancelled: false };
+    this.running.set(cancellation, { path: filePath, generation });
+    try {
+      return outcomeOf(this.service, await this.service.validate(filePath, cancellation), performance.now() - started);
+    } catch (error) {
+      if (error instanceof AnalysisCancelled) return undefined;
+      throw error;
+    } finally {
+      this.running.delete(cancellation);
+    }
   }
 
   async dispose(): Promise<void> {}
@@ -149,9 +166,18 @@ export class WorkerRunner implements ValidationRunner {
     this.send(message);
   }
 
-  /** Starts the worker (it loads its bundle, a few hundred ms) without asking it anything yet. */
-  warmUp(): void {
+  /**
+   * Starts the worker (it loads its bundle, a few hundred ms). With `filePath`, the worker also
+   * checks that file, its result unused: the check the server's thread just made, so that the
+   * worker's configuration tree and caches are built before the first edit, which then costs
+   * what an edit costs instead of a whole indexing (a second on a 100k-line tree). A real
+   * validation of the file cancels it (see supersede); what it built so far is kept.
+   * Settles when that check has ended, however it ended.
+   */
+  warmUp(filePath?: string): Promise<void> {
     this.ensure();
+    if (filePath === undefined) return Promise.resolve();
+    return this.validate(filePath).then(() => undefined, () => undefined);
   }
 
   validate(filePath: string, generation?: number): Promise<ValidationOutcome | undefined> {
@@ -200,7 +226,9 @@ export class WorkerRunner implements ValidationRunner {
  * server's requests, nor they behind it.
  */
 export class FirstCheckInProcessRunner implements ValidationRunner {
-  private firstDone = false;
+  private warming: Promise<void> | undefined;
+  private workerWarm = false;
+  private firstFile: string | undefined;
 
   constructor(private readonly inProcess: InProcessRunner, readonly worker: WorkerRunner) {}
 
@@ -209,13 +237,20 @@ export class FirstCheckInProcessRunner implements ValidationRunner {
     this.worker.post(message);
   }
 
+  /**
+   * The first file is checked in the server's own thread until the worker has loaded and
+   * checked it too (its warm-up, started after the first check): edits typed in it meanwhile
+   * are checked against the server's tree, already built, instead of waiting for the worker to
+   * index everything. Any other file goes to the worker, so that a big one never holds up the
+   * server's answers.
+   */
   async validate(filePath: string, generation?: number): Promise<ValidationOutcome | undefined> {
-    if (this.firstDone) return this.worker.validate(filePath, generation);
-    this.firstDone = true;
+    this.firstFile ??= filePath;
+    if (this.workerWarm || filePath !== this.firstFile) return this.worker.validate(filePath, generation);
     try {
-      return await this.inProcess.validate(filePath);
+      return await this.inProcess.validate(filePath, generation);
     } finally {
-      this.worker.warmUp();
+      this.warming ??= this.worker.warmUp(filePath).then(() => { this.workerWarm = true; });
     }
   }
 
@@ -228,5 +263,5 @@ export class FirstCheckInProcessRunner implements ValidationRunner {
 export function createValidationRunner(service: NginxLanguageService, options: { inProcess: boolean; log: (message: string) => void; onWorkerReady?: () => void }): ValidationRunner {
   const script = path.join(__dirname, 'validationWorker.js');
   if (options.inProcess || process.env.NGINX_MTLS_IN_PROCESS_VALIDATION === '1' || !existsSync(script)) return new InProcessRunner(service, true);
-  return new FirstCheckInProcessRunner(new InProcessRunner(service, true), new WorkerRunner(script, options.log, options.onWorkerReady));
+  return new FirstCheckInProcessRunner(new InProcessRunner(service, true, true), new WorkerRunner(script, options.log, options.onWorkerReady));
 }
