@@ -75,6 +75,15 @@ export function applyMessage(service: NginxLanguageService, message: RunnerMessa
   }
 }
 
+/**
+ * True when a request for `filePath` at `generation` makes an earlier one out of date: it is
+ * for the same file, or the earlier one saw an older state (each state change schedules every
+ * open document again).
+ */
+function supersedes(filePath: string, generation: number | undefined, earlier: { path: string; generation: number | undefined }): boolean {
+  return earlier.path === filePath || (generation !== undefined && earlier.generation !== undefined && earlier.generation < generation);
+}
+
 class InProcessRunner implements ValidationRunner {
   /** With `supersede`, the checks under way, to cancel when a newer one comes (see WorkerRunner.supersede). */
   private readonly running = new Map<{ cancelled: boolean }, { path: string; generation: number | undefined }>();
@@ -89,10 +98,7 @@ class InProcessRunner implements ValidationRunner {
   async validate(filePath: string, generation?: number): Promise<ValidationOutcome | undefined> {
     const started = performance.now();
     if (!this.supersede) return outcomeOf(this.service, await this.service.validate(filePath), performance.now() - started);
-    for (const [flag, run] of this.running) {
-      const older = generation !== undefined && run.generation !== undefined && run.generation < generation;
-      if (run.path === filePath || older) flag.cancelled = true;
-    }
+    for (const [flag, run] of this.running) if (supersedes(filePath, generation, run)) flag.cancelled = true;
     const cancellation = { cancelled: false };
     this.running.set(cancellation, { path: filePath, generation });
     try {
@@ -194,8 +200,7 @@ export class WorkerRunner implements ValidationRunner {
   private supersede(filePath: string, generation: number | undefined): void {
     const stale: number[] = [];
     for (const [id, waiter] of this.pending) {
-      const older = generation !== undefined && waiter.generation !== undefined && waiter.generation < generation;
-      if (waiter.path !== filePath && !older) continue;
+      if (!supersedes(filePath, generation, waiter)) continue;
       stale.push(id);
       this.pending.delete(id);
       waiter.resolve(undefined);
@@ -214,16 +219,15 @@ export class WorkerRunner implements ValidationRunner {
   }
 }
 
-/** The worker next to the bundled server (dist/validationWorker.js), when present. */
 /**
- * The worker runner, except for the server's first validation, which runs on the server's own
- * service; the worker starts once that one is done. A user who opens a file waits for one
- * bundle to load, not two: on a loaded 2-core machine the worker's start (a second copy of the
- * engine, a few hundred ms of CPU) was most of the wait for the first diagnostics, and loading it
- * alongside the server only slowed both down (issue #15). The first check also leaves the
+ * The worker runner, except for the server's first file, which is checked on the server's own
+ * service until the worker has checked it too; the worker starts once the first check is done.
+ * A user who opens a file waits for one bundle to load, not two: on a loaded 2-core machine
+ * the worker's start (a second copy of the engine, a few hundred ms of CPU) was most of the wait
+ * for the first diagnostics, and loading it alongside the server only slowed both down (#15). The first check also leaves the
  * server's service with the trees that hover, semantic tokens and inlay hints ask for right
- * after a file opens. Every later check runs in the worker, so an edit never waits behind the
- * server's requests, nor they behind it.
+ * after a file opens. Every other file, and the first one once the worker is warm, is checked in
+ * the worker, so an edit never waits behind the server's requests, nor they behind it.
  */
 export class FirstCheckInProcessRunner implements ValidationRunner {
   private warming: Promise<void> | undefined;

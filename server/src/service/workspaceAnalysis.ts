@@ -144,10 +144,7 @@ export class WorkspaceAnalysis {
     }
     // What a later analysis of this tree may reuse from the analysis of the tree before it.
     if (cached && changed && entry.tree !== cached.tree) treeLineage.set(entry.tree, { previous: treeId(cached.tree), changed });
-    // Most recently used last, so the oldest entry is the first one evicted.
-    this.trees.delete(key);
-    this.trees.set(key, entry);
-    if (this.trees.size > MAX_CACHED_TREES) this.trees.delete(this.trees.keys().next().value as string);
+    rememberRecent(this.trees, key, entry);
     return entry.tree;
   }
 
@@ -313,16 +310,14 @@ export class WorkspaceAnalysis {
     if (last) {
       const reused = await this.reusedResult(last, tree, files, now);
       if (reused) {
-        this.lastRuns.set(key, { ...last, tree: treeId(tree), files, result: reused });
+        rememberRecent(this.lastRuns, key, { ...last, tree: treeId(tree), files, result: reused });
         return reused;
       }
     }
-    const inspections = new Map<string, { path: string; options?: { passphrases?: string[] }; result: Promise<InspectedFile> }>();
+    const inspections = new Map<string, Inspection<Promise<InspectedFile>>>();
     const result = await this.runRulesFresh(tree, files, contextGuessed, acceptedSomewhere, cancellation, now, inspections);
     const inspected = await Promise.all([...inspections.values()].map(async ({ path: p, options, result: r }) => ({ path: p, options, result: await r })));
-    this.lastRuns.delete(key);
-    this.lastRuns.set(key, { tree: treeId(tree), files, settings: this.settings, knownRoots: this.knownRoots, now: now.getTime(), inspected, result });
-    if (this.lastRuns.size > MAX_CACHED_TREES) this.lastRuns.delete(this.lastRuns.keys().next().value as string);
+    rememberRecent(this.lastRuns, key, { tree: treeId(tree), files, settings: this.settings, knownRoots: this.knownRoots, now: now.getTime(), inspected, result });
     return result;
   }
 
@@ -358,7 +353,7 @@ export class WorkspaceAnalysis {
   }
 
   private runRulesFresh(tree: ConfigTree, files: ParsedFile[], contextGuessed: boolean, acceptedSomewhere: ReadonlySet<Directive> | undefined, cancellation: CancellationFlag | undefined, now: Date,
-    inspections: Map<string, { path: string; options?: { passphrases?: string[] }; result: Promise<InspectedFile> }>): Promise<AnalysisResult> {
+    inspections: Map<string, Inspection<Promise<InspectedFile>>>): Promise<AnalysisResult> {
     const resolver: PathResolver = { confDir: tree.confDir, confDirUnknown: tree.confDirUnknown, pathMappings: this.settings.pathMappings };
     // Rules ask for the same few certificate files once per server or location; within one
     // run each file is inspected (or its cache entry stat-checked) only once.
@@ -427,8 +422,22 @@ interface LastRun {
   /** When the rules ran (a reused result keeps the time of the run it came from). */
   now: number;
   /** Each certificate file the rules inspected, with what they saw. */
-  inspected: { path: string; options?: { passphrases?: string[] }; result: InspectedFile }[];
+  inspected: Inspection<InspectedFile>[];
   result: AnalysisResult;
+}
+
+/** One certificate file a run of the rules inspected, with the options and what it saw (or will). */
+interface Inspection<R> {
+  path: string;
+  options?: { passphrases?: string[] };
+  result: R;
+}
+
+/** Keeps `value` as the most recently used entry of `cache` (last), evicting the oldest beyond MAX_CACHED_TREES. */
+function rememberRecent<V>(cache: Map<string, V>, key: string, value: V): void {
+  cache.delete(key);
+  cache.set(key, value);
+  if (cache.size > MAX_CACHED_TREES) cache.delete(cache.keys().next().value as string);
 }
 
 /** For a tree built from a cached one: that tree's treeId, and the inputs that differed. */
@@ -452,10 +461,10 @@ function treeId(tree: ConfigTree): number {
  * for files it does not cache (missing, unreadable, not regular) the same answer.
  */
 function sameInspection(a: InspectedFile, b: InspectedFile): boolean {
-  if (a === b) return true;
-  const uncached = ['missing', 'unreadable', 'directory', 'not-regular', 'too-large'];
-  return uncached.includes(a.kind) && JSON.stringify(a) === JSON.stringify(b);
+  return a === b || (UNCACHED_KINDS.has(a.kind) && JSON.stringify(a) === JSON.stringify(b));
 }
+
+const UNCACHED_KINDS: ReadonlySet<InspectedFile['kind']> = new Set(['missing', 'unreadable', 'directory', 'not-regular', 'too-large']);
 
 /**
  * What a tree build read: each file's parse, each stat and each directory listing, in order.
