@@ -84,7 +84,7 @@ function supersedes(filePath: string, generation: number | undefined, earlier: {
   return earlier.path === filePath || (generation !== undefined && earlier.generation !== undefined && earlier.generation < generation);
 }
 
-class InProcessRunner implements ValidationRunner {
+export class InProcessRunner implements ValidationRunner {
   /** With `supersede`, the checks under way, to cancel when a newer one comes (see WorkerRunner.supersede). */
   private readonly running = new Map<{ cancelled: boolean }, { path: string; generation: number | undefined }>();
 
@@ -219,6 +219,18 @@ export class WorkerRunner implements ValidationRunner {
   }
 }
 
+/** How long after the first check the worker starts loading (see FirstCheckInProcessRunner). */
+export const WARM_UP_DELAY_MS = 2000;
+
+/** Runs `start` after `ms` without keeping the process alive for it. */
+function afterDelay(ms: number): (start: () => void) => { cancel(): void } {
+  return (start) => {
+    const timer = setTimeout(start, ms);
+    timer.unref();
+    return { cancel: () => clearTimeout(timer) };
+  };
+}
+
 /**
  * The worker runner, except for the server's first file, which is checked on the server's own
  * service until the worker has checked it too; the worker starts once the first check is done.
@@ -228,13 +240,23 @@ export class WorkerRunner implements ValidationRunner {
  * server's service with the trees that hover, semantic tokens and inlay hints ask for right
  * after a file opens. Every other file, and the first one once the worker is warm, is checked in
  * the worker, so an edit never waits behind the server's requests, nor they behind it.
+ *
+ * The worker's warm-up waits WARM_UP_DELAY_MS after the first check: loading a second engine
+ * and indexing the tree again is a second or more of CPU, and right after the first answer the
+ * editor needs that CPU to show it. In the code-server e2e on a loaded 2-core machine, the time
+ * from the server's answer to the first squiggle was 0.74–1.05 s with the warm-up started at
+ * once and 0.33–0.60 s with it 2 s later (two runs each, interleaved). An edit typed before the
+ * worker is warm is checked in this thread meanwhile, as before.
  */
 export class FirstCheckInProcessRunner implements ValidationRunner {
   private warming: Promise<void> | undefined;
   private workerWarm = false;
   private firstFile: string | undefined;
+  private pendingWarmUp: { cancel(): void } | undefined;
+  private disposed = false;
 
-  constructor(private readonly inProcess: InProcessRunner, readonly worker: WorkerRunner) {}
+  /** `schedule` starts the warm-up later (tests pass one they control). */
+  constructor(private readonly inProcess: InProcessRunner, readonly worker: Pick<WorkerRunner, 'post' | 'validate' | 'warmUp' | 'dispose'>, private readonly schedule: (start: () => void) => { cancel(): void } = afterDelay(WARM_UP_DELAY_MS)) {}
 
   post(message: RunnerMessage): void {
     // The in-process runner shares the server's service, which has the message already; the worker keeps it for its start.
@@ -254,11 +276,19 @@ export class FirstCheckInProcessRunner implements ValidationRunner {
     try {
       return await this.inProcess.validate(filePath, generation);
     } finally {
-      this.warming ??= this.worker.warmUp(filePath).then(() => { this.workerWarm = true; });
+      this.warming ??= new Promise<void>((started) => {
+        this.pendingWarmUp = this.schedule(() => {
+          this.pendingWarmUp = undefined;
+          started();
+        });
+      }).then(() => (this.disposed ? undefined : this.worker.warmUp(filePath))).then(() => { this.workerWarm = !this.disposed; });
     }
   }
 
   dispose(): Promise<void> {
+    this.disposed = true;
+    this.pendingWarmUp?.cancel();
+    this.pendingWarmUp = undefined;
     return this.worker.dispose();
   }
 }
