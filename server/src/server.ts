@@ -29,6 +29,7 @@ import { FIX_ALL_KIND } from './service/quickFixes';
 import { FormattingRefusedError } from './service/formatting';
 import { applyMessage, createValidationRunner, type RunnerMessage, type ValidationOutcome } from './node/validationRunner';
 import { StartupTimeline } from './node/startupTimeline';
+import { idleCollectorForThisThread } from './node/idleCollector';
 import { NginxLanguageService, pathToUri, uriToPath, type LanguageServiceOptions } from './service/languageService';
 import { ruleExplanationMarkdown, ruleList } from './service/ruleExplanation';
 import { SETTINGS_PREFIX } from './service/settings';
@@ -109,6 +110,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
    */
   const lastPulled = new Map<string, { generation: number; outcome: ValidationOutcome }>();
   let refreshTimer: NodeJS.Timeout | undefined;
+  /** This thread's heap grows while diagnostics are published at every keystroke; it is returned once they stop. */
+  const idleCollector = idleCollectorForThisThread();
   let watchedFiles: WatchedFilesRegistration | undefined;
   /** `.nginx-mtls.json` of the workspace folders; settings wait for it to be read. */
   const projectFiles = new WorkspaceProjectFiles();
@@ -260,6 +263,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     for (const failure of result.failures) log('error', `rule family "${failure.family}" failed for ${uri}: ${failure.error}`);
     startupChecked(result);
     await connection.sendDiagnostics({ uri, version, diagnostics: result.diagnostics });
+    idleCollector.activity();
     reportStartup(uri);
     watchedFiles?.update(result.watchPaths, workspaceFolders);
     log('debug', `validated ${uri} v${version} in ${Date.now() - started} ms: ${result.diagnostics.length} diagnostics`);
@@ -317,6 +321,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     for (const failure of result.failures) log('error', `rule family "${failure.family}" failed for ${uri}: ${failure.error}`);
     lastPulled.set(uri, { generation: current, outcome: result });
     startupChecked(result);
+    idleCollector.activity();
     watchedFiles?.update(result.watchPaths, workspaceFolders);
     log('debug', `${result === unchanged?.outcome ? 'unchanged since the last check of' : 'validated'} ${uri} (pulled) in ${Date.now() - started} ms: ${result.diagnostics.length} diagnostics`);
     const report = pulledResults.report(uri, result.diagnostics, previousResultId);

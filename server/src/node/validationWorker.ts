@@ -7,6 +7,7 @@
 import { parentPort } from 'node:worker_threads';
 import { AnalysisCancelled } from '../analysis/analyzer';
 import { NginxLanguageService } from '../service/languageService';
+import { idleCollectorForThisThread } from './idleCollector';
 import { applyMessage, outcomeOf, type WorkerReady, type WorkerReply, type WorkerRequest } from './validationRunner';
 
 const service = new NginxLanguageService();
@@ -14,6 +15,8 @@ const port = parentPort;
 const queue: { id: number; path: string; cancellation: { cancelled: boolean } }[] = [];
 const byId = new Map<number, { cancelled: boolean }>();
 let running = false;
+/** Each check leaves megabytes of garbage; the heap they grew is returned once checks stop coming. */
+const idleCollector = idleCollectorForThisThread();
 
 function reply(message: WorkerReply | WorkerReady): void {
   port?.postMessage(message);
@@ -34,6 +37,7 @@ async function drain(): Promise<void> {
       else reply({ id, error: error instanceof Error ? error.message : String(error) });
     } finally {
       byId.delete(id);
+      idleCollector.activity();
     }
   }
   running = false;
