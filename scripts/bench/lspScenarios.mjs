@@ -77,6 +77,9 @@ export async function lspSession({ root, folder, file, edits, budgetMs, interval
     const settled = await settledRssKb(client.process.pid);
     result.rssAfterIndex = settled.kb;
     result.settleMs = settled.ms;
+    // Idle collections run a moment after the last check (server/src/node/idleCollector.ts).
+    await sleep(IDLE_MS);
+    result.rssAfterIndexIdle = vmRssKb(client.process.pid);
 
     let version = 1;
     const send = (change) => {
@@ -147,7 +150,7 @@ export async function lspSessions(label, options, sessions, log) {
     log(`${label} session ${i + 1}: start → first diagnostics ${r.startMs.toFixed(0)} ms; comment edits p50 ${r.comment.p50.toFixed(1)} p95 ${r.comment.p95.toFixed(1)} ms; `
       + `burst p50 ${r.burst.p50.toFixed(1)} p95 ${r.burst.p95.toFixed(1)} ms; typist: last keystroke → final diagnostics ${r.typist.lastKeystrokeToFinalMs.toFixed(0)} ms `
       + `(${r.typist.diagnosedVersions} of ${r.typist.keystrokes} versions diagnosed); RSS at first diagnostics ${(r.rssAtFirstDiagnostics / 1024).toFixed(0)} MB, `
-      + `settled ${(r.rssAfterIndex / 1024).toFixed(0)} MB (${r.settleMs.toFixed(0)} ms later) → ${(r.rssAfterEdits / 1024).toFixed(0)} → ${(r.rssAfterAll / 1024).toFixed(0)} → ${(r.rssAfterIdle / 1024).toFixed(0)} MB after ${IDLE_MS / 1000} s idle`);
+      + `settled ${(r.rssAfterIndex / 1024).toFixed(0)} MB (${r.settleMs.toFixed(0)} ms later), ${(r.rssAfterIndexIdle / 1024).toFixed(0)} MB ${IDLE_MS / 1000} s after → ${(r.rssAfterEdits / 1024).toFixed(0)} → ${(r.rssAfterAll / 1024).toFixed(0)} → ${(r.rssAfterIdle / 1024).toFixed(0)} MB after ${IDLE_MS / 1000} s idle`);
     runs.push(r);
   }
   const pick = (get) => {
@@ -161,7 +164,7 @@ export async function lspSessions(label, options, sessions, log) {
     comment: { edits: runs[0].comment.edits, p50: pick((r) => r.comment.p50), p95: pick((r) => r.comment.p95), max: pick((r) => r.comment.max) },
     burst: { edits: runs[0].burst.edits, p50: pick((r) => r.burst.p50), p95: pick((r) => r.burst.p95), max: pick((r) => r.burst.max) },
     typist: { keystrokes: runs[0].typist.keystrokes, intervalMs: runs[0].typist.intervalMs, lastToFinal: pick((r) => r.typist.lastKeystrokeToFinalMs), diagnosed: pick((r) => r.typist.diagnosedVersions) },
-    rssAtFirstDiagnostics: pick((r) => r.rssAtFirstDiagnostics), rssAfterIndex: pick((r) => r.rssAfterIndex), settleMs: pick((r) => r.settleMs),
+    rssAtFirstDiagnostics: pick((r) => r.rssAtFirstDiagnostics), rssAfterIndex: pick((r) => r.rssAfterIndex), settleMs: pick((r) => r.settleMs), rssAfterIndexIdle: pick((r) => r.rssAfterIndexIdle),
     rssAfterEdits: pick((r) => r.rssAfterEdits), rssAfterAll: pick((r) => r.rssAfterAll), rssAfterIdle: pick((r) => r.rssAfterIdle),
   };
 }

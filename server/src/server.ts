@@ -110,8 +110,6 @@ export function startServer(connection: Connection, options: ServerOptions = {})
    */
   const lastPulled = new Map<string, { generation: number; outcome: ValidationOutcome }>();
   let refreshTimer: NodeJS.Timeout | undefined;
-  /** This thread's heap grows while diagnostics are published at every keystroke; it is returned once they stop. */
-  const idleCollector = idleCollectorForThisThread();
   let watchedFiles: WatchedFilesRegistration | undefined;
   /** `.nginx-mtls.json` of the workspace folders; settings wait for it to be read. */
   const projectFiles = new WorkspaceProjectFiles();
@@ -133,6 +131,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       process.stderr.write(`[${level}] ${message}\n`);
     }
   };
+  /** This thread's heap grows while diagnostics are published at every keystroke; it is returned once they stop. */
+  const idleCollector = idleCollectorForThisThread();
   // Injected rules, clocks or file systems (tests) only exist in this thread: validate here then.
   const runner = createValidationRunner(service, {
     inProcess: options.families !== undefined || options.now !== undefined || options.fs !== undefined,
@@ -140,6 +140,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     onWorkerReady: () => {
       timeline.mark('worker');
       log('debug', `validation worker ready ${Math.round(performance.now())} ms after the server process started`);
+    },
+    // What the first check left in this thread is garbage now: given back once the thread is idle.
+    onHandedOver: () => {
+      log('debug', 'validation handed over to the worker; the server\'s thread let go of its checks');
+      idleCollector.activity();
     },
   });
   /** A state change for the server's own service and for the validation runner alike. */
@@ -530,7 +535,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onDocumentLinks((p, token) => onDocument('document links', p.textDocument.uri, [], token, (f) => service.documentLinks(f)));
   connection.onDocumentFormatting((p, token) => onDocument('formatting', p.textDocument.uri, [], token, (f) => refusalAsError(service.format(f, p.options))));
   connection.onDocumentRangeFormatting((p, token) => onDocument('range formatting', p.textDocument.uri, [], token, (f) => refusalAsError(service.format(f, p.options, p.range))));
-  connection.onCodeAction((p, token) => onDocument('code actions', p.textDocument.uri, [], token, (f) => service.codeActions(f, p.range, p.context.only)));
+  connection.onCodeAction((p, token) => onDocument('code actions', p.textDocument.uri, [], token, (f) => runner.codeActions(f, p.range, p.context.only)));
   // --- semantic tokens: the last result per document (lastTokens), so that a client may ask for the difference ---
   let tokenResults = 0;
   const remember = (uri: string, data: number[]): { resultId: string; data: number[] } => {
@@ -573,7 +578,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         // Refusals (existing files, bad names) go back to the user as they are.
         return { error: error instanceof Error ? error.message : String(error) };
       }
-      service.invalidateWorkspaceCertificates();
+      update({ kind: 'certificatesWritten' });
       log('info', `generated a test PKI: ${result.written.length} files`);
       return result;
     }
