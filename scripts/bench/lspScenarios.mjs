@@ -27,6 +27,31 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, m
 const NO_LIMIT_MS = 600000;
 
 /**
+ * The RSS of `pid` once it has stopped growing: sampled every 100 ms until it has grown by
+ * less than 2 MB over the last second (at most `limitMs`). Right after the first diagnostics the
+ * server has not settled: the validation worker starts then and checks the file again (its
+ * warm-up), a second engine; the figure read at the first diagnostics is not the steady state.
+ * Also how long settling took.
+ */
+export async function settledRssKb(pid, limitMs = 30000) {
+  const started = performance.now();
+  const samples = [{ at: started, kb: vmRssKb(pid) ?? 0 }];
+  for (;;) {
+    await sleep(100);
+    const now = performance.now();
+    samples.push({ at: now, kb: vmRssKb(pid) ?? 0 });
+    const windowStart = samples.find((s) => s.at >= now - 1000 - 1);
+    const secondOfSamples = now - samples[0].at >= 1000;
+    if ((secondOfSamples && samples[samples.length - 1].kb - windowStart.kb < 2048) || now - started > limitMs) {
+      return { kb: samples[samples.length - 1].kb, ms: now - started };
+    }
+  }
+}
+
+/** How long the server is left alone at the end of a session before its RSS is read again. */
+export const IDLE_MS = 3000;
+
+/**
  * One server session on `file` (workspace folder `folder`):
  * 1. start → first diagnostics of the opened file (spawn, initialize, indexing);
  * 2. `edits` comment keystrokes, each sent after the previous one's diagnostics arrived;
@@ -48,7 +73,13 @@ export async function lspSession({ root, folder, file, edits, budgetMs, interval
     client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'nginx', version: 1, text: lines.join('\n') } });
     await client.waitForDiagnostics(uri, 1, () => true, NO_LIMIT_MS);
     const firstDiagnostics = performance.now();
-    const result = { startMs: firstDiagnostics - started, indexMs: firstDiagnostics - opened, rssAfterIndex: vmRssKb(client.process.pid) };
+    const result = { startMs: firstDiagnostics - started, indexMs: firstDiagnostics - opened, rssAtFirstDiagnostics: vmRssKb(client.process.pid) };
+    const settled = await settledRssKb(client.process.pid);
+    result.rssAfterIndex = settled.kb;
+    result.settleMs = settled.ms;
+    // Idle collections run a moment after the last check (server/src/node/idleCollector.ts).
+    await sleep(IDLE_MS);
+    result.rssAfterIndexIdle = vmRssKb(client.process.pid);
 
     let version = 1;
     const send = (change) => {
@@ -99,6 +130,8 @@ export async function lspSession({ root, folder, file, edits, budgetMs, interval
       lastKeystrokeToFinalMs: performance.now() - lastSent, diagnosedVersions: diagnosedVersions.size,
     };
     result.rssAfterAll = vmRssKb(client.process.pid);
+    await sleep(IDLE_MS);
+    result.rssAfterIdle = vmRssKb(client.process.pid);
     return result;
   } finally {
     await client.shutdown();
@@ -116,7 +149,8 @@ export async function lspSessions(label, options, sessions, log) {
     const r = await lspSession(options);
     log(`${label} session ${i + 1}: start → first diagnostics ${r.startMs.toFixed(0)} ms; comment edits p50 ${r.comment.p50.toFixed(1)} p95 ${r.comment.p95.toFixed(1)} ms; `
       + `burst p50 ${r.burst.p50.toFixed(1)} p95 ${r.burst.p95.toFixed(1)} ms; typist: last keystroke → final diagnostics ${r.typist.lastKeystrokeToFinalMs.toFixed(0)} ms `
-      + `(${r.typist.diagnosedVersions} of ${r.typist.keystrokes} versions diagnosed); RSS ${(r.rssAfterIndex / 1024).toFixed(0)} → ${(r.rssAfterEdits / 1024).toFixed(0)} → ${(r.rssAfterAll / 1024).toFixed(0)} MB`);
+      + `(${r.typist.diagnosedVersions} of ${r.typist.keystrokes} versions diagnosed); RSS at first diagnostics ${(r.rssAtFirstDiagnostics / 1024).toFixed(0)} MB, `
+      + `settled ${(r.rssAfterIndex / 1024).toFixed(0)} MB (${r.settleMs.toFixed(0)} ms later), ${(r.rssAfterIndexIdle / 1024).toFixed(0)} MB ${IDLE_MS / 1000} s after → ${(r.rssAfterEdits / 1024).toFixed(0)} → ${(r.rssAfterAll / 1024).toFixed(0)} → ${(r.rssAfterIdle / 1024).toFixed(0)} MB after ${IDLE_MS / 1000} s idle`);
     runs.push(r);
   }
   const pick = (get) => {
@@ -130,6 +164,7 @@ export async function lspSessions(label, options, sessions, log) {
     comment: { edits: runs[0].comment.edits, p50: pick((r) => r.comment.p50), p95: pick((r) => r.comment.p95), max: pick((r) => r.comment.max) },
     burst: { edits: runs[0].burst.edits, p50: pick((r) => r.burst.p50), p95: pick((r) => r.burst.p95), max: pick((r) => r.burst.max) },
     typist: { keystrokes: runs[0].typist.keystrokes, intervalMs: runs[0].typist.intervalMs, lastToFinal: pick((r) => r.typist.lastKeystrokeToFinalMs), diagnosed: pick((r) => r.typist.diagnosedVersions) },
-    rssAfterIndex: pick((r) => r.rssAfterIndex), rssAfterEdits: pick((r) => r.rssAfterEdits), rssAfterAll: pick((r) => r.rssAfterAll),
+    rssAtFirstDiagnostics: pick((r) => r.rssAtFirstDiagnostics), rssAfterIndex: pick((r) => r.rssAfterIndex), settleMs: pick((r) => r.settleMs), rssAfterIndexIdle: pick((r) => r.rssAfterIndexIdle),
+    rssAfterEdits: pick((r) => r.rssAfterEdits), rssAfterAll: pick((r) => r.rssAfterAll), rssAfterIdle: pick((r) => r.rssAfterIdle),
   };
 }

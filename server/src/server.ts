@@ -29,6 +29,7 @@ import { FIX_ALL_KIND } from './service/quickFixes';
 import { FormattingRefusedError } from './service/formatting';
 import { applyMessage, createValidationRunner, type RunnerMessage, type ValidationOutcome } from './node/validationRunner';
 import { StartupTimeline } from './node/startupTimeline';
+import { idleCollectorForThisThread } from './node/idleCollector';
 import { NginxLanguageService, pathToUri, uriToPath, type LanguageServiceOptions } from './service/languageService';
 import { ruleExplanationMarkdown, ruleList } from './service/ruleExplanation';
 import { SETTINGS_PREFIX } from './service/settings';
@@ -130,6 +131,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       process.stderr.write(`[${level}] ${message}\n`);
     }
   };
+  /** This thread's heap grows while diagnostics are published at every keystroke; it is returned once they stop. */
+  const idleCollector = idleCollectorForThisThread();
   // Injected rules, clocks or file systems (tests) only exist in this thread: validate here then.
   const runner = createValidationRunner(service, {
     inProcess: options.families !== undefined || options.now !== undefined || options.fs !== undefined,
@@ -137,6 +140,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     onWorkerReady: () => {
       timeline.mark('worker');
       log('debug', `validation worker ready ${Math.round(performance.now())} ms after the server process started`);
+    },
+    // What the first check left in this thread is garbage now: given back once the thread is idle.
+    onHandedOver: () => {
+      log('debug', 'validation handed over to the worker; the server\'s thread let go of its checks');
+      idleCollector.activity();
     },
   });
   /** A state change for the server's own service and for the validation runner alike. */
@@ -260,6 +268,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     for (const failure of result.failures) log('error', `rule family "${failure.family}" failed for ${uri}: ${failure.error}`);
     startupChecked(result);
     await connection.sendDiagnostics({ uri, version, diagnostics: result.diagnostics });
+    idleCollector.activity();
     reportStartup(uri);
     watchedFiles?.update(result.watchPaths, workspaceFolders);
     log('debug', `validated ${uri} v${version} in ${Date.now() - started} ms: ${result.diagnostics.length} diagnostics`);
@@ -317,6 +326,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     for (const failure of result.failures) log('error', `rule family "${failure.family}" failed for ${uri}: ${failure.error}`);
     lastPulled.set(uri, { generation: current, outcome: result });
     startupChecked(result);
+    idleCollector.activity();
     watchedFiles?.update(result.watchPaths, workspaceFolders);
     log('debug', `${result === unchanged?.outcome ? 'unchanged since the last check of' : 'validated'} ${uri} (pulled) in ${Date.now() - started} ms: ${result.diagnostics.length} diagnostics`);
     const report = pulledResults.report(uri, result.diagnostics, previousResultId);
@@ -525,7 +535,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onDocumentLinks((p, token) => onDocument('document links', p.textDocument.uri, [], token, (f) => service.documentLinks(f)));
   connection.onDocumentFormatting((p, token) => onDocument('formatting', p.textDocument.uri, [], token, (f) => refusalAsError(service.format(f, p.options))));
   connection.onDocumentRangeFormatting((p, token) => onDocument('range formatting', p.textDocument.uri, [], token, (f) => refusalAsError(service.format(f, p.options, p.range))));
-  connection.onCodeAction((p, token) => onDocument('code actions', p.textDocument.uri, [], token, (f) => service.codeActions(f, p.range, p.context.only)));
+  connection.onCodeAction((p, token) => onDocument('code actions', p.textDocument.uri, [], token, (f) => runner.codeActions(f, p.range, p.context.only)));
   // --- semantic tokens: the last result per document (lastTokens), so that a client may ask for the difference ---
   let tokenResults = 0;
   const remember = (uri: string, data: number[]): { resultId: string; data: number[] } => {
@@ -568,7 +578,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         // Refusals (existing files, bad names) go back to the user as they are.
         return { error: error instanceof Error ? error.message : String(error) };
       }
-      service.invalidateWorkspaceCertificates();
+      update({ kind: 'certificatesWritten' });
       log('info', `generated a test PKI: ${result.written.length} files`);
       return result;
     }

@@ -30,6 +30,10 @@ class RecordingWorker {
   async dispose(): Promise<void> {
     this.calls.push('dispose');
   }
+  async codeActions(): Promise<never[]> {
+    this.calls.push('codeActions');
+    return [];
+  }
 }
 
 /** A schedule that runs nothing until the test says so. */
@@ -53,7 +57,7 @@ function setup(): { runner: FirstCheckInProcessRunner; worker: RecordingWorker; 
   service.openDocument(file, fs.readFileSync(file, 'utf8'));
   const worker = new RecordingWorker();
   const clock = manualSchedule();
-  return { runner: new FirstCheckInProcessRunner(new InProcessRunner(service, true, true), worker, clock.schedule), worker, clock };
+  return { runner: new FirstCheckInProcessRunner(new InProcessRunner(service, true, true), worker, undefined, clock.schedule), worker, clock };
 }
 
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Diagnostic } from 'vscode-languageserver-types';
+import type { CodeAction, Diagnostic, Range } from 'vscode-languageserver-types';
 import { AnalysisCancelled } from '../analysis/analyzer';
 import type { NginxLanguageService } from '../service/languageService';
 
@@ -37,7 +37,9 @@ export type RunnerMessage =
   | { kind: 'open'; path: string; text: string }
   | { kind: 'close'; path: string }
   | { kind: 'changed'; path: string }
-  | { kind: 'discovery' };
+  | { kind: 'discovery' }
+  /** Certificate files were written in the workspace (the "generate test PKI" command). */
+  | { kind: 'certificatesWritten' };
 
 export interface ValidationRunner {
   post(message: RunnerMessage): void;
@@ -47,12 +49,18 @@ export interface ValidationRunner {
    * of state changes; each change schedules every open document again, so older runs are stale).
    */
   validate(filePath: string, generation?: number): Promise<ValidationOutcome | undefined>;
+  /**
+   * Code actions for `range`: the quick fixes come from the findings, so they are asked of
+   * whoever validates (and has the findings of the last check already), never recomputed beside it.
+   */
+  codeActions(filePath: string, range: Range, only?: string[]): Promise<CodeAction[]>;
   dispose(): Promise<void>;
 }
 
 /** What the server sends the worker, and what comes back. */
-export type WorkerRequest = RunnerMessage | { kind: 'validate'; id: number; path: string } | { kind: 'cancel'; ids: number[] };
-export type WorkerReply = { id: number; outcome?: ValidationOutcome; error?: string; cancelled?: true };
+export type WorkerRequest = RunnerMessage | { kind: 'validate'; id: number; path: string } | CodeActionsRequest | { kind: 'cancel'; ids: number[] };
+export type CodeActionsRequest = { kind: 'codeActions'; id: number; path: string; range: Range; only?: string[] };
+export type WorkerReply = { id: number; outcome?: ValidationOutcome; actions?: CodeAction[]; error?: string; cancelled?: true };
 /** The worker's first message: its bundle is loaded and it takes requests. */
 export type WorkerReady = { ready: true };
 
@@ -72,6 +80,7 @@ export function applyMessage(service: NginxLanguageService, message: RunnerMessa
       if (/\.(crt|pem|key|cer|der|p12|pfx)$/i.test(message.path)) service.invalidateWorkspaceCertificates();
       break;
     case 'discovery': service.invalidateDiscovery(); break;
+    case 'certificatesWritten': service.invalidateWorkspaceCertificates(); break;
   }
 }
 
@@ -111,6 +120,18 @@ export class InProcessRunner implements ValidationRunner {
     }
   }
 
+  codeActions(filePath: string, range: Range, only?: string[]): Promise<CodeAction[]> {
+    return this.service.codeActions(filePath, range, only);
+  }
+
+  /**
+   * The worker has taken over validation: the server's service forgets what only validation
+   * needs (see NginxLanguageService.releaseValidationState).
+   */
+  release(): void {
+    this.service.releaseValidationState();
+  }
+
   async dispose(): Promise<void> {}
 }
 
@@ -125,6 +146,8 @@ export class WorkerRunner implements ValidationRunner {
   private worker: Worker | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, PendingValidation>();
+  /** Code actions asked of the worker: answered in order after the checks before them, never superseded. */
+  private readonly pendingActions = new Map<number, { resolve: (a: CodeAction[]) => void; reject: (e: Error) => void }>();
   /** How requests ended in the worker (tests bound the work with it). */
   readonly settled = { completed: 0, cancelled: 0, failed: 0 };
   /** Replayed into a restarted worker: settings, folders and the open documents. */
@@ -141,6 +164,13 @@ export class WorkerRunner implements ValidationRunner {
         this.onReady();
         return;
       }
+      const asked = this.pendingActions.get(reply.id);
+      if (asked) {
+        this.pendingActions.delete(reply.id);
+        if (reply.actions) asked.resolve(reply.actions);
+        else asked.reject(new Error(reply.error ?? 'code actions failed in the worker'));
+        return;
+      }
       if (reply.cancelled) this.settled.cancelled++;
       else if (reply.outcome) this.settled.completed++;
       else this.settled.failed++;
@@ -154,8 +184,9 @@ export class WorkerRunner implements ValidationRunner {
       if (this.worker !== worker) return;
       this.worker = undefined;
       this.log(`validation worker stopped (${reason}); it restarts on the next validation`);
-      for (const waiter of this.pending.values()) waiter.reject(new Error(`validation worker stopped: ${reason}`));
+      for (const waiter of [...this.pending.values(), ...this.pendingActions.values()]) waiter.reject(new Error(`validation worker stopped: ${reason}`));
       this.pending.clear();
+      this.pendingActions.clear();
     };
     worker.on('error', (error) => fail(error.message));
     worker.on('exit', (code) => fail(`exit code ${code}`));
@@ -193,6 +224,15 @@ export class WorkerRunner implements ValidationRunner {
     return new Promise((resolve, reject) => {
       this.pending.set(id, { path: filePath, generation, resolve, reject });
       this.send({ kind: 'validate', id, path: filePath });
+    });
+  }
+
+  codeActions(filePath: string, range: Range, only?: string[]): Promise<CodeAction[]> {
+    this.ensure();
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pendingActions.set(id, { resolve, reject });
+      this.send({ kind: 'codeActions', id, path: filePath, range, only });
     });
   }
 
@@ -251,12 +291,24 @@ function afterDelay(ms: number): (start: () => void) => { cancel(): void } {
 export class FirstCheckInProcessRunner implements ValidationRunner {
   private warming: Promise<void> | undefined;
   private workerWarm = false;
+  /** Settles once the worker has taken over the first file and the server's service has let go of its checks. */
+  get handedOver(): Promise<void> | undefined {
+    return this.warming;
+  }
   private firstFile: string | undefined;
   private pendingWarmUp: { cancel(): void } | undefined;
   private disposed = false;
 
-  /** `schedule` starts the warm-up later (tests pass one they control). */
-  constructor(private readonly inProcess: InProcessRunner, readonly worker: Pick<WorkerRunner, 'post' | 'validate' | 'warmUp' | 'dispose'>, private readonly schedule: (start: () => void) => { cancel(): void } = afterDelay(WARM_UP_DELAY_MS)) {}
+  /**
+   * `onHandedOver` is called once the worker has taken over and the server's service has let go
+   * of its checks; `schedule` starts the warm-up later (tests pass one they control).
+   */
+  constructor(
+    private readonly inProcess: InProcessRunner,
+    readonly worker: Pick<WorkerRunner, 'post' | 'validate' | 'warmUp' | 'dispose' | 'codeActions'>,
+    private readonly onHandedOver: () => void = () => undefined,
+    private readonly schedule: (start: () => void) => { cancel(): void } = afterDelay(WARM_UP_DELAY_MS),
+  ) {}
 
   post(message: RunnerMessage): void {
     // The in-process runner shares the server's service, which has the message already; the worker keeps it for its start.
@@ -281,8 +333,18 @@ export class FirstCheckInProcessRunner implements ValidationRunner {
           this.pendingWarmUp = undefined;
           started();
         });
-      }).then(() => (this.disposed ? undefined : this.worker.warmUp(filePath))).then(() => { this.workerWarm = !this.disposed; });
+      }).then(() => (this.disposed ? undefined : this.worker.warmUp(filePath))).then(() => {
+        if (this.disposed) return;
+        this.workerWarm = true;
+        this.inProcess.release();
+        this.onHandedOver();
+      });
     }
+  }
+
+  /** From the server's service until the worker has taken over (it then has the findings), from the worker after. */
+  codeActions(filePath: string, range: Range, only?: string[]): Promise<CodeAction[]> {
+    return this.workerWarm ? this.worker.codeActions(filePath, range, only) : this.inProcess.codeActions(filePath, range, only);
   }
 
   dispose(): Promise<void> {
@@ -294,8 +356,8 @@ export class FirstCheckInProcessRunner implements ValidationRunner {
 }
 
 /** The worker next to the bundled server (dist/validationWorker.js), when present, after a first check in-process. */
-export function createValidationRunner(service: NginxLanguageService, options: { inProcess: boolean; log: (message: string) => void; onWorkerReady?: () => void }): ValidationRunner {
+export function createValidationRunner(service: NginxLanguageService, options: { inProcess: boolean; log: (message: string) => void; onWorkerReady?: () => void; onHandedOver?: () => void }): ValidationRunner {
   const script = path.join(__dirname, 'validationWorker.js');
   if (options.inProcess || process.env.NGINX_MTLS_IN_PROCESS_VALIDATION === '1' || !existsSync(script)) return new InProcessRunner(service, true);
-  return new FirstCheckInProcessRunner(new InProcessRunner(service, true, true), new WorkerRunner(script, options.log, options.onWorkerReady));
+  return new FirstCheckInProcessRunner(new InProcessRunner(service, true, true), new WorkerRunner(script, options.log, options.onWorkerReady), options.onHandedOver);
 }

@@ -7,13 +7,17 @@
 import { parentPort } from 'node:worker_threads';
 import { AnalysisCancelled } from '../analysis/analyzer';
 import { NginxLanguageService } from '../service/languageService';
-import { applyMessage, outcomeOf, type WorkerReady, type WorkerReply, type WorkerRequest } from './validationRunner';
+import { idleCollectorForThisThread } from './idleCollector';
+import { applyMessage, outcomeOf, type CodeActionsRequest, type WorkerReady, type WorkerReply, type WorkerRequest } from './validationRunner';
 
 const service = new NginxLanguageService();
 const port = parentPort;
-const queue: { id: number; path: string; cancellation: { cancelled: boolean } }[] = [];
+/** Checks and code-action requests, answered in the order they came (an answer sees the edits sent before it). */
+const queue: ({ kind: 'validate'; id: number; path: string; cancellation: { cancelled: boolean } } | CodeActionsRequest)[] = [];
 const byId = new Map<number, { cancelled: boolean }>();
 let running = false;
+/** Each check leaves megabytes of garbage; the heap they grew is returned once checks stop coming. */
+const idleCollector = idleCollectorForThisThread();
 
 function reply(message: WorkerReply | WorkerReady): void {
   port?.postMessage(message);
@@ -23,6 +27,10 @@ async function drain(): Promise<void> {
   if (running) return;
   running = true;
   for (let next = queue.shift(); next; next = queue.shift()) {
+    if (next.kind === 'codeActions') {
+      await answerCodeActions(next);
+      continue;
+    }
     const { id, path, cancellation } = next;
     try {
       if (cancellation.cancelled) throw new AnalysisCancelled();
@@ -34,16 +42,28 @@ async function drain(): Promise<void> {
       else reply({ id, error: error instanceof Error ? error.message : String(error) });
     } finally {
       byId.delete(id);
+      idleCollector.activity();
     }
   }
   running = false;
+}
+
+async function answerCodeActions({ id, path, range, only }: CodeActionsRequest): Promise<void> {
+  try {
+    reply({ id, actions: await service.codeActions(path, range, only) });
+  } catch (error) {
+    reply({ id, error: error instanceof Error ? error.message : String(error) });
+  }
 }
 
 port?.on('message', (message: WorkerRequest) => {
   if (message.kind === 'validate') {
     const cancellation = { cancelled: false };
     byId.set(message.id, cancellation);
-    queue.push({ id: message.id, path: message.path, cancellation });
+    queue.push({ kind: 'validate', id: message.id, path: message.path, cancellation });
+    void drain();
+  } else if (message.kind === 'codeActions') {
+    queue.push(message);
     void drain();
   } else if (message.kind === 'cancel') {
     for (const id of message.ids) {

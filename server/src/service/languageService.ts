@@ -253,6 +253,18 @@ export class NginxLanguageService {
     return hoverDirective(file, offset, { table: this.analysis.table, rootContext: context, targetVersion: this.settings.targetVersion });
   }
 
+  /**
+   * For a service that no longer validates (the server's thread, once the validation worker
+   * has taken over): forgets the trees, whose nodes carry what the rules computed (server
+   * scopes, request paths, effective values), and the last runs of the rules with their
+   * findings. The parses and certificate inspections stay; a feature that needs a tree builds it
+   * again from them (a few hundred ms once on a 100k-line tree), without the rules' caches.
+   * On the 100k-line bench tree this is about 20 MB of heap of the ~73 MB the first check left.
+   */
+  releaseValidationState(): void {
+    this.analysis.clearTreeCache();
+  }
+
   /** Markdown details of a certificate/key/CA file, for the "Show certificate details" command. */
   async certificateDetails(absolutePath: string): Promise<string> {
     const inspected = await this.analysis.certificates.inspect(absolutePath);

@@ -186,7 +186,6 @@ export class WorkspaceAnalysis {
     return tree ? { tree, inputs } : undefined;
   }
 
-  /** Forgets every cached tree (the next buildTree() assembles from scratch). */
   /**
    * The files whose change on disk can change what the checks found: the TLS files they read
    * and the files the cached configuration trees were built from (included configs, files
@@ -200,6 +199,7 @@ export class WorkspaceAnalysis {
     return [...paths];
   }
 
+  /** Forgets every cached tree and the last runs of the rules (the next buildTree() assembles from the parses). */
   clearTreeCache(): void {
     this.trees.clear();
     this.lastRuns.clear();

@@ -1,0 +1,99 @@
+/**
+ * The idle collection of the language server's threads (server/src/node/idleCollector.ts): it
+ * runs once after work stops, never while work keeps coming, and a full collection is really
+ * available at run time, in the main thread and in a worker thread. Fake timers: nothing waits.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Worker } from 'node:worker_threads';
+import { fullGarbageCollection, IdleCollector, type IdleTimers } from '../../server/src/node/idleCollector';
+
+/** A clock moved by hand, and the timers set on it, fired when the clock passes them. */
+function fakeTimers(): IdleTimers & { advance(ms: number): void; pending(): number } {
+  let now = 0;
+  let timers: { at: number; callback: () => void }[] = [];
+  return {
+    now: () => now,
+    set: (callback, ms) => timers.push({ at: now + ms, callback }),
+    advance(ms) {
+      const until = now + ms;
+      for (;;) {
+        const due = timers.filter((t) => t.at <= until).sort((a, b) => a.at - b.at)[0];
+        if (!due) break;
+        timers = timers.filter((t) => t !== due);
+        now = due.at;
+        due.callback();
+      }
+      now = until;
+    },
+    pending: () => timers.length,
+  };
+}
+
+describe('idle collector', () => {
+  it('collects once, idleMs after the last activity, however many activities came before', () => {
+    const timers = fakeTimers();
+    let collected = 0;
+    const collector = new IdleCollector(() => collected++, 1000, timers);
+    for (let i = 0; i < 50; i++) {
+      collector.activity();
+      timers.advance(300);
+    }
+    assert.equal(collected, 0, 'a keystroke every 300 ms never lets it run');
+    assert.ok(timers.pending() <= 1, 'one timer at most, however many keystrokes');
+    timers.advance(699);
+    assert.equal(collected, 0);
+    timers.advance(1);
+    assert.equal(collected, 1);
+    timers.advance(10_000);
+    assert.equal(collected, 1, 'no activity since: nothing more to give back');
+    assert.equal(timers.pending(), 0);
+    collector.activity();
+    timers.advance(1000);
+    assert.equal(collected, 2, 'new work arms it again');
+    assert.equal(collector.collections, 2);
+  });
+
+  it('does nothing before any activity', () => {
+    const timers = fakeTimers();
+    let collected = 0;
+    new IdleCollector(() => collected++, 1000, timers);
+    timers.advance(5000);
+    assert.equal(collected, 0);
+  });
+
+  it('has a full collection at run time, without --expose-gc on the command line', async () => {
+    assert.equal(typeof (globalThis as { gc?: unknown }).gc, 'undefined', 'the test runs without --expose-gc');
+    const gc = fullGarbageCollection();
+    assert.ok(gc, 'a full collection is available');
+    let garbage: object[] | undefined = Array.from({ length: 200_000 }, (_, i) => ({ i }));
+    const weak = new WeakRef(garbage);
+    garbage = undefined;
+    // A WeakRef keeps its target alive until the end of the job that created it.
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    assert.equal(weak.deref(), undefined, 'the collection freed an unreachable array');
+  });
+
+  it('has a full collection in a worker thread, collecting that thread\'s heap', async () => {
+    const modulePath = require.resolve('../../server/src/node/idleCollector');
+    const source = `
+      const { parentPort } = require('node:worker_threads');
+      const { fullGarbageCollection } = require(${JSON.stringify(modulePath)});
+      const collect = fullGarbageCollection();
+      let garbage = Array.from({ length: 200000 }, (_, i) => ({ i }));
+      const weak = new WeakRef(garbage);
+      garbage = undefined;
+      setImmediate(() => {
+        if (collect) collect();
+        parentPort.postMessage({ available: typeof collect === 'function', freed: weak.deref() === undefined });
+      });`;
+    const worker = new Worker(source, { eval: true });
+    const answer = await new Promise<{ available: boolean; freed: boolean }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    await worker.terminate();
+    assert.deepEqual(answer, { available: true, freed: true });
+  });
+});
