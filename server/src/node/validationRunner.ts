@@ -8,12 +8,13 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Diagnostic } from 'vscode-languageserver-types';
 import { AnalysisCancelled } from '../analysis/analyzer';
+import { encodeDiagnostics, type EncodedDiagnostics } from '../service/encodedDiagnostics';
 import type { NginxLanguageService } from '../service/languageService';
 
 export interface ValidationOutcome {
-  diagnostics: Diagnostic[];
+  /** Encoded where the check ran: the worker sends one string, not hundreds of objects, and the server writes it as it is. */
+  diagnostics: EncodedDiagnostics;
   failures: { family: string; error: string }[];
   /** Files on disk the service's checks depend on, for the client's file watchers (see service/watchedFiles.ts). */
   watchPaths: string[];
@@ -27,7 +28,7 @@ export function outcomeOf(service: NginxLanguageService, result: Awaited<ReturnT
   const discovery = service.takeDiscoveryTiming();
   if (discovery) timings[`main configs (${discovery.found} found)`] = discovery.ms;
   if (ms !== undefined) timings.check = ms;
-  return { diagnostics: result.diagnostics, failures: result.analysis?.failures ?? [], watchPaths: service.analysis.watchablePaths(), timings };
+  return { diagnostics: encodeDiagnostics(result.diagnostics), failures: result.analysis?.failures ?? [], watchPaths: service.analysis.watchablePaths(), timings };
 }
 
 /** State changes mirrored into the runner, and the validation itself. */
