@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AnalysisCancelled } from '../analysis/analyzer';
-import { encodeDiagnostics, type EncodedDiagnostics } from '../service/encodedDiagnostics';
+import type { EncodedDiagnostics } from '../service/encodedDiagnostics';
 import type { NginxLanguageService } from '../service/languageService';
 
 export interface ValidationOutcome {
@@ -23,12 +23,12 @@ export interface ValidationOutcome {
 }
 
 /** The outcome of a validation by `service` that took `ms`, as the runner hands it back. */
-export function outcomeOf(service: NginxLanguageService, result: Awaited<ReturnType<NginxLanguageService['validate']>>, ms?: number): ValidationOutcome {
+export function outcomeOf(service: NginxLanguageService, result: Awaited<ReturnType<NginxLanguageService['validateEncoded']>>, ms?: number): ValidationOutcome {
   const timings: Record<string, number> = {};
   const discovery = service.takeDiscoveryTiming();
   if (discovery) timings[`main configs (${discovery.found} found)`] = discovery.ms;
   if (ms !== undefined) timings.check = ms;
-  return { diagnostics: encodeDiagnostics(result.diagnostics), failures: result.analysis?.failures ?? [], watchPaths: service.analysis.watchablePaths(), timings };
+  return { diagnostics: result.diagnostics, failures: result.analysis?.failures ?? [], watchPaths: service.analysis.watchablePaths(), timings };
 }
 
 /** State changes mirrored into the runner, and the validation itself. */
@@ -98,12 +98,12 @@ class InProcessRunner implements ValidationRunner {
 
   async validate(filePath: string, generation?: number): Promise<ValidationOutcome | undefined> {
     const started = performance.now();
-    if (!this.supersede) return outcomeOf(this.service, await this.service.validate(filePath), performance.now() - started);
+    if (!this.supersede) return outcomeOf(this.service, await this.service.validateEncoded(filePath), performance.now() - started);
     for (const [flag, run] of this.running) if (supersedes(filePath, generation, run)) flag.cancelled = true;
     const cancellation = { cancelled: false };
     this.running.set(cancellation, { path: filePath, generation });
     try {
-      return outcomeOf(this.service, await this.service.validate(filePath, cancellation), performance.now() - started);
+      return outcomeOf(this.service, await this.service.validateEncoded(filePath, cancellation), performance.now() - started);
     } catch (error) {
       if (error instanceof AnalysisCancelled) return undefined;
       throw error;
