@@ -37,6 +37,7 @@ import { PROJECT_FILE_NAME } from './project/projectKeys';
 import { WorkspaceProjectFiles } from './project/workspaceProjectFiles';
 import { DocumentStore } from './service/documentSync';
 import { DiagnosticResults } from './service/diagnosticResults';
+import { diagnosticsForMessage, encodeDiagnostics } from './service/encodedDiagnostics';
 import { WatchedFilesRegistration } from './watchedFilesRegistration';
 import { SEMANTIC_TOKENS_LEGEND, tokenDelta } from './service/semanticTokens';
 import { TOOL_VERSION } from './toolVersion.generated';
@@ -267,11 +268,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (expectedGeneration !== generation || documents.get(uri)?.version !== version) return;
     for (const failure of result.failures) log('error', `rule family "${failure.family}" failed for ${uri}: ${failure.error}`);
     startupChecked(result);
-    await connection.sendDiagnostics({ uri, version, diagnostics: result.diagnostics });
+    await connection.sendDiagnostics({ uri, version, diagnostics: diagnosticsForMessage(result.diagnostics) });
     idleCollector.activity();
     reportStartup(uri);
     watchedFiles?.update(result.watchPaths, workspaceFolders);
-    log('debug', `validated ${uri} v${version} in ${Date.now() - started} ms: ${result.diagnostics.length} diagnostics`);
+    log('debug', `validated ${uri} v${version} in ${Date.now() - started} ms: ${result.diagnostics.count} diagnostics`);
   }
 
   // --- validation scheduling (performance: see docs/benchmarks.md) ---
@@ -314,7 +315,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   async function pulledDiagnostics(uri: string, previousResultId: string | undefined): Promise<DocumentDiagnosticReport> {
     const filePath = uriToPath(uri);
     // A document whose text the server lost track of shows nothing until it is reopened.
-    if (!filePath || documents.desynchronised(uri) !== undefined) return pulledResults.report(uri, [], previousResultId);
+    if (!filePath || documents.desynchronised(uri) !== undefined) return pulledResults.report(uri, encodeDiagnostics([]), previousResultId);
     await ensureSettings();
     const current = generation;
     const started = Date.now();
@@ -328,7 +329,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     startupChecked(result);
     idleCollector.activity();
     watchedFiles?.update(result.watchPaths, workspaceFolders);
-    log('debug', `${result === unchanged?.outcome ? 'unchanged since the last check of' : 'validated'} ${uri} (pulled) in ${Date.now() - started} ms: ${result.diagnostics.length} diagnostics`);
+    log('debug', `${result === unchanged?.outcome ? 'unchanged since the last check of' : 'validated'} ${uri} (pulled) in ${Date.now() - started} ms: ${result.diagnostics.count} diagnostics`);
     const report = pulledResults.report(uri, result.diagnostics, previousResultId);
     // The answer is sent as this returns; reported just before, so the line follows nothing it counts.
     reportStartup(uri);

@@ -68,7 +68,7 @@ describe('abandoning out-of-date validations', () => {
       const fresh = runner.validate(small, 2);
       assert.equal(await stale, undefined, 'the superseded request gives no outcome');
       const outcome = await fresh;
-      assert.ok(outcome && outcome.diagnostics.length > 0, JSON.stringify(outcome));
+      assert.ok(outcome && outcome.diagnostics.count > 0, JSON.stringify(outcome));
       assert.deepEqual(runner.settled, { completed: 1, cancelled: 1, failed: 0 }, logs.join('\n'));
     });
 

@@ -63,7 +63,7 @@ describe('validation handed over to the worker (dist/validationWorker.js)', { sk
     try {
       const header = at(text, 'proxy_set_header X-SSL-CERT');
       const first = await runner.validate(file, 1);
-      assert.ok(first && first.diagnostics.length > 0);
+      assert.ok(first && first.diagnostics.count > 0);
       const [treeOfFirstCheck] = await service.allTrees();
       const before = await runner.codeActions(file, { start: header, end: header }, ['quickfix']);
       assert.equal(inProcessCodeActions, 1, 'before the worker has taken over, the server\'s service answers');

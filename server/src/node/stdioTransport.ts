@@ -9,11 +9,12 @@
  *   server ends, with one line on stderr instead of an unhandled ConnectionError;
  * - stdin ended: the client is gone; the exit code follows the protocol (0 after `shutdown`).
  */
-import { StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
+import { StreamMessageReader } from 'vscode-languageserver/node';
+import { StdioMessageWriter } from './stdioMessageWriter';
 
 export interface StdioTransport {
   reader: StreamMessageReader;
-  writer: StreamMessageWriter;
+  writer: StdioMessageWriter;
 }
 
 export interface StdioEnd {
@@ -23,7 +24,7 @@ export interface StdioEnd {
 
 export function createStdioTransport(end: StdioEnd): StdioTransport {
   const reader = new StreamMessageReader(process.stdin);
-  const writer = new StreamMessageWriter(process.stdout);
+  const writer = new StdioMessageWriter(process.stdout);
   let ending = false;
   const exit = (code: number, why: string): void => {
     if (ending) return;

@@ -8,12 +8,14 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { CodeAction, Diagnostic, Range } from 'vscode-languageserver-types';
+import type { CodeAction, Range } from 'vscode-languageserver-types';
 import { AnalysisCancelled } from '../analysis/analyzer';
+import type { EncodedDiagnostics } from '../service/encodedDiagnostics';
 import type { NginxLanguageService } from '../service/languageService';
 
 export interface ValidationOutcome {
-  diagnostics: Diagnostic[];
+  /** Encoded where the check ran: the worker sends one string, not hundreds of objects, and the server writes it as it is. */
+  diagnostics: EncodedDiagnostics;
   failures: { family: string; error: string }[];
   /** Files on disk the service's checks depend on, for the client's file watchers (see service/watchedFiles.ts). */
   watchPaths: string[];
@@ -22,7 +24,7 @@ export interface ValidationOutcome {
 }
 
 /** The outcome of a validation by `service` that took `ms`, as the runner hands it back. */
-export function outcomeOf(service: NginxLanguageService, result: Awaited<ReturnType<NginxLanguageService['validate']>>, ms?: number): ValidationOutcome {
+export function outcomeOf(service: NginxLanguageService, result: Awaited<ReturnType<NginxLanguageService['validateEncoded']>>, ms?: number): ValidationOutcome {
   const timings: Record<string, number> = {};
   const discovery = service.takeDiscoveryTiming();
   if (discovery) timings[`main configs (${discovery.found} found)`] = discovery.ms;
@@ -106,12 +108,12 @@ export class InProcessRunner implements ValidationRunner {
 
   async validate(filePath: string, generation?: number): Promise<ValidationOutcome | undefined> {
     const started = performance.now();
-    if (!this.supersede) return outcomeOf(this.service, await this.service.validate(filePath), performance.now() - started);
+    if (!this.supersede) return outcomeOf(this.service, await this.service.validateEncoded(filePath), performance.now() - started);
     for (const [flag, run] of this.running) if (supersedes(filePath, generation, run)) flag.cancelled = true;
     const cancellation = { cancelled: false };
     this.running.set(cancellation, { path: filePath, generation });
     try {
-      return outcomeOf(this.service, await this.service.validate(filePath, cancellation), performance.now() - started);
+      return outcomeOf(this.service, await this.service.validateEncoded(filePath, cancellation), performance.now() - started);
     } catch (error) {
       if (error instanceof AnalysisCancelled) return undefined;
       throw error;

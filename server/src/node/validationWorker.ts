@@ -35,7 +35,7 @@ async function drain(): Promise<void> {
     try {
       if (cancellation.cancelled) throw new AnalysisCancelled();
       const started = performance.now();
-      const result = await service.validate(path, cancellation);
+      const result = await service.validateEncoded(path, cancellation);
       reply({ id, outcome: outcomeOf(service, result, performance.now() - started) });
     } catch (error) {
       if (error instanceof AnalysisCancelled) reply({ id, cancelled: true });

@@ -5,11 +5,12 @@
  * changes when the diagnostics do, so re-checking after an unrelated event costs the client
  * nothing.
  */
-import type { Diagnostic, DocumentDiagnosticReport } from 'vscode-languageserver-protocol';
+import type { DocumentDiagnosticReport } from 'vscode-languageserver-protocol';
+import { diagnosticsForMessage, type EncodedDiagnostics } from './encodedDiagnostics';
 
 interface LastReport {
   resultId: string;
-  /** The diagnostics as JSON: equal text, equal diagnostics. */
+  /** The diagnostics' JSON: equal text, equal diagnostics. */
   fingerprint: string;
 }
 
@@ -18,15 +19,15 @@ export class DiagnosticResults {
   private counter = 0;
 
   /** The report for `uri` now holding `diagnostics`, given the id of what the client holds. */
-  report(uri: string, diagnostics: Diagnostic[], previousResultId: string | undefined): DocumentDiagnosticReport {
-    const fingerprint = JSON.stringify(diagnostics);
+  report(uri: string, diagnostics: EncodedDiagnostics, previousResultId: string | undefined): DocumentDiagnosticReport {
+    const fingerprint = diagnostics.json;
     let entry = this.last.get(uri);
     if (!entry || entry.fingerprint !== fingerprint) {
       entry = { resultId: `${++this.counter}`, fingerprint };
       this.last.set(uri, entry);
     }
     if (previousResultId === entry.resultId) return { kind: 'unchanged', resultId: entry.resultId };
-    return { kind: 'full', resultId: entry.resultId, items: diagnostics };
+    return { kind: 'full', resultId: entry.resultId, items: diagnosticsForMessage(diagnostics) };
   }
 
   /** The client no longer shows anything for `uri` (it closed the document). */

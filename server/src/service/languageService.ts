@@ -45,7 +45,8 @@ import { insertActions } from './insertActions';
 import { findWorkspaceCertificates, type WorkspaceCertificate } from './workspaceCertificates';
 import { documentSymbols, foldingRanges } from './symbols';
 import { NodeFileSystem, OverlayFileSystem, type FileSystem } from '../model/fileSystem';
-import { toDiagnostic } from './lspConvert';
+import { diagnosticsJson, toDiagnostic } from './lspConvert';
+import { encodeDiagnostics, type EncodedDiagnostics } from './encodedDiagnostics';
 import { IgnoreMatcher, toAbsoluteIgnoreGlob } from '../project/ignoreGlobs';
 import { normalizeSettings, type NginxMtlsSettings } from './settings';
 import { WorkspaceAnalysis, type FileAnalysis } from './workspaceAnalysis';
@@ -213,11 +214,22 @@ export class NginxLanguageService {
 
   /** Diagnostics of one file; rejects with AnalysisCancelled once `cancellation` is set (at the next check point). */
   async validate(filePath: string, cancellation?: CancellationFlag): Promise<{ diagnostics: Diagnostic[]; analysis?: FileAnalysis }> {
-    // An ignored file is still read where a configuration includes it, but never reported on.
-    if (this.ignored.ignores(filePath)) return { diagnostics: [] };
-    const analysis = await this.analyzeFile(filePath, cancellation);
+    const analysis = await this.reportedAnalysis(filePath, cancellation);
     if (!analysis) return { diagnostics: [] };
     return { diagnostics: analysis.findings.map((f) => toDiagnostic(analysis.file, f, pathToUri, (p) => this.analysis.parses.peek(p))), analysis };
+  }
+
+  /** validate's diagnostics as JSON, written without building them (what the language server sends; see encodedDiagnostics.ts). */
+  async validateEncoded(filePath: string, cancellation?: CancellationFlag): Promise<{ diagnostics: EncodedDiagnostics; analysis?: FileAnalysis }> {
+    const analysis = await this.reportedAnalysis(filePath, cancellation);
+    if (!analysis) return { diagnostics: encodeDiagnostics([]) };
+    const json = diagnosticsJson(analysis.file, analysis.findings, pathToUri, (p) => this.analysis.parses.peek(p));
+    return { diagnostics: { count: analysis.findings.length, json }, analysis };
+  }
+
+  private reportedAnalysis(filePath: string, cancellation?: CancellationFlag): Promise<FileAnalysis | undefined> {
+    // An ignored file is still read where a configuration includes it, but never reported on.
+    return this.ignored.ignores(filePath) ? Promise.resolve(undefined) : this.analyzeFile(filePath, cancellation);
   }
 
   /**

@@ -1,0 +1,61 @@
+/**
+ * JSON encoded once, where it is made, and carried as text to the protocol output: a file's
+ * diagnostics are encoded in the validation worker and cross to the server's thread as one
+ * string (a cheap copy) instead of hundreds of objects (a structured clone, then JSON.stringify
+ * again on the server's thread). Issue #15: on a 5k-line file that is ~600 KB per keystroke.
+ *
+ * A PreEncodedJson stands anywhere in a message for the value its text encodes.
+ * `encodeJsonParts` (the stdio writer's encoder) splices the text in as it is; anything else
+ * that serialises the message (node's IPC channel, vscode-jsonrpc's trace) gets the decoded
+ * value from toJSON, so the result is the same JSON either way, only slower.
+ */
+import { randomUUID } from 'node:crypto';
+
+/**
+ * What toJSON returns while `encodeJsonParts` runs: a string no text from a configuration can
+ * hold, since it carries a random id made when the process started.
+ */
+const PLACEHOLDER = `\u0000nginx-mtls-pre-encoded-${randomUUID()}:`;
+
+/** The texts met during the current `encodeJsonParts`, in the order JSON.stringify met them. */
+let collecting: string[] | undefined;
+
+export class PreEncodedJson {
+  /** `text` must be JSON (it comes from JSON.stringify). */
+  constructor(readonly text: string) {}
+
+  toJSON(): unknown {
+    if (!collecting) return JSON.parse(this.text) as unknown;
+    collecting.push(this.text);
+    return `${PLACEHOLDER}${collecting.length - 1}`;
+  }
+}
+
+/**
+ * The JSON text of `value`, in parts to write one after the other: JSON.stringify's output
+ * with each PreEncodedJson's text in the place of its value. One part when there is none.
+ */
+export function encodeJsonParts(value: unknown): string[] {
+  const outer = collecting;
+  const texts: string[] = [];
+  collecting = texts;
+  let json: string;
+  try {
+    json = JSON.stringify(value);
+  } finally {
+    collecting = outer;
+  }
+  if (texts.length === 0) return [json];
+  const parts: string[] = [];
+  let from = 0;
+  texts.forEach((text, index) => {
+    // JSON.stringify escapes the placeholder the same way here as it did inside the message.
+    const placeholder = JSON.stringify(`${PLACEHOLDER}${index}`);
+    const at = json.indexOf(placeholder, from);
+    if (at < 0) throw new Error('a pre-encoded JSON value was lost while encoding a message');
+    parts.push(json.slice(from, at), text);
+    from = at + placeholder.length;
+  });
+  parts.push(json.slice(from));
+  return parts;
+}

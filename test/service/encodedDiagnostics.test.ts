@@ -1,0 +1,62 @@
+/**
+ * The diagnostics the language server sends are written as JSON directly from the findings
+ * (lspConvert.diagnosticsJson); they must be the very text JSON.stringify gives for the
+ * Diagnostic objects toDiagnostic builds, on every rule fixture and on awkward text.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import type { ResolvedFinding } from '../../server/src/analysis/analyzer';
+import { parseFile } from '../../server/src/model/parsedFile';
+import { decodeDiagnostics } from '../../server/src/service/encodedDiagnostics';
+import { NginxLanguageService, pathToUri } from '../../server/src/service/languageService';
+import { diagnosticsJson, toDiagnostic } from '../../server/src/service/lspConvert';
+import { FIXTURES } from '../analysis/rules/mtlsRuleHelpers';
+
+describe('diagnostics encoded for the protocol', () => {
+  it('are JSON.stringify of toDiagnostic\'s objects on every rule fixture', async () => {
+    const service = new NginxLanguageService();
+    let files = 0;
+    let diagnostics = 0;
+    let related = 0;
+    for (const code of fs.readdirSync(FIXTURES).sort()) {
+      for (const name of fs.readdirSync(path.join(FIXTURES, code)).filter((n) => n.endsWith('.conf')).sort()) {
+        const file = path.join(FIXTURES, code, name);
+        service.openDocument(file, fs.readFileSync(file, 'utf8'));
+        const objects = (await service.validate(file)).diagnostics;
+        const encoded = (await service.validateEncoded(file)).diagnostics;
+        assert.equal(encoded.json, JSON.stringify(objects), file);
+        assert.equal(encoded.count, objects.length, file);
+        service.closeDocument(file);
+        files++;
+        diagnostics += objects.length;
+        related += objects.filter((d) => d.relatedInformation).length;
+      }
+    }
+    assert.ok(files > 100 && diagnostics > 100 && related > 0, `fixtures ${files}, diagnostics ${diagnostics}, with related information ${related}`);
+  });
+
+  it('write awkward messages, paths and positions as JSON.stringify does', () => {
+    const text = 'server {\n    ssl_certificate "/etc/nginx/çert 🔒.pem";\n}\n';
+    const file = parseFile('/etc/nginx/sites-enabled/café.conf', text);
+    const other = parseFile('/etc/nginx/snippets/ä\ud800b.conf', 'a\r\nb\n');
+    const messages = ['quote " backslash \\ newline \n tab \t nul \u0000 del \u007f', 'lone \udc00 surrogate and a pair 🔑', 'x'.repeat(100_000), '« ceci »'];
+    const findings: ResolvedFinding[] = messages.map((message, i) => ({
+      code: i % 2 === 0 ? 'tls.file-not-found' : 'mtls.identity-header-spoofable',
+      severity: (['error', 'warning', 'information', 'hint'] as const)[i],
+      message,
+      file: file.path,
+      start: i * 3,
+      end: text.length + 5, // past the end: clamped, as toDiagnostic clamps it
+      related: i === 1 ? [{ file: other.path, start: 1, end: 4, message: 'here «»' }, { file: '/not/read.conf', start: 0, end: 1, message: 'dropped' }]
+        // None of them read: an empty list, as toDiagnostic gives.
+        : i === 3 ? [{ file: '/not/read.conf', start: 0, end: 1, message: 'dropped' }] : undefined,
+    }));
+    const relatedFile = (p: string) => (p === other.path ? other : undefined);
+    const json = diagnosticsJson(file, findings, pathToUri, relatedFile);
+    assert.equal(json, JSON.stringify(findings.map((f) => toDiagnostic(file, f, pathToUri, relatedFile))));
+    assert.deepEqual(decodeDiagnostics({ count: findings.length, json }), JSON.parse(json));
+    assert.equal(diagnosticsJson(file, [], pathToUri), '[]');
+  });
+});
