@@ -13,10 +13,11 @@ import { CertificateInspector } from '../certificates/certificateInspector';
 import type { InspectedFile } from '../certificates/certificateTypes';
 import { buildConfigTree, resolveConfigPath, type BuildOptions, type ConfigTree, type PathResolver } from '../model/configTree';
 import { isInside, knownLocations } from '../model/knownLocations';
+import { rebuildEditedBlock } from '../model/blockRebuild';
 import { rebuildIncludedFile } from '../model/incrementalRebuild';
 import { declaredContext, inferContext, type InferredContext } from '../model/contextInference';
 import type { FileStat, FileSystem, ReadRefusal } from '../model/fileSystem';
-import { ParseCache, type ParsedFile } from '../model/parsedFile';
+import { ParseCache, parseStepOf, type ParsedFile } from '../model/parsedFile';
 import type { Directive } from '../parser/syntaxTree';
 import { DEFAULT_SETTINGS, type NginxMtlsSettings } from './settings';
 import { MAX_WATCHED_PATHS, RecentPaths } from './watchedFiles';
@@ -168,19 +169,26 @@ export class WorkspaceAnalysis {
   }
 
   /**
-   * When the only inputs that changed are the texts of included files (someone typing in a
-   * site file of a large tree), those files are built again in place instead of the whole
-   * tree. Undefined when a full build is needed.
+   * When the only inputs that changed are file texts, the tree is updated in place instead
+   * of being assembled again: an edit the parse could confine to one block rebuilds that
+   * block's nodes (model/blockRebuild.ts), in the main file too; otherwise an edited included
+   * file is built again where it is spliced in (someone typing in a site file of a large
+   * tree). Undefined when a full build is needed.
    */
   private async rebuildChangedFiles(cached: CachedTree, changed: readonly TreeInput[], mainFile: string, rootContext: ContextKind, resolver: PathResolver): Promise<CachedTree | undefined> {
-    if (!changed.every((input) => input.kind === 'parsed' && input.path !== mainFile)) return undefined;
+    if (!changed.every((input) => input.kind === 'parsed')) return undefined;
     const inputs = new Map(cached.inputs);
     let tree: ConfigTree | undefined = cached.tree;
     for (const input of changed) {
       const parsed = await this.getParsed(input.path);
-      if (!parsed || !tree) return undefined;
+      if (!parsed || !tree || input.kind !== 'parsed' || !input.parsed) return undefined;
       inputs.set(`parsed\0${input.path}`, { kind: 'parsed', path: input.path, parsed });
-      tree = await rebuildIncludedFile(tree, this.recordingBuildOptions(inputs, mainFile, rootContext, resolver), parsed);
+      const options = this.recordingBuildOptions(inputs, mainFile, rootContext, resolver);
+      const step = parseStepOf(parsed);
+      const inBlock: ConfigTree | undefined = step ? rebuildEditedBlock(tree, options, input.parsed, parsed, step) : undefined;
+      if (inBlock) tree = inBlock;
+      else if (input.path === mainFile) return undefined;
+      else tree = await rebuildIncludedFile(tree, options, parsed);
     }
     // The old tree shares blocks with the new one and must not be used again.
     return tree ? { tree, inputs } : undefined;
