@@ -78,9 +78,30 @@ describe('incremental parse of one block', () => {
     const after = reparseFile(before, edited);
     const step = parseStepOf(after);
     assert.ok(step, 'the edit was re-parsed incrementally');
-    assert.equal(step.owner.name.value, 'server');
+    assert.equal(step.owner?.name.value, 'server');
     assert.equal(after.syntax.statements[0].block?.statements[1], keptServer, 'a node after the edit is kept');
     assert.deepEqual(after.syntax, parseConfig(edited));
+  });
+
+  it('updates only the comment when the edit stays inside one, at any depth and with CRLF lines', () => {
+    const text = '# top\r\nhttp {\r\n  # in http\r\n  server { listen 443; # trailing\r\n  }\r\n}\r\nevents {}\r\n';
+    for (const [hash, typed] of [['# top', 'X'], ['# in http', ' more words "{;'], ['# trailing', '}']] as const) {
+      const at = text.indexOf(hash) + hash.length;
+      const before = parseFile('/t/crlf.conf', text);
+      const edited = text.slice(0, at) + typed + text.slice(at);
+      const keptEvents = before.syntax.statements[1];
+      const after = reparseFile(before, edited);
+      const step = parseStepOf(after);
+      assert.ok(step && step.owner === undefined, `${hash}: a comment-only step`);
+      assert.equal(after.syntax.statements[1], keptEvents, `${hash}: the statements are kept`);
+      assert.deepEqual(after.syntax, parseConfig(edited));
+    }
+    // A line break typed into a comment ends it: not a comment-only edit.
+    const split = text.replace('# in http', '# in\nhttp');
+    const after = reparseFile(parseFile('/t/crlf.conf', text), split);
+    const splitStep = parseStepOf(after);
+    assert.ok(splitStep === undefined || splitStep.owner !== undefined);
+    assert.deepEqual(after.syntax, parseConfig(split));
   });
 
   it('falls back to a whole parse when the edit touches a brace, a header or the top level', () => {

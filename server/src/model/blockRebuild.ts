@@ -25,10 +25,11 @@ export function rebuildEditedBlock(old: ConfigTree, options: BuildOptions, previ
   if (step.previous.deref() !== previous || old.files.get(changed.path)?.parsed !== previous) return undefined;
   if (!isBuiltTree(old.nodes) || old.problems.some(dependsOnBuildOrder)) return undefined;
   // What an include brings in depends on the whole build: left to it.
-  if (mentionsInclude(step.oldStatements) || mentionsInclude(step.owner.block?.statements ?? [])) return undefined;
+  if (mentionsInclude(step.oldStatements) || mentionsInclude(step.owner?.block?.statements ?? [])) return undefined;
   const fileNodes = changed.path === old.mainFile ? depthFirstNodes(old.nodes).filter((n) => n.file === previous) : nodesOfFile(old, changed.path);
-  const owners = fileNodes.filter((n) => n.directive === step.owner);
-  if (owners.length === 0) return undefined;
+  // No owner: only a comment changed, and every node stays.
+  const owners = step.owner ? fileNodes.filter((n) => n.directive === step.owner) : [];
+  if (step.owner && owners.length === 0) return undefined;
 
   const scratch: ConfigTree = { ...old, files: new Map(), problems: [], expansion: { files: 0, statements: 0 } };
   const builder = new TreeBuilder(options, scratch);
@@ -75,10 +76,9 @@ function mentionsInclude(statements: readonly Directive[]): boolean {
   return found;
 }
 
-/** A problem of the edited file after the block, at its new offsets (the same object otherwise). */
+/** A problem of the edited file after the edit, at its new offsets (the same object otherwise). */
 function movedProblem(problem: TreeProblem, file: string, step: ParseStep): TreeProblem {
-  const block = step.owner.block;
-  if (problem.file !== file || !block || problem.start < block.end - step.delta) return problem;
+  if (problem.file !== file || problem.start < step.movedFrom) return problem;
   const moved: TreeProblem = { ...problem, start: problem.start + step.delta, end: problem.end + step.delta };
   const span = problemSpans.get(problem);
   if (span) problemSpans.set(moved, span);

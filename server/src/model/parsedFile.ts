@@ -1,6 +1,6 @@
 /** One file's text with its syntax tree and line index, shared by every analysis of it. */
 import { changedRegion } from '../parser/changedRegion';
-import { reparseBlock, type BodyEdit } from '../parser/incrementalParse';
+import { reparseEdit, type BodyEdit } from '../parser/incrementalParse';
 import { LineIndex } from '../parser/lineIndex';
 import { parseConfig } from '../parser/parser';
 import type { ConfigFile } from '../parser/syntaxTree';
@@ -37,7 +37,7 @@ export function parseStepOf(parsed: ParsedFile): ParseStep | undefined {
  */
 export function reparseFile(before: ParsedFile, text: string): ParsedFile {
   const region = changedRegion(before.text, text);
-  const step = region ? reparseBlock(before.syntax, text, region) : undefined;
+  const step = region ? reparseEdit(before.syntax, text, region) : undefined;
   if (!step) return parseFile(before.path, text);
   retire(before);
   const parsed: ParsedFile = { path: before.path, text, syntax: step.syntax, lines: new LineIndex(text) };

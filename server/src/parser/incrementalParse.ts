@@ -17,16 +17,21 @@
 import { parseBlockBodyAt } from './parser';
 import type { Block, Comment, ConfigFile, Directive, SyntaxProblem } from './syntaxTree';
 
-/** What an incremental parse changed: the block whose body was parsed again. */
+/** What an incremental parse changed: the block whose body was parsed again, or only a comment. */
 export interface BodyEdit {
-  /** The directive that owns the block (a kept node: its header did not change). */
-  owner: Directive;
+  /**
+   * The directive that owns the re-parsed block (a kept node: its header did not change);
+   * undefined when the edit stayed inside one comment and no statement changed.
+   */
+  owner?: Directive;
   /** Its directives before the edit, outermost first (kept nodes). */
   ancestors: readonly Directive[];
   /** The body's statements before the edit (now detached). */
   oldStatements: readonly Directive[];
   /** Length change of the text: new minus old. */
   delta: number;
+  /** Old offsets from here on moved by delta (the old `}` of the block, the old end of the comment). */
+  movedFrom: number;
 }
 
 /** Problems whose effect stays inside the block they are found in. */
@@ -37,8 +42,54 @@ const LOCAL_PROBLEMS = new Set(['nginx.unexpected-token']);
  * parsing one block body again, or undefined when a whole parse is needed.
  * `region` is where the texts differ: old [start, oldEnd) became new [start, newEnd).
  */
-export function reparseBlock(old: ConfigFile, newText: string, region: { start: number; oldEnd: number; newEnd: number }): { syntax: ConfigFile; edit: BodyEdit } | undefined {
+export function reparseEdit(old: ConfigFile, newText: string, region: TextRegion): { syntax: ConfigFile; edit: BodyEdit } | undefined {
   if (!old.problems.every((p) => LOCAL_PROBLEMS.has(p.code))) return undefined;
+  return reparseComment(old, newText, region) ?? reparseBlock(old, newText, region);
+}
+
+/** Where two texts differ: old [start, oldEnd) became new [start, newEnd). */
+export interface TextRegion {
+  start: number;
+  oldEnd: number;
+  newEnd: number;
+}
+
+/**
+ * An edit inside one comment, after its `#`, that types or deletes no line break: nothing
+ * but that comment changes (nginx reads a comment to the end of its line), and the comment
+ * object is updated in place.
+ */
+function reparseComment(old: ConfigFile, newText: string, region: TextRegion): { syntax: ConfigFile; edit: BodyEdit } | undefined {
+  const index = firstEndingAfter(old.comments, region.start - 1);
+  const comment = old.comments[index];
+  if (!comment || comment.start >= region.start || region.oldEnd > comment.end) return undefined;
+  const typed = newText.slice(region.start, region.newEnd);
+  if (typed.includes('\n') || typed.includes('\r')) return undefined;
+  const delta = region.newEnd - region.oldEnd;
+  const movedFrom = comment.end;
+  const end = commentEnd(newText, comment.start);
+  if (end !== movedFrom + delta) return undefined;
+  shiftFrom(old.statements, movedFrom, delta);
+  comment.text = newText.slice(comment.start + 1, end);
+  comment.end = end;
+  const comments = old.comments.slice();
+  for (let i = index + 1; i < comments.length; i++) {
+    comments[i].start += delta;
+    comments[i].end += delta;
+  }
+  const problems = old.problems.map((p) => shiftedProblem(p, movedFrom, delta));
+  return { syntax: { text: newText, statements: old.statements, comments, problems }, edit: { ancestors: [], oldStatements: [], delta, movedFrom } };
+}
+
+/** Where a comment whose `#` is at `hash` ends, as the tokenizer reads it: the line's end, before a CRLF's \r. */
+function commentEnd(text: string, hash: number): number {
+  let end = text.indexOf('\n', hash);
+  if (end < 0) end = text.length;
+  return end > hash + 1 && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+}
+
+/** An edit inside one block body: that body is parsed again. */
+function reparseBlock(old: ConfigFile, newText: string, region: TextRegion): { syntax: ConfigFile; edit: BodyEdit } | undefined {
   const path = enclosingBlockPath(old.statements, region.start, region.oldEnd);
   if (path.length === 0) return undefined;
   const owner = path[path.length - 1];
@@ -54,17 +105,11 @@ export function reparseBlock(old: ConfigFile, newText: string, region: { start: 
 
   const oldStatements = block.statements;
   const oldEnd = block.end;
-  // The kept nodes after the body move by delta; the blocks around it end delta later.
-  for (let i = 0; i < path.length; i++) {
-    const directive = path[i];
-    const siblings = i === 0 ? old.statements : (path[i - 1].block as Block).statements;
-    for (let k = siblings.indexOf(directive) + 1; k < siblings.length; k++) shiftDirective(siblings[k], delta);
-    directive.end += delta;
-    (directive.block as Block).end += delta;
-  }
+  // The kept nodes from the old `}` on move by delta (the old body lies before it).
+  shiftFrom(old.statements, oldEnd, delta);
   block.statements = body.block.statements;
 
-  // Everything from the old `}` on moves: the last items of each list, counted before splicing.
+  // The last items of each list move, counted before splicing.
   const commentsAfter = old.comments.length - firstStartingAt(old.comments, oldEnd);
   const comments = spliceByOffset(old.comments, block.start, oldEnd, body.comments);
   for (let i = comments.length - commentsAfter; i < comments.length; i++) {
@@ -73,10 +118,10 @@ export function reparseBlock(old: ConfigFile, newText: string, region: { start: 
   }
   const problemsAfter = old.problems.length - firstStartingAt(old.problems, oldEnd);
   const problems = spliceByOffset(old.problems, block.start, oldEnd, body.problems);
-  for (let i = problems.length - problemsAfter; i < problems.length; i++) problems[i] = shiftedProblem(problems[i], delta);
+  for (let i = problems.length - problemsAfter; i < problems.length; i++) problems[i] = shiftedProblem(problems[i], oldEnd, delta);
   return {
     syntax: { text: newText, statements: old.statements, comments, problems },
-    edit: { owner, ancestors: path.slice(0, -1), oldStatements, delta },
+    edit: { owner, ancestors: path.slice(0, -1), oldStatements, delta, movedFrom: oldEnd },
   };
 }
 
@@ -143,13 +188,46 @@ function spliceByOffset<T extends { start: number }>(items: readonly T[], from: 
   return [...items.slice(0, first), ...inserted, ...items.slice(after)];
 }
 
-function shiftedProblem(problem: SyntaxProblem, delta: number): SyntaxProblem {
-  const moved: SyntaxProblem = { ...problem, start: problem.start + delta, end: problem.end + delta };
-  if (problem.missingSemicolonAt !== undefined) moved.missingSemicolonAt = problem.missingSemicolonAt + delta;
+/** The problem with its offsets from `from` on moved by delta (the same object when none moves). */
+function shiftedProblem(problem: SyntaxProblem, from: number, delta: number): SyntaxProblem {
+  const move = (offset: number): number => (offset >= from ? offset + delta : offset);
+  if (problem.end < from && (problem.missingSemicolonAt ?? -1) < from) return problem;
+  const moved: SyntaxProblem = { ...problem, start: move(problem.start), end: move(problem.end) };
+  if (problem.missingSemicolonAt !== undefined) moved.missingSemicolonAt = move(problem.missingSemicolonAt);
   return moved;
 }
 
-/** Moves a directive and everything in it by delta (its comments are moved with the file's list). */
+/**
+ * Moves every offset at or after `from` by delta, in place: the statements after it whole,
+ * and the statements around it (their ends, their words after it, their blocks' ends).
+ * Comments are moved with the file's list, which holds them all.
+ */
+function shiftFrom(statements: readonly Directive[], from: number, delta: number): void {
+  for (let k = firstEndingAfter(statements, from - 1); k < statements.length; k++) {
+    const directive = statements[k];
+    if (directive.start >= from) {
+      shiftDirective(directive, delta);
+      continue;
+    }
+    directive.end += delta;
+    for (const word of directive.args) {
+      if (word.start < from) continue;
+      word.start += delta;
+      word.end += delta;
+    }
+    const block = directive.block;
+    if (!block) continue;
+    if (block.start >= from) {
+      block.start += delta;
+      if (block.raw) block.raw.start += delta;
+    }
+    block.end += delta;
+    if (block.raw) block.raw.end += delta;
+    shiftFrom(block.statements, from, delta);
+  }
+}
+
+/** Moves a directive and everything in it by delta. */
 function shiftDirective(directive: Directive, delta: number): void {
   directive.start += delta;
   directive.end += delta;
