@@ -16,11 +16,16 @@ import { benchLikeText } from '../parser/benchLikeText';
 const ROOT = '/ws/etc/nginx';
 const MAIN = `${ROOT}/nginx.conf`;
 const SITE = `${ROOT}/sites/site.conf`;
+const SNIPPET = `${ROOT}/snippets/tls.conf`;
 const NOW = new Date('2026-06-01T00:00:00Z');
 
 function mainText(): string {
   // An include that fails after the servers: its problem moves with every edit above it.
-  return benchLikeText(8).replace('http {\n', 'http {\n    include sites/*.conf;\n    ssl_protocols TLSv1.2 TLSv1.3;\n').replace(/\}\n$/, '    include missing.conf;\n}\n');
+  // Servers include a snippet, as the benchmark's do.
+  return benchLikeText(8)
+    .replace('http {\n', 'http {\n    include sites/*.conf;\n    ssl_protocols TLSv1.2 TLSv1.3;\n')
+    .replace(/\}\n$/, '    include missing.conf;\n}\n')
+    .replaceAll('        ssl_verify_client on;', '        ssl_verify_client on;\n        include snippets/tls.conf;');
 }
 
 function siteText(): string {
@@ -59,7 +64,7 @@ function assertSame(got: string[], want: string[], title: string): void {
   assert.ok(first < 0 && got.length === want.length, `${title}: line ${first}\n  got:  ${got[first]}\n  want: ${want[first]}`);
 }
 
-const FRAGMENTS = ['a', ' ', ';', '\n', '#', '"', '{', '}', ' on;', '\n        add_header X-Typed "v";', '\n        location /t { return 204; }', '\n        include sites/*.conf;'];
+const FRAGMENTS = ['a', ' ', ';', '\n', '#', '"', '{', '}', ' on;', '\n        add_header X-Typed "v";', '\n        location /t { return 204; }', '\n        include sites/*.conf;', '\n        include snippets/tls.conf;', '\n        include snippets/none.conf;', '\n        include nginx.conf;'];
 
 function randomEdit(text: string, next: () => number): string {
   const at = Math.floor(next() * (text.length + 1));
@@ -69,7 +74,7 @@ function randomEdit(text: string, next: () => number): string {
 
 /** Applies each text in turn to `file`, comparing the incremental tree and findings with fresh ones; returns how many steps kept nodes. */
 async function checkEdits(title: string, file: string, texts: readonly string[], findingsEvery: number): Promise<number> {
-  const fs = new MemoryFileSystem({ [MAIN]: mainText(), [SITE]: siteText() });
+  const fs = new MemoryFileSystem({ [MAIN]: mainText(), [SITE]: siteText(), [SNIPPET]: 'ssl_session_timeout 5m;\nadd_header X-Snippet 1;\n' });
   const incremental = new WorkspaceAnalysis({ fs, now: () => NOW });
   let previous = await incremental.buildTree(MAIN);
   let kept = 0;
@@ -107,9 +112,17 @@ describe('rebuilding one edited block', () => {
       const end = base.indexOf(comment) + comment.length;
       for (let i = 1; i <= 8; i++) texts.push(base.slice(0, end) + 'c'.repeat(i) + base.slice(end));
     }
+    // The snippet included in a location too (a new context for it), then typing next to that include.
+    const location = base.indexOf('proxy_ssl_verify on;', base.indexOf('backend5')) + 'proxy_ssl_verify on;'.length;
+    const included = base.slice(0, location) + '\n            include snippets/tls.conf;' + base.slice(location);
+    texts.push(included);
+    for (let i = 1; i <= 4; i++) texts.push(included.slice(0, location) + ' ' + '#'.repeat(i) + included.slice(location));
     const kept = await checkEdits('main file', MAIN, texts, 4);
-    // Each switch from one sequence to the next spans two places: those three need a whole build.
-    assert.ok(kept >= texts.length - 3, `the main file's edits rebuilt one block (${kept} of ${texts.length})`);
+    // Each switch from one sequence to the next spans two places (four steps), the half-typed
+    // statement swallows the server's include and gives it back (two steps), and the include
+    // put in a location brings the snippet into a new context (the same step as a switch):
+    // those change more than one block, or what is included, and need a whole build.
+    assert.ok(kept >= texts.length - 6, `the main file's edits rebuilt one block (${kept} of ${texts.length})`);
   });
 
   it('gives the fresh tree and findings after seeded random edits of the main file', async () => {

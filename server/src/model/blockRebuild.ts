@@ -7,25 +7,28 @@
  * 5,000-line main nginx.conf cheap; included files are handled the same way.
  * test/model/blockRebuild.test.ts compares the result with fresh builds.
  */
-import { TreeBuilder, problemSpans, exceedsBudget, type BuildOptions, type ConfigNode, type ConfigTree, type TreeProblem } from './configTree';
-import { dependsOnBuildOrder, successorOf } from './incrementalRebuild';
+import { TreeBuilder, problemSpans, exceedsBudget, type BuildOptions, type ConfigNode, type ConfigTree, type FileUse, type IncludeSpan, type TreeProblem } from './configTree';
+import { dependsOnBuildOrder, includeUses, successorOf } from './incrementalRebuild';
 import type { ParsedFile, ParseStep } from './parsedFile';
 import { depthFirstNodes, IndexPatch, isBuiltTree, markRebuilt, nodesOfFile, recordTreeChange } from './treeIndexes';
-import { walkDirectives, type Directive } from '../parser/syntaxTree';
+import { walkDirectives, type Block, type Directive } from '../parser/syntaxTree';
 
 /**
  * The tree after `changed` got its new text, when `step` made its parse from the parse
  * `old` was built with (`previous`): the nodes of the re-parsed block are built again, the
  * other nodes of the file are kept and pointed at the new parse. The result equals a fresh
  * build; the old tree shares nodes with it and must not be used again. Undefined when a
- * wider rebuild is needed (an include in the block, include problems that depend on the
- * order of a whole build, an order key space used up).
+ * wider rebuild is needed (an include in a block of an included file, includes that bring
+ * in other files or contexts than before, include problems that depend on the order of a
+ * whole build, an order key space used up).
  */
-export function rebuildEditedBlock(old: ConfigTree, options: BuildOptions, previous: ParsedFile, changed: ParsedFile, step: ParseStep): ConfigTree | undefined {
+export async function rebuildEditedBlock(old: ConfigTree, options: BuildOptions, previous: ParsedFile, changed: ParsedFile, step: ParseStep): Promise<ConfigTree | undefined> {
   if (step.previous.deref() !== previous || old.files.get(changed.path)?.parsed !== previous) return undefined;
   if (!isBuiltTree(old.nodes) || old.problems.some(dependsOnBuildOrder)) return undefined;
-  // What an include brings in depends on the whole build: left to it.
-  if (mentionsInclude(step.oldStatements) || mentionsInclude(step.owner?.block?.statements ?? [])) return undefined;
+  // A block with an include is rebuilt in the main file only (an included file's own include
+  // spans are left to rebuildIncludedFile).
+  const withIncludes = mentionsInclude(step.oldStatements) || mentionsInclude(step.owner?.block?.statements ?? []);
+  if (withIncludes && changed.path !== old.mainFile) return undefined;
   const fileNodes = changed.path === old.mainFile ? depthFirstNodes(old.nodes).filter((n) => n.file === previous) : nodesOfFile(old, changed.path);
   // No owner: only a comment changed, and every node stays.
   const owners = step.owner ? fileNodes.filter((n) => n.directive === step.owner) : [];
@@ -38,11 +41,14 @@ export function rebuildEditedBlock(old: ConfigTree, options: BuildOptions, previ
   const done: { owner: ConfigNode; removed: ConfigNode[] }[] = [];
   const undo = (): undefined => {
     for (const { owner, removed } of done) owner.children = removed;
+    for (const node of fileNodes) node.file = previous;
     return undefined;
   };
+  // Before building: the builder compares the files of a block and of an include in it.
+  for (const node of fileNodes) node.file = changed;
   for (const owner of owners) {
     const removed = owner.children;
-    const fresh = builder.buildIncludeFreeChildren(changed, owner);
+    const fresh = withIncludes ? await builder.buildChildren(changed, owner, [old.mainFile]) : builder.buildIncludeFreeChildren(changed, owner);
     const siblings = owner.parent ? owner.parent.children : old.nodes;
     const successor = successorOf(owner, siblings, siblings.indexOf(owner) + 1, old.nodes);
     done.push({ owner, removed });
@@ -52,14 +58,28 @@ export function rebuildEditedBlock(old: ConfigTree, options: BuildOptions, previ
     // A new array, never an edit in place: caches are keyed by the arrays of the old tree.
     owner.children = fresh;
   }
+  // What a fresh build would stop at, only a fresh build can reproduce (see dependsOnBuildOrder).
+  if (scratch.problems.some(dependsOnBuildOrder)) return undo();
+  // The same files included in the same contexts: the tree's file uses stay.
+  if (withIncludes && done.some(({ owner, removed }) => includeUses(removed) !== includeUses(owner.children))) return undo();
+  // The same include spans: the count of files spliced in stays.
   const expansion = { files: old.expansion.files, statements: old.expansion.statements + indexes.added.length - indexes.removed.length };
   if (exceedsBudget(expansion, { files: 0, statements: 0 })) return undo();
-  for (const node of fileNodes) node.file = changed;
 
-  const files = new Map(old.files);
-  const use = old.files.get(changed.path);
-  if (use) files.set(changed.path, { parsed: changed, contexts: use.contexts });
-  const tree: ConfigTree = { ...old, nodes: old.nodes.slice(), files, problems: old.problems.map((p) => movedProblem(p, changed.path, step)), expansion };
+  const files = new Map<string, FileUse>();
+  for (const [file, use] of old.files) files.set(file, { parsed: file === changed.path ? changed : (scratch.files.get(file)?.parsed ?? use.parsed), contexts: use.contexts });
+  const removedSpans = new Set<IncludeSpan>();
+  for (const node of indexes.removed) for (const span of node.include?.spans ?? []) removedSpans.add(span);
+  const inRemovedBlock = (problem: TreeProblem): boolean => {
+    for (let span = problemSpans.get(problem); span; span = span.outer) if (removedSpans.has(span)) return true;
+    // The main file's own problems inside an old body (at its includes).
+    return problem.file === changed.path && owners.some((owner) => problem.start > (owner.directive.block as Block).start && problem.start < step.movedFrom);
+  };
+  // A fresh build lists problems in the order it meets them; where the block's go among the
+  // others is only known to it, so a block whose includes report problems is left to it.
+  if (scratch.problems.length > 0 || old.problems.some(inRemovedBlock)) return undo();
+  const problems = old.problems.map((p) => movedProblem(p, changed.path, step));
+  const tree: ConfigTree = { ...old, nodes: old.nodes.slice(), files, problems, expansion };
   indexes.install(tree.nodes);
   recordTreeChange(tree, { previous: new WeakRef(old), removed: indexes.removed, added: indexes.added, containers: new Set(owners) });
   markRebuilt(tree.nodes);

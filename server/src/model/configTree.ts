@@ -301,6 +301,12 @@ export class TreeBuilder {
     return this.buildIncludeFree(parsed, statements, this.options.table.childContext(owner.directive.name.value, owner.context), owner);
   }
 
+  /** The children of a block node of the main file, built from its directive's (new) body, includes expanded. */
+  async buildChildren(parsed: ParsedFile, owner: ConfigNode, chain: string[]): Promise<ConfigNode[]> {
+    const statements = (owner.directive.block as Block).statements;
+    return this.buildStatements(parsed, statements, this.options.table.childContext(owner.directive.name.value, owner.context), owner, chain);
+  }
+
   private use(parsed: ParsedFile, context: ContextKind): void {
     let use = this.tree.files.get(parsed.path);
     if (!use) {

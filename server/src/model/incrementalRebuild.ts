@@ -150,7 +150,7 @@ export function successorOf(include: ConfigNode, siblings: readonly ConfigNode[]
 }
 
 /** The files the includes among `nodes` (and inside them) splice in, with contexts, as one string. */
-function includeUses(nodes: readonly ConfigNode[]): string {
+export function includeUses(nodes: readonly ConfigNode[]): string {
   const uses: string[] = [];
   const visit = (list: readonly ConfigNode[]): void => {
     for (const node of list) {

@@ -185,7 +185,7 @@ export class WorkspaceAnalysis {
       inputs.set(`parsed\0${input.path}`, { kind: 'parsed', path: input.path, parsed });
       const options = this.recordingBuildOptions(inputs, mainFile, rootContext, resolver);
       const step = parseStepOf(parsed);
-      const inBlock: ConfigTree | undefined = step ? rebuildEditedBlock(tree, options, input.parsed, parsed, step) : undefined;
+      const inBlock: ConfigTree | undefined = step ? await rebuildEditedBlock(tree, options, input.parsed, parsed, step) : undefined;
       if (inBlock) tree = inBlock;
       else if (input.path === mainFile) return undefined;
       else tree = await rebuildIncludedFile(tree, options, parsed);
