@@ -45,8 +45,19 @@ export function reparseFile(before: ParsedFile, text: string): ParsedFile {
   return parsed;
 }
 
+const retired = new WeakSet<ParsedFile>();
+
+/**
+ * True when a newer parse of the file took over this parse's nodes (moving their offsets):
+ * an analysis that was running on a tree built from it saw nodes change under it.
+ */
+export function isRetired(parsed: ParsedFile): boolean {
+  return retired.has(parsed);
+}
+
 /** Gives a parse whose nodes were moved away a syntax tree of its own, parsed on first use. */
 function retire(parsed: ParsedFile): void {
+  retired.add(parsed);
   let own: ConfigFile | undefined;
   Object.defineProperty(parsed, 'syntax', {
     configurable: true,

@@ -4,7 +4,7 @@
  * it in), and checks files nothing includes on their own with an inferred context.
  */
 import * as path from 'node:path';
-import { analyze, throwIfCancelled, type AnalysisResult, type CancellationFlag, type ResolvedFinding } from '../analysis/analyzer';
+import { analyze, AnalysisCancelled, throwIfCancelled, type AnalysisResult, type CancellationFlag, type ResolvedFinding } from '../analysis/analyzer';
 import type { RuleFamily } from '../analysis/ruleContext';
 import type { Surface } from '../analysis/settingHints';
 import { RULE_FAMILIES } from '../analysis/ruleRegistry';
@@ -17,7 +17,7 @@ import { rebuildEditedBlock } from '../model/blockRebuild';
 import { rebuildIncludedFile } from '../model/incrementalRebuild';
 import { declaredContext, inferContext, type InferredContext } from '../model/contextInference';
 import type { FileStat, FileSystem, ReadRefusal } from '../model/fileSystem';
-import { ParseCache, parseStepOf, type ParsedFile } from '../model/parsedFile';
+import { isRetired, ParseCache, parseStepOf, type ParsedFile } from '../model/parsedFile';
 import type { Directive } from '../parser/syntaxTree';
 import { DEFAULT_SETTINGS, type NginxMtlsSettings } from './settings';
 import { MAX_WATCHED_PATHS, RecentPaths } from './watchedFiles';
@@ -324,6 +324,10 @@ export class WorkspaceAnalysis {
     }
     const inspections = new Map<string, Inspection<Promise<InspectedFile>>>();
     const result = await this.runRulesFresh(tree, files, contextGuessed, acceptedSomewhere, cancellation, now, inspections);
+    // A file's text changed while the rules ran and its new parse moved the nodes they were
+    // reading (model/parsedFile.ts): the findings may mix two versions. The newer text gets
+    // its own check; this one is dropped like a superseded one.
+    for (const use of tree.files.values()) if (isRetired(use.parsed)) throw new AnalysisCancelled();
     const inspected = await Promise.all([...inspections.values()].map(async ({ path: p, options, result: r }) => ({ path: p, options, result: await r })));
     rememberRecent(this.lastRuns, key, { tree: treeId(tree), files, settings: this.settings, knownRoots: this.knownRoots, now: now.getTime(), inspected, result });
     return result;
