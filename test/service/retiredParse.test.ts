@@ -14,25 +14,30 @@ import { MemoryFileSystem } from '../fuzz/memoryFileSystem';
 const MAIN = '/ws/etc/nginx/nginx.conf';
 const TEXT = 'events {}\nhttp {\n    server {\n        listen 443 ssl;\n    }\n    server { listen 80; }\n}\n';
 
+/** An analysis whose first rule run changes the main file to `edited` and re-reads it, as a keystroke would. */
+function analysisEditedDuringRun(edited: string): WorkspaceAnalysis {
+  const fs = new MemoryFileSystem({ [MAIN]: TEXT });
+  let editDuringRun = true;
+  const typist: RuleFamily = {
+    name: 'typist',
+    // A family with no rule switched on is not run: it borrows one rule's description.
+    rules: RULE_FAMILIES[0].rules.slice(0, 1),
+    run: async () => {
+      if (editDuringRun) {
+        editDuringRun = false;
+        fs.write(MAIN, edited);
+        await analysis.getParsed(MAIN);
+      }
+      return [];
+    },
+  };
+  const analysis = new WorkspaceAnalysis({ fs, families: [typist] });
+  return analysis;
+}
+
 describe('an analysis whose parse was moved under it', () => {
   it('is dropped when the file is re-parsed incrementally while the rules run', async () => {
-    const fs = new MemoryFileSystem({ [MAIN]: TEXT });
-    let editDuringRun = true;
-    // A rule family that, the first time it runs, lets the user type into the first server.
-    const typist: RuleFamily = {
-      name: 'typist',
-      // A family with no rule switched on is not run: it borrows one rule's description.
-      rules: RULE_FAMILIES[0].rules.slice(0, 1),
-      run: async () => {
-        if (editDuringRun) {
-          editDuringRun = false;
-          fs.write(MAIN, TEXT.replace('listen 443 ssl;', 'listen 8443 ssl;'));
-          await analysis.getParsed(MAIN);
-        }
-        return [];
-      },
-    };
-    const analysis = new WorkspaceAnalysis({ fs, families: [typist] });
+    const analysis = analysisEditedDuringRun(TEXT.replace('listen 443 ssl;', 'listen 8443 ssl;'));
     await assert.rejects(analysis.analyzeFiles([MAIN], [MAIN]), AnalysisCancelled);
     // The next check sees the new text and completes.
     const result = await analysis.analyzeFiles([MAIN], [MAIN]);
@@ -40,22 +45,8 @@ describe('an analysis whose parse was moved under it', () => {
   });
 
   it('completes when the text changes without moving its nodes (a whole parse)', async () => {
-    const fs = new MemoryFileSystem({ [MAIN]: TEXT });
-    let editDuringRun = true;
-    const typist: RuleFamily = {
-      name: 'typist',
-      rules: RULE_FAMILIES[0].rules.slice(0, 1),
-      run: async () => {
-        if (editDuringRun) {
-          editDuringRun = false;
-          // A statement at the top level: no block holds the edit, the file is parsed whole.
-          fs.write(MAIN, 'user nginx;\n' + TEXT);
-          await analysis.getParsed(MAIN);
-        }
-        return [];
-      },
-    };
-    const analysis = new WorkspaceAnalysis({ fs, families: [typist] });
+    // A statement at the top level: no block holds the edit, the file is parsed whole.
+    const analysis = analysisEditedDuringRun('user nginx;\n' + TEXT);
     const result = await analysis.analyzeFiles([MAIN], [MAIN]);
     assert.equal(result.get(MAIN)?.file.text, TEXT);
   });
