@@ -24,8 +24,6 @@ export interface BodyEdit {
    * undefined when the edit stayed inside one comment and no statement changed.
    */
   owner?: Directive;
-  /** Its directives before the edit, outermost first (kept nodes). */
-  ancestors: readonly Directive[];
   /** The body's statements before the edit (now detached). */
   oldStatements: readonly Directive[];
   /** Length change of the text: new minus old. */
@@ -78,7 +76,7 @@ function reparseComment(old: ConfigFile, newText: string, region: TextRegion): {
     comments[i].end += delta;
   }
   const problems = old.problems.map((p) => shiftedProblem(p, movedFrom, delta));
-  return { syntax: { text: newText, statements: old.statements, comments, problems }, edit: { ancestors: [], oldStatements: [], delta, movedFrom } };
+  return { syntax: { text: newText, statements: old.statements, comments, problems }, edit: { oldStatements: [], delta, movedFrom } };
 }
 
 /** Where a comment whose `#` is at `hash` ends, as the tokenizer reads it: the line's end, before a CRLF's \r. */
@@ -121,7 +119,7 @@ function reparseBlock(old: ConfigFile, newText: string, region: TextRegion): { s
   for (let i = problems.length - problemsAfter; i < problems.length; i++) problems[i] = shiftedProblem(problems[i], oldEnd, delta);
   return {
     syntax: { text: newText, statements: old.statements, comments, problems },
-    edit: { owner, ancestors: path.slice(0, -1), oldStatements, delta, movedFrom: oldEnd },
+    edit: { owner, oldStatements, delta, movedFrom: oldEnd },
   };
 }
 
