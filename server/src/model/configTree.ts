@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import type { ContextKind, DirectiveTable } from '../directives/directiveTable';
-import type { Directive } from '../parser/syntaxTree';
+import type { Block, Directive } from '../parser/syntaxTree';
 import { MAX_CONFIG_BYTES, type FileSystem } from './fileSystem';
 import { expandGlob, hasGlob } from './glob';
 import { markBuilt } from './treeIndexes';
@@ -290,6 +290,21 @@ export class TreeBuilder {
     this.span = span.outer;
     span.count = nodes.length;
     return { nodes, span };
+  }
+
+  /**
+   * The children of a block node whose body holds no include, built from its directive's
+   * (new) body statements (see blockRebuild.ts).
+   */
+  buildIncludeFreeChildren(parsed: ParsedFile, owner: ConfigNode): ConfigNode[] {
+    const statements = (owner.directive.block as Block).statements;
+    return this.buildIncludeFree(parsed, statements, this.options.table.childContext(owner.directive.name.value, owner.context), owner);
+  }
+
+  /** The children of a block node of the main file, built from its directive's (new) body, includes expanded. */
+  async buildChildren(parsed: ParsedFile, owner: ConfigNode, chain: string[]): Promise<ConfigNode[]> {
+    const statements = (owner.directive.block as Block).statements;
+    return this.buildStatements(parsed, statements, this.options.table.childContext(owner.directive.name.value, owner.context), owner, chain);
   }
 
   private use(parsed: ParsedFile, context: ContextKind): void {

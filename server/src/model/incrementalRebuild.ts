@@ -124,7 +124,7 @@ export async function rebuildIncludedFile(old: ConfigTree, options: BuildOptions
  * one include for the rest of the tree. A rebuild of one file cannot tell where; these
  * (rare, broken) trees are built afresh, which the budget keeps cheap.
  */
-function dependsOnBuildOrder(problem: TreeProblem): boolean {
+export function dependsOnBuildOrder(problem: TreeProblem): boolean {
   return problem.code === 'nginx.include-cycle' || problem.code === 'nginx.include-budget';
 }
 
@@ -139,7 +139,7 @@ function includedSpans(nodes: readonly ConfigNode[]): number {
  * The node that follows, in depth-first order, the siblings before `index` in the array
  * holding `include` (undefined at the end of the tree).
  */
-function successorOf(include: ConfigNode, siblings: readonly ConfigNode[], index: number, root: readonly ConfigNode[]): ConfigNode | undefined {
+export function successorOf(include: ConfigNode, siblings: readonly ConfigNode[], index: number, root: readonly ConfigNode[]): ConfigNode | undefined {
   if (index < siblings.length) return siblings[index];
   for (let block = include.parent; block; block = block.parent) {
     const around = block.parent ? block.parent.children : root;
@@ -150,7 +150,7 @@ function successorOf(include: ConfigNode, siblings: readonly ConfigNode[], index
 }
 
 /** The files the includes among `nodes` (and inside them) splice in, with contexts, as one string. */
-function includeUses(nodes: readonly ConfigNode[]): string {
+export function includeUses(nodes: readonly ConfigNode[]): string {
   const uses: string[] = [];
   const visit = (list: readonly ConfigNode[]): void => {
     for (const node of list) {

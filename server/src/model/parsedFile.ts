@@ -1,4 +1,6 @@
 /** One file's text with its syntax tree and line index, shared by every analysis of it. */
+import { changedRegion } from '../parser/changedRegion';
+import { reparseEdit, type BodyEdit } from '../parser/incrementalParse';
 import { LineIndex } from '../parser/lineIndex';
 import { parseConfig } from '../parser/parser';
 import type { ConfigFile } from '../parser/syntaxTree';
@@ -14,14 +16,67 @@ export function parseFile(filePath: string, text: string): ParsedFile {
   return { path: filePath, text, syntax: parseConfig(text), lines: new LineIndex(text) };
 }
 
-/** Parses each file once per distinct text. */
+/** How a parse was made from the one before it by parsing one block again (see bodyEditOf). */
+export interface ParseStep extends BodyEdit {
+  previous: WeakRef<ParsedFile>;
+}
+
+const parseSteps = new WeakMap<ParsedFile, ParseStep>();
+
+/** The block edit that made `parsed` out of the parse before it, when it was made that way. */
+export function parseStepOf(parsed: ParsedFile): ParseStep | undefined {
+  return parseSteps.get(parsed);
+}
+
+/**
+ * The parse of `text`, a new version of `before`'s text, made by parsing again only the
+ * block the edit lies in when that is possible (parser/incrementalParse.ts). The syntax
+ * nodes it keeps are moved to the new offsets, so `before` then gets a syntax tree of its
+ * own again, parsed from its text when someone reads it: whoever still holds `before`
+ * sees a consistent parse (nodes taken from it earlier, like an old tree's, are moved).
+ */
+export function reparseFile(before: ParsedFile, text: string): ParsedFile {
+  const region = changedRegion(before.text, text);
+  const step = region ? reparseEdit(before.syntax, text, region) : undefined;
+  if (!step) return parseFile(before.path, text);
+  retire(before);
+  const parsed: ParsedFile = { path: before.path, text, syntax: step.syntax, lines: new LineIndex(text) };
+  parseSteps.set(parsed, { ...step.edit, previous: new WeakRef(before) });
+  return parsed;
+}
+
+const retired = new WeakSet<ParsedFile>();
+
+/**
+ * True when a newer parse of the file took over this parse's nodes (moving their offsets):
+ * an analysis that was running on a tree built from it saw nodes change under it.
+ */
+export function isRetired(parsed: ParsedFile): boolean {
+  return retired.has(parsed);
+}
+
+/** Gives a parse whose nodes were moved away a syntax tree of its own, parsed on first use. */
+function retire(parsed: ParsedFile): void {
+  retired.add(parsed);
+  let own: ConfigFile | undefined;
+  Object.defineProperty(parsed, 'syntax', {
+    configurable: true,
+    enumerable: true,
+    get: () => (own ??= parseConfig(parsed.text)),
+    set: (value: ConfigFile) => {
+      own = value;
+    },
+  });
+}
+
+/** Parses each file once per distinct text; a new text of a file re-parses only the edited block when it can. */
 export class ParseCache {
   private readonly entries = new Map<string, ParsedFile>();
 
   get(filePath: string, text: string): ParsedFile {
     const cached = this.entries.get(filePath);
     if (cached && cached.text === text) return cached;
-    const parsed = parseFile(filePath, text);
+    const parsed = cached ? reparseFile(cached, text) : parseFile(filePath, text);
     this.entries.set(filePath, parsed);
     return parsed;
   }

@@ -40,11 +40,28 @@ class Parser {
     this.tokenizer = new Tokenizer(text);
   }
 
+  /**
+   * Parses only the body of the block whose `{` is at `open` (nested `depth` deep), as the
+   * whole-file parse would reach it with nothing pending. See parser/incrementalParse.ts.
+   */
+  parseBodyAt(open: number, depth: number): BodyParse {
+    this.tokenizer.seek(open + 1);
+    const block = this.parseBlockBody(open, depth, false);
+    const problems = this.sortedProblems();
+    return { block, comments: this.comments, problems, commentsPending: this.pendingComments !== undefined };
+  }
+
   parse(): ConfigFile {
     const statements = this.parseStatements(undefined, 0);
+    const problems = this.sortedProblems();
+    return { text: this.text, statements, comments: this.comments, problems };
+  }
+
+  /** Every problem found, once each, in text order. */
+  private sortedProblems(): SyntaxProblem[] {
     const problems = dedupe([...this.tokenizer.problems, ...this.problems]);
     problems.sort((a, b) => a.start - b.start || a.end - b.end);
-    return { text: this.text, statements, comments: this.comments, problems };
+    return problems;
   }
 
   /** The next token that is not a comment (comments are collected on the way). */
@@ -201,6 +218,15 @@ class Parser {
   }
 }
 
+/** One block body parsed on its own (Parser.parseBodyAt). */
+export interface BodyParse {
+  block: Block;
+  comments: Comment[];
+  problems: SyntaxProblem[];
+  /** True when comments after the body's last statement wait for a statement after the block. */
+  commentsPending: boolean;
+}
+
 function dedupe(problems: SyntaxProblem[]): SyntaxProblem[] {
   const seen = new Set<string>();
   return problems.filter((p) => {
@@ -214,4 +240,9 @@ function dedupe(problems: SyntaxProblem[]): SyntaxProblem[] {
 /** Parses nginx configuration text. Never throws; problems are in the result. */
 export function parseConfig(text: string): ConfigFile {
   return new Parser(text).parse();
+}
+
+/** Parses the body of the block whose `{` is at `open` in `text` (see Parser.parseBodyAt). */
+export function parseBlockBodyAt(text: string, open: number, depth: number): BodyParse {
+  return new Parser(text).parseBodyAt(open, depth);
 }

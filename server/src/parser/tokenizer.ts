@@ -74,6 +74,11 @@ export class Tokenizer {
     return this.pos;
   }
 
+  /** Continues lexing at `offset`, which must be a token boundary (used to re-read one block body). */
+  seek(offset: number): void {
+    this.pos = offset;
+  }
+
   /** The next token as an object (for callers outside the parser's hot loop). */
   next(): Token {
     const kind = this.advance();

@@ -16,6 +16,9 @@ import type { Finding, Fix, TextEdit } from '../analysis/finding';
 import type { ParsedFile } from '../model/parsedFile';
 import type { Comment } from '../parser/syntaxTree';
 import { Commands, ServerCommands } from '../../../common/protocol';
+import { changedRegion } from '../parser/changedRegion';
+
+export { changedRegion } from '../parser/changedRegion';
 
 /** An edit inside one comment: old text [start, oldEnd) became new text [start, start + length + delta). */
 export interface CommentEdit {
@@ -31,22 +34,7 @@ export interface CommentEdit {
 /** Comments the checks read: suppressions, context declarations, variable names. */
 const READ_BY_CHECKS = /nginx-mtls|\$/i;
 
-/** The one region where two texts differ, from their common prefix and suffix. */
-export function changedRegion(oldText: string, newText: string): { start: number; oldEnd: number; newEnd: number } | undefined {
-  if (oldText === newText) return undefined;
-  const shorter = Math.min(oldText.length, newText.length);
-  let start = 0;
-  while (start < shorter && oldText.charCodeAt(start) === newText.charCodeAt(start)) start++;
-  let oldEnd = oldText.length;
-  let newEnd = newText.length;
-  while (oldEnd > start && newEnd > start && oldText.charCodeAt(oldEnd - 1) === newText.charCodeAt(newEnd - 1)) {
-    oldEnd--;
-    newEnd--;
-  }
-  return { start, oldEnd, newEnd };
-}
-
-/** The comment whose text (after `#`, up to the line end) holds [start, end] of the old text. */
+/** The comment whose text (after `#`, up to the line end) holds [start, end]. */
 function enclosingComment(comments: readonly Comment[], start: number, end: number): Comment | undefined {
   let low = 0;
   let high = comments.length - 1;
@@ -60,21 +48,33 @@ function enclosingComment(comments: readonly Comment[], start: number, end: numb
   return undefined;
 }
 
+/** Where the comment whose `#` is at `hash` ends: its line's end, before the \r of a CRLF. */
+function commentEnd(text: string, hash: number): number {
+  let end = text.indexOf('\n', hash);
+  if (end < 0) end = text.length;
+  return end > hash + 1 && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+}
+
 /**
  * The edit from `before` to `after` (two parses of one file) when it only changes the
- * inside of one comment that no check reads; undefined otherwise.
+ * inside of one comment that no check reads; undefined otherwise. Only `after`'s syntax is
+ * read: `before`'s nodes may have been moved to `after`'s offsets (model/parsedFile.ts). The
+ * texts agree up to the edit, so the `#` that starts the comment in `after` starts one in
+ * `before` as well, and that comment runs to the end of its line.
  */
 export function commentOnlyEdit(before: ParsedFile, after: ParsedFile): CommentEdit | undefined {
   const region = changedRegion(before.text, after.text);
   if (!region) return undefined;
-  const comment = enclosingComment(before.syntax.comments, region.start, region.oldEnd);
+  const comment = enclosingComment(after.syntax.comments, region.start, region.newEnd);
   // After the `#` (comment.start is the `#`), so the comment still starts where it did.
   if (!comment || region.start <= comment.start) return undefined;
   const typed = after.text.slice(region.start, region.newEnd);
   if (typed.includes('\n') || typed.includes('\r')) return undefined;
+  const oldCommentEnd = commentEnd(before.text, comment.start);
+  if (region.oldEnd > oldCommentEnd) return undefined;
   const delta = region.newEnd - region.oldEnd;
-  const oldComment = before.text.slice(comment.start, comment.end);
-  const newComment = after.text.slice(comment.start, comment.end + delta);
+  const oldComment = before.text.slice(comment.start, oldCommentEnd);
+  const newComment = after.text.slice(comment.start, comment.end);
   if (READ_BY_CHECKS.test(oldComment) || READ_BY_CHECKS.test(newComment)) return undefined;
   return { file: before.path, start: region.start, oldEnd: region.oldEnd, delta, oldComment };
 }

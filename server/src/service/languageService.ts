@@ -212,7 +212,7 @@ export class NginxLanguageService {
     return result && isUnsavedDocumentPath(resolved) ? withRelativePathsUnchecked(result) : result;
   }
 
-  /** Diagnostics of one file; rejects with AnalysisCancelled once `cancellation` is set (at the next check point). */
+  /** Diagnostics of one file; rejects with AnalysisCancelled once `cancellation` is set (at the next check point), or when the file's text changed during the check (see WorkspaceAnalysis.runRules). */
   async validate(filePath: string, cancellation?: CancellationFlag): Promise<{ diagnostics: Diagnostic[]; analysis?: FileAnalysis }> {
     const analysis = await this.reportedAnalysis(filePath, cancellation);
     if (!analysis) return { diagnostics: [] };

@@ -4,7 +4,7 @@
  * it in), and checks files nothing includes on their own with an inferred context.
  */
 import * as path from 'node:path';
-import { analyze, throwIfCancelled, type AnalysisResult, type CancellationFlag, type ResolvedFinding } from '../analysis/analyzer';
+import { analyze, AnalysisCancelled, throwIfCancelled, type AnalysisResult, type CancellationFlag, type ResolvedFinding } from '../analysis/analyzer';
 import type { RuleFamily } from '../analysis/ruleContext';
 import type { Surface } from '../analysis/settingHints';
 import { RULE_FAMILIES } from '../analysis/ruleRegistry';
@@ -13,10 +13,11 @@ import { CertificateInspector } from '../certificates/certificateInspector';
 import type { InspectedFile } from '../certificates/certificateTypes';
 import { buildConfigTree, resolveConfigPath, type BuildOptions, type ConfigTree, type PathResolver } from '../model/configTree';
 import { isInside, knownLocations } from '../model/knownLocations';
+import { rebuildEditedBlock } from '../model/blockRebuild';
 import { rebuildIncludedFile } from '../model/incrementalRebuild';
 import { declaredContext, inferContext, type InferredContext } from '../model/contextInference';
 import type { FileStat, FileSystem, ReadRefusal } from '../model/fileSystem';
-import { ParseCache, type ParsedFile } from '../model/parsedFile';
+import { isRetired, ParseCache, parseStepOf, type ParsedFile } from '../model/parsedFile';
 import type { Directive } from '../parser/syntaxTree';
 import { DEFAULT_SETTINGS, type NginxMtlsSettings } from './settings';
 import { MAX_WATCHED_PATHS, RecentPaths } from './watchedFiles';
@@ -168,19 +169,26 @@ export class WorkspaceAnalysis {
   }
 
   /**
-   * When the only inputs that changed are the texts of included files (someone typing in a
-   * site file of a large tree), those files are built again in place instead of the whole
-   * tree. Undefined when a full build is needed.
+   * When the only inputs that changed are file texts, the tree is updated in place instead
+   * of being assembled again: an edit the parse could confine to one block rebuilds that
+   * block's nodes (model/blockRebuild.ts), in the main file too; otherwise an edited included
+   * file is built again where it is spliced in (someone typing in a site file of a large
+   * tree). Undefined when a full build is needed.
    */
   private async rebuildChangedFiles(cached: CachedTree, changed: readonly TreeInput[], mainFile: string, rootContext: ContextKind, resolver: PathResolver): Promise<CachedTree | undefined> {
-    if (!changed.every((input) => input.kind === 'parsed' && input.path !== mainFile)) return undefined;
+    if (!changed.every((input) => input.kind === 'parsed')) return undefined;
     const inputs = new Map(cached.inputs);
     let tree: ConfigTree | undefined = cached.tree;
     for (const input of changed) {
       const parsed = await this.getParsed(input.path);
-      if (!parsed || !tree) return undefined;
+      if (!parsed || !tree || input.kind !== 'parsed' || !input.parsed) return undefined;
       inputs.set(`parsed\0${input.path}`, { kind: 'parsed', path: input.path, parsed });
-      tree = await rebuildIncludedFile(tree, this.recordingBuildOptions(inputs, mainFile, rootContext, resolver), parsed);
+      const options = this.recordingBuildOptions(inputs, mainFile, rootContext, resolver);
+      const step = parseStepOf(parsed);
+      const inBlock: ConfigTree | undefined = step ? await rebuildEditedBlock(tree, options, input.parsed, parsed, step) : undefined;
+      if (inBlock) tree = inBlock;
+      else if (input.path === mainFile) return undefined;
+      else tree = await rebuildIncludedFile(tree, options, parsed);
     }
     // The old tree shares blocks with the new one and must not be used again.
     return tree ? { tree, inputs } : undefined;
@@ -316,6 +324,10 @@ export class WorkspaceAnalysis {
     }
     const inspections = new Map<string, Inspection<Promise<InspectedFile>>>();
     const result = await this.runRulesFresh(tree, files, contextGuessed, acceptedSomewhere, cancellation, now, inspections);
+    // A file's text changed while the rules ran and its new parse moved the nodes they were
+    // reading (model/parsedFile.ts): the findings may mix two versions. The newer text gets
+    // its own check; this one is dropped like a superseded one.
+    for (const use of tree.files.values()) if (isRetired(use.parsed)) throw new AnalysisCancelled();
     const inspected = await Promise.all([...inspections.values()].map(async ({ path: p, options, result: r }) => ({ path: p, options, result: await r })));
     rememberRecent(this.lastRuns, key, { tree: treeId(tree), files, settings: this.settings, knownRoots: this.knownRoots, now: now.getTime(), inspected, result });
     return result;

@@ -1,0 +1,106 @@
+/**
+ * Rebuilding one edited block of a tree instead of the whole tree: the companion of the
+ * incremental parse (parser/incrementalParse.ts). When a file's new parse re-read one block
+ * body, only that block's nodes are built again; every other node of the tree is kept, so
+ * the caches keyed by nodes and children arrays (effectiveConfig.ts, scopeLists.ts) keep
+ * their entries for everything the edit did not touch. This is what makes a keystroke in a
+ * 5,000-line main nginx.conf cheap; included files are handled the same way.
+ * test/model/blockRebuild.test.ts compares the result with fresh builds.
+ */
+import { TreeBuilder, problemSpans, exceedsBudget, type BuildOptions, type ConfigNode, type ConfigTree, type FileUse, type IncludeSpan, type TreeProblem } from './configTree';
+import { dependsOnBuildOrder, includeUses, successorOf } from './incrementalRebuild';
+import type { ParsedFile, ParseStep } from './parsedFile';
+import { depthFirstNodes, IndexPatch, isBuiltTree, markRebuilt, nodesOfFile, recordTreeChange } from './treeIndexes';
+import { walkDirectives, type Block, type Directive } from '../parser/syntaxTree';
+
+/**
+ * The tree after `changed` got its new text, when `step` made its parse from the parse
+ * `old` was built with (`previous`): the nodes of the re-parsed block are built again, the
+ * other nodes of the file are kept and pointed at the new parse. The result equals a fresh
+ * build; the old tree shares nodes with it and must not be used again. Undefined when a
+ * wider rebuild is needed (an include in a block of an included file, includes that bring
+ * in other files or contexts than before, include problems that depend on the order of a
+ * whole build, an order key space used up).
+ */
+export async function rebuildEditedBlock(old: ConfigTree, options: BuildOptions, previous: ParsedFile, changed: ParsedFile, step: ParseStep): Promise<ConfigTree | undefined> {
+  if (step.previous.deref() !== previous || old.files.get(changed.path)?.parsed !== previous) return undefined;
+  if (!isBuiltTree(old.nodes) || old.problems.some(dependsOnBuildOrder)) return undefined;
+  // A block with an include is rebuilt in the main file only (an included file's own include
+  // spans are left to rebuildIncludedFile).
+  const withIncludes = mentionsInclude(step.oldStatements) || mentionsInclude(step.owner?.block?.statements ?? []);
+  if (withIncludes && changed.path !== old.mainFile) return undefined;
+  const fileNodes = changed.path === old.mainFile ? depthFirstNodes(old.nodes).filter((n) => n.file === previous) : nodesOfFile(old, changed.path);
+  // No owner: only a comment changed, and every node stays.
+  const owners = step.owner ? fileNodes.filter((n) => n.directive === step.owner) : [];
+  if (step.owner && owners.length === 0) return undefined;
+
+  const scratch: ConfigTree = { ...old, files: new Map(), problems: [], expansion: { files: 0, statements: 0 } };
+  const builder = new TreeBuilder(options, scratch);
+  const indexes = new IndexPatch(old.nodes);
+  // The old children of each owner done so far, put back if a later step gives up.
+  const done: { owner: ConfigNode; removed: ConfigNode[] }[] = [];
+  const undo = (): undefined => {
+    for (const { owner, removed } of done) owner.children = removed;
+    for (const node of fileNodes) node.file = previous;
+    return undefined;
+  };
+  // Before building: the builder compares the files of a block and of an include in it.
+  for (const node of fileNodes) node.file = changed;
+  for (const owner of owners) {
+    const removed = owner.children;
+    const fresh = withIncludes ? await builder.buildChildren(changed, owner, [old.mainFile]) : builder.buildIncludeFreeChildren(changed, owner);
+    const siblings = owner.parent ? owner.parent.children : old.nodes;
+    const successor = successorOf(owner, siblings, siblings.indexOf(owner) + 1, old.nodes);
+    done.push({ owner, removed });
+    // Without children while the new keys are handed out: they go right after the owner.
+    owner.children = [];
+    if (!indexes.replace(removed, fresh, owner, successor)) return undo();
+    // A new array, never an edit in place: caches are keyed by the arrays of the old tree.
+    owner.children = fresh;
+  }
+  // What a fresh build would stop at, only a fresh build can reproduce (see dependsOnBuildOrder).
+  if (scratch.problems.some(dependsOnBuildOrder)) return undo();
+  // The same files included in the same contexts: the tree's file uses stay.
+  if (withIncludes && done.some(({ owner, removed }) => includeUses(removed) !== includeUses(owner.children))) return undo();
+  // The same include spans: the count of files spliced in stays.
+  const expansion = { files: old.expansion.files, statements: old.expansion.statements + indexes.added.length - indexes.removed.length };
+  if (exceedsBudget(expansion, { files: 0, statements: 0 })) return undo();
+
+  const files = new Map<string, FileUse>();
+  for (const [file, use] of old.files) files.set(file, { parsed: file === changed.path ? changed : (scratch.files.get(file)?.parsed ?? use.parsed), contexts: use.contexts });
+  const removedSpans = new Set<IncludeSpan>();
+  for (const node of indexes.removed) for (const span of node.include?.spans ?? []) removedSpans.add(span);
+  const inRemovedBlock = (problem: TreeProblem): boolean => {
+    for (let span = problemSpans.get(problem); span; span = span.outer) if (removedSpans.has(span)) return true;
+    // The main file's own problems inside an old body (at its includes).
+    return problem.file === changed.path && owners.some((owner) => problem.start > (owner.directive.block as Block).start && problem.start < step.movedFrom);
+  };
+  // A fresh build lists problems in the order it meets them; where the block's go among the
+  // others is only known to it, so a block whose includes report problems is left to it.
+  if (scratch.problems.length > 0 || old.problems.some(inRemovedBlock)) return undo();
+  const problems = old.problems.map((p) => movedProblem(p, changed.path, step));
+  const tree: ConfigTree = { ...old, nodes: old.nodes.slice(), files, problems, expansion };
+  indexes.install(tree.nodes);
+  recordTreeChange(tree, { previous: new WeakRef(old), removed: indexes.removed, added: indexes.added, containers: new Set(owners) });
+  markRebuilt(tree.nodes);
+  return tree;
+}
+
+/** True when an `include` stands among the statements, at any depth. */
+function mentionsInclude(statements: readonly Directive[]): boolean {
+  let found = false;
+  walkDirectives(statements, (directive) => {
+    if (directive.name.value === 'include') found = true;
+    return found ? 'skip' : undefined;
+  });
+  return found;
+}
+
+/** A problem of the edited file after the edit, at its new offsets (the same object otherwise). */
+function movedProblem(problem: TreeProblem, file: string, step: ParseStep): TreeProblem {
+  if (problem.file !== file || problem.start < step.movedFrom) return problem;
+  const moved: TreeProblem = { ...problem, start: problem.start + step.delta, end: problem.end + step.delta };
+  const span = problemSpans.get(problem);
+  if (span) problemSpans.set(moved, span);
+  return moved;
+}

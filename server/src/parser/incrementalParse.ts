@@ -1,0 +1,247 @@
+/**
+ * Re-parsing only the block an edit happened in. A keystroke inside `server { … }` of a
+ * 5,000-line file changes one block body: that body is parsed again and every other syntax
+ * node is kept (the same objects), the offsets of those after the edit moved in place. The
+ * result equals a fresh parseConfig() of the new text, field for field
+ * (test/parser/incrementalParse.test.ts edits the fixtures at random and compares).
+ *
+ * Whenever the edit might change how anything outside the body is read, this gives up and
+ * the caller parses the whole text: the edit touches the block's braces or header, the body
+ * does not close at the old `}`, a comment is carried across the block's edges to the next
+ * statement, or the file has a problem whose effect reaches beyond its block (an unclosed
+ * block or quote, nesting too deep).
+ *
+ * The kept nodes are moved, not copied: the old ConfigFile must not be used afterwards (its
+ * nodes now hold the new text's offsets). Callers hand out the returned one instead.
+ */
+import { parseBlockBodyAt } from './parser';
+import type { Block, Comment, ConfigFile, Directive, SyntaxProblem } from './syntaxTree';
+
+/** What an incremental parse changed: the block whose body was parsed again, or only a comment. */
+export interface BodyEdit {
+  /**
+   * The directive that owns the re-parsed block (a kept node: its header did not change);
+   * undefined when the edit stayed inside one comment and no statement changed.
+   */
+  owner?: Directive;
+  /** The body's statements before the edit (now detached). */
+  oldStatements: readonly Directive[];
+  /** Length change of the text: new minus old. */
+  delta: number;
+  /** Old offsets from here on moved by delta (the old `}` of the block, the old end of the comment). */
+  movedFrom: number;
+}
+
+/** Problems whose effect stays inside the block they are found in. */
+const LOCAL_PROBLEMS = new Set(['nginx.unexpected-token']);
+
+/**
+ * The syntax of `newText` made from `old` (the syntax of the text before the edit) by
+ * parsing one block body again, or undefined when a whole parse is needed.
+ * `region` is where the texts differ: old [start, oldEnd) became new [start, newEnd).
+ */
+export function reparseEdit(old: ConfigFile, newText: string, region: TextRegion): { syntax: ConfigFile; edit: BodyEdit } | undefined {
+  if (!old.problems.every((p) => LOCAL_PROBLEMS.has(p.code))) return undefined;
+  return reparseComment(old, newText, region) ?? reparseBlock(old, newText, region);
+}
+
+/** Where two texts differ: old [start, oldEnd) became new [start, newEnd). */
+export interface TextRegion {
+  start: number;
+  oldEnd: number;
+  newEnd: number;
+}
+
+/**
+ * An edit inside one comment, after its `#`, that types or deletes no line break: nothing
+ * but that comment changes (nginx reads a comment to the end of its line), and the comment
+ * object is updated in place.
+ */
+function reparseComment(old: ConfigFile, newText: string, region: TextRegion): { syntax: ConfigFile; edit: BodyEdit } | undefined {
+  const index = firstEndingAfter(old.comments, region.start - 1);
+  const comment = old.comments[index];
+  if (!comment || comment.start >= region.start || region.oldEnd > comment.end) return undefined;
+  const typed = newText.slice(region.start, region.newEnd);
+  if (typed.includes('\n') || typed.includes('\r')) return undefined;
+  const delta = region.newEnd - region.oldEnd;
+  const movedFrom = comment.end;
+  const end = commentEnd(newText, comment.start);
+  if (end !== movedFrom + delta) return undefined;
+  shiftFrom(old.statements, movedFrom, delta);
+  comment.text = newText.slice(comment.start + 1, end);
+  comment.end = end;
+  const comments = old.comments.slice();
+  for (let i = index + 1; i < comments.length; i++) {
+    comments[i].start += delta;
+    comments[i].end += delta;
+  }
+  const problems = old.problems.map((p) => shiftedProblem(p, movedFrom, delta));
+  return { syntax: { text: newText, statements: old.statements, comments, problems }, edit: { oldStatements: [], delta, movedFrom } };
+}
+
+/** Where a comment whose `#` is at `hash` ends, as the tokenizer reads it: the line's end, before a CRLF's \r. */
+function commentEnd(text: string, hash: number): number {
+  let end = text.indexOf('\n', hash);
+  if (end < 0) end = text.length;
+  return end > hash + 1 && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+}
+
+/** An edit inside one block body: that body is parsed again. */
+function reparseBlock(old: ConfigFile, newText: string, region: TextRegion): { syntax: ConfigFile; edit: BodyEdit } | undefined {
+  const path = enclosingBlockPath(old.statements, region.start, region.oldEnd);
+  if (path.length === 0) return undefined;
+  const owner = path[path.length - 1];
+  const block = owner.block as Block;
+  const delta = region.newEnd - region.oldEnd;
+  // Comments between the header's name and `{` wait for the body's first statement.
+  if (hasCommentIn(old.comments, owner.start, block.start)) return undefined;
+  // Comments after the body's last statement wait for the next statement after the block.
+  if (hasCommentIn(old.comments, lastStatementStart(block), block.end)) return undefined;
+  const body = parseBlockBodyAt(newText, block.start, path.length);
+  if (!body.block.closed || body.block.end !== block.end + delta || body.commentsPending) return undefined;
+  if (!body.problems.every((p) => LOCAL_PROBLEMS.has(p.code))) return undefined;
+
+  const oldStatements = block.statements;
+  const oldEnd = block.end;
+  // The kept nodes from the old `}` on move by delta (the old body lies before it).
+  shiftFrom(old.statements, oldEnd, delta);
+  block.statements = body.block.statements;
+
+  // The last items of each list move, counted before splicing.
+  const commentsAfter = old.comments.length - firstStartingAt(old.comments, oldEnd);
+  const comments = spliceByOffset(old.comments, block.start, oldEnd, body.comments);
+  for (let i = comments.length - commentsAfter; i < comments.length; i++) {
+    comments[i].start += delta;
+    comments[i].end += delta;
+  }
+  const problemsAfter = old.problems.length - firstStartingAt(old.problems, oldEnd);
+  const problems = spliceByOffset(old.problems, block.start, oldEnd, body.problems);
+  for (let i = problems.length - problemsAfter; i < problems.length; i++) problems[i] = shiftedProblem(problems[i], oldEnd, delta);
+  return {
+    syntax: { text: newText, statements: old.statements, comments, problems },
+    edit: { owner, oldStatements, delta, movedFrom: oldEnd },
+  };
+}
+
+/**
+ * The directives, outermost first, down to the innermost closed, non-raw block whose body
+ * holds [start, end) strictly inside its braces; empty when no block does.
+ */
+function enclosingBlockPath(statements: readonly Directive[], start: number, end: number): Directive[] {
+  const path: Directive[] = [];
+  let list = statements;
+  for (;;) {
+    const holder = list[firstEndingAfter(list, start)];
+    const block = holder?.block;
+    if (!holder || !block || !block.closed || block.raw || !(block.start < start && end < block.end)) return path;
+    path.push(holder);
+    list = block.statements;
+  }
+}
+
+/** Index of the first item whose end is past `offset` (items sorted, not overlapping). */
+function firstEndingAfter(items: readonly { end: number }[], offset: number): number {
+  let low = 0;
+  let high = items.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (items[mid].end <= offset) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** Index of the first item starting at or after `offset` (items sorted by start). */
+function firstStartingAt(items: readonly { start: number }[], offset: number): number {
+  let low = 0;
+  let high = items.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (items[mid].start < offset) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** True when a comment starts in (from, to). */
+function hasCommentIn(comments: readonly Comment[], from: number, to: number): boolean {
+  const first = comments[firstStartingAt(comments, from + 1)];
+  return first !== undefined && first.start < to;
+}
+
+/** Where the last statement (in text order, at any depth) of a block starts; its `{` when empty. */
+function lastStatementStart(block: Block): number {
+  let last: Directive | undefined;
+  for (let list = block.statements; list.length > 0; ) {
+    last = list[list.length - 1];
+    list = last.block?.statements ?? [];
+  }
+  return last ? last.start : block.start;
+}
+
+/** `items` (sorted by start) with those starting in (from, to) replaced by `inserted`. */
+function spliceByOffset<T extends { start: number }>(items: readonly T[], from: number, to: number, inserted: readonly T[]): T[] {
+  const first = firstStartingAt(items, from + 1);
+  const after = firstStartingAt(items, to);
+  return [...items.slice(0, first), ...inserted, ...items.slice(after)];
+}
+
+/** The problem with its offsets from `from` on moved by delta (the same object when none moves). */
+function shiftedProblem(problem: SyntaxProblem, from: number, delta: number): SyntaxProblem {
+  const move = (offset: number): number => (offset >= from ? offset + delta : offset);
+  if (problem.end < from && (problem.missingSemicolonAt ?? -1) < from) return problem;
+  const moved: SyntaxProblem = { ...problem, start: move(problem.start), end: move(problem.end) };
+  if (problem.missingSemicolonAt !== undefined) moved.missingSemicolonAt = move(problem.missingSemicolonAt);
+  return moved;
+}
+
+/**
+ * Moves every offset at or after `from` by delta, in place: the statements after it whole,
+ * and the statements around it (their ends, their words after it, their blocks' ends).
+ * Comments are moved with the file's list, which holds them all.
+ */
+function shiftFrom(statements: readonly Directive[], from: number, delta: number): void {
+  for (let k = firstEndingAfter(statements, from - 1); k < statements.length; k++) {
+    const directive = statements[k];
+    if (directive.start >= from) {
+      shiftDirective(directive, delta);
+      continue;
+    }
+    directive.end += delta;
+    for (const word of directive.args) {
+      if (word.start < from) continue;
+      word.start += delta;
+      word.end += delta;
+    }
+    const block = directive.block;
+    if (!block) continue;
+    if (block.start >= from) {
+      block.start += delta;
+      if (block.raw) block.raw.start += delta;
+    }
+    block.end += delta;
+    if (block.raw) block.raw.end += delta;
+    shiftFrom(block.statements, from, delta);
+  }
+}
+
+/** Moves a directive and everything in it by delta. */
+function shiftDirective(directive: Directive, delta: number): void {
+  directive.start += delta;
+  directive.end += delta;
+  directive.name.start += delta;
+  directive.name.end += delta;
+  for (const word of directive.args) {
+    word.start += delta;
+    word.end += delta;
+  }
+  const block = directive.block;
+  if (!block) return;
+  block.start += delta;
+  block.end += delta;
+  if (block.raw) {
+    block.raw.start += delta;
+    block.raw.end += delta;
+  }
+  for (const statement of block.statements) shiftDirective(statement, delta);
+}

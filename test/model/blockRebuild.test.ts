@@ -1,0 +1,145 @@
+/**
+ * Rebuilding only the edited block (model/blockRebuild.ts, after the incremental parse) must
+ * give exactly the tree a fresh build gives, every field of every node with its offsets, and
+ * the same findings. Edits of the main file and of an included file are applied one after
+ * another, scripted and seeded-random, and each tree is compared with a fresh one.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ConfigNode, ConfigTree } from '../../server/src/model/configTree';
+import { depthFirstNodes, nodesNamed, nodesOfFile } from '../../server/src/model/treeIndexes';
+import { WorkspaceAnalysis } from '../../server/src/service/workspaceAnalysis';
+import { MemoryFileSystem } from '../fuzz/memoryFileSystem';
+import { mulberry32 } from '../differential/nginxHarness';
+import { benchLikeText } from '../parser/benchLikeText';
+
+const ROOT = '/ws/etc/nginx';
+const MAIN = `${ROOT}/nginx.conf`;
+const SITE = `${ROOT}/sites/site.conf`;
+const SNIPPET = `${ROOT}/snippets/tls.conf`;
+const NOW = new Date('2026-06-01T00:00:00Z');
+
+function mainText(): string {
+  // An include that fails after the servers: its problem moves with every edit above it.
+  // Servers include a snippet, as the benchmark's do.
+  return benchLikeText(8)
+    .replace('http {\n', 'http {\n    include sites/*.conf;\n    ssl_protocols TLSv1.2 TLSv1.3;\n')
+    .replace(/\}\n$/, '    include missing.conf;\n}\n')
+    .replaceAll('        ssl_verify_client on;', '        ssl_verify_client on;\n        include snippets/tls.conf;');
+}
+
+function siteText(): string {
+  return ['server {', '    listen 9443 ssl;', '    server_name site.example.test;', '    ssl_certificate ssl/site.crt;', '    location /api {', '        proxy_pass https://backend1;', '        proxy_ssl_verify on;', '    }', '}', ''].join('\n');
+}
+
+function id(node: ConfigNode | undefined): string {
+  return node ? `${node.file.path}@${node.directive.start}` : '-';
+}
+
+/** Every field of every node (syntax offsets included) and of the tree, as lines. */
+function snapshot(tree: ConfigTree): string[] {
+  const lines: string[] = [];
+  const flat = depthFirstNodes(tree.nodes);
+  for (let i = 0; i < flat.length; i++) {
+    const n = flat[i];
+    const d = n.directive;
+    assert.equal(n.file, tree.files.get(n.file.path)?.parsed, `${id(n)}: the node points at the tree's parse of its file`);
+    if (i > 0) assert.ok((n.order as number) > (flat[i - 1].order as number), `order keys increase at ${id(n)}`);
+    const words = [d.name, ...d.args].map((w) => `${w.start}-${w.end}:${w.quote ?? ''}${JSON.stringify(w.value)}${w.hasVariable ? '$' : ''}`).join(' ');
+    const block = d.block ? ` block=${d.block.start}-${d.block.end}${d.block.closed ? '' : ' open'}${d.block.raw ? ` raw=${d.block.raw.start}-${d.block.raw.end}` : ''}` : '';
+    const comments = (d.leadingComments ?? []).map((c) => `${c.start}-${c.end}`).join(',');
+    const include = n.include ? ` include=${JSON.stringify({ files: n.include.files, spans: n.include.spans.map((s) => [s.file, s.count, s.topLevel]) })}` : '';
+    lines.push(`${id(n)} ${d.start}-${d.end}${d.terminator} ${words}${block} c=${comments} ${n.context} parent=${id(n.parent)} by=${id(n.includedBy)} children=${n.children.length}${include}`);
+  }
+  for (const name of ['server', 'listen', 'location', 'proxy_pass', 'add_header', 'ssl_certificate']) lines.push(`named ${name}: ${nodesNamed(tree.nodes, name).map(id).join(' ')}`);
+  for (const file of tree.files.keys()) lines.push(`nodes of ${file}: ${nodesOfFile(tree, file).map(id).join(' ')}`);
+  lines.push(...tree.problems.map((p) => JSON.stringify(p)));
+  lines.push(JSON.stringify(tree.expansion));
+  for (const [file, use] of tree.files) lines.push(`${file} ${[...use.contexts].join(',')} ${JSON.stringify(use.parsed.text)} ${JSON.stringify(use.parsed.syntax.problems)}`);
+  return lines;
+}
+
+function assertSame(got: string[], want: string[], title: string): void {
+  const first = got.findIndex((line, i) => line !== want[i]);
+  assert.ok(first < 0 && got.length === want.length, `${title}: line ${first}\n  got:  ${got[first]}\n  want: ${want[first]}`);
+}
+
+const FRAGMENTS = ['a', ' ', ';', '\n', '#', '"', '{', '}', ' on;', '\n        add_header X-Typed "v";', '\n        location /t { return 204; }', '\n        include sites/*.conf;', '\n        include snippets/tls.conf;', '\n        include snippets/none.conf;', '\n        include nginx.conf;'];
+
+function randomEdit(text: string, next: () => number): string {
+  const at = Math.floor(next() * (text.length + 1));
+  if (next() < 0.5) return text.slice(0, at) + FRAGMENTS[Math.floor(next() * FRAGMENTS.length)] + text.slice(at);
+  return text.slice(0, at) + text.slice(at + 1 + Math.floor(next() * 3));
+}
+
+/** Applies each text in turn to `file`, comparing the incremental tree and findings with fresh ones; returns how many steps kept nodes. */
+async function checkEdits(title: string, file: string, texts: readonly string[], findingsEvery: number): Promise<number> {
+  const fs = new MemoryFileSystem({ [MAIN]: mainText(), [SITE]: siteText(), [SNIPPET]: 'ssl_session_timeout 5m;\nadd_header X-Snippet 1;\n' });
+  const incremental = new WorkspaceAnalysis({ fs, now: () => NOW });
+  let previous = await incremental.buildTree(MAIN);
+  let kept = 0;
+  for (const [index, text] of texts.entries()) {
+    // A node of the main file far from every edit below: kept when only a block was rebuilt.
+    const lastServer = nodesNamed(previous.nodes, 'server').at(-1);
+    fs.write(file, text);
+    const tree = await incremental.buildTree(MAIN);
+    const freshService = new WorkspaceAnalysis({ fs, now: () => NOW });
+    const fresh = await freshService.buildTree(MAIN);
+    assertSame(snapshot(tree), snapshot(fresh), `${title} step ${index}`);
+    if (lastServer && nodesNamed(tree.nodes, 'server').includes(lastServer)) kept++;
+    if (index % findingsEvery === 0) {
+      const got = await incremental.analyzeFiles([MAIN, SITE], [MAIN]);
+      const want = await freshService.analyzeFiles([MAIN, SITE], [MAIN]);
+      for (const path of [MAIN, SITE]) assert.deepEqual(got.get(path)?.findings, want.get(path)?.findings, `${title} step ${index}: findings of ${path}`);
+    }
+    previous = tree;
+  }
+  return kept;
+}
+
+describe('rebuilding one edited block', () => {
+  it('gives the fresh tree and findings while typing in a server of the main file', async () => {
+    const base = mainText();
+    const at = base.indexOf('"s3"') + 2;
+    const texts: string[] = [];
+    for (let i = 1; i <= 20; i++) texts.push(base.slice(0, at) + 'x'.repeat(i) + base.slice(at));
+    // A new statement typed in the server, through its broken states.
+    const line = base.indexOf('ssl_verify_client on;', base.indexOf('site4')) + 'ssl_verify_client on;'.length;
+    const typed = '\n        proxy_ssl_verify off;';
+    for (let i = 1; i <= typed.length; i++) texts.push(base.slice(0, line) + typed.slice(0, i) + base.slice(line));
+    // Typing in a comment between servers (the http block holds an include) and after one.
+    for (const comment of ['# port 2', '# main config']) {
+      const end = base.indexOf(comment) + comment.length;
+      for (let i = 1; i <= 8; i++) texts.push(base.slice(0, end) + 'c'.repeat(i) + base.slice(end));
+    }
+    // The snippet included in a location too (a new context for it), then typing next to that include.
+    const location = base.indexOf('proxy_ssl_verify on;', base.indexOf('backend5')) + 'proxy_ssl_verify on;'.length;
+    const included = base.slice(0, location) + '\n            include snippets/tls.conf;' + base.slice(location);
+    texts.push(included);
+    for (let i = 1; i <= 4; i++) texts.push(included.slice(0, location) + ' ' + '#'.repeat(i) + included.slice(location));
+    const kept = await checkEdits('main file', MAIN, texts, 4);
+    // Each switch from one sequence to the next spans two places (four steps), the half-typed
+    // statement swallows the server's include and gives it back (two steps), and the include
+    // put in a location brings the snippet into a new context (the same step as a switch):
+    // those change more than one block, or what is included, and need a whole build.
+    assert.ok(kept >= texts.length - 6, `the main file's edits rebuilt one block (${kept} of ${texts.length})`);
+  });
+
+  it('gives the fresh tree and findings after seeded random edits of the main file', async () => {
+    for (let seed = 1; seed <= 4; seed++) {
+      const next = mulberry32(seed);
+      let text = mainText();
+      const texts: string[] = [];
+      for (let i = 0; i < 40; i++) texts.push((text = randomEdit(text, next)));
+      await checkEdits(`main file, seed ${seed}`, MAIN, texts, 10);
+    }
+  });
+
+  it('gives the fresh tree and findings after seeded random edits of an included file', async () => {
+    const next = mulberry32(99);
+    let text = siteText();
+    const texts: string[] = [];
+    for (let i = 0; i < 60; i++) texts.push((text = randomEdit(text, next)));
+    await checkEdits('included file', SITE, texts, 10);
+  });
+});
