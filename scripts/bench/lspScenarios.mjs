@@ -29,8 +29,9 @@ const NO_LIMIT_MS = 600000;
 /**
  * The RSS of `pid` once it has stopped growing: sampled every 100 ms until it has grown by
  * less than 2 MB over the last second (at most `limitMs`). Right after the first diagnostics the
- * server has not settled: the validation worker starts then and checks the file again (its
- * warm-up), a second engine; the figure read at the first diagnostics is not the steady state.
+ * server has not settled: the validation worker starts a moment later and checks the file again
+ * (its warm-up), a second engine; the figure read at the first diagnostics is not the steady
+ * state. lspSession waits for the worker to take over before it calls this.
  * Also how long settling took.
  */
 export async function settledRssKb(pid, limitMs = 30000) {
@@ -74,9 +75,13 @@ export async function lspSession({ root, folder, file, edits, budgetMs, interval
     await client.waitForDiagnostics(uri, 1, () => true, NO_LIMIT_MS);
     const firstDiagnostics = performance.now();
     const result = { startMs: firstDiagnostics - started, indexMs: firstDiagnostics - opened, rssAtFirstDiagnostics: vmRssKb(client.process.pid) };
+    // The validation worker warms up a moment after the first check (WARM_UP_DELAY_MS) and then
+    // takes over: only after that is the server indexed for good, with both engines loaded.
+    await client.waitFor((n) => n.method === 'window/logMessage' && /^validation handed over to the worker/.test(n.params?.message ?? ''), NO_LIMIT_MS);
+    result.handOverMs = performance.now() - firstDiagnostics;
     const settled = await settledRssKb(client.process.pid);
     result.rssAfterIndex = settled.kb;
-    result.settleMs = settled.ms;
+    result.settleMs = settled.ms + result.handOverMs;
     // Idle collections run a moment after the last check (server/src/node/idleCollector.ts).
     await sleep(IDLE_MS);
     result.rssAfterIndexIdle = vmRssKb(client.process.pid);
