@@ -105,7 +105,7 @@ function detachStrings(statements: readonly Directive[], comments: readonly Comm
 }
 
 /** Where a comment whose `#` is at `hash` ends, as the tokenizer reads it: the line's end, before a CRLF's \r. */
-function commentEnd(text: string, hash: number): number {
+export function commentEnd(text: string, hash: number): number {
   let end = text.indexOf('\n', hash);
   if (end < 0) end = text.length;
   return end > hash + 1 && text.charCodeAt(end - 1) === 13 ? end - 1 : end;

@@ -17,6 +17,7 @@ import type { ParsedFile } from '../model/parsedFile';
 import type { Comment } from '../parser/syntaxTree';
 import { Commands, ServerCommands } from '../../../common/protocol';
 import { changedRegion } from '../parser/changedRegion';
+import { commentEnd } from '../parser/incrementalParse';
 
 export { changedRegion } from '../parser/changedRegion';
 
@@ -46,13 +47,6 @@ function enclosingComment(comments: readonly Comment[], start: number, end: numb
     else return end <= comment.end ? comment : undefined;
   }
   return undefined;
-}
-
-/** Where the comment whose `#` is at `hash` ends: its line's end, before the \r of a CRLF. */
-function commentEnd(text: string, hash: number): number {
-  let end = text.indexOf('\n', hash);
-  if (end < 0) end = text.length;
-  return end > hash + 1 && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
 }
 
 /**
