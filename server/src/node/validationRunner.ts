@@ -264,8 +264,11 @@ export class WorkerRunner implements ValidationRunner {
 /** How long after the first check the worker starts loading (see FirstCheckInProcessRunner). */
 export const WARM_UP_DELAY_MS = 2000;
 
+/** Starts something later; the handle cancels it if it has not started yet. */
+type Schedule = (start: () => void) => { cancel(): void };
+
 /** Runs `start` after `ms` without keeping the process alive for it. */
-function afterDelay(ms: number): (start: () => void) => { cancel(): void } {
+function afterDelay(ms: number): Schedule {
   return (start) => {
     const timer = setTimeout(start, ms);
     timer.unref();
@@ -298,7 +301,7 @@ export class FirstCheckInProcessRunner implements ValidationRunner {
     return this.warming;
   }
   private firstFile: string | undefined;
-  private pendingWarmUp: { cancel(): void } | undefined;
+  private pendingWarmUp: ReturnType<Schedule> | undefined;
   private disposed = false;
 
   /**
@@ -309,7 +312,7 @@ export class FirstCheckInProcessRunner implements ValidationRunner {
     private readonly inProcess: InProcessRunner,
     readonly worker: Pick<WorkerRunner, 'post' | 'validate' | 'warmUp' | 'dispose' | 'codeActions'>,
     private readonly onHandedOver: () => void = () => undefined,
-    private readonly schedule: (start: () => void) => { cancel(): void } = afterDelay(WARM_UP_DELAY_MS),
+    private readonly schedule: Schedule = afterDelay(WARM_UP_DELAY_MS),
   ) {}
 
   post(message: RunnerMessage): void {
