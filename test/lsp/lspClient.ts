@@ -31,21 +31,31 @@ export class LspTestClient {
    * it settles: one that never does plays a client that never replies.
    */
   onServerRequest: (method: string, params: unknown) => unknown = (method) => (method === 'workspace/configuration' ? [{}] : null);
+  /** Called with every notification as it arrives (before any wait sees it). */
+  onNotification: (notification: Json) => void = () => undefined;
+  private readonly keepHistory: boolean;
 
-  /** `env` is added to this process's environment for the server (e.g. a small timeout). */
-  constructor(args: string[] = ['--stdio'], env: Record<string, string> = {}) {
+  /**
+   * `env` is added to this process's environment for the server (e.g. a small timeout).
+   * `history: false` plays an editor rather than a test recorder (the benchmark): no copy of
+   * the raw output, no `received` list, and of a document's diagnostics only the latest
+   * notification waits for a reader. Over a benchmark session the copies grew the client to
+   * hundreds of MB, and its own garbage collection was timed as the server's latency.
+   */
+  constructor(args: string[] = ['--stdio'], env: Record<string, string> = {}, { history = true }: { history?: boolean } = {}) {
+    this.keepHistory = history;
     this.process = spawn(process.execPath, [SERVER_JS, ...args], { stdio: 'pipe', env: { ...process.env, ...env } });
     // Writing to a server that has exited (tests of how it ends) must not crash the test.
     this.process.stdin.on('error', () => undefined);
     this.process.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
     this.process.stderr.on('data', (chunk: Buffer) => {
       this.stderr += chunk.toString();
-      this.rawOutput += chunk.toString();
+      if (this.keepHistory) this.rawOutput += chunk.toString();
     });
   }
 
   private onData(chunk: Buffer): void {
-    this.rawOutput += chunk.toString();
+    if (this.keepHistory) this.rawOutput += chunk.toString();
     this.buffer = Buffer.concat([this.buffer, chunk]);
     for (;;) {
       const headerEnd = this.buffer.indexOf('\r\n\r\n');
@@ -82,8 +92,14 @@ export class LspTestClient {
       });
       return;
     }
+    this.onNotification(message);
+    if (!this.keepHistory && message.method === 'textDocument/publishDiagnostics') {
+      const uri = (message.params as { uri?: string } | undefined)?.uri;
+      const older = this.notifications.findIndex((n) => n.method === message.method && (n.params as { uri?: string } | undefined)?.uri === uri);
+      if (older >= 0) this.notifications.splice(older, 1);
+    }
     this.notifications.push(message);
-    this.received.push(message);
+    if (this.keepHistory) this.received.push(message);
     for (const waiter of [...this.waiters]) {
       if (waiter.match(message)) {
         this.waiters.splice(this.waiters.indexOf(waiter), 1);

@@ -12,7 +12,7 @@ import { describe, it } from 'node:test';
 import { StreamMessageWriter, type Message } from 'vscode-languageserver/node';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { StdioMessageWriter, type WritableByteStream } from '../../server/src/node/stdioMessageWriter';
-import { diagnosticsForMessage, encodeDiagnostics } from '../../server/src/service/encodedDiagnostics';
+import { diagnosticsForMessage, encodeDiagnostics, ownUtf8, sameDiagnostics } from '../../server/src/service/encodedDiagnostics';
 import { NginxLanguageService } from '../../server/src/service/languageService';
 import { encodeJsonParts, PreEncodedJson } from '../../server/src/service/preEncodedJson';
 import { FIXTURES } from '../analysis/rules/mtlsRuleHelpers';
@@ -129,6 +129,16 @@ describe('stdio message writer', () => {
   });
 });
 
+/** A pre-encoded value from JSON text. */
+function pre(json: string): PreEncodedJson {
+  return new PreEncodedJson(ownUtf8(json));
+}
+
+/** The parts of an encoding as one text. */
+function joined(parts: (string | Uint8Array)[]): string {
+  return Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p))).toString('utf8');
+}
+
 describe('pre-encoded JSON', () => {
   it('serialises as the value it encodes anywhere else (node\'s IPC channel, the JSON-RPC trace)', () => {
     const diagnostics = [diagnostic('a'), diagnostic('b « c »', 2)];
@@ -137,13 +147,30 @@ describe('pre-encoded JSON', () => {
   });
 
   it('splices several values, nested and side by side, in order', () => {
-    const value = { a: new PreEncodedJson('[1,2]'), b: [new PreEncodedJson('"x"'), { c: new PreEncodedJson('{"d":null}') }], e: 'f' };
-    assert.equal(encodeJsonParts(value).join(''), '{"a":[1,2],"b":["x",{"c":{"d":null}}],"e":"f"}');
+    const value = { a: pre('[1,2]'), b: [pre('"x"'), { c: pre('{"d":null}') }], e: 'f' };
+    assert.equal(joined(encodeJsonParts(value)), '{"a":[1,2],"b":["x",{"c":{"d":null}}],"e":"f"}');
     assert.deepEqual(encodeJsonParts({ plain: true }), ['{"plain":true}']);
   });
 
   it('keeps text that looks like a placeholder but is not one', () => {
-    const value = { text: '\u0000nginx-mtls-pre-encoded-0:0', raw: new PreEncodedJson('1') };
-    assert.equal(encodeJsonParts(value).join(''), JSON.stringify({ text: value.text, raw: 1 }));
+    const value = { text: '\u0000nginx-mtls-pre-encoded-0:0', raw: pre('1') };
+    assert.equal(joined(encodeJsonParts(value)), JSON.stringify({ text: value.text, raw: 1 }));
+  });
+
+  it('keeps encoded diagnostics in an ArrayBuffer of their own, so that the worker can move them', () => {
+    for (const text of ['[]', '"short"', JSON.stringify([diagnostic('x'.repeat(20_000))])]) {
+      const bytes = ownUtf8(text);
+      assert.equal(bytes.byteOffset, 0);
+      assert.equal(bytes.byteLength, bytes.buffer.byteLength, `not a slice of a shared pool: ${text.length} chars`);
+      assert.equal(Buffer.from(bytes).toString('utf8'), text);
+    }
+    const a = encodeDiagnostics([diagnostic('a')]);
+    assert.ok(sameDiagnostics(a, encodeDiagnostics([diagnostic('a')])));
+    assert.ok(!sameDiagnostics(a, encodeDiagnostics([diagnostic('b')])));
+  });
+
+  it('carries non-ASCII bytes through unchanged', () => {
+    const value = { m: pre('"« ç 🔒 »"'), n: 'ü' };
+    assert.equal(joined(encodeJsonParts(value)), '{"m":"« ç 🔒 »","n":"ü"}');
   });
 });

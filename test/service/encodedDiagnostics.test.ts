@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import type { ResolvedFinding } from '../../server/src/analysis/analyzer';
 import { parseFile } from '../../server/src/model/parsedFile';
-import { decodeDiagnostics } from '../../server/src/service/encodedDiagnostics';
+import { decodeDiagnostics, ownUtf8 } from '../../server/src/service/encodedDiagnostics';
 import { NginxLanguageService, pathToUri } from '../../server/src/service/languageService';
 import { diagnosticsJson, toDiagnostic } from '../../server/src/service/lspConvert';
 import { FIXTURES } from '../analysis/rules/mtlsRuleHelpers';
@@ -26,7 +26,7 @@ describe('diagnostics encoded for the protocol', () => {
         service.openDocument(file, fs.readFileSync(file, 'utf8'));
         const objects = (await service.validate(file)).diagnostics;
         const encoded = (await service.validateEncoded(file)).diagnostics;
-        assert.equal(encoded.json, JSON.stringify(objects), file);
+        assert.equal(Buffer.from(encoded.utf8).toString('utf8'), JSON.stringify(objects), file);
         assert.equal(encoded.count, objects.length, file);
         service.closeDocument(file);
         files++;
@@ -56,7 +56,7 @@ describe('diagnostics encoded for the protocol', () => {
     const relatedFile = (p: string) => (p === other.path ? other : undefined);
     const json = diagnosticsJson(file, findings, pathToUri, relatedFile);
     assert.equal(json, JSON.stringify(findings.map((f) => toDiagnostic(file, f, pathToUri, relatedFile))));
-    assert.deepEqual(decodeDiagnostics({ count: findings.length, json }), JSON.parse(json));
+    assert.deepEqual(decodeDiagnostics({ count: findings.length, utf8: ownUtf8(json) }), JSON.parse(json));
     assert.equal(diagnosticsJson(file, [], pathToUri), '[]');
   });
 });

@@ -68,15 +68,22 @@ export class StdioMessageWriter extends AbstractMessageWriter implements Message
     });
   }
 
-  /** The header and the body's UTF-8 bytes, in the kept buffer when they fit. */
-  private frame(body: string[]): Buffer {
+  /** The header and the body's UTF-8 bytes (text parts encoded, byte parts copied), in the kept buffer when they fit. */
+  private frame(body: (string | Uint8Array)[]): Buffer {
     let bodyBytes = 0;
-    for (const part of body) bodyBytes += Buffer.byteLength(part, 'utf8');
+    for (const part of body) bodyBytes += typeof part === 'string' ? Buffer.byteLength(part, 'utf8') : part.byteLength;
     const header = `Content-Length: ${bodyBytes}\r\n\r\n`;
     const total = header.length + bodyBytes;
     const buffer = this.bufferFor(total);
     let at = buffer.write(header, 0, 'ascii');
-    for (const part of body) at += buffer.write(part, at, 'utf8');
+    for (const part of body) {
+      if (typeof part === 'string') {
+        at += buffer.write(part, at, 'utf8');
+      } else {
+        buffer.set(part, at);
+        at += part.byteLength;
+      }
+    }
     return buffer.subarray(0, total);
   }
 

@@ -20,7 +20,14 @@ let running = false;
 const idleCollector = idleCollectorForThisThread();
 
 function reply(message: WorkerReply | WorkerReady): void {
-  port?.postMessage(message);
+  // The diagnostics' bytes are moved, not copied: this thread keeps nothing of an outcome.
+  const bytes = 'outcome' in message ? message.outcome?.diagnostics.utf8 : undefined;
+  port?.postMessage(message, bytes && movable(bytes) ? [bytes.buffer] : []);
+}
+
+/** Whether the bytes are the whole of their ArrayBuffer (see encodedDiagnostics.ownUtf8), so that moving it moves nothing else. */
+function movable(bytes: Uint8Array): bytes is Uint8Array & { buffer: ArrayBuffer } {
+  return bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
 }
 
 async function drain(): Promise<void> {

@@ -6,12 +6,12 @@
  * nothing.
  */
 import type { DocumentDiagnosticReport } from 'vscode-languageserver-protocol';
-import { diagnosticsForMessage, type EncodedDiagnostics } from './encodedDiagnostics';
+import { diagnosticsForMessage, sameDiagnostics, type EncodedDiagnostics } from './encodedDiagnostics';
 
 interface LastReport {
   resultId: string;
-  /** The diagnostics' JSON: equal text, equal diagnostics. */
-  fingerprint: string;
+  /** The diagnostics reported: equal bytes, equal diagnostics. */
+  fingerprint: EncodedDiagnostics;
 }
 
 export class DiagnosticResults {
@@ -20,9 +20,9 @@ export class DiagnosticResults {
 
   /** The report for `uri` now holding `diagnostics`, given the id of what the client holds. */
   report(uri: string, diagnostics: EncodedDiagnostics, previousResultId: string | undefined): DocumentDiagnosticReport {
-    const fingerprint = diagnostics.json;
+    const fingerprint = diagnostics;
     let entry = this.last.get(uri);
-    if (!entry || entry.fingerprint !== fingerprint) {
+    if (!entry || !sameDiagnostics(entry.fingerprint, fingerprint)) {
       entry = { resultId: `${++this.counter}`, fingerprint };
       this.last.set(uri, entry);
     }

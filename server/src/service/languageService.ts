@@ -46,7 +46,7 @@ import { findWorkspaceCertificates, type WorkspaceCertificate } from './workspac
 import { documentSymbols, foldingRanges } from './symbols';
 import { NodeFileSystem, OverlayFileSystem, type FileSystem } from '../model/fileSystem';
 import { diagnosticsJson, toDiagnostic } from './lspConvert';
-import { encodeDiagnostics, type EncodedDiagnostics } from './encodedDiagnostics';
+import { encodeDiagnostics, ownUtf8, type EncodedDiagnostics } from './encodedDiagnostics';
 import { IgnoreMatcher, toAbsoluteIgnoreGlob } from '../project/ignoreGlobs';
 import { normalizeSettings, type NginxMtlsSettings } from './settings';
 import { WorkspaceAnalysis, type FileAnalysis } from './workspaceAnalysis';
@@ -224,7 +224,7 @@ export class NginxLanguageService {
     const analysis = await this.reportedAnalysis(filePath, cancellation);
     if (!analysis) return { diagnostics: encodeDiagnostics([]) };
     const json = diagnosticsJson(analysis.file, analysis.findings, pathToUri, (p) => this.analysis.parses.peek(p));
-    return { diagnostics: { count: analysis.findings.length, json }, analysis };
+    return { diagnostics: { count: analysis.findings.length, utf8: ownUtf8(json) }, analysis };
   }
 
   private reportedAnalysis(filePath: string, cancellation?: CancellationFlag): Promise<FileAnalysis | undefined> {

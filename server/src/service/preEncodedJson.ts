@@ -17,27 +17,27 @@ import { randomUUID } from 'node:crypto';
  */
 const PLACEHOLDER = `\u0000nginx-mtls-pre-encoded-${randomUUID()}:`;
 
-/** The texts met during the current `encodeJsonParts`, in the order JSON.stringify met them. */
-let collecting: string[] | undefined;
+/** The encoded values met during the current `encodeJsonParts`, in the order JSON.stringify met them. */
+let collecting: Uint8Array[] | undefined;
 
 export class PreEncodedJson {
-  /** `text` must be JSON (it comes from JSON.stringify). */
-  constructor(readonly text: string) {}
+  /** `utf8` must be JSON in UTF-8 (JSON.stringify's output, encoded). */
+  constructor(readonly utf8: Uint8Array) {}
 
   toJSON(): unknown {
-    if (!collecting) return JSON.parse(this.text) as unknown;
-    collecting.push(this.text);
+    if (!collecting) return JSON.parse(Buffer.from(this.utf8.buffer, this.utf8.byteOffset, this.utf8.byteLength).toString('utf8')) as unknown;
+    collecting.push(this.utf8);
     return `${PLACEHOLDER}${collecting.length - 1}`;
   }
 }
 
 /**
- * The JSON text of `value`, in parts to write one after the other: JSON.stringify's output
- * with each PreEncodedJson's text in the place of its value. One part when there is none.
+ * The JSON of `value`, in parts to write one after the other: JSON.stringify's output (text)
+ * with each PreEncodedJson's bytes in the place of its value. One part when there is none.
  */
-export function encodeJsonParts(value: unknown): string[] {
+export function encodeJsonParts(value: unknown): (string | Uint8Array)[] {
   const outer = collecting;
-  const texts: string[] = [];
+  const texts: Uint8Array[] = [];
   collecting = texts;
   let json: string;
   try {
@@ -46,7 +46,7 @@ export function encodeJsonParts(value: unknown): string[] {
     collecting = outer;
   }
   if (texts.length === 0) return [json];
-  const parts: string[] = [];
+  const parts: (string | Uint8Array)[] = [];
   let from = 0;
   texts.forEach((text, index) => {
     // JSON.stringify escapes the placeholder the same way here as it did inside the message.
