@@ -10,32 +10,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Finding } from '../../server/src/analysis/finding';
-import type { RuleContext, RuleFamily } from '../../server/src/analysis/ruleContext';
-import { RULE_FAMILIES } from '../../server/src/analysis/ruleRegistry';
 import { parseFile } from '../../server/src/model/parsedFile';
 import { changedRegion, commentOnlyEdit, moveFindings } from '../../server/src/service/commentEditReuse';
-import { NginxLanguageService } from '../../server/src/service/languageService';
 import { NOW, pki } from '../certificates/fixtures';
 import { prepareFixture } from '../analysis/fixtureFiles';
 import { FIXTURES } from '../analysis/rules/mtlsRuleHelpers';
 import { makeTempDir, removeDir } from '../differential/nginxHarness';
-
-/** Rule families that count their runs, so a test can tell a reused result from a new one. */
-function countingFamilies(): { families: RuleFamily[]; runs: () => number } {
-  let runs = 0;
-  const families = RULE_FAMILIES.map((family) => ({ ...family, run: (context: RuleContext) => { runs++; return family.run(context); } }));
-  return { families, runs: () => runs };
-}
-
-function service(folder: string, families?: RuleFamily[], clock: () => Date = () => NOW): NginxLanguageService {
-  const s = new NginxLanguageService({ now: clock, families });
-  s.setWorkspaceFolders([folder]);
-  return s;
-}
-
-async function findingsOf(s: NginxLanguageService, file: string): Promise<Finding[]> {
-  return (await s.validate(file)).analysis?.findings ?? [];
-}
+import { countingFamilies, findingsOf, service, writeServerPair } from './reuseHelpers';
 
 /** A trailing comment on every line that ends a statement or opens or closes a block. */
 function withComments(text: string): string {
@@ -71,7 +52,7 @@ describe('edits inside comments reuse the last analysis', () => {
   });
 
   it('moves offsets after the edit, and refuses findings that quote the edited comment', () => {
-    const edit = { file: '/f', start: 10, oldEnd: 12, delta: 3, oldComment: '# hi' };
+    const edit = { file: '/f', start: 10, oldEnd: 12, delta: 3, oldText: '# hi' };
     const finding: Finding = {
       code: 'x', message: 'm', file: '/f', start: 20, end: 25,
       related: [{ file: '/f', start: 1, end: 5, message: 'r' }, { file: '/g', start: 30, end: 31, message: 'other file' }],
@@ -101,10 +82,10 @@ describe('edits inside comments reuse the last analysis', () => {
           for (const offset of commentOffsets(text)) {
             for (const next of [text.slice(0, offset) + 'typed' + text.slice(offset), text]) {
               text = next;
-              const before = counted.runs();
+              const before = counted.total();
               edited.openDocument(file, text);
               const got = await findingsOf(edited, file);
-              if (counted.runs() === before) reused++;
+              if (counted.total() === before) reused++;
               const fresh = service(dir);
               fresh.openDocument(file, text);
               assert.deepEqual(got, await findingsOf(fresh, file), `${code}/${name}: comment edit at ${offset}`);
@@ -125,19 +106,17 @@ describe('edits inside comments reuse the last analysis', () => {
   it('runs the rules again when a line break is typed, a suppression changes, a certificate changes or the clock moves on', async () => {
     const dir = makeTempDir('comment-reuse');
     try {
-      const p = pki('ec');
-      fs.writeFileSync(path.join(dir, 'server.crt'), p.server.pem);
-      fs.writeFileSync(path.join(dir, 'server.key'), p.server.key.pem, { mode: 0o600 });
+      writeServerPair(dir);
       const file = path.join(dir, 'nginx.conf');
       const text = 'events {}\nhttp {\n    server { # the site\n        listen 443 ssl;\n        server_name other.example.test;\n        ssl_certificate server.crt; # cert\n        ssl_certificate_key server.key;\n        # nginx-mtls-disable-next-line tls.server-name-not-in-cert\n        location / { proxy_pass https://backend.internal; }\n    }\n}\n';
       let clock = NOW.getTime();
       const counted = countingFamilies();
       const s = service(dir, counted.families, () => new Date(clock));
       const expectRun = async (next: string, why: string, runs: boolean): Promise<void> => {
-        const before = counted.runs();
+        const before = counted.total();
         s.openDocument(file, next);
         const got = await findingsOf(s, file);
-        assert.equal(counted.runs() > before, runs, why);
+        assert.equal(counted.total() > before, runs, why);
         const fresh = service(dir, undefined, () => new Date(clock));
         fresh.openDocument(file, next);
         assert.deepEqual(got, await findingsOf(fresh, file), why);

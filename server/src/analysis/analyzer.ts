@@ -17,6 +17,12 @@ export interface AnalysisResult {
   findings: ResolvedFinding[];
   /** Families that threw, with the error text, for the log. */
   failures: { family: string; error: string }[];
+  /**
+   * What each family that ran (or was reused) gave, before settings and suppressions: what a
+   * later run may reuse for a family the edit in between cannot have changed (see
+   * service/argumentEditReuse.ts). Families that threw or were turned off have no entry.
+   */
+  byFamily?: ReadonlyMap<string, readonly Finding[]>;
 }
 
 /** Set by whoever started an analysis once its result is no longer wanted (a newer edit came). */
@@ -35,20 +41,34 @@ export function throwIfCancelled(cancellation: CancellationFlag | undefined): vo
   if (cancellation?.cancelled) throw new AnalysisCancelled();
 }
 
-export async function analyze(context: RuleContext, families: readonly RuleFamily[] = RULE_FAMILIES, cancellation?: CancellationFlag): Promise<AnalysisResult> {
+/**
+ * Runs `families` over `context`. A family with an entry in `reused` does not run: those
+ * findings (of an earlier run, moved to the current text) are taken as what it gives.
+ */
+export async function analyze(context: RuleContext, families: readonly RuleFamily[] = RULE_FAMILIES, cancellation?: CancellationFlag,
+  reused?: ReadonlyMap<string, readonly Finding[]>): Promise<AnalysisResult> {
   const metas = new Map<string, RuleMeta>();
   for (const family of families) for (const rule of family.rules) metas.set(rule.code, rule);
   const raw: Finding[] = [];
   const failures: AnalysisResult['failures'] = [];
+  const byFamily = new Map<string, readonly Finding[]>();
   for (const family of families) {
     if (family.rules.every((r) => context.settings.rules[r.code] === 'off')) continue;
+    const earlier = reused?.get(family.name);
+    if (earlier) {
+      byFamily.set(family.name, earlier);
+      for (const finding of earlier) raw.push(finding);
+      continue;
+    }
     // Let the language server answer requests between families on large configurations.
     await new Promise<void>((resolve) => setImmediate(resolve));
     // The turn just given is where a cancellation arrives.
     throwIfCancelled(cancellation);
     try {
+      const found = await family.run(context);
+      byFamily.set(family.name, found);
       // One push per finding: spreading 100k findings into push's arguments overflows the stack.
-      for (const finding of await family.run(context)) raw.push(finding);
+      for (const finding of found) raw.push(finding);
     } catch (error) {
       failures.push({ family: family.name, error: error instanceof Error ? error.stack ?? error.message : String(error) });
     }
@@ -72,7 +92,7 @@ export async function analyze(context: RuleContext, families: readonly RuleFamil
     if (context.contextGuessed && finding.nginxRefuses) findings.push({ ...finding, severity, message: asNotLoaded(finding.message), nginxRefuses: false });
     else findings.push({ ...finding, severity });
   }
-  return { findings, failures };
+  return { findings, failures, byFamily };
 }
 
 function byPlace(a: Finding, b: Finding): number {

@@ -53,4 +53,11 @@ export interface RuleFamily {
   name: string;
   rules: readonly RuleMeta[];
   run(context: RuleContext): Finding[] | Promise<Finding[]>;
+  /**
+   * Directive names whose arguments the family never reads (not even through the model's
+   * helpers). After an edit inside the arguments of one such directive, and nothing else,
+   * the family's last findings stay right and are moved past the edit instead of run again
+   * (service/argumentEditReuse.ts). Absent: every edit runs the family.
+   */
+  argumentsUnread?: ReadonlySet<string>;
 }

@@ -17,20 +17,23 @@ import type { ParsedFile } from '../model/parsedFile';
 import type { Comment } from '../parser/syntaxTree';
 import { Commands, ServerCommands } from '../../../common/protocol';
 import { changedRegion } from '../parser/changedRegion';
-import { commentEnd } from '../parser/incrementalParse';
+import { commentEnd, detached } from '../parser/incrementalParse';
 
 export { changedRegion } from '../parser/changedRegion';
 
-/** An edit inside one comment: old text [start, oldEnd) became new text [start, start + length + delta). */
-export interface CommentEdit {
+/** An edit after which findings are moved, not found again: old text [start, oldEnd) became new text [start, oldEnd + delta). */
+export interface ReusableEdit {
   file: string;
   start: number;
   oldEnd: number;
   /** Length change: new length minus old length. */
   delta: number;
-  /** The whole old comment, `#` included, as it may be quoted in a message or fix. */
-  oldComment: string;
+  /** The old text around the edit as a message or fix may quote it: the whole comment (`#` included), or the whole statement. */
+  oldText: string;
 }
+
+/** An edit inside one comment. */
+export type CommentEdit = ReusableEdit;
 
 /** Comments the checks read: suppressions, context declarations, variable names. */
 const READ_BY_CHECKS = /nginx-mtls|\$/i;
@@ -70,7 +73,8 @@ export function commentOnlyEdit(before: ParsedFile, after: ParsedFile): CommentE
   const oldComment = before.text.slice(comment.start, oldCommentEnd);
   const newComment = after.text.slice(comment.start, comment.end);
   if (READ_BY_CHECKS.test(oldComment) || READ_BY_CHECKS.test(newComment)) return undefined;
-  return { file: before.path, start: region.start, oldEnd: region.oldEnd, delta, oldComment };
+  // Detached: a kept edit must not keep the whole old text (see detached).
+  return { file: before.path, start: region.start, oldEnd: region.oldEnd, delta, oldText: detached(oldComment) };
 }
 
 /** Commands of fixes whose arguments are known, and which of them are offsets into which file. */
@@ -81,14 +85,16 @@ const OFFSET_ARGUMENTS: Record<string, { file: number; offsets: number[] } | nul
 
 /**
  * The findings with their offsets moved past the edit, or undefined when one of them cannot
- * be moved safely (it quotes the edited comment, or has a fix command of unknown arguments).
+ * be moved safely (it quotes the edited text, or has a fix command of unknown arguments).
  */
-export function moveFindings<T extends Finding>(findings: readonly T[], edit: CommentEdit): T[] | undefined {
+export function moveFindings<T extends Finding>(findings: readonly T[], edit: ReusableEdit): T[] | undefined {
   const moved: T[] = [];
   for (const finding of findings) {
-    if (finding.message.includes(edit.oldComment)) return undefined;
+    if (finding.message.includes(edit.oldText)) return undefined;
+    // A range with one end inside the edited text has no place in the new text.
+    if (straddles(finding, edit) || finding.related?.some((r) => straddles(r, edit))) return undefined;
     const related = finding.related?.map((r) => moveRange(r, edit));
-    if (related?.some((r) => r.message.includes(edit.oldComment))) return undefined;
+    if (related?.some((r) => r.message.includes(edit.oldText))) return undefined;
     let fixes: Fix[] | undefined;
     if (finding.fixes) {
       fixes = [];
@@ -103,19 +109,25 @@ export function moveFindings<T extends Finding>(findings: readonly T[], edit: Co
   return moved;
 }
 
-function movedOffset(offset: number, edit: CommentEdit): number {
+function straddles(range: { file: string; start: number; end: number }, edit: ReusableEdit): boolean {
+  if (range.file !== edit.file) return false;
+  const inside = (offset: number): boolean => offset > edit.start && offset < edit.oldEnd;
+  return inside(range.start) || inside(range.end);
+}
+
+function movedOffset(offset: number, edit: ReusableEdit): number {
   return offset >= edit.oldEnd ? offset + edit.delta : offset;
 }
 
-function moveRange<T extends { file: string; start: number; end: number }>(range: T, edit: CommentEdit): T {
+function moveRange<T extends { file: string; start: number; end: number }>(range: T, edit: ReusableEdit): T {
   if (range.file !== edit.file || range.end < edit.oldEnd) return range;
   return { ...range, start: movedOffset(range.start, edit), end: movedOffset(range.end, edit) };
 }
 
-function moveFix(fix: Fix, edit: CommentEdit): Fix | undefined {
+function moveFix(fix: Fix, edit: ReusableEdit): Fix | undefined {
   const edits: TextEdit[] = [];
   for (const e of fix.edits) {
-    if (e.newText.includes(edit.oldComment)) return undefined;
+    if (e.newText.includes(edit.oldText)) return undefined;
     // An edit that replaces text inside the edited region has no place in the new text.
     if (e.file === edit.file && e.start < edit.oldEnd && e.end > edit.start) return undefined;
     edits.push(moveRange(e, edit));

@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import { analyze, AnalysisCancelled, throwIfCancelled, type AnalysisResult, type CancellationFlag, type ResolvedFinding } from '../analysis/analyzer';
 import type { RuleFamily } from '../analysis/ruleContext';
+import type { Finding } from '../analysis/finding';
 import type { Surface } from '../analysis/settingHints';
 import { RULE_FAMILIES } from '../analysis/ruleRegistry';
 import { getDirectiveTable, type ContextKind, type DirectiveTable } from '../directives/directiveTable';
@@ -22,6 +23,7 @@ import type { Directive } from '../parser/syntaxTree';
 import { DEFAULT_SETTINGS, type NginxMtlsSettings } from './settings';
 import { MAX_WATCHED_PATHS, RecentPaths } from './watchedFiles';
 import { commentOnlyEdit, moveFindings, type CommentEdit } from './commentEditReuse';
+import { argumentOnlyEdit, type ArgumentEdit } from './argumentEditReuse';
 
 export interface FileAnalysis {
   file: ParsedFile;
@@ -309,31 +311,53 @@ export class WorkspaceAnalysis {
    * Runs the rules, or moves the findings of the last run of the same files when nothing a
    * rule reads has changed since: the edits in between were inside comments (see
    * commentEditReuse.ts), every certificate file inspected reads the same, and the settings
-   * and clock are those of that run (within RUN_REUSE_MS).
+   * and clock are those of that run (within RUN_REUSE_MS). After an edit inside the arguments
+   * of one directive (argumentEditReuse.ts), the families that never read that directive's
+   * arguments keep their last findings, moved, and only the others run.
    */
   private async runRules(tree: ConfigTree, files: ParsedFile[], contextGuessed: boolean, acceptedSomewhere?: ReadonlySet<Directive>, cancellation?: CancellationFlag): Promise<AnalysisResult> {
     const key = `${tree.mainFile}\0${tree.rootContext}\0${tree.confDir}\0${tree.confDirUnknown === true}\0${contextGuessed}\0${files.map((f) => f.path).join('\0')}`;
     const now = this.now();
     const last = this.lastRuns.get(key);
-    if (last) {
-      const reused = await this.reusedResult(last, tree, files, now);
-      if (reused) {
-        rememberRecent(this.lastRuns, key, { ...last, tree: treeId(tree), files, result: reused });
+    const since = last ? await this.editsSince(last, tree, files, now) : undefined;
+    if (last && since?.kind === 'comments') {
+      let findings: ResolvedFinding[] | undefined = last.result.findings;
+      for (const edit of since.edits) findings = findings && moveFindings(findings, edit);
+      if (findings) {
+        const reused: AnalysisResult = { findings, failures: last.result.failures };
+        // Each family's findings wait for the next argument edit with the edits to move them past; after many, they are dropped.
+        const familyEdits = [...last.familyEdits, ...since.edits];
+        const byFamily = familyEdits.length <= MAX_FAMILY_EDITS ? last.result.byFamily : undefined;
+        rememberRecent(this.lastRuns, key, { ...last, tree: treeId(tree), files, result: { ...reused, byFamily }, familyEdits: byFamily ? familyEdits : [] });
         return reused;
       }
     }
+    const reusedFamilies = last && since?.kind === 'arguments' ? this.unreadFamilyFindings(last, since.edit) : undefined;
     const inspections = new Map<string, Inspection<Promise<InspectedFile>>>();
-    const result = await this.runRulesFresh(tree, files, contextGuessed, acceptedSomewhere, cancellation, now, inspections);
+    const result = await this.runRulesFresh(tree, files, contextGuessed, acceptedSomewhere, cancellation, now, inspections, reusedFamilies);
     // A file's text changed while the rules ran and its new parse moved the nodes they were
     // reading (model/parsedFile.ts): the findings may mix two versions. The newer text gets
     // its own check; this one is dropped like a superseded one.
     for (const use of tree.files.values()) if (isRetired(use.parsed)) throw new AnalysisCancelled();
     const inspected = await Promise.all([...inspections.values()].map(async ({ path: p, options, result: r }) => ({ path: p, options, result: await r })));
-    rememberRecent(this.lastRuns, key, { tree: treeId(tree), files, settings: this.settings, knownRoots: this.knownRoots, now: now.getTime(), inspected, result });
+    // Reused findings saw the last run's certificates (checked unchanged above) and its clock.
+    const run: LastRun = reusedFamilies && last
+      ? { tree: treeId(tree), files, settings: this.settings, knownRoots: this.knownRoots, now: last.now, inspected: [...last.inspected, ...inspected], result, familyEdits: [] }
+      : { tree: treeId(tree), files, settings: this.settings, knownRoots: this.knownRoots, now: now.getTime(), inspected, result, familyEdits: [] };
+    // The command line checks once: what each family found is not kept for a next run.
+    if (this.options.surface === 'cli') run.result = { findings: result.findings, failures: result.failures };
+    rememberRecent(this.lastRuns, key, run);
     return result;
   }
 
-  private async reusedResult(last: LastRun, tree: ConfigTree, files: readonly ParsedFile[], now: Date): Promise<AnalysisResult | undefined> {
+  /**
+   * The edits since the last run of the same files, when the rules may reuse its findings:
+   * the same settings, clock within RUN_REUSE_MS, the same tree or one rebuilt from it where
+   * only file texts changed, every certificate file inspected reading the same, and each
+   * edited file changed inside comments, or exactly one inside the arguments of a directive.
+   */
+  private async editsSince(last: LastRun, tree: ConfigTree, files: readonly ParsedFile[], now: Date):
+    Promise<{ kind: 'comments'; edits: CommentEdit[] } | { kind: 'arguments'; edit: ArgumentEdit } | undefined> {
     const age = now.getTime() - last.now;
     if (age < 0 || age > RUN_REUSE_MS || last.settings !== this.settings || last.knownRoots !== this.knownRoots) return undefined;
     if (files.length !== last.files.length || files.some((f, i) => f.path !== last.files[i].path)) return undefined;
@@ -345,27 +369,43 @@ export class WorkspaceAnalysis {
       edited = lineage.changed;
     }
     const edits: CommentEdit[] = [];
+    let argumentEdit: ArgumentEdit | undefined;
     for (const input of edited) {
       const before = input.kind === 'parsed' ? input.parsed : undefined;
       const after = tree.files.get(input.path)?.parsed;
-      const edit = before && after ? commentOnlyEdit(before, after) : undefined;
-      if (!edit) return undefined;
-      edits.push(edit);
+      if (!before || !after) return undefined;
+      const edit = commentOnlyEdit(before, after);
+      if (edit) {
+        edits.push(edit);
+        continue;
+      }
+      argumentEdit = edited.length === 1 ? argumentOnlyEdit(before, after) : undefined;
+      if (!argumentEdit) return undefined;
     }
     for (const { path: p, options, result } of last.inspected) {
       this.tlsFilesRead.add(p);
       if (!sameInspection(result, await this.certificates.inspect(p, options))) return undefined;
     }
-    let findings: ResolvedFinding[] | undefined = last.result.findings;
-    for (const edit of edits) {
-      findings = moveFindings(findings, edit);
-      if (!findings) return undefined;
+    return argumentEdit ? { kind: 'arguments', edit: argumentEdit } : { kind: 'comments', edits };
+  }
+
+  /** The last run's findings of the families that never read the edited directive's arguments, moved to the current text. */
+  private unreadFamilyFindings(last: LastRun, edit: ArgumentEdit): Map<string, readonly Finding[]> | undefined {
+    const found = last.result.byFamily;
+    if (!found) return undefined;
+    const reused = new Map<string, readonly Finding[]>();
+    for (const family of this.families) {
+      const earlier = found.get(family.name);
+      if (!earlier || !family.argumentsUnread?.has(edit.directive)) continue;
+      let moved: Finding[] | undefined = [...earlier];
+      for (const e of [...last.familyEdits, edit]) moved = moved && moveFindings(moved, e);
+      if (moved) reused.set(family.name, moved);
     }
-    return { findings, failures: last.result.failures };
+    return reused.size > 0 ? reused : undefined;
   }
 
   private runRulesFresh(tree: ConfigTree, files: ParsedFile[], contextGuessed: boolean, acceptedSomewhere: ReadonlySet<Directive> | undefined, cancellation: CancellationFlag | undefined, now: Date,
-    inspections: Map<string, Inspection<Promise<InspectedFile>>>): Promise<AnalysisResult> {
+    inspections: Map<string, Inspection<Promise<InspectedFile>>>, reusedFamilies?: ReadonlyMap<string, readonly Finding[]>): Promise<AnalysisResult> {
     const resolver: PathResolver = { confDir: tree.confDir, confDirUnknown: tree.confDirUnknown, pathMappings: this.settings.pathMappings };
     // Rules ask for the same few certificate files once per server or location; within one
     // run each file is inspected (or its cache entry stat-checked) only once.
@@ -402,7 +442,7 @@ export class WorkspaceAnalysis {
       // machine's live configuration, even when it sits in /etc/nginx: nginx never opens its files.
       isKnownLocation: knownLocations(tree, resolver, this.knownRoots, { loadedByNginx: !contextGuessed }).isKnownLocation,
       inspect,
-    }, this.families, cancellation);
+    }, this.families, cancellation, reusedFamilies);
   }
 }
 
@@ -424,6 +464,8 @@ const MAX_CACHED_TREES = 16;
  * the clock (days until a certificate expires), so a run at most this old stands for a new one.
  */
 const RUN_REUSE_MS = 10_000;
+/** Comment edits after which a run's findings per family are no longer kept for reuse (each later reuse would move them past every one). */
+const MAX_FAMILY_EDITS = 32;
 
 interface LastRun {
   /** The tree analysed (its treeId: holding the tree would keep every old tree alive). */
@@ -436,6 +478,8 @@ interface LastRun {
   /** Each certificate file the rules inspected, with what they saw. */
   inspected: Inspection<InspectedFile>[];
   result: AnalysisResult;
+  /** Comment edits made since `result.byFamily` was found: its findings are moved past them before reuse. */
+  familyEdits: readonly CommentEdit[];
 }
 
 /** One certificate file a run of the rules inspected, with the options and what it saw (or will). */

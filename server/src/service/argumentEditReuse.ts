@@ -1,0 +1,87 @@
+/**
+ * Typing inside the arguments of one directive (`add_header X-Trace "ab|"`) changes what the
+ * families reading that directive see, and nothing else: a family that never reads the
+ * directive's arguments (RuleFamily.argumentsUnread) would find what it found before, at
+ * offsets moved past the edit. This module decides whether an edit between two texts of a
+ * file is such an edit, and which directive it is in.
+ *
+ * The decision is conservative. The changed text, before and after, holds no character that
+ * could change how the rest of the file is read (quotes, backslashes, `;`, braces, `#`, line
+ * breaks) and no `$` (checks look for variable references in every argument). It lies after
+ * the directive's name and before its `;`, in a directive without a block whose parent is a
+ * plain context block (http, server, location, if, limit_except, stream, or a file's top
+ * level): in map, geo, types, upstream and similar blocks the "names" are data. The whole
+ * statement, before and after, holds no `$` and no syntax problem.
+ * test/service/argumentEditReuse.test.ts edits every directive of every rule fixture and
+ * requires the findings of a fresh analysis.
+ */
+import type { Directive } from '../parser/syntaxTree';
+import type { ParsedFile } from '../model/parsedFile';
+import { changedRegion } from '../parser/changedRegion';
+import { detached } from '../parser/incrementalParse';
+import type { ReusableEdit } from './commentEditReuse';
+
+/** An edit inside the arguments of one directive. */
+export interface ArgumentEdit extends ReusableEdit {
+  /** The directive's name. */
+  directive: string;
+}
+
+/** Characters whose typing or deletion may change how the text after them is read. */
+const STRUCTURAL = /["'\\;{}#$\r\n]/;
+
+/** Blocks whose statements are directives with their usual meaning (not data, as in map or types). */
+const PLAIN_BLOCKS = new Set(['http', 'server', 'location', 'if', 'limit_except', 'stream']);
+
+/**
+ * The edit from `before` to `after` (two parses of one file) when it only changes the
+ * arguments of one directive as described above; undefined otherwise. Only `after`'s syntax
+ * is read (`before`'s nodes may have been moved to `after`'s offsets, see model/parsedFile.ts);
+ * the texts agree outside the edit.
+ */
+export function argumentOnlyEdit(before: ParsedFile, after: ParsedFile): ArgumentEdit | undefined {
+  const region = changedRegion(before.text, after.text);
+  if (!region) return undefined;
+  const typed = after.text.slice(region.start, region.newEnd);
+  const removed = before.text.slice(region.start, region.oldEnd);
+  if (STRUCTURAL.test(typed) || STRUCTURAL.test(removed)) return undefined;
+  const directive = innermostPlainStatement(after.syntax.statements, region.start, region.newEnd);
+  if (!directive || directive.block || directive.terminator !== ';') return undefined;
+  // After the name (so it is the same name), before the `;` (so the statement still ends there).
+  const semicolon = directive.end - 1;
+  if (region.start <= directive.name.end || region.newEnd > semicolon || directive.name.quote) return undefined;
+  const delta = region.newEnd - region.oldEnd;
+  const newStatement = after.text.slice(directive.start, directive.end);
+  const oldStatement = before.text.slice(directive.start, directive.end - delta);
+  if (newStatement.includes('$') || oldStatement.includes('$')) return undefined;
+  if (after.syntax.problems.some((p) => p.start < directive.end && p.end >= directive.start)) return undefined;
+  // Detached: a kept edit must not keep the whole old text (see detached).
+  return { file: after.path, start: region.start, oldEnd: region.oldEnd, delta, oldText: detached(oldStatement), directive: directive.name.value };
+}
+
+/** The innermost statement holding [start, end], when every block on the way is a plain one. */
+function innermostPlainStatement(statements: readonly Directive[], start: number, end: number): Directive | undefined {
+  let list = statements;
+  for (;;) {
+    const found = containing(list, start, end);
+    if (!found) return undefined;
+    const block = found.block;
+    if (!block || start < block.start || end > block.end) return found;
+    if (!PLAIN_BLOCKS.has(found.name.value) || block.raw) return undefined;
+    list = block.statements;
+  }
+}
+
+/** The statement of a sorted list whose span holds [start, end]. */
+function containing(statements: readonly Directive[], start: number, end: number): Directive | undefined {
+  let low = 0;
+  let high = statements.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const statement = statements[mid];
+    if (statement.end <= start) low = mid + 1;
+    else if (statement.start > start) high = mid - 1;
+    else return end <= statement.end ? statement : undefined;
+  }
+  return undefined;
+}

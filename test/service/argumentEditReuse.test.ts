@@ -1,0 +1,221 @@
+/**
+ * Typing inside the arguments of a directive that some rule families never read
+ * (RuleFamily.argumentsUnread) reuses those families' last findings, moved past the edit
+ * (argumentEditReuse.ts, WorkspaceAnalysis.runRules). The result must be exactly that of a
+ * fresh analysis: every rule fixture gets such directives in its blocks, they are edited, and
+ * each edit is checked both ways. Edits of the fixtures' own directives (read by some family or
+ * not) are compared too, and the edits that must not be reused are checked to run every family.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { RULE_FAMILIES } from '../../server/src/analysis/ruleRegistry';
+import { UNREAD_BY_TLS_FAMILIES } from '../../server/src/analysis/unreadArguments';
+import { parseFile } from '../../server/src/model/parsedFile';
+import { walkDirectives } from '../../server/src/parser/syntaxTree';
+import { argumentOnlyEdit } from '../../server/src/service/argumentEditReuse';
+import { NOW, pki } from '../certificates/fixtures';
+import { prepareFixture } from '../analysis/fixtureFiles';
+import { FIXTURES } from '../analysis/rules/mtlsRuleHelpers';
+import { makeTempDir, removeDir } from '../differential/nginxHarness';
+import { countingFamilies, findingsOf, service, writeServerPair } from './reuseHelpers';
+
+/** A value for each unread directive, as an operator writes it. */
+const SAMPLE_ARGUMENTS: Record<string, string> = {
+  add_header: 'X-Frame-Options "DENY" always', add_trailer: 'X-Trace "t1"', expires: '1h', etag: 'on',
+  error_log: '/var/log/nginx/site.error.log warn', log_not_found: 'off', server_tokens: 'off',
+  gzip: 'on', gzip_types: 'text/css application/json', gzip_vary: 'on', gzip_min_length: '1000', gzip_comp_level: '5', gzip_proxied: 'any',
+  client_max_body_size: '10m', client_body_timeout: '30s', client_header_timeout: '30s', keepalive_timeout: '65', send_timeout: '30s',
+  proxy_read_timeout: '60s', proxy_send_timeout: '60s', proxy_connect_timeout: '5s', proxy_buffering: 'off', proxy_buffer_size: '8k', proxy_buffers: '8 8k',
+  sendfile: 'on', tcp_nopush: 'on', tcp_nodelay: 'on',
+};
+
+/** After each line that opens a block, a line with the next unread directive (in turn over the whole list). */
+function withUnreadDirectives(text: string, firstIndex: number): { text: string; inserted: string[] } {
+  const names = [...UNREAD_BY_TLS_FAMILIES];
+  const inserted: string[] = [];
+  let next = firstIndex;
+  const lines = text.split('\n').flatMap((line) => {
+    if (!/\{\s*(#.*)?$/.test(line) || /\b(map|geo|types|upstream|split_clients|match|charset_map)\b/.test(line) || /_by_lua_block/.test(line)) return [line];
+    const name = names[next++ % names.length];
+    inserted.push(name);
+    return [line, `    ${name} ${SAMPLE_ARGUMENTS[name]};`];
+  });
+  return { text: lines.join('\n'), inserted };
+}
+
+/** Edits of a statement's last argument: a character typed, then taken back; `on` and `off` swapped. */
+function argumentEdits(text: string, statement: { argsEnd: number; quoted: boolean; value: string }): string[] {
+  const at = statement.quoted ? statement.argsEnd - 1 : statement.argsEnd;
+  const typed = text.slice(0, at) + 'z' + text.slice(at);
+  const edits = [typed, text];
+  const swap = statement.value === 'on' ? 'off' : statement.value === 'off' ? 'on' : undefined;
+  if (swap) edits.push(text.slice(0, statement.argsEnd - statement.value.length) + swap + text.slice(statement.argsEnd), text);
+  return edits;
+}
+
+/** The last argument of each block-less statement named `names` (or any, when undefined). */
+function lastArguments(text: string, names?: ReadonlySet<string>): { argsEnd: number; quoted: boolean; value: string; name: string }[] {
+  const found: { argsEnd: number; quoted: boolean; value: string; name: string }[] = [];
+  walkDirectives(parseFile('x', text).syntax.statements, (d) => {
+    const last = d.args[d.args.length - 1];
+    if (d.block || !last || (names && !names.has(d.name.value)) || d.terminator !== ';') return;
+    found.push({ argsEnd: last.end, quoted: last.quote !== undefined, value: last.value, name: d.name.value });
+  });
+  return found;
+}
+
+describe('edits inside the arguments of a directive reuse the families that never read it', () => {
+  it('accepts only edits inside the arguments of one directive in a plain block, with no structural character or variable', () => {
+    const base = 'http {\n    add_header X-A "a b" always;\n    gzip on;\n    map $host $x { a b; }\n    server {\n        expires 1h;\n        add_header X-V $host;\n    }\n}\n';
+    const edit = (from: string, to: string): ReturnType<typeof argumentOnlyEdit> => argumentOnlyEdit(parseFile('f', base), parseFile('f', base.replace(from, to)));
+    assert.equal(edit('"a b"', '"a bc"')?.directive, 'add_header', 'typing inside a quoted argument');
+    assert.equal(edit('expires 1h', 'expires 12h')?.directive, 'expires', 'typing inside a bare argument');
+    assert.equal(edit('gzip on', 'gzip of')?.directive, 'gzip', 'deleting');
+    assert.equal(edit('gzip on', 'gzip on off')?.directive, 'gzip', 'a new argument');
+    assert.equal(edit('gzip on', 'gzipx on'), undefined, 'the name');
+    assert.equal(edit('gzip on', 'gzip  on')?.directive, 'gzip', 'whitespace between the name and the arguments');
+    assert.equal(edit('gzip on', 'gzipon'), undefined, 'the space after the name deleted');
+    assert.equal(edit('"a b"', '"a" b"'), undefined, 'a quote');
+    assert.equal(edit('"a b"', '"a b;"'), undefined, 'a semicolon');
+    assert.equal(edit('gzip on;', 'gzip on;;'), undefined, 'after the statement');
+    assert.equal(edit('"a b"', '"a $b"'), undefined, 'a variable');
+    assert.equal(edit('X-V $host', 'X-VV $host'), undefined, 'a statement holding a variable');
+    assert.equal(edit('{ a b; }', '{ a bc; }'), undefined, 'inside a map block');
+    assert.equal(edit('"a b"', '"a\nb"'), undefined, 'a line break');
+    assert.equal(edit('server {', 'server x {'), undefined, 'the arguments of a block');
+  });
+
+  it('gives the findings of a fresh analysis when the unread directives are edited in every rule fixture, without running the TLS families again', async () => {
+    let reused = 0;
+    let compared = 0;
+    let fixture = 0;
+    const declaring = RULE_FAMILIES.filter((f) => f.argumentsUnread).map((f) => f.name);
+    assert.ok(declaring.length >= 8, `families declaring unread arguments: ${declaring.join(', ')}`);
+    for (const code of fs.readdirSync(FIXTURES).sort()) {
+      for (const name of fs.readdirSync(path.join(FIXTURES, code)).filter((n) => n.endsWith('.conf')).sort()) {
+        const { dir, file } = prepareFixture(code, name);
+        try {
+          const original = fs.readFileSync(file, 'utf8');
+          const { text: prepared, inserted } = withUnreadDirectives(original, fixture++);
+          if (inserted.length === 0) continue;
+          const counted = countingFamilies();
+          const edited = service(dir, counted.families);
+          edited.openDocument(file, prepared);
+          await findingsOf(edited, file);
+          // The first two inserted statements, each edited and restored.
+          for (const statement of lastArguments(prepared, UNREAD_BY_TLS_FAMILIES).slice(0, 2)) {
+            for (const text of argumentEdits(prepared, statement)) {
+              const before = new Map(counted.runs);
+              edited.openDocument(file, text);
+              const got = await findingsOf(edited, file);
+              if (declaring.every((f) => counted.runs.get(f) === before.get(f))) reused++;
+              const fresh = service(dir);
+              fresh.openDocument(file, text);
+              assert.deepEqual(got, await findingsOf(fresh, file), `${code}/${name}: ${statement.name} edited to ${JSON.stringify(text.slice(statement.argsEnd - 20, statement.argsEnd + 6))}`);
+              compared++;
+            }
+          }
+        } finally {
+          removeDir(dir);
+        }
+      }
+    }
+    assert.ok(compared > 300, `compared ${compared} edits`);
+    console.log(`unread-argument edits: ${compared} compared with fresh analyses, ${reused} reused the TLS families`);
+    assert.ok(reused > compared * 0.8, `reused ${reused} of ${compared}`);
+  });
+
+  it('gives the findings of a fresh analysis when the fixtures\' own directives are edited', async () => {
+    let compared = 0;
+    for (const code of fs.readdirSync(FIXTURES).sort()) {
+      for (const name of fs.readdirSync(path.join(FIXTURES, code)).filter((n) => n.endsWith('.conf')).sort()) {
+        const { dir, file } = prepareFixture(code, name);
+        try {
+          const original = fs.readFileSync(file, 'utf8');
+          const edited = service(dir);
+          edited.openDocument(file, original);
+          await findingsOf(edited, file);
+          const statements = lastArguments(original);
+          // Spread over the file: the first, the middle and the last statement.
+          for (const statement of [...new Set([statements[0], statements[statements.length >> 1], statements[statements.length - 1]])].filter((s) => s !== undefined)) {
+            for (const text of argumentEdits(original, statement).slice(0, 2)) {
+              edited.openDocument(file, text);
+              const got = await findingsOf(edited, file);
+              const fresh = service(dir);
+              fresh.openDocument(file, text);
+              assert.deepEqual(got, await findingsOf(fresh, file), `${code}/${name}: ${statement.name} edited`);
+              compared++;
+            }
+          }
+        } finally {
+          removeDir(dir);
+        }
+      }
+    }
+    assert.ok(compared > 300, `compared ${compared} edits`);
+  });
+
+  it('moves the reused findings of an included file past an edit in it, and leaves the other files\' alone', async () => {
+    const dir = makeTempDir('argument-reuse-include');
+    try {
+      writeServerPair(dir);
+      fs.mkdirSync(path.join(dir, 'sites'));
+      const site = (value: string, name: string): string => `server {\n    listen 443 ssl;\n    add_header X-A "${value}";\n    server_name ${name};\n    ssl_certificate server.crt;\n    ssl_certificate_key server.key;\n    location / { proxy_pass https://backend.internal; }\n}\n`;
+      const main = path.join(dir, 'nginx.conf');
+      fs.writeFileSync(main, 'events {}\nhttp {\n    include sites/*.conf;\n}\n');
+      fs.writeFileSync(path.join(dir, 'sites/a.conf'), site('a', 'a.example.test'));
+      fs.writeFileSync(path.join(dir, 'sites/b.conf'), site('b', 'b.example.test'));
+      const file = path.join(dir, 'sites/a.conf');
+      const counted = countingFamilies();
+      const edited = service(dir, counted.families);
+      edited.openDocument(file, site('a', 'a.example.test'));
+      const first = await findingsOf(edited, file);
+      assert.ok(first.some((f) => f.code === 'tls.server-name-not-in-cert') && first.some((f) => f.code === 'tls.upstream-unverified'), first.map((f) => f.code).join(', '));
+      for (const value of ['ab', 'abc', 'ab', 'a much longer value', '']) {
+        const before = counted.runs.get('certificate-files');
+        edited.openDocument(file, site(value, 'a.example.test'));
+        const got = await findingsOf(edited, file);
+        assert.equal(counted.runs.get('certificate-files'), before, `reused for ${value}`);
+        const fresh = service(dir);
+        fresh.openDocument(file, site(value, 'a.example.test'));
+        assert.deepEqual(got, await findingsOf(fresh, file), value);
+      }
+    } finally {
+      removeDir(dir);
+    }
+  });
+
+  it('runs every family again when a certificate changes or the clock moves on', async () => {
+    const dir = makeTempDir('argument-reuse');
+    try {
+      writeServerPair(dir);
+      const file = path.join(dir, 'nginx.conf');
+      const text = (value: string): string => `events {}\nhttp {\n    server {\n        listen 443 ssl;\n        server_name a.example;\n        ssl_certificate server.crt;\n        ssl_certificate_key server.key;\n        add_header X-A "${value}";\n    }\n}\n`;
+      fs.writeFileSync(file, text('a'));
+      let clock = NOW.getTime();
+      const counted = countingFamilies();
+      const s = service(dir, counted.families, () => new Date(clock));
+      s.openDocument(file, text('a'));
+      await findingsOf(s, file);
+      const runsOf = async (value: string): Promise<number> => {
+        const before = counted.total();
+        s.openDocument(file, text(value));
+        await findingsOf(s, file);
+        return counted.total() - before;
+      };
+      const all = RULE_FAMILIES.length;
+      const some = await runsOf('ab');
+      assert.ok(some > 0 && some < all - 5, `an add_header edit runs only the families that read it (${some} of ${all})`);
+      // The certificate is replaced by one of another key type: the TLS families see another file.
+      fs.writeFileSync(path.join(dir, 'server.crt'), pki('rsa').server.pem);
+      assert.equal(await runsOf('abc'), all, 'a changed certificate');
+      assert.ok((await runsOf('abcd')) < all, 'reused again once the new certificate was read');
+      clock += 11_000;
+      assert.equal(await runsOf('abcde'), all, 'the clock moved past the reuse window');
+    } finally {
+      removeDir(dir);
+    }
+  });
+});

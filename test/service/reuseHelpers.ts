@@ -1,0 +1,39 @@
+/** Shared by the tests of reused analyses (comment edits, argument edits). */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Finding } from '../../server/src/analysis/finding';
+import type { RuleContext, RuleFamily } from '../../server/src/analysis/ruleContext';
+import { RULE_FAMILIES } from '../../server/src/analysis/ruleRegistry';
+import { NginxLanguageService } from '../../server/src/service/languageService';
+import { NOW, pki } from '../certificates/fixtures';
+
+/** Rule families that count their runs by family name, so a test can tell a reused result from a new one. */
+export function countingFamilies(): { families: RuleFamily[]; runs: Map<string, number>; total: () => number } {
+  const runs = new Map<string, number>();
+  const families = RULE_FAMILIES.map((family) => ({
+    ...family,
+    run: (context: RuleContext) => {
+      runs.set(family.name, (runs.get(family.name) ?? 0) + 1);
+      return family.run(context);
+    },
+  }));
+  const total = (): number => [...runs.values()].reduce((a, b) => a + b, 0);
+  return { families, runs, total };
+}
+
+export function service(folder: string, families?: RuleFamily[], clock: () => Date = () => NOW): NginxLanguageService {
+  const s = new NginxLanguageService({ now: clock, families });
+  s.setWorkspaceFolders([folder]);
+  return s;
+}
+
+export async function findingsOf(s: NginxLanguageService, file: string): Promise<Finding[]> {
+  return (await s.validate(file)).analysis?.findings ?? [];
+}
+
+/** An EC server certificate and its key (private, as nginx expects) as server.crt and server.key in `dir`. */
+export function writeServerPair(dir: string): void {
+  const p = pki('ec');
+  fs.writeFileSync(path.join(dir, 'server.crt'), p.server.pem);
+  fs.writeFileSync(path.join(dir, 'server.key'), p.server.key.pem, { mode: 0o600 });
+}
