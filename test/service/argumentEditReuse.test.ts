@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { RULE_FAMILIES } from '../../server/src/analysis/ruleRegistry';
-import { UNREAD_BY_TLS_FAMILIES } from '../../server/src/analysis/unreadArguments';
+import { RESPONSE_AND_TUNING_DIRECTIVES } from '../../server/src/analysis/unreadArguments';
 import { parseFile } from '../../server/src/model/parsedFile';
 import { walkDirectives } from '../../server/src/parser/syntaxTree';
 import { argumentOnlyEdit } from '../../server/src/service/argumentEditReuse';
@@ -33,7 +33,7 @@ const SAMPLE_ARGUMENTS: Record<string, string> = {
 
 /** After each line that opens a block, a line with the next unread directive (in turn over the whole list). */
 function withUnreadDirectives(text: string, firstIndex: number): { text: string; inserted: string[] } {
-  const names = [...UNREAD_BY_TLS_FAMILIES];
+  const names = [...RESPONSE_AND_TUNING_DIRECTIVES];
   const inserted: string[] = [];
   let next = firstIndex;
   const lines = text.split('\n').flatMap((line) => {
@@ -87,7 +87,7 @@ describe('edits inside the arguments of a directive reuse the families that neve
     assert.equal(edit('server {', 'server x {'), undefined, 'the arguments of a block');
   });
 
-  it('gives the findings of a fresh analysis when the unread directives are edited in every rule fixture, without running the TLS families again', async () => {
+  it('gives the findings of a fresh analysis when the unread directives are edited in every rule fixture, without running the families that never read them', async () => {
     let reused = 0;
     let compared = 0;
     let fixture = 0;
@@ -105,7 +105,7 @@ describe('edits inside the arguments of a directive reuse the families that neve
           edited.openDocument(file, prepared);
           await findingsOf(edited, file);
           // The first two inserted statements, each edited and restored.
-          for (const statement of lastArguments(prepared, UNREAD_BY_TLS_FAMILIES).slice(0, 2)) {
+          for (const statement of lastArguments(prepared, RESPONSE_AND_TUNING_DIRECTIVES).slice(0, 2)) {
             for (const text of argumentEdits(prepared, statement)) {
               const before = new Map(counted.runs);
               edited.openDocument(file, text);
@@ -123,7 +123,7 @@ describe('edits inside the arguments of a directive reuse the families that neve
       }
     }
     assert.ok(compared > 300, `compared ${compared} edits`);
-    console.log(`unread-argument edits: ${compared} compared with fresh analyses, ${reused} reused the TLS families`);
+    console.log(`unread-argument edits: ${compared} compared with fresh analyses, ${reused} reused the declaring families`);
     assert.ok(reused > compared * 0.8, `reused ${reused} of ${compared}`);
   });
 

@@ -1,14 +1,17 @@
 /**
- * Directives whose arguments none of the TLS rule families reads: response headers, logging
- * and timeouts. Editing inside such a directive's arguments (typing a header value) leaves
- * what those families find unchanged, so their last findings are moved instead of found
- * again (see RuleFamily.argumentsUnread and service/argumentEditReuse.ts). A name belongs here
- * only when no rule of those families, and no model helper they call, looks at it:
+ * Response headers, logging, compression and timeouts: directives whose arguments none of the
+ * TLS families (certificates, upstream TLS, client verification, protocols…) nor the
+ * request-identity header families reads; each of those declares this set as its
+ * RuleFamily.argumentsUnread. Editing inside such a directive's arguments (typing a header
+ * value) leaves what those families find unchanged, so their last findings are moved instead
+ * of found again (service/argumentEditReuse.ts). The header-inheritance family, which compares
+ * `add_header` lines, and the families that check every directive (context, values) do not
+ * declare it. A name belongs here only when no code those families run looks at it:
  * test/analysis/unreadArguments.test.ts checks that no source file of theirs names one, and
- * test/service/argumentEditReuse.test.ts compares reused findings with fresh ones after
- * edits of every directive of every rule fixture.
+ * test/service/argumentEditReuse.test.ts inserts these directives into every rule fixture,
+ * edits them and compares the reused findings with those of a fresh analysis.
  */
-export const UNREAD_BY_TLS_FAMILIES: ReadonlySet<string> = new Set([
+export const RESPONSE_AND_TUNING_DIRECTIVES: ReadonlySet<string> = new Set([
   'add_header', 'add_trailer', 'expires', 'etag',
   'error_log', 'log_not_found', 'server_tokens',
   'gzip', 'gzip_types', 'gzip_vary', 'gzip_min_length', 'gzip_comp_level', 'gzip_proxied',

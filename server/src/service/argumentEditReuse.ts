@@ -12,8 +12,8 @@
  * plain context block (http, server, location, if, limit_except, stream, or a file's top
  * level): in map, geo, types, upstream and similar blocks the "names" are data. The whole
  * statement, before and after, holds no `$` and no syntax problem.
- * test/service/argumentEditReuse.test.ts edits every directive of every rule fixture and
- * requires the findings of a fresh analysis.
+ * test/service/argumentEditReuse.test.ts edits directives in every rule fixture and requires
+ * the findings of a fresh analysis.
  */
 import type { Directive } from '../parser/syntaxTree';
 import type { ParsedFile } from '../model/parsedFile';

@@ -93,20 +93,30 @@ export function moveFindings<T extends Finding>(findings: readonly T[], edit: Re
     if (finding.message.includes(edit.oldText)) return undefined;
     // A range with one end inside the edited text has no place in the new text.
     if (straddles(finding, edit) || finding.related?.some((r) => straddles(r, edit))) return undefined;
-    const related = finding.related?.map((r) => moveRange(r, edit));
-    if (related?.some((r) => r.message.includes(edit.oldText))) return undefined;
-    let fixes: Fix[] | undefined;
-    if (finding.fixes) {
-      fixes = [];
-      for (const fix of finding.fixes) {
+    if (finding.related?.some((r) => r.message.includes(edit.oldText))) return undefined;
+    const related = finding.related && sameOrMapped(finding.related, (r) => moveRange(r, edit));
+    let fixes = finding.fixes;
+    if (fixes) {
+      const movedFixes: Fix[] = [];
+      for (const fix of fixes) {
         const movedFix = moveFix(fix, edit);
         if (!movedFix) return undefined;
-        fixes.push(movedFix);
+        movedFixes.push(movedFix);
       }
+      if (movedFixes.some((f, i) => f !== fixes?.[i])) fixes = movedFixes;
     }
-    moved.push({ ...moveRange(finding, edit), ...(related ? { related } : {}), ...(fixes ? { fixes } : {}) });
+    const range = moveRange(finding, edit);
+    // Findings before the edit stay the very same objects (nothing mutates a finding once made).
+    moved.push(range === finding && related === finding.related && fixes === finding.fixes ? finding
+      : { ...range, ...(related ? { related } : {}), ...(fixes ? { fixes } : {}) });
   }
   return moved;
+}
+
+/** `items` itself when `map` changes none of them, else the mapped copy. */
+function sameOrMapped<T>(items: T[], map: (item: T) => T): T[] {
+  const mapped = items.map(map);
+  return mapped.every((item, i) => item === items[i]) ? items : mapped;
 }
 
 function straddles(range: { file: string; start: number; end: number }, edit: ReusableEdit): boolean {
@@ -132,10 +142,11 @@ function moveFix(fix: Fix, edit: ReusableEdit): Fix | undefined {
     if (e.file === edit.file && e.start < edit.oldEnd && e.end > edit.start) return undefined;
     edits.push(moveRange(e, edit));
   }
-  if (!fix.command) return { ...fix, edits };
+  const same = edits.every((e, i) => e === fix.edits[i]);
+  if (!fix.command) return same ? fix : { ...fix, edits };
   const known = OFFSET_ARGUMENTS[fix.command.command];
   if (known === undefined) return undefined;
-  if (known === null || fix.command.arguments?.[known.file] !== edit.file) return { ...fix, edits };
+  if (known === null || fix.command.arguments?.[known.file] !== edit.file) return same ? fix : { ...fix, edits };
   const args = [...(fix.command.arguments ?? [])];
   for (const i of known.offsets) {
     if (typeof args[i] !== 'number') return undefined;

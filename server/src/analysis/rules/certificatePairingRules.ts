@@ -19,7 +19,7 @@ import { collectFileReferences, fileDirectiveInfo, skipReason, TLS_FAMILIES, typ
 import { certificateLists, type CertificateList } from '../certificateLists';
 import { fillSlots, servingSlots, type LoadPair } from '../certificateSlots';
 import { certificateNameLabels, certificateNameMatches, effectiveOptions } from './tlsRuleSupport';
-import { UNREAD_BY_TLS_FAMILIES } from '../unreadArguments';
+import { RESPONSE_AND_TUNING_DIRECTIVES } from '../unreadArguments';
 
 const RULES: RuleMeta[] = [
   { code: 'tls.key-mismatch', category: 'certificate', severity: 'error', title: 'Private key does not belong to the certificate', nginxRefuses: true },
@@ -38,7 +38,7 @@ function range(ref: FileReference): Pick<Finding, 'file' | 'start' | 'end'> {
 export const certificatePairingRules: RuleFamily = {
   name: 'certificate-pairing',
   rules: RULES,
-  argumentsUnread: UNREAD_BY_TLS_FAMILIES,
+  argumentsUnread: RESPONSE_AND_TUNING_DIRECTIVES,
   async run(context: RuleContext): Promise<Finding[]> {
     const wanted = focusOf(context).wanted;
     const refs = pairingReferences(context).filter((r) => r.resolved);
