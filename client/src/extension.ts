@@ -43,9 +43,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(output, status);
 
   const serverModule = context.asAbsolutePath('dist/server.js');
+  // stdio, as every other editor uses it: the server writes each file's diagnostics, encoded
+  // once in its validation worker, straight to the pipe. Over node IPC each message is encoded
+  // again by the IPC channel, which first decodes those diagnostics (issue #15).
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    run: { module: serverModule, transport: TransportKind.stdio },
+    debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   let started = false;
   let starting = false;
