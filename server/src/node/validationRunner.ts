@@ -62,7 +62,13 @@ export interface ValidationRunner {
 /** What the server sends the worker, and what comes back. */
 export type WorkerRequest = RunnerMessage | { kind: 'validate'; id: number; path: string } | CodeActionsRequest | { kind: 'cancel'; ids: number[] };
 export type CodeActionsRequest = { kind: 'codeActions'; id: number; path: string; range: Range; only?: string[] };
-export type WorkerReply = { id: number; outcome?: ValidationOutcome; actions?: CodeAction[]; error?: string; cancelled?: true };
+/**
+ * `sameDiagnostics`: the outcome's diagnostics are those the worker last sent for the same
+ * file, byte for byte, and are not sent again (outcome.diagnostics.utf8 is empty): typing in a
+ * comment or a header value mostly leaves every diagnostic where it was, and encoding and
+ * moving ~600 KB of them per keystroke on a 5k-line file was the largest cost left (#15).
+ */
+export type WorkerReply = { id: number; outcome?: ValidationOutcome; sameDiagnostics?: true; actions?: CodeAction[]; error?: string; cancelled?: true };
 /** The worker's first message: its bundle is loaded and it takes requests. */
 export type WorkerReady = { ready: true };
 
@@ -152,8 +158,14 @@ export class WorkerRunner implements ValidationRunner {
   private readonly pendingActions = new Map<number, { resolve: (a: CodeAction[]) => void; reject: (e: Error) => void }>();
   /** How requests ended in the worker (tests bound the work with it). */
   readonly settled = { completed: 0, cancelled: 0, failed: 0 };
+  /** Outcomes whose diagnostics the worker did not send again, being those it sent last for the file. */
+  repeatedDiagnostics = 0;
   /** Replayed into a restarted worker: settings, folders and the open documents. */
   private readonly state = new Map<string, RunnerMessage>();
+  /** The file of each validation sent and not answered yet, superseded or not. */
+  private readonly inFlight = new Map<number, string>();
+  /** The diagnostics the worker last sent per file: what a `sameDiagnostics` reply stands for. */
+  private readonly lastDiagnostics = new Map<string, EncodedDiagnostics>();
 
   /** `onReady` is called each time a (re)started worker has loaded and takes requests. */
   constructor(private readonly script: string, private readonly log: (message: string) => void, private readonly onReady: () => void = () => undefined) {}
@@ -173,6 +185,19 @@ export class WorkerRunner implements ValidationRunner {
         else asked.reject(new Error(reply.error ?? 'code actions failed in the worker'));
         return;
       }
+      const filePath = this.inFlight.get(reply.id);
+      this.inFlight.delete(reply.id);
+      if (reply.outcome && filePath !== undefined) {
+        // Every outcome is remembered, even one nobody waits for any more: the worker counts on it.
+        if (reply.sameDiagnostics) {
+          this.repeatedDiagnostics++;
+          const last = this.lastDiagnostics.get(filePath);
+          reply.outcome = last ? { ...reply.outcome, diagnostics: last } : undefined;
+          if (!last) reply.error = `the worker referred to diagnostics of ${filePath} it never sent`;
+        } else {
+          this.lastDiagnostics.set(filePath, reply.outcome.diagnostics);
+        }
+      }
       if (reply.cancelled) this.settled.cancelled++;
       else if (reply.outcome) this.settled.completed++;
       else this.settled.failed++;
@@ -189,6 +214,9 @@ export class WorkerRunner implements ValidationRunner {
       for (const waiter of [...this.pending.values(), ...this.pendingActions.values()]) waiter.reject(new Error(`validation worker stopped: ${reason}`));
       this.pending.clear();
       this.pendingActions.clear();
+      // A new worker starts with nothing sent.
+      this.inFlight.clear();
+      this.lastDiagnostics.clear();
     };
     worker.on('error', (error) => fail(error.message));
     worker.on('exit', (code) => fail(`exit code ${code}`));
@@ -201,7 +229,12 @@ export class WorkerRunner implements ValidationRunner {
   post(message: RunnerMessage): void {
     if (message.kind === 'configure' || message.kind === 'folders') this.state.set(message.kind, message);
     else if (message.kind === 'open') this.state.set(`open:${message.path}`, message);
-    else if (message.kind === 'close') this.state.delete(`open:${message.path}`);
+    else if (message.kind === 'close') {
+      this.state.delete(`open:${message.path}`);
+      // The worker forgets what it sent for a closed file; a check of it still under way may
+      // yet refer to it, so it is kept until that one has answered.
+      if (![...this.inFlight.values()].includes(message.path)) this.lastDiagnostics.delete(message.path);
+    }
     this.send(message);
   }
 
@@ -225,6 +258,7 @@ export class WorkerRunner implements ValidationRunner {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { path: filePath, generation, resolve, reject });
+      this.inFlight.set(id, filePath);
       this.send({ kind: 'validate', id, path: filePath });
     });
   }

@@ -6,6 +6,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { AnalysisCancelled } from '../analysis/analyzer';
+import { ownUtf8 } from '../service/encodedDiagnostics';
 import { NginxLanguageService } from '../service/languageService';
 import { idleCollectorForThisThread } from './idleCollector';
 import { applyMessage, outcomeOf, type CodeActionsRequest, type WorkerReady, type WorkerReply, type WorkerRequest } from './validationRunner';
@@ -15,6 +16,9 @@ const port = parentPort;
 /** Checks and code-action requests, answered in the order they came (an answer sees the edits sent before it). */
 const queue: ({ kind: 'validate'; id: number; path: string; cancellation: { cancelled: boolean } } | CodeActionsRequest)[] = [];
 const byId = new Map<number, { cancelled: boolean }>();
+/** The diagnostics JSON last sent per file; the server keeps the same (see WorkerReply.sameDiagnostics). */
+const lastSent = new Map<string, string>();
+const NOTHING = new Uint8Array(0);
 let running = false;
 /** Each check leaves megabytes of garbage; the heap they grew is returned once checks stop coming. */
 const idleCollector = idleCollectorForThisThread();
@@ -27,7 +31,7 @@ function reply(message: WorkerReply | WorkerReady): void {
 
 /** Whether the bytes are the whole of their ArrayBuffer (see encodedDiagnostics.ownUtf8), so that moving it moves nothing else. */
 function movable(bytes: Uint8Array): bytes is Uint8Array & { buffer: ArrayBuffer } {
-  return bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  return bytes.buffer instanceof ArrayBuffer && bytes.byteLength > 0 && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
 }
 
 async function drain(): Promise<void> {
@@ -42,8 +46,11 @@ async function drain(): Promise<void> {
     try {
       if (cancellation.cancelled) throw new AnalysisCancelled();
       const started = performance.now();
-      const result = await service.validateEncoded(path, cancellation);
-      reply({ id, outcome: outcomeOf(service, result, performance.now() - started) });
+      const { count, json, analysis } = await service.validateJson(path, cancellation);
+      const same = lastSent.get(path) === json;
+      lastSent.set(path, json);
+      const diagnostics = { count, utf8: same ? NOTHING : ownUtf8(json) };
+      reply({ id, outcome: outcomeOf(service, { diagnostics, analysis }, performance.now() - started), ...(same ? { sameDiagnostics: true } : {}) });
     } catch (error) {
       if (error instanceof AnalysisCancelled) reply({ id, cancelled: true });
       else reply({ id, error: error instanceof Error ? error.message : String(error) });
@@ -78,6 +85,7 @@ port?.on('message', (message: WorkerRequest) => {
       if (cancellation) cancellation.cancelled = true;
     }
   } else {
+    if (message.kind === 'close') lastSent.delete(message.path);
     applyMessage(service, message);
   }
 });

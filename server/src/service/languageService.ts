@@ -46,7 +46,7 @@ import { findWorkspaceCertificates, type WorkspaceCertificate } from './workspac
 import { documentSymbols, foldingRanges } from './symbols';
 import { NodeFileSystem, OverlayFileSystem, type FileSystem } from '../model/fileSystem';
 import { diagnosticsJson, toDiagnostic } from './lspConvert';
-import { encodeDiagnostics, ownUtf8, type EncodedDiagnostics } from './encodedDiagnostics';
+import { ownUtf8, type EncodedDiagnostics } from './encodedDiagnostics';
 import { IgnoreMatcher, toAbsoluteIgnoreGlob } from '../project/ignoreGlobs';
 import { normalizeSettings, type NginxMtlsSettings } from './settings';
 import { WorkspaceAnalysis, type FileAnalysis } from './workspaceAnalysis';
@@ -221,10 +221,15 @@ export class NginxLanguageService {
 
   /** validate's diagnostics as JSON, written without building them (what the language server sends; see encodedDiagnostics.ts). */
   async validateEncoded(filePath: string, cancellation?: CancellationFlag): Promise<{ diagnostics: EncodedDiagnostics; analysis?: FileAnalysis }> {
+    const { count, json, analysis } = await this.validateJson(filePath, cancellation);
+    return { diagnostics: { count, utf8: ownUtf8(json) }, analysis };
+  }
+
+  /** validate's diagnostics as JSON text, and their count. */
+  async validateJson(filePath: string, cancellation?: CancellationFlag): Promise<{ count: number; json: string; analysis?: FileAnalysis }> {
     const analysis = await this.reportedAnalysis(filePath, cancellation);
-    if (!analysis) return { diagnostics: encodeDiagnostics([]) };
-    const json = diagnosticsJson(analysis.file, analysis.findings, pathToUri, (p) => this.analysis.parses.peek(p));
-    return { diagnostics: { count: analysis.findings.length, utf8: ownUtf8(json) }, analysis };
+    if (!analysis) return { count: 0, json: '[]' };
+    return { count: analysis.findings.length, json: diagnosticsJson(analysis.file, analysis.findings, pathToUri, (p) => this.analysis.parses.peek(p)), analysis };
   }
 
   private reportedAnalysis(filePath: string, cancellation?: CancellationFlag): Promise<FileAnalysis | undefined> {
