@@ -5,18 +5,14 @@
  * requests ended in the worker, never time.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { analyze, AnalysisCancelled } from '../../server/src/analysis/analyzer';
 import type { RuleContext, RuleFamily } from '../../server/src/analysis/ruleContext';
-import { WorkerRunner } from '../../server/src/node/validationRunner';
 import { WorkspaceAnalysis } from '../../server/src/service/workspaceAnalysis';
 import { MemoryFileSystem } from '../fuzz/memoryFileSystem';
-import { REPO_ROOT } from '../analysis/rules/mtlsRuleHelpers';
-
-const WORKER_JS = path.join(REPO_ROOT, 'dist/validationWorker.js');
+import { NEEDS_WORKER_BUNDLE, workerRunnerFixture } from './workerRunnerFixture';
 
 describe('abandoning out-of-date validations', () => {
   it('analyze() runs no rule family after its cancellation flag is set', async () => {
@@ -41,17 +37,8 @@ describe('abandoning out-of-date validations', () => {
     assert.deepEqual(ran, ['one']);
   });
 
-  describe('the worker runner (dist/validationWorker.js)', { skip: existsSync(WORKER_JS) ? false : 'the bundle is not built (npm run build)' }, () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'nginx-mtls-cancel-'));
-    const logs: string[] = [];
-    const runner = new WorkerRunner(WORKER_JS, (message) => logs.push(message));
-    // The runner unrefs its worker (the server's connection keeps the process alive): here an interval does.
-    const keepAlive = setInterval(() => undefined, 60_000);
-    after(async () => {
-      clearInterval(keepAlive);
-      await runner.dispose();
-      rmSync(dir, { recursive: true, force: true });
-    });
+  describe('the worker runner (dist/validationWorker.js)', { skip: NEEDS_WORKER_BUNDLE }, () => {
+    const { dir, runner, logs } = workerRunnerFixture('nginx-mtls-cancel-');
 
     const big = path.join(dir, 'big.conf');
     const small = path.join(dir, 'small.conf');

@@ -6,28 +6,15 @@
  * way, and across a restarted worker.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { after, describe, it } from 'node:test';
-import { WorkerRunner } from '../../server/src/node/validationRunner';
+import { describe, it } from 'node:test';
 import { decodeDiagnostics } from '../../server/src/service/encodedDiagnostics';
 import { NginxLanguageService } from '../../server/src/service/languageService';
-import { REPO_ROOT } from '../analysis/rules/mtlsRuleHelpers';
+import { NEEDS_WORKER_BUNDLE, workerRunnerFixture } from './workerRunnerFixture';
 
-const WORKER_JS = path.join(REPO_ROOT, 'dist/validationWorker.js');
-
-describe('diagnostics the worker does not send twice', { skip: existsSync(WORKER_JS) ? false : 'the bundle is not built (npm run build)' }, () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'nginx-mtls-repeat-'));
-  const logs: string[] = [];
-  const runner = new WorkerRunner(WORKER_JS, (message) => logs.push(message));
-  // The runner unrefs its worker (the server's connection keeps the process alive): here an interval does.
-  const keepAlive = setInterval(() => undefined, 60_000);
-  after(async () => {
-    clearInterval(keepAlive);
-    await runner.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
+describe('diagnostics the worker does not send twice', { skip: NEEDS_WORKER_BUNDLE }, () => {
+  const { dir, runner, logs } = workerRunnerFixture('nginx-mtls-repeat-');
   const file = path.join(dir, 'nginx.conf');
   const text = (comment: string, protocols: string): string => `events {}\nhttp {\n    # ${comment}\n    ssl_protocols ${protocols};\n    server { listen 443 ssl; ssl_certificate missing.crt; ssl_certificate_key missing.key; }\n}\n`;
   writeFileSync(file, text('a', 'TLSv1'));
