@@ -14,6 +14,7 @@ import { RULE_FAMILIES } from '../../server/src/analysis/ruleRegistry';
 import { RESPONSE_AND_TUNING_DIRECTIVES } from '../../server/src/analysis/unreadArguments';
 import { parseFile } from '../../server/src/model/parsedFile';
 import { walkDirectives } from '../../server/src/parser/syntaxTree';
+import { applyMessage } from '../../server/src/node/validationRunner';
 import { argumentOnlyEdit } from '../../server/src/service/argumentEditReuse';
 import { NOW, pki } from '../certificates/fixtures';
 import { prepareFixture } from '../analysis/fixtureFiles';
@@ -214,6 +215,10 @@ describe('edits inside the arguments of a directive reuse the families that neve
       assert.ok((await runsOf('abcd')) < all, 'reused again once the new certificate was read');
       clock += 11_000;
       assert.equal(await runsOf('abcde'), all, 'the clock moved past the reuse window');
+      assert.ok((await runsOf('abcdef')) < all, 'reused again within the new window');
+      // A password file a family read, say: the editor reports a file changed on disk.
+      applyMessage(s, { kind: 'changed', path: path.join(dir, 'server.pass') });
+      assert.equal(await runsOf('abcdefg'), all, 'a file changed on disk');
     } finally {
       removeDir(dir);
     }

@@ -81,14 +81,21 @@ export function applyMessage(service: NginxLanguageService, message: RunnerMessa
     case 'close': service.closeDocument(message.path); break;
     case 'changed':
       service.analysis.parses.delete(message.path);
+      service.analysis.forgetLastRuns();
       // The inspector's cache is keyed by mtime and size: a file replaced within the same
       // second by one of the same size (a renewed certificate often is) would look unchanged.
       service.analysis.certificates.invalidate(message.path);
       service.invalidateDiscovery();
       if (/\.(crt|pem|key|cer|der|p12|pfx)$/i.test(message.path)) service.invalidateWorkspaceCertificates();
       break;
-    case 'discovery': service.invalidateDiscovery(); break;
-    case 'certificatesWritten': service.invalidateWorkspaceCertificates(); break;
+    case 'discovery':
+      service.invalidateDiscovery();
+      service.analysis.forgetLastRuns();
+      break;
+    case 'certificatesWritten':
+      service.invalidateWorkspaceCertificates();
+      service.analysis.forgetLastRuns();
+      break;
   }
 }
 

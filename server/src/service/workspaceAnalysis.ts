@@ -209,6 +209,15 @@ export class WorkspaceAnalysis {
     return [...paths];
   }
 
+  /**
+   * Forgets the last runs of the rules, so that the next check runs every family: a file on
+   * disk changed (the editor said so), and what a family read from it (a password file, a
+   * folder a fix looks into) may have changed with it, which no text edit shows.
+   */
+  forgetLastRuns(): void {
+    this.lastRuns.clear();
+  }
+
   /** Forgets every cached tree and the last runs of the rules (the next buildTree() assembles from the parses). */
   clearTreeCache(): void {
     this.trees.clear();
