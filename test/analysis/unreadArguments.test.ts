@@ -3,8 +3,8 @@
  * (RuleFamily.argumentsUnread) keep their findings across edits of those directives. The
  * declaration is only true while no code they run looks at those directives: no source file
  * they reach (their own module and every server module it imports, transitively) may name one,
- * except the model's list of array-like directives, which only says how a level inherits them
- * when someone asks (the header families, which do read them, declare nothing).
+ * except the model's list of array-like directives, a list that nothing reads (the header
+ * families, which do read these directives, declare nothing).
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -16,7 +16,7 @@ import { REPO_ROOT } from '../lsp/lspClient';
 const SERVER_SRC = path.join(REPO_ROOT, 'server/src');
 /** Where naming an unread directive is allowed, and why. */
 const ALLOWED: Record<string, RegExp> = {
-  // ARRAY_DIRECTIVES: how proxy_set_header, add_header… inherit, used when those are asked for.
+  // ARRAY_DIRECTIVES: a list of the directives that inherit as arrays (nothing reads it today).
   'model/effectiveConfig.ts': /^(add_header|add_trailer)$/,
   // The file that declares the list.
   'analysis/unreadArguments.ts': /.*/,
