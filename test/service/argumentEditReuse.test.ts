@@ -30,6 +30,8 @@ const SAMPLE_ARGUMENTS: Record<string, string> = {
   client_max_body_size: '10m', client_body_timeout: '30s', client_header_timeout: '30s', keepalive_timeout: '65', send_timeout: '30s',
   proxy_read_timeout: '60s', proxy_send_timeout: '60s', proxy_connect_timeout: '5s', proxy_buffering: 'off', proxy_buffer_size: '8k', proxy_buffers: '8 8k',
   sendfile: 'on', tcp_nopush: 'on', tcp_nodelay: 'on',
+  root: '/var/www/html', alias: '/var/www/static/', index: 'index.html index.htm', autoindex: 'off', charset: 'utf-8',
+  default_type: 'application/octet-stream', limit_rate: '100k', client_body_buffer_size: '16k',
 };
 
 /** After each line that opens a block, a line with the next unread directive (in turn over the whole list). */

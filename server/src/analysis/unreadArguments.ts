@@ -1,7 +1,7 @@
 /**
- * Response headers, logging, compression and timeouts: directives whose arguments none of the
- * TLS families (certificates, upstream TLS, client verification, protocols…) nor the
- * request-identity header families reads; each of those declares this set as its
+ * Response headers, logging, compression, timeouts and static files: directives whose
+ * arguments none of the TLS families (certificates, upstream TLS, client verification,
+ * protocols…) nor the request-identity header families reads; each of those declares this set as its
  * RuleFamily.argumentsUnread. Editing inside such a directive's arguments (typing a header
  * value) leaves what those families find unchanged, so their last findings are moved instead
  * of found again (service/argumentEditReuse.ts). The header-inheritance family, which compares
@@ -18,4 +18,5 @@ export const RESPONSE_AND_TUNING_DIRECTIVES: ReadonlySet<string> = new Set([
   'client_max_body_size', 'client_body_timeout', 'client_header_timeout', 'keepalive_timeout', 'send_timeout',
   'proxy_read_timeout', 'proxy_send_timeout', 'proxy_connect_timeout', 'proxy_buffering', 'proxy_buffer_size', 'proxy_buffers',
   'sendfile', 'tcp_nopush', 'tcp_nodelay',
+  'root', 'alias', 'index', 'autoindex', 'charset', 'default_type', 'limit_rate', 'client_body_buffer_size',
 ]);
