@@ -64,16 +64,16 @@ export const IDLE_MS = 3000;
 export async function lspSession({ root, folder, file, edits, budgetMs, intervalMs = 30 }) {
   const { LspTestClient } = require(path.join(root, 'out/test/lsp/lspClient.js'));
   const started = performance.now();
+  const uri = 'file://' + file;
   // An editor's client keeps no history of what it received (see LspTestClient's `history`).
   const client = new LspTestClient(undefined, {}, { history: false });
   const versionsSeen = new Set();
   client.onNotification = (n) => {
-    if (n.method === 'textDocument/publishDiagnostics' && n.params?.uri === 'file://' + file) versionsSeen.add(n.params.version);
+    if (n.method === 'textDocument/publishDiagnostics' && n.params?.uri === uri) versionsSeen.add(n.params.version);
   };
   client.onServerRequest = (method, params) => (method === 'workspace/configuration' ? (params?.items ?? [{}]).map(() => ({ validationDelayMs: 0 })) : null);
   try {
     await client.initialize(folder);
-    const uri = 'file://' + file;
     const lines = fs.readFileSync(file, 'utf8').split('\n');
     const opened = performance.now();
     client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'nginx', version: 1, text: lines.join('\n') } });

@@ -5,15 +5,15 @@
  * prints it as a breakdown). Assertions are on order and presence, never on durations.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { WorkerRunner } from '../../server/src/node/validationRunner';
 import { STARTUP_STEPS } from '../../server/src/node/startupTimeline';
-import { LspTestClient, REPO_ROOT } from './lspClient';
+import { LspTestClient } from './lspClient';
+import { NEEDS_WORKER_BUNDLE, WORKER_JS } from './workerRunnerFixture';
 
-const WORKER_JS = path.join(REPO_ROOT, 'dist/validationWorker.js');
 const MessageType = { Info: 3, Debug: 5 } as const;
 const CONFIG = 'events {}\nhttp {\n  server {\n    listen 443 ssl;\n    ssl_protocols TLSv1;\n  }\n}\n';
 
@@ -25,7 +25,7 @@ function stepsOf(line: string): Map<string, number> {
   return new Map(listed.split(', ').map((s) => { const at = s.lastIndexOf(' '); return [s.slice(0, at), Number(s.slice(at + 1))] as [string, number]; }));
 }
 
-describe('language server: start-up', { skip: existsSync(WORKER_JS) ? false : 'the bundle is not built (npm run build)' }, () => {
+describe('language server: start-up', { skip: NEEDS_WORKER_BUNDLE }, () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'nginx-mtls-startup-'));
   writeFileSync(path.join(dir, 'nginx.conf'), CONFIG);
   const uri = 'file://' + path.join(dir, 'nginx.conf');
@@ -86,7 +86,7 @@ describe('language server: start-up', { skip: existsSync(WORKER_JS) ? false : 't
   });
 });
 
-describe('the worker runner: warming up (dist/validationWorker.js)', { skip: existsSync(WORKER_JS) ? false : 'the bundle is not built (npm run build)' }, () => {
+describe('the worker runner: warming up (dist/validationWorker.js)', { skip: NEEDS_WORKER_BUNDLE }, () => {
   it('loads the worker on warmUp(), before any validation, and says when it is ready', async () => {
     let readyCalls = 0;
     let ready!: () => void;

@@ -6,7 +6,7 @@
  * editor's other requests still answer as a server that validates in its own thread does.
  */
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,12 +14,12 @@ import { FirstCheckInProcessRunner, InProcessRunner, WorkerRunner } from '../../
 import { generateScenarioPki } from '../../server/src/pki/examplePki';
 import { NginxLanguageService } from '../../server/src/service/languageService';
 import { LspTestClient, REPO_ROOT } from './lspClient';
+import { NEEDS_WORKER_BUNDLE, WORKER_JS } from './workerRunnerFixture';
 
-const WORKER_JS = path.join(REPO_ROOT, 'dist/validationWorker.js');
 type Json = Record<string, unknown>;
 type Position = { line: number; character: number };
 
-describe('validation handed over to the worker (dist/validationWorker.js)', { skip: existsSync(WORKER_JS) ? false : 'the bundle is not built (npm run build)' }, () => {
+describe('validation handed over to the worker (dist/validationWorker.js)', { skip: NEEDS_WORKER_BUNDLE }, () => {
   let dir: string;
   let examples: string;
   let file: string;

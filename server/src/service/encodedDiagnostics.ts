@@ -6,7 +6,7 @@
  * into its output and the pull-result ids compare them (see service/preEncodedJson.ts).
  */
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { PreEncodedJson } from './preEncodedJson';
+import { parseUtf8Json, PreEncodedJson } from './preEncodedJson';
 
 export interface EncodedDiagnostics {
   readonly count: number;
@@ -48,5 +48,5 @@ export function diagnosticsForMessage(encoded: EncodedDiagnostics): Diagnostic[]
 
 /** The diagnostics as objects, for code that looks into them (tests). */
 export function decodeDiagnostics(encoded: EncodedDiagnostics): Diagnostic[] {
-  return JSON.parse(Buffer.from(encoded.utf8.buffer, encoded.utf8.byteOffset, encoded.utf8.byteLength).toString('utf8')) as Diagnostic[];
+  return parseUtf8Json(encoded.utf8) as Diagnostic[];
 }

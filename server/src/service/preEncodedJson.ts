@@ -26,10 +26,15 @@ export class PreEncodedJson {
   constructor(readonly utf8: Uint8Array) {}
 
   toJSON(): unknown {
-    if (!collecting) return JSON.parse(Buffer.from(this.utf8.buffer, this.utf8.byteOffset, this.utf8.byteLength).toString('utf8')) as unknown;
+    if (!collecting) return parseUtf8Json(this.utf8);
     collecting.push(this.utf8);
     return `${PLACEHOLDER}${collecting.length - 1}`;
   }
+}
+
+/** The value that JSON in UTF-8 encodes. */
+export function parseUtf8Json(utf8: Uint8Array): unknown {
+  return JSON.parse(Buffer.from(utf8.buffer, utf8.byteOffset, utf8.byteLength).toString('utf8'));
 }
 
 /**

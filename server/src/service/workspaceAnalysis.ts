@@ -350,9 +350,11 @@ export class WorkspaceAnalysis {
     for (const use of tree.files.values()) if (isRetired(use.parsed)) throw new AnalysisCancelled();
     const inspected = await Promise.all([...inspections.values()].map(async ({ path: p, options, result: r }) => ({ path: p, options, result: await r })));
     // Reused findings saw the last run's certificates (checked unchanged above) and its clock.
-    const run: LastRun = reusedFamilies && last
-      ? { tree: treeId(tree), files, settings: this.settings, knownRoots: this.knownRoots, now: last.now, inspected: [...last.inspected, ...inspected], result, familyEdits: [] }
-      : { tree: treeId(tree), files, settings: this.settings, knownRoots: this.knownRoots, now: now.getTime(), inspected, result, familyEdits: [] };
+    const carried = reusedFamilies ? last : undefined;
+    const run: LastRun = {
+      tree: treeId(tree), files, settings: this.settings, knownRoots: this.knownRoots, now: carried?.now ?? now.getTime(),
+      inspected: carried ? uniqueInspections([...carried.inspected, ...inspected]) : inspected, result, familyEdits: [],
+    };
     // The command line checks once: what each family found is not kept for a next run.
     if (this.options.surface === 'cli') run.result = { findings: result.findings, failures: result.failures };
     rememberRecent(this.lastRuns, key, run);
@@ -406,7 +408,7 @@ export class WorkspaceAnalysis {
     for (const family of this.families) {
       const earlier = found.get(family.name);
       if (!earlier || !family.argumentsUnread?.has(edit.directive)) continue;
-      let moved: Finding[] | undefined = [...earlier];
+      let moved: readonly Finding[] | undefined = earlier;
       for (const e of [...last.familyEdits, edit]) moved = moved && moveFindings(moved, e);
       if (moved) reused.set(family.name, moved);
     }
@@ -420,7 +422,7 @@ export class WorkspaceAnalysis {
     // run each file is inspected (or its cache entry stat-checked) only once.
     const resolvedPaths = new Map<string, string>();
     const inspect = (absolutePath: string, options?: { passphrases?: string[] }): Promise<InspectedFile> => {
-      const key = `${absolutePath}\0${JSON.stringify(options?.passphrases ?? null)}`;
+      const key = inspectionKey(absolutePath, options);
       let pending = inspections.get(key);
       if (!pending) {
         this.tlsFilesRead.add(absolutePath);
@@ -496,6 +498,16 @@ interface Inspection<R> {
   path: string;
   options?: { passphrases?: string[] };
   result: R;
+}
+
+/** One certificate file read with one set of passphrases: inspected once per run. */
+function inspectionKey(absolutePath: string, options?: { passphrases?: string[] }): string {
+  return `${absolutePath}\0${JSON.stringify(options?.passphrases ?? null)}`;
+}
+
+/** The inspections, each file and set of passphrases once (the last run's and this run's may name the same). */
+function uniqueInspections(inspections: Inspection<InspectedFile>[]): Inspection<InspectedFile>[] {
+  return [...new Map(inspections.map((i) => [inspectionKey(i.path, i.options), i])).values()];
 }
 
 /** Keeps `value` as the most recently used entry of `cache` (last), evicting the oldest beyond MAX_CACHED_TREES. */
