@@ -57,8 +57,19 @@ describe('package.json manifest', () => {
     const grammar = manifest.contributes.grammars.find((g) => g.language === LANGUAGE_ID);
     assert.equal(grammar?.scopeName, 'source.nginx');
     assert.equal(manifest.main, './dist/client.js');
-    // Activation comes from the contributed language (implicit onLanguage:nginx).
-    assert.deepStrictEqual(manifest.activationEvents ?? [], []);
+    // Activation comes from the contributed language (implicit onLanguage:nginx), and from a
+    // workspace that holds an nginx configuration, so the server is up before the first file opens.
+    const events = manifest.activationEvents ?? [];
+    assert.deepStrictEqual(events.filter((e) => !e.startsWith('workspaceContains:')), [], 'nothing but workspaceContains');
+    assert.ok(events.includes('workspaceContains:**/nginx.conf'));
+  });
+
+  it('starts early only in workspaces that hold an nginx configuration', () => {
+    const patterns = (manifest.activationEvents ?? []).map((e) => e.slice('workspaceContains:'.length));
+    const nginxFiles = ['etc/nginx/nginx.conf', 'nginx.conf', 'deploy/sites-enabled/default', 'x/sites-available/app', '.nginx-mtls.json'];
+    for (const file of nginxFiles) assert.ok(patterns.some((p) => claims(p, file)), `${file} starts the extension`);
+    const foreign = ['project/app.conf', 'etc/supervisor/conf.d/app.conf', 'etc/httpd/conf/httpd.conf', 'etc/mime.types', 'package.json'];
+    for (const file of foreign) assert.ok(!patterns.some((p) => claims(p, file)), `${file} does not start the extension`);
   });
 
   it('does not claim every *.conf file or mime.types', () => {
