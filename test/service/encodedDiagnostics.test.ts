@@ -1,6 +1,6 @@
 /**
  * The diagnostics the language server sends are written as JSON directly from the findings
- * (lspConvert.diagnosticsJson); they must be the very text JSON.stringify gives for the
+ * (service/diagnosticParts.ts); they must be the very text JSON.stringify gives for the
  * Diagnostic objects toDiagnostic builds, on every rule fixture and on awkward text.
  */
 import assert from 'node:assert/strict';
@@ -11,7 +11,8 @@ import type { ResolvedFinding } from '../../server/src/analysis/analyzer';
 import { parseFile } from '../../server/src/model/parsedFile';
 import { decodeDiagnostics, ownUtf8 } from '../../server/src/service/encodedDiagnostics';
 import { NginxLanguageService, pathToUri } from '../../server/src/service/languageService';
-import { diagnosticsJson, toDiagnostic } from '../../server/src/service/lspConvert';
+import { DiagnosticParts, joinedUtf8 } from '../../server/src/service/diagnosticParts';
+import { toDiagnostic } from '../../server/src/service/lspConvert';
 import { FIXTURES } from '../analysis/rules/mtlsRuleHelpers';
 
 describe('diagnostics encoded for the protocol', () => {
@@ -54,9 +55,9 @@ describe('diagnostics encoded for the protocol', () => {
         : i === 3 ? [{ file: '/not/read.conf', start: 0, end: 1, message: 'dropped' }] : undefined,
     }));
     const relatedFile = (p: string) => (p === other.path ? other : undefined);
-    const json = diagnosticsJson(file, findings, pathToUri, relatedFile);
+    const json = Buffer.from(joinedUtf8(new DiagnosticParts(pathToUri, relatedFile).parts(file, findings))).toString('utf8');
     assert.equal(json, JSON.stringify(findings.map((f) => toDiagnostic(file, f, pathToUri, relatedFile))));
     assert.deepEqual(decodeDiagnostics({ count: findings.length, utf8: ownUtf8(json) }), JSON.parse(json));
-    assert.equal(diagnosticsJson(file, [], pathToUri), '[]');
+    assert.equal(Buffer.from(joinedUtf8([])).toString('utf8'), '[]');
   });
 });

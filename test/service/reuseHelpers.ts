@@ -1,10 +1,12 @@
 /** Shared by the tests of reused analyses (comment edits, argument edits). */
+import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Finding } from '../../server/src/analysis/finding';
 import type { RuleContext, RuleFamily } from '../../server/src/analysis/ruleContext';
 import { RULE_FAMILIES } from '../../server/src/analysis/ruleRegistry';
-import { NginxLanguageService } from '../../server/src/service/languageService';
+import { NginxLanguageService, pathToUri } from '../../server/src/service/languageService';
+import { toDiagnostic } from '../../server/src/service/lspConvert';
 import { NOW, pki } from '../certificates/fixtures';
 
 /** Rule families that count their runs by family name, so a test can tell a reused result from a new one. */
@@ -27,8 +29,18 @@ export function service(folder: string, families?: RuleFamily[], clock: () => Da
   return s;
 }
 
+/**
+ * The findings of a check, through the path the language server takes (each diagnostic's JSON
+ * in UTF-8, remembered per finding across checks: service/diagnosticParts.ts), asserting that
+ * the diagnostics are what a conversion from scratch gives for the same findings.
+ */
 export async function findingsOf(s: NginxLanguageService, file: string): Promise<Finding[]> {
-  return (await s.validate(file)).analysis?.findings ?? [];
+  const { diagnostics, analysis } = await s.validateEncoded(file);
+  if (!analysis) return [];
+  const json = Buffer.from(diagnostics.utf8).toString('utf8');
+  const fromScratch = JSON.stringify(analysis.findings.map((f) => toDiagnostic(analysis.file, f, pathToUri, (p) => s.analysis.parses.peek(p))));
+  assert.equal(json, fromScratch, `the remembered diagnostic texts of ${file}`);
+  return analysis.findings;
 }
 
 /** An EC server certificate and its key (private, as nginx expects) as server.crt and server.key in `dir`. */

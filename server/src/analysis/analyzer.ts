@@ -23,6 +23,18 @@ export interface AnalysisResult {
    * service/argumentEditReuse.ts). Families that threw or were turned off have no entry.
    */
   byFamily?: ReadonlyMap<string, readonly Finding[]>;
+  /**
+   * Each family finding and what it became (severity set, maybe reworded), for a later run that
+   * reuses it: the very finding object gives the very same result, so that what is built from a
+   * result (the diagnostics' texts, service/lspConvert.DiagnosticTexts) can be reused as well.
+   */
+  resolutions?: ReadonlyMap<Finding, Resolution>;
+}
+
+/** A family finding's result, and whether its context was guessed then (the wording differs). */
+export interface Resolution {
+  readonly finding: ResolvedFinding;
+  readonly guessed: boolean;
 }
 
 /** Set by whoever started an analysis once its result is no longer wanted (a newer edit came). */
@@ -43,10 +55,11 @@ export function throwIfCancelled(cancellation: CancellationFlag | undefined): vo
 
 /**
  * Runs `families` over `context`. A family with an entry in `reused` does not run: those
- * findings (of an earlier run, moved to the current text) are taken as what it gives.
+ * findings (of an earlier run, moved to the current text) are taken as what it gives, and a
+ * finding that `earlier` (that run's resolutions) holds gives the same result object.
  */
 export async function analyze(context: RuleContext, families: readonly RuleFamily[] = RULE_FAMILIES, cancellation?: CancellationFlag,
-  reused?: ReadonlyMap<string, readonly Finding[]>): Promise<AnalysisResult> {
+  reused?: ReadonlyMap<string, readonly Finding[]>, earlier?: ReadonlyMap<Finding, Resolution>): Promise<AnalysisResult> {
   const metas = new Map<string, RuleMeta>();
   for (const family of families) for (const rule of family.rules) metas.set(rule.code, rule);
   const raw: Finding[] = [];
@@ -54,10 +67,10 @@ export async function analyze(context: RuleContext, families: readonly RuleFamil
   const byFamily = new Map<string, readonly Finding[]>();
   for (const family of families) {
     if (family.rules.every((r) => context.settings.rules[r.code] === 'off')) continue;
-    const earlier = reused?.get(family.name);
-    if (earlier) {
-      byFamily.set(family.name, earlier);
-      for (const finding of earlier) raw.push(finding);
+    const kept = reused?.get(family.name);
+    if (kept) {
+      byFamily.set(family.name, kept);
+      for (const finding of kept) raw.push(finding);
       continue;
     }
     // Let the language server answer requests between families on large configurations.
@@ -79,6 +92,9 @@ export async function analyze(context: RuleContext, families: readonly RuleFamil
   // them), so that repeats of a finding stand next to each other and need no key per finding.
   raw.sort(byPlace);
   const findings: ResolvedFinding[] = [];
+  const resolutions = new Map<Finding, Resolution>();
+  // The command line checks once: nothing of this run is reused.
+  const remember = context.surface !== 'cli';
   const samePlace = new SamePlaceFindings();
   for (const finding of raw) {
     const file = files.get(finding.file);
@@ -89,10 +105,15 @@ export async function analyze(context: RuleContext, families: readonly RuleFamil
     if (!samePlace.isNew(finding)) continue;
     const severity: Severity = override ?? finding.severity ?? metas.get(finding.code)?.severity ?? 'warning';
     // A file checked on its own in a guessed context is not loaded by nginx (yet).
-    if (context.contextGuessed && finding.nginxRefuses) findings.push({ ...finding, severity, message: asNotLoaded(finding.message), nginxRefuses: false });
-    else findings.push({ ...finding, severity });
+    const guessed = context.contextGuessed && finding.nginxRefuses === true;
+    let resolution = earlier?.get(finding);
+    if (!resolution || resolution.finding.severity !== severity || resolution.guessed !== guessed) {
+      resolution = { guessed, finding: guessed ? { ...finding, severity, message: asNotLoaded(finding.message), nginxRefuses: false } : { ...finding, severity } };
+    }
+    if (remember) resolutions.set(finding, resolution);
+    findings.push(resolution.finding);
   }
-  return { findings, failures, byFamily };
+  return { findings, failures, byFamily, ...(remember ? { resolutions } : {}) };
 }
 
 function byPlace(a: Finding, b: Finding): number {

@@ -6,8 +6,8 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { AnalysisCancelled } from '../analysis/analyzer';
-import { ownUtf8 } from '../service/encodedDiagnostics';
 import { NginxLanguageService } from '../service/languageService';
+import { joinedUtf8, sameParts } from '../service/diagnosticParts';
 import { idleCollectorForThisThread } from './idleCollector';
 import { applyMessage, outcomeOf, type CodeActionsRequest, type WorkerReady, type WorkerReply, type WorkerRequest } from './validationRunner';
 
@@ -16,8 +16,8 @@ const port = parentPort;
 /** Checks and code-action requests, answered in the order they came (an answer sees the edits sent before it). */
 const queue: ({ kind: 'validate'; id: number; path: string; cancellation: { cancelled: boolean } } | CodeActionsRequest)[] = [];
 const byId = new Map<number, { cancelled: boolean }>();
-/** The diagnostics JSON last sent per file; the server keeps the same (see WorkerReply.sameDiagnostics). */
-const lastSent = new Map<string, string>();
+/** The JSON of each diagnostic last sent per file; the server keeps the same (see WorkerReply.sameDiagnostics). */
+const lastSent = new Map<string, Uint8Array[]>();
 const NOTHING = new Uint8Array(0);
 let running = false;
 /** Each check leaves megabytes of garbage; the heap they grew is returned once checks stop coming. */
@@ -46,10 +46,11 @@ async function drain(): Promise<void> {
     try {
       if (cancellation.cancelled) throw new AnalysisCancelled();
       const started = performance.now();
-      const { count, json, analysis } = await service.validateJson(path, cancellation);
-      const same = lastSent.get(path) === json;
-      lastSent.set(path, json);
-      const diagnostics = { count, utf8: same ? NOTHING : ownUtf8(json) };
+      const { parts, analysis } = await service.validateParts(path, cancellation);
+      const last = lastSent.get(path);
+      const same = last !== undefined && sameParts(last, parts);
+      lastSent.set(path, parts);
+      const diagnostics = { count: parts.length, utf8: same ? NOTHING : joinedUtf8(parts) };
       reply({ id, outcome: outcomeOf(service, { diagnostics, analysis }, performance.now() - started), ...(same ? { sameDiagnostics: true } : {}) });
     } catch (error) {
       if (error instanceof AnalysisCancelled) reply({ id, cancelled: true });

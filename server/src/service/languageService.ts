@@ -45,8 +45,9 @@ import { insertActions } from './insertActions';
 import { findWorkspaceCertificates, type WorkspaceCertificate } from './workspaceCertificates';
 import { documentSymbols, foldingRanges } from './symbols';
 import { NodeFileSystem, OverlayFileSystem, type FileSystem } from '../model/fileSystem';
-import { diagnosticsJson, toDiagnostic } from './lspConvert';
-import { ownUtf8, type EncodedDiagnostics } from './encodedDiagnostics';
+import { toDiagnostic } from './lspConvert';
+import { DiagnosticParts, joinedUtf8 } from './diagnosticParts';
+import type { EncodedDiagnostics } from './encodedDiagnostics';
 import { IgnoreMatcher, toAbsoluteIgnoreGlob } from '../project/ignoreGlobs';
 import { normalizeSettings, type NginxMtlsSettings } from './settings';
 import { WorkspaceAnalysis, type FileAnalysis } from './workspaceAnalysis';
@@ -126,6 +127,7 @@ export class NginxLanguageService {
   private discoveryTiming: { ms: number; found: number } | undefined;
   private readonly now: () => Date;
   private workspaceCertificates: Promise<WorkspaceCertificate[]> | undefined;
+  private readonly diagnosticParts = new DiagnosticParts(pathToUri, (p) => this.analysis.parses.peek(p));
 
   constructor(options: LanguageServiceOptions = {}) {
     this.files = new OverlayFileSystem(options.fs ?? new NodeFileSystem());
@@ -164,6 +166,7 @@ export class NginxLanguageService {
   closeDocument(filePath: string): void {
     this.files.deleteOverlay(filePath);
     this.analysis.parses.delete(filePath);
+    this.diagnosticParts.forget(filePath);
   }
 
   /** Forget discovered main configs (a config file was created, deleted or renamed). */
@@ -219,17 +222,17 @@ export class NginxLanguageService {
     return { diagnostics: analysis.findings.map((f) => toDiagnostic(analysis.file, f, pathToUri, (p) => this.analysis.parses.peek(p))), analysis };
   }
 
-  /** validate's diagnostics as JSON, written without building them (what the language server sends; see encodedDiagnostics.ts). */
+  /** validate's diagnostics as UTF-8 JSON, written without building them (what the language server sends; see encodedDiagnostics.ts). */
   async validateEncoded(filePath: string, cancellation?: CancellationFlag): Promise<{ diagnostics: EncodedDiagnostics; analysis?: FileAnalysis }> {
-    const { count, json, analysis } = await this.validateJson(filePath, cancellation);
-    return { diagnostics: { count, utf8: ownUtf8(json) }, analysis };
+    const { parts, analysis } = await this.validateParts(filePath, cancellation);
+    return { diagnostics: { count: parts.length, utf8: joinedUtf8(parts) }, analysis };
   }
 
-  /** validate's diagnostics as JSON text, and their count. */
-  async validateJson(filePath: string, cancellation?: CancellationFlag): Promise<{ count: number; json: string; analysis?: FileAnalysis }> {
+  /** validate's diagnostics as the UTF-8 JSON of each (see diagnosticParts.ts: an unmoved finding gives the same bytes). */
+  async validateParts(filePath: string, cancellation?: CancellationFlag): Promise<{ parts: Uint8Array[]; analysis?: FileAnalysis }> {
     const analysis = await this.reportedAnalysis(filePath, cancellation);
-    if (!analysis) return { count: 0, json: '[]' };
-    return { count: analysis.findings.length, json: diagnosticsJson(analysis.file, analysis.findings, pathToUri, (p) => this.analysis.parses.peek(p)), analysis };
+    if (!analysis) return { parts: [] };
+    return { parts: this.diagnosticParts.parts(analysis.file, analysis.findings), analysis };
   }
 
   private reportedAnalysis(filePath: string, cancellation?: CancellationFlag): Promise<FileAnalysis | undefined> {

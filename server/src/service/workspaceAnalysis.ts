@@ -4,7 +4,7 @@
  * it in), and checks files nothing includes on their own with an inferred context.
  */
 import * as path from 'node:path';
-import { analyze, AnalysisCancelled, throwIfCancelled, type AnalysisResult, type CancellationFlag, type ResolvedFinding } from '../analysis/analyzer';
+import { analyze, AnalysisCancelled, throwIfCancelled, type AnalysisResult, type CancellationFlag, type Resolution, type ResolvedFinding } from '../analysis/analyzer';
 import type { RuleFamily } from '../analysis/ruleContext';
 import type { Finding } from '../analysis/finding';
 import type { Surface } from '../analysis/settingHints';
@@ -337,13 +337,15 @@ export class WorkspaceAnalysis {
         // Each family's findings wait for the next argument edit with the edits to move them past; after many, they are dropped.
         const familyEdits = [...last.familyEdits, ...since.edits];
         const byFamily = familyEdits.length <= MAX_FAMILY_EDITS ? last.result.byFamily : undefined;
-        rememberRecent(this.lastRuns, key, { ...last, tree: treeId(tree), files, result: { ...reused, byFamily }, familyEdits: byFamily ? familyEdits : [] });
+        // A family finding unmoved since still resolves to the same object (see AnalysisResult.resolutions).
+        const resolutions = byFamily && last.result.resolutions;
+        rememberRecent(this.lastRuns, key, { ...last, tree: treeId(tree), files, result: { ...reused, byFamily, resolutions }, familyEdits: byFamily ? familyEdits : [] });
         return reused;
       }
     }
     const reusedFamilies = last && since?.kind === 'arguments' ? this.unreadFamilyFindings(last, since.edit) : undefined;
     const inspections = new Map<string, Inspection<Promise<InspectedFile>>>();
-    const result = await this.runRulesFresh(tree, files, contextGuessed, acceptedSomewhere, cancellation, now, inspections, reusedFamilies);
+    const result = await this.runRulesFresh(tree, files, contextGuessed, acceptedSomewhere, cancellation, now, inspections, reusedFamilies, reusedFamilies && last?.result.resolutions);
     // A file's text changed while the rules ran and its new parse moved the nodes they were
     // reading (model/parsedFile.ts): the findings may mix two versions. The newer text gets
     // its own check; this one is dropped like a superseded one.
@@ -416,7 +418,7 @@ export class WorkspaceAnalysis {
   }
 
   private runRulesFresh(tree: ConfigTree, files: ParsedFile[], contextGuessed: boolean, acceptedSomewhere: ReadonlySet<Directive> | undefined, cancellation: CancellationFlag | undefined, now: Date,
-    inspections: Map<string, Inspection<Promise<InspectedFile>>>, reusedFamilies?: ReadonlyMap<string, readonly Finding[]>): Promise<AnalysisResult> {
+    inspections: Map<string, Inspection<Promise<InspectedFile>>>, reusedFamilies?: ReadonlyMap<string, readonly Finding[]>, resolutions?: ReadonlyMap<Finding, Resolution>): Promise<AnalysisResult> {
     const resolver: PathResolver = { confDir: tree.confDir, confDirUnknown: tree.confDirUnknown, pathMappings: this.settings.pathMappings };
     // Rules ask for the same few certificate files once per server or location; within one
     // run each file is inspected (or its cache entry stat-checked) only once.
@@ -453,7 +455,7 @@ export class WorkspaceAnalysis {
       // machine's live configuration, even when it sits in /etc/nginx: nginx never opens its files.
       isKnownLocation: knownLocations(tree, resolver, this.knownRoots, { loadedByNginx: !contextGuessed }).isKnownLocation,
       inspect,
-    }, this.families, cancellation, reusedFamilies);
+    }, this.families, cancellation, reusedFamilies, resolutions);
   }
 }
 
