@@ -16,7 +16,10 @@ export class LspTestClient {
   /** Everything the server wrote to stdout and stderr, for leak scans. */
   rawOutput = '';
   stderr = '';
-  private buffer = Buffer.alloc(0);
+  /** What came from the server and is not yet dispatched, beginning with a message's header; `needed`: the bytes that message takes, once its header is read. */
+  private chunks: Buffer[] = [];
+  private receivedBytes = 0;
+  private needed = 0;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private readonly notifications: Json[] = [];
@@ -56,19 +59,30 @@ export class LspTestClient {
 
   private onData(chunk: Buffer): void {
     if (this.keepHistory) this.rawOutput += chunk.toString();
-    this.buffer = Buffer.concat([this.buffer, chunk]);
+    this.chunks.push(chunk);
+    this.receivedBytes += chunk.length;
+    // A large message (a 5k-line file's diagnostics are 590 KB) comes in many chunks: they are
+    // joined once it is all there, as vscode-jsonrpc's reader does, not again on every chunk.
+    if (this.receivedBytes < this.needed) return;
+    let buffer = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.receivedBytes);
+    this.needed = 0;
     for (;;) {
-      const headerEnd = this.buffer.indexOf('\r\n\r\n');
-      if (headerEnd < 0) return;
-      const header = this.buffer.subarray(0, headerEnd).toString();
+      const headerEnd = buffer.indexOf('\r\n\r\n');
+      if (headerEnd < 0) break;
+      const header = buffer.subarray(0, headerEnd).toString();
       const match = /Content-Length: (\d+)/i.exec(header);
       if (!match) throw new Error(`bad header from server: ${header}`);
-      const length = Number(match[1]);
-      if (this.buffer.length < headerEnd + 4 + length) return;
-      const body = this.buffer.subarray(headerEnd + 4, headerEnd + 4 + length).toString('utf8');
-      this.buffer = this.buffer.subarray(headerEnd + 4 + length);
+      const end = headerEnd + 4 + Number(match[1]);
+      if (buffer.length < end) {
+        this.needed = end;
+        break;
+      }
+      const body = buffer.subarray(headerEnd + 4, end).toString('utf8');
+      buffer = buffer.subarray(end);
       this.dispatch(JSON.parse(body) as Json);
     }
+    this.chunks = buffer.length > 0 ? [buffer] : [];
+    this.receivedBytes = buffer.length;
   }
 
   private dispatch(message: Json): void {
