@@ -60,4 +60,39 @@ describe('diagnostics encoded for the protocol', () => {
     assert.deepEqual(decodeDiagnostics({ count: findings.length, utf8: ownUtf8(json) }), JSON.parse(json));
     assert.equal(Buffer.from(joinedUtf8([])).toString('utf8'), '[]');
   });
+
+  it('reuse a diagnostic\'s bytes for a new finding object only when its JSON is the same', () => {
+    const other = parseFile('/etc/nginx/other.conf', 'a;\nbbbb;\n');
+    const relatedFile = (p: string) => (p === other.path ? other : undefined);
+    type Parsed = ReturnType<typeof parseFile>;
+    const finding = (file: Parsed, start: number, end: number, relatedStart = 3): ResolvedFinding => ({
+      code: 'tls.file-not-found', severity: 'error', message: 'the same words', file: file.path, start, end,
+      related: [{ file: other.path, start: relatedStart, end: 7, message: 'there' }],
+    });
+    const v1 = parseFile('/etc/nginx/nginx.conf', 'x;\n    ssl_certificate a.pem;\n');
+    const base = finding(v1, 7, 22);
+    /** Converts `base` and then `changed` (a new object, as a moved or found-again finding is), and returns the bytes of `changed`. */
+    const after = (file: Parsed, changed: ResolvedFinding, before = base): Uint8Array => {
+      const parts = new DiagnosticParts(pathToUri, relatedFile);
+      parts.parts(v1, [before]);
+      const [bytes] = parts.parts(file, [changed]);
+      assert.equal(Buffer.from(bytes).toString('utf8'), JSON.stringify(toDiagnostic(file, changed, pathToUri, relatedFile)));
+      return bytes;
+    };
+    const parts = new DiagnosticParts(pathToUri, relatedFile);
+    const [first] = parts.parts(v1, [base]);
+    assert.equal(parts.parts(v1, [finding(v1, 7, 22)])[0], first, 'the same diagnostic: the very same bytes');
+    // Each differs from `base` in one place only.
+    after(v1, finding(v1, 8, 22));
+    after(v1, finding(v1, 7, 23));
+    after(v1, finding(v1, 7, 22, 4));
+    after(v1, { ...finding(v1, 7, 22), severity: 'warning' });
+    after(v1, { ...finding(v1, 7, 22), code: 'tls.not-pem' });
+    after(v1, { ...finding(v1, 7, 22), related: undefined });
+    const v2 = parseFile('/etc/nginx/nginx.conf', '\nx;\n    ssl_certificate a.pem;\n');
+    after(v2, finding(v2, 8, 23));
+    // Only the start's line, only the end's line (line 1 column 0 is offset 3; line 2 column 0, 30).
+    after(v1, finding(v1, 0, 22), finding(v1, 3, 22));
+    after(v1, finding(v1, 0, 3), finding(v1, 0, 30));
+  });
 });

@@ -1,19 +1,22 @@
 /**
- * A file's diagnostics as the UTF-8 JSON of each, remembered per finding object across checks,
- * and joined into the array the protocol sends (see encodedDiagnostics.ts).
+ * A file's diagnostics as the UTF-8 JSON of each, remembered across checks, and joined into the
+ * array the protocol sends (see encodedDiagnostics.ts).
  *
  * A finding is never changed once made, and the checks that keep findings across an edit
  * (comment and argument edits, commentEditReuse.ts; analysis/analyzer.ts resolves a kept finding
  * to the same object) keep the very object only when none of its offsets moved: it lies before
  * the edit, whose lines and columns the edit leaves alone. So the same object in the same file
  * has the same JSON, unless a related location points into another file that was read again
- * since; that is checked.
+ * since; that is checked. A new object (moved past the edit, or found again by a family that ran
+ * again) gets the bytes of a last diagnostic with the same message when the two diagnostics are
+ * equal field by field (sameDiagnostic), which comparing is cheaper than writing the JSON.
  *
  * On a 5k-line file (~680 diagnostics, 590 KB), every keystroke converted them all (2.5 ms),
  * compared the text with the last one sent (2.7 ms: the comparison flattens a fresh string) and,
- * when different, encoded it (2.4 ms). Now an unmoved finding's bytes are the same object, the
+ * when different, encoded it (2.4 ms). Now mostly the bytes of the last check are reused, the
  * comparison is mostly by reference, and joining copies bytes (issue #15).
  */
+import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import type { ResolvedFinding } from '../analysis/analyzer';
 import type { ParsedFile } from '../model/parsedFile';
 import { rememberingUris, toDiagnostic } from './lspConvert';
@@ -21,18 +24,25 @@ import { rememberingUris, toDiagnostic } from './lspConvert';
 interface Part {
   /** The files of the related locations in other files, as read when the JSON was made. */
   readonly related: readonly (ParsedFile | undefined)[];
+  readonly diagnostic: Diagnostic;
   readonly utf8: Uint8Array;
+}
+
+/** A file's parts of one conversion: by finding, and by message for findings that are new objects with an old diagnostic. */
+interface Conversion {
+  readonly byFinding: Map<ResolvedFinding, Part>;
+  readonly byMessage: Map<string, Part[]>;
 }
 
 const NO_FILES: readonly (ParsedFile | undefined)[] = [];
 
 export class DiagnosticParts {
   /**
-   * Per file, the parts of its last conversion by finding; replaced on each conversion. Not a
-   * WeakMap: hundreds of new findings per keystroke as WeakMap keys cost the garbage collector
-   * more than the conversions they saved.
+   * Per file, its last conversion; replaced on each conversion. Not a WeakMap: hundreds of new
+   * findings per keystroke as WeakMap keys cost the garbage collector more than the conversions
+   * they saved.
    */
-  private readonly last = new Map<string, Map<ResolvedFinding, Part>>();
+  private readonly last = new Map<string, Conversion>();
 
   constructor(private readonly toUri: (p: string) => string, private readonly relatedFile: (p: string) => ParsedFile | undefined) {}
 
@@ -40,15 +50,22 @@ export class DiagnosticParts {
   parts(file: ParsedFile, findings: readonly ResolvedFinding[]): Uint8Array[] {
     const uriOf = rememberingUris(this.toUri);
     const before = this.last.get(file.path);
-    const now = new Map<ResolvedFinding, Part>();
+    const now: Conversion = { byFinding: new Map(), byMessage: new Map() };
     const parts = findings.map((finding) => {
       const related = finding.related ? finding.related.map((r) => (r.file === file.path ? undefined : this.relatedFile(r.file))) : NO_FILES;
-      let part = before?.get(finding);
+      let part = before?.byFinding.get(finding);
       if (!part || part.related.length !== related.length || !part.related.every((f, i) => f === related[i])) {
+        // A finding moved past an edit, or found again by a family that ran again, is a new
+        // object; below the edit's line its diagnostic is mostly the same as before.
+        const diagnostic = toDiagnostic(file, finding, uriOf, this.relatedFile);
+        const same = before?.byMessage.get(finding.message)?.find((p) => sameDiagnostic(p.diagnostic, diagnostic));
         // Buffer.from: small texts share a pooled buffer instead of one allocation each.
-        part = { related, utf8: Buffer.from(JSON.stringify(toDiagnostic(file, finding, uriOf, this.relatedFile)), 'utf8') };
+        part = { related, diagnostic, utf8: same ? same.utf8 : Buffer.from(JSON.stringify(diagnostic), 'utf8') };
       }
-      now.set(finding, part);
+      now.byFinding.set(finding, part);
+      const withMessage = now.byMessage.get(finding.message);
+      if (withMessage) withMessage.push(part);
+      else now.byMessage.set(finding.message, [part]);
       return part.utf8;
     });
     this.last.set(file.path, now);
@@ -59,6 +76,19 @@ export class DiagnosticParts {
   forget(filePath: string): void {
     this.last.delete(filePath);
   }
+}
+
+/** Whether two diagnostics (as toDiagnostic builds them) have the same JSON. */
+export function sameDiagnostic(a: Diagnostic, b: Diagnostic): boolean {
+  if (a.message !== b.message || a.code !== b.code || a.severity !== b.severity || !sameRange(a.range, b.range)) return false;
+  const ra = a.relatedInformation;
+  const rb = b.relatedInformation;
+  if (ra === undefined || rb === undefined) return ra === rb;
+  return ra.length === rb.length && ra.every((r, i) => r.message === rb[i].message && r.location.uri === rb[i].location.uri && sameRange(r.location.range, rb[i].location.range));
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
 }
 
 const OPEN = 0x5b; // [
