@@ -8,6 +8,7 @@ import { parentPort } from 'node:worker_threads';
 import { AnalysisCancelled } from '../analysis/analyzer';
 import { NginxLanguageService } from '../service/languageService';
 import { joinedUtf8, sameParts } from '../service/diagnosticParts';
+import { rehearseEdits } from './editPathWarmUp';
 import { idleCollectorForThisThread } from './idleCollector';
 import { applyMessage, outcomeOf, type CodeActionsRequest, type WorkerReady, type WorkerReply, type WorkerRequest } from './validationRunner';
 
@@ -20,6 +21,11 @@ const byId = new Map<number, { cancelled: boolean }>();
 const lastSent = new Map<string, Uint8Array[]>();
 const NOTHING = new Uint8Array(0);
 let running = false;
+/** The latest text the server sent for each open document (the service holds it as well). */
+const texts = new Map<string, string>();
+/** The document of the first check, whose edits are rehearsed once the queue is empty (see editPathWarmUp.ts); then undefined for good. */
+let warmUpFor: string | undefined;
+let warmedUp = false;
 /** Each check leaves megabytes of garbage; the heap they grew is returned once checks stop coming. */
 const idleCollector = idleCollectorForThisThread();
 
@@ -37,6 +43,17 @@ function movable(bytes: Uint8Array): bytes is Uint8Array & { buffer: ArrayBuffer
 async function drain(): Promise<void> {
   if (running) return;
   running = true;
+  for (;;) {
+    await answerQueue();
+    const path = warmUpFor;
+    if (path === undefined) break;
+    warmUpFor = undefined;
+    await warmUp(path);
+  }
+  running = false;
+}
+
+async function answerQueue(): Promise<void> {
   for (let next = queue.shift(); next; next = queue.shift()) {
     if (next.kind === 'codeActions') {
       await answerCodeActions(next);
@@ -52,6 +69,10 @@ async function drain(): Promise<void> {
       lastSent.set(path, parts);
       const diagnostics = { count: parts.length, utf8: same ? NOTHING : joinedUtf8(parts) };
       reply({ id, outcome: outcomeOf(service, { diagnostics, analysis }, performance.now() - started), ...(same ? { sameDiagnostics: true } : {}) });
+      if (!warmedUp) {
+        warmedUp = true;
+        warmUpFor = path;
+      }
     } catch (error) {
       if (error instanceof AnalysisCancelled) reply({ id, cancelled: true });
       else reply({ id, error: error instanceof Error ? error.message : String(error) });
@@ -60,7 +81,18 @@ async function drain(): Promise<void> {
       idleCollector.activity();
     }
   }
-  running = false;
+}
+
+/**
+ * Rehearses the first keystrokes on copies of the document (editPathWarmUp.ts) until a request
+ * waits or the document changes: a real check never waits for more than one rehearsed one.
+ * Nothing of it is sent: the server never hears of these texts.
+ */
+async function warmUp(path: string): Promise<void> {
+  const text = texts.get(path);
+  if (text === undefined) return;
+  await rehearseEdits(service, path, text, () => queue.length > 0 || texts.get(path) !== text, () => texts.get(path));
+  idleCollector.activity();
 }
 
 async function answerCodeActions({ id, path, range, only }: CodeActionsRequest): Promise<void> {
@@ -86,7 +118,11 @@ port?.on('message', (message: WorkerRequest) => {
       if (cancellation) cancellation.cancelled = true;
     }
   } else {
-    if (message.kind === 'close') lastSent.delete(message.path);
+    if (message.kind === 'close') {
+      lastSent.delete(message.path);
+      texts.delete(message.path);
+    }
+    if (message.kind === 'open') texts.set(message.path, message.text);
     applyMessage(service, message);
   }
 });
