@@ -22,7 +22,7 @@ import type { ParsedFile } from '../model/parsedFile';
 import { rememberingUris, toDiagnostic } from './lspConvert';
 
 interface Part {
-  /** The files of the related locations in other files, as read when the JSON was made. */
+  /** The files of the related locations in other files, in order, as read when the JSON was made. */
   readonly related: readonly (ParsedFile | undefined)[];
   readonly diagnostic: Diagnostic;
   readonly utf8: Uint8Array;
@@ -35,6 +35,7 @@ interface Conversion {
 }
 
 const NO_FILES: readonly (ParsedFile | undefined)[] = [];
+const NO_RELATED: NonNullable<ResolvedFinding['related']> = [];
 
 export class DiagnosticParts {
   /**
@@ -52,7 +53,7 @@ export class DiagnosticParts {
     const before = this.last.get(file.path);
     const now: Conversion = { byFinding: new Map(), byMessage: new Map() };
     const parts = findings.map((finding) => {
-      const related = finding.related ? finding.related.map((r) => (r.file === file.path ? undefined : this.relatedFile(r.file))) : NO_FILES;
+      const related = this.otherFiles(finding, file.path);
       let part = before?.byFinding.get(finding);
       if (!part || part.related.length !== related.length || !part.related.every((f, i) => f === related[i])) {
         // A finding moved past an edit, or found again by a family that ran again, is a new
@@ -70,6 +71,13 @@ export class DiagnosticParts {
     });
     this.last.set(file.path, now);
     return parts;
+  }
+
+  /** The files of the finding's related locations outside `filePath`, in order (mostly none: one shared empty list). */
+  private otherFiles(finding: ResolvedFinding, filePath: string): readonly (ParsedFile | undefined)[] {
+    let files: (ParsedFile | undefined)[] | undefined;
+    for (const r of finding.related ?? NO_RELATED) if (r.file !== filePath) (files ??= []).push(this.relatedFile(r.file));
+    return files ?? NO_FILES;
   }
 
   /** Forgets a file's parts (it was closed). */

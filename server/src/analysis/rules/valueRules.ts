@@ -79,7 +79,7 @@ function check(node: ConfigNode, context: RuleContext, allowed: AllowedValues | 
   if (name === 'listen') return missingSemicolonHint(node, context) ? handlerProblem(node, listenProblem(node, version), context) : NONE;
   if (allowed) {
     // An enum slot reads only the first argument; a bitmask slot reads each one and stops at the first unknown.
-    const bad = (allowed.kind === 'enum' ? args.slice(0, 1) : args).find((a) => !isAllowed(allowed, a.value));
+    const bad = allowed.kind === 'enum' ? (isAllowed(allowed, args[0].value) ? undefined : args[0]) : args.find((a) => !isAllowed(allowed, a.value));
     return bad ? [invalid(node, bad, `invalid value "${bad.value}"`, `"${name}" takes ${allowed.kind === 'enum' ? 'one of' : 'one or more of'} ${listValues(allowed.values)}.`)] : NONE;
   }
   if (name === 'ssl_session_cache') {
@@ -201,8 +201,11 @@ export const valueRules: RuleFamily = {
     for (const node of focusOf(context).nodes) {
       if (node.context === 'custom-body' || node.context === 'unknown') continue;
       const allowed = allowedValues(node.directive.name.value, version);
-      for (const finding of check(node, context, allowed)) findings.push(finding);
-      for (const finding of duplicateValues(node, allowed, blocks)) findings.push(finding);
+      // Mostly NONE: no iterator made per statement for nothing.
+      const wrong = check(node, context, allowed);
+      if (wrong.length > 0) findings.push(...wrong);
+      const repeated = duplicateValues(node, allowed, blocks);
+      if (repeated.length > 0) findings.push(...repeated);
     }
     return findings;
   },
