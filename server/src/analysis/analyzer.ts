@@ -26,7 +26,7 @@ export interface AnalysisResult {
   /**
    * Each family finding and what it became (severity set, maybe reworded), for a later run that
    * reuses it: the very finding object gives the very same result, so that what is built from a
-   * result (the diagnostics' texts, service/lspConvert.DiagnosticTexts) can be reused as well.
+   * result (each diagnostic's JSON, service/diagnosticParts.ts) can be reused as well.
    */
   resolutions?: ReadonlyMap<Finding, Resolution>;
 }

@@ -35,7 +35,7 @@ function reply(message: WorkerReply | WorkerReady): void {
   port?.postMessage(message, bytes && movable(bytes) ? [bytes.buffer] : []);
 }
 
-/** Whether the bytes are the whole of their ArrayBuffer (see encodedDiagnostics.ownUtf8), so that moving it moves nothing else. */
+/** Whether the bytes are the whole of their ArrayBuffer (see diagnosticParts.joinedUtf8), so that moving it moves nothing else. */
 function movable(bytes: Uint8Array): bytes is Uint8Array & { buffer: ArrayBuffer } {
   return bytes.buffer instanceof ArrayBuffer && bytes.byteLength > 0 && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
 }

@@ -222,7 +222,7 @@ export class NginxLanguageService {
     return { diagnostics: analysis.findings.map((f) => toDiagnostic(analysis.file, f, pathToUri, (p) => this.analysis.parses.peek(p))), analysis };
   }
 
-  /** validate's diagnostics as UTF-8 JSON, written without building them (what the language server sends; see encodedDiagnostics.ts). */
+  /** validate's diagnostics as the UTF-8 JSON the language server sends (see encodedDiagnostics.ts). */
   async validateEncoded(filePath: string, cancellation?: CancellationFlag): Promise<{ diagnostics: EncodedDiagnostics; analysis?: FileAnalysis }> {
     const { parts, analysis } = await this.validateParts(filePath, cancellation);
     return { diagnostics: { count: parts.length, utf8: joinedUtf8(parts) }, analysis };
