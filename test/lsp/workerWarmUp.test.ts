@@ -35,7 +35,7 @@ function config(servers: number, extra = ''): string {
 describe('the worker\'s rehearsed edits', () => {
   it('are comment and argument edits, one character each, and end with the text itself', () => {
     const text = config(30);
-    const texts = warmUpTexts(text);
+    const texts = [...warmUpTexts(text)];
     assert.ok(texts.length >= 20, `${texts.length} texts`);
     assert.equal(texts[texts.length - 1], text);
     let comments = 0;
@@ -53,7 +53,7 @@ describe('the worker\'s rehearsed edits', () => {
   });
 
   it('are none without a comment line', () => {
-    assert.deepEqual(warmUpTexts('events {}\nhttp { server { listen 80; } }\n'), []);
+    assert.deepEqual([...warmUpTexts('events {}\nhttp { server { listen 80; } }\n')], []);
   });
 
   it('stop when asked, and leave the document with its latest real text, or closed', async () => {
@@ -81,7 +81,7 @@ describe('the worker\'s rehearsed edits', () => {
     opened.length = 0;
     checks = 0;
     const all = await rehearseEdits(service, '/x/nginx.conf', text, () => false, () => text);
-    assert.equal(all, warmUpTexts(text).length);
+    assert.equal(all, [...warmUpTexts(text)].length);
     assert.equal(opened[all - 1], text);
   });
 });
