@@ -39,9 +39,8 @@ const NO_RELATED: NonNullable<ResolvedFinding['related']> = [];
 
 export class DiagnosticParts {
   /**
-   * Per file, its last conversion; replaced on each conversion. Not a WeakMap: hundreds of new
-   * findings per keystroke as WeakMap keys cost the garbage collector more than the conversions
-   * they saved.
+   * Per file, its last conversion; replaced on each conversion. Only the last one can be reused
+   * by the next, so nothing older is kept (nor hundreds of findings per keystroke as WeakMap keys).
    */
   private readonly last = new Map<string, Conversion>();
 
