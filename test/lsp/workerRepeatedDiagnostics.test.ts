@@ -9,9 +9,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { decodeDiagnostics } from '../../server/src/service/encodedDiagnostics';
-import { NginxLanguageService } from '../../server/src/service/languageService';
-import { NEEDS_WORKER_BUNDLE, workerRunnerFixture } from './workerRunnerFixture';
+import { freshDiagnostics, NEEDS_WORKER_BUNDLE, openAndValidate, workerRunnerFixture } from './workerRunnerFixture';
 
 describe('diagnostics the worker does not send twice', { skip: NEEDS_WORKER_BUNDLE }, () => {
   const { dir, runner, logs } = workerRunnerFixture('nginx-mtls-repeat-');
@@ -19,20 +17,12 @@ describe('diagnostics the worker does not send twice', { skip: NEEDS_WORKER_BUND
   const text = (comment: string, protocols: string): string => `events {}\nhttp {\n    # ${comment}\n    ssl_protocols ${protocols};\n    server { listen 443 ssl; ssl_certificate missing.crt; ssl_certificate_key missing.key; }\n}\n`;
   writeFileSync(file, text('a', 'TLSv1'));
 
-  /** What a language service of its own finds in `content`, as the worker would send it. */
-  async function expected(content: string): Promise<unknown> {
-    const service = new NginxLanguageService();
-    service.setWorkspaceFolders([dir]);
-    service.openDocument(file, content);
-    return decodeDiagnostics((await service.validateEncoded(file)).diagnostics);
-  }
+  const expected = (content: string): Promise<unknown> => freshDiagnostics(dir, file, content);
 
   async function check(content: string): Promise<{ diagnostics: unknown; repeated: boolean }> {
     const before = runner.repeatedDiagnostics;
-    runner.post({ kind: 'open', path: file, text: content });
-    const outcome = await runner.validate(file);
-    assert.ok(outcome, logs.join('\n'));
-    return { diagnostics: decodeDiagnostics(outcome.diagnostics), repeated: runner.repeatedDiagnostics > before };
+    const diagnostics = await openAndValidate(runner, logs, file, content);
+    return { diagnostics, repeated: runner.repeatedDiagnostics > before };
   }
 
   it('sends them once, and again only when they changed', async () => {

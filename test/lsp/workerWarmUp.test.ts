@@ -13,8 +13,7 @@ import { rehearseEdits, warmUpTexts } from '../../server/src/node/editPathWarmUp
 import { argumentOnlyEdit } from '../../server/src/service/argumentEditReuse';
 import { commentOnlyEdit } from '../../server/src/service/commentEditReuse';
 import { decodeDiagnostics } from '../../server/src/service/encodedDiagnostics';
-import { NginxLanguageService } from '../../server/src/service/languageService';
-import { NEEDS_WORKER_BUNDLE, workerRunnerFixture } from './workerRunnerFixture';
+import { freshDiagnostics, NEEDS_WORKER_BUNDLE, openAndValidate, workerRunnerFixture } from './workerRunnerFixture';
 
 /** A configuration with comments and header/expiry lines, `servers` servers long. */
 function config(servers: number, extra = ''): string {
@@ -91,19 +90,8 @@ describe('the worker while it rehearses edits', { skip: NEEDS_WORKER_BUNDLE }, (
   const file = path.join(dir, 'nginx.conf');
   writeFileSync(file, config(40));
 
-  async function expected(content: string): Promise<unknown> {
-    const service = new NginxLanguageService();
-    service.setWorkspaceFolders([dir]);
-    service.openDocument(file, content);
-    return decodeDiagnostics((await service.validateEncoded(file)).diagnostics);
-  }
-
-  async function check(content: string): Promise<unknown> {
-    runner.post({ kind: 'open', path: file, text: content });
-    const outcome = await runner.validate(file);
-    assert.ok(outcome, logs.join('\n'));
-    return decodeDiagnostics(outcome.diagnostics);
-  }
+  const expected = (content: string): Promise<unknown> => freshDiagnostics(dir, file, content);
+  const check = (content: string): Promise<unknown> => openAndValidate(runner, logs, file, content);
 
   it('answers for the real text, whenever an edit comes', async () => {
     runner.post({ kind: 'configure', raw: {} });
