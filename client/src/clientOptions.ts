@@ -4,6 +4,7 @@ import {
 } from 'vscode-languageclient/node';
 import { explicitSettings } from '../../common/explicitSettings';
 import { LANGUAGE_ID, SETTINGS_SECTION } from '../../common/protocol';
+import { connectionErrorAction } from './connectionErrors';
 
 /**
  * The settings the user set (see common/explicitSettings.ts: a default must not override the
@@ -64,7 +65,10 @@ export function createClientOptions(outputChannel: vscode.LogOutputChannel, even
       },
     },
     errorHandler: {
-      error: (_error, _message, count) => ({ action: (count ?? 0) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown }),
+      error: (_error, message, count) => {
+        const { action, handled } = connectionErrorAction(message, count);
+        return { action: action === 'continue' ? ErrorAction.Continue : ErrorAction.Shutdown, handled };
+      },
       closed: () => {
         // A server that dies before answering `initialize` would only die again: report the failed start.
         if (!events.hasStarted()) return { action: CloseAction.DoNotRestart, handled: true };
