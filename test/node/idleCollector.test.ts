@@ -54,6 +54,22 @@ describe('idle collector', () => {
     assert.equal(collector.collections, 2);
   });
 
+  it('collects at once when asked, and the collection activity armed does not follow', () => {
+    const timers = fakeTimers();
+    let collected = 0;
+    const collector = new IdleCollector(() => collected++, 1000, timers);
+    collector.activity();
+    timers.advance(400);
+    collector.collectNow();
+    assert.equal(collected, 1, 'collected without waiting');
+    timers.advance(5000);
+    assert.equal(collected, 1, 'the armed collection was cancelled: nothing was allocated since');
+    collector.activity();
+    timers.advance(1000);
+    assert.equal(collected, 2, 'activity after it arms a collection again');
+    assert.equal(collector.collections, 2);
+  });
+
   it('does nothing before any activity', () => {
     const timers = fakeTimers();
     let collected = 0;

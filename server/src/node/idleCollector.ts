@@ -47,6 +47,16 @@ export class IdleCollector {
     if (!this.timerPending) this.wait(this.idleMs);
   }
 
+  /**
+   * Collects at once, and cancels the collection activity() armed: for a thread that knows it
+   * has just finished work that left only garbage, and has nothing waiting.
+   */
+  collectNow(): void {
+    this.armed = false;
+    this.collections++;
+    this.collect();
+  }
+
   private wait(ms: number): void {
     this.timerPending = true;
     this.timers.set(() => this.expired(), ms);

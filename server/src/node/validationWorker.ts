@@ -91,8 +91,13 @@ async function answerQueue(): Promise<void> {
 async function warmUp(path: string): Promise<void> {
   const text = texts.get(path);
   if (text === undefined) return;
-  await rehearseEdits(service, path, text, () => queue.length > 0 || texts.get(path) !== text, () => texts.get(path));
-  idleCollector.activity();
+  const interrupted = (): boolean => queue.length > 0 || texts.get(path) !== text;
+  await rehearseEdits(service, path, text, interrupted, () => texts.get(path));
+  // A rehearsal that ran to its end left nothing but garbage (several MB per rehearsed check)
+  // and nobody is waiting: it is returned now rather than after IDLE_COLLECT_MS, when the
+  // next keystroke may be under way.
+  if (interrupted()) idleCollector.activity();
+  else idleCollector.collectNow();
 }
 
 async function answerCodeActions({ id, path, range, only }: CodeActionsRequest): Promise<void> {
