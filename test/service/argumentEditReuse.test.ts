@@ -22,6 +22,9 @@ import { FIXTURES } from '../analysis/rules/mtlsRuleHelpers';
 import { makeTempDir, removeDir } from '../differential/nginxHarness';
 import { countingFamilies, findingsOf, service, writeServerPair } from './reuseHelpers';
 
+/** The families that check only the edited block's body after an argument edit (RuleFamily.blockLocal). */
+const BLOCK_LOCAL = RULE_FAMILIES.filter((f) => f.blockLocal).map((f) => f.name);
+
 /** A value for each unread directive, as an operator writes it. */
 const SAMPLE_ARGUMENTS: Record<string, string> = {
   add_header: 'X-Frame-Options "DENY" always', add_trailer: 'X-Trace "t1"', expires: '1h', etag: 'on',
@@ -94,6 +97,7 @@ describe('edits inside the arguments of a directive reuse the families that neve
     let reused = 0;
     let compared = 0;
     let fixture = 0;
+    let scopedRuns = 0;
     const declaring = RULE_FAMILIES.filter((f) => f.argumentsUnread).map((f) => f.name);
     assert.ok(declaring.length >= 8, `families declaring unread arguments: ${declaring.join(', ')}`);
     for (const code of fs.readdirSync(FIXTURES).sort()) {
@@ -111,9 +115,11 @@ describe('edits inside the arguments of a directive reuse the families that neve
           for (const statement of lastArguments(prepared, RESPONSE_AND_TUNING_DIRECTIVES).slice(0, 2)) {
             for (const text of argumentEdits(prepared, statement)) {
               const before = new Map(counted.runs);
+              const scopedBefore = new Map(counted.scoped);
               edited.openDocument(file, text);
               const got = await findingsOf(edited, file);
               if (declaring.every((f) => counted.runs.get(f) === before.get(f))) reused++;
+              if (BLOCK_LOCAL.every((f) => counted.runs.get(f) === before.get(f) && counted.scoped.get(f) !== scopedBefore.get(f))) scopedRuns++;
               const fresh = service(dir);
               fresh.openDocument(file, text);
               assert.deepEqual(got, await findingsOf(fresh, file), `${code}/${name}: ${statement.name} edited to ${JSON.stringify(text.slice(statement.argsEnd - 20, statement.argsEnd + 6))}`);
@@ -126,29 +132,35 @@ describe('edits inside the arguments of a directive reuse the families that neve
       }
     }
     assert.ok(compared > 300, `compared ${compared} edits`);
-    console.log(`unread-argument edits: ${compared} compared with fresh analyses, ${reused} reused the declaring families`);
+    console.log(`unread-argument edits: ${compared} compared with fresh analyses, ${reused} reused the declaring families, ${scopedRuns} ran the block-local ones on the edited block alone`);
     assert.ok(reused > compared * 0.8, `reused ${reused} of ${compared}`);
+    assert.ok(scopedRuns > compared * 0.5, `the block-local families checked only the edited block in ${scopedRuns} of ${compared}`);
   });
 
-  it('gives the findings of a fresh analysis when the fixtures\' own directives are edited', async () => {
+  it('gives the findings of a fresh analysis when each of the fixtures\' own directives is edited', async () => {
     let compared = 0;
+    let scopedRuns = 0;
     for (const code of fs.readdirSync(FIXTURES).sort()) {
       for (const name of fs.readdirSync(path.join(FIXTURES, code)).filter((n) => n.endsWith('.conf')).sort()) {
         const { dir, file } = prepareFixture(code, name);
         try {
           const original = fs.readFileSync(file, 'utf8');
-          const edited = service(dir);
+          const counted = countingFamilies();
+          const edited = service(dir, counted.families);
           edited.openDocument(file, original);
           await findingsOf(edited, file);
-          const statements = lastArguments(original);
-          // Spread over the file: the first, the middle and the last statement.
-          for (const statement of [...new Set([statements[0], statements[statements.length >> 1], statements[statements.length - 1]])].filter((s) => s !== undefined)) {
-            for (const text of argumentEdits(original, statement).slice(0, 2)) {
+          // Every statement, read by block-local families or not: a character typed, then taken
+          // back; an argument added (the count changes), then taken back.
+          for (const statement of lastArguments(original)) {
+            const added = original.slice(0, statement.argsEnd) + ' z' + original.slice(statement.argsEnd);
+            for (const text of [...argumentEdits(original, statement).slice(0, 2), added, original]) {
+              const scopedBefore = counted.scoped.get(BLOCK_LOCAL[0]);
               edited.openDocument(file, text);
               const got = await findingsOf(edited, file);
+              if (counted.scoped.get(BLOCK_LOCAL[0]) !== scopedBefore) scopedRuns++;
               const fresh = service(dir);
               fresh.openDocument(file, text);
-              assert.deepEqual(got, await findingsOf(fresh, file), `${code}/${name}: ${statement.name} edited`);
+              assert.deepEqual(got, await findingsOf(fresh, file), `${code}/${name}: ${statement.name} edited to ${JSON.stringify(text.slice(statement.argsEnd - 20, statement.argsEnd + 6))}`);
               compared++;
             }
           }
@@ -157,7 +169,9 @@ describe('edits inside the arguments of a directive reuse the families that neve
         }
       }
     }
-    assert.ok(compared > 300, `compared ${compared} edits`);
+    console.log(`edits of the fixtures' own directives: ${compared} compared with fresh analyses, ${scopedRuns} checked the edited block alone with the block-local families`);
+    assert.ok(compared > 2000, `compared ${compared} edits`);
+    assert.ok(scopedRuns > compared * 0.2, `the edited block alone in ${scopedRuns} of ${compared}`);
   });
 
   it('moves the reused findings of an included file past an edit in it, and leaves the other files\' alone', async () => {

@@ -9,18 +9,23 @@ import { NginxLanguageService, pathToUri } from '../../server/src/service/langua
 import { toDiagnostic } from '../../server/src/service/lspConvert';
 import { NOW, pki } from '../certificates/fixtures';
 
-/** Rule families that count their runs by family name, so a test can tell a reused result from a new one. */
-export function countingFamilies(): { families: RuleFamily[]; runs: Map<string, number>; total: () => number } {
+/**
+ * Rule families that count their runs by family name, so a test can tell a reused result from
+ * a new one; `scoped` counts the runs over one block's body (RuleContext.within) apart.
+ */
+export function countingFamilies(): { families: RuleFamily[]; runs: Map<string, number>; scoped: Map<string, number>; total: () => number } {
   const runs = new Map<string, number>();
+  const scoped = new Map<string, number>();
   const families = RULE_FAMILIES.map((family) => ({
     ...family,
     run: (context: RuleContext) => {
-      runs.set(family.name, (runs.get(family.name) ?? 0) + 1);
+      const counts = context.within ? scoped : runs;
+      counts.set(family.name, (counts.get(family.name) ?? 0) + 1);
       return family.run(context);
     },
   }));
   const total = (): number => [...runs.values()].reduce((a, b) => a + b, 0);
-  return { families, runs, total };
+  return { families, runs, scoped, total };
 }
 
 export function service(folder: string, families?: RuleFamily[], clock: () => Date = () => NOW): NginxLanguageService {

@@ -84,8 +84,11 @@ function focusedNodes(tree: ConfigTree, wanted: ReadonlySet<string>): readonly C
 function computeFocus(context: RuleContext): AnalysisFocus {
   const tree = context.tree;
   const wanted = new Set(context.files.map((f) => f.path));
-  const whole = [...tree.files.keys()].every((p) => wanted.has(p));
-  const nodes = whole ? depthFirstNodes(tree.nodes) : focusedNodes(tree, wanted);
+  const within = context.within;
+  const whole = within === undefined && [...tree.files.keys()].every((p) => wanted.has(p));
+  // A block-local family checking one block's body again (RuleContext.within): its statements.
+  const nodes = within ? depthFirstNodes(within.children) : whole ? depthFirstNodes(tree.nodes) : focusedNodes(tree, wanted);
+  const inBody = within && new Set(nodes);
   const containers = new Set<ConfigNode | null>();
   // Levels a wanted file writes a setting to (blocks among a level's statements pass nothing on).
   const settingLevels = new Set<ConfigNode | null>();
@@ -94,7 +97,7 @@ function computeFocus(context: RuleContext): AnalysisFocus {
     containers.add(parent);
     if (!node.directive.block) settingLevels.add(parent);
   }
-  const touchesNode = (node: ConfigNode): boolean => whole || wanted.has(node.file.path);
+  const touchesNode = (node: ConfigNode): boolean => (inBody ? inBody.has(node) : whole || wanted.has(node.file.path));
   const touchesLevels = (levels: readonly Level[]): boolean => whole || levels.some((level) => level.node
     ? wanted.has(level.node.file.path) || settingLevels.has(level.node)
     : settingLevels.has(null));

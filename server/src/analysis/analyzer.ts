@@ -3,6 +3,7 @@
  * throws is reported as an internal finding and the others still deliver theirs.
  * Settings turn rules off or change their severity; inline comments suppress findings.
  */
+import type { ConfigNode } from '../model/configTree';
 import type { Finding, RuleMeta, Severity } from './finding';
 import type { RuleContext, RuleFamily } from './ruleContext';
 import { asNotLoaded } from './nginxWording';
@@ -37,6 +38,20 @@ export interface Resolution {
   readonly guessed: boolean;
 }
 
+/** What a run takes of a family's last findings instead of running it over everything (see service/argumentEditReuse.ts). */
+export interface ReusedFamily {
+  /** The last run's findings moved to the current text: all of them, or with `rerunIn` those outside that block's body. */
+  kept: readonly Finding[];
+  /** A block whose body a block-local family (RuleFamily.blockLocal) checks again; what it finds there joins `kept`. */
+  rerunIn?: ConfigNode;
+}
+
+/** True when `finding` lies in the body of `block` (between its braces, in the block's own file). */
+export function inBody(finding: { file: string; start: number }, block: ConfigNode): boolean {
+  const body = block.directive.block;
+  return body !== undefined && finding.file === block.file.path && finding.start > body.start && finding.start < body.end;
+}
+
 /** Set by whoever started an analysis once its result is no longer wanted (a newer edit came). */
 export interface CancellationFlag {
   readonly cancelled: boolean;
@@ -54,12 +69,13 @@ export function throwIfCancelled(cancellation: CancellationFlag | undefined): vo
 }
 
 /**
- * Runs `families` over `context`. A family with an entry in `reused` does not run: those
- * findings (of an earlier run, moved to the current text) are taken as what it gives, and a
- * finding that `earlier` (that run's resolutions) holds gives the same result object.
+ * Runs `families` over `context`. A family with an entry in `reused` does not run over
+ * everything: the kept findings (of an earlier run, moved to the current text) are taken as
+ * what it gives, with what it finds in the body of `rerunIn` when that is set; a finding that
+ * `earlier` (that run's resolutions) holds gives the same result object.
  */
 export async function analyze(context: RuleContext, families: readonly RuleFamily[] = RULE_FAMILIES, cancellation?: CancellationFlag,
-  reused?: ReadonlyMap<string, readonly Finding[]>, earlier?: ReadonlyMap<Finding, Resolution>): Promise<AnalysisResult> {
+  reused?: ReadonlyMap<string, ReusedFamily>, earlier?: ReadonlyMap<Finding, Resolution>): Promise<AnalysisResult> {
   const metas = new Map<string, RuleMeta>();
   for (const family of families) for (const rule of family.rules) metas.set(rule.code, rule);
   const raw: Finding[] = [];
@@ -67,10 +83,10 @@ export async function analyze(context: RuleContext, families: readonly RuleFamil
   const byFamily = new Map<string, readonly Finding[]>();
   for (const family of families) {
     if (family.rules.every((r) => context.settings.rules[r.code] === 'off')) continue;
-    const kept = reused?.get(family.name);
-    if (kept) {
-      byFamily.set(family.name, kept);
-      for (const finding of kept) raw.push(finding);
+    const reuse = reused?.get(family.name);
+    if (reuse && !reuse.rerunIn) {
+      byFamily.set(family.name, reuse.kept);
+      for (const finding of reuse.kept) raw.push(finding);
       continue;
     }
     // Let the language server answer requests between families on large configurations.
@@ -78,7 +94,10 @@ export async function analyze(context: RuleContext, families: readonly RuleFamil
     // The turn just given is where a cancellation arrives.
     throwIfCancelled(cancellation);
     try {
-      const found = await family.run(context);
+      const block = reuse?.rerunIn;
+      const found = block && reuse
+        ? [...reuse.kept, ...(await family.run({ ...context, within: block })).filter((f) => inBody(f, block))]
+        : await family.run(context);
       byFamily.set(family.name, found);
       // One push per finding: spreading 100k findings into push's arguments overflows the stack.
       for (const finding of found) raw.push(finding);

@@ -1,7 +1,7 @@
 /** What every rule receives: the assembled configuration and the analysis parameters. */
 import type { InspectedFile } from '../certificates/certificateTypes';
 import type { DirectiveTable } from '../directives/directiveTable';
-import type { ConfigTree } from '../model/configTree';
+import type { ConfigNode, ConfigTree } from '../model/configTree';
 import type { ParsedFile } from '../model/parsedFile';
 import type { Directive } from '../parser/syntaxTree';
 import type { NginxMtlsSettings } from '../service/settings';
@@ -41,6 +41,11 @@ export interface RuleContext {
   isKnownLocation(written: string): boolean;
   /** Inspects a certificate/key/CA file (cached by path, mtime and size). */
   inspect(absolutePath: string, options?: { passphrases?: string[] }): Promise<InspectedFile>;
+  /**
+   * Set when a block-local family (RuleFamily.blockLocal) checks again only the body of this
+   * block: the analysis focus is then the block's statements and the blocks inside it.
+   */
+  within?: ConfigNode;
 }
 
 export interface Rule {
@@ -60,4 +65,13 @@ export interface RuleFamily {
    * (service/argumentEditReuse.ts). Absent: every edit runs the family.
    */
   argumentsUnread?: ReadonlySet<string>;
+  /**
+   * True when what the family finds on a statement depends only on that statement, the
+   * statements of its own block and of the blocks around it (names, arguments, nesting), and
+   * the finding lands in that block: then an edit inside the arguments of one statement can
+   * change only the family's findings in the body of the statement's block, and the family run
+   * with `within` set to that block finds exactly those. After such an edit its findings
+   * elsewhere are moved past the edit and it checks that body alone (service/argumentEditReuse.ts).
+   */
+  blockLocal?: true;
 }

@@ -19,7 +19,10 @@ import type { Directive } from '../parser/syntaxTree';
 import type { ParsedFile } from '../model/parsedFile';
 import { changedRegion } from '../parser/changedRegion';
 import { detached } from '../parser/incrementalParse';
-import type { ReusableEdit } from './commentEditReuse';
+import type { Finding } from '../analysis/finding';
+import type { ConfigNode, ConfigTree } from '../model/configTree';
+import { depthFirstNodes, nodesOfFile } from '../model/treeIndexes';
+import { moveFindings, type ReusableEdit } from './commentEditReuse';
 
 /** An edit inside the arguments of one directive. */
 export interface ArgumentEdit extends ReusableEdit {
@@ -84,4 +87,43 @@ function containing(statements: readonly Directive[], start: number, end: number
     else return end <= statement.end ? statement : undefined;
   }
   return undefined;
+}
+
+/**
+ * The block whose body holds the edited statement, when a block-local family
+ * (RuleFamily.blockLocal) may check that body alone: the statement stands once in the tree
+ * (its file is not included twice), and its block is of the same file, closed, and includes
+ * nothing, so that the family's findings in that body are exactly those between its braces.
+ */
+export function editedBlock(tree: ConfigTree, edit: ArgumentEdit): ConfigNode | undefined {
+  let statement: ConfigNode | undefined;
+  for (const node of nodesOfFile(tree, edit.file)) {
+    const d = node.directive;
+    if (d.block || edit.start < d.start || edit.start >= d.end) continue;
+    if (statement) return undefined;
+    statement = node;
+  }
+  const block = statement?.parent;
+  if (!statement || !block || block.file !== statement.file || !block.directive.block?.closed) return undefined;
+  return depthFirstNodes(block.children).every((n) => n.file === statement.file) ? block : undefined;
+}
+
+/**
+ * Of a family's findings from before the edit, those outside the body of the edited block
+ * (which the family checks again), moved past the edit; undefined when one of them points into
+ * that body (its related locations), as it would then depend on what the edit changed.
+ */
+export function findingsOutsideBlock(findings: readonly Finding[], block: ConfigNode, edit: ArgumentEdit): Finding[] | undefined {
+  const body = block.directive.block;
+  if (!body) return undefined;
+  // The body's end before the edit, which lies inside it.
+  const before = { file: block.file.path, start: body.start, end: body.end - edit.delta };
+  const inside = (place: { file: string; start: number; end: number }): boolean => place.file === before.file && place.end > before.start && place.start < before.end;
+  const outside: Finding[] = [];
+  for (const finding of findings) {
+    if (finding.file === before.file && finding.start > before.start && finding.start < before.end) continue;
+    if (inside(finding) || finding.related?.some(inside)) return undefined;
+    outside.push(finding);
+  }
+  return moveFindings(outside, edit);
 }

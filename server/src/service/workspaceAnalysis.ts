@@ -4,7 +4,7 @@
  * it in), and checks files nothing includes on their own with an inferred context.
  */
 import * as path from 'node:path';
-import { analyze, AnalysisCancelled, throwIfCancelled, type AnalysisResult, type CancellationFlag, type Resolution, type ResolvedFinding } from '../analysis/analyzer';
+import { analyze, AnalysisCancelled, throwIfCancelled, type AnalysisResult, type CancellationFlag, type Resolution, type ResolvedFinding, type ReusedFamily } from '../analysis/analyzer';
 import type { RuleFamily } from '../analysis/ruleContext';
 import type { Finding } from '../analysis/finding';
 import type { Surface } from '../analysis/settingHints';
@@ -12,7 +12,7 @@ import { RULE_FAMILIES } from '../analysis/ruleRegistry';
 import { getDirectiveTable, type ContextKind, type DirectiveTable } from '../directives/directiveTable';
 import { CertificateInspector } from '../certificates/certificateInspector';
 import type { InspectedFile } from '../certificates/certificateTypes';
-import { buildConfigTree, resolveConfigPath, type BuildOptions, type ConfigTree, type PathResolver } from '../model/configTree';
+import { buildConfigTree, resolveConfigPath, type BuildOptions, type ConfigNode, type ConfigTree, type PathResolver } from '../model/configTree';
 import { isInside, knownLocations } from '../model/knownLocations';
 import { rebuildEditedBlock } from '../model/blockRebuild';
 import { rebuildIncludedFile } from '../model/incrementalRebuild';
@@ -23,7 +23,7 @@ import type { Directive } from '../parser/syntaxTree';
 import { DEFAULT_SETTINGS, type NginxMtlsSettings } from './settings';
 import { MAX_WATCHED_PATHS, RecentPaths } from './watchedFiles';
 import { commentOnlyEdit, moveFindings, type CommentEdit } from './commentEditReuse';
-import { argumentOnlyEdit, type ArgumentEdit } from './argumentEditReuse';
+import { argumentOnlyEdit, editedBlock, findingsOutsideBlock, type ArgumentEdit } from './argumentEditReuse';
 
 export interface FileAnalysis {
   file: ParsedFile;
@@ -343,7 +343,7 @@ export class WorkspaceAnalysis {
         return reused;
       }
     }
-    const reusedFamilies = last && since?.kind === 'arguments' ? this.unreadFamilyFindings(last, since.edit) : undefined;
+    const reusedFamilies = last && since?.kind === 'arguments' ? this.reusedFamilies(last, since.edit, tree) : undefined;
     const inspections = new Map<string, Inspection<Promise<InspectedFile>>>();
     const result = await this.runRulesFresh(tree, files, contextGuessed, acceptedSomewhere, cancellation, now, inspections, reusedFamilies, reusedFamilies && last?.result.resolutions);
     // A file's text changed while the rules ran and its new parse moved the nodes they were
@@ -402,23 +402,37 @@ export class WorkspaceAnalysis {
     return argumentEdit ? { kind: 'arguments', edit: argumentEdit } : { kind: 'comments', edits };
   }
 
-  /** The last run's findings of the families that never read the edited directive's arguments, moved to the current text. */
-  private unreadFamilyFindings(last: LastRun, edit: ArgumentEdit): Map<string, readonly Finding[]> | undefined {
+  /**
+   * What the families take of the last run after an edit inside the arguments of one
+   * directive: the findings of those that never read it, moved to the current text; of the
+   * block-local ones, those outside the edited block's body, which they check again.
+   */
+  private reusedFamilies(last: LastRun, edit: ArgumentEdit, tree: ConfigTree): Map<string, ReusedFamily> | undefined {
     const found = last.result.byFamily;
     if (!found) return undefined;
-    const reused = new Map<string, readonly Finding[]>();
+    const reused = new Map<string, ReusedFamily>();
+    let block: ConfigNode | undefined | null = null;
     for (const family of this.families) {
       const earlier = found.get(family.name);
-      if (!earlier || !family.argumentsUnread?.has(edit.directive)) continue;
+      const unread = family.argumentsUnread?.has(edit.directive) === true;
+      if (!earlier || (!unread && !family.blockLocal)) continue;
       let moved: readonly Finding[] | undefined = earlier;
-      for (const e of [...last.familyEdits, edit]) moved = moved && moveFindings(moved, e);
-      if (moved) reused.set(family.name, moved);
+      for (const e of last.familyEdits) moved = moved && moveFindings(moved, e);
+      if (!moved) continue;
+      if (unread) {
+        const kept = moveFindings(moved, edit);
+        if (kept) reused.set(family.name, { kept });
+        continue;
+      }
+      if (block === null) block = editedBlock(tree, edit);
+      const kept = block && findingsOutsideBlock(moved, block, edit);
+      if (block && kept) reused.set(family.name, { kept, rerunIn: block });
     }
     return reused.size > 0 ? reused : undefined;
   }
 
   private runRulesFresh(tree: ConfigTree, files: ParsedFile[], contextGuessed: boolean, acceptedSomewhere: ReadonlySet<Directive> | undefined, cancellation: CancellationFlag | undefined, now: Date,
-    inspections: Map<string, Inspection<Promise<InspectedFile>>>, reusedFamilies?: ReadonlyMap<string, readonly Finding[]>, resolutions?: ReadonlyMap<Finding, Resolution>): Promise<AnalysisResult> {
+    inspections: Map<string, Inspection<Promise<InspectedFile>>>, reusedFamilies?: ReadonlyMap<string, ReusedFamily>, resolutions?: ReadonlyMap<Finding, Resolution>): Promise<AnalysisResult> {
     const resolver: PathResolver = { confDir: tree.confDir, confDirUnknown: tree.confDirUnknown, pathMappings: this.settings.pathMappings };
     // Rules ask for the same few certificate files once per server or location; within one
     // run each file is inspected (or its cache entry stat-checked) only once.

@@ -76,6 +76,8 @@ function suggestionFor(name: string, table: DirectiveTable): string | undefined 
 export const contextRules: RuleFamily = {
   name: 'context',
   rules: RULES,
+  // A statement is judged by its name, argument count and enclosing blocks, a repeat among its own block.
+  blockLocal: true,
   run(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
     const version = context.settings.targetVersion;

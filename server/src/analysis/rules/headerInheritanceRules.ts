@@ -58,6 +58,8 @@ function copiesCleanly(node: ConfigNode): boolean {
 export const headerInheritanceRules: RuleFamily = {
   name: 'header-inheritance',
   rules: RULES,
+  // A block's drop depends on its own header lines and those of the levels around it, and is reported in it.
+  blockLocal: true,
   run(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
     const focus = focusOf(context);

@@ -194,6 +194,8 @@ function duplicateValues(node: ConfigNode, allowed: AllowedValues | undefined, b
 export const valueRules: RuleFamily = {
   name: 'values',
   rules: RULES,
+  // A statement is judged by its own arguments, a repeated value among its own block.
+  blockLocal: true,
   run(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
     const blocks = new BlockValueIndex();

@@ -1,0 +1,96 @@
+/**
+ * After an edit inside the arguments of one statement, the block-local families
+ * (RuleFamily.blockLocal) check only the body of the statement's block and keep their other
+ * findings, moved past the edit (argumentEditReuse.ts: editedBlock, findingsOutsideBlock).
+ * Whether the result equals a fresh analysis is checked over every rule fixture in
+ * argumentEditReuse.test.ts; here, which block is chosen, when none may be, and the offsets.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Finding } from '../../server/src/analysis/finding';
+import { getDirectiveTable } from '../../server/src/directives/directiveTable';
+import { buildConfigTree, type ConfigTree } from '../../server/src/model/configTree';
+import { ParseCache, parseFile } from '../../server/src/model/parsedFile';
+import { argumentOnlyEdit, editedBlock, findingsOutsideBlock, type ArgumentEdit } from '../../server/src/service/argumentEditReuse';
+import { MemoryFileSystem } from '../fuzz/memoryFileSystem';
+
+const MAIN = '/etc/nginx/nginx.conf';
+const SITE = '/etc/nginx/site.conf';
+
+async function treeOf(files: Record<string, string>): Promise<ConfigTree> {
+  const cache = new ParseCache();
+  return buildConfigTree({
+    fs: new MemoryFileSystem(files), table: getDirectiveTable(), mainFile: MAIN, rootContext: 'main',
+    resolver: { confDir: '/etc/nginx', pathMappings: {} },
+    getParsed: async (p) => (files[p] === undefined ? undefined : cache.get(p, files[p])),
+  });
+}
+
+/** The edit from `text` to the same with `from` replaced by `to` in `file`, and the tree after it. */
+async function edited(files: Record<string, string>, file: string, from: string, to: string): Promise<{ edit: ArgumentEdit; tree: ConfigTree; after: string }> {
+  const after = files[file].replace(from, to);
+  const edit = argumentOnlyEdit(parseFile(file, files[file]), parseFile(file, after));
+  assert.ok(edit, `${from} -> ${to} is an argument edit`);
+  return { edit, tree: await treeOf({ ...files, [file]: after }), after };
+}
+
+const TWO_SERVERS = 'events {}\nhttp {\n    add_header X-Top "t";\n    server {\n        add_header X-A "a";\n        location / { add_header X-L "l"; }\n    }\n    server {\n        add_header X-B "b";\n    }\n}\n';
+
+function finding(file: string, start: number, end: number, extra: Partial<Finding> = {}): Finding {
+  return { code: 'test.code', file, start, end, message: `at ${start}`, ...extra };
+}
+
+describe('block-local families after an argument edit', () => {
+  it('check the block that holds the edited statement', async () => {
+    const { edit, tree, after } = await edited({ [MAIN]: TWO_SERVERS }, MAIN, '"a"', '"ab"');
+    const block = editedBlock(tree, edit);
+    assert.equal(block?.directive.name.value, 'server');
+    assert.equal(block?.directive.start, after.indexOf('server {'), 'the first server');
+    const inLocation = await edited({ [MAIN]: TWO_SERVERS }, MAIN, '"l"', '"lm"');
+    assert.equal(editedBlock(inLocation.tree, inLocation.edit)?.directive.name.value, 'location');
+  });
+
+  it('check no block alone when the statement is at the top level, the block includes a file, or the file is included twice', async () => {
+    const top = await edited({ [MAIN]: 'events {}\nworker_processes 2;\nhttp {}\n' }, MAIN, 'worker_processes 2', 'worker_processes 24');
+    assert.equal(editedBlock(top.tree, top.edit), undefined, 'top level');
+    const including = await edited({ [MAIN]: 'events {}\nhttp {\n    server {\n        add_header X-A "a";\n        include site.conf;\n    }\n}\n', [SITE]: 'add_header X-S "s";\n' }, MAIN, '"a"', '"ab"');
+    assert.equal(editedBlock(including.tree, including.edit), undefined, 'a block that includes another file');
+    const twice = await edited({ [MAIN]: 'events {}\nhttp {\n    server { include site.conf; }\n    server { include site.conf; }\n}\n', [SITE]: 'location / { add_header X-S "s"; }\n' }, SITE, '"s"', '"st"');
+    assert.equal(editedBlock(twice.tree, twice.edit), undefined, 'a statement the tree holds twice');
+    const once = await edited({ [MAIN]: 'events {}\nhttp {\n    server { include site.conf; }\n}\n', [SITE]: 'location / { add_header X-S "s"; }\n' }, SITE, '"s"', '"st"');
+    assert.equal(editedBlock(once.tree, once.edit)?.directive.name.value, 'location', 'a block of an included file, included once');
+  });
+
+  it('keep the findings outside the body, moved past the edit, and drop those inside it', async () => {
+    const { edit, tree } = await edited({ [MAIN]: TWO_SERVERS }, MAIN, '"a"', '"abc"');
+    const block = editedBlock(tree, edit);
+    assert.ok(block?.directive.block);
+    const open = block.directive.block.start;
+    // The offset just past the body's `}` before the edit (2 characters were typed inside it).
+    assert.equal(edit.delta, 2);
+    const pastClose = block.directive.block.end - edit.delta;
+    const before = [
+      finding(MAIN, open - 20, open - 10),
+      finding(MAIN, open + 5, open + 8),
+      finding(MAIN, pastClose, pastClose + 4),
+      finding('/elsewhere.conf', open + 5, open + 8),
+    ];
+    const kept = findingsOutsideBlock(before, block, edit);
+    assert.deepEqual(kept?.map((f) => [f.file, f.start, f.end]), [
+      [MAIN, open - 20, open - 10],
+      [MAIN, pastClose + 2, pastClose + 6],
+      ['/elsewhere.conf', open + 5, open + 8],
+    ]);
+    assert.equal(kept?.[0], before[0], 'a finding before the edit stays the same object');
+  });
+
+  it('keep nothing when a finding outside the body points into it or overlaps it', async () => {
+    const { edit, tree } = await edited({ [MAIN]: TWO_SERVERS }, MAIN, '"a"', '"abc"');
+    const block = editedBlock(tree, edit);
+    assert.ok(block?.directive.block);
+    const open = block.directive.block.start;
+    const related = finding(MAIN, 0, 5, { related: [{ file: MAIN, start: open + 5, end: open + 8, message: 'inside' }] });
+    assert.equal(findingsOutsideBlock([related], block, edit), undefined, 'related location in the body');
+    assert.equal(findingsOutsideBlock([finding(MAIN, open - 3, open + 2)], block, edit), undefined, 'a range over the opening brace');
+  });
+});
