@@ -89,6 +89,15 @@ describe('diagnostics encoded for the protocol', () => {
     after(v1, { ...finding(v1, 7, 22), severity: 'warning' });
     after(v1, { ...finding(v1, 7, 22), code: 'tls.not-pem' });
     after(v1, { ...finding(v1, 7, 22), related: undefined });
+    after(v1, { ...finding(v1, 7, 22), related: [] });
+    after(v1, { ...finding(v1, 7, 22), related: [{ file: other.path, start: 3, end: 7, message: 'elsewhere' }] });
+    after(v1, { ...finding(v1, 7, 22), related: [{ file: other.path, start: 3, end: 7, message: 'there' }, { file: other.path, start: 0, end: 1, message: 'there' }] });
+    after(v1, { ...finding(v1, 7, 22), related: [{ file: v1.path, start: 3, end: 7, message: 'there' }] });
+    // A related location in a file that cannot be read is left out: the same JSON as with none of them.
+    const unreadable = { file: '/etc/nginx/gone.conf', start: 0, end: 1, message: 'there' };
+    after(v1, { ...finding(v1, 7, 22), related: [unreadable, ...(base.related ?? [])] });
+    after(v1, { ...finding(v1, 7, 22), related: [unreadable] });
+    after(v1, finding(v1, 7, 22), { ...finding(v1, 7, 22), related: [unreadable, ...(base.related ?? [])] });
     const v2 = parseFile('/etc/nginx/nginx.conf', '\nx;\n    ssl_certificate a.pem;\n');
     after(v2, finding(v2, 8, 23));
     // Only the start's line, only the end's line (line 1 column 0 is offset 3; line 2 column 0, 30).

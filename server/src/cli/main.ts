@@ -329,7 +329,8 @@ export async function runCli(argv: string[], out: (s: string) => void, err: (s: 
   for (const filePath of [...results.keys()].sort()) {
     const analysis = results.get(filePath);
     if (!analysis) continue;
-    for (const f of analysis.findings) findings.push(toCliFinding(analysis.file, f, displayPath(filePath)));
+    const shown = displayPath(filePath);
+    for (const f of analysis.findings) findings.push(toCliFinding(analysis.file, f, shown));
     for (const failure of analysis.failures) err(forTerminal(`nginx-mtls: internal error in rule family "${failure.family}" (please report): ${failure.error.split('\n')[0]}`));
   }
   const errors = findings.filter((f) => f.severity === 'error').length;

@@ -24,6 +24,13 @@ export class LineIndex {
     return { line, character: clamped - this.lineStarts[line] };
   }
 
+  /** Whether positionAt(offset) is `position`, without building a Position. */
+  isAt(offset: number, position: Position): boolean {
+    const clamped = Math.max(0, Math.min(offset, this.text.length));
+    const line = this.lineAt(clamped);
+    return line === position.line && clamped - this.lineStarts[line] === position.character;
+  }
+
   /** The zero-based line of an offset: positionAt(offset).line without building a Position. */
   lineAt(offset: number): number {
     const clamped = Math.max(0, Math.min(offset, this.text.length));

@@ -8,8 +8,8 @@
  * the edit, whose lines and columns the edit leaves alone. So the same object in the same file
  * has the same JSON, unless a related location points into another file that was read again
  * since; that is checked. A new object (moved past the edit, or found again by a family that ran
- * again) gets the bytes of a last diagnostic with the same message when the two diagnostics are
- * equal field by field (sameDiagnostic), which comparing is cheaper than writing the JSON.
+ * again) gets the bytes of a last diagnostic with the same message when the finding converts to
+ * that diagnostic field by field (convertsTo), which checking is cheaper than converting it.
  *
  * On a 5k-line file (~680 diagnostics, 590 KB), every keystroke converted them all (2.5 ms),
  * compared the text with the last one sent (2.7 ms: the comparison flattens a fresh string) and,
@@ -19,7 +19,7 @@
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import type { ResolvedFinding } from '../analysis/analyzer';
 import type { ParsedFile } from '../model/parsedFile';
-import { rememberingUris, toDiagnostic } from './lspConvert';
+import { lspSeverity, rememberingUris, toDiagnostic } from './lspConvert';
 
 interface Part {
   /** The files of the related locations in other files, in order, as read when the JSON was made. */
@@ -56,11 +56,16 @@ export class DiagnosticParts {
       let part = before?.byFinding.get(finding);
       if (!part || part.related.length !== related.length || !part.related.every((f, i) => f === related[i])) {
         // A finding moved past an edit, or found again by a family that ran again, is a new
-        // object; below the edit's line its diagnostic is mostly the same as before.
-        const diagnostic = toDiagnostic(file, finding, uriOf, this.relatedFile);
-        const same = before?.byMessage.get(finding.message)?.find((p) => sameDiagnostic(p.diagnostic, diagnostic));
-        // Buffer.from: small texts share a pooled buffer instead of one allocation each.
-        part = { related, diagnostic, utf8: same ? same.utf8 : Buffer.from(JSON.stringify(diagnostic), 'utf8') };
+        // object; below the edit's line its diagnostic is mostly the same as before, which is
+        // checked without building it.
+        const same = before?.byMessage.get(finding.message)?.find((p) => convertsTo(file, finding, p.diagnostic, uriOf, this.relatedFile));
+        if (same) {
+          part = { related, diagnostic: same.diagnostic, utf8: same.utf8 };
+        } else {
+          const diagnostic = toDiagnostic(file, finding, uriOf, this.relatedFile);
+          // Buffer.from: small texts share a pooled buffer instead of one allocation each.
+          part = { related, diagnostic, utf8: Buffer.from(JSON.stringify(diagnostic), 'utf8') };
+        }
       }
       now.byFinding.set(finding, part);
       const withMessage = now.byMessage.get(finding.message);
@@ -85,17 +90,29 @@ export class DiagnosticParts {
   }
 }
 
-/** Whether two diagnostics (as toDiagnostic builds them) have the same JSON. */
-export function sameDiagnostic(a: Diagnostic, b: Diagnostic): boolean {
-  if (a.message !== b.message || a.code !== b.code || a.severity !== b.severity || !sameRange(a.range, b.range)) return false;
-  const ra = a.relatedInformation;
-  const rb = b.relatedInformation;
-  if (ra === undefined || rb === undefined) return ra === rb;
-  return ra.length === rb.length && ra.every((r, i) => r.message === rb[i].message && r.location.uri === rb[i].location.uri && sameRange(r.location.range, rb[i].location.range));
+/**
+ * Whether toDiagnostic(file, finding, uriOf, relatedFile) would give `diagnostic` (as JSON),
+ * found without building it: field by field, in the order and with the omissions toDiagnostic
+ * has (related locations in files it cannot read are left out; with none given, none at all).
+ */
+function convertsTo(file: ParsedFile, finding: ResolvedFinding, diagnostic: Diagnostic, uriOf: (p: string) => string, relatedFile: (p: string) => ParsedFile | undefined): boolean {
+  if (diagnostic.message !== finding.message || diagnostic.code !== finding.code || diagnostic.severity !== lspSeverity(finding.severity)
+    || !rangeIs(file, finding.start, finding.end, diagnostic.range)) return false;
+  const info = diagnostic.relatedInformation;
+  if (!finding.related) return info === undefined;
+  if (!info) return false;
+  let i = 0;
+  for (const r of finding.related) {
+    const other = relatedFile(r.file);
+    if (!other) continue;
+    const given = info[i++];
+    if (!given || given.message !== r.message || given.location.uri !== uriOf(r.file) || !rangeIs(other, r.start, r.end, given.location.range)) return false;
+  }
+  return i === info.length;
 }
 
-function sameRange(a: Range, b: Range): boolean {
-  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+function rangeIs(file: ParsedFile, start: number, end: number, range: Range): boolean {
+  return file.lines.isAt(start, range.start) && file.lines.isAt(end, range.end);
 }
 
 const OPEN = 0x5b; // [

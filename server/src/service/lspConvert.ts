@@ -14,6 +14,11 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
+/** The protocol's number for a severity. */
+export function lspSeverity(severity: Severity): DiagnosticSeverity {
+  return SEVERITY[severity];
+}
+
 export function toRange(file: ParsedFile, start: number, end: number): Range {
   return { start: file.lines.positionAt(start), end: file.lines.positionAt(end) };
 }
