@@ -23,11 +23,11 @@ export interface AnalysisFocus {
   /** True when every file of the tree is wanted. */
   whole: boolean;
   wanted: ReadonlySet<string>;
-  /** The statements of the wanted files, depth first (every statement when whole). */
+  /** The statements of the wanted files, depth first (every statement when whole; with RuleContext.within, those of that block's body). */
   nodes: readonly ConfigNode[];
   /** Blocks holding at least one statement of a wanted file (null: the top level). */
   containers: ReadonlySet<ConfigNode | null>;
-  /** True when a finding on this statement is wanted. */
+  /** True when a finding on this statement is wanted (with RuleContext.within: a statement of that block's body). */
   touchesNode(node: ConfigNode): boolean;
   /** True when a wanted file writes to one of these levels, or holds one of their blocks. */
   touchesLevels(levels: readonly Level[]): boolean;

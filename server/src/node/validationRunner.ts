@@ -159,11 +159,13 @@ interface PendingValidation {
 
 /**
  * The worker's young generation, in MB (V8's default lets it grow to 48). What a check
- * allocates is a few MB that die before the next keystroke (4.4 MB per burst keystroke on the
- * 5k-line bench file), so a large young generation holds only garbage, and stays resident once
- * grown. Measured over the bench's LSP sessions (#15): RSS after indexing 173–183 → 165–166 MB
- * (5k-line file) and 225–227 → 199–202 MB (file in the 100k-line tree), 3 s later 159–167 →
- * 135 MB on the 5k-line file; keystroke p95 unchanged within the runs' spread.
+ * allocates is a few MB that die before the next keystroke, so a large young generation holds
+ * only garbage, and stays resident once grown. The price is more promotion: in-process, a burst
+ * keystroke on the 5k-line bench file took 1–2 ms more at the median with a 3 MB semi-space than
+ * with the default 16 MB; over LSP, interleaved bench sessions showed no latency change beyond
+ * their spread, and RSS after indexing fell from 184–188 to 146–150 MB (5k-line file) and from
+ * 223–227 to 197–199 MB (file in the 100k-line tree), together with the collection after the
+ * rehearsal (validationWorker.ts). See docs/benchmarks.md, seventh pass (#15).
  */
 export const WORKER_YOUNG_GENERATION_MB = 8;
 
