@@ -7,6 +7,7 @@ import { promises as fsp } from 'node:fs';
 import * as vscode from 'vscode';
 import { ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
 import { CLIENT_ID, CLIENT_NAME, Commands } from '../../common/protocol';
+import { SERVER_NODE_FLAGS } from '../../common/serverLaunch';
 import { registerCertificateDetails } from './certificateCommands';
 import { createClientOptions } from './clientOptions';
 import { registerExplainRule } from './explainRuleCommand';
@@ -46,9 +47,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // stdio, as every other editor uses it: the server writes each file's diagnostics, encoded
   // once in its validation worker, straight to the pipe. Over node IPC each message is encoded
   // again by the IPC channel, which first decodes those diagnostics (issue #15).
+  // The server's Node.js flags (common/serverLaunch.ts): a small young generation for its own thread.
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.stdio },
-    debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    run: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: [...SERVER_NODE_FLAGS] } },
+    debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6009'] } },
   };
   let started = false;
   let starting = false;

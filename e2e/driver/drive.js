@@ -637,6 +637,15 @@ async function main() {
     const serverPid = () => ourServerPids(CS_PID);
     const before = serverPid();
     if (before.length === 0) throw new Error('cannot find the language server process to kill');
+    // The client starts the server with the Node.js flags of common/serverLaunch.ts.
+    const { SERVER_NODE_FLAGS } = require(path.join(__dirname, '../../out/common/serverLaunch.js'));
+    for (const pid of before) {
+      const args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      const missing = SERVER_NODE_FLAGS.filter((flag) => !args.includes(flag));
+      if (missing.length > 0) throw new Error(`the server (pid ${pid}) was started without ${missing.join(' ')}: ${args.join(' ')}`);
+    }
+    results.serverNodeFlags = [...SERVER_NODE_FLAGS];
+    log(`the server runs with ${SERVER_NODE_FLAGS.join(' ')}`);
     await revealLine(2);
     await page.keyboard.press('End');
     await page.keyboard.type(' # unsaved edit');

@@ -1,6 +1,7 @@
 // The language server measured as an editor uses it: the built server (dist/server.js) over
-// stdio, driven by the LSP test client (out/test/lsp/lspClient.js). validationDelayMs is 0, so
-// what is timed is the server's work, not the configured debounce (150 ms by default).
+// stdio, started with the VS Code client's Node.js flags and driven by the LSP test client
+// (out/test/lsp/lspClient.js). validationDelayMs is 0, so what is timed is the server's work,
+// not the configured debounce (150 ms by default).
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';

@@ -62,6 +62,8 @@ for (const built of [CLI, CLI_OUT, path.join(ROOT, 'dist/server.js'), path.join(
     process.exit(2);
   }
 }
+/** The flags the VS Code client starts the server with; the LSP test client uses the same. */
+const { SERVER_NODE_FLAGS } = require(path.join(ROOT, 'out/common/serverLaunch.js'));
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -432,8 +434,11 @@ if (WRITE) {
     'burst (a new `add_header X-Burst "";` line in a server block in the middle of the file, then one',
     'character at a time typed between the quotes, so every keystroke changes a directive). The typist',
     'sends a second burst every 30 ms without waiting for diagnostics, as a person types; the server may',
-    'skip the versions it has not started on. CPU profiles are of the unminified out/ build; "(garbage',
-    'collector)" is the time V8 spent collecting what was allocated.',
+    'skip the versions it has not started on. The language server is started as the VS Code extension',
+    `starts it: \`node ${SERVER_NODE_FLAGS.join(' ')} dist/server.js --stdio\` (common/serverLaunch.ts); an editor that`,
+    'starts it without the flag gets a larger young generation on its main thread (docs/editors.md). CPU',
+    'profiles are of the unminified out/ build; "(garbage collector)" is the time V8 spent collecting what was',
+    'allocated.',
     '',
     '## Machine',
     '',

@@ -1,10 +1,12 @@
 /**
- * A minimal LSP client for tests: spawns the built server (dist/server.js --stdio) and
- * speaks JSON-RPC with Content-Length framing. Waits are on notifications, never sleeps.
+ * A minimal LSP client for tests: spawns the built server (dist/server.js --stdio) with the
+ * Node.js flags the VS Code client starts it with (common/serverLaunch.ts), and speaks JSON-RPC
+ * with Content-Length framing. Waits are on notifications, never sleeps.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as path from 'node:path';
 import { writeFileSync } from 'node:fs';
+import { SERVER_NODE_FLAGS } from '../../common/serverLaunch';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 export const SERVER_JS = path.join(REPO_ROOT, 'dist/server.js');
@@ -47,7 +49,7 @@ export class LspTestClient {
    */
   constructor(args: string[] = ['--stdio'], env: Record<string, string> = {}, { history = true }: { history?: boolean } = {}) {
     this.keepHistory = history;
-    this.process = spawn(process.execPath, [SERVER_JS, ...args], { stdio: 'pipe', env: { ...process.env, ...env } });
+    this.process = spawn(process.execPath, [...SERVER_NODE_FLAGS, SERVER_JS, ...args], { stdio: 'pipe', env: { ...process.env, ...env } });
     // Writing to a server that has exited (tests of how it ends) must not crash the test.
     this.process.stdin.on('error', () => undefined);
     this.process.stdout.on('data', (chunk: Buffer) => this.onData(chunk));

@@ -1,0 +1,18 @@
+/**
+ * How the VS Code client starts the language server's Node.js process.
+ *
+ * `--max-semi-space-size=2` caps the young generation of the server's own thread at about 6 MB
+ * (V8's default lets it grow to 48 MB and keeps it resident once grown). That thread runs the
+ * first check of a file and then mostly passes messages; its validation worker gets its own
+ * limit (WORKER_YOUNG_GENERATION_MB in server/src/node/validationRunner.ts), which needs no flag.
+ * The size is fixed when the process starts, so it cannot be set from inside the server.
+ * Measured with the bench's LSP sessions (#15, docs/benchmarks.md): RSS after indexing 199–200 →
+ * 167–169 MB for a file of the 100k-line tree, 146–159 → 137–140 MB for the 5k-line file, at the
+ * first diagnostics of the 50k-line file 196 → 169–170 MB; the first check was not slower.
+ *
+ * Other editors start `nginx-mtls-language-server` themselves; the same flag works there as
+ * `node --max-semi-space-size=2 <path to dist/server.js> --stdio` or NODE_OPTIONS (docs/editors.md).
+ * The bin keeps a plain `#!/usr/bin/env node`: `env -S` is missing from BusyBox (Alpine) and
+ * from the command shims of older npm versions on Windows.
+ */
+export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
