@@ -6,8 +6,8 @@
  * first check of a file and then mostly passes messages; its validation worker gets its own
  * limit (WORKER_YOUNG_GENERATION_MB in server/src/node/validationRunner.ts), which needs no flag.
  * The size is fixed when the process starts, so it cannot be set from inside the server.
- * Measured with the bench's LSP sessions (#15, docs/benchmarks.md): RSS after indexing 199–200 →
- * 167–169 MB for a file of the 100k-line tree, 146–159 → 137–140 MB for the 5k-line file, at the
+ * Measured with the bench's LSP sessions (#15, docs/benchmarks.md): RSS after indexing 276–284 →
+ * 244 MB for a file in the 100k-line tree, 146–159 → 137–140 MB for the 5k-line file, at the
  * first diagnostics of the 50k-line file 196 → 169–170 MB; the first check was not slower.
  *
  * Other editors start `nginx-mtls-language-server` themselves; the same flag works there as

@@ -164,7 +164,7 @@ interface PendingValidation {
  * keystroke on the 5k-line bench file took 1–2 ms more at the median with a 3 MB semi-space than
  * with the default 16 MB; over LSP, interleaved bench sessions showed no latency change beyond
  * their spread, and RSS after indexing fell from 184–188 to 146–150 MB (5k-line file) and from
- * 223–227 to 197–199 MB (file in the 100k-line tree), together with the collection after the
+ * 304 to 276–284 MB (a file in the 100k-line tree), together with the collection after the
  * rehearsal (validationWorker.ts). See docs/benchmarks.md, seventh pass (#15).
  */
 export const WORKER_YOUNG_GENERATION_MB = 8;
