@@ -12,7 +12,13 @@ import { getDirectiveTable } from '../../server/src/directives/directiveTable';
 import { buildConfigTree, type ConfigTree } from '../../server/src/model/configTree';
 import { ParseCache, parseFile } from '../../server/src/model/parsedFile';
 import { argumentOnlyEdit, editedBlock, findingsOutsideBlock, type ArgumentEdit } from '../../server/src/service/argumentEditReuse';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { RULE_FAMILIES } from '../../server/src/analysis/ruleRegistry';
 import { MemoryFileSystem } from '../fuzz/memoryFileSystem';
+import { makeTempDir, removeDir } from '../differential/nginxHarness';
+import { benchLikeText } from '../parser/benchLikeText';
+import { countingFamilies, findingsOf, service } from './reuseHelpers';
 
 const MAIN = '/etc/nginx/nginx.conf';
 const SITE = '/etc/nginx/site.conf';
@@ -92,5 +98,38 @@ describe('block-local families after an argument edit', () => {
     const related = finding(MAIN, 0, 5, { related: [{ file: MAIN, start: open + 5, end: open + 8, message: 'inside' }] });
     assert.equal(findingsOutsideBlock([related], block, edit), undefined, 'related location in the body');
     assert.equal(findingsOutsideBlock([finding(MAIN, open - 3, open + 2)], block, edit), undefined, 'a range over the opening brace');
+  });
+
+  it('give the findings of a fresh analysis at every keystroke of a header value typed into a server of a large file', async () => {
+    const dir = makeTempDir('block-local-burst');
+    try {
+      const file = path.join(dir, 'nginx.conf');
+      // Headers at the http level, so that the servers' and locations' own header lines drop them.
+      const lines = benchLikeText(12).replace('http {\n', 'http {\n    add_header X-Http "h" always;\n    proxy_set_header X-Client-DN $ssl_client_s_dn;\n').split('\n');
+      const at = lines.findIndex((l, i) => i > lines.length / 2 && l.includes('server_name'));
+      lines.splice(at + 1, 0, '        add_header X-Burst "";');
+      fs.writeFileSync(file, lines.join('\n'));
+      const counted = countingFamilies();
+      const typed = service(dir, counted.families);
+      typed.openDocument(file, lines.join('\n'));
+      const first = await findingsOf(typed, file);
+      assert.ok(first.filter((f) => f.code === 'proxy.header-inheritance-drop').length >= 12, first.map((f) => f.code).join(', '));
+      const blockLocal = RULE_FAMILIES.filter((f) => f.blockLocal).map((f) => f.name);
+      let scoped = 0;
+      for (const character of 'max-age=31536000') {
+        lines[at + 1] = lines[at + 1].replace(/";$/, `${character}";`);
+        const text = lines.join('\n');
+        const before = new Map(counted.runs);
+        typed.openDocument(file, text);
+        const got = await findingsOf(typed, file);
+        if (blockLocal.every((name) => counted.runs.get(name) === before.get(name))) scoped++;
+        const fresh = service(dir);
+        fresh.openDocument(file, text);
+        assert.deepEqual(got, await findingsOf(fresh, file), lines[at + 1]);
+      }
+      assert.equal(scoped, 'max-age=31536000'.length, 'every keystroke checked the edited server alone with the block-local families');
+    } finally {
+      removeDir(dir);
+    }
   });
 });
