@@ -81,6 +81,8 @@ export async function analyze(context: RuleContext, families: readonly RuleFamil
   const raw: Finding[] = [];
   const failures: AnalysisResult['failures'] = [];
   const byFamily = new Map<string, readonly Finding[]>();
+  // The families that check one block's body again share one context, and so one focus of it.
+  let scoped: RuleContext | undefined;
   for (const family of families) {
     if (family.rules.every((r) => context.settings.rules[r.code] === 'off')) continue;
     const reuse = reused?.get(family.name);
@@ -95,8 +97,9 @@ export async function analyze(context: RuleContext, families: readonly RuleFamil
     throwIfCancelled(cancellation);
     try {
       const block = reuse?.rerunIn;
-      const found = block && reuse
-        ? [...reuse.kept, ...(await family.run({ ...context, within: block })).filter((f) => inBody(f, block))]
+      if (block && scoped?.within !== block) scoped = { ...context, within: block };
+      const found = block && reuse && scoped
+        ? [...reuse.kept, ...(await family.run(scoped)).filter((f) => inBody(f, block))]
         : await family.run(context);
       byFamily.set(family.name, found);
       // One push per finding: spreading 100k findings into push's arguments overflows the stack.
