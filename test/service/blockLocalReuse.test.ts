@@ -56,11 +56,19 @@ describe('block-local families after an argument edit', () => {
     assert.equal(editedBlock(inLocation.tree, inLocation.edit)?.directive.name.value, 'location');
   });
 
-  it('check no block alone when the statement is at the top level, the block includes a file, or the file is included twice', async () => {
+  it('check a block that includes plain statements of another file, but not one that includes a block', async () => {
+    const server = 'events {}\nhttp {\n    server {\n        add_header X-A "a";\n        include site.conf;\n    }\n}\n';
+    const plain = await edited({ [MAIN]: server, [SITE]: 'add_header X-S "s";\nssl_protocols TLSv1.2;\n' }, MAIN, '"a"', '"ab"');
+    assert.equal(editedBlock(plain.tree, plain.edit)?.directive.name.value, 'server', 'plain statements of another file');
+    const nested = await edited({ [MAIN]: server.replace('include site.conf;', 'location / { include site.conf; }'), [SITE]: 'add_header X-S "s";\n' }, MAIN, '"a"', '"ab"');
+    assert.equal(editedBlock(nested.tree, nested.edit)?.directive.name.value, 'server', 'plain statements of another file in a block inside it');
+    const block = await edited({ [MAIN]: server, [SITE]: 'location / { add_header X-S "s"; }\n' }, MAIN, '"a"', '"ab"');
+    assert.equal(editedBlock(block.tree, block.edit), undefined, 'a block of another file inside it');
+  });
+
+  it('check no block alone when the statement is at the top level or the file is included twice', async () => {
     const top = await edited({ [MAIN]: 'events {}\nworker_processes 2;\nhttp {}\n' }, MAIN, 'worker_processes 2', 'worker_processes 24');
     assert.equal(editedBlock(top.tree, top.edit), undefined, 'top level');
-    const including = await edited({ [MAIN]: 'events {}\nhttp {\n    server {\n        add_header X-A "a";\n        include site.conf;\n    }\n}\n', [SITE]: 'add_header X-S "s";\n' }, MAIN, '"a"', '"ab"');
-    assert.equal(editedBlock(including.tree, including.edit), undefined, 'a block that includes another file');
     const twice = await edited({ [MAIN]: 'events {}\nhttp {\n    server { include site.conf; }\n    server { include site.conf; }\n}\n', [SITE]: 'location / { add_header X-S "s"; }\n' }, SITE, '"s"', '"st"');
     assert.equal(editedBlock(twice.tree, twice.edit), undefined, 'a statement the tree holds twice');
     const once = await edited({ [MAIN]: 'events {}\nhttp {\n    server { include site.conf; }\n}\n', [SITE]: 'location / { add_header X-S "s"; }\n' }, SITE, '"s"', '"st"');
@@ -98,6 +106,84 @@ describe('block-local families after an argument edit', () => {
     const related = finding(MAIN, 0, 5, { related: [{ file: MAIN, start: open + 5, end: open + 8, message: 'inside' }] });
     assert.equal(findingsOutsideBlock([related], block, edit), undefined, 'related location in the body');
     assert.equal(findingsOutsideBlock([finding(MAIN, open - 3, open + 2)], block, edit), undefined, 'a range over the opening brace');
+  });
+
+  /**
+   * Types `typed` a character at a time before the first quote after `marker` on its line in
+   * the main file, with every file open as in an editor; at each keystroke, each file's findings
+   * (the main file's first, as the server checks them) must be those of a fresh analysis.
+   * Returns how many keystrokes the block-local families ran over the edited block alone, and
+   * the first findings of every file.
+   */
+  async function typeInto(files: Record<string, string>, marker: string, typed: string): Promise<{ scoped: number; first: Finding[] }> {
+    const dir = makeTempDir('block-local-include');
+    try {
+      const paths = Object.keys(files).map((name) => path.join(dir, name));
+      for (const [name, text] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+        fs.writeFileSync(path.join(dir, name), text.replaceAll('DIR', dir));
+      }
+      const file = path.join(dir, 'nginx.conf');
+      const lines = fs.readFileSync(file, 'utf8').split('\n');
+      const at = lines.findIndex((l) => l.includes(marker));
+      assert.ok(at >= 0, marker);
+      const counted = countingFamilies();
+      const typing = service(dir, counted.families);
+      for (const p of paths) typing.openDocument(p, fs.readFileSync(p, 'utf8'));
+      // One file after the other, as the server's worker checks them.
+      const all = async (s: typeof typing): Promise<Finding[]> => {
+        const found: Finding[] = [];
+        for (const p of paths) found.push(...await findingsOf(s, p));
+        return found;
+      };
+      const first = await all(typing);
+      const blockLocal = RULE_FAMILIES.filter((f) => f.blockLocal).map((f) => f.name);
+      let scoped = 0;
+      for (const character of typed) {
+        const quote = lines[at].indexOf('"', lines[at].indexOf(marker) + marker.length);
+        lines[at] = lines[at].slice(0, quote) + character + lines[at].slice(quote);
+        const text = lines.join('\n');
+        const before = new Map(counted.runs);
+        typing.openDocument(file, text);
+        const got = await all(typing);
+        if (blockLocal.every((name) => counted.runs.get(name) === before.get(name))) scoped++;
+        const fresh = service(dir);
+        for (const p of paths) fresh.openDocument(p, p === file ? text : fs.readFileSync(p, 'utf8'));
+        assert.deepEqual(got, await all(fresh), lines[at]);
+      }
+      return { scoped, first };
+    } finally {
+      removeDir(dir);
+    }
+  }
+
+  // Each server includes a snippet whose plain statements get findings of the block-local
+  // families in the snippet (a repeated bitmask value, an on/off directive with another value)
+  // or in the server (a directive the server sets again after the include, header lines that
+  // count as the server's own).
+  const SNIPPET = 'ssl_protocols TLSv1.2 TLSv1.3 TLSv1.2;\nproxy_buffering maybe;\nssl_session_timeout 1h;\nadd_header X-Snip "s";\nproxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n';
+  const including = (server: (i: number) => string): string => 'events {}\nhttp {\n    add_header X-Http "h" always;\n    proxy_set_header X-Client-DN $ssl_client_s_dn;\n'
+    + [0, 1, 2].map(server).join('') + '}\n';
+
+  it('give the findings of a fresh analysis while a header value is typed into servers that include a snippet, each keystroke checking the edited server alone', async () => {
+    const { scoped, first } = await typeInto({
+      'nginx.conf': including((i) => `    server {\n        server_name s${i}.test;\n        add_header X-Own${i} "v${i}";\n        include DIR/snippets/tls.conf;\n        ssl_session_timeout 5m;\n        location / {\n            include DIR/snippets/proxy.conf;\n            proxy_pass http://127.0.0.1:808${i};\n        }\n    }\n`),
+      'snippets/tls.conf': SNIPPET,
+      'snippets/proxy.conf': 'proxy_set_header Host $host;\nproxy_buffering maybe;\n',
+    }, 'add_header X-Own1 "', 'max-age=600 edge');
+    const codes = new Set(first.map((f) => f.code));
+    for (const code of ['nginx.duplicate-value', 'nginx.invalid-flag', 'nginx.duplicate-directive', 'proxy.header-inheritance-drop']) assert.ok(codes.has(code), `${code} among ${[...codes].join(', ')}`);
+    assert.ok(first.some((f) => f.file.endsWith('snippets/tls.conf')), 'findings in the included snippet');
+    assert.equal(scoped, 'max-age=600 edge'.length);
+  });
+
+  it('give the findings of a fresh analysis while a header name is typed into a server whose snippet holds a location (its findings read the server\'s header names)', async () => {
+    const { scoped, first } = await typeInto({
+      'nginx.conf': including((i) => `    server {\n        server_name s${i}.test;\n        add_header "X-Own${i}" "v";\n        include DIR/snippets/locations.conf;\n    }\n`),
+      'snippets/locations.conf': 'location /inc/ { add_header X-Inc "i"; }\n',
+    }, 'add_header "X-Own1', 'Zed');
+    assert.ok(first.some((f) => f.code === 'proxy.header-inheritance-drop' && f.file.endsWith('snippets/locations.conf') && f.message.includes('X-Own1')), 'the snippet\'s location drops the server\'s headers, named in its finding');
+    assert.equal(scoped, 0, 'a server that includes a block is checked whole');
   });
 
   it('give the findings of a fresh analysis at every keystroke of a header value typed into a server of a large file', async () => {

@@ -70,8 +70,11 @@ export interface RuleFamily {
    * statements of its own block and of the blocks around it (names, arguments, nesting), and
    * the finding lands in that block: then an edit inside the arguments of one statement can
    * change only the family's findings in the body of the statement's block, and the family run
-   * with `within` set to that block finds exactly those. After such an edit its findings
-   * elsewhere are moved past the edit and it checks that body alone (service/argumentEditReuse.ts).
+   * with `within` set to that block finds exactly those. What it finds on a plain statement that
+   * an `include` brings into a block lands in the included file, so it must not depend on the
+   * arguments of statements of other files (the block's own ones). After such an edit its
+   * findings elsewhere are moved past the edit and it checks that body alone
+   * (service/argumentEditReuse.ts).
    */
   blockLocal?: true;
 }

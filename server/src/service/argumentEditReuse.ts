@@ -92,8 +92,13 @@ function containing(statements: readonly Directive[], start: number, end: number
 /**
  * The block whose body holds the edited statement, when a block-local family
  * (RuleFamily.blockLocal) may check that body alone: the statement stands once in the tree
- * (its file is not included twice), and its block is of the same file, closed, and includes
- * nothing, so that the family's findings in that body are exactly those between its braces.
+ * (its file is not included twice), and its block is of the same file, closed, and holds no
+ * block of another file, so that the family's findings that the edit can change are exactly
+ * those between its braces. Plain statements an `include` brings into it are allowed: what a
+ * block-local family finds on them does not depend on the arguments of the block's own
+ * statements (see RuleFamily.blockLocal), so their findings are kept. The bench's servers each
+ * include a snippet of TLS settings; until this was allowed, typing in any of them ran those
+ * families over the whole file (issue #15).
  */
 export function editedBlock(tree: ConfigTree, edit: ArgumentEdit): ConfigNode | undefined {
   let statement: ConfigNode | undefined;
@@ -105,7 +110,7 @@ export function editedBlock(tree: ConfigTree, edit: ArgumentEdit): ConfigNode | 
   }
   const block = statement?.parent;
   if (!statement || !block || block.file !== statement.file || !block.directive.block?.closed) return undefined;
-  return depthFirstNodes(block.children).every((n) => n.file === statement.file) ? block : undefined;
+  return depthFirstNodes(block.children).every((n) => n.file === statement.file || !n.directive.block) ? block : undefined;
 }
 
 /**
