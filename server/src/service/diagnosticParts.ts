@@ -8,8 +8,8 @@
  * the edit, whose lines and columns the edit leaves alone. So the same object in the same file
  * has the same JSON, unless a related location points into another file that was read again
  * since; that is checked. A new object (moved past the edit, or found again by a family that ran
- * again) gets the bytes of a last diagnostic with the same message when the finding converts to
- * that diagnostic field by field (convertsTo), which checking is cheaper than converting it.
+ * again) gets the bytes of a last diagnostic on the same line when the finding converts to that
+ * diagnostic field by field (convertsTo), which checking is cheaper than converting it.
  *
  * On a 5k-line file (~680 diagnostics, 590 KB), every keystroke converted them all (2.5 ms),
  * compared the text with the last one sent (2.7 ms: the comparison flattens a fresh string) and,
@@ -28,10 +28,15 @@ interface Part {
   readonly utf8: Uint8Array;
 }
 
-/** A file's parts of one conversion: by finding, and by message for findings that are new objects with an old diagnostic. */
+/**
+ * A file's parts of one conversion: by finding, and by the line their diagnostic starts on, for
+ * findings that are new objects with an old diagnostic (which starts on the finding's line).
+ * By message, as it was, a 50k-line file whose thousands of findings share a few messages
+ * compared each new finding with every part of its message: 120 ms a keystroke (issue #15).
+ */
 interface Conversion {
   readonly byFinding: Map<ResolvedFinding, Part>;
-  readonly byMessage: Map<string, Part[]>;
+  readonly byLine: Map<number, Part[]>;
 }
 
 const NO_FILES: readonly (ParsedFile | undefined)[] = [];
@@ -50,7 +55,7 @@ export class DiagnosticParts {
   parts(file: ParsedFile, findings: readonly ResolvedFinding[]): Uint8Array[] {
     const uriOf = rememberingUris(this.toUri);
     const before = this.last.get(file.path);
-    const now: Conversion = { byFinding: new Map(), byMessage: new Map() };
+    const now: Conversion = { byFinding: new Map(), byLine: new Map() };
     const parts = findings.map((finding) => {
       const related = this.otherFiles(finding, file.path);
       let part = before?.byFinding.get(finding);
@@ -58,7 +63,7 @@ export class DiagnosticParts {
         // A finding moved past an edit, or found again by a family that ran again, is a new
         // object; below the edit's line its diagnostic is mostly the same as before, which is
         // checked without building it.
-        const same = before?.byMessage.get(finding.message)?.find((p) => convertsTo(file, finding, p.diagnostic, uriOf, this.relatedFile));
+        const same = before?.byLine.get(file.lines.lineAt(finding.start))?.find((p) => convertsTo(file, finding, p.diagnostic, uriOf, this.relatedFile));
         if (same) {
           part = { related, diagnostic: same.diagnostic, utf8: same.utf8 };
         } else {
@@ -68,9 +73,10 @@ export class DiagnosticParts {
         }
       }
       now.byFinding.set(finding, part);
-      const withMessage = now.byMessage.get(finding.message);
-      if (withMessage) withMessage.push(part);
-      else now.byMessage.set(finding.message, [part]);
+      const line = part.diagnostic.range.start.line;
+      const onLine = now.byLine.get(line);
+      if (onLine) onLine.push(part);
+      else now.byLine.set(line, [part]);
       return part.utf8;
     });
     this.last.set(file.path, now);
