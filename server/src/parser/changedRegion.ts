@@ -21,13 +21,25 @@ export function changedRegion(oldText: string, newText: string): ChangedRegion |
   return region && { ...region };
 }
 
+/**
+ * Characters compared at once while both texts agree: V8 compares two slices of flat strings
+ * with memcmp, where a loop of charCodeAt takes one step per character (5 ms against 0.08 ms
+ * on a 1.5 MB text, issue #15). The last, partial stretch is compared character by character.
+ */
+const CHUNK = 4096;
+
 function compare(oldText: string, newText: string): ChangedRegion | undefined {
   if (oldText === newText) return undefined;
   const shorter = Math.min(oldText.length, newText.length);
   let start = 0;
+  while (start + CHUNK <= shorter && oldText.slice(start, start + CHUNK) === newText.slice(start, start + CHUNK)) start += CHUNK;
   while (start < shorter && oldText.charCodeAt(start) === newText.charCodeAt(start)) start++;
   let oldEnd = oldText.length;
   let newEnd = newText.length;
+  while (oldEnd - CHUNK >= start && newEnd - CHUNK >= start && oldText.slice(oldEnd - CHUNK, oldEnd) === newText.slice(newEnd - CHUNK, newEnd)) {
+    oldEnd -= CHUNK;
+    newEnd -= CHUNK;
+  }
   while (oldEnd > start && newEnd > start && oldText.charCodeAt(oldEnd - 1) === newText.charCodeAt(newEnd - 1)) {
     oldEnd--;
     newEnd--;
