@@ -37,10 +37,10 @@ export function parseStepOf(parsed: ParsedFile): ParseStep | undefined {
  */
 export function reparseFile(before: ParsedFile, text: string): ParsedFile {
   const region = changedRegion(before.text, text);
-  const step = region ? reparseEdit(before.syntax, text, region) : undefined;
-  if (!step) return parseFile(before.path, text);
+  const step = region && reparseEdit(before.syntax, text, region);
+  if (!region || !step) return parseFile(before.path, text);
   retire(before);
-  const parsed: ParsedFile = { path: before.path, text, syntax: step.syntax, lines: new LineIndex(text) };
+  const parsed: ParsedFile = { path: before.path, text, syntax: step.syntax, lines: before.lines.edited(text, region) };
   parseSteps.set(parsed, { ...step.edit, previous: new WeakRef(before) });
   return parsed;
 }
