@@ -183,6 +183,15 @@ function confDirParts(confDir: string): readonly string[] {
  */
 const NO_CHILDREN = Object.freeze([]) as unknown as ConfigNode[];
 
+/**
+ * A new node, with every field it may get later already present: nodes then share one shape,
+ * so the rules' property reads stay monomorphic, and no node needs a separate property store
+ * for `order`, `include` or `includedBy` added after it was made (issue #15).
+ */
+function newNode(directive: Directive, file: ParsedFile, context: ContextKind, parent: ConfigNode | undefined): ConfigNode {
+  return { directive, file, context, parent, children: NO_CHILDREN, include: undefined, includedBy: undefined, order: undefined };
+}
+
 /** Include chains deeper than this are reported instead of followed. */
 const MAX_INCLUDE_DEPTH = 32;
 /** A single include mask expanding to more files than this is cut off. */
@@ -328,7 +337,7 @@ export class TreeBuilder {
     if (includeFree(statements)) return this.buildIncludeFree(parsed, statements, context, parent);
     const nodes: ConfigNode[] = [];
     for (const directive of statements) {
-      const node: ConfigNode = { directive, file: parsed, context, parent, children: NO_CHILDREN };
+      const node = newNode(directive, parsed, context, parent);
       nodes.push(node);
       if (expandsInclude(directive)) {
         const included = await this.expandInclude(node, chain);
@@ -348,7 +357,7 @@ export class TreeBuilder {
   private buildIncludeFree(parsed: ParsedFile, statements: readonly Directive[], context: ContextKind, parent: ConfigNode | undefined): ConfigNode[] {
     // map() gives a packed list of the exact size.
     return statements.map((directive) => {
-      const node: ConfigNode = { directive, file: parsed, context, parent, children: NO_CHILDREN };
+      const node = newNode(directive, parsed, context, parent);
       if (directive.block) {
         const childContext = this.options.table.childContext(directive.name.value, context);
         node.children = this.buildIncludeFree(parsed, directive.block.statements, childContext, node);
