@@ -28,24 +28,31 @@ interface Part {
   readonly utf8: Uint8Array;
 }
 
-/**
- * A file's parts of one conversion: by finding, and by the line their diagnostic starts on, for
- * findings that are new objects with an old diagnostic (which starts on the finding's line).
- * By message, as it was, a 50k-line file whose thousands of findings share a few messages
- * compared each new finding with every part of its message: 120 ms a keystroke (issue #15).
- */
-interface Conversion {
-  readonly byFinding: Map<ResolvedFinding, Part>;
-  readonly byLine: Map<number, Part[]>;
+/** A finding and its part, as converted. */
+interface Converted {
+  readonly finding: ResolvedFinding;
+  readonly part: Part;
 }
+
+/**
+ * A file's parts of one conversion, in the order of its findings: by offset, as an analysis
+ * gives them, so by line too. A finding is looked for among the last conversion's by walking
+ * both lists together (the very same object starts where it started), and a new finding object
+ * among those whose diagnostic starts on its line, found by halving. Unsorted findings only miss
+ * parts they could have reused. Two maps rebuilt at every keystroke (by finding, and by message,
+ * where the thousands of findings of a 50k-line file that share a few messages were each
+ * compared with all of theirs: 120 ms a keystroke) did this before (issue #15).
+ */
+type Conversion = readonly Converted[];
 
 const NO_FILES: readonly (ParsedFile | undefined)[] = [];
 const NO_RELATED: NonNullable<ResolvedFinding['related']> = [];
+const NOTHING_CONVERTED: Conversion = [];
 
 export class DiagnosticParts {
   /**
    * Per file, its last conversion; replaced on each conversion. Only the last one can be reused
-   * by the next, so nothing older is kept (nor hundreds of findings per keystroke as WeakMap keys).
+   * by the next, so nothing older is kept.
    */
   private readonly last = new Map<string, Conversion>();
 
@@ -54,16 +61,20 @@ export class DiagnosticParts {
   /** The UTF-8 JSON of each finding's diagnostic, in order; joinedUtf8 of them is JSON.stringify of toDiagnostic's objects. */
   parts(file: ParsedFile, findings: readonly ResolvedFinding[]): Uint8Array[] {
     const uriOf = rememberingUris(this.toUri);
-    const before = this.last.get(file.path);
-    const now: Conversion = { byFinding: new Map(), byLine: new Map() };
-    const parts = findings.map((finding) => {
+    const before = this.last.get(file.path) ?? NOTHING_CONVERTED;
+    const now: Converted[] = [];
+    const parts: Uint8Array[] = [];
+    // The first of `before` that does not start before the current finding.
+    let cursor = 0;
+    for (const finding of findings) {
       const related = this.otherFiles(finding, file.path);
-      let part = before?.byFinding.get(finding);
+      while (cursor < before.length && before[cursor].finding.start < finding.start) cursor++;
+      let part = sameFinding(before, cursor, finding);
       if (!part || part.related.length !== related.length || !part.related.every((f, i) => f === related[i])) {
         // A finding moved past an edit, or found again by a family that ran again, is a new
         // object; below the edit's line its diagnostic is mostly the same as before, which is
         // checked without building it.
-        const same = before?.byLine.get(file.lines.lineAt(finding.start))?.find((p) => convertsTo(file, finding, p.diagnostic, uriOf, this.relatedFile));
+        const same = partOnLine(before, file.lines.lineAt(finding.start), (p) => convertsTo(file, finding, p.diagnostic, uriOf, this.relatedFile));
         if (same) {
           part = { related, diagnostic: same.diagnostic, utf8: same.utf8 };
         } else {
@@ -72,13 +83,9 @@ export class DiagnosticParts {
           part = { related, diagnostic, utf8: Buffer.from(JSON.stringify(diagnostic), 'utf8') };
         }
       }
-      now.byFinding.set(finding, part);
-      const line = part.diagnostic.range.start.line;
-      const onLine = now.byLine.get(line);
-      if (onLine) onLine.push(part);
-      else now.byLine.set(line, [part]);
-      return part.utf8;
-    });
+      now.push({ finding, part });
+      parts.push(part.utf8);
+    }
     this.last.set(file.path, now);
     return parts;
   }
@@ -94,6 +101,28 @@ export class DiagnosticParts {
   forget(filePath: string): void {
     this.last.delete(filePath);
   }
+}
+
+/** The part of `finding` itself in `before`, among those from `from` on that start where it does. */
+function sameFinding(before: Conversion, from: number, finding: ResolvedFinding): Part | undefined {
+  for (let i = from; i < before.length && before[i].finding.start === finding.start; i++) {
+    if (before[i].finding === finding) return before[i].part;
+  }
+  return undefined;
+}
+
+/** The first part of `before` whose diagnostic starts on `line` and that `accept` takes. */
+function partOnLine(before: Conversion, line: number, accept: (part: Part) => boolean): Part | undefined {
+  let low = 0;
+  for (let high = before.length; low < high;) {
+    const mid = (low + high) >> 1;
+    if (before[mid].part.diagnostic.range.start.line < line) low = mid + 1;
+    else high = mid;
+  }
+  for (let i = low; i < before.length && before[i].part.diagnostic.range.start.line === line; i++) {
+    if (accept(before[i].part)) return before[i].part;
+  }
+  return undefined;
 }
 
 /**
