@@ -5,8 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type * as v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import { fullGarbageCollection, IdleCollector, type IdleTimers } from '../../server/src/node/idleCollector';
+import { fragmented, fullGarbageCollection, IdleCollector, type IdleTimers } from '../../server/src/node/idleCollector';
 
 /** A clock moved by hand, and the timers set on it, fired when the clock passes them. */
 function fakeTimers(): IdleTimers & { advance(ms: number): void; pending(): number } {
@@ -89,6 +90,56 @@ describe('idle collector', () => {
     await new Promise((resolve) => setImmediate(resolve));
     gc();
     assert.equal(weak.deref(), undefined, 'the collection freed an unreachable array');
+  });
+
+  it('calls a heap fragmented when more than 16 MB, and more than half of what is live, is free', () => {
+    const MB = 1024 * 1024;
+    assert.equal(fragmented({ total_heap_size: 126 * MB, used_heap_size: 82 * MB }), true, 'the tree\'s worker after a plain collection');
+    assert.equal(fragmented({ total_heap_size: 43 * MB, used_heap_size: 19 * MB }), true, 'the 5k-line file\'s worker after typing');
+    assert.equal(fragmented({ total_heap_size: 30 * MB, used_heap_size: 15 * MB }), false, '15 MB free');
+    assert.equal(fragmented({ total_heap_size: 300 * MB, used_heap_size: 240 * MB }), false, 'free, but not half as much as is live');
+  });
+
+  it('compacts a fragmented heap further than a plain full collection, in a worker thread', async () => {
+    const modulePath = require.resolve('../../server/src/node/idleCollector');
+    // 600k small objects, of which one in eight stays: pages that are mostly free.
+    const source = `
+      const { parentPort } = require('node:worker_threads');
+      const v8 = require('node:v8');
+      const { compactingGarbageCollection, fullGarbageCollection } = require(${JSON.stringify(modulePath)});
+      const plain = fullGarbageCollection();
+      const compact = compactingGarbageCollection();
+      const fragment = (tag) => {
+        let objects = [];
+        for (let i = 0; i < 600000; i++) objects.push({ a: i, b: tag + i, c: [i] });
+        plain();
+        return objects.filter((_, i) => i % 8 === 0);
+      };
+      globalThis.kept = [fragment('x')];
+      setImmediate(() => {
+        plain();
+        const afterPlain = v8.getHeapStatistics();
+        compact();
+        const afterCompact = v8.getHeapStatistics();
+        globalThis.kept.push(fragment('y'));
+        setImmediate(() => {
+          plain();
+          parentPort.postMessage({ afterPlain, afterCompact, plainLater: v8.getHeapStatistics() });
+        });
+      });`;
+    const worker = new Worker(source, { eval: true });
+    const answer = await new Promise<Record<'afterPlain' | 'afterCompact' | 'plainLater', v8.HeapInfo>>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    await worker.terminate();
+    const MB = 1024 * 1024;
+    const { afterPlain, afterCompact, plainLater } = answer;
+    const sizes = (h: v8.HeapInfo): string => `${(h.total_heap_size / MB).toFixed(0)} MB committed, ${(h.used_heap_size / MB).toFixed(0)} MB live`;
+    assert.ok(fragmented(afterPlain), `fragmented after a plain collection: ${sizes(afterPlain)}`);
+    assert.ok(afterCompact.total_heap_size < afterPlain.total_heap_size - 16 * MB, `compacted: ${sizes(afterPlain)} -> ${sizes(afterCompact)}`);
+    // With the flag left on, the later collection compacts as well (56 against 121 MB measured).
+    assert.ok(plainLater.total_heap_size > afterCompact.total_heap_size + 32 * MB, `the flag is off again: a later plain collection leaves the new fragmentation (${sizes(afterCompact)} -> ${sizes(plainLater)})`);
   });
 
   it('has a full collection in a worker thread, collecting that thread\'s heap', async () => {

@@ -92,8 +92,52 @@ export function fullGarbageCollection(): (() => void) | undefined {
   }
 }
 
+/** How long a thread must have been idle before it compacts a fragmented heap (see compactingGarbageCollection). */
+export const IDLE_COMPACT_MS = 5000;
+
+/** Free space in the committed heap, after a full collection, past which the heap is compacted (see fragmented()). */
+const FRAGMENTED_BYTES = 16 * 1024 * 1024;
+
+/**
+ * True when much of what the heap holds committed is free space between live objects: more
+ * than 16 MB, and more than half as much as is live.
+ */
+export function fragmented(stats: { total_heap_size: number; used_heap_size: number }): boolean {
+  const free = stats.total_heap_size - stats.used_heap_size;
+  return free > FRAGMENTED_BYTES && free > stats.used_heap_size / 2;
+}
+
+/**
+ * A full collection that moves every live object together, or undefined when none is available.
+ * A plain one compacts only the emptiest pages: the validation worker of a server on the
+ * bench's tree kept 126 MB of heap committed for 82 MB of live objects after it, and 84 MB after
+ * this one (issue #15). It costs more (300 against 70 ms on that heap), so it runs only after a
+ * longer pause than the plain one, and only on a fragmented heap. The flag is V8's, for the whole
+ * process: it is set for this one collection only.
+ */
+export function compactingGarbageCollection(): (() => void) | undefined {
+  const gc = fullGarbageCollection();
+  if (!gc) return undefined;
+  return () => {
+    v8.setFlagsFromString('--compact-on-every-full-gc');
+    try {
+      gc();
+    } finally {
+      v8.setFlagsFromString('--no-compact-on-every-full-gc');
+    }
+  };
+}
+
 /** A collector for this thread, or one that does nothing when a full collection is not available. */
 export function idleCollectorForThisThread(): IdleCollector {
   const gc = fullGarbageCollection();
   return new IdleCollector(gc ?? (() => undefined));
+}
+
+/** A collector that compacts this thread's heap once it has been idle for IDLE_COMPACT_MS, when the heap is fragmented then. */
+export function idleCompactorForThisThread(): IdleCollector {
+  const compact = compactingGarbageCollection();
+  return new IdleCollector(() => {
+    if (compact && fragmented(v8.getHeapStatistics())) compact();
+  }, IDLE_COMPACT_MS);
 }

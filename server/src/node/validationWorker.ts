@@ -9,7 +9,7 @@ import { AnalysisCancelled } from '../analysis/analyzer';
 import { NginxLanguageService } from '../service/languageService';
 import { joinedUtf8, sameParts } from '../service/diagnosticParts';
 import { rehearseEdits } from './editPathWarmUp';
-import { idleCollectorForThisThread } from './idleCollector';
+import { idleCollectorForThisThread, idleCompactorForThisThread } from './idleCollector';
 import { applyMessage, outcomeOf, type CodeActionsRequest, type WorkerReady, type WorkerReply, type WorkerRequest } from './validationRunner';
 
 const service = new NginxLanguageService();
@@ -28,6 +28,14 @@ let warmUpFor: string | undefined;
 let warmedUp = false;
 /** Each check leaves megabytes of garbage; the heap they grew is returned once checks stop coming. */
 const idleCollector = idleCollectorForThisThread();
+/** And compacted, after a longer pause, when the collection left it fragmented. */
+const idleCompactor = idleCompactorForThisThread();
+
+/** Work happened: both wait for the thread to be idle again. */
+function active(): void {
+  idleCollector.activity();
+  idleCompactor.activity();
+}
 
 function reply(message: WorkerReply | WorkerReady): void {
   // The diagnostics' bytes are moved, not copied: this thread keeps nothing of an outcome.
@@ -78,7 +86,7 @@ async function answerQueue(): Promise<void> {
       else reply({ id, error: error instanceof Error ? error.message : String(error) });
     } finally {
       byId.delete(id);
-      idleCollector.activity();
+      active();
     }
   }
 }
@@ -96,8 +104,11 @@ async function warmUp(path: string): Promise<void> {
   // A rehearsal that ran to its end left nothing but garbage (several MB per rehearsed check)
   // and nobody is waiting: it is returned now rather than after IDLE_COLLECT_MS, when the
   // next keystroke may be under way.
-  if (interrupted()) idleCollector.activity();
-  else idleCollector.collectNow();
+  if (interrupted()) active();
+  else {
+    idleCollector.collectNow();
+    idleCompactor.activity();
+  }
 }
 
 async function answerCodeActions({ id, path, range, only }: CodeActionsRequest): Promise<void> {
