@@ -105,10 +105,18 @@ export function moveFindings<T extends Finding>(findings: readonly T[], edit: Re
       }
       if (movedFixes.some((f, i) => f !== fixes?.[i])) fixes = movedFixes;
     }
-    const range = moveRange(finding, edit);
+    const shifted = finding.file === edit.file && finding.end >= edit.oldEnd;
     // Findings before the edit stay the very same objects (nothing mutates a finding once made).
-    moved.push(range === finding && related === finding.related && fixes === finding.fixes ? finding
-      : { ...range, ...(related ? { related } : {}), ...(fixes ? { fixes } : {}) });
+    if (!shifted && related === finding.related && fixes === finding.fixes) {
+      moved.push(finding);
+      continue;
+    }
+    // One copy (a typing burst moves every finding below the edit at each keystroke); related
+    // and fixes replace the finding's own, so the copy has the same fields.
+    const copy: T = shifted ? { ...finding, start: movedOffset(finding.start, edit), end: movedOffset(finding.end, edit) } : { ...finding };
+    if (related !== finding.related) copy.related = related;
+    if (fixes !== finding.fixes) copy.fixes = fixes;
+    moved.push(copy);
   }
   return moved;
 }
