@@ -50,8 +50,12 @@ export async function settledRssKb(pid, limitMs = 30000) {
   }
 }
 
-/** How long the server is left alone at the end of a session before its RSS is read again. */
-export const IDLE_MS = 3000;
+/**
+ * How long the server is left alone after indexing and at the end of a session before its RSS is
+ * read again: past the worker's full collection (1.5 s idle) and its compaction of a fragmented
+ * heap (5 s idle, server/src/node/idleCollector.ts).
+ */
+export const IDLE_MS = 7000;
 
 /**
  * One server session on `file` (workspace folder `folder`):
@@ -88,7 +92,7 @@ export async function lspSession({ root, folder, file, edits, budgetMs, interval
     const settled = await settledRssKb(client.process.pid);
     result.rssAfterIndex = settled.kb;
     result.settleMs = settled.ms + result.handOverMs;
-    // Idle collections run a moment after the last check (server/src/node/idleCollector.ts).
+    // Idle collections run a while after the last check (server/src/node/idleCollector.ts).
     await sleep(IDLE_MS);
     result.rssAfterIndexIdle = vmRssKb(client.process.pid);
 

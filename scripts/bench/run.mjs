@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { selfTimeTable, topSelfTime } from './cpuProfileSummary.mjs';
 import { fmtBytesMb, fmtMb, fmtMs, fmtPicked, times } from './format.mjs';
 import { generateWorkload } from './generate.mjs';
-import { lspSessions } from './lspScenarios.mjs';
+import { IDLE_MS, lspSessions } from './lspScenarios.mjs';
 import { issueTargets, targetsTable } from './targets.mjs';
 
 const benchStarted = performance.now();
@@ -346,7 +346,7 @@ const lspLines = [
   '| language server (stdio, validationDelayMs 0) | sessions | start → first diagnostics | open → first diagnostics (indexing) | scenario | keystrokes | keystroke → diagnostics p50 | p95 | max |',
   '|---|---:|---:|---:|---|---:|---:|---:|---:|',
 ];
-const lspRssLines = ['| language server | RSS at the first diagnostics | after indexing (settled: the worker has taken over, then RSS still for 1 s) | 3 s after that | after the comment edits | after the bursts too | after 3 s idle |', '|---|---:|---:|---:|---:|---:|---:|'];
+const lspRssLines = [`| language server | RSS at the first diagnostics | after indexing (settled: the worker has taken over, then RSS still for 1 s) | ${IDLE_MS / 1000} s after that | after the comment edits | after the bursts too | after ${IDLE_MS / 1000} s idle |`, '|---|---:|---:|---:|---:|---:|---:|'];
 for (const l of [lspSmall, lspTree]) {
   lspLines.push(`| ${l.label} | ${l.sessions} | ${fmtPicked(l.startMs)} | ${fmtPicked(l.indexMs)} | comment edits (a character typed or deleted at the end of a comment line) | ${l.comment.edits} | ${fmtPicked(l.comment.p50)} | ${fmtPicked(l.comment.p95)} | ${fmtPicked(l.comment.max)} |`);
   lspLines.push(`| | | | | typing burst into a new add_header line, waiting for each keystroke's diagnostics | ${l.burst.edits} | ${fmtPicked(l.burst.p50)} | ${fmtPicked(l.burst.p95)} | ${fmtPicked(l.burst.max)} |`);
