@@ -1,14 +1,9 @@
 /** Converts between UTF-16 offsets and zero-based line/character positions (LSP's model). */
+import type { ChangedRegion } from './changedRegion';
+
 export interface Position {
   line: number;
   character: number;
-}
-
-/** A replacement of [start, oldEnd) of a text by what is now [start, newEnd) (see parser/changedRegion.ts). */
-export interface TextEdit {
-  start: number;
-  oldEnd: number;
-  newEnd: number;
 }
 
 export class LineIndex {
@@ -35,15 +30,10 @@ export class LineIndex {
    * kept, those after it moved, and only the inserted text is searched for line breaks. A
    * keystroke in a 50k-line file searched all of its 1.5 MB again (issue #15).
    */
-  edited(text: string, edit: TextEdit): LineIndex {
+  edited(text: string, edit: ChangedRegion): LineIndex {
     const old = this.lineStarts;
-    // Starts at or before the edit's start: their line breaks come before it.
-    let kept = 0;
-    for (let high = old.length; kept < high;) {
-      const mid = (kept + high) >> 1;
-      if (old[mid] <= edit.start) kept = mid + 1;
-      else high = mid;
-    }
+    // Starts at or before the edit's start (their line breaks come before it): those of its line and the lines above.
+    const kept = this.lineAt(edit.start) + 1;
     // Starts whose line break lies at or past the removed text's end, moved by what the edit added.
     let after = kept;
     while (after < old.length && old[after] <= edit.oldEnd) after++;

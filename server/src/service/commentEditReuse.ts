@@ -105,7 +105,7 @@ export function moveFindings<T extends Finding>(findings: readonly T[], edit: Re
       }
       if (movedFixes.some((f, i) => f !== fixes?.[i])) fixes = movedFixes;
     }
-    const shifted = finding.file === edit.file && finding.end >= edit.oldEnd;
+    const shifted = movesPast(finding, edit);
     // Findings before the edit stay the very same objects (nothing mutates a finding once made).
     if (!shifted && related === finding.related && fixes === finding.fixes) {
       moved.push(finding);
@@ -137,8 +137,13 @@ function movedOffset(offset: number, edit: ReusableEdit): number {
   return offset >= edit.oldEnd ? offset + edit.delta : offset;
 }
 
+/** True when the edit moves a range: it is in the edited file and ends at or past the edit's end. */
+function movesPast(range: { file: string; end: number }, edit: ReusableEdit): boolean {
+  return range.file === edit.file && range.end >= edit.oldEnd;
+}
+
 function moveRange<T extends { file: string; start: number; end: number }>(range: T, edit: ReusableEdit): T {
-  if (range.file !== edit.file || range.end < edit.oldEnd) return range;
+  if (!movesPast(range, edit)) return range;
   return { ...range, start: movedOffset(range.start, edit), end: movedOffset(range.end, edit) };
 }
 
