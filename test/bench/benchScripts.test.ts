@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { applyLspEdits, REPO_ROOT, type LspTextEdit } from '../lsp/lspClient';
+import { NEEDS_WORKER_BUNDLE } from '../lsp/workerRunnerFixture';
 
 // The scripts are plain JavaScript modules: what they export is untyped here.
 const load = (name: string): Promise<any> => import(pathToFileURL(path.join(REPO_ROOT, 'scripts/bench', name)).href);
@@ -151,5 +152,22 @@ describe('targets of issue #15 (scripts/bench/targets.mjs)', () => {
     for (const r of rows.filter((x: any) => /Keystroke|RSS < 150/.test(x.target))) assert.equal(r.verdict, 'not measured');
     assert.equal(rows.at(-1).verdict, 'not measured', 'the e2e target is measured by the e2e run');
     assert.ok(targets.targetsTable(rows).length === rows.length + 2);
+  });
+});
+
+describe('worker replay (scripts/bench/workerReplay.mjs)', { skip: NEEDS_WORKER_BUNDLE }, () => {
+  it('sends the bench\'s keystrokes to the worker bundle and gets an answer to each', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'worker-replay-'));
+    try {
+      const file = path.join(dir, 'nginx.conf');
+      writeFileSync(file, sampleConfig(6));
+      const { replayWorker } = await load('workerReplay.mjs');
+      const result = await replayWorker({ file, edits: 3, settleMs: 0 });
+      assert.equal(result.comment.length, 3);
+      assert.equal(result.burst.length, 3);
+      for (const ms of [...result.comment, ...result.burst]) assert.ok(Number.isFinite(ms) && ms >= 0, String(ms));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
