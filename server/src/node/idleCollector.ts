@@ -115,8 +115,7 @@ export function fragmented(stats: { total_heap_size: number; used_heap_size: num
  * longer pause than the plain one, and only on a fragmented heap. The flag is V8's, for the whole
  * process: it is set for this one collection only.
  */
-export function compactingGarbageCollection(): (() => void) | undefined {
-  const gc = fullGarbageCollection();
+export function compactingGarbageCollection(gc = fullGarbageCollection()): (() => void) | undefined {
   if (!gc) return undefined;
   return () => {
     v8.setFlagsFromString('--compact-on-every-full-gc');
@@ -130,14 +129,26 @@ export function compactingGarbageCollection(): (() => void) | undefined {
 
 /** A collector for this thread, or one that does nothing when a full collection is not available. */
 export function idleCollectorForThisThread(): IdleCollector {
-  const gc = fullGarbageCollection();
+  return collectorWith(fullGarbageCollection());
+}
+
+function collectorWith(gc: (() => void) | undefined): IdleCollector {
   return new IdleCollector(gc ?? (() => undefined));
 }
 
-/** A collector that compacts this thread's heap once it has been idle for IDLE_COMPACT_MS, when the heap is fragmented then. */
-export function idleCompactorForThisThread(): IdleCollector {
-  const compact = compactingGarbageCollection();
-  return new IdleCollector(() => {
-    if (compact && fragmented(v8.getHeapStatistics())) compact();
-  }, IDLE_COMPACT_MS);
+/**
+ * This thread's two idle collections, sharing one full collection (fullGarbageCollection sets a
+ * flag and makes a context each time it is asked): `collector` collects IDLE_COLLECT_MS after
+ * the last activity, `compactor` compacts after IDLE_COMPACT_MS when the heap is fragmented then.
+ * Both do nothing when a full collection is not available.
+ */
+export function idleCollectionsForThisThread(): { collector: IdleCollector; compactor: IdleCollector } {
+  const gc = fullGarbageCollection();
+  const compact = compactingGarbageCollection(gc);
+  return {
+    collector: collectorWith(gc),
+    compactor: new IdleCollector(() => {
+      if (compact && fragmented(v8.getHeapStatistics())) compact();
+    }, IDLE_COMPACT_MS),
+  };
 }

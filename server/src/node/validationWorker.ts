@@ -9,7 +9,7 @@ import { AnalysisCancelled } from '../analysis/analyzer';
 import { NginxLanguageService } from '../service/languageService';
 import { joinedUtf8, sameParts } from '../service/diagnosticParts';
 import { rehearseEdits } from './editPathWarmUp';
-import { idleCollectorForThisThread, idleCompactorForThisThread } from './idleCollector';
+import { idleCollectionsForThisThread } from './idleCollector';
 import { applyMessage, outcomeOf, type CodeActionsRequest, type WorkerReady, type WorkerReply, type WorkerRequest } from './validationRunner';
 
 const service = new NginxLanguageService();
@@ -26,10 +26,11 @@ const texts = new Map<string, string>();
 /** The document of the first check, whose edits are rehearsed once the queue is empty (see editPathWarmUp.ts); then undefined for good. */
 let warmUpFor: string | undefined;
 let warmedUp = false;
-/** Each check leaves megabytes of garbage; the heap they grew is returned once checks stop coming. */
-const idleCollector = idleCollectorForThisThread();
-/** And compacted, after a longer pause, when the collection left it fragmented. */
-const idleCompactor = idleCompactorForThisThread();
+/**
+ * Each check leaves megabytes of garbage; the heap they grew is returned once checks stop coming,
+ * and compacted after a longer pause when the collection left it fragmented.
+ */
+const { collector: idleCollector, compactor: idleCompactor } = idleCollectionsForThisThread();
 
 /** Work happened: both wait for the thread to be idle again. */
 function active(): void {
