@@ -55,6 +55,38 @@ describe('directive table verdicts', () => {
   });
 });
 
+describe('contexts that accept a directive', () => {
+  it('remembers, per version, what nginx\'s verdict on the directive in that context says', () => {
+    const memoized = new DirectiveTable();
+    const reference = new DirectiveTable();
+    const names = [...reference.names(), 'nosuchdirective'];
+    for (const version of ['1.22.1', '1.25.0', '1.29.8']) {
+      for (const name of names) {
+        for (const context of CHECKABLE_CONTEXTS) {
+          // Accepted here unless nginx says unknown (in this version) or not allowed here.
+          const verdict = reference.check(name, context, 1, ';', version).result;
+          const expected = verdict !== 'unknown' && verdict !== 'unknown-in-version' && verdict !== 'not-allowed';
+          memoized.isAllowedIn(name, context, version);
+          assert.equal(memoized.isAllowedIn(name, context, version), expected, `${name} in ${context}, ${version}`);
+        }
+      }
+    }
+  });
+
+  it('tells versions apart, and without a version counts every entry', () => {
+    const table = new DirectiveTable();
+    // `ssl on` was removed in 1.25.1; `proxy_pass` is no server-level directive in any version.
+    assert.equal(table.isAllowedIn('ssl', 'server', '1.22.1'), true);
+    assert.equal(table.isAllowedIn('ssl', 'server', '1.29.8'), false);
+    assert.equal(table.isAllowedIn('ssl', 'server'), true);
+    assert.equal(table.isAllowedIn('proxy_pass', 'location', '1.29.8'), true);
+    assert.equal(table.isAllowedIn('proxy_pass', 'server', '1.29.8'), false);
+    // Contexts nginx does not check, and include, accept anything.
+    for (const context of ['custom-body', 'unknown'] as const) assert.equal(table.isAllowedIn('nosuchdirective', context, '1.29.8'), true);
+    assert.equal(table.isAllowedIn('include', 'upstream', '1.29.8'), true);
+  });
+});
+
 describe('value tables', () => {
   it('gives one shared answer per directive and revision, matched without case', () => {
     const protocols = allowedValues('ssl_protocols', '1.22.1');

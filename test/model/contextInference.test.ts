@@ -3,7 +3,9 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { getDirectiveTable } from '../../server/src/directives/directiveTable';
 import { inferContext } from '../../server/src/model/contextInference';
+import { NodeFileSystem } from '../../server/src/model/fileSystem';
 import { parseFile } from '../../server/src/model/parsedFile';
+import { WorkspaceAnalysis } from '../../server/src/service/workspaceAnalysis';
 
 function infer(text: string): ReturnType<typeof inferContext> {
   return inferContext(parseFile('/virtual/snippet.conf', text), getDirectiveTable(), '1.22.1');
@@ -33,5 +35,22 @@ describe('inferContext', () => {
   it('takes a declared context as it is', () => {
     const guess = infer('# nginx-mtls-context: server\nif ($a) { add_header X b; }\n');
     assert.deepEqual([guess.context, guess.declared], ['server', true]);
+  });
+
+  it('is worked out once per parse and target version by the workspace (check, hover and tokens all ask)', () => {
+    const workspace = new WorkspaceAnalysis({ fs: new NodeFileSystem() });
+    const text = 'if ($http_origin) {\n  add_header X-A b;\n}\nssl on;\n';
+    const file = parseFile('/virtual/snippet.conf', text);
+    const first = workspace.inferContext(file);
+    assert.equal(workspace.inferContext(file), first);
+    assert.deepEqual(first, inferContext(file, workspace.table, workspace.settings.targetVersion));
+    // Another parse of the same text, or another target version, is worked out again.
+    const again = parseFile('/virtual/snippet.conf', text);
+    assert.notEqual(workspace.inferContext(again), first);
+    workspace.settings = { ...workspace.settings, targetVersion: '1.22.1' };
+    const older = workspace.inferContext(file);
+    assert.notEqual(older, first);
+    assert.deepEqual(older, inferContext(file, workspace.table, '1.22.1'));
+    assert.equal(workspace.inferContext(file), older);
   });
 });

@@ -311,10 +311,19 @@ export class WorkspaceAnalysis {
     return { file: parsed, findings: analysis.findings, mainFiles: [], context: inferred.context, contextGuessed: !inferred.declared, failures: analysis.failures };
   }
 
-  /** The context of a file nothing includes, declared or guessed for the target version. */
+  /**
+   * The context of a file nothing includes, declared or guessed for the target version. Worked
+   * out once per parse (the check, hover, semantic tokens and inlay hints of a snippet all ask).
+   */
   inferContext(parsed: ParsedFile): InferredContext {
-    return inferContext(parsed, this.table, this.settings.targetVersion);
+    const known = this.inferredContexts.get(parsed);
+    if (known && known.version === this.settings.targetVersion) return known.inferred;
+    const inferred = inferContext(parsed, this.table, this.settings.targetVersion);
+    this.inferredContexts.set(parsed, { version: this.settings.targetVersion, inferred });
+    return inferred;
   }
+
+  private readonly inferredContexts = new WeakMap<ParsedFile, { version: string | undefined; inferred: InferredContext }>();
 
   /**
    * Runs the rules, or moves the findings of the last run of the same files when nothing a
