@@ -107,6 +107,30 @@ describe('user symbols across included files', () => {
     assert.deepEqual(include.map((l) => uriToPath(l.uri)), [file('conf.d/maps.conf')]);
   });
 
+  it('follows each keystroke typed in an open document (the index of a tree is kept until the tree changes)', async () => {
+    const maps = file('conf.d/maps.conf');
+    const original = readFileSync(maps, 'utf8');
+    const from = pos('sites/app.conf', '$Connection_Upgrade', 3);
+    const definition = async (): Promise<string[]> => (await service.definition(file('sites/app.conf'), from)).map(where);
+    try {
+      assert.deepEqual(await definition(), ['conf.d/maps.conf:1:0']);
+      // Asked again of the same tree: the same answer.
+      assert.deepEqual(await definition(), ['conf.d/maps.conf:1:0']);
+      // Lines typed above the map move it; the variable renamed in its block is no longer
+      // defined there (only the stream block's map of that name is left); typed back, it is found again.
+      service.openDocument(maps, `# a\n# b\n${original}`);
+      assert.deepEqual(await definition(), ['conf.d/maps.conf:3:0']);
+      const renamed = original.replace('$connection_upgrade {', '$connection_upgradeX {');
+      assert.notEqual(renamed, original);
+      service.openDocument(maps, renamed);
+      assert.deepEqual(await definition(), ['nginx.conf:16:4']);
+      service.openDocument(maps, original);
+      assert.deepEqual(await definition(), ['conf.d/maps.conf:1:0']);
+    } finally {
+      service.closeDocument(maps);
+    }
+  });
+
   it('highlights a variable in the document: Write for the definition, Read for uses', async () => {
     const highlights = await service.documentHighlights(file('sites/app.conf'), pos('sites/app.conf', "'$target'", 3));
     assert.deepEqual(highlights.map((h) => [h.range.start.line, h.range.start.character, h.kind]), [
