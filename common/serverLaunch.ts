@@ -3,8 +3,10 @@
  *
  * `--max-semi-space-size=2` caps the young generation of the server's own thread at about 6 MB
  * (V8's default lets it grow to 48 MB and keeps it resident once grown). That thread runs the
- * first check of a file and then mostly passes messages; its validation worker gets its own
- * limit (WORKER_YOUNG_GENERATION_MB in server/src/node/validationRunner.ts), which needs no flag.
+ * checks; a server started with --validation-worker hands them to a worker after the first,
+ * which gets its own limit (WORKER_YOUNG_GENERATION_MB in server/src/node/validationRunner.ts).
+ * Checking in the server's thread, bench sessions showed no clear difference between 2, 4 and 8
+ * MB semi-spaces in RSS or keystroke latency (#15, ninth pass).
  * The size is fixed when the process starts, so it cannot be set from inside the server.
  * Measured with the bench's LSP sessions (#15, docs/benchmarks.md): RSS after indexing 276–284 →
  * 244 MB for a file in the 100k-line tree, 146–159 → 137–140 MB for the 5k-line file, at the

@@ -30,10 +30,10 @@ const NO_LIMIT_MS = 600000;
 /**
  * The RSS of `pid` once it has stopped growing: sampled every 100 ms until it has grown by
  * less than 2 MB over the last second (at most `limitMs`). Right after the first diagnostics the
- * server has not settled: the validation worker starts a moment later and checks the file again
- * (its warm-up), a second engine; the figure read at the first diagnostics is not the steady
- * state. lspSession waits for the worker to take over before it calls this.
- * Also how long settling took.
+ * server has not settled (the heap of the first check is still being collected; with a
+ * validation worker, the worker starts a moment later and checks the file again, a second
+ * engine): the figure read at the first diagnostics is not the steady state. lspSession waits
+ * for a worker to take over before it calls this. Also how long settling took.
  */
 export async function settledRssKb(pid, limitMs = 30000) {
   const started = performance.now();
@@ -52,8 +52,8 @@ export async function settledRssKb(pid, limitMs = 30000) {
 
 /**
  * How long the server is left alone after indexing and at the end of a session before its RSS is
- * read again: past the worker's full collection (1.5 s idle) and its compaction of a fragmented
- * heap (5 s idle, server/src/node/idleCollector.ts).
+ * read again: past the idle full collection (1.5 s idle) and the compaction of a fragmented heap
+ * (5 s idle, server/src/node/idleCollector.ts).
  */
 export const IDLE_MS = 7000;
 
@@ -73,8 +73,11 @@ export async function lspSession({ root, folder, file, edits, budgetMs, interval
   // An editor's client keeps no history of what it received (see LspTestClient's `history`).
   const client = new LspTestClient(undefined, {}, { history: false });
   const versionsSeen = new Set();
+  /** Whether the server validates in a worker (NGINX_MTLS_VALIDATION_WORKER=1), as its "ready" line says. */
+  let worker = false;
   client.onNotification = (n) => {
     if (n.method === 'textDocument/publishDiagnostics' && n.params?.uri === uri) versionsSeen.add(n.params.version);
+    if (n.method === 'window/logMessage' && /language server ready \(validation in a worker/.test(n.params?.message ?? '')) worker = true;
   };
   client.onServerRequest = (method, params) => (method === 'workspace/configuration' ? (params?.items ?? [{}]).map(() => ({ validationDelayMs: 0 })) : null);
   try {
@@ -85,9 +88,9 @@ export async function lspSession({ root, folder, file, edits, budgetMs, interval
     await client.waitForDiagnostics(uri, 1, () => true, NO_LIMIT_MS);
     const firstDiagnostics = performance.now();
     const result = { startMs: firstDiagnostics - started, indexMs: firstDiagnostics - opened, rssAtFirstDiagnostics: vmRssKb(client.process.pid) };
-    // The validation worker warms up a moment after the first check (WARM_UP_DELAY_MS) and then
-    // takes over: only after that is the server indexed for good, with both engines loaded.
-    await client.waitFor((n) => n.method === 'window/logMessage' && /^validation handed over to the worker/.test(n.params?.message ?? ''), NO_LIMIT_MS);
+    // With a validation worker, it warms up a moment after the first check (WARM_UP_DELAY_MS) and
+    // then takes over: only after that is the server indexed for good, with both engines loaded.
+    if (worker) await client.waitFor((n) => n.method === 'window/logMessage' && /^validation handed over to the worker/.test(n.params?.message ?? ''), NO_LIMIT_MS);
     result.handOverMs = performance.now() - firstDiagnostics;
     const settled = await settledRssKb(client.process.pid);
     result.rssAfterIndex = settled.kb;

@@ -27,6 +27,7 @@ import { selfTimeTable, topSelfTime } from './cpuProfileSummary.mjs';
 import { fmtBytesMb, fmtMb, fmtMs, fmtPicked, times } from './format.mjs';
 import { generateWorkload } from './generate.mjs';
 import { IDLE_MS, lspSessions } from './lspScenarios.mjs';
+import { requestsWhileChecking } from './requestsWhileChecking.mjs';
 import { issueTargets, targetsTable } from './targets.mjs';
 
 const benchStarted = performance.now();
@@ -272,6 +273,18 @@ const lspOptions = { root: ROOT, edits: EDITS, budgetMs: LSP_BUDGET_MS };
 const lspSmall = await lspSessions('LSP 5k-line file', { ...lspOptions, folder: path.dirname(w.small), file: w.small }, LSP_RUNS, log);
 const lspTree = await lspSessions('LSP file in the 100k-line tree', { ...lspOptions, folder: w.tree, file: treeFile }, LSP_RUNS, log);
 
+// --- ours: requests while checking, in the server's thread and in the worker ------------------------
+
+const REQUEST_KEYSTROKES = QUICK ? 10 : 20;
+const requestRuns = [];
+for (const [label, folder, file] of [['5k-line file', path.dirname(w.small), w.small], ['file in the 100k-line tree', w.tree, treeFile], ['50k-line file', path.dirname(w.single), w.single]]) {
+  for (const worker of [false, true]) {
+    const r = await requestsWhileChecking({ root: ROOT, folder, file, worker, keystrokes: REQUEST_KEYSTROKES });
+    requestRuns.push({ label, worker, ...r });
+    log(`requests while checking, ${label}, ${worker ? 'worker' : "server's thread"}: hovers during indexing p50 ${r.indexing.p50.toFixed(0)} max ${r.indexing.max.toFixed(0)} ms, while typing p50 ${r.typing.p50.toFixed(0)} max ${r.typing.max.toFixed(0)} ms; RSS after indexing ${(r.rssAfterIndex / 1024).toFixed(0)} MB`);
+  }
+}
+
 // --- ours: allocation and heap, in-process ---------------------------------------------------------
 
 // Nothing here is timed, so the two files are measured side by side (one core each).
@@ -346,12 +359,20 @@ const lspLines = [
   '| language server (stdio, validationDelayMs 0) | sessions | start → first diagnostics | open → first diagnostics (indexing) | scenario | keystrokes | keystroke → diagnostics p50 | p95 | max |',
   '|---|---:|---:|---:|---|---:|---:|---:|---:|',
 ];
-const lspRssLines = [`| language server | RSS at the first diagnostics | after indexing (settled: the worker has taken over, then RSS still for 1 s) | ${IDLE_MS / 1000} s after that | after the comment edits | after the bursts too | after ${IDLE_MS / 1000} s idle |`, '|---|---:|---:|---:|---:|---:|---:|'];
+const lspRssLines = [`| language server | RSS at the first diagnostics | after indexing (settled: RSS still for 1 s) | ${IDLE_MS / 1000} s after that | after the comment edits | after the bursts too | after ${IDLE_MS / 1000} s idle |`, '|---|---:|---:|---:|---:|---:|---:|'];
 for (const l of [lspSmall, lspTree]) {
   lspLines.push(`| ${l.label} | ${l.sessions} | ${fmtPicked(l.startMs)} | ${fmtPicked(l.indexMs)} | comment edits (a character typed or deleted at the end of a comment line) | ${l.comment.edits} | ${fmtPicked(l.comment.p50)} | ${fmtPicked(l.comment.p95)} | ${fmtPicked(l.comment.max)} |`);
   lspLines.push(`| | | | | typing burst into a new add_header line, waiting for each keystroke's diagnostics | ${l.burst.edits} | ${fmtPicked(l.burst.p50)} | ${fmtPicked(l.burst.p95)} | ${fmtPicked(l.burst.max)} |`);
   lspLines.push(`| | | | | typist: a burst sent every ${l.typist.intervalMs} ms without waiting; last keystroke → diagnostics of the final version | ${l.typist.keystrokes} | ${fmtPicked(l.typist.lastToFinal)} | | versions diagnosed: ${fmtPicked(l.typist.diagnosed, String)} |`);
   lspRssLines.push(`| ${l.label} | ${fmtPicked(l.rssAtFirstDiagnostics, fmtMb, 1024)} | ${fmtPicked(l.rssAfterIndex, fmtMb, 1024)} (${fmtPicked(l.settleMs)} later) | ${fmtPicked(l.rssAfterIndexIdle, fmtMb, 1024)} | ${fmtPicked(l.rssAfterEdits, fmtMb, 1024)} | ${fmtPicked(l.rssAfterAll, fmtMb, 1024)} | ${fmtPicked(l.rssAfterIdle, fmtMb, 1024)} |`);
+}
+
+const requestLines = [
+  '| file | validation | open → first diagnostics | RSS after indexing (settled) | hovers during indexing | p50 | p95 | max | hovers while typing | p50 | p95 | max |',
+  '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+];
+for (const r of requestRuns) {
+  requestLines.push(`| ${r.label} | ${r.worker ? 'worker (--validation-worker)' : "server's thread (default)"} | ${fmtMs(r.indexMs)} | ${fmtMb(r.rssAfterIndex)} | ${r.indexing.requests} | ${fmtMs(r.indexing.p50)} | ${fmtMs(r.indexing.p95)} | ${fmtMs(r.indexing.max)} | ${r.typing.requests} (${r.typing.keystrokes} keystrokes) | ${fmtMs(r.typing.p50)} | ${fmtMs(r.typing.p95)} | ${fmtMs(r.typing.max)} |`);
 }
 
 const memoryLines = [
@@ -403,6 +424,13 @@ const sections = [
   ['Cold: command line', tableLines],
   ['Our parse and the full check', parseLines],
   ['Warm: language server', [...lspLines, '', ...lspRssLines]],
+  ['Requests while checking: the server\'s thread or the validation worker', [
+    'One session per row. Hovers on a small document, sent one after the other, while the file is opened and',
+    `indexed, then while ${REQUEST_KEYSTROKES} comment edits and a burst of ${REQUEST_KEYSTROKES} characters are typed into it (each keystroke`,
+    'waiting for its diagnostics): how long an editor\'s request waits for the check under way (scripts/bench/requestsWhileChecking.mjs).',
+    '',
+    ...requestLines,
+  ]],
   ['Allocation and heap (in-process)', memoryLines],
   ['CPU profiles: self time', profileLines],
   ['Certificates', certLines],

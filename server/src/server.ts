@@ -29,7 +29,7 @@ import { FIX_ALL_KIND } from './service/quickFixes';
 import { FormattingRefusedError } from './service/formatting';
 import { applyMessage, createValidationRunner, type RunnerMessage, type ValidationOutcome } from './node/validationRunner';
 import { StartupTimeline } from './node/startupTimeline';
-import { idleCollectorForThisThread } from './node/idleCollector';
+import { idleCollectionsForThisThread } from './node/idleCollector';
 import { NginxLanguageService, pathToUri, uriToPath, type LanguageServiceOptions } from './service/languageService';
 import { ruleExplanationMarkdown, ruleList } from './service/ruleExplanation';
 import { SETTINGS_PREFIX } from './service/settings';
@@ -48,6 +48,11 @@ export interface ServerOptions extends LanguageServiceOptions {
    * workspace/configuration before it goes on with the last settings received.
    */
   settingsTimeoutMs?: number;
+  /**
+   * Validate in a worker thread (a second copy of the engine) after the first check, instead of
+   * in the server's own thread: see createValidationRunner.
+   */
+  validationWorker?: boolean;
 }
 
 /** A client answers workspace/configuration in milliseconds; one that has not after this is not going to soon. */
@@ -133,11 +138,15 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       process.stderr.write(`[${level}] ${message}\n`);
     }
   };
-  /** This thread's heap grows while diagnostics are published at every keystroke; it is returned once they stop. */
-  const idleCollector = idleCollectorForThisThread();
-  // Injected rules, clocks or file systems (tests) only exist in this thread: validate here then.
+  /**
+   * This thread's heap grows while checks run and diagnostics are published at every keystroke;
+   * it is returned once they stop, and compacted after a longer pause when it is fragmented.
+   */
+  const idleCollector = idleCollectionsForThisThread();
   const runner = createValidationRunner(service, {
-    inProcess: options.families !== undefined || options.now !== undefined || options.fs !== undefined,
+    // Injected rules, clocks or file systems (tests) only exist in this thread: validate here then.
+    injected: options.families !== undefined || options.now !== undefined || options.fs !== undefined,
+    worker: options.validationWorker === true,
     log: (message) => log('warn', message),
     onWorkerReady: () => {
       timeline.mark('worker');
@@ -421,7 +430,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_PREFIX }).catch(() => undefined);
     }
     watchedFiles?.update([], workspaceFolders);
-    log('info', `${CLIENT_ID} language server ready`);
+    log('info', `${CLIENT_ID} language server ready (validation ${runner.where})`);
   });
 
   /** Asks the client to fetch tokens and hints again: the target version or a certificate on disk changed. */

@@ -171,3 +171,27 @@ describe('worker replay (scripts/bench/workerReplay.mjs)', { skip: NEEDS_WORKER_
     }
   });
 });
+
+describe('requests while checking (scripts/bench/requestsWhileChecking.mjs)', { skip: NEEDS_WORKER_BUNDLE }, () => {
+  for (const worker of [false, true]) {
+    it(`hovers while a file is indexed and typed into, with validation in ${worker ? 'the worker' : "the server's thread"}`, async () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'requests-'));
+      try {
+        const file = path.join(dir, 'nginx.conf');
+        writeFileSync(file, sampleConfig(6));
+        const { requestsWhileChecking } = await load('requestsWhileChecking.mjs');
+        const result = await requestsWhileChecking({ root: REPO_ROOT, folder: dir, file, worker, keystrokes: 2 });
+        // Two comment edits, the burst's new line and two characters, each waited for.
+        assert.equal(result.typing.keystrokes, 5);
+        assert.ok(result.rssAfterIndex > 0);
+        // Each phase sends at least one hover (it is sent before its end is known).
+        for (const phase of [result.indexing, result.typing]) {
+          assert.ok(phase.requests >= 1, JSON.stringify(phase));
+          assert.ok(Number.isFinite(phase.max) && phase.max >= phase.p50 && phase.p50 >= 0, JSON.stringify(phase));
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});

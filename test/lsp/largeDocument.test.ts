@@ -1,7 +1,9 @@
 /**
- * A huge open document is validated in the server's worker thread: while it is checked, the
- * server keeps answering other requests, and the diagnostics still arrive. (How fast it
- * answers is measured by the benchmark, scripts/bench, not asserted here.)
+ * A huge open document does not stop the server from answering other requests while it is
+ * checked, and the diagnostics still arrive. By default the server checks in its own thread and
+ * gives way between rule families (analysis/analyzer.ts), so requests are answered at those
+ * points; with the validation worker (--validation-worker) they are answered throughout. (How
+ * fast it answers is measured by the benchmark, scripts/bench, not asserted here.)
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,16 +12,23 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LspTestClient } from './lspClient';
 
-/** Hovers that must be answered while the check runs; see the test for why this count. */
-const MIN_HOVERS_DURING_CHECK = 10;
+/**
+ * Hovers that must be answered while the check runs, by where it runs; see the test for why
+ * these counts. In the server's thread, 4-5 were answered in every run on a shared 2-core
+ * machine: a check that gave way only once, or never, answers one or none.
+ */
+const MODES = [
+  { name: "in the server's thread (default)", args: ['--stdio'], minHovers: 2 },
+  { name: 'in the validation worker', args: ['--stdio', '--validation-worker'], minHovers: 10 },
+];
 
-describe('language server: a 1 MB document does not hold up other requests', () => {
+for (const mode of MODES) describe(`language server: a 1 MB document does not hold up other requests (validation ${mode.name})`, () => {
   let dir: string;
   let client: LspTestClient;
 
   before(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'nginx-mtls-large-'));
-    client = new LspTestClient();
+    client = new LspTestClient(mode.args);
     await client.initialize(dir);
   });
 
@@ -40,9 +49,9 @@ describe('language server: a 1 MB document does not hold up other requests', () 
     const bigText = 'server { listen 80; location / { proxy_set_header X $http_x; return 200; } }\n'.repeat(13_500);
     assert.ok(bigText.length > 1_000_000);
     // The server logs when a check starts; hovers are then sent one after the other until the
-    // diagnostics arrive. No clock is involved: a server checking on its own thread answers
-    // only at the few points where the check awaits (4 hovers when forced to, against
-    // thousands from the worker on a shared 2-core machine), so a handful is the bar.
+    // diagnostics arrive. No clock is involved: a server checking in its own thread answers
+    // at the points where the check gives way, the worker's server at any time (thousands of
+    // hovers on a shared 2-core machine), so a handful is its bar.
     const started = client.waitFor((n) => n.method === 'window/logMessage' && String((n.params as { message: string }).message).includes(`validating file://${big} v1`), 120_000);
     const diagnostics = client.waitForDiagnostics('file://' + big, 1, undefined, 120_000);
     client.notify('textDocument/didOpen', { textDocument: { uri: 'file://' + big, languageId: 'nginx', version: 1, text: bigText } });
@@ -56,6 +65,6 @@ describe('language server: a 1 MB document does not hold up other requests', () 
       if (!published) answeredDuringCheck++;
     }
     await diagnostics;
-    assert.ok(answeredDuringCheck >= MIN_HOVERS_DURING_CHECK, `only ${answeredDuringCheck} hovers were answered while the 1 MB document was checked`);
+    assert.ok(answeredDuringCheck >= mode.minHovers, `only ${answeredDuringCheck} hovers were answered while the 1 MB document was checked`);
   });
 });

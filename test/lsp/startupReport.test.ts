@@ -1,8 +1,9 @@
 /**
- * Start-up of the language server (issue #15, open-to-first-diagnostic): the validation worker
- * starts with the process, not when the first check is asked for, and the server reports once,
- * at info level, how long each step up to the first diagnostics took (the code-server e2e
- * prints it as a breakdown). Assertions are on order and presence, never on durations.
+ * Start-up of the language server (issue #15, open-to-first-diagnostic): it validates in its own
+ * thread unless asked for the validation worker, which then starts after the first check, not
+ * before it; and the server reports once, at info level, how long each step up to the first
+ * diagnostics took (the code-server e2e prints it as a breakdown). Assertions are on order and
+ * presence, never on durations.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -65,25 +66,44 @@ describe('language server: start-up', { skip: NEEDS_WORKER_BUNDLE }, () => {
     });
   }
 
-  it('checks the first document in its own thread, then starts the validation worker by itself', async () => {
+  it('validates in its own thread by default, and says so when it is ready', async () => {
     const client = new LspTestClient();
     try {
       await client.initialize(dir);
+      const ready = await client.waitFor((n) => n.method === 'window/logMessage' && /language server ready/.test((n.params as LogMessage).message));
+      assert.match((ready.params as LogMessage).message, /language server ready \(validation in the server's thread\)$/);
       await client.openDocument(uri, CONFIG);
-      const report = (await client.waitFor((n) => n.method === 'window/logMessage' && /^first diagnostics/.test((n.params as LogMessage).message))).params as LogMessage;
-      // The first check did not wait for the worker: the worker is no step of the start-up.
-      assert.ok(!stepsOf(report.message).has('worker'), report.message);
-      // Nothing more is asked, yet the worker loads, ready for the first edit.
-      const ready = await client.waitFor((n) => n.method === 'window/logMessage' && /^validation worker ready/.test((n.params as LogMessage).message));
-      assert.equal((ready.params as LogMessage).type, MessageType.Debug);
-      // And the next check is the worker's (its outcome is the same as the first's).
-      client.notify('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: CONFIG }] });
-      const again = await client.waitForDiagnostics(uri, 2);
-      assert.ok(again.length > 0);
+      const first = await client.waitForDiagnostics(uri, 1);
+      client.notify('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: CONFIG + '# edited\n' }] });
+      assert.deepEqual(await client.waitForDiagnostics(uri, 2), first);
     } finally {
       await client.shutdown();
     }
   });
+
+  for (const [how, args, env] of [['--validation-worker', ['--stdio', '--validation-worker'], {}], ['NGINX_MTLS_VALIDATION_WORKER=1', ['--stdio'], { NGINX_MTLS_VALIDATION_WORKER: '1' }]] as const) {
+    it(`with ${how}, checks the first document in its own thread, then starts the validation worker by itself`, async () => {
+      const client = new LspTestClient([...args], env);
+      try {
+        await client.initialize(dir);
+        const announced = await client.waitFor((n) => n.method === 'window/logMessage' && /language server ready/.test((n.params as LogMessage).message));
+        assert.match((announced.params as LogMessage).message, /\(validation in a worker thread after the first check\)$/);
+        await client.openDocument(uri, CONFIG);
+        const report = (await client.waitFor((n) => n.method === 'window/logMessage' && /^first diagnostics/.test((n.params as LogMessage).message))).params as LogMessage;
+        // The first check did not wait for the worker: the worker is no step of the start-up.
+        assert.ok(!stepsOf(report.message).has('worker'), report.message);
+        // Nothing more is asked, yet the worker loads, ready for the first edit.
+        const ready = await client.waitFor((n) => n.method === 'window/logMessage' && /^validation worker ready/.test((n.params as LogMessage).message));
+        assert.equal((ready.params as LogMessage).type, MessageType.Debug);
+        // And the next check is the worker's (its outcome is the same as the first's).
+        client.notify('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: CONFIG }] });
+        const again = await client.waitForDiagnostics(uri, 2);
+        assert.ok(again.length > 0);
+      } finally {
+        await client.shutdown();
+      }
+    });
+  }
 });
 
 describe('the worker runner: warming up (dist/validationWorker.js)', { skip: NEEDS_WORKER_BUNDLE }, () => {

@@ -1,5 +1,6 @@
 /**
- * The first file is checked in the server's thread, then the validation worker takes over
+ * With the validation worker (asked for: by default the server validates in its own thread),
+ * the first file is checked in the server's thread, then the worker takes over
  * (server/src/node/validationRunner.ts). Once it has, the server's service lets go of its
  * checks (issue #15: the process held two full engines), and code actions, whose quick fixes
  * come from the findings, are asked of the worker instead of checking again beside it. The
@@ -119,8 +120,8 @@ describe('validation handed over to the worker (dist/validationWorker.js)', { sk
         await client.shutdown();
       }
     };
-    const handedOver = await session({}, true);
-    const ownThread = await session({ NGINX_MTLS_IN_PROCESS_VALIDATION: '1' }, false);
+    const handedOver = await session({ NGINX_MTLS_VALIDATION_WORKER: '1' }, true);
+    const ownThread = await session({}, false);
     assert.deepEqual(handedOver, ownThread);
     const quickFixes = (handedOver[1].quickFixes as { title: string }[]);
     assert.ok(quickFixes.some((a) => /if/i.test(a.title)), JSON.stringify(quickFixes.map((a) => a.title)));

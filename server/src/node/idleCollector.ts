@@ -127,13 +127,16 @@ export function compactingGarbageCollection(gc = fullGarbageCollection()): (() =
   };
 }
 
-/** A collector for this thread, or one that does nothing when a full collection is not available. */
-export function idleCollectorForThisThread(): IdleCollector {
-  return collectorWith(fullGarbageCollection());
-}
-
 function collectorWith(gc: (() => void) | undefined): IdleCollector {
   return new IdleCollector(gc ?? (() => undefined));
+}
+
+/** A thread's two idle collections (see idleCollectionsForThisThread). */
+export interface IdleCollections {
+  collector: IdleCollector;
+  compactor: IdleCollector;
+  /** Work happened: both wait for the thread to be idle again. */
+  activity(): void;
 }
 
 /**
@@ -142,13 +145,19 @@ function collectorWith(gc: (() => void) | undefined): IdleCollector {
  * the last activity, `compactor` compacts after IDLE_COMPACT_MS when the heap is fragmented then.
  * Both do nothing when a full collection is not available.
  */
-export function idleCollectionsForThisThread(): { collector: IdleCollector; compactor: IdleCollector } {
+export function idleCollectionsForThisThread(): IdleCollections {
   const gc = fullGarbageCollection();
   const compact = compactingGarbageCollection(gc);
+  const collector = collectorWith(gc);
+  const compactor = new IdleCollector(() => {
+    if (compact && fragmented(v8.getHeapStatistics())) compact();
+  }, IDLE_COMPACT_MS);
   return {
-    collector: collectorWith(gc),
-    compactor: new IdleCollector(() => {
-      if (compact && fragmented(v8.getHeapStatistics())) compact();
-    }, IDLE_COMPACT_MS),
+    collector,
+    compactor,
+    activity: () => {
+      collector.activity();
+      compactor.activity();
+    },
   };
 }

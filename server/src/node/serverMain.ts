@@ -18,7 +18,7 @@ const args = process.argv.slice(2);
 if (args.includes('--version') || args.includes('-v')) {
   process.stdout.write(`${TOOL_VERSION}\n`);
 } else if (args.includes('--help') || args.includes('-h') || !args.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket') || a.startsWith('--pipe') || a.startsWith('--clientProcessId'))) {
-  process.stdout.write('Usage: nginx-mtls-language-server --stdio | --node-ipc | --socket=<port>\n\nThe nginx mTLS language server. Editors start it; see docs/editors.md.\n');
+  process.stdout.write('Usage: nginx-mtls-language-server --stdio | --node-ipc | --socket=<port> [--validation-worker]\n\nThe nginx mTLS language server. Editors start it; see docs/editors.md.\n\n--validation-worker  check configurations in a worker thread, so that requests never wait\n                     behind a check (a second copy of the engine: more memory)\n');
 } else {
   // Console output would corrupt the stdio protocol: route it to stderr.
   console.log = console.error;
@@ -30,5 +30,8 @@ if (args.includes('--version') || args.includes('-v')) {
       return createConnection(ProposedFeatures.all, reader, writer);
     })()
     : createConnection(ProposedFeatures.all);
-  server = startServer(connection, { settingsTimeoutMs: settingsTimeoutFromEnvironment() });
+  server = startServer(connection, {
+    settingsTimeoutMs: settingsTimeoutFromEnvironment(),
+    validationWorker: args.includes('--validation-worker') || process.env.NGINX_MTLS_VALIDATION_WORKER === '1',
+  });
 }

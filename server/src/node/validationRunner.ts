@@ -1,9 +1,7 @@
 /**
- * Where validation runs. In the language server it runs in a worker thread, so that checking a
- * huge configuration never holds up the requests the editor sends meanwhile (hover, completion,
- * cancellation); the worker keeps its own copy of the open documents and settings. When the
- * worker bundle is not there (running from tsc output) or tests inject rules or a clock, it runs
- * in-process on the language service.
+ * Where validation runs: in the server's own thread on its language service (the default), or,
+ * when asked, in a worker thread that keeps its own copy of the open documents and settings
+ * (see createValidationRunner).
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
@@ -57,6 +55,8 @@ export interface ValidationRunner {
    */
   codeActions(filePath: string, range: Range, only?: string[]): Promise<CodeAction[]>;
   dispose(): Promise<void>;
+  /** Where checks run, as the server's log says it. */
+  readonly where: string;
 }
 
 /** What the server sends the worker, and what comes back. */
@@ -109,6 +109,7 @@ function supersedes(filePath: string, generation: number | undefined, earlier: {
 }
 
 export class InProcessRunner implements ValidationRunner {
+  readonly where = "in the server's thread";
   /** With `supersede`, the checks under way, to cancel when a newer one comes (see WorkerRunner.supersede). */
   private readonly running = new Map<{ cancelled: boolean }, { path: string; generation: number | undefined }>();
 
@@ -170,6 +171,7 @@ interface PendingValidation {
 export const WORKER_YOUNG_GENERATION_MB = 8;
 
 export class WorkerRunner implements ValidationRunner {
+  readonly where = 'in a worker thread';
   private worker: Worker | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, PendingValidation>();
@@ -347,6 +349,7 @@ function afterDelay(ms: number): Schedule {
  * worker is warm is checked in this thread meanwhile, as before.
  */
 export class FirstCheckInProcessRunner implements ValidationRunner {
+  readonly where = 'in a worker thread after the first check';
   private warming: Promise<void> | undefined;
   private workerWarm = false;
   /** Settles once the worker has taken over the first file and the server's service has let go of its checks. */
@@ -413,9 +416,20 @@ export class FirstCheckInProcessRunner implements ValidationRunner {
   }
 }
 
-/** The worker next to the bundled server (dist/validationWorker.js), when present, after a first check in-process. */
-export function createValidationRunner(service: NginxLanguageService, options: { inProcess: boolean; log: (message: string) => void; onWorkerReady?: () => void; onHandedOver?: () => void }): ValidationRunner {
+/**
+ * Where the server validates. By default in its own thread, on the service that answers hover,
+ * completion and the rest: one copy of the configuration model. A check gives the thread back
+ * between rule families (analyzer.ts), so a request that comes during a long one waits for one
+ * family at most: on a file of the bench's 100k-line tree, hovers sent during the first check
+ * waited 190 ms at most. With `worker`, validation moves to the worker next to the bundled server
+ * (dist/validationWorker.js) after the first check: requests never wait behind a check, at the
+ * price of a second engine and model (about 95 MB more on that tree, 60 MB on the 5k-line file;
+ * docs/benchmarks.md, ninth pass). Injected rules, clocks or file systems exist in this thread
+ * only, and a build without the worker bundle (tsc output) has none to start.
+ */
+export function createValidationRunner(service: NginxLanguageService, options: { injected: boolean; worker: boolean; log: (message: string) => void; onWorkerReady?: () => void; onHandedOver?: () => void }): ValidationRunner {
+  if (options.injected) return new InProcessRunner(service, true);
   const script = path.join(__dirname, 'validationWorker.js');
-  if (options.inProcess || process.env.NGINX_MTLS_IN_PROCESS_VALIDATION === '1' || !existsSync(script)) return new InProcessRunner(service, true);
+  if (!options.worker || !existsSync(script)) return new InProcessRunner(service, true, true);
   return new FirstCheckInProcessRunner(new InProcessRunner(service, true, true), new WorkerRunner(script, options.log, options.onWorkerReady), options.onHandedOver);
 }

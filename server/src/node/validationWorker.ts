@@ -30,13 +30,7 @@ let warmedUp = false;
  * Each check leaves megabytes of garbage; the heap they grew is returned once checks stop coming,
  * and compacted after a longer pause when the collection left it fragmented.
  */
-const { collector: idleCollector, compactor: idleCompactor } = idleCollectionsForThisThread();
-
-/** Work happened: both wait for the thread to be idle again. */
-function active(): void {
-  idleCollector.activity();
-  idleCompactor.activity();
-}
+const idle = idleCollectionsForThisThread();
 
 function reply(message: WorkerReply | WorkerReady): void {
   // The diagnostics' bytes are moved, not copied: this thread keeps nothing of an outcome.
@@ -87,7 +81,7 @@ async function answerQueue(): Promise<void> {
       else reply({ id, error: error instanceof Error ? error.message : String(error) });
     } finally {
       byId.delete(id);
-      active();
+      idle.activity();
     }
   }
 }
@@ -105,10 +99,10 @@ async function warmUp(path: string): Promise<void> {
   // A rehearsal that ran to its end left nothing but garbage (several MB per rehearsed check)
   // and nobody is waiting: it is returned now rather than after IDLE_COLLECT_MS, when the
   // next keystroke may be under way.
-  if (interrupted()) active();
+  if (interrupted()) idle.activity();
   else {
-    idleCollector.collectNow();
-    idleCompactor.activity();
+    idle.collector.collectNow();
+    idle.compactor.activity();
   }
 }
 
