@@ -621,6 +621,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         label: 'Convert to PEM',
         edit: { changes: { [pathToUri(configFile)]: [{ range: { start: parsed.lines.positionAt(start), end: parsed.lines.positionAt(end) }, newText }] } },
       });
+      update({ kind: 'changed', path: result.written });
       log('info', `wrote ${result.kind} in PEM form to ${result.written}${document ? '' : ' (config not open)'}`);
       return { written: result.written };
     }

@@ -73,12 +73,18 @@ describe('scenario repaired with our fixes, then real nginx -t', { skip: nginxAv
     return service.codeActions(file, { start: { line, character }, end: { line, character } }, only);
   }
 
+  /** Writes a file and tells the service, as the editor reports a file written on disk (workspace/didChangeWatchedFiles). */
+  function write(target: string, text: string): void {
+    writeFileSync(target, text);
+    service.diskChanged(target);
+    service.analysis.parses.delete(target);
+  }
+
   function apply(file: string, action: CodeAction | undefined): void {
     assert.ok(action?.edit?.changes, 'no edit to apply');
     for (const [uri, edits] of Object.entries(action.edit.changes)) {
       const target = uri.replace(/^file:\/\//, '');
-      writeFileSync(target, applyLspEdits(readFileSync(target, 'utf8'), edits));
-      service.analysis.parses.delete(target);
+      write(target, applyLspEdits(readFileSync(target, 'utf8'), edits));
     }
     void file;
   }
@@ -111,7 +117,7 @@ describe('scenario repaired with our fixes, then real nginx -t', { skip: nginxAv
     const convert = (await actionsAt(serverB, 'client.der.crt', ['quickfix'])).find((a) => a.command);
     const [source] = convert?.command?.arguments as [string];
     const converted = await convertToPem(source);
-    writeFileSync(serverB, readFileSync(serverB, 'utf8').replace('/etc/nginx/ssl/client.der.crt', rewrittenArgument('/etc/nginx/ssl/client.der.crt', converted.written)));
+    write(serverB, readFileSync(serverB, 'utf8').replace('/etc/nginx/ssl/client.der.crt', rewrittenArgument('/etc/nginx/ssl/client.der.crt', converted.written)));
     // 4. "Verify this upstream" where the scenario never verified it.
     const verify = (await actionsAt(serverB, 'location /passthrough', ['refactor'])).find((a) => /Verify this upstream/.test(a.title));
     apply(serverB, verify);
@@ -121,8 +127,7 @@ describe('scenario repaired with our fixes, then real nginx -t', { skip: nginxAv
       apply(serverB, stop);
     }
     // 6. The mismatched key has no automatic fix: the user points it at the client's key.
-    writeFileSync(serverB, readFileSync(serverB, 'utf8').replace('/etc/nginx/ssl/other.key', '/etc/nginx/ssl/client.key'));
-    for (const file of [serverA, serverB]) service.analysis.parses.delete(file);
+    write(serverB, readFileSync(serverB, 'utf8').replace('/etc/nginx/ssl/other.key', '/etc/nginx/ssl/client.key'));
 
     assert.deepEqual(await errors(serverB), []);
     assert.deepEqual(await errors(serverA), []);

@@ -81,6 +81,32 @@ describe('language server: file watchers registered in the client', () => {
   });
 });
 
+describe('language server: an included file changed on disk', () => {
+  it('is read again at once when the client reports it, though the server read it less than a second before', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'nginx-mtls-changed-'));
+    const client = new LspTestClient();
+    try {
+      mkdirSync(path.join(dir, 'snippets'));
+      const snippet = path.join(dir, 'snippets', 'tls.conf');
+      writeFileSync(snippet, '# nothing yet\n');
+      const text = 'events {}\nhttp {\n  server {\n    listen 443 ssl;\n    server_name a.example.com;\n    include snippets/tls.conf;\n  }\n}\n';
+      writeFileSync(path.join(dir, 'nginx.conf'), text);
+      const uri = 'file://' + path.join(dir, 'nginx.conf');
+      await client.initialize(dir, {}, { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } });
+      const before = await client.openDocument(uri, text);
+      assert.ok(before.some((d) => d.code === 'tls.listen-ssl-no-cert'), JSON.stringify(before));
+      // Right after the check that read it: only the report makes the server read it again now.
+      writeFileSync(snippet, 'ssl_reject_handshake on;\n');
+      client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: 'file://' + snippet, type: 2 }] });
+      const after = await client.waitForDiagnostics(uri, 1, (d) => !d.some((x) => x.code === 'tls.listen-ssl-no-cert'));
+      assert.deepEqual(after.filter((d) => d.severity === 1), []);
+    } finally {
+      await client.shutdown();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('language server: no file watchers without dynamic registration', () => {
   it('does not ask a client that cannot register them', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'nginx-mtls-nowatch-'));

@@ -80,6 +80,7 @@ export function applyMessage(service: NginxLanguageService, message: RunnerMessa
     case 'open': service.openDocument(message.path, message.text); break;
     case 'close': service.closeDocument(message.path); break;
     case 'changed':
+      service.diskChanged(message.path);
       service.analysis.parses.delete(message.path);
       service.analysis.forgetLastRuns();
       // The inspector's cache is keyed by mtime and size: a file replaced within the same
@@ -89,10 +90,13 @@ export function applyMessage(service: NginxLanguageService, message: RunnerMessa
       if (/\.(crt|pem|key|cer|der|p12|pfx)$/i.test(message.path)) service.invalidateWorkspaceCertificates();
       break;
     case 'discovery':
+      // Files were created, deleted or renamed, or the settings changed: all is read again.
+      service.diskChanged();
       service.invalidateDiscovery();
       service.analysis.forgetLastRuns();
       break;
     case 'certificatesWritten':
+      service.diskChanged();
       service.invalidateWorkspaceCertificates();
       service.analysis.forgetLastRuns();
       break;

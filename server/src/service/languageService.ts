@@ -45,6 +45,7 @@ import { insertActions } from './insertActions';
 import { findWorkspaceCertificates, type WorkspaceCertificate } from './workspaceCertificates';
 import { documentSymbols, foldingRanges } from './symbols';
 import { NodeFileSystem, OverlayFileSystem, type FileSystem } from '../model/fileSystem';
+import { RecentDiskReads } from '../model/recentDiskReads';
 import { toDiagnostic } from './lspConvert';
 import { DiagnosticParts, joinedUtf8 } from './diagnosticParts';
 import type { EncodedDiagnostics } from './encodedDiagnostics';
@@ -119,6 +120,8 @@ function withRelativePathsUnchecked(analysis: FileAnalysis): FileAnalysis {
 
 export class NginxLanguageService {
   readonly files: OverlayFileSystem;
+  /** The disk under the open documents, read again at most once a second unless told of a change (see diskChanged). */
+  private readonly recentDisk: RecentDiskReads | undefined;
   readonly analysis: WorkspaceAnalysis;
   private folders: string[] = [];
   private ignored = new IgnoreMatcher([]);
@@ -130,7 +133,13 @@ export class NginxLanguageService {
   private readonly diagnosticParts = new DiagnosticParts(pathToUri, (p) => this.analysis.parses.peek(p));
 
   constructor(options: LanguageServiceOptions = {}) {
-    this.files = new OverlayFileSystem(options.fs ?? new NodeFileSystem());
+    // An injected file system (tests) is read as it is each time.
+    if (options.fs) {
+      this.files = new OverlayFileSystem(options.fs);
+    } else {
+      this.recentDisk = new RecentDiskReads(new NodeFileSystem());
+      this.files = new OverlayFileSystem(this.recentDisk);
+    }
     this.now = options.now ?? (() => new Date());
     this.analysis = new WorkspaceAnalysis({ fs: this.files, now: this.now, families: options.families });
   }
@@ -165,8 +174,18 @@ export class NginxLanguageService {
 
   closeDocument(filePath: string): void {
     this.files.deleteOverlay(filePath);
+    // Saved just before it was closed: the disk holds what the editor held.
+    this.diskChanged(filePath);
     this.analysis.parses.delete(filePath);
     this.diagnosticParts.forget(filePath);
+  }
+
+  /**
+   * A file changed on disk (the editor said so, or we wrote it), or, without a path, any file
+   * may have: the next check reads the disk again instead of what it read within the last second.
+   */
+  diskChanged(filePath?: string): void {
+    this.recentDisk?.forget(filePath === undefined ? undefined : path.resolve(filePath));
   }
 
   /** Forget discovered main configs (a config file was created, deleted or renamed). */
