@@ -74,7 +74,7 @@ export function findDefinition(file: ParsedFile, offset: number, options: Naviga
   const toUri = options.toUri ?? defaultToUri;
   const paths = pathTargets(file, offset, options);
   if (paths) return paths.map((p) => ({ uri: toUri(p), range: FILE_START }));
-  const index = SymbolIndex.build(file, options);
+  const index = SymbolIndex.around(file, offset, options);
   const at = index.at(file, offset);
   if (at.length === 0) return [];
   let definitions = index.related(at).filter((o) => o.role === 'definition');
@@ -103,7 +103,7 @@ function includeTargets(file: ParsedFile, directive: Directive, options: Navigat
 /** Every use of the upstream, named location or user variable at `offset`, and its definitions when asked. */
 export function findReferences(file: ParsedFile, offset: number, options: NavigationOptions, includeDeclaration = true): Location[] {
   const toUri = options.toUri ?? defaultToUri;
-  const index = SymbolIndex.build(file, options);
+  const index = SymbolIndex.around(file, offset, options);
   return index.related(index.at(file, offset))
     .filter((o) => includeDeclaration || o.role === 'reference')
     .map((o) => location(o.file, o.start, o.end, toUri));

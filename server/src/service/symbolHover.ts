@@ -21,7 +21,7 @@ const MAX_LINES = 8;
 
 /** Hover for a user-defined symbol at `offset`; undefined for anything else (built-ins included). */
 export function hoverSymbol(file: ParsedFile, offset: number, options: SymbolHoverOptions): Hover | undefined {
-  const index = SymbolIndex.build(file, options);
+  const index = SymbolIndex.around(file, offset, options);
   const at = index.at(file, offset);
   if (at.length === 0) return undefined;
   const all = index.related(at);
@@ -56,7 +56,7 @@ function abbreviated(file: ParsedFile, start: number, end: number): string {
 
 /** The symbol at `offset` and its other occurrences in the same document: Write for definitions, Read for uses. */
 export function documentHighlights(file: ParsedFile, offset: number, options: SymbolIndexOptions): DocumentHighlight[] {
-  const index = SymbolIndex.build(file, options);
+  const index = SymbolIndex.around(file, offset, options);
   return index.related(index.at(file, offset))
     .filter((o) => o.file.path === file.path)
     .map((o) => ({ range: toRange(file, o.start, o.end), kind: o.role === 'definition' ? DocumentHighlightKind.Write : DocumentHighlightKind.Read }));

@@ -209,6 +209,22 @@ function treeOccurrences(tree: ConfigTree, table: DirectiveTable): readonly Symb
   return out;
 }
 
+/** Whether a statement around `offset` holds a symbol's token covering it (as SymbolIndex.at() counts them). */
+function tokenAt(file: ParsedFile, statements: readonly Directive[], offset: number): boolean {
+  for (const directive of statements) {
+    if (directive.start > offset || directive.end < offset) continue;
+    const block = directive.block;
+    if (block && offset > block.start && (offset < block.end || !block.closed)) {
+      if (tokenAt(file, block.statements, offset)) return true;
+      continue;
+    }
+    const found: SymbolOccurrence[] = [];
+    directiveOccurrences(file, directive, { shared: '', server: undefined }, found);
+    if (found.some((o) => o.start <= offset && offset <= o.end)) return true;
+  }
+  return false;
+}
+
 export class SymbolIndex {
   private constructor(readonly occurrences: readonly SymbolOccurrence[]) {}
 
@@ -241,6 +257,20 @@ export class SymbolIndex {
       parts.push(out);
     }
     return new SymbolIndex(parts.length === 1 ? parts[0] : parts.flat());
+  }
+
+  /**
+   * build(), only when `file` has a symbol's token at `offset` (else an empty index): hover and
+   * document highlight are asked at every cursor move, mostly over directive names and values
+   * that are no symbol, and the index of a tree changes with every keystroke.
+   */
+  /** An index without occurrences. */
+  static empty(): SymbolIndex {
+    return new SymbolIndex([]);
+  }
+
+  static around(file: ParsedFile, offset: number, options: SymbolIndexOptions): SymbolIndex {
+    return tokenAt(file, file.syntax.statements, offset) ? SymbolIndex.build(file, options) : EMPTY_INDEX;
   }
 
   /** The occurrences (one per scope) whose token covers `offset` in `file`. */
@@ -276,3 +306,5 @@ export class SymbolIndex {
     return this.related(matching).filter((o) => o.role === 'definition');
   }
 }
+
+const EMPTY_INDEX = SymbolIndex.empty();
