@@ -83,6 +83,18 @@ describe('the worker\'s rehearsed edits', () => {
     assert.equal(all, [...warmUpTexts(text)].length);
     assert.equal(opened[all - 1], text);
   });
+
+  it('give the event loop a turn before each check, so that a request that came meanwhile stops them', async () => {
+    const text = config(5);
+    let checks = 0;
+    // Checks that never wait for anything but promises (no disk read): only the rehearsal's own turns let the request in.
+    const service = { openDocument: () => undefined, validateParts: async () => { checks++; } };
+    let requested = false;
+    setImmediate(() => { requested = true; });
+    const checked = await rehearseEdits(service, '/x/nginx.conf', text, () => requested, () => text);
+    assert.ok([...warmUpTexts(text)].length > 2);
+    assert.ok(checked <= 1 && checks <= 1, `${checked} rehearsed checks after a request came`);
+  });
 });
 
 describe('the worker while it rehearses edits', { skip: NEEDS_WORKER_BUNDLE }, () => {

@@ -7,6 +7,7 @@
  * the value of a header line), on the document itself: a small made-up configuration did not
  * warm the same code, its loops were too short to be optimised.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { RESPONSE_AND_TUNING_DIRECTIVES } from '../analysis/unreadArguments';
 
 /** Comment lines edited, each typed into and restored: enough for the first keystrokes' code to be optimised. */
@@ -68,6 +69,9 @@ export async function rehearseEdits(service: RehearsalTarget, filePath: string, 
   let checked = 0;
   try {
     for (const edited of warmUpTexts(text)) {
+      // A turn of the event loop before each: a request that came meanwhile is seen by stop()
+      // (a rehearsed check that reads nothing from the disk never gives one otherwise).
+      await nextTurn();
       if (stop()) break;
       service.openDocument(filePath, edited);
       await service.validateParts(filePath);
