@@ -264,14 +264,11 @@ export class SymbolIndex {
    * document highlight are asked at every cursor move, mostly over directive names and values
    * that are no symbol, and the index of a tree changes with every keystroke.
    */
-  /** An index without occurrences. */
-  static empty(): SymbolIndex {
-    return new SymbolIndex([]);
+  static around(file: ParsedFile, offset: number, options: SymbolIndexOptions): SymbolIndex {
+    return tokenAt(file, file.syntax.statements, offset) ? SymbolIndex.build(file, options) : SymbolIndex.EMPTY;
   }
 
-  static around(file: ParsedFile, offset: number, options: SymbolIndexOptions): SymbolIndex {
-    return tokenAt(file, file.syntax.statements, offset) ? SymbolIndex.build(file, options) : EMPTY_INDEX;
-  }
+  private static readonly EMPTY = new SymbolIndex([]);
 
   /** The occurrences (one per scope) whose token covers `offset` in `file`. */
   at(file: ParsedFile, offset: number): SymbolOccurrence[] {
@@ -306,5 +303,3 @@ export class SymbolIndex {
     return this.related(matching).filter((o) => o.role === 'definition');
   }
 }
-
-const EMPTY_INDEX = SymbolIndex.empty();
