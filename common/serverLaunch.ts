@@ -18,3 +18,14 @@
  * from the command shims of older npm versions on Windows.
  */
 export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
+
+/** The client's setting, `nginxMtls.validationWorker`, that starts the server with VALIDATION_WORKER_FLAG. */
+export const VALIDATION_WORKER_SETTING = 'validationWorker';
+
+/** The server's flag for checks in a worker thread after the first (server/src/node/validationRunner.ts). */
+export const VALIDATION_WORKER_FLAG = '--validation-worker';
+
+/** The server's command-line arguments for the client's settings (anything but `true` leaves the default). */
+export function serverArguments(settings: { validationWorker?: unknown }): string[] {
+  return settings.validationWorker === true ? [VALIDATION_WORKER_FLAG] : [];
+}

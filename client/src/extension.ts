@@ -6,8 +6,8 @@
 import { promises as fsp } from 'node:fs';
 import * as vscode from 'vscode';
 import { ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
-import { CLIENT_ID, CLIENT_NAME, Commands } from '../../common/protocol';
-import { SERVER_NODE_FLAGS } from '../../common/serverLaunch';
+import { CLIENT_ID, CLIENT_NAME, Commands, SETTINGS_SECTION } from '../../common/protocol';
+import { SERVER_NODE_FLAGS, serverArguments, VALIDATION_WORKER_SETTING } from '../../common/serverLaunch';
 import { registerCertificateDetails } from './certificateCommands';
 import { createClientOptions } from './clientOptions';
 import { registerExplainRule } from './explainRuleCommand';
@@ -48,9 +48,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // once in its validation worker, straight to the pipe. Over node IPC each message is encoded
   // again by the IPC channel, which first decodes those diagnostics (issue #15).
   // The server's Node.js flags (common/serverLaunch.ts): a small young generation for its own thread.
-  const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: [...SERVER_NODE_FLAGS] } },
-    debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6009'] } },
+  const run = { module: serverModule, transport: TransportKind.stdio, args: [] as string[], options: { execArgv: [...SERVER_NODE_FLAGS] } };
+  const debug = { ...run, options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6009'] } };
+  const serverOptions: ServerOptions = { run, debug };
+  /** The server's arguments come from the settings each time it starts (the client reads serverOptions then). */
+  const takeServerArguments = (): void => {
+    const validationWorker = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<unknown>(VALIDATION_WORKER_SETTING);
+    run.args = debug.args = serverArguments({ validationWorker });
   };
   let started = false;
   let starting = false;
@@ -74,6 +78,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       return;
     }
     starting = true;
+    takeServerArguments();
     const asked = Date.now();
     try {
       if (languageClient.state === State.Running) await languageClient.restart();
@@ -104,6 +109,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand(Commands.addPathMapping, (prefix: unknown) => addPathMapping(prefix)),
     vscode.commands.registerCommand(Commands.restartServer, async () => {
       output.info('Restarting the language server on request.');
+      await start();
+    }),
+    // Where the server checks is decided when it starts: a change restarts it.
+    vscode.workspace.onDidChangeConfiguration(async (event) => {
+      if (!event.affectsConfiguration(`${SETTINGS_SECTION}.${VALIDATION_WORKER_SETTING}`)) return;
+      output.info(`Restarting the language server: ${SETTINGS_SECTION}.${VALIDATION_WORKER_SETTING} changed.`);
       await start();
     }),
   );

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { Commands, LANGUAGE_ID, SETTINGS_SECTION } from '../../common/protocol';
+import { VALIDATION_WORKER_SETTING } from '../../common/serverLaunch';
 import { globToRegExp } from '../../server/src/project/ignoreGlobs';
 import { SETTINGS_PREFIX, SETTINGS_SCHEMA } from '../../server/src/service/settings';
 
@@ -32,11 +33,13 @@ function claims(pattern: string, filePath: string): boolean {
 }
 
 describe('package.json manifest', () => {
-  it('contributes exactly the settings of SETTINGS_SCHEMA plus trace.server', () => {
+  it('contributes exactly the settings of SETTINGS_SCHEMA plus the client\'s trace.server and validationWorker', () => {
     assert.equal(SETTINGS_PREFIX, SETTINGS_SECTION);
     const expected: Record<string, unknown> = {};
     for (const [name, schema] of Object.entries(SETTINGS_SCHEMA)) expected[`${SETTINGS_PREFIX}.${name}`] = schema;
-    const { [`${SETTINGS_PREFIX}.trace.server`]: trace, ...settings } = manifest.contributes.configuration.properties;
+    const { [`${SETTINGS_PREFIX}.trace.server`]: trace, [`${SETTINGS_PREFIX}.${VALIDATION_WORKER_SETTING}`]: worker, ...settings } = manifest.contributes.configuration.properties;
+    const { type: workerType, default: workerDefault, scope: workerScope } = worker as Record<string, unknown>;
+    assert.deepStrictEqual({ workerType, workerDefault, workerScope }, { workerType: 'boolean', workerDefault: false, workerScope: 'window' });
     assert.deepStrictEqual(settings, expected);
     assert.ok(trace, 'nginxMtls.trace.server is contributed');
     const { type, default: def, enum: values, scope } = trace as Record<string, unknown>;

@@ -7,6 +7,7 @@ import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer, type ServerHandle } from '../server';
 import { createStdioTransport } from './stdioTransport';
 import { TOOL_VERSION } from '../toolVersion.generated';
+import { VALIDATION_WORKER_FLAG } from '../../../common/serverLaunch';
 
 /** Tests make the settings timeout small to see the server go on without an answer. */
 function settingsTimeoutFromEnvironment(): number | undefined {
@@ -32,6 +33,6 @@ if (args.includes('--version') || args.includes('-v')) {
     : createConnection(ProposedFeatures.all);
   server = startServer(connection, {
     settingsTimeoutMs: settingsTimeoutFromEnvironment(),
-    validationWorker: args.includes('--validation-worker') || process.env.NGINX_MTLS_VALIDATION_WORKER === '1',
+    validationWorker: args.includes(VALIDATION_WORKER_FLAG) || process.env.NGINX_MTLS_VALIDATION_WORKER === '1',
   });
 }

@@ -32,6 +32,7 @@ export const PROJECT_KEYS: Record<ProjectKey, ProjectKeyBinding> = {
 export const EDITOR_ONLY_SETTINGS: Record<string, string> = {
   validationDelayMs: 'how long the editor waits after typing; a command line does not type',
   'trace.server': 'traces the editor\'s conversation with the language server',
+  validationWorker: 'where the language server checks (its own thread or a worker); the command line checks once',
   'format.splitStatements': 'only the editor formats; the command line checks',
   'format.expandOneLineBlocks': 'only the editor formats; the command line checks',
   'inlayHints.certificateExpiry': 'inlay hints are shown by the editor only',
