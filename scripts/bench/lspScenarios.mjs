@@ -25,7 +25,27 @@ function vmRssKb(pid) {
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-const NO_LIMIT_MS = 600000;
+export const NO_LIMIT_MS = 600000;
+
+/**
+ * A client of the built server, started with `args`, that answers workspace/configuration with
+ * validationDelayMs 0 and, as an editor's client, keeps no history of what it received (see
+ * LspTestClient's `history`).
+ */
+export function benchClient(root, args = ['--stdio']) {
+  const { LspTestClient } = require(path.join(root, 'out/test/lsp/lspClient.js'));
+  const client = new LspTestClient(args, {}, { history: false });
+  client.onServerRequest = (method, params) => (method === 'workspace/configuration' ? (params?.items ?? [{}]).map(() => ({ validationDelayMs: 0 })) : null);
+  return client;
+}
+
+/**
+ * With a validation worker, it warms up a moment after the first check (WARM_UP_DELAY_MS) and then
+ * takes over: only after that is the server indexed for good, with both engines loaded.
+ */
+export function workerHandOver(client) {
+  return client.waitFor((n) => n.method === 'window/logMessage' && /^validation handed over to the worker/.test(n.params?.message ?? ''), NO_LIMIT_MS);
+}
 
 /**
  * The RSS of `pid` once it has stopped growing: sampled every 100 ms until it has grown by
@@ -67,11 +87,9 @@ export const IDLE_MS = 7000;
  * Stops typing in 2 and 3 when `budgetMs` has passed since the start of that step.
  */
 export async function lspSession({ root, folder, file, edits, budgetMs, intervalMs = 30 }) {
-  const { LspTestClient } = require(path.join(root, 'out/test/lsp/lspClient.js'));
   const started = performance.now();
   const uri = 'file://' + file;
-  // An editor's client keeps no history of what it received (see LspTestClient's `history`).
-  const client = new LspTestClient(undefined, {}, { history: false });
+  const client = benchClient(root);
   const versionsSeen = new Set();
   /** Whether the server validates in a worker (NGINX_MTLS_VALIDATION_WORKER=1), as its "ready" line says. */
   let worker = false;
@@ -79,7 +97,6 @@ export async function lspSession({ root, folder, file, edits, budgetMs, interval
     if (n.method === 'textDocument/publishDiagnostics' && n.params?.uri === uri) versionsSeen.add(n.params.version);
     if (n.method === 'window/logMessage' && /language server ready \(validation in a worker/.test(n.params?.message ?? '')) worker = true;
   };
-  client.onServerRequest = (method, params) => (method === 'workspace/configuration' ? (params?.items ?? [{}]).map(() => ({ validationDelayMs: 0 })) : null);
   try {
     await client.initialize(folder);
     const lines = fs.readFileSync(file, 'utf8').split('\n');
@@ -88,9 +105,7 @@ export async function lspSession({ root, folder, file, edits, budgetMs, interval
     await client.waitForDiagnostics(uri, 1, () => true, NO_LIMIT_MS);
     const firstDiagnostics = performance.now();
     const result = { startMs: firstDiagnostics - started, indexMs: firstDiagnostics - opened, rssAtFirstDiagnostics: vmRssKb(client.process.pid) };
-    // With a validation worker, it warms up a moment after the first check (WARM_UP_DELAY_MS) and
-    // then takes over: only after that is the server indexed for good, with both engines loaded.
-    if (worker) await client.waitFor((n) => n.method === 'window/logMessage' && /^validation handed over to the worker/.test(n.params?.message ?? ''), NO_LIMIT_MS);
+    if (worker) await workerHandOver(client);
     result.handOverMs = performance.now() - firstDiagnostics;
     const settled = await settledRssKb(client.process.pid);
     result.rssAfterIndex = settled.kb;

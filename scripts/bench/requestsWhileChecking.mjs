@@ -8,10 +8,9 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { burstEdits, commentEdits } from './editScripts.mjs';
-import { percentile, settledRssKb } from './lspScenarios.mjs';
+import { benchClient, NO_LIMIT_MS, percentile, settledRssKb, workerHandOver } from './lspScenarios.mjs';
 
 const require = createRequire(import.meta.url);
-const NO_LIMIT_MS = 600000;
 const SMALL = 'server {\n    listen 443 ssl;\n    proxy_ssl_verify on;\n}\n';
 
 const summary = (latencies) => ({ requests: latencies.length, p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: Math.max(...latencies) });
@@ -21,12 +20,11 @@ const summary = (latencies) => ({ requests: latencies.length, p50: percentile(la
  * `keystrokes` comment edits, then a burst of as many characters.
  */
 export async function requestsWhileChecking({ root, folder, file, worker, keystrokes }) {
-  const { LspTestClient } = require(path.join(root, 'out/test/lsp/lspClient.js'));
+  const { VALIDATION_WORKER_FLAG } = require(path.join(root, 'out/common/serverLaunch.js'));
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-mtls-requests-'));
   const small = path.join(scratch, 'small.conf');
   fs.writeFileSync(small, SMALL);
-  const client = new LspTestClient(worker ? ['--stdio', '--validation-worker'] : ['--stdio'], {}, { history: false });
-  client.onServerRequest = (method, params) => (method === 'workspace/configuration' ? (params?.items ?? [{}]).map(() => ({ validationDelayMs: 0 })) : null);
+  const client = benchClient(root, worker ? ['--stdio', VALIDATION_WORKER_FLAG] : ['--stdio']);
   try {
     await client.initialize(folder);
     const smallUri = 'file://' + small;
@@ -56,7 +54,7 @@ export async function requestsWhileChecking({ root, folder, file, worker, keystr
     client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'nginx', version: 1, text: lines.join('\n') } });
     const duringIndexing = await hoversUntil(firstDiagnostics);
     const indexMs = performance.now() - opened;
-    if (worker) await client.waitFor((n) => n.method === 'window/logMessage' && /^validation handed over to the worker/.test(n.params?.message ?? ''), NO_LIMIT_MS);
+    if (worker) await workerHandOver(client);
     const rssAfterIndex = (await settledRssKb(client.process.pid)).kb;
 
     const burst = burstEdits(lines, keystrokes);

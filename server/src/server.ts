@@ -142,7 +142,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
    * This thread's heap grows while checks run and diagnostics are published at every keystroke;
    * it is returned once they stop, and compacted after a longer pause when it is fragmented.
    */
-  const idleCollector = idleCollectionsForThisThread();
+  const idle = idleCollectionsForThisThread();
   const runner = createValidationRunner(service, {
     // Injected rules, clocks or file systems (tests) only exist in this thread: validate here then.
     injected: options.families !== undefined || options.now !== undefined || options.fs !== undefined,
@@ -155,7 +155,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     // What the first check left in this thread is garbage now: given back once the thread is idle.
     onHandedOver: () => {
       log('debug', 'validation handed over to the worker; the server\'s thread let go of its checks');
-      idleCollector.activity();
+      idle.activity();
     },
   });
   /** A state change for the server's own service and for the validation runner alike. */
@@ -279,7 +279,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     for (const failure of result.failures) log('error', `rule family "${failure.family}" failed for ${uri}: ${failure.error}`);
     startupChecked(result);
     await connection.sendDiagnostics({ uri, version, diagnostics: diagnosticsForMessage(result.diagnostics) });
-    idleCollector.activity();
+    idle.activity();
     reportStartup(uri);
     watchedFiles?.update(result.watchPaths, workspaceFolders);
     log('debug', `validated ${uri} v${version} in ${Date.now() - started} ms: ${result.diagnostics.count} diagnostics`);
@@ -337,7 +337,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     for (const failure of result.failures) log('error', `rule family "${failure.family}" failed for ${uri}: ${failure.error}`);
     lastPulled.set(uri, { generation: current, outcome: result });
     startupChecked(result);
-    idleCollector.activity();
+    idle.activity();
     watchedFiles?.update(result.watchPaths, workspaceFolders);
     log('debug', `${result === unchanged?.outcome ? 'unchanged since the last check of' : 'validated'} ${uri} (pulled) in ${Date.now() - started} ms: ${result.diagnostics.count} diagnostics`);
     const report = pulledResults.report(uri, result.diagnostics, previousResultId);
