@@ -29,6 +29,7 @@ import { FIX_ALL_KIND } from './service/quickFixes';
 import { FormattingRefusedError } from './service/formatting';
 import { applyMessage, createValidationRunner, type RunnerMessage, type ValidationOutcome } from './node/validationRunner';
 import { StartupTimeline } from './node/startupTimeline';
+import { EngineWarmUp } from './node/engineWarmUp';
 import { idleCollectionsForThisThread } from './node/idleCollector';
 import { NginxLanguageService, pathToUri, uriToPath, type LanguageServiceOptions } from './service/languageService';
 import { ruleExplanationMarkdown, ruleList } from './service/ruleExplanation';
@@ -53,6 +54,8 @@ export interface ServerOptions extends LanguageServiceOptions {
    * in the server's own thread: see createValidationRunner.
    */
   validationWorker?: boolean;
+  /** Check a made-up configuration once initialized, while no document is open (see node/engineWarmUp.ts). Default true. */
+  warmUp?: boolean;
 }
 
 /** A client answers workspace/configuration in milliseconds; one that has not after this is not going to soon. */
@@ -158,6 +161,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       idle.activity();
     },
   });
+  /** Called off by the first document opened; see startWarmUp. */
+  const warmUp = options.warmUp === false ? undefined : new EngineWarmUp();
   /** A state change for the server's own service and for the validation runner alike. */
   const update = (message: RunnerMessage): void => {
     applyMessage(service, message);
@@ -431,7 +436,24 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }
     watchedFiles?.update([], workspaceFolders);
     log('info', `${CLIENT_ID} language server ready (validation ${runner.where})`);
+    // After the messages already read (a didOpen right behind `initialized` calls it off).
+    if (warmUp) setImmediate(startWarmUp);
   });
+
+  /** The warm-up, unless a document is open or the server is stopping; its garbage goes with the idle collection. */
+  function startWarmUp(): void {
+    if (!warmUp) return;
+    if (shutdownRequested || documents.all().length > 0) {
+      warmUp.cancel();
+      return;
+    }
+    warmUp.run().then((ms) => {
+      if (ms === undefined) return;
+      timeline.mark('warmed');
+      log('debug', `checked a made-up configuration in ${Math.round(ms)} ms, so that the first real check runs warm`);
+      idle.activity();
+    }, (error: unknown) => log('warn', `the warm-up check failed: ${error instanceof Error ? error.message : String(error)}`));
+  }
 
   /** Asks the client to fetch tokens and hints again: the target version or a certificate on disk changed. */
   function refreshViews(): void {
@@ -470,6 +492,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   // --- document synchronisation (the store checks every change before applying it) ---
   connection.onDidOpenTextDocument(({ textDocument: d }) => {
     if (shutdownRequested) return;
+    warmUp?.cancel();
     timeline.mark('opened');
     const document = documents.open(d.uri, d.languageId, d.version, d.text);
     const filePath = uriToPath(document.uri);

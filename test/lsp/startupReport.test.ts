@@ -49,8 +49,9 @@ describe('language server: start-up', { skip: NEEDS_WORKER_BUNDLE }, () => {
         assert.equal(line.type, MessageType.Info);
         assert.match(line.message, /^first diagnostics \(nginx\.conf\) \d+ ms after the server process started \(\d{4}-\d\d-\d\dT[\d:.]+Z\); ms since then: /);
         const steps = stepsOf(line.message);
-        // Every step but the worker's start, which comes after the first check (see the next test).
-        for (const step of STARTUP_STEPS.filter((s) => s !== 'worker')) assert.ok(steps.has(step), `${step} missing from: ${line.message}`);
+        // Every step but the worker's start, which comes after the first check (see the next test),
+        // and the warm-up, which the document opened right after `initialized` calls off.
+        for (const step of STARTUP_STEPS.filter((s) => s !== 'worker' && s !== 'warmed')) assert.ok(steps.has(step), `${step} missing from: ${line.message}`);
         const inOrder = ['loaded', 'initialize', 'initialized', 'opened', 'checked', 'answered'].map((s) => steps.get(s) ?? NaN);
         assert.deepEqual([...inOrder].sort((a, b) => a - b), inOrder, line.message);
         assert.match(line.message, /first check: main configs \(1 found\) \d+ ms, check \d+ ms$/);
@@ -76,6 +77,38 @@ describe('language server: start-up', { skip: NEEDS_WORKER_BUNDLE }, () => {
       const first = await client.waitForDiagnostics(uri, 1);
       client.notify('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: CONFIG + '# edited\n' }] });
       assert.deepEqual(await client.waitForDiagnostics(uri, 2), first);
+    } finally {
+      await client.shutdown();
+    }
+  });
+
+  it('checks a made-up configuration while no document is open, before the first real check', async () => {
+    const client = new LspTestClient();
+    try {
+      await client.initialize(dir);
+      const warmed = await client.waitFor((n) => n.method === 'window/logMessage' && /^checked a made-up configuration/.test((n.params as LogMessage).message));
+      assert.equal((warmed.params as LogMessage).type, MessageType.Debug);
+      client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'nginx', version: 1, text: CONFIG } });
+      const report = (await client.waitFor((n) => n.method === 'window/logMessage' && /^first diagnostics/.test((n.params as LogMessage).message))).params as LogMessage;
+      const steps = stepsOf(report.message);
+      assert.ok((steps.get('initialized') ?? NaN) <= (steps.get('warmed') ?? NaN), report.message);
+      assert.ok((steps.get('warmed') ?? NaN) <= (steps.get('opened') ?? NaN), report.message);
+      // Its findings (missing files under a made-up directory) are nobody's: only the document's are published.
+      const published = client.received.filter((n) => n.method === 'textDocument/publishDiagnostics').map((n) => (n.params as { uri: string }).uri);
+      assert.deepEqual([...new Set(published)], [uri]);
+    } finally {
+      await client.shutdown();
+    }
+  });
+
+  it('does not warm up when told not to (--no-warm-up)', async () => {
+    const client = new LspTestClient(['--stdio', '--no-warm-up']);
+    try {
+      await client.initialize(dir);
+      await client.openDocument(uri, CONFIG);
+      const report = (await client.waitFor((n) => n.method === 'window/logMessage' && /^first diagnostics/.test((n.params as LogMessage).message))).params as LogMessage;
+      assert.ok(!stepsOf(report.message).has('warmed'), report.message);
+      assert.ok(!client.received.some((n) => n.method === 'window/logMessage' && /made-up configuration/.test((n.params as LogMessage).message)));
     } finally {
       await client.shutdown();
     }

@@ -19,7 +19,7 @@ const args = process.argv.slice(2);
 if (args.includes('--version') || args.includes('-v')) {
   process.stdout.write(`${TOOL_VERSION}\n`);
 } else if (args.includes('--help') || args.includes('-h') || !args.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket') || a.startsWith('--pipe') || a.startsWith('--clientProcessId'))) {
-  process.stdout.write('Usage: nginx-mtls-language-server --stdio | --node-ipc | --socket=<port> [--validation-worker]\n\nThe nginx mTLS language server. Editors start it; see docs/editors.md.\n\n--validation-worker  check configurations in a worker thread, so that requests never wait\n                     behind a check (a second copy of the engine: more memory)\n');
+  process.stdout.write('Usage: nginx-mtls-language-server --stdio | --node-ipc | --socket=<port> [--validation-worker] [--no-warm-up]\n\nThe nginx mTLS language server. Editors start it; see docs/editors.md.\n\n--validation-worker  check configurations in a worker thread, so that requests never wait\n                     behind a check (a second copy of the engine: more memory)\n--no-warm-up         do not check a made-up configuration while no file is open (it makes\n                     the first real check faster)\n');
 } else {
   // Console output would corrupt the stdio protocol: route it to stderr.
   console.log = console.error;
@@ -34,5 +34,6 @@ if (args.includes('--version') || args.includes('-v')) {
   server = startServer(connection, {
     settingsTimeoutMs: settingsTimeoutFromEnvironment(),
     validationWorker: args.includes(VALIDATION_WORKER_FLAG) || process.env.NGINX_MTLS_VALIDATION_WORKER === '1',
+    warmUp: !args.includes('--no-warm-up'),
   });
 }

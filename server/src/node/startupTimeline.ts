@@ -10,6 +10,7 @@ export const STARTUP_STEPS = [
   'loaded', // the bundle is evaluated and the server function runs
   'initialize', // the client's `initialize` arrived
   'initialized',
+  'warmed', // a made-up configuration was checked before any document opened (a step only when it finished first; node/engineWarmUp.ts)
   'opened', // the first document was opened
   'settings', // the first settings are in force (project file read, configuration pulled)
   'worker', // the validation worker has loaded its bundle (a step only when a check waited for it)
