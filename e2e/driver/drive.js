@@ -260,7 +260,7 @@ const SQUIGGLE = '.monaco-editor .squiggly-error, .monaco-editor .squiggly-warni
  * the frame that holds it has been drawn (a task after the next animation frame). Playwright's
  * waitForSelector learns of it later: it polls from this process over the DevTools protocol, and
  * on a loaded 2-core machine, where the page is busy opening the editor, it saw the squiggle
- * 0.5-0.7 s after the page had drawn it. Both clocks are this machine's (Date.now()).
+ * 0.1-0.7 s after the page had drawn it. Both clocks are this machine's (Date.now()).
  */
 async function watchForFirstSquiggle() {
   await page.evaluate((selector) => {

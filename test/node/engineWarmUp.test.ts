@@ -6,15 +6,12 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { EngineWarmUp, WARM_UP_CONFIG, WARM_UP_MAIN } from '../../server/src/node/engineWarmUp';
-import type { FileSystem } from '../../server/src/model/fileSystem';
+import { EngineWarmUp, NO_FILES, WARM_UP_CONFIG, WARM_UP_MAIN } from '../../server/src/node/engineWarmUp';
 import { NginxLanguageService } from '../../server/src/service/languageService';
 
-const NOTHING: FileSystem = { readText: async () => undefined, stat: async () => undefined, readDirectory: async () => undefined };
-
 describe('engine warm-up', () => {
-  it('checks a configuration whose only findings are its missing files, so that every rule family runs', async () => {
-    const service = new NginxLanguageService({ fs: NOTHING });
+  it('checks a configuration whose only findings are its missing files: no syntax or context error cuts its rules short', async () => {
+    const service = new NginxLanguageService({ fs: NO_FILES });
     service.openDocument(WARM_UP_MAIN, WARM_UP_CONFIG);
     const { diagnostics, analysis } = await service.validate(WARM_UP_MAIN);
     const codes = new Set(diagnostics.map((d) => String(d.code)));
