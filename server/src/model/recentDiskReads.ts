@@ -57,10 +57,15 @@ export class RecentDiskReads implements FileSystem {
     this.directories.clear();
   }
 
-  private async recent<T>(cache: Map<string, Recent<T>>, key: string, read: () => Promise<T>): Promise<T> {
+  /** Not async: a fresh answer costs one resolved promise (the checks ask about every file of a tree at each keystroke). */
+  private recent<T>(cache: Map<string, Recent<T>>, key: string, read: () => Promise<T>): Promise<T> {
     const now = this.clock();
     const known = cache.get(key);
-    if (known && now - known.at < this.freshForMs) return known.value;
+    if (known && now - known.at < this.freshForMs) return Promise.resolve(known.value);
+    return this.readAndRemember(cache, key, now, read);
+  }
+
+  private async readAndRemember<T>(cache: Map<string, Recent<T>>, key: string, now: number, read: () => Promise<T>): Promise<T> {
     const value = await read();
     // Bounded: paths come from what users write (a glob over a huge folder, a path typed letter by letter).
     if (cache.size >= 20000) cache.clear();
