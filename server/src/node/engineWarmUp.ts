@@ -91,8 +91,8 @@ export class EngineWarmUp {
     if (this.started || this.flag.cancelled) return undefined;
     this.started = true;
     const began = performance.now();
+    // Default settings: a new service has them already.
     const service = new NginxLanguageService({ fs: NO_FILES });
-    service.configure({});
     service.openDocument(WARM_UP_MAIN, WARM_UP_CONFIG);
     try {
       await service.validateEncoded(WARM_UP_MAIN, this.flag);
