@@ -22,7 +22,34 @@ describe('looksBinary', () => {
     assert.equal(looksBinary(Uint8Array.from({ length: 64 }, (_, i) => 0x80 + i)), true);
     assert.equal(looksBinary(bytes('\x01\x02\x03\x04abcdefgh')), true);
   });
+
+  it('counts a character outside the BMP once, as a code point', () => {
+    // 2 control characters among 19 code points is above a tenth; among 28 UTF-16 units it is not.
+    const sample = bytes(`\x01\x02${'😀'.repeat(9)}${'a'.repeat(8)}`);
+    assert.equal(looksBinary(sample), true);
+  });
+
+  it('judges generated samples as counting code points does', () => {
+    const pieces = ['a', ' ', '\n', '\t', '\x01', '\x7f', 'é', '日', '😀', '\ufffd'];
+    let seed = 7;
+    const random = (n: number): number => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed % n; };
+    for (let round = 0; round < 500; round++) {
+      let text = '';
+      for (let i = random(60); i > 0; i--) text += pieces[random(pieces.length)];
+      const sample = bytes(text).subarray(0, Math.max(1, Buffer.byteLength(text) - random(3)));
+      assert.equal(looksBinary(sample), byCodePoints(sample), JSON.stringify(text));
+    }
+  });
 });
+
+/** The definition looksBinary follows, written plainly: each code point judged (NUL bytes aside). */
+function byCodePoints(sample: Uint8Array): boolean {
+  if (sample.length === 0) return false;
+  if (sample.includes(0)) return true;
+  const points = [...new TextDecoder().decode(sample, { stream: true })].map((c) => c.codePointAt(0) as number);
+  const nonText = points.filter((p) => p === 0xfffd || (p < 0x20 && ![0x09, 0x0a, 0x0b, 0x0c, 0x0d].includes(p)) || p === 0x7f).length;
+  return points.length > 0 && nonText / points.length > 0.1;
+}
 
 describe('forTerminal', () => {
   it('escapes control characters other than tab, visibly', () => {

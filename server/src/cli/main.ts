@@ -18,7 +18,7 @@ import { PROJECT_FILE_NAME } from '../project/projectKeys';
 import { overlaySettings } from '../project/projectSettings';
 import { DEFAULT_SETTINGS, normalizeSettings, RULE_SEVERITIES, SETTINGS_SCHEMA } from '../service/settings';
 import { WorkspaceAnalysis, type FileAnalysis } from '../service/workspaceAnalysis';
-import { formatGithub, formatJson, formatSarif, formatText, toCliFinding, type CliFinding } from './outputFormats';
+import { emitJson, emitLines, formatGithub, formatSarif, formatText, toCliFinding, type CliFinding } from './outputFormats';
 import { RefusedWrite, writeFileAtomically } from './atomicWrite';
 import { fixInMemory, MAX_FIX_PASSES, underCheckedPaths, type Checker } from './fixFiles';
 import { explainCommand, rulesCommand } from './ruleCommands';
@@ -337,10 +337,10 @@ export async function runCli(argv: string[], out: (s: string) => void, err: (s: 
   const warnings = findings.filter((f) => f.severity === 'warning').length;
   // With --dry-run, stdout carries the diff alone, so that it can be piped to patch.
   const report = options.dryRun ? err : out;
-  if (options.format === 'json') report(formatJson(findings));
+  if (options.format === 'json') emitJson(findings, report);
   else if (options.format === 'sarif') report(formatSarif(findings, allRules(), TOOL_VERSION, cwd));
   else {
-    if (findings.length > 0) report(options.format === 'github' ? formatGithub(findings) : formatText(findings));
+    emitLines(findings, options.format === 'github' ? formatGithub : formatText, report);
     const remaining = options.fix ? (options.dryRun ? ' would remain' : ' remain') : '';
     const settingsFrom = project ? ` (settings from ${forTerminal(displayPath(project.filePath))})` : '';
     err(`${results.size} file${results.size === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}, ${findings.length - errors - warnings} other${remaining}${settingsFrom}`);

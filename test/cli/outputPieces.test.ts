@@ -1,0 +1,51 @@
+/** The command line's reports given in pieces: joined as the CLI writes them, they are the whole report. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { emitJson, emitLines, FINDINGS_PER_PIECE, formatGithub, formatText, type CliFinding } from '../../server/src/cli/outputFormats';
+
+function findings(count: number): CliFinding[] {
+  return Array.from({ length: count }, (_, i) => ({
+    file: `/etc/nginx/conf.d/site-${i % 7}.conf`,
+    line: i + 1, column: 5, endLine: i + 1, endColumn: 30,
+    severity: i % 3 === 0 ? 'error' : 'warning',
+    code: 'tls.file-not-found',
+    // Newlines, quotes and non-ASCII text inside a message stay escaped inside one line of JSON.
+    message: `"ssl_certificate" n°${i}: line one\nline two \\ "quoted" ü`,
+  }));
+}
+
+/** What the CLI prints for a series of pieces: each followed by a newline. */
+function printed(emit: (write: (piece: string) => void) => void): string {
+  let out = '';
+  emit((piece) => { out += `${piece}\n`; });
+  return out;
+}
+
+const COUNTS = [0, 1, 2, FINDINGS_PER_PIECE - 1, FINDINGS_PER_PIECE, FINDINGS_PER_PIECE + 1, 2 * FINDINGS_PER_PIECE + 3];
+
+describe('emitJson', () => {
+  for (const count of COUNTS) {
+    it(`prints JSON.stringify(findings, null, 2) for ${count} finding(s)`, () => {
+      const all = findings(count);
+      assert.equal(printed((write) => emitJson(all, write)), `${JSON.stringify(all, null, 2)}\n`);
+    });
+  }
+
+  it('gives a large report in several pieces, none holding it all', () => {
+    const pieces: string[] = [];
+    emitJson(findings(3 * FINDINGS_PER_PIECE), (piece) => pieces.push(piece));
+    assert.equal(pieces.length, 5);
+    assert.ok(Math.max(...pieces.map((p) => p.length)) < pieces.join('\n').length / 2);
+  });
+});
+
+describe('emitLines', () => {
+  for (const count of COUNTS) {
+    it(`prints the text and GitHub formats of ${count} finding(s) whole`, () => {
+      const all = findings(count);
+      const whole = (format: (f: readonly CliFinding[]) => string): string => (count === 0 ? '' : `${format(all)}\n`);
+      assert.equal(printed((write) => emitLines(all, formatText, write)), whole(formatText));
+      assert.equal(printed((write) => emitLines(all, formatGithub, write)), whole(formatGithub));
+    });
+  }
+});
