@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import type { ConfigNode, ConfigTree } from '../../server/src/model/configTree';
 import { walkNodes } from '../../server/src/model/treeIndexes';
-import { effective, levelsFor, parseTarget, requestPaths, tlsDefault } from '../../server/src/model/effectiveConfig';
+import { effective, levelsFor, levelsIncomplete, parseTarget, requestPaths, tlsDefault } from '../../server/src/model/effectiveConfig';
 import { workspace, writeTree } from '../analysis/rules/mtlsRuleHelpers';
 
 function find(tree: ConfigTree, predicate: (n: ConfigNode) => boolean): ConfigNode {
@@ -74,6 +74,35 @@ describe('effectiveConfig', () => {
     const inherits = find(tree, location('/inherits'));
     const reuse = effective(inherits, 'proxy_ssl_session_reuse', tree, { version });
     assert.deepEqual([reuse.isDefault, reuse.args], [true, ['on']]);
+  });
+
+  it('finds the same statements in levels searched one by one and in indexed levels', async () => {
+    // Levels from a handful of statements to more than the size from which a level is indexed
+    // by name, with a directive written several times, once, or not at all, and an include of
+    // a missing file in some of them (the chain is then incomplete).
+    const filler = (n: number, tag: string, missingInclude: boolean): string[] => Array.from({ length: n }, (_, i) => {
+      if (missingInclude && i === Math.floor(n / 2)) return `include missing-${tag}.conf;`;
+      if (i % 5 === 4) return `proxy_ssl_verify ${i % 2 === 0 ? 'on' : 'off'};`;
+      return i % 2 === 0 ? `proxy_set_header X-${tag}-${i} v;` : `add_header A-${tag}-${i} v;`;
+    });
+    const names = ['proxy_set_header', 'add_header', 'proxy_ssl_verify', 'include', 'proxy_ssl_name'];
+    for (const size of [3, 7, 8, 31, 32, 33, 90]) {
+      for (const missingAt of ['none', 'server', 'location'] as const) {
+        const conf = [
+          'events {}', 'http {', ...filler(size, 'h', false), 'server {', 'listen 80;', ...filler(size, 's', missingAt === 'server'),
+          'location /x {', ...filler(size, 'l', missingAt === 'location'), 'proxy_pass https://up.example.com;', '}', '}', '}', '',
+        ].join('\n');
+        const tree = await workspace().buildTree(path.join(writeTree({ 'nginx.conf': conf }), 'nginx.conf'));
+        const pass = find(tree, (n) => n.directive.name.value === 'proxy_pass');
+        const levels = levelsFor(pass, tree);
+        assert.equal(levels.length, 3);
+        for (const name of names) {
+          const nearest = [...levels].reverse().map((l) => l.statements.filter((s) => s.directive.name.value === name)).find((found) => found.length > 0) ?? [];
+          assert.deepEqual(effective(pass, name, tree, { version }).nodes, nearest, `${name} in levels of ${size}`);
+        }
+        assert.equal(levelsIncomplete(levels), missingAt !== 'none', `levels of ${size}, missing include in ${missingAt}`);
+      }
+    }
   });
 
   it('parses pass targets', () => {

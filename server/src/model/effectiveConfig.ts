@@ -160,16 +160,32 @@ function levelOf(node: ConfigNode, context: ContextKind): Level {
  * object while those statements do, even when the level's array is new (a site file
  * rebuilt in place gives \`http\` new children, but its settings are the same).
  */
-const settingsTokens = new WeakMap<Level, { statements: readonly ConfigNode[]; settings: readonly ConfigNode[]; token: object }>();
+const settingsTokens = new WeakMap<Level, { statements: readonly ConfigNode[]; token: object }>();
 
 function settingsToken(level: Level): object {
   const known = settingsTokens.get(level);
   if (known && known.statements === level.statements) return known.token;
-  const settings = level.statements.filter((s) => !s.directive.block);
-  const same = known !== undefined && known.settings.length === settings.length && known.settings.every((s, i) => s === settings[i]);
-  const token = same ? known.token : {};
-  settingsTokens.set(level, { statements: level.statements, settings, token });
+  const token = known !== undefined && sameSettings(known.statements, level.statements) ? known.token : {};
+  settingsTokens.set(level, { statements: level.statements, token });
   return token;
+}
+
+/**
+ * True when two statement arrays hold the same statements that are not blocks, in the same
+ * order. Compared in place: a copy of each level's settings, kept to compare with, held
+ * 1.3 MB for the benchmark tree's 6,000 levels (issue #15).
+ */
+function sameSettings(a: readonly ConfigNode[], b: readonly ConfigNode[]): boolean {
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    while (i < a.length && a[i].directive.block) i++;
+    while (j < b.length && b[j].directive.block) j++;
+    if (i === a.length || j === b.length) return i === a.length && j === b.length;
+    if (a[i] !== b[j]) return false;
+    i++;
+    j++;
+  }
 }
 
 /**
@@ -244,12 +260,24 @@ function statementIndex(statements: readonly ConfigNode[]): StatementIndex {
     const list = byName.get(name);
     if (list) list.push(s);
     else byName.set(name, [s]);
-    if (name === 'include' && (!s.include || (s.include.files.length === 0 && !/[*?[]/.test(s.include.pattern)))) unreadableInclude = true;
+    if (name === 'include' && isUnreadableInclude(s)) unreadableInclude = true;
   }
   const index = { length: statements.length, byName, unreadableInclude };
   statementIndexes.set(statements, index);
   return index;
 }
+
+/** An include whose files could not be read (a glob that matches nothing is not one). */
+function isUnreadableInclude(s: ConfigNode): boolean {
+  return s.directive.name.value === 'include' && (!s.include || (s.include.files.length === 0 && !/[*?[]/.test(s.include.pattern)));
+}
+
+/**
+ * Levels smaller than this are searched statement by statement: a server or location of a few
+ * dozen statements is read faster than a map is built for it, and the maps of the benchmark
+ * tree's 6,000 servers and locations held 3.5 MB (issue #15).
+ */
+const INDEXED_LEVEL_SIZE = 32;
 
 /** Statements named `name` directly at a level (included statements count, nested blocks do not). */
 export function own(level: Level | ConfigNode, name: string): ConfigNode[] {
@@ -261,7 +289,7 @@ const NO_NODES: readonly ConfigNode[] = Object.freeze([]);
 /** As own(), without a copy: the index's own list (never to be changed). */
 function ownShared(level: Level | ConfigNode, name: string): readonly ConfigNode[] {
   const statements = 'statements' in level ? level.statements : level.children;
-  if (statements.length < 8) {
+  if (statements.length < INDEXED_LEVEL_SIZE) {
     // Most small levels do not write the directive asked for: no new array for them.
     let found: ConfigNode[] | undefined;
     for (const s of statements) if (s.directive.name.value === name) (found ??= []).push(s);
@@ -296,19 +324,23 @@ export function effectiveIn(levels: readonly Level[], name: string, family: Fami
  * The default of a directive no level writes, one shared frozen object per table, version,
  * family and name: rules ask for defaults of every server and path on every check.
  */
-const defaults = new WeakMap<object, Map<string, EffectiveValue>>();
+const defaults = new WeakMap<object, Map<string, Map<Family, Map<string, EffectiveValue>>>>();
 const NO_TABLE = {};
 
 function defaultValue(name: string, family: Family, options: EffectiveOptions): EffectiveValue {
-  let byKey = defaults.get(options.table ?? NO_TABLE);
-  if (!byKey) defaults.set(options.table ?? NO_TABLE, byKey = new Map());
-  const key = `${options.version ?? ''}\0${family}\0${name}`;
-  let value = byKey.get(key);
+  let byVersion = defaults.get(options.table ?? NO_TABLE);
+  if (!byVersion) defaults.set(options.table ?? NO_TABLE, byVersion = new Map());
+  // Maps by part rather than one key made of the three: no string is built per question.
+  let byFamily = byVersion.get(options.version);
+  if (!byFamily) byVersion.set(options.version, byFamily = new Map());
+  let byName = byFamily.get(family);
+  if (!byName) byFamily.set(family, byName = new Map());
+  let value = byName.get(name);
   if (!value) {
     const fallback = tlsDefault(name, options.version, family) ?? documentedDefault(name, family, options.table);
     const args = fallback ? fallback.split(/\s+/).filter((w) => w.length > 0) : [];
     value = Object.freeze({ name, nodes: NO_NODES, args: Object.freeze(args), isDefault: true });
-    byKey.set(key, value);
+    byName.set(name, value);
   }
   return value;
 }
@@ -524,8 +556,22 @@ function newPath(pass: ConfigNode, module: PassModule, family: Family, levels: L
     block, pass, module, target, tls, family, levels, prefix, incomplete: levelsIncomplete(levels),
     server: enclosingServer(pass),
     get,
-    ssl: (suffix: string) => get(prefix + suffix),
+    ssl: (suffix: string) => get(sslName(prefix, suffix)),
   };
+}
+
+/**
+ * `prefix + suffix`, one string per pair: a string made by `+` at each call had to be flattened
+ * and hashed again by the lookup's map, and rules ask paths for settings this way about 90,000
+ * times in a check of the benchmark's tree (issue #15).
+ */
+const sslNames = new Map<string, Map<string, string>>();
+function sslName(prefix: string, suffix: string): string {
+  let names = sslNames.get(prefix);
+  if (!names) sslNames.set(prefix, names = new Map());
+  let name = names.get(suffix);
+  if (name === undefined) names.set(suffix, name = prefix + suffix);
+  return name;
 }
 
 /** Effective values at the end of a chain of levels, each computed once. */
@@ -700,5 +746,9 @@ export function allStatements(statements: readonly ConfigNode[]): ConfigNode[] {
 export function levelsIncomplete(levels: readonly Level[]): boolean {
   if (levels.length === 0) return true;
   if (levels[0].context !== 'http' && levels[0].context !== 'stream') return true;
-  return levels.some((level) => statementIndex(level.statements).unreadableInclude);
+  for (const level of levels) {
+    const statements = level.statements;
+    if (statements.length >= INDEXED_LEVEL_SIZE ? statementIndex(statements).unreadableInclude : statements.some(isUnreadableInclude)) return true;
+  }
+  return false;
 }
