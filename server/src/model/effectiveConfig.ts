@@ -519,7 +519,7 @@ function makePath(pass: ConfigNode, module: PassModule, family: Family, upstream
   const target = passTarget(pass, module);
   if (!target.port && !target.hasVariable) target.upstreamBlock = upstreams.get(target.host.toLowerCase());
   return reused(pathCache, pass, options, levels, (path) => path.target.upstreamBlock === target.upstreamBlock,
-    () => newPath(pass, module, family, levels, target, options));
+    () => new PassPath(pass, module, family, levels, target, options));
 }
 
 /**
@@ -540,24 +540,52 @@ function passTarget(pass: ConfigNode, module: PassModule): UpstreamTarget {
 }
 
 /**
- * A request path object. Declared outside requestPaths() on purpose: paths are cached across
- * analyses (pathCache), and closures made inside requestPaths() would keep its tree alive.
+ * Effective values at the end of a chain of levels, each computed when first asked and kept:
+ * rules ask a scope or path for the same few settings many times (once per pair of paths).
+ * Scopes and paths are instances of its subclasses, with their methods on the prototype: a
+ * closure or two per object, with their contexts, held 1.5 MB for the 6,000 scopes and paths
+ * of the benchmark's tree (issue #15). Declared at the top level on purpose: scopes and paths
+ * are cached across analyses (reused()), and closures made inside serverScopes() or
+ * requestPaths() would keep their tree alive.
  */
-function newPath(pass: ConfigNode, module: PassModule, family: Family, levels: Level[], target: UpstreamTarget, options: EffectiveOptions): RequestPath {
-  const block = pass.parent ?? pass;
-  const prefix = module === 'grpc' ? 'grpc_ssl_' : module === 'uwsgi' ? 'uwsgi_ssl_' : 'proxy_ssl_';
-  // Rules ask a path for the same few settings many times (once per pair of paths).
-  const get = effectiveLookup(levels, family, options);
-  let tls: boolean | 'variable';
-  if (module === 'stream-proxy') tls = isOn(get('proxy_ssl'));
-  else if (target.scheme !== undefined && !target.scheme.includes('$')) tls = TLS_SCHEMES[target.scheme] ?? false;
-  else tls = target.hasVariable ? 'variable' : false;
-  return {
-    block, pass, module, target, tls, family, levels, prefix, incomplete: levelsIncomplete(levels),
-    server: enclosingServer(pass),
-    get,
-    ssl: (suffix: string) => get(sslName(prefix, suffix)),
-  };
+class EffectiveLookup {
+  private values: Map<string, EffectiveValue> | undefined;
+
+  constructor(readonly family: Family, readonly levels: Level[], private readonly options: EffectiveOptions) {}
+
+  get(name: string): EffectiveValue {
+    const values = (this.values ??= new Map());
+    let value = values.get(name);
+    if (!value) {
+      value = effectiveIn(this.levels, name, this.family, this.options);
+      values.set(name, value);
+    }
+    return value;
+  }
+}
+
+/** A request path (see RequestPath). */
+class PassPath extends EffectiveLookup implements RequestPath {
+  readonly block: ConfigNode;
+  readonly prefix: string;
+  readonly tls: boolean | 'variable';
+  readonly incomplete: boolean;
+  readonly server: ConfigNode | undefined;
+
+  constructor(readonly pass: ConfigNode, readonly module: PassModule, family: Family, levels: Level[], readonly target: UpstreamTarget, options: EffectiveOptions) {
+    super(family, levels, options);
+    this.block = pass.parent ?? pass;
+    this.prefix = module === 'grpc' ? 'grpc_ssl_' : module === 'uwsgi' ? 'uwsgi_ssl_' : 'proxy_ssl_';
+    if (module === 'stream-proxy') this.tls = isOn(this.get('proxy_ssl'));
+    else if (target.scheme !== undefined && !target.scheme.includes('$')) this.tls = TLS_SCHEMES[target.scheme] ?? false;
+    else this.tls = target.hasVariable ? 'variable' : false;
+    this.incomplete = levelsIncomplete(levels);
+    this.server = enclosingServer(pass);
+  }
+
+  ssl(suffix: string): EffectiveValue {
+    return this.get(sslName(this.prefix, suffix));
+  }
 }
 
 /**
@@ -574,30 +602,18 @@ function sslName(prefix: string, suffix: string): string {
   return name;
 }
 
-/** Effective values at the end of a chain of levels, each computed once. */
-function effectiveLookup(levels: readonly Level[], family: Family, options: EffectiveOptions): (name: string) => EffectiveValue {
-  const values = new Map<string, EffectiveValue>();
-  return (name: string): EffectiveValue => {
-    let value = values.get(name);
-    if (!value) {
-      value = effectiveIn(levels, name, family, options);
-      values.set(name, value);
-    }
-    return value;
-  };
-}
+/** A server scope (see ServerScope). */
+class Scope extends EffectiveLookup implements ServerScope {
+  private incompleteKnown: boolean | undefined;
 
-/** A server scope object; outside serverScopes() for the same reason as newPath(). */
-function newScope(node: ConfigNode | undefined, family: Family, levels: Level[], statements: readonly ConfigNode[], options: EffectiveOptions): ServerScope {
-  const get = effectiveLookup(levels, family, options);
-  let incomplete: boolean | undefined;
-  return {
-    node, family, levels, statements, get,
-    // Asked of few scopes when only some files are checked: computed on first use.
-    get incomplete(): boolean {
-      return (incomplete ??= levelsIncomplete(levels));
-    },
-  };
+  constructor(readonly node: ConfigNode | undefined, family: Family, levels: Level[], readonly statements: readonly ConfigNode[], options: EffectiveOptions) {
+    super(family, levels, options);
+  }
+
+  /** Asked of few scopes when only some files are checked: computed on first use. */
+  get incomplete(): boolean {
+    return (this.incompleteKnown ??= levelsIncomplete(this.levels));
+  }
 }
 
 const pathCache = new WeakMap<ConfigNode, Reusable<RequestPath>>();
@@ -665,7 +681,7 @@ export function serverScopes(tree: ConfigTree, family: Family, options: Effectiv
   const serverContext: ContextKind = family === 'stream' ? 'stream-server' : 'server';
   if (tree.rootContext === serverContext) {
     const levels = [{ context: serverContext, statements: tree.nodes }];
-    scopes.push(newScope(undefined, family, levels, tree.nodes, options));
+    scopes.push(new Scope(undefined, family, levels, tree.nodes, options));
   }
   const parentContext = serverParentContext(family);
   const visit = (nodes: readonly ConfigNode[]): void => {
@@ -698,7 +714,7 @@ export function isScopeServer(node: ConfigNode, family: Family): boolean {
 /** The scope of one http or stream `server` block (reused while its chain passes on the same settings). */
 export function serverScopeAt(node: ConfigNode, tree: ConfigTree, family: Family, options: EffectiveOptions): ServerScope {
   const levels = levelsFor(node, tree);
-  const scope = reused(scopeCache, node, options, levels, (cached) => cached.family === family, () => newScope(node, family, levels, node.children, options));
+  const scope = reused(scopeCache, node, options, levels, (cached) => cached.family === family, () => new Scope(node, family, levels, node.children, options));
   // Nested blocks may have changed (they pass nothing up): the statements are the current ones.
   scope.statements = node.children;
   return scope;
