@@ -32,7 +32,7 @@ describe('looksBinary', () => {
   it('judges generated samples as counting code points does', () => {
     const pieces = ['a', ' ', '\n', '\t', '\x01', '\x7f', 'é', '日', '😀', '\ufffd'];
     let seed = 7;
-    const random = (n: number): number => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed % n; };
+    const random = (n: number): number => { seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0; return (seed >>> 8) % n; };
     for (let round = 0; round < 500; round++) {
       let text = '';
       for (let i = random(60); i > 0; i--) text += pieces[random(pieces.length)];

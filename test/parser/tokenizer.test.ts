@@ -136,3 +136,32 @@ describe('tokenizer advance() (the parser reads tokens without an object each)',
     assert.equal(kinds[t.advance()], 'eof');
   });
 });
+
+describe('tokenizer: short words shared between statements', () => {
+  it('gives each word its own characters, however many short words share the table', () => {
+    // Many more distinct short words than the table has slots, so slots are taken over again
+    // and again; words of the same length and hash slot differ only in their characters.
+    let seed = 11;
+    const random = (n: number): number => { seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0; return (seed >>> 8) % n; };
+    const alphabet = 'abcxyz019_.-/:$';
+    const words: string[] = [];
+    for (let i = 0; i < 30000; i++) {
+      let word = '';
+      for (let n = 1 + random(14); n > 0; n--) word += alphabet[random(alphabet.length)];
+      words.push(random(4) === 0 ? words[random(words.length) || 0] ?? word : word);
+    }
+    const text = words.map((w) => `d ${w};`).join('\n');
+    const seen = tokens(text).flatMap((t) => (t.type === 'word' && t.word.start > 0 && text[t.word.start - 1] === ' ' ? [t.word] : []));
+    assert.equal(seen.length, words.length);
+    seen.forEach((w, i) => {
+      assert.equal(w.value, words[i]);
+      assert.equal(w.hasVariable, /\$(?:[A-Za-z0-9_]|\{)/.test(words[i]), words[i]);
+    });
+  });
+
+  it('reads words with escapes, variables and the 12/13-character boundary as before', () => {
+    const cases = ['abcdefghijkl', 'abcdefghijklm', '$host', 'a${b}c', 'x\\;y', 'a\\"b', 'on', 'on'];
+    const values = tokens(cases.map((w) => `${w};`).join(' ')).flatMap((t) => (t.type === 'word' ? [[t.word.value, t.word.hasVariable]] : []));
+    assert.deepEqual(values, [['abcdefghijkl', false], ['abcdefghijklm', false], ['$host', true], ['a${b}c', true], ['x\\;y', false], ['a"b', false], ['on', false], ['on', false]]);
+  });
+});
