@@ -274,8 +274,8 @@ function isUnreadableInclude(s: ConfigNode): boolean {
 
 /**
  * Levels smaller than this are searched statement by statement: a server or location of a few
- * dozen statements is read faster than a map is built for it, and the maps of the benchmark
- * tree's 6,000 servers and locations held 3.5 MB (issue #15).
+ * dozen statements is read faster than a map is built for it, and the maps (with a list per
+ * name in each) of the benchmark tree's 6,000 servers and locations held 7.8 MB (issue #15).
  */
 const INDEXED_LEVEL_SIZE = 32;
 
@@ -543,7 +543,7 @@ function passTarget(pass: ConfigNode, module: PassModule): UpstreamTarget {
  * Effective values at the end of a chain of levels, each computed when first asked and kept:
  * rules ask a scope or path for the same few settings many times (once per pair of paths).
  * Scopes and paths are instances of its subclasses, with their methods on the prototype: a
- * closure or two per object, with their contexts, held 1.5 MB for the 6,000 scopes and paths
+ * closure or two per object, with their contexts, held 2.5 MB for the 6,000 scopes and paths
  * of the benchmark's tree (issue #15). Declared at the top level on purpose: scopes and paths
  * are cached across analyses (reused()), and closures made inside serverScopes() or
  * requestPaths() would keep their tree alive.

@@ -65,8 +65,8 @@ const SLICED_STRING_MIN_LENGTH = 13;
 
 /**
  * The short words seen last, by hash of their characters: a fixed table where a new word takes
- * the place of an older one with the same slot, so it never grows. On the benchmark's tree it
- * shares 150,000 copies of a few hundred words (issue #15); a word found here costs no string.
+ * the place of an older one with the same slot, so it never grows. The benchmark's tree has
+ * 102,000 short plain words with 133 spellings (issue #15); a word found here costs no string.
  */
 const SHARED_WORDS: (string | undefined)[] = new Array(4096);
 
