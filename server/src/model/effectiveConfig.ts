@@ -606,7 +606,8 @@ function sslName(prefix: string, suffix: string): string {
 class Scope extends EffectiveLookup implements ServerScope {
   private incompleteKnown: boolean | undefined;
 
-  constructor(readonly node: ConfigNode | undefined, family: Family, levels: Level[], readonly statements: readonly ConfigNode[], options: EffectiveOptions) {
+  // Not readonly: serverScopeAt() gives a reused scope its block's current statements.
+  constructor(readonly node: ConfigNode | undefined, family: Family, levels: Level[], public statements: readonly ConfigNode[], options: EffectiveOptions) {
     super(family, levels, options);
   }
 
