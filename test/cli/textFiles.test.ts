@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { forTerminal, looksBinary } from '../../server/src/cli/textFiles';
+import { mulberry32 } from '../differential/nginxHarness';
 
 const bytes = (text: string, encoding: BufferEncoding = 'utf8'): Uint8Array => Buffer.from(text, encoding);
 
@@ -31,8 +32,8 @@ describe('looksBinary', () => {
 
   it('judges generated samples as counting code points does', () => {
     const pieces = ['a', ' ', '\n', '\t', '\x01', '\x7f', 'é', '日', '😀', '\ufffd'];
-    let seed = 7;
-    const random = (n: number): number => { seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0; return (seed >>> 8) % n; };
+    const next = mulberry32(7);
+    const random = (n: number): number => Math.floor(next() * n);
     for (let round = 0; round < 500; round++) {
       let text = '';
       for (let i = random(60); i > 0; i--) text += pieces[random(pieces.length)];

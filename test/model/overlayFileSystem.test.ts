@@ -7,18 +7,16 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { OverlayFileSystem, resolvedPath, type FileSystem } from '../../server/src/model/fileSystem';
+import { mulberry32 } from '../differential/nginxHarness';
 
 /** A small deterministic generator (the same paths every run). */
 function* pathsFrom(seed: number, count: number): Generator<string> {
   const pieces = ['/', '/', '/', 'a', 'etc', 'nginx', '.', '..', '.hidden', 'x.conf', '\0', ' ', '~', 'é', '\\'];
-  let state = seed;
+  const next = mulberry32(seed);
   for (let i = 0; i < count; i++) {
     let p = '';
     const length = 1 + (i % 9);
-    for (let k = 0; k < length; k++) {
-      state = (state * 1103515245 + 12345) % 2147483648;
-      p += pieces[state % pieces.length];
-    }
+    for (let k = 0; k < length; k++) p += pieces[Math.floor(next() * pieces.length)];
     yield p;
   }
 }

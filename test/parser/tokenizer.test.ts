@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Tokenizer, unescapeWord, type Token } from '../../server/src/parser/tokenizer';
+import { mulberry32 } from '../differential/nginxHarness';
 
 function tokens(text: string): Token[] {
   const t = new Tokenizer(text);
@@ -141,14 +142,14 @@ describe('tokenizer: short words shared between statements', () => {
   it('gives each word its own characters, however many short words share the table', () => {
     // Many more distinct short words than the table has slots, so slots are taken over again
     // and again; words of the same length and hash slot differ only in their characters.
-    let seed = 11;
-    const random = (n: number): number => { seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0; return (seed >>> 8) % n; };
+    const next = mulberry32(11);
+    const random = (n: number): number => Math.floor(next() * n);
     const alphabet = 'abcxyz019_.-/:$';
     const words: string[] = [];
     for (let i = 0; i < 30000; i++) {
       let word = '';
       for (let n = 1 + random(14); n > 0; n--) word += alphabet[random(alphabet.length)];
-      words.push(random(4) === 0 ? words[random(words.length) || 0] ?? word : word);
+      words.push(random(4) === 0 ? words[random(words.length)] ?? word : word);
     }
     const text = words.map((w) => `d ${w};`).join('\n');
     const seen = tokens(text).flatMap((t) => (t.type === 'word' && t.word.start > 0 && text[t.word.start - 1] === ' ' ? [t.word] : []));

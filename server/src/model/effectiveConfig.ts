@@ -260,7 +260,7 @@ function statementIndex(statements: readonly ConfigNode[]): StatementIndex {
     const list = byName.get(name);
     if (list) list.push(s);
     else byName.set(name, [s]);
-    if (name === 'include' && isUnreadableInclude(s)) unreadableInclude = true;
+    if (isUnreadableInclude(s)) unreadableInclude = true;
   }
   const index = { length: statements.length, byName, unreadableInclude };
   statementIndexes.set(statements, index);

@@ -182,7 +182,6 @@ function statSync(filePath: string): FileStat | undefined {
   return st && { isFile: st.isFile(), isDirectory: st.isDirectory(), size: st.size, mtimeMs: st.mtimeMs };
 }
 
-/** Editor buffers layered over another file system: open documents win over the disk. */
 /**
  * `filePath` resolved to an absolute path, without the work when it already is one: the
  * checks ask about each file of a tree at every keystroke, by the absolute paths the tree
@@ -197,6 +196,7 @@ export function resolvedPath(filePath: string): string {
   return path.resolve(filePath);
 }
 
+/** Editor buffers layered over another file system: open documents win over the disk. */
 export class OverlayFileSystem implements FileSystem {
   private readonly overlays = new Map<string, string>();
 
