@@ -24,7 +24,18 @@ export interface FileSystem {
   stat(filePath: string): Promise<FileStat | undefined>;
   /** Entry names of a directory, or undefined when it is not one. */
   readDirectory(dirPath: string): Promise<string[] | undefined>;
+  /**
+   * What readText, stat and readDirectory would answer, when the answer is at hand without
+   * reading anything (an open document, a read the cache still takes as fresh); undefined
+   * when only a read can tell. Optional: a file system without them is always read.
+   */
+  textAtHand?(filePath: string): AtHand<string | undefined>;
+  statAtHand?(filePath: string): AtHand<FileStat | undefined>;
+  directoryAtHand?(dirPath: string): AtHand<readonly string[] | undefined>;
 }
+
+/** An answer known without reading: `value` is what the read would give. */
+export type AtHand<T> = { readonly value: T } | undefined;
 
 /** Config files larger than this are not read (a generated config of 50 MB is not typed by hand). */
 export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
@@ -232,7 +243,7 @@ export class OverlayFileSystem implements FileSystem {
 
   stat(filePath: string): Promise<FileStat | undefined> {
     const overlay = this.overlays.get(resolvedPath(filePath));
-    if (overlay !== undefined) return Promise.resolve({ isFile: true, isDirectory: false, size: overlay.length, mtimeMs: 0 });
+    if (overlay !== undefined) return Promise.resolve(overlayStat(overlay));
     try {
       return this.base.stat(filePath);
     } catch (error) {
@@ -243,4 +254,23 @@ export class OverlayFileSystem implements FileSystem {
   readDirectory(dirPath: string): Promise<string[] | undefined> {
     return this.base.readDirectory(dirPath);
   }
+
+  textAtHand(filePath: string): AtHand<string | undefined> {
+    const overlay = this.overlays.get(resolvedPath(filePath));
+    return overlay !== undefined ? { value: overlay } : this.base.textAtHand?.(filePath);
+  }
+
+  statAtHand(filePath: string): AtHand<FileStat | undefined> {
+    const overlay = this.overlays.get(resolvedPath(filePath));
+    return overlay !== undefined ? { value: overlayStat(overlay) } : this.base.statAtHand?.(filePath);
+  }
+
+  directoryAtHand(dirPath: string): AtHand<readonly string[] | undefined> {
+    return this.base.directoryAtHand?.(dirPath);
+  }
+}
+
+/** What stat answers for an open document: a regular file of the buffer's length. */
+function overlayStat(text: string): FileStat {
+  return { isFile: true, isDirectory: false, size: text.length, mtimeMs: 0 };
 }

@@ -8,7 +8,7 @@
  * seen by the first check that comes `freshForMs` after it. The command line reads the disk as it
  * is each time (it checks once).
  */
-import type { FileStat, FileSystem, ReadRefusal } from './fileSystem';
+import type { AtHand, FileStat, FileSystem, ReadRefusal } from './fileSystem';
 
 /** How long what was read from the disk is taken as still true, in the editor's language service. */
 export const DISK_FRESH_MS = 1000;
@@ -43,6 +43,18 @@ export class RecentDiskReads implements FileSystem {
     return names && [...names];
   }
 
+  textAtHand(filePath: string): AtHand<string | undefined> {
+    return this.fresh(this.texts, filePath);
+  }
+
+  statAtHand(filePath: string): AtHand<FileStat | undefined> {
+    return this.fresh(this.stats, filePath);
+  }
+
+  directoryAtHand(dirPath: string): AtHand<readonly string[] | undefined> {
+    return this.fresh(this.directories, dirPath);
+  }
+
   /** Forgets what was read of `filePath` (and of its folder's listing), or of every path. */
   forget(filePath?: string): void {
     if (filePath === undefined) {
@@ -59,10 +71,15 @@ export class RecentDiskReads implements FileSystem {
 
   /** Not async: a fresh answer costs one resolved promise (the checks ask about every file of a tree at each keystroke). */
   private recent<T>(cache: Map<string, Recent<T>>, key: string, read: () => Promise<T>): Promise<T> {
-    const now = this.clock();
+    const known = this.fresh(cache, key);
+    if (known) return Promise.resolve(known.value);
+    return this.readAndRemember(cache, key, this.clock(), read);
+  }
+
+  /** The remembered read of `key` while it is fresh (the record itself: nothing is made). */
+  private fresh<T>(cache: Map<string, Recent<T>>, key: string): Recent<T> | undefined {
     const known = cache.get(key);
-    if (known && now - known.at < this.freshForMs) return Promise.resolve(known.value);
-    return this.readAndRemember(cache, key, now, read);
+    return known && this.clock() - known.at < this.freshForMs ? known : undefined;
   }
 
   private async readAndRemember<T>(cache: Map<string, Recent<T>>, key: string, now: number, read: () => Promise<T>): Promise<T> {

@@ -182,7 +182,11 @@ export function treeChange(tree: ConfigTree): TreeChange | undefined {
  * Keeps a tree's name index up to date while spans are replaced, so that a keystroke in one
  * file of a 100k-line tree does not walk and index the whole tree again. Entries are found
  * by their `order` keys (binary search); new nodes get keys evenly between their
- * neighbours'. Untouched name lists are shared with the old tree.
+ * neighbours'. The name lists are the old tree's arrays, patched in place by install(),
+ * when the rebuild has succeeded and the old tree is no longer used: a copy of each list per
+ * keystroke was what typing in a site file of the benchmark tree promoted most (17 of 46 MB
+ * over 160 keystrokes, issue #15). Until then the old tree's index is untouched, so a
+ * rebuild that gives up leaves it as it was.
  */
 export class IndexPatch {
   private readonly byName: Map<string, ConfigNode[]> | undefined;
@@ -190,6 +194,8 @@ export class IndexPatch {
   /** Every node taken out and put in, for indexes derived from the old tree (see treeChange). */
   readonly removed: ConfigNode[] = [];
   readonly added: ConfigNode[] = [];
+  /** The replacements done, in order: the new nodes (depth first) between two order keys. */
+  private readonly pending: { before: number; after: number; added: readonly ConfigNode[] }[] = [];
 
   constructor(oldRoot: readonly ConfigNode[]) {
     const index = namedOrders.get(oldRoot);
@@ -226,31 +232,49 @@ export class IndexPatch {
       const key = added[i].order as number;
       if (!(key > (i === 0 ? before : (added[i - 1].order as number)) && key < after)) return false;
     }
-    if (this.byName) {
-      const names = new Set<string>();
-      for (const n of removed) names.add(n.directive.name.value);
-      for (const n of added) names.add(n.directive.name.value);
-      for (const name of names) {
-        const list = this.byName.get(name);
-        if (!list) continue;
-        // The entries strictly between the neighbours are the removed ones.
-        const from = indexAfterOrder(list, before);
-        const upto = indexBeforeOrder(list, after);
-        const replacement = added.filter((n) => n.directive.name.value === name);
-        const updated = [...list.slice(0, from), ...replacement, ...list.slice(upto)];
-        this.byName.set(name, updated);
-      }
-    }
+    if (this.byName) this.pending.push({ before, after, added });
     return true;
   }
 
   /**
-   * Registers the patched name index for the new tree's top-level nodes. The depth-first
-   * list is left to be built when something asks for it: a focused check does not.
+   * Registers the patched name index for the new tree's top-level nodes, once the rebuild
+   * can no longer give up: the old tree's lists are patched in place, replacement by
+   * replacement. The depth-first list is left to be built when something asks for it: a
+   * focused check does not.
    */
   install(root: readonly ConfigNode[]): void {
-    if (this.byName) namedOrders.set(root, { lists: this.byName, complete: false, asked: this.asked });
+    if (!this.byName) return;
+    for (const { before, after, added } of this.pending) {
+      const incoming = new Map<string, ConfigNode[]>();
+      for (const node of added) {
+        const name = node.directive.name.value;
+        if (!this.byName.has(name)) continue;
+        const list = incoming.get(name);
+        if (list) list.push(node);
+        else incoming.set(name, [node]);
+      }
+      for (const [name, list] of this.byName) {
+        // The entries strictly between the neighbours are the removed ones.
+        const from = indexAfterOrder(list, before);
+        const upto = indexBeforeOrder(list, after);
+        const replacement = incoming.get(name) ?? [];
+        if (from < upto || replacement.length > 0) replaceRange(list, from, upto, replacement);
+      }
+    }
+    namedOrders.set(root, { lists: this.byName, complete: false, asked: this.asked });
   }
+}
+
+/** `list` with its entries [from, upto) replaced by `replacement`, in place. */
+export function replaceRange<T>(list: T[], from: number, upto: number, replacement: readonly T[]): void {
+  if (upto - from === replacement.length) {
+    for (let i = 0; i < replacement.length; i++) list[from + i] = replacement[i];
+    return;
+  }
+  const tail = list.slice(upto);
+  list.length = from;
+  for (const item of replacement) list.push(item);
+  for (const item of tail) list.push(item);
 }
 
 /** First index whose order is >= `order`. */
