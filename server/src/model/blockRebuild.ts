@@ -8,7 +8,7 @@
  * test/model/blockRebuild.test.ts compares the result with fresh builds.
  */
 import { TreeBuilder, problemSpans, exceedsBudget, type BuildOptions, type ConfigNode, type ConfigTree, type FileUse, type IncludeSpan, type TreeProblem } from './configTree';
-import { dependsOnBuildOrder, includeUses, successorOf } from './incrementalRebuild';
+import { dependsOnBuildOrder, fileChain, sameIncludeUses, spanHolding, successorOf } from './incrementalRebuild';
 import type { ParsedFile, ParseStep } from './parsedFile';
 import { depthFirstNodes, IndexPatch, isBuiltTree, markRebuilt, nodesOfFile, recordTreeChange } from './treeIndexes';
 import { walkDirectives, type Block, type Directive } from '../parser/syntaxTree';
@@ -25,10 +25,7 @@ import { walkDirectives, type Block, type Directive } from '../parser/syntaxTree
 export async function rebuildEditedBlock(old: ConfigTree, options: BuildOptions, previous: ParsedFile, changed: ParsedFile, step: ParseStep): Promise<ConfigTree | undefined> {
   if (step.previous.deref() !== previous || old.files.get(changed.path)?.parsed !== previous) return undefined;
   if (!isBuiltTree(old.nodes) || old.problems.some(dependsOnBuildOrder)) return undefined;
-  // A block with an include is rebuilt in the main file only (an included file's own include
-  // spans are left to rebuildIncludedFile).
   const withIncludes = mentionsInclude(step.oldStatements) || mentionsInclude(step.owner?.block?.statements ?? []);
-  if (withIncludes && changed.path !== old.mainFile) return undefined;
   const fileNodes = changed.path === old.mainFile ? depthFirstNodes(old.nodes).filter((n) => n.file === previous) : nodesOfFile(old, changed.path);
   // No owner: only a comment changed, and every node stays.
   const owners = step.owner ? fileNodes.filter((n) => n.directive === step.owner) : [];
@@ -48,7 +45,11 @@ export async function rebuildEditedBlock(old: ConfigTree, options: BuildOptions,
   for (const node of fileNodes) node.file = changed;
   for (const owner of owners) {
     const removed = owner.children;
-    const fresh = withIncludes ? await builder.buildChildren(changed, owner, [old.mainFile]) : builder.buildIncludeFreeChildren(changed, owner);
+    // Includes in the block are expanded as a whole build would: inside the span of the
+    // owner's file (an included file's), with the files above it as the chain a cycle closes.
+    const fresh = withIncludes
+      ? await new TreeBuilder(options, scratch, spanHolding(owner)).buildChildren(changed, owner, fileChain(owner))
+      : builder.buildIncludeFreeChildren(changed, owner);
     const siblings = owner.parent ? owner.parent.children : old.nodes;
     const successor = successorOf(owner, siblings, siblings.indexOf(owner) + 1, old.nodes);
     done.push({ owner, removed });
@@ -61,13 +62,17 @@ export async function rebuildEditedBlock(old: ConfigTree, options: BuildOptions,
   // What a fresh build would stop at, only a fresh build can reproduce (see dependsOnBuildOrder).
   if (scratch.problems.some(dependsOnBuildOrder)) return undo();
   // The same files included in the same contexts: the tree's file uses stay.
-  if (withIncludes && done.some(({ owner, removed }) => includeUses(removed) !== includeUses(owner.children))) return undo();
+  if (withIncludes && done.some(({ owner, removed }) => !sameIncludeUses(removed, owner.children))) return undo();
   // The same include spans: the count of files spliced in stays.
   const expansion = { files: old.expansion.files, statements: old.expansion.statements + indexes.added.length - indexes.removed.length };
   if (exceedsBudget(expansion, { files: 0, statements: 0 })) return undo();
 
   const files = new Map<string, FileUse>();
-  for (const [file, use] of old.files) files.set(file, { parsed: file === changed.path ? changed : (scratch.files.get(file)?.parsed ?? use.parsed), contexts: use.contexts });
+  for (const [file, use] of old.files) {
+    const parsed = file === changed.path ? changed : (scratch.files.get(file)?.parsed ?? use.parsed);
+    // The uses of files not parsed again are the same objects (nothing changes a finished tree's).
+    files.set(file, parsed === use.parsed ? use : { parsed, contexts: use.contexts });
+  }
   const removedSpans = new Set<IncludeSpan>();
   for (const node of indexes.removed) for (const span of node.include?.spans ?? []) removedSpans.add(span);
   const inRemovedBlock = (problem: TreeProblem): boolean => {

@@ -48,9 +48,12 @@ function add(index: ServerNameIndex, serverNames: readonly ConfigNode[]): void {
 }
 
 /**
- * After an in-place rebuild of one file, the previous tree's index minus the servers taken
- * out plus those put in (a keystroke in one site file of 2,000 servers re-reads one file).
- * Configuration order is kept: servers of the rebuilt file go where the file's were.
+ * After an in-place rebuild, the previous tree's index minus the servers taken out plus those
+ * put in (a keystroke in one site file of 2,000 servers re-reads one file). A server that
+ * stays but had a `server_name` taken out or put in (its block was rebuilt, or a snippet
+ * inside it) is read again from its current statements: keeping its old entries listed it
+ * twice, or under a name it no longer has. Configuration order is kept: servers go where
+ * their order keys say.
  */
 function derivedIndex(tree: ConfigTree): ServerNameIndex | undefined {
   const change = treeChange(tree);
@@ -58,15 +61,22 @@ function derivedIndex(tree: ConfigTree): ServerNameIndex | undefined {
   const previous = before && indexes.get(before);
   if (!change || !previous) return undefined;
   const removed = new Set(change.removed);
-  const addedNames = change.added.filter((n) => n.directive.name.value === 'server_name');
-  // Where the rebuilt file's servers sit among the others depends on order keys.
+  // The servers (kept or new) whose names are read from their current statements.
+  const reread = new Set<ConfigNode>();
+  for (const list of [change.removed, change.added]) {
+    for (const node of list) {
+      if (node.directive.name.value === 'server_name' && node.parent && !removed.has(node.parent)) reread.add(node.parent);
+    }
+  }
+  const stale = (server: ConfigNode): boolean => removed.has(server) || reread.has(server);
+  // Where the rebuilt servers sit among the others depends on order keys.
   const byOrder = (a: ConfigNode, b: ConfigNode): number => (a.order as number) - (b.order as number);
   const scratch: ServerNameIndex = { exact: new Map(), wildcard: [] };
-  add(scratch, addedNames);
+  for (const server of reread) add(scratch, server.children.filter((n) => n.directive.name.value === 'server_name'));
   const exact = new Map(previous.exact);
   for (const [name, servers] of previous.exact) {
-    if (servers.some((s) => removed.has(s))) {
-      const kept = servers.filter((s) => !removed.has(s));
+    if (servers.some(stale)) {
+      const kept = servers.filter((s) => !stale(s));
       if (kept.length > 0) exact.set(name, kept);
       else exact.delete(name);
     }
@@ -75,7 +85,7 @@ function derivedIndex(tree: ConfigTree): ServerNameIndex | undefined {
     const merged = [...(exact.get(name) ?? []), ...servers].sort(byOrder);
     exact.set(name, merged);
   }
-  const wildcard = previous.wildcard.filter((w) => !removed.has(w.server));
+  const wildcard = previous.wildcard.filter((w) => !stale(w.server));
   if (scratch.wildcard.length > 0) {
     wildcard.push(...scratch.wildcard);
     wildcard.sort((a, b) => byOrder(a.server, b.server));
