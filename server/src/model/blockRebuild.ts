@@ -26,9 +26,11 @@ export async function rebuildEditedBlock(old: ConfigTree, options: BuildOptions,
   if (step.previous.deref() !== previous || old.files.get(changed.path)?.parsed !== previous) return undefined;
   if (!isBuiltTree(old.nodes) || old.problems.some(dependsOnBuildOrder)) return undefined;
   const withIncludes = mentionsInclude(step.oldStatements) || mentionsInclude(step.owner?.block?.statements ?? []);
-  const fileNodes = changed.path === old.mainFile ? depthFirstNodes(old.nodes).filter((n) => n.file === previous) : nodesOfFile(old, changed.path);
+  // The file's nodes, among others for the main file (every node: a copy of the list of its
+  // 5,000 statements at every keystroke cost more than the test in the loops below).
+  const fileNodes = changed.path === old.mainFile ? depthFirstNodes(old.nodes) : nodesOfFile(old, changed.path);
   // No owner: only a comment changed, and every node stays.
-  const owners = step.owner ? fileNodes.filter((n) => n.directive === step.owner) : [];
+  const owners = step.owner ? fileNodes.filter((n) => n.directive === step.owner && n.file === previous) : [];
   if (step.owner && owners.length === 0) return undefined;
 
   const scratch: ConfigTree = { ...old, files: new Map(), problems: [], expansion: { files: 0, statements: 0 } };
@@ -38,11 +40,11 @@ export async function rebuildEditedBlock(old: ConfigTree, options: BuildOptions,
   const done: { owner: ConfigNode; removed: ConfigNode[] }[] = [];
   const undo = (): undefined => {
     for (const { owner, removed } of done) owner.children = removed;
-    for (const node of fileNodes) node.file = previous;
+    for (const node of fileNodes) if (node.file === changed) node.file = previous;
     return undefined;
   };
   // Before building: the builder compares the files of a block and of an include in it.
-  for (const node of fileNodes) node.file = changed;
+  for (const node of fileNodes) if (node.file === previous) node.file = changed;
   for (const owner of owners) {
     const removed = owner.children;
     // Includes in the block are expanded as a whole build would: inside the span of the
