@@ -26,8 +26,9 @@ export async function rebuildEditedBlock(old: ConfigTree, options: BuildOptions,
   if (step.previous.deref() !== previous || old.files.get(changed.path)?.parsed !== previous) return undefined;
   if (!isBuiltTree(old.nodes) || old.problems.some(dependsOnBuildOrder)) return undefined;
   const withIncludes = mentionsInclude(step.oldStatements) || mentionsInclude(step.owner?.block?.statements ?? []);
-  // The file's nodes, among others for the main file (every node: a copy of the list of its
-  // 5,000 statements at every keystroke cost more than the test in the loops below).
+  // The file's nodes; for the main file, every node of the tree (the loops below test each
+  // node's file): a copy of the main file's own list, 4,438 nodes in the benchmark's 5k-line
+  // config, was made at every keystroke.
   const fileNodes = changed.path === old.mainFile ? depthFirstNodes(old.nodes) : nodesOfFile(old, changed.path);
   // No owner: only a comment changed, and every node stays.
   const owners = step.owner ? fileNodes.filter((n) => n.directive === step.owner && n.file === previous) : [];
