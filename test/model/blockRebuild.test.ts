@@ -9,6 +9,7 @@ import { describe, it } from 'node:test';
 import type { ConfigNode, ConfigTree } from '../../server/src/model/configTree';
 import { depthFirstNodes, nodesNamed, nodesOfFile } from '../../server/src/model/treeIndexes';
 import { serverNameIndex } from '../../server/src/model/serverNameIndex';
+import { allRequestPaths, allServerScopes } from '../../server/src/model/scopeLists';
 import { WorkspaceAnalysis } from '../../server/src/service/workspaceAnalysis';
 import { MemoryFileSystem } from '../fuzz/memoryFileSystem';
 import { mulberry32 } from '../differential/nginxHarness';
@@ -175,5 +176,50 @@ describe('rebuilding one edited block', () => {
     const texts: string[] = [];
     for (let i = 0; i < 60; i++) texts.push((text = randomEdit(text, next)));
     await checkEdits('included file', SITE, texts, 10);
+  });
+
+  it('builds a tree once when two checks ask for it at once after an edit', async () => {
+    // A check of the keystroke and a code action ask together: the second waits for the first's
+    // rebuild instead of taking the same old tree apart again.
+    const fs = new MemoryFileSystem({ [MAIN]: mainText(), [SITE]: siteText(), [SNIPPET]: 'ssl_session_timeout 5m;\n' });
+    const service = new WorkspaceAnalysis({ fs, now: () => NOW });
+    const before = await service.buildTree(MAIN);
+    nodesNamed(before.nodes, 'proxy_pass');
+    serverNameIndex(before);
+    await service.analyzeFiles([MAIN, SITE], [MAIN]);
+    for (const [file, text] of [[SITE, siteText().replace('listen 9443', 'listen 9444')], [MAIN, mainText().replace('"s3"', '"s3x"')]]) {
+      fs.write(file, text);
+      const [first, second] = await Promise.all([service.buildTree(MAIN), service.buildTree(MAIN)]);
+      assert.equal(second, first, `${file}: one tree for both`);
+      const freshService = new WorkspaceAnalysis({ fs, now: () => NOW });
+      assertSame(snapshot(first, file === MAIN), snapshot(await freshService.buildTree(MAIN), file === MAIN), `${file}: the tree`);
+      const [got, want] = await Promise.all([service.analyzeFiles([MAIN, SITE], [MAIN]), freshService.analyzeFiles([MAIN, SITE], [MAIN])]);
+      for (const path of [MAIN, SITE]) assert.deepEqual(got.get(path)?.findings, want.get(path)?.findings, `${file}: findings of ${path}`);
+    }
+  });
+
+  it('derives the new tree\'s states from the old tree\'s as they were, not from what an older analysis made of it later', async () => {
+    const options = { version: '1.30.0' };
+    const fs = new MemoryFileSystem({ [MAIN]: mainText(), [SITE]: siteText(), [SNIPPET]: 'ssl_session_timeout 5m;\n' });
+    const service = new WorkspaceAnalysis({ fs, now: () => NOW });
+    const old = await service.buildTree(MAIN);
+    // The indexes the rebuild patches in place, and one state (so the old tree has some).
+    nodesNamed(old.nodes, 'proxy_pass');
+    nodesNamed(old.nodes, 'server_name');
+    depthFirstNodes(old.nodes);
+    allServerScopes(old, 'http', options);
+    // A location with a proxy_pass typed into the first server (its block is rebuilt).
+    const at = mainText().indexOf('ssl_verify_client on;') + 'ssl_verify_client on;'.length;
+    fs.write(MAIN, mainText().slice(0, at) + '\n        location /typed { proxy_pass https://typed.example.test; }\n        server_name typed.example.test;' + mainText().slice(at));
+    const tree = await service.buildTree(MAIN);
+    assert.ok(tree !== old && tree.nodes.includes(old.nodes.at(-1) as ConfigNode), 'rebuilt in place');
+    // An analysis of the old tree that was still under way asks for states the old tree never made.
+    allRequestPaths(old, options);
+    serverNameIndex(old);
+    const fresh = await new WorkspaceAnalysis({ fs, now: () => NOW }).buildTree(MAIN);
+    const passes = (t: ConfigTree): string[] => allRequestPaths(t, options).items.map((p) => id(p.pass));
+    assert.deepEqual(passes(tree), passes(fresh), 'request paths');
+    const names = (t: ConfigTree): string[] => [...serverNameIndex(t).exact].map(([name, servers]) => `${name}=${servers.map(id).join(',')}`).sort();
+    assert.deepEqual(names(tree), names(fresh), 'server names');
   });
 });

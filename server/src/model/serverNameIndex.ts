@@ -4,7 +4,7 @@
  * instead of walking the tree for every location.
  */
 import type { ConfigNode, ConfigTree } from './configTree';
-import { nodesNamed, treeChange } from './treeIndexes';
+import { isBuiltTree, nodesNamed, treeState, type TreeChange } from './treeIndexes';
 
 export interface ServerNameIndex {
   /** Servers with this exact (lower-cased) name. */
@@ -13,13 +13,19 @@ export interface ServerNameIndex {
   wildcard: { pattern: string; server: ConfigNode }[];
 }
 
-const indexes = new WeakMap<ConfigTree, ServerNameIndex>();
+/** Indexes of trees that are not built (treeState keeps none for them). */
+const unbuiltIndexes = new WeakMap<ConfigTree, ServerNameIndex>();
 
+/**
+ * Kept per tree as a tree state: after an in-place rebuild it is derived from the index the
+ * previous tree had when the rebuild happened (not one an older analysis made of it later,
+ * from indexes the rebuild had patched).
+ */
 export function serverNameIndex(tree: ConfigTree): ServerNameIndex {
-  let index = indexes.get(tree);
-  if (index) return index;
-  index = derivedIndex(tree) ?? freshIndex(nodesNamed(tree.nodes, 'server_name'));
-  indexes.set(tree, index);
+  const fresh = (): ServerNameIndex => freshIndex(nodesNamed(tree.nodes, 'server_name'));
+  if (isBuiltTree(tree.nodes)) return treeState(tree, 'server names', fresh, derivedIndex);
+  let index = unbuiltIndexes.get(tree);
+  if (!index) unbuiltIndexes.set(tree, (index = fresh()));
   return index;
 }
 
@@ -55,11 +61,7 @@ function add(index: ServerNameIndex, serverNames: readonly ConfigNode[]): void {
  * twice, or under a name it no longer has. Configuration order is kept: servers go where
  * their order keys say.
  */
-function derivedIndex(tree: ConfigTree): ServerNameIndex | undefined {
-  const change = treeChange(tree);
-  const before = change?.previous.deref();
-  const previous = before && indexes.get(before);
-  if (!change || !previous) return undefined;
+function derivedIndex(previous: ServerNameIndex, change: TreeChange): ServerNameIndex {
   const removed = new Set(change.removed);
   // The servers (kept or new) whose names are read from their current statements.
   const reread = new Set<ConfigNode>();

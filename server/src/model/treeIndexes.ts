@@ -143,8 +143,11 @@ const treeChanges = new WeakMap<ConfigTree, TreeChange>();
 /** Records how `tree` was made from the previous one (incrementalRebuild.ts). */
 export function recordTreeChange(tree: ConfigTree, change: TreeChange): void {
   const previous = change.previous.deref();
-  const carried = previous && treeStates.get(previous);
-  treeChanges.set(tree, carried ? { ...change, carried } : change);
+  const states = previous && treeStates.get(previous);
+  // A copy: a state an older analysis still under way computes for the previous tree from
+  // here on reads the indexes this rebuild patched in place; deriving from it would apply
+  // the change twice.
+  treeChanges.set(tree, states ? { ...change, carried: new Map(states) } : change);
 }
 
 /** Per-tree derived states by name (see treeState). */
@@ -173,11 +176,6 @@ export function treeState<T>(tree: ConfigTree, key: string, fresh: () => T, deri
   return value;
 }
 
-/** For an index kept per tree: how to derive this tree's from the previous tree's. */
-export function treeChange(tree: ConfigTree): TreeChange | undefined {
-  return treeChanges.get(tree);
-}
-
 /**
  * Keeps a tree's name index up to date while spans are replaced, so that a keystroke in one
  * file of a 100k-line tree does not walk and index the whole tree again. Entries are found
@@ -191,7 +189,7 @@ export function treeChange(tree: ConfigTree): TreeChange | undefined {
 export class IndexPatch {
   private readonly byName: Map<string, ConfigNode[]> | undefined;
   private readonly asked: Set<string>;
-  /** Every node taken out and put in, for indexes derived from the old tree (see treeChange). */
+  /** Every node taken out and put in, for indexes derived from the old tree (see treeState). */
   readonly removed: ConfigNode[] = [];
   readonly added: ConfigNode[] = [];
   /** The replacements done, in order: the new nodes (depth first) between two order keys. */

@@ -63,6 +63,8 @@ export class WorkspaceAnalysis {
    */
   knownRoots: readonly string[];
   private readonly trees = new Map<string, CachedTree>();
+  /** The build of each key under way (see buildTree). */
+  private readonly building = new Map<string, Promise<ConfigTree>>();
   /** The last analysis of each set of files in each tree, for reuse (see runRules). */
   private readonly lastRuns = new Map<string, LastRun>();
   /** TLS files the checks read lately, for the client's file watchers. */
@@ -135,14 +137,30 @@ export class WorkspaceAnalysis {
    */
   async buildTree(mainFile: string, rootContext: ContextKind = 'main', resolver: PathResolver = this.resolverFor(mainFile)): Promise<ConfigTree> {
     const key = `${mainFile}\0${rootContext}\0${resolver.confDir}\0${resolver.confDirUnknown === true}\0${JSON.stringify(resolver.pathMappings)}`;
+    // One build of a key at a time. A rebuild takes the cached tree apart and patches its
+    // indexes in place; a second caller meanwhile (a code action while the check of the same
+    // keystroke runs) rebuilt the same tree again, into the arrays the first one's new tree
+    // holds: the editor kept a fixed problem until the next keystroke. It waits, then starts
+    // from the first one's tree.
+    for (let pending = this.building.get(key); pending; pending = this.building.get(key)) await pending.catch(() => undefined);
+    const build = this.buildTreeOnce(key, mainFile, rootContext, resolver);
+    this.building.set(key, build);
+    try {
+      return await build;
+    } finally {
+      if (this.building.get(key) === build) this.building.delete(key);
+    }
+  }
+
+  private async buildTreeOnce(key: string, mainFile: string, rootContext: ContextKind, resolver: PathResolver): Promise<ConfigTree> {
     const cached = this.trees.get(key);
     const changed = cached ? await this.changedInputs(cached.inputs) : undefined;
     let entry: CachedTree | undefined;
     if (cached && changed && changed.length === 0) entry = cached;
     else if (cached && changed) {
       // The rebuild takes the cached tree apart and updates its inputs in place: until it has
-      // made the new tree, nothing is cached under the key (a failed rebuild leaves no half-made
-      // tree behind, and a second build of the key meanwhile starts afresh).
+      // made the new tree, nothing is cached under the key (a rebuild that fails or throws
+      // leaves no half-made tree behind).
       this.trees.delete(key);
       entry = await this.rebuildChangedFiles(cached, changed, mainFile, rootContext, resolver);
     }
