@@ -35,6 +35,11 @@ function siteText(): string {
   return ['server {', '    listen 9443 ssl;', '    server_name site.example.test *.site.example.test;', '    include snippets/tls.conf;', '    ssl_certificate ssl/site.crt;', '    location /api {', '        proxy_pass https://backend1;', '        proxy_ssl_verify on;', '    }', '}', ''].join('\n');
 }
 
+/** The workspace every test starts from: the main config, the site file and the snippet both include. */
+function initialFiles(): MemoryFileSystem {
+  return new MemoryFileSystem({ [MAIN]: mainText(), [SITE]: siteText(), [SNIPPET]: 'ssl_session_timeout 5m;\nadd_header X-Snippet 1;\n' });
+}
+
 function id(node: ConfigNode | undefined): string {
   return node ? `${node.file.path}@${node.directive.start}` : '-';
 }
@@ -93,7 +98,7 @@ const lastMainServer = (tree: ConfigTree): ConfigNode | undefined => nodesNamed(
  * ones; returns how many steps kept the node `probe` finds (the same object before and after).
  */
 async function checkEdits(title: string, file: string, texts: readonly string[], findingsEvery: number, probe = lastMainServer): Promise<number> {
-  const fs = new MemoryFileSystem({ [MAIN]: mainText(), [SITE]: siteText(), [SNIPPET]: 'ssl_session_timeout 5m;\nadd_header X-Snippet 1;\n' });
+  const fs = initialFiles();
   const incremental = new WorkspaceAnalysis({ fs, now: () => NOW });
   let previous = await incremental.buildTree(MAIN);
   let kept = 0;
@@ -181,7 +186,7 @@ describe('rebuilding one edited block', () => {
   it('builds a tree once when two checks ask for it at once after an edit', async () => {
     // A check of the keystroke and a code action ask together: the second waits for the first's
     // rebuild instead of taking the same old tree apart again.
-    const fs = new MemoryFileSystem({ [MAIN]: mainText(), [SITE]: siteText(), [SNIPPET]: 'ssl_session_timeout 5m;\n' });
+    const fs = initialFiles();
     const service = new WorkspaceAnalysis({ fs, now: () => NOW });
     const before = await service.buildTree(MAIN);
     nodesNamed(before.nodes, 'proxy_pass');
@@ -200,7 +205,7 @@ describe('rebuilding one edited block', () => {
 
   it('derives the new tree\'s states from the old tree\'s as they were, not from what an older analysis made of it later', async () => {
     const options = { version: '1.30.0' };
-    const fs = new MemoryFileSystem({ [MAIN]: mainText(), [SITE]: siteText(), [SNIPPET]: 'ssl_session_timeout 5m;\n' });
+    const fs = initialFiles();
     const service = new WorkspaceAnalysis({ fs, now: () => NOW });
     const old = await service.buildTree(MAIN);
     // The indexes the rebuild patches in place, and one state (so the old tree has some).

@@ -266,46 +266,33 @@ export class WorkspaceAnalysis {
   /** Whether a recorded input is still what a build would see, when the file system knows without reading. */
   private sameAtHand(input: TreeInput): boolean | undefined {
     const fs = this.options.fs;
-    switch (input.kind) {
-      case 'parsed': {
-        const text = fs.textAtHand?.(input.path);
-        if (!text) return undefined;
-        return (text.value === undefined ? undefined : this.parses.get(input.path, text.value)) === input.parsed;
-      }
-      case 'stat': {
-        const st = fs.statAtHand?.(input.path);
-        return st && statKind(st.value) === input.stat;
-      }
-      case 'text': {
-        const text = fs.textAtHand?.(input.path);
-        return text && text.value === input.text;
-      }
-      case 'directory': {
-        const names = fs.directoryAtHand?.(input.path);
-        return names && sameNames(names.value, input.names);
-      }
-    }
+    const known = input.kind === 'stat' ? fs.statAtHand?.(input.path) : input.kind === 'directory' ? fs.directoryAtHand?.(input.path) : fs.textAtHand?.(input.path);
+    return known && this.answersAsRecorded(input, known.value);
   }
 
   private async sameAfterReading(input: TreeInput): Promise<boolean> {
     const fs = this.options.fs;
-    let same: boolean;
+    const answer = input.kind === 'stat' ? await fs.stat(input.path) : input.kind === 'directory' ? await fs.readDirectory(input.path) : await fs.readText(input.path);
+    return this.answersAsRecorded(input, answer);
+  }
+
+  /**
+   * Whether the file system's answer for an input's path (its stat, its folder listing, or its
+   * text for the other kinds) is what the build recorded: one comparison for answers at hand and
+   * answers read.
+   */
+  private answersAsRecorded(input: TreeInput, answer: string | FileStat | readonly string[] | undefined): boolean {
     switch (input.kind) {
       case 'parsed':
         // The parse cache hands out the same object while a file's text is unchanged.
-        same = (await this.getParsed(input.path)) === input.parsed;
-        break;
-      case 'stat':
-        same = statKind(await fs.stat(input.path)) === input.stat;
-        break;
+        return (typeof answer === 'string' ? this.parses.get(input.path, answer) : undefined) === input.parsed;
       case 'text':
-        same = (await fs.readText(input.path)) === input.text;
-        break;
+        return answer === input.text;
+      case 'stat':
+        return statKind(answer as FileStat | undefined) === input.stat;
       case 'directory':
-        same = sameNames(await fs.readDirectory(input.path), input.names);
-        break;
+        return sameNames(answer as readonly string[] | undefined, input.names);
     }
-    return same;
   }
 
   /**
