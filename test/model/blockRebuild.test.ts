@@ -14,6 +14,7 @@ import { WorkspaceAnalysis } from '../../server/src/service/workspaceAnalysis';
 import { MemoryFileSystem } from '../fuzz/memoryFileSystem';
 import { mulberry32 } from '../differential/nginxHarness';
 import { benchLikeText } from '../parser/benchLikeText';
+import { walkDirectives, type Directive } from '../../server/src/parser/syntaxTree';
 
 const ROOT = '/ws/etc/nginx';
 const MAIN = `${ROOT}/nginx.conf`;
@@ -53,10 +54,15 @@ function id(node: ConfigNode | undefined): string {
 function snapshot(tree: ConfigTree, problemsInOrder = true): string[] {
   const lines: string[] = [];
   const flat = depthFirstNodes(tree.nodes);
+  // Every statement of the parses the tree holds: a kept node must point at one of them, not
+  // at the statement of an earlier parse that looks the same.
+  const parsed = new Set<Directive>();
+  for (const use of tree.files.values()) walkDirectives(use.parsed.syntax.statements, (d) => { parsed.add(d); });
   for (let i = 0; i < flat.length; i++) {
     const n = flat[i];
     const d = n.directive;
     assert.equal(n.file, tree.files.get(n.file.path)?.parsed, `${id(n)}: the node points at the tree's parse of its file`);
+    assert.ok(parsed.has(d), `${id(n)}: the node's statement is one of its file's current parse`);
     if (i > 0) assert.ok((n.order as number) > (flat[i - 1].order as number), `order keys increase at ${id(n)}`);
     const words = [d.name, ...d.args].map((w) => `${w.start}-${w.end}:${w.quote ?? ''}${JSON.stringify(w.value)}${w.hasVariable ? '$' : ''}`).join(' ');
     const block = d.block ? ` block=${d.block.start}-${d.block.end}${d.block.closed ? '' : ' open'}${d.block.raw ? ` raw=${d.block.raw.start}-${d.block.raw.end}` : ''}` : '';
@@ -147,6 +153,72 @@ describe('rebuilding one edited block', () => {
     // put in a location brings the snippet into a new context (the same step as a switch):
     // those change more than one block, or what is included, and need a whole build.
     assert.ok(kept >= texts.length - 6, `the main file's edits rebuilt one block (${kept} of ${texts.length})`);
+  });
+
+  it('gives the fresh tree and findings while typing at the http level, keeping the nodes of the included files', async () => {
+    // The http block holds every included site: an edit of one of its own statements keeps
+    // the others' nodes and what they include (a run of statements is parsed again, see
+    // parser/incrementalParse.ts), here the site file's.
+    const base = mainText();
+    const texts: string[] = [];
+    const typeAt = (text: string, at: number, typed: string): void => {
+      for (let i = 1; i <= typed.length; i++) texts.push(text.slice(0, at) + typed.slice(0, i) + text.slice(at));
+    };
+    // A new statement after ssl_protocols, through its broken states (it swallows the map's header).
+    const protocols = base.indexOf('TLSv1.3;') + 'TLSv1.3;'.length;
+    typeAt(base, protocols, '\n    keepalive_timeout 30s;');
+    // Arguments of ssl_protocols.
+    typeAt(base, base.indexOf('TLSv1.3;') + 'TLSv1.3'.length, ' TLSv1.1');
+    // First in the body, before the include (no kept node before the run).
+    const body = base.indexOf('http {\n') + 'http {'.length;
+    typeAt(base, body, '\n    server_tokens off;');
+    // Last in the body, after the include that fails (no kept node after the run).
+    const end = base.lastIndexOf('}');
+    typeAt(base, end, '    gzip on;\n');
+    // A comment typed after a statement, then a line break before it (the comment moves to the next statement).
+    const withComment = base.slice(0, protocols) + ' # modern only' + base.slice(protocols);
+    texts.push(withComment, base.slice(0, protocols) + '\n    # modern only' + base.slice(protocols));
+    // A statement deleted, and put back.
+    const line = base.slice(base.indexOf('    ssl_protocols'), protocols + 1);
+    texts.push(base.replace(line, ''), base);
+    const siteServer = (tree: ConfigTree): ConfigNode | undefined => nodesOfFile(tree, SITE).find((n) => n.directive.name.value === 'server');
+    const kept = await checkEdits('http level of the main file', MAIN, texts, 5, siteServer);
+    // Kept at every step but these 29: three switches between sequences that change two places
+    // (the include between them is rebuilt), the 18 steps where the half-typed `server_tokens`
+    // swallows the include that follows it (the site leaves the tree, and comes back new), and
+    // the 8 where the half-typed `gzip` stands before the block's `}` (nginx reads that as an
+    // unexpected "}": the whole file is parsed again).
+    assert.ok(kept >= texts.length - 29, `the site's nodes were kept (${kept} of ${texts.length})`);
+  });
+
+  it('keeps the server scopes and request paths that read none of the settings an http-level edit changed', async () => {
+    // The site's server and its path inherit from http; an edit of ssl_protocols there replaces
+    // the scopes and paths that read ssl_protocols, and keeps the others with what they cached.
+    const options = { version: '1.30.0' };
+    const fs = initialFiles();
+    const service = new WorkspaceAnalysis({ fs, now: () => NOW });
+    const old = await service.buildTree(MAIN);
+    const scopes = allServerScopes(old, 'http', options).items;
+    const paths = allRequestPaths(old, options).items;
+    assert.ok(scopes.length > 4 && paths.length > 4);
+    const readers = new Set<object>([scopes[1], scopes[3], paths[0], paths[2]]);
+    for (const item of [...scopes, ...paths]) item.get(readers.has(item) ? 'ssl_protocols' : 'ssl_certificate');
+    fs.write(MAIN, mainText().replace('ssl_protocols TLSv1.2 TLSv1.3;', 'ssl_protocols TLSv1.3;'));
+    const tree = await service.buildTree(MAIN);
+    const fresh = await new WorkspaceAnalysis({ fs, now: () => NOW }).buildTree(MAIN);
+    for (const [what, now, before, want] of [
+      ['scopes', allServerScopes(tree, 'http', options).items, scopes, allServerScopes(fresh, 'http', options).items],
+      ['paths', allRequestPaths(tree, options).items, paths, allRequestPaths(fresh, options).items],
+    ] as const) {
+      assert.equal(now.length, before.length, `${what}: as many as before`);
+      for (const [i, item] of now.entries()) {
+        assert.equal(item === before[i], !readers.has(before[i]), `${what} ${i}: kept unless it read ssl_protocols`);
+        for (const name of ['ssl_protocols', 'ssl_certificate', 'ssl_session_timeout']) {
+          assert.deepEqual(item.get(name).args, want[i].get(name).args, `${what} ${i}: ${name} as a fresh build has it`);
+        }
+        assert.equal(item.incomplete, want[i].incomplete, `${what} ${i}: incomplete as a fresh build has it`);
+      }
+    }
   });
 
   it('gives the fresh tree and findings after seeded random edits of the main file', async () => {

@@ -83,6 +83,31 @@ describe('incremental parse of one block', () => {
     assert.deepEqual(after.syntax, parseConfig(edited));
   });
 
+  it('re-parses only the statements an edit touches, keeping the others as the same objects', () => {
+    const text = 'http {\n    default_type text/plain;\n    include sites/*.conf;\n    server { listen 80; }\n    gzip on;\n}\n';
+    const edits: [string, string, { from: number; oldTo: number; newTo: number }][] = [
+      // The arguments of one statement: it alone is read again.
+      ['an argument', text.replace('text/plain', 'text/html'), { from: 0, oldTo: 1, newTo: 1 }],
+      // A statement typed in: none of the old ones is read again.
+      ['a new statement', text.replace('    gzip on;\n', '    gzip on;\n    etag off;\n'), { from: 4, oldTo: 4, newTo: 5 }],
+      // Half typed, it takes the next statement as its arguments: both are read again.
+      ['a half-typed statement', text.replace('    include', '    etag\n    include'), { from: 1, oldTo: 2, newTo: 2 }],
+      // Spaces before a statement: it is kept (moved), and nothing is read again.
+      ['spaces before a statement', text.replace('    server {', '      server {'), { from: 2, oldTo: 2, newTo: 2 }],
+    ];
+    for (const [what, edited, run] of edits) {
+      const before = parseFile('/t/run.conf', text);
+      const old = [...(before.syntax.statements[0].block?.statements ?? [])];
+      const after = reparseFile(before, edited);
+      const step = parseStepOf(after);
+      assert.deepEqual(step?.run, run, `${what}: the run read again`);
+      const now = after.syntax.statements[0].block?.statements ?? [];
+      for (let i = 0; i < run.from; i++) assert.equal(now[i], old[i], `${what}: statement ${i} before the run is kept`);
+      for (let i = run.oldTo; i < old.length; i++) assert.equal(now[i - run.oldTo + run.newTo], old[i], `${what}: statement ${i} after the run is kept`);
+      assert.deepEqual(after.syntax, parseConfig(edited), `${what}: the same as a fresh parse`);
+    }
+  });
+
   it('updates only the comment when the edit stays inside one, at any depth and with CRLF lines', () => {
     const text = '# top\r\nhttp {\r\n  # in http\r\n  server { listen 443; # trailing\r\n  }\r\n}\r\nevents {}\r\n';
     for (const [hash, typed] of [['# top', 'X'], ['# in http', ' more words "{;'], ['# trailing', '}']] as const) {
@@ -118,10 +143,16 @@ describe('incremental parse of one block', () => {
   it('falls back when a comment moves across the edges of the block', () => {
     // A comment after the body's last statement belongs to the statement after the block.
     const text = 'http {\n  server {\n    listen 443;\n    # trailing\n  }\n  server { listen 80; }\n}\n';
-    const edited = text.replace('listen 443;', 'listen 444;');
+    // A stray ";" typed: no statement run can be re-read alone, and the body cannot either.
+    const edited = text.replace('listen 443;', 'listen 443;;');
     const after = reparseFile(parseFile('/t/c.conf', text), edited);
     assert.equal(parseStepOf(after), undefined);
     assert.deepEqual(after.syntax, parseConfig(edited));
+    // An edit of the statement alone: it is re-read, and the comment after it stays where it was.
+    const argument = text.replace('listen 443;', 'listen 444;');
+    const statementOnly = reparseFile(parseFile('/t/c.conf', text), argument);
+    assert.deepEqual(parseStepOf(statementOnly)?.run, { from: 0, oldTo: 1, newTo: 1 });
+    assert.deepEqual(statementOnly.syntax, parseConfig(argument));
     // A comment typed at the end of the body: the fresh parse gives it to the next statement.
     const plain = 'http {\n  server {\n    listen 443;\n  }\n  server { listen 80; }\n}\n';
     const typed = plain.replace('listen 443;\n', 'listen 443;\n    # new\n');

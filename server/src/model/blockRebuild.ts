@@ -1,7 +1,9 @@
 /**
  * Rebuilding one edited block of a tree instead of the whole tree: the companion of the
  * incremental parse (parser/incrementalParse.ts). When a file's new parse re-read one block
- * body, only that block's nodes are built again; every other node of the tree is kept, so
+ * body, only that block's nodes are built again; when it re-read only a run of the body's
+ * statements, none of them an include, only the run's nodes are (the http block of nginx.conf
+ * holds every included site: their nodes stay). Every other node of the tree is kept, so
  * the caches keyed by nodes and children arrays (effectiveConfig.ts, scopeLists.ts) keep
  * their entries for everything the edit did not touch. This is what makes a keystroke in a
  * 5,000-line main nginx.conf cheap; included files are handled the same way.
@@ -10,6 +12,7 @@
 import { TreeBuilder, problemSpans, exceedsBudget, type BuildOptions, type ConfigNode, type ConfigTree, type FileUse, type IncludeSpan, type TreeProblem } from './configTree';
 import { dependsOnBuildOrder, fileChain, sameIncludeUses, spanHolding, successorOf } from './incrementalRebuild';
 import type { ParsedFile, ParseStep } from './parsedFile';
+import type { StatementRun } from '../parser/incrementalParse';
 import { depthFirstNodes, IndexPatch, isBuiltTree, markRebuilt, nodesOfFile, recordTreeChange } from './treeIndexes';
 import { walkDirectives, type Block, type Directive } from '../parser/syntaxTree';
 
@@ -25,7 +28,11 @@ import { walkDirectives, type Block, type Directive } from '../parser/syntaxTree
 export async function rebuildEditedBlock(old: ConfigTree, options: BuildOptions, previous: ParsedFile, changed: ParsedFile, step: ParseStep): Promise<ConfigTree | undefined> {
   if (step.previous.deref() !== previous || old.files.get(changed.path)?.parsed !== previous) return undefined;
   if (!isBuiltTree(old.nodes) || old.problems.some(dependsOnBuildOrder)) return undefined;
-  const withIncludes = mentionsInclude(step.oldStatements) || mentionsInclude(step.owner?.block?.statements ?? []);
+  // Only a run of the body's statements was parsed again, none of them an include: the others
+  // keep their nodes, with the files they include (an edit at the http level of nginx.conf).
+  const run = step.run && !mentionsInclude(step.oldStatements.slice(step.run.from, step.run.oldTo))
+    && !mentionsInclude((step.owner?.block?.statements ?? []).slice(step.run.from, step.run.newTo)) ? step.run : undefined;
+  const withIncludes = !run && (mentionsInclude(step.oldStatements) || mentionsInclude(step.owner?.block?.statements ?? []));
   // The file's nodes; for the main file, every node of the tree (the loops below test each
   // node's file): a copy of the main file's own list, 4,438 nodes in the benchmark's 5k-line
   // config, was made at every keystroke.
@@ -48,6 +55,13 @@ export async function rebuildEditedBlock(old: ConfigTree, options: BuildOptions,
   for (const node of fileNodes) if (node.file === previous) node.file = changed;
   for (const owner of owners) {
     const removed = owner.children;
+    if (run) {
+      done.push({ owner, removed });
+      const children = rebuildRun(owner, run, step, changed, builder, indexes, old.nodes);
+      if (!children) return undo();
+      owner.children = children;
+      continue;
+    }
     // Includes in the block are expanded as a whole build would: inside the span of the
     // owner's file (an included file's), with the files above it as the chain a cycle closes.
     const fresh = withIncludes
@@ -81,7 +95,11 @@ export async function rebuildEditedBlock(old: ConfigTree, options: BuildOptions,
   const inRemovedBlock = (problem: TreeProblem): boolean => {
     for (let span = problemSpans.get(problem); span; span = span.outer) if (removedSpans.has(span)) return true;
     // The main file's own problems inside an old body (at its includes).
-    return problem.file === changed.path && owners.some((owner) => problem.start > (owner.directive.block as Block).start && problem.start < step.movedFrom);
+    // (A changed run holds no include, so no problem of the tree.)
+    return !run && problem.file === changed.path && owners.some((owner) => {
+      const body = owner.directive.block as Block;
+      return problem.start > body.start && problem.start < body.end - step.delta;
+    });
   };
   // A fresh build lists problems in the order it meets them; where the block's go among the
   // others is only known to it, so a block whose includes report problems is left to it.
@@ -111,4 +129,32 @@ function movedProblem(problem: TreeProblem, file: string, step: ParseStep): Tree
   const span = problemSpans.get(problem);
   if (span) problemSpans.set(moved, span);
   return moved;
+}
+
+/**
+ * The new children of `owner`: its kept nodes (and the nodes their includes spliced in) around
+ * nodes built for the statements of the run, with the order keys of the run's old nodes
+ * replaced. Undefined when the old nodes of the run cannot be found or the keys are used up.
+ */
+function rebuildRun(owner: ConfigNode, run: StatementRun, step: ParseStep, changed: ParsedFile, builder: TreeBuilder, indexes: IndexPatch,
+  root: readonly ConfigNode[]): ConfigNode[] | undefined {
+  const children = owner.children;
+  const oldStatements = step.oldStatements;
+  const body = (owner.directive.block as Block).statements;
+  // The run's old nodes stand together (none is an include): from the first changed statement
+  // to the first kept one after it.
+  const indexOf = (directive: Directive | undefined): number => (directive ? children.findIndex((n) => n.directive === directive) : children.length);
+  const end = indexOf(oldStatements[run.oldTo]);
+  const start = run.from < run.oldTo ? indexOf(oldStatements[run.from]) : end;
+  if (start < 0 || end < start) return undefined;
+  const fresh = builder.buildIncludeFreeStatements(changed, body.slice(run.from, run.newTo), owner);
+  const siblings = owner.parent ? owner.parent.children : root;
+  const successor = end < children.length ? children[end] : successorOf(owner, siblings, siblings.indexOf(owner) + 1, root);
+  // The node just before the run in depth-first order is the last one inside its predecessor.
+  if (start === 0) owner.children = [];
+  const replaced = indexes.replace(children.slice(start, end), fresh, start > 0 ? children[start - 1] : owner, successor);
+  owner.children = children;
+  if (!replaced) return undefined;
+  // A new array, never an edit in place: caches are keyed by the arrays of the old tree.
+  return [...children.slice(0, start), ...fresh, ...children.slice(end)];
 }

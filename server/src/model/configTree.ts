@@ -310,6 +310,11 @@ export class TreeBuilder {
     return this.buildIncludeFree(parsed, statements, this.options.table.childContext(owner.directive.name.value, owner.context), owner);
   }
 
+  /** Nodes for some statements of `owner`'s (new) body that hold no include (see blockRebuild.ts). */
+  buildIncludeFreeStatements(parsed: ParsedFile, statements: readonly Directive[], owner: ConfigNode): ConfigNode[] {
+    return this.buildIncludeFree(parsed, statements, this.options.table.childContext(owner.directive.name.value, owner.context), owner);
+  }
+
   /** The children of a block node of the main file, built from its directive's (new) body, includes expanded. */
   async buildChildren(parsed: ParsedFile, owner: ConfigNode, chain: string[]): Promise<ConfigNode[]> {
     const statements = (owner.directive.block as Block).statements;

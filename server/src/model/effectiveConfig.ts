@@ -165,28 +165,68 @@ const settingsTokens = new WeakMap<Level, { statements: readonly ConfigNode[]; t
 function settingsToken(level: Level): object {
   const known = settingsTokens.get(level);
   if (known && known.statements === level.statements) return known.token;
-  const token = known !== undefined && sameSettings(known.statements, level.statements) ? known.token : {};
+  let token: object = {};
+  if (known !== undefined) {
+    const names = changedSettings(known.statements, level.statements);
+    if (names.size === 0) token = known.token;
+    else tokenChanges.set(known.token, { next: token, names });
+  }
   settingsTokens.set(level, { statements: level.statements, token });
   return token;
 }
 
 /**
- * True when two statement arrays hold the same statements that are not blocks, in the same
- * order. Compared in place: a copy of each level's settings, kept to compare with, held
- * 1.3 MB for the benchmark tree's 6,000 levels (issue #15).
+ * What changed from one settings token of a level to the next: the names of the directives
+ * whose statements there differ. A scope or path made with the older token stays when it read
+ * none of them (see reused()): a keystroke in one setting at the http level of nginx.conf
+ * leaves the other 2,000 servers' effective values as they were (issue #15).
  */
-function sameSettings(a: readonly ConfigNode[], b: readonly ConfigNode[]): boolean {
-  let i = 0;
-  let j = 0;
-  for (;;) {
-    while (i < a.length && a[i].directive.block) i++;
-    while (j < b.length && b[j].directive.block) j++;
-    if (i === a.length || j === b.length) return i === a.length && j === b.length;
-    if (a[i] !== b[j]) return false;
-    i++;
-    j++;
+const tokenChanges = new WeakMap<object, { next: object; names: ReadonlySet<string> }>();
+
+/**
+ * The names of the statements (not blocks) that differ between two statement arrays of one
+ * level: those of the part between the longest common start and end (in order, by identity).
+ * Empty when they hold the same statements in the same order.
+ */
+function changedSettings(a: readonly ConfigNode[], b: readonly ConfigNode[]): Set<string> {
+  const left = a.filter((n) => !n.directive.block);
+  const right = b.filter((n) => !n.directive.block);
+  let start = 0;
+  while (start < left.length && start < right.length && left[start] === right[start]) start++;
+  let leftEnd = left.length;
+  let rightEnd = right.length;
+  while (leftEnd > start && rightEnd > start && left[leftEnd - 1] === right[rightEnd - 1]) {
+    leftEnd--;
+    rightEnd--;
   }
+  const names = new Set<string>();
+  for (let i = start; i < leftEnd; i++) names.add(left[i].directive.name.value);
+  for (let i = start; i < rightEnd; i++) names.add(right[i].directive.name.value);
+  return names;
 }
+
+/**
+ * The names that changed at `levels` since `tokens` were their settings tokens; undefined when
+ * that is no longer known (a token older than the changes recorded), or when the innermost
+ * level changed: a scope's own statements (its listens, its server names) and a path's own
+ * block are read directly, not only through effective values.
+ */
+function changesSince(levels: readonly Level[], tokens: readonly object[]): Set<string> | undefined {
+  const names = new Set<string>();
+  const innermost = levels.length - 1;
+  if (innermost < 0 || settingsToken(levels[innermost]) !== tokens[innermost]) return undefined;
+  for (let i = 0; i < innermost; i++) {
+    const now = settingsToken(levels[i]);
+    for (let token = tokens[i]; token !== now;) {
+      const change = tokenChanges.get(token);
+      if (!change) return undefined;
+      for (const name of change.names) names.add(name);
+      token = change.next;
+    }
+  }
+  return names;
+}
+
 
 /**
  * Server scopes and request paths kept from one analysis to the next, per block or pass
@@ -211,15 +251,27 @@ function sameTokens(levels: readonly Level[], tokens: readonly object[]): boolea
 
 /**
  * The cached value for `key` when its chain still passes on the same settings with the same
- * options (and `stillValid` agrees), else a new one from `create`, cached unless a level of
- * the chain is a snippet's top level (no block: rebuilt every time).
+ * options (and `stillValid` agrees), or passes on settings that differ only in directives the
+ * value never read; else a new one from `create`, cached unless a level of the chain is a
+ * snippet's top level (no block: rebuilt every time).
  */
-function reused<T>(cache: WeakMap<ConfigNode, Reusable<T>>, key: ConfigNode, options: EffectiveOptions, levels: readonly Level[], stillValid: (value: T) => boolean, create: () => T): T {
+function reused<T extends EffectiveLookup>(cache: WeakMap<ConfigNode, Reusable<T>>, key: ConfigNode, options: EffectiveOptions, levels: readonly Level[], stillValid: (value: T) => boolean, create: () => T): T {
   const known = cache.get(key);
-  if (known && sameOptions(known.options, options) && stillValid(known.value) && sameTokens(levels, known.tokens)) return known.value;
+  if (known && sameOptions(known.options, options) && stillValid(known.value)) {
+    if (sameTokens(levels, known.tokens)) return known.value;
+    const changed = levels.length === known.tokens.length && sameLevels(known.value.levels, levels) ? changesSince(levels, known.tokens) : undefined;
+    if (changed && !known.value.readAny(changed)) {
+      known.tokens = levels.map(settingsToken);
+      return known.value;
+    }
+  }
   const value = create();
   if (levels.every((level) => level.node !== undefined)) cache.set(key, { options, tokens: levels.map(settingsToken), value });
   return value;
+}
+
+function sameLevels(a: readonly Level[], b: readonly Level[]): boolean {
+  return a.length === b.length && a.every((level, i) => level === b[i]);
 }
 
 /** The context a block's body has, for empty blocks (no child to read it from). */
@@ -562,6 +614,25 @@ class EffectiveLookup {
     }
     return value;
   }
+
+  /**
+   * True when what this object holds may depend on one of `names`: an effective value it
+   * computed, or whether its levels can be known completely (see levelsIncomplete()), which
+   * it read from their includes. Everything kept with a scope or path elsewhere is computed
+   * from its effective values.
+   */
+  readAny(names: ReadonlySet<string>): boolean {
+    if (names.has('include') || this.includesChanged()) return true;
+    const values = this.values;
+    if (!values) return false;
+    for (const name of names) if (values.has(name)) return true;
+    return false;
+  }
+
+  /** True when the `incomplete` this object holds is no longer what its levels say. */
+  protected includesChanged(): boolean {
+    return false;
+  }
 }
 
 /** A request path (see RequestPath). */
@@ -585,6 +656,10 @@ class PassPath extends EffectiveLookup implements RequestPath {
 
   ssl(suffix: string): EffectiveValue {
     return this.get(sslName(this.prefix, suffix));
+  }
+
+  protected override includesChanged(): boolean {
+    return this.incomplete !== levelsIncomplete(this.levels);
   }
 }
 
@@ -615,9 +690,13 @@ class Scope extends EffectiveLookup implements ServerScope {
   get incomplete(): boolean {
     return (this.incompleteKnown ??= levelsIncomplete(this.levels));
   }
+
+  protected override includesChanged(): boolean {
+    return this.incompleteKnown !== undefined && this.incompleteKnown !== levelsIncomplete(this.levels);
+  }
 }
 
-const pathCache = new WeakMap<ConfigNode, Reusable<RequestPath>>();
+const pathCache = new WeakMap<ConfigNode, Reusable<PassPath>>();
 
 const passLists = new WeakMap<readonly ConfigNode[], ConfigNode[]>();
 
@@ -674,7 +753,7 @@ export interface ServerScope {
   get(name: string): EffectiveValue;
 }
 
-const scopeCache = new WeakMap<ConfigNode, Reusable<ServerScope>>();
+const scopeCache = new WeakMap<ConfigNode, Reusable<Scope>>();
 
 /** Every http (or stream) server scope of the tree, in configuration order. */
 export function serverScopes(tree: ConfigTree, family: Family, options: EffectiveOptions): ServerScope[] {

@@ -1,8 +1,9 @@
 /**
  * Re-parsing only the block an edit happened in. A keystroke inside `server { … }` of a
- * 5,000-line file changes one block body: that body is parsed again and every other syntax
- * node is kept (the same objects), the offsets of those after the edit moved in place. The
- * result equals a fresh parseConfig() of the new text, field for field
+ * 5,000-line file changes one block body: the statements of that body the edit touches are
+ * parsed again (or, when that cannot be done, the whole body) and every other syntax node is
+ * kept (the same objects), the offsets of those after the edit moved in place. The result
+ * equals a fresh parseConfig() of the new text, field for field
  * (test/parser/incrementalParse.test.ts edits the fixtures at random and compares).
  *
  * Whenever the edit might change how anything outside the body is read, this gives up and
@@ -14,7 +15,8 @@
  * The kept nodes are moved, not copied: the old ConfigFile must not be used afterwards (its
  * nodes now hold the new text's offsets). Callers hand out the returned one instead.
  */
-import { parseBlockBodyAt } from './parser';
+import { parseBlockBodyAt, parseRunAt } from './parser';
+import { TokenKind } from './tokenizer';
 import type { Block, Comment, ConfigFile, Directive, SyntaxProblem } from './syntaxTree';
 
 /** What an incremental parse changed: the block whose body was parsed again, or only a comment. */
@@ -30,6 +32,20 @@ export interface BodyEdit {
   delta: number;
   /** Old offsets from here on moved by delta (the old `}` of the block, the old end of the comment). */
   movedFrom: number;
+  /** Where the texts differ (see TextRegion). */
+  region: TextRegion;
+  /**
+   * Set when only a run of the body's statements was parsed again: the others are the same
+   * objects as before (those after the run moved by delta), in `owner`'s new list.
+   */
+  run?: StatementRun;
+}
+
+/** The statements of a body parsed again: old [from, oldTo) became new [from, newTo); the others are kept. */
+export interface StatementRun {
+  from: number;
+  oldTo: number;
+  newTo: number;
 }
 
 /** Problems whose effect stays inside the block they are found in. */
@@ -42,7 +58,7 @@ const LOCAL_PROBLEMS = new Set(['nginx.unexpected-token']);
  */
 export function reparseEdit(old: ConfigFile, newText: string, region: TextRegion): { syntax: ConfigFile; edit: BodyEdit } | undefined {
   if (!old.problems.every((p) => LOCAL_PROBLEMS.has(p.code))) return undefined;
-  return reparseComment(old, newText, region) ?? reparseBlock(old, newText, region);
+  return reparseComment(old, newText, region) ?? reparseStatements(old, newText, region) ?? reparseBlock(old, newText, region);
 }
 
 /** Where two texts differ: old [start, oldEnd) became new [start, newEnd). */
@@ -76,7 +92,7 @@ function reparseComment(old: ConfigFile, newText: string, region: TextRegion): {
     comments[i].end += delta;
   }
   const problems = old.problems.map((p) => shiftedProblem(p, movedFrom, delta));
-  return { syntax: { text: newText, statements: old.statements, comments, problems }, edit: { oldStatements: [], delta, movedFrom } };
+  return { syntax: { text: newText, statements: old.statements, comments, problems }, edit: { oldStatements: [], delta, movedFrom, region } };
 }
 
 /**
@@ -109,6 +125,97 @@ export function commentEnd(text: string, hash: number): number {
   let end = text.indexOf('\n', hash);
   if (end < 0) end = text.length;
   return end > hash + 1 && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+}
+
+/**
+ * An edit inside one block body where only a run of its statements is parsed again: from the
+ * end of the last statement before the edit until a statement ends where an old one ended
+ * after the edit (from there on the text is the old text, moved, read from the same state), or
+ * until the body's `}`. The statements before the run are kept as they are, those after it
+ * moved. At the http level of nginx.conf, whose block holds every included site, a keystroke
+ * re-reads one statement instead of the whole body, and the tree keeps the nodes of the others
+ * (model/blockRebuild.ts). Gives up on any syntax problem in the run, and on comments that
+ * would wait for a statement after the block.
+ */
+function reparseStatements(old: ConfigFile, newText: string, region: TextRegion): { syntax: ConfigFile; edit: BodyEdit } | undefined {
+  const path = enclosingBlockPath(old.statements, region.start, region.oldEnd);
+  if (path.length === 0) return undefined;
+  const owner = path[path.length - 1];
+  const block = owner.block as Block;
+  const list = block.statements;
+  const delta = region.newEnd - region.oldEnd;
+  // Statements that end before the edit are kept; the run starts right after the last of them.
+  const from = firstEndingAfter(list, region.start);
+  // Comments between the header's name and `{` wait for the body's first statement.
+  if (from === 0 && hasCommentIn(old.comments, owner.start, block.start)) return undefined;
+  const start = from > 0 ? list[from - 1].end : block.start + 1;
+  // A comment inside a statement's words (or after the last statement of its block) waits for
+  // the next statement: the run must not start or end after a statement that hands one on.
+  // Nor after one that its `;` or `}` did not end (a `}` of the block or the end of the text did).
+  const boundaryAfter = (statement: Directive): boolean => statement.terminator !== 'missing' && !handsOnComments(statement, old.comments);
+  if (from > 0 && !boundaryAfter(list[from - 1])) return undefined;
+  let oldTo = list.length;
+  const run = parseRunAt(newText, start, path.length, (statement) => {
+    const oldEnd = statement.end - delta;
+    if (oldEnd < region.oldEnd) return false;
+    const m = firstEndingAfter(list, oldEnd - 1);
+    if (m >= list.length || list[m].end !== oldEnd || m < from || !boundaryAfter(list[m])) return false;
+    oldTo = m + 1;
+    return true;
+  });
+  if (run.problems.length > 0 || run.commentsPending) return undefined;
+  // Without a statement to meet again, the run ends at the body's own `}`; comments that stood
+  // after the old body's last statement (at any depth) went to the statement after the block.
+  if (run.stop && (run.stop.kind !== TokenKind.close || run.stop.start !== block.end - 1 + delta || hasCommentIn(old.comments, lastStatementStart(block), block.end))) return undefined;
+  // Old offsets from here on are kept text, moved by delta: after the statement met again, or
+  // after the body's `}` (not at it: a kept statement may end right before the brace).
+  let movedFrom = run.stop ? block.end : list[oldTo - 1].end;
+  // The statement met again is the old one when all of it stands after the edit, without a
+  // comment (spaces typed before it): it is kept, and the run ends before it.
+  const last = run.statements[run.statements.length - 1];
+  // (Not when the statement kept before the run ends right where it starts: that end would move.)
+  if (!run.stop && last && last.start >= region.newEnd && last.start === list[oldTo - 1].start + delta && !last.leadingComments && !list[oldTo - 1].leadingComments
+    && (from === 0 || list[from - 1].end < list[oldTo - 1].start)) {
+    run.statements.pop();
+    oldTo--;
+    movedFrom = list[oldTo].start;
+    // The comments read inside it are the old ones, kept with it.
+    while (run.comments.length > 0 && run.comments[run.comments.length - 1].start >= last.start) run.comments.pop();
+  }
+  detachStrings(run.statements, run.comments, []);
+  // Moved before the new statements go in (they have the new text's offsets already).
+  shiftFrom(old.statements, movedFrom, delta);
+  block.statements = [...list.slice(0, from), ...run.statements, ...list.slice(oldTo)];
+  const keptComments = firstStartingAt(old.comments, movedFrom);
+  const comments = [...old.comments.slice(0, firstStartingAt(old.comments, start)), ...run.comments, ...old.comments.slice(keptComments)];
+  for (let i = comments.length - (old.comments.length - keptComments); i < comments.length; i++) {
+    comments[i].start += delta;
+    comments[i].end += delta;
+  }
+  const problems = old.problems.filter((p) => p.start < start || p.start >= movedFrom).map((p) => shiftedProblem(p, movedFrom, delta));
+  return {
+    syntax: { text: newText, statements: old.statements, comments, problems },
+    edit: { owner, oldStatements: list, delta, movedFrom, region, run: { from, oldTo, newTo: from + run.statements.length } },
+  };
+}
+
+/**
+ * True when comments inside `statement` wait for the statement after it: those among its words,
+ * or after the last statement of a block in it. Every other comment inside it leads a statement
+ * nested in it.
+ */
+function handsOnComments(statement: Directive, comments: readonly Comment[]): boolean {
+  const inside = firstStartingAt(comments, statement.end) - firstStartingAt(comments, statement.start + 1);
+  if (inside === 0) return false;
+  let leading = 0;
+  const count = (statements: readonly Directive[]): void => {
+    for (const nested of statements) {
+      leading += nested.leadingComments?.length ?? 0;
+      if (nested.block) count(nested.block.statements);
+    }
+  };
+  count(statement.block?.statements ?? []);
+  return leading !== inside;
 }
 
 /** An edit inside one block body: that body is parsed again. */
@@ -145,7 +252,7 @@ function reparseBlock(old: ConfigFile, newText: string, region: TextRegion): { s
   for (let i = problems.length - problemsAfter; i < problems.length; i++) problems[i] = shiftedProblem(problems[i], oldEnd, delta);
   return {
     syntax: { text: newText, statements: old.statements, comments, problems },
-    edit: { owner, oldStatements, delta, movedFrom: oldEnd },
+    edit: { owner, oldStatements, delta, movedFrom: oldEnd, region },
   };
 }
 

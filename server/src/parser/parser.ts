@@ -51,6 +51,27 @@ class Parser {
     return { block, comments: this.comments, problems, commentsPending: this.pendingComments !== undefined };
   }
 
+  /**
+   * Parses statements of a block body nested `depth` deep from `from`, where the whole-file
+   * parse would start a statement with nothing pending, until `done` accepts a statement just
+   * parsed with no comment pending after it, or something else than a statement comes (the body's `}`, a stray token, the end).
+   * See parser/incrementalParse.ts.
+   */
+  parseRunAt(from: number, depth: number, done: (statement: Directive) => boolean): RunParse {
+    this.tokenizer.seek(from);
+    const statements: Directive[] = [];
+    for (;;) {
+      const kind = this.next();
+      if (kind !== TokenKind.word) {
+        return { statements, stop: { kind, start: this.tokenStart }, comments: this.comments, problems: this.sortedProblems(), commentsPending: this.pendingComments !== undefined };
+      }
+      const statement = this.parseDirective(this.tokenizer.word as Word, depth);
+      statements.push(statement);
+      // Not while comments read inside the statement wait for the next one.
+      if (this.pendingComments === undefined && done(statement)) return { statements, comments: this.comments, problems: this.sortedProblems(), commentsPending: false };
+    }
+  }
+
   parse(): ConfigFile {
     const statements = this.parseStatements(undefined, 0);
     const problems = this.sortedProblems();
@@ -227,6 +248,17 @@ export interface BodyParse {
   commentsPending: boolean;
 }
 
+/** Statements parsed from a point of a block body (Parser.parseRunAt). */
+export interface RunParse {
+  statements: Directive[];
+  /** What ended the run when `done` accepted none: the token (not a word) and where it starts. */
+  stop?: { kind: TokenKind; start: number };
+  comments: Comment[];
+  problems: SyntaxProblem[];
+  /** True when comments read after the last statement wait for a statement to come. */
+  commentsPending: boolean;
+}
+
 function dedupe(problems: SyntaxProblem[]): SyntaxProblem[] {
   const seen = new Set<string>();
   return problems.filter((p) => {
@@ -240,6 +272,11 @@ function dedupe(problems: SyntaxProblem[]): SyntaxProblem[] {
 /** Parses nginx configuration text. Never throws; problems are in the result. */
 export function parseConfig(text: string): ConfigFile {
   return new Parser(text).parse();
+}
+
+/** Parses statements of a block body from `from` (see Parser.parseRunAt). */
+export function parseRunAt(text: string, from: number, depth: number, done: (statement: Directive) => boolean): RunParse {
+  return new Parser(text).parseRunAt(from, depth, done);
 }
 
 /** Parses the body of the block whose `{` is at `open` in `text` (see Parser.parseBodyAt). */

@@ -21,7 +21,7 @@ import { changedRegion } from '../parser/changedRegion';
 import { detached } from '../parser/incrementalParse';
 import type { Finding } from '../analysis/finding';
 import type { ConfigNode, ConfigTree } from '../model/configTree';
-import { depthFirstNodes, nodesOfFile } from '../model/treeIndexes';
+import { nodesOfFile } from '../model/treeIndexes';
 import { moveFindings, type ReusableEdit } from './commentEditReuse';
 
 /** An edit inside the arguments of one directive. */
@@ -104,7 +104,16 @@ export function editedBlock(tree: ConfigTree, edit: ArgumentEdit): ConfigNode | 
   const statement = editedStatement(tree, edit);
   const block = statement?.parent;
   if (!statement || !block || block.file !== statement.file || !block.directive.block?.closed) return undefined;
-  return depthFirstNodes(block.children).every((n) => n.file === statement.file || !n.directive.block) ? block : undefined;
+  return holdsBlockOfOtherFile(block.children, statement.file) ? undefined : block;
+}
+
+/** True when a block of a file other than `file` stands among `nodes`, at any depth (found without listing them). */
+function holdsBlockOfOtherFile(nodes: readonly ConfigNode[], file: ConfigNode['file']): boolean {
+  for (const node of nodes) {
+    if (node.directive.block && node.file !== file) return true;
+    if (node.children.length > 0 && holdsBlockOfOtherFile(node.children, file)) return true;
+  }
+  return false;
 }
 
 /** The statement without a block that holds the edit, when it stands once in the tree. */
