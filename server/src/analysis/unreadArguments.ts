@@ -5,8 +5,8 @@
  * RuleFamily.argumentsUnread. Editing inside such a directive's arguments (typing a header
  * value) leaves what those families find unchanged, so their last findings are moved instead
  * of found again (service/argumentEditReuse.ts). The header-inheritance family, which compares
- * `add_header` lines, and the families that check every directive (context, values) do not
- * declare it. A name belongs here only when no code those families run looks at it:
+ * `add_header` lines, declares the set without `add_header`; the families that check every
+ * directive (context, values) declare nothing. A name belongs here only when no code those families run looks at it:
  * test/analysis/unreadArguments.test.ts checks that no source file of theirs names one, and
  * test/service/argumentEditReuse.test.ts inserts these directives into every rule fixture,
  * edits them and compares the reused findings with those of a fresh analysis.
@@ -20,3 +20,6 @@ export const RESPONSE_AND_TUNING_DIRECTIVES: ReadonlySet<string> = new Set([
   'sendfile', 'tcp_nopush', 'tcp_nodelay',
   'root', 'alias', 'index', 'autoindex', 'charset', 'default_type', 'limit_rate', 'client_body_buffer_size',
 ]);
+
+/** The same directives but `add_header`, whose lines the header-inheritance family compares between levels. */
+export const RESPONSE_AND_TUNING_BUT_ADD_HEADER: ReadonlySet<string> = new Set([...RESPONSE_AND_TUNING_DIRECTIVES].filter((name) => name !== 'add_header'));
