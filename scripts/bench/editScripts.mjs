@@ -82,3 +82,30 @@ export function burstEdits(lines, count, { header = 'X-Burst', nth = 0, seed = 1
   }
   return { line: site.line, setup, keystrokes };
 }
+
+/**
+ * Typing into a setting of the main configuration's http level: `setup` inserts
+ * `<name> <value>;` as the first statement of the `http` block (one change), then `keystrokes`
+ * types `count` digits just before the value's last character (`1m` becomes `11m`, `111m`…).
+ * In nginx.conf of the tree the http block holds every included site, so this is the edit whose
+ * cost depends on what the rules read: a directive no TLS rule reads (client_max_body_size)
+ * against one they do (ssl_session_timeout).
+ */
+export function httpLevelEdits(lines, count, { name, value }) {
+  const http = lines.findIndex((l) => /^http\s*\{/.test(l));
+  if (http < 0) throw new Error('the file has no http block at its top level');
+  const line = http + 1;
+  const prefix = `    ${name} ${value.slice(0, -1)}`;
+  const setup = () => {
+    lines.splice(line, 0, `${prefix}${value.slice(-1)};`);
+    return { range: range(line, 0), text: `${lines[line]}\n` };
+  };
+  function* keystrokes() {
+    for (let i = 0; i < count; i++) {
+      const character = prefix.length + i;
+      lines[line] = lines[line].slice(0, character) + '1' + lines[line].slice(character);
+      yield { range: range(line, character), text: '1' };
+    }
+  }
+  return { line, setup, keystrokes };
+}

@@ -9,6 +9,9 @@
 //        counting objects that were already collected too)
 //   node inProcess.mjs profile <folder> <file> <edits> <out.cpuprofile> [comment|burst]
 //        a CPU profile of the keystrokes only (started after indexing)
+//   node inProcess.mjs httpLevel <folder> <file> <keystrokes> <name> <value>
+//        keystroke → diagnostics while typing into a setting at the http level of the main
+//        config (see httpLevelEdits): p50, p95 and max of the keystrokes
 //   node inProcess.mjs parse <runs> <files…>
 //        our parser alone (text → syntax tree) over the files, texts already in memory, warm:
 //        the median of <runs> passes after two unmeasured ones (no forced GC between passes:
@@ -18,7 +21,7 @@ import * as inspector from 'node:inspector';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { burstEdits, commentEdits } from './editScripts.mjs';
+import { burstEdits, commentEdits, httpLevelEdits } from './editScripts.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -124,6 +127,26 @@ async function profile(folder, file, edits, outFile, scenario = 'burst') {
   return { profile: outFile, edits: count, scenario, ms };
 }
 
+/**
+ * Keystroke → diagnostics at the http level of a main config, in-process (validation delay 0,
+ * each keystroke in its own turn of the event loop, as in type()): the times of each.
+ */
+async function httpLevel(folder, file, count, name, value) {
+  const { lines, textsAfter, type } = await indexedService(folder, file);
+  const edits = httpLevelEdits(lines, count, { name, value });
+  await type(textsAfter([edits.setup()]));
+  const texts = textsAfter(edits.keystrokes());
+  const times = [];
+  for (const text of texts) {
+    const started = performance.now();
+    await type([text]);
+    times.push(performance.now() - started);
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+  return { name, keystrokes: times.length, p50: median(times), p95: at(0.95), max: sorted[sorted.length - 1] };
+}
+
 async function parse(runs, files) {
   const { parseConfig } = require(path.join(OUT, 'parser/parser.js'));
   const texts = files.map((f) => fs.readFileSync(f, 'utf8'));
@@ -146,8 +169,9 @@ let result;
 if (command === 'memory') result = await memory(args[0], args[1], Number(args[2]));
 else if (command === 'profile') result = await profile(args[0], args[1], Number(args[2]), args[3], args[4]);
 else if (command === 'parse') result = await parse(Number(args[0]), args.slice(1));
+else if (command === 'httpLevel') result = await httpLevel(args[0], args[1], Number(args[2]), args[3], args[4]);
 else {
-  process.stderr.write(`usage: inProcess.mjs memory|profile|parse …\n`);
+  process.stderr.write(`usage: inProcess.mjs memory|profile|httpLevel|parse …\n`);
   process.exit(2);
 }
 session.disconnect();

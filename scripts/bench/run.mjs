@@ -296,6 +296,20 @@ for (const [id] of memoryCases) {
     + `allocated per keystroke ${fmtBytesMb(m.commentBytesPerEdit)} (comment), ${fmtBytesMb(m.burstBytesPerEdit)} (burst)`);
 }
 
+// --- ours: keystrokes at the http level of the main config, in-process --------------------------------
+
+// Timed, so one after the other. A setting no TLS rule reads, and one the session rules read.
+const HTTP_LEVEL_KEYSTROKES = QUICK ? 8 : 30;
+const HTTP_LEVEL_SETTINGS = [['client_max_body_size', '1m'], ['ssl_session_timeout', '5m']];
+const httpLevel = [];
+for (const [label, folder, file, limit] of [["the tree's nginx.conf", w.tree, w.treeMain, 40], ['5k-line main config', path.dirname(w.small), w.small, 30]]) {
+  for (const [name, value] of HTTP_LEVEL_SETTINGS) {
+    const r = await inProcess([], ['httpLevel', folder, file, HTTP_LEVEL_KEYSTROKES, name, value]);
+    httpLevel.push({ label, limit, ...r });
+    log(`http level, ${label}, ${name}: p50 ${r.p50.toFixed(1)} p95 ${r.p95.toFixed(1)} max ${r.max.toFixed(1)} ms`);
+  }
+}
+
 // --- ours: CPU profiles (unminified out/ build) ------------------------------------------------------
 
 const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-mtls-bench-profiles-'));
@@ -384,6 +398,17 @@ for (const [id, label] of [['small', '5k-line file'], ['tree', 'file in the 100k
   memoryLines.push(`| ${label} (${m.edits} + ${m.burstEdits} keystrokes) | ${fmtBytesMb(m.heapAfterIndex)} | ${fmtBytesMb(m.heapAfterComments)} | ${fmtBytesMb(m.heapAfterBurst)} | ${fmtBytesMb(m.commentBytesPerEdit)} | ${fmtBytesMb(m.burstBytesPerEdit)} |`);
 }
 
+const httpLevelLines = [
+  `In-process language service (validation delay 0), the main config open: \`<name> <value>;\` inserted as the first`,
+  `statement of \`http\`, then ${HTTP_LEVEL_KEYSTROKES} digits typed into its value, each keystroke waiting for its diagnostics. In the`,
+  'tree\'s nginx.conf the http block holds every included site: what a keystroke costs depends on which rule families',
+  'read the setting (those that do are run again over every server and request path it reaches).',
+  '',
+  '| main config | setting typed into | keystrokes | keystroke → diagnostics p50 | p95 | max |',
+  '|---|---|---:|---:|---:|---:|',
+  ...httpLevel.map((r) => `| ${r.label} | \`${r.name}\` | ${r.keystrokes} | ${fmtMs(r.p50)} | ${fmtMs(r.p95)} | ${fmtMs(r.max)} |`),
+];
+
 const profileLines = [];
 for (const p of profiles) {
   profileLines.push(`### ${p.title}`, '');
@@ -398,7 +423,7 @@ const targetLines = targetsTable(issueTargets({
   fullCheck: rows.find((r) => r.workload === 'tree' && r.ours && !r.skipped),
   parse: parses.tree,
   crossplane: crossplaneRow('tree') ?? rows.find((r) => r.workload === 'tree' && r.tool.startsWith('crossplane')),
-  lspSmall, lspTree,
+  lspSmall, lspTree, httpLevel,
 }));
 
 const totalMs = performance.now() - benchStarted;
@@ -431,6 +456,7 @@ const sections = [
     '',
     ...requestLines,
   ]],
+  ['Keystrokes at the http level of the main config (in-process)', httpLevelLines],
   ['Allocation and heap (in-process)', memoryLines],
   ['CPU profiles: self time', profileLines],
   ['Certificates', certLines],

@@ -7,7 +7,8 @@ const verdict = (ok) => (ok === undefined ? 'not measured' : ok ? 'pass' : '**FA
 
 /**
  * `m`: { fullCheck: cold CLI row of the tree, parse: our warm parse of the tree, crossplane:
- * crossplane's cold row of the tree, lspSmall / lspTree: lspSessions results, edits }.
+ * crossplane's cold row of the tree, lspSmall / lspTree: lspSessions results, httpLevel: the
+ * in-process http-level typing runs ({ label, limit, name, keystrokes, p50, p95, max }), edits }.
  */
 export function issueTargets(m) {
   const rows = [];
@@ -27,6 +28,11 @@ export function issueTargets(m) {
       add(`Keystroke → diagnostics p95 < ${limit} ms, ${what}, ${scenario}`, fmtMs(p95), p95 === undefined ? undefined : p95 < limit,
         lsp && lsp.sessions > 1 ? `median of ${lsp.sessions} sessions` : '');
     }
+  }
+
+  for (const r of m.httpLevel ?? []) {
+    add(`Keystroke → diagnostics p95 < ${r.limit} ms, ${r.label}, typing into \`${r.name}\` at the http level`, fmtMs(r.p95), r.p95 < r.limit,
+      `in-process, ${r.keystrokes} keystrokes (see "Keystrokes at the http level")`);
   }
 
   for (const [lsp, what] of [[m.lspTree, 'file in the tree'], [m.lspSmall, '5k-line main config']]) {

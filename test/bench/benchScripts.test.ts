@@ -75,6 +75,19 @@ describe('benchmark keystrokes (scripts/bench/editScripts.mjs)', () => {
     assert.match(finalLines[burst.line - 1], /server_name s4\.example\.test;/);
   });
 
+  it('http-level edits insert a setting first in http and type digits into its value, one per change', () => {
+    const initial = sampleConfig(3);
+    const lines = initial.split('\n');
+    const typing = edits.httpLevelEdits(lines, 5, { name: 'client_max_body_size', value: '1m' });
+    const { steps } = replay(initial, lines, (function* () { yield typing.setup(); yield* typing.keystrokes(); })());
+    assert.equal(steps.length, 6);
+    for (let i = 0; i < steps.length; i++) {
+      const stepLines = steps[i].split('\n');
+      assert.equal(stepLines[typing.line - 1], 'http {', 'the first statement of http');
+      assert.equal(stepLines[typing.line], `    client_max_body_size ${'1'.repeat(i + 1)}m;`, `step ${i}: a complete directive`);
+    }
+  });
+
   it('a second burst (nth 1) goes into another server block', () => {
     const lines = sampleConfig(9).split('\n');
     const first = edits.burstSite(lines, 0);
@@ -141,6 +154,13 @@ describe('targets of issue #15 (scripts/bench/targets.mjs)', () => {
     assert.deepEqual(passing.slice(0, -1), Array(10).fill('pass'));
     const failing = verdicts({ fullCheck: { ms: 301, rssKb: 134 * 1024 }, parse: { ms: 100 }, crossplane: { rssKb: 67 * 1024 }, lspSmall: lsp(30, 30, 150 * 1024), lspTree: lsp(40, 40, 150 * 1024) });
     assert.deepEqual(failing.slice(0, -1), Array(10).fill('**FAIL**'));
+  });
+
+  it('judges each http-level typing run against its own limit', () => {
+    const run = (limit: number, p95: number) => ({ label: 'main', limit, name: 'x', keystrokes: 30, p50: 1, p95, max: p95 });
+    const rows = targets.issueTargets({ httpLevel: [run(40, 39.9), run(40, 40), run(30, 29.9), run(30, 30)] }).filter((r: any) => /http level/.test(r.target));
+    assert.deepEqual(rows.map((r: any) => r.verdict), ['pass', '**FAIL**', 'pass', '**FAIL**']);
+    assert.match(rows[0].target, /p95 < 40 ms, main, typing into `x` at the http level/);
   });
 
   it('says "not measured" for what this run did not measure, never pass or fail', () => {
