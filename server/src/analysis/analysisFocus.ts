@@ -23,7 +23,7 @@ export interface AnalysisFocus {
   /** True when every file of the tree is wanted. */
   whole: boolean;
   wanted: ReadonlySet<string>;
-  /** The statements of the wanted files, depth first (every statement when whole; with RuleContext.within, those of that block's body). */
+  /** The statements of the wanted files, depth first (every statement when whole; with RuleContext.within, those of that block's body, or its own with ownStatementsOnly). */
   nodes: readonly ConfigNode[];
   /** Blocks holding at least one statement of a wanted file (null: the top level). */
   containers: ReadonlySet<ConfigNode | null>;
@@ -86,8 +86,9 @@ function computeFocus(context: RuleContext): AnalysisFocus {
   const wanted = new Set(context.files.map((f) => f.path));
   const within = context.within;
   const whole = within === undefined && [...tree.files.keys()].every((p) => wanted.has(p));
-  // A block-local family checking one block's body again (RuleContext.within): its statements.
-  const nodes = within ? depthFirstNodes(within.children) : whole ? depthFirstNodes(tree.nodes) : focusedNodes(tree, wanted);
+  // A block-local family checking one block's body again (RuleContext.within): its statements
+  // (a statement-local one: the block's own statements, RuleContext.ownStatementsOnly).
+  const nodes = within ? (context.ownStatementsOnly ? within.children : depthFirstNodes(within.children)) : whole ? depthFirstNodes(tree.nodes) : focusedNodes(tree, wanted);
   const inBody = within && new Set(nodes);
   const containers = new Set<ConfigNode | null>();
   // Levels a wanted file writes a setting to (blocks among a level's statements pass nothing on).

@@ -44,12 +44,27 @@ export interface ReusedFamily {
   kept: readonly Finding[];
   /** A block whose body a block-local family (RuleFamily.blockLocal) checks again; what it finds there joins `kept`. */
   rerunIn?: ConfigNode;
+  /** With `rerunIn`: only the block's own statements are checked again (RuleFamily.statementLocal). */
+  ownStatementsOnly?: true;
 }
 
 /** True when `finding` lies in the body of `block` (between its braces, in the block's own file). */
 export function inBody(finding: { file: string; start: number }, block: ConfigNode): boolean {
   const body = block.directive.block;
   return body !== undefined && finding.file === block.file.path && finding.start > body.start && finding.start < body.end;
+}
+
+/**
+ * True when `finding` lies on one of the block's own statements: in its body (see inBody) and
+ * not inside the body of a block of the same file nested in it.
+ */
+export function onOwnStatements(finding: { file: string; start: number }, block: ConfigNode): boolean {
+  if (!inBody(finding, block)) return false;
+  for (const child of block.children) {
+    const body = child.directive.block;
+    if (body && child.file === block.file && finding.start > body.start && finding.start < body.end) return false;
+  }
+  return true;
 }
 
 /** Set by whoever started an analysis once its result is no longer wanted (a newer edit came). */
@@ -81,8 +96,9 @@ export async function analyze(context: RuleContext, families: readonly RuleFamil
   const raw: Finding[] = [];
   const failures: AnalysisResult['failures'] = [];
   const byFamily = new Map<string, readonly Finding[]>();
-  // The families that check one block's body again share one context, and so one focus of it.
-  let scoped: RuleContext | undefined;
+  // The families that check one block's body again share one context, and so one focus of it
+  // (one for those that check its own statements only).
+  const scoped: { body?: RuleContext; own?: RuleContext } = {};
   for (const family of families) {
     if (family.rules.every((r) => context.settings.rules[r.code] === 'off')) continue;
     const reuse = reused?.get(family.name);
@@ -97,10 +113,16 @@ export async function analyze(context: RuleContext, families: readonly RuleFamil
     throwIfCancelled(cancellation);
     try {
       const block = reuse?.rerunIn;
-      if (block && scoped?.within !== block) scoped = { ...context, within: block };
-      const found = block && reuse && scoped
-        ? [...reuse.kept, ...(await family.run(scoped)).filter((f) => inBody(f, block))]
-        : await family.run(context);
+      let found: readonly Finding[];
+      if (block && reuse) {
+        const own = reuse.ownStatementsOnly === true;
+        const key = own ? 'own' : 'body';
+        if (scoped[key]?.within !== block) scoped[key] = own ? { ...context, within: block, ownStatementsOnly: true } : { ...context, within: block };
+        const again = await family.run(scoped[key] as RuleContext);
+        found = [...reuse.kept, ...again.filter((f) => (own ? onOwnStatements(f, block) : inBody(f, block)))];
+      } else {
+        found = await family.run(context);
+      }
       byFamily.set(family.name, found);
       // One push per finding: spreading 100k findings into push's arguments overflows the stack.
       for (const finding of found) raw.push(finding);

@@ -46,6 +46,8 @@ export interface RuleContext {
    * block: the analysis focus is then the block's statements and the blocks inside it.
    */
   within?: ConfigNode;
+  /** With `within`, for a statement-local family (RuleFamily.statementLocal): the block's own statements only, not those of the blocks inside it. */
+  ownStatementsOnly?: true;
 }
 
 export interface Rule {
@@ -77,4 +79,14 @@ export interface RuleFamily {
    * (service/argumentEditReuse.ts).
    */
   blockLocal?: true;
+  /**
+   * True for a block-local family when what it finds on a statement depends only on that
+   * statement (its words, the names of the blocks around it) and on the other statements of
+   * its own block, and lands on it: an edit inside the arguments of one statement then changes
+   * only its findings on the statements of that statement's own block, not on those of the
+   * blocks nested in it. After such an edit it checks those statements alone
+   * (RuleContext.ownStatementsOnly) and keeps its findings in the nested blocks: at the http
+   * level of a 5k-line nginx.conf, 13 statements instead of every server's.
+   */
+  statementLocal?: true;
 }

@@ -156,3 +156,36 @@ export function findingsOutsideBlock(findings: readonly Finding[], block: Config
   }
   return moveFindings(outside, edit);
 }
+
+/**
+ * For a statement-local family (RuleFamily.statementLocal): of its findings from before the
+ * edit, those not on the edited block's own statements (which it checks again): elsewhere, or
+ * inside the blocks nested in it, moved past the edit; undefined when one of them reaches into
+ * those statements (its range or its related locations), as it could then depend on the edit.
+ */
+export function findingsOffOwnStatements(findings: readonly Finding[], block: ConfigNode, edit: ArgumentEdit): Finding[] | undefined {
+  const body = block.directive.block;
+  if (!body) return undefined;
+  const file = block.file.path;
+  // Offsets before the edit: the edit lies in one of the block's own statements, so each nested
+  // block is wholly before it or wholly after it.
+  const before = (offset: number): number => (offset >= edit.oldEnd + edit.delta ? offset - edit.delta : offset);
+  const nested: { start: number; end: number }[] = [];
+  for (const child of block.children) {
+    const inner = child.directive.block;
+    if (inner && child.file === block.file) nested.push({ start: before(inner.start), end: before(inner.end) });
+  }
+  const bodyStart = body.start;
+  const bodyEnd = body.end - edit.delta;
+  const inNested = (offset: number): boolean => nested.some((n) => offset > n.start && offset < n.end);
+  // A range that reaches into the body and does not stay inside one nested block.
+  const touchesOwn = (place: { file: string; start: number; end: number }): boolean => place.file === file
+    && place.start < bodyEnd && place.end > bodyStart && !nested.some((n) => place.start > n.start && place.end <= n.end);
+  const kept: Finding[] = [];
+  for (const finding of findings) {
+    if (finding.file === file && finding.start > bodyStart && finding.start < bodyEnd && !inNested(finding.start)) continue;
+    if (touchesOwn(finding) || finding.related?.some(touchesOwn)) return undefined;
+    kept.push(finding);
+  }
+  return moveFindings(kept, edit);
+}

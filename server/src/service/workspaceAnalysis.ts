@@ -23,7 +23,7 @@ import type { Directive } from '../parser/syntaxTree';
 import { DEFAULT_SETTINGS, type NginxMtlsSettings } from './settings';
 import { MAX_WATCHED_PATHS, RecentPaths } from './watchedFiles';
 import { commentOnlyEdit, moveFindings, type CommentEdit } from './commentEditReuse';
-import { argumentOnlyEdit, editedBlock, findingsOutsideBlock, type ArgumentEdit } from './argumentEditReuse';
+import { argumentOnlyEdit, editedBlock, findingsOffOwnStatements, findingsOutsideBlock, type ArgumentEdit } from './argumentEditReuse';
 
 export interface FileAnalysis {
   file: ParsedFile;
@@ -479,8 +479,9 @@ export class WorkspaceAnalysis {
         continue;
       }
       if (block === null) block = editedBlock(tree, edit);
-      const kept = block && findingsOutsideBlock(moved, block, edit);
-      if (block && kept) reused.set(family.name, { kept, rerunIn: block });
+      // A statement-local family checks the block's own statements again, a block-local one its whole body.
+      const kept = block && (family.statementLocal ? findingsOffOwnStatements(moved, block, edit) : findingsOutsideBlock(moved, block, edit));
+      if (block && kept) reused.set(family.name, family.statementLocal ? { kept, rerunIn: block, ownStatementsOnly: true } : { kept, rerunIn: block });
     }
     return reused.size > 0 ? reused : undefined;
   }

@@ -78,6 +78,7 @@ export const contextRules: RuleFamily = {
   rules: RULES,
   // A statement is judged by its name, argument count and enclosing blocks, a repeat among its own block.
   blockLocal: true,
+  statementLocal: true,
   run(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
     const version = context.settings.targetVersion;

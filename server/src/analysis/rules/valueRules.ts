@@ -196,6 +196,7 @@ export const valueRules: RuleFamily = {
   rules: RULES,
   // A statement is judged by its own arguments, a repeated value among its own block.
   blockLocal: true,
+  statementLocal: true,
   run(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
     const blocks = new BlockValueIndex();
