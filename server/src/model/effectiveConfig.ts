@@ -227,7 +227,6 @@ function changesSince(levels: readonly Level[], tokens: readonly object[]): Set<
   return names;
 }
 
-
 /**
  * Server scopes and request paths kept from one analysis to the next, per block or pass
  * statement: reused while every level of the chain passes on the same settings, with the
@@ -259,7 +258,8 @@ function reused<T extends EffectiveLookup>(cache: WeakMap<ConfigNode, Reusable<T
   const known = cache.get(key);
   if (known && sameOptions(known.options, options) && stillValid(known.value)) {
     if (sameTokens(levels, known.tokens)) return known.value;
-    const changed = levels.length === known.tokens.length && sameLevels(known.value.levels, levels) ? changesSince(levels, known.tokens) : undefined;
+    // The same chain of blocks (the tokens are those of the value's levels).
+    const changed = sameLevels(known.value.levels, levels) ? changesSince(levels, known.tokens) : undefined;
     if (changed && !known.value.readAny(changed)) {
       known.tokens = levels.map(settingsToken);
       return known.value;

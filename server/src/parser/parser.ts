@@ -54,8 +54,8 @@ class Parser {
   /**
    * Parses statements of a block body nested `depth` deep from `from`, where the whole-file
    * parse would start a statement with nothing pending, until `done` accepts a statement just
-   * parsed with no comment pending after it, or something else than a statement comes (the body's `}`, a stray token, the end).
-   * See parser/incrementalParse.ts.
+   * parsed with no comment pending after it, or something else than a statement comes (the
+   * body's `}`, a stray token, the end). See parser/incrementalParse.ts.
    */
   parseRunAt(from: number, depth: number, done: (statement: Directive) => boolean): RunParse {
     this.tokenizer.seek(from);
