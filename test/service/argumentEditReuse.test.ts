@@ -35,6 +35,7 @@ const SAMPLE_ARGUMENTS: Record<string, string> = {
   sendfile: 'on', tcp_nopush: 'on', tcp_nodelay: 'on',
   root: '/var/www/html', alias: '/var/www/static/', index: 'index.html index.htm', autoindex: 'off', charset: 'utf-8',
   default_type: 'application/octet-stream', limit_rate: '100k', client_body_buffer_size: '16k',
+  ssl_session_timeout: '4h', ssl_session_tickets: 'off', ssl_buffer_size: '4k', ssl_early_data: 'off', ssl_prefer_server_ciphers: 'on',
 };
 
 /** After each line that opens a block, a line with the next unread directive (in turn over the whole list). */

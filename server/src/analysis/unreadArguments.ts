@@ -1,5 +1,6 @@
 /**
- * Response headers, logging, compression, timeouts and static files: directives whose
+ * Response headers, logging, compression, timeouts, static files and TLS session and buffer
+ * tuning: directives whose
  * arguments none of the TLS families (certificates, upstream TLS, client verification,
  * protocols…) nor the request-identity header families reads; each of those declares this set as its
  * RuleFamily.argumentsUnread. Editing inside such a directive's arguments (typing a header
@@ -19,6 +20,7 @@ export const RESPONSE_AND_TUNING_DIRECTIVES: ReadonlySet<string> = new Set([
   'proxy_read_timeout', 'proxy_send_timeout', 'proxy_connect_timeout', 'proxy_buffering', 'proxy_buffer_size', 'proxy_buffers',
   'sendfile', 'tcp_nopush', 'tcp_nodelay',
   'root', 'alias', 'index', 'autoindex', 'charset', 'default_type', 'limit_rate', 'client_body_buffer_size',
+  'ssl_session_timeout', 'ssl_session_tickets', 'ssl_buffer_size', 'ssl_early_data', 'ssl_prefer_server_ciphers',
 ]);
 
 /** The same directives but `add_header`, whose lines the header-inheritance family compares between levels. */
