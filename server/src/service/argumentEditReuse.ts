@@ -143,18 +143,7 @@ function editedStatement(tree: ConfigTree, edit: ArgumentEdit): ConfigNode | und
  * that body (its related locations), as it would then depend on what the edit changed.
  */
 export function findingsOutsideBlock(findings: readonly Finding[], block: ConfigNode, edit: ArgumentEdit): Finding[] | undefined {
-  const body = block.directive.block;
-  if (!body) return undefined;
-  // The body's end before the edit, which lies inside it.
-  const before = { file: block.file.path, start: body.start, end: body.end - edit.delta };
-  const inside = (place: { file: string; start: number; end: number }): boolean => place.file === before.file && place.end > before.start && place.start < before.end;
-  const outside: Finding[] = [];
-  for (const finding of findings) {
-    if (finding.file === before.file && finding.start > before.start && finding.start < before.end) continue;
-    if (inside(finding) || finding.related?.some(inside)) return undefined;
-    outside.push(finding);
-  }
-  return moveFindings(outside, edit);
+  return findingsKept(findings, block, edit, []);
 }
 
 /**
@@ -164,9 +153,6 @@ export function findingsOutsideBlock(findings: readonly Finding[], block: Config
  * those statements (its range or its related locations), as it could then depend on the edit.
  */
 export function findingsOffOwnStatements(findings: readonly Finding[], block: ConfigNode, edit: ArgumentEdit): Finding[] | undefined {
-  const body = block.directive.block;
-  if (!body) return undefined;
-  const file = block.file.path;
   // Offsets before the edit: the edit lies in one of the block's own statements, so each nested
   // block is wholly before it or wholly after it.
   const before = (offset: number): number => (offset >= edit.oldEnd + edit.delta ? offset - edit.delta : offset);
@@ -175,16 +161,29 @@ export function findingsOffOwnStatements(findings: readonly Finding[], block: Co
     const inner = child.directive.block;
     if (inner && child.file === block.file) nested.push({ start: before(inner.start), end: before(inner.end) });
   }
+  return findingsKept(findings, block, edit, nested);
+}
+
+/**
+ * The findings of `block`'s body checked again dropped (those starting in the body, but in one
+ * of the `nested` bodies, offsets before the edit), the others moved past the edit; undefined
+ * when one of the others reaches into what is checked again (its range or a related location).
+ */
+function findingsKept(findings: readonly Finding[], block: ConfigNode, edit: ArgumentEdit, nested: readonly { start: number; end: number }[]): Finding[] | undefined {
+  const body = block.directive.block;
+  if (!body) return undefined;
+  const file = block.file.path;
+  // The body's end before the edit, which lies inside it.
   const bodyStart = body.start;
   const bodyEnd = body.end - edit.delta;
   const inNested = (offset: number): boolean => nested.some((n) => offset > n.start && offset < n.end);
   // A range that reaches into the body and does not stay inside one nested block.
-  const touchesOwn = (place: { file: string; start: number; end: number }): boolean => place.file === file
+  const touchesChecked = (place: { file: string; start: number; end: number }): boolean => place.file === file
     && place.start < bodyEnd && place.end > bodyStart && !nested.some((n) => place.start > n.start && place.end <= n.end);
   const kept: Finding[] = [];
   for (const finding of findings) {
     if (finding.file === file && finding.start > bodyStart && finding.start < bodyEnd && !inNested(finding.start)) continue;
-    if (touchesOwn(finding) || finding.related?.some(touchesOwn)) return undefined;
+    if (touchesChecked(finding) || finding.related?.some(touchesChecked)) return undefined;
     kept.push(finding);
   }
   return moveFindings(kept, edit);
