@@ -106,10 +106,17 @@ function crossFileTree(): string {
       '        proxy_ssl_certificate_key ssl/client.key;',
       '        include snippets/trust.conf;',
       '    }',
+      // The key of this pair stands in a snippet: what is wrong with the pair lands there.
+      '    location /key-elsewhere {',
+      '        proxy_pass https://a.example.test:443;',
+      '        proxy_ssl_certificate ssl/client.crt;',
+      '        include snippets/wrong-key.conf;',
+      '    }',
       '}',
       '',
     ].join('\n'),
     'snippets/trust.conf': 'proxy_ssl_trusted_certificate ssl/ca.crt;\nproxy_ssl_verify off;\n',
+    'snippets/wrong-key.conf': 'proxy_ssl_certificate_key ssl/other.key;\n',
     // A certificate without its chain, a server without a certificate on the shared address.
     'sites/c.conf': [
       'server {',
@@ -136,10 +143,15 @@ describe('focused analysis', () => {
     const dir = crossFileTree();
     for (const version of ['1.22.1', '1.27.4']) {
       const { files, findings } = await compareFocused(path.join(dir, 'nginx.conf'), version);
-      assert.equal(files, 10);
+      assert.equal(files, 11);
       // The tree is built to produce findings in most files; a comparison of empty lists proves nothing.
       assert.ok(findings >= 20, `${version}: only ${findings} findings`);
     }
+    // A pair whose certificate is in another file than the one checked still reports on its key.
+    const analysis = new WorkspaceAnalysis({ fs: new NodeFileSystem(), now: () => NOW, settings: DEFAULT_SETTINGS });
+    const snippet = path.join(dir, 'snippets/wrong-key.conf');
+    const focused = await analysis.analyzeFiles([snippet], [path.join(dir, 'nginx.conf')]);
+    assert.ok(focused.get(snippet)?.findings.some((f) => f.code === 'tls.key-mismatch'), 'the key mismatch on the snippet\'s key');
   });
 
   it('does the same for the bundled examples', async () => {

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { RULE_FAMILIES } from '../../server/src/analysis/ruleRegistry';
-import { RESPONSE_AND_TUNING_DIRECTIVES } from '../../server/src/analysis/unreadArguments';
+import { UNREAD_BY_TLS_FAMILIES } from '../../server/src/analysis/unreadArguments';
 import { parseFile } from '../../server/src/model/parsedFile';
 import { walkDirectives } from '../../server/src/parser/syntaxTree';
 import { applyMessage } from '../../server/src/node/validationRunner';
@@ -36,11 +36,12 @@ const SAMPLE_ARGUMENTS: Record<string, string> = {
   root: '/var/www/html', alias: '/var/www/static/', index: 'index.html index.htm', autoindex: 'off', charset: 'utf-8',
   default_type: 'application/octet-stream', limit_rate: '100k', client_body_buffer_size: '16k',
   ssl_session_timeout: '4h', ssl_session_tickets: 'off', ssl_buffer_size: '4k', ssl_early_data: 'off', ssl_prefer_server_ciphers: 'on',
+  ssl_verify_depth: '2', proxy_ssl_verify_depth: '2', grpc_ssl_verify_depth: '3', uwsgi_ssl_verify_depth: '1',
 };
 
 /** After each line that opens a block, a line with the next unread directive (in turn over the whole list). */
 function withUnreadDirectives(text: string, firstIndex: number): { text: string; inserted: string[] } {
-  const names = [...RESPONSE_AND_TUNING_DIRECTIVES];
+  const names = [...UNREAD_BY_TLS_FAMILIES];
   const inserted: string[] = [];
   let next = firstIndex;
   const lines = text.split('\n').flatMap((line) => {
@@ -113,7 +114,7 @@ describe('edits inside the arguments of a directive reuse the families that neve
           edited.openDocument(file, prepared);
           await findingsOf(edited, file);
           // The first two inserted statements, each edited and restored.
-          for (const statement of lastArguments(prepared, RESPONSE_AND_TUNING_DIRECTIVES).slice(0, 2)) {
+          for (const statement of lastArguments(prepared, UNREAD_BY_TLS_FAMILIES).slice(0, 2)) {
             for (const text of argumentEdits(prepared, statement)) {
               const before = new Map(counted.runs);
               const scopedBefore = new Map(counted.scoped);

@@ -1,13 +1,14 @@
 /**
  * Response headers, logging, compression, timeouts, static files and TLS session and buffer
- * tuning: directives whose
- * arguments none of the TLS families (certificates, upstream TLS, client verification,
- * protocols…) nor the request-identity header families reads; each of those declares this set as its
- * RuleFamily.argumentsUnread. Editing inside such a directive's arguments (typing a header
- * value) leaves what those families find unchanged, so their last findings are moved instead
- * of found again (service/argumentEditReuse.ts). The header-inheritance family, which compares
- * `add_header` lines, declares the set without `add_header`; the families that check every
- * directive (context, values) declare nothing. A name belongs here only when no code those families run looks at it:
+ * tuning: directives whose arguments none of the TLS families (certificates, upstream TLS,
+ * client verification, protocols…) nor the request-identity header families reads. Each of
+ * those declares them, with the verify depths below, as its RuleFamily.argumentsUnread
+ * (UNREAD_BY_TLS_FAMILIES; the header-inheritance family, which compares `add_header` lines,
+ * without `add_header`; the certificate-pairing family without `ssl_verify_depth`). Editing
+ * inside such a directive's arguments (typing a header value) leaves what those families find
+ * unchanged, so their last findings are moved instead of found again
+ * (service/argumentEditReuse.ts). The families that check every directive (context, values)
+ * declare nothing. A name belongs here only when no code those families run looks at it:
  * test/analysis/unreadArguments.test.ts checks that no source file of theirs names one, and
  * test/service/argumentEditReuse.test.ts inserts these directives into every rule fixture,
  * edits them and compares the reused findings with those of a fresh analysis.
@@ -23,5 +24,22 @@ export const RESPONSE_AND_TUNING_DIRECTIVES: ReadonlySet<string> = new Set([
   'ssl_session_timeout', 'ssl_session_tickets', 'ssl_buffer_size', 'ssl_early_data', 'ssl_prefer_server_ciphers',
 ]);
 
-/** The same directives but `add_header`, whose lines the header-inheritance family compares between levels. */
-export const RESPONSE_AND_TUNING_BUT_ADD_HEADER: ReadonlySet<string> = new Set([...RESPONSE_AND_TUNING_DIRECTIVES].filter((name) => name !== 'add_header'));
+/**
+ * How many intermediate CAs nginx accepts in a chain it verifies. Only the certificate-pairing
+ * family reads one of them: `ssl_verify_depth`, which it compares with the chain of a client
+ * certificate that a server of the workspace receives; no family reads the upstream ones.
+ */
+export const VERIFY_DEPTH_DIRECTIVES: ReadonlySet<string> = new Set(['ssl_verify_depth', 'proxy_ssl_verify_depth', 'grpc_ssl_verify_depth', 'uwsgi_ssl_verify_depth']);
+
+/** What the TLS and request-identity families declare unread (RuleFamily.argumentsUnread). */
+export const UNREAD_BY_TLS_FAMILIES: ReadonlySet<string> = new Set([...RESPONSE_AND_TUNING_DIRECTIVES, ...VERIFY_DEPTH_DIRECTIVES]);
+
+/** The same but `ssl_verify_depth`, which the certificate-pairing family reads. */
+export const UNREAD_BY_CERTIFICATE_PAIRING: ReadonlySet<string> = without(UNREAD_BY_TLS_FAMILIES, 'ssl_verify_depth');
+
+/** The same but `add_header`, whose lines the header-inheritance family compares between levels. */
+export const UNREAD_BY_HEADER_INHERITANCE: ReadonlySet<string> = without(UNREAD_BY_TLS_FAMILIES, 'add_header');
+
+function without(names: ReadonlySet<string>, left: string): ReadonlySet<string> {
+  return new Set([...names].filter((name) => name !== left));
+}

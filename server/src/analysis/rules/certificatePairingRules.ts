@@ -19,7 +19,7 @@ import { collectFileReferences, fileDirectiveInfo, skipReason, TLS_FAMILIES, typ
 import { certificateLists, type CertificateList } from '../certificateLists';
 import { fillSlots, servingSlots, type LoadPair } from '../certificateSlots';
 import { certificateNameLabels, certificateNameMatches, effectiveOptions } from './tlsRuleSupport';
-import { RESPONSE_AND_TUNING_DIRECTIVES } from '../unreadArguments';
+import { UNREAD_BY_CERTIFICATE_PAIRING } from '../unreadArguments';
 
 const RULES: RuleMeta[] = [
   { code: 'tls.key-mismatch', category: 'certificate', severity: 'error', title: 'Private key does not belong to the certificate', nginxRefuses: true },
@@ -38,7 +38,7 @@ function range(ref: FileReference): Pick<Finding, 'file' | 'start' | 'end'> {
 export const certificatePairingRules: RuleFamily = {
   name: 'certificate-pairing',
   rules: RULES,
-  argumentsUnread: RESPONSE_AND_TUNING_DIRECTIVES,
+  argumentsUnread: UNREAD_BY_CERTIFICATE_PAIRING,
   async run(context: RuleContext): Promise<Finding[]> {
     const wanted = focusOf(context).wanted;
     const refs = pairingReferences(context).filter((r) => r.resolved);
@@ -88,7 +88,12 @@ export const certificatePairingRules: RuleFamily = {
       findings.push(...ekuCheck(certRef, certFile.certificates[0]));
       if (certRef.info.family === 'ssl') findings.push(...serverNames(certRef, certFile.certificates[0]));
     }
-    for (const list of certificateLists(context)) findings.push(...await slotFindings(list, context));
+    // What a list's slots give lands on its own certificate and key statements: a list written
+    // in other files is not loaded again (an http-level keystroke in nginx.conf reaches every
+    // server of the tree, and their lists stand in the site files).
+    for (const list of certificateLists(context)) {
+      if (list.certs.some((n) => wanted.has(n.file.path)) || list.keys.some((n) => wanted.has(n.file.path))) findings.push(...await slotFindings(list, context));
+    }
     findings.push(...crossHopChecks(context, refs, inspected, verifierFiles, caPool, wanted));
     return findings.filter((f) => wanted.has(f.file));
   },

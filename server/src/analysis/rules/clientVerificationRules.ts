@@ -14,7 +14,7 @@ import type { RuleContext, RuleFamily } from '../ruleContext';
 import { insertAfter, insertIntoBlock } from '../fixes/textEdits';
 import { hasCertificate, listenSockets, statementRange } from './tlsRuleSupport';
 import { isOn } from '../../model/effectiveConfig';
-import { RESPONSE_AND_TUNING_DIRECTIVES } from '../unreadArguments';
+import { UNREAD_BY_TLS_FAMILIES } from '../unreadArguments';
 
 const RULES: RuleMeta[] = [
   { code: 'tls.verify-client-no-ca', category: 'tls', severity: 'error', title: 'ssl_verify_client without a CA certificate', nginxRefuses: true },
@@ -158,7 +158,7 @@ function checkScope(context: RuleContext, scope: ServerScope, family: Family, tl
 export const clientVerificationRules: RuleFamily = {
   name: 'client-verification',
   rules: RULES,
-  argumentsUnread: RESPONSE_AND_TUNING_DIRECTIVES,
+  argumentsUnread: UNREAD_BY_TLS_FAMILIES,
   run(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
     const focus = focusOf(context);

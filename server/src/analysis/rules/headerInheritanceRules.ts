@@ -15,7 +15,7 @@ import type { RuleContext, RuleFamily } from '../ruleContext';
 import { insertBefore, sourceOf } from '../fixes/textEdits';
 import { protectiveRole, type ProtectiveRole } from './identityHeaderRules';
 import { statementRange, where } from './tlsRuleSupport';
-import { RESPONSE_AND_TUNING_BUT_ADD_HEADER } from '../unreadArguments';
+import { UNREAD_BY_HEADER_INHERITANCE } from '../unreadArguments';
 
 const RULES: RuleMeta[] = [
   { code: 'proxy.header-inheritance-drop', category: 'proxy', severity: 'warning', title: 'Block silently drops inherited headers', nginxRefuses: false, preferredFix: true },
@@ -61,7 +61,7 @@ export const headerInheritanceRules: RuleFamily = {
   rules: RULES,
   // A block's drop depends on its own header lines and those of the levels around it, and is reported in it.
   blockLocal: true,
-  argumentsUnread: RESPONSE_AND_TUNING_BUT_ADD_HEADER,
+  argumentsUnread: UNREAD_BY_HEADER_INHERITANCE,
   run(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
     const focus = focusOf(context);

@@ -10,7 +10,7 @@ import { focusOf } from '../analysisFocus';
 import type { Finding, RuleMeta, TextEdit } from '../finding';
 import { insertAfter } from '../fixes/textEdits';
 import type { RuleContext, RuleFamily } from '../ruleContext';
-import { RESPONSE_AND_TUNING_DIRECTIVES } from '../unreadArguments';
+import { UNREAD_BY_TLS_FAMILIES } from '../unreadArguments';
 
 const RULES: RuleMeta[] = [
   { code: 'tls.listen-http2-deprecated', category: 'tls', severity: 'warning', title: 'Deprecated "listen ... http2" parameter (use the "http2" directive)', nginxRefuses: false, preferredFix: true },
@@ -33,7 +33,7 @@ function moveToDirective(node: ConfigNode): TextEdit[] {
 export const listenDeprecationRules: RuleFamily = {
   name: 'listen-deprecations',
   rules: RULES,
-  argumentsUnread: RESPONSE_AND_TUNING_DIRECTIVES,
+  argumentsUnread: UNREAD_BY_TLS_FAMILIES,
   run(context: RuleContext): Finding[] {
     if (!atLeast(context.settings.targetVersion, '1.25.1')) return [];
     const findings: Finding[] = [];

@@ -30,7 +30,7 @@ import { nginxRefuses } from '../nginxWording';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { nginxPrintedPath } from '../tlsFileReferences';
 import { argRange, hasCertificate, statementRange } from './tlsRuleSupport';
-import { RESPONSE_AND_TUNING_DIRECTIVES } from '../unreadArguments';
+import { UNREAD_BY_TLS_FAMILIES } from '../unreadArguments';
 
 const RULES: RuleMeta[] = [
   { code: 'tls.cipher-list-no-match', category: 'tls', severity: 'error', title: 'Cipher string that selects no cipher', nginxRefuses: true },
@@ -290,7 +290,7 @@ async function staplingFindings(scopes: readonly ServerScope[], context: RuleCon
 export const opensslSettingRules: RuleFamily = {
   name: 'openssl-settings',
   rules: RULES,
-  argumentsUnread: RESPONSE_AND_TUNING_DIRECTIVES,
+  argumentsUnread: UNREAD_BY_TLS_FAMILIES,
   async run(context: RuleContext): Promise<Finding[]> {
     const findings: Finding[] = [];
     const focus = focusOf(context);

@@ -18,7 +18,7 @@ import type { Finding, Fix, RuleMeta, TextEdit } from '../finding';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { insertAfter } from '../fixes/textEdits';
 import { describeBlock, describePath, statementRange } from './tlsRuleSupport';
-import { RESPONSE_AND_TUNING_DIRECTIVES } from '../unreadArguments';
+import { UNREAD_BY_TLS_FAMILIES } from '../unreadArguments';
 
 const RULES: RuleMeta[] = [
   {
@@ -74,7 +74,7 @@ function schemeFix(plain: readonly RequestPath[], prefix: string): Fix | undefin
 export const plainHttpProxySslRules: RuleFamily = {
   name: 'plain-http-proxy-ssl',
   rules: RULES,
-  argumentsUnread: RESPONSE_AND_TUNING_DIRECTIVES,
+  argumentsUnread: UNREAD_BY_TLS_FAMILIES,
   run(context: RuleContext): Finding[] {
     const focus = focusOf(context);
     // The blocks holding settings are blocks the checked files write to, so every path below

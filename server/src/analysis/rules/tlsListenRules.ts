@@ -14,7 +14,7 @@ import { nginxRefuses } from '../nginxWording';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { insertAfter, insertIntoBlock, sourceOf } from '../fixes/textEdits';
 import { hasCertificate, listenSockets, statementRange, where, type ListenSocket } from './tlsRuleSupport';
-import { RESPONSE_AND_TUNING_DIRECTIVES } from '../unreadArguments';
+import { UNREAD_BY_TLS_FAMILIES } from '../unreadArguments';
 
 const RULES: RuleMeta[] = [
   { code: 'tls.listen-ssl-no-cert', category: 'tls', severity: 'error', title: 'TLS listener without a certificate', nginxRefuses: true },
@@ -160,7 +160,7 @@ function streamListeners(context: RuleContext, findings: Finding[]): void {
 export const tlsListenRules: RuleFamily = {
   name: 'tls-listen',
   rules: RULES,
-  argumentsUnread: RESPONSE_AND_TUNING_DIRECTIVES,
+  argumentsUnread: UNREAD_BY_TLS_FAMILIES,
   run(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
     httpListeners(context, findings);

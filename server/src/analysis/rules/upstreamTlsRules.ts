@@ -17,7 +17,7 @@ import { matchingKeyFor } from '../fixes/matchingKey';
 import { issuingCaFileFor } from '../fixes/issuingCa';
 import { localPeerCertificates, upstreamNameKind, type LocalPeerCertificate } from './upstreamPeers';
 import { argRange, describePath, effectiveOptions, pathTouches, statementRange } from './tlsRuleSupport';
-import { RESPONSE_AND_TUNING_DIRECTIVES } from '../unreadArguments';
+import { UNREAD_BY_TLS_FAMILIES } from '../unreadArguments';
 
 const RULES: RuleMeta[] = [
   { code: 'tls.upstream-unverified', category: 'tls', severity: 'warning', title: 'Upstream TLS certificate is not verified', nginxRefuses: false, preferredFix: true },
@@ -278,7 +278,7 @@ function upstreamServerNames(block: ConfigNode): string[] {
 export const upstreamTlsRules: RuleFamily = {
   name: 'upstream-tls',
   rules: RULES,
-  argumentsUnread: RESPONSE_AND_TUNING_DIRECTIVES,
+  argumentsUnread: UNREAD_BY_TLS_FAMILIES,
   async run(context: RuleContext): Promise<Finding[]> {
     const findings: Finding[] = [];
     const covered = new Set<ConfigNode>();
