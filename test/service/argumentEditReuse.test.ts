@@ -21,6 +21,7 @@ import { prepareFixture } from '../analysis/fixtureFiles';
 import { FIXTURES } from '../analysis/rules/mtlsRuleHelpers';
 import { makeTempDir, removeDir } from '../differential/nginxHarness';
 import { countingFamilies, findingsOf, service, writeServerPair } from './reuseHelpers';
+import { generatePki, pemEncode } from '../../server/src/pki/testPkiGenerator';
 
 /** The families that check only the edited block's body after an argument edit (RuleFamily.blockLocal). */
 const BLOCK_LOCAL = RULE_FAMILIES.filter((f) => f.blockLocal).map((f) => f.name);
@@ -239,6 +240,63 @@ describe('edits inside the arguments of a directive reuse the families that neve
       // A password file a family read, say: the editor reports a file changed on disk.
       applyMessage(s, { kind: 'changed', path: path.join(dir, 'server.pass') });
       assert.equal(await runsOf('abcdefg'), all, 'a file changed on disk');
+    } finally {
+      removeDir(dir);
+    }
+  });
+  it('runs only the client-chain family when ssl_verify_depth is typed into, and its finding follows the value', async () => {
+    const dir = makeTempDir('argument-reuse-verify-depth');
+    try {
+      const p = generatePki({ keyType: 'ec', notBefore: new Date('2025-01-01T00:00:00Z'), notAfter: new Date('2027-01-01T00:00:00Z'), intermediate: true, serverSans: ['DNS:a.example.test'] });
+      const pem = (der: Buffer): string => pemEncode('CERTIFICATE', der);
+      fs.writeFileSync(path.join(dir, 'a.crt'), pem(p.server.der) + pem(p.intermediate?.der as Buffer));
+      fs.writeFileSync(path.join(dir, 'a.key'), p.server.key.pem, { mode: 0o600 });
+      fs.writeFileSync(path.join(dir, 'ca.crt'), pem(p.ca.der));
+      fs.writeFileSync(path.join(dir, 'client.crt'), pem(p.client.der) + pem(p.intermediate?.der as Buffer));
+      fs.writeFileSync(path.join(dir, 'client.key'), p.client.key.pem, { mode: 0o600 });
+      // Server A verifies clients against the root with the http level's depth; server B sends
+      // a client certificate with one intermediate.
+      const text = (depth: string): string => [
+        'events {}',
+        'http {',
+        `    ssl_verify_depth ${depth};`,
+        '    server {',
+        '        listen 443 ssl;',
+        '        server_name a.example.test;',
+        '        ssl_certificate a.crt;',
+        '        ssl_certificate_key a.key;',
+        '        ssl_client_certificate ca.crt;',
+        '        ssl_verify_client on;',
+        '    }',
+        '    server {',
+        '        listen 8080;',
+        '        location / {',
+        '            proxy_pass https://a.example.test:443;',
+        '            proxy_ssl_certificate client.crt;',
+        '            proxy_ssl_certificate_key client.key;',
+        '        }',
+        '    }',
+        '}',
+        '',
+      ].join('\n');
+      const file = path.join(dir, 'nginx.conf');
+      fs.writeFileSync(file, text('0'));
+      const counted = countingFamilies();
+      const edited = service(dir, counted.families);
+      edited.openDocument(file, text('0'));
+      assert.ok((await findingsOf(edited, file)).some((f) => f.code === 'tls.verify-depth-too-small'));
+      for (const depth of ['01', '1', '10', '0', '00']) {
+        const pairing = counted.runs.get('certificate-pairing');
+        const chains = counted.runs.get('client-chains');
+        edited.openDocument(file, text(depth));
+        const got = await findingsOf(edited, file);
+        const fresh = service(dir);
+        fresh.openDocument(file, text(depth));
+        assert.deepEqual(got, await findingsOf(fresh, file), `ssl_verify_depth ${depth}`);
+        assert.equal(got.some((f) => f.code === 'tls.verify-depth-too-small'), depth === '0' || depth === '00', `ssl_verify_depth ${depth}`);
+        assert.equal(counted.runs.get('certificate-pairing'), pairing, `certificate-pairing reused at ${depth}`);
+        assert.equal(counted.runs.get('client-chains'), (chains ?? 0) + 1, `client-chains ran at ${depth}`);
+      }
     } finally {
       removeDir(dir);
     }

@@ -3,6 +3,7 @@ import type { RuleMeta } from './finding';
 import type { RuleFamily } from './ruleContext';
 import { certificateFileRules } from './rules/certificateFileRules';
 import { certificatePairingRules } from './rules/certificatePairingRules';
+import { clientChainRules } from './rules/clientChainRules';
 import { contextRules } from './rules/contextRules';
 import { valueRules } from './rules/valueRules';
 import { includeRules } from './rules/includeRules';
@@ -27,6 +28,7 @@ export const RULE_FAMILIES: readonly RuleFamily[] = [
   includeRules,
   certificateFileRules,
   certificatePairingRules,
+  clientChainRules,
   upstreamTlsRules,
   clientVerificationRules,
   identityHeaderRules,

@@ -4,7 +4,7 @@
  * client verification, protocols…) nor the request-identity header families reads. Each of
  * those declares them, with the verify depths below, as its RuleFamily.argumentsUnread
  * (UNREAD_BY_TLS_FAMILIES; the header-inheritance family, which compares `add_header` lines,
- * without `add_header`; the certificate-pairing family without `ssl_verify_depth`). Editing
+ * without `add_header`; the client-chain family without `ssl_verify_depth`). Editing
  * inside such a directive's arguments (typing a header value) leaves what those families find
  * unchanged, so their last findings are moved instead of found again
  * (service/argumentEditReuse.ts). The families that check every directive (context, values)
@@ -25,8 +25,8 @@ export const RESPONSE_AND_TUNING_DIRECTIVES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * How many intermediate CAs nginx accepts in a chain it verifies. Only the certificate-pairing
- * family reads one of them: `ssl_verify_depth`, which it compares with the chain of a client
+ * How many intermediate CAs nginx accepts in a chain it verifies. Only the client-chain family
+ * reads one of them: `ssl_verify_depth`, which it compares with the chain of a client
  * certificate that a server of the workspace receives; no family reads the upstream ones.
  */
 export const VERIFY_DEPTH_DIRECTIVES: ReadonlySet<string> = new Set(['ssl_verify_depth', 'proxy_ssl_verify_depth', 'grpc_ssl_verify_depth', 'uwsgi_ssl_verify_depth']);
@@ -34,8 +34,8 @@ export const VERIFY_DEPTH_DIRECTIVES: ReadonlySet<string> = new Set(['ssl_verify
 /** What the TLS and request-identity families declare unread (RuleFamily.argumentsUnread). */
 export const UNREAD_BY_TLS_FAMILIES: ReadonlySet<string> = new Set([...RESPONSE_AND_TUNING_DIRECTIVES, ...VERIFY_DEPTH_DIRECTIVES]);
 
-/** The same but `ssl_verify_depth`, which the certificate-pairing family reads. */
-export const UNREAD_BY_CERTIFICATE_PAIRING: ReadonlySet<string> = without(UNREAD_BY_TLS_FAMILIES, 'ssl_verify_depth');
+/** The same but `ssl_verify_depth`, which the client-chain family reads. */
+export const UNREAD_BY_CLIENT_CHAINS: ReadonlySet<string> = without(UNREAD_BY_TLS_FAMILIES, 'ssl_verify_depth');
 
 /** The same but `add_header`, whose lines the header-inheritance family compares between levels. */
 export const UNREAD_BY_HEADER_INHERITANCE: ReadonlySet<string> = without(UNREAD_BY_TLS_FAMILIES, 'add_header');

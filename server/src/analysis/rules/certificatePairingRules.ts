@@ -1,25 +1,21 @@
 /**
  * Certificate pairing rules: what only shows when files are read together. A key that does
  * not belong to its certificate, a chain in the wrong order, a certificate for the wrong
- * purpose or the wrong names, and, when both ends of an mTLS hop are in the workspace,
- * a client certificate the server's CA will not accept.
+ * purpose or the wrong names. A client certificate judged against the server that receives
+ * it is the client-chain family's (clientChainRules.ts).
  */
-import { buildChain, isIssuedBy, keyMatchesCertificate } from '../../certificates/certificateInspector';
+import { isIssuedBy, keyMatchesCertificate } from '../../certificates/certificateInspector';
 import type { CertificateInfo, InspectedFile, PrivateKeyInfo } from '../../certificates/certificateTypes';
 import type { ConfigNode } from '../../model/configTree';
-import { effective } from '../../model/effectiveConfig';
-import { serversNamed } from '../../model/serverNameIndex';
-import { isBuiltTree, namedGroups } from '../../model/treeIndexes';
-import { atLeast } from '../../directives/versions';
 import type { Finding, RuleMeta } from '../finding';
 import { nginxRefuses } from '../nginxWording';
 import type { RuleContext, RuleFamily } from '../ruleContext';
-import { focusOf } from '../analysisFocus';
-import { collectFileReferences, fileDirectiveInfo, skipReason, TLS_FAMILIES, type FileReference } from '../tlsFileReferences';
+import { collectFileReferences, type FileReference } from '../tlsFileReferences';
 import { certificateLists, type CertificateList } from '../certificateLists';
 import { fillSlots, servingSlots, type LoadPair } from '../certificateSlots';
-import { certificateNameLabels, certificateNameMatches, effectiveOptions } from './tlsRuleSupport';
-import { UNREAD_BY_CERTIFICATE_PAIRING } from '../unreadArguments';
+import { certificateNameLabels, certificateNameMatches } from './tlsRuleSupport';
+import { UNREAD_BY_TLS_FAMILIES } from '../unreadArguments';
+import { localVerifiers, pairingInputs, range } from './pairingInputs';
 
 const RULES: RuleMeta[] = [
   { code: 'tls.key-mismatch', category: 'certificate', severity: 'error', title: 'Private key does not belong to the certificate', nginxRefuses: true },
@@ -27,39 +23,15 @@ const RULES: RuleMeta[] = [
   { code: 'tls.chain-order-incomplete', category: 'certificate', severity: 'error', title: 'Certificate chain out of order or incomplete', nginxRefuses: false },
   { code: 'tls.eku-mismatch', category: 'certificate', severity: 'warning', title: 'Certificate not meant for this purpose (extended key usage)', nginxRefuses: false },
   { code: 'tls.server-name-not-in-cert', category: 'certificate', severity: 'warning', title: 'server_name not covered by the certificate', nginxRefuses: false },
-  { code: 'mtls.client-cert-untrusted', category: 'certificate', severity: 'warning', title: "Client certificate not issued by the server's client CA", nginxRefuses: false },
-  { code: 'tls.verify-depth-too-small', category: 'certificate', severity: 'warning', title: 'Verify depth shorter than the chain', nginxRefuses: false },
 ];
-
-function range(ref: FileReference): Pick<Finding, 'file' | 'start' | 'end'> {
-  return { file: ref.node.file.path, start: ref.arg.start, end: ref.arg.end };
-}
 
 export const certificatePairingRules: RuleFamily = {
   name: 'certificate-pairing',
   rules: RULES,
-  argumentsUnread: UNREAD_BY_CERTIFICATE_PAIRING,
+  argumentsUnread: UNREAD_BY_TLS_FAMILIES,
   async run(context: RuleContext): Promise<Finding[]> {
-    const wanted = focusOf(context).wanted;
-    const refs = pairingReferences(context).filter((r) => r.resolved);
-    const inspected = new Map<FileReference, InspectedFile>();
-    // Thousands of directives name a few files: inspect each file once.
-    const byPath = new Map<string, InspectedFile>();
-    for (const ref of refs) {
-      if (ref.info.role === 'certificate' || ref.info.role === 'key' || ref.info.role === 'ca-bundle') {
-        const resolved = ref.resolved as string;
-        let file = byPath.get(resolved);
-        if (!file) {
-          file = await context.inspect(resolved);
-          byPath.set(resolved, file);
-        }
-        inspected.set(ref, file);
-      }
-    }
+    const { wanted, refs, inspected, caPool, inspectedFor } = await pairingInputs(context);
     const findings: Finding[] = [];
-    const caPool = [...new Set(refs.filter((r) => r.info.role === 'ca-bundle').map((r) => inspected.get(r)))]
-      .flatMap((file) => file?.certificates ?? []);
-    const verifierFiles = inspectedByNode(context, refs, inspected, byPath);
     const missingByFile = new Map<InspectedFile, CertificateInfo | null>();
     const chainOrderByFile = new Map<InspectedFile, Pick<Finding, 'code' | 'severity' | 'message'> | null>();
     const certificates = refs.filter((r) => r.info.role === 'certificate' && wanted.has(r.node.file.path));
@@ -82,8 +54,8 @@ export const certificatePairingRules: RuleFamily = {
         }
         if (missing && certRef.info.family === 'ssl') findings.push(missingIntermediateFinding(certRef, certFile, missing));
         // A client certificate is verified by the upstream: judged against its CA file when the
-        // workspace holds that server (crossHopChecks), otherwise only noted.
-        else if (missing && localVerifiers(context, certRef, verifierFiles).length === 0) findings.push(clientMissingIntermediateNote(certRef, certFile, missing));
+        // workspace holds that server (clientChainRules.ts), otherwise only noted.
+        else if (missing && localVerifiers(context, certRef, inspectedFor).length === 0) findings.push(clientMissingIntermediateNote(certRef, certFile, missing));
       }
       findings.push(...ekuCheck(certRef, certFile.certificates[0]));
       if (certRef.info.family === 'ssl') findings.push(...serverNames(certRef, certFile.certificates[0]));
@@ -94,40 +66,10 @@ export const certificatePairingRules: RuleFamily = {
     for (const list of certificateLists(context)) {
       if (list.certs.some((n) => wanted.has(n.file.path)) || list.keys.some((n) => wanted.has(n.file.path))) findings.push(...await slotFindings(list, context));
     }
-    findings.push(...crossHopChecks(context, refs, inspected, verifierFiles, caPool, wanted));
     return findings.filter((f) => wanted.has(f.file));
   },
 };
 
-/**
- * The references this family reads: those of the checked files and every CA file of the
- * tree (the pool for chains, and the CA of the server at the other end of an mTLS hop).
- * Certificates and keys are paired per server or request path (certificateLists).
- */
-function pairingReferences(context: RuleContext): FileReference[] {
-  const focus = focusOf(context);
-  if (focus.whole) return collectFileReferences(context);
-  const own = collectFileReferences(context, focus.nodes);
-  // Thousands of servers name the same few CA files: one reference per file written is
-  // enough for the pool, and crossHopChecks finds the others by path.
-  // The first statement of each file written, kept per tree (updated for the edited file's).
-  const caNodes: ConfigNode[] = [];
-  for (const name of CA_DIRECTIVES) {
-    const firsts = [...namedGroups(context.tree, name, 'written', firstArgument).values()].map((nodes) => nodes[0]);
-    // A derived index keeps its groups in another order; nodes of a built tree have order keys.
-    if (isBuiltTree(context.tree.nodes)) firsts.sort((a, b) => (a.order as number) - (b.order as number));
-    caNodes.push(...firsts);
-  }
-  const elsewhere = collectFileReferences(context, caNodes.filter((node) => !focus.touchesNode(node)));
-  return [...own, ...elsewhere];
-}
-
-function firstArgument(node: ConfigNode): string | undefined {
-  return node.directive.args[0]?.value;
-}
-
-const CA_DIRECTIVES = TLS_FAMILIES.flatMap((family) => ['client_certificate', 'trusted_certificate'].map((suffix) => `${family}_${suffix}`))
-  .filter((name) => fileDirectiveInfo(name)?.role === 'ca-bundle');
 /** A statement's reference and the file nginx opens for it; no file for data: values and variables. */
 interface LoadedStatement {
   ref: FileReference;
@@ -321,117 +263,3 @@ function serverNames(certRef: FileReference, leaf: CertificateInfo): Finding[] {
   return findings;
 }
 
-interface HttpsTarget {
-  host: string;
-  port: string;
-}
-
-function httpsTarget(location: ConfigNode): HttpsTarget | undefined {
-  const pass = location.children.find((c) => c.directive.name.value === 'proxy_pass');
-  const url = pass?.directive.args[0];
-  if (!url || url.hasVariable) return undefined;
-  const match = /^https:\/\/(\[[^\]]+\]|[^/:]+)(?::(\d+))?/i.exec(url.value);
-  return match ? { host: match[1].toLowerCase(), port: match[2] ?? '443' } : undefined;
-}
-
-/** http servers of the tree that answer TLS for `host` on `port` (Server A for a Server B location). */
-function serversFor(context: RuleContext, target: HttpsTarget): ConfigNode[] {
-  return serversNamed(context.tree, target.host).filter((server) => {
-    if (server.context !== 'http') return false;
-    const listens = server.children.filter((c) => c.directive.name.value === 'listen');
-    return listens.some((l) => l.directive.args.some((a) => a.value === 'ssl') && (l.directive.args[0]?.value.split(':').pop() ?? '') === target.port);
-  });
-}
-
-type InspectedForNode = (node: ConfigNode | undefined) => InspectedFile | undefined;
-
-/** The inspected file of a directive, also for CA directives whose file another reference read. */
-function inspectedByNode(context: RuleContext, refs: FileReference[], inspected: Map<FileReference, InspectedFile>, byPath: ReadonlyMap<string, InspectedFile>): InspectedForNode {
-  const byNode = new Map<ConfigNode, FileReference>();
-  for (const ref of refs) byNode.set(ref.node, ref);
-  return (node) => {
-    if (!node) return undefined;
-    const ref = byNode.get(node);
-    if (ref) return inspected.get(ref);
-    const arg = node.directive.args[0];
-    return arg && !skipReason(arg) ? byPath.get(context.resolvePath(arg.value)) : undefined;
-  };
-}
-
-interface LocalVerifier {
-  server: ConfigNode;
-  /** The host the proxy_pass names, for messages when the server has no server_name. */
-  host: string;
-  /** The certificates of the server's client CA files (its trust store for client certificates). */
-  pool: CertificateInfo[];
-}
-
-/** Servers of the workspace that receive this proxy_ssl_certificate and whose client CA file is readable. */
-function localVerifiers(context: RuleContext, ref: FileReference, inspectedFor: InspectedForNode): LocalVerifier[] {
-  if (ref.info.family !== 'proxy_ssl' || ref.info.role !== 'certificate' || !ref.node.parent) return [];
-  const target = httpsTarget(ref.node.parent);
-  if (!target) return [];
-  const verifiers: LocalVerifier[] = [];
-  for (const server of serversFor(context, target)) {
-    const setting = (name: string) => effective(server, name, context.tree, effectiveOptions(context));
-    const caNodes = setting('ssl_client_certificate').nodes;
-    const trustedNodes = atLeast(context.settings.targetVersion, '1.27.2') ? setting('ssl_trusted_certificate').nodes : [];
-    const pool = [...caNodes, ...trustedNodes].flatMap((node) => inspectedFor(node)?.certificates ?? []);
-    if (pool.length > 0) verifiers.push({ server, host: target.host, pool });
-  }
-  return verifiers;
-}
-
-/** True when the chain built from `client` ends at (or is issued by) a certificate of the trust store. */
-function anchoredIn(chain: CertificateInfo[], pool: CertificateInfo[]): boolean {
-  const anchor = chain[chain.length - 1];
-  return pool.some((ca) => ca.fingerprintSha256 === anchor.fingerprintSha256) || pool.some((ca) => isIssuedBy(anchor, ca));
-}
-
-/** CA certificates the workspace holds: its CA files, and the intermediates of the chains it sends. */
-function knownIntermediates(caPool: CertificateInfo[], inspected: ReadonlyMap<FileReference, InspectedFile>): CertificateInfo[] {
-  const chains = [...new Set(inspected.values())].flatMap((file) => file.certificates.slice(1));
-  return [...caPool, ...chains].filter((c) => c.isCA && !c.selfSigned);
-}
-
-function crossHopChecks(context: RuleContext, refs: FileReference[], inspected: Map<FileReference, InspectedFile>, inspectedFor: InspectedForNode, caPool: CertificateInfo[], wanted: ReadonlySet<string>): Finding[] {
-  const findings: Finding[] = [];
-  for (const ref of refs) {
-    if (!wanted.has(ref.node.file.path)) continue;
-    const clientFile = inspected.get(ref);
-    const client = clientFile?.certificates[0];
-    if (!client || !clientFile) continue;
-    for (const { server, host, pool } of localVerifiers(context, ref, inspectedFor)) {
-      const serverName = server.children.find((c) => c.directive.name.value === 'server_name')?.directive.args[0]?.value ?? host;
-      const where = `${serverName} (${relative(server)})`;
-      const sent = clientFile.certificates.slice(1);
-      const chain = buildChain(client, [...sent, ...pool]);
-      const anchor = chain[chain.length - 1];
-      if (!anchoredIn(chain, pool)) {
-        // The server trusts the root, but an intermediate known elsewhere in the workspace is neither sent nor trusted.
-        const withKnown = buildChain(client, [...sent, ...pool, ...knownIntermediates(caPool, inspected)]);
-        const missing = anchoredIn(withKnown, pool) ? withKnown.slice(1).find((c) => !sent.includes(c) && !pool.includes(c)) : undefined;
-        findings.push({
-          code: 'mtls.client-cert-untrusted', ...range(ref),
-          message: missing
-            ? `The server ${where} verifies clients against ${pool.filter((c) => c.isCA).map((c) => `"${c.subject}"`).join(', ')}, which issued the intermediate CA "${missing.subject}" of this client certificate, but neither ${ref.written} nor that CA file includes the intermediate: the server cannot build the chain and answers 400 "The SSL certificate error". Append the intermediate to ${ref.written}.`
-            : `The server ${where} verifies clients against ${pool.filter((c) => c.isCA).map((c) => `"${c.subject}"`).join(', ') || 'a CA bundle'}, which did not issue this client certificate ("${client.subject}", issued by "${client.issuer}"): it will answer 400 "The SSL certificate error".`,
-        });
-        continue;
-      }
-      const depthValue = effective(server, 'ssl_verify_depth', context.tree, effectiveOptions(context)).args[0] ?? '1';
-      const depth = Number.parseInt(depthValue, 10);
-      const intermediates = Math.max(0, chain.length - (pool.some((ca) => ca.fingerprintSha256 === anchor.fingerprintSha256) ? 2 : 1));
-      if (Number.isFinite(depth) && intermediates > depth) {
-        findings.push({ code: 'tls.verify-depth-too-small', ...range(ref), message: `This client certificate needs ${intermediates} intermediate CA${intermediates === 1 ? '' : 's'} to reach the trusted CA, but the server ${where} has ssl_verify_depth ${depth}: it will reject the chain as too long.` });
-      }
-    }
-  }
-  return findings;
-}
-
-function relative(node: ConfigNode): string {
-  const line = node.file.lines.positionAt(node.directive.start).line + 1;
-  const parts = node.file.path.split('/');
-  return `${parts.slice(-2).join('/')}:${line}`;
-}
