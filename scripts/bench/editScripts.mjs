@@ -88,8 +88,8 @@ export function burstEdits(lines, count, { header = 'X-Burst', nth = 0, seed = 1
  * `<name> <value>;` as the first statement of the `http` block (one change), then `keystrokes`
  * types `count` digits just before the value's last character (`1m` becomes `11m`, `111m`…).
  * In nginx.conf of the tree the http block holds every included site, so this is the edit whose
- * cost depends on what the rules read: a directive no TLS rule reads (client_max_body_size)
- * against one they do (ssl_verify_depth).
+ * cost depends on which rule families read the directive (client_max_body_size: none of the TLS
+ * families; ssl_verify_depth: one; ssl_protocols: all of them run again).
  */
 export function httpLevelEdits(lines, count, { name, value }) {
   const http = lines.findIndex((l) => /^http\s*\{/.test(l));

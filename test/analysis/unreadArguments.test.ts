@@ -11,17 +11,94 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { RULE_FAMILIES } from '../../server/src/analysis/ruleRegistry';
+import { ARRAY_DIRECTIVES, BITMASK_DIRECTIVES, tlsDefault } from '../../server/src/model/effectiveConfig';
 import { REPO_ROOT } from '../lsp/lspClient';
 
 const SERVER_SRC = path.join(REPO_ROOT, 'server/src');
-/** Where naming an unread directive is allowed, and why. */
-const ALLOWED: Record<string, RegExp> = {
-  // ARRAY_DIRECTIVES: a list of the directives that inherit as arrays (nothing reads it today).
-  // and tlsDefault(): the value nginx takes for a directive that is absent, for whoever asks.
-  'model/effectiveConfig.ts': /^(add_header|add_trailer|(proxy_|grpc_|uwsgi_)?ssl_verify_depth)$/,
-  // The file that declares the list.
-  'analysis/unreadArguments.ts': /.*/,
+/**
+ * The model's lists of how directives inherit or merge (ARRAY_DIRECTIVES, BITMASK_DIRECTIVES) and
+ * the defaults of tlsDefault() tell how the value of a directive is computed for whoever asks
+ * for it: effectiveConfig.ts may name those. A module that uses one of the lists itself (to find
+ * every directive of it) names all of its members.
+ */
+const SHARED_LISTS: Record<string, ReadonlySet<string>> = { ARRAY_DIRECTIVES, BITMASK_DIRECTIVES };
+
+function allowedIn(relative: string, name: string): boolean {
+  // The file that declares the lists.
+  if (relative === 'analysis/unreadArguments.ts') return true;
+  if (relative !== 'model/effectiveConfig.ts') return false;
+  if (Object.values(SHARED_LISTS).some((list) => list.has(name))) return true;
+  return ['1.22.1', '1.30.0'].some((version) => (['http', 'stream'] as const).some((family) => tlsDefault(name, version, family) !== undefined));
+}
+
+/** The members of the shared lists that `text` uses by name (outside effectiveConfig.ts, which declares them). */
+function namedThroughLists(text: string, relative: string): Set<string> {
+  const names = new Set<string>();
+  if (relative === 'model/effectiveConfig.ts') return names;
+  for (const [list, members] of Object.entries(SHARED_LISTS)) {
+    if (new RegExp(`\\b${list}\\b`).test(text)) for (const name of members) names.add(name);
+  }
+  return names;
+}
+
+/** Files whose regular expressions match header names, host names, variables or values, never directive names. */
+const REGEXES_NOT_ABOUT_DIRECTIVES = new Set([
+  'analysis/rules/identityHeaderRules.ts', 'analysis/rules/tlsRuleSupport.ts', 'analysis/rules/valueRules.ts', 'analysis/rules/upstreamPeers.ts',
+]);
+
+/**
+ * Files that write a prefix such as `proxy_ssl_` and read no arguments through it, only names:
+ * the suffixes joined to it, or the arguments read, are named and checked as such.
+ */
+const PREFIXES_READ_NO_ARGUMENTS: Record<string, string> = {
+  'model/effectiveConfig.ts': 'PassPath joins its prefix to the suffixes its callers name (path.ssl(\'verify\'))',
+  'analysis/tlsFileReferences.ts': 'file directives are looked up by the suffixes of its table',
+  'analysis/rules/streamProxySslRules.ts': 'the prefix picks the names it lists in its message; the arguments it reads are named',
 };
+
+/** Prefixes a directive name may be built from in code (`${prefix}verify`, `${family}_certificate`). */
+const TLS_PREFIXES = ['ssl_', 'proxy_ssl_', 'grpc_ssl_', 'uwsgi_ssl_'];
+/** Module prefixes: `${module}_ssl_verify` (a bare `ssl_verify` string is the server's own directive). */
+const MODULE_PREFIXES = ['proxy_', 'grpc_', 'uwsgi_'];
+
+/**
+ * How `text` names the directive `name`, if it does: the name as a string (or the end of a
+ * template literal), a prefix of it as a string (`startsWith('proxy_ssl_')` reads them all), or
+ * what follows a prefix as a string that code may join to the prefix: after a TLS prefix with
+ * or without its `_`, after a module prefix with it.
+ */
+function namedBy(text: string, name: string, relative: string): string | undefined {
+  const quoted = (word: string, underscore: '_?' | '_'): RegExp => new RegExp(`[}'"\`]${underscore}${word}['"\`$]`);
+  if (quoted(name, '_?').test(text)) return 'the name';
+  if (PREFIXES_READ_NO_ARGUMENTS[relative] === undefined) {
+    for (const prefix of [...TLS_PREFIXES, ...MODULE_PREFIXES]) {
+      if (name.startsWith(prefix) && new RegExp(`['"\`]${prefix}['"\`]`).test(text)) return `"${prefix}", which every ${prefix}* name starts with`;
+    }
+  }
+  for (const [prefixes, underscore] of [[TLS_PREFIXES, '_?'], [MODULE_PREFIXES, '_']] as const) {
+    for (const prefix of prefixes) {
+      const rest = name.startsWith(prefix) ? name.slice(prefix.length) : '';
+      if (rest.length > 0 && quoted(rest, underscore).test(text)) return `"${rest}" after ${prefix}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The regular expression literals of a source text (those that stand where an expression starts).
+ * One that also matches an empty or made-up name selects nothing (a whitespace pattern).
+ */
+function regexLiterals(text: string): RegExp[] {
+  const found: RegExp[] = [];
+  for (const m of text.matchAll(/(?:^|[=(,:!&|?;{[>]|\breturn)\s*\/((?:\\.|\[(?:\\.|[^\]\n])*\]|[^/\n*\\])(?:\\.|\[(?:\\.|[^\]\n])*\]|[^/\n\\])*)\/([dgimsuy]*)/gm)) {
+    try {
+      found.push(new RegExp(m[1], m[2].replace(/[gy]/g, '')));
+    } catch {
+      // Not a regular expression after all (a division): nothing to test.
+    }
+  }
+  return found;
+}
 
 /** The server modules `file` imports, transitively (relative imports only). */
 function reachable(file: string, seen = new Set<string>()): Set<string> {
@@ -57,10 +134,15 @@ describe('directives whose arguments a family never reads', () => {
       for (const file of files) {
         const relative = path.relative(SERVER_SRC, file);
         const text = fs.readFileSync(file, 'utf8');
+        const patterns = regexLiterals(text);
+        const throughLists = namedThroughLists(text, relative);
         for (const name of family.argumentsUnread ?? []) {
-          if (!new RegExp(`['"\`]${name}['"\`]`).test(text)) continue;
-          if (ALLOWED[relative]?.test(name)) continue;
-          problems.push(`${family.name} reaches ${relative}, which names ${name}`);
+          const how = namedBy(text, name, relative)
+            ?? (throughLists.has(name) ? 'a shared list of directives' : undefined)
+            ?? (REGEXES_NOT_ABOUT_DIRECTIVES.has(relative) ? undefined : patterns.find((re) => re.test(name) && !re.test('') && !re.test('zz_zz'))?.toString());
+          if (!how) continue;
+          if (allowedIn(relative, name)) continue;
+          problems.push(`${family.name} reaches ${relative}, which names ${name} (${how})`);
         }
       }
     }

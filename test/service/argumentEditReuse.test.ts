@@ -38,6 +38,10 @@ const SAMPLE_ARGUMENTS: Record<string, string> = {
   default_type: 'application/octet-stream', limit_rate: '100k', client_body_buffer_size: '16k',
   ssl_session_timeout: '4h', ssl_session_tickets: 'off', ssl_buffer_size: '4k', ssl_early_data: 'off', ssl_prefer_server_ciphers: 'on',
   ssl_verify_depth: '2', proxy_ssl_verify_depth: '2', grpc_ssl_verify_depth: '3', uwsgi_ssl_verify_depth: '1',
+  ssl_protocols: 'TLSv1.2 TLSv1.3', proxy_ssl_protocols: 'TLSv1.2', grpc_ssl_protocols: 'TLSv1.3', uwsgi_ssl_protocols: 'TLSv1.2',
+  ssl_ciphers: 'HIGH:!aNULL:!MD5', proxy_ssl_ciphers: 'HIGH:!aNULL', grpc_ssl_ciphers: 'DEFAULT', uwsgi_ssl_ciphers: 'HIGH',
+  ssl_session_cache: 'shared:SSL:10m', ssl_stapling: 'on', ssl_stapling_verify: 'on', ssl_ecdh_curve: 'X25519:prime256v1',
+  ssl_conf_command: 'Options PrioritizeChaCha', proxy_ssl_conf_command: 'Options PrioritizeChaCha',
 };
 
 /** After each line that opens a block, a line with the next unread directive (in turn over the whole list). */

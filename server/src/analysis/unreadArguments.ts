@@ -25,21 +25,27 @@ export const RESPONSE_AND_TUNING_DIRECTIVES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * How many intermediate CAs nginx accepts in a chain it verifies. Only the client-chain family
- * reads one of them: `ssl_verify_depth`, which it compares with the chain of a client
- * certificate that a server of the workspace receives; no family reads the upstream ones.
+ * TLS settings that one or two families read, and that operators type at the http level of
+ * nginx.conf, where a keystroke reaches every server: the verify depths (client-chains reads
+ * `ssl_verify_depth`, nothing the upstream ones), protocols and ciphers (the protocol and
+ * OpenSSL checks, and plain-http-proxy-ssl for the upstream ones), session cache, stapling,
+ * curves, OpenSSL commands. Every other TLS family declares them unread.
  */
-export const VERIFY_DEPTH_DIRECTIVES: ReadonlySet<string> = new Set(['ssl_verify_depth', 'proxy_ssl_verify_depth', 'grpc_ssl_verify_depth', 'uwsgi_ssl_verify_depth']);
+export const FEW_READ_TLS_SETTINGS: ReadonlySet<string> = new Set([
+  'ssl_verify_depth', 'proxy_ssl_verify_depth', 'grpc_ssl_verify_depth', 'uwsgi_ssl_verify_depth',
+  'ssl_protocols', 'proxy_ssl_protocols', 'grpc_ssl_protocols', 'uwsgi_ssl_protocols',
+  'ssl_ciphers', 'proxy_ssl_ciphers', 'grpc_ssl_ciphers', 'uwsgi_ssl_ciphers',
+  'ssl_session_cache', 'ssl_stapling', 'ssl_stapling_verify', 'ssl_ecdh_curve', 'ssl_conf_command', 'proxy_ssl_conf_command',
+]);
 
-/** What the TLS and request-identity families declare unread (RuleFamily.argumentsUnread). */
-export const UNREAD_BY_TLS_FAMILIES: ReadonlySet<string> = new Set([...RESPONSE_AND_TUNING_DIRECTIVES, ...VERIFY_DEPTH_DIRECTIVES]);
+/** What the TLS and request-identity families declare unread (RuleFamily.argumentsUnread), but for those they read: see unreadBut(). */
+export const UNREAD_BY_TLS_FAMILIES: ReadonlySet<string> = new Set([...RESPONSE_AND_TUNING_DIRECTIVES, ...FEW_READ_TLS_SETTINGS]);
 
-/** The same but `ssl_verify_depth`, which the client-chain family reads. */
-export const UNREAD_BY_CLIENT_CHAINS: ReadonlySet<string> = without(UNREAD_BY_TLS_FAMILIES, 'ssl_verify_depth');
-
-/** The same but `add_header`, whose lines the header-inheritance family compares between levels. */
-export const UNREAD_BY_HEADER_INHERITANCE: ReadonlySet<string> = without(UNREAD_BY_TLS_FAMILIES, 'add_header');
-
-function without(names: ReadonlySet<string>, left: string): ReadonlySet<string> {
-  return new Set([...names].filter((name) => name !== left));
+/** UNREAD_BY_TLS_FAMILIES without the directives a family reads (each must be one of them). */
+export function unreadBut(...read: string[]): ReadonlySet<string> {
+  for (const name of read) if (!UNREAD_BY_TLS_FAMILIES.has(name)) throw new Error(`${name} is not among the directives the TLS families declare unread`);
+  return new Set([...UNREAD_BY_TLS_FAMILIES].filter((name) => !read.includes(name)));
 }
+
+/** `add_header`, whose lines the header-inheritance family compares between levels. */
+export const UNREAD_BY_HEADER_INHERITANCE: ReadonlySet<string> = unreadBut('add_header');

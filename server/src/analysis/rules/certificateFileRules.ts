@@ -26,7 +26,7 @@ import {
   type FileReference,
   type FileRole,
 } from '../tlsFileReferences';
-import { UNREAD_BY_TLS_FAMILIES } from '../unreadArguments';
+import { unreadBut } from '../unreadArguments';
 
 const RULES: RuleMeta[] = [
   { code: 'tls.file-not-found', category: 'certificate', severity: 'error', title: 'Certificate, key or CA file missing or unreadable', nginxRefuses: true },
@@ -170,7 +170,7 @@ function resolvedNote(ref: FileReference): string {
 export const certificateFileRules: RuleFamily = {
   name: 'certificate-files',
   rules: RULES,
-  argumentsUnread: UNREAD_BY_TLS_FAMILIES,
+  argumentsUnread: unreadBut('ssl_stapling'),
   async run(context: RuleContext): Promise<Finding[]> {
     const refs = collectFileReferences(context, focusOf(context).nodes).filter((r) => r.resolved);
     const findings: Finding[] = [];

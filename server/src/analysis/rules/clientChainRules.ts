@@ -12,7 +12,7 @@ import { effective } from '../../model/effectiveConfig';
 import type { Finding, RuleMeta } from '../finding';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import type { FileReference } from '../tlsFileReferences';
-import { UNREAD_BY_CLIENT_CHAINS } from '../unreadArguments';
+import { unreadBut } from '../unreadArguments';
 import { localVerifiers, pairingInputs, range, type InspectedForNode } from './pairingInputs';
 import { effectiveOptions } from './tlsRuleSupport';
 
@@ -24,7 +24,7 @@ const RULES: RuleMeta[] = [
 export const clientChainRules: RuleFamily = {
   name: 'client-chains',
   rules: RULES,
-  argumentsUnread: UNREAD_BY_CLIENT_CHAINS,
+  argumentsUnread: unreadBut('ssl_verify_depth'),
   async run(context: RuleContext): Promise<Finding[]> {
     const { refs, inspected, inspectedFor, caPool, wanted } = await pairingInputs(context);
     return crossHopChecks(context, refs, inspected, inspectedFor, caPool, wanted).filter((f) => wanted.has(f.file));

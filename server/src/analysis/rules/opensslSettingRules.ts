@@ -30,7 +30,7 @@ import { nginxRefuses } from '../nginxWording';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { nginxPrintedPath } from '../tlsFileReferences';
 import { argRange, hasCertificate, statementRange } from './tlsRuleSupport';
-import { UNREAD_BY_TLS_FAMILIES } from '../unreadArguments';
+import { unreadBut } from '../unreadArguments';
 
 const RULES: RuleMeta[] = [
   { code: 'tls.cipher-list-no-match', category: 'tls', severity: 'error', title: 'Cipher string that selects no cipher', nginxRefuses: true },
@@ -290,7 +290,7 @@ async function staplingFindings(scopes: readonly ServerScope[], context: RuleCon
 export const opensslSettingRules: RuleFamily = {
   name: 'openssl-settings',
   rules: RULES,
-  argumentsUnread: UNREAD_BY_TLS_FAMILIES,
+  argumentsUnread: unreadBut('ssl_ciphers', 'proxy_ssl_ciphers', 'grpc_ssl_ciphers', 'uwsgi_ssl_ciphers', 'ssl_ecdh_curve', 'ssl_stapling'),
   async run(context: RuleContext): Promise<Finding[]> {
     const findings: Finding[] = [];
     const focus = focusOf(context);

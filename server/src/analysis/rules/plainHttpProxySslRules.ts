@@ -18,7 +18,7 @@ import type { Finding, Fix, RuleMeta, TextEdit } from '../finding';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { insertAfter } from '../fixes/textEdits';
 import { describeBlock, describePath, statementRange } from './tlsRuleSupport';
-import { UNREAD_BY_TLS_FAMILIES } from '../unreadArguments';
+import { unreadBut } from '../unreadArguments';
 
 const RULES: RuleMeta[] = [
   {
@@ -27,22 +27,34 @@ const RULES: RuleMeta[] = [
   },
 ];
 
-const PREFIXES = ['proxy_ssl_', 'grpc_ssl_', 'uwsgi_ssl_'];
+/**
+ * The settings that show an intent to protect the connection (others, like session reuse, are
+ * harmless leftovers), written out in full so that the directives the family reads can be
+ * seen (test/analysis/unreadArguments.test.ts).
+ */
+const PROTECTIVE_SETTINGS: ReadonlySet<string> = new Set([
+  'proxy_ssl_certificate', 'proxy_ssl_certificate_key', 'proxy_ssl_trusted_certificate', 'proxy_ssl_verify', 'proxy_ssl_name',
+  'proxy_ssl_server_name', 'proxy_ssl_crl', 'proxy_ssl_password_file', 'proxy_ssl_protocols', 'proxy_ssl_ciphers',
+  'grpc_ssl_certificate', 'grpc_ssl_certificate_key', 'grpc_ssl_trusted_certificate', 'grpc_ssl_verify', 'grpc_ssl_name',
+  'grpc_ssl_server_name', 'grpc_ssl_crl', 'grpc_ssl_password_file', 'grpc_ssl_protocols', 'grpc_ssl_ciphers',
+  'uwsgi_ssl_certificate', 'uwsgi_ssl_certificate_key', 'uwsgi_ssl_trusted_certificate', 'uwsgi_ssl_verify', 'uwsgi_ssl_name',
+  'uwsgi_ssl_server_name', 'uwsgi_ssl_crl', 'uwsgi_ssl_password_file', 'uwsgi_ssl_protocols', 'uwsgi_ssl_ciphers',
+]);
 
-/** The settings that show an intent to protect the connection (others, like session reuse, are harmless leftovers). */
-const PROTECTIVE = new Set(['certificate', 'certificate_key', 'trusted_certificate', 'verify', 'name', 'server_name', 'crl', 'password_file', 'protocols', 'ciphers']);
+/** On/off settings that protect nothing when off. */
+const PROTECTIVE_ONLY_WHEN_ON: ReadonlySet<string> = new Set([
+  'proxy_ssl_verify', 'proxy_ssl_server_name', 'grpc_ssl_verify', 'grpc_ssl_server_name', 'uwsgi_ssl_verify', 'uwsgi_ssl_server_name',
+]);
 
 const TLS_SCHEME: Record<string, string> = { http: 'https', grpc: 'grpcs', uwsgi: 'suwsgi' };
 
+/** The module prefix of a protective setting (proxy_ssl_ for proxy_ssl_verify), or undefined for any other statement. */
 function protectiveSetting(node: ConfigNode): string | undefined {
   const name = node.directive.name.value;
-  const prefix = PREFIXES.find((p) => name.startsWith(p));
-  if (!prefix) return undefined;
-  const suffix = name.slice(prefix.length);
-  if (!PROTECTIVE.has(suffix)) return undefined;
+  if (!PROTECTIVE_SETTINGS.has(name)) return undefined;
   // "verify off" or "server_name off" protects nothing, so nothing is lost on plain http.
-  if ((suffix === 'verify' || suffix === 'server_name') && node.directive.args[0]?.value !== 'on') return undefined;
-  return prefix;
+  if (PROTECTIVE_ONLY_WHEN_ON.has(name) && node.directive.args[0]?.value !== 'on') return undefined;
+  return name.slice(0, name.indexOf('_ssl_') + '_ssl_'.length);
 }
 
 /** True when a block's subtree includes a file that could not be read (it may hold more paths). */
@@ -74,7 +86,7 @@ function schemeFix(plain: readonly RequestPath[], prefix: string): Fix | undefin
 export const plainHttpProxySslRules: RuleFamily = {
   name: 'plain-http-proxy-ssl',
   rules: RULES,
-  argumentsUnread: UNREAD_BY_TLS_FAMILIES,
+  argumentsUnread: unreadBut('proxy_ssl_protocols', 'grpc_ssl_protocols', 'uwsgi_ssl_protocols', 'proxy_ssl_ciphers', 'grpc_ssl_ciphers', 'uwsgi_ssl_ciphers'),
   run(context: RuleContext): Finding[] {
     const focus = focusOf(context);
     // The blocks holding settings are blocks the checked files write to, so every path below

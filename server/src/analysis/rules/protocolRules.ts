@@ -15,7 +15,7 @@ import type { Finding, Fix, RuleMeta, TextEdit } from '../finding';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { insertAfter, removeStatement } from '../fixes/textEdits';
 import { statementRange } from './tlsRuleSupport';
-import { UNREAD_BY_TLS_FAMILIES } from '../unreadArguments';
+import { unreadBut } from '../unreadArguments';
 
 const RULES: RuleMeta[] = [
   { code: 'tls.weak-protocols-ciphers', category: 'tls', severity: 'warning', title: 'Weak TLS protocol versions or ciphers', nginxRefuses: false, preferredFix: true },
@@ -182,7 +182,7 @@ function weakDefaults(context: RuleContext, findings: Finding[]): void {
 export const protocolRules: RuleFamily = {
   name: 'protocols',
   rules: RULES,
-  argumentsUnread: UNREAD_BY_TLS_FAMILIES,
+  argumentsUnread: unreadBut('ssl_protocols', 'proxy_ssl_protocols', 'grpc_ssl_protocols', 'uwsgi_ssl_protocols', 'ssl_ciphers', 'proxy_ssl_ciphers', 'grpc_ssl_ciphers', 'uwsgi_ssl_ciphers'),
   run(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
     const focus = focusOf(context);
