@@ -89,7 +89,7 @@ export function burstEdits(lines, count, { header = 'X-Burst', nth = 0, seed = 1
  * types `count` digits just before the value's last character (`1m` becomes `11m`, `111m`…).
  * In nginx.conf of the tree the http block holds every included site, so this is the edit whose
  * cost depends on which rule families read the directive (client_max_body_size: none of the TLS
- * families; ssl_verify_depth: one; ssl_protocols: all of them run again).
+ * families; ssl_verify_depth and ssl_protocols: one; ssl_trusted_certificate: all of them).
  */
 export function httpLevelEdits(lines, count, { name, value }) {
   const http = lines.findIndex((l) => /^http\s*\{/.test(l));

@@ -298,12 +298,10 @@ for (const [id] of memoryCases) {
 
 // --- ours: keystrokes at the http level of the main config, in-process --------------------------------
 
-// Timed, so one after the other. A setting no rule family but context and values reads, one that
-// one family reads (client-chains compares the verify depth with client certificates' chains),
-// and one that every TLS family runs again for (the protocol checks read it; the others do not
-// declare it unread).
+// Timed, so one after the other. A setting no TLS family reads, two that one family reads (the
+// others declare them unread: analysis/unreadArguments.ts), and one that every TLS family runs for.
 const HTTP_LEVEL_KEYSTROKES = QUICK ? 8 : 30;
-const HTTP_LEVEL_SETTINGS = [['client_max_body_size', '1m'], ['ssl_verify_depth', '1'], ['ssl_protocols', 'TLSv1.2']];
+const HTTP_LEVEL_SETTINGS = [['client_max_body_size', '1m'], ['ssl_verify_depth', '1'], ['ssl_protocols', 'TLSv1.2'], ['ssl_trusted_certificate', '/etc/nginx/ssl/ca.pem']];
 const httpLevel = [];
 for (const [label, folder, file, limit] of [["the tree's nginx.conf", w.tree, w.treeMain, 40], ['5k-line main config', path.dirname(w.small), w.small, 30]]) {
   for (const [name, value] of HTTP_LEVEL_SETTINGS) {
@@ -405,11 +403,12 @@ const httpLevelLines = [
   `In-process language service (validation delay 0), the main config open: \`<name> <value>;\` inserted as the first`,
   `statement of \`http\`, then ${HTTP_LEVEL_KEYSTROKES} digits typed into its value, each keystroke waiting for its diagnostics. In the`,
   'tree\'s nginx.conf the http block holds every included site: what a keystroke costs depends on which rule families',
-  'may read the setting (those that do are run again over every server and request path it reaches): `client_max_body_size`',
-  'only context and values read (the TLS families declare it unread), `ssl_verify_depth` one family reads (client-chains',
-  'compares it with client certificate chains), `ssl_protocols` one that every TLS family runs again for (the protocol',
-  'checks read it; the others declare nothing about it). The digits make `TLSv1.2` an unknown protocol: the values family',
-  'reports it at each keystroke.',
+  'may read the setting (those that do are run again over every server and request path it reaches; the others declare',
+  'it unread, analysis/unreadArguments.ts): `client_max_body_size` no TLS family reads, `ssl_verify_depth` one (client-chains',
+  'compares it with client certificate chains), `ssl_protocols` one (the protocol checks), `ssl_trusted_certificate`',
+  'one that every TLS family runs again for (certificate files, pairing, client chains, client verification… read it).',
+  'The digits make `TLSv1.2` an unknown protocol (the values family reports it at each keystroke) and the CA path a file',
+  'that is not there.',
   '',
   '| main config | setting typed into | keystrokes | keystroke → diagnostics p50 | p95 | max |',
   '|---|---|---:|---:|---:|---:|',
