@@ -3,8 +3,10 @@
  * (RuleFamily.argumentsUnread) keep their findings across edits of those directives. The
  * declaration is only true while no code they run looks at those directives: no source file
  * they reach (their own module and every server module it imports, transitively) may name one,
- * except the model's list of array-like directives, a list that nothing reads (the header
- * families, which do read these directives, declare nothing).
+ * as a string, as a suffix that code joins to a prefix, through a prefix that selects every name
+ * it starts (unless the file only picks names with it), through a regular expression that
+ * matches it, or through one of the model's shared lists of directives. The model may name them
+ * where it says how a value is computed for whoever asks (SHARED_LISTS, tlsDefault).
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';

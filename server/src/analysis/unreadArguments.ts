@@ -2,14 +2,15 @@
  * Response headers, logging, compression, timeouts, static files and TLS session and buffer
  * tuning: directives whose arguments none of the TLS families (certificates, upstream TLS,
  * client verification, protocols…) nor the request-identity header families reads. Each of
- * those declares them, with the verify depths below, as its RuleFamily.argumentsUnread
- * (UNREAD_BY_TLS_FAMILIES; the header-inheritance family, which compares `add_header` lines,
- * without `add_header`; the client-chain family without `ssl_verify_depth`). Editing
- * inside such a directive's arguments (typing a header value) leaves what those families find
- * unchanged, so their last findings are moved instead of found again
- * (service/argumentEditReuse.ts). The families that check every directive (context, values)
- * declare nothing. A name belongs here only when no code those families run looks at it:
- * test/analysis/unreadArguments.test.ts checks that no source file of theirs names one, and
+ * those declares them, with the TLS settings few of them read (FEW_READ_TLS_SETTINGS), as its
+ * RuleFamily.argumentsUnread, but for those it reads (unreadBut: the header-inheritance family
+ * reads `add_header`, the protocol checks the protocols and ciphers…). Editing inside such a
+ * directive's arguments (typing a header value) leaves what those families find unchanged, so
+ * their last findings are moved instead of found again (service/argumentEditReuse.ts). The
+ * families that check every directive (context, values) declare nothing. A name belongs here
+ * only when no code those families run looks at it: test/analysis/unreadArguments.test.ts
+ * checks that no source file of theirs names one (as a string, as a suffix joined to a prefix,
+ * through a prefix or a regular expression that selects it), and
  * test/service/argumentEditReuse.test.ts inserts these directives into every rule fixture,
  * edits them and compares the reused findings with those of a fresh analysis.
  */
@@ -25,11 +26,12 @@ export const RESPONSE_AND_TUNING_DIRECTIVES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * TLS settings that one or two families read, and that operators type at the http level of
- * nginx.conf, where a keystroke reaches every server: the verify depths (client-chains reads
- * `ssl_verify_depth`, nothing the upstream ones), protocols and ciphers (the protocol and
- * OpenSSL checks, and plain-http-proxy-ssl for the upstream ones), session cache, stapling,
- * curves, OpenSSL commands. Every other TLS family declares them unread.
+ * TLS settings that few families read, and that operators type at the http level of nginx.conf,
+ * where a keystroke reaches every server: the verify depths (client-chains reads
+ * `ssl_verify_depth`, no family the upstream ones), protocols and ciphers (the protocol checks
+ * all of them, the OpenSSL checks the ciphers, plain-http-proxy-ssl the upstream ones), the
+ * session cache (none), stapling (the certificate-file and OpenSSL checks), curves (the OpenSSL
+ * checks), OpenSSL commands (none). Every other TLS family declares them unread.
  */
 export const FEW_READ_TLS_SETTINGS: ReadonlySet<string> = new Set([
   'ssl_verify_depth', 'proxy_ssl_verify_depth', 'grpc_ssl_verify_depth', 'uwsgi_ssl_verify_depth',
