@@ -151,4 +151,18 @@ describe('directives whose arguments a family never reads', () => {
     assert.ok(modules > 10, `the import graph was followed (${modules} modules at most)`);
     assert.deepEqual([...new Set(problems)], []);
   });
+  it('finds a name written in each of the ways the check knows, and none in other text', () => {
+    const finds = (text: string, name: string): boolean => namedBy(text, name, 'analysis/rules/x.ts') !== undefined
+      || namedThroughLists(text, 'analysis/rules/x.ts').has(name)
+      || regexLiterals(text).some((re) => re.test(name) && !re.test('') && !re.test('zz_zz'));
+    assert.ok(finds("const depth = scope.get('ssl_verify_depth');", 'ssl_verify_depth'), 'the name');
+    assert.ok(finds("const depth = path.ssl('verify_depth');", 'proxy_ssl_verify_depth'), 'a suffix joined to a prefix');
+    assert.ok(finds('const name = `${family}_verify_depth`;', 'grpc_ssl_verify_depth'), 'a template literal');
+    assert.ok(finds('const name = `${module}_ssl_ciphers`;', 'uwsgi_ssl_ciphers'), 'a template literal after a module');
+    assert.ok(finds("nodes.filter((n) => n.directive.name.value.startsWith('proxy_ssl_'))", 'proxy_ssl_protocols'), 'a prefix');
+    assert.ok(finds('const CIPHERS = /^(ssl|proxy_ssl)_ciphers$/;', 'proxy_ssl_ciphers'), 'a regular expression');
+    assert.ok(finds('if (BITMASK_DIRECTIVES.has(name)) weak(node);', 'grpc_ssl_protocols'), 'a shared list');
+    const unrelated = "const header = /^x-forwarded-[a-z-]+$/i; const space = /^[ \\t]*/; scope.get('ssl_certificate'); path.ssl('certificate');";
+    for (const name of ['ssl_protocols', 'proxy_ssl_ciphers', 'ssl_verify_depth', 'gzip']) assert.equal(finds(unrelated, name), false, name);
+  });
 });

@@ -63,10 +63,10 @@ async function computeInputs(context: RuleContext): Promise<PairingInputs> {
   return { wanted: focusOf(context).wanted, refs, inspected, caPool, inspectedFor: inspectedByNode(context, refs, inspected, byPath) };
 }
 
+/** Where a finding about a reference goes: its argument (the path as written). */
 export function range(ref: FileReference): Pick<Finding, 'file' | 'start' | 'end'> {
   return { file: ref.node.file.path, start: ref.arg.start, end: ref.arg.end };
 }
-
 
 /**
  * The references the two families read: those of the checked files and every CA file of the
