@@ -154,6 +154,37 @@ describe('focused analysis', () => {
     assert.ok(focused.get(snippet)?.findings.some((f) => f.code === 'tls.key-mismatch'), 'the key mismatch on the snippet\'s key');
   });
 
+  it('does the same when each upstream setting a finding lands on stands alone in a file of its own', async () => {
+    // upstream-tls checks a path only when a checked file holds its pass statement, its block,
+    // or one of the settings it places findings on (pathTouches with placedOn): each of those
+    // settings here is the only statement of its file, at the http or the server level.
+    const pki = generatePki({ keyType: 'ec', notBefore: new Date('2025-01-01T00:00:00Z'), notAfter: new Date('2027-01-01T00:00:00Z') });
+    const dir = writeTree({
+      'ssl/client.key': pki.client.key.pem,
+      'nginx.conf': 'events {}\nhttp {\n    include conf.d/*.conf;\n    include sites/*.conf;\n}\n',
+      'conf.d/verify.conf': 'proxy_ssl_verify on;\n',
+      'conf.d/name.conf': 'proxy_ssl_name backend.example.test;\n',
+      'conf.d/host.conf': 'proxy_set_header Host $host;\n',
+      'sites/site.conf': 'server {\n    listen 8080;\n    include snippets/key.conf;\n    location /a {\n        proxy_pass https://backend.example.test;\n    }\n}\n',
+      'snippets/key.conf': 'proxy_ssl_certificate_key ssl/client.key;\n',
+      // A block whose pass statement and Host header come from snippets: the Host finding goes
+      // on the include in the block's own file.
+      'sites/b.conf': 'server {\n    listen 8081;\n    location /b {\n        include snippets/pass-b.conf;\n        include snippets/host-b.conf;\n    }\n}\n',
+      'snippets/pass-b.conf': 'proxy_pass https://b.example.test;\n',
+      'snippets/host-b.conf': 'proxy_set_header Host $http_host;\n',
+    });
+    fs.chmodSync(path.join(dir, 'ssl/client.key'), 0o600);
+    const main = path.join(dir, 'nginx.conf');
+    await compareFocused(main);
+    const analysis = new WorkspaceAnalysis({ fs: new NodeFileSystem(), now: () => NOW, settings: DEFAULT_SETTINGS });
+    const files = ['conf.d/verify.conf', 'conf.d/name.conf', 'conf.d/host.conf', 'snippets/key.conf', 'sites/b.conf'].map((f) => path.join(dir, f));
+    const whole = await analysis.analyzeFiles([...(await analysis.buildTree(main)).files.keys()], [main]);
+    const want = ['tls.upstream-verify-no-ca', 'tls.upstream-name-mismatch', 'tls.upstream-name-mismatch', 'mtls.client-cert-not-sent', 'tls.upstream-name-mismatch'];
+    for (const [i, file] of files.entries()) {
+      assert.ok(whole.get(file)?.findings.some((f) => f.code === want[i]), `${path.relative(dir, file)} holds a ${want[i]} finding: ${whole.get(file)?.findings.map((f) => f.code).join(', ')}`);
+    }
+  });
+
   it('does the same for the bundled examples', async () => {
     const main = path.join(REPO_ROOT, 'examples/etc/nginx/nginx.conf');
     assert.ok(fs.existsSync(main), main);

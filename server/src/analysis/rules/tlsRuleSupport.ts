@@ -272,20 +272,33 @@ export function scopeAnchor(scope: ServerScope): ConfigNode | undefined {
 }
 
 const levelFiles = new WeakMap<readonly ConfigNode[], Set<string>>();
+/** The same per set of names (pathTouches' placedOn): the files of a level's statements of those names. */
+const namedLevelFiles = new WeakMap<ReadonlySet<string>, WeakMap<readonly ConfigNode[], Set<string>>>();
 
 /**
  * True when a request path's statements (its block and every level it inherits from, included
  * files too) touch one of the files being checked: only then can its findings land there.
+ * A family that places its findings only on the pass statement, on statements of the path's
+ * block's file (an include there) and on settings named `placedOn` at the path's levels passes
+ * those names: the other settings a checked file writes at a level (nginx.conf writes to the
+ * http level of every path of the tree) do not count then.
  */
-export function pathTouches(path: RequestPath, wanted: ReadonlySet<string>): boolean {
+export function pathTouches(path: RequestPath, wanted: ReadonlySet<string>, placedOn?: ReadonlySet<string>): boolean {
   if (wanted.has(path.pass.file.path)) return true;
+  if (placedOn && wanted.has(path.block.file.path)) return true;
+  let cache = levelFiles;
+  if (placedOn) {
+    let named = namedLevelFiles.get(placedOn);
+    if (!named) namedLevelFiles.set(placedOn, named = new WeakMap());
+    cache = named;
+  }
   for (const level of path.levels) {
-    if (level.node && wanted.has(level.node.file.path)) return true;
-    let files = levelFiles.get(level.statements);
+    if (!placedOn && level.node && wanted.has(level.node.file.path)) return true;
+    let files = cache.get(level.statements);
     if (!files) {
       // Blocks at a level (the servers of http) do not pass settings on; plain directives do.
-      files = new Set(level.statements.filter((s) => !s.directive.block).map((s) => s.file.path));
-      levelFiles.set(level.statements, files);
+      files = new Set(level.statements.filter((s) => !s.directive.block && (!placedOn || placedOn.has(s.directive.name.value))).map((s) => s.file.path));
+      cache.set(level.statements, files);
     }
     for (const file of wanted) if (files.has(file)) return true;
   }

@@ -275,6 +275,18 @@ function upstreamServerNames(block: ConfigNode): string[] {
   return names;
 }
 
+/**
+ * The settings this family places findings on (besides the pass statement and an include in the
+ * path's block): a client certificate or key without the other, verification without a CA, the
+ * verified name, the Host header.
+ */
+const PLACED_ON: ReadonlySet<string> = new Set([
+  'proxy_ssl_certificate', 'proxy_ssl_certificate_key', 'proxy_ssl_verify', 'proxy_ssl_name',
+  'grpc_ssl_certificate', 'grpc_ssl_certificate_key', 'grpc_ssl_verify', 'grpc_ssl_name',
+  'uwsgi_ssl_certificate', 'uwsgi_ssl_certificate_key', 'uwsgi_ssl_verify', 'uwsgi_ssl_name',
+  'proxy_set_header',
+]);
+
 export const upstreamTlsRules: RuleFamily = {
   name: 'upstream-tls',
   rules: RULES,
@@ -288,7 +300,7 @@ export const upstreamTlsRules: RuleFamily = {
     for (const path of paths) {
       // Every check below reports a missing setting, which an unreadable include may hold.
       if (path.incomplete) continue;
-      if (!pathTouches(path, wanted)) {
+      if (!pathTouches(path, wanted, PLACED_ON)) {
         // Its findings could not land in the checked files; it still counts as a user of verify.
         if (path.tls !== false) verifyWithoutCa(path, [], covered);
         continue;
