@@ -9,6 +9,7 @@ import type { Word } from '../parser/syntaxTree';
 import { isSystemTrustStore } from '../certificates/trustStores';
 import { INLINE_DATA_LABEL, INLINE_DATA_SINCE, isInlineData } from '../certificates/inlineData';
 import { atLeast } from '../directives/versions';
+import type { Finding } from './finding';
 import type { RuleContext } from './ruleContext';
 
 /**
@@ -90,6 +91,11 @@ export interface FileReference {
   skipped?: string;
   /** True for inline PEM (`data:…`): `resolved` is then the value itself, never to be shown. */
   inline?: boolean;
+}
+
+/** Where a finding about a reference goes: the argument that names the file. */
+export function referenceRange(ref: FileReference): Pick<Finding, 'file' | 'start' | 'end'> {
+  return { file: ref.node.file.path, start: ref.arg.start, end: ref.arg.end };
 }
 
 /**

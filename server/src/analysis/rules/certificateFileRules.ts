@@ -22,6 +22,7 @@ import { effectiveOptions } from './tlsRuleSupport';
 import {
   collectFileReferences,
   namesSystemTrustStore,
+  referenceRange,
   upstreamUsesTls,
   type FileReference,
   type FileRole,
@@ -159,10 +160,6 @@ const KIND_EXPLANATIONS: Record<string, string> = {
   binary: 'The file is binary data, not PEM.',
 };
 
-function location(ref: FileReference): Pick<Finding, 'file' | 'start' | 'end'> {
-  return { file: ref.node.file.path, start: ref.arg.start, end: ref.arg.end };
-}
-
 function resolvedNote(ref: FileReference): string {
   return !ref.inline && ref.resolved && ref.resolved !== ref.written ? ` (read from ${ref.resolved})` : '';
 }
@@ -182,12 +179,12 @@ export const certificateFileRules: RuleFamily = {
       // One file at a time: a first check of a large tree would otherwise open thousands at once.
       const inspected = await context.inspect(resolved, passphrases ? { passphrases: passphrases.values } : undefined);
       if (unknownBase(ref, inspected, context)) {
-        findings.push({ code: 'tls.file-not-checked', ...location(ref), message: `${unknownConfPrefix(ref.written)}.` });
+        findings.push({ code: 'tls.file-not-checked', ...referenceRange(ref), message: `${unknownConfPrefix(ref.written)}.` });
         continue;
       }
       const own: Finding[] = [...checkOpen(ref, inspected, load, context)];
       if (inspected.kind === 'too-large') {
-        own.push({ code: 'tls.file-not-inspected', ...location(ref), message: `Not inspected: ${inspected.error ?? 'the file is larger than 1 MiB'}.` });
+        own.push({ code: 'tls.file-not-inspected', ...referenceRange(ref), message: `Not inspected: ${inspected.error ?? 'the file is larger than 1 MiB'}.` });
       } else if (inspected.kind !== 'missing' && inspected.kind !== 'unreadable' && inspected.kind !== 'directory' && inspected.kind !== 'not-regular') {
         if (ref.info.role === 'certificate') own.push(...checkCertificateFile(ref, inspected, load, context));
         else if (ref.info.role === 'key') own.push(...await withPasswordFileFix(checkKeyFile(ref, inspected, load, passphrases), ref, resolved, passphrases, context));
@@ -218,15 +215,15 @@ function checkOpen(ref: FileReference, inspected: InspectedFile, load: LoadDecis
   const kind = inspected.kind;
   if (kind !== 'missing' && kind !== 'unreadable' && kind !== 'directory' && kind !== 'not-regular') return [];
   if (kind === 'missing' && !context.isKnownLocation(ref.written)) {
-    return [notOnThisMachine({ code: 'tls.file-not-on-this-machine', ...location(ref), written: ref.written, unchecked: `the ${ROLE_NAMES[ref.info.role]}` , surface: context.surface })];
+    return [notOnThisMachine({ code: 'tls.file-not-on-this-machine', ...referenceRange(ref), written: ref.written, unchecked: `the ${ROLE_NAMES[ref.info.role]}` , surface: context.surface })];
   }
   const what = kind === 'missing' ? 'The file does not exist' : kind === 'directory' ? 'The path is a directory' : kind === 'not-regular' ? 'The path is not a regular file' : `The file cannot be read (${inspected.error ?? 'permission denied'})`;
   const hint = ref.written.startsWith('/') ? '' : ' Relative paths are resolved against the directory of the main nginx.conf, not the including file.';
   if (load.loads) {
-    return [{ code: 'tls.file-not-found', ...location(ref), nginxRefuses: true, message: nginxRefuses(nginxLoadError(ref, 'open'), `${what}${resolvedNote(ref)}.${hint}`) }];
+    return [{ code: 'tls.file-not-found', ...referenceRange(ref), nginxRefuses: true, message: nginxRefuses(nginxLoadError(ref, 'open'), `${what}${resolvedNote(ref)}.${hint}`) }];
   }
   const code = load.when === 'handshake' ? 'tls.handshake-file-not-found' : load.when === 'never' ? 'tls.file-not-loaded' : 'tls.file-not-found';
-  return [{ code, severity: load.when === 'never' ? 'information' : 'warning', ...location(ref), message: `${what}${resolvedNote(ref)}. ${laterFailure(load)}${hint}` }];
+  return [{ code, severity: load.when === 'never' ? 'information' : 'warning', ...referenceRange(ref), message: `${what}${resolvedNote(ref)}. ${laterFailure(load)}${hint}` }];
 }
 
 function notPem(ref: FileReference, inspected: InspectedFile, load: LoadDecision, explanation: string): Finding {
@@ -234,7 +231,7 @@ function notPem(ref: FileReference, inspected: InspectedFile, load: LoadDecision
   const fix = !ref.inline && (inspected.kind === 'der-certificate' || inspected.kind === 'der-private-key')
     ? [{ title: `Convert ${ref.written} to PEM`, safe: false, preferred: true, edits: [], command: { command: ServerCommands.convertToPem, arguments: [ref.resolved, ref.node.file.path, ref.arg.start, ref.arg.end] } }]
     : undefined;
-  const base = { code: 'tls.not-pem', ...location(ref), fixes: fix } as Finding;
+  const base = { code: 'tls.not-pem', ...referenceRange(ref), fixes: fix } as Finding;
   const stem = ref.written.replace(/\.(der|crt|cer|key|pem|p12|pfx|p7b)$/i, '');
   const text = explanation.replace(/FILE\.pem/g, `${stem}.pem`).replace(/FILE/g, ref.written);
   if (load.loads) return { ...base, nginxRefuses: true, message: nginxRefuses(nginxLoadError(ref, 'parse'), text) };
@@ -273,12 +270,12 @@ function validityFindings(ref: FileReference, certificates: CertificateInfo[], c
     const who = `${leaf ? 'The certificate' : 'Chain certificate'} "${cert.subject}"`;
     if (notAfter < now) {
       const days = Math.floor((now - notAfter) / DAY);
-      findings.push({ code: 'tls.cert-validity', severity: 'error', ...location(ref), message: `${who} expired on ${cert.notAfter.slice(0, 10)} (${days} day${days === 1 ? '' : 's'} ago). nginx still loads it, but every TLS peer rejects it.` });
+      findings.push({ code: 'tls.cert-validity', severity: 'error', ...referenceRange(ref), message: `${who} expired on ${cert.notAfter.slice(0, 10)} (${days} day${days === 1 ? '' : 's'} ago). nginx still loads it, but every TLS peer rejects it.` });
     } else if (notBefore > now) {
-      findings.push({ code: 'tls.cert-validity', severity: 'error', ...location(ref), message: `${who} is not valid before ${cert.notBefore.slice(0, 10)}. Peers reject it until then (is the clock of the issuing machine wrong?).` });
+      findings.push({ code: 'tls.cert-validity', severity: 'error', ...referenceRange(ref), message: `${who} is not valid before ${cert.notBefore.slice(0, 10)}. Peers reject it until then (is the clock of the issuing machine wrong?).` });
     } else if (notAfter - now < warnDays * DAY) {
       const days = Math.floor((notAfter - now) / DAY);
-      findings.push({ code: 'tls.cert-validity', severity: 'warning', ...location(ref), message: `${who} expires on ${cert.notAfter.slice(0, 10)}, in ${days} day${days === 1 ? '' : 's'}.` });
+      findings.push({ code: 'tls.cert-validity', severity: 'warning', ...referenceRange(ref), message: `${who} expires on ${cert.notAfter.slice(0, 10)}, in ${days} day${days === 1 ? '' : 's'}.` });
     }
   }
   return findings;
@@ -288,10 +285,10 @@ function weakFindings(ref: FileReference, certificates: CertificateInfo[]): Find
   const findings: Finding[] = [];
   for (const cert of certificates) {
     if ((cert.keyAlgorithm === 'RSA' || cert.keyAlgorithm === 'DSA') && cert.keySize !== undefined && cert.keySize < 2048) {
-      findings.push({ code: 'tls.weak-key-signature', ...location(ref), message: `"${cert.subject}" has a ${cert.keySize}-bit ${cert.keyAlgorithm} key; use at least 2048 bits (or ECDSA P-256).` });
+      findings.push({ code: 'tls.weak-key-signature', ...referenceRange(ref), message: `"${cert.subject}" has a ${cert.keySize}-bit ${cert.keyAlgorithm} key; use at least 2048 bits (or ECDSA P-256).` });
     }
     if (!cert.selfSigned && WEAK_SIGNATURE_ALGORITHMS.has(cert.signatureAlgorithm)) {
-      findings.push({ code: 'tls.weak-key-signature', ...location(ref), message: `"${cert.subject}" is signed with ${cert.signatureAlgorithm}; current TLS clients reject SHA-1 and MD5 signatures.` });
+      findings.push({ code: 'tls.weak-key-signature', ...referenceRange(ref), message: `"${cert.subject}" is signed with ${cert.signatureAlgorithm}; current TLS clients reject SHA-1 and MD5 signatures.` });
     }
   }
   return findings;
@@ -355,7 +352,7 @@ function checkKeyFile(ref: FileReference, inspected: InspectedFile, load: LoadDe
     const directive = `${ref.info.family}_password_file`;
     if (!passwords) {
       findings.push({
-        code: 'tls.encrypted-key-no-password', ...location(ref), nginxRefuses: load.loads,
+        code: 'tls.encrypted-key-no-password', ...referenceRange(ref), nginxRefuses: load.loads,
         severity: load.loads ? 'error' : 'warning',
         message: load.loads
           ? nginxRefuses(nginxLoadError(ref, 'parse'), `The key is encrypted and no "${directive}" is in effect; nginx -t would also stop and ask for the passphrase on a terminal.`)
@@ -363,26 +360,26 @@ function checkKeyFile(ref: FileReference, inspected: InspectedFile, load: LoadDe
       });
     } else if (passwords.readable && key.passphraseAccepted === false) {
       findings.push({
-        code: 'tls.encrypted-key-no-password', ...location(ref), nginxRefuses: load.loads, severity: load.loads ? 'error' : 'warning',
+        code: 'tls.encrypted-key-no-password', ...referenceRange(ref), nginxRefuses: load.loads, severity: load.loads ? 'error' : 'warning',
         message: load.loads
           ? nginxRefuses(nginxLoadError(ref, 'parse'), `None of the ${passwords.values.length} line${passwords.values.length === 1 ? '' : 's'} of the "${directive}" file opens this encrypted key (wrong passphrase).`)
           : `None of the lines of the "${directive}" file opens this encrypted key (wrong passphrase).`,
       });
     } else if (passwords.readable && key.passphraseAccepted === undefined && key.error) {
       // Decryption was refused (e.g. a hostile key-derivation cost): say so instead of staying silent.
-      findings.push({ code: 'tls.file-not-inspected', ...location(ref), message: `Not inspected: ${key.error}.` });
+      findings.push({ code: 'tls.file-not-inspected', ...referenceRange(ref), message: `Not inspected: ${key.error}.` });
     }
   }
   if (ref.inline) {
     findings.push({
-      code: 'tls.private-key-exposure', ...location(ref),
+      code: 'tls.private-key-exposure', ...referenceRange(ref),
       message: 'The private key is written into the configuration itself (data:): whoever can read the configuration, its backups, its repository or the output of "nginx -T" has the key, and nginx echoes the value in its error message when it cannot load it. Keep the key in a file only root can read.',
     });
   }
   if (inspected.mode !== undefined && (inspected.mode & 0o077) !== 0 && ref.resolved) {
     const mode = inspected.mode.toString(8).padStart(3, '0');
     findings.push({
-      code: 'tls.private-key-exposure', ...location(ref),
+      code: 'tls.private-key-exposure', ...referenceRange(ref),
       message: `The private key file is readable by ${inspected.mode & 0o007 ? 'everyone' : 'its group'} (mode ${mode}). Restrict it: chmod 600 '${ref.resolved.replace(/'/g, "'\\''")}' (nginx reads keys as root before dropping privileges).`,
     });
   }
@@ -401,7 +398,7 @@ function checkCaBundle(ref: FileReference, inspected: InspectedFile, load: LoadD
     return findings;
   }
   if (inspected.keys.length > 0) {
-    findings.push({ code: 'mtls.ca-bundle-unusable', severity: 'warning', ...location(ref), message: 'The CA bundle also contains a private key. CA files are often copied and shared: keep private keys out of them.' });
+    findings.push({ code: 'mtls.ca-bundle-unusable', severity: 'warning', ...referenceRange(ref), message: 'The CA bundle also contains a private key. CA files are often copied and shared: keep private keys out of them.' });
   }
   findings.push(...trustStoreValidity(ref, inspected, load, context));
   return findings;
@@ -417,7 +414,7 @@ function trustStoreValidity(ref: FileReference, inspected: InspectedFile, load: 
   if (!store.complete && store.usable.length === 0) return [];
   const names = (certs: readonly CertificateInfo[]): string => certs.map((c) => `"${c.subject}"`).slice(0, 3).join(', ') + (certs.length > 3 ? ` and ${certs.length - 3} more` : '');
   if (store.anchors.length === 0) {
-    return [{ code: 'mtls.ca-bundle-unusable', ...location(ref), message: `The bundle holds no CA certificate (${names(inspected.certificates)} ${inspected.certificates.length === 1 ? 'is' : 'are'} neither CA:TRUE nor self-signed). Verification needs a trust anchor: point this at the issuing CA's certificate.` }];
+    return [{ code: 'mtls.ca-bundle-unusable', ...referenceRange(ref), message: `The bundle holds no CA certificate (${names(inspected.certificates)} ${inspected.certificates.length === 1 ? 'is' : 'are'} neither CA:TRUE nor self-signed). Verification needs a trust anchor: point this at the issuing CA's certificate.` }];
   }
   if (store.usable.length === 0) {
     // Every verification then fails: OpenSSL checks the validity of the trust anchor too.
@@ -427,7 +424,7 @@ function trustStoreValidity(ref: FileReference, inspected: InspectedFile, load: 
     const severity = load.loads && verifies.certain ? 'error' : 'warning';
     const later = load.loads ? '' : ` nginx does not read it yet (${load.why}), but will once it does.`;
     return [{
-      code: 'mtls.ca-bundle-unusable', severity, ...location(ref),
+      code: 'mtls.ca-bundle-unusable', severity, ...referenceRange(ref),
       message: `No certificate in this trust store is valid now (${states.slice(0, 3).join('; ')}${states.length > 3 ? `; and ${states.length - 3} more` : ''}). OpenSSL also checks the dates of the trust anchor, so ${verifies.consequence} ("${failure}").${later}`,
     }];
   }
@@ -436,13 +433,13 @@ function trustStoreValidity(ref: FileReference, inspected: InspectedFile, load: 
   const lastDay = lastExpiry(store.usable) as string;
   if (Date.parse(lastDay) - now < context.settings.certificateExpiryWarningDays * DAY) {
     const days = Math.floor((Date.parse(lastDay) - now) / DAY);
-    return [{ code: 'tls.cert-validity', severity: 'warning', ...location(ref), message: `Every usable CA certificate in this trust store expires by ${lastDay.slice(0, 10)}, in ${days} day${days === 1 ? '' : 's'} (${names(store.usable)}); after that, ${verificationRole(ref, context).consequence}. Add the renewed CA certificate to the file.` }];
+    return [{ code: 'tls.cert-validity', severity: 'warning', ...referenceRange(ref), message: `Every usable CA certificate in this trust store expires by ${lastDay.slice(0, 10)}, in ${days} day${days === 1 ? '' : 's'} (${names(store.usable)}); after that, ${verificationRole(ref, context).consequence}. Add the renewed CA certificate to the file.` }];
   }
   if (store.stale.length === 0) return [];
   const described = store.stale.map(({ certificate: c, state }) => `"${c.subject}" ${state === 'expired' ? `expired on ${c.notAfter.slice(0, 10)}` : state === 'not-yet-valid' ? `is not valid before ${c.notBefore.slice(0, 10)}` : `expires on ${c.notAfter.slice(0, 10)}`}`);
   const valid = store.usable.filter((c) => !store.stale.some((s) => s.certificate === c));
   return [{
-    code: 'tls.cert-validity', severity: 'information', ...location(ref),
+    code: 'tls.cert-validity', severity: 'information', ...referenceRange(ref),
     message: `${store.stale.length} of the ${store.anchors.length} trusted certificates in this bundle ${store.stale.length === 1 ? 'is' : 'are'} out of date or close to it (${described.slice(0, 3).join('; ')}${described.length > 3 ? `; and ${described.length - 3} more` : ''}). This breaks nothing: OpenSSL verifies against an entry that is valid (${names(valid)}). Remove the stale entries when convenient.`,
   }];
 }

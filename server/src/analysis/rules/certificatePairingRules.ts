@@ -10,12 +10,12 @@ import type { ConfigNode } from '../../model/configTree';
 import type { Finding, RuleMeta } from '../finding';
 import { nginxRefuses } from '../nginxWording';
 import type { RuleContext, RuleFamily } from '../ruleContext';
-import { collectFileReferences, type FileReference } from '../tlsFileReferences';
+import { collectFileReferences, referenceRange, type FileReference } from '../tlsFileReferences';
 import { certificateLists, type CertificateList } from '../certificateLists';
 import { fillSlots, servingSlots, type LoadPair } from '../certificateSlots';
 import { certificateNameLabels, certificateNameMatches } from './tlsRuleSupport';
 import { UNREAD_BY_TLS_FAMILIES } from '../unreadArguments';
-import { localVerifiers, pairingInputs, range } from './pairingInputs';
+import { localVerifiers, pairingInputs } from './pairingInputs';
 
 const RULES: RuleMeta[] = [
   { code: 'tls.key-mismatch', category: 'certificate', severity: 'error', title: 'Private key does not belong to the certificate', nginxRefuses: true },
@@ -43,7 +43,7 @@ export const certificatePairingRules: RuleFamily = {
         order = chainOrderProblem(certFile);
         chainOrderByFile.set(certFile, order);
       }
-      const orderFinding = order ? { ...order, ...range(certRef), message: order.message.replace(/\{FILE\}/g, certRef.written) } : undefined;
+      const orderFinding = order ? { ...order, ...referenceRange(certRef), message: order.message.replace(/\{FILE\}/g, certRef.written) } : undefined;
       if (orderFinding) findings.push(orderFinding);
       if (!orderFinding) {
         // Thousands of servers share a few certificate files: judge each file once.
@@ -176,7 +176,7 @@ function placed(natural: FileReference, naturalRole: string, other: FileReferenc
   const inherited = rel.node.parent !== at.node.parent;
   const note = rel === other && otherNote ? otherNote : inherited ? `the ${relRole}, inherited from here` : `the ${relRole}`;
   const related = rel.node === at.node ? undefined : [{ file: rel.node.file.path, start: rel.arg.start, end: rel.arg.end, message: note }];
-  return { ...finding, ...range(at), related };
+  return { ...finding, ...referenceRange(at), related };
 }
 
 /** What is wrong with the order of a certificate file's chain, once per file ({FILE} stands for its path). */
@@ -211,7 +211,7 @@ function missingIntermediateFinding(certRef: FileReference, certFile: InspectedF
   const certs = certFile.certificates;
   const last = certs[certs.length - 1];
   return {
-    code: 'tls.chain-order-incomplete', severity: 'warning', ...range(certRef),
+    code: 'tls.chain-order-incomplete', severity: 'warning', ...referenceRange(certRef),
     message: `The chain in ${certRef.written} ends at "${last.subject}", issued by the intermediate CA "${issuer.subject}", which is not in the file: clients that trust only the root cannot verify it. Append the intermediate certificate after the ${certs.length === 1 ? 'certificate' : 'chain'}.`,
   };
 }
@@ -220,7 +220,7 @@ function clientMissingIntermediateNote(certRef: FileReference, certFile: Inspect
   const certs = certFile.certificates;
   const last = certs[certs.length - 1];
   return {
-    code: 'tls.chain-order-incomplete', severity: 'information', ...range(certRef),
+    code: 'tls.chain-order-incomplete', severity: 'information', ...referenceRange(certRef),
     message: `This client certificate chain ends at "${last.subject}", issued by the intermediate CA "${issuer.subject}", which ${certRef.written} does not include. The upstream verifies this client certificate against its own CA file, which this workspace does not show: if that file holds only the root, the upstream rejects the handshake. Append the intermediate to ${certRef.written} unless the upstream trusts the intermediate itself.`,
   };
 }
@@ -230,7 +230,7 @@ function ekuCheck(certRef: FileReference, leaf: CertificateInfo): Finding[] {
   const needed = certRef.info.family === 'ssl' ? 'serverAuth' : 'clientAuth';
   if (leaf.extendedKeyUsage.includes(needed)) return [];
   const purpose = needed === 'serverAuth' ? 'a TLS server' : 'a TLS client';
-  return [{ code: 'tls.eku-mismatch', ...range(certRef), message: `"${leaf.subject}" is not meant for ${purpose}: its extended key usage is ${leaf.extendedKeyUsage.join(', ')} without ${needed}, so peers that check it reject the handshake.` }];
+  return [{ code: 'tls.eku-mismatch', ...referenceRange(certRef), message: `"${leaf.subject}" is not meant for ${purpose}: its extended key usage is ${leaf.extendedKeyUsage.join(', ')} without ${needed}, so peers that check it reject the handshake.` }];
 }
 
 function certificateNames(cert: CertificateInfo): { dns: string[]; ips: string[] } {

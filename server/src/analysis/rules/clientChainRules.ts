@@ -11,9 +11,9 @@ import type { ConfigNode } from '../../model/configTree';
 import { effective } from '../../model/effectiveConfig';
 import type { Finding, RuleMeta } from '../finding';
 import type { RuleContext, RuleFamily } from '../ruleContext';
-import type { FileReference } from '../tlsFileReferences';
+import { referenceRange, type FileReference } from '../tlsFileReferences';
 import { unreadBut } from '../unreadArguments';
-import { localVerifiers, pairingInputs, range, type InspectedForNode } from './pairingInputs';
+import { localVerifiers, pairingInputs, type InspectedForNode } from './pairingInputs';
 import { effectiveOptions } from './tlsRuleSupport';
 
 const RULES: RuleMeta[] = [
@@ -61,7 +61,7 @@ function crossHopChecks(context: RuleContext, refs: FileReference[], inspected: 
         const withKnown = buildChain(client, [...sent, ...pool, ...knownIntermediates(caPool, inspected)]);
         const missing = anchoredIn(withKnown, pool) ? withKnown.slice(1).find((c) => !sent.includes(c) && !pool.includes(c)) : undefined;
         findings.push({
-          code: 'mtls.client-cert-untrusted', ...range(ref),
+          code: 'mtls.client-cert-untrusted', ...referenceRange(ref),
           message: missing
             ? `The server ${where} verifies clients against ${pool.filter((c) => c.isCA).map((c) => `"${c.subject}"`).join(', ')}, which issued the intermediate CA "${missing.subject}" of this client certificate, but neither ${ref.written} nor that CA file includes the intermediate: the server cannot build the chain and answers 400 "The SSL certificate error". Append the intermediate to ${ref.written}.`
             : `The server ${where} verifies clients against ${pool.filter((c) => c.isCA).map((c) => `"${c.subject}"`).join(', ') || 'a CA bundle'}, which did not issue this client certificate ("${client.subject}", issued by "${client.issuer}"): it will answer 400 "The SSL certificate error".`,
@@ -72,7 +72,7 @@ function crossHopChecks(context: RuleContext, refs: FileReference[], inspected: 
       const depth = Number.parseInt(depthValue, 10);
       const intermediates = Math.max(0, chain.length - (pool.some((ca) => ca.fingerprintSha256 === anchor.fingerprintSha256) ? 2 : 1));
       if (Number.isFinite(depth) && intermediates > depth) {
-        findings.push({ code: 'tls.verify-depth-too-small', ...range(ref), message: `This client certificate needs ${intermediates} intermediate CA${intermediates === 1 ? '' : 's'} to reach the trusted CA, but the server ${where} has ssl_verify_depth ${depth}: it will reject the chain as too long.` });
+        findings.push({ code: 'tls.verify-depth-too-small', ...referenceRange(ref), message: `This client certificate needs ${intermediates} intermediate CA${intermediates === 1 ? '' : 's'} to reach the trusted CA, but the server ${where} has ssl_verify_depth ${depth}: it will reject the chain as too long.` });
       }
     }
   }

@@ -128,7 +128,7 @@ export const identitySiblingRules: RuleFamily = {
     } else {
       // Its findings land on the pass statement: the paths whose pass a wanted file holds (an
       // http-level edit in nginx.conf reaches every path of the tree, but holds none of them).
-      const focused = new Set(focus.paths().filter((p) => focus.wanted.has(p.pass.file.path)));
+      const focused = new Set(focus.pathsWhere((pass) => focus.wanted.has(pass.file.path)));
       const keys = new Set<string>();
       for (const path of focused) {
         const key = comparedBackend(path);

@@ -11,7 +11,6 @@ import { effective } from '../../model/effectiveConfig';
 import { serversNamed } from '../../model/serverNameIndex';
 import { isBuiltTree, namedGroups } from '../../model/treeIndexes';
 import { atLeast } from '../../directives/versions';
-import type { Finding } from '../finding';
 import type { RuleContext } from '../ruleContext';
 import { focusOf } from '../analysisFocus';
 import { collectFileReferences, fileDirectiveInfo, skipReason, TLS_FAMILIES, type FileReference } from '../tlsFileReferences';
@@ -61,11 +60,6 @@ async function computeInputs(context: RuleContext): Promise<PairingInputs> {
   const caPool = [...new Set(refs.filter((r) => r.info.role === 'ca-bundle').map((r) => inspected.get(r)))]
     .flatMap((file) => file?.certificates ?? []);
   return { wanted: focusOf(context).wanted, refs, inspected, caPool, inspectedFor: inspectedByNode(context, refs, inspected, byPath) };
-}
-
-/** Where a finding about a reference goes: its argument (the path as written). */
-export function range(ref: FileReference): Pick<Finding, 'file' | 'start' | 'end'> {
-  return { file: ref.node.file.path, start: ref.arg.start, end: ref.arg.end };
 }
 
 /**
