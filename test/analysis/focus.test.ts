@@ -39,6 +39,20 @@ async function compareFocused(mainFile: string, version = DEFAULT_SETTINGS.targe
   return { files: files.length, findings };
 }
 
+/**
+ * The whole-tree check puts a finding of each code (and severity, when given) in its file
+ * (relative to the main file's folder): the files a focused check must get right hold some.
+ */
+async function assertWholeTreeHolds(mainFile: string, want: readonly [file: string, code: string, severity?: string][]): Promise<void> {
+  const analysis = new WorkspaceAnalysis({ fs: new NodeFileSystem(), now: () => NOW, settings: DEFAULT_SETTINGS });
+  const whole = await analysis.analyzeFiles([...(await analysis.buildTree(mainFile)).files.keys()], [mainFile]);
+  for (const [file, code, severity] of want) {
+    const findings = whole.get(path.join(path.dirname(mainFile), file))?.findings ?? [];
+    assert.ok(findings.some((f) => f.code === code && (!severity || f.severity === severity)),
+      `${file} holds a ${code} ${severity ?? ''} finding: ${findings.map((f) => `${f.code} ${f.severity}`).join(', ')}`);
+  }
+}
+
 function crossFileTree(): string {
   const pki = generatePki({ keyType: 'ec', notBefore: new Date('2025-01-01T00:00:00Z'), notAfter: new Date('2027-01-01T00:00:00Z'), intermediate: true, serverSans: ['DNS:a.example.test'] });
   const other = generatePki({ keyType: 'ec', notBefore: new Date('2025-01-01T00:00:00Z'), notAfter: new Date('2027-01-01T00:00:00Z'), caSubject: 'CN=Other CA' });
@@ -176,13 +190,47 @@ describe('focused analysis', () => {
     fs.chmodSync(path.join(dir, 'ssl/client.key'), 0o600);
     const main = path.join(dir, 'nginx.conf');
     await compareFocused(main);
-    const analysis = new WorkspaceAnalysis({ fs: new NodeFileSystem(), now: () => NOW, settings: DEFAULT_SETTINGS });
-    const files = ['conf.d/verify.conf', 'conf.d/name.conf', 'conf.d/host.conf', 'snippets/key.conf', 'sites/b.conf'].map((f) => path.join(dir, f));
-    const whole = await analysis.analyzeFiles([...(await analysis.buildTree(main)).files.keys()], [main]);
-    const want = ['tls.upstream-verify-no-ca', 'tls.upstream-name-mismatch', 'tls.upstream-name-mismatch', 'mtls.client-cert-not-sent', 'tls.upstream-name-mismatch'];
-    for (const [i, file] of files.entries()) {
-      assert.ok(whole.get(file)?.findings.some((f) => f.code === want[i]), `${path.relative(dir, file)} holds a ${want[i]} finding: ${whole.get(file)?.findings.map((f) => f.code).join(', ')}`);
-    }
+    await assertWholeTreeHolds(main, [
+      ['conf.d/verify.conf', 'tls.upstream-verify-no-ca'],
+      ['conf.d/name.conf', 'tls.upstream-name-mismatch'],
+      ['conf.d/host.conf', 'tls.upstream-name-mismatch'],
+      ['snippets/key.conf', 'mtls.client-cert-not-sent'],
+      ['sites/b.conf', 'tls.upstream-name-mismatch'],
+    ]);
+  });
+
+  it('does the same when each server setting a finding lands on stands alone in a file of its own', async () => {
+    // client-verification, openssl-settings and certificate-pairing look at the servers only
+    // when a checked file holds a server's own statements or one of the settings they place
+    // findings on (AnalysisFocus.scopeTouches, writes): here each of those settings is the only
+    // statement of its file at the http level, and a server's certificate stands in a snippet.
+    const pki = generatePki({ keyType: 'ec', notBefore: new Date('2025-01-01T00:00:00Z'), notAfter: new Date('2027-01-01T00:00:00Z'), intermediate: true, serverSans: ['DNS:a.example.test'] });
+    const dir = writeTree({
+      'ssl/leaf-only.crt': pemEncode('CERTIFICATE', pki.server.der),
+      'ssl/a.key': pki.server.key.pem,
+      'nginx.conf': 'events {}\nhttp {\n    include conf.d/*.conf;\n    include sites/*.conf;\n}\n',
+      'conf.d/verify.conf': 'ssl_verify_client optional;\n',
+      'conf.d/ocsp.conf': 'ssl_ocsp on;\n',
+      'conf.d/stapling.conf': 'ssl_stapling on;\n',
+      'conf.d/ciphers.conf': 'ssl_ciphers NO-SUCH-CIPHER;\n',
+      'conf.d/curve.conf': 'ssl_ecdh_curve no-such-curve;\n',
+      'conf.d/dh.conf': 'ssl_dhparam ssl/leaf-only.crt;\n',
+      'sites/a.conf': 'server {\n    listen 443 ssl;\n    server_name a.example.test;\n    include snippets/cert.conf;\n    ssl_certificate_key ssl/a.key;\n}\n',
+      'snippets/cert.conf': 'ssl_certificate ssl/leaf-only.crt;\n',
+      'sites/b.conf': 'server {\n    listen 8443 ssl;\n    ssl_certificate ssl/leaf-only.crt;\n    ssl_certificate_key ssl/a.key;\n    ssl_verify_client optional_no_ca;\n}\n',
+    });
+    fs.chmodSync(path.join(dir, 'ssl/a.key'), 0o600);
+    const main = path.join(dir, 'nginx.conf');
+    await compareFocused(main);
+    await assertWholeTreeHolds(main, [
+      ['conf.d/verify.conf', 'mtls.verification-not-enforced'],
+      ['conf.d/ocsp.conf', 'mtls.verification-not-enforced', 'error'],
+      ['conf.d/stapling.conf', 'tls.stapling-ignored'],
+      ['conf.d/ciphers.conf', 'tls.cipher-list-no-match', 'error'],
+      ['conf.d/curve.conf', 'tls.ecdh-curve-unknown', 'error'],
+      ['conf.d/dh.conf', 'tls.dhparam-unusable', 'error'],
+      ['snippets/cert.conf', 'tls.verify-client-no-ca'],
+    ]);
   });
 
   it('does the same for the bundled examples', async () => {

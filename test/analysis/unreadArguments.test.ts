@@ -77,10 +77,13 @@ function namedBy(text: string, name: string, relative: string): string | undefin
       if (name.startsWith(prefix) && new RegExp(`['"\`]${prefix}['"\`]`).test(text)) return `"${prefix}", which every ${prefix}* name starts with`;
     }
   }
+  // A path's ssl('verify') joins the path's module prefix (proxy_ssl_, grpc_ssl_, uwsgi_ssl_),
+  // never the server's ssl_.
+  const withoutPathSuffixes = text.replace(/\.ssl\((['"`])[a-z_]+\1\)/g, '');
   for (const [prefixes, underscore] of [[TLS_PREFIXES, '_?'], [MODULE_PREFIXES, '_']] as const) {
     for (const prefix of prefixes) {
       const rest = name.startsWith(prefix) ? name.slice(prefix.length) : '';
-      if (rest.length > 0 && quoted(rest, underscore).test(text)) return `"${rest}" after ${prefix}`;
+      if (rest.length > 0 && quoted(rest, underscore).test(prefix === 'ssl_' ? withoutPathSuffixes : text)) return `"${rest}" after ${prefix}`;
     }
   }
   return undefined;
@@ -162,6 +165,9 @@ describe('directives whose arguments a family never reads', () => {
     assert.ok(finds("nodes.filter((n) => n.directive.name.value.startsWith('proxy_ssl_'))", 'proxy_ssl_protocols'), 'a prefix');
     assert.ok(finds('const CIPHERS = /^(ssl|proxy_ssl)_ciphers$/;', 'proxy_ssl_ciphers'), 'a regular expression');
     assert.ok(finds('if (BITMASK_DIRECTIVES.has(name)) weak(node);', 'grpc_ssl_protocols'), 'a shared list');
+    assert.ok(finds("const ca = path.ssl('trusted_certificate');", 'grpc_ssl_trusted_certificate'), 'a path setting');
+    assert.equal(finds("const ca = path.ssl('trusted_certificate');", 'ssl_trusted_certificate'), false, 'a path setting is not the server\'s');
+    assert.ok(finds("const ca = path.ssl('x'); const name = 'trusted_certificate';", 'ssl_trusted_certificate'), 'a suffix beside a path setting');
     const unrelated = "const header = /^x-forwarded-[a-z-]+$/i; const space = /^[ \\t]*/; scope.get('ssl_certificate'); path.ssl('certificate');";
     for (const name of ['ssl_protocols', 'proxy_ssl_ciphers', 'ssl_verify_depth', 'gzip']) assert.equal(finds(unrelated, name), false, name);
   });

@@ -59,7 +59,11 @@ const STEPS: { title: string; files: Record<string, string>; fresh?: true }[] = 
   { title: 'a snippet inside every server changes', files: { [`${ROOT}/snippets/tls.conf`]: 'ssl_certificate ssl/b.crt;\nssl_certificate_key ssl/b.key;\nlisten 443 ssl;\n' } },
   { title: 'an upstream block is renamed', files: { [`${ROOT}/conf.d/upstreams.conf`]: 'upstream backend2 { server 127.0.0.1:8443; }\nupstream app { server 127.0.0.1:9443; }\n' } },
   { title: 'a conf.d file gains http-level settings (every path inherits them)', files: { [`${ROOT}/conf.d/upstreams.conf`]: 'proxy_ssl_session_reuse off;\nupstream backend1 { server 127.0.0.1:8443; }\n' } },
+  // The paths read proxy_ssl_verify (aggregates()): those without their own are made again.
+  { title: 'an http-level setting the paths read changes', files: { [`${ROOT}/conf.d/upstreams.conf`]: 'proxy_ssl_verify on;\nupstream backend1 { server 127.0.0.1:8443; }\n' } },
   { title: 'a site writes an http-level setting', files: { [`${ROOT}/sites/c.conf`]: `proxy_set_header X-Top 1;\n${SITE(3)}\n${SITE(4)}` } },
+  // In place of a setting no path read: the chains of the other sites' paths are now incomplete.
+  { title: 'an http-level include can no longer be read', files: { [`${ROOT}/sites/c.conf`]: `include missing/extra.conf;\n${SITE(3)}\n${SITE(4)}` } },
   { title: 'the site removes it and a server', files: { [`${ROOT}/sites/c.conf`]: SITE(3) } },
   { title: 'a stream server changes', files: { [`${ROOT}/stream.d/proxy.conf`]: 'proxy_ssl on;\nserver {\n    listen 9443;\n    proxy_pass 127.0.0.1:9001;\n}\nserver { listen 9444 ssl; proxy_pass backend; }\n' } },
   { title: 'a site becomes empty', files: { [`${ROOT}/sites/b.conf`]: '' } },

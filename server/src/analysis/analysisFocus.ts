@@ -14,7 +14,7 @@
  */
 import type { ConfigNode, ConfigTree } from '../model/configTree';
 import { depthFirstNodes, isBuiltTree, nodesNamed, nodesOfFile, treeState } from '../model/treeIndexes';
-import type { Family, Level, RequestPath, ServerScope } from '../model/effectiveConfig';
+import { isPassStatement, requestPathAt, upstreamLookup, type EffectiveOptions, type Family, type Level, type RequestPath, type ServerScope } from '../model/effectiveConfig';
 import { allRequestPaths, allServerScopes, groupedItems, passOrder, pathsByPass, scopeOrder, type DerivedList } from '../model/scopeLists';
 import type { RuleContext } from './ruleContext';
 import { addressGroups, effectiveOptions, updatedAddressGroups, type AddressGroups } from './rules/tlsRuleSupport';
@@ -29,12 +29,27 @@ export interface AnalysisFocus {
   containers: ReadonlySet<ConfigNode | null>;
   /** True when a finding on this statement is wanted (with RuleContext.within: a statement of that block's body). */
   touchesNode(node: ConfigNode): boolean;
+  /** True when one of `nodes` is named `name`: a finding placed on such a statement can be wanted. */
+  writes(name: string): boolean;
   /** True when a wanted file writes to one of these levels, or holds one of their blocks. */
   touchesLevels(levels: readonly Level[]): boolean;
+  /**
+   * For a family that places a server's findings only on the server's own statements (its
+   * block, includes in it) and on the settings named `placedOn` wherever the server inherits
+   * them from: whether one of them can be wanted. Narrower than touchesLevels(): nginx.conf
+   * writes to the http level of every server, but rarely one of those settings.
+   */
+  scopeTouches(scope: ServerScope, placedOn: readonly string[]): boolean;
   /** The same question for the levels above `node`, without building them (may say yes too often). */
   touchesAncestry(node: ConfigNode): boolean;
   /** Request paths whose findings can land in the wanted files. */
   paths(): readonly RequestPath[];
+  /**
+   * Request paths whose pass statement or block a wanted file holds, found through those
+   * statements without deriving the others (paths() when whole or not built): for a family that places
+   * findings only there, when the wanted files write none of the settings it also places them on.
+   */
+  pathsHeld(): readonly RequestPath[];
   /** Every request path of the tree, for the rules that compare a path with its peers. */
   allPaths(): readonly RequestPath[];
   /** Request paths whose pass statement is accepted (for peers of the focused paths). */
@@ -114,6 +129,8 @@ function computeFocus(context: RuleContext): AnalysisFocus {
     return touched;
   };
   const touchesAncestry = (node: ConfigNode): boolean => whole || wanted.has(node.file.path) || blockTouched(node.parent);
+  let namesWritten: Set<string> | undefined;
+  const writes = (name: string): boolean => (namesWritten ??= new Set(nodes.map((n) => n.directive.name.value))).has(name);
   const options = effectiveOptions(context);
   let pathList: DerivedList<RequestPath> | undefined;
   const pathsOfTree = (): DerivedList<RequestPath> => (pathList ??= allRequestPaths(tree, options));
@@ -144,8 +161,14 @@ function computeFocus(context: RuleContext): AnalysisFocus {
     return found.sort((a, b) => passOrder(a) - passOrder(b));
   };
   const focus: AnalysisFocus = {
-    whole, wanted, nodes, containers, touchesNode, touchesLevels, touchesAncestry,
+    whole, wanted, nodes, containers, touchesNode, writes, touchesLevels, touchesAncestry,
+    scopeTouches: (scope, placedOn) => {
+      if (!scope.node || whole) return touchesLevels(scope.levels);
+      if (touchesNode(scope.node) || containers.has(scope.node)) return true;
+      return placedOn.some(writes) && touchesLevels(scope.levels);
+    },
     allPaths: () => pathsOfTree().items,
+    pathsHeld: () => (whole || !isBuiltTree(tree.nodes) ? focus.paths() : heldPaths(tree, nodes, wanted, options)),
     paths: () => (focused ??= whole ? focus.allPaths() : touchedPaths()),
     pathsWhere: (accept) => focus.allPaths().filter((p) => accept(p.pass)),
     pathGroups: (name, keyOf) => groupedItems(tree, `${name} ${options.version}`, pathsOfTree(), keyOf, passOrder),
@@ -175,6 +198,24 @@ function computeFocus(context: RuleContext): AnalysisFocus {
     },
   };
   return focus;
+}
+
+/** See AnalysisFocus.pathsHeld(). */
+function heldPaths(tree: ConfigTree, nodes: readonly ConfigNode[], wanted: ReadonlySet<string>, options: EffectiveOptions): RequestPath[] {
+  const passes = new Set<ConfigNode>();
+  for (const node of nodes) {
+    if (isPassStatement(node)) passes.add(node);
+    // A block of a wanted file whose pass statement another file (an include in it) holds.
+    else if (node.directive.block) for (const child of node.children) if (!wanted.has(child.file.path) && isPassStatement(child)) passes.add(child);
+  }
+  if (passes.size === 0) return [];
+  const upstreams = upstreamLookup(tree);
+  const paths: RequestPath[] = [];
+  for (const pass of passes) {
+    const path = requestPathAt(pass, tree, options, upstreams);
+    if (path) paths.push(path);
+  }
+  return paths.sort((a, b) => passOrder(a) - passOrder(b));
 }
 
 /**

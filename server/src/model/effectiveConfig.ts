@@ -622,7 +622,11 @@ class EffectiveLookup {
    * from its effective values.
    */
   readAny(names: ReadonlySet<string>): boolean {
-    if (names.has('include') || this.includesChanged()) return true;
+    return names.has('include') || this.includesChanged() || this.readSome(names);
+  }
+
+  /** True when one of `names` is among the effective values this object computed. */
+  readSome(names: ReadonlySet<string>): boolean {
     const values = this.values;
     if (!values) return false;
     for (const name of names) if (values.has(name)) return true;
@@ -808,6 +812,50 @@ export function serverScopeAt(node: ConfigNode, tree: ConfigTree, family: Family
 export function tokensOf(item: RequestPath | ServerScope): readonly object[] | undefined {
   const entry = 'pass' in item ? pathCache.get(item.pass) : item.node ? scopeCache.get(item.node) : undefined;
   return entry?.value === item ? entry.tokens : undefined;
+}
+
+/**
+ * For a list derived after a change (scopeLists.ts): whether a path or scope made before it is
+ * still right as it is, without making its chain again. It is when every block of `dirty` (those
+ * whose settings the change altered) that its chain goes through is an outer level, and the
+ * settings that differ there are none it read: an http-level keystroke in nginx.conf then costs
+ * a lookup per path instead of a new chain (issue #15). Its recorded tokens are brought up to
+ * date, as reused() does. The chain is the same Level objects (a block keeps its node across
+ * rebuilds; a replaced block replaces the statements inside it), and whether it is complete
+ * changes only with its include statements, which `include` among the names would say.
+ */
+export function unchangedBy(item: RequestPath | ServerScope, dirty: ReadonlySet<ConfigNode>): boolean {
+  const entry = 'pass' in item ? pathCache.get(item.pass) : item.node ? scopeCache.get(item.node) : undefined;
+  if (!entry || entry.value !== item || entry.tokens.length !== item.levels.length) return false;
+  const levels = item.levels;
+  const innermost = levels.length - 1;
+  for (let i = 0; i < levels.length; i++) {
+    const node = levels[i].node;
+    if (!node || !dirty.has(node)) continue;
+    if (i === innermost) return false;
+    const names = namesBetween(entry.tokens[i], settingsToken(levels[i]));
+    if (!names || names.has('include') || entry.value.readSome(names)) return false;
+  }
+  for (let i = 0; i < levels.length; i++) {
+    const node = levels[i].node;
+    if (node && dirty.has(node)) entry.tokens[i] = settingsToken(levels[i]);
+  }
+  return true;
+}
+
+/** The names of the settings that changed from one settings token of a level to a later one; undefined when that is no longer known. */
+function namesBetween(from: object, to: object): ReadonlySet<string> | undefined {
+  const first = tokenChanges.get(from);
+  if (!first) return from === to ? new Set() : undefined;
+  if (first.next === to) return first.names;
+  const names = new Set<string>();
+  for (let token = from; token !== to;) {
+    const change = tokenChanges.get(token);
+    if (!change) return undefined;
+    for (const name of change.names) names.add(name);
+    token = change.next;
+  }
+  return names;
 }
 
 /**

@@ -13,7 +13,7 @@
  */
 import type { ConfigNode, ConfigTree } from './configTree';
 import {
-  currentToken, isPassStatement, isScopeServer, requestPathAt, requestPaths, serverScopeAt, serverScopes, tokensOf, upstreamLookup,
+  currentToken, isPassStatement, isScopeServer, requestPathAt, requestPaths, serverScopeAt, serverScopes, tokensOf, unchangedBy, upstreamLookup,
   type EffectiveOptions, type Family, type RequestPath, type ServerScope,
 } from './effectiveConfig';
 import { treeState, type TreeChange } from './treeIndexes';
@@ -72,6 +72,11 @@ function changedLevels<T extends RequestPath | ServerScope>(change: TreeChange, 
     }
   }
   return dirty;
+}
+
+/** True when the chain of a path or scope goes through one of the `dirty` blocks. */
+function throughDirty(item: RequestPath | ServerScope, dirty: ReadonlySet<ConfigNode>): boolean {
+  return dirty.size > 0 && item.levels.some((level) => level.node !== undefined && dirty.has(level.node));
 }
 
 /** Lower-case names of the `upstream {}` blocks taken out or put in. */
@@ -150,8 +155,8 @@ function derivePaths(tree: ConfigTree, options: EffectiveOptions, previous: Opti
       removed.push(path);
       continue;
     }
-    const stale = (dirty.size > 0 && path.levels.some((level) => level.node !== undefined && dirty.has(level.node)))
-      || (upstreamNames.size > 0 && upstreamNames.has(path.target.host.toLowerCase()));
+    const stale = (upstreamNames.size > 0 && upstreamNames.has(path.target.host.toLowerCase()))
+      || (throughDirty(path, dirty) && !unchangedBy(path, dirty));
     if (!stale) {
       kept.push(path);
       continue;
@@ -198,7 +203,7 @@ function deriveScopes(tree: ConfigTree, family: Family, options: EffectiveOption
       continue;
     }
     // A server whose own children were replaced gets its current statements (serverScopeAt).
-    const stale = change.containers.has(node) || (dirty.size > 0 && scope.levels.some((level) => level.node !== undefined && dirty.has(level.node)));
+    const stale = change.containers.has(node) || (throughDirty(scope, dirty) && !unchangedBy(scope, dirty));
     if (!stale) {
       kept.push(scope);
       continue;

@@ -167,7 +167,7 @@ function resolvedNote(ref: FileReference): string {
 export const certificateFileRules: RuleFamily = {
   name: 'certificate-files',
   rules: RULES,
-  argumentsUnread: unreadBut('ssl_stapling'),
+  argumentsUnread: unreadBut('ssl_stapling', 'ssl_trusted_certificate'),
   async run(context: RuleContext): Promise<Finding[]> {
     const refs = collectFileReferences(context, focusOf(context).nodes).filter((r) => r.resolved);
     const findings: Finding[] = [];

@@ -10,11 +10,12 @@ import type { ConfigNode } from '../../model/configTree';
 import type { Finding, RuleMeta } from '../finding';
 import { nginxRefuses } from '../nginxWording';
 import type { RuleContext, RuleFamily } from '../ruleContext';
-import { collectFileReferences, referenceRange, type FileReference } from '../tlsFileReferences';
+import { collectFileReferences, referenceRange, TLS_FAMILIES, type FileReference } from '../tlsFileReferences';
+import { focusOf } from '../analysisFocus';
 import { certificateLists, type CertificateList } from '../certificateLists';
 import { fillSlots, servingSlots, type LoadPair } from '../certificateSlots';
 import { certificateNameLabels, certificateNameMatches } from './tlsRuleSupport';
-import { UNREAD_BY_TLS_FAMILIES } from '../unreadArguments';
+import { unreadBut } from '../unreadArguments';
 import { localVerifiers, pairingInputs } from './pairingInputs';
 
 const RULES: RuleMeta[] = [
@@ -28,7 +29,7 @@ const RULES: RuleMeta[] = [
 export const certificatePairingRules: RuleFamily = {
   name: 'certificate-pairing',
   rules: RULES,
-  argumentsUnread: UNREAD_BY_TLS_FAMILIES,
+  argumentsUnread: unreadBut('ssl_trusted_certificate'),
   async run(context: RuleContext): Promise<Finding[]> {
     const { wanted, refs, inspected, caPool, inspectedFor } = await pairingInputs(context);
     const findings: Finding[] = [];
@@ -62,13 +63,19 @@ export const certificatePairingRules: RuleFamily = {
     }
     // What a list's slots give lands on its own certificate and key statements: a list written
     // in other files is not loaded again (an http-level keystroke in nginx.conf reaches every
-    // server of the tree, and their lists stand in the site files).
-    for (const list of certificateLists(context)) {
-      if (list.certs.some((n) => wanted.has(n.file.path)) || list.keys.some((n) => wanted.has(n.file.path))) findings.push(...await slotFindings(list, context));
+    // server of the tree, and their lists stand in the site files). Checked files without a
+    // certificate or key statement have no list to judge: the lists are not even made.
+    if (LIST_DIRECTIVES.some(focusOf(context).writes)) {
+      for (const list of certificateLists(context)) {
+        if (list.certs.some((n) => wanted.has(n.file.path)) || list.keys.some((n) => wanted.has(n.file.path))) findings.push(...await slotFindings(list, context));
+      }
     }
     return findings.filter((f) => wanted.has(f.file));
   },
 };
+
+/** The statements certificateLists() puts in lists. */
+const LIST_DIRECTIVES = TLS_FAMILIES.flatMap((family) => [`${family}_certificate`, `${family}_certificate_key`]);
 
 /** A statement's reference and the file nginx opens for it; no file for data: values and variables. */
 interface LoadedStatement {

@@ -24,7 +24,7 @@ const RULES: RuleMeta[] = [
 export const clientChainRules: RuleFamily = {
   name: 'client-chains',
   rules: RULES,
-  argumentsUnread: unreadBut('ssl_verify_depth'),
+  argumentsUnread: unreadBut('ssl_verify_depth', 'ssl_trusted_certificate'),
   async run(context: RuleContext): Promise<Finding[]> {
     const { refs, inspected, inspectedFor, caPool, wanted } = await pairingInputs(context);
     return crossHopChecks(context, refs, inspected, inspectedFor, caPool, wanted).filter((f) => wanted.has(f.file));

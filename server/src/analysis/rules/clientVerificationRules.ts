@@ -14,7 +14,7 @@ import type { RuleContext, RuleFamily } from '../ruleContext';
 import { insertAfter, insertIntoBlock } from '../fixes/textEdits';
 import { hasCertificate, listenSockets, statementRange } from './tlsRuleSupport';
 import { isOn } from '../../model/effectiveConfig';
-import { UNREAD_BY_TLS_FAMILIES } from '../unreadArguments';
+import { unreadBut } from '../unreadArguments';
 
 const RULES: RuleMeta[] = [
   { code: 'tls.verify-client-no-ca', category: 'tls', severity: 'error', title: 'ssl_verify_client without a CA certificate', nginxRefuses: true },
@@ -155,21 +155,23 @@ function checkScope(context: RuleContext, scope: ServerScope, family: Family, tl
   }
 }
 
+/** The inherited settings checkScope() places findings on (besides the server's own statements). */
+const PLACED_ON = ['ssl_verify_client', 'ssl_ocsp'];
+
 export const clientVerificationRules: RuleFamily = {
   name: 'client-verification',
   rules: RULES,
-  argumentsUnread: UNREAD_BY_TLS_FAMILIES,
+  argumentsUnread: unreadBut('ssl_trusted_certificate'),
   run(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
     const focus = focusOf(context);
     const variables = verificationVariables(context);
-    const { byServer } = focus.addressGroups();
-    // Findings land on statements of a server's levels.
+    // Findings land on a server's own statements and on the statements it takes these from.
     for (const scope of focus.serverScopes('http')) {
-      if (focus.touchesLevels(scope.levels)) checkScope(context, scope, 'http', byServer.get(scope)?.tls ?? false, variables, findings);
+      if (focus.scopeTouches(scope, PLACED_ON)) checkScope(context, scope, 'http', focus.addressGroups().byServer.get(scope)?.tls ?? false, variables, findings);
     }
     for (const scope of focus.serverScopes('stream')) {
-      if (!focus.touchesLevels(scope.levels)) continue;
+      if (!focus.scopeTouches(scope, PLACED_ON)) continue;
       const tls = listenSockets(scope.statements, false).some((s) => s.ssl);
       checkScope(context, scope, 'stream', tls, variables, findings);
     }

@@ -287,15 +287,22 @@ async function staplingFindings(scopes: readonly ServerScope[], context: RuleCon
   return findings;
 }
 
+/** The statements whose findings need the servers' settings: those serverSettings() collects, and ssl_stapling, where stapling findings land. */
+const SERVER_SETTINGS = ['ssl_ciphers', 'ssl_ecdh_curve', 'ssl_dhparam', 'ssl_stapling'];
+const UPSTREAM_CIPHERS = ['proxy_ssl_ciphers', 'grpc_ssl_ciphers', 'uwsgi_ssl_ciphers'];
+
 export const opensslSettingRules: RuleFamily = {
   name: 'openssl-settings',
   rules: RULES,
-  argumentsUnread: unreadBut('ssl_ciphers', 'proxy_ssl_ciphers', 'grpc_ssl_ciphers', 'uwsgi_ssl_ciphers', 'ssl_ecdh_curve', 'ssl_stapling'),
+  argumentsUnread: unreadBut('ssl_ciphers', 'proxy_ssl_ciphers', 'grpc_ssl_ciphers', 'uwsgi_ssl_ciphers', 'ssl_ecdh_curve', 'ssl_stapling', 'ssl_trusted_certificate'),
   async run(context: RuleContext): Promise<Finding[]> {
     const findings: Finding[] = [];
     const focus = focusOf(context);
-    const { applied, loading } = serverSettings(context);
-    const upstream = new Set(upstreamCiphers(context));
+    // Findings land on the cipher, curve and DH statements of the checked files, and on their
+    // ssl_stapling statements: the servers are read only when the checked files write one (an
+    // http-level keystroke in nginx.conf reaches every server).
+    const { applied, loading } = SERVER_SETTINGS.some(focus.writes) ? serverSettings(context) : { applied: new Map<string, Applied[]>(), loading: [] };
+    const upstream = new Set(UPSTREAM_CIPHERS.some(focus.writes) ? upstreamCiphers(context) : []);
     const appliedNode = (name: string, node: ConfigNode): Applied | undefined => (applied.get(name) ?? []).find((a) => a.node === node);
     for (const node of focus.nodes) {
       if (node.context === 'custom-body') continue;

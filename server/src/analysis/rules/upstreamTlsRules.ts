@@ -17,7 +17,7 @@ import { matchingKeyFor } from '../fixes/matchingKey';
 import { issuingCaFileFor } from '../fixes/issuingCa';
 import { localPeerCertificates, upstreamNameKind, type LocalPeerCertificate } from './upstreamPeers';
 import { argRange, describePath, effectiveOptions, pathTouches, statementRange } from './tlsRuleSupport';
-import { UNREAD_BY_TLS_FAMILIES } from '../unreadArguments';
+import { unreadBut } from '../unreadArguments';
 
 const RULES: RuleMeta[] = [
   { code: 'tls.upstream-unverified', category: 'tls', severity: 'warning', title: 'Upstream TLS certificate is not verified', nginxRefuses: false, preferredFix: true },
@@ -280,22 +280,24 @@ function upstreamServerNames(block: ConfigNode): string[] {
  * path's block): a client certificate or key without the other, verification without a CA, the
  * verified name, the Host header.
  */
-const PLACED_ON: ReadonlySet<string> = new Set([
+const PLACED_ON_NAMES = [
   'proxy_ssl_certificate', 'proxy_ssl_certificate_key', 'proxy_ssl_verify', 'proxy_ssl_name',
   'grpc_ssl_certificate', 'grpc_ssl_certificate_key', 'grpc_ssl_verify', 'grpc_ssl_name',
   'uwsgi_ssl_certificate', 'uwsgi_ssl_certificate_key', 'uwsgi_ssl_verify', 'uwsgi_ssl_name',
   'proxy_set_header',
-]);
+];
+const PLACED_ON: ReadonlySet<string> = new Set(PLACED_ON_NAMES);
 
 export const upstreamTlsRules: RuleFamily = {
   name: 'upstream-tls',
   rules: RULES,
-  argumentsUnread: UNREAD_BY_TLS_FAMILIES,
+  // The fix that turns verification on looks for the peer's CA among the configured CA files.
+  argumentsUnread: unreadBut('ssl_trusted_certificate'),
   async run(context: RuleContext): Promise<Finding[]> {
     const findings: Finding[] = [];
     const covered = new Set<ConfigNode>();
     const focus = focusOf(context);
-    const paths = focus.paths();
+    const paths = PLACED_ON_NAMES.some(focus.writes) ? focus.paths() : focus.pathsHeld();
     const wanted = focus.wanted;
     for (const path of paths) {
       // Every check below reports a missing setting, which an unreadable include may hold.
