@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { RULE_FAMILIES } from '../../server/src/analysis/ruleRegistry';
+import type { Finding } from '../../server/src/analysis/finding';
 import { UNREAD_BY_TLS_FAMILIES } from '../../server/src/analysis/unreadArguments';
 import { parseFile } from '../../server/src/model/parsedFile';
 import { walkDirectives } from '../../server/src/parser/syntaxTree';
@@ -42,11 +43,13 @@ const SAMPLE_ARGUMENTS: Record<string, string> = {
   ssl_ciphers: 'HIGH:!aNULL:!MD5', proxy_ssl_ciphers: 'HIGH:!aNULL', grpc_ssl_ciphers: 'DEFAULT', uwsgi_ssl_ciphers: 'HIGH',
   ssl_session_cache: 'shared:SSL:10m', ssl_stapling: 'on', ssl_stapling_verify: 'on', ssl_ecdh_curve: 'X25519:prime256v1',
   ssl_conf_command: 'Options PrioritizeChaCha', proxy_ssl_conf_command: 'Options PrioritizeChaCha',
+  ssl_trusted_certificate: '/etc/nginx/ssl/ca.pem',
 };
 
 /** After each line that opens a block, a line with the next unread directive (in turn over the whole list). */
 function withUnreadDirectives(text: string, firstIndex: number): { text: string; inserted: string[] } {
   const names = [...UNREAD_BY_TLS_FAMILIES];
+  for (const name of names) assert.ok(SAMPLE_ARGUMENTS[name], `a sample value for ${name}`);
   const inserted: string[] = [];
   let next = firstIndex;
   const lines = text.split('\n').flatMap((line) => {
@@ -248,6 +251,62 @@ describe('edits inside the arguments of a directive reuse the families that neve
       removeDir(dir);
     }
   });
+  it('judges only the edited CA reference while a CA path is typed at the http level, and the whole file once it names certificates', async () => {
+    const dir = makeTempDir('argument-reuse-ca-path');
+    try {
+      const p = generatePki({ keyType: 'ec', notBefore: new Date('2025-01-01T00:00:00Z'), notAfter: new Date('2027-01-01T00:00:00Z'), serverSans: ['DNS:a.example.test'] });
+      const other = generatePki({ keyType: 'ec', notBefore: new Date('2025-01-01T00:00:00Z'), notAfter: new Date('2027-01-01T00:00:00Z'), caSubject: 'CN=Other CA' });
+      fs.writeFileSync(path.join(dir, 'a.crt'), pemEncode('CERTIFICATE', p.server.der));
+      fs.writeFileSync(path.join(dir, 'a.key'), p.server.key.pem, { mode: 0o600 });
+      fs.writeFileSync(path.join(dir, 'client.crt'), pemEncode('CERTIFICATE', p.client.der));
+      fs.writeFileSync(path.join(dir, 'client.key'), p.client.key.pem, { mode: 0o600 });
+      fs.writeFileSync(path.join(dir, 'other.crt'), pemEncode('CERTIFICATE', other.ca.der));
+      // Server A verifies clients against the http level's trusted CA file (nginx 1.27.2 and
+      // later), server C presents a client certificate to it that only the other CA would not
+      // trust; a second server names a missing certificate, a finding of certificate-files that is kept.
+      const text = (ca: string): string => [
+        'events {}',
+        'http {',
+        `    ssl_trusted_certificate ${ca};`,
+        '    server {\n        listen 443 ssl;\n        server_name a.example.test;\n        ssl_certificate a.crt;\n        ssl_certificate_key a.key;\n        ssl_verify_client on;\n    }',
+        '    server {\n        listen 8443 ssl;\n        ssl_certificate missing.crt;\n        ssl_certificate_key a.key;\n    }',
+        '    server {\n        listen 8080;\n        location / {\n            proxy_pass https://a.example.test:443;\n            proxy_ssl_certificate client.crt;\n            proxy_ssl_certificate_key client.key;\n        }\n    }',
+        '}',
+        '',
+      ].join('\n');
+      const file = path.join(dir, 'nginx.conf');
+      fs.writeFileSync(file, text('o'));
+      const counted = countingFamilies();
+      const edited = service(dir, counted.families);
+      edited.openDocument(file, text('o'));
+      await findingsOf(edited, file);
+      const onTrustedLine = (f: Finding): boolean => text('o').slice(0, f.start).split('\n').length === 3;
+      // The families that read the CA file only as its certificates.
+      const readers = ['certificate-pairing', 'client-chains', 'upstream-tls', 'openssl-settings'];
+      for (const ca of ['ot', 'other.c', 'other.crt', 'other.crtx', 'other.crt', 'other.cr']) {
+        const certificates = ca === 'other.crt';
+        const before = new Map(counted.runs);
+        const scoped = counted.scoped.get('certificate-files') ?? 0;
+        const untypedBefore = ['other.crtx', 'other.cr'].includes(ca);
+        edited.openDocument(file, text(ca));
+        const got = await findingsOf(edited, file);
+        const fresh = service(dir);
+        fresh.openDocument(file, text(ca));
+        assert.deepEqual(got, await findingsOf(fresh, file), `ssl_trusted_certificate ${ca}`);
+        assert.equal(got.filter((f) => f.code === 'tls.file-not-found' && onTrustedLine(f)).length, certificates ? 0 : 1, `the missing CA file ${ca}`);
+        assert.equal(got.some((f) => f.code === 'mtls.client-cert-untrusted'), certificates, `the client certificate judged against the other CA at ${ca}`);
+        assert.ok(got.some((f) => f.code === 'tls.file-not-found' && f.message.includes('missing.crt')), `the other server's finding is kept at ${ca}`);
+        assert.equal(counted.runs.get('certificate-files'), before.get('certificate-files'), `certificate-files not run over the file at ${ca}`);
+        assert.equal(counted.scoped.get('certificate-files'), scoped + 1, `certificate-files checked the http level's statements at ${ca}`);
+        // No certificates named before the keystroke nor after it: their findings are kept.
+        const kept = !certificates && !untypedBefore;
+        for (const family of readers) assert.equal(counted.runs.get(family), (before.get(family) ?? 0) + (kept ? 0 : 1), `${family} ${kept ? 'reused' : 'ran'} at ${ca}`);
+      }
+    } finally {
+      removeDir(dir);
+    }
+  });
+
   it('runs only the client-chain family when ssl_verify_depth is typed into, and its finding follows the value', async () => {
     const dir = makeTempDir('argument-reuse-verify-depth');
     try {

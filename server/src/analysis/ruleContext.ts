@@ -68,6 +68,24 @@ export interface RuleFamily {
    */
   argumentsUnread?: ReadonlySet<string>;
   /**
+   * Directive names whose arguments the family reads only to judge that statement itself: what
+   * it finds on any other statement does not depend on them, and it finds nothing about a
+   * statement that is not on it. After an edit inside the arguments of one of them, it checks
+   * the statements of that statement's own block again (RuleContext.ownStatementsOnly, as a
+   * statement-local family does) and keeps its other findings, moved past the edit: typing a
+   * CA file's path at the http level of a 5k-line nginx.conf then judges that one reference,
+   * not every certificate of the file (issue #15).
+   */
+  argumentsReadInPlace?: ReadonlySet<string>;
+  /**
+   * Directive names (CA files) whose arguments the family reads only as the certificates in
+   * the file they name: never the path itself, nor whether the file exists. After an edit
+   * inside the arguments of one of them that leaves the statement naming a file without any
+   * certificate before and after (a path being typed names no file yet), the family's last
+   * findings stay right and are moved past the edit (service/workspaceAnalysis.ts).
+   */
+  argumentsReadAsCertificates?: ReadonlySet<string>;
+  /**
    * True when what the family finds on a statement depends only on that statement, the
    * statements of its own block and of the blocks around it (names, arguments, nesting), and
    * the finding lands in that block: then an edit inside the arguments of one statement can

@@ -78,6 +78,12 @@ function readFileDirectiveInfo(name: string): FileDirectiveInfo | undefined {
   return undefined;
 }
 
+/** The names of the file directives whose files play one of `roles`. */
+export function fileDirectivesOfRoles(...roles: FileRole[]): string[] {
+  return TLS_FAMILIES.flatMap((family) => Object.keys(SUFFIX_ROLES).map((suffix) => `${family}_${suffix}`))
+    .filter((name) => roles.includes(fileDirectiveInfo(name)?.role as FileRole));
+}
+
 export interface FileReference {
   node: ConfigNode;
   info: FileDirectiveInfo;

@@ -19,6 +19,7 @@ import type { Directive } from '../parser/syntaxTree';
 import type { ParsedFile } from '../model/parsedFile';
 import { changedRegion } from '../parser/changedRegion';
 import { detached } from '../parser/incrementalParse';
+import { parseConfig } from '../parser/parser';
 import type { Finding } from '../analysis/finding';
 import type { ConfigNode, ConfigTree } from '../model/configTree';
 import { nodesOfFile } from '../model/treeIndexes';
@@ -135,6 +136,17 @@ function editedStatement(tree: ConfigTree, edit: ArgumentEdit): ConfigNode | und
     statement = node;
   }
   return statement;
+}
+
+/**
+ * The argument of the edited statement before and after the edit, when it has exactly one both
+ * times (a file path being typed) and stands once in the tree.
+ */
+export function editedPath(tree: ConfigTree, edit: ArgumentEdit): { before: string; after: string } | undefined {
+  const statement = editedStatement(tree, edit);
+  const old = parseConfig(edit.oldText).statements[0];
+  if (!statement || !old || statement.directive.args.length !== 1 || old.args.length !== 1) return undefined;
+  return { before: old.args[0].value, after: statement.directive.args[0].value };
 }
 
 /**

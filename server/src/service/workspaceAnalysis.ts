@@ -23,7 +23,7 @@ import type { Directive } from '../parser/syntaxTree';
 import { DEFAULT_SETTINGS, type NginxMtlsSettings } from './settings';
 import { MAX_WATCHED_PATHS, RecentPaths } from './watchedFiles';
 import { commentOnlyEdit, moveFindings, type CommentEdit } from './commentEditReuse';
-import { argumentOnlyEdit, editedBlock, findingsOffOwnStatements, findingsOutsideBlock, type ArgumentEdit } from './argumentEditReuse';
+import { argumentOnlyEdit, editedBlock, editedPath, findingsOffOwnStatements, findingsOutsideBlock, type ArgumentEdit } from './argumentEditReuse';
 
 export interface FileAnalysis {
   file: ParsedFile;
@@ -397,9 +397,10 @@ export class WorkspaceAnalysis {
         return reused;
       }
     }
-    const reusedFamilies = last && since?.kind === 'arguments' ? this.reusedFamilies(last, since.edit, tree) : undefined;
     const inspections = new Map<string, Inspection<Promise<InspectedFile>>>();
-    const result = await this.runRulesFresh(tree, files, contextGuessed, acceptedSomewhere, cancellation, now, inspections, reusedFamilies, reusedFamilies && last?.result.resolutions);
+    const inspect = this.recordingInspector(inspections);
+    const reusedFamilies = last && since?.kind === 'arguments' ? await this.reusedFamilies(last, since.edit, tree, inspect) : undefined;
+    const result = await this.runRulesFresh(tree, files, contextGuessed, acceptedSomewhere, cancellation, now, inspect, reusedFamilies, reusedFamilies && last?.result.resolutions);
     // A file's text changed while the rules ran and its new parse moved the nodes they were
     // reading (model/parsedFile.ts): the findings may mix two versions. The newer text gets
     // its own check; this one is dropped like a superseded one.
@@ -461,38 +462,67 @@ export class WorkspaceAnalysis {
    * directive: the findings of those that never read it, moved to the current text; of the
    * block-local ones, those outside the edited block's body, which they check again.
    */
-  private reusedFamilies(last: LastRun, edit: ArgumentEdit, tree: ConfigTree): Map<string, ReusedFamily> | undefined {
+  private async reusedFamilies(last: LastRun, edit: ArgumentEdit, tree: ConfigTree, inspect: Inspect): Promise<Map<string, ReusedFamily> | undefined> {
     const found = last.result.byFamily;
     if (!found) return undefined;
     const reused = new Map<string, ReusedFamily>();
     let block: ConfigNode | undefined | null = null;
+    let certificateFree: boolean | undefined;
     for (const family of this.families) {
       const earlier = found.get(family.name);
-      const unread = family.argumentsUnread?.has(edit.directive) === true;
-      if (!earlier || (!unread && !family.blockLocal)) continue;
+      let unread = family.argumentsUnread?.has(edit.directive) === true;
+      const asCertificates = !unread && family.argumentsReadAsCertificates?.has(edit.directive) === true;
+      const ownStatements = family.statementLocal === true || family.argumentsReadInPlace?.has(edit.directive) === true;
+      if (!earlier || (!unread && !family.blockLocal && !ownStatements && !asCertificates)) continue;
       let moved: readonly Finding[] | undefined = earlier;
       for (const e of last.familyEdits) moved = moved && moveFindings(moved, e);
       if (!moved) continue;
+      // What such a family reads of the edited statement is unchanged: no certificates, before and after.
+      if (asCertificates) unread = (certificateFree ??= await this.namesNoCertificates(tree, edit, inspect));
       if (unread) {
         const kept = moveFindings(moved, edit);
         if (kept) reused.set(family.name, { kept });
         continue;
       }
+      if (!family.blockLocal && !ownStatements) continue;
       if (block === null) block = editedBlock(tree, edit);
-      // A statement-local family checks the block's own statements again, a block-local one its whole body.
-      const kept = block && (family.statementLocal ? findingsOffOwnStatements(moved, block, edit) : findingsOutsideBlock(moved, block, edit));
-      if (block && kept) reused.set(family.name, family.statementLocal ? { kept, rerunIn: block, ownStatementsOnly: true } : { kept, rerunIn: block });
+      // A statement-local family (or one reading the directive in place) checks the block's own
+      // statements again, a block-local one its whole body.
+      const kept = block && (ownStatements ? findingsOffOwnStatements(moved, block, edit) : findingsOutsideBlock(moved, block, edit));
+      if (block && kept) reused.set(family.name, ownStatements ? { kept, rerunIn: block, ownStatementsOnly: true } : { kept, rerunIn: block });
     }
     return reused.size > 0 ? reused : undefined;
   }
 
-  private runRulesFresh(tree: ConfigTree, files: ParsedFile[], contextGuessed: boolean, acceptedSomewhere: ReadonlySet<Directive> | undefined, cancellation: CancellationFlag | undefined, now: Date,
-    inspections: Map<string, Inspection<Promise<InspectedFile>>>, reusedFamilies?: ReadonlyMap<string, ReusedFamily>, resolutions?: ReadonlyMap<Finding, Resolution>): Promise<AnalysisResult> {
-    const resolver: PathResolver = { confDir: tree.confDir, confDirUnknown: tree.confDirUnknown, pathMappings: this.settings.pathMappings };
-    // Rules ask for the same few certificate files once per server or location; within one
-    // run each file is inspected (or its cache entry stat-checked) only once.
-    const resolvedPaths = new Map<string, string>();
-    const inspect = (absolutePath: string, options?: { passphrases?: string[] }): Promise<InspectedFile> => {
+  /**
+   * True when the edited statement has one argument before and after the edit, a file path
+   * both times, and neither file holds a certificate (a path being typed names no file yet):
+   * a family that reads the directive only as the certificates of its file
+   * (RuleFamily.argumentsReadAsCertificates) then finds what it found.
+   */
+  private async namesNoCertificates(tree: ConfigTree, edit: ArgumentEdit, inspect: Inspect): Promise<boolean> {
+    const paths = editedPath(tree, edit);
+    if (!paths) return false;
+    for (const written of [paths.before, paths.after]) {
+      // Inline data and other schemes (data:, engine:, store:) are not file paths.
+      if (/^[a-z][a-z0-9+.-]*:/i.test(written)) return false;
+      const file = await inspect(resolveConfigPath(written, this.pathResolver(tree)));
+      if (file.certificates.length > 0) return false;
+    }
+    return true;
+  }
+
+  private pathResolver(tree: ConfigTree): PathResolver {
+    return { confDir: tree.confDir, confDirUnknown: tree.confDirUnknown, pathMappings: this.settings.pathMappings };
+  }
+
+  /**
+   * The inspection of the certificate files of one run: rules ask for the same few files once
+   * per server or location, and within one run each file is inspected (or its cache entry
+   * stat-checked) only once; `inspections` records what was read, for the next run's reuse.
+   */
+  private recordingInspector(inspections: Map<string, Inspection<Promise<InspectedFile>>>): Inspect {
+    return (absolutePath, options) => {
       const key = inspectionKey(absolutePath, options);
       let pending = inspections.get(key);
       if (!pending) {
@@ -502,6 +532,12 @@ export class WorkspaceAnalysis {
       }
       return pending.result;
     };
+  }
+
+  private runRulesFresh(tree: ConfigTree, files: ParsedFile[], contextGuessed: boolean, acceptedSomewhere: ReadonlySet<Directive> | undefined, cancellation: CancellationFlag | undefined, now: Date,
+    inspect: Inspect, reusedFamilies?: ReadonlyMap<string, ReusedFamily>, resolutions?: ReadonlyMap<Finding, Resolution>): Promise<AnalysisResult> {
+    const resolver = this.pathResolver(tree);
+    const resolvedPaths = new Map<string, string>();
     return analyze({
       tree,
       table: this.table,
@@ -565,6 +601,9 @@ interface LastRun {
 }
 
 /** One certificate file a run of the rules inspected, with the options and what it saw (or will). */
+/** Inspects a certificate file for the rules (RuleContext.inspect). */
+type Inspect = (absolutePath: string, options?: { passphrases?: string[] }) => Promise<InspectedFile>;
+
 interface Inspection<R> {
   path: string;
   options?: { passphrases?: string[] };

@@ -21,6 +21,7 @@ import { effective } from '../../model/effectiveConfig';
 import { effectiveOptions } from './tlsRuleSupport';
 import {
   collectFileReferences,
+  fileDirectivesOfRoles,
   namesSystemTrustStore,
   referenceRange,
   upstreamUsesTls,
@@ -168,6 +169,10 @@ export const certificateFileRules: RuleFamily = {
   name: 'certificate-files',
   rules: RULES,
   argumentsUnread: unreadBut('ssl_stapling', 'ssl_trusted_certificate'),
+  // Each reference is judged on its own, but for certificates and keys (a list's other members
+  // and a key's password file decide how nginx loads them): the path of a CA or CRL file counts
+  // only for the findings on its own statement.
+  argumentsReadInPlace: new Set(fileDirectivesOfRoles('ca-bundle', 'crl')),
   async run(context: RuleContext): Promise<Finding[]> {
     const refs = collectFileReferences(context, focusOf(context).nodes).filter((r) => r.resolved);
     const findings: Finding[] = [];

@@ -16,7 +16,7 @@ import { certificateLists, type CertificateList } from '../certificateLists';
 import { fillSlots, servingSlots, type LoadPair } from '../certificateSlots';
 import { certificateNameLabels, certificateNameMatches } from './tlsRuleSupport';
 import { unreadBut } from '../unreadArguments';
-import { localVerifiers, pairingInputs } from './pairingInputs';
+import { CA_FILES_READ_AS_CERTIFICATES, localVerifiers, pairingInputs } from './pairingInputs';
 
 const RULES: RuleMeta[] = [
   { code: 'tls.key-mismatch', category: 'certificate', severity: 'error', title: 'Private key does not belong to the certificate', nginxRefuses: true },
@@ -30,6 +30,7 @@ export const certificatePairingRules: RuleFamily = {
   name: 'certificate-pairing',
   rules: RULES,
   argumentsUnread: unreadBut('ssl_trusted_certificate'),
+  argumentsReadAsCertificates: CA_FILES_READ_AS_CERTIFICATES,
   async run(context: RuleContext): Promise<Finding[]> {
     const { wanted, refs, inspected, caPool, inspectedFor } = await pairingInputs(context);
     const findings: Finding[] = [];

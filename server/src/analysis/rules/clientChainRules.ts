@@ -13,7 +13,7 @@ import type { Finding, RuleMeta } from '../finding';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { referenceRange, type FileReference } from '../tlsFileReferences';
 import { unreadBut } from '../unreadArguments';
-import { localVerifiers, pairingInputs, type InspectedForNode } from './pairingInputs';
+import { CA_FILES_READ_AS_CERTIFICATES, localVerifiers, pairingInputs, type InspectedForNode } from './pairingInputs';
 import { effectiveOptions } from './tlsRuleSupport';
 
 const RULES: RuleMeta[] = [
@@ -25,6 +25,7 @@ export const clientChainRules: RuleFamily = {
   name: 'client-chains',
   rules: RULES,
   argumentsUnread: unreadBut('ssl_verify_depth', 'ssl_trusted_certificate'),
+  argumentsReadAsCertificates: CA_FILES_READ_AS_CERTIFICATES,
   async run(context: RuleContext): Promise<Finding[]> {
     const { refs, inspected, inspectedFor, caPool, wanted } = await pairingInputs(context);
     return crossHopChecks(context, refs, inspected, inspectedFor, caPool, wanted).filter((f) => wanted.has(f.file));

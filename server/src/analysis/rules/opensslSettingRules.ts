@@ -295,6 +295,8 @@ export const opensslSettingRules: RuleFamily = {
   name: 'openssl-settings',
   rules: RULES,
   argumentsUnread: unreadBut('ssl_ciphers', 'proxy_ssl_ciphers', 'grpc_ssl_ciphers', 'uwsgi_ssl_ciphers', 'ssl_ecdh_curve', 'ssl_stapling', 'ssl_trusted_certificate'),
+  // The stapling checks look for the issuer among the certificates of the context's CA files.
+  argumentsReadAsCertificates: new Set(['ssl_trusted_certificate', 'ssl_client_certificate']),
   async run(context: RuleContext): Promise<Finding[]> {
     const findings: Finding[] = [];
     const focus = focusOf(context);

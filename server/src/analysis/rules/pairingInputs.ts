@@ -92,6 +92,12 @@ function firstArgument(node: ConfigNode): string | undefined {
 const CA_DIRECTIVES = TLS_FAMILIES.flatMap((family) => ['client_certificate', 'trusted_certificate'].map((suffix) => `${family}_${suffix}`))
   .filter((name) => fileDirectiveInfo(name)?.role === 'ca-bundle');
 
+/**
+ * The CA directives the two families read only as the certificates of their files (the pool,
+ * the verifying servers' trust stores): RuleFamily.argumentsReadAsCertificates.
+ */
+export const CA_FILES_READ_AS_CERTIFICATES: ReadonlySet<string> = new Set(CA_DIRECTIVES);
+
 interface HttpsTarget {
   host: string;
   port: string;

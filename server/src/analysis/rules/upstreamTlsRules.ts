@@ -291,8 +291,10 @@ const PLACED_ON: ReadonlySet<string> = new Set(PLACED_ON_NAMES);
 export const upstreamTlsRules: RuleFamily = {
   name: 'upstream-tls',
   rules: RULES,
-  // The fix that turns verification on looks for the peer's CA among the configured CA files.
+  // The fix that turns verification on looks for the peer's CA among the configured CA files,
+  // and names one only when its certificates verify the peer.
   argumentsUnread: unreadBut('ssl_trusted_certificate'),
+  argumentsReadAsCertificates: new Set(['ssl_trusted_certificate', 'ssl_client_certificate']),
   async run(context: RuleContext): Promise<Finding[]> {
     const findings: Finding[] = [];
     const covered = new Set<ConfigNode>();
