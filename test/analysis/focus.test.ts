@@ -175,6 +175,7 @@ describe('focused analysis', () => {
     const pki = generatePki({ keyType: 'ec', notBefore: new Date('2025-01-01T00:00:00Z'), notAfter: new Date('2027-01-01T00:00:00Z') });
     const dir = writeTree({
       'ssl/client.key': pki.client.key.pem,
+      'ssl/client.crt': pemEncode('CERTIFICATE', pki.client.der),
       'nginx.conf': 'events {}\nhttp {\n    include conf.d/*.conf;\n    include sites/*.conf;\n}\n',
       'conf.d/verify.conf': 'proxy_ssl_verify on;\n',
       'conf.d/name.conf': 'proxy_ssl_name backend.example.test;\n',
@@ -183,7 +184,12 @@ describe('focused analysis', () => {
       'snippets/key.conf': 'proxy_ssl_certificate_key ssl/client.key;\n',
       // A block whose pass statement and Host header come from snippets: the Host finding goes
       // on the include in the block's own file.
-      'sites/b.conf': 'server {\n    listen 8081;\n    location /b {\n        include snippets/pass-b.conf;\n        include snippets/host-b.conf;\n    }\n}\n',
+      'sites/b.conf': 'server {\n    listen 8081;\n    include snippets/cert-b.conf;\n    location /b {\n        include snippets/pass-b.conf;\n        include snippets/host-b.conf;\n    }\n}\n',
+      // A client certificate without its key, alone in a snippet at the server level.
+      'snippets/cert-b.conf': 'proxy_ssl_certificate ssl/client.crt;\n',
+      // An unverified upstream whose pass statement stands in a snippet: the finding goes there.
+      'sites/c.conf': 'server {\n    listen 8082;\n    location /c {\n        include snippets/pass-c.conf;\n        proxy_ssl_verify off;\n    }\n}\n',
+      'snippets/pass-c.conf': 'proxy_pass https://c.example.test;\n',
       'snippets/pass-b.conf': 'proxy_pass https://b.example.test;\n',
       'snippets/host-b.conf': 'proxy_set_header Host $http_host;\n',
     });
@@ -196,6 +202,8 @@ describe('focused analysis', () => {
       ['conf.d/host.conf', 'tls.upstream-name-mismatch'],
       ['snippets/key.conf', 'mtls.client-cert-not-sent'],
       ['sites/b.conf', 'tls.upstream-name-mismatch'],
+      ['snippets/cert-b.conf', 'mtls.client-cert-not-sent'],
+      ['snippets/pass-c.conf', 'tls.upstream-unverified'],
     ]);
   });
 

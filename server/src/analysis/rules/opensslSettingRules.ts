@@ -46,19 +46,29 @@ interface Applied {
   ciphers?: string;
 }
 
-/** The server-side settings of every server that builds an SSL context, by statement. */
-function serverSettings(context: RuleContext): { applied: Map<string, Applied[]>; loading: ServerScope[] } {
+const APPLIED_SETTINGS = ['ssl_ciphers', 'ssl_ecdh_curve', 'ssl_dhparam'];
+
+/**
+ * The server-side settings of the servers that build an SSL context, by statement, and those
+ * servers (`loading`, for the stapling checks: every one when `allLoading`). Without
+ * `allLoading` the walk ends once each cipher, curve and DH statement of the checked files has
+ * a server applying it: at the http level of nginx.conf the first server does.
+ */
+function serverSettings(context: RuleContext, allLoading: boolean): { applied: Map<string, Applied[]>; loading: ServerScope[] } {
   const focus = focusOf(context);
   const applied = new Map<string, Applied[]>();
   const loading: ServerScope[] = [];
+  const unapplied = new Set(focus.nodes.filter((n) => APPLIED_SETTINGS.includes(n.directive.name.value)));
   for (const family of ['http', 'stream'] as const) {
     for (const scope of focus.serverScopes(family)) {
+      if (!allLoading && unapplied.size === 0) return { applied, loading };
       if (!focus.touchesLevels(scope.levels) || !buildsContext(scope)) continue;
       loading.push(scope);
       const ciphers = scope.get('ssl_ciphers').args[0];
-      for (const name of ['ssl_ciphers', 'ssl_ecdh_curve', 'ssl_dhparam']) {
+      for (const name of APPLIED_SETTINGS) {
         const node = scope.get(name).nodes[0];
         if (!node) continue;
+        unapplied.delete(node);
         const list = applied.get(name) ?? [];
         if (!list.some((a) => a.node === node)) list.push({ node, ciphers });
         applied.set(name, list);
@@ -303,7 +313,7 @@ export const opensslSettingRules: RuleFamily = {
     // Findings land on the cipher, curve and DH statements of the checked files, and on their
     // ssl_stapling statements: the servers are read only when the checked files write one (an
     // http-level keystroke in nginx.conf reaches every server).
-    const { applied, loading } = SERVER_SETTINGS.some(focus.writes) ? serverSettings(context) : { applied: new Map<string, Applied[]>(), loading: [] };
+    const { applied, loading } = SERVER_SETTINGS.some(focus.writes) ? serverSettings(context, focus.writes('ssl_stapling')) : { applied: new Map<string, Applied[]>(), loading: [] };
     const upstream = new Set(UPSTREAM_CIPHERS.some(focus.writes) ? upstreamCiphers(context) : []);
     const appliedNode = (name: string, node: ConfigNode): Applied | undefined => (applied.get(name) ?? []).find((a) => a.node === node);
     for (const node of focus.nodes) {
@@ -319,7 +329,7 @@ export const opensslSettingRules: RuleFamily = {
       }
       if (finding) findings.push(finding);
     }
-    findings.push(...await staplingFindings(loading, context));
+    if (focus.writes('ssl_stapling')) findings.push(...await staplingFindings(loading, context));
     return findings;
   },
 };

@@ -6,8 +6,8 @@
  * `proxy_ssl_server_name on`. https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_ssl_verify
  */
 import type { ConfigNode } from '../../model/configTree';
-import { effective, isOn, levelsFor, levelsIncomplete, type RequestPath } from '../../model/effectiveConfig';
-import { focusOf } from '../analysisFocus';
+import { effective, isOn, levelsFor, levelsIncomplete, type EffectiveValue, type RequestPath } from '../../model/effectiveConfig';
+import { focusOf, type AnalysisFocus } from '../analysisFocus';
 import { placeInBlock } from '../findingPlacement';
 import type { Finding, Fix, RuleMeta } from '../finding';
 import { nginxRefuses } from '../nginxWording';
@@ -288,6 +288,11 @@ const PLACED_ON_NAMES = [
 ];
 const PLACED_ON: ReadonlySet<string> = new Set(PLACED_ON_NAMES);
 
+/** True when a statement of the effective value is one a finding may be placed on. */
+function touches(focus: AnalysisFocus, value: EffectiveValue): boolean {
+  return value.nodes.some((node) => focus.touchesNode(node));
+}
+
 export const upstreamTlsRules: RuleFamily = {
   name: 'upstream-tls',
   rules: RULES,
@@ -309,11 +314,17 @@ export const upstreamTlsRules: RuleFamily = {
         if (path.tls !== false) verifyWithoutCa(path, [], covered);
         continue;
       }
-      const unverified = await upstreamUnverified(context, path);
-      if (unverified) findings.push(unverified);
-      if (path.tls !== false) await clientCertPairs(context, path, findings);
+      // Each check only where what it reports on can be in a checked file: nginx.conf's
+      // http-level proxy_ssl_verify reaches every path, and its own finding is verifyWithoutCa's.
+      const onPass = focus.touchesNode(path.pass);
+      if (onPass) {
+        const unverified = await upstreamUnverified(context, path);
+        if (unverified) findings.push(unverified);
+      }
+      if (path.tls !== false && (touches(focus, path.ssl('certificate')) || touches(focus, path.ssl('certificate_key')))) await clientCertPairs(context, path, findings);
       verifyWithoutCa(path, findings, covered);
-      await nameChecks(context, path, findings);
+      // On the pass, the name, or the Host header (or the include in the block that brings it).
+      if (onPass || wanted.has(path.block.file.path) || touches(focus, path.ssl('name')) || touches(focus, path.get('proxy_set_header'))) await nameChecks(context, path, findings);
     }
     unusedVerifyWithoutCa(context, covered, findings);
     return findings;
