@@ -43,7 +43,7 @@ const SAMPLE_ARGUMENTS: Record<string, string> = {
   ssl_ciphers: 'HIGH:!aNULL:!MD5', proxy_ssl_ciphers: 'HIGH:!aNULL', grpc_ssl_ciphers: 'DEFAULT', uwsgi_ssl_ciphers: 'HIGH',
   ssl_session_cache: 'shared:SSL:10m', ssl_stapling: 'on', ssl_stapling_verify: 'on', ssl_ecdh_curve: 'X25519:prime256v1',
   ssl_conf_command: 'Options PrioritizeChaCha', proxy_ssl_conf_command: 'Options PrioritizeChaCha',
-  ssl_trusted_certificate: '/etc/nginx/ssl/ca.pem',
+  ssl_trusted_certificate: '/etc/nginx/ssl/ca.pem', proxy_set_header: 'X-Forwarded-Proto https',
 };
 
 /** After each line that opens a block, a line with the next unread directive (in turn over the whole list). */

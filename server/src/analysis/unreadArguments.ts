@@ -31,14 +31,17 @@ export const RESPONSE_AND_TUNING_DIRECTIVES: ReadonlySet<string> = new Set([
  * `ssl_verify_depth`, no family the upstream ones), protocols and ciphers (the protocol checks
  * all of them, the OpenSSL checks the ciphers, plain-http-proxy-ssl the upstream ones), the
  * session cache (none), stapling (the certificate-file and OpenSSL checks), curves (the OpenSSL
- * checks), OpenSSL commands (none). Every other TLS family declares them unread.
+ * checks), OpenSSL commands (none), the server's trusted CA file (the certificate families, the
+ * client verification checks, upstream-tls for the CA its fix names, the OpenSSL checks for
+ * stapling) and the request headers sent upstream (the identity-header families, header
+ * inheritance, upstream-tls for the Host header). Every other TLS family declares them unread.
  */
 export const FEW_READ_TLS_SETTINGS: ReadonlySet<string> = new Set([
   'ssl_verify_depth', 'proxy_ssl_verify_depth', 'grpc_ssl_verify_depth', 'uwsgi_ssl_verify_depth',
   'ssl_protocols', 'proxy_ssl_protocols', 'grpc_ssl_protocols', 'uwsgi_ssl_protocols',
   'ssl_ciphers', 'proxy_ssl_ciphers', 'grpc_ssl_ciphers', 'uwsgi_ssl_ciphers',
   'ssl_session_cache', 'ssl_stapling', 'ssl_stapling_verify', 'ssl_ecdh_curve', 'ssl_conf_command', 'proxy_ssl_conf_command',
-  'ssl_trusted_certificate',
+  'ssl_trusted_certificate', 'proxy_set_header',
 ]);
 
 /** What the TLS and request-identity families declare unread (RuleFamily.argumentsUnread), but for those they read: see unreadBut(). */
@@ -50,5 +53,5 @@ export function unreadBut(...read: string[]): ReadonlySet<string> {
   return new Set([...UNREAD_BY_TLS_FAMILIES].filter((name) => !read.includes(name)));
 }
 
-/** `add_header`, whose lines the header-inheritance family compares between levels. */
-export const UNREAD_BY_HEADER_INHERITANCE: ReadonlySet<string> = unreadBut('add_header');
+/** `add_header` and `proxy_set_header`, whose lines the header-inheritance family compares between levels. */
+export const UNREAD_BY_HEADER_INHERITANCE: ReadonlySet<string> = unreadBut('add_header', 'proxy_set_header');

@@ -12,7 +12,7 @@ import { effective, enclosingServer, familyOf, levelsFor, levelsIncomplete } fro
 import type { Finding, RuleMeta } from '../finding';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { CLIENT_IDENTITY_HEADER_VARIABLE, IDENTITY_HEADER_NAME, effectiveOptions, variableRanges } from './tlsRuleSupport';
-import { UNREAD_BY_TLS_FAMILIES } from '../unreadArguments';
+import { unreadBut } from '../unreadArguments';
 
 const RULES: RuleMeta[] = [
   { code: 'tls.deprecated-ssl-client-cert', category: 'tls', severity: 'warning', title: 'Deprecated $ssl_client_cert', nginxRefuses: false, preferredFix: true },
@@ -97,7 +97,7 @@ function namesClientCert(args: readonly Word[]): boolean {
 export const identityHeaderRules: RuleFamily = {
   name: 'identity-headers',
   rules: RULES,
-  argumentsUnread: UNREAD_BY_TLS_FAMILIES,
+  argumentsUnread: unreadBut('proxy_set_header'),
   run(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
     const options = effectiveOptions(context);

@@ -13,7 +13,7 @@ import type { Finding, Fix, RuleMeta } from '../finding';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { insertAfter, quoteArg } from '../fixes/textEdits';
 import { describePath, statementRange } from './tlsRuleSupport';
-import { UNREAD_BY_TLS_FAMILIES } from '../unreadArguments';
+import { unreadBut } from '../unreadArguments';
 
 const RULES: RuleMeta[] = [
   { code: 'mtls.identity-header-not-cleared', category: 'mtls', severity: 'warning', title: 'Identity header set for a backend in one place but passed through from the client in another', nginxRefuses: false, preferredFix: true },
@@ -114,7 +114,7 @@ function clearFix(path: RequestPath, directive: string, header: string): Fix {
 export const identitySiblingRules: RuleFamily = {
   name: 'identity-header-siblings',
   rules: RULES,
-  argumentsUnread: UNREAD_BY_TLS_FAMILIES,
+  argumentsUnread: unreadBut('proxy_set_header'),
   run(context: RuleContext): Finding[] {
     const focus = focusOf(context);
     // Every path to a backend matters (a header set in another file protects this one), but

@@ -170,8 +170,13 @@ function unusedVerifyWithoutCa(context: RuleContext, covered: Set<ConfigNode>, f
 
 const VERIFY_DIRECTIVE = /^(proxy|grpc|uwsgi)_ssl_verify$/;
 
+/** True when nginx checks the upstream certificate's name on this path. */
+function checksName(path: RequestPath): boolean {
+  return path.tls === true && isOn(path.ssl('verify'));
+}
+
 async function nameChecks(context: RuleContext, path: RequestPath, findings: Finding[]): Promise<void> {
-  if (path.tls !== true || !isOn(path.ssl('verify'))) return;
+  if (!checksName(path)) return;
   const sslName = path.ssl('name');
   const target = path.target;
   const checkName = sslName.isDefault ? target.host : sslName.args[0];
@@ -232,23 +237,27 @@ function unknownPeerName(path: RequestPath): Finding | undefined {
   };
 }
 
+/** The `proxy_set_header Host …` statement a proxied path sends. */
+function hostHeader(path: RequestPath): ConfigNode | undefined {
+  if (path.module !== 'proxy') return undefined;
+  return path.get('proxy_set_header').nodes.find((n) => n.directive.args[0]?.value.toLowerCase() === 'host');
+}
+
 /** `proxy_set_header Host $host` sends the client's name while TLS verified another one. */
 function hostHeaderCheck(path: RequestPath, verifiedName: string, findings: Finding[]): void {
-  if (path.module !== 'proxy') return;
-  const headers = path.get('proxy_set_header');
-  const hostHeader = headers.nodes.find((n) => n.directive.args[0]?.value.toLowerCase() === 'host');
-  const value = hostHeader?.directive.args[1];
-  if (!hostHeader || !value || !/^\$(host|http_host|server_name)$/.test(value.value)) return;
+  const host = hostHeader(path);
+  const value = host?.directive.args[1];
+  if (!host || !value || !/^\$(host|http_host|server_name)$/.test(value.value)) return;
   // From a shared snippet (proxy_params) the problem is this location's TLS name: report at its include.
-  const placed = placeInBlock(hostHeader, path.block, `Host ${value.value} is set here`);
-  const inPlace = placed.anchor === hostHeader;
+  const placed = placeInBlock(host, path.block, `Host ${value.value} is set here`);
+  const inPlace = placed.anchor === host;
   findings.push({
     code: 'tls.upstream-name-mismatch', severity: 'warning', file: placed.anchor.file.path,
     ...(inPlace ? { start: value.start, end: value.end } : statementRange(placed.anchor)),
     message: `The upstream receives Host "${value.value}" (the client's name) while TLS was verified for "${verifiedName}": the upstream picks its virtual server by a name it has no certificate for, and an nginx upstream that requires client certificates answers 421 Misdirected Request when Host and SNI differ.`,
     related: placed.related.length > 0 ? placed.related : undefined,
     // Rewriting a shared snippet would change every block that includes it: only offered in place.
-    fixes: inPlace ? [{ title: 'Send the upstream\'s own name (Host $proxy_host)', safe: false, preferred: true, edits: [{ file: hostHeader.file.path, start: value.start, end: value.end, newText: '$proxy_host' }] }] : undefined,
+    fixes: inPlace ? [{ title: 'Send the upstream\'s own name (Host $proxy_host)', safe: false, preferred: true, edits: [{ file: host.file.path, start: value.start, end: value.end, newText: '$proxy_host' }] }] : undefined,
   });
 }
 
@@ -288,6 +297,14 @@ const PLACED_ON_NAMES = [
 ];
 const PLACED_ON: ReadonlySet<string> = new Set(PLACED_ON_NAMES);
 
+/** True when the path's Host header statement is one a finding may be placed on. */
+function touchesHost(focus: AnalysisFocus, path: RequestPath): boolean {
+  // Read only when a checked file writes one: a path that reads the headers is made again when they change.
+  if (!focus.writes('proxy_set_header')) return false;
+  const host = hostHeader(path);
+  return host !== undefined && focus.touchesNode(host);
+}
+
 /** True when a statement of the effective value is one a finding may be placed on. */
 function touches(focus: AnalysisFocus, value: EffectiveValue): boolean {
   return value.nodes.some((node) => focus.touchesNode(node));
@@ -298,7 +315,7 @@ export const upstreamTlsRules: RuleFamily = {
   rules: RULES,
   // The fix that turns verification on looks for the peer's CA among the configured CA files,
   // and names one only when its certificates verify the peer.
-  argumentsUnread: unreadBut('ssl_trusted_certificate'),
+  argumentsUnread: unreadBut('ssl_trusted_certificate', 'proxy_set_header'),
   argumentsReadAsCertificates: new Set(['ssl_trusted_certificate', 'ssl_client_certificate']),
   async run(context: RuleContext): Promise<Finding[]> {
     const findings: Finding[] = [];
@@ -324,7 +341,7 @@ export const upstreamTlsRules: RuleFamily = {
       if (path.tls !== false && (touches(focus, path.ssl('certificate')) || touches(focus, path.ssl('certificate_key')))) await clientCertPairs(context, path, findings);
       verifyWithoutCa(path, findings, covered);
       // On the pass, the name, or the Host header (or the include in the block that brings it).
-      if (onPass || wanted.has(path.block.file.path) || touches(focus, path.ssl('name')) || touches(focus, path.get('proxy_set_header'))) await nameChecks(context, path, findings);
+      if (checksName(path) && (onPass || wanted.has(path.block.file.path) || touches(focus, path.ssl('name')) || touchesHost(focus, path))) await nameChecks(context, path, findings);
     }
     unusedVerifyWithoutCa(context, covered, findings);
     return findings;
