@@ -61,6 +61,8 @@ const STEPS: { title: string; files: Record<string, string>; fresh?: true }[] = 
   { title: 'a conf.d file gains http-level settings (every path inherits them)', files: { [`${ROOT}/conf.d/upstreams.conf`]: 'proxy_ssl_session_reuse off;\nupstream backend1 { server 127.0.0.1:8443; }\n' } },
   // The paths read proxy_ssl_verify (aggregates()): those without their own are made again.
   { title: 'an http-level setting the paths read changes', files: { [`${ROOT}/conf.d/upstreams.conf`]: 'proxy_ssl_verify on;\nupstream backend1 { server 127.0.0.1:8443; }\n' } },
+  // The paths that take it from the http level are made again; those whose location sets its own keep theirs.
+  { title: 'that setting changes its value', files: { [`${ROOT}/conf.d/upstreams.conf`]: 'proxy_ssl_verify off;\nupstream backend1 { server 127.0.0.1:8443; }\n' } },
   { title: 'a site writes an http-level setting', files: { [`${ROOT}/sites/c.conf`]: `proxy_set_header X-Top 1;\n${SITE(3)}\n${SITE(4)}` } },
   // In place of a setting no path read: the chains of the other sites' paths are now incomplete.
   { title: 'an http-level include can no longer be read', files: { [`${ROOT}/sites/c.conf`]: `include missing/extra.conf;\n${SITE(3)}\n${SITE(4)}` } },

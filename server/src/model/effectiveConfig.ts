@@ -633,6 +633,23 @@ class EffectiveLookup {
     return false;
   }
 
+  /**
+   * True when an effective value this object computed for one of `names` may differ after
+   * those statements changed at the level at that place of its chain: the nearest level that
+   * writes a directive wins, so a value set at a deeper level stays what it was (2,000 servers
+   * that write their own ssl_ciphers keep theirs while the http level's is typed into).
+   */
+  readThrough(names: ReadonlySet<string>, index: number): boolean {
+    const values = this.values;
+    if (!values) return false;
+    for (const name of names) {
+      const value = values.get(name);
+      if (!value) continue;
+      if (!value.level || this.levels.indexOf(value.level) <= index) return true;
+    }
+    return false;
+  }
+
   /** True when the `incomplete` this object holds is no longer what its levels say. */
   protected includesChanged(): boolean {
     return false;
@@ -817,9 +834,10 @@ export function tokensOf(item: RequestPath | ServerScope): readonly object[] | u
 /**
  * For a list derived after a change (scopeLists.ts): whether a path or scope made before it is
  * still right as it is, without making its chain again. It is when every block of `dirty` (those
- * whose settings the change altered) that its chain goes through is an outer level, and the
- * settings that differ there are none it read: an http-level keystroke in nginx.conf then costs
- * a lookup per path instead of a new chain (issue #15). Its recorded tokens are brought up to
+ * whose settings the change altered) that its chain goes through is an outer level, and of the
+ * settings that differ there it read none, or only ones a deeper level of its chain sets
+ * (readThrough): an http-level keystroke in nginx.conf then costs a lookup per path instead of
+ * a new chain (issue #15). Its recorded tokens are brought up to
  * date, as reused() does. The chain is the same Level objects (a block keeps its node across
  * rebuilds; a replaced block replaces the statements inside it), and whether it is complete
  * changes only with its include statements, which `include` among the names would say.
@@ -834,7 +852,7 @@ export function unchangedBy(item: RequestPath | ServerScope, dirty: ReadonlySet<
     if (!node || !dirty.has(node)) continue;
     if (i === innermost) return false;
     const names = namesBetween(entry.tokens[i], settingsToken(levels[i]));
-    if (!names || names.has('include') || entry.value.readSome(names)) return false;
+    if (!names || names.has('include') || entry.value.readThrough(names, i)) return false;
   }
   for (let i = 0; i < levels.length; i++) {
     const node = levels[i].node;
