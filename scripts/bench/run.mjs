@@ -299,9 +299,12 @@ for (const [id] of memoryCases) {
 // --- ours: keystrokes at the http level of the main config, in-process --------------------------------
 
 // Timed, so one after the other. A setting no TLS family reads, two that one family reads (the
-// others declare them unread: analysis/unreadArguments.ts), and one that every TLS family runs for.
+// others declare them unread: analysis/unreadArguments.ts), one that every certificate family
+// reads, and two that operators commonly write at the http level and that every server or
+// request path inherits unless it sets its own.
 const HTTP_LEVEL_KEYSTROKES = QUICK ? 8 : 30;
-const HTTP_LEVEL_SETTINGS = [['client_max_body_size', '1m'], ['ssl_verify_depth', '1'], ['ssl_protocols', 'TLSv1.2'], ['ssl_trusted_certificate', '/etc/nginx/ssl/ca.pem']];
+const HTTP_LEVEL_SETTINGS = [['client_max_body_size', '1m'], ['ssl_verify_depth', '1'], ['ssl_protocols', 'TLSv1.2'], ['ssl_trusted_certificate', '/etc/nginx/ssl/ca.pem'],
+  ['ssl_ciphers', 'HIGH:!aNULL'], ['proxy_set_header', 'X-Forwarded-Proto https']];
 const httpLevel = [];
 for (const [label, folder, file, limit] of [["the tree's nginx.conf", w.tree, w.treeMain, 40], ['5k-line main config', path.dirname(w.small), w.small, 30]]) {
   for (const [name, value] of HTTP_LEVEL_SETTINGS) {
@@ -406,9 +409,11 @@ const httpLevelLines = [
   'may read the setting (those that do are run again over every server and request path it reaches; the others declare',
   'it unread, analysis/unreadArguments.ts): `client_max_body_size` no TLS family reads, `ssl_verify_depth` one (client-chains',
   'compares it with client certificate chains), `ssl_protocols` one (the protocol checks), `ssl_trusted_certificate`',
-  'one that every TLS family runs again for (certificate files, pairing, client chains, client verification… read it).',
-  'The digits make `TLSv1.2` an unknown protocol (the values family reports it at each keystroke) and the CA path a file',
-  'that is not there.',
+  'the certificate families, client verification and the OpenSSL checks, `ssl_ciphers` the protocol and OpenSSL checks (every',
+  'server of the tree sets its own), `proxy_set_header` the identity-header families, header inheritance and upstream-tls.',
+  'The digits make `TLSv1.2` an unknown protocol (the values family reports it at each keystroke), the CA path a file',
+  'that is not there (each keystroke; the one that completes a real CA file\'s path runs the families that read its',
+  'certificates again) and the cipher string one that selects nothing.',
   '',
   '| main config | setting typed into | keystrokes | keystroke → diagnostics p50 | p95 | max |',
   '|---|---|---:|---:|---:|---:|',
