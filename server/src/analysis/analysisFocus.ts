@@ -46,8 +46,9 @@ export interface AnalysisFocus {
   paths(): readonly RequestPath[];
   /**
    * Request paths whose pass statement or block a wanted file holds, found through those
-   * statements without deriving the others (paths() when whole or not built): for a family that places
-   * findings only there, when the wanted files write none of the settings it also places them on.
+   * statements without deriving the others (paths() when whole or not built): for a family
+   * that places findings only there, when the wanted files write none of the settings it also
+   * places them on.
    */
   pathsHeld(): readonly RequestPath[];
   /** Every request path of the tree, for the rules that compare a path with its peers. */

@@ -459,8 +459,11 @@ export class WorkspaceAnalysis {
 
   /**
    * What the families take of the last run after an edit inside the arguments of one
-   * directive: the findings of those that never read it, moved to the current text; of the
-   * block-local ones, those outside the edited block's body, which they check again.
+   * directive: the findings of those that never read it, moved to the current text, and of
+   * those that read it only as the certificates of the file it names when that file has none
+   * before and after; of the block-local ones, those outside the edited block's body, which they
+   * check again; of the statement-local ones and those that read it in place, those off the
+   * block's own statements, which they check again.
    */
   private async reusedFamilies(last: LastRun, edit: ArgumentEdit, tree: ConfigTree, inspect: Inspect): Promise<Map<string, ReusedFamily> | undefined> {
     const found = last.result.byFamily;
@@ -470,7 +473,7 @@ export class WorkspaceAnalysis {
     let certificateFree: boolean | undefined;
     for (const family of this.families) {
       const earlier = found.get(family.name);
-      let unread = family.argumentsUnread?.has(edit.directive) === true;
+      const unread = family.argumentsUnread?.has(edit.directive) === true;
       const asCertificates = !unread && family.argumentsReadAsCertificates?.has(edit.directive) === true;
       const ownStatements = family.statementLocal === true || family.argumentsReadInPlace?.has(edit.directive) === true;
       if (!earlier || (!unread && !family.blockLocal && !ownStatements && !asCertificates)) continue;
@@ -478,8 +481,7 @@ export class WorkspaceAnalysis {
       for (const e of last.familyEdits) moved = moved && moveFindings(moved, e);
       if (!moved) continue;
       // What such a family reads of the edited statement is unchanged: no certificates, before and after.
-      if (asCertificates) unread = (certificateFree ??= await this.namesNoCertificates(tree, edit, inspect));
-      if (unread) {
+      if (unread || (asCertificates && (certificateFree ??= await this.namesNoCertificates(tree, edit, inspect)))) {
         const kept = moveFindings(moved, edit);
         if (kept) reused.set(family.name, { kept });
         continue;

@@ -297,9 +297,13 @@ const PLACED_ON_NAMES = [
 ];
 const PLACED_ON: ReadonlySet<string> = new Set(PLACED_ON_NAMES);
 
-/** True when the path's Host header statement is one a finding may be placed on. */
-function touchesHost(focus: AnalysisFocus, path: RequestPath): boolean {
-  // Read only when a checked file writes one: a path that reads the headers is made again when they change.
+/**
+ * True when nameChecks() can place a finding in a checked file besides on the pass: on the
+ * verified name, on the Host header, or on the include in the path's block that brings it.
+ */
+function nameFindingsWanted(focus: AnalysisFocus, path: RequestPath): boolean {
+  if (focus.wanted.has(path.block.file.path) || touches(focus, path.ssl('name'))) return true;
+  // The headers are read only when a checked file writes one: a path that read them is made again when they change.
   if (!focus.writes('proxy_set_header')) return false;
   const host = hostHeader(path);
   return host !== undefined && focus.touchesNode(host);
@@ -313,8 +317,9 @@ function touches(focus: AnalysisFocus, value: EffectiveValue): boolean {
 export const upstreamTlsRules: RuleFamily = {
   name: 'upstream-tls',
   rules: RULES,
-  // The fix that turns verification on looks for the peer's CA among the configured CA files,
-  // and names one only when its certificates verify the peer.
+  // It reads the Host header; the fix that turns verification on looks for the peer's CA among
+  // the configured CA files, server-side ones too, and names one only when its certificates
+  // verify the peer.
   argumentsUnread: unreadBut('ssl_trusted_certificate', 'proxy_set_header'),
   argumentsReadAsCertificates: new Set(['ssl_trusted_certificate', 'ssl_client_certificate']),
   async run(context: RuleContext): Promise<Finding[]> {
@@ -340,8 +345,7 @@ export const upstreamTlsRules: RuleFamily = {
       }
       if (path.tls !== false && (touches(focus, path.ssl('certificate')) || touches(focus, path.ssl('certificate_key')))) await clientCertPairs(context, path, findings);
       verifyWithoutCa(path, findings, covered);
-      // On the pass, the name, or the Host header (or the include in the block that brings it).
-      if (checksName(path) && (onPass || wanted.has(path.block.file.path) || touches(focus, path.ssl('name')) || touchesHost(focus, path))) await nameChecks(context, path, findings);
+      if (checksName(path) && (onPass || nameFindingsWanted(focus, path))) await nameChecks(context, path, findings);
     }
     unusedVerifyWithoutCa(context, covered, findings);
     return findings;
