@@ -54,9 +54,10 @@ const APPLIED_SETTINGS = ['ssl_ciphers', 'ssl_ecdh_curve', 'ssl_dhparam'];
  * `allLoading` the walk ends once each cipher, curve and DH statement of the checked files has
  * a server applying it: at the http level of nginx.conf the first server does.
  */
-function serverSettings(context: RuleContext, allLoading: boolean): { applied: Map<string, Applied[]>; loading: ServerScope[] } {
+function serverSettings(context: RuleContext, allLoading: boolean): { applied: Map<ConfigNode, Applied>; loading: ServerScope[] } {
   const focus = focusOf(context);
-  const applied = new Map<string, Applied[]>();
+  // By statement: the first server that applies it (thousands of servers each write their own).
+  const applied = new Map<ConfigNode, Applied>();
   const loading: ServerScope[] = [];
   const unapplied = new Set(focus.nodes.filter((n) => APPLIED_SETTINGS.includes(n.directive.name.value)));
   for (const family of ['http', 'stream'] as const) {
@@ -69,9 +70,7 @@ function serverSettings(context: RuleContext, allLoading: boolean): { applied: M
         const node = scope.get(name).nodes[0];
         if (!node) continue;
         unapplied.delete(node);
-        const list = applied.get(name) ?? [];
-        if (!list.some((a) => a.node === node)) list.push({ node, ciphers });
-        applied.set(name, list);
+        if (!applied.has(node)) applied.set(node, { node, ciphers });
       }
     }
   }
@@ -313,19 +312,18 @@ export const opensslSettingRules: RuleFamily = {
     // Findings land on the cipher, curve and DH statements of the checked files, and on their
     // ssl_stapling statements: the servers are read only when the checked files write one (an
     // http-level keystroke in nginx.conf reaches every server).
-    const { applied, loading } = SERVER_SETTINGS.some(focus.writes) ? serverSettings(context, focus.writes('ssl_stapling')) : { applied: new Map<string, Applied[]>(), loading: [] };
+    const { applied, loading } = SERVER_SETTINGS.some(focus.writes) ? serverSettings(context, focus.writes('ssl_stapling')) : { applied: new Map<ConfigNode, Applied>(), loading: [] };
     const upstream = new Set(UPSTREAM_CIPHERS.some(focus.writes) ? upstreamCiphers(context) : []);
-    const appliedNode = (name: string, node: ConfigNode): Applied | undefined => (applied.get(name) ?? []).find((a) => a.node === node);
     for (const node of focus.nodes) {
       if (node.context === 'custom-body') continue;
       const name = node.directive.name.value;
       let finding: Finding | undefined;
       if (/^(ssl|proxy_ssl|grpc_ssl|uwsgi_ssl)_ciphers$/.test(name)) {
-        finding = cipherFinding(node, name === 'ssl_ciphers' ? appliedNode(name, node) !== undefined : upstream.has(node), context);
+        finding = cipherFinding(node, name === 'ssl_ciphers' ? applied.has(node) : upstream.has(node), context);
       } else if (name === 'ssl_ecdh_curve') {
-        finding = curveFinding(node, appliedNode(name, node) !== undefined, context);
+        finding = curveFinding(node, applied.has(node), context);
       } else if (name === 'ssl_dhparam') {
-        finding = dhFinding(appliedNode(name, node), node, context);
+        finding = dhFinding(applied.get(node), node, context);
       }
       if (finding) findings.push(finding);
     }
