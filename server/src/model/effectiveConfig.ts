@@ -216,13 +216,24 @@ function changesSince(levels: readonly Level[], tokens: readonly object[]): Set<
   const innermost = levels.length - 1;
   if (innermost < 0 || settingsToken(levels[innermost]) !== tokens[innermost]) return undefined;
   for (let i = 0; i < innermost; i++) {
-    const now = settingsToken(levels[i]);
-    for (let token = tokens[i]; token !== now;) {
-      const change = tokenChanges.get(token);
-      if (!change) return undefined;
-      for (const name of change.names) names.add(name);
-      token = change.next;
-    }
+    const changed = namesBetween(tokens[i], settingsToken(levels[i]));
+    if (!changed) return undefined;
+    for (const name of changed) names.add(name);
+  }
+  return names;
+}
+
+/** The names of the settings that changed from one settings token of a level to a later one; undefined when that is no longer known. */
+function namesBetween(from: object, to: object): ReadonlySet<string> | undefined {
+  const first = tokenChanges.get(from);
+  if (!first) return from === to ? new Set() : undefined;
+  if (first.next === to) return first.names;
+  const names = new Set<string>();
+  for (let token = from; token !== to;) {
+    const change = tokenChanges.get(token);
+    if (!change) return undefined;
+    for (const name of change.names) names.add(name);
+    token = change.next;
   }
   return names;
 }
@@ -859,21 +870,6 @@ export function unchangedBy(item: RequestPath | ServerScope, dirty: ReadonlySet<
     if (node && dirty.has(node)) entry.tokens[i] = settingsToken(levels[i]);
   }
   return true;
-}
-
-/** The names of the settings that changed from one settings token of a level to a later one; undefined when that is no longer known. */
-function namesBetween(from: object, to: object): ReadonlySet<string> | undefined {
-  const first = tokenChanges.get(from);
-  if (!first) return from === to ? new Set() : undefined;
-  if (first.next === to) return first.names;
-  const names = new Set<string>();
-  for (let token = from; token !== to;) {
-    const change = tokenChanges.get(token);
-    if (!change) return undefined;
-    for (const name of change.names) names.add(name);
-    token = change.next;
-  }
-  return names;
 }
 
 /**

@@ -10,7 +10,7 @@ import type { ConfigNode } from '../../model/configTree';
 import type { Finding, RuleMeta } from '../finding';
 import { nginxRefuses } from '../nginxWording';
 import type { RuleContext, RuleFamily } from '../ruleContext';
-import { collectFileReferences, referenceRange, TLS_FAMILIES, type FileReference } from '../tlsFileReferences';
+import { collectFileReferences, fileDirectivesOfRoles, referenceRange, type FileReference } from '../tlsFileReferences';
 import { focusOf } from '../analysisFocus';
 import { certificateLists, type CertificateList } from '../certificateLists';
 import { fillSlots, servingSlots, type LoadPair } from '../certificateSlots';
@@ -76,7 +76,7 @@ export const certificatePairingRules: RuleFamily = {
 };
 
 /** The statements certificateLists() puts in lists. */
-const LIST_DIRECTIVES = TLS_FAMILIES.flatMap((family) => [`${family}_certificate`, `${family}_certificate_key`]);
+const LIST_DIRECTIVES = fileDirectivesOfRoles('certificate', 'key');
 
 /** A statement's reference and the file nginx opens for it; no file for data: values and variables. */
 interface LoadedStatement {

@@ -297,7 +297,7 @@ async function staplingFindings(scopes: readonly ServerScope[], context: RuleCon
 }
 
 /** The statements whose findings need the servers' settings: those serverSettings() collects, and ssl_stapling, where stapling findings land. */
-const SERVER_SETTINGS = ['ssl_ciphers', 'ssl_ecdh_curve', 'ssl_dhparam', 'ssl_stapling'];
+const SERVER_SETTINGS = [...APPLIED_SETTINGS, 'ssl_stapling'];
 const UPSTREAM_CIPHERS = ['proxy_ssl_ciphers', 'grpc_ssl_ciphers', 'uwsgi_ssl_ciphers'];
 
 export const opensslSettingRules: RuleFamily = {

@@ -13,7 +13,7 @@ import { isBuiltTree, namedGroups } from '../../model/treeIndexes';
 import { atLeast } from '../../directives/versions';
 import type { RuleContext } from '../ruleContext';
 import { focusOf } from '../analysisFocus';
-import { collectFileReferences, fileDirectiveInfo, skipReason, TLS_FAMILIES, type FileReference } from '../tlsFileReferences';
+import { collectFileReferences, fileDirectivesOfRoles, skipReason, type FileReference } from '../tlsFileReferences';
 import { effectiveOptions } from './tlsRuleSupport';
 
 export interface PairingInputs {
@@ -89,8 +89,7 @@ function firstArgument(node: ConfigNode): string | undefined {
   return node.directive.args[0]?.value;
 }
 
-const CA_DIRECTIVES = TLS_FAMILIES.flatMap((family) => ['client_certificate', 'trusted_certificate'].map((suffix) => `${family}_${suffix}`))
-  .filter((name) => fileDirectiveInfo(name)?.role === 'ca-bundle');
+const CA_DIRECTIVES = fileDirectivesOfRoles('ca-bundle');
 
 /**
  * The CA directives the two families read only as the certificates of their files (the pool,
