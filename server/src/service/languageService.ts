@@ -46,7 +46,7 @@ import { findWorkspaceCertificates, type WorkspaceCertificate } from './workspac
 import { documentSymbols, foldingRanges } from './symbols';
 import { NodeFileSystem, OverlayFileSystem, type FileSystem } from '../model/fileSystem';
 import { RecentDiskReads } from '../model/recentDiskReads';
-import { toDiagnostic } from './lspConvert';
+import { rememberingUris, toDiagnostic } from './lspConvert';
 import { DiagnosticParts, joinedUtf8 } from './diagnosticParts';
 import type { EncodedDiagnostics } from './encodedDiagnostics';
 import { IgnoreMatcher, toAbsoluteIgnoreGlob } from '../project/ignoreGlobs';
@@ -238,7 +238,8 @@ export class NginxLanguageService {
   async validate(filePath: string, cancellation?: CancellationFlag): Promise<{ diagnostics: Diagnostic[]; analysis?: FileAnalysis }> {
     const analysis = await this.reportedAnalysis(filePath, cancellation);
     if (!analysis) return { diagnostics: [] };
-    return { diagnostics: analysis.findings.map((f) => toDiagnostic(analysis.file, f, pathToUri, (p) => this.analysis.parses.peek(p))), analysis };
+    const toUri = rememberingUris(pathToUri);
+    return { diagnostics: analysis.findings.map((f) => toDiagnostic(analysis.file, f, toUri, (p) => this.analysis.parses.peek(p))), analysis };
   }
 
   /** validate's diagnostics as the UTF-8 JSON the language server sends (see encodedDiagnostics.ts). */
