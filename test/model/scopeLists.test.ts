@@ -12,7 +12,7 @@ import { listenGroups } from '../../server/src/analysis/analysisFocus';
 import { addressGroups, type AddressGroups } from '../../server/src/analysis/rules/tlsRuleSupport';
 import { getDirectiveTable } from '../../server/src/directives/directiveTable';
 import type { ConfigNode, ConfigTree } from '../../server/src/model/configTree';
-import { requestPaths, serverScopes, type EffectiveOptions, type Family } from '../../server/src/model/effectiveConfig';
+import { requestPaths, serverScopes, type EffectiveOptions, type Family, type RequestPath } from '../../server/src/model/effectiveConfig';
 import { allRequestPaths, allServerScopes, groupedItems, passOrder } from '../../server/src/model/scopeLists';
 import { namedGroups, nodesNamed } from '../../server/src/model/treeIndexes';
 import { WorkspaceAnalysis } from '../../server/src/service/workspaceAnalysis';
@@ -63,6 +63,10 @@ const STEPS: { title: string; files: Record<string, string>; fresh?: true }[] = 
   { title: 'an http-level setting the paths read changes', files: { [`${ROOT}/conf.d/upstreams.conf`]: 'proxy_ssl_verify on;\nupstream backend1 { server 127.0.0.1:8443; }\n' } },
   // The paths that take it from the http level are made again; those whose location sets its own keep theirs.
   { title: 'that setting changes its value', files: { [`${ROOT}/conf.d/upstreams.conf`]: 'proxy_ssl_verify off;\nupstream backend1 { server 127.0.0.1:8443; }\n' } },
+  // Made again with what they had read of the other settings carried over (refreshed()), twice in a row.
+  { title: 'another http-level setting the paths read is added', files: { [`${ROOT}/conf.d/upstreams.conf`]: 'proxy_ssl_verify off;\nproxy_ssl_name inner.example;\nupstream backend1 { server 127.0.0.1:8443; }\n' } },
+  { title: 'both change at once', files: { [`${ROOT}/conf.d/upstreams.conf`]: 'proxy_ssl_verify on;\nproxy_ssl_name outer.example;\nupstream backend1 { server 127.0.0.1:8443; }\n' } },
+  { title: 'a server-level setting of one site changes (its paths take it, the others keep theirs)', files: { [`${ROOT}/sites/a.conf`]: SITE(1, '    proxy_ssl_server_name on;\n    ssl_verify_client optional;') } },
   { title: 'a site writes an http-level setting', files: { [`${ROOT}/sites/c.conf`]: `proxy_set_header X-Top 1;\n${SITE(3)}\n${SITE(4)}` } },
   // In place of a setting no path read: the chains of the other sites' paths are now incomplete.
   { title: 'an http-level include can no longer be read', files: { [`${ROOT}/sites/c.conf`]: `include missing/extra.conf;\n${SITE(3)}\n${SITE(4)}` } },
@@ -93,7 +97,13 @@ function aggregates(tree: ConfigTree, options: EffectiveOptions): { text: string
   assert.equal(paths.items.length, walked.length, 'number of request paths');
   paths.items.forEach((p, i) => assert.ok(p === walked[i], `request path ${i} (${id(p.pass)}) is not the walked one (${id(walked[i]?.pass)})`));
   for (const p of paths.items) {
-    lines.push(`path ${id(p.pass)} ${p.module} tls=${p.tls} host=${p.target.host} upstream=${id(p.target.upstreamBlock)} incomplete=${p.incomplete} levels=${p.levels.map((l) => id(l.node)).join(',')} verify=${p.ssl('verify').args.join(' ')}`);
+    // Values a path made again for changed settings carries over (refreshed()) must be a fresh walk's.
+    const carried = ['session_reuse', 'name', 'server_name', 'certificate', 'trusted_certificate'].map((s) => `${s}=${p.ssl(s).args.join(' ')}@${p.ssl(s).nodes.map(id).join(',')}`);
+    lines.push(`path ${id(p.pass)} ${p.module} tls=${p.tls} host=${p.target.host} upstream=${id(p.target.upstreamBlock)} incomplete=${p.incomplete} server=${id(p.server)} levels=${p.levels.map((l) => id(l.node)).join(',')} verify=${p.ssl('verify').args.join(' ')} ${carried.join(' ')} headers=${p.get('proxy_set_header').nodes.map(id).join(',')}`);
+  }
+  // Each item made again for its statement stands in the added items, the one it replaced in the removed.
+  for (const [before, after] of paths.replaced ?? []) {
+    assert.ok(paths.removed?.includes(before) && paths.added?.includes(after) && before.pass === after.pass, `replaced path ${id(before.pass)}`);
   }
   for (const family of ['http', 'stream'] as Family[]) {
     const scopes = allServerScopes(tree, family, options);
@@ -103,7 +113,8 @@ function aggregates(tree: ConfigTree, options: EffectiveOptions): { text: string
       assert.ok(s === fresh[i], `${family} scope ${i} (${id(s.node)}) is not the walked one (${id(fresh[i]?.node)})`);
       assert.ok(s.statements === s.node?.children, `statements of ${id(s.node)}`);
     });
-    for (const s of scopes.items) lines.push(`scope ${family} ${id(s.node)} cert=${s.get('ssl_certificate').args.join(' ')}`);
+    for (const s of scopes.items) lines.push(`scope ${family} ${id(s.node)} cert=${s.get('ssl_certificate').args.join(' ')} verify_client=${s.get('ssl_verify_client').args.join(' ')} incomplete=${s.incomplete}`);
+    for (const [before, after] of scopes.replaced ?? []) assert.ok(scopes.removed?.includes(before) && scopes.added?.includes(after) && before.node === after.node, `replaced scope ${id(before.node)}`);
   }
   const scopes = allServerScopes(tree, 'http', options);
   const groups = listenGroups(tree, scopes, options.version);
@@ -114,6 +125,14 @@ function aggregates(tree: ConfigTree, options: EffectiveOptions): { text: string
   const expected = new Map<string, string[]>();
   for (const p of walked) expected.set(byHost(p), [...(expected.get(byHost(p)) ?? []), id(p.pass)]);
   assert.deepEqual(new Map([...grouped].map(([k, list]) => [k, list.map((p) => id(p.pass))])), expected, 'paths grouped by host');
+  grouped.forEach((list, key) => list.forEach((p) => assert.ok(paths.items.includes(p), `${key}: ${id(p.pass)} is the current path`)));
+  // A key that changes with the setting typed into: a path made again moves to another group.
+  const byVerify = (p: RequestPath): string => `${p.target.host.toLowerCase()} ${p.ssl('verify').args.join(' ')}`;
+  const verifyGroups = groupedItems(tree, 'test verify', paths, byVerify, passOrder);
+  const expectedVerify = new Map<string, string[]>();
+  for (const p of walked) expectedVerify.set(byVerify(p), [...(expectedVerify.get(byVerify(p)) ?? []), id(p.pass)]);
+  assert.deepEqual(new Map([...verifyGroups].map(([k, list]) => [k, list.map((p) => id(p.pass))])), expectedVerify, 'paths grouped by host and verify');
+  verifyGroups.forEach((list, key) => list.forEach((p) => assert.ok(paths.items.includes(p), `${key}: ${id(p.pass)} is the current path`)));
   const byFile = namedGroups(tree, 'ssl_certificate', 'test written', (n) => n.directive.args[0]?.value);
   const files = new Map<string, string[]>();
   for (const n of nodesNamed(tree.nodes, 'ssl_certificate')) {

@@ -13,7 +13,7 @@ import { TreeBuilder, problemSpans, exceedsBudget, type BuildOptions, type Confi
 import { dependsOnBuildOrder, fileChain, sameIncludeUses, spanHolding, successorOf } from './incrementalRebuild';
 import type { ParsedFile, ParseStep } from './parsedFile';
 import type { StatementRun } from '../parser/incrementalParse';
-import { depthFirstNodes, IndexPatch, isBuiltTree, markRebuilt, nodesOfFile, recordTreeChange } from './treeIndexes';
+import { IndexPatch, isBuiltTree, markRebuilt, nodesOfFile, recordTreeChange } from './treeIndexes';
 import { walkDirectives, type Block, type Directive } from '../parser/syntaxTree';
 
 /**
@@ -33,10 +33,9 @@ export async function rebuildEditedBlock(old: ConfigTree, options: BuildOptions,
   const run = step.run && !mentionsInclude(step.oldStatements.slice(step.run.from, step.run.oldTo))
     && !mentionsInclude((step.owner?.block?.statements ?? []).slice(step.run.from, step.run.newTo)) ? step.run : undefined;
   const withIncludes = !run && (mentionsInclude(step.oldStatements) || mentionsInclude(step.owner?.block?.statements ?? []));
-  // The file's nodes; for the main file, every node of the tree (the loops below test each
-  // node's file): a copy of the main file's own list, 4,438 nodes in the benchmark's 5k-line
-  // config, was made at every keystroke.
-  const fileNodes = changed.path === old.mainFile ? depthFirstNodes(old.nodes) : nodesOfFile(old, changed.path);
+  // The file's nodes (for the main file of a tree of one file, its cached list: no copy of the
+  // 4,438 nodes of the benchmark's 5k-line config at every keystroke).
+  const fileNodes = nodesOfFile(old, changed.path);
   // No owner: only a comment changed, and every node stays.
   const owners = step.owner ? fileNodes.filter((n) => n.directive === step.owner && n.file === previous) : [];
   if (step.owner && owners.length === 0) return undefined;

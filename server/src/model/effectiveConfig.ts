@@ -111,7 +111,11 @@ function blockOf(node: ConfigNode): ConfigNode | undefined {
  * server, locations…, the block itself). Blocks outside inheritance (upstream, map) end it.
  */
 export function levelsFor(node: ConfigNode, tree: ConfigTree): Level[] {
-  const levels: Level[] = [];
+  // Innermost first into a working list, copied outermost first at the end: the copy has room
+  // for its levels only (a list grown by unshift or push keeps room for more, 0.7 MB over the
+  // benchmark tree's paths and scopes, #15).
+  const levels = innermostFirst;
+  levels.length = 0;
   const start = blockOf(node);
   const family = familyOf(node, tree);
   const inheriting = INHERITING[family];
@@ -122,7 +126,7 @@ export function levelsFor(node: ConfigNode, tree: ConfigTree): Level[] {
       reachedTop = false;
       break;
     }
-    levels.unshift(levelOf(n, context));
+    levels.push(levelOf(n, context));
     if (context === 'http' || context === 'stream') {
       reachedTop = false;
       break;
@@ -130,10 +134,14 @@ export function levelsFor(node: ConfigNode, tree: ConfigTree): Level[] {
   }
   // A snippet checked on its own: its top-level statements form the outermost level.
   if (reachedTop && inheriting.has(tree.rootContext)) {
-    levels.unshift({ context: tree.rootContext, statements: tree.nodes });
+    levels.push({ context: tree.rootContext, statements: tree.nodes });
   }
-  return levels;
+  const outermostFirst = levels.slice().reverse();
+  levels.length = 0;
+  return outermostFirst;
 }
+
+const innermostFirst: Level[] = [];
 
 /**
  * One Level object per block, shared by every analysis while the block exists, with
@@ -353,9 +361,15 @@ const NO_NODES: readonly ConfigNode[] = Object.freeze([]);
 function ownShared(level: Level | ConfigNode, name: string): readonly ConfigNode[] {
   const statements = 'statements' in level ? level.statements : level.children;
   if (statements.length < INDEXED_LEVEL_SIZE) {
-    // Most small levels do not write the directive asked for: no new array for them.
+    // Most small levels do not write the directive asked for: no new array for them. A level
+    // that does mostly writes it once: an array literal of one holds one slot, where a push
+    // into an empty array makes room for 17 (3.2 MB over the benchmark tree's values, #15).
     let found: ConfigNode[] | undefined;
-    for (const s of statements) if (s.directive.name.value === name) (found ??= []).push(s);
+    for (const s of statements) {
+      if (s.directive.name.value !== name) continue;
+      if (found) found.push(s);
+      else found = [s];
+    }
     return found ?? NO_NODES;
   }
   return statementIndex(statements).byName.get(name) ?? NO_NODES;
@@ -424,7 +438,7 @@ export function isOn(value: EffectiveValue): boolean {
 export function inheritedFrom(node: ConfigNode, name: string, tree: ConfigTree): Level | undefined {
   const levels = levelsFor(node, tree);
   for (let i = levels.length - 2; i >= 0; i--) {
-    if (own(levels[i], name).length > 0) return levels[i];
+    if (ownShared(levels[i], name).length > 0) return levels[i];
   }
   return undefined;
 }
@@ -665,6 +679,17 @@ class EffectiveLookup {
   protected includesChanged(): boolean {
     return false;
   }
+
+  /**
+   * Takes the effective values `earlier` (made for the same chain of levels) computed, but for
+   * those of `changed`: what no changed statement can have altered is not looked up again.
+   */
+  carry(earlier: EffectiveLookup, changed: ReadonlySet<string>): void {
+    const values = earlier.values;
+    if (!values) return;
+    const carried = (this.values ??= new Map());
+    for (const [name, value] of values) if (!changed.has(name) && !carried.has(name)) carried.set(name, value);
+  }
 }
 
 /** A request path (see RequestPath). */
@@ -675,15 +700,16 @@ class PassPath extends EffectiveLookup implements RequestPath {
   readonly incomplete: boolean;
   readonly server: ConfigNode | undefined;
 
-  constructor(readonly pass: ConfigNode, readonly module: PassModule, family: Family, levels: Level[], readonly target: UpstreamTarget, options: EffectiveOptions) {
+  /** `earlier`: a path of the same statement and chain whose includes did not change (see refreshed()). */
+  constructor(readonly pass: ConfigNode, readonly module: PassModule, family: Family, levels: Level[], readonly target: UpstreamTarget, options: EffectiveOptions, earlier?: PassPath) {
     super(family, levels, options);
     this.block = pass.parent ?? pass;
     this.prefix = module === 'grpc' ? 'grpc_ssl_' : module === 'uwsgi' ? 'uwsgi_ssl_' : 'proxy_ssl_';
     if (module === 'stream-proxy') this.tls = isOn(this.get('proxy_ssl'));
     else if (target.scheme !== undefined && !target.scheme.includes('$')) this.tls = TLS_SCHEMES[target.scheme] ?? false;
     else this.tls = target.hasVariable ? 'variable' : false;
-    this.incomplete = levelsIncomplete(levels);
-    this.server = enclosingServer(pass);
+    this.incomplete = earlier ? earlier.incomplete : levelsIncomplete(levels);
+    this.server = earlier ? earlier.server : enclosingServer(pass);
   }
 
   ssl(suffix: string): EffectiveValue {
@@ -870,6 +896,44 @@ export function unchangedBy(item: RequestPath | ServerScope, dirty: ReadonlySet<
     if (node && dirty.has(node)) entry.tokens[i] = settingsToken(levels[i]);
   }
   return true;
+}
+
+/**
+ * A new path or scope for one that unchangedBy() found out of date, when only settings of its
+ * chain changed and which ones is known: the same chain of levels (a path: the same target),
+ * with the effective values it had computed for the other settings carried over. Typing into a
+ * setting every path takes from the http level of nginx.conf then remakes the 4,000 paths of
+ * the benchmark tree without walking their chains again for every value the rules ask of them
+ * (issue #15). Undefined when it is not the one cached for its statement, or what changed is
+ * not known (or is an include, which changes the chain's statements): the caller makes one from
+ * scratch. The chain holds, as unchangedBy() says: a block keeps its node across rebuilds.
+ */
+export function refreshed<T extends RequestPath | ServerScope>(item: T, dirty: ReadonlySet<ConfigNode>, options: EffectiveOptions): T | undefined {
+  const old = item as unknown as PassPath | Scope;
+  const entry: Reusable<PassPath | Scope> | undefined = old instanceof PassPath ? pathCache.get(old.pass) : old.node ? scopeCache.get(old.node) : undefined;
+  if (!entry || entry.value !== old || !sameOptions(entry.options, options) || entry.tokens.length !== old.levels.length) return undefined;
+  const levels = old.levels;
+  const changed = new Set<string>();
+  for (let i = 0; i < levels.length; i++) {
+    const node = levels[i].node;
+    if (!node) return undefined;
+    if (!dirty.has(node)) continue;
+    const names = namesBetween(entry.tokens[i], settingsToken(levels[i]));
+    if (!names || names.has('include')) return undefined;
+    for (const name of names) changed.add(name);
+  }
+  const tokens = levels.map(settingsToken);
+  if (old instanceof PassPath) {
+    const path = new PassPath(old.pass, old.module, old.family, levels, { ...old.target }, options, old);
+    path.carry(old, changed);
+    pathCache.set(old.pass, { options, tokens, value: path });
+    return path as unknown as T;
+  }
+  const node = old.node as ConfigNode;
+  const scope = new Scope(node, old.family, levels, node.children, options);
+  scope.carry(old, changed);
+  scopeCache.set(node, { options, tokens, value: scope });
+  return scope as unknown as T;
 }
 
 /**

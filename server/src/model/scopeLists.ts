@@ -13,7 +13,7 @@
  */
 import type { ConfigNode, ConfigTree } from './configTree';
 import {
-  currentToken, isPassStatement, isScopeServer, requestPathAt, requestPaths, serverScopeAt, serverScopes, tokensOf, unchangedBy, upstreamLookup,
+  currentToken, isPassStatement, isScopeServer, refreshed, requestPathAt, requestPaths, serverScopeAt, serverScopes, tokensOf, unchangedBy, upstreamLookup,
   type EffectiveOptions, type Family, type RequestPath, type ServerScope,
 } from './effectiveConfig';
 import { treeState, type TreeChange } from './treeIndexes';
@@ -28,6 +28,8 @@ export interface DerivedList<T> {
   removed?: readonly T[];
   /** …and the items new in this one (a changed path is a new object). */
   added?: readonly T[];
+  /** Of the removed items, those made again for the same statement, each with the added item that took its place. */
+  replaced?: ReadonlyMap<T, T>;
 }
 
 interface OptionState<T> extends DerivedList<T> {
@@ -150,21 +152,25 @@ function derivePaths(tree: ConfigTree, options: EffectiveOptions, previous: Opti
   const kept: RequestPath[] = [];
   const removed: RequestPath[] = [];
   const added: RequestPath[] = [];
+  const replaced = new Map<RequestPath, RequestPath>();
   for (const path of previous.items) {
     if (gone.has(path.pass)) {
       removed.push(path);
       continue;
     }
-    const stale = (upstreamNames.size > 0 && upstreamNames.has(path.target.host.toLowerCase()))
-      || (throughDirty(path, dirty) && !unchangedBy(path, dirty));
-    if (!stale) {
+    const upstreamChanged = upstreamNames.size > 0 && upstreamNames.has(path.target.host.toLowerCase());
+    const settingsChanged = !upstreamChanged && throughDirty(path, dirty) && !unchangedBy(path, dirty);
+    if (!upstreamChanged && !settingsChanged) {
       kept.push(path);
       continue;
     }
-    const current = requestPathAt(path.pass, tree, options, upstreams);
+    const current = (settingsChanged ? refreshed(path, dirty, options) : undefined) ?? requestPathAt(path.pass, tree, options, upstreams);
     if (current !== path) {
       removed.push(path);
-      if (current) added.push(current);
+      if (current) {
+        added.push(current);
+        replaced.set(path, current);
+      }
     }
     if (current) kept.push(current);
   }
@@ -176,7 +182,7 @@ function derivePaths(tree: ConfigTree, options: EffectiveOptions, previous: Opti
   }
   fresh.sort((a, b) => passOrder(a) - passOrder(b));
   added.push(...fresh);
-  return { options, id: ++listIds, previousId: previous.id, items: mergeByOrder(kept, fresh, passOrder), removed, added };
+  return { options, id: ++listIds, previousId: previous.id, items: mergeByOrder(kept, fresh, passOrder), removed, added, replaced };
 }
 
 export const scopeOrder = (scope: ServerScope): number => (scope.node?.order as number | undefined) ?? -1;
@@ -195,6 +201,7 @@ function deriveScopes(tree: ConfigTree, family: Family, options: EffectiveOption
   const kept: ServerScope[] = [];
   const removed: ServerScope[] = [];
   const added: ServerScope[] = [];
+  const replaced = new Map<ServerScope, ServerScope>();
   for (const scope of previous.items) {
     const node = scope.node;
     if (!node) return undefined;
@@ -203,22 +210,24 @@ function deriveScopes(tree: ConfigTree, family: Family, options: EffectiveOption
       continue;
     }
     // A server whose own children were replaced gets its current statements (serverScopeAt).
-    const stale = change.containers.has(node) || (throughDirty(scope, dirty) && !unchangedBy(scope, dirty));
-    if (!stale) {
+    const ownChildren = change.containers.has(node);
+    const settingsChanged = throughDirty(scope, dirty) && !unchangedBy(scope, dirty);
+    if (!ownChildren && !settingsChanged) {
       kept.push(scope);
       continue;
     }
-    const current = serverScopeAt(node, tree, family, options);
+    const current = (settingsChanged ? refreshed(scope, dirty, options) : undefined) ?? serverScopeAt(node, tree, family, options);
     if (current !== scope) {
       removed.push(scope);
       added.push(current);
+      replaced.set(scope, current);
     }
     kept.push(current);
   }
   const fresh = change.added.filter((node) => isScopeServer(node, family)).map((node) => serverScopeAt(node, tree, family, options));
   fresh.sort((a, b) => scopeOrder(a) - scopeOrder(b));
   added.push(...fresh);
-  return { options, id: ++listIds, previousId: previous.id, items: mergeByOrder(kept, fresh, scopeOrder), removed, added };
+  return { options, id: ++listIds, previousId: previous.id, items: mergeByOrder(kept, fresh, scopeOrder), removed, added, replaced };
 }
 
 /**
@@ -255,16 +264,33 @@ export function groupedItems<T>(tree: ConfigTree, name: string, list: DerivedLis
       }
       return e;
     };
+    // An item made again for its statement under the same key takes the old one's place in its
+    // group: typing into a setting every path inherits replaces them all, in the same groups.
+    const swapped = new Map<T, T>();
+    const swappedIn = new Set<T>();
     for (const item of list.removed) {
       const key = keyOf(item);
+      const next = list.replaced?.get(item);
+      if (next !== undefined && keyOf(next) === key) {
+        swappedIn.add(next);
+        if (key !== undefined) {
+          swapped.set(item, next);
+          entry(key);
+        }
+        continue;
+      }
       if (key !== undefined) entry(key).out.add(item);
     }
     for (const item of list.added) {
+      if (swappedIn.has(item)) continue;
       const key = keyOf(item);
       if (key !== undefined) entry(key).in.push(item);
     }
+    const current = (item: T): T => swapped.get(item) ?? item;
     for (const [key, { out, in: incoming }] of touched) {
-      const before = (groups.get(key) ?? []).filter((item) => !out.has(item));
+      let before = groups.get(key) ?? [];
+      if (out.size > 0) before = before.filter((item) => !out.has(item));
+      if (swapped.size > 0) before = before.map(current);
       incoming.sort((a, b) => orderOf(a) - orderOf(b));
       const after = mergeByOrder(before, incoming, orderOf);
       if (after.length > 0) groups.set(key, after);
