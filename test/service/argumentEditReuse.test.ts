@@ -44,6 +44,7 @@ const SAMPLE_ARGUMENTS: Record<string, string> = {
   ssl_session_cache: 'shared:SSL:10m', ssl_stapling: 'on', ssl_stapling_verify: 'on', ssl_ecdh_curve: 'X25519:prime256v1',
   ssl_conf_command: 'Options PrioritizeChaCha', proxy_ssl_conf_command: 'Options PrioritizeChaCha',
   ssl_trusted_certificate: '/etc/nginx/ssl/ca.pem', proxy_set_header: 'X-Forwarded-Proto https',
+  proxy_ssl_verify: 'on', grpc_ssl_verify: 'on', uwsgi_ssl_verify: 'off',
 };
 
 /** After each line that opens a block, a line with the next unread directive (in turn over the whole list). */
@@ -128,9 +129,10 @@ describe('edits inside the arguments of a directive reuse the families that neve
               const scopedBefore = new Map(counted.scoped);
               edited.openDocument(file, text);
               const got = await findingsOf(edited, file);
-              if (declaring.every((f) => counted.runs.get(f) === before.get(f))) reused++;
               // Each block-local family checked the edited block alone, or (declaring the directive unread) did not run.
               const unreadBy = (f: string): boolean => RULE_FAMILIES.find((family) => family.name === f)?.argumentsUnread?.has(statement.name) === true;
+              // None of the families that declare the edited directive unread ran (those that read it do).
+              if (declaring.filter(unreadBy).every((f) => counted.runs.get(f) === before.get(f))) reused++;
               if (BLOCK_LOCAL.every((f) => counted.runs.get(f) === before.get(f) && (counted.scoped.get(f) !== scopedBefore.get(f) || unreadBy(f)))) scopedRuns++;
               const fresh = service(dir);
               fresh.openDocument(file, text);

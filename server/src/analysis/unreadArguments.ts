@@ -42,6 +42,7 @@ export const FEW_READ_TLS_SETTINGS: ReadonlySet<string> = new Set([
   'ssl_ciphers', 'proxy_ssl_ciphers', 'grpc_ssl_ciphers', 'uwsgi_ssl_ciphers',
   'ssl_session_cache', 'ssl_stapling', 'ssl_stapling_verify', 'ssl_ecdh_curve', 'ssl_conf_command', 'proxy_ssl_conf_command',
   'ssl_trusted_certificate', 'proxy_set_header',
+  'proxy_ssl_verify', 'grpc_ssl_verify', 'uwsgi_ssl_verify',
 ]);
 
 /** What the TLS and request-identity families declare unread (RuleFamily.argumentsUnread), but for those they read: see unreadBut(). */

@@ -168,7 +168,7 @@ function resolvedNote(ref: FileReference): string {
 export const certificateFileRules: RuleFamily = {
   name: 'certificate-files',
   rules: RULES,
-  argumentsUnread: unreadBut('ssl_stapling', 'ssl_trusted_certificate'),
+  argumentsUnread: unreadBut('ssl_stapling', 'ssl_trusted_certificate', 'proxy_ssl_verify', 'grpc_ssl_verify', 'uwsgi_ssl_verify'),
   // Each reference is judged on its own, but for certificates and keys (a list's other members
   // and a key's password file decide how nginx loads them): the path of a CA or CRL file counts
   // only for the findings on its own statement.

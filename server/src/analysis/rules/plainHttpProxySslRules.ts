@@ -86,7 +86,7 @@ function schemeFix(plain: readonly RequestPath[], prefix: string): Fix | undefin
 export const plainHttpProxySslRules: RuleFamily = {
   name: 'plain-http-proxy-ssl',
   rules: RULES,
-  argumentsUnread: unreadBut('proxy_ssl_protocols', 'grpc_ssl_protocols', 'uwsgi_ssl_protocols', 'proxy_ssl_ciphers', 'grpc_ssl_ciphers', 'uwsgi_ssl_ciphers'),
+  argumentsUnread: unreadBut('proxy_ssl_protocols', 'grpc_ssl_protocols', 'uwsgi_ssl_protocols', 'proxy_ssl_ciphers', 'grpc_ssl_ciphers', 'uwsgi_ssl_ciphers', 'proxy_ssl_verify', 'grpc_ssl_verify', 'uwsgi_ssl_verify'),
   run(context: RuleContext): Finding[] {
     const focus = focusOf(context);
     // The blocks holding settings are blocks the checked files write to, so every path below

@@ -12,7 +12,7 @@ import type { Finding, Fix, RuleMeta } from '../finding';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { insertAfter } from '../fixes/textEdits';
 import { argRange, describePath } from './tlsRuleSupport';
-import { UNREAD_BY_TLS_FAMILIES } from '../unreadArguments';
+import { unreadBut } from '../unreadArguments';
 
 const RULES: RuleMeta[] = [
   { code: 'tls.session-reuse-identity-leak', category: 'tls', severity: 'warning', title: 'TLS sessions shared between different client identities', nginxRefuses: false, preferredFix: true },
@@ -56,7 +56,7 @@ function summary(path: RequestPath): string {
 export const sessionReuseRules: RuleFamily = {
   name: 'session-reuse',
   rules: RULES,
-  argumentsUnread: UNREAD_BY_TLS_FAMILIES,
+  argumentsUnread: unreadBut('proxy_ssl_verify', 'grpc_ssl_verify', 'uwsgi_ssl_verify'),
   run(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
     const focus = focusOf(context);

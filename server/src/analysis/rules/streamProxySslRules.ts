@@ -11,7 +11,7 @@ import type { Finding, Fix, RuleMeta } from '../finding';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { insertBefore } from '../fixes/textEdits';
 import { statementRange } from './tlsRuleSupport';
-import { UNREAD_BY_TLS_FAMILIES } from '../unreadArguments';
+import { unreadBut } from '../unreadArguments';
 
 const RULES: RuleMeta[] = [
   { code: 'stream.proxy-ssl-disabled', category: 'tls', severity: 'warning', title: 'Stream proxy_ssl_* settings without proxy_ssl on', nginxRefuses: false, preferredFix: true },
@@ -42,7 +42,7 @@ function turnOnFix(scope: ServerScope, first: ConfigNode): Fix {
 export const streamProxySslRules: RuleFamily = {
   name: 'stream-proxy-ssl',
   rules: RULES,
-  argumentsUnread: UNREAD_BY_TLS_FAMILIES,
+  argumentsUnread: unreadBut('proxy_ssl_verify'),
   run(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
     const scopes = focusOf(context).serverScopes('stream');

@@ -320,7 +320,7 @@ export const upstreamTlsRules: RuleFamily = {
   // It reads the Host header; the fix that turns verification on looks for the peer's CA among
   // the configured CA files, server-side ones too, and names one only when its certificates
   // verify the peer.
-  argumentsUnread: unreadBut('ssl_trusted_certificate', 'proxy_set_header'),
+  argumentsUnread: unreadBut('ssl_trusted_certificate', 'proxy_set_header', 'proxy_ssl_verify', 'grpc_ssl_verify', 'uwsgi_ssl_verify'),
   argumentsReadAsCertificates: new Set(['ssl_trusted_certificate', 'ssl_client_certificate']),
   async run(context: RuleContext): Promise<Finding[]> {
     const findings: Finding[] = [];
