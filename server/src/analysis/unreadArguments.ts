@@ -33,8 +33,11 @@ export const RESPONSE_AND_TUNING_DIRECTIVES: ReadonlySet<string> = new Set([
  * session cache (none), stapling (the certificate-file and OpenSSL checks), curves (the OpenSSL
  * checks), OpenSSL commands (none), the server's trusted CA file (the certificate families, the
  * client verification checks, upstream-tls for the CA its fix names, the OpenSSL checks for
- * stapling) and the request headers sent upstream (the identity-header families, header
- * inheritance, upstream-tls for the Host header). Every other TLS family declares them unread.
+ * stapling), the request headers sent upstream (the identity-header families, header
+ * inheritance, upstream-tls for the Host header) and upstream verification (upstream-tls, session
+ * reuse, which compares it between paths, the certificate-file checks, which know from it
+ * whether nginx reads the upstream CA file, and the proxy-TLS checks of plain and stream passes).
+ * Every other TLS family declares them unread.
  */
 export const FEW_READ_TLS_SETTINGS: ReadonlySet<string> = new Set([
   'ssl_verify_depth', 'proxy_ssl_verify_depth', 'grpc_ssl_verify_depth', 'uwsgi_ssl_verify_depth',
