@@ -110,7 +110,10 @@ export function nodesOfFile(tree: ConfigTree, filePath: string): readonly Config
  * (issue #15). A tree of one file gives its depth-first list as it is (not a copy).
  */
 export function mainFileNodes(tree: ConfigTree): readonly ConfigNode[] {
-  if (tree.files.size <= 1 && builtRoots.has(tree.nodes)) return depthFirstNodes(tree.nodes);
+  const built = builtRoots.has(tree.nodes);
+  if (tree.files.size <= 1 && built) return depthFirstNodes(tree.nodes);
+  const cached = built ? mainFileOrders.get(tree.nodes) : undefined;
+  if (cached) return cached;
   const found: ConfigNode[] = [];
   const collect = (nodes: readonly ConfigNode[]): void => {
     for (const node of nodes) {
@@ -120,8 +123,12 @@ export function mainFileNodes(tree: ConfigTree): readonly ConfigNode[] {
     }
   };
   collect(tree.nodes);
+  // Asked for by the focus of each family run and by the rebuild of the next keystroke.
+  if (built) mainFileOrders.set(tree.nodes, found);
   return found;
 }
+
+const mainFileOrders = new WeakMap<readonly ConfigNode[], readonly ConfigNode[]>();
 
 /**
  * Marks a finished tree's top-level nodes as built (safe to memoize on) and numbers its nodes
