@@ -43,6 +43,26 @@ function namedThroughLists(text: string, relative: string): Set<string> {
   return names;
 }
 
+/**
+ * Functions of the model that read settings of a request path on behalf of whoever calls them
+ * (effectiveConfig.ts is exempt from naming them, as for tlsDefault): a module that calls one
+ * names what it reads, joined to each module prefix. Checked against the function's source below.
+ */
+const MODEL_READERS: Record<string, { source: string; suffixes: readonly string[] }> = {
+  clientIdentityKey: { source: 'computeClientIdentityKey', suffixes: ['certificate', 'certificate_key', 'verify', 'trusted_certificate', 'name'] },
+};
+
+/** The settings `text` reads through MODEL_READERS (outside effectiveConfig.ts). */
+function namedThroughModelReaders(text: string, relative: string): Set<string> {
+  const names = new Set<string>();
+  if (relative === 'model/effectiveConfig.ts') return names;
+  for (const [reader, { suffixes }] of Object.entries(MODEL_READERS)) {
+    if (!new RegExp(`\\b${reader}\\(`).test(text)) continue;
+    for (const prefix of MODULE_PREFIXES) for (const suffix of suffixes) names.add(`${prefix}ssl_${suffix}`);
+  }
+  return names;
+}
+
 /** Files whose regular expressions match header names, host names, variables or values, never directive names. */
 const REGEXES_NOT_ABOUT_DIRECTIVES = new Set([
   'analysis/rules/identityHeaderRules.ts', 'analysis/rules/tlsRuleSupport.ts', 'analysis/rules/valueRules.ts', 'analysis/rules/upstreamPeers.ts',
@@ -141,9 +161,11 @@ describe('directives whose arguments a family never reads', () => {
         const text = fs.readFileSync(file, 'utf8');
         const patterns = regexLiterals(text);
         const throughLists = namedThroughLists(text, relative);
+        const throughModel = namedThroughModelReaders(text, relative);
         for (const name of family.argumentsUnread ?? []) {
           const how = namedBy(text, name, relative)
             ?? (throughLists.has(name) ? 'a shared list of directives' : undefined)
+            ?? (throughModel.has(name) ? 'a model function that reads it for its caller' : undefined)
             ?? (REGEXES_NOT_ABOUT_DIRECTIVES.has(relative) ? undefined : patterns.find((re) => re.test(name) && !re.test('') && !re.test('zz_zz'))?.toString());
           if (!how) continue;
           if (allowedIn(relative, name)) continue;
@@ -153,6 +175,17 @@ describe('directives whose arguments a family never reads', () => {
     }
     assert.ok(modules > 10, `the import graph was followed (${modules} modules at most)`);
     assert.deepEqual([...new Set(problems)], []);
+  });
+  it('knows every setting the model reads for its callers', () => {
+    const source = fs.readFileSync(path.join(SERVER_SRC, 'model/effectiveConfig.ts'), 'utf8');
+    for (const [reader, { source: fn, suffixes }] of Object.entries(MODEL_READERS)) {
+      assert.match(source, new RegExp(`export function ${reader}\\b[^]*?${fn}\\(`), `${reader} computes with ${fn}`);
+      const body = new RegExp(`function ${fn}\\([^]*?\\n}\\n`).exec(source)?.[0] ?? '';
+      const read = [...body.matchAll(/\.ssl\((['"`])([a-z_]+)\1\)/g)].map((m) => m[2]);
+      assert.deepEqual([...new Set(read)].sort(), [...suffixes].sort(), `the settings ${fn} reads`);
+    }
+    assert.ok(namedThroughModelReaders('const key = clientIdentityKey(path);', 'analysis/rules/x.ts').has('grpc_ssl_verify'));
+    assert.equal(namedThroughModelReaders('const key = clientIdentityKey(path);', 'model/effectiveConfig.ts').size, 0);
   });
   it('finds a name written in each of the ways the check knows, and none in other text', () => {
     const finds = (text: string, name: string): boolean => namedBy(text, name, 'analysis/rules/x.ts') !== undefined
