@@ -21,7 +21,7 @@ import { NOW, pki } from '../certificates/fixtures';
 import { prepareFixture } from '../analysis/fixtureFiles';
 import { FIXTURES } from '../analysis/rules/mtlsRuleHelpers';
 import { makeTempDir, removeDir } from '../differential/nginxHarness';
-import { countingFamilies, findingsOf, service, writeServerPair } from './reuseHelpers';
+import { countingFamilies, findingsOf, freshFindings, service, writeServerPair } from './reuseHelpers';
 import { generatePki, pemEncode } from '../../server/src/pki/testPkiGenerator';
 
 /** The families that check only the edited block's body after an argument edit (RuleFamily.blockLocal). */
@@ -134,9 +134,7 @@ describe('edits inside the arguments of a directive reuse the families that neve
               // None of the families that declare the edited directive unread ran (those that read it do).
               if (declaring.filter(unreadBy).every((f) => counted.runs.get(f) === before.get(f))) reused++;
               if (BLOCK_LOCAL.every((f) => counted.runs.get(f) === before.get(f) && (counted.scoped.get(f) !== scopedBefore.get(f) || unreadBy(f)))) scopedRuns++;
-              const fresh = service(dir);
-              fresh.openDocument(file, text);
-              assert.deepEqual(got, await findingsOf(fresh, file), `${code}/${name}: ${statement.name} edited to ${JSON.stringify(text.slice(statement.argsEnd - 20, statement.argsEnd + 6))}`);
+              assert.deepEqual(got, await freshFindings(dir, file, text), `${code}/${name}: ${statement.name} edited to ${JSON.stringify(text.slice(statement.argsEnd - 20, statement.argsEnd + 6))}`);
               compared++;
             }
           }
@@ -172,9 +170,7 @@ describe('edits inside the arguments of a directive reuse the families that neve
               edited.openDocument(file, text);
               const got = await findingsOf(edited, file);
               if (counted.scoped.get(BLOCK_LOCAL[0]) !== scopedBefore) scopedRuns++;
-              const fresh = service(dir);
-              fresh.openDocument(file, text);
-              assert.deepEqual(got, await findingsOf(fresh, file), `${code}/${name}: ${statement.name} edited to ${JSON.stringify(text.slice(statement.argsEnd - 20, statement.argsEnd + 6))}`);
+              assert.deepEqual(got, await freshFindings(dir, file, text), `${code}/${name}: ${statement.name} edited to ${JSON.stringify(text.slice(statement.argsEnd - 20, statement.argsEnd + 6))}`);
               compared++;
             }
           }
@@ -209,9 +205,7 @@ describe('edits inside the arguments of a directive reuse the families that neve
         edited.openDocument(file, site(value, 'a.example.test'));
         const got = await findingsOf(edited, file);
         assert.equal(counted.runs.get('certificate-files'), before, `reused for ${value}`);
-        const fresh = service(dir);
-        fresh.openDocument(file, site(value, 'a.example.test'));
-        assert.deepEqual(got, await findingsOf(fresh, file), value);
+        assert.deepEqual(got, await freshFindings(dir, file, site(value, 'a.example.test')), value);
       }
     } finally {
       removeDir(dir);
@@ -292,9 +286,7 @@ describe('edits inside the arguments of a directive reuse the families that neve
         const untypedBefore = ['other.crtx', 'other.cr'].includes(ca);
         edited.openDocument(file, text(ca));
         const got = await findingsOf(edited, file);
-        const fresh = service(dir);
-        fresh.openDocument(file, text(ca));
-        assert.deepEqual(got, await findingsOf(fresh, file), `ssl_trusted_certificate ${ca}`);
+        assert.deepEqual(got, await freshFindings(dir, file, text(ca)), `ssl_trusted_certificate ${ca}`);
         assert.equal(got.filter((f) => f.code === 'tls.file-not-found' && onTrustedLine(f)).length, certificates ? 0 : 1, `the missing CA file ${ca}`);
         assert.equal(got.some((f) => f.code === 'mtls.client-cert-untrusted'), certificates, `the client certificate judged against the other CA at ${ca}`);
         assert.ok(got.some((f) => f.code === 'tls.file-not-found' && f.message.includes('missing.crt')), `the other server's finding is kept at ${ca}`);
@@ -355,9 +347,7 @@ describe('edits inside the arguments of a directive reuse the families that neve
         const chains = counted.runs.get('client-chains');
         edited.openDocument(file, text(depth));
         const got = await findingsOf(edited, file);
-        const fresh = service(dir);
-        fresh.openDocument(file, text(depth));
-        assert.deepEqual(got, await findingsOf(fresh, file), `ssl_verify_depth ${depth}`);
+        assert.deepEqual(got, await freshFindings(dir, file, text(depth)), `ssl_verify_depth ${depth}`);
         assert.equal(got.some((f) => f.code === 'tls.verify-depth-too-small'), depth === '0' || depth === '00', `ssl_verify_depth ${depth}`);
         assert.equal(counted.runs.get('certificate-pairing'), pairing, `certificate-pairing reused at ${depth}`);
         assert.equal(counted.runs.get('client-chains'), (chains ?? 0) + 1, `client-chains ran at ${depth}`);

@@ -16,7 +16,7 @@ import { NOW, pki } from '../certificates/fixtures';
 import { prepareFixture } from '../analysis/fixtureFiles';
 import { FIXTURES } from '../analysis/rules/mtlsRuleHelpers';
 import { makeTempDir, removeDir } from '../differential/nginxHarness';
-import { countingFamilies, findingsOf, service, writeServerPair } from './reuseHelpers';
+import { countingFamilies, findingsOf, freshFindings, service, writeServerPair } from './reuseHelpers';
 
 /** A trailing comment on every line that ends a statement or opens or closes a block. */
 function withComments(text: string): string {
@@ -86,9 +86,7 @@ describe('edits inside comments reuse the last analysis', () => {
               edited.openDocument(file, text);
               const got = await findingsOf(edited, file);
               if (counted.total() === before) reused++;
-              const fresh = service(dir);
-              fresh.openDocument(file, text);
-              assert.deepEqual(got, await findingsOf(fresh, file), `${code}/${name}: comment edit at ${offset}`);
+              assert.deepEqual(got, await freshFindings(dir, file, text), `${code}/${name}: comment edit at ${offset}`);
               compared++;
             }
           }
@@ -117,9 +115,7 @@ describe('edits inside comments reuse the last analysis', () => {
         s.openDocument(file, next);
         const got = await findingsOf(s, file);
         assert.equal(counted.total() > before, runs, why);
-        const fresh = service(dir, undefined, () => new Date(clock));
-        fresh.openDocument(file, next);
-        assert.deepEqual(got, await findingsOf(fresh, file), why);
+        assert.deepEqual(got, await freshFindings(dir, file, next, () => new Date(clock)), why);
       };
       await expectRun(text, 'first analysis', true);
       await expectRun(text.replace('# cert', '# certificate'), 'typing in a comment', false);

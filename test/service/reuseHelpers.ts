@@ -34,6 +34,13 @@ export function service(folder: string, families?: RuleFamily[], clock: () => Da
   return s;
 }
 
+/** The findings of `text` at `file` as a fresh service over `folder` gives them: what a reusing service must equal. */
+export async function freshFindings(folder: string, file: string, text: string, clock?: () => Date): Promise<Finding[]> {
+  const fresh = service(folder, undefined, clock);
+  fresh.openDocument(file, text);
+  return findingsOf(fresh, file);
+}
+
 /**
  * The findings of a check, through the path the language server takes (each diagnostic's JSON
  * in UTF-8, remembered per finding across checks: service/diagnosticParts.ts), asserting that
