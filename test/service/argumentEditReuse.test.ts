@@ -356,4 +356,55 @@ describe('edits inside the arguments of a directive reuse the families that neve
       removeDir(dir);
     }
   });
+
+  it('judges again only the upstream CA and CRL statements while proxy_ssl_verify is typed at the http level, and the stapling file while ssl_stapling is', async () => {
+    const dir = makeTempDir('argument-reuse-verify-readers');
+    try {
+      writeServerPair(dir);
+      // Server A's certificate is missing (a certificate-files finding no verify setting
+      // changes); the first location takes proxy_ssl_verify from the http level, the second sets
+      // its own; each names a missing CA file and CRL, which nginx opens only when it verifies.
+      const text = (verify: string, stapling: string): string => [
+        'events {}',
+        'http {',
+        `    proxy_ssl_verify ${verify};`,
+        `    ssl_stapling ${stapling};`,
+        '    server {\n        listen 443 ssl;\n        ssl_certificate missing.crt;\n        ssl_certificate_key server.key;\n        ssl_stapling_file missing.resp;\n    }',
+        '    server {',
+        '        listen 8443 ssl;',
+        '        ssl_certificate server.crt;',
+        '        ssl_certificate_key server.key;',
+        '        location / {\n            proxy_pass https://b.example.test;\n            proxy_ssl_trusted_certificate missing-ca.crt;\n            proxy_ssl_crl missing.crl;\n        }',
+        '        location /own {\n            proxy_pass https://c.example.test;\n            proxy_ssl_verify off;\n            proxy_ssl_trusted_certificate own-ca.crt;\n        }',
+        '    }',
+        '}',
+        '',
+      ].join('\n');
+      const file = path.join(dir, 'nginx.conf');
+      fs.writeFileSync(file, text('on', 'on'));
+      const counted = countingFamilies();
+      const edited = service(dir, counted.families);
+      edited.openDocument(file, text('on', 'on'));
+      await findingsOf(edited, file);
+      const severityOf = (found: readonly Finding[], name: string): string | undefined => found.find((f) => f.code === 'tls.file-not-found' && f.message.includes(name))?.severity;
+      const steps: [string, string][] = [['o', 'on'], ['of', 'on'], ['off', 'on'], ['on', 'on'], ['on', 'of'], ['on', 'off'], ['on', 'on']];
+      for (const [verify, stapling] of steps) {
+        const before = new Map(counted.runs);
+        const narrowed = counted.narrowed.get('certificate-files') ?? 0;
+        edited.openDocument(file, text(verify, stapling));
+        const got = await findingsOf(edited, file);
+        const at = `proxy_ssl_verify ${verify}, ssl_stapling ${stapling}`;
+        assert.deepEqual(got, await freshFindings(dir, file, text(verify, stapling)), at);
+        // Read (an error when missing) only while the setting is on; a warning otherwise.
+        for (const name of ['missing-ca.crt', 'missing.crl']) assert.equal(severityOf(got, name), verify === 'on' ? 'error' : 'warning', `${name} at ${at}`);
+        assert.equal(severityOf(got, 'own-ca.crt'), 'warning', `the location's own verify at ${at}`);
+        assert.equal(severityOf(got, 'missing.resp'), stapling === 'on' ? 'error' : 'warning', `the stapling file at ${at}`);
+        assert.equal(severityOf(got, 'missing.crt'), 'error', `the server's certificate at ${at}`);
+        assert.equal(counted.runs.get('certificate-files'), before.get('certificate-files'), `certificate-files not run over the file at ${at}`);
+        assert.equal(counted.narrowed.get('certificate-files'), narrowed + 1, `certificate-files judged the statements of the edited setting again at ${at}`);
+      }
+    } finally {
+      removeDir(dir);
+    }
+  });
 });

@@ -11,21 +11,23 @@ import { NOW, pki } from '../certificates/fixtures';
 
 /**
  * Rule families that count their runs by family name, so a test can tell a reused result from
- * a new one; `scoped` counts the runs over one block's body (RuleContext.within) apart.
+ * a new one; `scoped` counts the runs over one block's body (RuleContext.within) apart, and
+ * `narrowed` those over the statements of some directives (RuleContext.onlyDirectives).
  */
-export function countingFamilies(): { families: RuleFamily[]; runs: Map<string, number>; scoped: Map<string, number>; total: () => number } {
+export function countingFamilies(): { families: RuleFamily[]; runs: Map<string, number>; scoped: Map<string, number>; narrowed: Map<string, number>; total: () => number } {
   const runs = new Map<string, number>();
   const scoped = new Map<string, number>();
+  const narrowed = new Map<string, number>();
   const families = RULE_FAMILIES.map((family) => ({
     ...family,
     run: (context: RuleContext) => {
-      const counts = context.within ? scoped : runs;
+      const counts = context.within ? scoped : context.onlyDirectives ? narrowed : runs;
       counts.set(family.name, (counts.get(family.name) ?? 0) + 1);
       return family.run(context);
     },
   }));
   const total = (): number => [...runs.values()].reduce((a, b) => a + b, 0);
-  return { families, runs, scoped, total };
+  return { families, runs, scoped, narrowed, total };
 }
 
 export function service(folder: string, families?: RuleFamily[], clock: () => Date = () => NOW): NginxLanguageService {

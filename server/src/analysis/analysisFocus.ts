@@ -90,6 +90,16 @@ export function focusOf(context: RuleContext): AnalysisFocus {
   return focus;
 }
 
+/**
+ * The context of a family that judges again only the statements of `names`
+ * (RuleContext.onlyDirectives): the same files, so the same focus, found once.
+ */
+export function narrowedTo(context: RuleContext, names: ReadonlySet<string>): RuleContext {
+  const narrowed: RuleContext = { ...context, onlyDirectives: names };
+  focuses.set(narrowed, focusOf(context));
+  return narrowed;
+}
+
 /** The statements of the wanted files, depth first, without walking the rest of the tree. */
 function focusedNodes(tree: ConfigTree, wanted: ReadonlySet<string>): readonly ConfigNode[] {
   const files = [...wanted].filter((file) => tree.files.has(file));

@@ -6,6 +6,7 @@
 import type { ConfigNode } from '../model/configTree';
 import type { Finding, RuleMeta, Severity } from './finding';
 import type { RuleContext, RuleFamily } from './ruleContext';
+import { narrowedTo } from './analysisFocus';
 import { asNotLoaded } from './nginxWording';
 import { RULE_FAMILIES } from './ruleRegistry';
 import { isSuppressed, readSuppressions } from './suppressions';
@@ -46,6 +47,11 @@ export interface ReusedFamily {
   rerunIn?: ConfigNode;
   /** With `rerunIn`: only the block's own statements are checked again (RuleFamily.statementLocal). */
   ownStatementsOnly?: true;
+  /**
+   * Statements of these directives a family judges again wherever they stand
+   * (RuleFamily.argumentsReadFor): what it finds on them (`holds`) joins `kept`, which has none.
+   */
+  rerunFor?: { names: ReadonlySet<string>; holds: (place: { file: string; start: number }) => boolean };
 }
 
 /** True when `finding` lies in the body of `block` (between its braces, in the block's own file). */
@@ -102,7 +108,7 @@ export async function analyze(context: RuleContext, families: readonly RuleFamil
   for (const family of families) {
     if (family.rules.every((r) => context.settings.rules[r.code] === 'off')) continue;
     const reuse = reused?.get(family.name);
-    if (reuse && !reuse.rerunIn) {
+    if (reuse && !reuse.rerunIn && !reuse.rerunFor) {
       byFamily.set(family.name, reuse.kept);
       for (const finding of reuse.kept) raw.push(finding);
       continue;
@@ -113,8 +119,12 @@ export async function analyze(context: RuleContext, families: readonly RuleFamil
     throwIfCancelled(cancellation);
     try {
       const block = reuse?.rerunIn;
+      const only = reuse?.rerunFor;
       let found: readonly Finding[];
-      if (block && reuse) {
+      if (only && reuse) {
+        const again = await family.run(narrowedTo(context, only.names));
+        found = [...reuse.kept, ...again.filter(only.holds)];
+      } else if (block && reuse) {
         const own = reuse.ownStatementsOnly === true;
         const key = own ? 'own' : 'body';
         if (scoped[key]?.within !== block) scoped[key] = own ? { ...context, within: block, ownStatementsOnly: true } : { ...context, within: block };

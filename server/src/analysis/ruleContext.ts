@@ -48,6 +48,11 @@ export interface RuleContext {
   within?: ConfigNode;
   /** With `within`, for a statement-local family (RuleFamily.statementLocal): the block's own statements only, not those of the blocks inside it. */
   ownStatementsOnly?: true;
+  /**
+   * Set when a family judges again only the statements of these directives, wherever they
+   * stand in its focus (RuleFamily.argumentsReadFor): it finds nothing on any other statement.
+   */
+  onlyDirectives?: ReadonlySet<string>;
 }
 
 export interface Rule {
@@ -77,6 +82,17 @@ export interface RuleFamily {
    * not every certificate of the file (issue #15).
    */
   argumentsReadInPlace?: ReadonlySet<string>;
+  /**
+   * For a directive (the key) whose arguments the family reads only to judge the statements of
+   * other directives (the value), wherever those stand: what it finds on any other statement
+   * does not depend on the key's arguments, and nothing it finds on a statement of the value
+   * has a related location elsewhere that does. After an edit inside the arguments of the key,
+   * it judges those statements again (RuleContext.onlyDirectives) and keeps its other findings,
+   * moved past the edit: an upstream verify setting typed at the http level of a 5k-line
+   * nginx.conf decides whether nginx reads each upstream CA and CRL file, not how it loads every
+   * certificate and key of the file (issue #15).
+   */
+  argumentsReadFor?: ReadonlyMap<string, ReadonlySet<string>>;
   /**
    * Directive names (CA files) whose arguments the family reads only as the certificates in
    * the file they name: never the path itself, nor whether the file exists. After an edit

@@ -22,7 +22,7 @@ import { detached } from '../parser/incrementalParse';
 import { parseConfig } from '../parser/parser';
 import type { Finding } from '../analysis/finding';
 import type { ConfigNode, ConfigTree } from '../model/configTree';
-import { nodesOfFile } from '../model/treeIndexes';
+import { nodesNamed, nodesOfFile } from '../model/treeIndexes';
 import { moveFindings, type ReusableEdit } from './commentEditReuse';
 
 /** An edit inside the arguments of one directive. */
@@ -174,6 +174,72 @@ export function findingsOffOwnStatements(findings: readonly Finding[], block: Co
     if (inner && child.file === block.file) nested.push({ start: before(inner.start), end: before(inner.end) });
   }
   return findingsKept(findings, block, edit, nested);
+}
+
+/** Where the statements of some directives stand in a tree (offsets of its current texts). */
+export interface StatementsNamed {
+  /** True when `place` starts inside one of the statements. */
+  holds(place: { file: string; start: number }): boolean;
+  /** True when `place` overlaps one of the statements. */
+  reaches(place: { file: string; start: number; end: number }): boolean;
+}
+
+/** The statements of the directives `names` anywhere in `tree`, by file, found by binary search. */
+export function onStatementsNamed(tree: ConfigTree, names: ReadonlySet<string>): StatementsNamed {
+  const byFile = new Map<string, { start: number; end: number }[]>();
+  for (const name of names) {
+    for (const node of nodesNamed(tree.nodes, name)) {
+      const ranges = byFile.get(node.file.path);
+      const range = { start: node.directive.start, end: node.directive.end };
+      if (ranges) ranges.push(range);
+      else byFile.set(node.file.path, [range]);
+    }
+  }
+  for (const ranges of byFile.values()) ranges.sort((a, b) => a.start - b.start);
+  // The last statement starting at or before `offset` (statements do not overlap).
+  const last = (ranges: readonly { start: number; end: number }[], offset: number): { start: number; end: number } | undefined => {
+    let low = 0;
+    let high = ranges.length - 1;
+    let found: { start: number; end: number } | undefined;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      if (ranges[mid].start <= offset) {
+        found = ranges[mid];
+        low = mid + 1;
+      } else high = mid - 1;
+    }
+    return found;
+  };
+  return {
+    holds(place) {
+      const ranges = byFile.get(place.file);
+      const range = ranges && last(ranges, place.start);
+      return range !== undefined && place.start < range.end;
+    },
+    reaches(place) {
+      const ranges = byFile.get(place.file);
+      if (!ranges) return false;
+      const range = last(ranges, Math.max(place.start, place.end - 1));
+      return range !== undefined && range.end > place.start;
+    },
+  };
+}
+
+/**
+ * For a family that judges the statements of some directives again (RuleFamily.argumentsReadFor):
+ * its findings from before the edit moved past it, without those on these statements;
+ * undefined when one of the others reaches into them (its range or a related location).
+ */
+export function findingsOffStatements(findings: readonly Finding[], statements: StatementsNamed, edit: ArgumentEdit): Finding[] | undefined {
+  const moved = moveFindings(findings, edit);
+  if (!moved) return undefined;
+  const kept: Finding[] = [];
+  for (const finding of moved) {
+    if (statements.holds(finding)) continue;
+    if (statements.reaches(finding) || finding.related?.some((r) => statements.reaches(r))) return undefined;
+    kept.push(finding);
+  }
+  return kept;
 }
 
 /**

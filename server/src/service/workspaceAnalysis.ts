@@ -23,7 +23,7 @@ import type { Directive } from '../parser/syntaxTree';
 import { DEFAULT_SETTINGS, type NginxMtlsSettings } from './settings';
 import { MAX_WATCHED_PATHS, RecentPaths } from './watchedFiles';
 import { commentOnlyEdit, moveFindings, type CommentEdit } from './commentEditReuse';
-import { argumentOnlyEdit, editedBlock, editedPath, findingsOffOwnStatements, findingsOutsideBlock, type ArgumentEdit } from './argumentEditReuse';
+import { argumentOnlyEdit, editedBlock, editedPath, findingsOffOwnStatements, findingsOffStatements, findingsOutsideBlock, onStatementsNamed, type ArgumentEdit } from './argumentEditReuse';
 
 export interface FileAnalysis {
   file: ParsedFile;
@@ -476,7 +476,8 @@ export class WorkspaceAnalysis {
       const unread = family.argumentsUnread?.has(edit.directive) === true;
       const asCertificates = !unread && family.argumentsReadAsCertificates?.has(edit.directive) === true;
       const ownStatements = family.statementLocal === true || family.argumentsReadInPlace?.has(edit.directive) === true;
-      if (!earlier || (!unread && !family.blockLocal && !ownStatements && !asCertificates)) continue;
+      const readFor = unread || ownStatements ? undefined : family.argumentsReadFor?.get(edit.directive);
+      if (!earlier || (!unread && !family.blockLocal && !ownStatements && !asCertificates && !readFor)) continue;
       let moved: readonly Finding[] | undefined = earlier;
       for (const e of last.familyEdits) moved = moved && moveFindings(moved, e);
       if (!moved) continue;
@@ -484,6 +485,12 @@ export class WorkspaceAnalysis {
       if (unread || (asCertificates && (certificateFree ??= await this.namesNoCertificates(tree, edit, inspect)))) {
         const kept = moveFindings(moved, edit);
         if (kept) reused.set(family.name, { kept });
+        continue;
+      }
+      if (readFor) {
+        const statements = onStatementsNamed(tree, readFor);
+        const kept = findingsOffStatements(moved, statements, edit);
+        if (kept) reused.set(family.name, { kept, rerunFor: { names: readFor, holds: (place) => statements.holds(place) } });
         continue;
       }
       if (!family.blockLocal && !ownStatements) continue;

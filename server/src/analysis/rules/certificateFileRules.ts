@@ -24,6 +24,7 @@ import {
   fileDirectivesOfRoles,
   namesSystemTrustStore,
   referenceRange,
+  TLS_FAMILIES,
   upstreamUsesTls,
   type FileReference,
   type FileRole,
@@ -173,8 +174,17 @@ export const certificateFileRules: RuleFamily = {
   // and a key's password file decide how nginx loads them): the path of a CA or CRL file counts
   // only for the findings on its own statement.
   argumentsReadInPlace: new Set(fileDirectivesOfRoles('ca-bundle', 'crl')),
+  // Whether nginx reads an upstream CA or CRL file depends on the module's verify setting, and
+  // a stapling response file on ssl_stapling (nginxLoads); nothing else the family judges does.
+  argumentsReadFor: new Map([
+    ...TLS_FAMILIES.filter((family) => family !== 'ssl').map((family): [string, ReadonlySet<string>] => [`${family}_verify`, new Set(fileDirectivesOfRoles('ca-bundle', 'crl').filter((name) => name.startsWith(`${family}_`)))]),
+    ['ssl_stapling', new Set(fileDirectivesOfRoles('ocsp-response'))],
+  ]),
   async run(context: RuleContext): Promise<Finding[]> {
-    const refs = collectFileReferences(context, focusOf(context).nodes).filter((r) => r.resolved);
+    const only = context.onlyDirectives;
+    const focused = focusOf(context).nodes;
+    const nodes = only ? focused.filter((n) => only.has(n.directive.name.value)) : focused;
+    const refs = collectFileReferences(context, nodes).filter((r) => r.resolved);
     const findings: Finding[] = [];
     const passwordTexts = new Map<string, string | undefined>();
     for (const ref of refs) {
