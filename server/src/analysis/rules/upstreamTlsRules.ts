@@ -331,11 +331,9 @@ export const upstreamTlsRules: RuleFamily = {
     for (const path of paths) {
       // Every check below reports a missing setting, which an unreadable include may hold.
       if (path.incomplete) continue;
-      if (!pathTouches(path, wanted, PLACED_ON)) {
-        // Its findings could not land in the checked files; it still counts as a user of verify.
-        if (path.tls !== false) verifyWithoutCa(path, [], covered);
-        continue;
-      }
+      // Its findings could not land in the checked files. Nor is its verify statement in one
+      // (it would touch them), so unusedVerifyWithoutCa() never asks whether it covers that.
+      if (!pathTouches(path, wanted, PLACED_ON)) continue;
       // Each check only where what it reports on can be in a checked file: nginx.conf's
       // http-level proxy_ssl_verify reaches every path, and its own finding is verifyWithoutCa's.
       const onPass = focus.touchesNode(path.pass);
