@@ -384,8 +384,8 @@ export function effective(node: ConfigNode, name: string, tree: ConfigTree, opti
   return effectiveIn(levels, name, familyOf(node, tree), options);
 }
 
-export function effectiveIn(levels: readonly Level[], name: string, family: Family, options: EffectiveOptions): EffectiveValue {
-  for (let i = levels.length - 1; i >= 0; i--) {
+export function effectiveIn(levels: readonly Level[], name: string, family: Family, options: EffectiveOptions, from = levels.length - 1): EffectiveValue {
+  for (let i = from; i >= 0; i--) {
     const nodes = ownShared(levels[i], name);
     if (nodes.length > 0) {
       const args = BITMASK_DIRECTIVES.has(name)
@@ -690,6 +690,25 @@ class EffectiveLookup {
     const carried = (this.values ??= new Map());
     for (const [name, value] of values) if (!changed.has(name) && !carried.has(name)) carried.set(name, value);
   }
+
+  /**
+   * With carry(): the values `earlier` computed for the `changed` settings, for this chain as it
+   * is now, when no level deeper than `deepest` changed. A value such a deeper level gave is
+   * still right; the others are looked up from `deepest` outward, as no deeper level writes
+   * them. The 2,000 paths that take an http-level setting being typed into then skip their
+   * location's and server's statements (issue #15).
+   */
+  carryChanged(earlier: EffectiveLookup, changed: ReadonlySet<string>, deepest: number): void {
+    const values = earlier.values;
+    if (!values) return;
+    const carried = (this.values ??= new Map());
+    for (const name of changed) {
+      const value = values.get(name);
+      if (!value) continue;
+      const at = value.level ? this.levels.indexOf(value.level) : -1;
+      carried.set(name, at > deepest ? value : effectiveIn(this.levels, name, this.family, this.options, deepest));
+    }
+  }
 }
 
 /** A request path (see RequestPath). */
@@ -919,6 +938,7 @@ export function refreshed<T extends RequestPath | ServerScope>(item: T, dirty: R
   if (!entry || entry.value !== old || !sameOptions(entry.options, options) || entry.tokens.length !== old.levels.length) return undefined;
   const levels = old.levels;
   const changed = new Set<string>();
+  let deepest = -1;
   for (let i = 0; i < levels.length; i++) {
     const node = levels[i].node;
     if (!node) return undefined;
@@ -926,17 +946,20 @@ export function refreshed<T extends RequestPath | ServerScope>(item: T, dirty: R
     const names = namesBetween(entry.tokens[i], settingsToken(levels[i]));
     if (!names || names.has('include')) return undefined;
     for (const name of names) changed.add(name);
+    deepest = i;
   }
   const tokens = levels.map(settingsToken);
   if (old instanceof PassPath) {
     const path = new PassPath(old.pass, old.module, old.family, levels, { ...old.target }, options, old);
     path.carry(old, changed);
+    path.carryChanged(old, changed, deepest);
     pathCache.set(old.pass, { options, tokens, value: path });
     return path as unknown as T;
   }
   const node = old.node as ConfigNode;
   const scope = new Scope(node, old.family, levels, node.children, options);
   scope.carry(old, changed);
+  scope.carryChanged(old, changed, deepest);
   scopeCache.set(node, { options, tokens, value: scope });
   return scope as unknown as T;
 }
