@@ -34,6 +34,11 @@ export interface AnalysisFocus {
   /** True when a wanted file writes to one of these levels, or holds one of their blocks. */
   touchesLevels(levels: readonly Level[]): boolean;
   /**
+   * The blocks (null: the top level) where a statement of `nodes` sets one of `names`, with the
+   * names set there (kept per set of names).
+   */
+  levelsSetting(names: ReadonlySet<string>): ReadonlyMap<ConfigNode | null, readonly string[]>;
+  /**
    * For a family that places a server's findings only on the server's own statements (its
    * block, includes in it) and on the settings named `placedOn` wherever the server inherits
    * them from: whether one of them can be wanted. Narrower than touchesLevels(): nginx.conf
@@ -140,6 +145,23 @@ function computeFocus(context: RuleContext): AnalysisFocus {
     return touched;
   };
   const touchesAncestry = (node: ConfigNode): boolean => whole || wanted.has(node.file.path) || blockTouched(node.parent);
+  const levelsByNames = new Map<ReadonlySet<string>, Map<ConfigNode | null, string[]>>();
+  const levelsSetting = (names: ReadonlySet<string>): ReadonlyMap<ConfigNode | null, readonly string[]> => {
+    let levels = levelsByNames.get(names);
+    if (!levels) {
+      levels = new Map();
+      for (const node of nodes) {
+        const name = node.directive.name.value;
+        if (node.directive.block || !names.has(name)) continue;
+        const parent = node.parent ?? null;
+        const set = levels.get(parent);
+        if (!set) levels.set(parent, [name]);
+        else if (!set.includes(name)) set.push(name);
+      }
+      levelsByNames.set(names, levels);
+    }
+    return levels;
+  };
   let namesWritten: Set<string> | undefined;
   const writes = (name: string): boolean => (namesWritten ??= new Set(nodes.map((n) => n.directive.name.value))).has(name);
   const options = effectiveOptions(context);
@@ -172,7 +194,7 @@ function computeFocus(context: RuleContext): AnalysisFocus {
     return found.sort((a, b) => passOrder(a) - passOrder(b));
   };
   const focus: AnalysisFocus = {
-    whole, wanted, nodes, containers, touchesNode, writes, touchesLevels, touchesAncestry,
+    whole, wanted, nodes, containers, touchesNode, writes, touchesLevels, levelsSetting, touchesAncestry,
     scopeTouches: (scope, placedOn) => {
       if (!scope.node || whole) return touchesLevels(scope.levels);
       if (touchesNode(scope.node) || containers.has(scope.node)) return true;

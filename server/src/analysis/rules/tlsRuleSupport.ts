@@ -271,59 +271,6 @@ export function scopeAnchor(scope: ServerScope): ConfigNode | undefined {
   return scope.node ?? scope.statements[0];
 }
 
-const levelFiles = new WeakMap<readonly ConfigNode[], Set<string>>();
-/** The same per set of names (pathTouches' placedOn): the names of a level's statements of those names, by file. */
-const namedLevelFiles = new WeakMap<ReadonlySet<string>, WeakMap<readonly ConfigNode[], Map<string, string[]>>>();
-
-/**
- * True when a request path's statements (its block and every level it inherits from, included
- * files too) touch one of the files being checked: only then can its findings land there.
- * A family that places its findings only on the pass statement, on statements of the path's
- * block's file (an include there) and on the effective statements of the settings named
- * `placedOn` passes those names: then a level counts only where a checked file writes one of
- * them there and the path takes that setting from it. nginx.conf writes to the http level of
- * every path of the tree, and an http-level upstream verify setting touches only the paths that do
- * not set their own.
- */
-export function pathTouches(path: RequestPath, wanted: ReadonlySet<string>, placedOn?: ReadonlySet<string>): boolean {
-  if (wanted.has(path.pass.file.path)) return true;
-  if (!placedOn) {
-    for (const level of path.levels) {
-      if (level.node && wanted.has(level.node.file.path)) return true;
-      let files = levelFiles.get(level.statements);
-      if (!files) {
-        // Blocks at a level (the servers of http) do not pass settings on; plain directives do.
-        files = new Set(level.statements.filter((s) => !s.directive.block).map((s) => s.file.path));
-        levelFiles.set(level.statements, files);
-      }
-      for (const file of wanted) if (files.has(file)) return true;
-    }
-    return false;
-  }
-  if (wanted.has(path.block.file.path)) return true;
-  let named = namedLevelFiles.get(placedOn);
-  if (!named) namedLevelFiles.set(placedOn, named = new WeakMap());
-  for (const level of path.levels) {
-    let byFile = named.get(level.statements);
-    if (!byFile) {
-      byFile = new Map();
-      for (const s of level.statements) {
-        const name = s.directive.name.value;
-        if (s.directive.block || !placedOn.has(name)) continue;
-        const names = byFile.get(s.file.path);
-        if (!names) byFile.set(s.file.path, [name]);
-        else if (!names.includes(name)) names.push(name);
-      }
-      named.set(level.statements, byFile);
-    }
-    if (byFile.size === 0) continue;
-    for (const file of wanted) {
-      const names = byFile.get(file);
-      if (names?.some((name) => path.get(name).level === level)) return true;
-    }
-  }
-  return false;
-}
 
 /**
  * The names of a certificate as messages show them: its DNS and IP subjectAltNames, or, only when

@@ -16,7 +16,7 @@ import { insertAfter, quoteArg } from '../fixes/textEdits';
 import { matchingKeyFor } from '../fixes/matchingKey';
 import { issuingCaFileFor } from '../fixes/issuingCa';
 import { localPeerCertificates, upstreamNameKind, type LocalPeerCertificate } from './upstreamPeers';
-import { argRange, describePath, effectiveOptions, pathTouches, statementRange } from './tlsRuleSupport';
+import { argRange, describePath, effectiveOptions, statementRange } from './tlsRuleSupport';
 import { unreadBut } from '../unreadArguments';
 
 const RULES: RuleMeta[] = [
@@ -309,6 +309,26 @@ function nameFindingsWanted(focus: AnalysisFocus, path: RequestPath): boolean {
   return host !== undefined && focus.touchesNode(host);
 }
 
+/**
+ * True when a finding about the path can land in a checked file. This family places them only
+ * on the pass statement, on statements of the path's block's file (an include there) and on the
+ * effective statements of the settings named `placedOn`, so a level counts only where a checked
+ * file sets one of those there and the path takes that setting from it: nginx.conf writes to
+ * the http level of every path of the tree, and an http-level upstream verify setting touches
+ * only the paths that do not set their own.
+ */
+function pathTouches(path: RequestPath, focus: AnalysisFocus, placedOn: ReadonlySet<string>): boolean {
+  const wanted = focus.wanted;
+  if (wanted.has(path.pass.file.path) || wanted.has(path.block.file.path)) return true;
+  const levels = focus.levelsSetting(placedOn);
+  if (levels.size === 0) return false;
+  for (const level of path.levels) {
+    const names = levels.get(level.node ?? null);
+    if (names?.some((name) => path.get(name).level === level)) return true;
+  }
+  return false;
+}
+
 /** True when a statement of the effective value is one a finding may be placed on. */
 function touches(focus: AnalysisFocus, value: EffectiveValue): boolean {
   return value.nodes.some((node) => focus.touchesNode(node));
@@ -327,13 +347,12 @@ export const upstreamTlsRules: RuleFamily = {
     const covered = new Set<ConfigNode>();
     const focus = focusOf(context);
     const paths = PLACED_ON_NAMES.some(focus.writes) ? focus.paths() : focus.pathsHeld();
-    const wanted = focus.wanted;
     for (const path of paths) {
       // Every check below reports a missing setting, which an unreadable include may hold.
       if (path.incomplete) continue;
       // Its findings could not land in the checked files. Nor is its verify statement in one
       // (it would touch them), so unusedVerifyWithoutCa() never asks whether it covers that.
-      if (!pathTouches(path, wanted, PLACED_ON)) continue;
+      if (!pathTouches(path, focus, PLACED_ON)) continue;
       // Each check only where what it reports on can be in a checked file: nginx.conf's
       // http-level proxy_ssl_verify reaches every path, and its own finding is verifyWithoutCa's.
       const onPass = focus.touchesNode(path.pass);
