@@ -586,6 +586,40 @@ describe('large inputs', () => {
 });
 
 describe('CertificateInspector (file system)', () => {
+  test('a stat made within statFreshForMs stands until the clock passes it, the file is invalidated or the stats are forgotten', async () => {
+    const dir = tmpDir('fresh-stats');
+    const file = path.join(dir, 'server.crt');
+    const [ec, rsa] = [pki('ec').server.pem, pki('rsa').server.pem];
+    fs.writeFileSync(file, ec);
+    let now = 1_000;
+    const ins = new CertificateInspector({ statFreshForMs: 1000, clock: () => now });
+    const keyOf = async (): Promise<string | undefined> => {
+      const r = await ins.inspect(file);
+      return r.kind === 'pem' ? r.certificates[0]?.keyAlgorithm : r.kind;
+    };
+    assert.equal(await keyOf(), 'EC');
+    fs.writeFileSync(file, rsa);
+    now += 1000;
+    assert.equal(await keyOf(), 'EC', 'a second after the stat: still taken as true');
+    now += 1;
+    assert.equal(await keyOf(), 'RSA', 'past the second: stat-ed again, the new file read');
+    fs.writeFileSync(file, ec);
+    ins.invalidate(file);
+    assert.equal(await keyOf(), 'EC', 'invalidated: read at once');
+    fs.rmSync(file);
+    ins.forgetStats();
+    assert.equal(await keyOf(), 'missing', 'stats forgotten: the removal seen at once');
+    fs.writeFileSync(file, rsa);
+    assert.equal(await keyOf(), 'missing', 'a missing file is a stat too');
+    now += 1001;
+    assert.equal(await keyOf(), 'RSA');
+    // The default stats every time (the command line, tests with their own file system).
+    const plain = new CertificateInspector();
+    assert.equal((await plain.inspect(file)).kind, 'pem');
+    fs.rmSync(file);
+    assert.equal((await plain.inspect(file)).kind, 'missing');
+  });
+
   test('missing, directory, FIFO, symlink loop, path through a file', async () => {
     const dir = tmpDir('fs-kinds');
     const ins = new CertificateInspector();

@@ -950,6 +950,23 @@ export interface CertificateInspectorOptions {
   maxBytes?: number;
   /** Maximum number of cached results (oldest evicted first). Default 5000. */
   maxEntries?: number;
+  /**
+   * How long a file's stat (which checks its cache entry) is taken as still true, in ms. Default
+   * 0: each inspection stats the file. The editor's language service passes DISK_FRESH_MS, as
+   * for configuration files (model/recentDiskReads.ts): each keystroke checks that every
+   * certificate the last check read is unchanged, 1.4 ms of a keystroke on the bench's 5k-line
+   * file (#15). invalidate() and forgetStats() forget them when the editor reports a change.
+   */
+  statFreshForMs?: number;
+  /** The clock of statFreshForMs (default performance.now). */
+  clock?: () => number;
+}
+
+/** A stat and when it was made, or the error it ended with. */
+interface RecentStat {
+  at: number;
+  stats?: fs.Stats;
+  error?: unknown;
 }
 
 /**
@@ -963,9 +980,41 @@ export class CertificateInspector {
   private readonly inflight = new Map<string, Promise<InspectedFile>>();
   private count = 0;
 
+  private readonly statFreshForMs: number;
+  private readonly clock: () => number;
+  private readonly recentStats = new Map<string, RecentStat>();
+
   constructor(opts: CertificateInspectorOptions = {}) {
     this.maxBytes = Math.max(0, opts.maxBytes ?? DEFAULT_MAX_BYTES);
     this.maxEntries = Math.max(1, opts.maxEntries ?? 5000);
+    this.statFreshForMs = Math.max(0, opts.statFreshForMs ?? 0);
+    this.clock = opts.clock ?? (() => performance.now());
+  }
+
+  /** Forgets the recent stats (statFreshForMs) of every file: the next inspections stat again. */
+  forgetStats(): void {
+    this.recentStats.clear();
+  }
+
+  /** The file's stat, or one made within statFreshForMs; throws what statSync throws. */
+  private statOf(path: string): fs.Stats {
+    if (this.statFreshForMs === 0) return fs.statSync(path);
+    const key = nodePath.resolve(path);
+    const now = this.clock();
+    let recent = this.recentStats.get(key);
+    if (!recent || now - recent.at > this.statFreshForMs) {
+      try {
+        recent = { at: now, stats: fs.statSync(path) };
+      } catch (error) {
+        recent = { at: now, error };
+      }
+      // Bounded like the cache: the oldest stat goes first.
+      if (this.recentStats.size >= this.maxEntries) this.recentStats.delete(this.recentStats.keys().next().value as string);
+      this.recentStats.delete(key);
+      this.recentStats.set(key, recent);
+    }
+    if (recent.stats) return recent.stats;
+    throw recent.error;
   }
 
   async inspect(path: string, opts: InspectOptions = {}): Promise<InspectedFile> {
@@ -995,6 +1044,7 @@ export class CertificateInspector {
   /** Forgets cached results for `path` (relative paths are resolved against the cwd). */
   invalidate(path: string): void {
     const key = nodePath.resolve(path);
+    this.recentStats.delete(key);
     const m = this.cache.get(key);
     if (m) {
       this.count -= m.size;
@@ -1003,6 +1053,7 @@ export class CertificateInspector {
   }
 
   clear(): void {
+    this.recentStats.clear();
     this.cache.clear();
     this.inline.clear();
     this.count = 0;
@@ -1014,7 +1065,7 @@ export class CertificateInspector {
       // Synchronous: this stat only checks the cache entry of a file most of the time, and a
       // round trip through the thread pool cost more than the stat itself, for every
       // certificate of every keystroke (config files are stat-ed the same way, fileSystem.ts).
-      st = fs.statSync(path);
+      st = this.statOf(path);
     } catch (e) {
       const c = classifyFsError(e);
       return { ...base(path, c.kind), error: c.error };

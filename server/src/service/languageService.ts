@@ -45,7 +45,7 @@ import { insertActions } from './insertActions';
 import { findWorkspaceCertificates, type WorkspaceCertificate } from './workspaceCertificates';
 import { documentSymbols, foldingRanges } from './symbols';
 import { NodeFileSystem, OverlayFileSystem, type FileSystem } from '../model/fileSystem';
-import { RecentDiskReads } from '../model/recentDiskReads';
+import { DISK_FRESH_MS, RecentDiskReads } from '../model/recentDiskReads';
 import { rememberingUris, toDiagnostic } from './lspConvert';
 import { DiagnosticParts, joinedUtf8 } from './diagnosticParts';
 import type { EncodedDiagnostics } from './encodedDiagnostics';
@@ -141,7 +141,8 @@ export class NginxLanguageService {
       this.files = new OverlayFileSystem(this.recentDisk);
     }
     this.now = options.now ?? (() => new Date());
-    this.analysis = new WorkspaceAnalysis({ fs: this.files, now: this.now, families: options.families });
+    // Certificates are read like the configuration files: what was stat-ed within the last second stands.
+    this.analysis = new WorkspaceAnalysis({ fs: this.files, now: this.now, families: options.families, certificateStatFreshForMs: this.recentDisk ? DISK_FRESH_MS : 0 });
   }
 
   get settings(): NginxMtlsSettings {
@@ -186,6 +187,8 @@ export class NginxLanguageService {
    */
   diskChanged(filePath?: string): void {
     this.recentDisk?.forget(filePath === undefined ? undefined : path.resolve(filePath));
+    if (filePath === undefined) this.analysis.certificates.forgetStats();
+    else this.analysis.certificates.invalidate(filePath);
   }
 
   /** Forget discovered main configs (a config file was created, deleted or renamed). */

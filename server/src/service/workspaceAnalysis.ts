@@ -46,6 +46,8 @@ export interface WorkspaceAnalysisOptions {
   surface?: Surface;
   /** The project's folders (see knownRoots). */
   knownRoots?: readonly string[];
+  /** How long a certificate file's stat is taken as still true (CertificateInspectorOptions.statFreshForMs; default 0). */
+  certificateStatFreshForMs?: number;
 }
 
 /** Top-level directives that only a main nginx.conf has. */
@@ -54,7 +56,7 @@ const MAIN_ONLY = new Set(['http', 'events', 'stream', 'mail', 'worker_processes
 export class WorkspaceAnalysis {
   readonly parses = new ParseCache();
   readonly table: DirectiveTable;
-  readonly certificates = new CertificateInspector();
+  readonly certificates: CertificateInspector;
   settings: NginxMtlsSettings;
   /**
    * The project's folders: the workspace folders of the editor, the folders (and the folders
@@ -78,6 +80,7 @@ export class WorkspaceAnalysis {
     this.now = options.now ?? (() => new Date());
     this.families = options.families ?? RULE_FAMILIES;
     this.knownRoots = options.knownRoots ?? [];
+    this.certificates = new CertificateInspector({ statFreshForMs: options.certificateStatFreshForMs });
   }
 
   get fs(): FileSystem {
