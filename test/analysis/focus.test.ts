@@ -291,4 +291,33 @@ describe('focused analysis', () => {
     }
     assert.ok(compared >= 150, `only ${compared} findings compared`);
   });
+
+  it('asks a request path only for the settings of its own module when a checked file sets them above it', async () => {
+    // nginx.conf sets every module's verify at the http level: upstream-tls decides whether each
+    // path takes its own module's from there. Asked for another module's, a path would depend on
+    // it, and each keystroke in that setting would make every path of the tree again.
+    const dir = writeTree({
+      'nginx.conf': 'events {}\nhttp {\n    proxy_ssl_verify on;\n    grpc_ssl_verify on;\n    uwsgi_ssl_verify on;\n    proxy_set_header X-Http 1;\n    include sites/*.conf;\n}\n',
+      'sites/a.conf': 'server {\n    listen 8080;\n    location /p { proxy_pass https://p.example.test; }\n    location /g { grpc_pass grpcs://g.example.test:50051; }\n    location /u { uwsgi_pass suwsgi://u.example.test:3031; }\n}\n',
+    });
+    const main = path.join(dir, 'nginx.conf');
+    const settings = { ...DEFAULT_SETTINGS, targetVersion: '1.22.1' };
+    const analysis = new WorkspaceAnalysis({ fs: new NodeFileSystem(), now: () => NOW, settings });
+    const checked = await analysis.analyzeFiles([main], [main]);
+    const found = (checked.get(main)?.findings ?? []).filter((f) => f.code === 'tls.upstream-verify-no-ca');
+    assert.equal(found.length, 3, 'each module\'s verify without a CA, on nginx.conf');
+    const tree = await analysis.buildTree(main);
+    const paths = allRequestPaths(tree, { version: settings.targetVersion, table: analysis.table }).items;
+    assert.deepEqual(paths.map((p) => p.module), ['proxy', 'grpc', 'uwsgi']);
+    const others: Record<string, string[]> = {
+      proxy: ['grpc_ssl_verify', 'uwsgi_ssl_verify'],
+      grpc: ['proxy_ssl_verify', 'uwsgi_ssl_verify', 'proxy_set_header'],
+      uwsgi: ['proxy_ssl_verify', 'grpc_ssl_verify', 'proxy_set_header'],
+    };
+    for (const p of paths) {
+      const lookup = p as unknown as { readSome(names: ReadonlySet<string>): boolean };
+      assert.equal(lookup.readSome(new Set([`${p.prefix}verify`])), true, `the ${p.module} path read its own verify`);
+      assert.equal(lookup.readSome(new Set(others[p.module])), false, `the ${p.module} path read no other module's setting`);
+    }
+  });
 });

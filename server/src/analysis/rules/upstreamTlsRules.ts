@@ -324,9 +324,18 @@ function pathTouches(path: RequestPath, focus: AnalysisFocus, placedOn: Readonly
   if (levels.size === 0) return false;
   for (const level of path.levels) {
     const names = levels.get(level.node ?? null);
-    if (names?.some((name) => path.get(name).level === level)) return true;
+    if (names?.some((name) => usesSetting(path, name) && path.get(name).level === level)) return true;
   }
   return false;
+}
+
+/**
+ * True when the path's module reads the setting (its own module's, or the Host header of a
+ * proxied path): asking a proxied path for grpc_ssl_verify would make it depend on that too, and
+ * every keystroke in an http-level grpc_ssl_verify would make all the tree's paths again.
+ */
+function usesSetting(path: RequestPath, name: string): boolean {
+  return name.startsWith(path.prefix) || (name === 'proxy_set_header' && path.module === 'proxy');
 }
 
 /** True when a statement of the effective value is one a finding may be placed on. */
