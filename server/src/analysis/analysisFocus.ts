@@ -154,9 +154,9 @@ function computeFocus(context: RuleContext): AnalysisFocus {
         const name = node.directive.name.value;
         if (node.directive.block || !names.has(name)) continue;
         const parent = node.parent ?? null;
-        const set = levels.get(parent);
-        if (!set) levels.set(parent, [name]);
-        else if (!set.includes(name)) set.push(name);
+        const written = levels.get(parent);
+        if (!written) levels.set(parent, [name]);
+        else if (!written.includes(name)) written.push(name);
       }
       levelsByNames.set(names, levels);
     }
