@@ -184,7 +184,10 @@ function computeFocus(context: RuleContext): AnalysisFocus {
   let groups: AddressGroups | undefined;
   // The paths whose pass statement touchesAncestry() accepts, found through those statements.
   const touchedPaths = (): readonly RequestPath[] => {
-    if (settingLevels.has(null) || !isBuiltTree(tree.nodes)) return focus.allPaths().filter((p) => touchesAncestry(p.pass));
+    // A wanted file writes to the top level (nginx.conf's user, pid…): every block is touched
+    // (blockTouched ends there), so every path is, without asking each of the tree's 4,000.
+    if (settingLevels.has(null)) return focus.allPaths();
+    if (!isBuiltTree(tree.nodes)) return focus.allPaths().filter((p) => touchesAncestry(p.pass));
     const byPass = pathsByPass(tree, pathsOfTree());
     const found: RequestPath[] = [];
     for (const name of PASS_NAMES) {
