@@ -681,31 +681,20 @@ class EffectiveLookup {
   }
 
   /**
-   * Takes the effective values `earlier` (made for the same chain of levels) computed, but for
-   * those of `changed`: what no changed statement can have altered is not looked up again.
+   * Takes the effective values `earlier` (made for the same chain of levels) computed, when no
+   * level deeper than `deepest` changed. A value no statement of `changed` can have altered is
+   * taken as it is, and so is one of `changed` that a level deeper than `deepest` gave; the others
+   * are looked up from `deepest` outward, as no deeper level writes them. The 2,000 paths that
+   * take an http-level setting being typed into then skip their location's and server's
+   * statements (issue #15).
    */
-  carry(earlier: EffectiveLookup, changed: ReadonlySet<string>): void {
+  carry(earlier: EffectiveLookup, changed: ReadonlySet<string>, deepest: number): void {
     const values = earlier.values;
     if (!values) return;
     const carried = (this.values ??= new Map());
-    for (const [name, value] of values) if (!changed.has(name) && !carried.has(name)) carried.set(name, value);
-  }
-
-  /**
-   * With carry(): the values `earlier` computed for the `changed` settings, for this chain as it
-   * is now, when no level deeper than `deepest` changed. A value such a deeper level gave is
-   * still right; the others are looked up from `deepest` outward, as no deeper level writes
-   * them. The 2,000 paths that take an http-level setting being typed into then skip their
-   * location's and server's statements (issue #15).
-   */
-  carryChanged(earlier: EffectiveLookup, changed: ReadonlySet<string>, deepest: number): void {
-    const values = earlier.values;
-    if (!values) return;
-    const carried = (this.values ??= new Map());
-    for (const name of changed) {
-      const value = values.get(name);
-      if (!value) continue;
-      const at = value.level ? this.levels.indexOf(value.level) : -1;
+    for (const [name, value] of values) {
+      if (carried.has(name)) continue;
+      const at = changed.has(name) ? (value.level ? this.levels.indexOf(value.level) : -1) : Infinity;
       carried.set(name, at > deepest ? value : effectiveIn(this.levels, name, this.family, this.options, deepest));
     }
   }
@@ -951,15 +940,13 @@ export function refreshed<T extends RequestPath | ServerScope>(item: T, dirty: R
   const tokens = levels.map(settingsToken);
   if (old instanceof PassPath) {
     const path = new PassPath(old.pass, old.module, old.family, levels, { ...old.target }, options, old);
-    path.carry(old, changed);
-    path.carryChanged(old, changed, deepest);
+    path.carry(old, changed, deepest);
     pathCache.set(old.pass, { options, tokens, value: path });
     return path as unknown as T;
   }
   const node = old.node as ConfigNode;
   const scope = new Scope(node, old.family, levels, node.children, options);
-  scope.carry(old, changed);
-  scope.carryChanged(old, changed, deepest);
+  scope.carry(old, changed, deepest);
   scopeCache.set(node, { options, tokens, value: scope });
   return scope as unknown as T;
 }

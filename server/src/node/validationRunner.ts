@@ -80,12 +80,10 @@ export function applyMessage(service: NginxLanguageService, message: RunnerMessa
     case 'open': service.openDocument(message.path, message.text); break;
     case 'close': service.closeDocument(message.path); break;
     case 'changed':
+      // Also drops the file's inspection (languageService.diskChanged).
       service.diskChanged(message.path);
       service.analysis.parses.delete(message.path);
       service.analysis.forgetLastRuns();
-      // The inspector's cache is keyed by mtime and size: a file replaced within the same
-      // second by one of the same size (a renewed certificate often is) would look unchanged.
-      service.analysis.certificates.invalidate(message.path);
       service.invalidateDiscovery();
       if (/\.(crt|pem|key|cer|der|p12|pfx)$/i.test(message.path)) service.invalidateWorkspaceCertificates();
       break;

@@ -187,6 +187,8 @@ export class NginxLanguageService {
    */
   diskChanged(filePath?: string): void {
     this.recentDisk?.forget(filePath === undefined ? undefined : path.resolve(filePath));
+    // The inspector's cache is keyed by mtime and size: a file replaced within the same second
+    // by one of the same size (a renewed certificate often is) would look unchanged.
     if (filePath === undefined) this.analysis.certificates.forgetStats();
     else this.analysis.certificates.invalidate(filePath);
   }
