@@ -3,7 +3,11 @@
  * Everything here works on public structures only (certificates, names, algorithm
  * identifiers, encryption parameters); nothing returns or logs private key bytes.
  */
-import forge from 'node-forge';
+import type forge from 'node-forge';
+// Only the ASN.1 codec and its utilities (nodeForgeParts.d.ts): the whole library's index runs
+// every module, which took 2 MB of the bundled CLI's and server's memory at start-up.
+import asn1 from 'node-forge/lib/asn1';
+import util from 'node-forge/lib/util';
 
 export type Asn1 = forge.asn1.Asn1;
 
@@ -43,8 +47,8 @@ export const MAX_DER_DEPTH = 48;
  */
 export function parseDer(data: Buffer | Uint8Array, opts: { strict?: boolean; maxDepth?: number } = {}): ParsedDer | undefined {
   try {
-    const bytes = forge.util.createBuffer(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('binary'));
-    const fromDer = forge.asn1.fromDer as unknown as (b: forge.util.ByteBuffer, o: object) => Asn1;
+    const bytes = util.createBuffer(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('binary'));
+    const fromDer = asn1.fromDer as unknown as (b: forge.util.ByteBuffer, o: object) => Asn1;
     const node = fromDer(bytes, {
       strict: opts.strict ?? true,
       parseAllBytes: false,
@@ -76,7 +80,7 @@ export function isSeq(node: Asn1 | undefined): node is Asn1 {
 export function oidOf(node: Asn1 | undefined): string | undefined {
   if (!is(node, UNIVERSAL, T.OID)) return undefined;
   try {
-    return forge.asn1.derToOid(bytesOf(node));
+    return asn1.derToOid(bytesOf(node));
   } catch {
     return undefined;
   }
@@ -102,8 +106,8 @@ export function smallIntOf(node: Asn1 | undefined): number | undefined {
 
 export function timeOf(node: Asn1 | undefined): Date | undefined {
   try {
-    if (is(node, UNIVERSAL, T.UTCTIME)) return forge.asn1.utcTimeToDate(bytesOf(node));
-    if (is(node, UNIVERSAL, T.GENERALIZEDTIME)) return forge.asn1.generalizedTimeToDate(bytesOf(node));
+    if (is(node, UNIVERSAL, T.UTCTIME)) return asn1.utcTimeToDate(bytesOf(node));
+    if (is(node, UNIVERSAL, T.GENERALIZEDTIME)) return asn1.generalizedTimeToDate(bytesOf(node));
   } catch {
     /* fall through */
   }
@@ -112,7 +116,7 @@ export function timeOf(node: Asn1 | undefined): Date | undefined {
 
 /** DER bytes of a (parsed) node. */
 export function toDerBuffer(node: Asn1): Buffer {
-  return Buffer.from(forge.asn1.toDer(node).getBytes(), 'binary');
+  return Buffer.from(asn1.toDer(node).getBytes(), 'binary');
 }
 
 const NAME_SHORT: Record<string, string> = {
@@ -137,7 +141,7 @@ function stringValue(node: Asn1): string {
   const raw = bytesOf(node);
   if (node.type === T.UTF8) {
     try {
-      return forge.util.decodeUtf8(raw);
+      return util.decodeUtf8(raw);
     } catch {
       return raw;
     }
