@@ -105,6 +105,30 @@ describe('effectiveConfig', () => {
     }
   });
 
+  it('gives the paths below an indexed level one value for a setting they take from it', async () => {
+    // 40 statements: the http level is indexed (INDEXED_LEVEL_SIZE); a server or location is not.
+    const filler = Array.from({ length: 40 }, (_, i) => `    map_hash_bucket_size ${64 + i};`).join('\n');
+    const site = (n: number) => `server {\n    listen ${8000 + n};\n    location / { proxy_pass https://up${n}.example.com; }\n    location /own { proxy_ssl_verify off; proxy_pass https://own${n}.example.com; }\n}\n`;
+    const root = writeTree({
+      'nginx.conf': `events {}\nhttp {\n${filler}\n    proxy_ssl_verify on;\n${site(1)}${site(2)}}\n`,
+    });
+    const tree = await workspace().buildTree(path.join(root, 'nginx.conf'));
+    const paths = requestPaths(tree, { version });
+    const inheriting = paths.filter((p) => p.block.directive.args[0]?.value === '/');
+    const own = paths.filter((p) => p.block.directive.args[0]?.value === '/own');
+    assert.equal(inheriting.length, 2);
+    assert.equal(inheriting[0].ssl('verify'), inheriting[1].ssl('verify'), 'one object for both paths');
+    assert.deepEqual(inheriting[0].ssl('verify').args, ['on']);
+    assert.equal(inheriting[0].ssl('verify').level, levelsFor(inheriting[0].pass, tree)[0]);
+    // A location that writes its own keeps its own value.
+    assert.deepEqual(own.map((p) => p.ssl('verify').args[0]), ['off', 'off']);
+    assert.notEqual(own[0].ssl('verify'), own[1].ssl('verify'));
+    // Another tree made from other text has its own statements, so its own value.
+    const other = writeTree({ 'nginx.conf': `events {}\nhttp {\n${filler}\n    proxy_ssl_verify off;\n${site(1)}}\n` });
+    const otherTree = await workspace().buildTree(path.join(other, 'nginx.conf'));
+    assert.deepEqual(requestPaths(otherTree, { version })[0].ssl('verify').args, ['off']);
+  });
+
   it('parses pass targets', () => {
     assert.deepEqual(parseTarget('https://[::1]:8443/x'), { host: '[::1]', port: '8443', scheme: 'https', isUnix: false, isIp: true, hasVariable: false });
     assert.equal(parseTarget('backend:50051', 'grpc').scheme, 'grpc');

@@ -231,6 +231,8 @@ function changesSince(levels: readonly Level[], tokens: readonly object[]): Set<
   return names;
 }
 
+const NO_NAMES: ReadonlySet<string> = new Set();
+
 /** The names of the settings that changed from one settings token of a level to a later one; undefined when that is no longer known. */
 function namesBetween(from: object, to: object): ReadonlySet<string> | undefined {
   const first = tokenChanges.get(from);
@@ -386,16 +388,30 @@ export function effective(node: ConfigNode, name: string, tree: ConfigTree, opti
 
 export function effectiveIn(levels: readonly Level[], name: string, family: Family, options: EffectiveOptions, from = levels.length - 1): EffectiveValue {
   for (let i = from; i >= 0; i--) {
-    const nodes = ownShared(levels[i], name);
-    if (nodes.length > 0) {
-      const args = BITMASK_DIRECTIVES.has(name)
-        ? [...new Set(nodes.flatMap((n) => n.directive.args.map((a) => a.value)))]
-        : nodes[0].directive.args.map((a) => a.value);
-      return { name, nodes, level: levels[i], args, isDefault: false };
-    }
+    const level = levels[i];
+    const nodes = ownShared(level, name);
+    if (nodes.length === 0) continue;
+    // An indexed level's list of a name is the same array while its statements are: the value
+    // the thousands of paths and servers below it take from it is made once and shared.
+    const indexed = level.statements.length >= INDEXED_LEVEL_SIZE;
+    const known = indexed ? valuesOfLists.get(nodes) : undefined;
+    if (known && known.level === level) return known;
+    const args = BITMASK_DIRECTIVES.has(name)
+      ? [...new Set(nodes.flatMap((n) => n.directive.args.map((a) => a.value)))]
+      : nodes[0].directive.args.map((a) => a.value);
+    const value = { name, nodes, level, args, isDefault: false };
+    if (indexed) valuesOfLists.set(nodes, value);
+    return value;
   }
   return defaultValue(name, family, options);
 }
+
+/**
+ * The value made from an indexed level's list of statements of one name (statementIndex()),
+ * keyed by that list. Typing into an http-level setting of nginx.conf remade one such value
+ * for each of the 2,000 paths of the benchmark tree that take it from there (issue #15).
+ */
+const valuesOfLists = new WeakMap<readonly ConfigNode[], EffectiveValue>();
 
 /**
  * The default of a directive no level writes, one shared frozen object per table, version,
@@ -692,12 +708,14 @@ class EffectiveLookup {
     const values = earlier.values;
     if (!values) return;
     const carried = (this.values ??= new Map());
-    for (const [name, value] of values) {
-      if (carried.has(name)) continue;
+    // forEach: a for…of over the entries made an array of each, 4,000 paths' worth a keystroke.
+    values.forEach((value, name) => {
+      if (carried.has(name)) return;
       const at = changed.has(name) ? (value.level ? this.levels.indexOf(value.level) : -1) : Infinity;
       carried.set(name, at > deepest ? value : effectiveIn(this.levels, name, this.family, this.options, deepest));
-    }
+    });
   }
+
 }
 
 /** A request path (see RequestPath). */
@@ -926,20 +944,33 @@ export function refreshed<T extends RequestPath | ServerScope>(item: T, dirty: R
   const entry = cachedEntry(item);
   if (!entry || entry.value !== old || !sameOptions(entry.options, options) || entry.tokens.length !== old.levels.length) return undefined;
   const levels = old.levels;
-  const changed = new Set<string>();
+  // The names changed at the dirty levels of the chain: mostly one level's (a keystroke), whose
+  // set namesBetween() keeps, shared by the thousands of paths below it; a union only for more.
+  let changed: ReadonlySet<string> | undefined;
+  let union: Set<string> | undefined;
   let deepest = -1;
+  const tokens = entry.tokens.slice();
   for (let i = 0; i < levels.length; i++) {
     const node = levels[i].node;
     if (!node) return undefined;
     if (!dirty.has(node)) continue;
-    const names = namesBetween(entry.tokens[i], settingsToken(levels[i]));
+    tokens[i] = settingsToken(levels[i]);
+    const names = namesBetween(entry.tokens[i], tokens[i]);
     if (!names || names.has('include')) return undefined;
-    for (const name of names) changed.add(name);
+    if (changed) {
+      union ??= new Set(changed);
+      for (const name of names) union.add(name);
+      changed = union;
+    } else {
+      changed = names;
+    }
     deepest = i;
   }
-  const tokens = levels.map(settingsToken);
+  changed ??= NO_NAMES;
   if (old instanceof PassPath) {
-    const path = new PassPath(old.pass, old.module, old.family, levels, { ...old.target }, options, old);
+    // The same target object: the chain and the statement are the same, and a path's target is
+    // set up only when it is made from scratch (makePath).
+    const path = new PassPath(old.pass, old.module, old.family, levels, old.target, options, old);
     path.carry(old, changed, deepest);
     pathCache.set(old.pass, { options, tokens, value: path });
     return path as unknown as T;

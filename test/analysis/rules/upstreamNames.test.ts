@@ -90,6 +90,27 @@ describe('tls.upstream-name-mismatch: upstream blocks named after their host', (
     assert.match(errors[0].message, /default\.crt .*covers DNS:default\.example\.com but not "serverA\.example\.com"/);
   });
 
+  it('in one check, answers a path with SNI and one without to the same upstream each by its own server', async () => {
+    // The peers of an upstream are looked for once per check and name: whether SNI is sent is part of that.
+    const serverA = [
+      '    server { listen 443 ssl default_server; server_name default.example.com; ssl_certificate ssl/default.crt; ssl_certificate_key ssl/d.key; }',
+      '    server { listen 443 ssl; server_name serverA.example.com; ssl_certificate ssl/server.crt; ssl_certificate_key ssl/server.key; }',
+    ].join('\n');
+    const second = [
+      '        }',
+      '        location /plain {',
+      '            proxy_pass https://serverA.example.com;',
+      '            proxy_ssl_verify on;',
+      '            proxy_ssl_trusted_certificate ssl/ca.crt;',
+      '            proxy_ssl_server_name off;',
+    ].join('\n');
+    const found = await scenario({ upstream: UPSTREAM_A, serverA, certSans: ['DNS:serverA.example.com'], otherCerts: { 'ssl/default.crt': ['DNS:default.example.com'] }, proxyExtra: second });
+    const errors = found.filter((f) => f.severity === 'error');
+    assert.equal(errors.length, 1, JSON.stringify(found));
+    assert.match(errors[0].message, /default\.crt .*but not "serverA\.example\.com"/);
+    assert.equal(errors[0].line, 15, 'on the pass of the location without SNI');
+  });
+
   it('says nothing about the name when the local peer certificate cannot be read', async () => {
     assert.deepEqual(await scenario({ upstream: UPSTREAM_A, certFile: 'ssl/missing.crt' }), []);
   });

@@ -107,15 +107,17 @@ export const plainHttpProxySslRules: RuleFamily = {
     // The paths below each block that holds settings: one walk up from each path, so many
     // locations with their own settings cost no more than their number.
     const below = new Map<ConfigNode | undefined, RequestPath[]>();
+    const addBelow = (level: ConfigNode | undefined, path: RequestPath): void => {
+      if (!groups.has(level)) return;
+      const list = below.get(level);
+      if (list) list.push(path);
+      else below.set(level, [path]);
+    };
+    // The top level, then each block around the pass (all different: no set of them is made
+    // for each of the tree's 4,000 paths at every keystroke).
     for (const path of paths) {
-      const seen = new Set<ConfigNode | undefined>([undefined]);
-      for (let n = path.pass.parent; n; n = n.parent) seen.add(n);
-      for (const level of seen) {
-        if (!groups.has(level)) continue;
-        const list = below.get(level);
-        if (list) list.push(path);
-        else below.set(level, [path]);
-      }
+      addBelow(undefined, path);
+      for (let n = path.pass.parent; n; n = n.parent) addBelow(n, path);
     }
     const findings: Finding[] = [];
     for (const [level, byPrefix] of groups) {

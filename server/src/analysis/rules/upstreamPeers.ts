@@ -106,9 +106,27 @@ async function certificateOf(context: RuleContext, scope: ServerScope, label: st
 
 /**
  * The local certificates the path's peers present for `name`, or an empty list when no peer is
- * a server of this tree whose certificate could be read.
+ * a server of this tree whose certificate could be read. Asked twice for each verified path (its
+ * name, and the CA the fix names), and thousands of paths share a few upstreams: looked for once
+ * per analysis for each upstream target, SNI and name.
  */
-export async function localPeerCertificates(context: RuleContext, path: RequestPath, name: string): Promise<LocalPeerCertificate[]> {
+export function localPeerCertificates(context: RuleContext, path: RequestPath, name: string): Promise<readonly LocalPeerCertificate[]> {
+  let byTarget = peersOfAnalysis.get(context);
+  if (!byTarget) peersOfAnalysis.set(context, byTarget = new Map());
+  const target = path.target;
+  const targetKey = target.upstreamBlock ?? `${target.scheme}|${target.host}|${target.port}|${target.isUnix}|${target.hasVariable}|${target.isIp}`;
+  let byName = byTarget.get(targetKey);
+  if (!byName) byTarget.set(targetKey, byName = new Map());
+  // What else the search reads of the path: whether it sends the name as SNI.
+  const key = `${sniFor(path, name) === undefined ? '-' : '+'}${name}`;
+  let peers = byName.get(key);
+  if (!peers) byName.set(key, peers = findLocalPeerCertificates(context, path, name));
+  return peers;
+}
+
+const peersOfAnalysis = new WeakMap<RuleContext, Map<ConfigNode | string, Map<string, Promise<readonly LocalPeerCertificate[]>>>>();
+
+async function findLocalPeerCertificates(context: RuleContext, path: RequestPath, name: string): Promise<LocalPeerCertificate[]> {
   const focus = focusOf(context);
   const groups = focus.addressGroups().byAddress;
   const sni = sniFor(path, name);
