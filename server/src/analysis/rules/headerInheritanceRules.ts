@@ -6,6 +6,7 @@
  * https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header
  */
 import { parseConfig } from '../../parser/parser';
+import type { Directive } from '../../parser/syntaxTree';
 import type { ConfigNode } from '../../model/configTree';
 import { focusOf } from '../analysisFocus';
 import { placeInBlock } from '../findingPlacement';
@@ -52,9 +53,24 @@ function blockContext(node: ConfigNode): string | undefined {
   return node.children[0]?.context;
 }
 
+/**
+ * True when the statement's text parses alone without a problem. A statement that ends with `;`
+ * keeps its text as long as it keeps its syntax object (an edit inside it parses it again), so the
+ * answer is kept per syntax object: every block below a typed-into http-level header asked again
+ * for each of the http level's headers at every keystroke (issue #15).
+ */
 function copiesCleanly(node: ConfigNode): boolean {
-  return node.directive.terminator === ';' && parseConfig(sourceOf(node)).problems.length === 0;
+  const directive = node.directive;
+  if (directive.terminator !== ';') return false;
+  let clean = cleanCopies.get(directive);
+  if (clean === undefined) {
+    clean = parseConfig(sourceOf(node)).problems.length === 0;
+    cleanCopies.set(directive, clean);
+  }
+  return clean;
 }
+
+const cleanCopies = new WeakMap<Directive, boolean>();
 
 export const headerInheritanceRules: RuleFamily = {
   name: 'header-inheritance',
