@@ -16,7 +16,7 @@ import type { ConfigNode, ConfigTree } from '../model/configTree';
 import { depthFirstNodes, isBuiltTree, nodesNamed, nodesOfFile, treeState } from '../model/treeIndexes';
 import { isPassStatement, requestPathAt, upstreamLookup, type EffectiveOptions, type Family, type Level, type RequestPath, type ServerScope } from '../model/effectiveConfig';
 import { allRequestPaths, allServerScopes, groupedItems, passOrder, pathsByPass, scopeOrder, type DerivedList } from '../model/scopeLists';
-import type { RuleContext } from './ruleContext';
+import { ruleContextOf, type RuleContext } from './ruleContext';
 import { addressGroups, effectiveOptions, updatedAddressGroups, type AddressGroups } from './rules/tlsRuleSupport';
 
 export interface AnalysisFocus {
@@ -100,7 +100,7 @@ export function focusOf(context: RuleContext): AnalysisFocus {
  * (RuleContext.onlyDirectives): the same files, so the same focus, found once.
  */
 export function narrowedTo(context: RuleContext, names: ReadonlySet<string>): RuleContext {
-  const narrowed: RuleContext = { ...context, onlyDirectives: names };
+  const narrowed = ruleContextOf({ ...context, onlyDirectives: names });
   focuses.set(narrowed, focusOf(context));
   return narrowed;
 }

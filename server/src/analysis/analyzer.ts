@@ -5,7 +5,7 @@
  */
 import type { ConfigNode } from '../model/configTree';
 import type { Finding, RuleMeta, Severity } from './finding';
-import type { RuleContext, RuleFamily } from './ruleContext';
+import { ruleContextOf, type RuleContext, type RuleFamily } from './ruleContext';
 import { narrowedTo } from './analysisFocus';
 import { asNotLoaded } from './nginxWording';
 import { RULE_FAMILIES } from './ruleRegistry';
@@ -90,13 +90,14 @@ export function throwIfCancelled(cancellation: CancellationFlag | undefined): vo
 }
 
 /**
- * Runs `families` over `context`. A family with an entry in `reused` does not run over
+ * Runs `families` over `given` (a context; see ruleContextOf). A family with an entry in `reused` does not run over
  * everything: the kept findings (of an earlier run, moved to the current text) are taken as
  * what it gives, with what it finds in the body of `rerunIn` when that is set; a finding that
  * `earlier` (that run's resolutions) holds gives the same result object.
  */
-export async function analyze(context: RuleContext, families: readonly RuleFamily[] = RULE_FAMILIES, cancellation?: CancellationFlag,
+export async function analyze(given: RuleContext, families: readonly RuleFamily[] = RULE_FAMILIES, cancellation?: CancellationFlag,
   reused?: ReadonlyMap<string, ReusedFamily>, earlier?: ReadonlyMap<Finding, Resolution>): Promise<AnalysisResult> {
+  const context = ruleContextOf(given);
   const metas = new Map<string, RuleMeta>();
   for (const family of families) for (const rule of family.rules) metas.set(rule.code, rule);
   const raw: Finding[] = [];
@@ -127,7 +128,7 @@ export async function analyze(context: RuleContext, families: readonly RuleFamil
       } else if (block && reuse) {
         const own = reuse.ownStatementsOnly === true;
         const key = own ? 'own' : 'body';
-        if (scoped[key]?.within !== block) scoped[key] = own ? { ...context, within: block, ownStatementsOnly: true } : { ...context, within: block };
+        if (scoped[key]?.within !== block) scoped[key] = ruleContextOf(own ? { ...context, within: block, ownStatementsOnly: true } : { ...context, within: block });
         const again = await family.run(scoped[key] as RuleContext);
         found = [...reuse.kept, ...again.filter((f) => (own ? onOwnStatements(f, block) : inBody(f, block)))];
       } else {

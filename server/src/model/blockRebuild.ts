@@ -9,7 +9,7 @@
  * 5,000-line main nginx.conf cheap; included files are handled the same way.
  * test/model/blockRebuild.test.ts compares the result with fresh builds.
  */
-import { TreeBuilder, problemSpans, exceedsBudget, type BuildOptions, type ConfigNode, type ConfigTree, type FileUse, type IncludeSpan, type TreeProblem } from './configTree';
+import { TreeBuilder, problemSpans, exceedsBudget, treeOf, type BuildOptions, type ConfigNode, type ConfigTree, type FileUse, type IncludeSpan, type TreeProblem } from './configTree';
 import { dependsOnBuildOrder, fileChain, sameIncludeUses, spanHolding, successorOf } from './incrementalRebuild';
 import type { ParsedFile, ParseStep } from './parsedFile';
 import type { StatementRun } from '../parser/incrementalParse';
@@ -40,7 +40,7 @@ export async function rebuildEditedBlock(old: ConfigTree, options: BuildOptions,
   const owners = step.owner ? fileNodes.filter((n) => n.directive === step.owner && n.file === previous) : [];
   if (step.owner && owners.length === 0) return undefined;
 
-  const scratch: ConfigTree = { ...old, files: new Map(), problems: [], expansion: { files: 0, statements: 0 } };
+  const scratch = treeOf({ ...old, files: new Map(), problems: [], expansion: { files: 0, statements: 0 } });
   const builder = new TreeBuilder(options, scratch);
   const indexes = new IndexPatch(old.nodes);
   // The old children of each owner done so far, put back if a later step gives up.
@@ -104,7 +104,7 @@ export async function rebuildEditedBlock(old: ConfigTree, options: BuildOptions,
   // others is only known to it, so a block whose includes report problems is left to it.
   if (scratch.problems.length > 0 || old.problems.some(inRemovedBlock)) return undo();
   const problems = old.problems.map((p) => movedProblem(p, changed.path, step));
-  const tree: ConfigTree = { ...old, nodes: old.nodes.slice(), files, problems, expansion };
+  const tree = treeOf({ ...old, nodes: old.nodes.slice(), files, problems, expansion });
   indexes.install(tree.nodes);
   recordTreeChange(tree, { previous: new WeakRef(old), removed: indexes.removed, added: indexes.added, containers: new Set(owners) });
   markRebuilt(tree.nodes);

@@ -26,7 +26,8 @@ export interface ConfigNode {
   includedBy?: ConfigNode;
   /**
    * Position in the depth-first order of a built tree: increasing, not necessarily whole
-   * numbers (a rebuilt file's nodes get keys between their neighbours'; see IndexPatch).
+   * numbers (a rebuilt file's nodes get keys between their neighbours'; see IndexPatch). NaN
+   * until the node is placed.
    */
   order?: number;
 }
@@ -186,10 +187,14 @@ const NO_CHILDREN = Object.freeze([]) as unknown as ConfigNode[];
 /**
  * A new node, with every field it may get later already present: nodes then share one shape,
  * so the rules' property reads stay monomorphic, and no node needs a separate property store
- * for `order`, `include` or `includedBy` added after it was made (issue #15).
+ * for `order`, `include` or `includedBy` added after it was made (issue #15). `order` starts as
+ * NaN (not placed yet), a number: V8 stores it as a double from the start. Starting as
+ * undefined, the field changed representation twice in a session (to a small integer when the
+ * first tree was built, to a double when a rebuild first gave keys between two neighbours), and
+ * each time the nodes' hidden class was retired and the code that read nodes optimised again.
  */
 function newNode(directive: Directive, file: ParsedFile, context: ContextKind, parent: ConfigNode | undefined): ConfigNode {
-  return { directive, file, context, parent, children: NO_CHILDREN, include: undefined, includedBy: undefined, order: undefined };
+  return { directive, file, context, parent, children: NO_CHILDREN, include: undefined, includedBy: undefined, order: NaN };
 }
 
 /** Include chains deeper than this are reported instead of followed. */
@@ -235,9 +240,27 @@ export interface BuildOptions {
   resolver: PathResolver;
 }
 
+/**
+ * A tree object with its fields in one order: every tree then has the same hidden class. A copy
+ * made by spreading another (`{ ...old, files }`, as a rebuild does) got a class of its own, and
+ * the code that reads trees was optimised again for it after each keystroke (issue #15).
+ */
+export function treeOf(fields: ConfigTree): ConfigTree {
+  return {
+    mainFile: fields.mainFile,
+    confDir: fields.confDir,
+    confDirUnknown: fields.confDirUnknown,
+    rootContext: fields.rootContext,
+    nodes: fields.nodes,
+    files: fields.files,
+    problems: fields.problems,
+    expansion: fields.expansion,
+  };
+}
+
 export async function buildConfigTree(options: BuildOptions): Promise<ConfigTree> {
   const main = await options.getParsed(options.mainFile);
-  const tree: ConfigTree = {
+  const tree = treeOf({
     mainFile: options.mainFile,
     confDir: options.resolver.confDir,
     confDirUnknown: options.resolver.confDirUnknown === true,
@@ -246,7 +269,7 @@ export async function buildConfigTree(options: BuildOptions): Promise<ConfigTree
     files: new Map(),
     problems: [],
     expansion: { files: 0, statements: 0 },
-  };
+  });
   if (!main) return tree;
   const builder = new TreeBuilder(options, tree);
   tree.expansion = { files: 1, statements: statementCount(main) };

@@ -4,7 +4,7 @@
  * cheap. test/model/incrementalTree.test.ts compares the result with fresh builds.
  */
 import type { ContextKind } from '../directives/directiveTable';
-import { exceedsBudget, problemSpans, TreeBuilder, type BuildOptions, type ConfigNode, type ConfigTree, type IncludeInfo, type IncludeSpan, type TreeProblem } from './configTree';
+import { exceedsBudget, problemSpans, TreeBuilder, treeOf, type BuildOptions, type ConfigNode, type ConfigTree, type IncludeInfo, type IncludeSpan, type TreeProblem } from './configTree';
 import type { ParsedFile } from './parsedFile';
 import { IndexPatch, isBuiltTree, markRebuilt, nodesNamed, recordTreeChange, replaceRange } from './treeIndexes';
 
@@ -19,8 +19,8 @@ export async function rebuildIncludedFile(old: ConfigTree, options: BuildOptions
   if (changed.path === old.mainFile || !isBuiltTree(old.nodes) || old.problems.some(dependsOnBuildOrder)) return undefined;
   const includes = nodesNamed(old.nodes, 'include').filter((n) => n.include?.spans.some((s) => s.file === changed.path));
   if (includes.length === 0) return undefined;
-  const tree: ConfigTree = { ...old, nodes: old.nodes, files: new Map(), problems: [] };
-  const scratch: ConfigTree = { ...tree, files: new Map(), problems: [], expansion: { files: 0, statements: 0 } };
+  const tree = treeOf({ ...old, nodes: old.nodes, files: new Map(), problems: [] });
+  const scratch = treeOf({ ...tree, files: new Map(), problems: [], expansion: { files: 0, statements: 0 } });
   // The old tree's name index, patched span by span.
   const indexes = new IndexPatch(old.nodes);
   const replaced = new Set<IncludeSpan>();

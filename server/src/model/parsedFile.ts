@@ -13,7 +13,35 @@ export interface ParsedFile {
 }
 
 export function parseFile(filePath: string, text: string): ParsedFile {
-  return { path: filePath, text, syntax: parseConfig(text), lines: new LineIndex(text) };
+  return new Parse(filePath, text, parseConfig(text), new LineIndex(text));
+}
+
+/**
+ * A parse. Its syntax is a field behind an accessor from the start, so that retiring it (a newer
+ * parse took over its nodes, see reparseFile) changes a value, not the object's shape: giving
+ * the old object an accessor of its own then made every keystroke hand the code that reads
+ * `file.path` or `file.syntax` a new hidden class, and V8 threw away its optimised code
+ * (wrong-map deoptimisations, issue #15).
+ */
+class Parse implements ParsedFile {
+  private own: ConfigFile | undefined;
+
+  constructor(readonly path: string, readonly text: string, syntax: ConfigFile, readonly lines: LineIndex) {
+    this.own = syntax;
+  }
+
+  get syntax(): ConfigFile {
+    return (this.own ??= parseConfig(this.text));
+  }
+
+  set syntax(value: ConfigFile) {
+    this.own = value;
+  }
+
+  /** Drops the syntax (its nodes now belong to a newer parse): parsed again from the text on first use. */
+  retire(): void {
+    this.own = undefined;
+  }
 }
 
 /** How a parse was made from the one before it by parsing one block again (see bodyEditOf). */
@@ -40,7 +68,7 @@ export function reparseFile(before: ParsedFile, text: string): ParsedFile {
   const step = region && reparseEdit(before.syntax, text, region);
   if (!region || !step) return parseFile(before.path, text);
   retire(before);
-  const parsed: ParsedFile = { path: before.path, text, syntax: step.syntax, lines: before.lines.edited(text, region) };
+  const parsed: ParsedFile = new Parse(before.path, text, step.syntax, before.lines.edited(text, region));
   parseSteps.set(parsed, { ...step.edit, previous: new WeakRef(before) });
   return parsed;
 }
@@ -58,6 +86,11 @@ export function isRetired(parsed: ParsedFile): boolean {
 /** Gives a parse whose nodes were moved away a syntax tree of its own, parsed on first use. */
 function retire(parsed: ParsedFile): void {
   retired.add(parsed);
+  if (parsed instanceof Parse) {
+    parsed.retire();
+    return;
+  }
+  // A parse made elsewhere (a test's object literal): an accessor of its own.
   let own: ConfigFile | undefined;
   Object.defineProperty(parsed, 'syntax', {
     configurable: true,
