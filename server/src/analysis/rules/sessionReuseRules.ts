@@ -6,7 +6,7 @@
  * 1.22.1; also 3scale/APIcast PR #610).
  * https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_ssl_session_reuse
  */
-import { clientIdentityKey, isOn, type RequestPath } from '../../model/effectiveConfig';
+import { clientIdentityKey, isOn, type RequestPath, type UpstreamTarget } from '../../model/effectiveConfig';
 import { focusOf } from '../analysisFocus';
 import type { Finding, Fix, RuleMeta } from '../finding';
 import type { RuleContext, RuleFamily } from '../ruleContext';
@@ -23,8 +23,24 @@ const MAX_RELATED = 5;
 
 const DEFAULT_PORTS: Record<string, string> = { https: '443', grpcs: '443' };
 
-/** The upstream a path's sessions are cached on: an upstream block, or the implicit host:port one. */
+/**
+ * The upstream a path's sessions are cached on: an upstream block, or the implicit host:port one.
+ * Kept per target object, which a path made again for a changed setting shares with the one it
+ * replaces: typing into an http-level setting regroups the tree's 4,000 paths at each keystroke.
+ */
 function upstreamKey(path: RequestPath): string | undefined {
+  let key = upstreamKeys.get(path.target);
+  if (key === undefined) {
+    key = computeUpstreamKey(path) ?? null;
+    upstreamKeys.set(path.target, key);
+  }
+  return key ?? undefined;
+}
+
+/** upstreamKey() by target (null: none); a target belongs to the paths of one pass statement, so of one family. */
+const upstreamKeys = new WeakMap<UpstreamTarget, string | null>();
+
+function computeUpstreamKey(path: RequestPath): string | undefined {
   const t = path.target;
   if (t.hasVariable || t.isUnix) return undefined;
   if (t.upstreamBlock) return `${path.family}:block:${t.host.toLowerCase()}`;
