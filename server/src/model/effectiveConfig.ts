@@ -715,7 +715,6 @@ class EffectiveLookup {
       carried.set(name, at > deepest ? value : effectiveIn(this.levels, name, this.family, this.options, deepest));
     });
   }
-
 }
 
 /** A request path (see RequestPath). */

@@ -86,20 +86,8 @@ export function isRetired(parsed: ParsedFile): boolean {
 /** Gives a parse whose nodes were moved away a syntax tree of its own, parsed on first use. */
 function retire(parsed: ParsedFile): void {
   retired.add(parsed);
-  if (parsed instanceof Parse) {
-    parsed.retire();
-    return;
-  }
-  // A parse made elsewhere (a test's object literal): an accessor of its own.
-  let own: ConfigFile | undefined;
-  Object.defineProperty(parsed, 'syntax', {
-    configurable: true,
-    enumerable: true,
-    get: () => (own ??= parseConfig(parsed.text)),
-    set: (value: ConfigFile) => {
-      own = value;
-    },
-  });
+  // Every parse is made by parseFile() or reparseFile().
+  (parsed as Parse).retire();
 }
 
 /** Parses each file once per distinct text; a new text of a file re-parses only the edited block when it can. */
