@@ -1,7 +1,7 @@
 /** What every rule receives: the assembled configuration and the analysis parameters. */
 import type { InspectedFile } from '../certificates/certificateTypes';
 import type { DirectiveTable } from '../directives/directiveTable';
-import type { ConfigNode, ConfigTree } from '../model/configTree';
+import type { ConfigNode, ConfigTree, EveryField } from '../model/configTree';
 import type { ParsedFile } from '../model/parsedFile';
 import type { Directive } from '../parser/syntaxTree';
 import type { NginxMtlsSettings } from '../service/settings';
@@ -62,7 +62,9 @@ export interface RuleContext {
  * families' optimised code whenever a kind it had not seen came along (issue #15).
  */
 export function ruleContextOf(fields: RuleContext): RuleContext {
-  return {
+  // Every field, the optional ones too (EveryField): one added to RuleContext and not here fails
+  // to compile instead of being dropped.
+  const context: EveryField<RuleContext> = {
     tree: fields.tree,
     table: fields.table,
     settings: fields.settings,
@@ -78,6 +80,7 @@ export function ruleContextOf(fields: RuleContext): RuleContext {
     ownStatementsOnly: fields.ownStatementsOnly,
     onlyDirectives: fields.onlyDirectives,
   };
+  return context;
 }
 
 export interface Rule {

@@ -240,13 +240,17 @@ export interface BuildOptions {
   resolver: PathResolver;
 }
 
+/** `T` with each of its fields, optional ones included, required to be written (possibly as undefined). */
+export type EveryField<T> = { [K in keyof Required<T>]: T[K] };
+
 /**
  * A tree object with its fields in one order: every tree then has the same hidden class. A copy
  * made by spreading another (`{ ...old, files }`, as a rebuild does) got a class of its own, and
  * the code that reads trees was optimised again for it after each keystroke (issue #15).
  */
 export function treeOf(fields: ConfigTree): ConfigTree {
-  return {
+  // Every field (a field added to ConfigTree and not here fails to compile).
+  const tree: EveryField<ConfigTree> = {
     mainFile: fields.mainFile,
     confDir: fields.confDir,
     confDirUnknown: fields.confDirUnknown,
@@ -256,6 +260,7 @@ export function treeOf(fields: ConfigTree): ConfigTree {
     problems: fields.problems,
     expansion: fields.expansion,
   };
+  return tree;
 }
 
 export async function buildConfigTree(options: BuildOptions): Promise<ConfigTree> {
