@@ -4,6 +4,7 @@ import { reparseEdit, type BodyEdit } from '../parser/incrementalParse';
 import { LineIndex } from '../parser/lineIndex';
 import { parseConfig } from '../parser/parser';
 import type { ConfigFile } from '../parser/syntaxTree';
+import type { EveryField } from './configTree';
 
 export interface ParsedFile {
   path: string;
@@ -69,7 +70,14 @@ export function reparseFile(before: ParsedFile, text: string): ParsedFile {
   if (!region || !step) return parseFile(before.path, text);
   retire(before);
   const parsed: ParsedFile = new Parse(before.path, text, step.syntax, before.lines.edited(text, region));
-  parseSteps.set(parsed, { ...step.edit, previous: new WeakRef(before) });
+  // Every field in one order (the three kinds of edit have different ones): the block rebuild
+  // that reads a step at each keystroke sees one hidden class.
+  const edit = step.edit;
+  const parseStep: EveryField<ParseStep> = {
+    owner: edit.owner, oldStatements: edit.oldStatements, delta: edit.delta, movedFrom: edit.movedFrom, region: edit.region, run: edit.run,
+    previous: new WeakRef(before),
+  };
+  parseSteps.set(parsed, parseStep);
   return parsed;
 }
 
