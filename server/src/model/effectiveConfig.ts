@@ -352,6 +352,11 @@ function isUnreadableInclude(s: ConfigNode): boolean {
  */
 const INDEXED_LEVEL_SIZE = 32;
 
+/** True for a level whose statements are looked up through statementIndex() (its lists of a name are then the same arrays while the statements are). */
+function isIndexed(statements: readonly ConfigNode[]): boolean {
+  return statements.length >= INDEXED_LEVEL_SIZE;
+}
+
 /** Statements named `name` directly at a level (included statements count, nested blocks do not). */
 export function own(level: Level | ConfigNode, name: string): ConfigNode[] {
   return ownShared(level, name).slice();
@@ -362,7 +367,7 @@ const NO_NODES: readonly ConfigNode[] = Object.freeze([]);
 /** As own(), without a copy: the index's own list (never to be changed). */
 function ownShared(level: Level | ConfigNode, name: string): readonly ConfigNode[] {
   const statements = 'statements' in level ? level.statements : level.children;
-  if (statements.length < INDEXED_LEVEL_SIZE) {
+  if (!isIndexed(statements)) {
     // Most small levels do not write the directive asked for: no new array for them. A level
     // that does mostly writes it once: an array literal of one holds one slot, where a push
     // into an empty array makes room for 17 (3.2 MB over the benchmark tree's values, #15).
@@ -393,7 +398,7 @@ export function effectiveIn(levels: readonly Level[], name: string, family: Fami
     if (nodes.length === 0) continue;
     // An indexed level's list of a name is the same array while its statements are: the value
     // the thousands of paths and servers below it take from it is made once and shared.
-    const indexed = level.statements.length >= INDEXED_LEVEL_SIZE;
+    const indexed = isIndexed(level.statements);
     const known = indexed ? valuesOfLists.get(nodes) : undefined;
     if (known && known.level === level) return known;
     const args = BITMASK_DIRECTIVES.has(name)
@@ -1015,7 +1020,7 @@ export function levelsIncomplete(levels: readonly Level[]): boolean {
   if (levels[0].context !== 'http' && levels[0].context !== 'stream') return true;
   for (const level of levels) {
     const statements = level.statements;
-    if (statements.length >= INDEXED_LEVEL_SIZE ? statementIndex(statements).unreadableInclude : statements.some(isUnreadableInclude)) return true;
+    if (isIndexed(statements) ? statementIndex(statements).unreadableInclude : statements.some(isUnreadableInclude)) return true;
   }
   return false;
 }

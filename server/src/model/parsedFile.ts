@@ -35,10 +35,6 @@ class Parse implements ParsedFile {
     return (this.own ??= parseConfig(this.text));
   }
 
-  set syntax(value: ConfigFile) {
-    this.own = value;
-  }
-
   /** Drops the syntax (its nodes now belong to a newer parse): parsed again from the text on first use. */
   retire(): void {
     this.own = undefined;
