@@ -25,6 +25,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
  */
 export async function replayWorker({ root = ROOT, file, folder = path.dirname(file), edits = 200, settleMs = 2500 }) {
   const { WORKER_YOUNG_GENERATION_MB } = require(path.join(root, 'out/server/src/node/validationRunner.js'));
+  // V8's settings are the process's: tuned as the server's process tunes them before its worker starts.
+  require(path.join(root, 'out/server/src/node/compilerTuning.js')).applyCompilerTuning();
   const worker = new Worker(path.join(root, 'dist/validationWorker.js'), { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
   try {
     const waiting = new Map();

@@ -26,6 +26,7 @@ import { forTerminal, isBinaryFile } from './textFiles';
 import { unifiedDiff } from './unifiedDiff';
 import { unknownRule, UsageError } from './usage';
 import { TOOL_VERSION } from '../toolVersion.generated';
+import { applyCompilerTuning } from '../node/compilerTuning';
 
 const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 
@@ -464,6 +465,7 @@ export async function checkFiles(workspace: WorkspaceAnalysis, paths: Iterable<s
 }
 
 if (require.main === module) {
+  applyCompilerTuning();
   // `nginx-mtls check … | head`: once the reader is gone, the rest of the output is dropped
   // and the exit status still says what was found (instead of an EPIPE stack trace).
   let stdoutClosed = false;

@@ -8,6 +8,7 @@ import { startServer, type ServerHandle } from '../server';
 import { createStdioTransport } from './stdioTransport';
 import { TOOL_VERSION } from '../toolVersion.generated';
 import { VALIDATION_WORKER_FLAG } from '../../../common/serverLaunch';
+import { applyCompilerTuning } from './compilerTuning';
 
 /** Tests make the settings timeout small to see the server go on without an answer. */
 function settingsTimeoutFromEnvironment(): number | undefined {
@@ -21,6 +22,7 @@ if (args.includes('--version') || args.includes('-v')) {
 } else if (args.includes('--help') || args.includes('-h') || !args.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket') || a.startsWith('--pipe') || a.startsWith('--clientProcessId'))) {
   process.stdout.write('Usage: nginx-mtls-language-server --stdio | --node-ipc | --socket=<port> [--validation-worker] [--no-warm-up]\n\nThe nginx mTLS language server. Editors start it; see docs/editors.md.\n\n--validation-worker  check configurations in a worker thread, so that requests never wait\n                     behind a check (a second copy of the engine: more memory)\n--no-warm-up         do not check a made-up configuration while no file is open (it makes\n                     the first real check faster)\n');
 } else {
+  applyCompilerTuning();
   // Console output would corrupt the stdio protocol: route it to stderr.
   console.log = console.error;
   console.info = console.error;
