@@ -359,6 +359,71 @@ describe('edits inside the arguments of a directive reuse the families that neve
     }
   });
 
+  it('leaves upstream-tls alone while the value of a request header other than Host is typed, and runs it for the Host line or a header name', async () => {
+    const dir = makeTempDir('argument-reuse-header-lines');
+    try {
+      writeServerPair(dir);
+      // upstream-tls reads the Host line only; one location is verified, the other is not (a
+      // finding of the family below the edited lines, so it moves at each keystroke).
+      const text = (name: string, proto: string, host: string): string => [
+        'events {}',
+        'http {',
+        `    proxy_set_header ${name} ${proto};`,
+        `    proxy_set_header Host ${host};`,
+        '    proxy_set_header HOST2 x;',
+        '    server {',
+        '        listen 8443 ssl;',
+        '        ssl_certificate server.crt;',
+        '        ssl_certificate_key server.key;',
+        '        location / {\n            proxy_pass https://b.example.test;\n            proxy_ssl_verify on;\n            proxy_ssl_trusted_certificate server.crt;\n        }',
+        '        location /plain {\n            proxy_pass https://c.example.test;\n        }',
+        '    }',
+        '}',
+        '',
+      ].join('\n');
+      const file = path.join(dir, 'nginx.conf');
+      const start = text('X-Forwarded-Proto', 'https', 'b.example.test');
+      fs.writeFileSync(file, start);
+      const counted = countingFamilies();
+      const edited = service(dir, counted.families);
+      edited.openDocument(file, start);
+      assert.ok((await findingsOf(edited, file)).some((f) => f.code === 'tls.upstream-unverified'), 'the unverified location is reported');
+      // [header name, its value, Host's value, whether upstream-tls runs]
+      const steps: [string, string, string, boolean][] = [
+        ['X-Forwarded-Proto', 'http1s', 'b.example.test', false],
+        ['X-Forwarded-Proto', 'http12s', 'b.example.test', false],
+        ['X-Forwarded-Proto', 'https', 'b.example.test', false],
+        ['X-Forwarded-Prot1o', 'https', 'b.example.test', true],
+        ['X-Forwarded-Proto', 'https', 'b.example.test', true],
+        ['X-Forwarded-Proto', 'https', 'b1.example.test', true],
+        ['X-Forwarded-Proto', 'https', 'b.example.test', true],
+        // The last letter of a Host line's name deleted: the name changed (it ends where the edit starts).
+        ['Host', 'https', 'b.example.test', true],
+        ['Hos', 'https', 'b.example.test', true],
+        // A header named Host in other letters is the Host line.
+        ['hOST', 'https', 'b.example.test', true],
+        ['hOST', 'http1s', 'b.example.test', true],
+      ];
+      for (const [name, proto, host, runs] of steps) {
+        const before = counted.runs.get('upstream-tls') ?? 0;
+        const next = text(name, proto, host);
+        edited.openDocument(file, next);
+        const got = await findingsOf(edited, file);
+        const at = `proxy_set_header ${name} ${proto}, Host ${host}`;
+        assert.deepEqual(got, await freshFindings(dir, file, next), at);
+        assert.equal(counted.runs.get('upstream-tls'), before + (runs ? 1 : 0), `upstream-tls ${runs ? 'ran' : 'reused'} at ${at}`);
+      }
+      // The HOST2 line is another header: typing into its value leaves upstream-tls alone.
+      const before = counted.runs.get('upstream-tls') ?? 0;
+      const host2 = text('hOST', 'http1s', 'b.example.test').replace('HOST2 x;', 'HOST2 xy;');
+      edited.openDocument(file, host2);
+      assert.deepEqual(await findingsOf(edited, file), await freshFindings(dir, file, host2), 'HOST2 typed into');
+      assert.equal(counted.runs.get('upstream-tls'), before, 'upstream-tls reused while HOST2 is typed into');
+    } finally {
+      removeDir(dir);
+    }
+  });
+
   it('judges again only the upstream CA and CRL statements while proxy_ssl_verify is typed at the http level, and the stapling file while ssl_stapling is', async () => {
     const dir = makeTempDir('argument-reuse-verify-readers');
     try {

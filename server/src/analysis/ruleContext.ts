@@ -101,6 +101,16 @@ export interface RuleFamily {
    */
   argumentsUnread?: ReadonlySet<string>;
   /**
+   * For a header directive (the key: the one that sets the request headers sent upstream), the
+   * headers (names in lower case) whose lines the family reads: of another header's line it reads
+   * nothing but that it is there. After an edit inside the arguments of another header's line,
+   * past its header name (the same name before and after), the family's last findings stay right
+   * and are moved past the edit, as for argumentsUnread: typing an `X-Forwarded-Proto` value at
+   * the http level of a 5k-line nginx.conf then leaves alone a family that reads the `Host` line
+   * only (issue #15).
+   */
+  headerLinesRead?: ReadonlyMap<string, ReadonlySet<string>>;
+  /**
    * Directive names whose arguments the family reads only to judge that statement itself: what
    * it finds on any other statement does not depend on them, and it finds nothing about a
    * statement that is not on it. After an edit inside the arguments of one of them, it checks

@@ -21,6 +21,7 @@ import { changedRegion } from '../parser/changedRegion';
 import { detached } from '../parser/incrementalParse';
 import { parseConfig } from '../parser/parser';
 import type { Finding } from '../analysis/finding';
+import type { RuleFamily } from '../analysis/ruleContext';
 import type { ConfigNode, ConfigTree } from '../model/configTree';
 import { nodesOfFile } from '../model/treeIndexes';
 import { moveFindings, type ReusableEdit } from './commentEditReuse';
@@ -29,6 +30,11 @@ import { moveFindings, type ReusableEdit } from './commentEditReuse';
 export interface ArgumentEdit extends ReusableEdit {
   /** The directive's name. */
   directive: string;
+  /**
+   * The statement's first argument (a header directive's header name) when the edit lies past it
+   * and past the character after it, so that it is the same before and after the edit.
+   */
+  firstArgument?: string;
 }
 
 /** Characters whose typing or deletion may change how the text after them is read. */
@@ -59,8 +65,21 @@ export function argumentOnlyEdit(before: ParsedFile, after: ParsedFile): Argumen
   const oldStatement = before.text.slice(directive.start, directive.end - delta);
   if (newStatement.includes('$') || oldStatement.includes('$')) return undefined;
   if (after.syntax.problems.some((p) => p.start < directive.end && p.end >= directive.start)) return undefined;
+  // The texts agree before region.start: a first argument that ends before it, with the
+  // character that ends it, reads the same in the old statement.
+  const first = directive.args[0];
+  const firstArgument = first && region.start > first.end ? first.value : undefined;
   // Detached: a kept edit must not keep the whole old text (see detached).
-  return { file: after.path, start: region.start, oldEnd: region.oldEnd, delta, oldText: detached(oldStatement), directive: directive.name.value };
+  return { file: after.path, start: region.start, oldEnd: region.oldEnd, delta, oldText: detached(oldStatement), directive: directive.name.value, firstArgument };
+}
+
+/**
+ * True when `edit` lies inside the arguments of a header line whose header the family does not
+ * read (RuleFamily.headerLinesRead), past the header's name.
+ */
+export function headerLineUnread(family: RuleFamily, edit: ArgumentEdit): boolean {
+  const read = family.headerLinesRead?.get(edit.directive);
+  return read !== undefined && edit.firstArgument !== undefined && !read.has(edit.firstArgument.toLowerCase());
 }
 
 /** The innermost statement holding [start, end], when every block on the way is a plain one. */

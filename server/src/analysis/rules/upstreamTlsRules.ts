@@ -361,6 +361,8 @@ export const upstreamTlsRules: RuleFamily = {
   // verify the peer.
   argumentsUnread: unreadBut('ssl_trusted_certificate', 'proxy_set_header', 'proxy_ssl_verify', 'grpc_ssl_verify', 'uwsgi_ssl_verify'),
   argumentsReadAsCertificates: new Set(['ssl_trusted_certificate', 'ssl_client_certificate']),
+  // Of the request headers, only the Host line (hostHeader()).
+  headerLinesRead: new Map([['proxy_set_header', new Set(['host'])]]),
   async run(context: RuleContext): Promise<Finding[]> {
     const findings: Finding[] = [];
     const covered = new Set<ConfigNode>();
