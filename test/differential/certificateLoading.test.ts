@@ -1,7 +1,7 @@
 /**
- * When nginx opens certificate and key files, against the real `nginx -t`: each case names a
- * missing file (`missing/…`, relative to the conf prefix) where nginx opens it at startup, per
- * handshake, or never. nginx -t must exit as recorded here, and our finding on the missing
+ * When nginx opens certificate, key and upstream CA files, against the real `nginx -t`: each case
+ * names a missing file (`missing/…`, relative to the conf prefix) where nginx opens it at startup,
+ * per handshake, or never. nginx -t must exit as recorded here, and our finding on the missing
  * file must agree: an error in nginx's wording exactly when nginx -t refuses it, otherwise
  * the code recorded (a handshake-time warning, or information for a file nginx never opens).
  */
@@ -17,6 +17,8 @@ interface LoadCase extends HttpCase {
 const L = 'listen 127.0.0.1:18443 ssl;';
 const GOOD = 'ssl_certificate P/server.crt; ssl_certificate_key P/server.key;';
 const MISSING = 'ssl_certificate missing/default.crt; ssl_certificate_key missing/default.key;';
+const UPSTREAM_CA = 'proxy_ssl_trusted_certificate missing/upstream-ca.crt;';
+const TLS_PASS = 'proxy_pass https://127.0.0.1:9;';
 
 const CASES: LoadCase[] = [
   { id: 'variable-key', body: `server { ${L} ssl_certificate missing/pass.crt; ssl_certificate_key missing/$ssl_server_name.key; }`, rc: 0, code: 'tls.handshake-file-not-found' },
@@ -27,6 +29,12 @@ const CASES: LoadCase[] = [
   { id: 'http-pair-no-server', body: MISSING, rc: 0, code: 'tls.file-not-loaded' },
   // A server without TLS still inherits and loads the http-level pair.
   { id: 'http-pair-inherited', body: `${MISSING} server { ${L} ${GOOD} } server { listen 127.0.0.1:18080; }`, rc: 1, code: 'tls.file-not-found' },
+  // An upstream CA file is read in the merge of each TLS location, with what that location inherits.
+  { id: 'upstream-ca-location-verify-off', body: `server { listen 127.0.0.1:18080; proxy_ssl_verify on; ${UPSTREAM_CA} location / { ${TLS_PASS} proxy_ssl_verify off; } }`, rc: 0, code: 'tls.file-not-found' },
+  { id: 'upstream-ca-http-level-inherited', body: `proxy_ssl_verify on; ${UPSTREAM_CA} server { listen 127.0.0.1:18080; location / { ${TLS_PASS} } }`, rc: 1, code: 'tls.file-not-found' },
+  { id: 'upstream-ca-http-level-replaced', body: `proxy_ssl_verify on; ${UPSTREAM_CA} server { listen 127.0.0.1:18080; location / { ${TLS_PASS} proxy_ssl_trusted_certificate P/server.crt; } }`, rc: 0, code: 'tls.file-not-found' },
+  { id: 'upstream-ca-verify-on-in-location', body: `server { listen 127.0.0.1:18080; ${UPSTREAM_CA} location / { ${TLS_PASS} proxy_ssl_verify ON; } }`, rc: 1, code: 'tls.file-not-found' },
+  { id: 'upstream-crl-nested-location', body: `server { listen 127.0.0.1:18080; proxy_ssl_crl missing/upstream.crl; location /a { proxy_ssl_verify on; proxy_ssl_trusted_certificate P/server.crt; location /a/b { ${TLS_PASS} } } }`, rc: 1, code: 'tls.file-not-found' },
 ];
 
 test('certificate loading: missing files agree with nginx -t', { timeout: 180_000 }, (t) => runHttpCases(t, 'loads', CASES, (c, findings, prefix) => {

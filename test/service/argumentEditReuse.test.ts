@@ -83,6 +83,15 @@ function lastArguments(text: string, names?: ReadonlySet<string>): { argsEnd: nu
   return found;
 }
 
+/** `text` written to `file` and opened in a service whose families count their runs; its findings once checked. */
+async function openCounting(dir: string, file: string, text: string): Promise<{ counted: ReturnType<typeof countingFamilies>; edited: ReturnType<typeof service>; found: Finding[] }> {
+  fs.writeFileSync(file, text);
+  const counted = countingFamilies();
+  const edited = service(dir, counted.families);
+  edited.openDocument(file, text);
+  return { counted, edited, found: await findingsOf(edited, file) };
+}
+
 describe('edits inside the arguments of a directive reuse the families that never read it', () => {
   it('accepts only edits inside the arguments of one directive in a plain block, with no structural character or variable', () => {
     const base = 'http {\n    add_header X-A "a b" always;\n    gzip on;\n    map $host $x { a b; }\n    server {\n        expires 1h;\n        add_header X-V $host;\n    }\n}\n';
@@ -273,11 +282,7 @@ describe('edits inside the arguments of a directive reuse the families that neve
         '',
       ].join('\n');
       const file = path.join(dir, 'nginx.conf');
-      fs.writeFileSync(file, text('o'));
-      const counted = countingFamilies();
-      const edited = service(dir, counted.families);
-      edited.openDocument(file, text('o'));
-      await findingsOf(edited, file);
+      const { counted, edited } = await openCounting(dir, file, text('o'));
       const onTrustedLine = (f: Finding): boolean => text('o').slice(0, f.start).split('\n').length === 3;
       // The families that read the CA file only as its certificates.
       const readers = ['certificate-pairing', 'client-chains', 'upstream-tls', 'openssl-settings'];
@@ -339,11 +344,8 @@ describe('edits inside the arguments of a directive reuse the families that neve
         '',
       ].join('\n');
       const file = path.join(dir, 'nginx.conf');
-      fs.writeFileSync(file, text('0'));
-      const counted = countingFamilies();
-      const edited = service(dir, counted.families);
-      edited.openDocument(file, text('0'));
-      assert.ok((await findingsOf(edited, file)).some((f) => f.code === 'tls.verify-depth-too-small'));
+      const { counted, edited, found } = await openCounting(dir, file, text('0'));
+      assert.ok(found.some((f) => f.code === 'tls.verify-depth-too-small'));
       for (const depth of ['01', '1', '10', '0', '00']) {
         const pairing = counted.runs.get('certificate-pairing');
         const chains = counted.runs.get('client-chains');
@@ -359,7 +361,7 @@ describe('edits inside the arguments of a directive reuse the families that neve
     }
   });
 
-  it('leaves upstream-tls alone while the value of a request header other than Host is typed, and runs it for the Host line or a header name', async () => {
+  it('leaves upstream-tls alone while a request header other than Host is typed into, and runs it for a line that is or was the Host line', async () => {
     const dir = makeTempDir('argument-reuse-header-lines');
     try {
       writeServerPair(dir);
@@ -382,22 +384,19 @@ describe('edits inside the arguments of a directive reuse the families that neve
         '',
       ].join('\n');
       const file = path.join(dir, 'nginx.conf');
-      const start = text('X-Forwarded-Proto', 'https', 'b.example.test');
-      fs.writeFileSync(file, start);
-      const counted = countingFamilies();
-      const edited = service(dir, counted.families);
-      edited.openDocument(file, start);
-      assert.ok((await findingsOf(edited, file)).some((f) => f.code === 'tls.upstream-unverified'), 'the unverified location is reported');
+      const { counted, edited, found } = await openCounting(dir, file, text('X-Forwarded-Proto', 'https', 'b.example.test'));
+      assert.ok(found.some((f) => f.code === 'tls.upstream-unverified'), 'the unverified location is reported');
       // [header name, its value, Host's value, whether upstream-tls runs]
       const steps: [string, string, string, boolean][] = [
         ['X-Forwarded-Proto', 'http1s', 'b.example.test', false],
         ['X-Forwarded-Proto', 'http12s', 'b.example.test', false],
         ['X-Forwarded-Proto', 'https', 'b.example.test', false],
-        ['X-Forwarded-Prot1o', 'https', 'b.example.test', true],
-        ['X-Forwarded-Proto', 'https', 'b.example.test', true],
+        // Another header's name typed into: neither name is Host.
+        ['X-Forwarded-Prot1o', 'https', 'b.example.test', false],
+        ['X-Forwarded-Proto', 'https', 'b.example.test', false],
         ['X-Forwarded-Proto', 'https', 'b1.example.test', true],
         ['X-Forwarded-Proto', 'https', 'b.example.test', true],
-        // The last letter of a Host line's name deleted: the name changed (it ends where the edit starts).
+        // A line that becomes the Host line, then stops being it.
         ['Host', 'https', 'b.example.test', true],
         ['Hos', 'https', 'b.example.test', true],
         // A header named Host in other letters is the Host line.
@@ -419,6 +418,62 @@ describe('edits inside the arguments of a directive reuse the families that neve
       edited.openDocument(file, host2);
       assert.deepEqual(await findingsOf(edited, file), await freshFindings(dir, file, host2), 'HOST2 typed into');
       assert.equal(counted.runs.get('upstream-tls'), before, 'upstream-tls reused while HOST2 is typed into');
+    } finally {
+      removeDir(dir);
+    }
+  });
+
+  it('leaves the families that read upstream verification as on or not alone while it stays on, or stays not on, and runs them when it turns', async () => {
+    const dir = makeTempDir('argument-reuse-verify-switch');
+    try {
+      writeServerPair(dir);
+      // One location takes the http level's verification (with a missing CA file, which nginx
+      // reads only while it is on), one sets its own, one proxies plain http under it; both
+      // TLS locations share an upstream with different client identities (session reuse).
+      const text = (verify: string): string => [
+        'events {}',
+        'http {',
+        `    proxy_ssl_verify ${verify};`,
+        '    proxy_ssl_trusted_certificate missing-ca.crt;',
+        '    server {',
+        '        listen 8443 ssl;',
+        '        ssl_certificate server.crt;',
+        '        ssl_certificate_key server.key;',
+        '        location / {\n            proxy_pass https://b.example.test;\n        }',
+        '        location /own {\n            proxy_pass https://b.example.test;\n            proxy_ssl_verify off;\n        }',
+        '        location /plain {\n            proxy_pass http://c.example.test;\n        }',
+        '    }',
+        '}',
+        '',
+      ].join('\n');
+      const file = path.join(dir, 'nginx.conf');
+      const { counted, edited } = await openCounting(dir, file, text('on'));
+      const readers = RULE_FAMILIES.filter((f) => f.argumentsReadAsSwitch?.has('proxy_ssl_verify')).map((f) => f.name).sort();
+      assert.deepEqual(readers, ['certificate-files', 'plain-http-proxy-ssl', 'session-reuse', 'stream-proxy-ssl', 'upstream-tls']);
+      const ran = (name: string): number => (counted.runs.get(name) ?? 0) + (counted.narrowed.get(name) ?? 0);
+      // nginx takes `on` in any case (ngx_conf_set_flag_slot); anything else but `off` it refuses.
+      // (A family whose fix inserts the very text of the old statement, `proxy_ssl_verify on;`,
+      // is run again whatever the edit: moveFindings does not keep such fixes. The steps that
+      // keep the switch start from other texts.)
+      const steps: [string, boolean][] = [['o1n', true], ['o11n', false], ['o1n', false], ['OFF', false], ['of', false], ['off', false], ['On', true], ['ON', false], ['oN', false], ['on', false], ['o1n', true]];
+      let last = 'on';
+      for (const [verify, turns] of steps) {
+        const before = new Map(readers.map((name) => [name, ran(name)]));
+        edited.openDocument(file, text(verify));
+        const got = await findingsOf(edited, file);
+        const at = `proxy_ssl_verify ${verify} (after ${last})`;
+        assert.deepEqual(got, await freshFindings(dir, file, text(verify)), at);
+        // The CA file is an error while nginx reads it, in any case of `on`.
+        const ca = got.find((f) => f.code === 'tls.file-not-found' && f.message.includes('missing-ca.crt'));
+        assert.equal(ca?.severity, verify.toLowerCase() === 'on' ? 'error' : 'warning', `the CA file at ${at}`);
+        // upstream-tls and certificate-files (the CA's statement, judged again) run where the
+        // verification turns; none of the readers runs where it does not.
+        for (const name of readers) {
+          if (!turns) assert.equal(ran(name), before.get(name), `${name} reused at ${at}`);
+        }
+        if (turns) for (const name of ['upstream-tls', 'certificate-files']) assert.equal(ran(name), (before.get(name) ?? 0) + 1, `${name} ran at ${at}`);
+        last = verify;
+      }
     } finally {
       removeDir(dir);
     }
@@ -448,16 +503,17 @@ describe('edits inside the arguments of a directive reuse the families that neve
         '',
       ].join('\n');
       const file = path.join(dir, 'nginx.conf');
-      fs.writeFileSync(file, text('on', 'on'));
-      const counted = countingFamilies();
-      const edited = service(dir, counted.families);
-      edited.openDocument(file, text('on', 'on'));
-      await findingsOf(edited, file);
+      const { counted, edited } = await openCounting(dir, file, text('on', 'on'));
       const severityOf = (found: readonly Finding[], name: string): string | undefined => found.find((f) => f.code === 'tls.file-not-found' && f.message.includes(name))?.severity;
       const steps: [string, string][] = [['o', 'on'], ['of', 'on'], ['off', 'on'], ['on', 'on'], ['on', 'of'], ['on', 'off'], ['on', 'on']];
+      let lastVerify = 'on';
       for (const [verify, stapling] of steps) {
         const before = new Map(counted.runs);
         const narrowed = counted.narrowed.get('certificate-files') ?? 0;
+        // The family reads the verify setting as on or not (RuleFamily.argumentsReadAsSwitch):
+        // it judges the CA and CRL statements again only where that turns, or where ssl_stapling changed.
+        const judged = (verify === 'on') !== (lastVerify === 'on') || verify === lastVerify;
+        lastVerify = verify;
         edited.openDocument(file, text(verify, stapling));
         const got = await findingsOf(edited, file);
         const at = `proxy_ssl_verify ${verify}, ssl_stapling ${stapling}`;
@@ -468,7 +524,7 @@ describe('edits inside the arguments of a directive reuse the families that neve
         assert.equal(severityOf(got, 'missing.resp'), stapling === 'on' ? 'error' : 'warning', `the stapling file at ${at}`);
         assert.equal(severityOf(got, 'missing.crt'), 'error', `the server's certificate at ${at}`);
         assert.equal(counted.runs.get('certificate-files'), before.get('certificate-files'), `certificate-files not run over the file at ${at}`);
-        assert.equal(counted.narrowed.get('certificate-files'), narrowed + 1, `certificate-files judged the statements of the edited setting again at ${at}`);
+        assert.equal(counted.narrowed.get('certificate-files'), narrowed + (judged ? 1 : 0), `certificate-files judged the statements of the edited setting again at ${at}: ${judged}`);
       }
     } finally {
       removeDir(dir);

@@ -111,6 +111,14 @@ export interface RuleFamily {
    */
   headerLinesRead?: ReadonlyMap<string, ReadonlySet<string>>;
   /**
+   * On/off settings (upstream verification) that the family reads only as on or not, as nginx
+   * reads them (the word `on` in any case): never the word as written. After an edit inside the
+   * arguments of one of them that leaves it on, or leaves it not on, the family's last findings
+   * stay right and are moved past the edit, as for argumentsUnread: the words typed on the way
+   * to `off`, or a value nginx refuses, change nothing these families find (issue #15).
+   */
+  argumentsReadAsSwitch?: ReadonlySet<string>;
+  /**
    * Directive names whose arguments the family reads only to judge that statement itself: what
    * it finds on any other statement does not depend on them, and it finds nothing about a
    * statement that is not on it. After an edit inside the arguments of one of them, it checks

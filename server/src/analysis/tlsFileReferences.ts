@@ -5,6 +5,7 @@
  */
 import type { ConfigNode } from '../model/configTree';
 import { depthFirstNodes } from '../model/treeIndexes';
+import { isOnWord } from '../model/effectiveConfig';
 import type { Word } from '../parser/syntaxTree';
 import { isSystemTrustStore } from '../certificates/trustStores';
 import { INLINE_DATA_LABEL, INLINE_DATA_SINCE, isInlineData } from '../certificates/inlineData';
@@ -182,24 +183,30 @@ function referencesAmong(context: RuleContext, nodes: readonly ConfigNode[]): Fi
 /** True when the location's proxy_pass (or grpc_pass/uwsgi_pass) speaks TLS to the upstream, so nginx loads the family's files. */
 export function upstreamUsesTls(block: ConfigNode | undefined, family: TlsFamily): boolean {
   if (!block) return false;
-  const passName = family === 'proxy_ssl' ? 'proxy_pass' : family === 'grpc_ssl' ? 'grpc_pass' : family === 'uwsgi_ssl' ? 'uwsgi_pass' : '';
-  if (!passName) return false;
   const stack: ConfigNode[] = [block];
   while (stack.length > 0) {
     const scope = stack.pop() as ConfigNode;
     for (const child of scope.children) {
       const name = child.directive.name.value;
-      if (name === passName) {
-        const target = child.directive.args[0];
-        if (!target) continue;
-        if (target.hasVariable) return true;
-        if (family === 'proxy_ssl' && /^https:\/\//i.test(target.value)) return true;
-        if (family === 'grpc_ssl' && /^grpcs:\/\//i.test(target.value)) return true;
-        if (family === 'uwsgi_ssl' && /^suwsgi:\/\//i.test(target.value)) return true;
-      }
-      if (name === 'proxy_ssl' && family === 'proxy_ssl' && child.directive.args[0]?.value === 'on') return true;
+      if (passesOverTls(child, family)) return true;
+      if (name === 'proxy_ssl' && family === 'proxy_ssl' && isOnWord(child.directive.args[0]?.value)) return true;
       if (child.children.length > 0 && (name === 'location' || name === 'if' || name === 'limit_except')) stack.push(child);
     }
   }
   return false;
+}
+
+/**
+ * True for a pass statement of `family`'s module to a TLS upstream (https://, grpcs://,
+ * suwsgi://), or to one named by a variable, for which nginx prepares TLS as well.
+ */
+export function passesOverTls(node: ConfigNode, family: TlsFamily): boolean {
+  const passName = family === 'proxy_ssl' ? 'proxy_pass' : family === 'grpc_ssl' ? 'grpc_pass' : family === 'uwsgi_ssl' ? 'uwsgi_pass' : '';
+  if (!passName || node.directive.name.value !== passName) return false;
+  const target = node.directive.args[0];
+  if (!target) return false;
+  if (target.hasVariable) return true;
+  if (family === 'proxy_ssl') return /^https:\/\//i.test(target.value);
+  if (family === 'grpc_ssl') return /^grpcs:\/\//i.test(target.value);
+  return /^suwsgi:\/\//i.test(target.value);
 }

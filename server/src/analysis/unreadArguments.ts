@@ -48,6 +48,9 @@ export const FEW_READ_TLS_SETTINGS: ReadonlySet<string> = new Set([
   'proxy_ssl_verify', 'grpc_ssl_verify', 'uwsgi_ssl_verify',
 ]);
 
+/** The upstream verification switches, which the families reading them read only as on or not (RuleFamily.argumentsReadAsSwitch). */
+export const UPSTREAM_VERIFY_SWITCHES: ReadonlySet<string> = new Set(['proxy_ssl_verify', 'grpc_ssl_verify', 'uwsgi_ssl_verify']);
+
 /** What the TLS and request-identity families declare unread (RuleFamily.argumentsUnread), but for those they read: see unreadBut(). */
 export const UNREAD_BY_TLS_FAMILIES: ReadonlySet<string> = new Set([...RESPONSE_AND_TUNING_DIRECTIVES, ...FEW_READ_TLS_SETTINGS]);
 

@@ -452,7 +452,12 @@ function documentedDefault(name: string, family: Family, table: DirectiveTable |
 
 /** True when the effective value of an on/off directive is `on`. */
 export function isOn(value: EffectiveValue): boolean {
-  return value.args[0]?.toLowerCase() === 'on';
+  return isOnWord(value.args[0]);
+}
+
+/** True for the word that turns an on/off setting on: nginx compares it without regard to case (ngx_conf_set_flag_slot). */
+export function isOnWord(word: string | undefined): boolean {
+  return word?.toLowerCase() === 'on';
 }
 
 /** The level from which a block inherits `name` (the nearest enclosing level that writes it). */
@@ -821,10 +826,10 @@ export function clientIdentityKey(path: RequestPath): string {
 function computeClientIdentityKey(path: RequestPath): string {
   const cert = path.ssl('certificate').args.join(' ');
   const key = path.ssl('certificate_key').args.join(' ');
-  const verify = path.ssl('verify').args.join(' ');
+  const verify = isOn(path.ssl('verify'));
   const trusted = path.ssl('trusted_certificate').args.join(' ');
   const name = path.ssl('name').args.join(' ');
-  return JSON.stringify({ cert, key, verify: verify === 'on' ? 'on' : 'off', trusted: verify === 'on' ? trusted : '', name: verify === 'on' ? name : '' });
+  return JSON.stringify({ cert, key, verify: verify ? 'on' : 'off', trusted: verify ? trusted : '', name: verify ? name : '' });
 }
 
 /** An http or stream `server` block, or the top of a server snippet checked on its own. */

@@ -24,17 +24,15 @@ import type { Finding } from '../analysis/finding';
 import type { RuleFamily } from '../analysis/ruleContext';
 import type { ConfigNode, ConfigTree } from '../model/configTree';
 import { nodesOfFile } from '../model/treeIndexes';
+import { isOnWord } from '../model/effectiveConfig';
 import { moveFindings, type ReusableEdit } from './commentEditReuse';
 
 /** An edit inside the arguments of one directive. */
 export interface ArgumentEdit extends ReusableEdit {
   /** The directive's name. */
   directive: string;
-  /**
-   * The statement's first argument (a header directive's header name) when the edit lies past it
-   * and past the character after it, so that it is the same before and after the edit.
-   */
-  firstArgument?: string;
+  /** The statement's first argument (a header's name, an on/off value) before and after the edit. */
+  firstArgument: { before: string | undefined; after: string | undefined };
 }
 
 /** Characters whose typing or deletion may change how the text after them is read. */
@@ -65,21 +63,28 @@ export function argumentOnlyEdit(before: ParsedFile, after: ParsedFile): Argumen
   const oldStatement = before.text.slice(directive.start, directive.end - delta);
   if (newStatement.includes('$') || oldStatement.includes('$')) return undefined;
   if (after.syntax.problems.some((p) => p.start < directive.end && p.end >= directive.start)) return undefined;
-  // The texts agree before region.start: a first argument that ends before it, with the
-  // character that ends it, reads the same in the old statement.
-  const first = directive.args[0];
-  const firstArgument = first && region.start > first.end ? first.value : undefined;
+  const firstArgument = { before: parseConfig(oldStatement).statements[0]?.args[0]?.value, after: directive.args[0]?.value };
   // Detached: a kept edit must not keep the whole old text (see detached).
   return { file: after.path, start: region.start, oldEnd: region.oldEnd, delta, oldText: detached(oldStatement), directive: directive.name.value, firstArgument };
 }
 
 /**
- * True when `edit` lies inside the arguments of a header line whose header the family does not
- * read (RuleFamily.headerLinesRead), past the header's name.
+ * True when `edit` lies inside the arguments of a header line whose header, before and after,
+ * is none of those the family reads (RuleFamily.headerLinesRead).
  */
 export function headerLineUnread(family: RuleFamily, edit: ArgumentEdit): boolean {
   const read = family.headerLinesRead?.get(edit.directive);
-  return read !== undefined && edit.firstArgument !== undefined && !read.has(edit.firstArgument.toLowerCase());
+  if (!read) return false;
+  const { before, after } = edit.firstArgument;
+  return !(before !== undefined && read.has(before.toLowerCase())) && !(after !== undefined && read.has(after.toLowerCase()));
+}
+
+/**
+ * True when `edit` lies inside the arguments of an on/off setting that the family reads only as
+ * on or not (RuleFamily.argumentsReadAsSwitch), and leaves it on, or not on, as it was.
+ */
+export function switchUnchanged(family: RuleFamily, edit: ArgumentEdit): boolean {
+  return family.argumentsReadAsSwitch?.has(edit.directive) === true && isOnWord(edit.firstArgument.before) === isOnWord(edit.firstArgument.after);
 }
 
 /** The innermost statement holding [start, end], when every block on the way is a plain one. */

@@ -17,7 +17,7 @@ import { notOnThisMachine } from '../notOnThisMachine';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { focusOf } from '../analysisFocus';
 import { certificateLoad } from '../certificateLoading';
-import { effective } from '../../model/effectiveConfig';
+import { effective, isOn, isOnWord, levelsFor, levelsIncomplete } from '../../model/effectiveConfig';
 import { effectiveOptions } from './tlsRuleSupport';
 import {
   collectFileReferences,
@@ -25,11 +25,12 @@ import {
   namesSystemTrustStore,
   referenceRange,
   TLS_FAMILIES,
+  passesOverTls,
   upstreamUsesTls,
   type FileReference,
   type FileRole,
 } from '../tlsFileReferences';
-import { unreadBut } from '../unreadArguments';
+import { unreadBut, UPSTREAM_VERIFY_SWITCHES } from '../unreadArguments';
 
 const RULES: RuleMeta[] = [
   { code: 'tls.file-not-found', category: 'certificate', severity: 'error', title: 'Certificate, key or CA file missing or unreadable', nginxRefuses: true },
@@ -86,14 +87,51 @@ export function nginxLoads(ref: FileReference, context: RuleContext): LoadDecisi
     }
     return { loads: true };
   }
-  const tls = ref.node.context.startsWith('stream')
-    ? setting('proxy_ssl') === 'on'
-    : upstreamUsesTls(block, family) || (block === undefined);
-  if (!tls) return unused;
-  if (role === 'ca-bundle' || role === 'crl') {
-    if (setting(`${family}_verify`) !== 'on') return { loads: false, why: `${family}_verify is off, so nginx does not read it` };
+  const stream = ref.node.context.startsWith('stream');
+  const verifyOff: LoadDecision = { loads: false, why: `${family}_verify is off, so nginx does not read it` };
+  if ((role === 'ca-bundle' || role === 'crl') && !stream && block) {
+    const use = upstreamFileUse(ref, block, context);
+    return use === 'verified' ? { loads: true } : use === 'unverified' ? verifyOff : unused;
   }
+  const tls = stream ? isOnWord(setting('proxy_ssl')) : upstreamUsesTls(block, family) || (block === undefined);
+  if (!tls) return unused;
+  if ((role === 'ca-bundle' || role === 'crl') && !isOnWord(setting(`${family}_verify`))) return verifyOff;
   return { loads: true };
+}
+
+/** Blocks whose locations can take an upstream CA or CRL statement from the block around them. */
+const TAKING_BLOCKS = new Set(['server', 'location', 'if', 'limit_except']);
+
+/**
+ * Who takes an upstream CA or CRL statement of the http modules. nginx reads the file in the
+ * merge of each location (or `if`, `limit_except`) that passes to a TLS upstream of the module,
+ * with the file and the verify setting that location ends up with (ngx_http_proxy_set_ssl), so
+ * neither the statement's own level nor its verify setting decides: an http-level CA file is
+ * read for the locations below that verify, and a server-level one is not read when the only
+ * TLS location turns verification off. `verified`: such a location takes this very statement
+ * and verifies; `unverified`: some take it, none verifies; `unused`: none takes it. A location
+ * below an include that could not be read is left out (it may set its own file).
+ */
+function upstreamFileUse(ref: FileReference, block: ConfigNode, context: RuleContext): 'verified' | 'unverified' | 'unused' {
+  const name = ref.node.directive.name.value;
+  const family = ref.info.family;
+  const options = effectiveOptions(context);
+  let taken = false;
+  const stack: ConfigNode[] = [block];
+  while (stack.length > 0) {
+    const scope = stack.pop() as ConfigNode;
+    for (const child of scope.children) {
+      if (passesOverTls(child, family)) {
+        if (levelsIncomplete(levelsFor(child, context.tree)) || !effective(child, name, context.tree, options).nodes.includes(ref.node)) continue;
+        taken = true;
+        if (isOn(effective(child, `${family}_verify`, context.tree, options))) return 'verified';
+      } else if (child.children.length > 0 && TAKING_BLOCKS.has(child.directive.name.value)) {
+        // A block that sets its own file passes this one on to none of its locations.
+        if (!child.children.some((c) => c.directive.name.value === name)) stack.push(child);
+      }
+    }
+  }
+  return taken ? 'unverified' : 'unused';
 }
 
 /** The statement as written, for messages: `ssl_certificate_key $name.key`. */
@@ -170,6 +208,7 @@ export const certificateFileRules: RuleFamily = {
   name: 'certificate-files',
   rules: RULES,
   argumentsUnread: unreadBut('ssl_stapling', 'ssl_trusted_certificate', 'proxy_ssl_verify', 'grpc_ssl_verify', 'uwsgi_ssl_verify'),
+  argumentsReadAsSwitch: UPSTREAM_VERIFY_SWITCHES,
   // Each reference is judged on its own, but for certificates and keys (a list's other members
   // and a key's password file decide how nginx loads them): the path of a CA or CRL file counts
   // only for the findings on its own statement.

@@ -11,14 +11,14 @@
  * we cannot read, count as possibly TLS.
  */
 import type { ConfigNode } from '../../model/configTree';
-import { isOn, type RequestPath } from '../../model/effectiveConfig';
+import { isOn, isOnWord, type RequestPath } from '../../model/effectiveConfig';
 import { depthFirstNodes } from '../../model/treeIndexes';
 import { focusOf } from '../analysisFocus';
 import type { Finding, Fix, RuleMeta, TextEdit } from '../finding';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { insertAfter } from '../fixes/textEdits';
 import { describeBlock, describePath, statementRange } from './tlsRuleSupport';
-import { unreadBut } from '../unreadArguments';
+import { unreadBut, UPSTREAM_VERIFY_SWITCHES } from '../unreadArguments';
 
 const RULES: RuleMeta[] = [
   {
@@ -53,7 +53,7 @@ function protectiveSetting(node: ConfigNode): string | undefined {
   const name = node.directive.name.value;
   if (!PROTECTIVE_SETTINGS.has(name)) return undefined;
   // "verify off" or "server_name off" protects nothing, so nothing is lost on plain http.
-  if (PROTECTIVE_ONLY_WHEN_ON.has(name) && node.directive.args[0]?.value !== 'on') return undefined;
+  if (PROTECTIVE_ONLY_WHEN_ON.has(name) && !isOnWord(node.directive.args[0]?.value)) return undefined;
   return name.slice(0, name.indexOf('_ssl_') + '_ssl_'.length);
 }
 
@@ -87,6 +87,7 @@ export const plainHttpProxySslRules: RuleFamily = {
   name: 'plain-http-proxy-ssl',
   rules: RULES,
   argumentsUnread: unreadBut('proxy_ssl_protocols', 'grpc_ssl_protocols', 'uwsgi_ssl_protocols', 'proxy_ssl_ciphers', 'grpc_ssl_ciphers', 'uwsgi_ssl_ciphers', 'proxy_ssl_verify', 'grpc_ssl_verify', 'uwsgi_ssl_verify'),
+  argumentsReadAsSwitch: UPSTREAM_VERIFY_SWITCHES,
   run(context: RuleContext): Finding[] {
     const focus = focusOf(context);
     // The blocks holding settings are blocks the checked files write to, so every path below

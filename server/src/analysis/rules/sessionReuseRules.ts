@@ -12,7 +12,7 @@ import type { Finding, Fix, RuleMeta } from '../finding';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { insertAfter } from '../fixes/textEdits';
 import { argRange, describePath } from './tlsRuleSupport';
-import { unreadBut } from '../unreadArguments';
+import { unreadBut, UPSTREAM_VERIFY_SWITCHES } from '../unreadArguments';
 
 const RULES: RuleMeta[] = [
   { code: 'tls.session-reuse-identity-leak', category: 'tls', severity: 'warning', title: 'TLS sessions shared between different client identities', nginxRefuses: false, preferredFix: true },
@@ -73,6 +73,8 @@ export const sessionReuseRules: RuleFamily = {
   name: 'session-reuse',
   rules: RULES,
   argumentsUnread: unreadBut('proxy_ssl_verify', 'grpc_ssl_verify', 'uwsgi_ssl_verify'),
+  // As clientIdentityKey() and summary() read it.
+  argumentsReadAsSwitch: UPSTREAM_VERIFY_SWITCHES,
   run(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
     const focus = focusOf(context);

@@ -5,13 +5,13 @@
  * https://nginx.org/en/docs/stream/ngx_stream_proxy_module.html#proxy_ssl
  */
 import type { ConfigNode } from '../../model/configTree';
-import { isOn, type ServerScope } from '../../model/effectiveConfig';
+import { isOn, isOnWord, type ServerScope } from '../../model/effectiveConfig';
 import { focusOf } from '../analysisFocus';
 import type { Finding, Fix, RuleMeta } from '../finding';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { insertBefore } from '../fixes/textEdits';
 import { statementRange } from './tlsRuleSupport';
-import { unreadBut } from '../unreadArguments';
+import { unreadBut, UPSTREAM_VERIFY_SWITCHES } from '../unreadArguments';
 
 const RULES: RuleMeta[] = [
   { code: 'stream.proxy-ssl-disabled', category: 'tls', severity: 'warning', title: 'Stream proxy_ssl_* settings without proxy_ssl on', nginxRefuses: false, preferredFix: true },
@@ -22,7 +22,7 @@ function sslSettings(statements: readonly ConfigNode[]): ConfigNode[] {
 }
 
 function serious(nodes: readonly ConfigNode[]): boolean {
-  return nodes.some((n) => (n.directive.name.value === 'proxy_ssl_verify' && n.directive.args[0]?.value === 'on') || n.directive.name.value === 'proxy_ssl_certificate');
+  return nodes.some((n) => (n.directive.name.value === 'proxy_ssl_verify' && isOnWord(n.directive.args[0]?.value)) || n.directive.name.value === 'proxy_ssl_certificate');
 }
 
 /**
@@ -43,6 +43,7 @@ export const streamProxySslRules: RuleFamily = {
   name: 'stream-proxy-ssl',
   rules: RULES,
   argumentsUnread: unreadBut('proxy_ssl_verify'),
+  argumentsReadAsSwitch: UPSTREAM_VERIFY_SWITCHES,
   run(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
     const scopes = focusOf(context).serverScopes('stream');

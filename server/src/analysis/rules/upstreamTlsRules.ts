@@ -6,7 +6,7 @@
  * `proxy_ssl_server_name on`. https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_ssl_verify
  */
 import type { ConfigNode } from '../../model/configTree';
-import { effective, isOn, levelsFor, levelsIncomplete, type EffectiveValue, type RequestPath } from '../../model/effectiveConfig';
+import { effective, isOn, isOnWord, levelsFor, levelsIncomplete, type EffectiveValue, type RequestPath } from '../../model/effectiveConfig';
 import { focusOf, type AnalysisFocus } from '../analysisFocus';
 import { placeInBlock } from '../findingPlacement';
 import type { Finding, Fix, RuleMeta } from '../finding';
@@ -17,7 +17,7 @@ import { matchingKeyFor } from '../fixes/matchingKey';
 import { issuingCaFileFor } from '../fixes/issuingCa';
 import { localPeerCertificates, upstreamNameKind, type LocalPeerCertificate } from './upstreamPeers';
 import { argRange, describePath, effectiveOptions, statementRange } from './tlsRuleSupport';
-import { unreadBut } from '../unreadArguments';
+import { unreadBut, UPSTREAM_VERIFY_SWITCHES } from '../unreadArguments';
 
 const RULES: RuleMeta[] = [
   { code: 'tls.upstream-unverified', category: 'tls', severity: 'warning', title: 'Upstream TLS certificate is not verified', nginxRefuses: false, preferredFix: true },
@@ -153,7 +153,7 @@ function unusedVerifyWithoutCa(context: RuleContext, covered: Set<ConfigNode>, f
   for (const node of focusOf(context).nodes) {
     const name = node.directive.name.value;
     if (!VERIFY_DIRECTIVE.test(name) || covered.has(node)) continue;
-    if (node.directive.args[0]?.value !== 'on') continue;
+    if (!isOnWord(node.directive.args[0]?.value)) continue;
     if (node.context === 'if-in-location' || node.context === 'if-in-server' || node.context === 'limit_except') continue;
     const mod = name.replace(/_ssl_verify$/, '');
     const trusted = effective(node, `${mod}_ssl_trusted_certificate`, context.tree, options);
@@ -363,6 +363,7 @@ export const upstreamTlsRules: RuleFamily = {
   argumentsReadAsCertificates: new Set(['ssl_trusted_certificate', 'ssl_client_certificate']),
   // Of the request headers, only the Host line (hostHeader()).
   headerLinesRead: new Map([['proxy_set_header', new Set(['host'])]]),
+  argumentsReadAsSwitch: UPSTREAM_VERIFY_SWITCHES,
   async run(context: RuleContext): Promise<Finding[]> {
     const findings: Finding[] = [];
     const covered = new Set<ConfigNode>();
