@@ -123,25 +123,33 @@ function computeFocus(context: RuleContext): AnalysisFocus {
   // Made when first asked: the families that check a block's body again (the http block of a
   // 5k-line nginx.conf, 4,400 statements) do not ask.
   let inBody: Set<ConfigNode> | undefined;
-  const containers = new Set<ConfigNode | null>();
-  // Levels a wanted file writes a setting to (blocks among a level's statements pass nothing on).
-  const settingLevels = new Set<ConfigNode | null>();
-  for (const node of nodes) {
-    const parent = node.parent ?? null;
-    containers.add(parent);
-    if (!node.directive.block) settingLevels.add(parent);
-  }
+  // The blocks holding `nodes`, and the levels a wanted file writes a setting to (blocks among a
+  // level's statements pass nothing on): made when first asked. The identity-header families,
+  // which ask for paths, not for these, pass over the 4,400 statements of the 5k-line bench file
+  // at every keystroke in a header at its http level otherwise.
+  let scanned: { containers: Set<ConfigNode | null>; settingLevels: Set<ConfigNode | null> } | undefined;
+  const scan = (): { containers: Set<ConfigNode | null>; settingLevels: Set<ConfigNode | null> } => {
+    if (!scanned) {
+      scanned = { containers: new Set(), settingLevels: new Set() };
+      for (const node of nodes) {
+        const parent = node.parent ?? null;
+        scanned.containers.add(parent);
+        if (!node.directive.block) scanned.settingLevels.add(parent);
+      }
+    }
+    return scanned;
+  };
   const touchesNode = (node: ConfigNode): boolean => (within ? (inBody ??= new Set(nodes)).has(node) : whole || wanted.has(node.file.path));
   const touchesLevels = (levels: readonly Level[]): boolean => whole || levels.some((level) => level.node
-    ? wanted.has(level.node.file.path) || settingLevels.has(level.node)
-    : settingLevels.has(null));
+    ? wanted.has(level.node.file.path) || scan().settingLevels.has(level.node)
+    : scan().settingLevels.has(null));
   // Whether a block, or a block above it, is one a wanted file holds or writes to (per analysis).
   const blocksTouched = new Map<ConfigNode, boolean>();
   const blockTouched = (block: ConfigNode | undefined): boolean => {
-    if (!block) return settingLevels.has(null);
+    if (!block) return scan().settingLevels.has(null);
     let touched = blocksTouched.get(block);
     if (touched === undefined) {
-      touched = wanted.has(block.file.path) || settingLevels.has(block) || blockTouched(block.parent);
+      touched = wanted.has(block.file.path) || scan().settingLevels.has(block) || blockTouched(block.parent);
       blocksTouched.set(block, touched);
     }
     return touched;
@@ -186,7 +194,7 @@ function computeFocus(context: RuleContext): AnalysisFocus {
   const touchedPaths = (): readonly RequestPath[] => {
     // A wanted file writes to the top level (nginx.conf's user, pid…): every block is touched
     // (blockTouched ends there), so every path is, without asking each of the tree's 4,000.
-    if (settingLevels.has(null)) return focus.allPaths();
+    if (scan().settingLevels.has(null)) return focus.allPaths();
     if (!isBuiltTree(tree.nodes)) return focus.allPaths().filter((p) => touchesAncestry(p.pass));
     const byPass = pathsByPass(tree, pathsOfTree());
     const found: RequestPath[] = [];
@@ -199,10 +207,13 @@ function computeFocus(context: RuleContext): AnalysisFocus {
     return found.sort((a, b) => passOrder(a) - passOrder(b));
   };
   const focus: AnalysisFocus = {
-    whole, wanted, nodes, containers, touchesNode, writes, touchesLevels, levelsSetting, touchesAncestry,
+    whole, wanted, nodes, touchesNode, writes, touchesLevels, levelsSetting, touchesAncestry,
+    get containers() {
+      return scan().containers;
+    },
     scopeTouches: (scope, placedOn) => {
       if (!scope.node || whole) return touchesLevels(scope.levels);
-      if (touchesNode(scope.node) || containers.has(scope.node)) return true;
+      if (touchesNode(scope.node) || scan().containers.has(scope.node)) return true;
       return placedOn.some(writes) && touchesLevels(scope.levels);
     },
     allPaths: () => pathsOfTree().items,
@@ -231,8 +242,8 @@ function computeFocus(context: RuleContext): AnalysisFocus {
     addressGroups: () => (groups ??= listenGroups(tree, scopeListOf('http'), context.settings.targetVersion)),
     named: (name) => nodesNamed(tree.nodes, name),
     touchedNamed: (name) => {
-      if (whole || settingLevels.has(null) || !isBuiltTree(tree.nodes)) return nodesNamed(tree.nodes, name).filter(touchesAncestry);
-      return namedBelow(name, nodes, settingLevels, wanted);
+      if (whole || scan().settingLevels.has(null) || !isBuiltTree(tree.nodes)) return nodesNamed(tree.nodes, name).filter(touchesAncestry);
+      return namedBelow(name, nodes, scan().settingLevels, wanted);
     },
   };
   return focus;
