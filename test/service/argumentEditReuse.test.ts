@@ -402,19 +402,33 @@ describe('edits inside the arguments of a directive reuse the families that neve
         // A header named Host in other letters is the Host line.
         ['hOST', 'https', 'b.example.test', true],
         ['hOST', 'http1s', 'b.example.test', true],
+        ['X-Forwarded-Proto', 'https', 'b.example.test', true],
+        // A second argument, then none (the line stops counting as one that sets a header).
+        ['X-Forwarded-Proto', 'http s', 'b.example.test', false],
+        ['X-Forwarded-Proto', '', 'b.example.test', false],
+        ['X-Forwarded-Proto', 'https', 'b.example.test', false],
       ];
+      let last = { name: 'X-Forwarded-Proto', proto: 'https' };
       for (const [name, proto, host, runs] of steps) {
         const before = counted.runs.get('upstream-tls') ?? 0;
+        const identity = counted.runs.get('identity-headers') ?? 0;
+        const siblings = counted.runs.get('identity-header-siblings') ?? 0;
+        // identity-header-siblings reads a line's header name (in any case) and whether a value follows.
+        const siblingsRun = name.toLowerCase() !== last.name.toLowerCase() || (proto === '') !== (last.proto === '');
+        last = { name, proto };
         const next = text(name, proto, host);
         edited.openDocument(file, next);
         const got = await findingsOf(edited, file);
         const at = `proxy_set_header ${name} ${proto}, Host ${host}`;
         assert.deepEqual(got, await freshFindings(dir, file, next), at);
         assert.equal(counted.runs.get('upstream-tls'), before + (runs ? 1 : 0), `upstream-tls ${runs ? 'ran' : 'reused'} at ${at}`);
+        // It judges header lines by the variables of their values: a line without one, never.
+        assert.equal(counted.runs.get('identity-headers') ?? 0, identity, `identity-headers reused at ${at}`);
+        assert.equal(counted.runs.get('identity-header-siblings') ?? 0, siblings + (siblingsRun ? 1 : 0), `identity-header-siblings ${siblingsRun ? 'ran' : 'reused'} at ${at}`);
       }
       // The HOST2 line is another header: typing into its value leaves upstream-tls alone.
       const before = counted.runs.get('upstream-tls') ?? 0;
-      const host2 = text('hOST', 'http1s', 'b.example.test').replace('HOST2 x;', 'HOST2 xy;');
+      const host2 = text('X-Forwarded-Proto', 'https', 'b.example.test').replace('HOST2 x;', 'HOST2 xy;');
       edited.openDocument(file, host2);
       assert.deepEqual(await findingsOf(edited, file), await freshFindings(dir, file, host2), 'HOST2 typed into');
       assert.equal(counted.runs.get('upstream-tls'), before, 'upstream-tls reused while HOST2 is typed into');

@@ -119,6 +119,21 @@ export interface RuleFamily {
    */
   argumentsReadAsSwitch?: ReadonlySet<string>;
   /**
+   * Directive names whose statements the family judges only where an argument refers to a
+   * variable, each on its own: a statement without a `$` gives no finding and changes none of
+   * the others. An edit inside the arguments of one is never one of those (service/argumentEditReuse.ts
+   * takes no statement with a `$`, before or after), so the family's last findings stay right and
+   * are moved past the edit, as for argumentsUnread (issue #15).
+   */
+  argumentsReadForVariables?: ReadonlySet<string>;
+  /**
+   * Header directives of whose lines without a variable the family reads only the header's name
+   * (in any case) and whether a value follows it. After an edit inside the arguments of one that
+   * keeps both, the family's last findings stay right and are moved past the edit, as for
+   * argumentsUnread: typing a header's value (issue #15).
+   */
+  headerNamesRead?: ReadonlySet<string>;
+  /**
    * Directive names whose arguments the family reads only to judge that statement itself: what
    * it finds on any other statement does not depend on them, and it finds nothing about a
    * statement that is not on it. After an edit inside the arguments of one of them, it checks

@@ -33,6 +33,8 @@ export interface ArgumentEdit extends ReusableEdit {
   directive: string;
   /** The statement's first argument (a header's name, an on/off value) before and after the edit. */
   firstArgument: { before: string | undefined; after: string | undefined };
+  /** How many arguments the statement has before and after the edit. */
+  argumentCount: { before: number; after: number };
 }
 
 /** Characters whose typing or deletion may change how the text after them is read. */
@@ -63,9 +65,11 @@ export function argumentOnlyEdit(before: ParsedFile, after: ParsedFile): Argumen
   const oldStatement = before.text.slice(directive.start, directive.end - delta);
   if (newStatement.includes('$') || oldStatement.includes('$')) return undefined;
   if (after.syntax.problems.some((p) => p.start < directive.end && p.end >= directive.start)) return undefined;
-  const firstArgument = { before: parseConfig(oldStatement).statements[0]?.args[0]?.value, after: directive.args[0]?.value };
+  const oldArgs = parseConfig(oldStatement).statements[0]?.args ?? [];
+  const firstArgument = { before: oldArgs[0]?.value, after: directive.args[0]?.value };
+  const argumentCount = { before: oldArgs.length, after: directive.args.length };
   // Detached: a kept edit must not keep the whole old text (see detached).
-  return { file: after.path, start: region.start, oldEnd: region.oldEnd, delta, oldText: detached(oldStatement), directive: directive.name.value, firstArgument };
+  return { file: after.path, start: region.start, oldEnd: region.oldEnd, delta, oldText: detached(oldStatement), directive: directive.name.value, firstArgument, argumentCount };
 }
 
 /**
@@ -77,6 +81,16 @@ export function headerLineUnread(family: RuleFamily, edit: ArgumentEdit): boolea
   if (!read) return false;
   const { before, after } = edit.firstArgument;
   return !(before !== undefined && read.has(before.toLowerCase())) && !(after !== undefined && read.has(after.toLowerCase()));
+}
+
+/**
+ * True when `edit` lies inside the arguments of a header line of which the family reads only the
+ * header's name and whether a value follows (RuleFamily.headerNamesRead), and keeps both.
+ */
+export function headerNameKept(family: RuleFamily, edit: ArgumentEdit): boolean {
+  const { firstArgument: name, argumentCount: count } = edit;
+  return family.headerNamesRead?.has(edit.directive) === true && name.before?.toLowerCase() === name.after?.toLowerCase()
+    && (count.before >= 2) === (count.after >= 2);
 }
 
 /**

@@ -98,6 +98,8 @@ export const identityHeaderRules: RuleFamily = {
   name: 'identity-headers',
   rules: RULES,
   argumentsUnread: unreadBut('proxy_set_header'),
+  // A request header line gives findings only through the variables of its own value.
+  argumentsReadForVariables: new Set(['proxy_set_header']),
   run(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
     const options = effectiveOptions(context);

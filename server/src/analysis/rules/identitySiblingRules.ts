@@ -115,6 +115,8 @@ export const identitySiblingRules: RuleFamily = {
   name: 'identity-header-siblings',
   rules: RULES,
   argumentsUnread: unreadBut('proxy_set_header'),
+  // headerSummary(): of a line without a variable, the header's name if a value follows it.
+  headerNamesRead: new Set(['proxy_set_header']),
   run(context: RuleContext): Finding[] {
     const focus = focusOf(context);
     // Every path to a backend matters (a header set in another file protects this one), but
