@@ -4,7 +4,7 @@
  * Settings turn rules off or change their severity; inline comments suppress findings.
  */
 import type { ConfigNode } from '../model/configTree';
-import type { Finding, RuleMeta, Severity } from './finding';
+import { findingCopy, type Finding, type RuleMeta, type Severity } from './finding';
 import { ruleContextOf, type RuleContext, type RuleFamily } from './ruleContext';
 import { narrowedTo } from './analysisFocus';
 import { asNotLoaded } from './nginxWording';
@@ -163,7 +163,7 @@ export async function analyze(given: RuleContext, families: readonly RuleFamily[
     const guessed = context.contextGuessed && finding.nginxRefuses === true;
     let resolution = earlier?.get(finding);
     if (!resolution || resolution.finding.severity !== severity || resolution.guessed !== guessed) {
-      resolution = { guessed, finding: guessed ? { ...finding, severity, message: asNotLoaded(finding.message), nginxRefuses: false } : { ...finding, severity } };
+      resolution = { guessed, finding: guessed ? { ...finding, severity, message: asNotLoaded(finding.message), nginxRefuses: false } : findingCopy(finding, finding.start, finding.end, severity) as ResolvedFinding };
     }
     if (remember) resolutions.set(finding, resolution);
     findings.push(resolution.finding);
