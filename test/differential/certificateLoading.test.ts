@@ -34,6 +34,10 @@ const CASES: LoadCase[] = [
   { id: 'upstream-ca-http-level-inherited', body: `proxy_ssl_verify on; ${UPSTREAM_CA} server { listen 127.0.0.1:18080; location / { ${TLS_PASS} } }`, rc: 1, code: 'tls.file-not-found' },
   { id: 'upstream-ca-http-level-replaced', body: `proxy_ssl_verify on; ${UPSTREAM_CA} server { listen 127.0.0.1:18080; location / { ${TLS_PASS} proxy_ssl_trusted_certificate P/server.crt; } }`, rc: 0, code: 'tls.file-not-found' },
   { id: 'upstream-ca-verify-on-in-location', body: `server { listen 127.0.0.1:18080; ${UPSTREAM_CA} location / { ${TLS_PASS} proxy_ssl_verify ON; } }`, rc: 1, code: 'tls.file-not-found' },
+  // In a stream block: each server with proxy_ssl on reads the CA file it ends up with, when it verifies.
+  { id: 'stream-ca-server-verify-off', body: '', stream: `proxy_ssl on; proxy_ssl_verify on; ${UPSTREAM_CA} server { listen 127.0.0.1:18091; proxy_pass 127.0.0.1:9; proxy_ssl_verify off; }`, rc: 0, code: 'tls.file-not-found' },
+  { id: 'stream-ca-inherited', body: '', stream: `${UPSTREAM_CA} server { listen 127.0.0.1:18091; proxy_pass 127.0.0.1:9; proxy_ssl on; proxy_ssl_verify on; }`, rc: 1, code: 'tls.file-not-found' },
+  { id: 'stream-ca-no-tls', body: '', stream: `proxy_ssl_verify on; ${UPSTREAM_CA} server { listen 127.0.0.1:18091; proxy_pass 127.0.0.1:9; }`, rc: 0, code: 'tls.file-not-found' },
   { id: 'upstream-crl-nested-location', body: `server { listen 127.0.0.1:18080; proxy_ssl_crl missing/upstream.crl; location /a { proxy_ssl_verify on; proxy_ssl_trusted_certificate P/server.crt; location /a/b { ${TLS_PASS} } } }`, rc: 1, code: 'tls.file-not-found' },
 ];
 

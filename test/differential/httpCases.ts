@@ -14,6 +14,8 @@ export interface HttpCase {
   id: string;
   /** The http block's body; P/ stands for the PKI directory. */
   body: string;
+  /** A stream block's body, when the case has one. */
+  stream?: string;
   /** nginx -t's exit status, as measured. */
   rc: 0 | 1;
 }
@@ -35,7 +37,7 @@ export async function runHttpCases<C extends HttpCase>(
     const pki = generateTranscriptPki(path.join(root, 'pki'));
     const problems: string[] = [];
     for (const c of typeof cases === 'function' ? cases(pki) : cases) {
-      const { prefix, conf } = writeHttpCase(root, c.id, c.body, pki);
+      const { prefix, conf } = writeHttpCase(root, c.id, c.body, pki, c.stream);
       const run = await runNginxTest(prefix, conf, false);
       if (run.status !== c.rc) {
         problems.push(`${c.id}: nginx -t exited ${run.status}, recorded ${c.rc}: ${withoutPem(run.stderr).trim()}`);

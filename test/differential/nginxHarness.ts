@@ -339,12 +339,14 @@ export function withoutPem(text: string): string {
   return text.replace(/-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(-----END [A-Z0-9 ]+-----|$)/g, '[PEM text]');
 }
 
-export function writeHttpCase(root: string, id: string, body: string, pki: string): { prefix: string; conf: string } {
+export function writeHttpCase(root: string, id: string, body: string, pki: string, stream?: string): { prefix: string; conf: string } {
   const prefix = path.join(root, id);
   fs.mkdirSync(prefix, { recursive: true });
   const conf = path.join(prefix, 'nginx.conf');
   const temps = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((k) => `${k}_temp_path ${prefix}/${k}_temp;`).join(' ');
-  fs.writeFileSync(conf, ['worker_processes 1;', 'error_log stderr;', `pid ${prefix}/nginx.pid;`, 'events {}',
-    `http {\naccess_log off; ${temps}\n${expandPki(body, pki)}\n}`].join('\n') + '\n');
+  // A stream block loads the stream module first (Debian builds it as a dynamic module).
+  const modules = stream === undefined ? [] : loadModuleLines((name) => name === 'ngx_stream_module.so');
+  const blocks = [`http {\naccess_log off; ${temps}\n${expandPki(body, pki)}\n}`, ...(stream === undefined ? [] : [`stream {\n${expandPki(stream, pki)}\n}`])];
+  fs.writeFileSync(conf, [...modules, 'worker_processes 1;', 'error_log stderr;', `pid ${prefix}/nginx.pid;`, 'events {}', ...blocks].join('\n') + '\n');
   return { prefix, conf };
 }

@@ -89,8 +89,8 @@ export function nginxLoads(ref: FileReference, context: RuleContext): LoadDecisi
   }
   const stream = ref.node.context.startsWith('stream');
   const verifyOff: LoadDecision = { loads: false, why: `${family}_verify is off, so nginx does not read it` };
-  if ((role === 'ca-bundle' || role === 'crl') && !stream && block) {
-    const use = upstreamFileUse(ref, block, context);
+  if ((role === 'ca-bundle' || role === 'crl') && block) {
+    const use = stream ? streamFileUse(ref, block, context) : upstreamFileUse(ref, block, context);
     return use === 'verified' ? { loads: true } : use === 'unverified' ? verifyOff : unused;
   }
   const tls = stream ? isOnWord(setting('proxy_ssl')) : upstreamUsesTls(block, family) || (block === undefined);
@@ -130,6 +130,27 @@ function upstreamFileUse(ref: FileReference, block: ConfigNode, context: RuleCon
         if (!child.children.some((c) => c.directive.name.value === name)) stack.push(child);
       }
     }
+  }
+  return taken ? 'unverified' : 'unused';
+}
+
+/**
+ * upstreamFileUse() for the stream proxy: nginx reads the file in the merge of each stream server
+ * whose proxy_ssl ends up on, with the file and verify setting that server ends up with
+ * (ngx_stream_proxy_set_ssl), never for the stream block itself.
+ */
+function streamFileUse(ref: FileReference, block: ConfigNode, context: RuleContext): 'verified' | 'unverified' | 'unused' {
+  const name = ref.node.directive.name.value;
+  const options = effectiveOptions(context);
+  const servers = block.directive.name.value === 'server' ? [block] : block.children.filter((c) => c.directive.name.value === 'server');
+  let taken = false;
+  for (const server of servers) {
+    // A statement of the server stands for it (its levels are the server's and the stream block's).
+    const inside = server.children[0];
+    if (!inside || levelsIncomplete(levelsFor(inside, context.tree)) || !effective(inside, name, context.tree, options).nodes.includes(ref.node)) continue;
+    if (!isOn(effective(inside, 'proxy_ssl', context.tree, options))) continue;
+    taken = true;
+    if (isOn(effective(inside, 'proxy_ssl_verify', context.tree, options))) return 'verified';
   }
   return taken ? 'unverified' : 'unused';
 }
