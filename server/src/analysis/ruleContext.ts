@@ -103,11 +103,10 @@ export interface RuleFamily {
   /**
    * For a header directive (the key: the one that sets the request headers sent upstream), the
    * headers (names in lower case) whose lines the family reads: of another header's line it reads
-   * nothing but that it is there. After an edit inside the arguments of another header's line,
-   * past its header name (the same name before and after), the family's last findings stay right
-   * and are moved past the edit, as for argumentsUnread: typing an `X-Forwarded-Proto` value at
-   * the http level of a 5k-line nginx.conf then leaves alone a family that reads the `Host` line
-   * only (issue #15).
+   * nothing but that it is there. After an edit inside the arguments of a line whose header is
+   * another one before and after the edit, the family's last findings stay right and are moved
+   * past the edit, as for argumentsUnread: typing an `X-Forwarded-Proto` value at the http level
+   * of a 5k-line nginx.conf then leaves alone a family that reads the `Host` line only (issue #15).
    */
   headerLinesRead?: ReadonlyMap<string, ReadonlySet<string>>;
   /**

@@ -73,10 +73,20 @@ export function argumentOnlyEdit(before: ParsedFile, after: ParsedFile): Argumen
 }
 
 /**
+ * True when the family reads nothing that `edit` changed: it never reads the directive's
+ * arguments, or reads them only in ways the edit leaves as they were (the RuleFamily declarations
+ * checked here). An argument edit holds no `$`, before or after (argumentOnlyEdit).
+ */
+export function unreadByEdit(family: RuleFamily, edit: ArgumentEdit): boolean {
+  return family.argumentsUnread?.has(edit.directive) === true || family.argumentsReadForVariables?.has(edit.directive) === true
+    || headerLineUnread(family, edit) || headerNameKept(family, edit) || switchUnchanged(family, edit);
+}
+
+/**
  * True when `edit` lies inside the arguments of a header line whose header, before and after,
  * is none of those the family reads (RuleFamily.headerLinesRead).
  */
-export function headerLineUnread(family: RuleFamily, edit: ArgumentEdit): boolean {
+function headerLineUnread(family: RuleFamily, edit: ArgumentEdit): boolean {
   const read = family.headerLinesRead?.get(edit.directive);
   if (!read) return false;
   const { before, after } = edit.firstArgument;
@@ -87,7 +97,7 @@ export function headerLineUnread(family: RuleFamily, edit: ArgumentEdit): boolea
  * True when `edit` lies inside the arguments of a header line of which the family reads only the
  * header's name and whether a value follows (RuleFamily.headerNamesRead), and keeps both.
  */
-export function headerNameKept(family: RuleFamily, edit: ArgumentEdit): boolean {
+function headerNameKept(family: RuleFamily, edit: ArgumentEdit): boolean {
   const { firstArgument: name, argumentCount: count } = edit;
   return family.headerNamesRead?.has(edit.directive) === true && name.before?.toLowerCase() === name.after?.toLowerCase()
     && (count.before >= 2) === (count.after >= 2);
@@ -97,7 +107,7 @@ export function headerNameKept(family: RuleFamily, edit: ArgumentEdit): boolean 
  * True when `edit` lies inside the arguments of an on/off setting that the family reads only as
  * on or not (RuleFamily.argumentsReadAsSwitch), and leaves it on, or not on, as it was.
  */
-export function switchUnchanged(family: RuleFamily, edit: ArgumentEdit): boolean {
+function switchUnchanged(family: RuleFamily, edit: ArgumentEdit): boolean {
   return family.argumentsReadAsSwitch?.has(edit.directive) === true && isOnWord(edit.firstArgument.before) === isOnWord(edit.firstArgument.after);
 }
 
@@ -182,9 +192,9 @@ function editedStatement(tree: ConfigTree, edit: ArgumentEdit): ConfigNode | und
  */
 export function editedPath(tree: ConfigTree, edit: ArgumentEdit): { before: string; after: string } | undefined {
   const statement = editedStatement(tree, edit);
-  const old = parseConfig(edit.oldText).statements[0];
-  if (!statement || !old || statement.directive.args.length !== 1 || old.args.length !== 1) return undefined;
-  return { before: old.args[0].value, after: statement.directive.args[0].value };
+  const before = edit.firstArgument.before;
+  if (!statement || before === undefined || statement.directive.args.length !== 1 || edit.argumentCount.before !== 1) return undefined;
+  return { before, after: statement.directive.args[0].value };
 }
 
 /**

@@ -23,7 +23,7 @@ import type { Directive } from '../parser/syntaxTree';
 import { DEFAULT_SETTINGS, type NginxMtlsSettings } from './settings';
 import { MAX_WATCHED_PATHS, RecentPaths } from './watchedFiles';
 import { commentOnlyEdit, moveFindings, type CommentEdit } from './commentEditReuse';
-import { argumentOnlyEdit, editedBlock, editedPath, findingsOffOwnStatements, findingsOffStatements, findingsOutsideBlock, headerLineUnread, headerNameKept, onStatementsNamed, switchUnchanged, type ArgumentEdit } from './argumentEditReuse';
+import { argumentOnlyEdit, editedBlock, editedPath, findingsOffOwnStatements, findingsOffStatements, findingsOutsideBlock, onStatementsNamed, unreadByEdit, type ArgumentEdit } from './argumentEditReuse';
 
 export interface FileAnalysis {
   file: ParsedFile;
@@ -476,9 +476,7 @@ export class WorkspaceAnalysis {
     let certificateFree: boolean | undefined;
     for (const family of this.families) {
       const earlier = found.get(family.name);
-      // (An argument edit holds no `$`, before or after: see argumentOnlyEdit.)
-      const unread = family.argumentsUnread?.has(edit.directive) === true || family.argumentsReadForVariables?.has(edit.directive) === true
-        || headerLineUnread(family, edit) || headerNameKept(family, edit) || switchUnchanged(family, edit);
+      const unread = unreadByEdit(family, edit);
       const asCertificates = !unread && family.argumentsReadAsCertificates?.has(edit.directive) === true;
       const ownStatements = family.statementLocal === true || family.argumentsReadInPlace?.has(edit.directive) === true;
       const readFor = unread || ownStatements ? undefined : family.argumentsReadFor?.get(edit.directive);

@@ -90,7 +90,7 @@ export function nginxLoads(ref: FileReference, context: RuleContext): LoadDecisi
   const stream = ref.node.context.startsWith('stream');
   const verifyOff: LoadDecision = { loads: false, why: `${family}_verify is off, so nginx does not read it` };
   if ((role === 'ca-bundle' || role === 'crl') && block) {
-    const use = stream ? streamFileUse(ref, block, context) : upstreamFileUse(ref, block, context);
+    const use = upstreamFileUse(ref, block, stream, context);
     return use === 'verified' ? { loads: true } : use === 'unverified' ? verifyOff : unused;
   }
   const tls = stream ? isOnWord(setting('proxy_ssl')) : upstreamUsesTls(block, family) || (block === undefined);
@@ -103,56 +103,54 @@ export function nginxLoads(ref: FileReference, context: RuleContext): LoadDecisi
 const TAKING_BLOCKS = new Set(['server', 'location', 'if', 'limit_except']);
 
 /**
- * Who takes an upstream CA or CRL statement of the http modules. nginx reads the file in the
- * merge of each location (or `if`, `limit_except`) that passes to a TLS upstream of the module,
- * with the file and the verify setting that location ends up with (ngx_http_proxy_set_ssl), so
- * neither the statement's own level nor its verify setting decides: an http-level CA file is
- * read for the locations below that verify, and a server-level one is not read when the only
- * TLS location turns verification off. `verified`: such a location takes this very statement
- * and verifies; `unverified`: some take it, none verifies; `unused`: none takes it. A location
- * below an include that could not be read is left out (it may set its own file).
+ * Who takes an upstream CA or CRL statement. nginx reads the file in the merge of each place that
+ * connects to its upstream with TLS, with the file and the verify setting that place ends up with
+ * (ngx_http_proxy_set_ssl, ngx_stream_proxy_set_ssl): a location (or `if`, `limit_except`) that
+ * passes to a TLS upstream of the module, a stream server whose proxy_ssl is on. Neither the
+ * statement's own level nor its verify setting decides: an http-level CA file is read for the
+ * locations below that verify, and a server-level one is not read when the only TLS location turns
+ * verification off. `verified`: such a place takes this very statement and verifies; `unverified`:
+ * some take it, none verifies; `unused`: none takes it. A place below an include that could not be
+ * read is left out (it may set its own file).
  */
-function upstreamFileUse(ref: FileReference, block: ConfigNode, context: RuleContext): 'verified' | 'unverified' | 'unused' {
+function upstreamFileUse(ref: FileReference, block: ConfigNode, stream: boolean, context: RuleContext): 'verified' | 'unverified' | 'unused' {
   const name = ref.node.directive.name.value;
-  const family = ref.info.family;
   const options = effectiveOptions(context);
+  const places = stream ? streamTlsServers(block, context) : tlsPassesTaking(block, ref);
   let taken = false;
-  const stack: ConfigNode[] = [block];
-  while (stack.length > 0) {
-    const scope = stack.pop() as ConfigNode;
-    for (const child of scope.children) {
-      if (passesOverTls(child, family)) {
-        if (levelsIncomplete(levelsFor(child, context.tree)) || !effective(child, name, context.tree, options).nodes.includes(ref.node)) continue;
-        taken = true;
-        if (isOn(effective(child, `${family}_verify`, context.tree, options))) return 'verified';
-      } else if (child.children.length > 0 && TAKING_BLOCKS.has(child.directive.name.value)) {
-        // A block that sets its own file passes this one on to none of its locations.
-        if (!child.children.some((c) => c.directive.name.value === name)) stack.push(child);
-      }
-    }
+  for (const place of places) {
+    if (levelsIncomplete(levelsFor(place, context.tree)) || !effective(place, name, context.tree, options).nodes.includes(ref.node)) continue;
+    taken = true;
+    if (isOn(effective(place, `${ref.info.family}_verify`, context.tree, options))) return 'verified';
   }
   return taken ? 'unverified' : 'unused';
 }
 
-/**
- * upstreamFileUse() for the stream proxy: nginx reads the file in the merge of each stream server
- * whose proxy_ssl ends up on, with the file and verify setting that server ends up with
- * (ngx_stream_proxy_set_ssl), never for the stream block itself.
- */
-function streamFileUse(ref: FileReference, block: ConfigNode, context: RuleContext): 'verified' | 'unverified' | 'unused' {
+/** The TLS pass statements of the module at `block` and below, but in blocks that set their own file. */
+function* tlsPassesTaking(block: ConfigNode, ref: FileReference): Generator<ConfigNode> {
   const name = ref.node.directive.name.value;
-  const options = effectiveOptions(context);
-  const servers = block.directive.name.value === 'server' ? [block] : block.children.filter((c) => c.directive.name.value === 'server');
-  let taken = false;
-  for (const server of servers) {
-    // A statement of the server stands for it (its levels are the server's and the stream block's).
-    const inside = server.children[0];
-    if (!inside || levelsIncomplete(levelsFor(inside, context.tree)) || !effective(inside, name, context.tree, options).nodes.includes(ref.node)) continue;
-    if (!isOn(effective(inside, 'proxy_ssl', context.tree, options))) continue;
-    taken = true;
-    if (isOn(effective(inside, 'proxy_ssl_verify', context.tree, options))) return 'verified';
+  const stack: ConfigNode[] = [block];
+  while (stack.length > 0) {
+    const scope = stack.pop() as ConfigNode;
+    for (const child of scope.children) {
+      if (passesOverTls(child, ref.info.family)) yield child;
+      // A block that sets its own file passes this one on to none of its locations.
+      else if (child.children.length > 0 && TAKING_BLOCKS.has(child.directive.name.value) && !child.children.some((c) => c.directive.name.value === name)) stack.push(child);
+    }
   }
-  return taken ? 'unverified' : 'unused';
+}
+
+/**
+ * The stream servers at or below `block` whose proxy_ssl ends up on (nginx sets up TLS for no
+ * other, and never for the stream block itself), each as its first statement: a statement of the
+ * server has its levels.
+ */
+function* streamTlsServers(block: ConfigNode, context: RuleContext): Generator<ConfigNode> {
+  const servers = block.directive.name.value === 'server' ? [block] : block.children.filter((c) => c.directive.name.value === 'server');
+  for (const server of servers) {
+    const inside = server.children[0];
+    if (inside && isOn(effective(inside, 'proxy_ssl', context.tree, effectiveOptions(context)))) yield inside;
+  }
 }
 
 /** The statement as written, for messages: `ssl_certificate_key $name.key`. */
