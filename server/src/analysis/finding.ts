@@ -43,7 +43,6 @@ export interface Finding {
   nginxRefuses?: boolean;
 }
 
-/** Metadata of one rule: stable code, default severity, short title and docs anchor. */
 /** Every field of a Finding: adding one to the interface fails to compile until it is listed here, and copied by findingCopy(). */
 export const FINDING_FIELDS: { readonly [K in keyof Finding]-?: true } = {
   code: true, severity: true, message: true, file: true, start: true, end: true, fixes: true, related: true, nginxRefuses: true,
@@ -51,9 +50,10 @@ export const FINDING_FIELDS: { readonly [K in keyof Finding]-?: true } = {
 
 /**
  * A copy of a finding at `start`..`end` with `severity`: each field written out, as a spread
- * would (absent ones left absent, a field written as undefined kept). Findings come in many shapes (each rule writes its own literal), and V8 spreads an
- * object of a shape it has seen too many of slowly: `{ ...finding }` took about 1 µs a finding,
- * 0.4-0.7 ms for the 5k-line bench file's 681 at each keystroke, this a tenth of that (#15).
+ * would (absent ones left absent, a field written as undefined kept). Findings come in many
+ * shapes (each rule writes its own literal), and V8 spreads an object of a shape it has seen too
+ * many of slowly: `{ ...finding }` took about 1 µs a finding, 0.4-0.7 ms for the 5k-line bench
+ * file's 681 at each keystroke, this a tenth of that (#15).
  */
 export function findingCopy<T extends Finding>(finding: T, start = finding.start, end = finding.end, severity = finding.severity): T {
   const copy: Finding = { code: finding.code, message: finding.message, file: finding.file, start, end };
@@ -64,6 +64,7 @@ export function findingCopy<T extends Finding>(finding: T, start = finding.start
   return copy as T;
 }
 
+/** Metadata of one rule: stable code, default severity, short title and docs anchor. */
 export interface RuleMeta {
   code: string;
   category: RuleCategory;

@@ -12,7 +12,7 @@
  * with a comment inside it) is not reused either: the caller then runs the rules again.
  * test/service/commentEditReuse.test.ts compares reused results with fresh analyses.
  */
-import { findingCopy, type Finding, type Fix, type TextEdit } from '../analysis/finding';
+import { findingCopy, type Finding, type Fix, type RelatedLocation, type TextEdit } from '../analysis/finding';
 import type { ParsedFile } from '../model/parsedFile';
 import type { Comment } from '../parser/syntaxTree';
 import { Commands, ServerCommands } from '../../../common/protocol';
@@ -89,34 +89,19 @@ const OFFSET_ARGUMENTS: Record<string, { file: number; offsets: number[] } | nul
  */
 export function moveFindings<T extends Finding>(findings: readonly T[], edit: ReusableEdit): T[] | undefined {
   const moved: T[] = [];
-  // Indexed loops, and arrays copied only from the first item that moves: a keystroke at the top
-  // of the 5k-line bench file moves every finding below it, in each family that is not run again
-  // (4 ms a keystroke, most of it closures and copies of arrays that did not change).
+  // Indexed loops, and arrays copied only from the first item that moves (moveEach): a keystroke
+  // at the top of the 5k-line bench file moves every finding below it, in each family that is
+  // not run again (4 ms a keystroke, most of it closures and copies of arrays that did not change).
   for (let i = 0; i < findings.length; i++) {
     const finding = findings[i];
     // A range with one end inside the edited text has no place in the new text.
     if (finding.message.includes(edit.oldText) || straddles(finding, edit)) return undefined;
     const ownRelated = finding.related;
-    let related = ownRelated;
-    if (ownRelated) {
-      for (let k = 0; k < ownRelated.length; k++) {
-        const r = ownRelated[k];
-        if (straddles(r, edit) || r.message.includes(edit.oldText)) return undefined;
-        const m = moveRange(r, edit);
-        if (m !== r && related === ownRelated) related = ownRelated.slice(0, k);
-        if (related !== ownRelated) related?.push(m);
-      }
-    }
+    const related = ownRelated && moveEach(ownRelated, edit, moveRelated);
+    if (ownRelated && !related) return undefined;
     const ownFixes = finding.fixes;
-    let fixes = ownFixes;
-    if (ownFixes) {
-      for (let k = 0; k < ownFixes.length; k++) {
-        const m = moveFix(ownFixes[k], edit);
-        if (!m) return undefined;
-        if (m !== ownFixes[k] && fixes === ownFixes) fixes = ownFixes.slice(0, k);
-        if (fixes !== ownFixes) fixes?.push(m);
-      }
-    }
+    const fixes = ownFixes && moveEach(ownFixes, edit, moveFix);
+    if (ownFixes && !fixes) return undefined;
     const shifted = movesPast(finding, edit);
     // Findings before the edit stay the very same objects (nothing mutates a finding once made).
     if (!shifted && related === ownRelated && fixes === ownFixes) {
@@ -152,19 +137,37 @@ function moveRange<T extends { file: string; start: number; end: number }>(range
   return { ...range, start: movedOffset(range.start, edit), end: movedOffset(range.end, edit) };
 }
 
-function moveFix(fix: Fix, edit: ReusableEdit): Fix | undefined {
-  const own = fix.edits;
-  let edits: TextEdit[] = own;
-  for (let k = 0; k < own.length; k++) {
-    const e = own[k];
-    if (e.newText.includes(edit.oldText)) return undefined;
-    // An edit that replaces text inside the edited region has no place in the new text.
-    if (e.file === edit.file && e.start < edit.oldEnd && e.end > edit.start) return undefined;
-    const m = moveRange(e, edit);
-    if (m !== e && edits === own) edits = own.slice(0, k);
-    if (edits !== own) edits.push(m);
+/**
+ * `items` moved past the edit by `move`: the very array when none of them moved, else a copy
+ * made from the first that did; undefined when `move` refuses one. `move` is a plain function
+ * (no closure made per finding).
+ */
+function moveEach<T>(items: T[], edit: ReusableEdit, move: (item: T, edit: ReusableEdit) => T | undefined): T[] | undefined {
+  let moved = items;
+  for (let k = 0; k < items.length; k++) {
+    const m = move(items[k], edit);
+    if (m === undefined) return undefined;
+    if (m !== items[k] && moved === items) moved = items.slice(0, k);
+    if (moved !== items) moved.push(m);
   }
-  const same = edits === own;
+  return moved;
+}
+
+function moveRelated(related: RelatedLocation, edit: ReusableEdit): RelatedLocation | undefined {
+  return straddles(related, edit) || related.message.includes(edit.oldText) ? undefined : moveRange(related, edit);
+}
+
+function moveTextEdit(e: TextEdit, edit: ReusableEdit): TextEdit | undefined {
+  if (e.newText.includes(edit.oldText)) return undefined;
+  // An edit that replaces text inside the edited region has no place in the new text.
+  if (e.file === edit.file && e.start < edit.oldEnd && e.end > edit.start) return undefined;
+  return moveRange(e, edit);
+}
+
+function moveFix(fix: Fix, edit: ReusableEdit): Fix | undefined {
+  const edits = moveEach(fix.edits, edit, moveTextEdit);
+  if (!edits) return undefined;
+  const same = edits === fix.edits;
   if (!fix.command) return same ? fix : { ...fix, edits };
   const known = OFFSET_ARGUMENTS[fix.command.command];
   if (known === undefined) return undefined;

@@ -17,7 +17,7 @@ import { notOnThisMachine } from '../notOnThisMachine';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { focusOf } from '../analysisFocus';
 import { certificateLoad } from '../certificateLoading';
-import { effective, isOn, isOnWord, levelsFor, levelsIncomplete } from '../../model/effectiveConfig';
+import { effective, isOn, isOnWord, levelsFor, levelsIncomplete, type EffectiveOptions } from '../../model/effectiveConfig';
 import { effectiveOptions } from './tlsRuleSupport';
 import {
   collectFileReferences,
@@ -116,7 +116,7 @@ const TAKING_BLOCKS = new Set(['server', 'location', 'if', 'limit_except']);
 function upstreamFileUse(ref: FileReference, block: ConfigNode, stream: boolean, context: RuleContext): 'verified' | 'unverified' | 'unused' {
   const name = ref.node.directive.name.value;
   const options = effectiveOptions(context);
-  const places = stream ? streamTlsServers(block, context) : tlsPassesTaking(block, ref);
+  const places = stream ? streamTlsServers(block, context, options) : tlsPassesTaking(block, ref);
   let taken = false;
   for (const place of places) {
     if (levelsIncomplete(levelsFor(place, context.tree)) || !effective(place, name, context.tree, options).nodes.includes(ref.node)) continue;
@@ -145,11 +145,11 @@ function* tlsPassesTaking(block: ConfigNode, ref: FileReference): Generator<Conf
  * other, and never for the stream block itself), each as its first statement: a statement of the
  * server has its levels.
  */
-function* streamTlsServers(block: ConfigNode, context: RuleContext): Generator<ConfigNode> {
+function* streamTlsServers(block: ConfigNode, context: RuleContext, options: EffectiveOptions): Generator<ConfigNode> {
   const servers = block.directive.name.value === 'server' ? [block] : block.children.filter((c) => c.directive.name.value === 'server');
   for (const server of servers) {
     const inside = server.children[0];
-    if (inside && isOn(effective(inside, 'proxy_ssl', context.tree, effectiveOptions(context)))) yield inside;
+    if (inside && isOn(effective(inside, 'proxy_ssl', context.tree, options))) yield inside;
   }
 }
 
