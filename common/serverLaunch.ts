@@ -7,13 +7,14 @@
  * which gets its own limit (WORKER_YOUNG_GENERATION_MB in server/src/node/validationRunner.ts).
  * Checking in the server's thread, bench sessions showed no clear difference between 2, 4 and 8
  * MB semi-spaces in RSS or keystroke latency (#15, ninth pass).
- * The size is fixed when the process starts, so it cannot be set from inside the server.
+ * Node.js fixes the maximum size when the process starts; a server started without the flag
+ * stops the space from growing instead (capYoungGeneration() in server/src/node/heapTuning.ts),
+ * which ends at the same size.
  * Measured with the bench's LSP sessions (#15, docs/benchmarks.md): RSS after indexing 276–284 →
  * 244 MB for a file in the 100k-line tree, 146–159 → 137–140 MB for the 5k-line file, at the
  * first diagnostics of the 50k-line file 196 → 169–170 MB; the first check was not slower.
  *
- * Other editors start `nginx-mtls-language-server` themselves; the same flag works there as
- * `node --max-semi-space-size=2 <path to dist/server.js> --stdio` or NODE_OPTIONS (docs/editors.md).
+ * Other editors start `nginx-mtls-language-server` themselves, without the flag (docs/editors.md).
  * The bin keeps a plain `#!/usr/bin/env node`: `env -S` is missing from BusyBox (Alpine) and
  * from the command shims of older npm versions on Windows.
  */

@@ -27,6 +27,7 @@ import { unifiedDiff } from './unifiedDiff';
 import { unknownRule, UsageError } from './usage';
 import { TOOL_VERSION } from '../toolVersion.generated';
 import { applyCompilerTuning } from '../node/compilerTuning';
+import { capYoungGeneration } from '../node/heapTuning';
 
 const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 
@@ -466,6 +467,7 @@ export async function checkFiles(workspace: WorkspaceAnalysis, paths: Iterable<s
 
 if (require.main === module) {
   applyCompilerTuning();
+  capYoungGeneration();
   // `nginx-mtls check … | head`: once the reader is gone, the rest of the output is dropped
   // and the exit status still says what was found (instead of an EPIPE stack trace).
   let stdoutClosed = false;

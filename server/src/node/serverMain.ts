@@ -9,6 +9,7 @@ import { createStdioTransport } from './stdioTransport';
 import { TOOL_VERSION } from '../toolVersion.generated';
 import { VALIDATION_WORKER_FLAG } from '../../../common/serverLaunch';
 import { applyCompilerTuning } from './compilerTuning';
+import { capYoungGeneration } from './heapTuning';
 
 /** Tests make the settings timeout small to see the server go on without an answer. */
 function settingsTimeoutFromEnvironment(): number | undefined {
@@ -23,6 +24,7 @@ if (args.includes('--version') || args.includes('-v')) {
   process.stdout.write('Usage: nginx-mtls-language-server --stdio | --node-ipc | --socket=<port> [--validation-worker] [--no-warm-up]\n\nThe nginx mTLS language server. Editors start it; see docs/editors.md.\n\n--validation-worker  check configurations in a worker thread, so that requests never wait\n                     behind a check (a second copy of the engine: more memory)\n--no-warm-up         do not check a made-up configuration while no file is open (it makes\n                     the first real check faster)\n');
 } else {
   applyCompilerTuning();
+  capYoungGeneration();
   // Console output would corrupt the stdio protocol: route it to stderr.
   console.log = console.error;
   console.info = console.error;

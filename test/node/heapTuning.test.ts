@@ -1,0 +1,88 @@
+/**
+ * The young-generation cap of server/src/node/heapTuning.ts: a process that applied it keeps V8's
+ * young generation at a few megabytes where a plain process grows it to tens; a size given on
+ * the command line or in NODE_OPTIONS is left alone; the built bins apply it (the CLI always, the
+ * language server when it serves).
+ *
+ * How it is seen: a preloaded probe, when the process exits, allocates 300,000 small objects it
+ * keeps (so that nearly everything survives V8's young collections, which is when V8 grows the
+ * space) and writes the young generation's size (V8's `new_space`).
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { YOUNG_GENERATION_FLAGS, youngGenerationSizeGiven } from '../../server/src/node/heapTuning';
+
+const REPO = path.resolve(__dirname, '../../..');
+const CLI = path.join(REPO, 'dist/cli.js');
+const SERVER = path.join(REPO, 'dist/server.js');
+const TUNING = path.join(REPO, 'out/server/src/node/heapTuning.js');
+const MiB = 1024 * 1024;
+
+const PROBE = `
+const v8 = require('node:v8');
+process.on('exit', () => {
+  const kept = [];
+  for (let i = 0; i < 300000; i++) kept.push({ i, s: 'x' + i });
+  const young = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+  process.stderr.write('young generation: ' + young.space_size + ' (' + kept.length + ' kept)\\n');
+});
+`;
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-mtls-heap-'));
+const probe = path.join(work, 'probe.js');
+fs.writeFileSync(probe, PROBE);
+const config = path.join(work, 'nginx.conf');
+fs.writeFileSync(config, 'events {}\nhttp {\n    server {\n        listen 80;\n    }\n}\n');
+
+after(() => fs.rmSync(work, { recursive: true, force: true }));
+
+/** The young generation's size at the exit of `node [nodeFlags] --require probe args` (NODE_OPTIONS as given). */
+function youngGenerationAtExit(args: string[], nodeFlags: string[] = [], nodeOptions = ''): number {
+  const env = { ...process.env, NODE_OPTIONS: nodeOptions };
+  const run = spawnSync(process.execPath, [...nodeFlags, '--require', probe, ...args], { input: '', encoding: 'utf8', env });
+  assert.equal(run.error, undefined);
+  const size = /young generation: (\d+) \(300000 kept\)/.exec(run.stderr);
+  assert.ok(size, `the probe reported; stderr: ${run.stderr}`);
+  return Number(size[1]);
+}
+
+const capping = ['-e', `require(${JSON.stringify(TUNING)}).capYoungGeneration()`];
+
+describe('young-generation cap', () => {
+  it('lets a plain process grow its young generation, so the probe can tell', () => {
+    assert.ok(youngGenerationAtExit(['-e', '0']) >= 16 * MiB);
+  });
+
+  it('keeps the young generation small when applied at run time', () => {
+    assert.deepEqual(YOUNG_GENERATION_FLAGS, ['--semi-space-growth-factor=1']);
+    assert.ok(youngGenerationAtExit(capping) <= 4 * MiB);
+  });
+
+  it('leaves a size given on the command line or in NODE_OPTIONS alone', () => {
+    assert.ok(youngGenerationAtExit(capping, ['--max-semi-space-size=8']) >= 8 * MiB);
+    assert.ok(youngGenerationAtExit(capping, [], '--max-semi-space-size=8') >= 8 * MiB);
+  });
+
+  it('tells which options size the young generation', () => {
+    assert.equal(youngGenerationSizeGiven([], ''), false);
+    assert.equal(youngGenerationSizeGiven(['--max-semi-space-size=2'], ''), true);
+    assert.equal(youngGenerationSizeGiven(['--max_semi_space_size', '2'], ''), true);
+    assert.equal(youngGenerationSizeGiven([], '--enable-source-maps --min-semi-space-size=4'), true);
+    assert.equal(youngGenerationSizeGiven([], '--semi-space-growth-factor=2'), true);
+    assert.equal(youngGenerationSizeGiven(['--max-old-space-size=4096', '--max-semi-space-sizes'], '--stack-size=2000'), false);
+  });
+
+  it('is applied by the CLI', () => {
+    assert.ok(youngGenerationAtExit([CLI, 'check', config]) <= 4 * MiB);
+  });
+
+  it('is applied by the language server when it serves, not when it only prints its version', () => {
+    assert.ok(youngGenerationAtExit([SERVER, '--version']) >= 16 * MiB);
+    // Its input closed at once, the server stops.
+    assert.ok(youngGenerationAtExit([SERVER, '--stdio']) <= 4 * MiB);
+  });
+});
