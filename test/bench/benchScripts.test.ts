@@ -4,6 +4,7 @@
  * belong to `npm run bench`.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -156,6 +157,14 @@ describe('targets of issue #15 (scripts/bench/targets.mjs)', () => {
     assert.deepEqual(failing.slice(0, -1), Array(10).fill('**FAIL**'));
   });
 
+  it('notes how long a cold process takes only to read and parse the tree, when that was measured', () => {
+    const [withCold] = targets.issueTargets({ fullCheck: { ms: 900 }, parse: { ms: 40 }, coldParse: { ms: 120 } });
+    assert.match(withCold.note, /a cold process that only reads and parses the tree: 120 ms = 3x$/);
+    assert.equal(withCold.verdict, '**FAIL**', 'the verdict is still the full check against the warm parse');
+    const [without] = targets.issueTargets({ fullCheck: { ms: 900 }, parse: { ms: 40 } });
+    assert.doesNotMatch(without.note, /cold process/);
+  });
+
   it('judges each http-level typing run against its own limit', () => {
     const run = (limit: number, p95: number) => ({ label: 'main', limit, name: 'x', keystrokes: 30, p50: 1, p95, max: p95 });
     const rows = targets.issueTargets({ httpLevel: [run(40, 39.9), run(40, 40), run(30, 29.9), run(30, 30)] }).filter((r: any) => /http level/.test(r.target));
@@ -172,6 +181,24 @@ describe('targets of issue #15 (scripts/bench/targets.mjs)', () => {
     for (const r of rows.filter((x: any) => /Keystroke|RSS < 150/.test(x.target))) assert.equal(r.verdict, 'not measured');
     assert.equal(rows.at(-1).verdict, 'not measured', 'the e2e target is measured by the e2e run');
     assert.ok(targets.targetsTable(rows).length === rows.length + 2);
+  });
+});
+
+describe('cold parse (scripts/bench/coldParse.mjs)', () => {
+  it('reads and parses every file it is given, once, and says how many statements it found', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cold-parse-'));
+    try {
+      const first = path.join(dir, 'a.conf');
+      const second = path.join(dir, 'b.conf');
+      writeFileSync(first, sampleConfig(3));
+      writeFileSync(second, 'worker_processes 1;\n');
+      const run = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts/bench/coldParse.mjs'), first, second], { encoding: 'utf8' });
+      assert.equal(run.status, 0, run.stderr);
+      // sampleConfig: events and http at the top level; the second file: one statement.
+      assert.deepEqual(JSON.parse(run.stdout), { files: 2, statements: 3 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
