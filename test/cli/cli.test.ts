@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { allRules } from '../../server/src/analysis/ruleRegistry';
 import { runCli } from '../../server/src/cli/main';
@@ -164,17 +165,43 @@ describe('nginx-mtls check', () => {
     }
   });
 
-  it('stops writing quietly when its reader goes away (| head), keeping the exit status', async () => {
-    // Enough findings that the output outgrows the pipe buffer the reader leaves unread.
+  /**
+   * The built CLI checking 3,000 unknown directives (3,000 findings: JSON that outgrows a pipe's
+   * buffer), with its stdout a pipe; `status` resolves with its exit code and what it wrote to stderr.
+   */
+  function checkManyFindings(): { stdout: Readable; status: Promise<{ code: number | null; stderr: string }> } {
     const many = mkdtempSync(path.join(os.tmpdir(), 'nginx-mtls-cli-pipe-'));
     writeFileSync(path.join(many, 'nginx.conf'), `events {}\nhttp {\n${Array.from({ length: 3000 }, (_, i) => `  not_a_directive_${i} on;`).join('\n')}\n}\n`);
     const child = spawn(process.execPath, [CLI, 'check', many, '--format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    child.stdout.once('data', () => child.stdout.destroy());
-    const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    assert.equal(status, 1, stderr);
+    const status = new Promise<{ code: number | null; stderr: string }>((resolve) => child.on('close', (code) => {
+      rmSync(many, { recursive: true, force: true });
+      resolve({ code, stderr });
+    }));
+    return { stdout: child.stdout, status };
+  }
+
+  it('stops writing quietly when its reader goes away (| head), keeping the exit status', async () => {
+    const { stdout, status } = checkManyFindings();
+    stdout.once('data', () => stdout.destroy());
+    const { code, stderr } = await status;
+    assert.equal(code, 1, stderr);
     assert.doesNotMatch(stderr, /EPIPE|Unhandled/);
+  });
+
+  it('writes a report larger than the pipe holds, whole and in order, to a reader that takes its time', async () => {
+    const { stdout, status } = checkManyFindings();
+    // The reader starts only after the CLI has filled the pipe and waits for it.
+    stdout.pause();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const chunks: Buffer[] = [];
+    stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stdout.resume();
+    const { code, stderr } = await status;
+    assert.equal(code, 1, stderr);
+    const report = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Array<{ line: number }>;
+    assert.deepEqual(report.map((f) => f.line), Array.from({ length: 3000 }, (_, i) => i + 3));
   });
 
   it('runs as the bundled bin with the same exit codes', () => {

@@ -1,7 +1,7 @@
 /** The command line's reports given in pieces: joined as the CLI writes them, they are the whole report. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { emitJson, emitLines, FINDINGS_PER_PIECE, formatGithub, formatText, type CliFinding } from '../../server/src/cli/outputFormats';
+import { FINDINGS_PER_PIECE, formatGithub, formatText, jsonPieces, linePieces, type CliFinding } from '../../server/src/cli/outputFormats';
 
 function findings(count: number): CliFinding[] {
   return Array.from({ length: count }, (_, i) => ({
@@ -15,37 +15,43 @@ function findings(count: number): CliFinding[] {
 }
 
 /** What the CLI prints for a series of pieces: each followed by a newline. */
-function printed(emit: (write: (piece: string) => void) => void): string {
+function printed(pieces: Iterable<string>): string {
   let out = '';
-  emit((piece) => { out += `${piece}\n`; });
+  for (const piece of pieces) out += `${piece}\n`;
   return out;
 }
 
 const COUNTS = [0, 1, 2, FINDINGS_PER_PIECE - 1, FINDINGS_PER_PIECE, FINDINGS_PER_PIECE + 1, 2 * FINDINGS_PER_PIECE + 3];
 
-describe('emitJson', () => {
+describe('jsonPieces', () => {
   for (const count of COUNTS) {
     it(`prints JSON.stringify(findings, null, 2) for ${count} finding(s)`, () => {
       const all = findings(count);
-      assert.equal(printed((write) => emitJson(all, write)), `${JSON.stringify(all, null, 2)}\n`);
+      assert.equal(printed(jsonPieces(all)), `${JSON.stringify(all, null, 2)}\n`);
     });
   }
 
+  it('makes a piece only when the writer asks for it', () => {
+    const pieces = jsonPieces(findings(3 * FINDINGS_PER_PIECE));
+    assert.equal(pieces.next().value, '[');
+    const first = pieces.next().value as string;
+    assert.equal(JSON.parse(`[${first.replace(/,$/, '')}]`).length, FINDINGS_PER_PIECE);
+  });
+
   it('gives a large report in several pieces, none holding it all', () => {
-    const pieces: string[] = [];
-    emitJson(findings(3 * FINDINGS_PER_PIECE), (piece) => pieces.push(piece));
+    const pieces = [...jsonPieces(findings(3 * FINDINGS_PER_PIECE))];
     assert.equal(pieces.length, 5);
     assert.ok(Math.max(...pieces.map((p) => p.length)) < pieces.join('\n').length / 2);
   });
 });
 
-describe('emitLines', () => {
+describe('linePieces', () => {
   for (const count of COUNTS) {
     it(`prints the text and GitHub formats of ${count} finding(s) whole`, () => {
       const all = findings(count);
       const whole = (format: (f: readonly CliFinding[]) => string): string => (count === 0 ? '' : `${format(all)}\n`);
-      assert.equal(printed((write) => emitLines(all, formatText, write)), whole(formatText));
-      assert.equal(printed((write) => emitLines(all, formatGithub, write)), whole(formatGithub));
+      assert.equal(printed(linePieces(all, formatText)), whole(formatText));
+      assert.equal(printed(linePieces(all, formatGithub)), whole(formatGithub));
     });
   }
 });

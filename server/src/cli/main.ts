@@ -18,7 +18,8 @@ import { PROJECT_FILE_NAME } from '../project/projectKeys';
 import { overlaySettings } from '../project/projectSettings';
 import { DEFAULT_SETTINGS, normalizeSettings, RULE_SEVERITIES, SETTINGS_SCHEMA } from '../service/settings';
 import { WorkspaceAnalysis, type FileAnalysis } from '../service/workspaceAnalysis';
-import { emitJson, emitLines, formatGithub, formatSarif, formatText, toCliFinding, type CliFinding } from './outputFormats';
+import { formatGithub, formatSarif, formatText, jsonPieces, linePieces, toCliFinding, type CliFinding } from './outputFormats';
+import { writeLine } from './lineWriter';
 import { RefusedWrite, writeFileAtomically } from './atomicWrite';
 import { fixInMemory, MAX_FIX_PASSES, underCheckedPaths, type Checker } from './fixFiles';
 import { explainCommand, rulesCommand } from './ruleCommands';
@@ -254,7 +255,11 @@ function displayPath(filePath: string): string {
   return relative === '' || relative.startsWith('..') ? filePath : relative;
 }
 
-export async function runCli(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+/**
+ * Runs the command line. `out` and `err` take one line each (without its newline); the report's
+ * lines wait for a promise `out` returns (a full pipe) before the next is made.
+ */
+export async function runCli(argv: string[], out: (s: string) => void | Promise<void>, err: (s: string) => void): Promise<number> {
   let options: CliOptions | 'help' | 'version';
   try {
     if (argv[0] === 'rules') return rulesCommand(argv.slice(1), out);
@@ -339,10 +344,12 @@ export async function runCli(argv: string[], out: (s: string) => void, err: (s: 
   const warnings = findings.filter((f) => f.severity === 'warning').length;
   // With --dry-run, stdout carries the diff alone, so that it can be piped to patch.
   const report = options.dryRun ? err : out;
-  if (options.format === 'json') emitJson(findings, report);
-  else if (options.format === 'sarif') report(formatSarif(findings, allRules(), TOOL_VERSION, cwd));
-  else {
-    emitLines(findings, options.format === 'github' ? formatGithub : formatText, report);
+  const pieces = options.format === 'json' ? jsonPieces(findings)
+    : options.format === 'sarif' ? [formatSarif(findings, allRules(), TOOL_VERSION, cwd)]
+    : linePieces(findings, options.format === 'github' ? formatGithub : formatText);
+  // Each piece is written once the last has gone out.
+  for (const piece of pieces) await report(piece);
+  if (options.format !== 'json' && options.format !== 'sarif') {
     const remaining = options.fix ? (options.dryRun ? ' would remain' : ' remain') : '';
     const settingsFrom = project ? ` (settings from ${forTerminal(displayPath(project.filePath))})` : '';
     err(`${results.size} file${results.size === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}, ${findings.length - errors - warnings} other${remaining}${settingsFrom}`);
@@ -417,7 +424,7 @@ function withoutIgnored(files: Set<string>, ignored: IgnoreMatcher, options: Cli
  * --fix: computes the fixes in memory, then prints them as a diff (--dry-run) or writes each
  * changed file atomically. Says which files were left alone and why.
  */
-async function applyFixes(fs: NodeFileSystem, check: Checker, options: CliOptions, out: (s: string) => void, err: (s: string) => void): Promise<{ results: Map<string, FileAnalysis>; writeFailed: boolean }> {
+async function applyFixes(fs: NodeFileSystem, check: Checker, options: CliOptions, out: (s: string) => void | Promise<void>, err: (s: string) => void): Promise<{ results: Map<string, FileAnalysis>; writeFailed: boolean }> {
   const folders: string[] = [];
   const named: string[] = [...options.mains];
   for (const p of options.paths) ((await fs.stat(path.resolve(p)))?.isDirectory ? folders : named).push(path.resolve(p));
@@ -429,7 +436,7 @@ async function applyFixes(fs: NodeFileSystem, check: Checker, options: CliOption
   for (const change of outcome.changed) {
     const shown = displayPath(change.filePath);
     if (options.dryRun) {
-      out(unifiedDiff(change.before, change.after, path.isAbsolute(shown) ? shown.slice(1) : shown).replace(/\n$/, ''));
+      await out(unifiedDiff(change.before, change.after, path.isAbsolute(shown) ? shown.slice(1) : shown).replace(/\n$/, ''));
       continue;
     }
     try {
@@ -475,9 +482,7 @@ if (require.main === module) {
     if (error.code !== 'EPIPE') throw error;
     stdoutClosed = true;
   });
-  const out = (s: string): void => {
-    if (!stdoutClosed) process.stdout.write(s + '\n');
-  };
+  const out = (s: string): Promise<void> | undefined => (stdoutClosed ? undefined : writeLine(process.stdout, s));
   runCli(process.argv.slice(2), out, (s) => process.stderr.write(s + '\n'))
     .then((code) => { process.exitCode = code; })
     .catch((error: unknown) => {

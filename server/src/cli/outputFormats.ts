@@ -40,29 +40,30 @@ export function formatText(findings: readonly CliFinding[]): string {
 /**
  * How many findings go into one piece of output. The report of a large tree is megabytes (7.7 MB
  * of JSON for the benchmark's tree): made as one string, it was copied again to add the final
- * newline and once more into the bytes written (issue #15).
+ * newline and once more into the bytes written (issue #15). The command line writes a piece
+ * when the last one has gone out (lineWriter.ts).
  */
 export const FINDINGS_PER_PIECE = 500;
 
 /**
- * The JSON array of the findings (as JSON.stringify(findings, null, 2) writes it), given in
- * pieces that each end a line: joined with a newline after each, they are the whole array.
+ * The JSON array of the findings (as JSON.stringify(findings, null, 2) writes it), made piece by
+ * piece as the writer asks: joined with a newline after each, the pieces are the whole array.
  */
-export function emitJson(findings: readonly CliFinding[], emit: (piece: string) => void): void {
-  if (findings.length === 0) { emit('[]'); return; }
-  emit('[');
+export function* jsonPieces(findings: readonly CliFinding[]): Generator<string> {
+  if (findings.length === 0) { yield '[]'; return; }
+  yield '[';
   for (let from = 0; from < findings.length; from += FINDINGS_PER_PIECE) {
     const batch = findings.slice(from, from + FINDINGS_PER_PIECE);
     // The batch's own array, without its brackets' lines: its elements are indented as the whole array's.
     const inner = JSON.stringify(batch, null, 2).slice(2, -2);
-    emit(from + FINDINGS_PER_PIECE < findings.length ? `${inner},` : inner);
+    yield from + FINDINGS_PER_PIECE < findings.length ? `${inner},` : inner;
   }
-  emit(']');
+  yield ']';
 }
 
-/** A line format given in pieces of whole lines, as emitJson gives JSON. */
-export function emitLines(findings: readonly CliFinding[], format: (findings: readonly CliFinding[]) => string, emit: (piece: string) => void): void {
-  for (let from = 0; from < findings.length; from += FINDINGS_PER_PIECE) emit(format(findings.slice(from, from + FINDINGS_PER_PIECE)));
+/** A line format in pieces of whole lines, as jsonPieces gives JSON. */
+export function* linePieces(findings: readonly CliFinding[], format: (findings: readonly CliFinding[]) => string): Generator<string> {
+  for (let from = 0; from < findings.length; from += FINDINGS_PER_PIECE) yield format(findings.slice(from, from + FINDINGS_PER_PIECE));
 }
 
 const SARIF_LEVEL: Record<CliFinding['severity'], string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
