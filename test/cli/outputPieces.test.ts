@@ -1,7 +1,8 @@
 /** The command line's reports given in pieces: joined as the CLI writes them, they are the whole report. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FINDINGS_PER_PIECE, formatGithub, formatText, jsonPieces, linePieces, type CliFinding } from '../../server/src/cli/outputFormats';
+import { allRules } from '../../server/src/analysis/ruleRegistry';
+import { FINDINGS_PER_PIECE, formatGithub, formatText, jsonPieces, linePieces, sarifLog, sarifPieces, type CliFinding } from '../../server/src/cli/outputFormats';
 
 function findings(count: number): CliFinding[] {
   return Array.from({ length: count }, (_, i) => ({
@@ -52,6 +53,17 @@ describe('linePieces', () => {
       const whole = (format: (f: readonly CliFinding[]) => string): string => (count === 0 ? '' : `${format(all)}\n`);
       assert.equal(printed(linePieces(all, formatText)), whole(formatText));
       assert.equal(printed(linePieces(all, formatGithub)), whole(formatGithub));
+    });
+  }
+});
+
+describe('sarifPieces', () => {
+  for (const count of COUNTS) {
+    it(`prints the SARIF log of ${count} finding(s) as JSON.stringify(log, null, 2) writes it`, () => {
+      const all = findings(count);
+      // Two rules, so that the log's rule list is not the first or the last of the table only.
+      for (let i = 0; i < count; i += 5) all[i] = { ...all[i], code: 'tls.key-mismatch' };
+      assert.equal(printed(sarifPieces(all, allRules(), '1.2.3', '/etc')), `${JSON.stringify(sarifLog(all, allRules(), '1.2.3', '/etc'), null, 2)}\n`);
     });
   }
 });

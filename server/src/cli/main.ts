@@ -18,7 +18,7 @@ import { PROJECT_FILE_NAME } from '../project/projectKeys';
 import { overlaySettings } from '../project/projectSettings';
 import { DEFAULT_SETTINGS, normalizeSettings, RULE_SEVERITIES, SETTINGS_SCHEMA } from '../service/settings';
 import { WorkspaceAnalysis, type FileAnalysis } from '../service/workspaceAnalysis';
-import { formatGithub, formatSarif, formatText, jsonPieces, linePieces, toCliFinding, type CliFinding } from './outputFormats';
+import { formatGithub, formatText, jsonPieces, linePieces, sarifPieces, toCliFinding, type CliFinding } from './outputFormats';
 import { writeLine } from './lineWriter';
 import { RefusedWrite, writeFileAtomically } from './atomicWrite';
 import { fixInMemory, MAX_FIX_PASSES, underCheckedPaths, type Checker } from './fixFiles';
@@ -345,7 +345,7 @@ export async function runCli(argv: string[], out: (s: string) => void | Promise<
   // With --dry-run, stdout carries the diff alone, so that it can be piped to patch.
   const report = options.dryRun ? err : out;
   const pieces = options.format === 'json' ? jsonPieces(findings)
-    : options.format === 'sarif' ? [formatSarif(findings, allRules(), TOOL_VERSION, cwd)]
+    : options.format === 'sarif' ? sarifPieces(findings, allRules(), TOOL_VERSION, cwd)
     : linePieces(findings, options.format === 'github' ? formatGithub : formatText);
   // Each piece is written once the last has gone out.
   for (const piece of pieces) await report(piece);
