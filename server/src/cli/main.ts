@@ -349,7 +349,8 @@ export async function runCli(argv: string[], out: (s: string) => void | Promise<
     : linePieces(findings, options.format === 'github' ? formatGithub : formatText);
   // Each piece is written once the last has gone out.
   for (const piece of pieces) await report(piece);
-  if (options.format !== 'json' && options.format !== 'sarif') {
+  // JSON and SARIF are read by programs: no summary line with them.
+  if (options.format === 'text' || options.format === 'github') {
     const remaining = options.fix ? (options.dryRun ? ' would remain' : ' remain') : '';
     const settingsFrom = project ? ` (settings from ${forTerminal(displayPath(project.filePath))})` : '';
     err(`${results.size} file${results.size === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}, ${findings.length - errors - warnings} other${remaining}${settingsFrom}`);

@@ -44,10 +44,26 @@ export function formatText(findings: readonly CliFinding[]): string {
  * writes a piece when the last one has gone out (lineWriter.ts). What a piece is made of dies
  * once it is written; with the command line's small young generation (node/heapTuning.ts) a
  * larger piece outlived more collections and was moved to the old generation, where it stayed
- * until the end: peak RSS of the tree's SARIF (unminified build, piped) 181 MB with 500 findings a piece, 176 with 250,
- * 169 with 100 or 50 (JSON 175, 170, 171, 171 MB), at the same speed.
+ * until the end. Peak RSS of the tree's SARIF (unminified build, piped): 181 MB with 500
+ * findings a piece, 176 with 250, 169 with 100 or 50 (JSON: 175, 170, 171, 171 MB), at the same
+ * speed.
  */
 export const FINDINGS_PER_PIECE = 100;
+
+/**
+ * The elements of a JSON array of `items` (each as `toJson` gives it) as JSON.stringify(array,
+ * null, 2) writes them inside the array, `indent` further in: FINDINGS_PER_PIECE at a time, each
+ * piece ending a line, all but the last with the comma that follows it.
+ */
+function* elementPieces<T>(items: readonly T[], toJson: (item: T) => unknown, indent: string): Generator<string> {
+  for (let from = 0; from < items.length; from += FINDINGS_PER_PIECE) {
+    // The batch's own array, without its brackets' lines; JSON strings hold no raw newline, so
+    // every newline starts a line to indent.
+    const inner = JSON.stringify(items.slice(from, from + FINDINGS_PER_PIECE).map(toJson), null, 2).slice(2, -2);
+    const indented = indent === '' ? inner : indent + inner.replace(/\n/g, `\n${indent}`);
+    yield from + FINDINGS_PER_PIECE < items.length ? `${indented},` : indented;
+  }
+}
 
 /**
  * The JSON array of the findings (as JSON.stringify(findings, null, 2) writes it), made piece by
@@ -56,12 +72,7 @@ export const FINDINGS_PER_PIECE = 100;
 export function* jsonPieces(findings: readonly CliFinding[]): Generator<string> {
   if (findings.length === 0) { yield '[]'; return; }
   yield '[';
-  for (let from = 0; from < findings.length; from += FINDINGS_PER_PIECE) {
-    const batch = findings.slice(from, from + FINDINGS_PER_PIECE);
-    // The batch's own array, without its brackets' lines: its elements are indented as the whole array's.
-    const inner = JSON.stringify(batch, null, 2).slice(2, -2);
-    yield from + FINDINGS_PER_PIECE < findings.length ? `${inner},` : inner;
-  }
+  yield* elementPieces(findings, (f) => f, '');
   yield ']';
 }
 
@@ -123,6 +134,9 @@ function sarifResult(f: CliFinding, baseDir: string): unknown {
 /** How deep SARIF's results stand in the log: `runs`, its first run, `results` (two spaces each). */
 const SARIF_RESULT_INDENT = ' '.repeat(6);
 
+/** The results of a log without any, as JSON.stringify(log, null, 2) writes them. */
+const NO_RESULTS = '"results": []';
+
 /**
  * The SARIF log of sarifLog() as JSON.stringify(log, null, 2) writes it, in pieces as jsonPieces
  * gives JSON: the log around its results is made once (with no results), and the results a batch
@@ -132,15 +146,10 @@ const SARIF_RESULT_INDENT = ' '.repeat(6);
 export function* sarifPieces(findings: readonly CliFinding[], rules: readonly RuleMeta[], version: string, baseDir: string): Generator<string> {
   const whole = JSON.stringify(sarifFrame(findings, rules, version), null, 2);
   if (findings.length === 0) { yield whole; return; }
-  const empty = whole.lastIndexOf('"results": []');
-  yield `${whole.slice(0, empty)}"results": [`;
-  for (let from = 0; from < findings.length; from += FINDINGS_PER_PIECE) {
-    const batch = findings.slice(from, from + FINDINGS_PER_PIECE).map((f) => sarifResult(f, baseDir));
-    // JSON strings hold no raw newline, so every newline starts a line to indent.
-    const inner = SARIF_RESULT_INDENT + JSON.stringify(batch, null, 2).slice(2, -2).replace(/\n/g, `\n${SARIF_RESULT_INDENT}`);
-    yield from + FINDINGS_PER_PIECE < findings.length ? `${inner},` : inner;
-  }
-  yield `${SARIF_RESULT_INDENT}]${whole.slice(empty + '"results": []'.length)}`;
+  const results = whole.lastIndexOf(NO_RESULTS);
+  yield `${whole.slice(0, results)}"results": [`;
+  yield* elementPieces(findings, (f) => sarifResult(f, baseDir), SARIF_RESULT_INDENT);
+  yield `${SARIF_RESULT_INDENT}]${whole.slice(results + NO_RESULTS.length)}`;
 }
 
 /** GitHub's annotation levels: it has no information or hint, only notice. */
