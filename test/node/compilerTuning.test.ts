@@ -9,11 +9,10 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { COMPILER_FLAGS } from '../../server/src/node/compilerTuning';
+import { probeFixture } from './probeFixture';
 
 const REPO = path.resolve(__dirname, '../../..');
 const CLI = path.join(REPO, 'dist/cli.js');
@@ -44,13 +43,7 @@ process.on('exit', () => {
 });
 `;
 
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-mtls-tuning-'));
-const probe = path.join(work, 'probe.js');
-fs.writeFileSync(probe, PROBE);
-const config = path.join(work, 'nginx.conf');
-fs.writeFileSync(config, 'events {}\nhttp {\n    server {\n        listen 80;\n    }\n}\n');
-
-after(() => fs.rmSync(work, { recursive: true, force: true }));
+const { probe, config } = probeFixture(PROBE);
 
 /** Whether V8 inlined the probe's function in a process started with `args` (after the probe is preloaded). */
 function inlinedIn(args: string[]): boolean {

@@ -10,11 +10,10 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { YOUNG_GENERATION_FLAGS, youngGenerationSizeGiven } from '../../server/src/node/heapTuning';
+import { probeFixture } from './probeFixture';
 
 const REPO = path.resolve(__dirname, '../../..');
 const CLI = path.join(REPO, 'dist/cli.js');
@@ -32,13 +31,7 @@ process.on('exit', () => {
 });
 `;
 
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-mtls-heap-'));
-const probe = path.join(work, 'probe.js');
-fs.writeFileSync(probe, PROBE);
-const config = path.join(work, 'nginx.conf');
-fs.writeFileSync(config, 'events {}\nhttp {\n    server {\n        listen 80;\n    }\n}\n');
-
-after(() => fs.rmSync(work, { recursive: true, force: true }));
+const { probe, config } = probeFixture(PROBE);
 
 /** The young generation's size at the exit of `node [nodeFlags] --require probe args` (NODE_OPTIONS as given). */
 function youngGenerationAtExit(args: string[], nodeFlags: string[] = [], nodeOptions = ''): number {

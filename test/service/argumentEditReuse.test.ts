@@ -92,6 +92,14 @@ async function openCounting(dir: string, file: string, text: string): Promise<{ 
   return { counted, edited, found: await findingsOf(edited, file) };
 }
 
+/** `text` opened again in `edited`: its findings, checked to be those of a fresh analysis of the same text. */
+async function reopened(edited: ReturnType<typeof service>, dir: string, file: string, text: string, label: string): Promise<Finding[]> {
+  edited.openDocument(file, text);
+  const got = await findingsOf(edited, file);
+  assert.deepEqual(got, await freshFindings(dir, file, text), label);
+  return got;
+}
+
 describe('edits inside the arguments of a directive reuse the families that never read it', () => {
   it('accepts only edits inside the arguments of one directive in a plain block, with no structural character or variable', () => {
     const base = 'http {\n    add_header X-A "a b" always;\n    gzip on;\n    map $host $x { a b; }\n    server {\n        expires 1h;\n        add_header X-V $host;\n    }\n}\n';
@@ -211,10 +219,8 @@ describe('edits inside the arguments of a directive reuse the families that neve
       assert.ok(first.some((f) => f.code === 'tls.server-name-not-in-cert') && first.some((f) => f.code === 'tls.upstream-unverified'), first.map((f) => f.code).join(', '));
       for (const value of ['ab', 'abc', 'ab', 'a much longer value', '']) {
         const before = counted.runs.get('certificate-files');
-        edited.openDocument(file, site(value, 'a.example.test'));
-        const got = await findingsOf(edited, file);
+        await reopened(edited, dir, file, site(value, 'a.example.test'), value);
         assert.equal(counted.runs.get('certificate-files'), before, `reused for ${value}`);
-        assert.deepEqual(got, await freshFindings(dir, file, site(value, 'a.example.test')), value);
       }
     } finally {
       removeDir(dir);
@@ -291,9 +297,7 @@ describe('edits inside the arguments of a directive reuse the families that neve
         const before = new Map(counted.runs);
         const scoped = counted.scoped.get('certificate-files') ?? 0;
         const untypedBefore = ['other.crtx', 'other.cr'].includes(ca);
-        edited.openDocument(file, text(ca));
-        const got = await findingsOf(edited, file);
-        assert.deepEqual(got, await freshFindings(dir, file, text(ca)), `ssl_trusted_certificate ${ca}`);
+        const got = await reopened(edited, dir, file, text(ca), `ssl_trusted_certificate ${ca}`);
         assert.equal(got.filter((f) => f.code === 'tls.file-not-found' && onTrustedLine(f)).length, certificates ? 0 : 1, `the missing CA file ${ca}`);
         assert.equal(got.some((f) => f.code === 'mtls.client-cert-untrusted'), certificates, `the client certificate judged against the other CA at ${ca}`);
         assert.ok(got.some((f) => f.code === 'tls.file-not-found' && f.message.includes('missing.crt')), `the other server's finding is kept at ${ca}`);
@@ -349,9 +353,7 @@ describe('edits inside the arguments of a directive reuse the families that neve
       for (const depth of ['01', '1', '10', '0', '00']) {
         const pairing = counted.runs.get('certificate-pairing');
         const chains = counted.runs.get('client-chains');
-        edited.openDocument(file, text(depth));
-        const got = await findingsOf(edited, file);
-        assert.deepEqual(got, await freshFindings(dir, file, text(depth)), `ssl_verify_depth ${depth}`);
+        const got = await reopened(edited, dir, file, text(depth), `ssl_verify_depth ${depth}`);
         assert.equal(got.some((f) => f.code === 'tls.verify-depth-too-small'), depth === '0' || depth === '00', `ssl_verify_depth ${depth}`);
         assert.equal(counted.runs.get('certificate-pairing'), pairing, `certificate-pairing reused at ${depth}`);
         assert.equal(counted.runs.get('client-chains'), (chains ?? 0) + 1, `client-chains ran at ${depth}`);
@@ -416,11 +418,8 @@ describe('edits inside the arguments of a directive reuse the families that neve
         // identity-header-siblings reads a line's header name (in any case) and whether a value follows.
         const siblingsRun = name.toLowerCase() !== last.name.toLowerCase() || (proto === '') !== (last.proto === '');
         last = { name, proto };
-        const next = text(name, proto, host);
-        edited.openDocument(file, next);
-        const got = await findingsOf(edited, file);
         const at = `proxy_set_header ${name} ${proto}, Host ${host}`;
-        assert.deepEqual(got, await freshFindings(dir, file, next), at);
+        await reopened(edited, dir, file, text(name, proto, host), at);
         assert.equal(counted.runs.get('upstream-tls'), before + (runs ? 1 : 0), `upstream-tls ${runs ? 'ran' : 'reused'} at ${at}`);
         // It judges header lines by the variables of their values: a line without one, never.
         assert.equal(counted.runs.get('identity-headers') ?? 0, identity, `identity-headers reused at ${at}`);
@@ -429,8 +428,7 @@ describe('edits inside the arguments of a directive reuse the families that neve
       // The HOST2 line is another header: typing into its value leaves upstream-tls alone.
       const before = counted.runs.get('upstream-tls') ?? 0;
       const host2 = text('X-Forwarded-Proto', 'https', 'b.example.test').replace('HOST2 x;', 'HOST2 xy;');
-      edited.openDocument(file, host2);
-      assert.deepEqual(await findingsOf(edited, file), await freshFindings(dir, file, host2), 'HOST2 typed into');
+      await reopened(edited, dir, file, host2, 'HOST2 typed into');
       assert.equal(counted.runs.get('upstream-tls'), before, 'upstream-tls reused while HOST2 is typed into');
     } finally {
       removeDir(dir);
@@ -473,10 +471,8 @@ describe('edits inside the arguments of a directive reuse the families that neve
       let last = 'on';
       for (const [verify, turns] of steps) {
         const before = new Map(readers.map((name) => [name, ran(name)]));
-        edited.openDocument(file, text(verify));
-        const got = await findingsOf(edited, file);
         const at = `proxy_ssl_verify ${verify} (after ${last})`;
-        assert.deepEqual(got, await freshFindings(dir, file, text(verify)), at);
+        const got = await reopened(edited, dir, file, text(verify), at);
         // The CA file is an error while nginx reads it, in any case of `on`.
         const ca = got.find((f) => f.code === 'tls.file-not-found' && f.message.includes('missing-ca.crt'));
         assert.equal(ca?.severity, verify.toLowerCase() === 'on' ? 'error' : 'warning', `the CA file at ${at}`);
@@ -528,10 +524,8 @@ describe('edits inside the arguments of a directive reuse the families that neve
         // it judges the CA and CRL statements again only where that turns, or where ssl_stapling changed.
         const judged = (verify === 'on') !== (lastVerify === 'on') || verify === lastVerify;
         lastVerify = verify;
-        edited.openDocument(file, text(verify, stapling));
-        const got = await findingsOf(edited, file);
         const at = `proxy_ssl_verify ${verify}, ssl_stapling ${stapling}`;
-        assert.deepEqual(got, await freshFindings(dir, file, text(verify, stapling)), at);
+        const got = await reopened(edited, dir, file, text(verify, stapling), at);
         // Read (an error when missing) only while the setting is on; a warning otherwise.
         for (const name of ['missing-ca.crt', 'missing.crl']) assert.equal(severityOf(got, name), verify === 'on' ? 'error' : 'warning', `${name} at ${at}`);
         assert.equal(severityOf(got, 'own-ca.crt'), 'warning', `the location's own verify at ${at}`);

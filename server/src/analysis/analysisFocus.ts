@@ -112,6 +112,12 @@ function focusedNodes(tree: ConfigTree, wanted: ReadonlySet<string>): readonly C
   return depthFirstNodes(tree.nodes).filter((n) => wanted.has(n.file.path));
 }
 
+/** The blocks holding a focus's statements (null: the top level), and the levels it writes a setting to. */
+interface ScannedLevels {
+  containers: Set<ConfigNode | null>;
+  settingLevels: Set<ConfigNode | null>;
+}
+
 function computeFocus(context: RuleContext): AnalysisFocus {
   const tree = context.tree;
   const wanted = new Set(context.files.map((f) => f.path));
@@ -127,8 +133,8 @@ function computeFocus(context: RuleContext): AnalysisFocus {
   // level's statements pass nothing on): made when first asked. The identity-header families,
   // which ask for paths, not for these, pass over the 4,400 statements of the 5k-line bench file
   // at every keystroke in a header at its http level otherwise.
-  let scanned: { containers: Set<ConfigNode | null>; settingLevels: Set<ConfigNode | null> } | undefined;
-  const scan = (): { containers: Set<ConfigNode | null>; settingLevels: Set<ConfigNode | null> } => {
+  let scanned: ScannedLevels | undefined;
+  const scan = (): ScannedLevels => {
     if (!scanned) {
       scanned = { containers: new Set(), settingLevels: new Set() };
       for (const node of nodes) {

@@ -163,7 +163,12 @@ export async function analyze(given: RuleContext, families: readonly RuleFamily[
     const guessed = context.contextGuessed && finding.nginxRefuses === true;
     let resolution = earlier?.get(finding);
     if (!resolution || resolution.finding.severity !== severity || resolution.guessed !== guessed) {
-      resolution = { guessed, finding: guessed ? { ...finding, severity, message: asNotLoaded(finding.message), nginxRefuses: false } : findingCopy(finding, finding.start, finding.end, severity) as ResolvedFinding };
+      const copy = findingCopy(finding, finding.start, finding.end, severity) as ResolvedFinding;
+      if (guessed) {
+        copy.message = asNotLoaded(finding.message);
+        copy.nginxRefuses = false;
+      }
+      resolution = { guessed, finding: copy };
     }
     if (remember) resolutions.set(finding, resolution);
     findings.push(resolution.finding);
