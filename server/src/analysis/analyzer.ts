@@ -163,7 +163,8 @@ export async function analyze(given: RuleContext, families: readonly RuleFamily[
     const guessed = context.contextGuessed && finding.nginxRefuses === true;
     let resolution = earlier?.get(finding);
     if (!resolution || resolution.finding.severity !== severity || resolution.guessed !== guessed) {
-      const copy = findingCopy(finding, finding.start, finding.end, severity) as ResolvedFinding;
+      // A rule that made fixes or related locations nothing shows does not pass them on.
+      const copy = findingCopy(finding, finding.start, finding.end, severity, context.reportOnly !== true) as ResolvedFinding;
       if (guessed) {
         copy.message = asNotLoaded(finding.message);
         copy.nginxRefuses = false;

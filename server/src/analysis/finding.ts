@@ -53,13 +53,14 @@ export const FINDING_FIELDS: { readonly [K in keyof Finding]-?: true } = {
  * would (absent ones left absent, a field written as undefined kept). Findings come in many
  * shapes (each rule writes its own literal), and V8 spreads an object of a shape it has seen too
  * many of slowly: `{ ...finding }` took about 1 µs a finding, 0.4-0.7 ms for the 5k-line bench
- * file's 681 at each keystroke, this a tenth of that (#15).
+ * file's 681 at each keystroke, this a tenth of that (#15). Without `details`, the copy has
+ * neither fixes nor related locations (findings that are only reported: RuleContext.reportOnly).
  */
-export function findingCopy<T extends Finding>(finding: T, start = finding.start, end = finding.end, severity = finding.severity): T {
+export function findingCopy<T extends Finding>(finding: T, start = finding.start, end = finding.end, severity = finding.severity, details = true): T {
   const copy: Finding = { code: finding.code, message: finding.message, file: finding.file, start, end };
   if (severity !== undefined || 'severity' in finding) copy.severity = severity;
-  if ('fixes' in finding) copy.fixes = finding.fixes;
-  if ('related' in finding) copy.related = finding.related;
+  if (details && 'fixes' in finding) copy.fixes = finding.fixes;
+  if (details && 'related' in finding) copy.related = finding.related;
   if ('nginxRefuses' in finding) copy.nginxRefuses = finding.nginxRefuses;
   return copy as T;
 }

@@ -19,6 +19,8 @@ export interface MissingHere {
   unchecked: string;
   /** Where the finding is shown: the message names the CLI flag or the editor setting. */
   surface?: Surface;
+  /** No fix is made when the finding is only reported (RuleContext.reportOnly). */
+  reportOnly?: boolean;
 }
 
 export function notOnThisMachine(missing: MissingHere): Finding {
@@ -31,7 +33,7 @@ export function notOnThisMachine(missing: MissingHere): Finding {
     end: missing.end,
     message: `"${missing.written}" is not on this machine, so ${missing.unchecked} was not checked. The path is outside the workspace and no path mapping covers it: only the production host may have it. `
       + `To check it, map ${prefix} onto a local copy with ${settingHint('pathMappings', missing.surface, `${prefix}=<local folder>`)}.`,
-    fixes: [{
+    fixes: missing.reportOnly ? undefined : [{
       title: `Map ${prefix} onto a local folder…`,
       safe: false,
       edits: [],

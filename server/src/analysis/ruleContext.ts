@@ -34,6 +34,13 @@ export interface RuleContext {
   /** Where the findings will be shown, so messages name its flags or settings (see settingHints). Default: editor. */
   surface?: Surface;
   /**
+   * True when the findings are only reported: rules then make neither fixes nor related
+   * locations, which nothing would show (the command line's report without --fix). The rest of
+   * each finding is the same either way (issue #15: 15k findings of the bench tree held 10 MB
+   * of fixes and related locations until the report was written).
+   */
+  reportOnly?: boolean;
+  /**
    * False when `written` is an absolute path outside the project that no mapping covers, in
    * a configuration that is not this machine's own: only the production host has the file,
    * so its absence here is unknown, not an error (see model/knownLocations.ts).
@@ -74,6 +81,7 @@ export function ruleContextOf(fields: RuleContext): RuleContext {
     files: fields.files,
     resolvePath: fields.resolvePath,
     surface: fields.surface,
+    reportOnly: fields.reportOnly,
     isKnownLocation: fields.isKnownLocation,
     inspect: fields.inspect,
     within: fields.within,

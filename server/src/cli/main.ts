@@ -305,7 +305,8 @@ export async function runCli(argv: string[], out: (s: string) => void | Promise<
   // paths elsewhere that no --map covers belong to the production host (model/knownLocations.ts).
   const roots = await projectRoots(fs, options);
   const check = async (source: FileSystem): Promise<Map<string, FileAnalysis>> => {
-    const workspace = new WorkspaceAnalysis({ fs: source, settings, surface: 'cli', now: now ? () => now : undefined });
+    // The report shows neither fixes nor related locations: only --fix needs the fixes made.
+    const workspace = new WorkspaceAnalysis({ fs: source, settings, surface: 'cli', reportOnly: !options.fix, now: now ? () => now : undefined });
     workspace.knownRoots = roots;
     const checked = await checkFiles(workspace, files, options.mains, options.context);
     // Files that a checked configuration includes are read (nginx reads them), but an ignored

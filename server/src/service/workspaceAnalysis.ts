@@ -44,6 +44,8 @@ export interface WorkspaceAnalysisOptions {
   families?: readonly RuleFamily[];
   /** Who shows the findings: messages then name CLI flags or editor settings. Default: editor. */
   surface?: Surface;
+  /** Findings that are only reported: no fixes or related locations are made (RuleContext.reportOnly). */
+  reportOnly?: boolean;
   /** The project's folders (see knownRoots). */
   knownRoots?: readonly string[];
   /** How long a certificate file's stat is taken as still true (CertificateInspectorOptions.statFreshForMs; default 0). */
@@ -559,6 +561,7 @@ export class WorkspaceAnalysis {
       acceptedSomewhere,
       files,
       surface: this.options.surface ?? 'editor',
+      reportOnly: this.options.reportOnly === true,
       resolvePath: (written) => {
         // Thousands of directives name the same few files.
         let resolved = resolvedPaths.get(written);

@@ -260,7 +260,7 @@ export const certificateFileRules: RuleFamily = {
         own.push({ code: 'tls.file-not-inspected', ...referenceRange(ref), message: `Not inspected: ${inspected.error ?? 'the file is larger than 1 MiB'}.` });
       } else if (inspected.kind !== 'missing' && inspected.kind !== 'unreadable' && inspected.kind !== 'directory' && inspected.kind !== 'not-regular') {
         if (ref.info.role === 'certificate') own.push(...checkCertificateFile(ref, inspected, load, context));
-        else if (ref.info.role === 'key') own.push(...await withPasswordFileFix(checkKeyFile(ref, inspected, load, passphrases), ref, resolved, passphrases, context));
+        else if (ref.info.role === 'key') own.push(...await withPasswordFileFix(checkKeyFile(ref, inspected, load, passphrases, context), ref, resolved, passphrases, context));
         else if (ref.info.role === 'ca-bundle') own.push(...checkCaBundle(ref, inspected, load, context));
       }
       // Every finding names the file it read, resolved the way nginx resolves the path.
@@ -288,7 +288,7 @@ function checkOpen(ref: FileReference, inspected: InspectedFile, load: LoadDecis
   const kind = inspected.kind;
   if (kind !== 'missing' && kind !== 'unreadable' && kind !== 'directory' && kind !== 'not-regular') return [];
   if (kind === 'missing' && !context.isKnownLocation(ref.written)) {
-    return [notOnThisMachine({ code: 'tls.file-not-on-this-machine', ...referenceRange(ref), written: ref.written, unchecked: `the ${ROLE_NAMES[ref.info.role]}` , surface: context.surface })];
+    return [notOnThisMachine({ code: 'tls.file-not-on-this-machine', ...referenceRange(ref), written: ref.written, unchecked: `the ${ROLE_NAMES[ref.info.role]}`, surface: context.surface, reportOnly: context.reportOnly })];
   }
   const what = kind === 'missing' ? 'The file does not exist' : kind === 'directory' ? 'The path is a directory' : kind === 'not-regular' ? 'The path is not a regular file' : `The file cannot be read (${inspected.error ?? 'permission denied'})`;
   const hint = ref.written.startsWith('/') ? '' : ' Relative paths are resolved against the directory of the main nginx.conf, not the including file.';
@@ -299,9 +299,9 @@ function checkOpen(ref: FileReference, inspected: InspectedFile, load: LoadDecis
   return [{ code, severity: load.when === 'never' ? 'information' : 'warning', ...referenceRange(ref), message: `${what}${resolvedNote(ref)}. ${laterFailure(load)}${hint}` }];
 }
 
-function notPem(ref: FileReference, inspected: InspectedFile, load: LoadDecision, explanation: string): Finding {
+function notPem(ref: FileReference, inspected: InspectedFile, load: LoadDecision, explanation: string, context: Pick<RuleContext, 'reportOnly'>): Finding {
   if (ref.inline) explanation = explanation.replace(/^The file/, 'The inline value (data:)');
-  const fix = !ref.inline && (inspected.kind === 'der-certificate' || inspected.kind === 'der-private-key')
+  const fix = !context.reportOnly && !ref.inline && (inspected.kind === 'der-certificate' || inspected.kind === 'der-private-key')
     ? [{ title: `Convert ${ref.written} to PEM`, safe: false, preferred: true, edits: [], command: { command: ServerCommands.convertToPem, arguments: [ref.resolved, ref.node.file.path, ref.arg.start, ref.arg.end] } }]
     : undefined;
   const base = { code: 'tls.not-pem', ...referenceRange(ref), fixes: fix } as Finding;
@@ -314,7 +314,7 @@ function notPem(ref: FileReference, inspected: InspectedFile, load: LoadDecision
 function checkCertificateFile(ref: FileReference, inspected: InspectedFile, load: LoadDecision, context: RuleContext): Finding[] {
   const findings: Finding[] = [];
   if (inspected.kind !== 'pem') {
-    findings.push(notPem(ref, inspected, load, KIND_EXPLANATIONS[inspected.kind] ?? 'The file is not PEM.'));
+    findings.push(notPem(ref, inspected, load, KIND_EXPLANATIONS[inspected.kind] ?? 'The file is not PEM.', context));
     return findings;
   }
   if (inspected.certificates.length === 0) {
@@ -324,7 +324,7 @@ function checkCertificateFile(ref: FileReference, inspected: InspectedFile, load
       : labels.some((l) => l.includes('REQUEST'))
         ? 'The file holds a certificate signing request (CSR), not a certificate.'
         : `The file has no certificate in it (PEM blocks: ${labels.join(', ') || 'none'}).`;
-    findings.push(notPem(ref, inspected, load, explanation));
+    findings.push(notPem(ref, inspected, load, explanation, context));
     return findings;
   }
   findings.push(...validityFindings(ref, inspected.certificates.slice(0, 1), context, true));
@@ -401,23 +401,23 @@ function readSmallText(filePath: string): string | undefined {
 /** An encrypted key with no password file in effect gets one that opens it, when one lies beside it. */
 async function withPasswordFileFix(findings: Finding[], ref: FileReference, resolved: string, passwords: Passwords | undefined, context: RuleContext): Promise<Finding[]> {
   const missing = findings.find((f) => f.code === 'tls.encrypted-key-no-password');
-  if (!missing || passwords) return findings;
+  if (!missing || passwords || context.reportOnly) return findings;
   const fix = await passwordFileFix(context, ref.node, ref.written, resolved, `${ref.info.family}_password_file`);
   if (fix) missing.fixes = [fix];
   return findings;
 }
 
-function checkKeyFile(ref: FileReference, inspected: InspectedFile, load: LoadDecision, passwords: Passwords | undefined): Finding[] {
+function checkKeyFile(ref: FileReference, inspected: InspectedFile, load: LoadDecision, passwords: Passwords | undefined, context: Pick<RuleContext, 'reportOnly'>): Finding[] {
   const findings: Finding[] = [];
   if (inspected.kind !== 'pem') {
-    findings.push(notPem(ref, inspected, load, KIND_EXPLANATIONS[inspected.kind] ?? 'The file is not a PEM private key.'));
+    findings.push(notPem(ref, inspected, load, KIND_EXPLANATIONS[inspected.kind] ?? 'The file is not a PEM private key.', context));
     return findings;
   }
   if (inspected.keys.length === 0) {
     const explanation = inspected.certificates.length > 0
       ? 'The file holds a certificate but no private key: are the certificate and key swapped?'
       : `The file has no private key in it (PEM blocks: ${inspected.pemLabels.join(', ') || 'none'}).`;
-    findings.push(notPem(ref, inspected, load, explanation));
+    findings.push(notPem(ref, inspected, load, explanation, context));
     return findings;
   }
   const key = inspected.keys[0];
@@ -462,12 +462,12 @@ function checkKeyFile(ref: FileReference, inspected: InspectedFile, load: LoadDe
 function checkCaBundle(ref: FileReference, inspected: InspectedFile, load: LoadDecision, context: RuleContext): Finding[] {
   const findings: Finding[] = [];
   if (inspected.kind !== 'pem') {
-    findings.push(notPem(ref, inspected, load, KIND_EXPLANATIONS[inspected.kind] ?? 'The file is not a PEM CA bundle.'));
+    findings.push(notPem(ref, inspected, load, KIND_EXPLANATIONS[inspected.kind] ?? 'The file is not a PEM CA bundle.', context));
     return findings;
   }
   if (inspected.certificates.length === 0) {
     if (inspected.crls && inspected.crls.length > 0) return findings;
-    findings.push(notPem(ref, inspected, load, `The file has no certificate in it (PEM blocks: ${inspected.pemLabels.join(', ') || 'none'}).`));
+    findings.push(notPem(ref, inspected, load, `The file has no certificate in it (PEM blocks: ${inspected.pemLabels.join(', ') || 'none'}).`, context));
     return findings;
   }
   if (inspected.keys.length > 0) {

@@ -112,7 +112,7 @@ async function slotFindings(list: CertificateList, context: RuleContext): Promis
   const pairs = await loadPairs(list, context);
   if (!pairs || pairs.length === 0) return [];
   const outcome = fillSlots(pairs);
-  if (outcome.refused) return [refusedKey(outcome.refused.pair, outcome.refused.holder, list)];
+  if (outcome.refused) return [refusedKey(context, outcome.refused.pair, outcome.refused.holder, list)];
   if (!outcome.known || pairs.length < list.certs.length) return [];
   const findings: Finding[] = [];
   const serving = servingSlots(outcome);
@@ -122,14 +122,14 @@ async function slotFindings(list: CertificateList, context: RuleContext): Promis
     const key = pair.key as PrivateKeyInfo;
     const what = `"${certificate.subject}" in ${pair.certRef.written} has an ${certificate.keyAlgorithm} key, but ${pair.keyRef.written}, paired with it, is an ${key.keyAlgorithm} key, and OpenSSL pairs each certificate with the key of its own type`;
     if (serving.length === 0) {
-      findings.push(placed(pair.keyRef, 'key', pair.certRef, 'certificate', {
+      findings.push(placed(context, pair.keyRef, 'key', pair.certRef, 'certificate', {
         code: 'tls.key-mismatch',
         severity: list.loads ? 'error' : 'warning',
         message: `${what}: no certificate here gets its key. nginx -t does not notice this; every handshake then fails ("no shared cipher" or a handshake failure alert).`,
       }));
     } else {
       const served = serving.map((s) => `"${s.cert?.certificate.subject}" (${s.kind})`).join(', ');
-      findings.push(placed(pair.certRef, 'certificate', pair.keyRef, 'key', {
+      findings.push(placed(context, pair.certRef, 'certificate', pair.keyRef, 'key', {
         code: 'tls.certificate-not-served',
         message: `${what}: this certificate is never served. Handshakes use ${served}; clients that accept only ${certificate.keyAlgorithm} certificates fail. Pair it with its own key.`,
       }));
@@ -139,7 +139,7 @@ async function slotFindings(list: CertificateList, context: RuleContext): Promis
     const first = earlier.certificate as CertificateInfo;
     const second = later.certificate as CertificateInfo;
     if (first.fingerprintSha256 === second.fingerprintSha256) continue;
-    findings.push(placed(earlier.certRef, 'certificate', later.certRef, 'certificate', {
+    findings.push(placed(context, earlier.certRef, 'certificate', later.certRef, 'certificate', {
       code: 'tls.certificate-not-served',
       message: `"${first.subject}" in ${earlier.certRef.written} is never served: ${later.certRef.written}, loaded after it, also has an ${first.keyAlgorithm} key, and OpenSSL keeps one certificate per key type (the later one).`,
     }, 'the certificate that replaces it'));
@@ -148,7 +148,7 @@ async function slotFindings(list: CertificateList, context: RuleContext): Promis
 }
 
 /** The key nginx -t refuses: it does not fit the certificate in the slot of its type. */
-function refusedKey(pair: LoadPair<FileReference>, holder: { pair: LoadPair<FileReference>; certificate: CertificateInfo }, list: CertificateList): Finding {
+function refusedKey(context: Pick<RuleContext, 'reportOnly'>, pair: LoadPair<FileReference>, holder: { pair: LoadPair<FileReference>; certificate: CertificateInfo }, list: CertificateList): Finding {
   const key = pair.key as PrivateKeyInfo;
   const keyRef = pair.keyRef;
   const certRef = holder.pair.certRef;
@@ -163,7 +163,7 @@ function refusedKey(pair: LoadPair<FileReference>, holder: { pair: LoadPair<File
   } else {
     why = `The key does not belong to "${leaf.subject}" from ${certRef.written} (public key SHA-256 ${leaf.publicKeySha256.slice(0, 16)}… vs ${key.publicKeySha256?.slice(0, 16)}…).`;
   }
-  return placed(keyRef, 'key', certRef, 'certificate', list.loads
+  return placed(context, keyRef, 'key', certRef, 'certificate', list.loads
     ? { code: 'tls.key-mismatch', nginxRefuses: true, message: nginxRefuses(nginxSays, why) }
     : { code: 'tls.key-mismatch', severity: 'warning', message: `${why} nginx does not load this pair yet (no TLS upstream uses it), but refuses it once one does.` });
 }
@@ -179,11 +179,11 @@ function depthOf(node: ConfigNode): number {
  * server's (or location's) own statement, the one to change for it, while the outer one is
  * inherited and may be right for other servers. The other statement is related information.
  */
-function placed(natural: FileReference, naturalRole: string, other: FileReference, otherRole: string, finding: Omit<Finding, 'file' | 'start' | 'end'>, otherNote?: string): Finding {
+function placed(context: Pick<RuleContext, 'reportOnly'>, natural: FileReference, naturalRole: string, other: FileReference, otherRole: string, finding: Omit<Finding, 'file' | 'start' | 'end'>, otherNote?: string): Finding {
   const [at, rel, relRole] = depthOf(other.node) > depthOf(natural.node) ? [other, natural, naturalRole] : [natural, other, otherRole];
   const inherited = rel.node.parent !== at.node.parent;
   const note = rel === other && otherNote ? otherNote : inherited ? `the ${relRole}, inherited from here` : `the ${relRole}`;
-  const related = rel.node === at.node ? undefined : [{ file: rel.node.file.path, start: rel.arg.start, end: rel.arg.end, message: note }];
+  const related = context.reportOnly || rel.node === at.node ? undefined : [{ file: rel.node.file.path, start: rel.arg.start, end: rel.arg.end, message: note }];
   return { ...finding, ...referenceRange(at), related };
 }
 

@@ -109,8 +109,8 @@ function checkScope(context: RuleContext, scope: ServerScope, family: Family, tl
         message: nginxRefuses(verifyClientNoCaWording(version), inherited
           ? `This server inherits "ssl_verify_client ${mode}" and no CA. ${note.trim()}`
           : note.trim()),
-        fixes: fixes.length > 0 ? fixes : undefined,
-        related: inherited ? [{ file: verifyNode.file.path, ...statementRange(verifyNode), message: `ssl_verify_client ${mode}, inherited from here` }] : undefined,
+        fixes: context.reportOnly ? undefined : fixes.length > 0 ? fixes : undefined,
+        related: context.reportOnly ? undefined : inherited ? [{ file: verifyNode.file.path, ...statementRange(verifyNode), message: `ssl_verify_client ${mode}, inherited from here` }] : undefined,
       });
     }
   }
@@ -121,7 +121,7 @@ function checkScope(context: RuleContext, scope: ServerScope, family: Family, tl
       findings.push({
         code: 'mtls.verification-not-enforced', file: node.file.path, ...statementRange(node),
         message: `A client CA is configured but ssl_verify_client is ${verify.isDefault ? 'off by default' : 'off'}: clients are never asked for a certificate, so nothing is authenticated.`,
-        fixes: [{ title: 'Require client certificates (ssl_verify_client on)', safe: false, preferred: true,
+        fixes: context.reportOnly ? undefined : [{ title: 'Require client certificates (ssl_verify_client on)', safe: false, preferred: true,
           edits: [verify.nodes[0] && verify.level === scope.levels[scope.levels.length - 1]
             ? { file: verify.nodes[0].file.path, start: verify.nodes[0].directive.args[0].start, end: verify.nodes[0].directive.args[0].end, newText: 'on' }
             : insertAfter(node, ['ssl_verify_client on;'])] }],
@@ -138,7 +138,7 @@ function checkScope(context: RuleContext, scope: ServerScope, family: Family, tl
     findings.push({
       code: 'mtls.verification-not-enforced', file: verifyNode.file.path, ...statementRange(verifyNode),
       message: `"ssl_verify_client ${mode}" lets clients through without a valid certificate, and nothing in this server checks $ssl_client_verify: requests with no or a failed certificate are served like verified ones.`,
-      fixes: fixes.length > 0 ? fixes : undefined,
+      fixes: context.reportOnly ? undefined : fixes.length > 0 ? fixes : undefined,
     });
   }
   if (mode === 'optional_no_ca' && checked && verifyNode) {
@@ -149,7 +149,7 @@ function checkScope(context: RuleContext, scope: ServerScope, family: Family, tl
         code: 'mtls.verification-not-enforced', severity: 'error', file: ocspNode.file.path, ...statementRange(ocspNode), nginxRefuses: true,
         message: nginxRefuses('"ssl_ocsp" is incompatible with "ssl_verify_client optional_no_ca"',
           'OCSP needs a verified chain; use "ssl_verify_client optional" with a CA, or turn ssl_ocsp off.'),
-        related: [{ file: verifyNode.file.path, ...statementRange(verifyNode), message: 'optional_no_ca set here' }],
+        related: context.reportOnly ? undefined : [{ file: verifyNode.file.path, ...statementRange(verifyNode), message: 'optional_no_ca set here' }],
       });
     }
   }

@@ -26,7 +26,7 @@ const RULES: RuleMeta[] = [
 ];
 
 /** Second and later occurrences of single-valued directives among one block's statements. */
-function duplicates(statements: readonly ConfigNode[], wanted: ReadonlySet<string>): Finding[] {
+function duplicates(context: Pick<RuleContext, 'reportOnly'>, statements: readonly ConfigNode[], wanted: ReadonlySet<string>): Finding[] {
   const seen = new Map<string, ConfigNode>();
   const findings: Finding[] = [];
   for (const node of statements) {
@@ -42,7 +42,7 @@ function duplicates(statements: readonly ConfigNode[], wanted: ReadonlySet<strin
     findings.push({
       code: 'nginx.duplicate-directive', file: node.file.path, start: node.directive.name.start, end: node.directive.name.end, nginxRefuses: true,
       message: nginxRefuses(`"${name}" directive is duplicate`, `It is already set in this block on line ${firstLine}${first.file === node.file ? '' : ` of ${first.file.path}`}; nginx takes one value per block.`),
-      related: [{ file: first.file.path, start: first.directive.start, end: first.directive.end, message: 'first set here' }],
+      related: context.reportOnly ? undefined : [{ file: first.file.path, start: first.directive.start, end: first.directive.end, message: 'first set here' }],
     });
   }
   return findings;
@@ -86,7 +86,7 @@ export const contextRules: RuleFamily = {
     const focus = focusOf(context);
     const wanted = focus.wanted;
     // A repeat is reported on itself: only levels holding a statement of a checked file matter.
-    for (const block of focus.containers) findings.push(...duplicates(block ? block.children : context.tree.nodes, wanted));
+    for (const block of focus.containers) findings.push(...duplicates(context, block ? block.children : context.tree.nodes, wanted));
     for (const node of focus.nodes) {
       if (node.context === 'custom-body' || node.context === 'unknown') continue;
       const d = node.directive;
@@ -103,7 +103,7 @@ export const contextRules: RuleFamily = {
           findings.push({
             ...base, code: 'nginx.unknown-directive', start: d.name.start, end: d.name.end,
             message: nginxRefuses(`unknown directive "${name}"`, suggestion ? `Did you mean "${suggestion}"?` : undefined),
-            fixes: suggestion ? [{ title: `Change to "${suggestion}"`, safe: false, preferred: true, edits: [{ file: node.file.path, start: d.name.start, end: d.name.end, newText: suggestion }] }] : undefined,
+            fixes: context.reportOnly ? undefined : suggestion ? [{ title: `Change to "${suggestion}"`, safe: false, preferred: true, edits: [{ file: node.file.path, start: d.name.start, end: d.name.end, newText: suggestion }] }] : undefined,
           });
           break;
         }
@@ -118,7 +118,7 @@ export const contextRules: RuleFamily = {
           findings.push({
             ...base, code: 'nginx.directive-not-allowed', ...range,
             message: nginxRefuses(`"${name}" directive is not allowed here`, `It is not valid inside ${describeContext(node)}.${context.contextGuessed ? guessedNote(context) : ''}`),
-            fixes: node.parent?.directive.name.value === 'if' ? liftOutOfIf(node, context.tree) : undefined,
+            fixes: context.reportOnly ? undefined : node.parent?.directive.name.value === 'if' ? liftOutOfIf(node, context.tree) : undefined,
           });
           break;
         }
@@ -127,7 +127,7 @@ export const contextRules: RuleFamily = {
           findings.push({
             ...base, code: 'nginx.invalid-argument-count', ...range,
             message: nginxRefuses(`invalid number of arguments in "${name}" directive`, hint),
-            fixes: hint ? missingSemicolonFix(node, context) : undefined,
+            fixes: context.reportOnly ? undefined : hint ? missingSemicolonFix(node, context) : undefined,
           });
           break;
         }
@@ -146,7 +146,7 @@ export const contextRules: RuleFamily = {
           findings.push({
             ...base, code: 'nginx.invalid-flag', start: arg.start, end: arg.end,
             message: nginxRefuses(`invalid value "${arg.value}" in "${name}" directive, it must be "on" or "off"`),
-            fixes: [{ title: 'Change to "on"', safe: false, edits: [{ file: node.file.path, start: arg.start, end: arg.end, newText: 'on' }] },
+            fixes: context.reportOnly ? undefined : [{ title: 'Change to "on"', safe: false, edits: [{ file: node.file.path, start: arg.start, end: arg.end, newText: 'on' }] },
               { title: 'Change to "off"', safe: false, edits: [{ file: node.file.path, start: arg.start, end: arg.end, newText: 'off' }] }],
           });
         }

@@ -107,9 +107,9 @@ export const headerInheritanceRules: RuleFamily = {
           severity: dropSeverity(family, dropped, protective),
           file: placed.anchor.file.path, ...statementRange(placed.anchor),
           message,
-          related: [...placed.related, ...dropped.map((n) => ({ file: n.file.path, ...statementRange(n), message: 'no longer applied in that block' }))],
+          related: context.reportOnly ? undefined : [...placed.related, ...dropped.map((n) => ({ file: n.file.path, ...statementRange(n), message: 'no longer applied in that block' }))],
           // Copying is offered only when every copied statement stands on its own without a syntax problem.
-          fixes: dropped.every(copiesCleanly) ? [{ title: `Copy the inherited ${family} lines into this block`, safe: false, preferred: true,
+          fixes: context.reportOnly ? undefined : dropped.every(copiesCleanly) ? [{ title: `Copy the inherited ${family} lines into this block`, safe: false, preferred: true,
             edits: [insertBefore(placed.anchor, dropped.map(sourceOf))] }] : undefined,
         });
       }

@@ -69,7 +69,7 @@ export function verifiedVariableFor(variableName: string): string | undefined {
  * the verification proves who holds the certificate, yet the backend receives what the client
  * wrote in the header. The fix forwards the verified value instead.
  */
-function forwardedOnVerifiedHop(node: ConfigNode, headerName: string, v: { start: number; end: number; name: string }): Finding {
+function forwardedOnVerifiedHop(context: Pick<RuleContext, 'reportOnly'>, node: ConfigNode, headerName: string, v: { start: number; end: number; name: string }): Finding {
   const replacement = verifiedVariableFor(v.name);
   const written = node.file.text.slice(v.start, v.end);
   return {
@@ -79,7 +79,7 @@ function forwardedOnVerifiedHop(node: ConfigNode, headerName: string, v: { start
     file: node.file.path, start: v.start, end: v.end,
     message: `"${headerName}" forwards $${v.name}, a request header the client sets itself. This hop verifies client certificates, but that does not vouch for the header: unless every certificate its CA issues belongs to a proxy trusted to set it, a client with any valid certificate can claim another identity to the backend.${replacement ? ` Forward nginx's verified ${replacement} instead.` : ' Forward nginx\'s own $ssl_client_* values instead.'}`,
     // Replaced inside what was written, so "${http_x}suffix" keeps its braces.
-    fixes: replacement ? [{ title: `Forward the verified value (${replacement})`, safe: false, preferred: true,
+    fixes: context.reportOnly ? undefined : replacement ? [{ title: `Forward the verified value (${replacement})`, safe: false, preferred: true,
       edits: [{ file: node.file.path, start: v.start, end: v.end, newText: written.startsWith('${') ? `\${${replacement.slice(1)}}` : replacement }] }] : undefined,
   };
 }
@@ -113,7 +113,7 @@ export const identityHeaderRules: RuleFamily = {
           findings.push({
             code: 'tls.deprecated-ssl-client-cert', file: node.file.path, start: v.start, end: v.end,
             message: '$ssl_client_cert is deprecated: its PEM value spans several lines (continuation lines start with a tab), which nginx backends reject with 400 "client sent invalid header line". Use $ssl_client_escaped_cert (URL-encoded PEM; the backend must URL-decode it).',
-            fixes: [{ title: 'Use $ssl_client_escaped_cert', safe: true, preferred: true,
+            fixes: context.reportOnly ? undefined : [{ title: 'Use $ssl_client_escaped_cert', safe: true, preferred: true,
               // Renamed inside what was written, so "${ssl_client_cert}x" keeps the braces that
               // end the name (without them nginx would read the unknown $ssl_client_escaped_certx).
               edits: [{ file: node.file.path, start: v.start, end: v.end, newText: node.file.text.slice(v.start, v.end).replace('ssl_client_cert', 'ssl_client_escaped_cert') }] }],
@@ -130,7 +130,7 @@ export const identityHeaderRules: RuleFamily = {
       const headerName = d.args[0].value;
       const identity = IDENTITY_HEADER_NAME.test(headerName) || d.name.value !== 'proxy_set_header';
       if (verified) {
-        for (const v of spoofable) findings.push(forwardedOnVerifiedHop(node, headerName, v));
+        for (const v of spoofable) findings.push(forwardedOnVerifiedHop(context, node, headerName, v));
         continue;
       }
       for (const v of spoofable) {
@@ -138,7 +138,7 @@ export const identityHeaderRules: RuleFamily = {
           code: 'mtls.identity-header-spoofable', severity: identity ? 'error' : 'warning',
           file: node.file.path, start: v.start, end: v.end,
           message: `"${headerName}" forwards $${v.name}, a request header any client can set, while this hop verifies no client certificate (ssl_verify_client is ${verify.args[0] ?? 'off'}): a client can claim any identity to the backend. Forward nginx's own $ssl_client_* values on a hop that verifies client certificates, or clear the header.`,
-          fixes: d.name.value === 'proxy_set_header' || d.name.value === 'grpc_set_header' ? [{
+          fixes: context.reportOnly ? undefined : d.name.value === 'proxy_set_header' || d.name.value === 'grpc_set_header' ? [{
             title: `Stop forwarding the client's value (${d.name.value} ${headerName} "")`, safe: false,
             edits: [{ file: node.file.path, start: d.args[1].start, end: d.args[1].end, newText: '""' }],
           }] : undefined,

@@ -155,8 +155,8 @@ export const identitySiblingRules: RuleFamily = {
             code: 'mtls.identity-header-not-cleared',
             file: path.pass.file.path, ...statementRange(path.pass),
             message: `${describePath(path)} proxies to the same backend as a place that sets "${header}" from the client certificate, but does not set or clear "${header}" itself: here the backend receives whatever the client sends under that name, so a client can claim any identity. Clear it with ${directive} ${quoteArg(header)} "".`,
-            fixes: [clearFix(path, directive, header)],
-            related: [{ file: node.file.path, ...statementRange(node), message: `"${header}" set from the client certificate here` }],
+            fixes: context.reportOnly ? undefined : [clearFix(path, directive, header)],
+            related: context.reportOnly ? undefined : [{ file: node.file.path, ...statementRange(node), message: `"${header}" set from the client certificate here` }],
           });
         }
       }

@@ -30,7 +30,7 @@ export const includeRules: RuleFamily = {
 function findingOf(p: TreeProblem, context: RuleContext): Finding {
   // A missing file that only the production host can have: unknown here, not wrong.
   if (p.missingTarget !== undefined && !context.isKnownLocation(p.missingTarget)) {
-    return notOnThisMachine({ code: 'nginx.include-not-on-this-machine', file: p.file, start: p.start, end: p.end, written: p.missingTarget, unchecked: 'what it sets' , surface: context.surface });
+    return notOnThisMachine({ code: 'nginx.include-not-on-this-machine', file: p.file, start: p.start, end: p.end, written: p.missingTarget, unchecked: 'what it sets', surface: context.surface, reportOnly: context.reportOnly });
   }
   return {
     code: p.code,

@@ -44,7 +44,7 @@ export const listenDeprecationRules: RuleFamily = {
       findings.push({
         code: 'tls.listen-http2-deprecated', file: node.file.path, start: param.start, end: param.end,
         message: `nginx ${context.settings.targetVersion} warns: the "listen ... http2" directive is deprecated, use the "http2" directive instead. HTTP/2 still works; "http2 on;" in the server does the same without the warning.`,
-        fixes: [{ title: 'Replace the "http2" parameter with "http2 on;"', safe: false, preferred: true, edits: moveToDirective(node) }],
+        fixes: context.reportOnly ? undefined : [{ title: 'Replace the "http2" parameter with "http2 on;"', safe: false, preferred: true, edits: moveToDirective(node) }],
       });
     }
     return findings;

@@ -273,7 +273,7 @@ async function staplingFindings(scopes: readonly ServerScope[], context: RuleCon
       const leaf = chain[0];
       const written = certNode.directive.args[0].value;
       const nginxName = isInlineData(written) ? INLINE_DATA_LABEL : nginxPrintedPath(written, context);
-      const related = [{ file: certNode.file.path, ...statementRange(certNode), message: 'the certificate' }];
+      const related = context.reportOnly ? undefined : [{ file: certNode.file.path, ...statementRange(certNode), message: 'the certificate' }];
       const issuerFound = chain.slice(1).some((c) => issues(c, leaf)) || stores.some((c) => issues(c, leaf));
       if (!issuerFound) {
         if (storeUnknown) continue;

@@ -135,8 +135,8 @@ export const plainHttpProxySslRules: RuleFamily = {
           code: 'proxy.ssl-on-plain-http',
           file: first.file.path, ...statementRange(first),
           message: `${names}${place} ${settings.length === 1 ? 'has' : 'have'} no effect: ${where} over plain ${users[0].target.scheme}://, so nginx ignores the upstream TLS settings and the traffic to the upstream is cleartext.`,
-          fixes: fix ? [fix] : undefined,
-          related: users.slice(0, 5).map((p) => ({ file: p.pass.file.path, ...statementRange(p.pass), message: `plain ${p.target.scheme}:// connection` })),
+          fixes: context.reportOnly ? undefined : fix ? [fix] : undefined,
+          related: context.reportOnly ? undefined : users.slice(0, 5).map((p) => ({ file: p.pass.file.path, ...statementRange(p.pass), message: `plain ${p.target.scheme}:// connection` })),
         });
       }
     }

@@ -52,13 +52,13 @@ function protocolsFix(node: ConfigNode): Fix {
   };
 }
 
-function weakProtocols(node: ConfigNode, findings: Finding[]): void {
+function weakProtocols(context: Pick<RuleContext, 'reportOnly'>, node: ConfigNode, findings: Finding[]): void {
   for (const arg of node.directive.args) {
     if (!WEAK_PROTOCOLS.has(arg.value)) continue;
     findings.push({
       code: 'tls.weak-protocols-ciphers', file: node.file.path, start: arg.start, end: arg.end,
       message: `${arg.value} is obsolete and insecure (RFC 8996 deprecates TLS 1.0 and 1.1; SSLv3 is broken); nginx accepts it without warning. Allow only TLSv1.2 and TLSv1.3.`,
-      fixes: [protocolsFix(node)],
+      fixes: context.reportOnly ? undefined : [protocolsFix(node)],
     });
   }
 }
@@ -75,7 +75,7 @@ function weakCiphers(node: ConfigNode, findings: Finding[]): void {
 }
 
 /** Repeated bitmask directives at one level: nginx ORs them, which is rarely what the author meant. */
-function duplicates(statements: readonly ConfigNode[], findings: Finding[]): void {
+function duplicates(context: Pick<RuleContext, 'reportOnly'>, statements: readonly ConfigNode[], findings: Finding[]): void {
   const byName = new Map<string, ConfigNode[]>();
   for (const node of statements) {
     const name = node.directive.name.value;
@@ -98,9 +98,9 @@ function duplicates(statements: readonly ConfigNode[], findings: Finding[]): voi
       findings.push({
         code: 'tls.weak-protocols-ciphers', file: node.file.path, ...statementRange(node),
         message: `"${name}" is repeated at this level: nginx does not replace the earlier line but combines both, enabling ${union.join(' ')}.`,
-        related: [{ file: first.file.path, ...statementRange(first), message: `first "${name}" at this level` }],
+        related: context.reportOnly ? undefined : [{ file: first.file.path, ...statementRange(first), message: `first "${name}" at this level` }],
         // Merging keeps the enabled set exactly as nginx computes it.
-        fixes: [{ title: `Merge into one "${name}" line`, safe: true, preferred: true, edits }],
+        fixes: context.reportOnly ? undefined : [{ title: `Merge into one "${name}" line`, safe: true, preferred: true, edits }],
       });
     }
   }
@@ -153,7 +153,7 @@ function deprecatedSsl(context: RuleContext, findings: Finding[]): void {
       message: warns
         ? 'nginx warns: the "ssl" directive is deprecated, use the "listen ... ssl" directive instead. It is removed in nginx 1.25.1, where this line becomes an unknown directive.'
         : `nginx ${version} still accepts "ssl" without a warning, but it is deprecated from 1.15.0 and removed in 1.25.1 (an unknown directive there). The "ssl" parameter of "listen" does the same.`,
-      fixes,
+      fixes: context.reportOnly ? undefined : fixes,
     });
   }
 }
@@ -174,7 +174,7 @@ function weakDefaults(context: RuleContext, findings: Finding[]): void {
     findings.push({
       code: 'tls.weak-protocols-ciphers', severity: 'information', file: listen.node.file.path, ...statementRange(listen.node),
       message: `No ssl_protocols applies here, and nginx ${version} then enables ${fallback} (the default drops TLSv1 and TLSv1.1 only from 1.27.3).`,
-      fixes: [{ title: 'Allow only TLSv1.2 and TLSv1.3', safe: false, edits: [insertAfter(listen.node, ['ssl_protocols TLSv1.2 TLSv1.3;'])] }],
+      fixes: context.reportOnly ? undefined : [{ title: 'Allow only TLSv1.2 and TLSv1.3', safe: false, edits: [insertAfter(listen.node, ['ssl_protocols TLSv1.2 TLSv1.3;'])] }],
     });
   }
 }
@@ -187,11 +187,11 @@ export const protocolRules: RuleFamily = {
     const findings: Finding[] = [];
     const focus = focusOf(context);
     // Repeats are judged per level: the levels holding a statement of a checked file.
-    for (const block of focus.containers) duplicates(block ? block.children : context.tree.nodes, findings);
+    for (const block of focus.containers) duplicates(context, block ? block.children : context.tree.nodes, findings);
     for (const node of focus.nodes) {
       if (node.context === 'custom-body') continue;
       const name = node.directive.name.value;
-      if (BITMASK_DIRECTIVES.has(name)) weakProtocols(node, findings);
+      if (BITMASK_DIRECTIVES.has(name)) weakProtocols(context, node, findings);
       if (CIPHER_DIRECTIVES.has(name)) weakCiphers(node, findings);
     }
     deprecatedSsl(context, findings);

@@ -113,8 +113,8 @@ export const sessionReuseRules: RuleFamily = {
         findings.push({
           code: 'tls.session-reuse-identity-leak', file: path.pass.file.path, ...argRange(path.pass),
           message: `${describePath(path)} (${summaryOf(path)}) shares cached TLS sessions for ${path.pass.directive.args[0].value} with ${others.length} other block(s) that use a different client certificate or verification: a resumed session carries the other location's identity and verification result. Use a separate upstream {} block per identity, or turn ${path.prefix}session_reuse off.`,
-          related: others.slice(0, MAX_RELATED).map((o) => ({ file: o.pass.file.path, ...argRange(o.pass), message: `same upstream, ${summaryOf(o)}` })),
-          fixes: [reuseOffFix(path)],
+          related: context.reportOnly ? undefined : others.slice(0, MAX_RELATED).map((o) => ({ file: o.pass.file.path, ...argRange(o.pass), message: `same upstream, ${summaryOf(o)}` })),
+          fixes: context.reportOnly ? undefined : [reuseOffFix(path)],
         });
       }
     }

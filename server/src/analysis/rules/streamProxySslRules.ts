@@ -59,7 +59,7 @@ export const streamProxySslRules: RuleFamily = {
         code: 'stream.proxy-ssl-disabled', severity: serious(settings) ? 'error' : 'warning',
         file: first.file.path, ...statementRange(first),
         message: `This stream server sets ${settings.map((n) => n.directive.name.value).join(', ')} but not "proxy_ssl on": nginx ignores them and connects to the upstream over plain TCP.`,
-        fixes: [turnOnFix(scope, first)],
+        fixes: context.reportOnly ? undefined : [turnOnFix(scope, first)],
       });
     }
     // Settings at stream level that no server turns on.

@@ -32,7 +32,7 @@ export const syntaxRules: RuleFamily = {
           end: problem.end,
           nginxRefuses: problem.code !== 'nginx.too-deep',
           // `name args }`: the statement's own end is where its `;` belongs.
-          fixes: problem.missingSemicolonAt === undefined ? undefined : [{ title: 'Add the missing ";"', safe: false, preferred: true,
+          fixes: context.reportOnly ? undefined : problem.missingSemicolonAt === undefined ? undefined : [{ title: 'Add the missing ";"', safe: false, preferred: true,
             edits: [{ file: file.path, start: problem.missingSemicolonAt, end: problem.missingSemicolonAt, newText: ';' }] }],
         });
       }

@@ -58,7 +58,7 @@ function httpListeners(context: RuleContext, findings: Finding[]): void {
       if (touches(first.scope)) findings.push({
         code: 'tls.listen-ssl-no-cert', file: first.socket.node.file.path, ...statementRange(first.socket.node), nginxRefuses: true,
         message: nginxRefuses(`${NO_CERT} in ${where(owner)}`, `This server is the default server for ${group.address}; give it ssl_certificate and ssl_certificate_key, or ssl_reject_handshake on.`),
-        fixes: atLeast(version, '1.19.4') ? rejectFix(first.scope, first.socket) : undefined,
+        fixes: context.reportOnly ? undefined : atLeast(version, '1.19.4') ? rejectFix(first.scope, first.socket) : undefined,
       });
       continue;
     }
@@ -70,7 +70,7 @@ function httpListeners(context: RuleContext, findings: Finding[]): void {
         findings.push({
           code: 'tls.listen-ssl-no-cert', file: member.socket.node.file.path, ...statementRange(member.socket.node), nginxRefuses: true,
           message: nginxRefuses(`${NO_CERT} in ${where(owner)}`, `The default server of ${group.address} rejects handshakes, so nginx requires a certificate in every other server on it.`),
-          fixes: rejectFix(member.scope, member.socket),
+          fixes: context.reportOnly ? undefined : rejectFix(member.scope, member.socket),
         });
         continue;
       }
@@ -82,8 +82,8 @@ function httpListeners(context: RuleContext, findings: Finding[]): void {
       findings.push({
         code: 'tls.sni-server-without-cert', file: member.socket.node.file.path, ...statementRange(member.socket.node),
         message: `This server shares the TLS address ${group.address} but has no certificate: after SNI nginx keeps the default server's TLS context, so clients get that server's certificate (a name mismatch for this server).${lost}`,
-        related: first.scope.node ? [{ file: first.scope.node.file.path, ...statementRange(first.scope.node), message: 'default server of this address' }] : undefined,
-        fixes: member.scope.node && defaultCerts.length > 0 ? [{
+        related: context.reportOnly ? undefined : first.scope.node ? [{ file: first.scope.node.file.path, ...statementRange(first.scope.node), message: 'default server of this address' }] : undefined,
+        fixes: context.reportOnly ? undefined : member.scope.node && defaultCerts.length > 0 ? [{
           title: 'Give this server its own certificate (copy the default server\'s; replace with this name\'s certificate)', safe: false,
           edits: [insertAfter(member.socket.node, defaultCerts.map(sourceOf))],
         }] : undefined,
@@ -133,7 +133,7 @@ function streamListeners(context: RuleContext, findings: Finding[]): void {
       findings.push({
         code: 'tls.listen-ssl-no-cert', file: listen.file.path, ...statementRange(listen), nginxRefuses: true,
         message: nginxRefuses(`${NO_CERT} in ${where(listen)}`, 'Give this stream server ssl_certificate and ssl_certificate_key.'),
-        fixes: scope.node ? [{ title: 'Add a certificate and key (fill in the paths)', safe: false,
+        fixes: context.reportOnly ? undefined : scope.node ? [{ title: 'Add a certificate and key (fill in the paths)', safe: false,
           edits: [insertIntoBlock(scope.node, ['ssl_certificate /etc/nginx/ssl/server.crt;', 'ssl_certificate_key /etc/nginx/ssl/server.key;'])] }] : undefined,
       });
       continue;

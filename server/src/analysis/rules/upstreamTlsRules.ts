@@ -89,8 +89,8 @@ async function upstreamUnverified(context: RuleContext, path: RequestPath): Prom
     severity: sendsClientCert ? 'error' : 'warning',
     file: path.pass.file.path, ...argRange(path.pass),
     message,
-    fixes: await verifyFixes(context, path),
-    related: trusted.nodes[0] ? [{ file: trusted.nodes[0].file.path, ...statementRange(trusted.nodes[0]), message: 'trusted CA configured here' }] : undefined,
+    fixes: context.reportOnly ? undefined : await verifyFixes(context, path),
+    related: context.reportOnly ? undefined : trusted.nodes[0] ? [{ file: trusted.nodes[0].file.path, ...statementRange(trusted.nodes[0]), message: 'trusted CA configured here' }] : undefined,
   };
 }
 
@@ -107,7 +107,7 @@ async function clientCertPairs(context: RuleContext, path: RequestPath, findings
       code: 'mtls.client-cert-not-sent', file: node.file.path, ...statementRange(node), nginxRefuses: true,
       message: nginxRefuses(`no "${path.prefix}certificate_key" is defined for certificate "${cert.args[0]}"`,
         `Add ${path.prefix}certificate_key with the private key of this certificate.`),
-      fixes: await missingKeyFixes(context, path, node),
+      fixes: context.reportOnly ? undefined : await missingKeyFixes(context, path, node),
     });
   } else if (keySet && !certSet) {
     const node = key.nodes[0];
@@ -125,7 +125,7 @@ async function missingKeyFixes(context: RuleContext, path: RequestPath, certNode
   return [{ title: `Add the matching key (${path.prefix}certificate_key ${key})`, safe: false, preferred: true, edits: [insertAfter(certNode, [`${path.prefix}certificate_key ${quoteArg(key)};`])] }];
 }
 
-function verifyWithoutCa(path: RequestPath, findings: Finding[], covered: Set<ConfigNode>): void {
+function verifyWithoutCa(context: Pick<RuleContext, 'reportOnly'>, path: RequestPath, findings: Finding[], covered: Set<ConfigNode>): void {
   const verify = path.ssl('verify');
   if (!isOn(verify) || path.tls === false) return;
   const node = verify.nodes[0];
@@ -136,7 +136,7 @@ function verifyWithoutCa(path: RequestPath, findings: Finding[], covered: Set<Co
     code: 'tls.upstream-verify-no-ca', file: node.file.path, ...statementRange(node), nginxRefuses: true,
     message: nginxRefuses(`no ${mod}_ssl_trusted_certificate for ${mod}_ssl_verify`,
       `${describePath(path)} verifies the upstream but names no CA file to verify against.`),
-    fixes: [{
+    fixes: context.reportOnly ? undefined : [{
       title: `Add ${mod}_ssl_trusted_certificate (system CA bundle; adjust the path)`, safe: false,
       edits: [insertAfter(node, [`${mod}_ssl_trusted_certificate /etc/ssl/certs/ca-certificates.crt;`])],
     }],
@@ -185,9 +185,9 @@ async function nameChecks(context: RuleContext, path: RequestPath, findings: Fin
   // A peer served from this tree is checked against its real certificate, whatever the name.
   const peers = await localPeerCertificates(context, path, hostOnly);
   const mismatch = peers.find((p) => !p.covers);
-  if (mismatch) findings.push(localMismatch(path, hostOnly, mismatch));
+  if (mismatch) findings.push(localMismatch(context, path, hostOnly, mismatch));
   else if (peers.length === 0 && sslName.isDefault) {
-    const guess = unknownPeerName(path);
+    const guess = unknownPeerName(context, path);
     if (guess) {
       findings.push(guess);
       return;
@@ -200,10 +200,10 @@ async function nameChecks(context: RuleContext, path: RequestPath, findings: Fin
     findings.push({
       code: 'tls.upstream-name-mismatch', severity: 'information', file: anchor.file.path, ...argRange(anchor),
       message: `nginx verifies the name "${hostOnly}" but sends no SNI (${path.prefix}server_name is off): an upstream that hosts several names presents its default certificate, which may not match. Turn ${path.prefix}server_name on.`,
-      fixes: [{ title: `Send SNI (${path.prefix}server_name on)`, safe: false, preferred: true, edits: [insertAfter(anchor, [`${path.prefix}server_name on;`])] }],
+      fixes: context.reportOnly ? undefined : [{ title: `Send SNI (${path.prefix}server_name on)`, safe: false, preferred: true, edits: [insertAfter(anchor, [`${path.prefix}server_name on;`])] }],
     });
   }
-  hostHeaderCheck(path, hostOnly, findings);
+  hostHeaderCheck(context, path, hostOnly, findings);
 }
 
 /**
@@ -212,7 +212,7 @@ async function nameChecks(context: RuleContext, path: RequestPath, findings: Fin
  * (the usual way to name an upstream after its host), so it says nothing; a name only a
  * private CA could issue may still be in the upstream's certificate, so that is information.
  */
-function unknownPeerName(path: RequestPath): Finding | undefined {
+function unknownPeerName(context: Pick<RuleContext, 'reportOnly'>, path: RequestPath): Finding | undefined {
   const target = path.target;
   const passFile = path.pass.file.path;
   if (target.upstreamBlock) {
@@ -221,8 +221,8 @@ function unknownPeerName(path: RequestPath): Finding | undefined {
     return {
       code: 'tls.upstream-name-mismatch', severity: 'information', file: passFile, ...argRange(path.pass),
       message: `With verification on and no ${path.prefix}name, nginx checks the upstream certificate against the upstream block name "${target.host}". Public CAs do not issue certificates for such a name; unless the upstream's certificate comes from a private CA that lists "${target.host}", every request fails with 502 (upstream SSL certificate does not match "${target.host}"). Set ${path.prefix}name to a DNS name of the upstream certificate, or name the upstream block after it.`,
-      related: [{ file: target.upstreamBlock.file.path, ...statementRange(target.upstreamBlock), message: 'upstream block' }],
-      fixes: candidates.slice(0, 3).map((host, i) => ({
+      related: context.reportOnly ? undefined : [{ file: target.upstreamBlock.file.path, ...statementRange(target.upstreamBlock), message: 'upstream block' }],
+      fixes: context.reportOnly ? undefined : candidates.slice(0, 3).map((host, i) => ({
         title: `Verify the name "${host}" (${path.prefix}name ${host} + ${path.prefix}server_name on)`, safe: false, preferred: i === 0,
         edits: [insertAfter(path.pass, [`${path.prefix}name ${host};`, `${path.prefix}server_name on;`])],
       })),
@@ -244,7 +244,7 @@ function hostHeader(path: RequestPath): ConfigNode | undefined {
 }
 
 /** `proxy_set_header Host $host` sends the client's name while TLS verified another one. */
-function hostHeaderCheck(path: RequestPath, verifiedName: string, findings: Finding[]): void {
+function hostHeaderCheck(context: Pick<RuleContext, 'reportOnly'>, path: RequestPath, verifiedName: string, findings: Finding[]): void {
   const host = hostHeader(path);
   const value = host?.directive.args[1];
   if (!host || !value || !/^\$(host|http_host|server_name)$/.test(value.value)) return;
@@ -255,19 +255,19 @@ function hostHeaderCheck(path: RequestPath, verifiedName: string, findings: Find
     code: 'tls.upstream-name-mismatch', severity: 'warning', file: placed.anchor.file.path,
     ...(inPlace ? { start: value.start, end: value.end } : statementRange(placed.anchor)),
     message: `The upstream receives Host "${value.value}" (the client's name) while TLS was verified for "${verifiedName}": the upstream picks its virtual server by a name it has no certificate for, and an nginx upstream that requires client certificates answers 421 Misdirected Request when Host and SNI differ.`,
-    related: placed.related.length > 0 ? placed.related : undefined,
+    related: context.reportOnly || placed.related.length === 0 ? undefined : placed.related,
     // Rewriting a shared snippet would change every block that includes it: only offered in place.
-    fixes: inPlace ? [{ title: 'Send the upstream\'s own name (Host $proxy_host)', safe: false, preferred: true, edits: [{ file: host.file.path, start: value.start, end: value.end, newText: '$proxy_host' }] }] : undefined,
+    fixes: context.reportOnly ? undefined : inPlace ? [{ title: 'Send the upstream\'s own name (Host $proxy_host)', safe: false, preferred: true, edits: [{ file: host.file.path, start: value.start, end: value.end, newText: '$proxy_host' }] }] : undefined,
   });
 }
 
 /** A peer of this tree whose certificate does not cover the verified name: certain to fail. */
-function localMismatch(path: RequestPath, name: string, peer: LocalPeerCertificate): Finding {
+function localMismatch(context: Pick<RuleContext, 'reportOnly'>, path: RequestPath, name: string, peer: LocalPeerCertificate): Finding {
   return {
     code: 'tls.upstream-name-mismatch', file: path.pass.file.path, ...argRange(path.pass),
     message: `The upstream certificate ${peer.written} (served by ${peer.label}) covers ${peer.labels.join(', ') || 'no name'} but not "${name}": verification fails with 502 (upstream SSL certificate does not match "${name}").`,
-    related: [{ file: peer.node.file.path, ...statementRange(peer.node), message: 'certificate of the upstream server' }],
-    fixes: peer.names.filter((n) => !n.startsWith('*')).slice(0, 3).map((n, i) => ({
+    related: context.reportOnly ? undefined : [{ file: peer.node.file.path, ...statementRange(peer.node), message: 'certificate of the upstream server' }],
+    fixes: context.reportOnly ? undefined : peer.names.filter((n) => !n.startsWith('*')).slice(0, 3).map((n, i) => ({
       title: `Verify the name "${n}" (${path.prefix}name ${n})`, safe: false, preferred: i === 0,
       edits: [insertAfter(path.pass, [`${path.prefix}name ${n};`])],
     })),
@@ -384,7 +384,7 @@ export const upstreamTlsRules: RuleFamily = {
         if (unverified) findings.push(unverified);
       }
       if (path.tls !== false && (touches(focus, path.ssl('certificate')) || touches(focus, path.ssl('certificate_key')))) await clientCertPairs(context, path, findings);
-      verifyWithoutCa(path, findings, covered);
+      verifyWithoutCa(context, path, findings, covered);
       if (checksName(path) && (onPass || nameFindingsWanted(focus, path))) await nameChecks(context, path, findings);
     }
     unusedVerifyWithoutCa(context, covered, findings);

@@ -46,7 +46,7 @@ function handlerProblem(node: ConfigNode, problem: ArgumentProblem | undefined, 
   return [{
     code: 'nginx.invalid-value', file: node.file.path, start: problem.arg.start, end: args[args.length - 1].end, nginxRefuses: true,
     message: nginxRefuses(problem.wording, missingSemicolonHint(node, context)),
-    fixes: missingSemicolonFix(node, context),
+    fixes: context.reportOnly ? undefined : missingSemicolonFix(node, context),
   }];
 }
 
@@ -163,7 +163,7 @@ class BlockValueIndex {
  * not count. Statements from other files of the same block are left out (a missed warning,
  * never a wrong one).
  */
-function duplicateValues(node: ConfigNode, allowed: AllowedValues | undefined, blocks: BlockValueIndex): Finding[] {
+function duplicateValues(context: Pick<RuleContext, 'reportOnly'>, node: ConfigNode, allowed: AllowedValues | undefined, blocks: BlockValueIndex): Finding[] {
   const name = node.directive.name.value;
   const args = node.directive.args;
   if (allowed?.kind !== 'bitmask' || args.some((a) => a.hasVariable || !isAllowed(allowed, a.value))) return NONE;
@@ -185,7 +185,7 @@ function duplicateValues(node: ConfigNode, allowed: AllowedValues | undefined, b
     findings.push({
       code: 'nginx.duplicate-value', severity: 'warning', file: node.file.path, start: arg.start, end: arg.end,
       message: `nginx warns: duplicate value "${arg.value}". ${inThisLine ? `This "${name}" line` : `An earlier "${name}" line of this block`} already gives it (the values of every "${name}" line of a block add up), so this one changes nothing.`,
-      fixes: removable ? [{ title: `Remove the repeated "${arg.value}"`, safe: true, preferred: true, edits: [{ file: node.file.path, start: from, end: to, newText: '' }] }] : undefined,
+      fixes: context.reportOnly ? undefined : removable ? [{ title: `Remove the repeated "${arg.value}"`, safe: true, preferred: true, edits: [{ file: node.file.path, start: from, end: to, newText: '' }] }] : undefined,
     });
   });
   return findings;
@@ -207,7 +207,7 @@ export const valueRules: RuleFamily = {
       // Mostly NONE: no iterator made per statement for nothing.
       const wrong = check(node, context, allowed);
       if (wrong.length > 0) findings.push(...wrong);
-      const repeated = duplicateValues(node, allowed, blocks);
+      const repeated = duplicateValues(context, node, allowed, blocks);
       if (repeated.length > 0) findings.push(...repeated);
     }
     return findings;
