@@ -62,6 +62,9 @@ export interface RuleContext {
   onlyDirectives?: ReadonlySet<string>;
 }
 
+/** What a helper that makes findings outside a family's run needs of its context: whether to make fixes and related locations. */
+export type FindingDetail = Pick<RuleContext, 'reportOnly'>;
+
 /**
  * A context with every field in one order, the optional ones too: the contexts of one analysis
  * (the base one, one for a block checked again, one narrowed to some directives) then share one

@@ -14,7 +14,7 @@ import type { Finding, RuleMeta } from '../finding';
 import { unknownConfPrefix, type ConfigNode } from '../../model/configTree';
 import { nginxRefuses } from '../nginxWording';
 import { notOnThisMachine } from '../notOnThisMachine';
-import type { RuleContext, RuleFamily } from '../ruleContext';
+import type { FindingDetail, RuleContext, RuleFamily } from '../ruleContext';
 import { focusOf } from '../analysisFocus';
 import { certificateLoad } from '../certificateLoading';
 import { effective, isOn, isOnWord, levelsFor, levelsIncomplete, type EffectiveOptions } from '../../model/effectiveConfig';
@@ -299,7 +299,7 @@ function checkOpen(ref: FileReference, inspected: InspectedFile, load: LoadDecis
   return [{ code, severity: load.when === 'never' ? 'information' : 'warning', ...referenceRange(ref), message: `${what}${resolvedNote(ref)}. ${laterFailure(load)}${hint}` }];
 }
 
-function notPem(ref: FileReference, inspected: InspectedFile, load: LoadDecision, explanation: string, context: Pick<RuleContext, 'reportOnly'>): Finding {
+function notPem(ref: FileReference, inspected: InspectedFile, load: LoadDecision, explanation: string, context: FindingDetail): Finding {
   if (ref.inline) explanation = explanation.replace(/^The file/, 'The inline value (data:)');
   const fix = !context.reportOnly && !ref.inline && (inspected.kind === 'der-certificate' || inspected.kind === 'der-private-key')
     ? [{ title: `Convert ${ref.written} to PEM`, safe: false, preferred: true, edits: [], command: { command: ServerCommands.convertToPem, arguments: [ref.resolved, ref.node.file.path, ref.arg.start, ref.arg.end] } }]
@@ -407,7 +407,7 @@ async function withPasswordFileFix(findings: Finding[], ref: FileReference, reso
   return findings;
 }
 
-function checkKeyFile(ref: FileReference, inspected: InspectedFile, load: LoadDecision, passwords: Passwords | undefined, context: Pick<RuleContext, 'reportOnly'>): Finding[] {
+function checkKeyFile(ref: FileReference, inspected: InspectedFile, load: LoadDecision, passwords: Passwords | undefined, context: FindingDetail): Finding[] {
   const findings: Finding[] = [];
   if (inspected.kind !== 'pem') {
     findings.push(notPem(ref, inspected, load, KIND_EXPLANATIONS[inspected.kind] ?? 'The file is not a PEM private key.', context));

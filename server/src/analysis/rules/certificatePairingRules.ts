@@ -9,7 +9,7 @@ import type { CertificateInfo, InspectedFile, PrivateKeyInfo } from '../../certi
 import type { ConfigNode } from '../../model/configTree';
 import type { Finding, RuleMeta } from '../finding';
 import { nginxRefuses } from '../nginxWording';
-import type { RuleContext, RuleFamily } from '../ruleContext';
+import type { FindingDetail, RuleContext, RuleFamily } from '../ruleContext';
 import { collectFileReferences, fileDirectivesOfRoles, referenceRange, type FileReference } from '../tlsFileReferences';
 import { focusOf } from '../analysisFocus';
 import { certificateLists, type CertificateList } from '../certificateLists';
@@ -148,7 +148,7 @@ async function slotFindings(list: CertificateList, context: RuleContext): Promis
 }
 
 /** The key nginx -t refuses: it does not fit the certificate in the slot of its type. */
-function refusedKey(context: Pick<RuleContext, 'reportOnly'>, pair: LoadPair<FileReference>, holder: { pair: LoadPair<FileReference>; certificate: CertificateInfo }, list: CertificateList): Finding {
+function refusedKey(context: FindingDetail, pair: LoadPair<FileReference>, holder: { pair: LoadPair<FileReference>; certificate: CertificateInfo }, list: CertificateList): Finding {
   const key = pair.key as PrivateKeyInfo;
   const keyRef = pair.keyRef;
   const certRef = holder.pair.certRef;
@@ -179,7 +179,7 @@ function depthOf(node: ConfigNode): number {
  * server's (or location's) own statement, the one to change for it, while the outer one is
  * inherited and may be right for other servers. The other statement is related information.
  */
-function placed(context: Pick<RuleContext, 'reportOnly'>, natural: FileReference, naturalRole: string, other: FileReference, otherRole: string, finding: Omit<Finding, 'file' | 'start' | 'end'>, otherNote?: string): Finding {
+function placed(context: FindingDetail, natural: FileReference, naturalRole: string, other: FileReference, otherRole: string, finding: Omit<Finding, 'file' | 'start' | 'end'>, otherNote?: string): Finding {
   const [at, rel, relRole] = depthOf(other.node) > depthOf(natural.node) ? [other, natural, naturalRole] : [natural, other, otherRole];
   const inherited = rel.node.parent !== at.node.parent;
   const note = rel === other && otherNote ? otherNote : inherited ? `the ${relRole}, inherited from here` : `the ${relRole}`;

@@ -96,7 +96,7 @@ function checkScope(context: RuleContext, scope: ServerScope, family: Family, tl
       const note = !trusted.isDefault && !trustedCounts
         ? ` ssl_trusted_certificate satisfies this only from nginx 1.27.2; the target version is ${version}.`
         : ' Name the CA that issues the client certificates with ssl_client_certificate.';
-      const fixes: Fix[] = caCandidates(context).slice(0, 3).map((p) => ({
+      const fixes: Fix[] = context.reportOnly ? [] : caCandidates(context).slice(0, 3).map((p) => ({
         title: `Verify clients against ${p} (ssl_client_certificate)`, safe: false,
         edits: [insertAfter(verifyNode, [`ssl_client_certificate ${p};`])],
       }));
@@ -109,7 +109,7 @@ function checkScope(context: RuleContext, scope: ServerScope, family: Family, tl
         message: nginxRefuses(verifyClientNoCaWording(version), inherited
           ? `This server inherits "ssl_verify_client ${mode}" and no CA. ${note.trim()}`
           : note.trim()),
-        fixes: context.reportOnly ? undefined : fixes.length > 0 ? fixes : undefined,
+        fixes: fixes.length > 0 ? fixes : undefined,
         related: context.reportOnly ? undefined : inherited ? [{ file: verifyNode.file.path, ...statementRange(verifyNode), message: `ssl_verify_client ${mode}, inherited from here` }] : undefined,
       });
     }
@@ -129,7 +129,7 @@ function checkScope(context: RuleContext, scope: ServerScope, family: Family, tl
     }
   }
   if ((mode === 'optional' || mode === 'optional_no_ca') && (tls || checked) && verifyNode && !checksVerification(scope, variables)) {
-    const fixes: Fix[] = mode === 'optional' && scope.node
+    const fixes: Fix[] = !context.reportOnly && mode === 'optional' && scope.node
       ? [{ title: 'Refuse requests without a verified certificate (if ($ssl_client_verify != SUCCESS) { return 403; })', safe: false,
         edits: [verify.level === scope.levels[scope.levels.length - 1]
           ? insertAfter(verifyNode, ['if ($ssl_client_verify != SUCCESS) { return 403; }'])
@@ -138,7 +138,7 @@ function checkScope(context: RuleContext, scope: ServerScope, family: Family, tl
     findings.push({
       code: 'mtls.verification-not-enforced', file: verifyNode.file.path, ...statementRange(verifyNode),
       message: `"ssl_verify_client ${mode}" lets clients through without a valid certificate, and nothing in this server checks $ssl_client_verify: requests with no or a failed certificate are served like verified ones.`,
-      fixes: context.reportOnly ? undefined : fixes.length > 0 ? fixes : undefined,
+      fixes: fixes.length > 0 ? fixes : undefined,
     });
   }
   if (mode === 'optional_no_ca' && checked && verifyNode) {

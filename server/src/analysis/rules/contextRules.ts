@@ -12,7 +12,7 @@ import { declarationName } from '../../model/contextInference';
 import { missingSemicolonFix, missingSemicolonHint } from '../argumentChecks';
 import { liftOutOfIf } from '../fixes/liftOutOfIf';
 import { closestName, nginxRefuses } from '../nginxWording';
-import type { RuleContext, RuleFamily } from '../ruleContext';
+import type { FindingDetail, RuleContext, RuleFamily } from '../ruleContext';
 import { settingHint } from '../settingHints';
 
 const RULES: RuleMeta[] = [
@@ -26,7 +26,7 @@ const RULES: RuleMeta[] = [
 ];
 
 /** Second and later occurrences of single-valued directives among one block's statements. */
-function duplicates(context: Pick<RuleContext, 'reportOnly'>, statements: readonly ConfigNode[], wanted: ReadonlySet<string>): Finding[] {
+function duplicates(context: FindingDetail, statements: readonly ConfigNode[], wanted: ReadonlySet<string>): Finding[] {
   const seen = new Map<string, ConfigNode>();
   const findings: Finding[] = [];
   for (const node of statements) {

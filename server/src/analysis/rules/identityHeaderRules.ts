@@ -10,7 +10,7 @@ import type { Word } from '../../parser/syntaxTree';
 import { focusOf } from '../analysisFocus';
 import { effective, enclosingServer, familyOf, levelsFor, levelsIncomplete } from '../../model/effectiveConfig';
 import type { Finding, RuleMeta } from '../finding';
-import type { RuleContext, RuleFamily } from '../ruleContext';
+import type { FindingDetail, RuleContext, RuleFamily } from '../ruleContext';
 import { CLIENT_IDENTITY_HEADER_VARIABLE, IDENTITY_HEADER_NAME, effectiveOptions, variableRanges } from './tlsRuleSupport';
 import { unreadBut } from '../unreadArguments';
 
@@ -69,7 +69,7 @@ export function verifiedVariableFor(variableName: string): string | undefined {
  * the verification proves who holds the certificate, yet the backend receives what the client
  * wrote in the header. The fix forwards the verified value instead.
  */
-function forwardedOnVerifiedHop(context: Pick<RuleContext, 'reportOnly'>, node: ConfigNode, headerName: string, v: { start: number; end: number; name: string }): Finding {
+function forwardedOnVerifiedHop(context: FindingDetail, node: ConfigNode, headerName: string, v: { start: number; end: number; name: string }): Finding {
   const replacement = verifiedVariableFor(v.name);
   const written = node.file.text.slice(v.start, v.end);
   return {

@@ -12,7 +12,7 @@ import type { ConfigNode } from '../../model/configTree';
 import { BITMASK_DIRECTIVES, tlsDefault } from '../../model/effectiveConfig';
 import { focusOf } from '../analysisFocus';
 import type { Finding, Fix, RuleMeta, TextEdit } from '../finding';
-import type { RuleContext, RuleFamily } from '../ruleContext';
+import type { FindingDetail, RuleContext, RuleFamily } from '../ruleContext';
 import { insertAfter, removeStatement } from '../fixes/textEdits';
 import { statementRange } from './tlsRuleSupport';
 import { unreadBut } from '../unreadArguments';
@@ -52,7 +52,7 @@ function protocolsFix(node: ConfigNode): Fix {
   };
 }
 
-function weakProtocols(context: Pick<RuleContext, 'reportOnly'>, node: ConfigNode, findings: Finding[]): void {
+function weakProtocols(context: FindingDetail, node: ConfigNode, findings: Finding[]): void {
   for (const arg of node.directive.args) {
     if (!WEAK_PROTOCOLS.has(arg.value)) continue;
     findings.push({
@@ -75,7 +75,7 @@ function weakCiphers(node: ConfigNode, findings: Finding[]): void {
 }
 
 /** Repeated bitmask directives at one level: nginx ORs them, which is rarely what the author meant. */
-function duplicates(context: Pick<RuleContext, 'reportOnly'>, statements: readonly ConfigNode[], findings: Finding[]): void {
+function duplicates(context: FindingDetail, statements: readonly ConfigNode[], findings: Finding[]): void {
   const byName = new Map<string, ConfigNode[]>();
   for (const node of statements) {
     const name = node.directive.name.value;

@@ -11,7 +11,7 @@ import { focusOf, type AnalysisFocus } from '../analysisFocus';
 import { placeInBlock } from '../findingPlacement';
 import type { Finding, Fix, RuleMeta } from '../finding';
 import { nginxRefuses } from '../nginxWording';
-import type { RuleContext, RuleFamily } from '../ruleContext';
+import type { FindingDetail, RuleContext, RuleFamily } from '../ruleContext';
 import { insertAfter, quoteArg } from '../fixes/textEdits';
 import { matchingKeyFor } from '../fixes/matchingKey';
 import { issuingCaFileFor } from '../fixes/issuingCa';
@@ -125,7 +125,7 @@ async function missingKeyFixes(context: RuleContext, path: RequestPath, certNode
   return [{ title: `Add the matching key (${path.prefix}certificate_key ${key})`, safe: false, preferred: true, edits: [insertAfter(certNode, [`${path.prefix}certificate_key ${quoteArg(key)};`])] }];
 }
 
-function verifyWithoutCa(context: Pick<RuleContext, 'reportOnly'>, path: RequestPath, findings: Finding[], covered: Set<ConfigNode>): void {
+function verifyWithoutCa(context: FindingDetail, path: RequestPath, findings: Finding[], covered: Set<ConfigNode>): void {
   const verify = path.ssl('verify');
   if (!isOn(verify) || path.tls === false) return;
   const node = verify.nodes[0];
@@ -212,7 +212,7 @@ async function nameChecks(context: RuleContext, path: RequestPath, findings: Fin
  * (the usual way to name an upstream after its host), so it says nothing; a name only a
  * private CA could issue may still be in the upstream's certificate, so that is information.
  */
-function unknownPeerName(context: Pick<RuleContext, 'reportOnly'>, path: RequestPath): Finding | undefined {
+function unknownPeerName(context: FindingDetail, path: RequestPath): Finding | undefined {
   const target = path.target;
   const passFile = path.pass.file.path;
   if (target.upstreamBlock) {
@@ -244,7 +244,7 @@ function hostHeader(path: RequestPath): ConfigNode | undefined {
 }
 
 /** `proxy_set_header Host $host` sends the client's name while TLS verified another one. */
-function hostHeaderCheck(context: Pick<RuleContext, 'reportOnly'>, path: RequestPath, verifiedName: string, findings: Finding[]): void {
+function hostHeaderCheck(context: FindingDetail, path: RequestPath, verifiedName: string, findings: Finding[]): void {
   const host = hostHeader(path);
   const value = host?.directive.args[1];
   if (!host || !value || !/^\$(host|http_host|server_name)$/.test(value.value)) return;
@@ -262,7 +262,7 @@ function hostHeaderCheck(context: Pick<RuleContext, 'reportOnly'>, path: Request
 }
 
 /** A peer of this tree whose certificate does not cover the verified name: certain to fail. */
-function localMismatch(context: Pick<RuleContext, 'reportOnly'>, path: RequestPath, name: string, peer: LocalPeerCertificate): Finding {
+function localMismatch(context: FindingDetail, path: RequestPath, name: string, peer: LocalPeerCertificate): Finding {
   return {
     code: 'tls.upstream-name-mismatch', file: path.pass.file.path, ...argRange(path.pass),
     message: `The upstream certificate ${peer.written} (served by ${peer.label}) covers ${peer.labels.join(', ') || 'no name'} but not "${name}": verification fails with 502 (upstream SSL certificate does not match "${name}").`,

@@ -13,7 +13,7 @@ import { focusOf } from '../analysisFocus';
 import type { Word } from '../../parser/syntaxTree';
 import type { Finding, RuleMeta } from '../finding';
 import { nginxRefuses } from '../nginxWording';
-import type { RuleContext, RuleFamily } from '../ruleContext';
+import type { FindingDetail, RuleContext, RuleFamily } from '../ruleContext';
 
 const RULES: RuleMeta[] = [
   { code: 'nginx.invalid-value', category: 'context', severity: 'error', title: 'Value nginx cannot parse', nginxRefuses: true },
@@ -163,7 +163,7 @@ class BlockValueIndex {
  * not count. Statements from other files of the same block are left out (a missed warning,
  * never a wrong one).
  */
-function duplicateValues(context: Pick<RuleContext, 'reportOnly'>, node: ConfigNode, allowed: AllowedValues | undefined, blocks: BlockValueIndex): Finding[] {
+function duplicateValues(context: FindingDetail, node: ConfigNode, allowed: AllowedValues | undefined, blocks: BlockValueIndex): Finding[] {
   const name = node.directive.name.value;
   const args = node.directive.args;
   if (allowed?.kind !== 'bitmask' || args.some((a) => a.hasVariable || !isAllowed(allowed, a.value))) return NONE;
