@@ -116,7 +116,7 @@ function runOnce(command, args, { env = {}, cwd = ROOT, input } = {}) {
  * The cold measurements, taken in rounds: each round runs every tool on every workload once (its
  * start-up command, then the measured one), so that a slow minute of a shared machine lands on
  * all of them alike instead of on whichever tool was being measured then (a run of issue #15's
- * twenty-first pass had every cold row slower, ours by 27%, others by 8-9%). coldMeasure()
+ * twenty-first pass had every cold row slower: ours by 27%, nginx -t and nginx-linter by 8-9%). coldMeasure()
  * registers a measurement and the row it fills; runColdRounds() takes them all.
  */
 const coldMeasurements = [];
