@@ -13,6 +13,14 @@ describe('looksBinary', () => {
     assert.equal(looksBinary(new Uint8Array()), false);
   });
 
+  it('judges plain ASCII with a stray control character by its share, from any offset of a buffer', () => {
+    const text = `${'x'.repeat(16)}server {\x1b listen 80; }\n${'a'.repeat(100)}`;
+    const within = Buffer.from(text);
+    assert.equal(looksBinary(within.subarray(16)), false);
+    assert.equal(looksBinary(within.subarray(16, 30)), false);
+    assert.equal(looksBinary(bytes('\x1b\x1b\x1bab')), true);
+  });
+
   it('does not count a multi-byte character cut by the end of the sample', () => {
     const sample = bytes(`${'a'.repeat(10)}日`);
     assert.equal(looksBinary(sample.subarray(0, sample.length - 1)), false);
