@@ -382,9 +382,14 @@ let certs;
 
 // --- report -----------------------------------------------------------------------------------------
 
+/** The measured (not skipped) cold row of a workload: ours, crossplane's, our parser alone. */
+const crossplaneRow = (id) => rows.find((r) => r.workload === id && r.tool.startsWith('crossplane') && !r.skipped);
+const coldParseRow = (id) => rows.find((r) => r.workload === id && r.coldParse && !r.skipped);
+const oursRow = (id) => rows.find((r) => r.workload === id && r.ours && !r.skipped);
+
 const tableLines = ['| workload | tool | time (median, minus start-up) | wall incl. start-up | peak RSS | time vs ours | RSS vs ours | note |', '|---|---|---:|---:|---:|---:|---:|---|'];
 for (const wl of WORKLOADS) {
-  const ours = rows.find((r) => r.workload === wl.id && r.ours);
+  const ours = oursRow(wl.id);
   for (const r of rows.filter((x) => x.workload === wl.id)) {
     if (r.skipped) {
       tableLines.push(`| ${wl.title} | ${r.tool} | skipped | | | | | ${r.skipped} |`);
@@ -394,8 +399,6 @@ for (const wl of WORKLOADS) {
   }
 }
 
-const crossplaneRow = (id) => rows.find((r) => r.workload === id && r.tool.startsWith('crossplane') && !r.skipped);
-const coldParseRow = (id) => rows.find((r) => r.workload === id && r.coldParse && !r.skipped);
 const parseLines = [
   `| workload | our parse (in-process, warm, median of ${PARSE_RUNS}) | our parse, cold process (minus start-up) | cold / warm parse | our full check (cold CLI minus start-up) | full check / parse | crossplane parse (minus start-up) | crossplane / our parse | crossplane / our full check |`,
   '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
@@ -403,7 +406,7 @@ const parseLines = [
 for (const wl of WORKLOADS) {
   const parse = parses[wl.id];
   const cold = coldParseRow(wl.id);
-  const ours = rows.find((r) => r.workload === wl.id && r.ours && !r.skipped);
+  const ours = oursRow(wl.id);
   const peer = crossplaneRow(wl.id);
   parseLines.push(`| ${wl.title} | ${fmtMs(parse.ms)} (${parse.min.toFixed(0)}–${parse.max.toFixed(0)}) | ${fmtMs(cold?.ms)} | ${times(cold?.ms, parse.ms)} | ${fmtMs(ours?.ms)} | ${times(ours?.ms, parse.ms)} | ${fmtMs(peer?.ms)} | ${times(peer?.ms, parse.ms)} | ${times(peer?.ms, ours?.ms)} |`);
 }
@@ -469,7 +472,7 @@ const certLines = ['| certificate inspection, 200 files | cold (fresh cache) | c
 certLines.push(certs.skipped ? `| skipped: ${certs.skipped} | | |` : `| scripts/bench-certificates.mjs | ${fmtMs(certs.coldMs)} | ${fmtMs(certs.cachedMs)} |`);
 
 const targetLines = targetsTable(issueTargets({
-  fullCheck: rows.find((r) => r.workload === 'tree' && r.ours && !r.skipped),
+  fullCheck: oursRow('tree'),
   parse: parses.tree,
   coldParse: coldParseRow('tree'),
   crossplane: crossplaneRow('tree') ?? rows.find((r) => r.workload === 'tree' && r.tool.startsWith('crossplane')),

@@ -133,29 +133,32 @@ function deprecatedSsl(context: RuleContext, findings: Finding[]): void {
   for (const node of focusOf(context).nodes) {
     if (node.directive.name.value !== 'ssl' || node.directive.args.length !== 1) continue;
     if (node.context !== 'server' && node.context !== 'http') continue;
-    const on = node.directive.args[0].value === 'on';
-    const fixes: Fix[] = [];
-    const listens = node.context === 'server' ? (node.parent?.children ?? []).filter((c) => c.directive.name.value === 'listen' && c.directive.args.length > 0) : [];
-    if (on && node.parent && listens.length > 0) {
-      const lacking = listens.filter((l) => !l.directive.args.some((a) => a.value === 'ssl'));
-      const edits: TextEdit[] = lacking.map((l) => ({ file: l.file.path, start: l.directive.args[0].end, end: l.directive.args[0].end, newText: ' ssl' }));
-      edits.push(removeStatement(node));
-      const exact = sslOnRewriteIsExact(context, node.parent, lacking);
-      fixes.push({
-        title: exact ? 'Add "ssl" to the listen directives and remove "ssl on"' : 'Add "ssl" to the listen directives and remove "ssl on" (other servers on these addresses become TLS too)',
-        safe: exact, preferred: true, edits,
-      });
-    } else if (!on) {
-      fixes.push({ title: 'Remove "ssl off"', safe: node.context === 'server', edits: [removeStatement(node)] });
-    }
     findings.push({
       code: 'tls.ssl-directive-deprecated', severity: warns ? 'warning' : 'information', file: node.file.path, ...statementRange(node),
       message: warns
         ? 'nginx warns: the "ssl" directive is deprecated, use the "listen ... ssl" directive instead. It is removed in nginx 1.25.1, where this line becomes an unknown directive.'
         : `nginx ${version} still accepts "ssl" without a warning, but it is deprecated from 1.15.0 and removed in 1.25.1 (an unknown directive there). The "ssl" parameter of "listen" does the same.`,
-      fixes: context.reportOnly ? undefined : fixes,
+      fixes: context.reportOnly ? undefined : sslDirectiveFixes(context, node),
     });
   }
+}
+
+/** `ssl on`: the listen directives get "ssl" instead (when the server has any); `ssl off`: the line goes. */
+function sslDirectiveFixes(context: RuleContext, node: ConfigNode): Fix[] {
+  const on = node.directive.args[0].value === 'on';
+  const listens = node.context === 'server' ? (node.parent?.children ?? []).filter((c) => c.directive.name.value === 'listen' && c.directive.args.length > 0) : [];
+  if (on && node.parent && listens.length > 0) {
+    const lacking = listens.filter((l) => !l.directive.args.some((a) => a.value === 'ssl'));
+    const edits: TextEdit[] = lacking.map((l) => ({ file: l.file.path, start: l.directive.args[0].end, end: l.directive.args[0].end, newText: ' ssl' }));
+    edits.push(removeStatement(node));
+    const exact = sslOnRewriteIsExact(context, node.parent, lacking);
+    return [{
+      title: exact ? 'Add "ssl" to the listen directives and remove "ssl on"' : 'Add "ssl" to the listen directives and remove "ssl on" (other servers on these addresses become TLS too)',
+      safe: exact, preferred: true, edits,
+    }];
+  }
+  if (!on) return [{ title: 'Remove "ssl off"', safe: node.context === 'server', edits: [removeStatement(node)] }];
+  return [];
 }
 
 /** TLS servers that rely on a default protocol list which still enables TLSv1/TLSv1.1. */
