@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { burstEdits, commentEdits } from './editScripts.mjs';
+import { burstEdits, commentEdits, httpLevelEdits } from './editScripts.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -184,11 +184,7 @@ export async function lspSessions(label, options, sessions, log) {
       + `settled ${(r.rssAfterIndex / 1024).toFixed(0)} MB (${r.settleMs.toFixed(0)} ms later), ${(r.rssAfterIndexIdle / 1024).toFixed(0)} MB ${IDLE_MS / 1000} s after → ${(r.rssAfterEdits / 1024).toFixed(0)} → ${(r.rssAfterAll / 1024).toFixed(0)} → ${(r.rssAfterIdle / 1024).toFixed(0)} MB after ${IDLE_MS / 1000} s idle`);
     runs.push(r);
   }
-  const pick = (get) => {
-    const values = runs.map(get).filter((v) => v !== undefined);
-    if (values.length === 0) return { value: undefined, min: undefined, max: undefined };
-    return { value: [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)], min: Math.min(...values), max: Math.max(...values) };
-  };
+  const pick = (get) => medianSession(runs, get);
   return {
     label, sessions: runs.length,
     startMs: pick((r) => r.startMs), indexMs: pick((r) => r.indexMs),
@@ -198,4 +194,65 @@ export async function lspSessions(label, options, sessions, log) {
     rssAtFirstDiagnostics: pick((r) => r.rssAtFirstDiagnostics), rssAfterIndex: pick((r) => r.rssAfterIndex), settleMs: pick((r) => r.settleMs), rssAfterIndexIdle: pick((r) => r.rssAfterIndexIdle),
     rssAfterEdits: pick((r) => r.rssAfterEdits), rssAfterAll: pick((r) => r.rssAfterAll), rssAfterIdle: pick((r) => r.rssAfterIdle),
   };
+}
+
+/** Of the sessions' values (`get` of each; undefined ones left out), the median session's, with the range. */
+function medianSession(runs, get) {
+  const values = runs.map(get).filter((v) => v !== undefined);
+  if (values.length === 0) return { value: undefined, min: undefined, max: undefined };
+  return { value: [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)], min: Math.min(...values), max: Math.max(...values) };
+}
+
+/**
+ * Typing at the http level of a main config through the server, as an editor types: a fresh
+ * server, `file` opened and indexed and then left alone for IDLE_MS (its warm-up rehearsal and
+ * idle collections run, as before lspSession's first keystroke), then httpLevelEdits' statement
+ * `<name> <value>;` inserted as the first statement of http and `keystrokes` digits typed into its
+ * value, each sent once the diagnostics of the one before arrived. Every diagnostic of the file
+ * below that line moves at each keystroke: the whole file's diagnostics are sent again.
+ */
+export async function lspHttpLevelSession({ root, folder, file, name, value, keystrokes }) {
+  const uri = 'file://' + file;
+  const client = benchClient(root);
+  let worker = false;
+  client.onNotification = (n) => {
+    if (n.method === 'window/logMessage' && /language server ready \(validation in a worker/.test(n.params?.message ?? '')) worker = true;
+  };
+  try {
+    await client.initialize(folder);
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'nginx', version: 1, text: lines.join('\n') } });
+    await client.waitForDiagnostics(uri, 1, () => true, NO_LIMIT_MS);
+    if (worker) await workerHandOver(client);
+    await sleep(IDLE_MS);
+    let version = 1;
+    const sendAndWait = (change) => {
+      version++;
+      client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });
+      return client.waitForDiagnostics(uri, version, () => true, NO_LIMIT_MS);
+    };
+    const edits = httpLevelEdits(lines, keystrokes, { name, value });
+    await sendAndWait(edits.setup());
+    const latencies = [];
+    for (const change of edits.keystrokes()) {
+      const sent = performance.now();
+      await sendAndWait(change);
+      latencies.push(performance.now() - sent);
+    }
+    return { keystrokes: latencies.length, p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: Math.max(...latencies) };
+  } finally {
+    await client.shutdown();
+  }
+}
+
+/** `sessions` of lspHttpLevelSession: each figure the median session's, with the range. */
+export async function lspHttpLevelSessions(label, options, sessions, log) {
+  const runs = [];
+  for (let i = 0; i < sessions; i++) {
+    const r = await lspHttpLevelSession(options);
+    log(`${label}, ${options.name}, session ${i + 1}: p50 ${r.p50.toFixed(1)} p95 ${r.p95.toFixed(1)} max ${r.max.toFixed(1)} ms`);
+    runs.push(r);
+  }
+  return { label, name: options.name, sessions: runs.length, keystrokes: runs[0].keystrokes,
+    p50: medianSession(runs, (r) => r.p50), p95: medianSession(runs, (r) => r.p95), max: medianSession(runs, (r) => r.max) };
 }

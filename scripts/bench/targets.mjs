@@ -9,7 +9,8 @@ const verdict = (ok) => (ok === undefined ? 'not measured' : ok ? 'pass' : '**FA
  * `m`: { fullCheck: cold CLI row of the tree, parse: our warm parse of the tree, coldParse: the
  * cold row of our parser alone on the tree (optional), crossplane:
  * crossplane's cold row of the tree, lspSmall / lspTree: lspSessions results, httpLevel: the
- * in-process http-level typing runs ({ label, limit, name, keystrokes, p50, p95, max }), edits }.
+ * in-process http-level typing runs ({ label, limit, name, keystrokes, p50, p95, max }), lspHttpLevel: the same typing
+ * through the server (lspHttpLevelSessions results with label and limit), edits }.
  */
 export function issueTargets(m) {
   const rows = [];
@@ -35,6 +36,12 @@ export function issueTargets(m) {
   for (const r of m.httpLevel ?? []) {
     add(`Keystroke → diagnostics p95 < ${r.limit} ms, ${r.label}, typing into \`${r.name}\` at the http level`, fmtMs(r.p95), r.p95 < r.limit,
       `in-process, ${r.keystrokes} keystrokes (see "Keystrokes at the http level")`);
+  }
+
+  for (const r of m.lspHttpLevel ?? []) {
+    const p95 = r.p95.value;
+    add(`Keystroke → diagnostics p95 < ${r.limit} ms, ${r.label}, typing into \`${r.name}\` at the http level, language server over stdio`, fmtMs(p95),
+      p95 === undefined ? undefined : p95 < r.limit, `${r.keystrokes} keystrokes${r.sessions > 1 ? `, median of ${r.sessions} sessions` : ''} (see "Keystrokes at the http level")`);
   }
 
   for (const [lsp, what] of [[m.lspTree, 'file in the tree'], [m.lspSmall, '5k-line main config']]) {

@@ -172,6 +172,14 @@ describe('targets of issue #15 (scripts/bench/targets.mjs)', () => {
     assert.match(rows[0].target, /p95 < 40 ms, main, typing into `x` at the http level/);
   });
 
+  it('judges the http-level typing through the language server by its median session, against its own limit', () => {
+    const session = (limit: number, p95: number | undefined) => ({ label: 'main', limit, name: 'x', sessions: 3, keystrokes: 30, p50: picked(1), p95: { value: p95, min: p95, max: p95 }, max: picked(50) });
+    const rows = targets.issueTargets({ lspHttpLevel: [session(30, 29.9), session(30, 30), session(40, undefined)] }).filter((r: any) => /language server over stdio/.test(r.target));
+    assert.deepEqual(rows.map((r: any) => r.verdict), ['pass', '**FAIL**', 'not measured']);
+    assert.match(rows[0].target, /p95 < 30 ms, main, typing into `x` at the http level, language server over stdio/);
+    assert.match(rows[0].note, /median of 3 sessions/);
+  });
+
   it('says "not measured" for what this run did not measure, never pass or fail', () => {
     const rows = targets.issueTargets({ fullCheck: { ms: 300, rssKb: 100 * 1024 }, parse: { ms: 100 }, crossplane: { skipped: 'not found' } });
     const byTarget = new Map(rows.map((r: any) => [r.target, r]));
