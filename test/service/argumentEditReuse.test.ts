@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { RULE_FAMILIES } from '../../server/src/analysis/ruleRegistry';
 import type { Finding } from '../../server/src/analysis/finding';
+import type { ConfigNode } from '../../server/src/model/configTree';
 import { UNREAD_BY_TLS_FAMILIES } from '../../server/src/analysis/unreadArguments';
 import { parseFile } from '../../server/src/model/parsedFile';
 import { walkDirectives } from '../../server/src/parser/syntaxTree';
@@ -533,6 +534,87 @@ describe('edits inside the arguments of a directive reuse the families that neve
         assert.equal(severityOf(got, 'missing.crt'), 'error', `the server's certificate at ${at}`);
         assert.equal(counted.runs.get('certificate-files'), before.get('certificate-files'), `certificate-files not run over the file at ${at}`);
         assert.equal(counted.narrowed.get('certificate-files'), narrowed + (judged ? 1 : 0), `certificate-files judged the statements of the edited setting again at ${at}: ${judged}`);
+      }
+    } finally {
+      removeDir(dir);
+    }
+  });
+  it('judges again only the edited block and the blocks inheriting its headers from there while a header line is typed into', async () => {
+    const dir = makeTempDir('argument-reuse-inherited-headers');
+    try {
+      fs.mkdirSync(path.join(dir, 'snippets'));
+      fs.writeFileSync(path.join(dir, 'snippets', 'headers.conf'), 'proxy_set_header X-Snippet 1;\n');
+      // Included by both servers: its location inherits from the first server in one, from http in the other.
+      fs.writeFileSync(path.join(dir, 'snippets', 'shared.conf'), 'location /shared {\n    proxy_set_header X-Shared 1;\n    proxy_pass http://c;\n}\n');
+      const text = (httpLine: string, serverLine: string, locationLine: string, shared: boolean): string => [
+        'events {}',
+        'http {',
+        `    proxy_set_header ${httpLine};`,
+        '    add_header X-Frame-Options DENY;',
+        '    server {',
+        '        listen 8080;',
+        `        proxy_set_header ${serverLine};`,
+        '        location / {\n            proxy_set_header X-Request-Id 1;\n            proxy_pass http://a;\n        }',
+        '        location /plain {\n            proxy_pass http://a;\n        }',
+        ...(shared ? ['        include snippets/shared.conf;'] : []),
+        '    }',
+        '    server {',
+        '        listen 8081;',
+        '        location / {',
+        `            proxy_set_header ${locationLine};`,
+        '            proxy_pass http://b;',
+        '            location /inner {\n                proxy_set_header X-Inner 1;\n                proxy_pass http://b;\n            }',
+        '        }',
+        '        location /if {\n            if ($arg_x) {\n                add_header X-If 1;\n            }\n            proxy_pass http://b;\n        }',
+        '        location /snip {\n            include snippets/headers.conf;\n            proxy_pass http://b;\n        }',
+        ...(shared ? ['        include snippets/shared.conf;'] : []),
+        '    }',
+        '}',
+        '',
+      ].join('\n');
+      const file = path.join(dir, 'nginx.conf');
+      const lineOf = (content: string, node: ConfigNode): string => `${node.directive.name.value}@${content.slice(0, node.directive.start).split('\n').length}`;
+      for (const shared of [false, true]) {
+        const start = text('X-Forwarded-Proto https', 'X-Client-Verify on', 'X-Real-IP 1', shared);
+        const { counted, edited, found } = await openCounting(dir, file, start);
+        assert.ok(found.filter((f) => f.code === 'proxy.header-inheritance-drop').length >= 5, 'drops in the servers, the locations and the if block');
+        // [http line, first server's line, second server's location's line, the blocks judged again (block@line), or undefined: the family runs over the edited block's body]
+        const steps: [string, string, string, string[] | undefined][] = [
+          ['X-Forwarded-Proto https1', 'X-Client-Verify on', 'X-Real-IP 1', ['http@2', 'server@5', 'location@18', 'location@32']],
+          ['X-Forwarded-Proto https12', 'X-Client-Verify on', 'X-Real-IP 1', ['http@2', 'server@5', 'location@18', 'location@32']],
+          // A name the first server writes itself: it no longer drops it.
+          ['X-Client-Verify https12', 'X-Client-Verify on', 'X-Real-IP 1', ['http@2', 'server@5', 'location@18', 'location@32']],
+          ['X-Client-Verify https 12', 'X-Client-Verify on', 'X-Real-IP 1', ['http@2', 'server@5', 'location@18', 'location@32']],
+          ['X-Forwarded-Proto https', 'X-Client-Verify on', 'X-Real-IP 1', ['http@2', 'server@5', 'location@18', 'location@32']],
+          // In the first server: the location that inherits from it; in the second's location: the nested one.
+          ['X-Forwarded-Proto https', 'X-Client-Verify onn', 'X-Real-IP 1', ['server@5', 'location@8']],
+          ['X-Forwarded-Proto https', 'X-Request-Id on', 'X-Real-IP 1', ['server@5', 'location@8']],
+          ['X-Forwarded-Proto https', 'X-Client-Verify on', 'X-Real-IP 1', ['server@5', 'location@8']],
+          ['X-Forwarded-Proto https', 'X-Client-Verify on', 'X-Real-IP 12', ['location@18', 'location@21']],
+          ['X-Forwarded-Proto https', 'X-Client-Verify on', 'X-Inner 12', ['location@18', 'location@21']],
+          ['X-Forwarded-Proto https', 'X-Client-Verify on', 'X-Real-IP 1', ['location@18', 'location@21']],
+        ];
+        for (const [httpLine, serverLine, locationLine, judged] of steps) {
+          const content = text(httpLine, serverLine, locationLine, shared);
+          const runs = counted.onBlocks.get('header-inheritance')?.length ?? 0;
+          const whole = counted.runs.get('header-inheritance');
+          const at = `${shared ? 'with' : 'without'} the shared snippet: ${httpLine} / ${serverLine} / ${locationLine}`;
+          await reopened(edited, dir, file, content, at);
+          const ran = counted.onBlocks.get('header-inheritance') ?? [];
+          if (shared && (judged?.includes('http@2') || judged?.includes('server@5'))) {
+            // The shared location is among the blocks to judge again, in one server and not in
+            // the other: the places of their statements are the same, so no block is judged alone
+            // (the edited block holds a block of another file: the family runs over the tree).
+            assert.equal(ran.length, runs, `no blocks judged alone, ${at}`);
+            assert.equal(counted.runs.get('header-inheritance'), (whole ?? 0) + 1, `run over the tree, ${at}`);
+          } else {
+            assert.equal(counted.runs.get('header-inheritance'), whole, `not run over the tree again, ${at}`);
+            assert.equal(ran.length, runs + 1, `judged some blocks again, ${at}`);
+            const expected = shared && judged ? judged.map((b) => b.replace(/@(\d+)/, (_, n) => `@${Number(n) + (Number(n) >= 15 ? 1 : 0)}`)) : judged;
+            assert.deepEqual(ran.at(-1)?.map((b) => lineOf(content, b)), expected, `the blocks judged again, ${at}`);
+          }
+        }
+        edited.closeDocument?.(file);
       }
     } finally {
       removeDir(dir);

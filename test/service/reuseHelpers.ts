@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Finding } from '../../server/src/analysis/finding';
+import type { ConfigNode } from '../../server/src/model/configTree';
 import type { RuleContext, RuleFamily } from '../../server/src/analysis/ruleContext';
 import { RULE_FAMILIES } from '../../server/src/analysis/ruleRegistry';
 import { NginxLanguageService, pathToUri } from '../../server/src/service/languageService';
@@ -14,20 +15,27 @@ import { NOW, pki } from '../certificates/fixtures';
  * a new one; `scoped` counts the runs over one block's body (RuleContext.within) apart, and
  * `narrowed` those over the statements of some directives (RuleContext.onlyDirectives).
  */
-export function countingFamilies(): { families: RuleFamily[]; runs: Map<string, number>; scoped: Map<string, number>; narrowed: Map<string, number>; total: () => number } {
+export function countingFamilies(): { families: RuleFamily[]; runs: Map<string, number>; scoped: Map<string, number>; narrowed: Map<string, number>;
+  onBlocks: Map<string, (readonly ConfigNode[])[]>; total: () => number; } {
   const runs = new Map<string, number>();
   const scoped = new Map<string, number>();
   const narrowed = new Map<string, number>();
+  // The blocks of each run of a family judging some blocks again (RuleContext.onlyBlocks).
+  const onBlocks = new Map<string, (readonly ConfigNode[])[]>();
   const families = RULE_FAMILIES.map((family) => ({
     ...family,
     run: (context: RuleContext) => {
+      if (context.onlyBlocks) {
+        onBlocks.set(family.name, [...(onBlocks.get(family.name) ?? []), context.onlyBlocks]);
+        return family.run(context);
+      }
       const counts = context.within ? scoped : context.onlyDirectives ? narrowed : runs;
       counts.set(family.name, (counts.get(family.name) ?? 0) + 1);
       return family.run(context);
     },
   }));
   const total = (): number => [...runs.values()].reduce((a, b) => a + b, 0);
-  return { families, runs, scoped, narrowed, total };
+  return { families, runs, scoped, narrowed, onBlocks, total };
 }
 
 export function service(folder: string, families?: RuleFamily[], clock: () => Date = () => NOW): NginxLanguageService {

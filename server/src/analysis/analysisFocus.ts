@@ -105,6 +105,16 @@ export function narrowedTo(context: RuleContext, names: ReadonlySet<string>): Ru
   return narrowed;
 }
 
+/**
+ * The context of a family that judges again only `blocks` (RuleContext.onlyBlocks): the same
+ * files, so the same focus, found once.
+ */
+export function onBlocks(context: RuleContext, blocks: readonly ConfigNode[]): RuleContext {
+  const narrowed = ruleContextOf({ ...context, onlyBlocks: blocks });
+  focuses.set(narrowed, focusOf(context));
+  return narrowed;
+}
+
 /** The statements of the wanted files, depth first, without walking the rest of the tree. */
 function focusedNodes(tree: ConfigTree, wanted: ReadonlySet<string>): readonly ConfigNode[] {
   const files = [...wanted].filter((file) => tree.files.has(file));

@@ -6,7 +6,7 @@
 import type { ConfigNode } from '../model/configTree';
 import { findingCopy, type Finding, type RuleMeta, type Severity } from './finding';
 import { ruleContextOf, type RuleContext, type RuleFamily } from './ruleContext';
-import { narrowedTo } from './analysisFocus';
+import { narrowedTo, onBlocks } from './analysisFocus';
 import { asNotLoaded } from './nginxWording';
 import { RULE_FAMILIES } from './ruleRegistry';
 import { isSuppressed, readSuppressions } from './suppressions';
@@ -52,6 +52,11 @@ export interface ReusedFamily {
    * (RuleFamily.argumentsReadFor): what it finds on them (`holds`) joins `kept`, which has none.
    */
   rerunFor?: { names: ReadonlySet<string>; holds: (place: { file: string; start: number }) => boolean };
+  /**
+   * Blocks a family judges again (RuleFamily.inheritedArrays): what it finds on their own
+   * statements (`holds`) joins `kept`, which has none.
+   */
+  rerunOn?: { blocks: readonly ConfigNode[]; holds: (place: { file: string; start: number }) => boolean };
 }
 
 /** True when `finding` lies in the body of `block` (between its braces, in the block's own file). */
@@ -109,7 +114,7 @@ export async function analyze(given: RuleContext, families: readonly RuleFamily[
   for (const family of families) {
     if (family.rules.every((r) => context.settings.rules[r.code] === 'off')) continue;
     const reuse = reused?.get(family.name);
-    if (reuse && !reuse.rerunIn && !reuse.rerunFor) {
+    if (reuse && !reuse.rerunIn && !reuse.rerunFor && !reuse.rerunOn) {
       byFamily.set(family.name, reuse.kept);
       for (const finding of reuse.kept) raw.push(finding);
       continue;
@@ -121,10 +126,14 @@ export async function analyze(given: RuleContext, families: readonly RuleFamily[
     try {
       const block = reuse?.rerunIn;
       const only = reuse?.rerunFor;
+      const on = reuse?.rerunOn;
       let found: readonly Finding[];
       if (only && reuse) {
         const again = await family.run(narrowedTo(context, only.names));
         found = [...reuse.kept, ...again.filter(only.holds)];
+      } else if (on && reuse) {
+        const again = await family.run(onBlocks(context, on.blocks));
+        found = [...reuse.kept, ...again.filter(on.holds)];
       } else if (block && reuse) {
         const own = reuse.ownStatementsOnly === true;
         const key = own ? 'own' : 'body';

@@ -60,6 +60,11 @@ export interface RuleContext {
    * stand in its focus (RuleFamily.argumentsReadFor): it finds nothing on any other statement.
    */
   onlyDirectives?: ReadonlySet<string>;
+  /**
+   * Set when a family that reads arrays a block inherits whole (RuleFamily.inheritedArrays)
+   * judges again only these blocks: it finds nothing in any other block.
+   */
+  onlyBlocks?: readonly ConfigNode[];
 }
 
 /** What a helper that makes findings outside a family's run needs of its context: whether to make fixes and related locations. */
@@ -90,6 +95,7 @@ export function ruleContextOf(fields: RuleContext): RuleContext {
     within: fields.within,
     ownStatementsOnly: fields.ownStatementsOnly,
     onlyDirectives: fields.onlyDirectives,
+    onlyBlocks: fields.onlyBlocks,
   };
   return context;
 }
@@ -194,4 +200,18 @@ export interface RuleFamily {
    * level of a 5k-line nginx.conf, 13 statements instead of every server's.
    */
   statementLocal?: true;
+  /**
+   * Directive names the family reads as arrays that a block inherits whole from the nearest
+   * enclosing level that writes any statement of the name, or not at all (the request and
+   * response header lines: model/effectiveConfig.ts inheritedFrom). What it finds in a block about such a
+   * name depends only on the block's own statements of it and on those of the level it inherits
+   * them from, lands on one of the block's own statements of its own file, and has related
+   * locations only there and at that level. After an edit inside the arguments of a statement of
+   * such a name, only the edited statement's block and the blocks that inherit the name from it
+   * can find something else: the family judges those again (RuleContext.onlyBlocks) and keeps
+   * its findings in every other block, moved past the edit. At the http level of a 5k-line
+   * nginx.conf, the servers that set their own headers (they drop the typed one) instead of
+   * every block (issue #15).
+   */
+  inheritedArrays?: ReadonlySet<string>;
 }

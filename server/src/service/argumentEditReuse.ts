@@ -24,7 +24,7 @@ import type { Finding } from '../analysis/finding';
 import type { RuleFamily } from '../analysis/ruleContext';
 import type { ConfigNode, ConfigTree } from '../model/configTree';
 import { nodesOfFile } from '../model/treeIndexes';
-import { isOnWord } from '../model/effectiveConfig';
+import { inheritedFrom, isOnWord } from '../model/effectiveConfig';
 import { moveFindings, type ReusableEdit } from './commentEditReuse';
 
 /** An edit inside the arguments of one directive. */
@@ -186,6 +186,93 @@ function editedStatement(tree: ConfigTree, edit: ArgumentEdit): ConfigNode | und
   return statement;
 }
 
+/** Blocks a family judges again (RuleFamily.inheritedArrays), and where their own statements stand. */
+export interface BlocksJudged {
+  blocks: readonly ConfigNode[];
+  /** True when `place` starts inside one of the blocks' own statements of their own file (not a block). */
+  holds(place: { file: string; start: number }): boolean;
+}
+
+/**
+ * For a family that reads the edited directive as an array inherited whole
+ * (RuleFamily.inheritedArrays): the block of the edited statement and the blocks that inherit
+ * that directive from it (the nearest enclosing level writing it). Undefined when the statement
+ * does not stand once in the tree, stands at a file's top level, or one of those blocks stands
+ * in a file included more than once (two blocks would then share their statements' places).
+ */
+export function blocksInheritingEdited(tree: ConfigTree, edit: ArgumentEdit): BlocksJudged | undefined {
+  const statement = editedStatement(tree, edit);
+  const level = statement?.parent;
+  if (!statement || !level) return undefined;
+  const blocks: ConfigNode[] = [level];
+  // Below a block that writes the directive itself, every block inherits it from that one or deeper.
+  const visit = (node: ConfigNode): void => {
+    for (const child of node.children) {
+      if (!child.directive.block) continue;
+      if (!child.children.some((c) => c.directive.name.value === edit.directive)) visit(child);
+      else if (inheritedFrom(child, edit.directive, tree)?.node === level) blocks.push(child);
+    }
+  };
+  visit(level);
+  const ranges = new Map<string, { start: number; end: number }[]>();
+  for (const block of blocks) {
+    const file = block.file.path;
+    let list = ranges.get(file);
+    if (!list) {
+      if (file !== tree.mainFile && !standsOnce(tree, file)) return undefined;
+      ranges.set(file, list = []);
+    }
+    for (const child of block.children) {
+      if (!child.directive.block && child.file === block.file) list.push({ start: child.directive.start, end: child.directive.end });
+    }
+  }
+  for (const list of ranges.values()) list.sort((a, b) => a.start - b.start);
+  return {
+    blocks,
+    holds(place) {
+      const list = ranges.get(place.file);
+      const range = list && lastStartingBy(list, place.start);
+      return range !== undefined && place.start < range.end;
+    },
+  };
+}
+
+/** True when the file is included once: no statement of it stands twice in the tree. */
+function standsOnce(tree: ConfigTree, file: string): boolean {
+  const seen = new Set<Directive>();
+  for (const node of nodesOfFile(tree, file)) {
+    if (seen.has(node.directive)) return false;
+    seen.add(node.directive);
+  }
+  return true;
+}
+
+/** Of ranges sorted by start that do not overlap, the last one starting at or before `offset`. */
+function lastStartingBy(ranges: readonly { start: number; end: number }[], offset: number): { start: number; end: number } | undefined {
+  let low = 0;
+  let high = ranges.length - 1;
+  let found: { start: number; end: number } | undefined;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (ranges[mid].start <= offset) {
+      found = ranges[mid];
+      low = mid + 1;
+    } else high = mid - 1;
+  }
+  return found;
+}
+
+/**
+ * For a family that judges `judged` again (RuleFamily.inheritedArrays): its findings from before
+ * the edit without those on the judged blocks' own statements, moved past the edit; undefined
+ * when one of them cannot be moved.
+ */
+export function findingsOffBlocks(findings: readonly Finding[], judged: BlocksJudged, edit: ArgumentEdit): Finding[] | undefined {
+  // Those judged again may quote the edited statement (a fix that copies it): left out before moving.
+  const others = findings.filter((f) => !judged.holds({ file: f.file, start: f.file === edit.file && f.start >= edit.oldEnd ? f.start + edit.delta : f.start }));
+  return moveFindings(others, edit);
+}
+
 /**
  * The argument of the edited statement before and after the edit, when it has exactly one both
  * times (a file path being typed) and stands once in the tree.
@@ -250,27 +337,14 @@ export function onStatementsNamed(tree: ConfigTree, names: ReadonlySet<string>):
     }
     return ranges;
   };
-  // The last statement starting at or before `offset` (statements do not overlap).
-  const last = (ranges: readonly { start: number; end: number }[], offset: number): { start: number; end: number } | undefined => {
-    let low = 0;
-    let high = ranges.length - 1;
-    let found: { start: number; end: number } | undefined;
-    while (low <= high) {
-      const mid = (low + high) >> 1;
-      if (ranges[mid].start <= offset) {
-        found = ranges[mid];
-        low = mid + 1;
-      } else high = mid - 1;
-    }
-    return found;
-  };
+  // Statements do not overlap: the one that can hold an offset is the last starting by it.
   return {
     holds(place) {
-      const range = last(rangesOf(place.file), place.start);
+      const range = lastStartingBy(rangesOf(place.file), place.start);
       return range !== undefined && place.start < range.end;
     },
     reaches(place) {
-      const range = last(rangesOf(place.file), Math.max(place.start, place.end - 1));
+      const range = lastStartingBy(rangesOf(place.file), Math.max(place.start, place.end - 1));
       return range !== undefined && range.end > place.start;
     },
   };

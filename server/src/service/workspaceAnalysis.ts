@@ -23,7 +23,7 @@ import type { Directive } from '../parser/syntaxTree';
 import { DEFAULT_SETTINGS, type NginxMtlsSettings } from './settings';
 import { MAX_WATCHED_PATHS, RecentPaths } from './watchedFiles';
 import { commentOnlyEdit, moveFindings, type CommentEdit } from './commentEditReuse';
-import { argumentOnlyEdit, editedBlock, editedPath, findingsOffOwnStatements, findingsOffStatements, findingsOutsideBlock, onStatementsNamed, unreadByEdit, type ArgumentEdit } from './argumentEditReuse';
+import { argumentOnlyEdit, blocksInheritingEdited, editedBlock, editedPath, findingsOffBlocks, findingsOffOwnStatements, findingsOffStatements, findingsOutsideBlock, onStatementsNamed, unreadByEdit, type ArgumentEdit, type BlocksJudged } from './argumentEditReuse';
 
 export interface FileAnalysis {
   file: ParsedFile;
@@ -468,13 +468,15 @@ export class WorkspaceAnalysis {
    * those that read it only as the certificates of the file it names when that file has none
    * before and after; of the block-local ones, those outside the edited block's body, which they
    * check again; of the statement-local ones and those that read it in place, those off the
-   * block's own statements, which they check again.
+   * block's own statements, which they check again; of those that read it as an array inherited
+   * whole, those off the edited block and the blocks inheriting it from there, which they judge again.
    */
   private async reusedFamilies(last: LastRun, edit: ArgumentEdit, tree: ConfigTree, inspect: Inspect): Promise<Map<string, ReusedFamily> | undefined> {
     const found = last.result.byFamily;
     if (!found) return undefined;
     const reused = new Map<string, ReusedFamily>();
     let block: ConfigNode | undefined | null = null;
+    let judged: BlocksJudged | undefined | null = null;
     let certificateFree: boolean | undefined;
     for (const family of this.families) {
       const earlier = found.get(family.name);
@@ -497,6 +499,14 @@ export class WorkspaceAnalysis {
         const kept = findingsOffStatements(moved, statements, edit);
         if (kept) reused.set(family.name, { kept, rerunFor: { names: readFor, holds: (place) => statements.holds(place) } });
         continue;
+      }
+      if (family.inheritedArrays?.has(edit.directive)) {
+        if (judged === null) judged = blocksInheritingEdited(tree, edit);
+        const kept = judged && findingsOffBlocks(moved, judged, edit);
+        if (judged && kept) {
+          reused.set(family.name, { kept, rerunOn: judged });
+          continue;
+        }
       }
       if (!family.blockLocal && !ownStatements) continue;
       if (block === null) block = editedBlock(tree, edit);

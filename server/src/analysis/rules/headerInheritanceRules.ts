@@ -78,12 +78,13 @@ export const headerInheritanceRules: RuleFamily = {
   // A block's drop depends on its own header lines and those of the levels around it, and is reported in it.
   blockLocal: true,
   argumentsUnread: UNREAD_BY_HEADER_INHERITANCE,
+  // Each header array is judged per block against the level the block inherits it from.
+  inheritedArrays: new Set(FAMILIES),
   run(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
-    const focus = focusOf(context);
     // A finding lands on the block's own first header line: only blocks holding a statement
     // of a checked file can get one.
-    for (const block of focus.containers) {
+    for (const block of context.onlyBlocks ?? focusOf(context).containers) {
       if (!block || !block.directive.block || !BLOCK_CONTEXTS.has(blockContext(block) ?? '')) continue;
       for (const family of FAMILIES) {
         const mine = own(block, family);
