@@ -614,6 +614,28 @@ describe('edits inside the arguments of a directive reuse the families that neve
             assert.deepEqual(ran.at(-1)?.map((b) => lineOf(content, b)), expected, `the blocks judged again, ${at}`);
           }
         }
+        if (!shared) {
+          // The http level's add_header: the if block that writes its own inherits it from there.
+          const base = text('X-Forwarded-Proto https', 'X-Client-Verify on', 'X-Real-IP 1', false);
+          for (const value of ['DENY1', 'DENY']) {
+            const runs = counted.onBlocks.get('header-inheritance')?.length ?? 0;
+            const content = base.replace('X-Frame-Options DENY;', `X-Frame-Options ${value};`);
+            await reopened(edited, dir, file, content, `add_header typed into: ${value}`);
+            assert.equal(counted.onBlocks.get('header-inheritance')?.length, runs + 1, `judged some blocks again, add_header ${value}`);
+            assert.deepEqual(counted.onBlocks.get('header-inheritance')?.at(-1)?.map((b) => lineOf(content, b)), ['http@2', 'if@27'], `add_header ${value}`);
+          }
+          // A header line of a file included once: the block that includes it is judged again.
+          const snippet = path.join(dir, 'snippets', 'headers.conf');
+          for (const value of ['12', '1']) {
+            const runs = counted.onBlocks.get('header-inheritance')?.length ?? 0;
+            fs.writeFileSync(snippet, `proxy_set_header X-Snippet ${value};\n`);
+            edited.openDocument(snippet, `proxy_set_header X-Snippet ${value};\n`);
+            assert.deepEqual(await findingsOf(edited, file), await freshFindings(dir, file, base), `the snippet typed into: ${value}`);
+            assert.equal(counted.onBlocks.get('header-inheritance')?.length, runs + 1, `judged some blocks again, snippet ${value}`);
+            assert.deepEqual(counted.onBlocks.get('header-inheritance')?.at(-1)?.map((b) => lineOf(base, b)), ['location@32'], `snippet ${value}`);
+          }
+          edited.closeDocument?.(snippet);
+        }
         edited.closeDocument?.(file);
       }
     } finally {
