@@ -132,10 +132,6 @@ function movesPast(range: { file: string; end: number }, edit: ReusableEdit): bo
   return range.file === edit.file && range.end >= edit.oldEnd;
 }
 
-function moveRange<T extends { file: string; start: number; end: number }>(range: T, edit: ReusableEdit): T {
-  if (!movesPast(range, edit)) return range;
-  return { ...range, start: movedOffset(range.start, edit), end: movedOffset(range.end, edit) };
-}
 
 /**
  * `items` moved past the edit by `move`: the very array when none of them moved, else a copy
@@ -154,14 +150,18 @@ function moveEach<T>(items: T[], edit: ReusableEdit, move: (item: T, edit: Reusa
 }
 
 function moveRelated(related: RelatedLocation, edit: ReusableEdit): RelatedLocation | undefined {
-  return straddles(related, edit) || related.message.includes(edit.oldText) ? undefined : moveRange(related, edit);
+  if (straddles(related, edit) || related.message.includes(edit.oldText)) return undefined;
+  // Made field by field (as a moved text edit): all moved ones then share one hidden class, where a
+  // copy by spread kept the class of each rule's original, and the code that moves and converts
+  // them was optimised again for each new one (issue #15).
+  return movesPast(related, edit) ? { file: related.file, start: movedOffset(related.start, edit), end: movedOffset(related.end, edit), message: related.message } : related;
 }
 
 function moveTextEdit(e: TextEdit, edit: ReusableEdit): TextEdit | undefined {
   if (e.newText.includes(edit.oldText)) return undefined;
   // An edit that replaces text inside the edited region has no place in the new text.
   if (e.file === edit.file && e.start < edit.oldEnd && e.end > edit.start) return undefined;
-  return moveRange(e, edit);
+  return movesPast(e, edit) ? { file: e.file, start: movedOffset(e.start, edit), end: movedOffset(e.end, edit), newText: e.newText } : e;
 }
 
 function moveFix(fix: Fix, edit: ReusableEdit): Fix | undefined {
