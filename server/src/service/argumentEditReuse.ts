@@ -195,38 +195,35 @@ export interface BlocksJudged {
 
 /**
  * For a family that reads the edited directive as an array inherited whole
- * (RuleFamily.inheritedArrays): the block of the edited statement and the blocks that inherit
- * that directive from it (the nearest enclosing level writing it). Undefined when the statement
- * does not stand once in the tree, stands at a file's top level, or one of those blocks stands
- * in a file included more than once (two blocks would then share their statements' places).
+ * (RuleFamily.inheritedArrays): of the blocks of the checked files (`checked`, the only ones a
+ * family judges), the block of the edited statement and those that inherit that directive from
+ * it (the nearest enclosing level writing it). Undefined when the statement does not stand once
+ * in the tree or stands at a file's top level, or when a checked file other than the main one
+ * is included more than once (two blocks would then share their statements' places).
  */
-export function blocksInheritingEdited(tree: ConfigTree, edit: ArgumentEdit): BlocksJudged | undefined {
+export function blocksInheritingEdited(tree: ConfigTree, edit: ArgumentEdit, checked: readonly string[]): BlocksJudged | undefined {
   const statement = editedStatement(tree, edit);
   const level = statement?.parent;
   if (!statement || !level) return undefined;
-  const blocks: ConfigNode[] = [level];
-  // Below a block that writes the directive itself, every block inherits it from that one or deeper.
-  const visit = (node: ConfigNode): void => {
-    for (const child of node.children) {
-      if (!child.directive.block) continue;
-      if (!child.children.some((c) => c.directive.name.value === edit.directive)) visit(child);
-      else if (inheritedFrom(child, edit.directive, tree)?.node === level) blocks.push(child);
-    }
-  };
-  visit(level);
+  const blocks: ConfigNode[] = [];
   const ranges = new Map<string, { start: number; end: number }[]>();
-  for (const block of blocks) {
-    const file = block.file.path;
-    let list = ranges.get(file);
-    if (!list) {
-      if (file !== tree.mainFile && !standsOnce(tree, file)) return undefined;
-      ranges.set(file, list = []);
+  for (const file of checked) {
+    if (ranges.has(file)) continue;
+    if (file !== tree.mainFile && !standsOnce(tree, file)) return undefined;
+    const list: { start: number; end: number }[] = [];
+    ranges.set(file, list);
+    // The statements of the file, its blocks among them; a block that writes the directive
+    // takes it from the nearest level around it that does.
+    for (const node of nodesOfFile(tree, file)) {
+      if (!node.directive.block) continue;
+      if (node !== level && !(node.children.some((c) => c.directive.name.value === edit.directive) && inheritedFrom(node, edit.directive, tree)?.node === level)) continue;
+      blocks.push(node);
+      for (const child of node.children) {
+        if (!child.directive.block && child.file === node.file) list.push({ start: child.directive.start, end: child.directive.end });
+      }
     }
-    for (const child of block.children) {
-      if (!child.directive.block && child.file === block.file) list.push({ start: child.directive.start, end: child.directive.end });
-    }
+    list.sort((a, b) => a.start - b.start);
   }
-  for (const list of ranges.values()) list.sort((a, b) => a.start - b.start);
   return {
     blocks,
     holds(place) {

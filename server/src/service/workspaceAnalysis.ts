@@ -404,7 +404,7 @@ export class WorkspaceAnalysis {
     }
     const inspections = new Map<string, Inspection<Promise<InspectedFile>>>();
     const inspect = this.recordingInspector(inspections);
-    const reusedFamilies = last && since?.kind === 'arguments' ? await this.reusedFamilies(last, since.edit, tree, inspect) : undefined;
+    const reusedFamilies = last && since?.kind === 'arguments' ? await this.reusedFamilies(last, since.edit, tree, files, inspect) : undefined;
     const result = await this.runRulesFresh(tree, files, contextGuessed, acceptedSomewhere, cancellation, now, inspect, reusedFamilies, reusedFamilies && last?.result.resolutions);
     // A file's text changed while the rules ran and its new parse moved the nodes they were
     // reading (model/parsedFile.ts): the findings may mix two versions. The newer text gets
@@ -471,7 +471,7 @@ export class WorkspaceAnalysis {
    * block's own statements, which they check again; of those that read it as an array inherited
    * whole, those off the edited block and the blocks inheriting it from there, which they judge again.
    */
-  private async reusedFamilies(last: LastRun, edit: ArgumentEdit, tree: ConfigTree, inspect: Inspect): Promise<Map<string, ReusedFamily> | undefined> {
+  private async reusedFamilies(last: LastRun, edit: ArgumentEdit, tree: ConfigTree, files: readonly ParsedFile[], inspect: Inspect): Promise<Map<string, ReusedFamily> | undefined> {
     const found = last.result.byFamily;
     if (!found) return undefined;
     const reused = new Map<string, ReusedFamily>();
@@ -501,7 +501,7 @@ export class WorkspaceAnalysis {
         continue;
       }
       if (family.inheritedArrays?.has(edit.directive)) {
-        if (judged === null) judged = blocksInheritingEdited(tree, edit);
+        if (judged === null) judged = blocksInheritingEdited(tree, edit, files.map((f) => f.path));
         const kept = judged && findingsOffBlocks(moved, judged, edit);
         if (judged && kept) {
           reused.set(family.name, { kept, rerunOn: judged });
