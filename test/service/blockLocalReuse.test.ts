@@ -11,7 +11,7 @@ import type { Finding } from '../../server/src/analysis/finding';
 import { getDirectiveTable } from '../../server/src/directives/directiveTable';
 import { buildConfigTree, type ConfigTree } from '../../server/src/model/configTree';
 import { ParseCache, parseFile } from '../../server/src/model/parsedFile';
-import { argumentOnlyEdit, editedBlock, findingsOutsideBlock, type ArgumentEdit } from '../../server/src/service/argumentEditReuse';
+import { argumentOnlyEdit, blocksInheritingEdited, editedBlock, findingsOutsideBlock, type ArgumentEdit } from '../../server/src/service/argumentEditReuse';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RULE_FAMILIES } from '../../server/src/analysis/ruleRegistry';
@@ -54,6 +54,48 @@ describe('block-local families after an argument edit', () => {
     assert.equal(block?.directive.start, after.indexOf('server {'), 'the first server');
     const inLocation = await edited({ [MAIN]: TWO_SERVERS }, MAIN, '"l"', '"lm"');
     assert.equal(editedBlock(inLocation.tree, inLocation.edit)?.directive.name.value, 'location');
+  });
+
+  it('judge again, for a family reading header arrays, the edited block and the blocks of the checked files that inherit the edited directive from it', async () => {
+    const shared = '/etc/nginx/shared.conf';
+    const main = [
+      'events {}',
+      'http {',
+      '    add_header X-Top "t";',
+      '    server {',
+      '        add_header X-A "a";',
+      '        location / { add_header X-L "l"; }',
+      '    }',
+      '    server {',
+      '        location / { add_header X-M "m"; location /in { add_header X-N "n"; } }',
+      '        location /p { proxy_set_header X-P "p"; }',
+      '        include shared.conf;',
+      '    }',
+      '    server {',
+      '        add_header X-C "c";',
+      '        include shared.conf;',
+      '    }',
+      '}',
+      '',
+    ].join('\n');
+    const files = { [MAIN]: main, [shared]: 'location /s { add_header X-S "s"; }\n' };
+    const lineOf = (text: string, offset: number): number => text.slice(0, offset).split('\n').length;
+    const { edit, tree, after } = await edited(files, MAIN, '"t"', '"tu"');
+    const judged = blocksInheritingEdited(tree, edit, [MAIN]);
+    // http; the first server (its own add_header); the second server's first location (not the
+    // one nested in it, which inherits from that location, nor the one writing proxy_set_header
+    // only); the third server. The shared location stands in another file, not checked here.
+    assert.deepEqual(judged?.blocks.map((b) => `${b.directive.name.value}@${lineOf(after, b.directive.start)}`), ['http@2', 'server@4', 'location@9', 'server@13']);
+    assert.equal(judged?.holds({ file: MAIN, start: after.indexOf('add_header X-A') }), true, "on the first server's own statement");
+    assert.equal(judged?.holds({ file: MAIN, start: after.indexOf('add_header X-L') }), false, 'in a location that inherits from the server');
+    assert.equal(judged?.holds({ file: MAIN, start: after.indexOf('location / {') }), false, "on a block's line");
+    assert.equal(judged?.holds({ file: shared, start: 0 }), false, 'in a file not checked');
+    // The shared file checked: it stands twice in the tree, once inheriting from http, once not.
+    assert.equal(blocksInheritingEdited(tree, edit, [MAIN, shared]), undefined, 'a checked file included twice');
+    const once = await edited({ ...files, [MAIN]: main.replace('        add_header X-C "c";\n        include shared.conf;\n', '        add_header X-C "c";\n') }, MAIN, '"t"', '"tu"');
+    assert.deepEqual(blocksInheritingEdited(once.tree, once.edit, [MAIN, shared])?.blocks.map((b) => b.file.path).filter((f) => f === shared), [shared], 'included once: its location inherits from http');
+    const top = await edited({ [MAIN]: 'events {}\nadd_header X "a";\nhttp {}\n' }, MAIN, '"a"', '"ab"');
+    assert.equal(blocksInheritingEdited(top.tree, top.edit, [MAIN]), undefined, 'a statement at the top level');
   });
 
   it('check a block that includes plain statements of another file, but not one that includes a block', async () => {
