@@ -205,41 +205,49 @@ function medianSession(runs, get) {
 
 /**
  * Typing at the http level of a main config through the server, as an editor types: a fresh
- * server, `file` opened and indexed and then left alone for IDLE_MS (its warm-up rehearsal and
- * idle collections run, as before lspSession's first keystroke), then httpLevelEdits' statement
+ * server, `file` opened and its diagnostics received, then left alone for IDLE_MS (idle
+ * collections run, as before lspSession's first keystroke), then httpLevelEdits' statement
  * `<name> <value>;` inserted as the first statement of http and `keystrokes` digits typed into its
- * value, each sent once the diagnostics of the one before arrived. Every diagnostic of the file
- * below that line moves at each keystroke: the whole file's diagnostics are sent again.
+ * value, each sent once the diagnostics of the one before arrived. Every diagnostic below that
+ * line moves in the text at each keystroke. With `pull` the client asks for the diagnostics after
+ * each change (textDocument/diagnostic with the id of those it holds), as the VS Code client
+ * does, and the server answers "unchanged" when they are; otherwise the server publishes the
+ * file's diagnostics after each change, as it does for editors that do not pull.
  */
-export async function lspHttpLevelSession({ root, folder, file, name, value, keystrokes }) {
+export async function lspHttpLevelSession({ root, folder, file, name, value, keystrokes, pull = false }) {
   const uri = 'file://' + file;
   const client = benchClient(root);
-  let worker = false;
-  client.onNotification = (n) => {
-    if (n.method === 'window/logMessage' && /language server ready \(validation in a worker/.test(n.params?.message ?? '')) worker = true;
-  };
   try {
-    await client.initialize(folder);
+    await client.initialize(folder, {}, pull ? { textDocument: { diagnostic: {} } } : {});
     const lines = fs.readFileSync(file, 'utf8').split('\n');
-    client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'nginx', version: 1, text: lines.join('\n') } });
-    await client.waitForDiagnostics(uri, 1, () => true, NO_LIMIT_MS);
-    if (worker) await workerHandOver(client);
-    await sleep(IDLE_MS);
     let version = 1;
-    const sendAndWait = (change) => {
-      version++;
-      client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });
-      return client.waitForDiagnostics(uri, version, () => true, NO_LIMIT_MS);
+    let resultId;
+    let unchanged = 0;
+    /** Sends the change (none: opens the file) and waits for its diagnostics. */
+    const sendAndWait = async (change) => {
+      if (change) {
+        version++;
+        client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });
+      } else {
+        client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'nginx', version, text: lines.join('\n') } });
+      }
+      if (!pull) return client.waitForDiagnostics(uri, version, () => true, NO_LIMIT_MS);
+      const report = await client.request('textDocument/diagnostic', { textDocument: { uri }, previousResultId: resultId });
+      if (report.kind === 'unchanged') unchanged++;
+      resultId = report.resultId;
     };
+    await sendAndWait();
+    await sleep(IDLE_MS);
     const edits = httpLevelEdits(lines, keystrokes, { name, value });
     await sendAndWait(edits.setup());
+    unchanged = 0;
     const latencies = [];
     for (const change of edits.keystrokes()) {
       const sent = performance.now();
       await sendAndWait(change);
       latencies.push(performance.now() - sent);
     }
-    return { keystrokes: latencies.length, p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: Math.max(...latencies) };
+    return { keystrokes: latencies.length, p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: Math.max(...latencies), unchanged };
   } finally {
     await client.shutdown();
   }
@@ -250,9 +258,11 @@ export async function lspHttpLevelSessions(label, options, sessions, log) {
   const runs = [];
   for (let i = 0; i < sessions; i++) {
     const r = await lspHttpLevelSession(options);
-    log(`${label}, ${options.name}, session ${i + 1}: p50 ${r.p50.toFixed(1)} p95 ${r.p95.toFixed(1)} max ${r.max.toFixed(1)} ms`);
+    log(`${label}, ${options.name}${options.pull ? ', pulled' : ''}, session ${i + 1}: p50 ${r.p50.toFixed(1)} p95 ${r.p95.toFixed(1)} max ${r.max.toFixed(1)} ms`
+      + (options.pull ? ` (${r.unchanged} of ${r.keystrokes} answered "unchanged")` : ''));
     runs.push(r);
   }
-  return { label, name: options.name, sessions: runs.length, keystrokes: runs[0].keystrokes,
-    p50: medianSession(runs, (r) => r.p50), p95: medianSession(runs, (r) => r.p95), max: medianSession(runs, (r) => r.max) };
+  return { label, name: options.name, pull: options.pull === true, sessions: runs.length, keystrokes: runs[0].keystrokes,
+    p50: medianSession(runs, (r) => r.p50), p95: medianSession(runs, (r) => r.p95), max: medianSession(runs, (r) => r.max),
+    unchanged: medianSession(runs, (r) => r.unchanged) };
 }

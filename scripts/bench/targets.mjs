@@ -40,7 +40,7 @@ export function issueTargets(m) {
 
   for (const r of m.lspHttpLevel ?? []) {
     const p95 = r.p95.value;
-    add(`Keystroke → diagnostics p95 < ${r.limit} ms, ${r.label}, typing into \`${r.name}\` at the http level, language server over stdio`, fmtMs(p95),
+    add(`Keystroke → diagnostics p95 < ${r.limit} ms, ${r.label}, typing into \`${r.name}\` at the http level, language server over stdio, diagnostics ${r.pull ? 'pulled (as VS Code)' : 'pushed'}`, fmtMs(p95),
       p95 === undefined ? undefined : p95 < r.limit, `${r.keystrokes} keystrokes${r.sessions > 1 ? `, median of ${r.sessions} sessions` : ''} (see "Keystrokes at the http level")`);
   }
 

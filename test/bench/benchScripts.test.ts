@@ -176,7 +176,9 @@ describe('targets of issue #15 (scripts/bench/targets.mjs)', () => {
     const session = (limit: number, p95: number | undefined) => ({ label: 'main', limit, name: 'x', sessions: 3, keystrokes: 30, p50: picked(1), p95: { value: p95, min: p95, max: p95 }, max: picked(50) });
     const rows = targets.issueTargets({ lspHttpLevel: [session(30, 29.9), session(30, 30), session(40, undefined)] }).filter((r: any) => /language server over stdio/.test(r.target));
     assert.deepEqual(rows.map((r: any) => r.verdict), ['pass', '**FAIL**', 'not measured']);
-    assert.match(rows[0].target, /p95 < 30 ms, main, typing into `x` at the http level, language server over stdio/);
+    assert.match(rows[0].target, /p95 < 30 ms, main, typing into `x` at the http level, language server over stdio, diagnostics pushed/);
+    const [pulled] = targets.issueTargets({ lspHttpLevel: [{ ...session(30, 10), pull: true }] }).filter((r: any) => /language server over stdio/.test(r.target));
+    assert.match(pulled.target, /diagnostics pulled \(as VS Code\)$/);
     assert.match(rows[0].note, /median of 3 sessions/);
   });
 
