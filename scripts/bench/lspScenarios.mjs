@@ -197,7 +197,7 @@ export async function lspSessions(label, options, sessions, log) {
 }
 
 /** Of the sessions' values (`get` of each; undefined ones left out), the median session's, with the range. */
-function medianSession(runs, get) {
+export function medianSession(runs, get) {
   const values = runs.map(get).filter((v) => v !== undefined);
   if (values.length === 0) return { value: undefined, min: undefined, max: undefined };
   return { value: [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)], min: Math.min(...values), max: Math.max(...values) };
