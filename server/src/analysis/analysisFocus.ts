@@ -96,21 +96,11 @@ export function focusOf(context: RuleContext): AnalysisFocus {
 }
 
 /**
- * The context of a family that judges again only the statements of `names`
- * (RuleContext.onlyDirectives): the same files, so the same focus, found once.
+ * The context of a family that judges again only some statements (RuleContext.onlyDirectives)
+ * or some blocks (RuleContext.onlyBlocks): the same files, so the same focus, found once.
  */
-export function narrowedTo(context: RuleContext, names: ReadonlySet<string>): RuleContext {
-  const narrowed = ruleContextOf({ ...context, onlyDirectives: names });
-  focuses.set(narrowed, focusOf(context));
-  return narrowed;
-}
-
-/**
- * The context of a family that judges again only `blocks` (RuleContext.onlyBlocks): the same
- * files, so the same focus, found once.
- */
-export function onBlocks(context: RuleContext, blocks: readonly ConfigNode[]): RuleContext {
-  const narrowed = ruleContextOf({ ...context, onlyBlocks: blocks });
+export function narrowedTo(context: RuleContext, only: Pick<RuleContext, 'onlyDirectives'> | Pick<RuleContext, 'onlyBlocks'>): RuleContext {
+  const narrowed = ruleContextOf({ ...context, ...only });
   focuses.set(narrowed, focusOf(context));
   return narrowed;
 }

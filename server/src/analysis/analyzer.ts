@@ -6,7 +6,7 @@
 import type { ConfigNode } from '../model/configTree';
 import { findingCopy, type Finding, type RuleMeta, type Severity } from './finding';
 import { ruleContextOf, type RuleContext, type RuleFamily } from './ruleContext';
-import { narrowedTo, onBlocks } from './analysisFocus';
+import { narrowedTo } from './analysisFocus';
 import { asNotLoaded } from './nginxWording';
 import { RULE_FAMILIES } from './ruleRegistry';
 import { isSuppressed, readSuppressions } from './suppressions';
@@ -129,10 +129,10 @@ export async function analyze(given: RuleContext, families: readonly RuleFamily[
       const on = reuse?.rerunOn;
       let found: readonly Finding[];
       if (only && reuse) {
-        const again = await family.run(narrowedTo(context, only.names));
+        const again = await family.run(narrowedTo(context, { onlyDirectives: only.names }));
         found = [...reuse.kept, ...again.filter(only.holds)];
       } else if (on && reuse) {
-        const again = await family.run(onBlocks(context, on.blocks));
+        const again = await family.run(narrowedTo(context, { onlyBlocks: on.blocks }));
         found = [...reuse.kept, ...again.filter(on.holds)];
       } else if (block && reuse) {
         const own = reuse.ownStatementsOnly === true;

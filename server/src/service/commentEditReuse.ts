@@ -132,7 +132,6 @@ function movesPast(range: { file: string; end: number }, edit: ReusableEdit): bo
   return range.file === edit.file && range.end >= edit.oldEnd;
 }
 
-
 /**
  * `items` moved past the edit by `move`: the very array when none of them moved, else a copy
  * made from the first that did; undefined when `move` refuses one. `move` is a plain function
