@@ -253,6 +253,11 @@ export async function lspHttpLevelSession({ root, folder, file, name, value, key
   }
 }
 
+/** Of runs that each time keystrokes (p50, p95, max), the median run's figures, with their ranges. */
+export function medianLatencies(runs) {
+  return { p50: medianSession(runs, (r) => r.p50), p95: medianSession(runs, (r) => r.p95), max: medianSession(runs, (r) => r.max) };
+}
+
 /** `sessions` of lspHttpLevelSession: each figure the median session's, with the range. */
 export async function lspHttpLevelSessions(label, options, sessions, log) {
   const runs = [];
@@ -263,6 +268,5 @@ export async function lspHttpLevelSessions(label, options, sessions, log) {
     runs.push(r);
   }
   return { label, name: options.name, pull: options.pull === true, sessions: runs.length, keystrokes: runs[0].keystrokes,
-    p50: medianSession(runs, (r) => r.p50), p95: medianSession(runs, (r) => r.p95), max: medianSession(runs, (r) => r.max),
-    unchanged: medianSession(runs, (r) => r.unchanged) };
+    ...medianLatencies(runs), unchanged: medianSession(runs, (r) => r.unchanged) };
 }

@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { selfTimeTable, topSelfTime } from './cpuProfileSummary.mjs';
 import { fmtBytesMb, fmtMb, fmtMs, fmtPicked, times } from './format.mjs';
 import { generateWorkload } from './generate.mjs';
-import { IDLE_MS, lspHttpLevelSessions, lspSessions, medianSession } from './lspScenarios.mjs';
+import { IDLE_MS, lspHttpLevelSessions, lspSessions, medianLatencies } from './lspScenarios.mjs';
 import { requestsWhileChecking } from './requestsWhileChecking.mjs';
 import { issueTargets, targetsTable } from './targets.mjs';
 
@@ -350,8 +350,7 @@ for (const [label, folder, file, limit] of [["the tree's nginx.conf", w.tree, w.
       log(`http level, ${label}, ${name}, run ${i + 1}: p50 ${r.p50.toFixed(1)} p95 ${r.p95.toFixed(1)} max ${r.max.toFixed(1)} ms`);
       runs.push(r);
     }
-    httpLevel.push({ label, limit, name, keystrokes: runs[0].keystrokes, runs: runs.length,
-      p50: medianSession(runs, (r) => r.p50), p95: medianSession(runs, (r) => r.p95), max: medianSession(runs, (r) => r.max) });
+    httpLevel.push({ label, limit, name, keystrokes: runs[0].keystrokes, runs: runs.length, ...medianLatencies(runs) });
   }
 }
 
@@ -361,11 +360,12 @@ for (const [label, folder, file, limit] of [["the tree's nginx.conf", w.tree, w.
 // dearest of the tree's; diagnostics pushed by the server after each change (editors that do not
 // pull), and pulled by the client, as the VS Code client does.
 const PROXY_HEADER = ['proxy_set_header', 'X-Forwarded-Proto https'];
+const SMALL_MAIN = ['5k-line main config', path.dirname(w.small), w.small, 30];
 const LSP_HTTP_LEVEL = [
-  ['5k-line main config', path.dirname(w.small), w.small, 30, ['client_max_body_size', '1m'], false],
-  ['5k-line main config', path.dirname(w.small), w.small, 30, ['client_max_body_size', '1m'], true],
-  ['5k-line main config', path.dirname(w.small), w.small, 30, PROXY_HEADER, false],
-  ['5k-line main config', path.dirname(w.small), w.small, 30, PROXY_HEADER, true],
+  [...SMALL_MAIN, ['client_max_body_size', '1m'], false],
+  [...SMALL_MAIN, ['client_max_body_size', '1m'], true],
+  [...SMALL_MAIN, PROXY_HEADER, false],
+  [...SMALL_MAIN, PROXY_HEADER, true],
   ["the tree's nginx.conf", w.tree, w.treeMain, 40, PROXY_HEADER, false],
 ];
 const lspHttpLevel = [];

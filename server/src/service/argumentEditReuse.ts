@@ -25,7 +25,7 @@ import type { RuleFamily } from '../analysis/ruleContext';
 import type { ConfigNode, ConfigTree } from '../model/configTree';
 import { nodesOfFile } from '../model/treeIndexes';
 import { inheritedFrom, isOnWord } from '../model/effectiveConfig';
-import { moveFindings, type ReusableEdit } from './commentEditReuse';
+import { movedOffset, moveFindings, type ReusableEdit } from './commentEditReuse';
 
 /** An edit inside the arguments of one directive. */
 export interface ArgumentEdit extends ReusableEdit {
@@ -266,7 +266,7 @@ function lastStartingBy(ranges: readonly { start: number; end: number }[], offse
  */
 export function findingsOffBlocks(findings: readonly Finding[], judged: BlocksJudged, edit: ArgumentEdit): Finding[] | undefined {
   // Those judged again may quote the edited statement (a fix that copies it): left out before moving.
-  const others = findings.filter((f) => !judged.holds({ file: f.file, start: f.file === edit.file && f.start >= edit.oldEnd ? f.start + edit.delta : f.start }));
+  const others = findings.filter((f) => !judged.holds({ file: f.file, start: f.file === edit.file ? movedOffset(f.start, edit) : f.start }));
   return moveFindings(others, edit);
 }
 

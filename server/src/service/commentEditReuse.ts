@@ -123,7 +123,8 @@ function straddles(range: { file: string; start: number; end: number }, edit: Re
   return (range.start > edit.start && range.start < edit.oldEnd) || (range.end > edit.start && range.end < edit.oldEnd);
 }
 
-function movedOffset(offset: number, edit: ReusableEdit): number {
+/** Where an offset of the edited file's old text stands in its new text. */
+export function movedOffset(offset: number, edit: ReusableEdit): number {
   return offset >= edit.oldEnd ? offset + edit.delta : offset;
 }
 
