@@ -106,3 +106,67 @@ describe('language server: push diagnostics for clients without pull support', (
     }
   });
 });
+
+describe('language server: typing into a statement that findings point at', () => {
+  // Both locations write their own proxy_set_header, so each drops the http level's: each
+  // finding points at the http-level statement as related information.
+  const configText = 'events {}\nhttp {\n  proxy_set_header X-Forwarded-Proto https;\n  server {\n    listen 80;\n'
+    + '    location /a { proxy_set_header X-A a; proxy_pass http://127.0.0.1:8080; }\n'
+    + '    location /b { proxy_set_header X-B b; proxy_pass http://127.0.0.1:8081; }\n  }\n}\n';
+  type Related = { location: { range: { start: { line: number; character: number }; end: { line: number; character: number } } }; message: string };
+  type Item = { code?: unknown; message: string; relatedInformation?: Related[] };
+  let dir: string;
+  let client: LspTestClient;
+  let uri: string;
+  let version = 1;
+
+  before(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'nginx-mtls-pull-'));
+    writeFileSync(path.join(dir, 'nginx.conf'), configText);
+    uri = 'file://' + path.join(dir, 'nginx.conf');
+    client = new LspTestClient();
+    await client.initialize(dir, {}, { textDocument: { diagnostic: { dynamicRegistration: false } } });
+    client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'nginx', version, text: configText } });
+  });
+
+  after(async () => {
+    await client.shutdown();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Inserts `text` on line 2 (the http-level statement) at `character`, then pulls with `previousResultId`. */
+  const typeAndPull = (character: number, text: string, previousResultId?: string): Promise<Report> => {
+    version++;
+    client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range: { start: { line: 2, character }, end: { line: 2, character } }, text }] });
+    return client.request<Report>('textDocument/diagnostic', { textDocument: { uri }, previousResultId });
+  };
+
+  let held: string | undefined;
+
+  it('points at the statement by its directive name', async () => {
+    const report = await client.request<Report>('textDocument/diagnostic', { textDocument: { uri } });
+    assert.equal(report.kind, 'full');
+    const drops = (report.items as Item[]).filter((d) => d.code === 'proxy.header-inheritance-drop');
+    assert.equal(drops.length, 2, JSON.stringify(report.items));
+    for (const d of drops) {
+      const related = d.relatedInformation?.find((r) => r.message === 'no longer applied in that block');
+      assert.deepEqual(related?.location.range, { start: { line: 2, character: 2 }, end: { line: 2, character: 18 } }, JSON.stringify(d));
+    }
+    held = report.resultId;
+  });
+
+  it('answers "unchanged" while the statement\'s value is typed into', async () => {
+    const valueEnd = '  proxy_set_header X-Forwarded-Proto https'.length;
+    for (const [i, ch] of [...'ftp'].entries()) {
+      const report = await typeAndPull(valueEnd + i, ch, held);
+      assert.deepEqual(report, { kind: 'unchanged', resultId: held });
+    }
+  });
+
+  it('answers in full when what the findings say changes (the header\'s name)', async () => {
+    const nameEnd = '  proxy_set_header X-Forwarded-Proto'.length;
+    const report = await typeAndPull(nameEnd, '-Old', held);
+    assert.equal(report.kind, 'full');
+    assert.ok((report.items as Item[]).some((d) => d.code === 'proxy.header-inheritance-drop' && d.message.includes('X-Forwarded-Proto-Old')), JSON.stringify(report));
+  });
+});

@@ -7,7 +7,7 @@
  */
 import type { ConfigNode } from '../model/configTree';
 import type { RelatedLocation } from './finding';
-import { statementRange } from './rules/tlsRuleSupport';
+import { relatedAt } from './rules/tlsRuleSupport';
 
 export interface Placement {
   /** The statement to report on: `node` itself, or the include in the block's own file. */
@@ -25,5 +25,5 @@ export function placeInBlock(node: ConfigNode, block: ConfigNode, why: string): 
   let anchor = node;
   while (anchor.file.path !== block.file.path && anchor.includedBy) anchor = anchor.includedBy;
   if (anchor === node || anchor.file.path !== block.file.path) return { anchor: node, related: [] };
-  return { anchor, related: [{ file: node.file.path, ...statementRange(node), message: why }] };
+  return { anchor, related: [relatedAt(node, why)] };
 }

@@ -12,7 +12,7 @@ import type { Finding, Fix, RuleMeta } from '../finding';
 import { nginxRefuses } from '../nginxWording';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { insertAfter, insertIntoBlock } from '../fixes/textEdits';
-import { hasCertificate, listenSockets, statementRange } from './tlsRuleSupport';
+import { hasCertificate, listenSockets, relatedAt, statementRange } from './tlsRuleSupport';
 import { isOn } from '../../model/effectiveConfig';
 import { unreadBut } from '../unreadArguments';
 
@@ -110,7 +110,7 @@ function checkScope(context: RuleContext, scope: ServerScope, family: Family, tl
           ? `This server inherits "ssl_verify_client ${mode}" and no CA. ${note.trim()}`
           : note.trim()),
         fixes: fixes.length > 0 ? fixes : undefined,
-        related: context.reportOnly ? undefined : inherited ? [{ file: verifyNode.file.path, ...statementRange(verifyNode), message: `ssl_verify_client ${mode}, inherited from here` }] : undefined,
+        related: context.reportOnly ? undefined : inherited ? [relatedAt(verifyNode, `ssl_verify_client ${mode}, inherited from here`)] : undefined,
       });
     }
   }
@@ -149,7 +149,7 @@ function checkScope(context: RuleContext, scope: ServerScope, family: Family, tl
         code: 'mtls.verification-not-enforced', severity: 'error', file: ocspNode.file.path, ...statementRange(ocspNode), nginxRefuses: true,
         message: nginxRefuses('"ssl_ocsp" is incompatible with "ssl_verify_client optional_no_ca"',
           'OCSP needs a verified chain; use "ssl_verify_client optional" with a CA, or turn ssl_ocsp off.'),
-        related: context.reportOnly ? undefined : [{ file: verifyNode.file.path, ...statementRange(verifyNode), message: 'optional_no_ca set here' }],
+        related: context.reportOnly ? undefined : [relatedAt(verifyNode, 'optional_no_ca set here')],
       });
     }
   }

@@ -15,7 +15,7 @@ import type { Finding, RuleMeta, Severity } from '../finding';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { insertBefore, sourceOf } from '../fixes/textEdits';
 import { protectiveRole, type ProtectiveRole } from './identityHeaderRules';
-import { statementRange, where } from './tlsRuleSupport';
+import { relatedAt, statementRange, where } from './tlsRuleSupport';
 import { UNREAD_BY_HEADER_INHERITANCE } from '../unreadArguments';
 
 const RULES: RuleMeta[] = [
@@ -108,7 +108,7 @@ export const headerInheritanceRules: RuleFamily = {
           severity: dropSeverity(family, dropped, protective),
           file: placed.anchor.file.path, ...statementRange(placed.anchor),
           message,
-          related: context.reportOnly ? undefined : [...placed.related, ...dropped.map((n) => ({ file: n.file.path, ...statementRange(n), message: 'no longer applied in that block' }))],
+          related: context.reportOnly ? undefined : [...placed.related, ...dropped.map((n) => relatedAt(n, 'no longer applied in that block'))],
           // Copying is offered only when every copied statement stands on its own without a syntax problem.
           fixes: context.reportOnly ? undefined : dropped.every(copiesCleanly) ? [{ title: `Copy the inherited ${family} lines into this block`, safe: false, preferred: true,
             edits: [insertBefore(placed.anchor, dropped.map(sourceOf))] }] : undefined,

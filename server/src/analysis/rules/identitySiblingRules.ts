@@ -12,7 +12,7 @@ import { focusOf } from '../analysisFocus';
 import type { Finding, Fix, RuleMeta } from '../finding';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { insertAfter, quoteArg } from '../fixes/textEdits';
-import { describePath, statementRange } from './tlsRuleSupport';
+import { describePath, relatedAt, statementRange } from './tlsRuleSupport';
 import { unreadBut } from '../unreadArguments';
 
 const RULES: RuleMeta[] = [
@@ -156,7 +156,7 @@ export const identitySiblingRules: RuleFamily = {
             file: path.pass.file.path, ...statementRange(path.pass),
             message: `${describePath(path)} proxies to the same backend as a place that sets "${header}" from the client certificate, but does not set or clear "${header}" itself: here the backend receives whatever the client sends under that name, so a client can claim any identity. Clear it with ${directive} ${quoteArg(header)} "".`,
             fixes: context.reportOnly ? undefined : [clearFix(path, directive, header)],
-            related: context.reportOnly ? undefined : [{ file: node.file.path, ...statementRange(node), message: `"${header}" set from the client certificate here` }],
+            related: context.reportOnly ? undefined : [relatedAt(node, `"${header}" set from the client certificate here`)],
           });
         }
       }

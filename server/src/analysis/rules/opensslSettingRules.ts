@@ -29,7 +29,7 @@ import type { Finding, RuleMeta, Severity } from '../finding';
 import { nginxRefuses } from '../nginxWording';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { nginxPrintedPath } from '../tlsFileReferences';
-import { argRange, hasCertificate, statementRange } from './tlsRuleSupport';
+import { argRange, hasCertificate, relatedAt, statementRange } from './tlsRuleSupport';
 import { unreadBut } from '../unreadArguments';
 
 const RULES: RuleMeta[] = [
@@ -273,7 +273,7 @@ async function staplingFindings(scopes: readonly ServerScope[], context: RuleCon
       const leaf = chain[0];
       const written = certNode.directive.args[0].value;
       const nginxName = isInlineData(written) ? INLINE_DATA_LABEL : nginxPrintedPath(written, context);
-      const related = context.reportOnly ? undefined : [{ file: certNode.file.path, ...statementRange(certNode), message: 'the certificate' }];
+      const related = context.reportOnly ? undefined : [relatedAt(certNode, 'the certificate')];
       const issuerFound = chain.slice(1).some((c) => issues(c, leaf)) || stores.some((c) => issues(c, leaf));
       if (!issuerFound) {
         if (storeUnknown) continue;

@@ -17,7 +17,7 @@ import { focusOf } from '../analysisFocus';
 import type { Finding, Fix, RuleMeta, TextEdit } from '../finding';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { insertAfter } from '../fixes/textEdits';
-import { describeBlock, describePath, statementRange } from './tlsRuleSupport';
+import { describeBlock, describePath, relatedAt, statementRange } from './tlsRuleSupport';
 import { unreadBut, UPSTREAM_VERIFY_SWITCHES } from '../unreadArguments';
 
 const RULES: RuleMeta[] = [
@@ -136,7 +136,7 @@ export const plainHttpProxySslRules: RuleFamily = {
           file: first.file.path, ...statementRange(first),
           message: `${names}${place} ${settings.length === 1 ? 'has' : 'have'} no effect: ${where} over plain ${users[0].target.scheme}://, so nginx ignores the upstream TLS settings and the traffic to the upstream is cleartext.`,
           fixes: context.reportOnly ? undefined : fix ? [fix] : undefined,
-          related: context.reportOnly ? undefined : users.slice(0, 5).map((p) => ({ file: p.pass.file.path, ...statementRange(p.pass), message: `plain ${p.target.scheme}:// connection` })),
+          related: context.reportOnly ? undefined : users.slice(0, 5).map((p) => relatedAt(p.pass, `plain ${p.target.scheme}:// connection`)),
         });
       }
     }

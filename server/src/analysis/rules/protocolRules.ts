@@ -14,7 +14,7 @@ import { focusOf } from '../analysisFocus';
 import type { Finding, Fix, RuleMeta, TextEdit } from '../finding';
 import type { FindingDetail, RuleContext, RuleFamily } from '../ruleContext';
 import { insertAfter, removeStatement } from '../fixes/textEdits';
-import { statementRange } from './tlsRuleSupport';
+import { relatedAt, statementRange } from './tlsRuleSupport';
 import { unreadBut } from '../unreadArguments';
 
 const RULES: RuleMeta[] = [
@@ -98,7 +98,7 @@ function duplicates(context: FindingDetail, statements: readonly ConfigNode[], f
       findings.push({
         code: 'tls.weak-protocols-ciphers', file: node.file.path, ...statementRange(node),
         message: `"${name}" is repeated at this level: nginx does not replace the earlier line but combines both, enabling ${union.join(' ')}.`,
-        related: context.reportOnly ? undefined : [{ file: first.file.path, ...statementRange(first), message: `first "${name}" at this level` }],
+        related: context.reportOnly ? undefined : [relatedAt(first, `first "${name}" at this level`)],
         // Merging keeps the enabled set exactly as nginx computes it.
         fixes: context.reportOnly ? undefined : [{ title: `Merge into one "${name}" line`, safe: true, preferred: true, edits }],
       });

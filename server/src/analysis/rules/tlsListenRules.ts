@@ -13,7 +13,7 @@ import type { Finding, Fix, RuleMeta } from '../finding';
 import { nginxRefuses } from '../nginxWording';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { insertAfter, insertIntoBlock, sourceOf } from '../fixes/textEdits';
-import { hasCertificate, listenSockets, statementRange, where, type ListenSocket } from './tlsRuleSupport';
+import { hasCertificate, listenSockets, relatedAt, statementRange, where, type ListenSocket } from './tlsRuleSupport';
 import { UNREAD_BY_TLS_FAMILIES } from '../unreadArguments';
 
 const RULES: RuleMeta[] = [
@@ -82,7 +82,7 @@ function httpListeners(context: RuleContext, findings: Finding[]): void {
       findings.push({
         code: 'tls.sni-server-without-cert', file: member.socket.node.file.path, ...statementRange(member.socket.node),
         message: `This server shares the TLS address ${group.address} but has no certificate: after SNI nginx keeps the default server's TLS context, so clients get that server's certificate (a name mismatch for this server).${lost}`,
-        related: context.reportOnly ? undefined : first.scope.node ? [{ file: first.scope.node.file.path, ...statementRange(first.scope.node), message: 'default server of this address' }] : undefined,
+        related: context.reportOnly ? undefined : first.scope.node ? [relatedAt(first.scope.node, 'default server of this address')] : undefined,
         fixes: context.reportOnly ? undefined : member.scope.node && defaultCerts.length > 0 ? [{
           title: 'Give this server its own certificate (copy the default server\'s; replace with this name\'s certificate)', safe: false,
           edits: [insertAfter(member.socket.node, defaultCerts.map(sourceOf))],

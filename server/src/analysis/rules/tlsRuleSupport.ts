@@ -5,6 +5,7 @@ import type { Directive } from '../../parser/syntaxTree';
 import { atLeast } from '../../directives/versions';
 import { isOn, type EffectiveOptions, type RequestPath, type ServerScope } from '../../model/effectiveConfig';
 import { mergeByOrder } from '../../model/scopeLists';
+import type { RelatedLocation } from '../finding';
 import type { RuleContext } from '../ruleContext';
 
 export function effectiveOptions(context: RuleContext): EffectiveOptions {
@@ -16,6 +17,18 @@ export function statementRange(node: ConfigNode): { start: number; end: number }
   const d = node.directive;
   const last = d.args.length > 0 ? d.args[d.args.length - 1].end : d.name.end;
   return { start: d.name.start, end: last };
+}
+
+/**
+ * Related information that points at a statement: its directive name. Typing into the
+ * statement's arguments leaves the location as it was, so the findings that point there stay
+ * the same (at the http level of a large main config, every block that drops an inherited
+ * header points at the header's line: an editor that pulls diagnostics is then answered
+ * "unchanged" while the value is typed, instead of being sent them all again).
+ */
+export function relatedAt(node: ConfigNode, message: string): RelatedLocation {
+  const name = node.directive.name;
+  return { file: node.file.path, start: name.start, end: name.end, message };
 }
 
 /** An argument's range, or the statement's when it has fewer arguments. */

@@ -16,7 +16,7 @@ import { insertAfter, quoteArg } from '../fixes/textEdits';
 import { matchingKeyFor } from '../fixes/matchingKey';
 import { issuingCaFileFor } from '../fixes/issuingCa';
 import { localPeerCertificates, upstreamNameKind, type LocalPeerCertificate } from './upstreamPeers';
-import { argRange, describePath, effectiveOptions, statementRange } from './tlsRuleSupport';
+import { argRange, describePath, effectiveOptions, relatedAt, statementRange } from './tlsRuleSupport';
 import { unreadBut, UPSTREAM_VERIFY_SWITCHES } from '../unreadArguments';
 
 const RULES: RuleMeta[] = [
@@ -90,7 +90,7 @@ async function upstreamUnverified(context: RuleContext, path: RequestPath): Prom
     file: path.pass.file.path, ...argRange(path.pass),
     message,
     fixes: context.reportOnly ? undefined : await verifyFixes(context, path),
-    related: context.reportOnly ? undefined : trusted.nodes[0] ? [{ file: trusted.nodes[0].file.path, ...statementRange(trusted.nodes[0]), message: 'trusted CA configured here' }] : undefined,
+    related: context.reportOnly ? undefined : trusted.nodes[0] ? [relatedAt(trusted.nodes[0], 'trusted CA configured here')] : undefined,
   };
 }
 
@@ -221,7 +221,7 @@ function unknownPeerName(context: FindingDetail, path: RequestPath): Finding | u
     return {
       code: 'tls.upstream-name-mismatch', severity: 'information', file: passFile, ...argRange(path.pass),
       message: `With verification on and no ${path.prefix}name, nginx checks the upstream certificate against the upstream block name "${target.host}". Public CAs do not issue certificates for such a name; unless the upstream's certificate comes from a private CA that lists "${target.host}", every request fails with 502 (upstream SSL certificate does not match "${target.host}"). Set ${path.prefix}name to a DNS name of the upstream certificate, or name the upstream block after it.`,
-      related: context.reportOnly ? undefined : [{ file: target.upstreamBlock.file.path, ...statementRange(target.upstreamBlock), message: 'upstream block' }],
+      related: context.reportOnly ? undefined : [relatedAt(target.upstreamBlock, 'upstream block')],
       fixes: context.reportOnly ? undefined : candidates.slice(0, 3).map((host, i) => ({
         title: `Verify the name "${host}" (${path.prefix}name ${host} + ${path.prefix}server_name on)`, safe: false, preferred: i === 0,
         edits: [insertAfter(path.pass, [`${path.prefix}name ${host};`, `${path.prefix}server_name on;`])],
@@ -266,7 +266,7 @@ function localMismatch(context: FindingDetail, path: RequestPath, name: string, 
   return {
     code: 'tls.upstream-name-mismatch', file: path.pass.file.path, ...argRange(path.pass),
     message: `The upstream certificate ${peer.written} (served by ${peer.label}) covers ${peer.labels.join(', ') || 'no name'} but not "${name}": verification fails with 502 (upstream SSL certificate does not match "${name}").`,
-    related: context.reportOnly ? undefined : [{ file: peer.node.file.path, ...statementRange(peer.node), message: 'certificate of the upstream server' }],
+    related: context.reportOnly ? undefined : [relatedAt(peer.node, 'certificate of the upstream server')],
     fixes: context.reportOnly ? undefined : peer.names.filter((n) => !n.startsWith('*')).slice(0, 3).map((n, i) => ({
       title: `Verify the name "${n}" (${path.prefix}name ${n})`, safe: false, preferred: i === 0,
       edits: [insertAfter(path.pass, [`${path.prefix}name ${n};`])],
