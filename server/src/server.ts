@@ -40,6 +40,7 @@ import { DocumentStore } from './service/documentSync';
 import { DiagnosticResults } from './service/diagnosticResults';
 import { diagnosticsForMessage, encodeDiagnostics } from './service/encodedDiagnostics';
 import { WatchedFilesRegistration } from './watchedFilesRegistration';
+import { DIAGNOSTICS_UNCHANGED, DiagnosticPublication, wantsUnchangedNotice, type DiagnosticsUnchangedParams } from './diagnosticPublication';
 import { SEMANTIC_TOKENS_LEGEND, tokenDelta } from './service/semanticTokens';
 import { TOOL_VERSION } from './toolVersion.generated';
 
@@ -111,6 +112,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
    */
   let pullDiagnostics = false;
   let diagnosticRefreshSupport = false;
+  /** Pushed diagnostics: which are sent again after an edit (see diagnosticPublication.ts). */
+  const publication = new DiagnosticPublication();
+  let unchangedNotices = false;
   const pulledResults = new DiagnosticResults();
   /**
    * The last check of each document pulled, with the generation it saw. A pull at the same
@@ -283,7 +287,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (expectedGeneration !== generation || documents.get(uri)?.version !== version) return;
     for (const failure of result.failures) log('error', `rule family "${failure.family}" failed for ${uri}: ${failure.error}`);
     startupChecked(result);
-    await connection.sendDiagnostics({ uri, version, diagnostics: diagnosticsForMessage(result.diagnostics) });
+    if (publication.needsSending(uri, result.diagnostics)) await connection.sendDiagnostics({ uri, version, diagnostics: diagnosticsForMessage(result.diagnostics) });
+    else if (unchangedNotices) await connection.sendNotification(DIAGNOSTICS_UNCHANGED, { uri, version } satisfies DiagnosticsUnchangedParams);
     idle.activity();
     reportStartup(uri);
     watchedFiles?.update(result.watchPaths, workspaceFolders);
@@ -373,6 +378,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     supportsConfigurationPull = params.capabilities.workspace?.configuration === true;
     supportsWorkspaceFolders = params.capabilities.workspace?.workspaceFolders === true;
     pullDiagnostics = params.capabilities.textDocument?.diagnostic !== undefined;
+    unchangedNotices = wantsUnchangedNotice(params.capabilities.experimental);
     diagnosticRefreshSupport = params.capabilities.workspace?.diagnostics?.refreshSupport === true;
     watchedFiles = new WatchedFilesRegistration(connection, params.capabilities, (message) => log('warn', message));
     supportsSemanticTokensRefresh = params.capabilities.workspace?.semanticTokens?.refreshSupport === true;
@@ -495,6 +501,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     warmUp?.cancel();
     timeline.mark('opened');
     const document = documents.open(d.uri, d.languageId, d.version, d.text);
+    publication.forget(d.uri);
     const filePath = uriToPath(document.uri);
     if (filePath) update({ kind: 'open', path: filePath, text: document.getText() });
     scheduleAll(0, document.uri);
@@ -508,6 +515,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       return;
     }
     if (outcome.kind !== 'applied') return;
+    publication.changed(d.uri, contentChanges, outcome.clamped > 0);
     if (outcome.clamped > 0) log('debug', `${d.uri} v${d.version}: ${outcome.clamped} change position(s) past the end of a line were clamped to it`);
     const filePath = uriToPath(d.uri);
     if (filePath) update({ kind: 'open', path: filePath, text: outcome.document.getText() });
@@ -522,6 +530,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   function onDesynchronised(uri: string, reason: string): void {
     forgetTimer(uri);
     log('error', `the editor sent a change that does not fit ${uri} (${reason}); checks of this document are paused until it is reopened`);
+    publication.forget(uri);
     if (pullDiagnostics) requestDiagnosticRefresh(0);
     else void connection.sendDiagnostics({ uri, diagnostics: [] });
     // A notification: nothing to answer, so a client that never replies cannot hold anything up.
@@ -537,6 +546,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     forgetTimer(d.uri);
     pulledResults.forget(d.uri);
     lastPulled.delete(d.uri);
+    publication.forget(d.uri);
     // A pull client drops what it pulled for a closed document itself.
     if (!pullDiagnostics) void connection.sendDiagnostics({ uri: d.uri, diagnostics: [] });
     scheduleAll(service.settings.validationDelayMs);

@@ -7,6 +7,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as path from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { SERVER_NODE_FLAGS } from '../../common/serverLaunch';
+import { DIAGNOSTICS_UNCHANGED } from '../../server/src/diagnosticPublication';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 export const SERVER_JS = path.join(REPO_ROOT, 'dist/server.js');
@@ -39,6 +40,9 @@ export class LspTestClient {
   /** Called with every notification as it arrives (before any wait sees it). */
   onNotification: (notification: Json) => void = () => undefined;
   private readonly keepHistory: boolean;
+  private readonly unchangedNotices: boolean;
+  /** The diagnostics last published per document: what a DIAGNOSTICS_UNCHANGED notice repeats. */
+  private readonly lastDiagnostics = new Map<string, Json[]>();
 
   /**
    * `env` is added to this process's environment for the server (e.g. a small timeout).
@@ -46,9 +50,14 @@ export class LspTestClient {
    * the raw output, no `received` list, and of a document's diagnostics only the latest
    * notification waits for a reader. Over a benchmark session the copies grew the client to
    * hundreds of MB, and its own garbage collection was timed as the server's latency.
+   * `unchangedNotices` (the default) asks the server to say when it did not send a version's
+   * diagnostics because they are those it sent last (server/src/diagnosticPublication.ts); the
+   * waits then see the notice as those diagnostics published again for that version, while
+   * `received` keeps what the server really sent.
    */
-  constructor(args: string[] = ['--stdio'], env: Record<string, string> = {}, { history = true }: { history?: boolean } = {}) {
+  constructor(args: string[] = ['--stdio'], env: Record<string, string> = {}, { history = true, unchangedNotices = true }: { history?: boolean; unchangedNotices?: boolean } = {}) {
     this.keepHistory = history;
+    this.unchangedNotices = unchangedNotices;
     this.process = spawn(process.execPath, [...SERVER_NODE_FLAGS, SERVER_JS, ...args], { stdio: 'pipe', env: { ...process.env, ...env } });
     // Writing to a server that has exited (tests of how it ends) must not crash the test.
     this.process.stdin.on('error', () => undefined);
@@ -109,19 +118,28 @@ export class LspTestClient {
       return;
     }
     this.onNotification(message);
-    if (!this.keepHistory && message.method === 'textDocument/publishDiagnostics') {
-      const uri = (message.params as { uri?: string } | undefined)?.uri;
-      const older = this.notifications.findIndex((n) => n.method === message.method && (n.params as { uri?: string } | undefined)?.uri === uri);
-      if (older >= 0) this.notifications.splice(older, 1);
-    }
-    this.notifications.push(message);
     if (this.keepHistory) this.received.push(message);
-    for (const waiter of [...this.waiters]) {
-      if (waiter.match(message)) {
-        this.waiters.splice(this.waiters.indexOf(waiter), 1);
-        waiter.resolve(message);
+    const delivered = message.method === DIAGNOSTICS_UNCHANGED ? this.republished(message.params as { uri: string; version: number }) : message;
+    if (delivered.method === 'textDocument/publishDiagnostics') {
+      const { uri, diagnostics } = delivered.params as { uri: string; diagnostics: Json[] };
+      this.lastDiagnostics.set(uri, diagnostics);
+      if (!this.keepHistory) {
+        const older = this.notifications.findIndex((n) => n.method === delivered.method && (n.params as { uri?: string } | undefined)?.uri === uri);
+        if (older >= 0) this.notifications.splice(older, 1);
       }
     }
+    this.notifications.push(delivered);
+    for (const waiter of [...this.waiters]) {
+      if (waiter.match(delivered)) {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        waiter.resolve(delivered);
+      }
+    }
+  }
+
+  /** A DIAGNOSTICS_UNCHANGED notice as the publication it stands for (marked `unchanged`). */
+  private republished({ uri, version }: { uri: string; version: number }): Json {
+    return { jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri, version, diagnostics: this.lastDiagnostics.get(uri) ?? [] }, unchanged: true };
   }
 
   private write(message: Json): void {
@@ -193,6 +211,7 @@ export class LspTestClient {
       capabilities: {
         workspace: { configuration: true, ...capabilities.workspace },
         textDocument: { hover: { contentFormat: ['markdown'] }, ...capabilities.textDocument },
+        ...(this.unchangedNotices ? { experimental: { nginxMtls: { diagnosticsUnchanged: true } } } : {}),
       },
       initializationOptions,
     });
