@@ -93,8 +93,10 @@ export async function lspSession({ root, folder, file, edits, budgetMs, interval
   const versionsSeen = new Set();
   /** Whether the server validates in a worker (NGINX_MTLS_VALIDATION_WORKER=1), as its "ready" line says. */
   let worker = false;
+  const { DIAGNOSTICS_UNCHANGED } = require(path.join(root, 'out/server/src/diagnosticPublication.js'));
   client.onNotification = (n) => {
-    if (n.method === 'textDocument/publishDiagnostics' && n.params?.uri === uri) versionsSeen.add(n.params.version);
+    // A version is diagnosed when its diagnostics are published or said to be those sent last.
+    if ((n.method === 'textDocument/publishDiagnostics' || n.method === DIAGNOSTICS_UNCHANGED) && n.params?.uri === uri) versionsSeen.add(n.params.version);
     if (n.method === 'window/logMessage' && /language server ready \(validation in a worker/.test(n.params?.message ?? '')) worker = true;
   };
   try {
@@ -120,19 +122,25 @@ export async function lspSession({ root, folder, file, edits, budgetMs, interval
       client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });
       return version;
     };
-    /** Sends each change and waits for its diagnostics; the latencies in ms. */
+    /**
+     * Sends each change and waits for its diagnostics: the latencies in ms, and how many
+     * versions the server did not send again (the same diagnostics as the last it sent).
+     */
     const typeWaiting = async (changes) => {
       const latencies = [];
+      let unchanged = 0;
       const end = performance.now() + budgetMs;
       for (const change of changes) {
         const sent = performance.now();
-        await client.waitForDiagnostics(uri, send(change), () => true, NO_LIMIT_MS);
+        const v = send(change);
+        const published = await client.waitFor((n) => n.method === 'textDocument/publishDiagnostics' && n.params.uri === uri && n.params.version === v, NO_LIMIT_MS);
         latencies.push(performance.now() - sent);
+        if (published.unchanged) unchanged++;
         if (performance.now() > end) break;
       }
-      return latencies;
+      return { latencies, unchanged };
     };
-    const summary = (latencies) => ({ edits: latencies.length, p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: Math.max(...latencies) });
+    const summary = ({ latencies, unchanged }) => ({ edits: latencies.length, unchanged, p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: Math.max(...latencies) });
 
     result.comment = summary(await typeWaiting(commentEdits(lines, edits)));
     result.rssAfterEdits = vmRssKb(client.process.pid);
@@ -178,8 +186,8 @@ export async function lspSessions(label, options, sessions, log) {
   const runs = [];
   for (let i = 0; i < sessions; i++) {
     const r = await lspSession(options);
-    log(`${label} session ${i + 1}: start → first diagnostics ${r.startMs.toFixed(0)} ms; comment edits p50 ${r.comment.p50.toFixed(1)} p95 ${r.comment.p95.toFixed(1)} ms; `
-      + `burst p50 ${r.burst.p50.toFixed(1)} p95 ${r.burst.p95.toFixed(1)} ms; typist: last keystroke → final diagnostics ${r.typist.lastKeystrokeToFinalMs.toFixed(0)} ms `
+    log(`${label} session ${i + 1}: start → first diagnostics ${r.startMs.toFixed(0)} ms; comment edits p50 ${r.comment.p50.toFixed(1)} p95 ${r.comment.p95.toFixed(1)} ms `
+      + `(${r.comment.unchanged} of ${r.comment.edits} not sent again); burst p50 ${r.burst.p50.toFixed(1)} p95 ${r.burst.p95.toFixed(1)} ms (${r.burst.unchanged} of ${r.burst.edits} not sent again); typist: last keystroke → final diagnostics ${r.typist.lastKeystrokeToFinalMs.toFixed(0)} ms `
       + `(${r.typist.diagnosedVersions} of ${r.typist.keystrokes} versions diagnosed); RSS at first diagnostics ${(r.rssAtFirstDiagnostics / 1024).toFixed(0)} MB, `
       + `settled ${(r.rssAfterIndex / 1024).toFixed(0)} MB (${r.settleMs.toFixed(0)} ms later), ${(r.rssAfterIndexIdle / 1024).toFixed(0)} MB ${IDLE_MS / 1000} s after → ${(r.rssAfterEdits / 1024).toFixed(0)} → ${(r.rssAfterAll / 1024).toFixed(0)} → ${(r.rssAfterIdle / 1024).toFixed(0)} MB after ${IDLE_MS / 1000} s idle`);
     runs.push(r);
@@ -188,8 +196,8 @@ export async function lspSessions(label, options, sessions, log) {
   return {
     label, sessions: runs.length,
     startMs: pick((r) => r.startMs), indexMs: pick((r) => r.indexMs),
-    comment: { edits: runs[0].comment.edits, p50: pick((r) => r.comment.p50), p95: pick((r) => r.comment.p95), max: pick((r) => r.comment.max) },
-    burst: { edits: runs[0].burst.edits, p50: pick((r) => r.burst.p50), p95: pick((r) => r.burst.p95), max: pick((r) => r.burst.max) },
+    comment: { edits: runs[0].comment.edits, unchanged: pick((r) => r.comment.unchanged), p50: pick((r) => r.comment.p50), p95: pick((r) => r.comment.p95), max: pick((r) => r.comment.max) },
+    burst: { edits: runs[0].burst.edits, unchanged: pick((r) => r.burst.unchanged), p50: pick((r) => r.burst.p50), p95: pick((r) => r.burst.p95), max: pick((r) => r.burst.max) },
     typist: { keystrokes: runs[0].typist.keystrokes, intervalMs: runs[0].typist.intervalMs, lastToFinal: pick((r) => r.typist.lastKeystrokeToFinalMs), diagnosed: pick((r) => r.typist.diagnosedVersions) },
     rssAtFirstDiagnostics: pick((r) => r.rssAtFirstDiagnostics), rssAfterIndex: pick((r) => r.rssAfterIndex), settleMs: pick((r) => r.settleMs), rssAfterIndexIdle: pick((r) => r.rssAfterIndexIdle),
     rssAfterEdits: pick((r) => r.rssAfterEdits), rssAfterAll: pick((r) => r.rssAfterAll), rssAfterIdle: pick((r) => r.rssAfterIdle),

@@ -444,8 +444,8 @@ const lspLines = [
 ];
 const lspRssLines = [`| language server | RSS at the first diagnostics | after indexing (settled: RSS still for 1 s) | ${IDLE_MS / 1000} s after that | after the comment edits | after the bursts too | after ${IDLE_MS / 1000} s idle |`, '|---|---:|---:|---:|---:|---:|---:|'];
 for (const l of [lspSmall, lspTree]) {
-  lspLines.push(`| ${l.label} | ${l.sessions} | ${fmtPicked(l.startMs)} | ${fmtPicked(l.indexMs)} | comment edits (a character typed or deleted at the end of a comment line) | ${l.comment.edits} | ${fmtPicked(l.comment.p50)} | ${fmtPicked(l.comment.p95)} | ${fmtPicked(l.comment.max)} |`);
-  lspLines.push(`| | | | | typing burst into a new add_header line, waiting for each keystroke's diagnostics | ${l.burst.edits} | ${fmtPicked(l.burst.p50)} | ${fmtPicked(l.burst.p95)} | ${fmtPicked(l.burst.max)} |`);
+  lspLines.push(`| ${l.label} | ${l.sessions} | ${fmtPicked(l.startMs)} | ${fmtPicked(l.indexMs)} | comment edits (a character typed or deleted at the end of a comment line; not sent again: ${fmtPicked(l.comment.unchanged, String)}) | ${l.comment.edits} | ${fmtPicked(l.comment.p50)} | ${fmtPicked(l.comment.p95)} | ${fmtPicked(l.comment.max)} |`);
+  lspLines.push(`| | | | | typing burst into a new add_header line, waiting for each keystroke's diagnostics (not sent again: ${fmtPicked(l.burst.unchanged, String)}) | ${l.burst.edits} | ${fmtPicked(l.burst.p50)} | ${fmtPicked(l.burst.p95)} | ${fmtPicked(l.burst.max)} |`);
   lspLines.push(`| | | | | typist: a burst sent every ${l.typist.intervalMs} ms without waiting; last keystroke → diagnostics of the final version | ${l.typist.keystrokes} | ${fmtPicked(l.typist.lastToFinal)} | | versions diagnosed: ${fmtPicked(l.typist.diagnosed, String)} |`);
   lspRssLines.push(`| ${l.label} | ${fmtPicked(l.rssAtFirstDiagnostics, fmtMb, 1024)} | ${fmtPicked(l.rssAfterIndex, fmtMb, 1024)} (${fmtPicked(l.settleMs)} later) | ${fmtPicked(l.rssAfterIndexIdle, fmtMb, 1024)} | ${fmtPicked(l.rssAfterEdits, fmtMb, 1024)} | ${fmtPicked(l.rssAfterAll, fmtMb, 1024)} | ${fmtPicked(l.rssAfterIdle, fmtMb, 1024)} |`);
 }
@@ -585,7 +585,10 @@ if (WRITE) {
     'sends a second burst every 30 ms without waiting for diagnostics, as a person types; the server may',
     'skip the versions it has not started on. The language server is started as the VS Code extension',
     `starts it: \`node ${SERVER_NODE_FLAGS.join(' ')} dist/server.js --stdio\` (common/serverLaunch.ts); an editor that`,
-    'starts it without the flag gets a larger young generation on its main thread (docs/editors.md). CPU',
+    'starts it without the flag gets a larger young generation on its main thread (docs/editors.md). Its',
+    'client pushes diagnostics unless a row says "pulled"; a version whose diagnostics are those the server',
+    'sent last, after edits within one line, is not sent again and the client, which asked to be told, gets',
+    'a short notice instead (server/src/diagnosticPublication.ts): the rows count those as "not sent again". CPU',
     'profiles are of the unminified out/ build; "(garbage collector)" is the time V8 spent collecting what was',
     'allocated.',
     '',
