@@ -40,6 +40,15 @@ export function benchClient(root, args = ['--stdio']) {
 }
 
 /**
+ * The diagnostics of `version` of the document as the client received them: published, or
+ * marked `unchanged` when the server only said they are those it sent last (the client asked to
+ * be told, see server/src/diagnosticPublication.ts).
+ */
+function diagnosticsOf(client, uri, version) {
+  return client.waitFor((n) => n.method === 'textDocument/publishDiagnostics' && n.params.uri === uri && n.params.version === version, NO_LIMIT_MS);
+}
+
+/**
  * With a validation worker, it warms up a moment after the first check (WARM_UP_DELAY_MS) and then
  * takes over: only after that is the server indexed for good, with both engines loaded.
  */
@@ -133,7 +142,7 @@ export async function lspSession({ root, folder, file, edits, budgetMs, interval
       for (const change of changes) {
         const sent = performance.now();
         const v = send(change);
-        const published = await client.waitFor((n) => n.method === 'textDocument/publishDiagnostics' && n.params.uri === uri && n.params.version === v, NO_LIMIT_MS);
+        const published = await diagnosticsOf(client, uri, v);
         latencies.push(performance.now() - sent);
         if (published.unchanged) unchanged++;
         if (performance.now() > end) break;
@@ -240,9 +249,7 @@ export async function lspHttpLevelSession({ root, folder, file, name, value, key
         client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'nginx', version, text: lines.join('\n') } });
       }
       if (!pull) {
-        // A version whose diagnostics are those sent last comes as a notice (the client asked for
-        // them, see server/src/diagnosticPublication.ts); the client sees it as marked `unchanged`.
-        const published = await client.waitFor((n) => n.method === 'textDocument/publishDiagnostics' && n.params.uri === uri && n.params.version === version, NO_LIMIT_MS);
+        const published = await diagnosticsOf(client, uri, version);
         if (published.unchanged) unchanged++;
         return;
       }
