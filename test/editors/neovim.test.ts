@@ -1,7 +1,8 @@
 /**
  * The standalone server in another LSP client: headless Neovim (Debian's `neovim`) starts
- * `dist/server.js --stdio`, receives diagnostics and answers a hover. .ci/run installs Neovim;
- * without it the test is skipped and says so.
+ * `dist/server.js --stdio`, receives diagnostics and answers a hover, and keeps showing the
+ * diagnostics the server does not push again after an edit within a line. .ci/run installs
+ * Neovim; without it the test is skipped and says so.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -78,6 +79,28 @@ describe('Neovim as the LSP client', { skip: NVIM ? false : 'nvim is not install
     assert.ok(result.shown >= 1, 'Neovim did not show the diagnostics');
     assert.match(result.hover.contents.value, /api\.example\.com/);
     assert.match(result.hover.contents.value, /days left/);
+  });
+
+  it('keeps showing the diagnostics the server did not send again, and takes them when a line is added', () => {
+    const file = path.join(dir, 'unchanged.conf');
+    writeFileSync(file, readFileSync(path.join(dir, 'nginx.conf'), 'utf8') + '# end');
+    const out = path.join(dir, 'unchanged.json');
+    const run = spawnSync(NVIM as string, ['--headless', '--clean', '-c', `luafile ${path.join(REPO, 'test/editors/neovim-unchanged.lua')}`], {
+      env: { ...process.env, NGINX_MTLS_SERVER: path.join(REPO, 'dist/server.js'), NGINX_MTLS_FILE: file, NGINX_MTLS_OUT: out, HOME: dir, XDG_STATE_HOME: dir, XDG_DATA_HOME: dir },
+      encoding: 'utf8',
+      timeout: 90_000,
+    });
+    assert.equal(run.status, 0, `nvim failed: ${run.stderr}${run.stdout}`);
+    const result = JSON.parse(readFileSync(out, 'utf8')) as { published: number[]; unchanged: number[]; published_after_typing: number; shown: { opened: number[]; typed: number[]; line_added: number[] } };
+    // The proxy_set_header inside `if` (line 9, counted from 0) is among what Neovim shows.
+    assert.ok(result.shown.opened.includes(9), JSON.stringify(result));
+    // Typing at the end of the comment: checked, not published again, still shown where it was.
+    assert.equal(result.unchanged.length, 1, JSON.stringify(result));
+    assert.equal(result.published_after_typing, 1, JSON.stringify(result));
+    assert.deepEqual(result.shown.typed, result.shown.opened);
+    // A line added above: published again, one line further down.
+    assert.equal(result.published.length, 2, JSON.stringify(result));
+    assert.deepEqual(result.shown.line_added, result.shown.opened.map((line) => line + 1));
   });
 });
 
