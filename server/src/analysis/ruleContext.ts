@@ -206,12 +206,12 @@ export interface RuleFamily {
    * response header lines: model/effectiveConfig.ts inheritedFrom). What it finds in a block
    * about such a name depends only on the block's own statements of it and on those of the level
    * it inherits them from, lands on one of the block's own statements of its own file, and has
-   * related locations only there and at that level. After an edit inside the arguments of a statement of
-   * such a name, only the edited statement's block and the blocks that inherit the name from it
-   * can find something else: the family judges those again (RuleContext.onlyBlocks) and keeps
-   * its findings in every other block, moved past the edit. At the http level of a 5k-line
-   * nginx.conf, the servers that set their own headers (they drop the typed one) instead of
-   * every block (issue #15).
+   * related locations only there and at that level. After an edit inside the arguments of a
+   * statement of such a name, only the edited statement's block and the blocks that inherit the
+   * name from it can find something else: the family judges those again (RuleContext.onlyBlocks)
+   * and keeps its findings in every other block, moved past the edit. At the http level of a
+   * 5k-line nginx.conf, the servers that set their own headers (they drop the typed one) instead
+   * of every block (issue #15).
    */
   inheritedArrays?: ReadonlySet<string>;
 }

@@ -460,6 +460,17 @@ export function isOnWord(word: string | undefined): boolean {
   return word?.toLowerCase() === 'on';
 }
 
+/**
+ * True when one of the block's own statements is named `name`, by a scan that makes nothing:
+ * unlike ownShared(), it builds no index of a large block, which is asked once here, and may be
+ * one an edit rebuilt (its statements a new array at each keystroke).
+ */
+export function writes(block: ConfigNode, name: string): boolean {
+  const children = block.children;
+  for (let i = 0; i < children.length; i++) if (children[i].directive.name.value === name) return true;
+  return false;
+}
+
 /** The level from which a block inherits `name` (the nearest enclosing level that writes it). */
 export function inheritedFrom(node: ConfigNode, name: string, tree: ConfigTree): Level | undefined {
   const levels = levelsFor(node, tree);

@@ -24,7 +24,7 @@ import type { Finding } from '../analysis/finding';
 import type { RuleFamily } from '../analysis/ruleContext';
 import type { ConfigNode, ConfigTree } from '../model/configTree';
 import { nodesOfFile } from '../model/treeIndexes';
-import { inheritedFrom, isOnWord } from '../model/effectiveConfig';
+import { inheritedFrom, isOnWord, writes } from '../model/effectiveConfig';
 import { movedOffset, moveFindings, type ReusableEdit } from './commentEditReuse';
 
 /** An edit inside the arguments of one directive. */
@@ -213,9 +213,9 @@ export function blocksInheritingEdited(tree: ConfigTree, edit: ArgumentEdit, che
     const list: { start: number; end: number }[] = [];
     ranges.set(file, list);
     // The statements of the file, its blocks among them; a block that writes the directive
-    // takes it from the nearest level around it that does.
-    // Indexed loops: this runs once a keystroke over every statement of the file, before V8 has
-    // optimised it, and a for...of made an iterator result per statement (#15).
+    // takes it from the nearest level around it that does. Indexed loops: this runs once a
+    // keystroke over every statement of the file, before V8 has optimised it, and a for...of
+    // made an iterator result per statement (#15).
     const nodes = nodesOfFile(tree, file);
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[i];
@@ -238,13 +238,6 @@ export function blocksInheritingEdited(tree: ConfigTree, edit: ArgumentEdit, che
       return range !== undefined && place.start < range.end;
     },
   };
-}
-
-/** True when one of the block's own statements is named `name`. */
-function writes(block: ConfigNode, name: string): boolean {
-  const children = block.children;
-  for (let i = 0; i < children.length; i++) if (children[i].directive.name.value === name) return true;
-  return false;
 }
 
 /** True when the file is included once: no statement of it stands twice in the tree. */

@@ -17,7 +17,7 @@ import { notOnThisMachine } from '../notOnThisMachine';
 import type { FindingDetail, RuleContext, RuleFamily } from '../ruleContext';
 import { focusOf } from '../analysisFocus';
 import { certificateLoad } from '../certificateLoading';
-import { effective, isOn, isOnWord, levelsFor, levelsIncomplete, type EffectiveOptions } from '../../model/effectiveConfig';
+import { effective, isOn, isOnWord, levelsFor, levelsIncomplete, writes, type EffectiveOptions } from '../../model/effectiveConfig';
 import { effectiveOptions } from './tlsRuleSupport';
 import {
   collectFileReferences,
@@ -135,7 +135,7 @@ function* tlsPassesTaking(block: ConfigNode, ref: FileReference): Generator<Conf
     for (const child of scope.children) {
       if (passesOverTls(child, ref.info.family)) yield child;
       // A block that sets its own file passes this one on to none of its locations.
-      else if (child.children.length > 0 && TAKING_BLOCKS.has(child.directive.name.value) && !child.children.some((c) => c.directive.name.value === name)) stack.push(child);
+      else if (child.children.length > 0 && TAKING_BLOCKS.has(child.directive.name.value) && !writes(child, name)) stack.push(child);
     }
   }
 }
