@@ -145,7 +145,7 @@ export async function analyze(given: RuleContext, families: readonly RuleFamily[
       }
       byFamily.set(family.name, found);
       // One push per finding: spreading 100k findings into push's arguments overflows the stack.
-      for (const finding of found) raw.push(finding);
+      for (let at = 0; at < found.length; at++) raw.push(found[at]);
     } catch (error) {
       failures.push({ family: family.name, error: error instanceof Error ? error.stack ?? error.message : String(error) });
     }
@@ -160,7 +160,8 @@ export async function analyze(given: RuleContext, families: readonly RuleFamily[
   // The command line checks once: nothing of this run is reused.
   const remember = context.surface !== 'cli';
   const samePlace = new SamePlaceFindings();
-  for (const finding of raw) {
+  for (let at = 0; at < raw.length; at++) {
+    const finding = raw[at];
     const file = files.get(finding.file);
     if (!file) continue;
     const override = context.settings.rules[finding.code];

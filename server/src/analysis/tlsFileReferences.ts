@@ -163,7 +163,8 @@ export function collectFileReferences(context: RuleContext, nodes: readonly Conf
 
 function referencesAmong(context: RuleContext, nodes: readonly ConfigNode[]): FileReference[] {
   const refs: FileReference[] = [];
-  for (const node of nodes) {
+  for (let at = 0; at < nodes.length; at++) {
+    const node = nodes[at];
     const info = fileDirectiveInfo(node.directive.name.value);
     if (!info || node.directive.args.length === 0) continue;
     // ssl_password_file takes one file; the others too: nginx refuses extra arguments anyway.

@@ -300,7 +300,8 @@ const listsWithInclude = new WeakSet<readonly Directive[]>();
 
 function includeFree(statements: readonly Directive[]): boolean {
   if (listsWithInclude.has(statements)) return false;
-  for (const directive of statements) {
+  for (let at = 0; at < statements.length; at++) {
+    const directive = statements[at];
     if (expandsInclude(directive) || (directive.block !== undefined && !includeFree(directive.block.statements))) {
       listsWithInclude.add(statements);
       return false;
@@ -369,7 +370,8 @@ export class TreeBuilder {
     // Most blocks include nothing: they are built without a promise per block.
     if (includeFree(statements)) return this.buildIncludeFree(parsed, statements, context, parent);
     const nodes: ConfigNode[] = [];
-    for (const directive of statements) {
+    for (let at = 0; at < statements.length; at++) {
+      const directive = statements[at];
       const node = newNode(directive, parsed, context, parent);
       nodes.push(node);
       if (expandsInclude(directive)) {

@@ -328,7 +328,8 @@ function statementIndex(statements: readonly ConfigNode[]): StatementIndex {
   if (cached && cached.length === statements.length) return cached;
   const byName = new Map<string, ConfigNode[]>();
   let unreadableInclude = false;
-  for (const s of statements) {
+  for (let at = 0; at < statements.length; at++) {
+    const s = statements[at];
     const name = s.directive.name.value;
     const list = byName.get(name);
     if (list) list.push(s);
@@ -372,7 +373,8 @@ function ownShared(level: Level | ConfigNode, name: string): readonly ConfigNode
     // that does mostly writes it once: an array literal of one holds one slot, where a push
     // into an empty array makes room for 17 (3.2 MB over the benchmark tree's values, #15).
     let found: ConfigNode[] | undefined;
-    for (const s of statements) {
+    for (let at = 0; at < statements.length; at++) {
+      const s = statements[at];
       if (s.directive.name.value !== name) continue;
       if (found) found.push(s);
       else found = [s];

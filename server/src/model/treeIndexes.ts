@@ -14,7 +14,8 @@ const builtRoots = new WeakSet<readonly ConfigNode[]>();
 const flatOrders = new WeakMap<readonly ConfigNode[], readonly ConfigNode[]>();
 
 function collectDepthFirst(nodes: readonly ConfigNode[], out: ConfigNode[]): void {
-  for (const node of nodes) {
+  for (let at = 0; at < nodes.length; at++) {
+    const node = nodes[at];
     out.push(node);
     if (node.children.length > 0) collectDepthFirst(node.children, out);
   }
@@ -58,7 +59,9 @@ export function nodesNamed(nodes: readonly ConfigNode[], name: string): readonly
   let index = namedOrders.get(nodes);
   if (!index) {
     index = { lists: new Map(), complete: true, asked: new Set() };
-    for (const node of depthFirstNodes(nodes)) {
+    const flat = depthFirstNodes(nodes);
+    for (let at = 0; at < flat.length; at++) {
+      const node = flat[at];
       const key = node.directive.name.value;
       const list = index.lists.get(key);
       if (list) list.push(node);
@@ -84,7 +87,8 @@ export function nodesOfFile(tree: ConfigTree, filePath: string): readonly Config
   if (!builtRoots.has(tree.nodes)) return depthFirstNodes(tree.nodes).filter((n) => n.file.path === filePath);
   const found: ConfigNode[] = [];
   const collect = (nodes: readonly ConfigNode[]): void => {
-    for (const node of nodes) {
+    for (let at = 0; at < nodes.length; at++) {
+      const node = nodes[at];
       if (node.file.path === filePath) found.push(node);
       if (node.children.length > 0) collect(node.children);
     }
@@ -367,7 +371,8 @@ export function walkNodes(nodes: readonly ConfigNode[], visit: (node: ConfigNode
     for (let i = 0; i < flat.length; i++) visit(flat[i]);
     return;
   }
-  for (const node of nodes) {
+  for (let at = 0; at < nodes.length; at++) {
+    const node = nodes[at];
     visit(node);
     if (node.children.length > 0) walkNodes(node.children, visit);
   }

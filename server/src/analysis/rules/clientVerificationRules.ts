@@ -49,7 +49,9 @@ function verificationVariables(context: RuleContext): Set<string> {
 }
 
 function checksVerification(scope: ServerScope, variables: Set<string>): boolean {
-  for (const node of allStatements(scope.statements)) {
+  const statements = allStatements(scope.statements);
+  for (let at = 0; at < statements.length; at++) {
+    const node = statements[at];
     for (const arg of node.directive.args) {
       if (!arg.hasVariable) continue;
       for (const v of variables) if (arg.value.includes(`$${v}`) || arg.value.includes(`\${${v}}`)) return true;
@@ -116,7 +118,9 @@ function checkScope(context: RuleContext, scope: ServerScope, family: Family, tl
   }
   // A client CA the server never uses.
   if (mode === 'off' && tls) {
-    for (const node of scope.statements) {
+    const statements = scope.statements;
+    for (let at = 0; at < statements.length; at++) {
+      const node = statements[at];
       if (node.directive.name.value !== 'ssl_client_certificate') continue;
       findings.push({
         code: 'mtls.verification-not-enforced', file: node.file.path, ...statementRange(node),

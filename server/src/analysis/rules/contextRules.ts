@@ -29,7 +29,8 @@ const RULES: RuleMeta[] = [
 function duplicates(context: FindingDetail, statements: readonly ConfigNode[], wanted: ReadonlySet<string>): Finding[] {
   const seen = new Map<string, ConfigNode>();
   const findings: Finding[] = [];
-  for (const node of statements) {
+  for (let at = 0; at < statements.length; at++) {
+    const node = statements[at];
     const name = node.directive.name.value;
     if (!refusesRepeat(name) || node.context === 'custom-body' || node.context === 'unknown') continue;
     const first = seen.get(name);
@@ -87,7 +88,9 @@ export const contextRules: RuleFamily = {
     const wanted = focus.wanted;
     // A repeat is reported on itself: only levels holding a statement of a checked file matter.
     for (const block of focus.containers) findings.push(...duplicates(context, block ? block.children : context.tree.nodes, wanted));
-    for (const node of focus.nodes) {
+    const nodes = focus.nodes;
+    for (let at = 0; at < nodes.length; at++) {
+      const node = nodes[at];
       if (node.context === 'custom-body' || node.context === 'unknown') continue;
       const d = node.directive;
       const name = d.name.value;

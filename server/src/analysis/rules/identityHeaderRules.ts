@@ -103,7 +103,9 @@ export const identityHeaderRules: RuleFamily = {
   run(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
     const options = effectiveOptions(context);
-    for (const node of focusOf(context).nodes) {
+    const nodes = focusOf(context).nodes;
+    for (let at = 0; at < nodes.length; at++) {
+      const node = nodes[at];
       if (node.context === 'custom-body') continue;
       const d = node.directive;
       // The stream module has no $ssl_client_escaped_cert; its $ssl_client_cert is not deprecated.

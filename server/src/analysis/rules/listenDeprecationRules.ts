@@ -37,7 +37,9 @@ export const listenDeprecationRules: RuleFamily = {
   run(context: RuleContext): Finding[] {
     if (!atLeast(context.settings.targetVersion, '1.25.1')) return [];
     const findings: Finding[] = [];
-    for (const node of focusOf(context).nodes) {
+    const nodes = focusOf(context).nodes;
+    for (let at = 0; at < nodes.length; at++) {
+      const node = nodes[at];
       if (node.directive.name.value !== 'listen' || node.context !== 'server') continue;
       const param = node.directive.args.slice(1).find((a) => a.value === 'http2');
       if (!param) continue;

@@ -314,7 +314,9 @@ export const opensslSettingRules: RuleFamily = {
     // http-level keystroke in nginx.conf reaches every server).
     const { applied, loading } = SERVER_SETTINGS.some(focus.writes) ? serverSettings(context, focus.writes('ssl_stapling')) : { applied: new Map<ConfigNode, Applied>(), loading: [] };
     const upstream = new Set(UPSTREAM_CIPHERS.some(focus.writes) ? upstreamCiphers(context) : []);
-    for (const node of focus.nodes) {
+    const nodes = focus.nodes;
+    for (let at = 0; at < nodes.length; at++) {
+      const node = nodes[at];
       if (node.context === 'custom-body') continue;
       const name = node.directive.name.value;
       let finding: Finding | undefined;

@@ -96,7 +96,9 @@ export const plainHttpProxySslRules: RuleFamily = {
     if (paths.length === 0) return [];
     // Protective settings grouped by the block that holds them and their module prefix.
     const groups = new Map<ConfigNode | undefined, Map<string, ConfigNode[]>>();
-    for (const node of focus.nodes) {
+    const nodes = focus.nodes;
+    for (let at = 0; at < nodes.length; at++) {
+      const node = nodes[at];
       const prefix = protectiveSetting(node);
       if (!prefix || !focus.touchesNode(node)) continue;
       const byPrefix = groups.get(node.parent) ?? new Map<string, ConfigNode[]>();

@@ -77,7 +77,8 @@ function weakCiphers(node: ConfigNode, findings: Finding[]): void {
 /** Repeated bitmask directives at one level: nginx ORs them, which is rarely what the author meant. */
 function duplicates(context: FindingDetail, statements: readonly ConfigNode[], findings: Finding[]): void {
   const byName = new Map<string, ConfigNode[]>();
-  for (const node of statements) {
+  for (let at = 0; at < statements.length; at++) {
+    const node = statements[at];
     const name = node.directive.name.value;
     if (!BITMASK_DIRECTIVES.has(name) || node.directive.args.length === 0) continue;
     // Appended in place: copying the list per repeat was quadratic (80k repeats took 48 s).
@@ -130,7 +131,9 @@ function deprecatedSsl(context: RuleContext, findings: Finding[]): void {
   const version = context.settings.targetVersion;
   if (atLeast(version, '1.25.1')) return;
   const warns = atLeast(version, '1.15.0');
-  for (const node of focusOf(context).nodes) {
+  const nodes = focusOf(context).nodes;
+  for (let at = 0; at < nodes.length; at++) {
+    const node = nodes[at];
     if (node.directive.name.value !== 'ssl' || node.directive.args.length !== 1) continue;
     if (node.context !== 'server' && node.context !== 'http') continue;
     findings.push({
@@ -191,7 +194,9 @@ export const protocolRules: RuleFamily = {
     const focus = focusOf(context);
     // Repeats are judged per level: the levels holding a statement of a checked file.
     for (const block of focus.containers) duplicates(context, block ? block.children : context.tree.nodes, findings);
-    for (const node of focus.nodes) {
+    const nodes = focus.nodes;
+    for (let at = 0; at < nodes.length; at++) {
+      const node = nodes[at];
       if (node.context === 'custom-body') continue;
       const name = node.directive.name.value;
       if (BITMASK_DIRECTIVES.has(name)) weakProtocols(context, node, findings);

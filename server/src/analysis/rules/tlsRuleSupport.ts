@@ -100,7 +100,8 @@ export function normalizeListenAddress(value: string): string {
 /** The listen sockets of a server's own statements; http servers without `listen` get *:80. */
 export function listenSockets(statements: readonly ConfigNode[], sslDirectiveOn: boolean): ListenSocket[] {
   const sockets: ListenSocket[] = [];
-  for (const node of statements) {
+  for (let at = 0; at < statements.length; at++) {
+    const node = statements[at];
     if (node.directive.name.value !== 'listen' || node.directive.args.length === 0) continue;
     const parsed = listenArguments(node.directive);
     if (!parsed) continue;

@@ -150,7 +150,9 @@ function verifyWithoutCa(context: FindingDetail, path: RequestPath, findings: Fi
  */
 function unusedVerifyWithoutCa(context: RuleContext, covered: Set<ConfigNode>, findings: Finding[]): void {
   const options = effectiveOptions(context);
-  for (const node of focusOf(context).nodes) {
+  const nodes = focusOf(context).nodes;
+  for (let at = 0; at < nodes.length; at++) {
+    const node = nodes[at];
     const name = node.directive.name.value;
     if (!VERIFY_DIRECTIVE.test(name) || covered.has(node)) continue;
     if (!isOnWord(node.directive.args[0]?.value)) continue;

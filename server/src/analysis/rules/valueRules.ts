@@ -139,7 +139,9 @@ class BlockValueIndex {
     if (!entry) {
       entry = { order: new Map(), first: new Map() };
       let index = 0;
-      for (const sibling of node.parent?.children ?? []) {
+      const siblings = node.parent?.children ?? [];
+      for (let s = 0; s < siblings.length; s++) {
+        const sibling = siblings[s];
         if (sibling.directive.name.value !== name || sibling.file !== node.file) continue;
         entry.order.set(sibling, index);
         for (const a of sibling.directive.args) {
@@ -201,7 +203,9 @@ export const valueRules: RuleFamily = {
     const findings: Finding[] = [];
     const blocks = new BlockValueIndex();
     const version = context.settings.targetVersion;
-    for (const node of focusOf(context).nodes) {
+    const nodes = focusOf(context).nodes;
+    for (let at = 0; at < nodes.length; at++) {
+      const node = nodes[at];
       if (node.context === 'custom-body' || node.context === 'unknown') continue;
       const allowed = allowedValues(node.directive.name.value, version);
       // Mostly NONE: no iterator made per statement for nothing.
