@@ -38,7 +38,7 @@ describe('collectFileReferences', () => {
       name, rules: [{ code: 'test.references', category: 'certificate' as const, severity: 'information' as const, title: 'test', nginxRefuses: false }],
       run: (context: RuleContext) => {
         seen.push(collectFileReferences(context, focusOf(context).nodes));
-        const one = focusOf(context).nodes.find((n) => n.directive.name.value === 'ssl_certificate_key');
+        const one = focusOf(context).nodes.find((n) => n.directive.name === 'ssl_certificate_key');
         seen.push(collectFileReferences(context, one ? [one] : []));
         return [];
       },

@@ -195,7 +195,7 @@ describe('directives whose arguments a family never reads', () => {
     assert.ok(finds("const depth = path.ssl('verify_depth');", 'proxy_ssl_verify_depth'), 'a suffix joined to a prefix');
     assert.ok(finds('const name = `${family}_verify_depth`;', 'grpc_ssl_verify_depth'), 'a template literal');
     assert.ok(finds('const name = `${module}_ssl_ciphers`;', 'uwsgi_ssl_ciphers'), 'a template literal after a module');
-    assert.ok(finds("nodes.filter((n) => n.directive.name.value.startsWith('proxy_ssl_'))", 'proxy_ssl_protocols'), 'a prefix');
+    assert.ok(finds("nodes.filter((n) => n.directive.name.startsWith('proxy_ssl_'))", 'proxy_ssl_protocols'), 'a prefix');
     assert.ok(finds('const CIPHERS = /^(ssl|proxy_ssl)_ciphers$/;', 'proxy_ssl_ciphers'), 'a regular expression');
     assert.ok(finds('if (BITMASK_DIRECTIVES.has(name)) weak(node);', 'grpc_ssl_protocols'), 'a shared list');
     assert.ok(finds("const ca = path.ssl('trusted_certificate');", 'grpc_ssl_trusted_certificate'), 'a path setting');

@@ -65,7 +65,7 @@ function readBytes(file: string): string {
 }
 
 function hasInclude(text: string): boolean {
-  return statements(parseConfig(text)).some((l) => l.directive.name.value === 'include');
+  return statements(parseConfig(text)).some((l) => l.directive.name === 'include');
 }
 
 const PREFIX_TOKEN = '@@PREFIX@@';
@@ -82,9 +82,9 @@ function prepare(record: CorpusRecord): Prepared {
 /** Puts temp paths into the main file's http block, on the line of `http {` (lines unchanged). */
 function injectTempPaths(text: string): string {
   const syntax = parseConfig(text);
-  const http = syntax.statements.find((d) => d.name.value === 'http' && d.block?.closed);
+  const http = syntax.statements.find((d) => d.name === 'http' && d.block?.closed);
   if (!http?.block) return text;
-  const set = new Set(http.block.statements.map((d) => d.name.value));
+  const set = new Set(http.block.statements.map((d) => d.name));
   const missing = TEMP_PATHS.filter((p) => !set.has(p));
   if (missing.length === 0) return text;
   const piece = ' ' + missing.map((p) => `${p} ${PREFIX_TOKEN}/${p.replace('_path', '')};`).join(' ') + ' ';

@@ -5,7 +5,7 @@
  * removals are blanked with spaces), so line numbers before and after stay comparable.
  */
 import { getDirectiveTable } from '../../server/src/directives/directiveTable';
-import { parseConfig } from '../../server/src/parser/parser';
+import { nameWord, parseConfig } from '../../server/src/parser/parser';
 import type { ConfigFile, Directive } from '../../server/src/parser/syntaxTree';
 
 export interface Mutation {
@@ -31,7 +31,7 @@ export type Mutator = (input: MutationInput) => Mutation | undefined;
 const CUSTOM_BODY = new Set(['types', 'map', 'geo', 'split_clients', 'charset_map', 'match', 'geoip2', 'perl_set', 'js_set']);
 
 function isCustomBody(d: Directive): boolean {
-  return CUSTOM_BODY.has(d.name.value) || d.name.value.endsWith('_by_lua_block') || d.block?.raw !== undefined;
+  return CUSTOM_BODY.has(d.name) || d.name.endsWith('_by_lua_block') || d.block?.raw !== undefined;
 }
 
 interface Located {
@@ -108,7 +108,7 @@ const dropSemicolon: Mutator = (input) => {
 };
 
 const moveDirective: Mutator = (input) => {
-  const candidates = simpleStatements(input).filter((l) => l.directive.name.value !== 'include');
+  const candidates = simpleStatements(input).filter((l) => l.directive.name !== 'include');
   const target = pick(input.rng, candidates);
   if (!target) return undefined;
   const d = target.directive;
@@ -120,7 +120,7 @@ const moveDirective: Mutator = (input) => {
   const text = insert(blank(input.text, d.start, d.end), block.start + 1, moved);
   return {
     mutator: 'move-directive',
-    description: `moved "${short(src(input.text, d))}" (line ${lineOf(input.text, d.start)}) into "${into.directive.name.value}" (line ${lineOf(input.text, block.start)})`,
+    description: `moved "${short(src(input.text, d))}" (line ${lineOf(input.text, d.start)}) into "${into.directive.name}" (line ${lineOf(input.text, block.start)})`,
     text,
     line: lineOf(input.text, block.start),
   };
@@ -149,7 +149,7 @@ const injectDirective: Mutator = (input) => {
   const targets: (Located | undefined)[] = [undefined, ...blocks(input)];
   const into = pick(input.rng, targets);
   const at = into ? into.directive.block!.start + 1 : 0;
-  const where = into ? `"${into.directive.name.value}" (line ${lineOf(input.text, at)})` : 'the top of the file';
+  const where = into ? `"${into.directive.name}" (line ${lineOf(input.text, at)})` : 'the top of the file';
   return {
     mutator: 'inject-directive',
     description: `inserted "${statement}" into ${where}`,
@@ -210,9 +210,12 @@ const strayOpen: Mutator = (input) => {
 };
 
 const misspell: Mutator = (input) => {
-  const target = pick(input.rng, statements(input.syntax).filter((l) => l.directive.name.value.length >= 4 && !l.directive.name.quote && !l.directive.name.hasVariable));
+  const target = pick(input.rng, statements(input.syntax).filter((l) => {
+    const word = nameWord(l.directive, input.text);
+    return l.directive.name.length >= 4 && !word.quote && !word.hasVariable;
+  }));
   if (!target) return undefined;
-  const name = target.directive.name;
+  const name = nameWord(target.directive, input.text);
   const value = input.text.slice(name.start, name.end);
   const table = getDirectiveTable();
   for (let attempt = 0; attempt < 8; attempt++) {
@@ -233,7 +236,7 @@ const misspell: Mutator = (input) => {
 };
 
 const ifWrapProxySetHeader: Mutator = (input) => {
-  const headers = simpleStatements(input).filter((l) => l.directive.name.value === 'proxy_set_header');
+  const headers = simpleStatements(input).filter((l) => l.directive.name === 'proxy_set_header');
   const target = pick(input.rng, headers);
   if (target) {
     const d = target.directive;
@@ -245,12 +248,12 @@ const ifWrapProxySetHeader: Mutator = (input) => {
       line: lineOf(input.text, d.end),
     };
   }
-  const into = pick(input.rng, blocks(input).filter((b) => b.directive.name.value === 'location' || b.directive.name.value === 'server'));
+  const into = pick(input.rng, blocks(input).filter((b) => b.directive.name === 'location' || b.directive.name === 'server'));
   if (!into) return undefined;
   const at = into.directive.block!.start + 1;
   return {
     mutator: 'if-wrap-proxy_set_header',
-    description: `inserted "if ($http_x) { proxy_set_header X-Mutant 1; }" into "${into.directive.name.value}" (line ${lineOf(input.text, at)})`,
+    description: `inserted "if ($http_x) { proxy_set_header X-Mutant 1; }" into "${into.directive.name}" (line ${lineOf(input.text, at)})`,
     text: insert(input.text, at, ' if ($http_x) { proxy_set_header X-Mutant 1; } '),
     line: lineOf(input.text, at),
   };
@@ -270,7 +273,7 @@ const unclosedQuote: Mutator = (input) => {
 
 const onToYes: Mutator = (input) => {
   const table = getDirectiveTable();
-  const isFlag = (l: Located): boolean => table.entries(l.directive.name.value).some((e) => e.flags.includes('NGX_CONF_FLAG'));
+  const isFlag = (l: Located): boolean => table.entries(l.directive.name).some((e) => e.flags.includes('NGX_CONF_FLAG'));
   const withValue = (value: string) => statements(input.syntax).filter((l) => l.directive.args.some((a) => !a.quote && a.value === value));
   const on = withValue('on');
   // Flag directives set to "on" first; then any "on"; then flag directives set to "off".

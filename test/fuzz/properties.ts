@@ -21,7 +21,7 @@ import { RULE_FAMILIES } from '../../server/src/analysis/ruleRegistry';
 import { exceedsBudget, resolveConfigPath } from '../../server/src/model/configTree';
 import { parseFile, type ParsedFile } from '../../server/src/model/parsedFile';
 import { LineIndex } from '../../server/src/parser/lineIndex';
-import { parseConfig } from '../../server/src/parser/parser';
+import { nameWord, parseConfig } from '../../server/src/parser/parser';
 import { walkDirectives, type ConfigFile } from '../../server/src/parser/syntaxTree';
 import { formatEdits, formatTokens } from '../../server/src/service/formatting';
 import { NginxLanguageService, pathToUri } from '../../server/src/service/languageService';
@@ -203,8 +203,11 @@ export function checkSyntaxTree(syntax: ConfigFile): void {
   for (const p of syntax.problems) assertOffsetRange(`problem ${p.code}`, text, p.start, p.end);
   for (const c of syntax.comments) assertOffsetRange('comment', text, c.start, c.end);
   walkDirectives(syntax.statements, (d, parents) => {
-    assertOffsetRange(`directive ${d.name.value}`, text, d.start, d.end);
-    for (const w of [d.name, ...d.args]) {
+    assertOffsetRange(`directive ${d.name}`, text, d.start, d.end);
+    const name = nameWord(d, text);
+    assert.equal(name.end, d.nameEnd, 'the name read again ends where the tree says');
+    assert.equal(name.value, d.name, 'the name read again is the tree\'s');
+    for (const w of [name, ...d.args]) {
       assertOffsetRange('word', text, w.start, w.end);
       assert.ok(w.start >= d.start && w.end <= d.end, 'word outside its directive');
     }
@@ -324,8 +327,8 @@ export async function checkEverything(text: string, probes: readonly number[]): 
   let named = 0;
   walkDirectives(file.syntax.statements, (d) => {
     if (named++ < 8) {
-      offsets.add(d.name.start);
-      offsets.add(d.name.end);
+      offsets.add(d.start);
+      offsets.add(d.nameEnd);
       if (d.args[0]) offsets.add(d.args[0].start + 1);
     }
   });

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ConfigNode, ConfigTree } from '../../server/src/model/configTree';
 import { depthFirstNodes, nodesNamed, nodesOfFile } from '../../server/src/model/treeIndexes';
+import { nameWord } from '../../server/src/parser/parser';
 import { serverNameIndex } from '../../server/src/model/serverNameIndex';
 import { allRequestPaths, allServerScopes } from '../../server/src/model/scopeLists';
 import { WorkspaceAnalysis } from '../../server/src/service/workspaceAnalysis';
@@ -64,7 +65,7 @@ function snapshot(tree: ConfigTree, problemsInOrder = true): string[] {
     assert.equal(n.file, tree.files.get(n.file.path)?.parsed, `${id(n)}: the node points at the tree's parse of its file`);
     assert.ok(parsed.has(d), `${id(n)}: the node's statement is one of its file's current parse`);
     if (i > 0) assert.ok((n.order as number) > (flat[i - 1].order as number), `order keys increase at ${id(n)}`);
-    const words = [d.name, ...d.args].map((w) => `${w.start}-${w.end}:${w.quote ?? ''}${JSON.stringify(w.value)}${w.hasVariable ? '$' : ''}`).join(' ');
+    const words = [nameWord(d, n.file.text), ...d.args].map((w) => `${w.start}-${w.end}:${w.quote ?? ''}${JSON.stringify(w.value)}${w.hasVariable ? '$' : ''}`).join(' ');
     const block = d.block ? ` block=${d.block.start}-${d.block.end}${d.block.closed ? '' : ' open'}${d.block.raw ? ` raw=${d.block.raw.start}-${d.block.raw.end}` : ''}` : '';
     const comments = (d.leadingComments ?? []).map((c) => `${c.start}-${c.end}`).join(',');
     const include = n.include ? ` include=${JSON.stringify({ files: n.include.files, spans: n.include.spans.map((s) => [s.file, s.count, s.topLevel]) })}` : '';
@@ -181,7 +182,7 @@ describe('rebuilding one edited block', () => {
     // A statement deleted, and put back.
     const line = base.slice(base.indexOf('    ssl_protocols'), protocols + 1);
     texts.push(base.replace(line, ''), base);
-    const siteServer = (tree: ConfigTree): ConfigNode | undefined => nodesOfFile(tree, SITE).find((n) => n.directive.name.value === 'server');
+    const siteServer = (tree: ConfigTree): ConfigNode | undefined => nodesOfFile(tree, SITE).find((n) => n.directive.name === 'server');
     const kept = await checkEdits('http level of the main file', MAIN, texts, 5, siteServer);
     // Kept at every step but these 29: three switches between sequences that change two places
     // (the include between them is rebuilt), the 18 steps where the half-typed `server_tokens`
@@ -239,7 +240,7 @@ describe('rebuilding one edited block', () => {
     const line = base.indexOf('ssl/site.crt;') + 'ssl/site.crt;'.length;
     const typed = '\n    add_header X-Typed "v";';
     for (let i = 1; i <= typed.length; i++) texts.push(base.slice(0, line) + typed.slice(0, i) + base.slice(line));
-    const siteServer = (tree: ConfigTree): ConfigNode | undefined => nodesOfFile(tree, SITE).find((n) => n.directive.name.value === 'server');
+    const siteServer = (tree: ConfigTree): ConfigNode | undefined => nodesOfFile(tree, SITE).find((n) => n.directive.name === 'server');
     const kept = await checkEdits('included file with an include in the block', SITE, texts, 4, siteServer);
     // The server node stays when only its body is rebuilt (the whole file's rebuild makes it
     // anew). The switch to the second sequence and the half-typed statement's broken states

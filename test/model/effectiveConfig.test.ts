@@ -14,7 +14,7 @@ function find(tree: ConfigTree, predicate: (n: ConfigNode) => boolean): ConfigNo
   return found;
 }
 
-const location = (arg: string) => (n: ConfigNode) => n.directive.name.value === 'location' && n.directive.args[0]?.value === arg;
+const location = (arg: string) => (n: ConfigNode) => n.directive.name === 'location' && n.directive.args[0]?.value === arg;
 
 describe('effectiveConfig', () => {
   const dir = writeTree({
@@ -49,7 +49,7 @@ describe('effectiveConfig', () => {
     assert.deepEqual(effective(nested, 'proxy_set_header', tree, { version }).nodes.map((n) => n.directive.args[0].value), ['X-C']);
     assert.equal(effective(nested, 'proxy_ssl_verify', tree, { version }).args[0], 'off');
     assert.deepEqual(levelsFor(nested, tree).map((l) => l.context), ['http', 'server', 'location', 'location']);
-    const ifNode = find(tree, (n) => n.directive.name.value === 'if');
+    const ifNode = find(tree, (n) => n.directive.name === 'if');
     assert.deepEqual(levelsFor(ifNode, tree).map((l) => l.context), ['http', 'server', 'location', 'if-in-location']);
     assert.equal(effective(ifNode, 'proxy_ssl_verify', tree, { version }).args[0], 'off');
   });
@@ -57,7 +57,7 @@ describe('effectiveConfig', () => {
   it('lists request paths with TLS settings', async () => {
     const tree = await workspace().buildTree(path.join(dir, 'nginx.conf'));
     const paths = requestPaths(tree, { version });
-    assert.deepEqual(paths.map((p) => [p.block.directive.name.value, p.target.host, p.target.port ?? '', p.tls, p.ssl('verify').args[0]]), [
+    assert.deepEqual(paths.map((p) => [p.block.directive.name, p.target.host, p.target.port ?? '', p.tls, p.ssl('verify').args[0]]), [
       ['location', 'up.example.com', '', true, 'on'],
       ['location', 'up.example.com', '8443', true, 'off'],
       ['if', 'other.example.com', '', true, 'off'],
@@ -93,11 +93,11 @@ describe('effectiveConfig', () => {
           'location /x {', ...filler(size, 'l', missingAt === 'location'), 'proxy_pass https://up.example.com;', '}', '}', '}', '',
         ].join('\n');
         const tree = await workspace().buildTree(path.join(writeTree({ 'nginx.conf': conf }), 'nginx.conf'));
-        const pass = find(tree, (n) => n.directive.name.value === 'proxy_pass');
+        const pass = find(tree, (n) => n.directive.name === 'proxy_pass');
         const levels = levelsFor(pass, tree);
         assert.equal(levels.length, 3);
         for (const name of names) {
-          const nearest = [...levels].reverse().map((l) => l.statements.filter((s) => s.directive.name.value === name)).find((found) => found.length > 0) ?? [];
+          const nearest = [...levels].reverse().map((l) => l.statements.filter((s) => s.directive.name === name)).find((found) => found.length > 0) ?? [];
           assert.deepEqual(effective(pass, name, tree, { version }).nodes, nearest, `${name} in levels of ${size}`);
         }
         assert.equal(levelsIncomplete(levels), missingAt !== 'none', `levels of ${size}, missing include in ${missingAt}`);

@@ -57,7 +57,7 @@ describe('hidden classes across a keystroke', () => {
         results.rebuilt = tree !== before;
         results.tree = %HaveSameMap(before, tree);
         const nodes = depthFirstNodes(tree.nodes);
-        const kept = nodes.find((n) => n.directive.name.value === 'listen');
+        const kept = nodes.find((n) => n.directive.name === 'listen');
         const base = ruleContextOf({ tree, files: [], now: new Date(0), contextGuessed: false, resolvePath: (p) => p, isKnownLocation: () => true, inspect: async () => ({}) });
         results.context = %HaveSameMap(base, ruleContextOf({ ...base, within: kept.parent, ownStatementsOnly: true }))
           && %HaveSameMap(base, ruleContextOf({ ...base, onlyDirectives: new Set(['x']) }));

@@ -34,9 +34,9 @@ const FILES: Record<string, string> = {
 };
 
 function describeNode(node: ConfigNode): string {
-  const parent = node.parent ? node.parent.directive.name.value + (node.parent.directive.args[0] ? ` ${node.parent.directive.args[0].value}` : '') : '-';
+  const parent = node.parent ? node.parent.directive.name + (node.parent.directive.args[0] ? ` ${node.parent.directive.args[0].value}` : '') : '-';
   const via = node.includedBy ? ` via ${node.includedBy.directive.args[0].value}` : '';
-  return `${node.directive.name.value} in ${node.context} under ${parent}${via}`;
+  return `${node.directive.name} in ${node.context} under ${parent}${via}`;
 }
 
 describe('tree build: include-free blocks', () => {

@@ -26,7 +26,7 @@ function snapshot(tree: ConfigTree): string {
   const lines: string[] = [];
   walkNodes(tree.nodes, (n) => {
     const include = n.include ? ` include=${JSON.stringify({ files: n.include.files, spans: n.include.spans.map((s) => [s.file, s.count]) })}` : '';
-    lines.push(`${id(n)} ${n.directive.name.value} ${n.context} parent=${id(n.parent)} by=${id(n.includedBy)} children=${n.children.length}${include} text=${n.file.text.length}`);
+    lines.push(`${id(n)} ${n.directive.name} ${n.context} parent=${id(n.parent)} by=${id(n.includedBy)} children=${n.children.length}${include} text=${n.file.text.length}`);
   });
   lines.push('-- problems');
   lines.push(...tree.problems.map((p) => JSON.stringify(p)).sort());
@@ -106,7 +106,7 @@ describe('incremental tree rebuild', () => {
     let previous = await incremental.buildTree(MAIN);
     let reusedSteps = 0;
     for (const [index, step] of STEPS.entries()) {
-      const untouched = previous.nodes.find((n) => n.directive.name.value === 'events');
+      const untouched = previous.nodes.find((n) => n.directive.name === 'events');
       // Usually the rules have indexed the tree by name before the next edit, and the rebuild
       // patches that index; every third step it has not, and the index is built afresh.
       if (index % 3 !== 2) {

@@ -78,7 +78,7 @@ describe('incremental parse of one block', () => {
     const after = reparseFile(before, edited);
     const step = parseStepOf(after);
     assert.ok(step, 'the edit was re-parsed incrementally');
-    assert.equal(step.owner?.name.value, 'server');
+    assert.equal(step.owner?.name, 'server');
     assert.equal(after.syntax.statements[0].block?.statements[1], keptServer, 'a node after the edit is kept');
     assert.deepEqual(after.syntax, parseConfig(edited));
   });

@@ -7,7 +7,7 @@ import { LineIndex } from '../../server/src/parser/lineIndex';
 function names(text: string): string[] {
   const out: string[] = [];
   walkDirectives(parseConfig(text).statements, (d, parents) => {
-    out.push([...parents.map((p) => p.name.value), d.name.value].join('>'));
+    out.push([...parents.map((p) => p.name), d.name].join('>'));
   });
   return out;
 }
@@ -33,8 +33,8 @@ describe('parser', () => {
   it('keeps each statement\'s arguments and each block\'s statements apart (the parser reuses its working lists)', () => {
     const text = 'a 1 2 {\n  b 3 { c 4; }\n  d 5 6 7 { e; f 8; }\n}\ng 9 {\n  h;\n}\ni 10';
     const file = parseConfig(text);
-    const shape = (list: readonly { name: { value: string }; args: { value: string }[]; block?: { statements: unknown[] } }[]): unknown[] =>
-      list.map((d) => [d.name.value, d.args.map((a) => a.value), d.block ? shape(d.block.statements as typeof list) : null]);
+    const shape = (list: readonly { name: string; args: { value: string }[]; block?: { statements: unknown[] } }[]): unknown[] =>
+      list.map((d) => [d.name, d.args.map((a) => a.value), d.block ? shape(d.block.statements as typeof list) : null]);
     assert.deepEqual(shape(file.statements), [
       ['a', ['1', '2'], [['b', ['3'], [['c', ['4'], null]]], ['d', ['5', '6', '7'], [['e', [], null], ['f', ['8'], null]]]]],
       ['g', ['9'], [['h', [], null]]],
@@ -42,7 +42,7 @@ describe('parser', () => {
     ]);
     const lists = new Set<unknown>();
     walkDirectives(file.statements, (d) => {
-      assert.ok(!lists.has(d.args), `${d.name.value} has its own argument list`);
+      assert.ok(!lists.has(d.args), `${d.name} has its own argument list`);
       lists.add(d.args);
       if (d.block) {
         assert.ok(!lists.has(d.block.statements));

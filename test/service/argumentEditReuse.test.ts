@@ -78,8 +78,8 @@ function lastArguments(text: string, names?: ReadonlySet<string>): { argsEnd: nu
   const found: { argsEnd: number; quoted: boolean; value: string; name: string }[] = [];
   walkDirectives(parseFile('x', text).syntax.statements, (d) => {
     const last = d.args[d.args.length - 1];
-    if (d.block || !last || (names && !names.has(d.name.value)) || d.terminator !== ';') return;
-    found.push({ argsEnd: last.end, quoted: last.quote !== undefined, value: last.value, name: d.name.value });
+    if (d.block || !last || (names && !names.has(d.name)) || d.terminator !== ';') return;
+    found.push({ argsEnd: last.end, quoted: last.quote !== undefined, value: last.value, name: d.name });
   });
   return found;
 }
@@ -573,7 +573,7 @@ describe('edits inside the arguments of a directive reuse the families that neve
         '',
       ].join('\n');
       const file = path.join(dir, 'nginx.conf');
-      const lineOf = (content: string, node: ConfigNode): string => `${node.directive.name.value}@${content.slice(0, node.directive.start).split('\n').length}`;
+      const lineOf = (content: string, node: ConfigNode): string => `${node.directive.name}@${content.slice(0, node.directive.start).split('\n').length}`;
       for (const shared of [false, true]) {
         const start = text('X-Forwarded-Proto https', 'X-Client-Verify on', 'X-Real-IP 1', shared);
         const { counted, edited, found } = await openCounting(dir, file, start);

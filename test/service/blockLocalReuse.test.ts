@@ -50,10 +50,10 @@ describe('block-local families after an argument edit', () => {
   it('check the block that holds the edited statement', async () => {
     const { edit, tree, after } = await edited({ [MAIN]: TWO_SERVERS }, MAIN, '"a"', '"ab"');
     const block = editedBlock(tree, edit);
-    assert.equal(block?.directive.name.value, 'server');
+    assert.equal(block?.directive.name, 'server');
     assert.equal(block?.directive.start, after.indexOf('server {'), 'the first server');
     const inLocation = await edited({ [MAIN]: TWO_SERVERS }, MAIN, '"l"', '"lm"');
-    assert.equal(editedBlock(inLocation.tree, inLocation.edit)?.directive.name.value, 'location');
+    assert.equal(editedBlock(inLocation.tree, inLocation.edit)?.directive.name, 'location');
   });
 
   it('judge again, for a family reading header arrays, the edited block and the blocks of the checked files that inherit the edited directive from it', async () => {
@@ -85,7 +85,7 @@ describe('block-local families after an argument edit', () => {
     // http; the first server (its own add_header); the second server's first location (not the
     // one nested in it, which inherits from that location, nor the one writing proxy_set_header
     // only); the third server. The shared location stands in another file, not checked here.
-    assert.deepEqual(judged?.blocks.map((b) => `${b.directive.name.value}@${lineOf(after, b.directive.start)}`), ['http@2', 'server@4', 'location@9', 'server@13']);
+    assert.deepEqual(judged?.blocks.map((b) => `${b.directive.name}@${lineOf(after, b.directive.start)}`), ['http@2', 'server@4', 'location@9', 'server@13']);
     assert.equal(judged?.holds({ file: MAIN, start: after.indexOf('add_header X-A') }), true, "on the first server's own statement");
     assert.equal(judged?.holds({ file: MAIN, start: after.indexOf('add_header X-L') }), false, 'in a location that inherits from the server');
     assert.equal(judged?.holds({ file: MAIN, start: after.indexOf('location / {') }), false, "on a block's line");
@@ -101,9 +101,9 @@ describe('block-local families after an argument edit', () => {
   it('check a block that includes plain statements of another file, but not one that includes a block', async () => {
     const server = 'events {}\nhttp {\n    server {\n        add_header X-A "a";\n        include site.conf;\n    }\n}\n';
     const plain = await edited({ [MAIN]: server, [SITE]: 'add_header X-S "s";\nssl_protocols TLSv1.2;\n' }, MAIN, '"a"', '"ab"');
-    assert.equal(editedBlock(plain.tree, plain.edit)?.directive.name.value, 'server', 'plain statements of another file');
+    assert.equal(editedBlock(plain.tree, plain.edit)?.directive.name, 'server', 'plain statements of another file');
     const nested = await edited({ [MAIN]: server.replace('include site.conf;', 'location / { include site.conf; }'), [SITE]: 'add_header X-S "s";\n' }, MAIN, '"a"', '"ab"');
-    assert.equal(editedBlock(nested.tree, nested.edit)?.directive.name.value, 'server', 'plain statements of another file in a block inside it');
+    assert.equal(editedBlock(nested.tree, nested.edit)?.directive.name, 'server', 'plain statements of another file in a block inside it');
     const block = await edited({ [MAIN]: server, [SITE]: 'location / { add_header X-S "s"; }\n' }, MAIN, '"a"', '"ab"');
     assert.equal(editedBlock(block.tree, block.edit), undefined, 'a block of another file inside it');
   });
@@ -114,7 +114,7 @@ describe('block-local families after an argument edit', () => {
     const twice = await edited({ [MAIN]: 'events {}\nhttp {\n    server { include site.conf; }\n    server { include site.conf; }\n}\n', [SITE]: 'location / { add_header X-S "s"; }\n' }, SITE, '"s"', '"st"');
     assert.equal(editedBlock(twice.tree, twice.edit), undefined, 'a statement the tree holds twice');
     const once = await edited({ [MAIN]: 'events {}\nhttp {\n    server { include site.conf; }\n}\n', [SITE]: 'location / { add_header X-S "s"; }\n' }, SITE, '"s"', '"st"');
-    assert.equal(editedBlock(once.tree, once.edit)?.directive.name.value, 'location', 'a block of an included file, included once');
+    assert.equal(editedBlock(once.tree, once.edit)?.directive.name, 'location', 'a block of an included file, included once');
   });
 
   it('keep the findings outside the body, moved past the edit, and drop those inside it', async () => {

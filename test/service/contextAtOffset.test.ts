@@ -27,7 +27,7 @@ describe('contextAtOffset', () => {
   it('finds the context and the enclosing chain of a directive name', () => {
     const result = at('ssl_verify_client', 3);
     assert.equal(result.context, 'server');
-    assert.deepEqual(result.enclosing.map((d) => d.name.value), ['http', 'server']);
+    assert.deepEqual(result.enclosing.map((d) => d.name), ['http', 'server']);
     assert.equal(result.target.kind, 'directive-name');
     assert.equal(result.target.kind === 'directive-name' && result.target.word.value, 'ssl_verify_client');
   });

@@ -40,7 +40,7 @@ describe('completion: configuration snippets only where they are valid', () => {
       const parsed = parseFile('/snippet.conf', expandSnippetText(snippet.body.join('\n')));
       for (const context of snippet.contexts) {
         for (const directive of parsed.syntax.statements) {
-          assert.ok(table.isAllowedIn(directive.name.value, context), `${snippet.title}: ${directive.name.value} is not allowed in ${context}`);
+          assert.ok(table.isAllowedIn(directive.name, context), `${snippet.title}: ${directive.name} is not allowed in ${context}`);
         }
       }
     }

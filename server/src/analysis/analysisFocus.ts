@@ -176,7 +176,7 @@ function computeFocus(context: RuleContext): AnalysisFocus {
       levels = new Map();
       for (let at = 0; at < nodes.length; at++) {
         const node = nodes[at];
-        const name = node.directive.name.value;
+        const name = node.directive.name;
         if (node.directive.block || !names.has(name)) continue;
         const parent = node.parent ?? null;
         const written = levels.get(parent);
@@ -188,7 +188,7 @@ function computeFocus(context: RuleContext): AnalysisFocus {
     return levels;
   };
   let namesWritten: Set<string> | undefined;
-  const writes = (name: string): boolean => (namesWritten ??= new Set(nodes.map((n) => n.directive.name.value))).has(name);
+  const writes = (name: string): boolean => (namesWritten ??= new Set(nodes.map((n) => n.directive.name))).has(name);
   const options = effectiveOptions(context);
   let pathList: DerivedList<RequestPath> | undefined;
   const pathsOfTree = (): DerivedList<RequestPath> => (pathList ??= allRequestPaths(tree, options));
@@ -292,14 +292,14 @@ function namedBelow(name: string, nodes: readonly ConfigNode[], settingLevels: R
   const found = new Set<ConfigNode>();
   const collect = (list: readonly ConfigNode[]): void => {
     for (const node of list) {
-      if (node.directive.name.value === name) found.add(node);
+      if (node.directive.name === name) found.add(node);
       if (node.children.length > 0) collect(node.children);
     }
   };
   for (const block of settingLevels) if (block) collect(block.children);
   for (let at = 0; at < nodes.length; at++) {
     const node = nodes[at];
-    if (node.directive.name.value === name) found.add(node);
+    if (node.directive.name === name) found.add(node);
     // Statements of other files inside a wanted block (its includes); wanted ones are in `nodes`.
     for (const child of node.children) if (!wanted.has(child.file.path)) collect([child]);
   }

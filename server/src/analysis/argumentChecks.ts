@@ -60,15 +60,16 @@ export function listenProblem(node: ConfigNode, version: string): ArgumentProble
 function missingSemicolonPlace(node: ConfigNode, context: RuleContext): { after: string; line: number; offset: number } | undefined {
   const { directive, file } = node;
   const args = directive.args;
-  const nameLine = file.lines.lineAt(directive.name.start);
+  const nameLine = file.lines.lineAt(directive.start);
   // Arguments come in text order: when the last one is on the name's line, they all are.
   if (args.length === 0 || file.lines.lineAt(args[args.length - 1].start) === nameLine) return undefined;
   for (const arg of args) {
     const line = file.lines.lineAt(arg.start);
     if (line > nameLine && !arg.quote && context.table.isKnown(arg.value)) {
       const previous = directive.args[directive.args.indexOf(arg) - 1];
-      const where = previous ?? directive.name;
-      return { after: file.text.slice(where.start, where.end), line: file.lines.lineAt(where.end) + 1, offset: where.end };
+      const start = previous ? previous.start : directive.start;
+      const end = previous ? previous.end : directive.nameEnd;
+      return { after: file.text.slice(start, end), line: file.lines.lineAt(end) + 1, offset: end };
     }
   }
   return undefined;

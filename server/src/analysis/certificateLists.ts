@@ -102,7 +102,7 @@ function httpOrStreamLevel(node: ConfigNode): boolean {
 /** True for a statement inside the main http or stream block. */
 export function underHttpOrStream(node: ConfigNode): boolean {
   for (let n = node.parent; n; n = n.parent) {
-    const name = n.directive.name.value;
+    const name = n.directive.name;
     if ((name === 'http' || name === 'stream') && n.context === 'main') return true;
   }
   return false;

@@ -165,7 +165,7 @@ function referencesAmong(context: RuleContext, nodes: readonly ConfigNode[]): Fi
   const refs: FileReference[] = [];
   for (let at = 0; at < nodes.length; at++) {
     const node = nodes[at];
-    const info = fileDirectiveInfo(node.directive.name.value);
+    const info = fileDirectiveInfo(node.directive.name);
     if (!info || node.directive.args.length === 0) continue;
     // ssl_password_file takes one file; the others too: nginx refuses extra arguments anyway.
     const arg = node.directive.args[0];
@@ -188,7 +188,7 @@ export function upstreamUsesTls(block: ConfigNode | undefined, family: TlsFamily
   while (stack.length > 0) {
     const scope = stack.pop() as ConfigNode;
     for (const child of scope.children) {
-      const name = child.directive.name.value;
+      const name = child.directive.name;
       if (passesOverTls(child, family)) return true;
       if (name === 'proxy_ssl' && family === 'proxy_ssl' && isOnWord(child.directive.args[0]?.value)) return true;
       if (child.children.length > 0 && (name === 'location' || name === 'if' || name === 'limit_except')) stack.push(child);
@@ -203,7 +203,7 @@ export function upstreamUsesTls(block: ConfigNode | undefined, family: TlsFamily
  */
 export function passesOverTls(node: ConfigNode, family: TlsFamily): boolean {
   const passName = family === 'proxy_ssl' ? 'proxy_pass' : family === 'grpc_ssl' ? 'grpc_pass' : family === 'uwsgi_ssl' ? 'uwsgi_pass' : '';
-  if (!passName || node.directive.name.value !== passName) return false;
+  if (!passName || node.directive.name !== passName) return false;
   const target = node.directive.args[0];
   if (!target) return false;
   if (target.hasVariable) return true;

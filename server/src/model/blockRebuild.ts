@@ -118,7 +118,7 @@ export async function rebuildEditedBlock(old: ConfigTree, options: BuildOptions,
 function mentionsInclude(statements: readonly Directive[]): boolean {
   let found = false;
   walkDirectives(statements, (directive) => {
-    if (directive.name.value === 'include') found = true;
+    if (directive.name === 'include') found = true;
     return found ? 'skip' : undefined;
   });
   return found;

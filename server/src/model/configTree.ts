@@ -288,7 +288,7 @@ export const problemSpans = new WeakMap<TreeProblem, IncludeSpan>();
 
 /** An `include` the builder follows (one argument, not a block). */
 function expandsInclude(directive: Directive): boolean {
-  return directive.name.value === 'include' && directive.args.length === 1 && directive.terminator !== '{';
+  return directive.name === 'include' && directive.args.length === 1 && directive.terminator !== '{';
 }
 
 /**
@@ -336,18 +336,18 @@ export class TreeBuilder {
    */
   buildIncludeFreeChildren(parsed: ParsedFile, owner: ConfigNode): ConfigNode[] {
     const statements = (owner.directive.block as Block).statements;
-    return this.buildIncludeFree(parsed, statements, this.options.table.childContext(owner.directive.name.value, owner.context), owner);
+    return this.buildIncludeFree(parsed, statements, this.options.table.childContext(owner.directive.name, owner.context), owner);
   }
 
   /** Nodes for some statements of `owner`'s (new) body that hold no include (see blockRebuild.ts). */
   buildIncludeFreeStatements(parsed: ParsedFile, statements: readonly Directive[], owner: ConfigNode): ConfigNode[] {
-    return this.buildIncludeFree(parsed, statements, this.options.table.childContext(owner.directive.name.value, owner.context), owner);
+    return this.buildIncludeFree(parsed, statements, this.options.table.childContext(owner.directive.name, owner.context), owner);
   }
 
   /** The children of a block node of the main file, built from its directive's (new) body, includes expanded. */
   async buildChildren(parsed: ParsedFile, owner: ConfigNode, chain: string[]): Promise<ConfigNode[]> {
     const statements = (owner.directive.block as Block).statements;
-    return this.buildStatements(parsed, statements, this.options.table.childContext(owner.directive.name.value, owner.context), owner, chain);
+    return this.buildStatements(parsed, statements, this.options.table.childContext(owner.directive.name, owner.context), owner, chain);
   }
 
   private use(parsed: ParsedFile, context: ContextKind): void {
@@ -380,7 +380,7 @@ export class TreeBuilder {
         continue;
       }
       if (directive.block) {
-        const childContext = this.options.table.childContext(directive.name.value, context);
+        const childContext = this.options.table.childContext(directive.name, context);
         node.children = await this.buildStatements(parsed, directive.block.statements, childContext, node, chain);
       }
     }
@@ -394,7 +394,7 @@ export class TreeBuilder {
     return statements.map((directive) => {
       const node = newNode(directive, parsed, context, parent);
       if (directive.block) {
-        const childContext = this.options.table.childContext(directive.name.value, context);
+        const childContext = this.options.table.childContext(directive.name, context);
         node.children = this.buildIncludeFree(parsed, directive.block.statements, childContext, node);
       }
       return node;

@@ -88,7 +88,7 @@ export function inferContext(file: ParsedFile, table: DirectiveTable, version?: 
 function countRefused(statements: readonly Directive[], context: ContextKind, table: DirectiveTable, version: string | undefined, accepted: Set<Directive>): number {
   let refused = 0;
   for (const statement of statements) {
-    const name = statement.name.value;
+    const name = statement.name;
     if (name === 'include' || !table.isKnown(name)) continue;
     if (!table.isAllowedIn(name, context, version)) {
       refused += 1 + countStatements(statement.block?.statements ?? []);

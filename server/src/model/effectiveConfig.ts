@@ -95,7 +95,7 @@ export interface EffectiveOptions {
 export function familyOf(node: ConfigNode, tree?: ConfigTree): Family {
   for (let n: ConfigNode | undefined = node; n; n = n.parent) {
     if (n.context === 'stream' || n.context === 'stream-server' || n.context === 'stream-upstream') return 'stream';
-    if (n.directive.name.value === 'stream' && n.context === 'main') return 'stream';
+    if (n.directive.name === 'stream' && n.context === 'main') return 'stream';
   }
   if (tree && (tree.rootContext === 'stream' || tree.rootContext === 'stream-server')) return 'stream';
   return 'http';
@@ -208,8 +208,8 @@ function changedSettings(a: readonly ConfigNode[], b: readonly ConfigNode[]): Se
     rightEnd--;
   }
   const names = new Set<string>();
-  for (let i = start; i < leftEnd; i++) names.add(left[i].directive.name.value);
-  for (let i = start; i < rightEnd; i++) names.add(right[i].directive.name.value);
+  for (let i = start; i < leftEnd; i++) names.add(left[i].directive.name);
+  for (let i = start; i < rightEnd; i++) names.add(right[i].directive.name);
   return names;
 }
 
@@ -297,7 +297,7 @@ function sameLevels(a: readonly Level[], b: readonly Level[]): boolean {
 
 /** The context a block's body has, for empty blocks (no child to read it from). */
 function childContextGuess(node: ConfigNode): ContextKind {
-  const name = node.directive.name.value;
+  const name = node.directive.name;
   const parent = node.context;
   if (name === 'http') return 'http';
   if (name === 'stream') return 'stream';
@@ -330,7 +330,7 @@ function statementIndex(statements: readonly ConfigNode[]): StatementIndex {
   let unreadableInclude = false;
   for (let at = 0; at < statements.length; at++) {
     const s = statements[at];
-    const name = s.directive.name.value;
+    const name = s.directive.name;
     const list = byName.get(name);
     if (list) list.push(s);
     else byName.set(name, [s]);
@@ -343,7 +343,7 @@ function statementIndex(statements: readonly ConfigNode[]): StatementIndex {
 
 /** An include whose files could not be read (a glob that matches nothing is not one). */
 function isUnreadableInclude(s: ConfigNode): boolean {
-  return s.directive.name.value === 'include' && (!s.include || (s.include.files.length === 0 && !/[*?[]/.test(s.include.pattern)));
+  return s.directive.name === 'include' && (!s.include || (s.include.files.length === 0 && !/[*?[]/.test(s.include.pattern)));
 }
 
 /**
@@ -375,7 +375,7 @@ function ownShared(level: Level | ConfigNode, name: string): readonly ConfigNode
     let found: ConfigNode[] | undefined;
     for (let at = 0; at < statements.length; at++) {
       const s = statements[at];
-      if (s.directive.name.value !== name) continue;
+      if (s.directive.name !== name) continue;
       if (found) found.push(s);
       else found = [s];
     }
@@ -469,7 +469,7 @@ export function isOnWord(word: string | undefined): boolean {
  */
 export function writes(block: ConfigNode, name: string): boolean {
   const children = block.children;
-  for (let i = 0; i < children.length; i++) if (children[i].directive.name.value === name) return true;
+  for (let i = 0; i < children.length; i++) if (children[i].directive.name === name) return true;
   return false;
 }
 
@@ -564,10 +564,10 @@ export function upstreamBlocks(tree: ConfigTree, family: Family): Map<string, Co
   const wanted: ContextKind = family === 'stream' ? 'stream' : 'http';
   const visit = (nodes: readonly ConfigNode[]): void => {
     for (const n of nodes) {
-      if (n.directive.name.value === 'upstream' && n.context === wanted && n.directive.args[0]) {
+      if (n.directive.name === 'upstream' && n.context === wanted && n.directive.args[0]) {
         blocks.set(n.directive.args[0].value.toLowerCase(), n);
       }
-      if (n.children.length > 0 && (n.context === 'main' || n.directive.name.value === 'http' || n.directive.name.value === 'stream')) visit(n.children);
+      if (n.children.length > 0 && (n.context === 'main' || n.directive.name === 'http' || n.directive.name === 'stream')) visit(n.children);
     }
   };
   visit(tree.nodes);
@@ -577,7 +577,7 @@ export function upstreamBlocks(tree: ConfigTree, family: Family): Map<string, Co
 /** The nearest enclosing http or stream `server` block. */
 export function enclosingServer(node: ConfigNode): ConfigNode | undefined {
   for (let n: ConfigNode | undefined = node; n; n = n.parent) {
-    if (n.directive.name.value === 'server' && (n.context === 'http' || n.context === 'stream')) return n;
+    if (n.directive.name === 'server' && (n.context === 'http' || n.context === 'stream')) return n;
   }
   return undefined;
 }
@@ -617,7 +617,7 @@ export function upstreamLookup(tree: ConfigTree): (family: Family) => Map<string
  * is not where nginx passes requests (outside a location, `if`, `limit_except` or stream server).
  */
 export function requestPathAt(pass: ConfigNode, tree: ConfigTree, options: EffectiveOptions, upstreams: (family: Family) => Map<string, ConfigNode>): RequestPath | undefined {
-  const name = pass.directive.name.value;
+  const name = pass.directive.name;
   const module = PASS_DIRECTIVES[name];
   const inHttpBlock = pass.context === 'location' || pass.context === 'if-in-location' || pass.context === 'limit_except';
   if (module && inHttpBlock) return makePath(pass, module, 'http', upstreams('http'), tree, options);
@@ -627,7 +627,7 @@ export function requestPathAt(pass: ConfigNode, tree: ConfigTree, options: Effec
 
 /** True for the statements requestPathAt() reads: proxy_pass, grpc_pass, uwsgi_pass with an argument. */
 export function isPassStatement(node: ConfigNode): boolean {
-  return PASS_DIRECTIVES[node.directive.name.value] !== undefined && node.directive.args.length > 0;
+  return PASS_DIRECTIVES[node.directive.name] !== undefined && node.directive.args.length > 0;
 }
 
 function makePath(pass: ConfigNode, module: PassModule, family: Family, upstreams: Map<string, ConfigNode>, tree: ConfigTree, options: EffectiveOptions): RequestPath {
@@ -825,7 +825,7 @@ function passStatements(tree: ConfigTree): ConfigNode[] {
     const byModule = Object.keys(PASS_DIRECTIVES).map((name) => nodesNamed(tree.nodes, name)).filter((l) => l.length > 0);
     // One module's list is already in configuration order; several are merged by a walk.
     const ordered = byModule.length === 1 ? byModule[0]
-      : depthFirstNodes(tree.nodes).filter((n) => PASS_DIRECTIVES[n.directive.name.value] !== undefined);
+      : depthFirstNodes(tree.nodes).filter((n) => PASS_DIRECTIVES[n.directive.name] !== undefined);
     list = ordered.filter((n) => n.directive.args.length > 0);
     if (isBuiltTree(tree.nodes)) passLists.set(tree.nodes, list);
   }
@@ -884,11 +884,11 @@ export function serverScopes(tree: ConfigTree, family: Family, options: Effectiv
   const parentContext = serverParentContext(family);
   const visit = (nodes: readonly ConfigNode[]): void => {
     for (const n of nodes) {
-      if (n.directive.name.value === 'server' && n.context === parentContext && n.directive.block) {
+      if (n.directive.name === 'server' && n.context === parentContext && n.directive.block) {
         scopes.push(serverScopeAt(n, tree, family, options));
         continue;
       }
-      if (n.children.length > 0 && (n.context === 'main' || n.directive.name.value === parentContext)) visit(n.children);
+      if (n.children.length > 0 && (n.context === 'main' || n.directive.name === parentContext)) visit(n.children);
     }
   };
   visit(tree.nodes);
@@ -902,9 +902,9 @@ function serverParentContext(family: Family): ContextKind {
 /** True for the `server` blocks serverScopes() finds (of a tree whose top level is the main context). */
 export function isScopeServer(node: ConfigNode, family: Family): boolean {
   const parentContext = serverParentContext(family);
-  if (node.directive.name.value !== 'server' || node.context !== parentContext || !node.directive.block) return false;
+  if (node.directive.name !== 'server' || node.context !== parentContext || !node.directive.block) return false;
   for (let n = node.parent; n; n = n.parent) {
-    if (n.context !== 'main' && n.directive.name.value !== parentContext) return false;
+    if (n.context !== 'main' && n.directive.name !== parentContext) return false;
   }
   return true;
 }

@@ -86,7 +86,7 @@ function changedUpstreams(change: TreeChange): Set<string> {
   const names = new Set<string>();
   for (const list of [change.removed, change.added]) {
     for (const node of list) {
-      if (node.directive.name.value === 'upstream' && node.directive.args[0]) names.add(node.directive.args[0].value.toLowerCase());
+      if (node.directive.name === 'upstream' && node.directive.args[0]) names.add(node.directive.args[0].value.toLowerCase());
     }
   }
   return names;

@@ -37,7 +37,7 @@ function freshIndex(serverNames: readonly ConfigNode[]): ServerNameIndex {
 
 function add(index: ServerNameIndex, serverNames: readonly ConfigNode[]): void {
   for (const node of serverNames) {
-    if (node.directive.name.value !== 'server_name' || node.context !== 'server' || !node.parent) continue;
+    if (node.directive.name !== 'server_name' || node.context !== 'server' || !node.parent) continue;
     for (const arg of node.directive.args) {
       const name = arg.value.toLowerCase();
       if (name.startsWith('~') || name.length === 0) continue;
@@ -67,14 +67,14 @@ function derivedIndex(previous: ServerNameIndex, change: TreeChange): ServerName
   const reread = new Set<ConfigNode>();
   for (const list of [change.removed, change.added]) {
     for (const node of list) {
-      if (node.directive.name.value === 'server_name' && node.parent && !removed.has(node.parent)) reread.add(node.parent);
+      if (node.directive.name === 'server_name' && node.parent && !removed.has(node.parent)) reread.add(node.parent);
     }
   }
   const stale = (server: ConfigNode): boolean => removed.has(server) || reread.has(server);
   // Where the rebuilt servers sit among the others depends on order keys.
   const byOrder = (a: ConfigNode, b: ConfigNode): number => (a.order as number) - (b.order as number);
   const scratch: ServerNameIndex = { exact: new Map(), wildcard: [] };
-  for (const server of reread) add(scratch, server.children.filter((n) => n.directive.name.value === 'server_name'));
+  for (const server of reread) add(scratch, server.children.filter((n) => n.directive.name === 'server_name'));
   const exact = new Map(previous.exact);
   for (const [name, servers] of previous.exact) {
     if (servers.some(stale)) {

@@ -62,7 +62,7 @@ export function nodesNamed(nodes: readonly ConfigNode[], name: string): readonly
     const flat = depthFirstNodes(nodes);
     for (let at = 0; at < flat.length; at++) {
       const node = flat[at];
-      const key = node.directive.name.value;
+      const key = node.directive.name;
       const list = index.lists.get(key);
       if (list) list.push(node);
       else index.lists.set(key, [node]);
@@ -73,7 +73,7 @@ export function nodesNamed(nodes: readonly ConfigNode[], name: string): readonly
   const list = index.lists.get(name);
   if (list) return list;
   if (index.complete) return [];
-  const found = depthFirstNodes(nodes).filter((n) => n.directive.name.value === name);
+  const found = depthFirstNodes(nodes).filter((n) => n.directive.name === name);
   index.lists.set(name, found);
   return found;
 }
@@ -310,7 +310,7 @@ export class IndexPatch {
     for (const { before, after, added } of this.pending) {
       const incoming = new Map<string, ConfigNode[]>();
       for (const node of added) {
-        const name = node.directive.name.value;
+        const name = node.directive.name;
         if (!this.byName.has(name)) continue;
         const list = incoming.get(name);
         if (list) list.push(node);
@@ -400,7 +400,7 @@ export function namedGroups(tree: ConfigTree, name: string, key: string, keyOf: 
     const gone = new Set<ConfigNode>();
     const touched = new Set<string>();
     for (const node of change.removed) {
-      if (node.directive.name.value !== name) continue;
+      if (node.directive.name !== name) continue;
       const k = keyOf(node);
       if (k === undefined) continue;
       gone.add(node);
@@ -408,7 +408,7 @@ export function namedGroups(tree: ConfigTree, name: string, key: string, keyOf: 
     }
     const incoming = new Map<string, ConfigNode[]>();
     for (const node of change.added) {
-      if (node.directive.name.value !== name) continue;
+      if (node.directive.name !== name) continue;
       const k = keyOf(node);
       if (k === undefined) continue;
       touched.add(k);

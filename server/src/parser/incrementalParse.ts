@@ -110,7 +110,7 @@ export function detached(value: string): string {
 /** Detaches every string the re-parsed nodes took from the new text (see detached). */
 function detachStrings(statements: readonly Directive[], comments: readonly Comment[], problems: SyntaxProblem[]): void {
   const words = (directive: Directive): void => {
-    directive.name.value = detached(directive.name.value);
+    directive.name = detached(directive.name);
     for (const arg of directive.args) arg.value = detached(arg.value);
     for (const comment of directive.leadingComments ?? []) comment.text = detached(comment.text);
     for (const child of directive.block?.statements ?? []) words(child);
@@ -362,8 +362,7 @@ function shiftFrom(statements: readonly Directive[], from: number, delta: number
 function shiftDirective(directive: Directive, delta: number): void {
   directive.start += delta;
   directive.end += delta;
-  directive.name.start += delta;
-  directive.name.end += delta;
+  directive.nameEnd += delta;
   for (const word of directive.args) {
     word.start += delta;
     word.end += delta;

@@ -154,7 +154,7 @@ class Parser {
     this.pendingComments = undefined;
     const args = this.argumentList;
     args.length = 0;
-    const directive: Directive = { kind: 'directive', name, args, terminator: 'missing', start: name.start, end: name.end };
+    const directive: Directive = { kind: 'directive', name: name.value, nameEnd: name.end, args, terminator: 'missing', start: name.start, end: name.end };
     if (leading) directive.leadingComments = leading;
     for (;;) {
       const kind = this.next();
@@ -282,4 +282,29 @@ export function parseRunAt(text: string, from: number, depth: number, done: (sta
 /** Parses the body of the block whose `{` is at `open` in `text` (see Parser.parseBodyAt). */
 export function parseBlockBodyAt(text: string, open: number, depth: number): BodyParse {
   return new Parser(text).parseBodyAt(open, depth);
+}
+
+/** True when the character code is `"` or `'`: a word that starts with one is quoted. */
+export function isQuote(code: number): boolean {
+  return code === 34 || code === 39;
+}
+
+/** True when the directive's name holds a `$variable` (a `map` or `geo` line's key, say); cheap for the names without `$`. */
+export function nameHasVariable(directive: Directive, text: string): boolean {
+  return directive.name.includes('$') && nameWord(directive, text).hasVariable;
+}
+
+/**
+ * The word of a directive's name, read again from the text it was parsed from: its quote and
+ * whether it holds a variable, which the syntax tree does not keep (see Directive.name).
+ */
+export function nameWord(directive: Directive, text: string): Word {
+  const tokenizer = new Tokenizer(text);
+  tokenizer.seek(directive.start);
+  if (tokenizer.advance() === TokenKind.word) {
+    const word = tokenizer.word as Word;
+    if (word.start === directive.start && word.end === directive.nameEnd) return word;
+  }
+  // The text no longer holds the statement where the tree says (never for a tree and its own text).
+  return { value: directive.name, start: directive.start, end: directive.nameEnd, hasVariable: false };
 }

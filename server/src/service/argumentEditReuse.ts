@@ -19,7 +19,7 @@ import type { Directive } from '../parser/syntaxTree';
 import type { ParsedFile } from '../model/parsedFile';
 import { changedRegion } from '../parser/changedRegion';
 import { detached } from '../parser/incrementalParse';
-import { parseConfig } from '../parser/parser';
+import { isQuote, parseConfig } from '../parser/parser';
 import type { Finding } from '../analysis/finding';
 import type { RuleFamily } from '../analysis/ruleContext';
 import type { ConfigNode, ConfigTree } from '../model/configTree';
@@ -59,7 +59,7 @@ export function argumentOnlyEdit(before: ParsedFile, after: ParsedFile): Argumen
   if (!directive || directive.block || directive.terminator !== ';') return undefined;
   // After the name (so it is the same name), before the `;` (so the statement still ends there).
   const semicolon = directive.end - 1;
-  if (region.start <= directive.name.end || region.newEnd > semicolon || directive.name.quote) return undefined;
+  if (region.start <= directive.nameEnd || region.newEnd > semicolon || isQuote(after.text.charCodeAt(directive.start))) return undefined;
   const delta = region.newEnd - region.oldEnd;
   const newStatement = after.text.slice(directive.start, directive.end);
   const oldStatement = before.text.slice(directive.start, directive.end - delta);
@@ -69,7 +69,7 @@ export function argumentOnlyEdit(before: ParsedFile, after: ParsedFile): Argumen
   const firstArgument = { before: oldArgs[0]?.value, after: directive.args[0]?.value };
   const argumentCount = { before: oldArgs.length, after: directive.args.length };
   // Detached: a kept edit must not keep the whole old text (see detached).
-  return { file: after.path, start: region.start, oldEnd: region.oldEnd, delta, oldText: detached(oldStatement), directive: directive.name.value, firstArgument, argumentCount };
+  return { file: after.path, start: region.start, oldEnd: region.oldEnd, delta, oldText: detached(oldStatement), directive: directive.name, firstArgument, argumentCount };
 }
 
 /**
@@ -119,7 +119,7 @@ function innermostPlainStatement(statements: readonly Directive[], start: number
     if (!found) return undefined;
     const block = found.block;
     if (!block || start < block.start || end > block.end) return found;
-    if (!PLAIN_BLOCKS.has(found.name.value) || block.raw) return undefined;
+    if (!PLAIN_BLOCKS.has(found.name) || block.raw) return undefined;
     list = block.statements;
   }
 }
@@ -333,7 +333,7 @@ export function onStatementsNamed(tree: ConfigTree, names: ReadonlySet<string>):
     let ranges = byFile.get(file);
     if (!ranges) {
       ranges = [];
-      for (const node of nodesOfFile(tree, file)) if (names.has(node.directive.name.value)) ranges.push({ start: node.directive.start, end: node.directive.end });
+      for (const node of nodesOfFile(tree, file)) if (names.has(node.directive.name)) ranges.push({ start: node.directive.start, end: node.directive.end });
       // A file included twice lists its statements twice, one inclusion after the other.
       ranges.sort((a, b) => a.start - b.start);
       byFile.set(file, ranges);

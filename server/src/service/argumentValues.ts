@@ -32,7 +32,7 @@ const MORE_HEADERS: Record<string, { headers: readonly HeaderName[]; withValue: 
 };
 
 export function headerNameItems(at: ValuePosition): CompletionItem[] {
-  const name = at.directive.name.value;
+  const name = at.directive.name;
   let headers: readonly HeaderName[] | undefined;
   let suffix = '';
   if (at.index === 0 && REQUEST_HEADER_DIRECTIVES.has(name)) headers = REQUEST_HEADERS;
@@ -89,7 +89,7 @@ export function extensionItems(type: string, range: Range): CompletionItem[] {
  */
 function takesNamedLocation(directive: Directive, index: number): boolean {
   const last = index >= directive.args.length - 1;
-  switch (directive.name.value) {
+  switch (directive.name) {
     case 'try_files':
     case 'error_page':
       return index >= 1 && last;
@@ -105,7 +105,7 @@ export function namedLocationsIn(file: ParsedFile): string[] {
   const names = new Set<string>();
   walkDirectives(file.syntax.statements, (directive) => {
     const first = directive.args[0]?.value;
-    if (directive.name.value === 'location' && directive.block && first?.startsWith('@') && first.length > 1) names.add(first);
+    if (directive.name === 'location' && directive.block && first?.startsWith('@') && first.length > 1) names.add(first);
   });
   return [...names];
 }
@@ -130,7 +130,7 @@ const LOCATION_MODIFIERS: ReadonlyArray<[string, string]> = [
 ];
 
 export function locationModifierItems(at: ValuePosition): CompletionItem[] {
-  if (at.directive.name.value !== 'location' || at.index !== 0 || /[^=^~*]/.test(at.typed)) return [];
+  if (at.directive.name !== 'location' || at.index !== 0 || /[^=^~*]/.test(at.typed)) return [];
   return LOCATION_MODIFIERS.map(([modifier, meaning], i) => ({
     label: modifier,
     kind: CompletionItemKind.Operator,

@@ -31,7 +31,7 @@ export function fileArgumentAt(file: ParsedFile, offset: number): Located | unde
     for (const directive of statements) {
       if (offset < directive.start || offset > directive.end) continue;
       const arg = directive.args[0];
-      if (arg && offset >= arg.start && offset <= arg.end && fileDirectiveInfo(directive.name.value)) {
+      if (arg && offset >= arg.start && offset <= arg.end && fileDirectiveInfo(directive.name)) {
         found = { directive, arg, siblings: statements };
         return;
       }
@@ -61,13 +61,13 @@ function inlineRole(role: FileRole, arg: Word): boolean {
 export async function hoverCertificatePath(file: ParsedFile, offset: number, options: PathHoverOptions): Promise<Hover | undefined> {
   const located = fileArgumentAt(file, offset);
   if (!located) return undefined;
-  const info = fileDirectiveInfo(located.directive.name.value);
+  const info = fileDirectiveInfo(located.directive.name);
   if (!info) return undefined;
   const range = toRange(file, located.arg.start, located.arg.end);
   const inline = inlineRole(info.role, located.arg);
   const skipped = skipReason(located.arg, inline);
   if (skipped) {
-    return { range, contents: { kind: 'markdown', value: `**${located.directive.name.value}**\n\nNot opened: ${skipped}.` } };
+    return { range, contents: { kind: 'markdown', value: `**${located.directive.name}**\n\nNot opened: ${skipped}.` } };
   }
   // Inline PEM is inspected from the value; the hover names it by a label, never by its text.
   const resolved = inline ? located.arg.value : options.resolvePath(located.arg.value);
@@ -82,8 +82,8 @@ export async function hoverCertificatePath(file: ParsedFile, offset: number, opt
   let pairedCertificate: InspectedFile | undefined;
   const partnerName = info.role === 'certificate' ? `${info.family}_certificate_key` : info.role === 'key' ? `${info.family}_certificate` : undefined;
   if (partnerName) {
-    const own = located.siblings.filter((d) => d.name.value === located.directive.name.value);
-    const partners = located.siblings.filter((d) => d.name.value === partnerName);
+    const own = located.siblings.filter((d) => d.name === located.directive.name);
+    const partners = located.siblings.filter((d) => d.name === partnerName);
     const partner = partners[Math.max(0, own.indexOf(located.directive))]?.args[0];
     const partnerInline = partner !== undefined && inlineRole(info.role === 'certificate' ? 'key' : 'certificate', partner);
     if (partner && !skipReason(partner, partnerInline)) {

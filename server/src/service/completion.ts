@@ -149,7 +149,7 @@ function directiveNameItems(file: ParsedFile, at: OffsetContext, directive: Dire
 
 /** True inside `types {}`, whose lines are `mime/type extension...;` rather than directives. */
 function inTypesBlock(at: OffsetContext): boolean {
-  return at.context === 'custom-body' && at.enclosing[at.enclosing.length - 1]?.name.value === 'types';
+  return at.context === 'custom-body' && at.enclosing[at.enclosing.length - 1]?.name === 'types';
 }
 
 /**
@@ -164,7 +164,7 @@ function replaceEnd(file: ParsedFile, word: Word | undefined, offset: number): n
 }
 
 function hasArgumentsOnSameLine(text: string, directive: Directive): boolean {
-  const lineEnd = lineEndAfter(text, directive.name.end);
+  const lineEnd = lineEndAfter(text, directive.nameEnd);
   if (directive.args.length > 0 && directive.args[0].start < lineEnd) return true;
   const terminatorAt = directive.block ? directive.block.start : directive.terminator === ';' ? directive.end - 1 : -1;
   return terminatorAt >= 0 && terminatorAt < lineEnd;
@@ -324,7 +324,7 @@ const FAMILY: Partial<Record<ContextKind, ModuleType>> = {
  * argument, bitmask values may fill every position (less those already given).
  */
 function tableValues(directive: Directive, index: number, context: ContextKind, version: string): string[] {
-  const name = directive.name.value;
+  const name = directive.name;
   const families = FAMILY[context] ? [FAMILY[context]!] : (['HTTP', 'STREAM', 'MAIL', 'CORE', 'EVENT'] as ModuleType[]);
   for (const family of families) {
     const set = directiveValueSet(name, family);
@@ -347,7 +347,7 @@ async function argumentItems(file: ParsedFile, at: OffsetContext, offset: number
   const target = at.target;
   if (target.kind !== 'argument') return [];
   const directive = target.directive;
-  const name = directive.name.value;
+  const name = directive.name;
   const wordStart = target.word?.start ?? offset;
   const wordEnd = replaceEnd(file, target.word, offset);
   const typed = file.text.slice(wordStart, offset);
@@ -450,7 +450,7 @@ const DEFINING_ARGUMENT: Record<string, number> = {
 export function userVariables(file: ParsedFile): string[] {
   const names = new Set<string>();
   walkDirectives(file.syntax.statements, (directive) => {
-    const index = DEFINING_ARGUMENT[directive.name.value];
+    const index = DEFINING_ARGUMENT[directive.name];
     if (index === undefined) return;
     const arg = index < 0 ? directive.args[directive.args.length - 1] : directive.args[index];
     if (arg && /^\$[A-Za-z0-9_]+$/.test(arg.value)) names.add(arg.value);

@@ -47,8 +47,8 @@ export function completionNames(files: readonly FileInContexts[], table: Directi
 function visit(statements: readonly Directive[], context: ContextKind, table: DirectiveTable, found: (name: string, context: ContextKind) => void): void {
   for (const directive of statements) {
     if (!directive.block) continue;
-    if (directive.name.value === 'upstream' && directive.args.length > 0) found(directive.args[0].value, context);
-    const child = table.childContext(directive.name.value, context);
+    if (directive.name === 'upstream' && directive.args.length > 0) found(directive.args[0].value, context);
+    const child = table.childContext(directive.name, context);
     if (child !== 'custom-body') visit(directive.block.statements, child, table, found);
   }
 }

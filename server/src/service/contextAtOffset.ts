@@ -7,6 +7,7 @@
 import type { ContextKind, DirectiveTable } from '../directives/directiveTable';
 import type { ParsedFile } from '../model/parsedFile';
 import type { Comment, Directive, Word } from '../parser/syntaxTree';
+import { nameWord } from '../parser/parser';
 
 export type CursorTarget =
   /** On (or right after) the name of a directive. */
@@ -50,7 +51,7 @@ export function contextAtOffset(file: ParsedFile, offset: number, options: Conte
     const block = directive.block;
     if (block && offset > block.start && (offset < block.end || (!block.closed && offset <= block.end))) {
       enclosing.push(directive);
-      context = options.table.childContext(directive.name.value, context);
+      context = options.table.childContext(directive.name, context);
       if (block.raw) {
         return { context, enclosing, target: comment ? { kind: 'comment', comment } : { kind: 'raw-body', directive }, inString: false };
       }
@@ -75,9 +76,8 @@ function continuesUnterminated(text: string, directive: Directive, offset: numbe
 }
 
 function wordTarget(text: string, directive: Directive, offset: number): { target: CursorTarget; inString: boolean } {
-  const name = directive.name;
-  if (offset <= name.end) {
-    return { target: { kind: 'directive-name', directive, word: name }, inString: false };
+  if (offset <= directive.nameEnd) {
+    return { target: { kind: 'directive-name', directive, word: nameWord(directive, text) }, inString: false };
   }
   const args = directive.args;
   for (let index = 0; index < args.length; index++) {

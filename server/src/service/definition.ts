@@ -57,7 +57,7 @@ function pathTargets(file: ParsedFile, offset: number, options: NavigationOption
   const target = at.target;
   if (target.kind !== 'argument' || !target.word || target.index !== 0) return undefined;
   const directive = target.directive;
-  if (directive.name.value === 'include') return includeTargets(file, directive, options);
+  if (directive.name === 'include') return includeTargets(file, directive, options);
   const written = linkablePath(file, directive);
   return written ? [options.resolvePath(written.value)] : undefined;
 }
@@ -124,7 +124,7 @@ export function workspaceSymbols(trees: readonly ConfigTree[], query: string, to
   };
   for (const file of allFiles(undefined, trees)) {
     walkDirectives(file.syntax.statements, (directive, parents) => {
-      const name = directive.name.value;
+      const name = directive.name;
       if (name === 'upstream' && directive.block && directive.args.length > 0) {
         add(file, directive.args[0].value, SymbolKind.Struct, directive.start, directive.end, 'upstream');
       }
@@ -160,7 +160,7 @@ const NOT_A_PATH = /^(data|engine|store):/;
  * prefixes, and include masks, name no single file.
  */
 function linkablePath(file: ParsedFile, directive: Directive): { value: string; start: number; end: number } | undefined {
-  const name = directive.name.value;
+  const name = directive.name;
   if (!FILE_DIRECTIVES[name] || directive.args.length === 0 || directive.block) return undefined;
   const arg = directive.args[0];
   const value = arg.value;

@@ -75,7 +75,7 @@ async function expiryHints(file: ParsedFile, range: OffsetRange, options: InlayH
   walkDirectives(file.syntax.statements, (directive) => {
     // A block's statements lie within it: one outside the range holds none inside.
     if (directive.end < range.start || directive.start > range.end) return 'skip';
-    const info = fileDirectiveInfo(directive.name.value);
+    const info = fileDirectiveInfo(directive.name);
     const arg = directive.args[0];
     if (!info || !arg || skipReason(arg)) return undefined;
     if (info.role === 'certificate' || info.role === 'ca-bundle') wanted.push({ arg, role: info.role });
@@ -178,12 +178,12 @@ function defaultHints(file: ParsedFile, tree: ConfigTree, options: InlayHintOpti
       if (!clientCas.isDefault) {
         const own = clientCas.nodes.find((n) => inFile.has(n) && isWithin(n, scope.node as ConfigNode));
         const anchor = own ? own.directive : scope.node.directive;
-        const offset = own ? statementEnd(own.directive) : scope.node.directive.name.end;
+        const offset = own ? statementEnd(own.directive) : scope.node.directive.nameEnd;
         clientHints.add(anchor, complete && verifyClient.isDefault
           ? { offset, label: defaultLabel(verifyClient), tooltip: `Client CAs are named but clients are never asked for a certificate. ${INHERITANCE_NOTE}` }
           : undefined);
       }
-      const tlsListen = scope.statements.find((n) => n.directive.name.value === 'listen' && n.file === file && n.directive.args.some((a) => a.value === 'ssl'));
+      const tlsListen = scope.statements.find((n) => n.directive.name === 'listen' && n.file === file && n.directive.args.some((a) => a.value === 'ssl'));
       if (tlsListen) {
         const protocols = scope.get('ssl_protocols');
         protocolHints.add(tlsListen.directive, complete && protocols.isDefault && protocols.args.length > 0
@@ -218,5 +218,5 @@ function isWithin(node: ConfigNode, ancestor: ConfigNode): boolean {
 function statementEnd(directive: Directive): number {
   if (directive.terminator === ';') return directive.end;
   const last = directive.args[directive.args.length - 1];
-  return last ? last.end : directive.name.end;
+  return last ? last.end : directive.nameEnd;
 }

@@ -320,7 +320,7 @@ function choices(certificates: readonly WorkspaceCertificate[], confDir: string 
 // Reading the blocks around the cursor
 
 function own(block: Directive, name: string): Directive[] {
-  return (block.block?.statements ?? []).filter((s) => s.name.value === name);
+  return (block.block?.statements ?? []).filter((s) => s.name === name);
 }
 
 /** The innermost definition of `name` in `chain` (outermost first), as inheritance picks it within this file. */
@@ -348,7 +348,7 @@ function verificationName(file: ParsedFile, host: string, fallback: string | und
   if (host.includes('$')) return undefined;
   let group: Directive | undefined;
   walkDirectives(file.syntax.statements, (d) => {
-    if (!group && d.name.value === 'upstream' && d.block && d.args[0]?.value === host) group = d;
+    if (!group && d.name === 'upstream' && d.block && d.args[0]?.value === host) group = d;
   });
   if (group) {
     for (const server of own(group, 'server')) {
@@ -418,7 +418,7 @@ function turnOn(block: Directive, name: string, inEffect: Directive | undefined,
 }
 
 function lastMatching(block: Directive, test: (name: string) => boolean): Directive | undefined {
-  const list = (block.block?.statements ?? []).filter((s) => test(s.name.value));
+  const list = (block.block?.statements ?? []).filter((s) => test(s.name));
   return list[list.length - 1];
 }
 
@@ -468,7 +468,7 @@ function verifyUpstream(file: ParsedFile, chain: readonly Directive[], location:
 
 /** The proxy directives a location lacks, for "Insert mTLS proxy block" inside a location. */
 function proxyIntoLocation(chain: readonly Directive[], location: Directive, values: ProxyValues): string[] | undefined {
-  if ((location.block?.statements ?? []).some((s) => CONTENT_HANDLERS.has(s.name.value))) return undefined;
+  if ((location.block?.statements ?? []).some((s) => CONTENT_HANDLERS.has(s.name))) return undefined;
   const scope = [...chain, location];
   return proxyDirectives(values)
     .filter(([name]) => {
@@ -530,12 +530,12 @@ export function insertActions(file: ParsedFile, range: { start: number; end: num
   // The cursor on a block's own header counts as being on that block.
   const onHeader = at.target.kind === 'directive-name' || at.target.kind === 'argument' ? at.target.directive : undefined;
   const chain = onHeader?.block ? [...enclosing, onHeader] : enclosing;
-  const serverIndex = findLastIndex(chain, (d) => d.name.value === 'server' && d.block !== undefined && isHttpServer(chain, d, options.rootContext));
+  const serverIndex = findLastIndex(chain, (d) => d.name === 'server' && d.block !== undefined && isHttpServer(chain, d, options.rootContext));
   if (serverIndex >= 0 && isTlsServer(chain[serverIndex])) {
     const required = requireClientCertificates(file, chain.slice(0, serverIndex), chain[serverIndex], serverIndex + 1, values, layout, options.toUri);
     if (required) actions.push(required);
   }
-  const locationIndex = findLastIndex(chain, (d) => d.name.value === 'location' && d.block !== undefined);
+  const locationIndex = findLastIndex(chain, (d) => d.name === 'location' && d.block !== undefined);
   if (locationIndex >= 0 && locationIndex === chain.length - 1) {
     const verified = verifyUpstream(file, chain.slice(0, locationIndex), chain[locationIndex], locationIndex + 1, values, layout, options.toUri);
     if (verified) actions.push(verified);
@@ -546,7 +546,7 @@ export function insertActions(file: ParsedFile, range: { start: number; end: num
 /** A `server` block of http (not a `server` line inside `upstream`, nor a stream server). */
 function isHttpServer(chain: readonly Directive[], server: Directive, rootContext: ContextKind): boolean {
   const parent = chain[chain.indexOf(server) - 1];
-  return parent === undefined ? rootContext === 'http' : parent.name.value === 'http';
+  return parent === undefined ? rootContext === 'http' : parent.name === 'http';
 }
 
 function findLastIndex<T>(list: readonly T[], test: (item: T) => boolean): number {

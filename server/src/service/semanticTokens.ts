@@ -30,6 +30,7 @@ import type { ContextKind, DirectiveTable } from '../directives/directiveTable';
 import { compareVersions } from '../directives/versions';
 import type { ParsedFile } from '../model/parsedFile';
 import type { Directive, Word } from '../parser/syntaxTree';
+import { nameHasVariable, nameWord } from '../parser/parser';
 import { variableInfo } from './directiveDocs';
 import { variableSpans } from './hover';
 
@@ -96,20 +97,20 @@ function visit(file: ParsedFile, statements: readonly Directive[], context: Cont
     if (context === 'custom-body') bodyLineTokens(file, directive, parent, out);
     else directiveTokens(file, directive, context, options, out);
     if (directive.block && !directive.block.raw) {
-      const child = context === 'custom-body' ? 'custom-body' : options.table.childContext(directive.name.value, context);
+      const child = context === 'custom-body' ? 'custom-body' : options.table.childContext(directive.name, context);
       visit(file, directive.block.statements, child, directive, options, out);
     }
   }
 }
 
 function directiveTokens(file: ParsedFile, directive: Directive, context: ContextKind, options: SemanticTokenOptions, out: SemanticToken[]): void {
-  const name = directive.name.value;
+  const name = directive.name;
   const isKeyword = directive.block !== undefined || GRAMMAR_KEYWORDS.has(name);
   const modifiers: TokenModifier[] = [];
   if (isDeprecated(options.table, name, options.targetVersion)) modifiers.push('deprecated');
-  if (isRefused(directive, context, options)) modifiers.push('invalid');
+  if (isRefused(file.text, directive, context, options)) modifiers.push('invalid');
   if (!GRAMMAR_KEYWORDS.has(name) || modifiers.length > 0) {
-    out.push({ start: directive.name.start, end: directive.name.end, type: isKeyword ? 'keyword' : 'function', modifiers });
+    out.push({ start: directive.start, end: directive.nameEnd, type: isKeyword ? 'keyword' : 'function', modifiers });
   }
   const args = directive.args;
   const regexIndexes = regexArguments(name, args);
@@ -123,9 +124,9 @@ function directiveTokens(file: ParsedFile, directive: Directive, context: Contex
 
 /** A line of a `map`/`geo`/`types` body: the key, then values (the key is a regex in a map when it starts with `~`). */
 function bodyLineTokens(file: ParsedFile, line: Directive, body: Directive | undefined, out: SemanticToken[]): void {
-  const words = [line.name, ...line.args];
+  const words = [nameWord(line, file.text), ...line.args];
   words.forEach((word, index) => {
-    if (index === 0 && body && REGEX_KEY_BODIES.has(body.name.value) && word.value.startsWith('~')) out.push(regexToken(file.text, word));
+    if (index === 0 && body && REGEX_KEY_BODIES.has(body.name) && word.value.startsWith('~')) out.push(regexToken(file.text, word));
     else argumentTokens(file.text, word, false, out);
   });
 }
@@ -184,9 +185,9 @@ function isDeprecated(table: DirectiveTable, name: string, version: string): boo
  * only guessed or unknown, nothing is marked: a red word on a correct line is the worst
  * thing highlighting can do.
  */
-function isRefused(directive: Directive, context: ContextKind, options: SemanticTokenOptions): boolean {
-  if (context === 'custom-body' || context === 'unknown' || directive.name.hasVariable) return false;
-  const verdict = options.table.check(directive.name.value, context, directive.args.length, directive.terminator, options.targetVersion);
+function isRefused(text: string, directive: Directive, context: ContextKind, options: SemanticTokenOptions): boolean {
+  if (context === 'custom-body' || context === 'unknown' || nameHasVariable(directive, text)) return false;
+  const verdict = options.table.check(directive.name, context, directive.args.length, directive.terminator, options.targetVersion);
   if (verdict.result === 'unknown' || verdict.result === 'unknown-in-version') return true;
   return verdict.result === 'not-allowed' && options.contextKnown;
 }

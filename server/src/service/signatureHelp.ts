@@ -186,7 +186,7 @@ export function signatureHelp(file: ParsedFile, offset: number, options: Signatu
   const target = at.target.kind === 'argument' ? at.target : unterminatedBefore(file, offset, at.enclosing);
   if (!target) return undefined;
   const { directive, index } = target;
-  const name = directive.name.value;
+  const name = directive.name;
   const entries = entriesForContext(options.table.entries(name), at.context);
   if (entries.length === 0) return undefined;
   const lines = [...new Set(entries.flatMap((e) => syntaxLines(name, e)))];

@@ -52,7 +52,7 @@ export const NAMED_LOCATION_USERS = new Set(['try_files', 'error_page', 'post_ac
 
 /** Which argument of a variable-defining directive holds the new `$name`. */
 function definedVariableIndex(directive: Directive): number | undefined {
-  switch (directive.name.value) {
+  switch (directive.name) {
     case 'set':
     case 'js_set':
     case 'perl_set':
@@ -80,7 +80,7 @@ export interface UpstreamReference {
 
 /** The upstream group name a `*_pass` directive refers to, if its target can be one. */
 export function upstreamReference(text: string, directive: Directive): UpstreamReference | undefined {
-  if (!PASS_DIRECTIVES.has(directive.name.value) || directive.args.length === 0) return undefined;
+  if (!PASS_DIRECTIVES.has(directive.name) || directive.args.length === 0) return undefined;
   const arg = directive.args[0];
   if (arg.hasVariable) return undefined;
   const raw = text.slice(arg.start, arg.end);
@@ -125,7 +125,7 @@ export function variableTokens(text: string, word: Word): VariableToken[] {
 
 /** The occurrences one directive holds, in a given scope for each kind. */
 function directiveOccurrences(file: ParsedFile, directive: Directive, scopes: { shared: string; server: string | undefined }, out: SymbolOccurrence[]): void {
-  const name = directive.name.value;
+  const name = directive.name;
   const add = (kind: UserSymbolKind, symbol: string, start: number, end: number, nameStart: number, nameEnd: number, role: SymbolOccurrence['role']): void => {
     const scope = kind === 'named-location' ? scopes.server ?? `${scopes.shared}|file:${file.path}` : scopes.shared;
     out.push({ kind, name: symbol, file, start, end, nameStart, nameEnd, role, directive, scope });
@@ -199,8 +199,8 @@ function treeOccurrences(tree: ConfigTree, table: DirectiveTable): readonly Symb
       const shared = `${tree.mainFile}|${mod ?? 'main'}`;
       directiveOccurrences(node.file, node.directive, { shared, server }, out);
       if (node.children.length === 0) continue;
-      const isServer = node.directive.name.value === 'server' && mod === 'http';
-      visit(node.children, moduleOf(table.childContext(node.directive.name.value, node.context)) ?? mod,
+      const isServer = node.directive.name === 'server' && mod === 'http';
+      visit(node.children, moduleOf(table.childContext(node.directive.name, node.context)) ?? mod,
         isServer ? `${tree.mainFile}|server:${node.file.path}:${node.directive.start}` : server);
     }
   };
@@ -247,8 +247,8 @@ export class SymbolIndex {
           const mod = moduleOf(context) ?? module;
           directiveOccurrences(file, directive, { shared: `file:${file.path}|${mod ?? 'main'}`, server }, out);
           if (!directive.block) continue;
-          const isServer = directive.name.value === 'server' && mod === 'http';
-          const child = options.table.childContext(directive.name.value, context);
+          const isServer = directive.name === 'server' && mod === 'http';
+          const child = options.table.childContext(directive.name, context);
           visit(directive.block.statements, child, moduleOf(child) ?? mod, isServer ? `file:${file.path}|server:${directive.start}` : server);
         }
       };

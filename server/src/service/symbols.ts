@@ -33,7 +33,7 @@ export function documentSymbols(file: ParsedFile): DocumentSymbol[] {
 function symbolsOf(file: ParsedFile, statements: readonly Directive[]): DocumentSymbol[] {
   const symbols: DocumentSymbol[] = [];
   for (const directive of statements) {
-    const name = directive.name.value;
+    const name = directive.name;
     if (!directive.block && name !== 'include') continue;
     const { label, detail } = describe(directive);
     const symbol: DocumentSymbol = {
@@ -41,7 +41,7 @@ function symbolsOf(file: ParsedFile, statements: readonly Directive[]): Document
       detail,
       kind: KINDS[name] ?? (name.endsWith('_by_lua_block') ? SymbolKind.Function : SymbolKind.Object),
       range: toRange(file, directive.start, directive.end),
-      selectionRange: toRange(file, directive.name.start, directive.name.end),
+      selectionRange: toRange(file, directive.start, directive.nameEnd),
     };
     if (directive.block && directive.block.statements.length > 0) {
       const children = symbolsOf(file, directive.block.statements);
@@ -54,12 +54,12 @@ function symbolsOf(file: ParsedFile, statements: readonly Directive[]): Document
 
 /** The outline label and detail of a directive. */
 function describe(directive: Directive): { label: string; detail?: string } {
-  const name = directive.name.value;
+  const name = directive.name;
   const args = directive.args.map((a) => a.value);
   if (name === 'server' && directive.block) {
     const inner = directive.block.statements;
-    const names = inner.filter((d) => d.name.value === 'server_name').flatMap((d) => d.args.map((a) => a.value));
-    const listens = inner.filter((d) => d.name.value === 'listen').map((d) => d.args.map((a) => a.value).join(' '));
+    const names = inner.filter((d) => d.name === 'server_name').flatMap((d) => d.args.map((a) => a.value));
+    const listens = inner.filter((d) => d.name === 'listen').map((d) => d.args.map((a) => a.value).join(' '));
     const label = names.length > 0 ? `server ${names.join(' ')}` : listens.length > 0 ? `server ${listens[0]}` : 'server';
     return { label, detail: listens.length > 0 ? `listen ${listens.join(', ')}` : undefined };
   }

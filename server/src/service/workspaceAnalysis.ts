@@ -99,7 +99,7 @@ export class WorkspaceAnalysis {
   async isMainConfig(filePath: string): Promise<boolean> {
     const parsed = await this.getParsed(filePath);
     if (!parsed) return false;
-    return parsed.syntax.statements.some((s) => MAIN_ONLY.has(s.name.value));
+    return parsed.syntax.statements.some((s) => MAIN_ONLY.has(s.name));
   }
 
   resolverFor(mainFile: string): PathResolver {

@@ -29,7 +29,7 @@ function reachesRoot(issuer: string, cas: readonly CertificateInfo[]): boolean {
 /** CA file paths as written in the configuration, in tree order, without variables. */
 function configuredCaFiles(context: RuleContext): string[] {
   const written = depthFirstNodes(context.tree.nodes)
-    .filter((n) => TRUST_DIRECTIVE.test(n.directive.name.value))
+    .filter((n) => TRUST_DIRECTIVE.test(n.directive.name))
     .map((n) => n.directive.args[0]?.value)
     .filter((v): v is string => v !== undefined && v !== '' && !v.includes('$') && !v.startsWith('data:'));
   return [...new Set(written)];

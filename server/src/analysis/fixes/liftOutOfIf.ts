@@ -79,7 +79,7 @@ function variableNames(texts: readonly string[]): Set<string> {
 /** The http-level `server` block to put a map before (maps are http-level only). */
 function serverAtHttpLevel(node: ConfigNode): ConfigNode | undefined {
   for (let n: ConfigNode | undefined = node; n; n = n.parent) {
-    if (n.directive.name.value === 'server' && n.context === 'http') return n;
+    if (n.directive.name === 'server' && n.context === 'http') return n;
   }
   return undefined;
 }
@@ -96,8 +96,8 @@ function takeOut(node: ConfigNode, ifNode: ConfigNode, replacement: string): Tex
  */
 export function liftOutOfIf(node: ConfigNode, tree?: ConfigTree): Fix[] {
   const ifNode = node.parent;
-  if (!ifNode || ifNode.directive.name.value !== 'if') return [];
-  const name = node.directive.name.value;
+  if (!ifNode || ifNode.directive.name !== 'if') return [];
+  const name = node.directive.name;
   const args = node.directive.args;
   if (!HEADER_DIRECTIVES.has(name) || args.length !== 2) return [];
   const condition = parseCondition(ifNode);

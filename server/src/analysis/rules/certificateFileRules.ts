@@ -114,7 +114,7 @@ const TAKING_BLOCKS = new Set(['server', 'location', 'if', 'limit_except']);
  * read is left out (it may set its own file).
  */
 function upstreamFileUse(ref: FileReference, block: ConfigNode, stream: boolean, context: RuleContext): 'verified' | 'unverified' | 'unused' {
-  const name = ref.node.directive.name.value;
+  const name = ref.node.directive.name;
   const options = effectiveOptions(context);
   const places = stream ? streamTlsServers(block, context, options) : tlsPassesTaking(block, ref);
   let taken = false;
@@ -128,14 +128,14 @@ function upstreamFileUse(ref: FileReference, block: ConfigNode, stream: boolean,
 
 /** The TLS pass statements of the module at `block` and below, but in blocks that set their own file. */
 function* tlsPassesTaking(block: ConfigNode, ref: FileReference): Generator<ConfigNode> {
-  const name = ref.node.directive.name.value;
+  const name = ref.node.directive.name;
   const stack: ConfigNode[] = [block];
   while (stack.length > 0) {
     const scope = stack.pop() as ConfigNode;
     for (const child of scope.children) {
       if (passesOverTls(child, ref.info.family)) yield child;
       // A block that sets its own file passes this one on to none of its locations.
-      else if (child.children.length > 0 && TAKING_BLOCKS.has(child.directive.name.value) && !writes(child, name)) stack.push(child);
+      else if (child.children.length > 0 && TAKING_BLOCKS.has(child.directive.name) && !writes(child, name)) stack.push(child);
     }
   }
 }
@@ -146,7 +146,7 @@ function* tlsPassesTaking(block: ConfigNode, ref: FileReference): Generator<Conf
  * server has its levels.
  */
 function* streamTlsServers(block: ConfigNode, context: RuleContext, options: EffectiveOptions): Generator<ConfigNode> {
-  const servers = block.directive.name.value === 'server' ? [block] : block.children.filter((c) => c.directive.name.value === 'server');
+  const servers = block.directive.name === 'server' ? [block] : block.children.filter((c) => c.directive.name === 'server');
   for (const server of servers) {
     const inside = server.children[0];
     if (inside && isOn(effective(inside, 'proxy_ssl', context.tree, options))) yield inside;
@@ -156,11 +156,11 @@ function* streamTlsServers(block: ConfigNode, context: RuleContext, options: Eff
 /** The statement as written, for messages: `ssl_certificate_key $name.key`. */
 function statementText(node: ConfigNode | undefined): string {
   if (!node) return 'a certificate or key of the same server';
-  return `"${[node.directive.name.value, ...node.directive.args.map((a) => a.value)].join(' ')}"`;
+  return `"${[node.directive.name, ...node.directive.args.map((a) => a.value)].join(' ')}"`;
 }
 
 function neverLoadedReason(ref: FileReference, lastCertificate: ConfigNode | undefined): string {
-  const name = ref.node.directive.name.value;
+  const name = ref.node.directive.name;
   if (lastCertificate) {
     return `nginx pairs each ${name} with the ${ref.info.family}_certificate in the same position and this one comes after the last certificate, ${statementText(lastCertificate)}`;
   }
@@ -241,7 +241,7 @@ export const certificateFileRules: RuleFamily = {
   async run(context: RuleContext): Promise<Finding[]> {
     const only = context.onlyDirectives;
     const focused = focusOf(context).nodes;
-    const nodes = only ? focused.filter((n) => only.has(n.directive.name.value)) : focused;
+    const nodes = only ? focused.filter((n) => only.has(n.directive.name)) : focused;
     const refs = collectFileReferences(context, nodes).filter((r) => r.resolved);
     const findings: Finding[] = [];
     const passwordTexts = new Map<string, string | undefined>();

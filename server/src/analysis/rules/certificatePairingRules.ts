@@ -250,9 +250,9 @@ function certificateNames(cert: CertificateInfo): { dns: string[]; ips: string[]
 
 function serverNames(certRef: FileReference, leaf: CertificateInfo): Finding[] {
   const server = certRef.node.parent;
-  if (!server || server.directive.name.value !== 'server' || server.context !== 'http') return [];
+  if (!server || server.directive.name !== 'server' || server.context !== 'http') return [];
   // A server_name may come from an included file: each name is reported in its own file.
-  const names = server.children.filter((c) => c.directive.name.value === 'server_name').flatMap((c) => c.directive.args.map((arg) => ({ arg, file: c.file.path })));
+  const names = server.children.filter((c) => c.directive.name === 'server_name').flatMap((c) => c.directive.args.map((arg) => ({ arg, file: c.file.path })));
   const { dns, ips } = certificateNames(leaf);
   const findings: Finding[] = [];
   for (const { arg, file } of names) {

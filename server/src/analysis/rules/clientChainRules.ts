@@ -52,7 +52,7 @@ function crossHopChecks(context: RuleContext, refs: FileReference[], inspected: 
     const client = clientFile?.certificates[0];
     if (!client || !clientFile) continue;
     for (const { server, host, pool } of localVerifiers(context, ref, inspectedFor)) {
-      const serverName = server.children.find((c) => c.directive.name.value === 'server_name')?.directive.args[0]?.value ?? host;
+      const serverName = server.children.find((c) => c.directive.name === 'server_name')?.directive.args[0]?.value ?? host;
       const where = `${serverName} (${relative(server)})`;
       const sent = clientFile.certificates.slice(1);
       const chain = buildChain(client, [...sent, ...pool]);

@@ -77,7 +77,7 @@ function caCandidates(context: RuleContext): string[] {
 
 /** The server's own statement that gives it its TLS context (its certificate), else the `server` line. */
 function ownAnchor(scope: ServerScope): ConfigNode {
-  const own = scope.statements.find((n) => n.directive.name.value === 'ssl_certificate' || n.directive.name.value === 'ssl_reject_handshake');
+  const own = scope.statements.find((n) => n.directive.name === 'ssl_certificate' || n.directive.name === 'ssl_reject_handshake');
   return own ?? (scope.node as ConfigNode);
 }
 
@@ -121,7 +121,7 @@ function checkScope(context: RuleContext, scope: ServerScope, family: Family, tl
     const statements = scope.statements;
     for (let at = 0; at < statements.length; at++) {
       const node = statements[at];
-      if (node.directive.name.value !== 'ssl_client_certificate') continue;
+      if (node.directive.name !== 'ssl_client_certificate') continue;
       findings.push({
         code: 'mtls.verification-not-enforced', file: node.file.path, ...statementRange(node),
         message: `A client CA is configured but ssl_verify_client is ${verify.isDefault ? 'off by default' : 'off'}: clients are never asked for a certificate, so nothing is authenticated.`,

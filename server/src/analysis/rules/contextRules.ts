@@ -14,6 +14,7 @@ import { liftOutOfIf } from '../fixes/liftOutOfIf';
 import { closestName, nginxRefuses } from '../nginxWording';
 import type { FindingDetail, RuleContext, RuleFamily } from '../ruleContext';
 import { settingHint } from '../settingHints';
+import { nameHasVariable } from '../../parser/parser';
 
 const RULES: RuleMeta[] = [
   { code: 'nginx.unknown-directive', category: 'context', severity: 'error', title: 'Directive nginx does not know', nginxRefuses: true, preferredFix: true },
@@ -31,7 +32,7 @@ function duplicates(context: FindingDetail, statements: readonly ConfigNode[], w
   const findings: Finding[] = [];
   for (let at = 0; at < statements.length; at++) {
     const node = statements[at];
-    const name = node.directive.name.value;
+    const name = node.directive.name;
     if (!refusesRepeat(name) || node.context === 'custom-body' || node.context === 'unknown') continue;
     const first = seen.get(name);
     if (!first) {
@@ -41,7 +42,7 @@ function duplicates(context: FindingDetail, statements: readonly ConfigNode[], w
     if (!wanted.has(node.file.path)) continue;
     const firstLine = first.file.lines.lineAt(first.directive.start) + 1;
     findings.push({
-      code: 'nginx.duplicate-directive', file: node.file.path, start: node.directive.name.start, end: node.directive.name.end, nginxRefuses: true,
+      code: 'nginx.duplicate-directive', file: node.file.path, start: node.directive.start, end: node.directive.nameEnd, nginxRefuses: true,
       message: nginxRefuses(`"${name}" directive is duplicate`, `It is already set in this block on line ${firstLine}${first.file === node.file ? '' : ` of ${first.file.path}`}; nginx takes one value per block.`),
       related: context.reportOnly ? undefined : [{ file: first.file.path, start: first.directive.start, end: first.directive.end, message: 'first set here' }],
     });
@@ -53,8 +54,8 @@ const NO_RANGE = Object.freeze({ start: 0, end: 0 });
 
 function directiveRange(node: ConfigNode): { start: number; end: number } {
   const d = node.directive;
-  const last = d.args.length > 0 ? d.args[d.args.length - 1].end : d.name.end;
-  return { start: d.name.start, end: last };
+  const last = d.args.length > 0 ? d.args[d.args.length - 1].end : d.nameEnd;
+  return { start: d.start, end: last };
 }
 
 /** Remembered "did you mean" answers per table: the same misspelling comes back on every keystroke, and each answer compares it with every known directive. */
@@ -93,7 +94,7 @@ export const contextRules: RuleFamily = {
       const node = nodes[at];
       if (node.context === 'custom-body' || node.context === 'unknown') continue;
       const d = node.directive;
-      const name = d.name.value;
+      const name = d.name;
       const verdict = table.check(name, node.context, d.args.length, d.terminator, version);
       // Nearly every statement is fine: what a finding needs is made only for one (a keystroke on a 5k-line file checks every statement).
       const range = verdict.result === 'ok' ? NO_RANGE : directiveRange(node);
@@ -102,17 +103,17 @@ export const contextRules: RuleFamily = {
         case 'ok':
           break;
         case 'unknown': {
-          const suggestion = d.name.hasVariable ? undefined : suggestionFor(name, table);
+          const suggestion = nameHasVariable(d, node.file.text) ? undefined : suggestionFor(name, table);
           findings.push({
-            ...base, code: 'nginx.unknown-directive', start: d.name.start, end: d.name.end,
+            ...base, code: 'nginx.unknown-directive', start: d.start, end: d.nameEnd,
             message: nginxRefuses(`unknown directive "${name}"`, suggestion ? `Did you mean "${suggestion}"?` : undefined),
-            fixes: context.reportOnly ? undefined : suggestion ? [{ title: `Change to "${suggestion}"`, safe: false, preferred: true, edits: [{ file: node.file.path, start: d.name.start, end: d.name.end, newText: suggestion }] }] : undefined,
+            fixes: context.reportOnly ? undefined : suggestion ? [{ title: `Change to "${suggestion}"`, safe: false, preferred: true, edits: [{ file: node.file.path, start: d.start, end: d.nameEnd, newText: suggestion }] }] : undefined,
           });
           break;
         }
         case 'unknown-in-version':
           findings.push({
-            ...base, code: 'nginx.unknown-directive', start: d.name.start, end: d.name.end,
+            ...base, code: 'nginx.unknown-directive', start: d.start, end: d.nameEnd,
             message: nginxRefuses(`unknown directive "${name}"`, `"${name}" was ${verdict.reason}; the target version is ${version} (change it with ${settingHint('targetVersion', context.surface)}).`),
           });
           break;
@@ -121,7 +122,7 @@ export const contextRules: RuleFamily = {
           findings.push({
             ...base, code: 'nginx.directive-not-allowed', ...range,
             message: nginxRefuses(`"${name}" directive is not allowed here`, `It is not valid inside ${describeContext(node)}.${context.contextGuessed ? guessedNote(context) : ''}`),
-            fixes: context.reportOnly ? undefined : node.parent?.directive.name.value === 'if' ? liftOutOfIf(node, context.tree) : undefined,
+            fixes: context.reportOnly ? undefined : node.parent?.directive.name === 'if' ? liftOutOfIf(node, context.tree) : undefined,
           });
           break;
         }

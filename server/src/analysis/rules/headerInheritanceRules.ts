@@ -116,7 +116,7 @@ export const headerInheritanceRules: RuleFamily = {
         const first = mine[0];
         // The drop comes from this block, not from a shared snippet it includes: report at its include.
         const placed = placeInBlock(first, block, `the block's first ${family}, from the included file`);
-        const fromLabel = from.node ? `"${from.node.directive.name.value}${from.node.directive.args.length ? ' ' + from.node.directive.args.map((a) => a.value).join(' ') : ''}" (${where(from.node)})` : 'the enclosing level';
+        const fromLabel = from.node ? `"${from.node.directive.name}${from.node.directive.args.length ? ' ' + from.node.directive.args.map((a) => a.value).join(' ') : ''}" (${where(from.node)})` : 'the enclosing level';
         let message = `This block sets its own ${family}, so nginx no longer applies the ${dropped.length} inherited from ${fromLabel}: ${names}.`;
         if (protective.length > 0) message += ` The backend now receives whatever the client sends under ${protective.length === 1 ? 'this name' : 'these names'}, which it may trust: ${protective.map((p) => p.label).join(', ')}.`;
         else if (family !== 'add_header' && clearsOnly(dropped)) message += ` The client's own ${dropped.length === 1 ? 'header of that name now reaches' : 'headers of those names now reach'} the backend again.`;

@@ -122,7 +122,7 @@ export const identityHeaderRules: RuleFamily = {
           });
         }
       }
-      if (!FORWARDING.has(d.name.value) || d.args.length < 2) continue;
+      if (!FORWARDING.has(d.name) || d.args.length < 2) continue;
       const spoofable = variableRanges(node, 1, CLIENT_IDENTITY_HEADER_VARIABLE);
       if (spoofable.length === 0) continue;
       if (levelsIncomplete(levelsFor(node, context.tree))) continue;
@@ -130,7 +130,7 @@ export const identityHeaderRules: RuleFamily = {
       const verify = effective(node, 'ssl_verify_client', context.tree, options);
       const verified = verify.args[0] === 'on' && server !== undefined && !effective(server, 'ssl_certificate', context.tree, options).isDefault;
       const headerName = d.args[0].value;
-      const identity = IDENTITY_HEADER_NAME.test(headerName) || d.name.value !== 'proxy_set_header';
+      const identity = IDENTITY_HEADER_NAME.test(headerName) || d.name !== 'proxy_set_header';
       if (verified) {
         for (const v of spoofable) findings.push(forwardedOnVerifiedHop(context, node, headerName, v));
         continue;
@@ -140,8 +140,8 @@ export const identityHeaderRules: RuleFamily = {
           code: 'mtls.identity-header-spoofable', severity: identity ? 'error' : 'warning',
           file: node.file.path, start: v.start, end: v.end,
           message: `"${headerName}" forwards $${v.name}, a request header any client can set, while this hop verifies no client certificate (ssl_verify_client is ${verify.args[0] ?? 'off'}): a client can claim any identity to the backend. Forward nginx's own $ssl_client_* values on a hop that verifies client certificates, or clear the header.`,
-          fixes: context.reportOnly ? undefined : d.name.value === 'proxy_set_header' || d.name.value === 'grpc_set_header' ? [{
-            title: `Stop forwarding the client's value (${d.name.value} ${headerName} "")`, safe: false,
+          fixes: context.reportOnly ? undefined : d.name === 'proxy_set_header' || d.name === 'grpc_set_header' ? [{
+            title: `Stop forwarding the client's value (${d.name} ${headerName} "")`, safe: false,
             edits: [{ file: node.file.path, start: d.args[1].start, end: d.args[1].end, newText: '""' }],
           }] : undefined,
         });

@@ -26,7 +26,7 @@ function moveToDirective(node: ConfigNode): TextEdit[] {
   while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
   const edits: TextEdit[] = [{ file: node.file.path, start, end: param.end, newText: '' }];
   const siblings = node.parent?.children ?? [];
-  if (!siblings.some((s) => s.directive.name.value === 'http2')) edits.push(insertAfter(node, ['http2 on;']));
+  if (!siblings.some((s) => s.directive.name === 'http2')) edits.push(insertAfter(node, ['http2 on;']));
   return edits;
 }
 
@@ -40,7 +40,7 @@ export const listenDeprecationRules: RuleFamily = {
     const nodes = focusOf(context).nodes;
     for (let at = 0; at < nodes.length; at++) {
       const node = nodes[at];
-      if (node.directive.name.value !== 'listen' || node.context !== 'server') continue;
+      if (node.directive.name !== 'listen' || node.context !== 'server') continue;
       const param = node.directive.args.slice(1).find((a) => a.value === 'http2');
       if (!param) continue;
       findings.push({

@@ -59,7 +59,7 @@ function serverSettings(context: RuleContext, allLoading: boolean): { applied: M
   // By statement: the first server that applies it (thousands of servers each write their own).
   const applied = new Map<ConfigNode, Applied>();
   const loading: ServerScope[] = [];
-  const unapplied = new Set(focus.nodes.filter((n) => APPLIED_SETTINGS.includes(n.directive.name.value)));
+  const unapplied = new Set(focus.nodes.filter((n) => APPLIED_SETTINGS.includes(n.directive.name)));
   for (const family of ['http', 'stream'] as const) {
     for (const scope of focus.serverScopes(family)) {
       if (!allLoading && unapplied.size === 0) return { applied, loading };
@@ -79,7 +79,7 @@ function serverSettings(context: RuleContext, allLoading: boolean): { applied: M
 
 function buildsContext(scope: ServerScope): boolean {
   if (scope.family === 'stream') {
-    return hasCertificate(scope) && scope.statements.some((s) => s.directive.name.value === 'listen' && s.directive.args.some((a) => a.value === 'ssl'));
+    return hasCertificate(scope) && scope.statements.some((s) => s.directive.name === 'listen' && s.directive.args.some((a) => a.value === 'ssl'));
   }
   return hasCertificate(scope) || scope.get('ssl_reject_handshake').args[0] === 'on';
 }
@@ -111,7 +111,7 @@ function cipherFinding(node: ConfigNode, applied: boolean, context: RuleContext)
   if (!arg || arg.hasVariable) return undefined;
   const verdict = cipherListVerdict(arg.value);
   if (verdict.matches) return undefined;
-  const name = node.directive.name.value;
+  const name = node.directive.name;
   const wording = `SSL_CTX_set_cipher_list("${arg.value}") failed (SSL: error:0A0000B9:SSL routines::no cipher match)`;
   const tls13 = arg.value.split(/[:, ]+/).some((t) => t.startsWith('TLS_'))
     ? ' TLS 1.3 suite names (TLS_AES_…) do not count here: nginx hands this string to SSL_CTX_set_cipher_list, which selects TLS 1.2 ciphers only; TLS 1.3 suites are set with ssl_conf_command Ciphersuites.'
@@ -318,7 +318,7 @@ export const opensslSettingRules: RuleFamily = {
     for (let at = 0; at < nodes.length; at++) {
       const node = nodes[at];
       if (node.context === 'custom-body') continue;
-      const name = node.directive.name.value;
+      const name = node.directive.name;
       let finding: Finding | undefined;
       if (/^(ssl|proxy_ssl|grpc_ssl|uwsgi_ssl)_ciphers$/.test(name)) {
         finding = cipherFinding(node, name === 'ssl_ciphers' ? applied.has(node) : upstream.has(node), context);

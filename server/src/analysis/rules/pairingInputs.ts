@@ -103,7 +103,7 @@ interface HttpsTarget {
 }
 
 function httpsTarget(location: ConfigNode): HttpsTarget | undefined {
-  const pass = location.children.find((c) => c.directive.name.value === 'proxy_pass');
+  const pass = location.children.find((c) => c.directive.name === 'proxy_pass');
   const url = pass?.directive.args[0];
   if (!url || url.hasVariable) return undefined;
   const match = /^https:\/\/(\[[^\]]+\]|[^/:]+)(?::(\d+))?/i.exec(url.value);
@@ -114,7 +114,7 @@ function httpsTarget(location: ConfigNode): HttpsTarget | undefined {
 function serversFor(context: RuleContext, target: HttpsTarget): ConfigNode[] {
   return serversNamed(context.tree, target.host).filter((server) => {
     if (server.context !== 'http') return false;
-    const listens = server.children.filter((c) => c.directive.name.value === 'listen');
+    const listens = server.children.filter((c) => c.directive.name === 'listen');
     return listens.some((l) => l.directive.args.some((a) => a.value === 'ssl') && (l.directive.args[0]?.value.split(':').pop() ?? '') === target.port);
   });
 }

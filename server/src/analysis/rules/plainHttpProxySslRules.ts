@@ -50,7 +50,7 @@ const TLS_SCHEME: Record<string, string> = { http: 'https', grpc: 'grpcs', uwsgi
 
 /** The module prefix of a protective setting (proxy_ssl_ for proxy_ssl_verify), or undefined for any other statement. */
 function protectiveSetting(node: ConfigNode): string | undefined {
-  const name = node.directive.name.value;
+  const name = node.directive.name;
   if (!PROTECTIVE_SETTINGS.has(name)) return undefined;
   // "verify off" or "server_name off" protects nothing, so nothing is lost on plain http.
   if (PROTECTIVE_ONLY_WHEN_ON.has(name) && !isOnWord(node.directive.args[0]?.value)) return undefined;
@@ -59,7 +59,7 @@ function protectiveSetting(node: ConfigNode): string | undefined {
 
 /** True when a block's subtree includes a file that could not be read (it may hold more paths). */
 function hidesStatements(nodes: readonly ConfigNode[]): boolean {
-  return depthFirstNodes(nodes).some((s) => s.directive.name.value === 'include' && (!s.include || s.include.files.length === 0));
+  return depthFirstNodes(nodes).some((s) => s.directive.name === 'include' && (!s.include || s.include.files.length === 0));
 }
 
 function schemeFix(plain: readonly RequestPath[], prefix: string): Fix | undefined {
@@ -129,7 +129,7 @@ export const plainHttpProxySslRules: RuleFamily = {
         const users = (below.get(level) ?? []).filter((p) => p.prefix === prefix);
         if (users.length === 0 || users.some((p) => p.tls !== false || p.incomplete || p.target.isUnix && p.target.scheme === undefined)) continue;
         const first = settings[0];
-        const names = [...new Set(settings.map((n) => n.directive.name.value))].join(', ');
+        const names = [...new Set(settings.map((n) => n.directive.name))].join(', ');
         const where = users.length === 1 ? `${describePath(users[0])} proxies` : `every location that inherits ${settings.length === 1 ? 'it' : 'them'} proxies`;
         const place = level ? ` in "${describeBlock(level)}"` : '';
         const fix = schemeFix(users, prefix);

@@ -80,7 +80,7 @@ function duplicates(context: FindingDetail, statements: readonly ConfigNode[], f
   let byName: Map<string, ConfigNode[]> | undefined;
   for (let at = 0; at < statements.length; at++) {
     const node = statements[at];
-    const name = node.directive.name.value;
+    const name = node.directive.name;
     if (!BITMASK_DIRECTIVES.has(name) || node.directive.args.length === 0) continue;
     byName ??= new Map();
     // Appended in place: copying the list per repeat was quadratic (80k repeats took 48 s).
@@ -137,7 +137,7 @@ function deprecatedSsl(context: RuleContext, findings: Finding[]): void {
   const nodes = focusOf(context).nodes;
   for (let at = 0; at < nodes.length; at++) {
     const node = nodes[at];
-    if (node.directive.name.value !== 'ssl' || node.directive.args.length !== 1) continue;
+    if (node.directive.name !== 'ssl' || node.directive.args.length !== 1) continue;
     if (node.context !== 'server' && node.context !== 'http') continue;
     findings.push({
       code: 'tls.ssl-directive-deprecated', severity: warns ? 'warning' : 'information', file: node.file.path, ...statementRange(node),
@@ -152,7 +152,7 @@ function deprecatedSsl(context: RuleContext, findings: Finding[]): void {
 /** `ssl on`: the listen directives get "ssl" instead (when the server has any); `ssl off`: the line goes. */
 function sslDirectiveFixes(context: RuleContext, node: ConfigNode): Fix[] {
   const on = node.directive.args[0].value === 'on';
-  const listens = node.context === 'server' ? (node.parent?.children ?? []).filter((c) => c.directive.name.value === 'listen' && c.directive.args.length > 0) : [];
+  const listens = node.context === 'server' ? (node.parent?.children ?? []).filter((c) => c.directive.name === 'listen' && c.directive.args.length > 0) : [];
   if (on && node.parent && listens.length > 0) {
     const lacking = listens.filter((l) => !l.directive.args.some((a) => a.value === 'ssl'));
     const edits: TextEdit[] = lacking.map((l) => ({ file: l.file.path, start: l.directive.args[0].end, end: l.directive.args[0].end, newText: ' ssl' }));
@@ -201,7 +201,7 @@ export const protocolRules: RuleFamily = {
     for (let at = 0; at < nodes.length; at++) {
       const node = nodes[at];
       if (node.context === 'custom-body') continue;
-      const name = node.directive.name.value;
+      const name = node.directive.name;
       if (BITMASK_DIRECTIVES.has(name)) weakProtocols(context, node, findings);
       if (CIPHER_DIRECTIVES.has(name)) weakCiphers(node, findings);
     }

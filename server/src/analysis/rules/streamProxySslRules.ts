@@ -18,11 +18,11 @@ const RULES: RuleMeta[] = [
 ];
 
 function sslSettings(statements: readonly ConfigNode[]): ConfigNode[] {
-  return statements.filter((n) => n.directive.name.value.startsWith('proxy_ssl_'));
+  return statements.filter((n) => n.directive.name.startsWith('proxy_ssl_'));
 }
 
 function serious(nodes: readonly ConfigNode[]): boolean {
-  return nodes.some((n) => (n.directive.name.value === 'proxy_ssl_verify' && isOnWord(n.directive.args[0]?.value)) || n.directive.name.value === 'proxy_ssl_certificate');
+  return nodes.some((n) => (n.directive.name === 'proxy_ssl_verify' && isOnWord(n.directive.args[0]?.value)) || n.directive.name === 'proxy_ssl_certificate');
 }
 
 /**
@@ -58,19 +58,19 @@ export const streamProxySslRules: RuleFamily = {
       findings.push({
         code: 'stream.proxy-ssl-disabled', severity: serious(settings) ? 'error' : 'warning',
         file: first.file.path, ...statementRange(first),
-        message: `This stream server sets ${settings.map((n) => n.directive.name.value).join(', ')} but not "proxy_ssl on": nginx ignores them and connects to the upstream over plain TCP.`,
+        message: `This stream server sets ${settings.map((n) => n.directive.name).join(', ')} but not "proxy_ssl on": nginx ignores them and connects to the upstream over plain TCP.`,
         fixes: context.reportOnly ? undefined : [turnOnFix(scope, first)],
       });
     }
     // Settings at stream level that no server turns on.
     const streamLevel = scopes.find((s) => s.levels.length > 1)?.levels[0];
-    if (streamLevel && !anyOn && scopes.some((s) => s.statements.some((n) => n.directive.name.value === 'proxy_pass'))) {
+    if (streamLevel && !anyOn && scopes.some((s) => s.statements.some((n) => n.directive.name === 'proxy_pass'))) {
       const settings = sslSettings(streamLevel.statements);
       if (settings.length > 0) {
         findings.push({
           code: 'stream.proxy-ssl-disabled', severity: serious(settings) ? 'error' : 'warning',
           file: settings[0].file.path, ...statementRange(settings[0]),
-          message: `${settings.map((n) => n.directive.name.value).join(', ')} at stream level have no effect: no stream server turns "proxy_ssl on", so every upstream connection is plain TCP.`,
+          message: `${settings.map((n) => n.directive.name).join(', ')} at stream level have no effect: no stream server turns "proxy_ssl on", so every upstream connection is plain TCP.`,
         });
       }
     }

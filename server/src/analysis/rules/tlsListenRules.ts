@@ -95,7 +95,7 @@ function httpListeners(context: RuleContext, findings: Finding[]): void {
     const info = byServer.get(scope);
     if (!info || info.tls || info.sockets.length === 0 || scope.incomplete) continue;
     for (const node of scope.statements) {
-      const name = node.directive.name.value;
+      const name = node.directive.name;
       if (name !== 'ssl_verify_client' && name !== 'ssl_client_certificate') continue;
       if (name === 'ssl_verify_client' && node.directive.args[0]?.value === 'off') continue;
       findings.push({

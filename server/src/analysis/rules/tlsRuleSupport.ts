@@ -15,8 +15,8 @@ export function effectiveOptions(context: RuleContext): EffectiveOptions {
 /** The directive from its name to its last argument (without `;`). */
 export function statementRange(node: ConfigNode): { start: number; end: number } {
   const d = node.directive;
-  const last = d.args.length > 0 ? d.args[d.args.length - 1].end : d.name.end;
-  return { start: d.name.start, end: last };
+  const last = d.args.length > 0 ? d.args[d.args.length - 1].end : d.nameEnd;
+  return { start: d.start, end: last };
 }
 
 /**
@@ -27,8 +27,7 @@ export function statementRange(node: ConfigNode): { start: number; end: number }
  * "unchanged" while the value is typed, instead of being sent them all again).
  */
 export function relatedAt(node: ConfigNode, message: string): RelatedLocation {
-  const name = node.directive.name;
-  return { file: node.file.path, start: name.start, end: name.end, message };
+  return { file: node.file.path, start: node.directive.start, end: node.directive.nameEnd, message };
 }
 
 /** An argument's range, or the statement's when it has fewer arguments. */
@@ -46,7 +45,7 @@ export function where(node: ConfigNode): string {
 export function describeBlock(node: ConfigNode): string {
   const d = node.directive;
   const args = d.args.map((a) => a.value).join(' ');
-  return args ? `${d.name.value} ${args}` : d.name.value;
+  return args ? `${d.name} ${args}` : d.name;
 }
 
 /** The location (or stream server) a request path belongs to, for messages. */
@@ -102,7 +101,7 @@ export function listenSockets(statements: readonly ConfigNode[], sslDirectiveOn:
   const sockets: ListenSocket[] = [];
   for (let at = 0; at < statements.length; at++) {
     const node = statements[at];
-    if (node.directive.name.value !== 'listen' || node.directive.args.length === 0) continue;
+    if (node.directive.name !== 'listen' || node.directive.args.length === 0) continue;
     const parsed = listenArguments(node.directive);
     if (!parsed) continue;
     sockets.push({ address: parsed.address, node, ssl: sslDirectiveOn || parsed.ssl, defaultServer: parsed.defaultServer });

@@ -42,7 +42,7 @@ export function peerAddresses(path: RequestPath): string[] {
   }
   const peers: string[] = [];
   for (const child of block.children) {
-    const value = child.directive.name.value === 'server' ? child.directive.args[0]?.value : undefined;
+    const value = child.directive.name === 'server' ? child.directive.args[0]?.value : undefined;
     if (!value || value.startsWith('unix:') || value.includes('$')) continue;
     peers.push(/:\d+$/.test(value) ? value : `${value}:80`);
   }

@@ -153,7 +153,7 @@ function unusedVerifyWithoutCa(context: RuleContext, covered: Set<ConfigNode>, f
   const nodes = focusOf(context).nodes;
   for (let at = 0; at < nodes.length; at++) {
     const node = nodes[at];
-    const name = node.directive.name.value;
+    const name = node.directive.name;
     if (!VERIFY_DIRECTIVE.test(name) || covered.has(node)) continue;
     if (!isOnWord(node.directive.args[0]?.value)) continue;
     if (node.context === 'if-in-location' || node.context === 'if-in-server' || node.context === 'limit_except') continue;
@@ -279,7 +279,7 @@ function localMismatch(context: FindingDetail, path: RequestPath, name: string, 
 function upstreamServerNames(block: ConfigNode): string[] {
   const names: string[] = [];
   for (const child of block.children) {
-    if (child.directive.name.value !== 'server') continue;
+    if (child.directive.name !== 'server') continue;
     const host = (child.directive.args[0]?.value ?? '').replace(/:\d+$/, '');
     if (host && !/^[\d.]+$/.test(host) && !host.startsWith('[') && !host.startsWith('unix:') && !names.includes(host)) names.push(host);
   }

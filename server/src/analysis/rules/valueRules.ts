@@ -69,7 +69,7 @@ function hasVariableArgument(args: readonly Word[]): boolean {
 
 function check(node: ConfigNode, context: RuleContext, allowed: AllowedValues | undefined): Finding[] {
   const version = context.settings.targetVersion;
-  const name = node.directive.name.value;
+  const name = node.directive.name;
   const args = node.directive.args;
   if (args.length === 0 || hasVariableArgument(args)) return NONE;
   // A statement ended by "{" or by nothing is refused as such (contextRules), before its handler runs.
@@ -111,7 +111,7 @@ function proxyPassUri(node: ConfigNode): Finding[] {
   if (!match || match[1] === undefined || url.value.startsWith('unix:')) return [];
   const parent = node.parent;
   if (!parent) return [];
-  const kind = parent.directive.name.value;
+  const kind = parent.directive.name;
   const modifier = parent.directive.args[0]?.value ?? '';
   const inRegexOrNamed = kind === 'location' && (modifier === '~' || modifier === '~*' || modifier.startsWith('@'));
   if (!(kind === 'if' || kind === 'limit_except' || inRegexOrNamed)) return [];
@@ -132,7 +132,7 @@ class BlockValueIndex {
 
   /** Only values of the directive's table count: a statement with others is refused anyway, and the map stays small. */
   earlierValues(node: ConfigNode, allowed: AllowedValues): string[] {
-    const name = node.directive.name.value;
+    const name = node.directive.name;
     let byName = this.firstAt.get(node.parent);
     if (!byName) this.firstAt.set(node.parent, byName = new Map());
     let entry = byName.get(name);
@@ -142,7 +142,7 @@ class BlockValueIndex {
       const siblings = node.parent?.children ?? [];
       for (let s = 0; s < siblings.length; s++) {
         const sibling = siblings[s];
-        if (sibling.directive.name.value !== name || sibling.file !== node.file) continue;
+        if (sibling.directive.name !== name || sibling.file !== node.file) continue;
         entry.order.set(sibling, index);
         for (const a of sibling.directive.args) {
           const key = a.value.toLowerCase();
@@ -166,7 +166,7 @@ class BlockValueIndex {
  * never a wrong one).
  */
 function duplicateValues(context: FindingDetail, node: ConfigNode, allowed: AllowedValues | undefined, blocks: BlockValueIndex): Finding[] {
-  const name = node.directive.name.value;
+  const name = node.directive.name;
   const args = node.directive.args;
   if (allowed?.kind !== 'bitmask' || args.some((a) => a.hasVariable || !isAllowed(allowed, a.value))) return NONE;
   const earlier = blocks.earlierValues(node, allowed);
@@ -207,7 +207,7 @@ export const valueRules: RuleFamily = {
     for (let at = 0; at < nodes.length; at++) {
       const node = nodes[at];
       if (node.context === 'custom-body' || node.context === 'unknown') continue;
-      const allowed = allowedValues(node.directive.name.value, version);
+      const allowed = allowedValues(node.directive.name, version);
       // Mostly NONE: no iterator made per statement for nothing.
       const wrong = check(node, context, allowed);
       if (wrong.length > 0) findings.push(...wrong);
