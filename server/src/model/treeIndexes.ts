@@ -156,13 +156,24 @@ function countMainFileNodes(nodes: readonly ConfigNode[], mainFile: string): num
 }
 
 /**
+ * The largest order key markBuilt() gives: below 2^31, so that every key is a small integer
+ * (V8's Smi), whatever the size of the tree.
+ */
+const ORDER_KEY_SPAN = 2 ** 30;
+
+/** How far past the last node a rebuild at the end of a tree places its nodes, per node. */
+const ORDER_KEY_END_STEP = 1024;
+
+/**
  * Marks a finished tree's top-level nodes as built (safe to memoize on) and numbers its nodes
- * in depth-first order (their `order` keys).
+ * in depth-first order (their `order` keys), spread over ORDER_KEY_SPAN: the gaps leave whole
+ * numbers for the nodes later rebuilds put between two neighbours (IndexPatch.replace).
  */
 export function markBuilt(root: readonly ConfigNode[]): void {
   builtRoots.add(root);
   const flat = depthFirstNodes(root);
-  for (let i = 0; i < flat.length; i++) flat[i].order = i;
+  const stride = Math.max(1, Math.floor(ORDER_KEY_SPAN / (flat.length + 1)));
+  for (let i = 0; i < flat.length; i++) flat[i].order = (i + 1) * stride;
 }
 
 /** Marks a rebuilt tree's top-level nodes as built; their order keys are already set. */
@@ -279,8 +290,10 @@ export class IndexPatch {
     const before = previous.order as number;
     // At the end of the tree there is no right neighbour: any key past the removed ones will do.
     const last = removed.length > 0 ? (removed[removed.length - 1].order as number) : before;
-    const after = successor ? (successor.order as number) : Math.max(last, before) + added.length + 1;
-    const step = (after - before) / (added.length + 1);
+    const after = successor ? (successor.order as number) : Math.max(last, before) + (added.length + 1) * ORDER_KEY_END_STEP;
+    // Whole numbers while the gap has room for them (see markBuilt), fractions once it has not.
+    const whole = Math.floor((after - before) / (added.length + 1));
+    const step = whole >= 1 ? whole : (after - before) / (added.length + 1);
     for (let i = 0; i < added.length; i++) added[i].order = before + step * (i + 1);
     if (!(step > 0)) return false;
     for (let i = 0; i < added.length; i++) {
