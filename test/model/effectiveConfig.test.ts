@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import type { ConfigNode, ConfigTree } from '../../server/src/model/configTree';
 import { walkNodes } from '../../server/src/model/treeIndexes';
-import { effective, levelsFor, levelsIncomplete, parseTarget, requestPaths, tlsDefault } from '../../server/src/model/effectiveConfig';
+import { effective, levelsFor, levelsIncomplete, parseTarget, requestPaths, serverScopes, tlsDefault, unchangedBy } from '../../server/src/model/effectiveConfig';
 import { workspace, writeTree } from '../analysis/rules/mtlsRuleHelpers';
 
 function find(tree: ConfigTree, predicate: (n: ConfigNode) => boolean): ConfigNode {
@@ -62,6 +62,26 @@ describe('effectiveConfig', () => {
       ['location', 'up.example.com', '8443', true, 'off'],
       ['if', 'other.example.com', '', true, 'off'],
     ]);
+  });
+
+  it('keeps one path and scope per statement for an analysis no other follows, with the values an editor\'s analysis sees', async () => {
+    const tree = await workspace().buildTree(path.join(dir, 'nginx.conf'));
+    const oneShot = { version, oneShot: true };
+    const paths = requestPaths(tree, oneShot);
+    // Asked again within the analysis: the same objects (rules key what they derive on them).
+    assert.deepEqual(requestPaths(tree, oneShot), paths);
+    paths.forEach((p, i) => assert.equal(requestPaths(tree, oneShot)[i], p, `path ${i} is kept`));
+    const scopes = serverScopes(tree, 'http', oneShot);
+    serverScopes(tree, 'http', oneShot).forEach((s, i) => assert.equal(s, scopes[i], `scope ${i} is kept`));
+    // Kept apart from an editor's: neither takes the other's objects, and both see the same values.
+    const editor = requestPaths(tree, { version });
+    editor.forEach((p, i) => {
+      assert.notEqual(p, paths[i]);
+      for (const name of ['verify', 'trusted_certificate', 'server_name']) assert.deepEqual(p.ssl(name).args, paths[i].ssl(name).args, `path ${i}: ${name}`);
+      assert.deepEqual(p.get('proxy_set_header').nodes, paths[i].get('proxy_set_header').nodes, `path ${i}: proxy_set_header`);
+    });
+    // Nothing is recorded for a later analysis to take over.
+    assert.equal(unchangedBy(paths[0], new Set()), false);
   });
 
   it('knows version-dependent defaults', async () => {

@@ -41,6 +41,12 @@ export interface RuleContext {
    */
   reportOnly?: boolean;
   /**
+   * True when no analysis after an edit follows this one (the command line checks once): what
+   * it derives is kept without what a later analysis would need to take it over (see
+   * EffectiveOptions.oneShot).
+   */
+  oneShot?: boolean;
+  /**
    * False when `written` is an absolute path outside the project that no mapping covers, in
    * a configuration that is not this machine's own: only the production host has the file,
    * so its absence here is unknown, not an error (see model/knownLocations.ts).
@@ -90,6 +96,7 @@ export function ruleContextOf(fields: RuleContext): RuleContext {
     resolvePath: fields.resolvePath,
     surface: fields.surface,
     reportOnly: fields.reportOnly,
+    oneShot: fields.oneShot,
     isKnownLocation: fields.isKnownLocation,
     inspect: fields.inspect,
     within: fields.within,

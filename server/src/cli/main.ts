@@ -306,7 +306,7 @@ export async function runCli(argv: string[], out: (s: string) => void | Promise<
   const roots = await projectRoots(fs, options);
   const check = async (source: FileSystem): Promise<Map<string, FileAnalysis>> => {
     // The report shows neither fixes nor related locations: only --fix needs the fixes made.
-    const workspace = new WorkspaceAnalysis({ fs: source, settings, surface: 'cli', reportOnly: !options.fix, now: now ? () => now : undefined });
+    const workspace = new WorkspaceAnalysis({ fs: source, settings, surface: 'cli', reportOnly: !options.fix, oneShot: true, now: now ? () => now : undefined });
     workspace.knownRoots = roots;
     const checked = await checkFiles(workspace, files, options.mains, options.context);
     // Files that a checked configuration includes are read (nginx reads them), but an ignored

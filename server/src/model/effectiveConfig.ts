@@ -89,6 +89,12 @@ export function tlsDefault(name: string, version: string, family: Family): strin
 export interface EffectiveOptions {
   version: string;
   table?: DirectiveTable;
+  /**
+   * True when no analysis after an edit will take over the scopes and paths this one makes
+   * (the command line checks once): they are then kept for the rest of the analysis without
+   * the settings tokens that let a later one reuse them (see reused()).
+   */
+  oneShot?: boolean;
 }
 
 /** The family (http or stream) a node belongs to, from its own or its ancestors' contexts. */
@@ -276,6 +282,7 @@ function sameTokens(levels: readonly Level[], tokens: readonly object[]): boolea
  * snippet's top level (no block: rebuilt every time).
  */
 function reused<T extends EffectiveLookup>(cache: WeakMap<ConfigNode, Reusable<T>>, key: ConfigNode, options: EffectiveOptions, levels: readonly Level[], stillValid: (value: T) => boolean, create: () => T): T {
+  if (options.oneShot) return keptForOneAnalysis(cache, key, stillValid, create);
   const known = cache.get(key);
   if (known && sameOptions(known.options, options) && stillValid(known.value)) {
     if (sameTokens(levels, known.tokens)) return known.value;
@@ -288,6 +295,24 @@ function reused<T extends EffectiveLookup>(cache: WeakMap<ConfigNode, Reusable<T
   }
   const value = create();
   if (levels.every((level) => level.node !== undefined)) cache.set(key, { options, tokens: levels.map(settingsToken), value });
+  return value;
+}
+
+/**
+ * reused() for an analysis no other follows: the value made for `key` is kept by itself, with
+ * no record of its options and settings tokens (which, with the tokens of every level, held
+ * 1.5 MB over the benchmark tree's 6,000 scopes and paths, issue #15). The record's own cache
+ * stands beside it: an editor's analyses never see these values.
+ */
+const oneShotCaches = new WeakMap<object, WeakMap<ConfigNode, EffectiveLookup>>();
+
+function keptForOneAnalysis<T extends EffectiveLookup>(cache: object, key: ConfigNode, stillValid: (value: T) => boolean, create: () => T): T {
+  let kept = oneShotCaches.get(cache);
+  if (!kept) oneShotCaches.set(cache, kept = new WeakMap());
+  const known = kept.get(key) as T | undefined;
+  if (known && stillValid(known)) return known;
+  const value = create();
+  kept.set(key, value);
   return value;
 }
 

@@ -42,7 +42,6 @@ export interface Block {
 }
 
 export interface Directive {
-  kind: 'directive';
   /**
    * The directive's name as nginx sees it (quotes removed, escapes undone). The name's word
    * spans `start` to `nameEnd`; nameWord() (parser.ts) reads it again from the text for the

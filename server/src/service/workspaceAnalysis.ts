@@ -46,6 +46,8 @@ export interface WorkspaceAnalysisOptions {
   surface?: Surface;
   /** Findings that are only reported: no fixes or related locations are made (RuleContext.reportOnly). */
   reportOnly?: boolean;
+  /** No analysis after an edit follows (the command line): see RuleContext.oneShot. */
+  oneShot?: boolean;
   /** The project's folders (see knownRoots). */
   knownRoots?: readonly string[];
   /** How long a certificate file's stat is taken as still true (CertificateInspectorOptions.statFreshForMs; default 0). */
@@ -572,6 +574,7 @@ export class WorkspaceAnalysis {
       files,
       surface: this.options.surface ?? 'editor',
       reportOnly: this.options.reportOnly === true,
+      oneShot: this.options.oneShot === true,
       resolvePath: (written) => {
         // Thousands of directives name the same few files.
         let resolved = resolvedPaths.get(written);

@@ -9,7 +9,7 @@ import type { RelatedLocation } from '../finding';
 import type { RuleContext } from '../ruleContext';
 
 export function effectiveOptions(context: RuleContext): EffectiveOptions {
-  return { version: context.settings.targetVersion, table: context.table };
+  return { version: context.settings.targetVersion, table: context.table, oneShot: context.oneShot === true };
 }
 
 /** The directive from its name to its last argument (without `;`). */
