@@ -15,7 +15,7 @@ export interface Word {
   /** The quote character when the word was quoted. */
   quote?: '"' | "'";
   /** True when the word contains a `$variable` (nginx may evaluate it at run time). */
-  hasVariable: boolean;
+  readonly hasVariable: boolean;
 }
 
 export interface Comment {
