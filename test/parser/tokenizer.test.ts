@@ -40,6 +40,31 @@ describe('tokenizer (ngx_conf_read_token rules)', () => {
     assert.equal(unescapeWord('a\\tb\\nc\\\\d\\x'), 'a\tb\nc\\d\\x');
   });
 
+  it('unescapes like nginx\'s copy loop, read a character at a time, whatever the backslashes', () => {
+    // ngx_conf_read_token(): a backslash before " ' \\ t r n stands for that character (or
+    // tab, CR, LF) and the pair is consumed; any other backslash is copied as it is.
+    const copyLoop = (raw: string): string => {
+      let out = '';
+      for (let i = 0; i < raw.length; i++) {
+        const next = raw[i + 1];
+        if (raw[i] === '\\' && next !== undefined && '"\'\\trn'.includes(next)) {
+          out += next === 't' ? '\t' : next === 'r' ? '\r' : next === 'n' ? '\n' : next;
+          i++;
+        } else {
+          out += raw[i];
+        }
+      }
+      return out;
+    };
+    const random = mulberry32(7);
+    const alphabet = ['\\', '"', "'", 't', 'r', 'n', 'x', '$', '{'];
+    for (let n = 0; n < 20000; n++) {
+      let raw = '';
+      for (let length = Math.floor(random() * 9); length > 0; length--) raw += alphabet[Math.floor(random() * alphabet.length)];
+      assert.equal(unescapeWord(raw), copyLoop(raw), JSON.stringify(raw));
+    }
+  });
+
   it('keeps quotes in the middle of a word as part of the word', () => {
     assert.deepEqual(shape('add_header X a"b c";'), ['add_header', 'X', 'a"b', 'c"', ';', 'eof']);
   });
