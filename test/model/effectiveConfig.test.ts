@@ -150,7 +150,7 @@ describe('effectiveConfig', () => {
   });
 
   it('parses pass targets', () => {
-    assert.deepEqual(parseTarget('https://[::1]:8443/x'), { host: '[::1]', port: '8443', scheme: 'https', isUnix: false, isIp: true, hasVariable: false });
+    assert.deepEqual(parseTarget('https://[::1]:8443/x'), { host: '[::1]', port: '8443', scheme: 'https', upstreamBlock: undefined, isIp: true, hasVariable: false, isUnix: false });
     assert.equal(parseTarget('backend:50051', 'grpc').scheme, 'grpc');
     assert.equal(parseTarget('unix:/run/app.sock').isUnix, true);
     assert.equal(parseTarget('https://10.0.0.1').isIp, true);

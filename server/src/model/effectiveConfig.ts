@@ -576,11 +576,8 @@ export function parseTarget(value: string, defaultScheme?: string): UpstreamTarg
     host = hostPort.slice(0, idx);
     port = hostPort.slice(idx + 1);
   }
-  return {
-    host, port, scheme, isUnix,
-    isIp: IPV4.test(host) || host.startsWith('['),
-    hasVariable: value.includes('$'),
-  };
+  // The upstream block's slot is made here, so that setting it later keeps the object's shape.
+  return { host, port, scheme, upstreamBlock: undefined, isIp: IPV4.test(host) || host.startsWith('['), hasVariable: value.includes('$'), isUnix };
 }
 
 /** `upstream NAME {}` blocks of a family, by name. */
@@ -657,7 +654,7 @@ export function isPassStatement(node: ConfigNode): boolean {
 
 function makePath(pass: ConfigNode, module: PassModule, family: Family, upstreams: Map<string, ConfigNode>, tree: ConfigTree, options: EffectiveOptions): RequestPath {
   const levels = parentLevels(pass, tree);
-  const target = passTarget(pass, module);
+  const target = passTarget(pass, module, options);
   if (!target.port && !target.hasVariable) target.upstreamBlock = upstreams.get(target.host.toLowerCase());
   return reused(pathCache, pass, options, levels, (path) => path.target.upstreamBlock === target.upstreamBlock,
     () => new PassPath(pass, module, family, levels, target, options));
@@ -666,15 +663,18 @@ function makePath(pass: ConfigNode, module: PassModule, family: Family, upstream
 /**
  * The target a pass statement names, parsed once per syntax word (a file's parse is kept while
  * its text is unchanged; a word belongs to one statement, so to one module); each path gets
- * its own copy, since its upstream block is set on it.
+ * its own copy, since its upstream block is set on it. An analysis no other follows
+ * (EffectiveOptions.oneShot) parses each statement's once: it keeps no copy.
  */
 const parsedTargets = new WeakMap<Word, UpstreamTarget>();
 
-function passTarget(pass: ConfigNode, module: PassModule): UpstreamTarget {
+function passTarget(pass: ConfigNode, module: PassModule, options: EffectiveOptions): UpstreamTarget {
   const arg = pass.directive.args[0];
+  const defaultScheme = module === 'grpc' ? 'grpc' : module === 'uwsgi' ? 'uwsgi' : undefined;
+  if (options.oneShot) return parseTarget(arg.value, defaultScheme);
   let parsed = parsedTargets.get(arg);
   if (!parsed) {
-    parsed = parseTarget(arg.value, module === 'grpc' ? 'grpc' : module === 'uwsgi' ? 'uwsgi' : undefined);
+    parsed = parseTarget(arg.value, defaultScheme);
     parsedTargets.set(arg, parsed);
   }
   // Copied field by field, with the upstream block's slot made here: a spread copy (and a

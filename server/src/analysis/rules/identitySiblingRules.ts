@@ -69,6 +69,23 @@ interface HeaderSummary {
 
 const summaries = new WeakMap<RequestPath, HeaderSummary>();
 
+/**
+ * Header names lower-cased, one string per spelling: the summaries of thousands of paths hold
+ * the same few names (each toLowerCase() of a name with capitals is a new string). Started
+ * again when full: a session typing header names makes new ones.
+ */
+const lowerCased = new Map<string, string>();
+
+function lowerCase(name: string): string {
+  let lower = lowerCased.get(name);
+  if (lower === undefined) {
+    if (lowerCased.size >= 10_000) lowerCased.clear();
+    lower = name.toLowerCase();
+    lowerCased.set(name, lower);
+  }
+  return lower;
+}
+
 function headerSummary(path: RequestPath): HeaderSummary {
   let summary = summaries.get(path);
   if (!summary) {
@@ -78,7 +95,7 @@ function headerSummary(path: RequestPath): HeaderSummary {
     for (let at = 0; at < statements.length; at++) {
       const n = statements[at];
       const name = n.directive.args[0].value;
-      const lower = name.toLowerCase();
+      const lower = lowerCase(name);
       handled[at] = lower;
       if (VERIFIED_VALUE.test(n.directive.args[1].value) && !setters?.some((s) => s.lower === lower)) (setters ??= []).push({ lower, header: name, node: n });
     }
