@@ -33,7 +33,7 @@ const [, server] = await Promise.all([
   // The banner lets the client say how long loading its bundle took (client/src/extension.ts).
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'], banner: { js: 'var NGINX_MTLS_BUNDLE_START = Date.now();' } }),
   build({ ...common, entryPoints: ['server/src/node/serverMain.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' }, metafile: true }),
-  build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, entryPoints: ['server/src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
   // Validation runs in a worker thread of the server (server/src/node/validationRunner.ts).
   build({ ...common, entryPoints: ['server/src/node/validationWorker.ts'], outfile: 'dist/validationWorker.js' }),
 ]);

@@ -35,7 +35,7 @@ const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = path.join(ROOT, 'dist/cli.js');
 /** The unminified CLI: a CPU profile of it names our functions and files. */
-const CLI_OUT = path.join(ROOT, 'out/server/src/cli/main.js');
+const CLI_OUT = path.join(ROOT, 'out/server/src/cli/bin.js');
 const IN_PROCESS = path.join(ROOT, 'scripts/bench/inProcess.mjs');
 const COLD_PARSE = path.join(ROOT, 'scripts/bench/coldParse.mjs');
 const NGINX = '/usr/sbin/nginx';

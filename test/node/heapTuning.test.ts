@@ -69,8 +69,12 @@ describe('young-generation cap', () => {
     assert.equal(youngGenerationSizeGiven(['--max-old-space-size=4096', '--max-semi-space-sizes'], '--stack-size=2000'), false);
   });
 
-  it('is applied by the CLI', () => {
-    assert.ok(youngGenerationAtExit([CLI, 'check', config]) <= 4 * MiB);
+  it('is applied by the CLI before it loads the rest: the young generation keeps its start-up size', () => {
+    // Loading the engine grows the space when it is applied only afterwards (see cli/bin.ts):
+    // the CLI's stays the size of a process that applies the cap and loads nothing.
+    const cli = youngGenerationAtExit([CLI, 'check', config]);
+    assert.ok(cli <= 4 * MiB);
+    assert.ok(cli <= youngGenerationAtExit(capping), `${cli} bytes`);
   });
 
   it('is applied by the language server when it serves, not when it only prints its version', () => {

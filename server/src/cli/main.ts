@@ -27,8 +27,6 @@ import { forTerminal, isBinaryFile } from './textFiles';
 import { unifiedDiff } from './unifiedDiff';
 import { unknownRule, UsageError } from './usage';
 import { TOOL_VERSION } from '../toolVersion.generated';
-import { applyCompilerTuning } from '../node/compilerTuning';
-import { capYoungGeneration } from '../node/heapTuning';
 
 const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 
@@ -474,9 +472,8 @@ export async function checkFiles(workspace: WorkspaceAnalysis, paths: Iterable<s
   return workspace.analyzeFiles([...files].sort(), mains, undefined, standaloneContext);
 }
 
-if (require.main === module) {
-  applyCompilerTuning();
-  capYoungGeneration();
+/** Runs the command line with the process's arguments and streams (see bin.ts, which tunes V8 first). */
+export function main(): void {
   // `nginx-mtls check … | head`: once the reader is gone, the rest of the output is dropped
   // and the exit status still says what was found (instead of an EPIPE stack trace).
   let stdoutClosed = false;
