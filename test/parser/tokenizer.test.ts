@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { parseConfig } from '../../server/src/parser/parser';
 import { Tokenizer, unescapeWord, type Token } from '../../server/src/parser/tokenizer';
 import { mulberry32 } from '../differential/nginxHarness';
 
@@ -182,6 +183,29 @@ describe('tokenizer: short words shared between statements', () => {
     seen.forEach((w, i) => {
       assert.equal(w.value, words[i]);
       assert.equal(w.hasVariable, /\$(?:[A-Za-z0-9_]|\{)/.test(words[i]), words[i]);
+    });
+  });
+
+  it('gives each long directive name its own characters, and shares the names spelled alike', () => {
+    // More distinct long names than the name table holds, of lengths around the 13-character
+    // boundary, some quoted or escaped (never shared), many repeated.
+    const next = mulberry32(12);
+    const random = (n: number): number => Math.floor(next() * n);
+    const alphabet = 'abcxyz_019';
+    const names: string[] = [];
+    for (let i = 0; i < 20000; i++) {
+      let name = '';
+      for (let n = 11 + random(6); n > 0; n--) name += alphabet[random(alphabet.length)];
+      names.push(random(2) === 0 ? names[random(names.length)] ?? name : name);
+    }
+    const written = names.map((n, i) => (i % 7 === 3 ? `"${n}"` : i % 11 === 5 ? n.replace('_', '\\_') : n));
+    const text = written.map((n) => `${n} 1;`).join('\n');
+    const statements = parseConfig(text).statements;
+    assert.equal(statements.length, names.length);
+    statements.forEach((d, i) => {
+      // A quoted name loses its quotes; `\\_` is no escape nginx knows, so the backslash stays.
+      assert.equal(d.name, i % 7 === 3 ? names[i] : written[i], `statement ${i}`);
+      assert.equal(d.nameEnd - d.start, written[i].length, `statement ${i}: the name's extent`);
     });
   });
 

@@ -154,7 +154,7 @@ class Parser {
     this.pendingComments = undefined;
     const args = this.argumentList;
     args.length = 0;
-    const directive: Directive = { name: name.value, nameEnd: name.end, args, terminator: 'missing', start: name.start, end: name.end };
+    const directive: Directive = { name: this.tokenizer.nameOf(name), nameEnd: name.end, args, terminator: 'missing', start: name.start, end: name.end };
     if (leading) directive.leadingComments = leading;
     for (;;) {
       const kind = this.next();

@@ -107,8 +107,37 @@ function sharedWord(text: string, start: number, end: number, hash: number): str
   return word;
 }
 
+/**
+ * Long directive names seen last (`proxy_ssl_certificate`, `ssl_trusted_certificate`): a name
+ * of 13 characters or more was a slice of the text per statement, 35,000 of them (1.1 MB) in the
+ * benchmark's tree, with 28 spellings (issue #15). Two ways per slot, so that two names of one
+ * slot that alternate stay shared. Each kept name is a copy of its own (see detachedCopy), never
+ * a slice of a text, which the table would keep alive.
+ */
+const SHARED_NAMES: (string | undefined)[] = new Array(2 * 512);
+
+function sharedName(text: string, start: number, end: number, hash: number): string {
+  const length = end - start;
+  const slot = ((hash ^ (hash >>> 12) ^ length) & 511) << 1;
+  const first = SHARED_NAMES[slot];
+  if (first !== undefined && first.length === length && text.startsWith(first, start)) return first;
+  const second = SHARED_NAMES[slot + 1];
+  if (second !== undefined && second.length === length && text.startsWith(second, start)) return second;
+  const name = detachedCopy(text.slice(start, end));
+  SHARED_NAMES[slot + 1] = first;
+  SHARED_NAMES[slot] = name;
+  return name;
+}
+
+/** A string of the same characters that keeps no larger string alive (a slice keeps its whole text). */
+function detachedCopy(value: string): string {
+  return (' ' + value).slice(1);
+}
+
 export class Tokenizer {
   private pos = 0;
+  /** The hash of the characters of the plain word advance() read last (see nameOf). */
+  private wordHash = 0;
   readonly problems: SyntaxProblem[] = [];
 
   /** The range of the token advance() last read. */
@@ -197,6 +226,7 @@ export class Tokenizer {
     }
     if (i > length) i = length;
     this.pos = i;
+    this.wordHash = hash;
     if (escaped || i - start >= SLICED_STRING_MIN_LENGTH) {
       return new PlainWord(unescapeWord(text.slice(start, i)), start, i);
     }
@@ -249,6 +279,17 @@ export class Tokenizer {
       }
     }
     return word;
+  }
+
+  /**
+   * The value of `word`, the word advance() read last, as a directive's name: a long name is
+   * shared with the earlier statements of the same name (see SHARED_NAMES).
+   */
+  nameOf(word: Word): string {
+    const length = word.end - word.start;
+    // Quoted, escaped (the value is shorter than the text) or short: the word's own value.
+    if (length < SLICED_STRING_MIN_LENGTH || !(word instanceof PlainWord) || word.value.length !== length) return word.value;
+    return sharedName(this.text, word.start, word.end, this.wordHash);
   }
 
   /**
