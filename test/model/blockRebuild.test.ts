@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ConfigNode, ConfigTree } from '../../server/src/model/configTree';
+import { includeOf, includedByOf } from '../../server/src/model/configTree';
 import { depthFirstNodes, nodesNamed, nodesOfFile } from '../../server/src/model/treeIndexes';
 import { nameWord } from '../../server/src/parser/parser';
 import { serverNameIndex } from '../../server/src/model/serverNameIndex';
@@ -68,8 +69,9 @@ function snapshot(tree: ConfigTree, problemsInOrder = true): string[] {
     const words = [nameWord(d, n.file.text), ...d.args].map((w) => `${w.start}-${w.end}:${w.quote ?? ''}${JSON.stringify(w.value)}${w.hasVariable ? '$' : ''}`).join(' ');
     const block = d.block ? ` block=${d.block.start}-${d.block.end}${d.block.closed ? '' : ' open'}${d.block.raw ? ` raw=${d.block.raw.start}-${d.block.raw.end}` : ''}` : '';
     const comments = (d.leadingComments ?? []).map((c) => `${c.start}-${c.end}`).join(',');
-    const include = n.include ? ` include=${JSON.stringify({ files: n.include.files, spans: n.include.spans.map((s) => [s.file, s.count, s.topLevel]) })}` : '';
-    lines.push(`${id(n)} ${d.start}-${d.end}${d.terminator} ${words}${block} c=${comments} ${n.context} parent=${id(n.parent)} by=${id(n.includedBy)} children=${n.children.length}${include}`);
+    const info = includeOf(n);
+    const include = info ? ` include=${JSON.stringify({ files: info.files, spans: info.spans.map((s) => [s.file, s.count, s.topLevel]) })}` : '';
+    lines.push(`${id(n)} ${d.start}-${d.end}${d.terminator} ${words}${block} c=${comments} ${n.context} parent=${id(n.parent)} by=${id(includedByOf(n))} children=${n.children.length}${include}`);
   }
   for (const name of ['server', 'listen', 'location', 'proxy_pass', 'add_header', 'ssl_certificate']) lines.push(`named ${name}: ${nodesNamed(tree.nodes, name).map(id).join(' ')}`);
   for (const file of tree.files.keys()) lines.push(`nodes of ${file}: ${nodesOfFile(tree, file).map(id).join(' ')}`);

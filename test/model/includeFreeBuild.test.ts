@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ConfigNode } from '../../server/src/model/configTree';
+import { includedByOf } from '../../server/src/model/configTree';
 import { depthFirstNodes } from '../../server/src/model/treeIndexes';
 import { WorkspaceAnalysis } from '../../server/src/service/workspaceAnalysis';
 import { MemoryFileSystem } from '../fuzz/memoryFileSystem';
@@ -35,7 +36,8 @@ const FILES: Record<string, string> = {
 
 function describeNode(node: ConfigNode): string {
   const parent = node.parent ? node.parent.directive.name + (node.parent.directive.args[0] ? ` ${node.parent.directive.args[0].value}` : '') : '-';
-  const via = node.includedBy ? ` via ${node.includedBy.directive.args[0].value}` : '';
+  const by = includedByOf(node);
+  const via = by ? ` via ${by.directive.args[0].value}` : '';
   return `${node.directive.name} in ${node.context} under ${parent}${via}`;
 }
 

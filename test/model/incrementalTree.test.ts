@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ConfigNode, ConfigTree } from '../../server/src/model/configTree';
+import { includeOf, includedByOf } from '../../server/src/model/configTree';
 import { depthFirstNodes, nodesNamed, nodesOfFile, walkNodes } from '../../server/src/model/treeIndexes';
 import { serverNameIndex } from '../../server/src/model/serverNameIndex';
 import { WorkspaceAnalysis } from '../../server/src/service/workspaceAnalysis';
@@ -25,8 +26,9 @@ function id(node: ConfigNode | undefined): string {
 function snapshot(tree: ConfigTree): string {
   const lines: string[] = [];
   walkNodes(tree.nodes, (n) => {
-    const include = n.include ? ` include=${JSON.stringify({ files: n.include.files, spans: n.include.spans.map((s) => [s.file, s.count]) })}` : '';
-    lines.push(`${id(n)} ${n.directive.name} ${n.context} parent=${id(n.parent)} by=${id(n.includedBy)} children=${n.children.length}${include} text=${n.file.text.length}`);
+    const info = includeOf(n);
+    const include = info ? ` include=${JSON.stringify({ files: info.files, spans: info.spans.map((s) => [s.file, s.count]) })}` : '';
+    lines.push(`${id(n)} ${n.directive.name} ${n.context} parent=${id(n.parent)} by=${id(includedByOf(n))} children=${n.children.length}${include} text=${n.file.text.length}`);
   });
   lines.push('-- problems');
   lines.push(...tree.problems.map((p) => JSON.stringify(p)).sort());

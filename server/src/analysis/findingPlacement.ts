@@ -6,6 +6,7 @@
  * A finding that is wrong in the snippet whatever includes it stays in the snippet.
  */
 import type { ConfigNode } from '../model/configTree';
+import { includedByOf } from '../model/configTree';
 import type { RelatedLocation } from './finding';
 import { relatedAt } from './rules/tlsRuleSupport';
 
@@ -23,7 +24,7 @@ export interface Placement {
  */
 export function placeInBlock(node: ConfigNode, block: ConfigNode, why: string): Placement {
   let anchor = node;
-  while (anchor.file.path !== block.file.path && anchor.includedBy) anchor = anchor.includedBy;
+  for (let by = includedByOf(anchor); anchor.file.path !== block.file.path && by; by = includedByOf(anchor)) anchor = by;
   if (anchor === node || anchor.file.path !== block.file.path) return { anchor: node, related: [] };
   return { anchor, related: [relatedAt(node, why)] };
 }

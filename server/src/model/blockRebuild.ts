@@ -9,7 +9,7 @@
  * 5,000-line main nginx.conf cheap; included files are handled the same way.
  * test/model/blockRebuild.test.ts compares the result with fresh builds.
  */
-import { TreeBuilder, problemSpans, exceedsBudget, treeOf, type BuildOptions, type ConfigNode, type ConfigTree, type FileUse, type IncludeSpan, type TreeProblem } from './configTree';
+import { TreeBuilder, problemSpans, exceedsBudget, treeOf, type BuildOptions, type ConfigNode, type ConfigTree, type FileUse, type IncludeSpan, type TreeProblem, includeOf } from './configTree';
 import { dependsOnBuildOrder, fileChain, sameIncludeUses, spanHolding, successorOf } from './incrementalRebuild';
 import type { ParsedFile, ParseStep } from './parsedFile';
 import type { StatementRun } from '../parser/incrementalParse';
@@ -93,7 +93,7 @@ export async function rebuildEditedBlock(old: ConfigTree, options: BuildOptions,
     files.set(file, parsed === use.parsed ? use : { parsed, contexts: use.contexts });
   }
   const removedSpans = new Set<IncludeSpan>();
-  for (const node of indexes.removed) for (const span of node.include?.spans ?? []) removedSpans.add(span);
+  for (const node of indexes.removed) for (const span of includeOf(node)?.spans ?? []) removedSpans.add(span);
   const inRemovedBlock = (problem: TreeProblem): boolean => {
     for (let span = problemSpans.get(problem); span; span = span.outer) if (removedSpans.has(span)) return true;
     // The main file's own problems inside an old body (at its includes).

@@ -20,10 +20,6 @@ export interface ConfigNode {
   parent?: ConfigNode;
   /** Body statements, with included files' statements spliced in after their `include`. */
   children: ConfigNode[];
-  /** For `include` directives: the files it brought in. */
-  include?: IncludeInfo;
-  /** For statements at the top of an included file: the `include` that brought them. */
-  includedBy?: ConfigNode;
   /**
    * Position in the depth-first order of a built tree: increasing, spaced out so that a rebuilt
    * block's nodes get keys between their neighbours' (see IndexPatch), whole numbers unless an
@@ -185,16 +181,35 @@ function confDirParts(confDir: string): readonly string[] {
 const NO_CHILDREN = Object.freeze([]) as unknown as ConfigNode[];
 
 /**
+ * What includes a node has to do with, beside the nodes: a few thousand of a tree's nodes are
+ * `include` statements or the top-level statements of an included file, and two fields for
+ * it in every node held 1.4 MB over the benchmark tree's 85,000 (issue #15).
+ */
+const includes = new WeakMap<ConfigNode, IncludeInfo>();
+const includers = new WeakMap<ConfigNode, ConfigNode>();
+
+/** For an `include` statement the builder followed: the files it brought in. */
+export function includeOf(node: ConfigNode): IncludeInfo | undefined {
+  return includes.get(node);
+}
+
+/** For a statement at the top of an included file: the `include` that brought it. */
+export function includedByOf(node: ConfigNode): ConfigNode | undefined {
+  return includers.get(node);
+}
+
+/**
  * A new node, with every field it may get later already present: nodes then share one shape,
  * so the rules' property reads stay monomorphic, and no node needs a separate property store
- * for `order`, `include` or `includedBy` added after it was made (issue #15). `order` starts as
+ * for an `order` added after it was made (issue #15; includes are kept beside the nodes: see
+ * includeOf()). `order` starts as
  * -1 (not placed yet) and stays a small integer (see markBuilt()), which V8 keeps in the node
  * itself; a double is a separate 16-byte object per node (1.4 MB over the benchmark tree). Only
  * a session whose edits use up the whole numbers between two neighbours makes V8 store the
  * field as a double from then on, once.
  */
 function newNode(directive: Directive, file: ParsedFile, context: ContextKind, parent: ConfigNode | undefined): ConfigNode {
-  return { directive, file, context, parent, children: NO_CHILDREN, include: undefined, includedBy: undefined, order: -1 };
+  return { directive, file, context, parent, children: NO_CHILDREN, order: -1 };
 }
 
 /** Include chains deeper than this are reported instead of followed. */
@@ -362,7 +377,7 @@ export class TreeBuilder {
   async buildFile(parsed: ParsedFile, context: ContextKind, parent: ConfigNode | undefined, includedBy: ConfigNode | undefined, chain: string[]): Promise<ConfigNode[]> {
     this.use(parsed, context);
     const nodes = await this.buildStatements(parsed, parsed.syntax.statements, context, parent, chain);
-    if (includedBy) for (const node of nodes) node.includedBy ??= includedBy;
+    if (includedBy) for (const node of nodes) if (!includers.has(node)) includers.set(node, includedBy);
     return nodes;
   }
 
@@ -406,7 +421,7 @@ export class TreeBuilder {
     const pattern = arg.value;
     const resolvedPattern = resolveConfigPath(pattern, this.options.resolver);
     const info: IncludeInfo = { pattern, resolvedPattern, files: [], spans: [] };
-    node.include = info;
+    includes.set(node, info);
     const file = node.file.path;
     if (this.budgetSpent) return [];
     if (chain.length > MAX_INCLUDE_DEPTH) {

@@ -12,6 +12,7 @@
 import type { ContextKind, DirectiveTable } from '../directives/directiveTable';
 import { atLeast } from '../directives/versions';
 import type { ConfigNode, ConfigTree } from './configTree';
+import { includeOf } from './configTree';
 import type { Word } from '../parser/syntaxTree';
 import { depthFirstNodes, isBuiltTree, nodesNamed } from './treeIndexes';
 
@@ -368,7 +369,9 @@ function statementIndex(statements: readonly ConfigNode[]): StatementIndex {
 
 /** An include whose files could not be read (a glob that matches nothing is not one). */
 function isUnreadableInclude(s: ConfigNode): boolean {
-  return s.directive.name === 'include' && (!s.include || (s.include.files.length === 0 && !/[*?[]/.test(s.include.pattern)));
+  if (s.directive.name !== 'include') return false;
+  const include = includeOf(s);
+  return !include || (include.files.length === 0 && !/[*?[]/.test(include.pattern));
 }
 
 /**

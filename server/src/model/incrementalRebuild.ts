@@ -4,7 +4,7 @@
  * cheap. test/model/incrementalTree.test.ts compares the result with fresh builds.
  */
 import type { ContextKind } from '../directives/directiveTable';
-import { exceedsBudget, problemSpans, TreeBuilder, treeOf, type BuildOptions, type ConfigNode, type ConfigTree, type IncludeInfo, type IncludeSpan, type TreeProblem } from './configTree';
+import { exceedsBudget, problemSpans, TreeBuilder, treeOf, type BuildOptions, type ConfigNode, type ConfigTree, type IncludeInfo, type IncludeSpan, type TreeProblem, includeOf, includedByOf } from './configTree';
 import type { ParsedFile } from './parsedFile';
 import { IndexPatch, isBuiltTree, markRebuilt, nodesNamed, recordTreeChange, replaceRange } from './treeIndexes';
 
@@ -17,7 +17,7 @@ import { IndexPatch, isBuiltTree, markRebuilt, nodesNamed, recordTreeChange, rep
  */
 export async function rebuildIncludedFile(old: ConfigTree, options: BuildOptions, changed: ParsedFile): Promise<ConfigTree | undefined> {
   if (changed.path === old.mainFile || !isBuiltTree(old.nodes) || old.problems.some(dependsOnBuildOrder)) return undefined;
-  const includes = nodesNamed(old.nodes, 'include').filter((n) => n.include?.spans.some((s) => s.file === changed.path));
+  const includes = nodesNamed(old.nodes, 'include').filter((n) => includeOf(n)?.spans.some((s) => s.file === changed.path));
   if (includes.length === 0) return undefined;
   const tree = treeOf({ ...old, nodes: old.nodes, files: new Map(), problems: [] });
   const scratch = treeOf({ ...tree, files: new Map(), problems: [], expansion: { files: 0, statements: 0 } });
@@ -29,7 +29,7 @@ export async function rebuildIncludedFile(old: ConfigTree, options: BuildOptions
   // While the rebuilt spans include the same files in the same contexts, the file uses stay.
   let sameIncludes = true;
   for (const include of includes) {
-    const info = include.include as IncludeInfo;
+    const info = includeOf(include) as IncludeInfo;
     let offset = (include.parent ? include.parent.children : tree.nodes).indexOf(include) + 1;
     for (let k = 0; k < info.spans.length; k++) {
       const span = info.spans[k];
@@ -107,9 +107,10 @@ export async function rebuildIncludedFile(old: ConfigTree, options: BuildOptions
     for (let i = 0; i < nodes.length; i++) {
       flush(i);
       const node = nodes[i];
-      if (node.include) {
+      const include = includeOf(node);
+      if (include) {
         let position = i + 1;
-        for (const span of node.include.spans) {
+        for (const span of include.spans) {
           const list = pending.get(position) ?? [];
           list.push({ file: span.file, context: node.context });
           pending.set(position, list);
@@ -137,7 +138,7 @@ export function dependsOnBuildOrder(problem: TreeProblem): boolean {
 /** File instances the includes among `nodes` splice in (nodes listed depth first, nested ones included). */
 function includedSpans(nodes: readonly ConfigNode[]): number {
   let count = 0;
-  for (const node of nodes) count += node.include?.spans.length ?? 0;
+  for (const node of nodes) count += includeOf(node)?.spans.length ?? 0;
   return count;
 }
 
@@ -167,7 +168,7 @@ export function sameIncludeUses(a: readonly ConfigNode[], b: readonly ConfigNode
 /** The file and context of each file the includes among `nodes` splice in, in order (file, context, file, context…). */
 function includeUses(nodes: readonly ConfigNode[], uses: string[] = []): string[] {
   for (const node of nodes) {
-    if (node.include) for (const span of node.include.spans) uses.push(span.file, node.context);
+    for (const span of includeOf(node)?.spans ?? []) uses.push(span.file, node.context);
     if (node.children.length > 0) includeUses(node.children, uses);
   }
   return uses;
@@ -177,7 +178,8 @@ function includeUses(nodes: readonly ConfigNode[], uses: string[] = []): string[
 export function spanHolding(node: ConfigNode): IncludeSpan | undefined {
   let top = node;
   while (top.parent && top.parent.file === node.file) top = top.parent;
-  return top.includedBy?.include?.spans.find((span) => span.file === node.file.path);
+  const by = includedByOf(top);
+  return by && includeOf(by)?.spans.find((span) => span.file === node.file.path);
 }
 
 /** The files from the main one down to the file holding `node`, through the includes that brought each in. */
@@ -187,7 +189,7 @@ export function fileChain(node: ConfigNode): string[] {
     chain.unshift(n.file.path);
     let top: ConfigNode = n;
     while (top.parent && top.parent.file === n.file) top = top.parent;
-    n = top.includedBy;
+    n = includedByOf(top);
   }
   return chain;
 }

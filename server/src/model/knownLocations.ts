@@ -7,7 +7,7 @@
  * checked is the live configuration of this machine, whose absolute paths are real.
  */
 import * as path from 'node:path';
-import { resolveConfigPathVia, type ConfigTree, type PathResolver } from './configTree';
+import { resolveConfigPathVia, type ConfigTree, type PathResolver, includeOf } from './configTree';
 import { nodesNamed } from './treeIndexes';
 
 /**
@@ -64,7 +64,7 @@ export function isLiveConfig(tree: ConfigTree, resolver: PathResolver): boolean 
   const confDir = path.resolve(resolver.confDir);
   if (SYSTEM_CONF_DIRS.some((dir) => isInside(path.resolve(tree.mainFile), dir))) return true;
   return nodesNamed(tree.nodes, 'include').some((node) => {
-    const pattern = node.include?.pattern;
+    const pattern = includeOf(node)?.pattern;
     if (!pattern || !path.isAbsolute(pattern)) return false;
     const resolved = resolveConfigPathVia(pattern, resolver);
     return resolved.via === 'as-written' && isInside(resolved.path, confDir);

@@ -4,6 +4,7 @@
  * with order keys instead of walking the whole tree again.
  */
 import type { ConfigNode, ConfigTree } from './configTree';
+import { includeOf } from './configTree';
 
 /**
  * Top-level node arrays of finished trees. A finished tree does not change (an in-place
@@ -94,7 +95,7 @@ export function nodesOfFile(tree: ConfigTree, filePath: string): readonly Config
     }
   };
   for (const include of nodesNamed(tree.nodes, 'include')) {
-    const spans = include.include?.spans ?? [];
+    const spans = includeOf(include)?.spans ?? [];
     if (!spans.some((span) => span.file === filePath)) continue;
     const siblings = include.parent ? include.parent.children : tree.nodes;
     let offset = siblings.indexOf(include) + 1;

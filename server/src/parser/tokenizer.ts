@@ -108,8 +108,8 @@ function sharedWord(text: string, start: number, end: number, hash: number): str
 }
 
 /**
- * Long directive names seen last (`proxy_ssl_certificate`, `ssl_trusted_certificate`): a name
- * of 13 characters or more was a slice of the text per statement, 35,000 of them (1.1 MB) in the
+ * Long directive names seen last (most TLS settings' names are longer than 12 characters): a
+ * name of 13 characters or more was a slice of the text per statement, 35,000 of them (1.1 MB) in the
  * benchmark's tree, with 28 spellings (issue #15). Two ways per slot, so that two names of one
  * slot that alternate stay shared. Each kept name is a copy of its own (see detachedCopy), never
  * a slice of a text, which the table would keep alive.

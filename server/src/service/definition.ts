@@ -10,6 +10,7 @@ import { URI } from 'vscode-uri';
 import { SymbolKind, type DocumentLink, type Location, type SymbolInformation } from 'vscode-languageserver-types';
 import type { ContextKind, DirectiveTable } from '../directives/directiveTable';
 import type { ConfigTree } from '../model/configTree';
+import { includeOf } from '../model/configTree';
 import { hasGlob } from '../model/glob';
 import type { ParsedFile } from '../model/parsedFile';
 import { walkDirectives, type Directive } from '../parser/syntaxTree';
@@ -88,7 +89,7 @@ function includeTargets(file: ParsedFile, directive: Directive, options: Navigat
   for (const tree of options.trees) {
     const visit = (nodes: typeof tree.nodes): void => {
       for (const node of nodes) {
-        if (node.include && node.file.path === file.path && node.directive.start === directive.start) for (const f of node.include.files) files.add(f);
+        if (node.file.path === file.path && node.directive.start === directive.start) for (const f of includeOf(node)?.files ?? []) files.add(f);
         if (node.children.length > 0) visit(node.children);
       }
     };

@@ -6,6 +6,7 @@
 import { checksOnOff, refusesRepeat } from '../../directives/directiveValues';
 import type { DirectiveTable } from '../../directives/directiveTable';
 import type { ConfigNode } from '../../model/configTree';
+import { includedByOf } from '../../model/configTree';
 import { focusOf } from '../analysisFocus';
 import type { Finding, RuleMeta } from '../finding';
 import { declarationName } from '../../model/contextInference';
@@ -184,7 +185,7 @@ const CONTEXT_NAMES: Record<string, string> = {
  */
 function guessMayBeWrong(node: ConfigNode, context: RuleContext): boolean {
   if (context.acceptedSomewhere) return node.file.path === context.tree.mainFile && context.acceptedSomewhere.has(node.directive);
-  return !node.parent && !node.includedBy;
+  return !node.parent && !includedByOf(node);
 }
 
 function guessedNote(context: RuleContext): string {

@@ -11,6 +11,7 @@
  * we cannot read, count as possibly TLS.
  */
 import type { ConfigNode } from '../../model/configTree';
+import { includeOf } from '../../model/configTree';
 import { isOn, isOnWord, type RequestPath } from '../../model/effectiveConfig';
 import { depthFirstNodes } from '../../model/treeIndexes';
 import { focusOf } from '../analysisFocus';
@@ -59,7 +60,7 @@ function protectiveSetting(node: ConfigNode): string | undefined {
 
 /** True when a block's subtree includes a file that could not be read (it may hold more paths). */
 function hidesStatements(nodes: readonly ConfigNode[]): boolean {
-  return depthFirstNodes(nodes).some((s) => s.directive.name === 'include' && (!s.include || s.include.files.length === 0));
+  return depthFirstNodes(nodes).some((s) => s.directive.name === 'include' && (includeOf(s)?.files.length ?? 0) === 0);
 }
 
 function schemeFix(plain: readonly RequestPath[], prefix: string): Fix | undefined {
