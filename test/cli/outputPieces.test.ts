@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { allRules } from '../../server/src/analysis/ruleRegistry';
-import { FINDINGS_PER_PIECE, formatGithub, formatText, jsonPieces, linePieces, sarifLog, sarifPieces, type CliFinding } from '../../server/src/cli/outputFormats';
+import type { ResolvedFinding } from '../../server/src/analysis/analyzer';
+import { FINDINGS_PER_PIECE, FindingReport, formatGithub, formatText, jsonPieces, linePieces, sarifLog, sarifPieces, toCliFinding, type CliFinding } from '../../server/src/cli/outputFormats';
+import { parseFile } from '../../server/src/model/parsedFile';
 
 function findings(count: number): CliFinding[] {
   return Array.from({ length: count }, (_, i) => ({
@@ -66,4 +68,36 @@ describe('sarifPieces', () => {
       assert.equal(printed(sarifPieces(all, allRules(), '1.2.3', '/etc')), `${JSON.stringify(sarifLog(all, allRules(), '1.2.3', '/etc'), null, 2)}\n`);
     });
   }
+});
+
+describe('FindingReport', () => {
+  // Three files of 0, FINDINGS_PER_PIECE + 3 and 5 findings, one line each, severities mixed.
+  const texts = [0, FINDINGS_PER_PIECE + 3, 5].map((n, f) => ({ path: `/etc/nginx/f${f}.conf`, n, text: Array.from({ length: n }, (_, i) => `d${i} x;`).join('\n') }));
+  const severities = ['error', 'warning', 'information'] as const;
+  const report = new FindingReport();
+  const eager: CliFinding[] = [];
+  for (const { path: filePath, n, text } of texts) {
+    const file = parseFile(filePath, text);
+    const found: ResolvedFinding[] = Array.from({ length: n }, (_, i) => ({
+      code: 'tls.file-not-found', file: filePath, start: i * 6 + 1, end: i * 6 + 2, severity: severities[(i + n) % 3], message: `m${i}`,
+    }));
+    report.add(file, found, `shown/${filePath}`);
+    for (const f of found) eager.push(toCliFinding(file, f, `shown/${filePath}`));
+  }
+
+  it('gives, slice by slice, what converting every finding at once gives', () => {
+    assert.equal(report.length, eager.length);
+    for (const [from, to] of [[0, eager.length], [0, 1], [FINDINGS_PER_PIECE, FINDINGS_PER_PIECE + 5], [FINDINGS_PER_PIECE + 2, eager.length], [eager.length - 1, eager.length + 10], [3, 3]]) {
+      assert.deepEqual(report.slice(from, to), eager.slice(from, to), `slice ${from}..${to}`);
+    }
+    assert.deepEqual(report.slice(7), eager.slice(7));
+  });
+
+  it('counts severities and prints the same pieces as the array', () => {
+    for (const severity of severities) assert.equal(report.count(severity), eager.filter((f) => f.severity === severity).length);
+    assert.equal(printed(jsonPieces(report)), printed(jsonPieces(eager)));
+    assert.equal(printed(linePieces(report, formatText)), printed(linePieces(eager, formatText)));
+    const rules = allRules();
+    assert.equal(printed(sarifPieces(report, rules, '1.0.0', '/etc')), printed(sarifPieces(eager, rules, '1.0.0', '/etc')));
+  });
 });

@@ -18,7 +18,7 @@ import { PROJECT_FILE_NAME } from '../project/projectKeys';
 import { overlaySettings } from '../project/projectSettings';
 import { DEFAULT_SETTINGS, normalizeSettings, RULE_SEVERITIES, SETTINGS_SCHEMA } from '../service/settings';
 import { WorkspaceAnalysis, type FileAnalysis } from '../service/workspaceAnalysis';
-import { formatGithub, formatText, jsonPieces, linePieces, sarifPieces, toCliFinding, type CliFinding } from './outputFormats';
+import { FindingReport, formatGithub, formatText, jsonPieces, linePieces, sarifPieces } from './outputFormats';
 import { writeLine } from './lineWriter';
 import { RefusedWrite, writeFileAtomically } from './atomicWrite';
 import { fixInMemory, MAX_FIX_PASSES, underCheckedPaths, type Checker } from './fixFiles';
@@ -331,16 +331,15 @@ export async function runCli(argv: string[], out: (s: string) => void | Promise<
   }
   if (results.size === 0) { err('nginx-mtls: nothing left to check'); return 2; }
   const cwd = process.cwd();
-  const findings: CliFinding[] = [];
+  const findings = new FindingReport();
   for (const filePath of [...results.keys()].sort()) {
     const analysis = results.get(filePath);
     if (!analysis) continue;
-    const shown = displayPath(filePath);
-    for (const f of analysis.findings) findings.push(toCliFinding(analysis.file, f, shown));
+    findings.add(analysis.file, analysis.findings, displayPath(filePath));
     for (const failure of analysis.failures) err(forTerminal(`nginx-mtls: internal error in rule family "${failure.family}" (please report): ${failure.error.split('\n')[0]}`));
   }
-  const errors = findings.filter((f) => f.severity === 'error').length;
-  const warnings = findings.filter((f) => f.severity === 'warning').length;
+  const errors = findings.count('error');
+  const warnings = findings.count('warning');
   // With --dry-run, stdout carries the diff alone, so that it can be piped to patch.
   const report = options.dryRun ? err : out;
   const pieces = options.format === 'json' ? jsonPieces(findings)

@@ -32,6 +32,50 @@ export function toCliFinding(file: ParsedFile, finding: ResolvedFinding, display
   };
 }
 
+/**
+ * Findings in report order that can be taken a slice at a time: an array, or a FindingReport,
+ * which makes each slice's CliFindings only when it is asked for.
+ */
+export interface FindingList {
+  readonly length: number;
+  slice(from: number, to?: number): CliFinding[];
+}
+
+/**
+ * The findings of the checked files, in the order they are reported, made into CliFindings a
+ * slice at a time as the output is written: the bench tree's 15,000 findings as CliFindings,
+ * all made before the first piece was written, were 1.3 MB more at the command line's peak,
+ * which comes while the report is written (issue #15).
+ */
+export class FindingReport implements FindingList {
+  private readonly files: { file: ParsedFile; findings: readonly ResolvedFinding[]; shown: string; first: number }[] = [];
+  length = 0;
+
+  /** Adds a file's findings (in their order) after those added before. */
+  add(file: ParsedFile, findings: readonly ResolvedFinding[], shown: string): void {
+    if (findings.length === 0) return;
+    this.files.push({ file, findings, shown, first: this.length });
+    this.length += findings.length;
+  }
+
+  /** How many findings have this severity. */
+  count(severity: ResolvedFinding['severity']): number {
+    let n = 0;
+    for (const { findings } of this.files) for (let at = 0; at < findings.length; at++) if (findings[at].severity === severity) n++;
+    return n;
+  }
+
+  slice(from: number, to = this.length): CliFinding[] {
+    const out: CliFinding[] = [];
+    for (const { file, findings, shown, first } of this.files) {
+      if (first + findings.length <= from) continue;
+      if (first >= to) break;
+      for (let at = Math.max(0, from - first); at < findings.length && first + at < to; at++) out.push(toCliFinding(file, findings[at], shown));
+    }
+    return out;
+  }
+}
+
 /** One line per finding; file names and quoted config text never put control bytes on the terminal. */
 export function formatText(findings: readonly CliFinding[]): string {
   return findings.map((f) => forTerminal(`${f.file}:${f.line}:${f.column} ${f.severity} ${f.code} ${f.message}`)).join('\n');
@@ -55,7 +99,7 @@ export const FINDINGS_PER_PIECE = 100;
  * null, 2) writes them inside the array, `indent` further in: FINDINGS_PER_PIECE at a time, each
  * piece ending a line, all but the last with the comma that follows it.
  */
-function* elementPieces<T>(items: readonly T[], toJson: (item: T) => unknown, indent: string): Generator<string> {
+function* elementPieces(items: FindingList, toJson: (item: CliFinding) => unknown, indent: string): Generator<string> {
   for (let from = 0; from < items.length; from += FINDINGS_PER_PIECE) {
     // The batch's own array, without its brackets' lines; JSON strings hold no raw newline, so
     // every newline starts a line to indent.
@@ -69,7 +113,7 @@ function* elementPieces<T>(items: readonly T[], toJson: (item: T) => unknown, in
  * The JSON array of the findings (as JSON.stringify(findings, null, 2) writes it), made piece by
  * piece as the writer asks: joined with a newline after each, the pieces are the whole array.
  */
-export function* jsonPieces(findings: readonly CliFinding[]): Generator<string> {
+export function* jsonPieces(findings: FindingList): Generator<string> {
   if (findings.length === 0) { yield '[]'; return; }
   yield '[';
   yield* elementPieces(findings, (f) => f, '');
@@ -77,7 +121,7 @@ export function* jsonPieces(findings: readonly CliFinding[]): Generator<string> 
 }
 
 /** A line format in pieces of whole lines, as jsonPieces gives JSON. */
-export function* linePieces(findings: readonly CliFinding[], format: (findings: readonly CliFinding[]) => string): Generator<string> {
+export function* linePieces(findings: FindingList, format: (findings: readonly CliFinding[]) => string): Generator<string> {
   for (let from = 0; from < findings.length; from += FINDINGS_PER_PIECE) yield format(findings.slice(from, from + FINDINGS_PER_PIECE));
 }
 
@@ -97,8 +141,9 @@ export function sarifLog(findings: readonly CliFinding[], rules: readonly RuleMe
 }
 
 /** The log without its results: the tool, and the rules that found something. */
-function sarifFrame(findings: readonly CliFinding[], rules: readonly RuleMeta[], version: string): SarifLog {
-  const used = new Set(findings.map((f) => f.code));
+function sarifFrame(findings: FindingList, rules: readonly RuleMeta[], version: string): SarifLog {
+  const used = new Set<string>();
+  for (let from = 0; from < findings.length; from += FINDINGS_PER_PIECE) for (const f of findings.slice(from, from + FINDINGS_PER_PIECE)) used.add(f.code);
   const sarifRules = rules.filter((r) => used.has(r.code)).map((r) => ({
     id: r.code,
     name: r.code,
@@ -143,7 +188,7 @@ const NO_RESULTS = '"results": []';
  * at a time, indented to their place. Made as one object and one string, the bench tree's 13 MB
  * of SARIF took the CLI's peak RSS to 211-216 MB (JSON: 172 MB); in pieces, 167-169 MB.
  */
-export function* sarifPieces(findings: readonly CliFinding[], rules: readonly RuleMeta[], version: string, baseDir: string): Generator<string> {
+export function* sarifPieces(findings: FindingList, rules: readonly RuleMeta[], version: string, baseDir: string): Generator<string> {
   const whole = JSON.stringify(sarifFrame(findings, rules, version), null, 2);
   if (findings.length === 0) { yield whole; return; }
   const results = whole.lastIndexOf(NO_RESULTS);
