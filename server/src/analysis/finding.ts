@@ -57,8 +57,11 @@ export const FINDING_FIELDS: { readonly [K in keyof Finding]-?: true } = {
  * neither fixes nor related locations (findings that are only reported: RuleContext.reportOnly).
  */
 export function findingCopy<T extends Finding>(finding: T, start = finding.start, end = finding.end, severity = finding.severity, details = true): T {
-  const copy: Finding = { code: finding.code, message: finding.message, file: finding.file, start, end };
-  if (severity !== undefined || 'severity' in finding) copy.severity = severity;
+  // The severity in the literal, not added to it: an added field is a separate property store
+  // per finding (0.5 MB over the bench tree's 15,000, issue #15).
+  const copy: Finding = severity !== undefined || 'severity' in finding
+    ? { code: finding.code, message: finding.message, file: finding.file, start, end, severity }
+    : { code: finding.code, message: finding.message, file: finding.file, start, end };
   if (details && 'fixes' in finding) copy.fixes = finding.fixes;
   if (details && 'related' in finding) copy.related = finding.related;
   if ('nginxRefuses' in finding) copy.nginxRefuses = finding.nginxRefuses;

@@ -866,11 +866,23 @@ function parentLevels(pass: ConfigNode, tree: ConfigTree): Level[] {
 
 const identityKeys = new WeakMap<RequestPath, string>();
 
+/**
+ * The identity keys made so far, one string per distinct key: the thousands of paths of a
+ * configuration present a handful of client certificates (4,000 paths of the benchmark tree held
+ * 0.5 MB of equal keys, issue #15). Started again when full: a session typing paths makes new ones.
+ */
+const distinctIdentityKeys = new Map<string, string>();
+
 /** Local-file-free description of the client certificate a path presents, for comparisons. */
 export function clientIdentityKey(path: RequestPath): string {
   let key = identityKeys.get(path);
   if (key === undefined) {
-    key = computeClientIdentityKey(path);
+    const made = computeClientIdentityKey(path);
+    key = distinctIdentityKeys.get(made);
+    if (key === undefined) {
+      if (distinctIdentityKeys.size >= 10_000) distinctIdentityKeys.clear();
+      distinctIdentityKeys.set(made, key = made);
+    }
     identityKeys.set(path, key);
   }
   return key;
