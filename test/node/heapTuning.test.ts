@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { YOUNG_GENERATION_FLAGS, youngGenerationSizeGiven } from '../../server/src/node/heapTuning';
+import { OLD_GENERATION_FLAGS, oldGenerationGrowthGiven, YOUNG_GENERATION_FLAGS, youngGenerationSizeGiven } from '../../server/src/node/heapTuning';
 import { probeFixture } from './probeFixture';
 
 const REPO = path.resolve(__dirname, '../../..');
@@ -81,5 +81,60 @@ describe('young-generation cap', () => {
     assert.ok(youngGenerationAtExit([SERVER, '--version']) >= 16 * MiB);
     // Its input closed at once, the server stops.
     assert.ok(youngGenerationAtExit([SERVER, '--stdio']) <= 4 * MiB);
+  });
+});
+
+/**
+ * A probe for the old generation's growth: once the process has nothing left to do, it keeps
+ * 2.4 million small objects made a step at a time and counts V8's full collections meanwhile.
+ * The more the old generation may grow past what a collection kept, the fewer there are.
+ */
+const GROWTH_PROBE = `
+const { PerformanceObserver, constants } = require('node:perf_hooks');
+let majors = 0;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) if (e.detail && e.detail.kind === constants.NODE_PERFORMANCE_GC_MAJOR) majors++;
+}).observe({ entryTypes: ['gc'] });
+let done = false;
+process.on('beforeExit', async () => {
+  if (done) return;
+  done = true;
+  const kept = [];
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  majors = 0;
+  for (let step = 0; step < 120; step++) {
+    for (let i = 0; i < 20000; i++) kept.push({ i, s: 'x' + i });
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  process.stderr.write('full collections: ' + majors + ' (' + kept.length + ' kept)\\n');
+});
+`;
+
+const growth = probeFixture(GROWTH_PROBE);
+
+/** How many full collections the growth probe saw in `node [nodeFlags] --require probe args`. */
+function fullCollections(args: string[], nodeFlags: string[] = []): number {
+  const run = spawnSync(process.execPath, [...nodeFlags, '--require', growth.probe, ...args], { input: '', encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+  assert.equal(run.error, undefined);
+  const count = /full collections: (\d+) \(2400000 kept\)/.exec(run.stderr);
+  assert.ok(count, `the probe reported; stderr: ${run.stderr}`);
+  return Number(count[1]);
+}
+
+describe('old-generation growth limit', () => {
+  it('makes V8 collect more often as the heap grows, in the CLI', () => {
+    assert.deepEqual(OLD_GENERATION_FLAGS, ['--heap-growing-percent=50']);
+    const plain = fullCollections(['-e', '0']);
+    assert.ok(fullCollections([CLI, 'check', growth.config]) >= plain + 2, `plain process: ${plain} full collections`);
+  });
+
+  it('leaves a growing percent given on the command line or in NODE_OPTIONS alone', () => {
+    assert.equal(oldGenerationGrowthGiven([], ''), false);
+    assert.equal(oldGenerationGrowthGiven(['--heap-growing-percent=300'], ''), true);
+    assert.equal(oldGenerationGrowthGiven([], '--trace-gc --heap_growing_percent=20'), true);
+    assert.equal(oldGenerationGrowthGiven(['--max-old-space-size=512', '--heap-growing-percentage'], '--trace-gc'), false);
+    // Given one, the CLI keeps it: V8's own factor with a large percent, fewer collections.
+    assert.ok(fullCollections([CLI, 'check', growth.config], ['--heap-growing-percent=300']) < fullCollections([CLI, 'check', growth.config]));
   });
 });
