@@ -164,19 +164,27 @@ describe('tokenizer advance() (the parser reads tokens without an object each)',
   });
 });
 
+/**
+ * `count` words of `alphabet`, of `minLength` to `minLength + lengths - 1` characters, one in
+ * `repeatOneIn` a repeat of an earlier word: seeded, so every run reads the same words.
+ */
+function randomWords(seed: number, count: number, alphabet: string, minLength: number, lengths: number, repeatOneIn: number): string[] {
+  const next = mulberry32(seed);
+  const random = (n: number): number => Math.floor(next() * n);
+  const words: string[] = [];
+  for (let i = 0; i < count; i++) {
+    let word = '';
+    for (let n = minLength + random(lengths); n > 0; n--) word += alphabet[random(alphabet.length)];
+    words.push(random(repeatOneIn) === 0 ? words[random(words.length)] ?? word : word);
+  }
+  return words;
+}
+
 describe('tokenizer: short words shared between statements', () => {
   it('gives each word its own characters, however many short words share the table', () => {
     // Many more distinct short words than the table has slots, so slots are taken over again
     // and again; words of the same length and hash slot differ only in their characters.
-    const next = mulberry32(11);
-    const random = (n: number): number => Math.floor(next() * n);
-    const alphabet = 'abcxyz019_.-/:$';
-    const words: string[] = [];
-    for (let i = 0; i < 30000; i++) {
-      let word = '';
-      for (let n = 1 + random(14); n > 0; n--) word += alphabet[random(alphabet.length)];
-      words.push(random(4) === 0 ? words[random(words.length)] ?? word : word);
-    }
+    const words = randomWords(11, 30000, 'abcxyz019_.-/:$', 1, 14, 4);
     const text = words.map((w) => `d ${w};`).join('\n');
     const seen = tokens(text).flatMap((t) => (t.type === 'word' && t.word.start > 0 && text[t.word.start - 1] === ' ' ? [t.word] : []));
     assert.equal(seen.length, words.length);
@@ -186,18 +194,10 @@ describe('tokenizer: short words shared between statements', () => {
     });
   });
 
-  it('gives each long directive name its own characters, and shares the names spelled alike', () => {
+  it('gives each long directive name its own characters, whether the name table shares it or not', () => {
     // More distinct long names than the name table holds, of lengths around the 13-character
     // boundary, some quoted or escaped (never shared), many repeated.
-    const next = mulberry32(12);
-    const random = (n: number): number => Math.floor(next() * n);
-    const alphabet = 'abcxyz_019';
-    const names: string[] = [];
-    for (let i = 0; i < 20000; i++) {
-      let name = '';
-      for (let n = 11 + random(6); n > 0; n--) name += alphabet[random(alphabet.length)];
-      names.push(random(2) === 0 ? names[random(names.length)] ?? name : name);
-    }
+    const names = randomWords(12, 20000, 'abcxyz_019', 11, 6, 2);
     const written = names.map((n, i) => (i % 7 === 3 ? `"${n}"` : i % 11 === 5 ? n.replace('_', '\\_') : n));
     const text = written.map((n) => `${n} 1;`).join('\n');
     const statements = parseConfig(text).statements;

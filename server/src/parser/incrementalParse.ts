@@ -16,7 +16,7 @@
  * nodes now hold the new text's offsets). Callers hand out the returned one instead.
  */
 import { parseBlockBodyAt, parseRunAt } from './parser';
-import { TokenKind } from './tokenizer';
+import { detached, TokenKind } from './tokenizer';
 import type { Block, Comment, ConfigFile, Directive, SyntaxProblem } from './syntaxTree';
 
 /** What an incremental parse changed: the block whose body was parsed again, or only a comment. */
@@ -95,17 +95,7 @@ function reparseComment(old: ConfigFile, newText: string, region: TextRegion): {
   return { syntax: { text: newText, statements: old.statements, comments, problems }, edit: { oldStatements: [], delta, movedFrom, region } };
 }
 
-/**
- * A copy of `value` that does not keep the text it was cut from. V8 makes a substring of 13 or
- * more characters a view into its parent string. A full parse keeps one text alive, the one it
- * was parsed from; but the nodes an edit re-parses live on beside nodes parsed from earlier
- * texts, so views into each new text would keep every version of the file that was ever typed
- * (a 150 KB file, 300 comment edits: 23 MB more heap after GC). Joining then cutting makes
- * V8 flatten a copy of the value alone, whose size is the value's.
- */
-export function detached(value: string): string {
-  return value.length < 13 ? value : (' ' + value).slice(1);
-}
+export { detached };
 
 /** Detaches every string the re-parsed nodes took from the new text (see detached). */
 function detachStrings(statements: readonly Directive[], comments: readonly Comment[], problems: SyntaxProblem[]): void {

@@ -111,7 +111,7 @@ function sharedWord(text: string, start: number, end: number, hash: number): str
  * Long directive names seen last (most TLS settings' names are longer than 12 characters): a
  * name of 13 characters or more was a slice of the text per statement, 35,000 of them (1.1 MB) in the
  * benchmark's tree, with 28 spellings (issue #15). Two ways per slot, so that two names of one
- * slot that alternate stay shared. Each kept name is a copy of its own (see detachedCopy), never
+ * slot that alternate stay shared. Each kept name is a copy of its own (see detached), never
  * a slice of a text, which the table would keep alive.
  */
 const SHARED_NAMES: (string | undefined)[] = new Array(2 * 512);
@@ -123,15 +123,23 @@ function sharedName(text: string, start: number, end: number, hash: number): str
   if (first !== undefined && first.length === length && text.startsWith(first, start)) return first;
   const second = SHARED_NAMES[slot + 1];
   if (second !== undefined && second.length === length && text.startsWith(second, start)) return second;
-  const name = detachedCopy(text.slice(start, end));
+  const name = detached(text.slice(start, end));
   SHARED_NAMES[slot + 1] = first;
   SHARED_NAMES[slot] = name;
   return name;
 }
 
-/** A string of the same characters that keeps no larger string alive (a slice keeps its whole text). */
-function detachedCopy(value: string): string {
-  return (' ' + value).slice(1);
+/**
+ * A copy of `value` that does not keep the text it was cut from. V8 makes a substring of 13 or
+ * more characters a view into its parent string. A full parse keeps one text alive, the one it
+ * was parsed from; but the nodes an edit re-parses live on beside nodes parsed from earlier
+ * texts, so views into each new text would keep every version of the file that was ever typed
+ * (a 150 KB file, 300 comment edits: 23 MB more heap after GC), and a table of shared names
+ * would keep the texts its names came from. Joining then cutting makes V8 flatten a copy of the
+ * value alone, whose size is the value's.
+ */
+export function detached(value: string): string {
+  return value.length < SLICED_STRING_MIN_LENGTH ? value : (' ' + value).slice(1);
 }
 
 export class Tokenizer {
