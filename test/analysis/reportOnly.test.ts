@@ -47,6 +47,7 @@ async function check(files: readonly string[], reportOnly: boolean, version?: st
     settings: { ...DEFAULT_SETTINGS, targetVersion: version ?? DEFAULT_SETTINGS.targetVersion },
     now: () => NOW,
     surface: 'cli',
+    oneShot: true,
     reportOnly,
     families: recording(raw),
   });

@@ -157,8 +157,8 @@ export async function analyze(given: RuleContext, families: readonly RuleFamily[
   raw.sort(byPlace);
   const findings: ResolvedFinding[] = [];
   const resolutions = new Map<Finding, Resolution>();
-  // The command line checks once: nothing of this run is reused.
-  const remember = context.surface !== 'cli';
+  // An analysis no other follows (the command line's): nothing of this run is reused.
+  const remember = context.oneShot !== true;
   const samePlace = new SamePlaceFindings();
   for (let at = 0; at < raw.length; at++) {
     const finding = raw[at];

@@ -43,7 +43,7 @@ export interface RuleContext {
   /**
    * True when no analysis after an edit follows this one (the command line checks once): what
    * it derives is kept without what a later analysis would need to take it over (see
-   * EffectiveOptions.oneShot).
+   * EffectiveOptions.oneShot), and how its findings were resolved is not remembered.
    */
   oneShot?: boolean;
   /**

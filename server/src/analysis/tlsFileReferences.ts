@@ -12,6 +12,7 @@ import { INLINE_DATA_LABEL, INLINE_DATA_SINCE, isInlineData } from '../certifica
 import { atLeast } from '../directives/versions';
 import type { Finding } from './finding';
 import type { RuleContext } from './ruleContext';
+import { StringMemo } from '../model/stringMemo';
 
 /**
  * What nginx does with a file, which decides how it is judged:
@@ -134,28 +135,23 @@ export function skipReason(arg: Word, inline = false): string | undefined {
 }
 
 /**
- * The printed paths made so far, per conf prefix and written path: thousands of statements name
- * the same few files, and each joined path was two string pieces of its own (0.6 MB for the
- * benchmark tree's 10,800 references, issue #15).
+ * The printed paths made so far, per conf prefix: thousands of statements name the same few
+ * files, and each joined path was two string pieces of its own (0.6 MB for the benchmark tree's
+ * 10,800 references, issue #15).
  */
-const printedPaths = new Map<string, Map<string, string>>();
+const printedPaths = new Map<string, StringMemo>();
 
 /** A path as nginx prints it in its messages: relative paths after the conf prefix, unnormalized. */
 export function nginxPrintedPath(written: string, context: RuleContext): string {
   if (written.startsWith('/')) return written;
   const confDir = context.tree.confDir;
-  let byWritten = printedPaths.get(confDir);
-  if (!byWritten || byWritten.size >= PRINTED_PATHS_KEPT) printedPaths.set(confDir, byWritten = new Map());
-  let printed = byWritten.get(written);
-  if (printed === undefined) {
-    printed = `${confDir.endsWith('/') ? confDir.slice(0, -1) : confDir}/${written}`;
-    byWritten.set(written, printed);
+  let printed = printedPaths.get(confDir);
+  if (!printed) {
+    const prefix = confDir.endsWith('/') ? confDir.slice(0, -1) : confDir;
+    printedPaths.set(confDir, printed = new StringMemo((path) => `${prefix}/${path}`));
   }
-  return printed;
+  return printed.get(written);
 }
-
-/** How many printed paths one conf prefix keeps before it starts again (a session typing paths makes new ones). */
-const PRINTED_PATHS_KEPT = 10_000;
 
 /** References already collected in an analysis, by the node list they were collected from. */
 const collected = new WeakMap<RuleContext, WeakMap<readonly ConfigNode[], FileReference[]>>();

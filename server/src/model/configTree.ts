@@ -202,11 +202,10 @@ export function includedByOf(node: ConfigNode): ConfigNode | undefined {
  * A new node, with every field it may get later already present: nodes then share one shape,
  * so the rules' property reads stay monomorphic, and no node needs a separate property store
  * for an `order` added after it was made (issue #15; includes are kept beside the nodes: see
- * includeOf()). `order` starts as
- * -1 (not placed yet) and stays a small integer (see markBuilt()), which V8 keeps in the node
- * itself; a double is a separate 16-byte object per node (1.4 MB over the benchmark tree). Only
- * a session whose edits use up the whole numbers between two neighbours makes V8 store the
- * field as a double from then on, once.
+ * includeOf()). `order` starts as -1 (not placed yet) and stays a small integer (see
+ * markBuilt()), which V8 keeps in the node itself; a double is a separate 16-byte object per
+ * node (1.4 MB over the benchmark tree). Only a session whose edits use up the whole numbers
+ * between two neighbours makes V8 store the field as a double from then on, once.
  */
 function newNode(directive: Directive, file: ParsedFile, context: ContextKind, parent: ConfigNode | undefined): ConfigNode {
   return { directive, file, context, parent, children: NO_CHILDREN, order: -1 };

@@ -13,6 +13,7 @@ import type { ContextKind, DirectiveTable } from '../directives/directiveTable';
 import { atLeast } from '../directives/versions';
 import type { ConfigNode, ConfigTree } from './configTree';
 import { includeOf } from './configTree';
+import { StringMemo } from './stringMemo';
 import type { Word } from '../parser/syntaxTree';
 import { depthFirstNodes, isBuiltTree, nodesNamed } from './treeIndexes';
 
@@ -893,22 +894,16 @@ function parentLevels(pass: ConfigNode, tree: ConfigTree): Level[] {
 const identityKeys = new WeakMap<RequestPath, string>();
 
 /**
- * The identity keys made so far, one string per distinct key: the thousands of paths of a
- * configuration present a handful of client certificates (4,000 paths of the benchmark tree held
- * 0.5 MB of equal keys, issue #15). Started again when full: a session typing paths makes new ones.
+ * One string per distinct identity key: the thousands of paths of a configuration present a
+ * handful of client certificates (4,000 paths of the benchmark tree held 0.5 MB of equal keys).
  */
-const distinctIdentityKeys = new Map<string, string>();
+const distinctIdentityKeys = new StringMemo((key) => key);
 
 /** Local-file-free description of the client certificate a path presents, for comparisons. */
 export function clientIdentityKey(path: RequestPath): string {
   let key = identityKeys.get(path);
   if (key === undefined) {
-    const made = computeClientIdentityKey(path);
-    key = distinctIdentityKeys.get(made);
-    if (key === undefined) {
-      if (distinctIdentityKeys.size >= 10_000) distinctIdentityKeys.clear();
-      distinctIdentityKeys.set(made, key = made);
-    }
+    key = distinctIdentityKeys.get(computeClientIdentityKey(path));
     identityKeys.set(path, key);
   }
   return key;

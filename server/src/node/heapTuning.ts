@@ -27,9 +27,14 @@ export const YOUNG_GENERATION_FLAGS: readonly string[] = ['--semi-space-growth-f
 /** A Node.js option that sizes the young generation, in either of V8's spellings (`-` or `_`). */
 const SIZING_OPTION = /^--(?:(?:max|min)[-_]semi[-_]space[-_]size|semi[-_]space[-_]growth[-_]factor)(?:=|$)/;
 
+/** True when one of the process's Node.js options, on its command line or in NODE_OPTIONS, matches `option`. */
+function optionGiven(option: RegExp, execArgv: readonly string[], nodeOptions: string): boolean {
+  return [...execArgv, ...nodeOptions.split(/\s+/)].some((given) => option.test(given));
+}
+
 /** True when the process was started with a young-generation size of its own, on its command line or in NODE_OPTIONS. */
 export function youngGenerationSizeGiven(execArgv: readonly string[] = process.execArgv, nodeOptions: string = process.env.NODE_OPTIONS ?? ''): boolean {
-  return [...execArgv, ...nodeOptions.split(/\s+/)].some((option) => SIZING_OPTION.test(option));
+  return optionGiven(SIZING_OPTION, execArgv, nodeOptions);
 }
 
 /** Applies YOUNG_GENERATION_FLAGS to this process, unless it was given a size of its own. The entry points call it first. */
@@ -52,7 +57,7 @@ export const OLD_GENERATION_FLAGS: readonly string[] = ['--heap-growing-percent=
 
 /** True when the process was started with a heap growing percent of its own, on its command line or in NODE_OPTIONS. */
 export function oldGenerationGrowthGiven(execArgv: readonly string[] = process.execArgv, nodeOptions: string = process.env.NODE_OPTIONS ?? ''): boolean {
-  return [...execArgv, ...nodeOptions.split(/\s+/)].some((option) => /^--heap[-_]growing[-_]percent(?:=|$)/.test(option));
+  return optionGiven(/^--heap[-_]growing[-_]percent(?:=|$)/, execArgv, nodeOptions);
 }
 
 /** Applies OLD_GENERATION_FLAGS to this process, unless it was started with a growing percent of its own. The CLI's entry point calls it first. */

@@ -284,11 +284,6 @@ export function parseBlockBodyAt(text: string, open: number, depth: number): Bod
   return new Parser(text).parseBodyAt(open, depth);
 }
 
-/** True when the character code is `"` or `'`: a word that starts with one is quoted. */
-export function isQuote(code: number): boolean {
-  return code === 34 || code === 39;
-}
-
 /** True when the directive's name holds a `$variable` (a `map` or `geo` line's key, say); cheap for the names without `$`. */
 export function nameHasVariable(directive: Directive, text: string): boolean {
   return directive.name.includes('$') && nameWord(directive, text).hasVariable;

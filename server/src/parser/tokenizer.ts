@@ -36,6 +36,11 @@ function isSpaceCode(code: number): boolean {
   return code === 32 || code === 10 || code === 9 || code === 13;
 }
 
+/** True when the character code is `"` or `'`: a word that starts with one is quoted. */
+export function isQuote(code: number): boolean {
+  return code === 34 || code === 39;
+}
+
 /** What each escape nginx undoes stands for (see unescapeWord). */
 const ESCAPED: Readonly<Record<string, string>> = { '"': '"', "'": "'", '\\': '\\', t: '\t', r: '\r', n: '\n' };
 
@@ -209,7 +214,7 @@ export class Tokenizer {
       this.tokenEnd = bodyEnd;
       return TokenKind.comment;
     }
-    this.word = code === 34 /* " */ || code === 39 /* ' */ ? this.quotedWord(code === 34 ? '"' : "'") : this.plainWord();
+    this.word = isQuote(code) ? this.quotedWord(code === 34 /* " */ ? '"' : "'") : this.plainWord();
     this.tokenStart = this.word.start;
     this.tokenEnd = this.word.end;
     return TokenKind.word;

@@ -419,8 +419,8 @@ export class WorkspaceAnalysis {
       tree: treeId(tree), files, settings: this.settings, knownRoots: this.knownRoots, now: carried?.now ?? now.getTime(),
       inspected: carried ? uniqueInspections([...carried.inspected, ...inspected]) : inspected, result, familyEdits: [],
     };
-    // The command line checks once: what each family found is not kept for a next run.
-    if (this.options.surface === 'cli') run.result = { findings: result.findings, failures: result.failures };
+    // An analysis no other follows (the command line's): what each family found is not kept for a next run.
+    if (this.options.oneShot) run.result = { findings: result.findings, failures: result.failures };
     rememberRecent(this.lastRuns, key, run);
     return result;
   }

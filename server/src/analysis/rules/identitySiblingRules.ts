@@ -14,6 +14,7 @@ import type { RuleContext, RuleFamily } from '../ruleContext';
 import { insertAfter, quoteArg } from '../fixes/textEdits';
 import { describePath, relatedAt, statementRange } from './tlsRuleSupport';
 import { unreadBut } from '../unreadArguments';
+import { StringMemo } from '../../model/stringMemo';
 
 const RULES: RuleMeta[] = [
   { code: 'mtls.identity-header-not-cleared', category: 'mtls', severity: 'warning', title: 'Identity header set for a backend in one place but passed through from the client in another', nginxRefuses: false, preferredFix: true },
@@ -69,22 +70,8 @@ interface HeaderSummary {
 
 const summaries = new WeakMap<RequestPath, HeaderSummary>();
 
-/**
- * Header names lower-cased, one string per spelling: the summaries of thousands of paths hold
- * the same few names (each toLowerCase() of a name with capitals is a new string). Started
- * again when full: a session typing header names makes new ones.
- */
-const lowerCased = new Map<string, string>();
-
-function lowerCase(name: string): string {
-  let lower = lowerCased.get(name);
-  if (lower === undefined) {
-    if (lowerCased.size >= 10_000) lowerCased.clear();
-    lower = name.toLowerCase();
-    lowerCased.set(name, lower);
-  }
-  return lower;
-}
+/** Header names lower-cased, one string per spelling (each toLowerCase() of a name with capitals is a new string). */
+const lowerCased = new StringMemo((name) => name.toLowerCase());
 
 function headerSummary(path: RequestPath): HeaderSummary {
   let summary = summaries.get(path);
@@ -95,7 +82,7 @@ function headerSummary(path: RequestPath): HeaderSummary {
     for (let at = 0; at < statements.length; at++) {
       const n = statements[at];
       const name = n.directive.args[0].value;
-      const lower = lowerCase(name);
+      const lower = lowerCased.get(name);
       handled[at] = lower;
       if (VERIFIED_VALUE.test(n.directive.args[1].value) && !setters?.some((s) => s.lower === lower)) (setters ??= []).push({ lower, header: name, node: n });
     }
