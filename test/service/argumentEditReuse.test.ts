@@ -19,10 +19,8 @@ import { walkDirectives } from '../../server/src/parser/syntaxTree';
 import { applyMessage } from '../../server/src/node/validationRunner';
 import { argumentOnlyEdit } from '../../server/src/service/argumentEditReuse';
 import { NOW, pki } from '../certificates/fixtures';
-import { prepareFixture } from '../analysis/fixtureFiles';
-import { FIXTURES } from '../analysis/rules/mtlsRuleHelpers';
 import { makeTempDir, removeDir } from '../differential/nginxHarness';
-import { countingFamilies, findingsOf, freshFindings, service, writeServerPair } from './reuseHelpers';
+import { countingFamilies, findingsOf, forEachRuleFixture, freshFindings, reopened, service, writeServerPair } from './reuseHelpers';
 import { generatePki, pemEncode } from '../../server/src/pki/testPkiGenerator';
 
 /** The families that check only the edited block's body after an argument edit (RuleFamily.blockLocal). */
@@ -93,13 +91,6 @@ async function openCounting(dir: string, file: string, text: string): Promise<{ 
   return { counted, edited, found: await findingsOf(edited, file) };
 }
 
-/** `text` opened again in `edited`: its findings, checked to be those of a fresh analysis of the same text. */
-async function reopened(edited: ReturnType<typeof service>, dir: string, file: string, text: string, label: string): Promise<Finding[]> {
-  edited.openDocument(file, text);
-  const got = await findingsOf(edited, file);
-  assert.deepEqual(got, await freshFindings(dir, file, text), label);
-  return got;
-}
 
 describe('edits inside the arguments of a directive reuse the families that never read it', () => {
   it('accepts only edits inside the arguments of one directive in a plain block, with no structural character or variable', () => {
@@ -129,38 +120,31 @@ describe('edits inside the arguments of a directive reuse the families that neve
     let scopedRuns = 0;
     const declaring = RULE_FAMILIES.filter((f) => f.argumentsUnread).map((f) => f.name);
     assert.ok(declaring.length >= 8, `families declaring unread arguments: ${declaring.join(', ')}`);
-    for (const code of fs.readdirSync(FIXTURES).sort()) {
-      for (const name of fs.readdirSync(path.join(FIXTURES, code)).filter((n) => n.endsWith('.conf')).sort()) {
-        const { dir, file } = prepareFixture(code, name);
-        try {
-          const original = fs.readFileSync(file, 'utf8');
-          const { text: prepared, inserted } = withUnreadDirectives(original, fixture++);
-          if (inserted.length === 0) continue;
-          const counted = countingFamilies();
-          const edited = service(dir, counted.families);
-          edited.openDocument(file, prepared);
-          await findingsOf(edited, file);
-          // The first two inserted statements, each edited and restored.
-          for (const statement of lastArguments(prepared, UNREAD_BY_TLS_FAMILIES).slice(0, 2)) {
-            for (const text of argumentEdits(prepared, statement)) {
-              const before = new Map(counted.runs);
-              const scopedBefore = new Map(counted.scoped);
-              edited.openDocument(file, text);
-              const got = await findingsOf(edited, file);
-              // Each block-local family checked the edited block alone, or (declaring the directive unread) did not run.
-              const unreadBy = (f: string): boolean => RULE_FAMILIES.find((family) => family.name === f)?.argumentsUnread?.has(statement.name) === true;
-              // None of the families that declare the edited directive unread ran (those that read it do).
-              if (declaring.filter(unreadBy).every((f) => counted.runs.get(f) === before.get(f))) reused++;
-              if (BLOCK_LOCAL.every((f) => counted.runs.get(f) === before.get(f) && (counted.scoped.get(f) !== scopedBefore.get(f) || unreadBy(f)))) scopedRuns++;
-              assert.deepEqual(got, await freshFindings(dir, file, text), `${code}/${name}: ${statement.name} edited to ${JSON.stringify(text.slice(statement.argsEnd - 20, statement.argsEnd + 6))}`);
-              compared++;
-            }
-          }
-        } finally {
-          removeDir(dir);
+    await forEachRuleFixture(async ({ code, name, dir, file }) => {
+      const original = fs.readFileSync(file, 'utf8');
+      const { text: prepared, inserted } = withUnreadDirectives(original, fixture++);
+      if (inserted.length === 0) return;
+      const counted = countingFamilies();
+      const edited = service(dir, counted.families);
+      edited.openDocument(file, prepared);
+      await findingsOf(edited, file);
+      // The first two inserted statements, each edited and restored.
+      for (const statement of lastArguments(prepared, UNREAD_BY_TLS_FAMILIES).slice(0, 2)) {
+        for (const text of argumentEdits(prepared, statement)) {
+          const before = new Map(counted.runs);
+          const scopedBefore = new Map(counted.scoped);
+          edited.openDocument(file, text);
+          const got = await findingsOf(edited, file);
+          // Each block-local family checked the edited block alone, or (declaring the directive unread) did not run.
+          const unreadBy = (f: string): boolean => RULE_FAMILIES.find((family) => family.name === f)?.argumentsUnread?.has(statement.name) === true;
+          // None of the families that declare the edited directive unread ran (those that read it do).
+          if (declaring.filter(unreadBy).every((f) => counted.runs.get(f) === before.get(f))) reused++;
+          if (BLOCK_LOCAL.every((f) => counted.runs.get(f) === before.get(f) && (counted.scoped.get(f) !== scopedBefore.get(f) || unreadBy(f)))) scopedRuns++;
+          assert.deepEqual(got, await freshFindings(dir, file, text), `${code}/${name}: ${statement.name} edited to ${JSON.stringify(text.slice(statement.argsEnd - 20, statement.argsEnd + 6))}`);
+          compared++;
         }
       }
-    }
+    });
     assert.ok(compared > 300, `compared ${compared} edits`);
     console.log(`unread-argument edits: ${compared} compared with fresh analyses, ${reused} reused the declaring families, ${scopedRuns} ran the block-local ones on the edited block alone`);
     assert.ok(reused > compared * 0.8, `reused ${reused} of ${compared}`);
@@ -170,33 +154,26 @@ describe('edits inside the arguments of a directive reuse the families that neve
   it('gives the findings of a fresh analysis when each of the fixtures\' own directives is edited', async () => {
     let compared = 0;
     let scopedRuns = 0;
-    for (const code of fs.readdirSync(FIXTURES).sort()) {
-      for (const name of fs.readdirSync(path.join(FIXTURES, code)).filter((n) => n.endsWith('.conf')).sort()) {
-        const { dir, file } = prepareFixture(code, name);
-        try {
-          const original = fs.readFileSync(file, 'utf8');
-          const counted = countingFamilies();
-          const edited = service(dir, counted.families);
-          edited.openDocument(file, original);
-          await findingsOf(edited, file);
-          // Every statement, read by block-local families or not: a character typed, then taken
-          // back; an argument added (the count changes), then taken back.
-          for (const statement of lastArguments(original)) {
-            const added = original.slice(0, statement.argsEnd) + ' z' + original.slice(statement.argsEnd);
-            for (const text of [...argumentEdits(original, statement).slice(0, 2), added, original]) {
-              const scopedBefore = counted.scoped.get(BLOCK_LOCAL[0]);
-              edited.openDocument(file, text);
-              const got = await findingsOf(edited, file);
-              if (counted.scoped.get(BLOCK_LOCAL[0]) !== scopedBefore) scopedRuns++;
-              assert.deepEqual(got, await freshFindings(dir, file, text), `${code}/${name}: ${statement.name} edited to ${JSON.stringify(text.slice(statement.argsEnd - 20, statement.argsEnd + 6))}`);
-              compared++;
-            }
-          }
-        } finally {
-          removeDir(dir);
+    await forEachRuleFixture(async ({ code, name, dir, file }) => {
+      const original = fs.readFileSync(file, 'utf8');
+      const counted = countingFamilies();
+      const edited = service(dir, counted.families);
+      edited.openDocument(file, original);
+      await findingsOf(edited, file);
+      // Every statement, read by block-local families or not: a character typed, then taken
+      // back; an argument added (the count changes), then taken back.
+      for (const statement of lastArguments(original)) {
+        const added = original.slice(0, statement.argsEnd) + ' z' + original.slice(statement.argsEnd);
+        for (const text of [...argumentEdits(original, statement).slice(0, 2), added, original]) {
+          const scopedBefore = counted.scoped.get(BLOCK_LOCAL[0]);
+          edited.openDocument(file, text);
+          const got = await findingsOf(edited, file);
+          if (counted.scoped.get(BLOCK_LOCAL[0]) !== scopedBefore) scopedRuns++;
+          assert.deepEqual(got, await freshFindings(dir, file, text), `${code}/${name}: ${statement.name} edited to ${JSON.stringify(text.slice(statement.argsEnd - 20, statement.argsEnd + 6))}`);
+          compared++;
         }
       }
-    }
+    });
     console.log(`edits of the fixtures' own directives: ${compared} compared with fresh analyses, ${scopedRuns} checked the edited block alone with the block-local families`);
     assert.ok(compared > 2000, `compared ${compared} edits`);
     assert.ok(scopedRuns > compared * 0.2, `the edited block alone in ${scopedRuns} of ${compared}`);

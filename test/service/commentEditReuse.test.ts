@@ -13,10 +13,8 @@ import type { Finding } from '../../server/src/analysis/finding';
 import { parseFile } from '../../server/src/model/parsedFile';
 import { changedRegion, commentOnlyEdit, moveFindings } from '../../server/src/service/commentEditReuse';
 import { NOW, pki } from '../certificates/fixtures';
-import { prepareFixture } from '../analysis/fixtureFiles';
-import { FIXTURES } from '../analysis/rules/mtlsRuleHelpers';
 import { makeTempDir, removeDir } from '../differential/nginxHarness';
-import { countingFamilies, findingsOf, freshFindings, service, writeServerPair } from './reuseHelpers';
+import { countingFamilies, findingsOf, forEachRuleFixture, freshFindings, service, writeServerPair } from './reuseHelpers';
 
 /** A trailing comment on every line that ends a statement or opens or closes a block. */
 function withComments(text: string): string {
@@ -70,31 +68,24 @@ describe('edits inside comments reuse the last analysis', () => {
   it('gives the findings of a fresh analysis for every rule fixture, without running the rules again', async () => {
     let reused = 0;
     let compared = 0;
-    for (const code of fs.readdirSync(FIXTURES).sort()) {
-      for (const name of fs.readdirSync(path.join(FIXTURES, code)).filter((n) => n.endsWith('.conf')).sort()) {
-        const { dir, file } = prepareFixture(code, name);
-        try {
-          const counted = countingFamilies();
-          const edited = service(dir, counted.families);
-          let text = withComments(fs.readFileSync(file, 'utf8'));
+    await forEachRuleFixture(async ({ code, name, dir, file }) => {
+      const counted = countingFamilies();
+      const edited = service(dir, counted.families);
+      let text = withComments(fs.readFileSync(file, 'utf8'));
+      edited.openDocument(file, text);
+      await findingsOf(edited, file);
+      for (const offset of commentOffsets(text)) {
+        for (const next of [text.slice(0, offset) + 'typed' + text.slice(offset), text]) {
+          text = next;
+          const before = counted.total();
           edited.openDocument(file, text);
-          await findingsOf(edited, file);
-          for (const offset of commentOffsets(text)) {
-            for (const next of [text.slice(0, offset) + 'typed' + text.slice(offset), text]) {
-              text = next;
-              const before = counted.total();
-              edited.openDocument(file, text);
-              const got = await findingsOf(edited, file);
-              if (counted.total() === before) reused++;
-              assert.deepEqual(got, await freshFindings(dir, file, text), `${code}/${name}: comment edit at ${offset}`);
-              compared++;
-            }
-          }
-        } finally {
-          removeDir(dir);
+          const got = await findingsOf(edited, file);
+          if (counted.total() === before) reused++;
+          assert.deepEqual(got, await freshFindings(dir, file, text), `${code}/${name}: comment edit at ${offset}`);
+          compared++;
         }
       }
-    }
+    });
     assert.ok(compared > 100, `compared ${compared} edits`);
     console.log(`comment edits: ${compared} compared with fresh analyses, ${reused} reused`);
     // Fixtures whose comments quote a variable or a suppression are checked afresh; most are reused.

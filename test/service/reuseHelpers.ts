@@ -1,4 +1,4 @@
-/** Shared by the tests of reused analyses (comment edits, argument edits). */
+/** Shared by the tests of reused analyses (comment, blank, name and argument edits). */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -9,6 +9,9 @@ import { RULE_FAMILIES } from '../../server/src/analysis/ruleRegistry';
 import { NginxLanguageService, pathToUri } from '../../server/src/service/languageService';
 import { toDiagnostic } from '../../server/src/service/lspConvert';
 import { NOW, pki } from '../certificates/fixtures';
+import { prepareFixture } from '../analysis/fixtureFiles';
+import { FIXTURES } from '../analysis/rules/mtlsRuleHelpers';
+import { removeDir } from '../differential/nginxHarness';
 
 /**
  * Rule families that count their runs by family name, so a test can tell a reused result from
@@ -70,4 +73,26 @@ export function writeServerPair(dir: string): void {
   const p = pki('ec');
   fs.writeFileSync(path.join(dir, 'server.crt'), p.server.pem);
   fs.writeFileSync(path.join(dir, 'server.key'), p.server.key.pem, { mode: 0o600 });
+}
+
+/** A fresh copy of each rule fixture in turn (its directory and main file, its code and name for messages), removed after `check`. */
+export async function forEachRuleFixture(check: (fixture: { code: string; name: string; dir: string; file: string }) => Promise<void>): Promise<void> {
+  for (const code of fs.readdirSync(FIXTURES).sort()) {
+    for (const name of fs.readdirSync(path.join(FIXTURES, code)).filter((n) => n.endsWith('.conf')).sort()) {
+      const { dir, file } = prepareFixture(code, name);
+      try {
+        await check({ code, name, dir, file });
+      } finally {
+        removeDir(dir);
+      }
+    }
+  }
+}
+
+/** `text` opened again in `edited`: its findings, checked to be those of a fresh analysis of the same text. */
+export async function reopened(edited: NginxLanguageService, dir: string, file: string, text: string, label: string): Promise<Finding[]> {
+  edited.openDocument(file, text);
+  const got = await findingsOf(edited, file);
+  assert.deepEqual(got, await freshFindings(dir, file, text), label);
+  return got;
 }

@@ -5,21 +5,27 @@
  * offsets moved past the edit. This module decides whether an edit between two texts of a
  * file is such an edit, and which directive it is in.
  *
+ * The same holds for typing the name of a directive nginx does not know, before and after (a
+ * name being written, `add_hea` on its way to `add_header`): only the block-local families read
+ * such a statement (ArgumentEdit.renamedFrom).
+ *
  * The decision is conservative. The changed text, before and after, holds no character that
  * could change how the rest of the file is read (quotes, backslashes, `;`, braces, `#`, line
  * breaks) and no `$` (checks look for variable references in every argument). It lies after
- * the directive's name and before its `;`, in a directive without a block whose parent is a
- * plain context block (http, server, location, if, limit_except, stream, or a file's top
- * level): in map, geo, types, upstream and similar blocks the "names" are data. The whole
+ * the directive's name (or inside a name unknown before and after, outside stream blocks) and
+ * before its `;`, in a directive without a block whose parent is a plain context block (http,
+ * server, location, if, limit_except, stream, or a file's top level): in map, geo, types,
+ * upstream and similar blocks the "names" are data. The whole
  * statement, before and after, holds no `$` and no syntax problem.
  * test/service/argumentEditReuse.test.ts edits directives in every rule fixture and requires
- * the findings of a fresh analysis.
+ * the findings of a fresh analysis; test/service/nameEditReuse.test.ts types names into each.
  */
 import type { Directive } from '../parser/syntaxTree';
 import type { ParsedFile } from '../model/parsedFile';
 import { changedRegion } from '../parser/changedRegion';
 import { detached } from '../parser/incrementalParse';
 import { parseConfig } from '../parser/parser';
+import { getDirectiveTable } from '../directives/directiveTable';
 import { isQuote } from '../parser/tokenizer';
 import type { Finding } from '../analysis/finding';
 import type { RuleFamily } from '../analysis/ruleContext';
@@ -36,6 +42,11 @@ export interface ArgumentEdit extends ReusableEdit {
   firstArgument: { before: string | undefined; after: string | undefined };
   /** How many arguments the statement has before and after the edit. */
   argumentCount: { before: number; after: number };
+  /**
+   * For an edit inside the name of a directive nginx does not know, before or after (a name
+   * being typed: `add_hea` on the way to `add_header`): the old name (`directive` is the new one).
+   */
+  renamedFrom?: string;
 }
 
 /** Characters whose typing or deletion may change how the text after them is read. */
@@ -58,19 +69,41 @@ export function argumentOnlyEdit(before: ParsedFile, after: ParsedFile): Argumen
   if (STRUCTURAL.test(typed) || STRUCTURAL.test(removed)) return undefined;
   const directive = innermostPlainStatement(after.syntax.statements, region.start, region.newEnd);
   if (!directive || directive.block || directive.terminator !== ';') return undefined;
-  // After the name (so it is the same name), before the `;` (so the statement still ends there).
+  // After the name (so it is the same name), or inside a name nginx does not know (below);
+  // before the `;` (so the statement still ends there).
   const semicolon = directive.end - 1;
-  if (region.start <= directive.nameEnd || region.newEnd > semicolon || isQuote(after.text.charCodeAt(directive.start))) return undefined;
+  const inName = region.newEnd <= directive.nameEnd;
+  if ((region.start <= directive.nameEnd && !inName) || region.newEnd > semicolon || isQuote(after.text.charCodeAt(directive.start))) return undefined;
   const delta = region.newEnd - region.oldEnd;
   const newStatement = after.text.slice(directive.start, directive.end);
   const oldStatement = before.text.slice(directive.start, directive.end - delta);
   if (newStatement.includes('$') || oldStatement.includes('$')) return undefined;
   if (after.syntax.problems.some((p) => p.start < directive.end && p.end >= directive.start)) return undefined;
-  const oldArgs = parseConfig(oldStatement).statements[0]?.args ?? [];
+  const old = parseConfig(oldStatement).statements[0];
+  if (inName && !unknownRename(old?.name, directive.name, after.syntax.statements, region.start)) return undefined;
+  const oldArgs = old?.args ?? [];
   const firstArgument = { before: oldArgs[0]?.value, after: directive.args[0]?.value };
   const argumentCount = { before: oldArgs.length, after: directive.args.length };
   // Detached: a kept edit must not keep the whole old text (see detached).
-  return { file: after.path, start: region.start, oldEnd: region.oldEnd, delta, oldText: detached(oldStatement), directive: directive.name, firstArgument, argumentCount };
+  const edit: ArgumentEdit = { file: after.path, start: region.start, oldEnd: region.oldEnd, delta, oldText: detached(oldStatement), directive: directive.name, firstArgument, argumentCount };
+  if (inName) edit.renamedFrom = detached(old?.name ?? '');
+  return edit;
+}
+
+/**
+ * True when a name typed into is one nginx does not know before and after (a directive's name
+ * on its way to being written), outside any `stream` block. No family but the block-local ones
+ * reads a statement nginx does not know: they check its block again (the unknown-directive and
+ * argument checks), the others keep their findings (unreadByEdit). In stream servers, a
+ * family reads each server's first statement, whatever its name, for the server's settings.
+ */
+function unknownRename(before: string | undefined, after: string, statements: readonly Directive[], offset: number): boolean {
+  const table = getDirectiveTable();
+  if (before === undefined || table.isKnown(before) || table.isKnown(after)) return false;
+  for (let list = statements, found = statementAt(list, offset); found?.block; list = found.block.statements, found = statementAt(list, offset)) {
+    if (found.name === 'stream') return false;
+  }
+  return true;
 }
 
 /**
@@ -79,6 +112,7 @@ export function argumentOnlyEdit(before: ParsedFile, after: ParsedFile): Argumen
  * checked here). An argument edit holds no `$`, before or after (argumentOnlyEdit).
  */
 export function unreadByEdit(family: RuleFamily, edit: ArgumentEdit): boolean {
+  if (edit.renamedFrom !== undefined) return family.blockLocal !== true;
   return family.argumentsUnread?.has(edit.directive) === true || family.argumentsReadForVariables?.has(edit.directive) === true
     || headerLineUnread(family, edit) || headerNameKept(family, edit) || switchUnchanged(family, edit);
 }
@@ -127,14 +161,20 @@ function innermostPlainStatement(statements: readonly Directive[], start: number
 
 /** The statement of a sorted list whose span holds [start, end]. */
 function containing(statements: readonly Directive[], start: number, end: number): Directive | undefined {
+  const statement = statementAt(statements, start);
+  return statement && end <= statement.end ? statement : undefined;
+}
+
+/** The statement of a sorted list whose span holds `offset` (from its first character to just before its end). */
+export function statementAt(statements: readonly Directive[], offset: number): Directive | undefined {
   let low = 0;
   let high = statements.length - 1;
   while (low <= high) {
     const mid = (low + high) >> 1;
     const statement = statements[mid];
-    if (statement.end <= start) low = mid + 1;
-    else if (statement.start > start) high = mid - 1;
-    else return end <= statement.end ? statement : undefined;
+    if (statement.end <= offset) low = mid + 1;
+    else if (statement.start > offset) high = mid - 1;
+    else return statement;
   }
   return undefined;
 }

@@ -28,8 +28,18 @@ export interface ReusableEdit {
   oldEnd: number;
   /** Length change: new length minus old length. */
   delta: number;
-  /** The old text around the edit as a message or fix may quote it: the whole comment (`#` included), or the whole statement. */
-  oldText: string;
+  /**
+   * The old text around the edit as a message or fix may quote it: the whole comment (`#`
+   * included), or the whole statement. Absent when nothing can quote it (blanks between statements).
+   */
+  oldText?: string;
+  /**
+   * For an insertion (start = oldEnd): offsets at its start stay where they are instead of
+   * moving past it, as what ends there ends before the typed text (blanks typed after a word,
+   * lineEndSpaceEdit.ts). Absent: they move, as typed text inside a comment or an argument
+   * lies before whatever starts there.
+   */
+  anchorsStay?: true;
 }
 
 /** An edit inside one comment. */
@@ -95,7 +105,7 @@ export function moveFindings<T extends Finding>(findings: readonly T[], edit: Re
   for (let i = 0; i < findings.length; i++) {
     const finding = findings[i];
     // A range with one end inside the edited text has no place in the new text.
-    if (finding.message.includes(edit.oldText) || straddles(finding, edit)) return undefined;
+    if (quotes(finding.message, edit) || straddles(finding, edit)) return undefined;
     const ownRelated = finding.related;
     const related = ownRelated && moveEach(ownRelated, edit, moveRelated);
     if (ownRelated && !related) return undefined;
@@ -118,6 +128,11 @@ export function moveFindings<T extends Finding>(findings: readonly T[], edit: Re
   return moved;
 }
 
+/** True when `text` quotes the old text around the edit. */
+function quotes(text: string, edit: ReusableEdit): boolean {
+  return edit.oldText !== undefined && text.includes(edit.oldText);
+}
+
 function straddles(range: { file: string; start: number; end: number }, edit: ReusableEdit): boolean {
   if (range.file !== edit.file) return false;
   return (range.start > edit.start && range.start < edit.oldEnd) || (range.end > edit.start && range.end < edit.oldEnd);
@@ -125,12 +140,12 @@ function straddles(range: { file: string; start: number; end: number }, edit: Re
 
 /** Where an offset of the edited file's old text stands in its new text. */
 export function movedOffset(offset: number, edit: ReusableEdit): number {
-  return offset >= edit.oldEnd ? offset + edit.delta : offset;
+  return offset > edit.oldEnd || (offset === edit.oldEnd && !(edit.anchorsStay && edit.start === edit.oldEnd)) ? offset + edit.delta : offset;
 }
 
-/** True when the edit moves a range: it is in the edited file and ends at or past the edit's end. */
+/** True when the edit moves a range: it is in the edited file and its end moves (its start cannot move unless its end does). */
 function movesPast(range: { file: string; end: number }, edit: ReusableEdit): boolean {
-  return range.file === edit.file && range.end >= edit.oldEnd;
+  return range.file === edit.file && movedOffset(range.end, edit) !== range.end;
 }
 
 /**
@@ -150,7 +165,7 @@ function moveEach<T>(items: T[], edit: ReusableEdit, move: (item: T, edit: Reusa
 }
 
 function moveRelated(related: RelatedLocation, edit: ReusableEdit): RelatedLocation | undefined {
-  if (straddles(related, edit) || related.message.includes(edit.oldText)) return undefined;
+  if (straddles(related, edit) || quotes(related.message, edit)) return undefined;
   // Made field by field (as a moved text edit): all moved ones then share one hidden class, where a
   // copy by spread kept the class of each rule's original, and the code that moves and converts
   // them was optimised again for each new one (issue #15).
@@ -158,7 +173,7 @@ function moveRelated(related: RelatedLocation, edit: ReusableEdit): RelatedLocat
 }
 
 function moveTextEdit(e: TextEdit, edit: ReusableEdit): TextEdit | undefined {
-  if (e.newText.includes(edit.oldText)) return undefined;
+  if (quotes(e.newText, edit)) return undefined;
   // An edit that replaces text inside the edited region has no place in the new text.
   if (e.file === edit.file && e.start < edit.oldEnd && e.end > edit.start) return undefined;
   return movesPast(e, edit) ? { file: e.file, start: movedOffset(e.start, edit), end: movedOffset(e.end, edit), newText: e.newText } : e;

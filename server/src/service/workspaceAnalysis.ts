@@ -22,7 +22,8 @@ import { isRetired, ParseCache, parseStepOf, type ParsedFile } from '../model/pa
 import type { Directive } from '../parser/syntaxTree';
 import { DEFAULT_SETTINGS, type NginxMtlsSettings } from './settings';
 import { MAX_WATCHED_PATHS, RecentPaths } from './watchedFiles';
-import { commentOnlyEdit, moveFindings, type CommentEdit } from './commentEditReuse';
+import { commentOnlyEdit, moveFindings, type ReusableEdit } from './commentEditReuse';
+import { lineEndSpaceEdit } from './lineEndSpaceEdit';
 import { argumentOnlyEdit, blocksInheritingEdited, editedBlock, editedPath, findingsOffBlocks, findingsOffOwnStatements, findingsOffStatements, findingsOutsideBlock, onStatementsNamed, unreadByEdit, type ArgumentEdit, type BlocksJudged } from './argumentEditReuse';
 
 export interface FileAnalysis {
@@ -380,17 +381,18 @@ export class WorkspaceAnalysis {
   /**
    * Runs the rules, or moves the findings of the last run of the same files when nothing a
    * rule reads has changed since: the edits in between were inside comments (see
-   * commentEditReuse.ts), every certificate file inspected reads the same, and the settings
-   * and clock are those of that run (within RUN_REUSE_MS). After an edit inside the arguments
-   * of one directive (argumentEditReuse.ts), the families that never read that directive's
-   * arguments keep their last findings, moved, and only the others run.
+   * commentEditReuse.ts) or blanks at the end of a line (lineEndSpaceEdit.ts), every certificate file inspected reads the same, and the settings
+   * and clock are those of that run (within RUN_REUSE_MS); when one of those findings cannot be
+   * moved, the families whose findings all can keep them, and only the others run. After an edit
+   * inside the arguments of one directive (argumentEditReuse.ts), the families that never read
+   * that directive's arguments keep their last findings, moved, and only the others run.
    */
   private async runRules(tree: ConfigTree, files: ParsedFile[], contextGuessed: boolean, acceptedSomewhere?: ReadonlySet<Directive>, cancellation?: CancellationFlag): Promise<AnalysisResult> {
     const key = `${tree.mainFile}\0${tree.rootContext}\0${tree.confDir}\0${tree.confDirUnknown === true}\0${contextGuessed}\0${files.map((f) => f.path).join('\0')}`;
     const now = this.now();
     const last = this.lastRuns.get(key);
     const since = last ? await this.editsSince(last, tree, files, now) : undefined;
-    if (last && since?.kind === 'comments') {
+    if (last && since?.kind === 'unread') {
       let findings: ResolvedFinding[] | undefined = last.result.findings;
       for (const edit of since.edits) findings = findings && moveFindings(findings, edit);
       if (findings) {
@@ -406,7 +408,8 @@ export class WorkspaceAnalysis {
     }
     const inspections = new Map<string, Inspection<Promise<InspectedFile>>>();
     const inspect = this.recordingInspector(inspections);
-    const reusedFamilies = last && since?.kind === 'arguments' ? await this.reusedFamilies(last, since.edit, tree, files, inspect) : undefined;
+    const reusedFamilies = !last || !since ? undefined
+      : since.kind === 'arguments' ? await this.reusedFamilies(last, since.edit, tree, files, inspect) : familiesMovedPast(last, since.edits);
     const result = await this.runRulesFresh(tree, files, contextGuessed, acceptedSomewhere, cancellation, now, inspect, reusedFamilies, reusedFamilies && last?.result.resolutions);
     // A file's text changed while the rules ran and its new parse moved the nodes they were
     // reading (model/parsedFile.ts): the findings may mix two versions. The newer text gets
@@ -429,10 +432,11 @@ export class WorkspaceAnalysis {
    * The edits since the last run of the same files, when the rules may reuse its findings:
    * the same settings, clock within RUN_REUSE_MS, the same tree or one rebuilt from it where
    * only file texts changed, every certificate file inspected reading the same, and each
-   * edited file changed inside comments, or exactly one inside the arguments of a directive.
+   * edited file changed inside comments or in blanks at the end of a line (edits no check
+   * reads), or exactly one inside the arguments of a directive.
    */
   private async editsSince(last: LastRun, tree: ConfigTree, files: readonly ParsedFile[], now: Date):
-    Promise<{ kind: 'comments'; edits: CommentEdit[] } | { kind: 'arguments'; edit: ArgumentEdit } | undefined> {
+    Promise<{ kind: 'unread'; edits: ReusableEdit[] } | { kind: 'arguments'; edit: ArgumentEdit } | undefined> {
     const age = now.getTime() - last.now;
     if (age < 0 || age > RUN_REUSE_MS || last.settings !== this.settings || last.knownRoots !== this.knownRoots) return undefined;
     if (files.length !== last.files.length || files.some((f, i) => f.path !== last.files[i].path)) return undefined;
@@ -443,13 +447,13 @@ export class WorkspaceAnalysis {
       if (!lineage || lineage.previous !== last.tree || !lineage.changed.every((input) => input.kind === 'parsed')) return undefined;
       edited = lineage.changed;
     }
-    const edits: CommentEdit[] = [];
+    const edits: ReusableEdit[] = [];
     let argumentEdit: ArgumentEdit | undefined;
     for (const input of edited) {
       const before = input.kind === 'parsed' ? input.parsed : undefined;
       const after = tree.files.get(input.path)?.parsed;
       if (!before || !after) return undefined;
-      const edit = commentOnlyEdit(before, after);
+      const edit = commentOnlyEdit(before, after) ?? lineEndSpaceEdit(before, after);
       if (edit) {
         edits.push(edit);
         continue;
@@ -461,7 +465,7 @@ export class WorkspaceAnalysis {
       this.tlsFilesRead.add(p);
       if (!sameInspection(result, await this.certificates.inspect(p, options))) return undefined;
     }
-    return argumentEdit ? { kind: 'arguments', edit: argumentEdit } : { kind: 'comments', edits };
+    return argumentEdit ? { kind: 'arguments', edit: argumentEdit } : { kind: 'unread', edits };
   }
 
   /**
@@ -609,6 +613,24 @@ const MAX_CACHED_TREES = 16;
  * How long the findings of one analysis are reused across comment edits: findings depend on
  * the clock (days until a certificate expires), so a run at most this old stands for a new one.
  */
+/**
+ * After edits no check reads, when a finding of the last run cannot be moved past them (it
+ * quotes the edited statement, as a fix that copies inherited header lines does): the families
+ * whose findings all move keep them, and only the others run again.
+ */
+function familiesMovedPast(last: LastRun, edits: readonly ReusableEdit[]): Map<string, ReusedFamily> | undefined {
+  const found = last.result.byFamily;
+  if (!found) return undefined;
+  const reused = new Map<string, ReusedFamily>();
+  for (const [name, earlier] of found) {
+    let moved: readonly Finding[] | undefined = earlier;
+    for (const edit of last.familyEdits) moved = moved && moveFindings(moved, edit);
+    for (const edit of edits) moved = moved && moveFindings(moved, edit);
+    if (moved) reused.set(name, { kept: moved });
+  }
+  return reused.size > 0 ? reused : undefined;
+}
+
 const RUN_REUSE_MS = 10_000;
 /** Comment edits after which a run's findings per family are no longer kept for reuse (each later reuse would move them past every one). */
 const MAX_FAMILY_EDITS = 32;
@@ -624,8 +646,8 @@ interface LastRun {
   /** Each certificate file the rules inspected, with what they saw. */
   inspected: Inspection<InspectedFile>[];
   result: AnalysisResult;
-  /** Comment edits made since `result.byFamily` was found: its findings are moved past them before reuse. */
-  familyEdits: readonly CommentEdit[];
+  /** Edits no check reads (comments, blanks at line ends) made since `result.byFamily` was found: its findings are moved past them before reuse. */
+  familyEdits: readonly ReusableEdit[];
 }
 
 /** One certificate file a run of the rules inspected, with the options and what it saw (or will). */

@@ -1,0 +1,144 @@
+/**
+ * Blanks typed or deleted at the end of a line (the indentation of a blank line, the space after
+ * a line's last word) reuse the last analysis with moved offsets (lineEndSpaceEdit.ts,
+ * WorkspaceAnalysis.runRules). The reused findings must be exactly those of a fresh analysis of
+ * the new text: every rule fixture is edited at the ends of its lines and checked both ways;
+ * the edits that could change a word or a line are refused.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import type { Finding } from '../../server/src/analysis/finding';
+import { parseFile } from '../../server/src/model/parsedFile';
+import { moveFindings } from '../../server/src/service/commentEditReuse';
+import { lineEndSpaceEdit } from '../../server/src/service/lineEndSpaceEdit';
+import { makeTempDir, removeDir } from '../differential/nginxHarness';
+import { countingFamilies, findingsOf, forEachRuleFixture, freshFindings, reopened, service, writeServerPair } from './reuseHelpers';
+
+/** Offsets of line ends (the line break itself) spread over a text: up to `count` of them. */
+function lineEnds(text: string, count: number): number[] {
+  const ends: number[] = [];
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) ends.push(at);
+  const step = Math.max(1, Math.floor(ends.length / count));
+  return ends.filter((_, i) => i % step === step - 1).slice(0, count);
+}
+
+describe('blanks typed at the end of a line reuse the last analysis', () => {
+  it('accepts blanks at a line end that change no word, and refuses every other edit', () => {
+    const base = [
+      'http {',
+      '    ',
+      '    add_header X-A "a',
+      '        b";',
+      '    add_header',
+      '        X-B b;',
+      '    gzip on; # note',
+      '    set $p a\\',
+      '    ;',
+      '    map $a $b { default 1; }',
+      '}',
+      '',
+    ].join('\n');
+    const edit = (from: string, to: string): boolean => {
+      assert.ok(base.includes(from), from);
+      return lineEndSpaceEdit(parseFile('f', base), parseFile('f', base.replace(from, to))) !== undefined;
+    };
+    assert.ok(edit('http {\n    \n', 'http {\n        \n'), 'indentation typed on a blank line');
+    assert.ok(edit('http {\n    \n', 'http {\n  \n'), 'indentation deleted on a blank line');
+    assert.ok(edit('http {\n    \n', 'http {\n\t\n'), 'a tab instead of spaces');
+    assert.ok(edit('    add_header\n', '    add_header \n'), 'a space after the name, the arguments on the next line');
+    assert.ok(edit('{ default 1; }\n', '{ default 1; }  \n'), 'after the last word of a line');
+    assert.ok(edit('http {\n', 'http { \n'), 'after a block\'s "{"');
+    assert.ok(!edit('"a\n', '"a \n'), 'inside a quoted argument');
+    assert.ok(!edit('# note\n', '# note \n'), 'at the end of a comment');
+    assert.ok(!edit('a\\\n', 'a\\ \n'), 'after a backslash');
+    assert.ok(!edit('gzip on;', 'gzip o n;'), 'inside a word');
+    assert.ok(!edit('gzip on;', 'gzip  on;'), 'between words, not at a line end');
+    assert.ok(!edit('http {\n    \n', 'http {\n    \n\n'), 'a line break');
+    assert.ok(!edit('http {\n    \n', 'http {\n    x\n'), 'a word');
+    assert.ok(!edit('}\n', '} '), 'at the end of the file, past the last line break');
+  });
+
+  it('refuses blanks in a string that is never closed, and takes them after a statement missing its ";"', () => {
+    const unclosed = 'http {\n    gzip "on\n}\n';
+    assert.equal(lineEndSpaceEdit(parseFile('f', unclosed), parseFile('f', unclosed.replace('"on\n', '"on \n'))), undefined);
+    // The `;` nginx misses is still missed right after "on" (the fix inserting it stays there).
+    const missing = 'http {\n    gzip on\n}\n';
+    assert.ok(lineEndSpaceEdit(parseFile('f', missing), parseFile('f', missing.replace('on\n', 'on \n'))));
+  });
+
+  it('keeps what ends where blanks are typed, and moves what comes after them', () => {
+    const text = 'http {\n    gzip on;\n    gzip off;\n}\n';
+    const at = text.indexOf(';') + 1;
+    const edit = lineEndSpaceEdit(parseFile('/f', text), parseFile('/f', text.slice(0, at) + '  ' + text.slice(at)));
+    assert.ok(edit);
+    const next = text.indexOf('gzip off');
+    const finding: Finding = {
+      code: 'x', message: 'm', file: '/f', start: text.indexOf('gzip on'), end: at,
+      related: [{ file: '/f', start: next, end: next + 4, message: 'r' }],
+      fixes: [{ title: 't', safe: true, edits: [{ file: '/f', start: at, end: at, newText: '\n    gzip_vary on;' }] }],
+    };
+    const [moved] = moveFindings([finding], edit) ?? [];
+    assert.deepEqual([moved.start, moved.end], [finding.start, at], 'the statement ending at the edit keeps its range');
+    assert.deepEqual(moved.related?.map((r) => [r.start, r.end]), [[next + 2, next + 6]]);
+    assert.deepEqual(moved.fixes?.[0].edits.map((e) => [e.start, e.end]), [[at, at]], 'an insertion after the statement stays before the blanks');
+    assert.equal(moveFindings([{ ...finding, message: 'quotes gzip on;' }], edit)?.length, 1, 'between statements nothing is quoted');
+  });
+
+  it('gives the findings of a fresh analysis for every rule fixture, mostly without running the rules again', async () => {
+    let reused = 0;
+    let compared = 0;
+    await forEachRuleFixture(async ({ code, name, dir, file }) => {
+      const counted = countingFamilies();
+      const edited = service(dir, counted.families);
+      const original = fs.readFileSync(file, 'utf8');
+      let text = original;
+      edited.openDocument(file, text);
+      await findingsOf(edited, file);
+      for (const offset of lineEnds(original, 3)) {
+        for (const next of [original.slice(0, offset) + ' \t ' + original.slice(offset), original]) {
+          text = next;
+          const before = counted.total();
+          edited.openDocument(file, text);
+          const got = await findingsOf(edited, file);
+          if (counted.total() === before) reused++;
+          assert.deepEqual(got, await freshFindings(dir, file, text), `${code}/${name}: blanks at ${offset}`);
+          compared++;
+        }
+      }
+    });
+    assert.ok(compared > 200, `compared ${compared} edits`);
+    console.log(`blanks at line ends: ${compared} compared with fresh analyses, ${reused} reused without running a family`);
+    // Line ends inside quoted strings and comments, or on lines with problems, are checked afresh.
+    assert.ok(reused > compared * 0.6, `reused ${reused} of ${compared}`);
+  });
+
+  it('runs only the family whose fix copies the edited statement, while the indentation of its next line is typed', async () => {
+    const dir = makeTempDir('blank-reuse');
+    try {
+      writeServerPair(dir);
+      const file = path.join(dir, 'nginx.conf');
+      // The location's own add_header drops the server's two; the fix copies them, the
+      // statement being typed (`add_header` and its words on the next line) included.
+      const text = 'events {}\nhttp {\n    server {\n        listen 443 ssl;\n        ssl_certificate server.crt;\n        ssl_certificate_key server.key;\n'
+        + '        add_header X-Frame-Options DENY;\n        add_header\n            X-Typed yes;\n\n        location / { add_header X-Own 1; return 200; }\n    }\n}\n';
+      const counted = countingFamilies();
+      const s = service(dir, counted.families);
+      s.openDocument(file, text);
+      const first = await findingsOf(s, file);
+      assert.ok(first.some((f) => f.code === 'proxy.header-inheritance-drop' && f.fixes?.some((x) => x.edits.some((e) => e.newText.includes('add_header\n')))), 'the fix copies the two-line statement');
+      const runs = new Map(counted.runs);
+      const next = text.replace('        add_header\n', '        add_header  \n');
+      await reopened(s, dir, file, next, 'blanks after the name of the statement being typed');
+      const ranAgain = [...counted.runs].filter(([family, n]) => n > (runs.get(family) ?? 0)).map(([family]) => family);
+      assert.deepEqual(ranAgain, ['header-inheritance']);
+      const blank = next.replace('X-Typed yes;\n\n', 'X-Typed yes;\n    \n');
+      const total = counted.total();
+      await reopened(s, dir, file, blank, 'blanks on a blank line');
+      assert.equal(counted.total(), total, 'blanks on a blank line run no family');
+    } finally {
+      removeDir(dir);
+    }
+  });
+});
