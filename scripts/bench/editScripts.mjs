@@ -109,3 +109,61 @@ export function httpLevelEdits(lines, count, { name, value }) {
   }
   return { line, setup, keystrokes };
 }
+
+/** The statements typeLines writes, in turn: a header, a proxy header, two plain settings and a TLS one. */
+export const TYPED_STATEMENTS = [
+  'add_header X-Typed-Line "typed value" always;',
+  'proxy_set_header X-Typed-Header "on";',
+  'client_max_body_size 10m;',
+  'proxy_read_timeout 30s;',
+  'ssl_session_timeout 10m;',
+];
+
+/**
+ * Whole new lines typed into server blocks, a keystroke at a time, until `count` keystrokes:
+ * in the `nth`, `nth + 1`… server blocks from the middle of the file (burstSite), after the
+ * server_name line, each of TYPED_STATEMENTS in turn. With `editor` set, as VS Code types with
+ * this extension's language configuration: Enter inserts the line break and the indentation of
+ * the line above in one change, a `"` typed before a blank or the line's end inserts the pair
+ * `""`, and the closing `"` typed over it changes nothing (no keystroke sent). Without it, as an
+ * editor that adds nothing: the line break, every blank of the indentation and each character
+ * are keystrokes of their own. Until its `;` is typed, a new statement takes the words of the
+ * next line as its arguments, as nginx would read it: every keystroke of a line changes a
+ * statement.
+ */
+export function* lineEdits(lines, count, { editor = false, nth = 0 } = {}) {
+  let sent = 0;
+  /** Applies `text` at `character` of `line` (replacing nothing) and hands out the change. */
+  const type = (line, character, text) => {
+    lines[line] = lines[line].slice(0, character) + text + lines[line].slice(character);
+    sent++;
+    return { range: range(line, character), text };
+  };
+  for (let n = 0; sent < count; n++) {
+    const site = burstSite(lines, nth + n);
+    const statement = TYPED_STATEMENTS[n % TYPED_STATEMENTS.length];
+    // The line break at the end of the line above, then the new line's characters.
+    const above = site.line - 1;
+    const enter = editor ? `\n${site.indent}` : '\n';
+    lines.splice(site.line, 0, enter.slice(1));
+    sent++;
+    yield { range: range(above, lines[above].length), text: enter };
+    for (const blank of editor ? '' : site.indent) {
+      if (sent >= count) return;
+      yield type(site.line, lines[site.line].length, blank);
+    }
+    let quoted = false;
+    for (const character of statement) {
+      if (sent >= count) return;
+      const at = lines[site.line].length - (quoted ? 1 : 0);
+      if (editor && character === '"') {
+        // Typed over the closing quote the editor inserted, the cursor moves, the text does not.
+        quoted = !quoted;
+        if (!quoted) continue;
+        yield type(site.line, at, '""');
+        continue;
+      }
+      yield type(site.line, at, character);
+    }
+  }
+}

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { burstEdits, commentEdits, httpLevelEdits } from './editScripts.mjs';
+import { burstEdits, commentEdits, httpLevelEdits, lineEdits } from './editScripts.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -91,9 +91,12 @@ export const IDLE_MS = 7000;
  * 1. start → first diagnostics of the opened file (spawn, initialize, indexing);
  * 2. `edits` comment keystrokes, each sent after the previous one's diagnostics arrived;
  * 3. a burst of `edits` characters typed into a new add_header line, waiting likewise;
- * 4. a second burst (another server block) sent every `intervalMs` without waiting, as a
+ * 4. `edits` keystrokes of whole new lines typed into server blocks (lineEdits), as VS Code
+ *    types them (auto-indent, quotes closed), then as many typed a character at a time, waiting
+ *    likewise;
+ * 5. a second burst (another server block) sent every `intervalMs` without waiting, as a
  *    typist does: the time from the last keystroke to the diagnostics of the final version.
- * Stops typing in 2 and 3 when `budgetMs` has passed since the start of that step.
+ * Stops typing in 2, 3 and 4 when `budgetMs` has passed since the start of that step.
  */
 export async function lspSession({ root, folder, file, edits, budgetMs, intervalMs = 30 }) {
   const started = performance.now();
@@ -157,6 +160,8 @@ export async function lspSession({ root, folder, file, edits, budgetMs, interval
     const burst = burstEdits(lines, edits);
     await typeWaiting([burst.setup()]);
     result.burst = summary(await typeWaiting(burst.keystrokes()));
+    result.lines = summary(await typeWaiting(lineEdits(lines, edits, { editor: true, nth: 2 })));
+    result.plainLines = summary(await typeWaiting(lineEdits(lines, edits, { nth: 3 })));
 
     // The typist: one keystroke every intervalMs, whatever the server is doing.
     const typed = burstEdits(lines, edits, { header: 'X-Typed', nth: 1, seed: 13 });
@@ -196,7 +201,8 @@ export async function lspSessions(label, options, sessions, log) {
   for (let i = 0; i < sessions; i++) {
     const r = await lspSession(options);
     log(`${label} session ${i + 1}: start → first diagnostics ${r.startMs.toFixed(0)} ms; comment edits p50 ${r.comment.p50.toFixed(1)} p95 ${r.comment.p95.toFixed(1)} ms `
-      + `(${r.comment.unchanged} of ${r.comment.edits} not sent again); burst p50 ${r.burst.p50.toFixed(1)} p95 ${r.burst.p95.toFixed(1)} ms (${r.burst.unchanged} of ${r.burst.edits} not sent again); typist: last keystroke → final diagnostics ${r.typist.lastKeystrokeToFinalMs.toFixed(0)} ms `
+      + `(${r.comment.unchanged} of ${r.comment.edits} not sent again); burst p50 ${r.burst.p50.toFixed(1)} p95 ${r.burst.p95.toFixed(1)} ms (${r.burst.unchanged} of ${r.burst.edits} not sent again); `
+      + `new lines p50 ${r.lines.p50.toFixed(1)} p95 ${r.lines.p95.toFixed(1)} ms, a character at a time p50 ${r.plainLines.p50.toFixed(1)} p95 ${r.plainLines.p95.toFixed(1)} ms; typist: last keystroke → final diagnostics ${r.typist.lastKeystrokeToFinalMs.toFixed(0)} ms `
       + `(${r.typist.diagnosedVersions} of ${r.typist.keystrokes} versions diagnosed); RSS at first diagnostics ${(r.rssAtFirstDiagnostics / 1024).toFixed(0)} MB, `
       + `settled ${(r.rssAfterIndex / 1024).toFixed(0)} MB (${r.settleMs.toFixed(0)} ms later), ${(r.rssAfterIndexIdle / 1024).toFixed(0)} MB ${IDLE_MS / 1000} s after → ${(r.rssAfterEdits / 1024).toFixed(0)} → ${(r.rssAfterAll / 1024).toFixed(0)} → ${(r.rssAfterIdle / 1024).toFixed(0)} MB after ${IDLE_MS / 1000} s idle`);
     runs.push(r);
@@ -205,12 +211,18 @@ export async function lspSessions(label, options, sessions, log) {
   return {
     label, sessions: runs.length,
     startMs: pick((r) => r.startMs), indexMs: pick((r) => r.indexMs),
-    comment: { edits: runs[0].comment.edits, unchanged: pick((r) => r.comment.unchanged), p50: pick((r) => r.comment.p50), p95: pick((r) => r.comment.p95), max: pick((r) => r.comment.max) },
-    burst: { edits: runs[0].burst.edits, unchanged: pick((r) => r.burst.unchanged), p50: pick((r) => r.burst.p50), p95: pick((r) => r.burst.p95), max: pick((r) => r.burst.max) },
+    comment: typed(runs, (r) => r.comment),
+    burst: typed(runs, (r) => r.burst), lines: typed(runs, (r) => r.lines), plainLines: typed(runs, (r) => r.plainLines),
     typist: { keystrokes: runs[0].typist.keystrokes, intervalMs: runs[0].typist.intervalMs, lastToFinal: pick((r) => r.typist.lastKeystrokeToFinalMs), diagnosed: pick((r) => r.typist.diagnosedVersions) },
     rssAtFirstDiagnostics: pick((r) => r.rssAtFirstDiagnostics), rssAfterIndex: pick((r) => r.rssAfterIndex), settleMs: pick((r) => r.settleMs), rssAfterIndexIdle: pick((r) => r.rssAfterIndexIdle),
     rssAfterEdits: pick((r) => r.rssAfterEdits), rssAfterAll: pick((r) => r.rssAfterAll), rssAfterIdle: pick((r) => r.rssAfterIdle),
   };
+}
+
+/** One typing step of the sessions (`get` of each): its keystrokes, and the median session's figures with their ranges. */
+function typed(runs, get) {
+  const pick = (field) => medianSession(runs, (r) => get(r)[field]);
+  return { edits: get(runs[0]).edits, unchanged: pick('unchanged'), p50: pick('p50'), p95: pick('p95'), max: pick('max') };
 }
 
 /** Of the sessions' values (`get` of each; undefined ones left out), the median session's, with the range. */

@@ -446,6 +446,8 @@ const lspRssLines = [`| language server | RSS at the first diagnostics | after i
 for (const l of [lspSmall, lspTree]) {
   lspLines.push(`| ${l.label} | ${l.sessions} | ${fmtPicked(l.startMs)} | ${fmtPicked(l.indexMs)} | comment edits (a character typed or deleted at the end of a comment line; not sent again: ${fmtPicked(l.comment.unchanged, String)}) | ${l.comment.edits} | ${fmtPicked(l.comment.p50)} | ${fmtPicked(l.comment.p95)} | ${fmtPicked(l.comment.max)} |`);
   lspLines.push(`| | | | | typing burst into a new add_header line, waiting for each keystroke's diagnostics (not sent again: ${fmtPicked(l.burst.unchanged, String)}) | ${l.burst.edits} | ${fmtPicked(l.burst.p50)} | ${fmtPicked(l.burst.p95)} | ${fmtPicked(l.burst.max)} |`);
+  lspLines.push(`| | | | | new lines typed into server blocks as VS Code types them (Enter with the indentation, quotes closed), waiting likewise (not sent again: ${fmtPicked(l.lines.unchanged, String)}) | ${l.lines.edits} | ${fmtPicked(l.lines.p50)} | ${fmtPicked(l.lines.p95)} | ${fmtPicked(l.lines.max)} |`);
+  lspLines.push(`| | | | | the same lines typed a character at a time (line break, each blank, each quote), waiting likewise (not sent again: ${fmtPicked(l.plainLines.unchanged, String)}) | ${l.plainLines.edits} | ${fmtPicked(l.plainLines.p50)} | ${fmtPicked(l.plainLines.p95)} | ${fmtPicked(l.plainLines.max)} |`);
   lspLines.push(`| | | | | typist: a burst sent every ${l.typist.intervalMs} ms without waiting; last keystroke → diagnostics of the final version | ${l.typist.keystrokes} | ${fmtPicked(l.typist.lastToFinal)} | | versions diagnosed: ${fmtPicked(l.typist.diagnosed, String)} |`);
   lspRssLines.push(`| ${l.label} | ${fmtPicked(l.rssAtFirstDiagnostics, fmtMb, 1024)} | ${fmtPicked(l.rssAfterIndex, fmtMb, 1024)} (${fmtPicked(l.settleMs)} later) | ${fmtPicked(l.rssAfterIndexIdle, fmtMb, 1024)} | ${fmtPicked(l.rssAfterEdits, fmtMb, 1024)} | ${fmtPicked(l.rssAfterAll, fmtMb, 1024)} | ${fmtPicked(l.rssAfterIdle, fmtMb, 1024)} |`);
 }
@@ -581,7 +583,11 @@ if (WRITE) {
     'The keystrokes (scripts/bench/editScripts.mjs) are the same for the language server and the in-process',
     'figures: comment edits (a character typed at the end of a comment line, then deleted), and a typing',
     'burst (a new `add_header X-Burst "";` line in a server block in the middle of the file, then one',
-    'character at a time typed between the quotes, so every keystroke changes a directive). The typist',
+    'character at a time typed between the quotes, so every keystroke changes a directive). Through the',
+    'language server, whole new lines are typed into server blocks too (`add_header`, `proxy_set_header`, three',
+    'plain settings, in turn): as VS Code types them with this extension\'s language configuration (Enter',
+    'brings the indentation, a `"` brings its closing pair, which is then typed over), and a character at',
+    'a time; until its `;` is typed a new statement takes the next line\'s words as its arguments. The typist',
     'sends a second burst every 30 ms without waiting for diagnostics, as a person types; the server may',
     'skip the versions it has not started on. The language server is started as the VS Code extension',
     `starts it: \`node ${SERVER_NODE_FLAGS.join(' ')} dist/server.js --stdio\` (common/serverLaunch.ts); an editor that`,

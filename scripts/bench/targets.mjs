@@ -27,8 +27,10 @@ export function issueTargets(m) {
       + (m.coldParse ? `; a cold process that only reads and parses the tree: ${fmtMs(m.coldParse.ms)} = ${times(m.coldParse.ms, parseMs)}` : ''));
 
   for (const [lsp, limit, what] of [[m.lspSmall, 30, '5k-line main config'], [m.lspTree, 40, 'file in the tree']]) {
-    for (const [key, scenario] of [['comment', 'comment edits'], ['burst', `${lsp?.burst.edits ?? '?'}-character typing burst`]]) {
-      const p95 = lsp?.[key].p95.value;
+    const scenarios = [['comment', 'comment edits'], ['burst', `${lsp?.burst.edits ?? '?'}-character typing burst`],
+      ['lines', 'typing new lines as VS Code types them (auto-indent, quotes closed)'], ['plainLines', 'typing new lines a character at a time']];
+    for (const [key, scenario] of scenarios) {
+      const p95 = lsp?.[key]?.p95.value;
       add(`Keystroke → diagnostics p95 < ${limit} ms, ${what}, ${scenario}`, fmtMs(p95), p95 === undefined ? undefined : p95 < limit,
         lsp && lsp.sessions > 1 ? `median of ${lsp.sessions} sessions` : '');
     }

@@ -89,6 +89,37 @@ describe('benchmark keystrokes (scripts/bench/editScripts.mjs)', () => {
     }
   });
 
+  it('new lines are typed into server blocks after their server_name, as VS Code types them and a character at a time', () => {
+    const initial = sampleConfig(9);
+    for (const editor of [true, false]) {
+      const lines = initial.split('\n');
+      const changes: Change[] = [];
+      // Lazily, as the bench sends them: each change is made when it is sent.
+      const { text } = replay(initial, lines, (function* () { for (const change of edits.lineEdits(lines, 120, { editor, nth: 2 })) { changes.push(change); yield change; } })());
+      assert.equal(changes.length, 120);
+      const finalLines = text.split('\n');
+      const added = finalLines.filter((l) => !initial.split('\n').includes(l));
+      // Whole statements, each on a new line at the server's indentation after its server_name, in
+      // the servers from the third after the middle one, and the last one begun.
+      const whole = edits.TYPED_STATEMENTS.map((s: string) => `        ${s}`);
+      const complete = editor ? 3 : 2;
+      assert.equal(added.length, complete + 1);
+      for (let i = 0; i <= complete; i++) {
+        const line = finalLines.findIndex((l) => l.includes(`server_name s${(6 + i) % 9}.`)) + 1;
+        if (i < complete) assert.equal(finalLines[line], whole[i]);
+        else assert.ok(whole[i].startsWith(finalLines[line]) && finalLines[line].length > 8, finalLines[line]);
+      }
+      const texts = changes.map((c) => c.text);
+      if (editor) {
+        assert.equal(texts[0], '\n        ', 'Enter brings the indentation');
+        assert.ok(texts.includes('""') && !texts.includes('"'), 'a quote brings its pair, which is typed over');
+      } else {
+        assert.deepEqual(texts.slice(0, 9), ['\n', ...' '.repeat(8)], 'the line break, then each blank');
+        assert.equal(texts.filter((t: string) => t === '"').length, 4, 'each quote typed');
+      }
+    }
+  });
+
   it('a second burst (nth 1) goes into another server block', () => {
     const lines = sampleConfig(9).split('\n');
     const first = edits.burstSite(lines, 0);
@@ -146,15 +177,16 @@ describe('targets of issue #15 (scripts/bench/targets.mjs)', () => {
   const lsp = (p95: number, burstP95: number, rssKb: number) => ({
     sessions: 1, startMs: picked(900), indexMs: picked(500),
     comment: { edits: 200, p95: picked(p95) }, burst: { edits: 200, p95: picked(burstP95) },
+    lines: { edits: 200, p95: picked(burstP95) }, plainLines: { edits: 200, p95: picked(burstP95) },
     rssAfterIndex: picked(rssKb), rssAfterEdits: picked(rssKb),
   });
   const verdicts = (m: unknown) => targets.issueTargets(m).map((r: any) => r.verdict);
 
   it('passes each target at its limit and fails past it', () => {
     const passing = verdicts({ fullCheck: { ms: 300, rssKb: 130 * 1024 }, parse: { ms: 100 }, crossplane: { rssKb: 67 * 1024 }, lspSmall: lsp(29.9, 29.9, 149 * 1024), lspTree: lsp(39.9, 39.9, 149 * 1024) });
-    assert.deepEqual(passing.slice(0, -1), Array(10).fill('pass'));
+    assert.deepEqual(passing.slice(0, -1), Array(14).fill('pass'));
     const failing = verdicts({ fullCheck: { ms: 301, rssKb: 134 * 1024 }, parse: { ms: 100 }, crossplane: { rssKb: 67 * 1024 }, lspSmall: lsp(30, 30, 150 * 1024), lspTree: lsp(40, 40, 150 * 1024) });
-    assert.deepEqual(failing.slice(0, -1), Array(10).fill('**FAIL**'));
+    assert.deepEqual(failing.slice(0, -1), Array(14).fill('**FAIL**'));
   });
 
   it('notes how long a cold process takes only to read and parse the tree, when that was measured', () => {
