@@ -34,12 +34,19 @@ export interface ReusableEdit {
    */
   oldText?: string;
   /**
-   * For an insertion (start = oldEnd): offsets at its start stay where they are instead of
-   * moving past it, as what ends there ends before the typed text (blanks typed after a word,
-   * lineEndSpaceEdit.ts). Absent: they move, as typed text inside a comment or an argument
-   * lies before whatever starts there.
+   * True when the edit types or deletes line breaks: the lines after it move, and a finding whose
+   * message, related messages or fix titles name a line (`on line 12`, `nginx.conf:12`) is not
+   * moved (its family runs again).
    */
-  anchorsStay?: true;
+  linesMove?: true;
+}
+
+/** How a message names a line of a file: `line 12`, or `file.conf:12` (a port such as `:443` looks alike, and is refused too). */
+const NAMES_A_LINE = /\bline \d|:\d/;
+
+/** True when the finding's text names a line (NAMES_A_LINE). */
+function namesALine(finding: Finding): boolean {
+  return NAMES_A_LINE.test(finding.message) || (finding.related ?? []).some((r) => NAMES_A_LINE.test(r.message)) || (finding.fixes ?? []).some((f) => NAMES_A_LINE.test(f.title));
 }
 
 /** An edit inside one comment. */
@@ -105,7 +112,7 @@ export function moveFindings<T extends Finding>(findings: readonly T[], edit: Re
   for (let i = 0; i < findings.length; i++) {
     const finding = findings[i];
     // A range with one end inside the edited text has no place in the new text.
-    if (quotes(finding.message, edit) || straddles(finding, edit)) return undefined;
+    if (quotes(finding.message, edit) || straddles(finding, edit) || (edit.linesMove && namesALine(finding))) return undefined;
     const ownRelated = finding.related;
     const related = ownRelated && moveEach(ownRelated, edit, moveRelated);
     if (ownRelated && !related) return undefined;
@@ -140,7 +147,7 @@ function straddles(range: { file: string; start: number; end: number }, edit: Re
 
 /** Where an offset of the edited file's old text stands in its new text. */
 export function movedOffset(offset: number, edit: ReusableEdit): number {
-  return offset > edit.oldEnd || (offset === edit.oldEnd && !(edit.anchorsStay && edit.start === edit.oldEnd)) ? offset + edit.delta : offset;
+  return offset >= edit.oldEnd ? offset + edit.delta : offset;
 }
 
 /** True when the edit moves a range: it is in the edited file and its end moves (its start cannot move unless its end does). */

@@ -23,7 +23,7 @@ import type { Directive } from '../parser/syntaxTree';
 import { DEFAULT_SETTINGS, type NginxMtlsSettings } from './settings';
 import { MAX_WATCHED_PATHS, RecentPaths } from './watchedFiles';
 import { commentOnlyEdit, moveFindings, type ReusableEdit } from './commentEditReuse';
-import { lineEndSpaceEdit } from './lineEndSpaceEdit';
+import { blankOnlyEdit } from './blankEditReuse';
 import { argumentOnlyEdit, blocksInheritingEdited, editedBlock, editedPath, findingsOffBlocks, findingsOffOwnStatements, findingsOffStatements, findingsOutsideBlock, onStatementsNamed, unreadByEdit, type ArgumentEdit, type BlocksJudged } from './argumentEditReuse';
 
 export interface FileAnalysis {
@@ -381,11 +381,12 @@ export class WorkspaceAnalysis {
   /**
    * Runs the rules, or moves the findings of the last run of the same files when nothing a
    * rule reads has changed since: the edits in between were inside comments (see
-   * commentEditReuse.ts) or blanks at the end of a line (lineEndSpaceEdit.ts), every certificate file inspected reads the same, and the settings
-   * and clock are those of that run (within RUN_REUSE_MS); when one of those findings cannot be
-   * moved, the families whose findings all can keep them, and only the others run. After an edit
-   * inside the arguments of one directive (argumentEditReuse.ts), the families that never read
-   * that directive's arguments keep their last findings, moved, and only the others run.
+   * commentEditReuse.ts) or blanks between words (blankEditReuse.ts), every certificate file
+   * inspected reads the same, and the settings and clock are those of that run (within
+   * RUN_REUSE_MS); when one of those findings cannot be moved, the families whose findings all
+   * can keep them, and only the others run. After an edit inside the arguments of one directive
+   * (argumentEditReuse.ts), the families that never read that directive's arguments keep their
+   * last findings, moved, and only the others run.
    */
   private async runRules(tree: ConfigTree, files: ParsedFile[], contextGuessed: boolean, acceptedSomewhere?: ReadonlySet<Directive>, cancellation?: CancellationFlag): Promise<AnalysisResult> {
     const key = `${tree.mainFile}\0${tree.rootContext}\0${tree.confDir}\0${tree.confDirUnknown === true}\0${contextGuessed}\0${files.map((f) => f.path).join('\0')}`;
@@ -432,7 +433,7 @@ export class WorkspaceAnalysis {
    * The edits since the last run of the same files, when the rules may reuse its findings:
    * the same settings, clock within RUN_REUSE_MS, the same tree or one rebuilt from it where
    * only file texts changed, every certificate file inspected reading the same, and each
-   * edited file changed inside comments or in blanks at the end of a line (edits no check
+   * edited file changed inside comments or in the blanks between words (edits no check
    * reads), or exactly one inside the arguments of a directive.
    */
   private async editsSince(last: LastRun, tree: ConfigTree, files: readonly ParsedFile[], now: Date):
@@ -453,7 +454,7 @@ export class WorkspaceAnalysis {
       const before = input.kind === 'parsed' ? input.parsed : undefined;
       const after = tree.files.get(input.path)?.parsed;
       if (!before || !after) return undefined;
-      const edit = commentOnlyEdit(before, after) ?? lineEndSpaceEdit(before, after);
+      const edit = commentOnlyEdit(before, after) ?? blankOnlyEdit(before, after);
       if (edit) {
         edits.push(edit);
         continue;
@@ -646,7 +647,7 @@ interface LastRun {
   /** Each certificate file the rules inspected, with what they saw. */
   inspected: Inspection<InspectedFile>[];
   result: AnalysisResult;
-  /** Edits no check reads (comments, blanks at line ends) made since `result.byFamily` was found: its findings are moved past them before reuse. */
+  /** Edits no check reads (comments, blanks between words) made since `result.byFamily` was found: its findings are moved past them before reuse. */
   familyEdits: readonly ReusableEdit[];
 }
 

@@ -1,9 +1,9 @@
 /**
- * Blanks typed or deleted at the end of a line (the indentation of a blank line, the space after
- * a line's last word) reuse the last analysis with moved offsets (lineEndSpaceEdit.ts,
- * WorkspaceAnalysis.runRules). The reused findings must be exactly those of a fresh analysis of
- * the new text: every rule fixture is edited at the ends of its lines and checked both ways;
- * the edits that could change a word or a line are refused.
+ * Blanks and line breaks typed or deleted between two words (Enter with its indentation, the
+ * indentation of a blank line, the space after a name) reuse the last analysis with moved offsets
+ * (blankEditReuse.ts, WorkspaceAnalysis.runRules). The reused findings must be exactly those of a
+ * fresh analysis of the new text: every rule fixture is edited at the ends of its lines and
+ * checked both ways; the edits that could change a word, or which words share a line, are refused.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -11,8 +11,8 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Finding } from '../../server/src/analysis/finding';
 import { parseFile } from '../../server/src/model/parsedFile';
+import { blankOnlyEdit } from '../../server/src/service/blankEditReuse';
 import { moveFindings } from '../../server/src/service/commentEditReuse';
-import { lineEndSpaceEdit } from '../../server/src/service/lineEndSpaceEdit';
 import { makeTempDir, removeDir } from '../differential/nginxHarness';
 import { countingFamilies, findingsOf, forEachRuleFixture, freshFindings, reopened, service, writeServerPair } from './reuseHelpers';
 
@@ -24,8 +24,8 @@ function lineEnds(text: string, count: number): number[] {
   return ends.filter((_, i) => i % step === step - 1).slice(0, count);
 }
 
-describe('blanks typed at the end of a line reuse the last analysis', () => {
-  it('accepts blanks at a line end that change no word, and refuses every other edit', () => {
+describe('blanks and line breaks typed between words reuse the last analysis', () => {
+  it('accepts blanks and line breaks between two words that keep every word and line, and refuses every other edit', () => {
     const base = [
       'http {',
       '    ',
@@ -40,50 +40,61 @@ describe('blanks typed at the end of a line reuse the last analysis', () => {
       '}',
       '',
     ].join('\n');
-    const edit = (from: string, to: string): boolean => {
+    const edit = (from: string, to: string): ReturnType<typeof blankOnlyEdit> => {
       assert.ok(base.includes(from), from);
-      return lineEndSpaceEdit(parseFile('f', base), parseFile('f', base.replace(from, to))) !== undefined;
+      return blankOnlyEdit(parseFile('f', base), parseFile('f', base.replace(from, to)));
     };
     assert.ok(edit('http {\n    \n', 'http {\n        \n'), 'indentation typed on a blank line');
     assert.ok(edit('http {\n    \n', 'http {\n  \n'), 'indentation deleted on a blank line');
     assert.ok(edit('http {\n    \n', 'http {\n\t\n'), 'a tab instead of spaces');
     assert.ok(edit('    add_header\n', '    add_header \n'), 'a space after the name, the arguments on the next line');
     assert.ok(edit('{ default 1; }\n', '{ default 1; }  \n'), 'after the last word of a line');
-    assert.ok(edit('http {\n', 'http { \n'), 'after a block\'s "{"');
+    assert.ok(edit('gzip on', 'gzip  on'), 'between two words of a line');
+    assert.equal(edit('http {\n    \n', 'http {\n    \n    \n')?.linesMove, true, 'Enter with its indentation: lines move');
+    assert.equal(edit('http {\n    \n', 'http {\n        \n')?.linesMove, undefined, 'no line moves');
+    assert.ok(edit('    \n    add_header X-A', '    add_header X-A'), 'a blank line deleted');
+    assert.ok(edit('# note\n', '# note\n\n'), 'Enter after a comment');
     assert.ok(!edit('"a\n', '"a \n'), 'inside a quoted argument');
     assert.ok(!edit('# note\n', '# note \n'), 'at the end of a comment');
     assert.ok(!edit('a\\\n', 'a\\ \n'), 'after a backslash');
     assert.ok(!edit('gzip on;', 'gzip o n;'), 'inside a word');
-    assert.ok(!edit('gzip on;', 'gzip  on;'), 'between words, not at a line end');
-    assert.ok(!edit('http {\n    \n', 'http {\n    \n\n'), 'a line break');
+    assert.ok(!edit('gzip on;', 'gzipon;'), 'the blank between two words deleted');
+    assert.ok(!edit('gzip on;', 'gzip\n    on;'), 'two words of a line put on two');
+    assert.ok(!edit('    add_header\n        X-B', '    add_header X-B'), 'two words of two lines put on one');
+    assert.ok(!edit('\n    gzip on', '\n      gzip on'), 'the indentation of a statement');
     assert.ok(!edit('http {\n    \n', 'http {\n    x\n'), 'a word');
-    assert.ok(!edit('}\n', '} '), 'at the end of the file, past the last line break');
+    assert.ok(!blankOnlyEdit(parseFile('f', 'http {\r\n}\r\n'), parseFile('f', 'http {\r\n\r\n}\r\n')), 'a file with carriage returns');
   });
 
-  it('refuses blanks in a string that is never closed, and takes them after a statement missing its ";"', () => {
+  it('refuses blanks in a string that is never closed, and next to a problem the parse reports', () => {
     const unclosed = 'http {\n    gzip "on\n}\n';
-    assert.equal(lineEndSpaceEdit(parseFile('f', unclosed), parseFile('f', unclosed.replace('"on\n', '"on \n'))), undefined);
-    // The `;` nginx misses is still missed right after "on" (the fix inserting it stays there).
+    assert.equal(blankOnlyEdit(parseFile('f', unclosed), parseFile('f', unclosed.replace('"on\n', '"on \n'))), undefined);
     const missing = 'http {\n    gzip on\n}\n';
-    assert.ok(lineEndSpaceEdit(parseFile('f', missing), parseFile('f', missing.replace('on\n', 'on \n'))));
+    assert.ok(parseFile('f', missing).syntax.problems.length > 0);
+    assert.equal(blankOnlyEdit(parseFile('f', missing), parseFile('f', missing.replace('on\n', 'on \n'))), undefined);
   });
 
-  it('keeps what ends where blanks are typed, and moves what comes after them', () => {
+  it('takes the edit as a replacement of the whole run: what ends before it stays, what starts after it moves', () => {
     const text = 'http {\n    gzip on;\n    gzip off;\n}\n';
     const at = text.indexOf(';') + 1;
-    const edit = lineEndSpaceEdit(parseFile('/f', text), parseFile('/f', text.slice(0, at) + '  ' + text.slice(at)));
-    assert.ok(edit);
+    const edit = blankOnlyEdit(parseFile('/f', text), parseFile('/f', text.slice(0, at) + '  ' + text.slice(at)));
     const next = text.indexOf('gzip off');
+    assert.deepEqual(edit && [edit.start, edit.oldEnd, edit.delta], [at, next, 2], 'the run from the `;` to the next word');
     const finding: Finding = {
       code: 'x', message: 'm', file: '/f', start: text.indexOf('gzip on'), end: at,
       related: [{ file: '/f', start: next, end: next + 4, message: 'r' }],
       fixes: [{ title: 't', safe: true, edits: [{ file: '/f', start: at, end: at, newText: '\n    gzip_vary on;' }] }],
     };
-    const [moved] = moveFindings([finding], edit) ?? [];
-    assert.deepEqual([moved.start, moved.end], [finding.start, at], 'the statement ending at the edit keeps its range');
+    const [moved] = moveFindings([finding], edit!) ?? [];
+    assert.deepEqual([moved.start, moved.end], [finding.start, at], 'the statement ending at the run keeps its range');
     assert.deepEqual(moved.related?.map((r) => [r.start, r.end]), [[next + 2, next + 6]]);
-    assert.deepEqual(moved.fixes?.[0].edits.map((e) => [e.start, e.end]), [[at, at]], 'an insertion after the statement stays before the blanks');
-    assert.equal(moveFindings([{ ...finding, message: 'quotes gzip on;' }], edit)?.length, 1, 'between statements nothing is quoted');
+    assert.deepEqual(moved.fixes?.[0].edits.map((e) => [e.start, e.end]), [[at, at]], 'an insertion after the statement stays before the run');
+    assert.equal(moveFindings([{ ...finding, message: 'quotes gzip on;' }], edit!)?.length, 1, 'between statements nothing is quoted');
+    const enter = blankOnlyEdit(parseFile('/f', text), parseFile('/f', text.slice(0, at) + '\n    ' + text.slice(at)));
+    assert.equal(enter?.linesMove, true);
+    assert.equal(moveFindings([{ ...finding, message: 'already set on line 3' }], enter!), undefined, 'a message naming a line, when lines move');
+    assert.equal(moveFindings([{ ...finding, message: 'm', related: [{ file: '/f', start: next, end: next + 4, message: 'in f.conf:3' }] }], enter!), undefined);
+    assert.equal(moveFindings([finding], enter!)?.length, 1);
   });
 
   it('gives the findings of a fresh analysis for every rule fixture, mostly without running the rules again', async () => {
@@ -97,19 +108,20 @@ describe('blanks typed at the end of a line reuse the last analysis', () => {
       edited.openDocument(file, text);
       await findingsOf(edited, file);
       for (const offset of lineEnds(original, 3)) {
-        for (const next of [original.slice(0, offset) + ' \t ' + original.slice(offset), original]) {
+        // Blanks at the end of a line, Enter with an indentation, each taken back.
+        for (const next of [original.slice(0, offset) + ' \t ' + original.slice(offset), original, original.slice(0, offset) + '\n    ' + original.slice(offset), original]) {
           text = next;
           const before = counted.total();
           edited.openDocument(file, text);
           const got = await findingsOf(edited, file);
           if (counted.total() === before) reused++;
-          assert.deepEqual(got, await freshFindings(dir, file, text), `${code}/${name}: blanks at ${offset}`);
+          assert.deepEqual(got, await freshFindings(dir, file, text), `${code}/${name}: blanks at ${offset}: ${JSON.stringify(text.slice(offset - 10, offset + 8))}`);
           compared++;
         }
       }
     });
     assert.ok(compared > 200, `compared ${compared} edits`);
-    console.log(`blanks at line ends: ${compared} compared with fresh analyses, ${reused} reused without running a family`);
+    console.log(`blanks and line breaks at line ends: ${compared} compared with fresh analyses, ${reused} reused without running a family`);
     // Line ends inside quoted strings and comments, or on lines with problems, are checked afresh.
     assert.ok(reused > compared * 0.6, `reused ${reused} of ${compared}`);
   });
@@ -137,6 +149,13 @@ describe('blanks typed at the end of a line reuse the last analysis', () => {
       const total = counted.total();
       await reopened(s, dir, file, blank, 'blanks on a blank line');
       assert.equal(counted.total(), total, 'blanks on a blank line run no family');
+      // Enter before a directive set twice: its message names the line of the first, which moves.
+      const twice = blank.replace('        location /', '        client_max_body_size 1m;\n        client_max_body_size 2m;\n        location /');
+      await reopened(s, dir, file, twice, 'a directive set twice');
+      assert.ok((await findingsOf(s, file)).some((f) => /line \d/.test(f.message)), 'a message names a line');
+      const contextRuns = counted.runs.get('context');
+      await reopened(s, dir, file, twice.replace('    server {\n', '    server {\n\n'), 'Enter above both');
+      assert.equal(counted.runs.get('context'), (contextRuns ?? 0) + 1, 'the family whose message names a line runs again');
     } finally {
       removeDir(dir);
     }
