@@ -111,6 +111,11 @@ describe('edits inside the arguments of a directive reuse the families that neve
     assert.equal(edit('{ a b; }', '{ a bc; }'), undefined, 'inside a map block');
     assert.equal(edit('"a b"', '"a\nb"'), undefined, 'a line break');
     assert.equal(edit('server {', 'server x {'), undefined, 'the arguments of a block');
+    const spaced = base.replace('expires 1h', 'expires 1h ');
+    assert.equal(argumentOnlyEdit(parseFile('f', spaced), parseFile('f', spaced.replace('1h ', '1h ""')))?.argumentCount.after, 2, 'a pair of quotes typed whole: an empty argument');
+    assert.equal(edit('"a b"', '""')?.directive, 'add_header', 'deleting what stands between two quotes is typing inside them');
+    assert.equal(edit('expires 1h', 'expires 1h"" '), undefined, 'a pair of quotes glued to a word');
+    assert.equal(edit('expires 1h', 'expires 1h "'), undefined, 'a lone quote');
   });
 
   it('gives the findings of a fresh analysis when the unread directives are edited in every rule fixture, without running the families that never read them', async () => {
@@ -156,10 +161,7 @@ describe('edits inside the arguments of a directive reuse the families that neve
     let scopedRuns = 0;
     await forEachRuleFixture(async ({ code, name, dir, file }) => {
       const original = fs.readFileSync(file, 'utf8');
-      const counted = countingFamilies();
-      const edited = service(dir, counted.families);
-      edited.openDocument(file, original);
-      await findingsOf(edited, file);
+      const { counted, edited } = await openCounting(dir, file, original);
       // Every statement, read by block-local families or not: a character typed, then taken
       // back; an argument added (the count changes), then taken back.
       for (const statement of lastArguments(original)) {
@@ -177,6 +179,29 @@ describe('edits inside the arguments of a directive reuse the families that neve
     console.log(`edits of the fixtures' own directives: ${compared} compared with fresh analyses, ${scopedRuns} checked the edited block alone with the block-local families`);
     assert.ok(compared > 2000, `compared ${compared} edits`);
     assert.ok(scopedRuns > compared * 0.2, `the edited block alone in ${scopedRuns} of ${compared}`);
+  });
+
+  it('gives the findings of a fresh analysis when a word or a pair of quotes is typed after a blank following a statement\'s last argument, and deleted again', async () => {
+    let compared = 0;
+    let asArguments = 0;
+    await forEachRuleFixture(async ({ code, name, dir, file }) => {
+      const original = fs.readFileSync(file, 'utf8');
+      const { counted, edited } = await openCounting(dir, file, original);
+      for (const statement of lastArguments(original).slice(0, 3)) {
+        const at = statement.argsEnd;
+        const spaced = original.slice(0, at) + ' ' + original.slice(at);
+        // A word typed after the blank makes the statement end later: what stands on it moves with it.
+        for (const text of [spaced, original.slice(0, at) + ' ""' + original.slice(at), spaced, original.slice(0, at) + ' x' + original.slice(at), spaced]) {
+          const runs = counted.total();
+          await reopened(edited, dir, file, text, `${code}/${name}: ${JSON.stringify(text.slice(at - 12, at + 5))}`);
+          if (text !== spaced && counted.total() < runs + RULE_FAMILIES.length) asArguments++;
+          compared++;
+        }
+      }
+    });
+    console.log(`words and pairs of quotes after a blank: ${compared} edits compared with fresh analyses, ${asArguments} of those typed or deleted taken as argument edits`);
+    assert.ok(compared > 500, `compared ${compared} edits`);
+    assert.ok(asArguments > compared * 0.4 * 0.5, `${asArguments} taken as argument edits`);
   });
 
   it('moves the reused findings of an included file past an edit in it, and leaves the other files\' alone', async () => {

@@ -11,7 +11,8 @@
  *
  * The decision is conservative. The changed text, before and after, holds no character that
  * could change how the rest of the file is read (quotes, backslashes, `;`, braces, `#`, line
- * breaks) and no `$` (checks look for variable references in every argument). It lies after
+ * breaks; but a pair of quotes typed or deleted whole, as an editor closes the quote it opens,
+ * when it is one empty argument) and no `$` (checks look for variable references in every argument). It lies after
  * the directive's name (or inside a name unknown before and after, outside stream blocks) and
  * before its `;`, in a directive without a block whose parent is a plain context block (http,
  * server, location, if, limit_except, stream, or a file's top level): in map, geo, types,
@@ -20,7 +21,7 @@
  * test/service/argumentEditReuse.test.ts edits directives in every rule fixture and requires
  * the findings of a fresh analysis; test/service/nameEditReuse.test.ts types names into each.
  */
-import type { Directive } from '../parser/syntaxTree';
+import type { Directive, Word } from '../parser/syntaxTree';
 import type { ParsedFile } from '../model/parsedFile';
 import { changedRegion } from '../parser/changedRegion';
 import { detached } from '../parser/incrementalParse';
@@ -66,7 +67,10 @@ export function argumentOnlyEdit(before: ParsedFile, after: ParsedFile): Argumen
   if (!region) return undefined;
   const typed = after.text.slice(region.start, region.newEnd);
   const removed = before.text.slice(region.start, region.oldEnd);
-  if (STRUCTURAL.test(typed) || STRUCTURAL.test(removed)) return undefined;
+  // A pair of quotes typed or deleted whole (an editor closes the quote it opens): an empty
+  // argument, when the parse reads it as one (checked below).
+  const pair = removed === '' && isEmptyQuotes(typed) ? 'typed' : typed === '' && isEmptyQuotes(removed) ? 'removed' : undefined;
+  if (!pair && (STRUCTURAL.test(typed) || STRUCTURAL.test(removed))) return undefined;
   const directive = innermostPlainStatement(after.syntax.statements, region.start, region.newEnd);
   if (!directive || directive.block || directive.terminator !== ';') return undefined;
   // After the name (so it is the same name), or inside a name nginx does not know (below);
@@ -81,13 +85,25 @@ export function argumentOnlyEdit(before: ParsedFile, after: ParsedFile): Argumen
   if (after.syntax.problems.some((p) => p.start < directive.end && p.end >= directive.start)) return undefined;
   const old = parseConfig(oldStatement).statements[0];
   if (inName && !unknownRename(old?.name, directive.name, after.syntax.statements, region.start)) return undefined;
+  if (pair === 'typed' && !isEmptyArgument(directive.args, region.start, region.newEnd)) return undefined;
+  if (pair === 'removed' && !isEmptyArgument(old?.args ?? [], region.start - directive.start, region.oldEnd - directive.start)) return undefined;
   const oldArgs = old?.args ?? [];
   const firstArgument = { before: oldArgs[0]?.value, after: directive.args[0]?.value };
   const argumentCount = { before: oldArgs.length, after: directive.args.length };
   // Detached: a kept edit must not keep the whole old text (see detached).
   const edit: ArgumentEdit = { file: after.path, start: region.start, oldEnd: region.oldEnd, delta, oldText: detached(oldStatement), directive: directive.name, firstArgument, argumentCount };
   if (inName) edit.renamedFrom = detached(old?.name ?? '');
+  if (argumentCount.before !== argumentCount.after) edit.wordsChangeIn = { start: directive.start, end: directive.end - delta };
   return edit;
+}
+
+function isEmptyQuotes(text: string): boolean {
+  return text === '""' || text === "''";
+}
+
+/** True when one of `args` is an empty quoted word spanning exactly [start, end). */
+function isEmptyArgument(args: readonly Word[], start: number, end: number): boolean {
+  return args.some((arg) => arg.start === start && arg.end === end && arg.quote !== undefined && arg.value === '');
 }
 
 /**

@@ -39,6 +39,12 @@ export interface ReusableEdit {
    * moved (its family runs again).
    */
   linesMove?: true;
+  /**
+   * The old span of a statement that gains or loses a word: what stands on it is not moved (a
+   * finding's range may end at its last word, and a word added after a blank is past the range's
+   * end), so the families that found it run again.
+   */
+  wordsChangeIn?: { start: number; end: number };
 }
 
 /** How a message names a line of a file: `line 12`, or `file.conf:12` (a port such as `:443` looks alike, and is refused too). */
@@ -112,7 +118,7 @@ export function moveFindings<T extends Finding>(findings: readonly T[], edit: Re
   for (let i = 0; i < findings.length; i++) {
     const finding = findings[i];
     // A range with one end inside the edited text has no place in the new text.
-    if (quotes(finding.message, edit) || straddles(finding, edit) || (edit.linesMove && namesALine(finding))) return undefined;
+    if (quotes(finding.message, edit) || straddles(finding, edit) || (edit.linesMove && namesALine(finding)) || onReworded(finding, edit)) return undefined;
     const ownRelated = finding.related;
     const related = ownRelated && moveEach(ownRelated, edit, moveRelated);
     if (ownRelated && !related) return undefined;
@@ -133,6 +139,14 @@ export function moveFindings<T extends Finding>(findings: readonly T[], edit: Re
     moved.push(copy);
   }
   return moved;
+}
+
+/** True when the finding, one of its related locations or one of its fixes' edits starts on a statement whose words change in number. */
+function onReworded(finding: Finding, edit: ReusableEdit): boolean {
+  const span = edit.wordsChangeIn;
+  if (!span) return false;
+  const on = (place: { file: string; start: number }): boolean => place.file === edit.file && place.start >= span.start && place.start < span.end;
+  return on(finding) || (finding.related ?? []).some(on) || (finding.fixes ?? []).some((fix) => fix.edits.some(on));
 }
 
 /** True when `text` quotes the old text around the edit. */
