@@ -126,6 +126,85 @@ describe('blanks and line breaks typed between words reuse the last analysis', (
     assert.ok(reused > compared * 0.6, `reused ${reused} of ${compared}`);
   });
 
+  it('gives the findings of a fresh analysis when a statement is typed after blanks, on trees no check analysed in between, in every rule fixture', async () => {
+    let compared = 0;
+    await forEachRuleFixture(async ({ code, name, dir, file }) => {
+      const original = fs.readFileSync(file, 'utf8');
+      const edited = service(dir);
+      edited.openDocument(file, original);
+      await findingsOf(edited, file);
+      for (const offset of lineEnds(original, 3)) {
+        const at = (typed: string): string => original.slice(0, offset) + typed + original.slice(offset);
+        // Enter and the indentation (reused, the tree not analysed), then a statement (the rules
+        // run on a tree whose states derive from the last analysed one, through both changes).
+        // And the next line deleted after blanks were typed: what the derived states held of it goes.
+        const nextLineEnd = original.indexOf('\n', offset + 1);
+        const withoutNext = nextLineEnd < 0 ? original : original.slice(0, offset) + '\n    ' + original.slice(nextLineEnd);
+        for (const text of [at('\n'), at('\n    '), at('\n    proxy_ssl_verify on;'), at('\n    '), at('\n    ssl_verify_depth 2;'), at('\n    '), withoutNext, at('\n    '), original]) {
+          await reopened(edited, dir, file, text, `${code}/${name}: ${JSON.stringify(text.slice(offset - 10, offset + 30))}`);
+          compared++;
+        }
+      }
+    });
+    console.log(`statements typed after blanks: ${compared} edits compared with fresh analyses`);
+    assert.ok(compared > 500, `compared ${compared} edits`);
+  });
+
+  it('derives the model of a main config through edits no check analysed: each line deleted after blanks were typed, and typed back', async () => {
+    const dir = makeTempDir('blank-derive');
+    try {
+      writeServerPair(dir);
+      const file = path.join(dir, 'nginx.conf');
+      const servers = [0, 1, 2].map((i) => [
+        '    server {', `        listen 44${i} ssl;`, `        server_name s${i}.example.test;`, '        ssl_certificate server.crt;', '        ssl_certificate_key server.key;',
+        '        proxy_ssl_verify on;', '        proxy_ssl_trusted_certificate server.crt;',
+        '        location /a {', `            proxy_pass https://backend${i % 2};`, '            proxy_set_header X-Client $ssl_client_s_dn;', '        }',
+        '        location /b {', '            proxy_pass https://10.0.0.1:8443;', '            proxy_ssl_verify off;', '        }', '    }',
+      ].join('\n'));
+      const original = ['events {}', 'http {', '    upstream backend0 { server 10.0.0.2:443; }', '    upstream backend1 { server b.example.test:443; }', ...servers, '}', ''].join('\n');
+      const s = service(dir);
+      s.openDocument(file, original);
+      await findingsOf(s, file);
+      const lines = original.split('\n');
+      let compared = 0;
+      for (let i = 2; i < lines.length - 2; i++) {
+        if (/[{}]/.test(lines[i])) continue;
+        const before = lines.slice(0, i);
+        const text = (...middle: string[]): string => [...before, ...middle, ...lines.slice(i + 1)].join('\n');
+        // Blanks typed at the line's end (reused), the line deleted, blanks again, the line back;
+        // blanks at its end again, and the next line deleted and put back.
+        const nextLine = lines[i + 1];
+        const withoutNext = [...before, `${lines[i]}  `, ...lines.slice(i + 2)].join('\n');
+        const steps = [text(`${lines[i]}  `), text('  '), text('    '), text(lines[i]), text(`${lines[i]}  `)];
+        if (!/[{}]/.test(nextLine)) steps.push(withoutNext, text(`${lines[i]}  `));
+        for (const next of [...steps, original]) {
+          await reopened(s, dir, file, next, `line ${i + 1} (${lines[i].trim()}): ${JSON.stringify(next.split('\n')[i])}`);
+          compared++;
+        }
+      }
+      assert.ok(compared > 80, `compared ${compared}`);
+      // Blanks typed inside a statement split over two lines (its node is made again, and the tree
+      // not analysed), then a line of another server deleted: the model derives through both.
+      const split = original.replace('            proxy_pass https://backend0;', '            proxy_pass\n                https://backend0;');
+      const listen2 = '        listen 442 ssl;\n';
+      const spaced = split.replace('proxy_pass\n', 'proxy_pass  \n');
+      const withoutPass = spaced.replace('            proxy_pass  \n                https://backend0;\n', '');
+      for (const next of [split, spaced, spaced.replace(listen2, ''), split, spaced, withoutPass, split, original]) {
+        await reopened(s, dir, file, next, 'a statement over two lines');
+      }
+      // A new line typed a character at a time after each server's certificate key: blanks,
+      // names on their way (checked by a few families on the block, no tree state), words.
+      for (const [n, line] of lines.entries()) {
+        if (!line.includes('ssl_certificate_key')) continue;
+        for (const typed of ['\n', ...'        proxy_ssl_name x;'].reduce<string[]>((all, c) => [...all, (all.at(-1) ?? '') + c], [])) {
+          await reopened(s, dir, file, [...lines.slice(0, n + 1), typed.replace(/^\n/, ''), ...lines.slice(n + 1)].join('\n'), `after line ${n + 1}: ${JSON.stringify(typed)}`);
+        }
+      }
+    } finally {
+      removeDir(dir);
+    }
+  });
+
   it('runs only the family whose fix copies the edited statement, while the indentation of its next line is typed', async () => {
     const dir = makeTempDir('blank-reuse');
     try {

@@ -205,14 +205,41 @@ export interface TreeChange {
 
 const treeChanges = new WeakMap<ConfigTree, TreeChange>();
 
-/** Records how `tree` was made from the previous one (incrementalRebuild.ts). */
+/**
+ * Records how `tree` was made from the previous one (incrementalRebuild.ts). When the previous
+ * tree was never analysed (an edit no check reads, inside a comment or the blanks between words,
+ * reused the analysis before it), this tree derives its states from those the previous one
+ * carried, through both changes at once: the keystroke that then changes a statement costs what
+ * it changed, not a walk of the whole tree (typing a new line, issue #15).
+ */
 export function recordTreeChange(tree: ConfigTree, change: TreeChange): void {
   const previous = change.previous.deref();
   const states = previous && treeStates.get(previous);
   // A copy: a state an older analysis still under way computes for the previous tree from
   // here on reads the indexes this rebuild patched in place; deriving from it would apply
   // the change twice.
-  treeChanges.set(tree, states ? { ...change, carried: new Map(states) } : change);
+  if (states) {
+    treeChanges.set(tree, { ...change, carried: new Map(states) });
+    return;
+  }
+  const before = previous && treeChanges.get(previous);
+  treeChanges.set(tree, before?.carried ? composedChange(before, change) : change);
+}
+
+/** How many nodes a change composed over trees never analysed may list before it is dropped (the states are then computed afresh). */
+const MAX_COMPOSED_NODES = 20_000;
+
+/**
+ * `first` and then `second` as one change from the tree `first` was made from, whose states
+ * `first` carries: a node put in by one and taken out by the other is in neither list.
+ */
+function composedChange(first: TreeChange, second: TreeChange): TreeChange {
+  const addedFirst = new Set(first.added);
+  const removedSecond = new Set(second.removed);
+  const removed = [...first.removed, ...second.removed.filter((node) => !addedFirst.has(node))];
+  const added = [...first.added.filter((node) => !removedSecond.has(node)), ...second.added];
+  if (removed.length + added.length > MAX_COMPOSED_NODES) return second;
+  return { previous: second.previous, removed, added, containers: new Set([...first.containers, ...second.containers]), carried: first.carried };
 }
 
 /** Per-tree derived states by name (see treeState). */
