@@ -141,6 +141,13 @@ export function moveFindings<T extends Finding>(findings: readonly T[], edit: Re
   return moved;
 }
 
+/** moveFindings past each of `edits` in turn; undefined when one of them cannot be moved past one. */
+export function moveFindingsPast<T extends Finding>(findings: readonly T[], edits: readonly ReusableEdit[]): readonly T[] | undefined {
+  let moved: readonly T[] | undefined = findings;
+  for (let i = 0; i < edits.length && moved; i++) moved = moveFindings(moved, edits[i]);
+  return moved;
+}
+
 /** True when the finding, one of its related locations or one of its fixes' edits starts on a statement whose words change in number. */
 function onReworded(finding: Finding, edit: ReusableEdit): boolean {
   const span = edit.wordsChangeIn;

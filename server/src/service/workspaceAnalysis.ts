@@ -22,7 +22,7 @@ import { isRetired, ParseCache, parseStepOf, type ParsedFile } from '../model/pa
 import type { Directive } from '../parser/syntaxTree';
 import { DEFAULT_SETTINGS, type NginxMtlsSettings } from './settings';
 import { MAX_WATCHED_PATHS, RecentPaths } from './watchedFiles';
-import { commentOnlyEdit, moveFindings, type ReusableEdit } from './commentEditReuse';
+import { commentOnlyEdit, moveFindings, moveFindingsPast, type ReusableEdit } from './commentEditReuse';
 import { blankOnlyEdit } from './blankEditReuse';
 import { argumentOnlyEdit, blocksInheritingEdited, editedBlock, editedPath, findingsOffBlocks, findingsOffOwnStatements, findingsOffStatements, findingsOutsideBlock, onStatementsNamed, unreadByEdit, type ArgumentEdit, type BlocksJudged } from './argumentEditReuse';
 
@@ -492,8 +492,7 @@ export class WorkspaceAnalysis {
       const ownStatements = family.statementLocal === true || family.argumentsReadInPlace?.has(edit.directive) === true;
       const readFor = unread || ownStatements ? undefined : family.argumentsReadFor?.get(edit.directive);
       if (!earlier || (!unread && !family.blockLocal && !ownStatements && !asCertificates && !readFor)) continue;
-      let moved: readonly Finding[] | undefined = earlier;
-      for (const e of last.familyEdits) moved = moved && moveFindings(moved, e);
+      const moved = moveFindingsPast(earlier, last.familyEdits);
       if (!moved) continue;
       // What such a family reads of the edited statement is unchanged: no certificates, before and after.
       if (unread || (asCertificates && (certificateFree ??= await this.namesNoCertificates(tree, edit, inspect)))) {
@@ -611,10 +610,6 @@ function nearest(filePath: string, folders: readonly string[]): string | undefin
 const MAX_CACHED_TREES = 16;
 
 /**
- * How long the findings of one analysis are reused across comment edits: findings depend on
- * the clock (days until a certificate expires), so a run at most this old stands for a new one.
- */
-/**
  * After edits no check reads, when a finding of the last run cannot be moved past them (it
  * quotes the edited statement, as a fix that copies inherited header lines does): the families
  * whose findings all move keep them, and only the others run again.
@@ -624,14 +619,16 @@ function familiesMovedPast(last: LastRun, edits: readonly ReusableEdit[]): Map<s
   if (!found) return undefined;
   const reused = new Map<string, ReusedFamily>();
   for (const [name, earlier] of found) {
-    let moved: readonly Finding[] | undefined = earlier;
-    for (const edit of last.familyEdits) moved = moved && moveFindings(moved, edit);
-    for (const edit of edits) moved = moved && moveFindings(moved, edit);
+    const moved = moveFindingsPast(earlier, [...last.familyEdits, ...edits]);
     if (moved) reused.set(name, { kept: moved });
   }
   return reused.size > 0 ? reused : undefined;
 }
 
+/**
+ * How long the findings of one analysis are reused across comment edits: findings depend on
+ * the clock (days until a certificate expires), so a run at most this old stands for a new one.
+ */
 const RUN_REUSE_MS = 10_000;
 /** Comment edits after which a run's findings per family are no longer kept for reuse (each later reuse would move them past every one). */
 const MAX_FAMILY_EDITS = 32;
