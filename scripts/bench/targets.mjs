@@ -30,7 +30,7 @@ export function issueTargets(m) {
     const scenarios = [['comment', 'comment edits'], ['burst', `${lsp?.burst.edits ?? '?'}-character typing burst`],
       ['lines', 'typing new lines as VS Code types them (auto-indent, quotes closed)'], ['plainLines', 'typing new lines a character at a time']];
     for (const [key, scenario] of scenarios) {
-      const p95 = lsp?.[key]?.p95.value;
+      const p95 = lsp?.[key].p95.value;
       add(`Keystroke → diagnostics p95 < ${limit} ms, ${what}, ${scenario}`, fmtMs(p95), p95 === undefined ? undefined : p95 < limit,
         lsp && lsp.sessions > 1 ? `median of ${lsp.sessions} sessions` : '');
     }

@@ -20,7 +20,7 @@ import { applyMessage } from '../../server/src/node/validationRunner';
 import { argumentOnlyEdit } from '../../server/src/service/argumentEditReuse';
 import { NOW, pki } from '../certificates/fixtures';
 import { makeTempDir, removeDir } from '../differential/nginxHarness';
-import { countingFamilies, findingsOf, forEachRuleFixture, freshFindings, reopened, service, writeServerPair } from './reuseHelpers';
+import { countingFamilies, findingsOf, forEachRuleFixture, freshFindings, openedCounting, reopened, service, writeServerPair } from './reuseHelpers';
 import { generatePki, pemEncode } from '../../server/src/pki/testPkiGenerator';
 
 /** The families that check only the edited block's body after an argument edit (RuleFamily.blockLocal). */
@@ -85,10 +85,7 @@ function lastArguments(text: string, names?: ReadonlySet<string>): { argsEnd: nu
 /** `text` written to `file` and opened in a service whose families count their runs; its findings once checked. */
 async function openCounting(dir: string, file: string, text: string): Promise<{ counted: ReturnType<typeof countingFamilies>; edited: ReturnType<typeof service>; found: Finding[] }> {
   fs.writeFileSync(file, text);
-  const counted = countingFamilies();
-  const edited = service(dir, counted.families);
-  edited.openDocument(file, text);
-  return { counted, edited, found: await findingsOf(edited, file) };
+  return openedCounting(dir, file, text);
 }
 
 
@@ -129,10 +126,7 @@ describe('edits inside the arguments of a directive reuse the families that neve
       const original = fs.readFileSync(file, 'utf8');
       const { text: prepared, inserted } = withUnreadDirectives(original, fixture++);
       if (inserted.length === 0) return;
-      const counted = countingFamilies();
-      const edited = service(dir, counted.families);
-      edited.openDocument(file, prepared);
-      await findingsOf(edited, file);
+      const { counted, edited } = await openedCounting(dir, file, prepared);
       // The first two inserted statements, each edited and restored.
       for (const statement of lastArguments(prepared, UNREAD_BY_TLS_FAMILIES).slice(0, 2)) {
         for (const text of argumentEdits(prepared, statement)) {
@@ -215,10 +209,7 @@ describe('edits inside the arguments of a directive reuse the families that neve
       fs.writeFileSync(path.join(dir, 'sites/a.conf'), site('a', 'a.example.test'));
       fs.writeFileSync(path.join(dir, 'sites/b.conf'), site('b', 'b.example.test'));
       const file = path.join(dir, 'sites/a.conf');
-      const counted = countingFamilies();
-      const edited = service(dir, counted.families);
-      edited.openDocument(file, site('a', 'a.example.test'));
-      const first = await findingsOf(edited, file);
+      const { counted, edited, found: first } = await openedCounting(dir, file, site('a', 'a.example.test'));
       assert.ok(first.some((f) => f.code === 'tls.server-name-not-in-cert') && first.some((f) => f.code === 'tls.upstream-unverified'), first.map((f) => f.code).join(', '));
       for (const value of ['ab', 'abc', 'ab', 'a much longer value', '']) {
         const before = counted.runs.get('certificate-files');

@@ -14,7 +14,7 @@ import { parseFile } from '../../server/src/model/parsedFile';
 import { blankOnlyEdit } from '../../server/src/service/blankEditReuse';
 import { moveFindings } from '../../server/src/service/commentEditReuse';
 import { makeTempDir, removeDir } from '../differential/nginxHarness';
-import { countingFamilies, findingsOf, forEachRuleFixture, freshFindings, reopened, service, writeServerPair } from './reuseHelpers';
+import { findingsOf, forEachRuleFixture, freshFindings, openedCounting, reopened, service, writeServerPair } from './reuseHelpers';
 
 /** Offsets of line ends (the line break itself) spread over a text: up to `count` of them. */
 function lineEnds(text: string, count: number): number[] {
@@ -101,12 +101,9 @@ describe('blanks and line breaks typed between words reuse the last analysis', (
     let reused = 0;
     let compared = 0;
     await forEachRuleFixture(async ({ code, name, dir, file }) => {
-      const counted = countingFamilies();
-      const edited = service(dir, counted.families);
       const original = fs.readFileSync(file, 'utf8');
       let text = original;
-      edited.openDocument(file, text);
-      await findingsOf(edited, file);
+      const { counted, edited } = await openedCounting(dir, file, text);
       for (const offset of lineEnds(original, 3)) {
         // Blanks at the end of a line, Enter with an indentation, each taken back.
         for (const next of [original.slice(0, offset) + ' \t ' + original.slice(offset), original, original.slice(0, offset) + '\n    ' + original.slice(offset), original]) {
@@ -214,10 +211,7 @@ describe('blanks and line breaks typed between words reuse the last analysis', (
       // statement being typed (`add_header` and its words on the next line) included.
       const text = 'events {}\nhttp {\n    server {\n        listen 443 ssl;\n        ssl_certificate server.crt;\n        ssl_certificate_key server.key;\n'
         + '        add_header X-Frame-Options DENY;\n        add_header\n            X-Typed yes;\n\n        location / { add_header X-Own 1; return 200; }\n    }\n}\n';
-      const counted = countingFamilies();
-      const s = service(dir, counted.families);
-      s.openDocument(file, text);
-      const first = await findingsOf(s, file);
+      const { counted, edited: s, found: first } = await openedCounting(dir, file, text);
       assert.ok(first.some((f) => f.code === 'proxy.header-inheritance-drop' && f.fixes?.some((x) => x.edits.some((e) => e.newText.includes('add_header\n')))), 'the fix copies the two-line statement');
       const runs = new Map(counted.runs);
       const next = text.replace('        add_header\n', '        add_header  \n');

@@ -14,7 +14,7 @@ import { parseFile } from '../../server/src/model/parsedFile';
 import { changedRegion, commentOnlyEdit, moveFindings } from '../../server/src/service/commentEditReuse';
 import { NOW, pki } from '../certificates/fixtures';
 import { makeTempDir, removeDir } from '../differential/nginxHarness';
-import { countingFamilies, findingsOf, forEachRuleFixture, freshFindings, service, writeServerPair } from './reuseHelpers';
+import { countingFamilies, findingsOf, forEachRuleFixture, freshFindings, openedCounting, service, writeServerPair } from './reuseHelpers';
 
 /** A trailing comment on every line that ends a statement or opens or closes a block. */
 function withComments(text: string): string {
@@ -69,11 +69,8 @@ describe('edits inside comments reuse the last analysis', () => {
     let reused = 0;
     let compared = 0;
     await forEachRuleFixture(async ({ code, name, dir, file }) => {
-      const counted = countingFamilies();
-      const edited = service(dir, counted.families);
       let text = withComments(fs.readFileSync(file, 'utf8'));
-      edited.openDocument(file, text);
-      await findingsOf(edited, file);
+      const { counted, edited } = await openedCounting(dir, file, text);
       for (const offset of commentOffsets(text)) {
         for (const next of [text.slice(0, offset) + 'typed' + text.slice(offset), text]) {
           text = next;

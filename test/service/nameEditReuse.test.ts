@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import { RULE_FAMILIES } from '../../server/src/analysis/ruleRegistry';
 import { parseFile } from '../../server/src/model/parsedFile';
 import { argumentOnlyEdit } from '../../server/src/service/argumentEditReuse';
-import { countingFamilies, findingsOf, forEachRuleFixture, freshFindings, service } from './reuseHelpers';
+import { findingsOf, forEachRuleFixture, freshFindings, openedCounting } from './reuseHelpers';
 
 const BLOCK_LOCAL = RULE_FAMILIES.filter((f) => f.blockLocal).map((f) => f.name);
 
@@ -60,10 +60,7 @@ describe('typing the name of a directive nginx does not know', () => {
     await forEachRuleFixture(async ({ code, name, dir, file }) => {
       const { text: prepared, nameEnds } = withNamesBeingTyped(fs.readFileSync(file, 'utf8'));
       if (nameEnds.length === 0) return;
-      const counted = countingFamilies();
-      const edited = service(dir, counted.families);
-      edited.openDocument(file, prepared);
-      await findingsOf(edited, file);
+      const { counted, edited } = await openedCounting(dir, file, prepared);
       for (const at of nameEnds.slice(0, 3)) {
         for (const text of [prepared.slice(0, at) + 'e' + prepared.slice(at), prepared, prepared.slice(0, at - 1) + prepared.slice(at), prepared]) {
           const runs = counted.total();

@@ -75,6 +75,14 @@ export function writeServerPair(dir: string): void {
   fs.writeFileSync(path.join(dir, 'server.key'), p.server.key.pem, { mode: 0o600 });
 }
 
+/** A service over `dir` whose families count their runs, with `text` open at `file`: its first findings. */
+export async function openedCounting(dir: string, file: string, text: string): Promise<{ counted: ReturnType<typeof countingFamilies>; edited: NginxLanguageService; found: Finding[] }> {
+  const counted = countingFamilies();
+  const edited = service(dir, counted.families);
+  edited.openDocument(file, text);
+  return { counted, edited, found: await findingsOf(edited, file) };
+}
+
 /** A fresh copy of each rule fixture in turn (its directory and main file, its code and name for messages), removed after `check`. */
 export async function forEachRuleFixture(check: (fixture: { code: string; name: string; dir: string; file: string }) => Promise<void>): Promise<void> {
   for (const code of fs.readdirSync(FIXTURES).sort()) {

@@ -32,7 +32,7 @@ function isSpace(ch: string): boolean {
 }
 
 /** Space, tab, CR or LF, by character code (the tokenizer's hot loops avoid strings). */
-function isSpaceCode(code: number): boolean {
+export function isSpaceCode(code: number): boolean {
   return code === 32 || code === 10 || code === 9 || code === 13;
 }
 

@@ -12,11 +12,11 @@
  * The decision is conservative. The changed text, before and after, holds no character that
  * could change how the rest of the file is read (quotes, backslashes, `;`, braces, `#`, line
  * breaks; but a pair of quotes typed or deleted whole, as an editor closes the quote it opens,
- * when it is one empty argument) and no `$` (checks look for variable references in every argument). It lies after
- * the directive's name (or inside a name unknown before and after, outside stream blocks) and
- * before its `;`, in a directive without a block whose parent is a plain context block (http,
- * server, location, if, limit_except, stream, or a file's top level): in map, geo, types,
- * upstream and similar blocks the "names" are data. The whole
+ * when it is one empty argument) and no `$` (checks look for variable references in every
+ * argument). It lies after the directive's name (or inside a name unknown before and after,
+ * outside stream blocks) and before its `;`, in a directive without a block whose parent is a
+ * plain context block (http, server, location, if, limit_except, stream, or a file's top
+ * level): in map, geo, types, upstream and similar blocks the "names" are data. The whole
  * statement, before and after, holds no `$` and no syntax problem.
  * test/service/argumentEditReuse.test.ts edits directives in every rule fixture and requires
  * the findings of a fresh analysis; test/service/nameEditReuse.test.ts types names into each.

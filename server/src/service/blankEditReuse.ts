@@ -15,7 +15,7 @@
  * indentation from there, analysis/fixes/textEdits.ts). It is refused after a backslash (which
  * would escape a blank), inside a comment or right after one unless a line break ends it before
  * and after (blanks would belong to it), inside a quoted or plain argument, inside a block nginx
- * keeps as text, where the parse reports a problem, and in a file with carriage returns. The
+ * keeps as text, where the parse reports a problem, and where the run holds a carriage return. The
  * edit is taken as a replacement of the whole run, so what ends before it stays and what starts
  * after it moves; a message or fix that quotes the statement around it is not reused, nor, when
  * lines move, one that names a line (ReusableEdit.linesMove). Which line a suppression comment
@@ -26,6 +26,7 @@ import type { ParsedFile } from '../model/parsedFile';
 import { changedRegion } from '../parser/changedRegion';
 import { detached } from '../parser/incrementalParse';
 import type { Directive } from '../parser/syntaxTree';
+import { isSpaceCode } from '../parser/tokenizer';
 import { statementAt } from './argumentEditReuse';
 import type { ReusableEdit } from './commentEditReuse';
 
@@ -47,9 +48,9 @@ export function blankOnlyEdit(before: ParsedFile, after: ParsedFile): ReusableEd
   const delta = region.newEnd - region.oldEnd;
   // The run around the edit, from the end of the word before it to the start of the word after.
   let start = region.start;
-  while (start > 0 && isBlank(text.charCodeAt(start - 1))) start--;
+  while (start > 0 && isSpaceCode(text.charCodeAt(start - 1))) start--;
   let newEnd = region.newEnd;
-  while (newEnd < text.length && isBlank(text.charCodeAt(newEnd))) newEnd++;
+  while (newEnd < text.length && isSpaceCode(text.charCodeAt(newEnd))) newEnd++;
   const oldEnd = newEnd - delta;
   const oldRun = before.text.slice(start, oldEnd);
   const newRun = text.slice(start, newEnd);
@@ -71,10 +72,6 @@ export function blankOnlyEdit(before: ParsedFile, after: ParsedFile): ReusableEd
   // `{`); detached, as a kept edit must not keep the whole old text (see detached).
   if (holder) edit.oldText = detached(before.text.slice(holder.start, holder.block ? holder.block.start - delta : holder.end - delta));
   return edit;
-}
-
-function isBlank(code: number): boolean {
-  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
 }
 
 /**
