@@ -115,7 +115,7 @@ export async function rebuildEditedBlock(old: ConfigTree, options: BuildOptions,
 }
 
 /** True when an `include` stands among the statements, at any depth. */
-function mentionsInclude(statements: readonly Directive[]): boolean {
+export function mentionsInclude(statements: readonly Directive[]): boolean {
   let found = false;
   walkDirectives(statements, (directive) => {
     if (directive.name === 'include') found = true;

@@ -54,7 +54,7 @@ export interface ArgumentEdit extends ReusableEdit {
 const STRUCTURAL = /["'\\;{}#$\r\n]/;
 
 /** Blocks whose statements are directives with their usual meaning (not data, as in map or types). */
-const PLAIN_BLOCKS = new Set(['http', 'server', 'location', 'if', 'limit_except', 'stream']);
+export const PLAIN_BLOCKS: ReadonlySet<string> = new Set(['http', 'server', 'location', 'if', 'limit_except', 'stream']);
 
 /**
  * The edit from `before` to `after` (two parses of one file) when it only changes the
@@ -349,7 +349,7 @@ export function editedPath(tree: ConfigTree, edit: ArgumentEdit): { before: stri
  * (which the family checks again), moved past the edit; undefined when one of them points into
  * that body (its related locations), as it would then depend on what the edit changed.
  */
-export function findingsOutsideBlock(findings: readonly Finding[], block: ConfigNode, edit: ArgumentEdit): Finding[] | undefined {
+export function findingsOutsideBlock(findings: readonly Finding[], block: ConfigNode, edit: ReusableEdit): Finding[] | undefined {
   return findingsKept(findings, block, edit, []);
 }
 
@@ -432,7 +432,7 @@ export function findingsOffStatements(findings: readonly Finding[], statements: 
  * of the `nested` bodies, offsets before the edit), the others moved past the edit; undefined
  * when one of the others reaches into what is checked again (its range or a related location).
  */
-function findingsKept(findings: readonly Finding[], block: ConfigNode, edit: ArgumentEdit, nested: readonly { start: number; end: number }[]): Finding[] | undefined {
+function findingsKept(findings: readonly Finding[], block: ConfigNode, edit: ReusableEdit, nested: readonly { start: number; end: number }[]): Finding[] | undefined {
   const body = block.directive.block;
   if (!body) return undefined;
   const file = block.file.path;

@@ -24,6 +24,7 @@ import { DEFAULT_SETTINGS, type NginxMtlsSettings } from './settings';
 import { MAX_WATCHED_PATHS, RecentPaths } from './watchedFiles';
 import { commentOnlyEdit, moveFindings, moveFindingsPast, type ReusableEdit } from './commentEditReuse';
 import { blankOnlyEdit } from './blankEditReuse';
+import { blockOnlyEdit, editedBlockNode, type BlockEdit } from './blockEditReuse';
 import { argumentOnlyEdit, blocksInheritingEdited, editedBlock, editedPath, findingsOffBlocks, findingsOffOwnStatements, findingsOffStatements, findingsOutsideBlock, onStatementsNamed, unreadByEdit, type ArgumentEdit, type BlocksJudged } from './argumentEditReuse';
 
 export interface FileAnalysis {
@@ -410,7 +411,8 @@ export class WorkspaceAnalysis {
     const inspections = new Map<string, Inspection<Promise<InspectedFile>>>();
     const inspect = this.recordingInspector(inspections);
     const reusedFamilies = !last || !since ? undefined
-      : since.kind === 'arguments' ? await this.reusedFamilies(last, since.edit, tree, files, inspect) : familiesMovedPast(last, since.edits);
+      : since.kind === 'arguments' ? await this.reusedFamilies(last, since.edit, tree, files, inspect)
+        : since.kind === 'block' ? blockLocalFamiliesKept(last, since.edit, tree, files, this.families) : familiesMovedPast(last, since.edits);
     const result = await this.runRulesFresh(tree, files, contextGuessed, acceptedSomewhere, cancellation, now, inspect, reusedFamilies, reusedFamilies && last?.result.resolutions);
     // A file's text changed while the rules ran and its new parse moved the nodes they were
     // reading (model/parsedFile.ts): the findings may mix two versions. The newer text gets
@@ -434,10 +436,10 @@ export class WorkspaceAnalysis {
    * the same settings, clock within RUN_REUSE_MS, the same tree or one rebuilt from it where
    * only file texts changed, every certificate file inspected reading the same, and each
    * edited file changed inside comments or in the blanks between words (edits no check
-   * reads), or exactly one inside the arguments of a directive.
+   * reads), or exactly one inside the arguments of a directive, or in the statements of one block's body.
    */
   private async editsSince(last: LastRun, tree: ConfigTree, files: readonly ParsedFile[], now: Date):
-    Promise<{ kind: 'unread'; edits: ReusableEdit[] } | { kind: 'arguments'; edit: ArgumentEdit } | undefined> {
+    Promise<{ kind: 'unread'; edits: ReusableEdit[] } | { kind: 'arguments'; edit: ArgumentEdit } | { kind: 'block'; edit: BlockEdit } | undefined> {
     const age = now.getTime() - last.now;
     if (age < 0 || age > RUN_REUSE_MS || last.settings !== this.settings || last.knownRoots !== this.knownRoots) return undefined;
     if (files.length !== last.files.length || files.some((f, i) => f.path !== last.files[i].path)) return undefined;
@@ -450,6 +452,7 @@ export class WorkspaceAnalysis {
     }
     const edits: ReusableEdit[] = [];
     let argumentEdit: ArgumentEdit | undefined;
+    let blockEdit: BlockEdit | undefined;
     for (const input of edited) {
       const before = input.kind === 'parsed' ? input.parsed : undefined;
       const after = tree.files.get(input.path)?.parsed;
@@ -460,13 +463,14 @@ export class WorkspaceAnalysis {
         continue;
       }
       argumentEdit = edited.length === 1 ? argumentOnlyEdit(before, after) : undefined;
-      if (!argumentEdit) return undefined;
+      blockEdit = edited.length === 1 && !argumentEdit ? blockOnlyEdit(before, after) : undefined;
+      if (!argumentEdit && !blockEdit) return undefined;
     }
     for (const { path: p, options, result } of last.inspected) {
       this.tlsFilesRead.add(p);
       if (!sameInspection(result, await this.certificates.inspect(p, options))) return undefined;
     }
-    return argumentEdit ? { kind: 'arguments', edit: argumentEdit } : { kind: 'unread', edits };
+    return argumentEdit ? { kind: 'arguments', edit: argumentEdit } : blockEdit ? { kind: 'block', edit: blockEdit } : { kind: 'unread', edits };
   }
 
   /**
@@ -621,6 +625,25 @@ function familiesMovedPast(last: LastRun, edits: readonly ReusableEdit[]): Map<s
   for (const [name, earlier] of found) {
     const moved = moveFindingsPast(earlier, [...last.familyEdits, ...edits]);
     if (moved) reused.set(name, { kept: moved });
+  }
+  return reused.size > 0 ? reused : undefined;
+}
+
+/**
+ * After an edit of the statements in one block's body (blockEditReuse.ts): the block-local
+ * families check that body again and keep their findings elsewhere, moved past the edit; the
+ * others run again over everything.
+ */
+function blockLocalFamiliesKept(last: LastRun, edit: BlockEdit, tree: ConfigTree, files: readonly ParsedFile[], families: readonly RuleFamily[]): Map<string, ReusedFamily> | undefined {
+  const found = last.result.byFamily;
+  const block = found && editedBlockNode(tree, edit, new Set(files.map((f) => f.path)));
+  if (!found || !block) return undefined;
+  const reused = new Map<string, ReusedFamily>();
+  for (const family of families) {
+    const earlier = family.blockLocal ? found.get(family.name) : undefined;
+    const moved = earlier && moveFindingsPast(earlier, last.familyEdits);
+    const kept = moved && findingsOutsideBlock(moved, block, edit);
+    if (kept) reused.set(family.name, { kept, rerunIn: block });
   }
   return reused.size > 0 ? reused : undefined;
 }
