@@ -1,8 +1,8 @@
 /**
  * Typing a new line into a block changes what its statements are (the name's first character
  * takes the next line's words as its arguments until the `;`, the name becomes one nginx knows):
- * the block-local families check that block's body again and keep their other findings, the
- * others run again (service/blockEditReuse.ts). The findings must be exactly those of a fresh
+ * the block-local families check that block's body again, the server-local ones the server's,
+ * and keep their other findings; the others run again (service/blockEditReuse.ts). The findings must be exactly those of a fresh
  * analysis: in every rule fixture, lines are typed into and deleted from its blocks.
  */
 import assert from 'node:assert/strict';
@@ -17,6 +17,7 @@ import { MemoryFileSystem } from '../fuzz/memoryFileSystem';
 import { findingsOf, forEachRuleFixture, freshFindings, openedCounting } from './reuseHelpers';
 
 const BLOCK_LOCAL = RULE_FAMILIES.filter((f) => f.blockLocal).map((f) => f.name);
+const SERVER_LOCAL = RULE_FAMILIES.filter((f) => f.serverLocal).map((f) => f.name);
 
 /** The steps of typing a line, then deleting it, and deleting the statement below it: each a text to check after the last. */
 const TYPED_LINES = ['p', 'proxy_set_header', 'proxy_set_header X-Typed "v"', 'proxy_set_header X-Typed "v";', 'add_header X-Typed "v" always;', 'location /typed {', 'location /typed { return 204; }'];
@@ -79,6 +80,7 @@ describe('typing statements into one block', () => {
   it('gives the findings of a fresh analysis in every rule fixture, running only the block-local families on the edited block', async () => {
     let compared = 0;
     let scoped = 0;
+    let serverScoped = 0;
     await forEachRuleFixture(async ({ code, name, dir, file }) => {
       const text = fs.readFileSync(file, 'utf8');
       const { counted, edited } = await openedCounting(dir, file, text);
@@ -88,13 +90,15 @@ describe('typing statements into one block', () => {
           edited.openDocument(file, next);
           const got = await findingsOf(edited, file);
           if (BLOCK_LOCAL.every((f) => counted.scoped.get(f) !== scopedBefore.get(f))) scoped++;
+          if (SERVER_LOCAL.every((f) => counted.scoped.get(f) !== scopedBefore.get(f))) serverScoped++;
           assert.deepEqual(got, await freshFindings(dir, file, next), `${code}/${name}: typed after line ${line + 1}: ${JSON.stringify(next.split('\n').slice(line, line + 3))}`);
           compared++;
         }
       }
     });
     assert.ok(compared > 1000, `compared ${compared} edits`);
-    console.log(`block edits: ${compared} compared with fresh analyses, ${scoped} ran the block-local families on the edited block only`);
+    console.log(`block edits: ${compared} compared with fresh analyses, ${scoped} ran the block-local families on the edited block only, ${serverScoped} the server-local ones on its server`);
     assert.ok(scoped > compared * 0.3, `the block-local families ran on the edited block only in ${scoped} of ${compared}`);
+    assert.ok(SERVER_LOCAL.length > 0 && serverScoped > compared * 0.15, `the server-local families ran on the edited server only in ${serverScoped} of ${compared}`);
   });
 });

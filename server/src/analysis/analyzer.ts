@@ -47,6 +47,8 @@ export interface ReusedFamily {
   rerunIn?: ConfigNode;
   /** With `rerunIn`: only the block's own statements are checked again (RuleFamily.statementLocal). */
   ownStatementsOnly?: true;
+  /** With `rerunIn` (a server, for RuleFamily.serverLocal): the block above it whose own statements the family checks again too; what it finds on them joins `kept`. */
+  levelAbove?: ConfigNode;
   /**
    * Statements of these directives a family judges again wherever they stand
    * (RuleFamily.argumentsReadFor): what it finds on them (`holds`) joins `kept`, which has none.
@@ -139,7 +141,9 @@ export async function analyze(given: RuleContext, families: readonly RuleFamily[
         const key = own ? 'own' : 'body';
         if (scoped[key]?.within !== block) scoped[key] = ruleContextOf(own ? { ...context, within: block, ownStatementsOnly: true } : { ...context, within: block });
         const again = await family.run(scoped[key] as RuleContext);
-        found = [...reuse.kept, ...again.filter((f) => (own ? onOwnStatements(f, block) : inBody(f, block)))];
+        const level = reuse.levelAbove;
+        const onLevel = level ? (await family.run(ruleContextOf({ ...context, within: level, ownStatementsOnly: true }))).filter((f) => onOwnStatements(f, level)) : [];
+        found = [...reuse.kept, ...again.filter((f) => (own ? onOwnStatements(f, block) : inBody(f, block))), ...onLevel];
       } else {
         found = await family.run(context);
       }

@@ -208,6 +208,17 @@ export interface RuleFamily {
    */
   statementLocal?: true;
   /**
+   * True when what the family finds in the body of an http or stream server depends only on that
+   * server (its statements at any depth, the levels above it, the files they name), and what it
+   * finds anywhere else but on the statements of the level just above the servers (the http or
+   * stream block, which every server below may take from) does not depend on any server's body.
+   * After an edit of the statements in a block inside a server (service/blockEditReuse.ts), the
+   * family checks that server's body and the level's own statements again and keeps its other
+   * findings, moved past the edit: a line typed into one server of a 5k-line nginx.conf then
+   * judges that server's certificate files, not those of its 50 peers (issue #15).
+   */
+  serverLocal?: true;
+  /**
    * Directive names the family reads as arrays that a block inherits whole from the nearest
    * enclosing level that writes any statement of the name, or not at all (the request and
    * response header lines: model/effectiveConfig.ts inheritedFrom). What it finds in a block

@@ -4,7 +4,7 @@
  * it in), and checks files nothing includes on their own with an inferred context.
  */
 import * as path from 'node:path';
-import { analyze, AnalysisCancelled, throwIfCancelled, type AnalysisResult, type CancellationFlag, type Resolution, type ResolvedFinding, type ReusedFamily } from '../analysis/analyzer';
+import { analyze, AnalysisCancelled, onOwnStatements, throwIfCancelled, type AnalysisResult, type CancellationFlag, type Resolution, type ResolvedFinding, type ReusedFamily } from '../analysis/analyzer';
 import type { RuleFamily } from '../analysis/ruleContext';
 import type { Finding } from '../analysis/finding';
 import type { Surface } from '../analysis/settingHints';
@@ -631,21 +631,38 @@ function familiesMovedPast(last: LastRun, edits: readonly ReusableEdit[]): Map<s
 
 /**
  * After an edit of the statements in one block's body (blockEditReuse.ts): the block-local
- * families check that body again and keep their findings elsewhere, moved past the edit; the
- * others run again over everything.
+ * families check that body again, the server-local ones the body of the server around it (or
+ * that is it) and the own statements of the http or stream block above that server; each keeps
+ * its findings elsewhere, moved past the edit. The others run again over everything.
  */
 function blockLocalFamiliesKept(last: LastRun, edit: BlockEdit, tree: ConfigTree, files: readonly ParsedFile[], families: readonly RuleFamily[]): Map<string, ReusedFamily> | undefined {
   const found = last.result.byFamily;
   const block = found && editedBlockNode(tree, edit, new Set(files.map((f) => f.path)));
   if (!found || !block) return undefined;
+  const server = serverAround(block);
   const reused = new Map<string, ReusedFamily>();
   for (const family of families) {
-    const earlier = family.blockLocal ? found.get(family.name) : undefined;
+    const earlier = family.blockLocal || (family.serverLocal && server) ? found.get(family.name) : undefined;
     const moved = earlier && moveFindingsPast(earlier, last.familyEdits);
-    const kept = moved && findingsOutsideBlock(moved, block, edit);
-    if (kept) reused.set(family.name, { kept, rerunIn: block });
+    if (!moved) continue;
+    if (family.blockLocal) {
+      const kept = findingsOutsideBlock(moved, block, edit);
+      if (kept) reused.set(family.name, { kept, rerunIn: block });
+    } else if (server) {
+      const kept = findingsOutsideBlock(moved, server.node, edit)?.filter((f) => !onOwnStatements(f, server.level));
+      if (kept) reused.set(family.name, { kept, rerunIn: server.node, levelAbove: server.level });
+    }
   }
   return reused.size > 0 ? reused : undefined;
+}
+
+/** The http or stream server that is `block` or holds it, with the http or stream block at the top level right above it. */
+function serverAround(block: ConfigNode): { node: ConfigNode; level: ConfigNode } | undefined {
+  let node: ConfigNode | undefined = block;
+  while (node && node.directive.name !== 'server') node = node.parent;
+  const level = node?.parent;
+  if (!node || !level || level.parent || (level.directive.name !== 'http' && level.directive.name !== 'stream')) return undefined;
+  return { node, level };
 }
 
 /**

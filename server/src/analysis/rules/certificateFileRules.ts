@@ -232,6 +232,9 @@ export const certificateFileRules: RuleFamily = {
   // and a key's password file decide how nginx loads them): the path of a CA or CRL file counts
   // only for the findings on its own statement.
   argumentsReadInPlace: new Set(fileDirectivesOfRoles('ca-bundle', 'crl')),
+  // Whether nginx loads a file written in a server depends on that server's certificate lists and
+  // passes only; one written at the http or stream level, on every server below it.
+  serverLocal: true,
   // Whether nginx reads an upstream CA or CRL file depends on the module's verify setting, and
   // a stapling response file on ssl_stapling (nginxLoads); nothing else the family judges does.
   argumentsReadFor: new Map([
