@@ -100,6 +100,8 @@ export const identityHeaderRules: RuleFamily = {
   argumentsUnread: unreadBut('proxy_set_header'),
   // A request header line gives findings only through the variables of its own value.
   argumentsReadForVariables: new Set(['proxy_set_header']),
+  // Each finding lands on the statement judged, from its own words and the levels above it.
+  serverLocal: true,
   run(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
     const options = effectiveOptions(context);

@@ -306,6 +306,9 @@ export const opensslSettingRules: RuleFamily = {
   argumentsUnread: unreadBut('ssl_ciphers', 'proxy_ssl_ciphers', 'grpc_ssl_ciphers', 'uwsgi_ssl_ciphers', 'ssl_ecdh_curve', 'ssl_stapling', 'ssl_trusted_certificate'),
   // The stapling checks look for the issuer among the certificates of the context's CA files.
   argumentsReadAsCertificates: new Set(['ssl_trusted_certificate', 'ssl_client_certificate']),
+  // A setting in a server is applied by that server (and judged by it); one at the http or stream
+  // level by the servers below, which pass it on.
+  serverLocal: true,
   async run(context: RuleContext): Promise<Finding[]> {
     const findings: Finding[] = [];
     const focus = focusOf(context);

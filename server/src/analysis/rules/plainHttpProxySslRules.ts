@@ -89,6 +89,8 @@ export const plainHttpProxySslRules: RuleFamily = {
   rules: RULES,
   argumentsUnread: unreadBut('proxy_ssl_protocols', 'grpc_ssl_protocols', 'uwsgi_ssl_protocols', 'proxy_ssl_ciphers', 'grpc_ssl_ciphers', 'uwsgi_ssl_ciphers', 'proxy_ssl_verify', 'grpc_ssl_verify', 'uwsgi_ssl_verify'),
   argumentsReadAsSwitch: UPSTREAM_VERIFY_SWITCHES,
+  // A setting is judged by the passes below its own block: one in a server by that server's.
+  serverLocal: true,
   run(context: RuleContext): Finding[] {
     const focus = focusOf(context);
     // The blocks holding settings are blocks the checked files write to, so every path below
