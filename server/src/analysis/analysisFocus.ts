@@ -154,8 +154,19 @@ function computeFocus(context: RuleContext): AnalysisFocus {
     return scanned;
   };
   const touchesNode = (node: ConfigNode): boolean => (within ? (inBody ??= new Set(nodes)).has(node) : whole || wanted.has(node.file.path));
+  // Whether a block holds statements whose findings are wanted: one of a wanted file; with
+  // RuleContext.within, that block or (but with ownStatementsOnly) a block inside it. A family
+  // checking one server's body again then judges that server's scopes and request paths, not
+  // every one of the file (issue #15).
+  const holdsWanted = (block: ConfigNode): boolean => {
+    if (!within) return wanted.has(block.file.path);
+    if (block === within) return true;
+    if (context.ownStatementsOnly) return false;
+    for (let above = block.parent; above; above = above.parent) if (above === within) return true;
+    return false;
+  };
   const touchesLevels = (levels: readonly Level[]): boolean => whole || levels.some((level) => level.node
-    ? wanted.has(level.node.file.path) || scan().settingLevels.has(level.node)
+    ? holdsWanted(level.node) || scan().settingLevels.has(level.node)
     : scan().settingLevels.has(null));
   // Whether a block, or a block above it, is one a wanted file holds or writes to (per analysis).
   const blocksTouched = new Map<ConfigNode, boolean>();
@@ -163,12 +174,12 @@ function computeFocus(context: RuleContext): AnalysisFocus {
     if (!block) return scan().settingLevels.has(null);
     let touched = blocksTouched.get(block);
     if (touched === undefined) {
-      touched = wanted.has(block.file.path) || scan().settingLevels.has(block) || blockTouched(block.parent);
+      touched = holdsWanted(block) || scan().settingLevels.has(block) || blockTouched(block.parent);
       blocksTouched.set(block, touched);
     }
     return touched;
   };
-  const touchesAncestry = (node: ConfigNode): boolean => whole || wanted.has(node.file.path) || blockTouched(node.parent);
+  const touchesAncestry = (node: ConfigNode): boolean => whole || (within ? touchesNode(node) : wanted.has(node.file.path)) || blockTouched(node.parent);
   const levelsByNames = new Map<ReadonlySet<string>, Map<ConfigNode | null, string[]>>();
   const levelsSetting = (names: ReadonlySet<string>): ReadonlyMap<ConfigNode | null, readonly string[]> => {
     let levels = levelsByNames.get(names);
