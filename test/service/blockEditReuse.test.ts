@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { RULE_FAMILIES } from '../../server/src/analysis/ruleRegistry';
 import { getDirectiveTable } from '../../server/src/directives/directiveTable';
@@ -14,7 +15,8 @@ import { buildConfigTree } from '../../server/src/model/configTree';
 import { parseFile, reparseFile } from '../../server/src/model/parsedFile';
 import { blockOnlyEdit, editedBlockNode } from '../../server/src/service/blockEditReuse';
 import { MemoryFileSystem } from '../fuzz/memoryFileSystem';
-import { findingsOf, forEachRuleFixture, freshFindings, openedCounting } from './reuseHelpers';
+import { makeTempDir, removeDir } from '../differential/nginxHarness';
+import { findingsOf, forEachRuleFixture, freshFindings, openedCounting, reopened, writeServerPair } from './reuseHelpers';
 
 const BLOCK_LOCAL = RULE_FAMILIES.filter((f) => f.blockLocal).map((f) => f.name);
 const SERVER_LOCAL = RULE_FAMILIES.filter((f) => f.serverLocal).map((f) => f.name);
@@ -75,6 +77,31 @@ describe('typing statements into one block', () => {
     });
     assert.equal(editedBlockNode(tree, edit, new Set([main]))?.directive.name, 'server', 'the snippet\'s findings are not wanted');
     assert.equal(editedBlockNode(tree, edit, new Set([main, snippet])), undefined, 'they are: the block\'s check again would leave them out');
+  });
+
+  it('in a site file of a tree, checks the edited server alone, with the http level in nginx.conf left to it', async () => {
+    const dir = makeTempDir('block-reuse-site');
+    try {
+      writeServerPair(dir);
+      fs.mkdirSync(path.join(dir, 'sites'));
+      // The http level writes a certificate the servers without their own inherit, and an upstream client certificate.
+      fs.writeFileSync(path.join(dir, 'nginx.conf'), 'events {}\nhttp {\n    ssl_certificate server.crt;\n    ssl_certificate_key server.key;\n    proxy_ssl_certificate missing-client.crt;\n    include sites/*.conf;\n}\n');
+      const server = (name: string, own: string): string => `server {\n    listen 443 ssl;\n    server_name ${name};\n${own}    location / {\n        proxy_pass https://backend.internal;\n        proxy_set_header X-Client-Cert $ssl_client_escaped_cert;\n    }\n}\n`;
+      const site = server('a.example.test', '    ssl_certificate server.crt;\n    ssl_certificate_key server.key;\n') + server('b.example.test', '');
+      const file = path.join(dir, 'sites/a.conf');
+      fs.writeFileSync(file, site);
+      const { counted, edited } = await openedCounting(dir, file, site);
+      let scoped = 0;
+      const typed = (line: string): string => site.replace('    server_name a.example.test;\n', `    server_name a.example.test;\n    ${line}\n`);
+      for (const text of [typed('p'), typed('proxy_ssl_verify'), typed('proxy_ssl_verify on;'), site, typed('ssl_ciphers'), site, site.replace('    ssl_certificate server.crt;\n', '')]) {
+        const before = counted.scoped.get('certificate-files');
+        await reopened(edited, dir, file, text, JSON.stringify(text.slice(0, 160)));
+        if (counted.scoped.get('certificate-files') !== before) scoped++;
+      }
+      assert.ok(scoped >= 4, `certificate-files checked the edited server alone ${scoped} times`);
+    } finally {
+      removeDir(dir);
+    }
   });
 
   it('gives the findings of a fresh analysis in every rule fixture, running only the block-local families on the edited block', async () => {

@@ -209,9 +209,10 @@ export interface RuleFamily {
   statementLocal?: true;
   /**
    * True when what the family finds in the body of an http or stream server depends only on that
-   * server (its statements at any depth, the levels above it, the files they name), and what it
-   * finds anywhere else but on the statements of the level just above the servers (the http or
-   * stream block, which every server below may take from) does not depend on any server's body.
+   * server (its statements at any depth, the levels above it, the files they name), what it finds
+   * anywhere else but on the statements of the level just above the servers (the http or stream
+   * block, which every server below may take from) does not depend on any server's body, and it
+   * finds nothing on a block's own statement (a `server {` line).
    * After an edit of the statements in a block inside a server (service/blockEditReuse.ts), the
    * family checks that server's body and the level's own statements again and keeps its other
    * findings, moved past the edit: a line typed into one server of a 5k-line nginx.conf then

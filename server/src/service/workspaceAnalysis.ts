@@ -637,9 +637,13 @@ function familiesMovedPast(last: LastRun, edits: readonly ReusableEdit[]): Map<s
  */
 function blockLocalFamiliesKept(last: LastRun, edit: BlockEdit, tree: ConfigTree, files: readonly ParsedFile[], families: readonly RuleFamily[]): Map<string, ReusedFamily> | undefined {
   const found = last.result.byFamily;
-  const block = found && editedBlockNode(tree, edit, new Set(files.map((f) => f.path)));
+  const wanted = new Set(files.map((f) => f.path));
+  const block = found && editedBlockNode(tree, edit, wanted);
   if (!found || !block) return undefined;
   const server = serverAround(block);
+  // The level's own statements are checked again only when a wanted file writes one: a site file
+  // of a large tree holds servers only, and the http level's statements stand in nginx.conf.
+  const levelAbove = server?.level.children.some((c) => !c.directive.block && wanted.has(c.file.path)) ? server.level : undefined;
   const reused = new Map<string, ReusedFamily>();
   for (const family of families) {
     const earlier = family.blockLocal || (family.serverLocal && server) ? found.get(family.name) : undefined;
@@ -650,7 +654,7 @@ function blockLocalFamiliesKept(last: LastRun, edit: BlockEdit, tree: ConfigTree
       if (kept) reused.set(family.name, { kept, rerunIn: block });
     } else if (server) {
       const kept = findingsOutsideBlock(moved, server.node, edit)?.filter((f) => !onOwnStatements(f, server.level));
-      if (kept) reused.set(family.name, { kept, rerunIn: server.node, levelAbove: server.level });
+      if (kept) reused.set(family.name, { kept, rerunIn: server.node, levelAbove });
     }
   }
   return reused.size > 0 ? reused : undefined;
