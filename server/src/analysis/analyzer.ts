@@ -111,8 +111,9 @@ export async function analyze(given: RuleContext, families: readonly RuleFamily[
   const failures: AnalysisResult['failures'] = [];
   const byFamily = new Map<string, readonly Finding[]>();
   // The families that check one block's body again share one context, and so one focus of it
-  // (one for those that check its own statements only).
-  const scoped: { body?: RuleContext; own?: RuleContext } = {};
+  // (one for those that check its own statements only, one for the server-local families' level
+  // above the server).
+  const scoped: { body?: RuleContext; own?: RuleContext; level?: RuleContext } = {};
   for (const family of families) {
     if (family.rules.every((r) => context.settings.rules[r.code] === 'off')) continue;
     const reuse = reused?.get(family.name);
@@ -142,7 +143,8 @@ export async function analyze(given: RuleContext, families: readonly RuleFamily[
         if (scoped[key]?.within !== block) scoped[key] = ruleContextOf(own ? { ...context, within: block, ownStatementsOnly: true } : { ...context, within: block });
         const again = await family.run(scoped[key] as RuleContext);
         const level = reuse.levelAbove;
-        const onLevel = level ? (await family.run(ruleContextOf({ ...context, within: level, ownStatementsOnly: true }))).filter((f) => onOwnStatements(f, level)) : [];
+        if (level && scoped.level?.within !== level) scoped.level = ruleContextOf({ ...context, within: level, ownStatementsOnly: true });
+        const onLevel = level ? (await family.run(scoped.level as RuleContext)).filter((f) => onOwnStatements(f, level)) : [];
         found = [...reuse.kept, ...again.filter((f) => (own ? onOwnStatements(f, block) : inBody(f, block))), ...onLevel];
       } else {
         found = await family.run(context);

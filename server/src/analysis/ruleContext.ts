@@ -214,8 +214,8 @@ export interface RuleFamily {
    * block, which every server below may take from) does not depend on any server's body, and it
    * finds nothing on a block's own statement (a `server {` line).
    * After an edit of the statements in a block inside a server (service/blockEditReuse.ts), the
-   * family checks that server's body and the level's own statements again and keeps its other
-   * findings, moved past the edit: a line typed into one server of a 5k-line nginx.conf then
+   * family checks that server's body again, and the level's own statements when a checked file
+   * writes one, and keeps its other findings, moved past the edit: a line typed into one server of a 5k-line nginx.conf then
    * judges that server's certificate files, not those of its 50 peers (issue #15).
    */
   serverLocal?: true;

@@ -5,8 +5,9 @@
  * back. Such an edit changes the statements of one block's body and nothing outside it, and the
  * block-local families (RuleFamily.blockLocal: what they find on a statement depends on its own
  * block and the blocks around it, and lands there) find what they found everywhere but in that
- * body: they check the body again, and keep their other findings, moved past the edit. The other
- * families run again over everything.
+ * body: they check the body again, and keep their other findings, moved past the edit. The
+ * server-local ones (RuleFamily.serverLocal) check the server around the block the same way
+ * (service/workspaceAnalysis.ts); the others run again over everything.
  *
  * The incremental parse tells which block's body an edit changed (parser/incrementalParse.ts: the
  * block whose body it parsed again, its header unchanged); the edit qualifies when that parse was
@@ -16,7 +17,7 @@
  * statements as before; the families find things on those in the included files too, which the
  * block's check again leaves out, so no file included in the block may be one whose findings are
  * wanted (the language server wants those of the file being edited).
- * test/service/blockEditReuse.test.ts types and deletes statements in every block of every rule
+ * test/service/blockEditReuse.test.ts types and deletes statements in two blocks of every rule
  * fixture and requires the findings of a fresh analysis.
  */
 import type { ConfigNode, ConfigTree } from '../model/configTree';
