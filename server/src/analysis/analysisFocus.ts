@@ -12,7 +12,7 @@
  * Everything here errs on the side of including too much: an extra scope costs time, a
  * missing one would lose a finding (test/analysis/focus.test.ts compares both ways).
  */
-import type { ConfigNode, ConfigTree } from '../model/configTree';
+import { isWithin, type ConfigNode, type ConfigTree } from '../model/configTree';
 import { depthFirstNodes, isBuiltTree, nodesNamed, nodesOfFile, treeState } from '../model/treeIndexes';
 import { isPassStatement, requestPathAt, upstreamLookup, type EffectiveOptions, type Family, type Level, type RequestPath, type ServerScope } from '../model/effectiveConfig';
 import { allRequestPaths, allServerScopes, groupedItems, passOrder, pathsByPass, scopeOrder, type DerivedList } from '../model/scopeLists';
@@ -158,13 +158,9 @@ function computeFocus(context: RuleContext): AnalysisFocus {
   // RuleContext.within, that block or (but with ownStatementsOnly) a block inside it. A family
   // checking one server's body again then judges that server's scopes and request paths, not
   // every one of the file (issue #15).
-  const holdsWanted = (block: ConfigNode): boolean => {
-    if (!within) return wanted.has(block.file.path);
-    if (block === within) return true;
-    if (context.ownStatementsOnly) return false;
-    for (let above = block.parent; above; above = above.parent) if (above === within) return true;
-    return false;
-  };
+  const holdsWanted = (block: ConfigNode): boolean => (within
+    ? block === within || (!context.ownStatementsOnly && isWithin(block, within))
+    : wanted.has(block.file.path));
   const touchesLevels = (levels: readonly Level[]): boolean => whole || levels.some((level) => level.node
     ? holdsWanted(level.node) || scan().settingLevels.has(level.node)
     : scan().settingLevels.has(null));

@@ -193,6 +193,12 @@ export function includeOf(node: ConfigNode): IncludeInfo | undefined {
   return includes.get(node);
 }
 
+/** True when `ancestor` is one of the blocks around `node`, at any depth. */
+export function isWithin(node: ConfigNode, ancestor: ConfigNode): boolean {
+  for (let n: ConfigNode | undefined = node.parent; n; n = n.parent) if (n === ancestor) return true;
+  return false;
+}
+
 /** For a statement at the top of an included file: the `include` that brought it. */
 export function includedByOf(node: ConfigNode): ConfigNode | undefined {
   return includers.get(node);

@@ -16,7 +16,7 @@ import type { InlayHint } from 'vscode-languageserver-types';
 import { fileDirectiveInfo, skipReason } from '../analysis/tlsFileReferences';
 import type { CertificateInfo, InspectedFile } from '../certificates/certificateTypes';
 import type { DirectiveTable } from '../directives/directiveTable';
-import type { ConfigNode, ConfigTree } from '../model/configTree';
+import { isWithin, type ConfigNode, type ConfigTree } from '../model/configTree';
 import { requestPaths, serverScopes, type EffectiveValue, type Family, type RequestPath } from '../model/effectiveConfig';
 import type { ParsedFile } from '../model/parsedFile';
 import { nodesOfFile } from '../model/treeIndexes';
@@ -207,11 +207,6 @@ function upstreamVerifyHint(path: RequestPath): DefaultHint | undefined {
     return { offset, label: defaultLabel(serverName), tooltip: `No SNI is sent to the upstream, so a server with several names may present a different certificate. ${INHERITANCE_NOTE}` };
   }
   return undefined;
-}
-
-function isWithin(node: ConfigNode, ancestor: ConfigNode): boolean {
-  for (let n: ConfigNode | undefined = node.parent; n; n = n.parent) if (n === ancestor) return true;
-  return false;
 }
 
 /** Just after a statement's `;` (a hint about the whole statement reads after it), else after its last word. */

@@ -13,6 +13,7 @@ import { getDirectiveTable, type ContextKind, type DirectiveTable } from '../dir
 import { CertificateInspector } from '../certificates/certificateInspector';
 import type { InspectedFile } from '../certificates/certificateTypes';
 import { buildConfigTree, resolveConfigPath, type BuildOptions, type ConfigNode, type ConfigTree, type PathResolver } from '../model/configTree';
+import { enclosingServer } from '../model/effectiveConfig';
 import { isInside, knownLocations } from '../model/knownLocations';
 import { rebuildEditedBlock } from '../model/blockRebuild';
 import { rebuildIncludedFile } from '../model/incrementalRebuild';
@@ -660,10 +661,9 @@ function blockLocalFamiliesKept(last: LastRun, edit: BlockEdit, tree: ConfigTree
   return reused.size > 0 ? reused : undefined;
 }
 
-/** The http or stream server that is `block` or holds it, with the http or stream block at the top level right above it. */
+/** The http or stream server that is `block` or holds it (enclosingServer), with the http or stream block at the top level right above it. */
 function serverAround(block: ConfigNode): { node: ConfigNode; level: ConfigNode } | undefined {
-  let node: ConfigNode | undefined = block;
-  while (node && node.directive.name !== 'server') node = node.parent;
+  const node = enclosingServer(block);
   const level = node?.parent;
   if (!node || !level || level.parent || (level.directive.name !== 'http' && level.directive.name !== 'stream')) return undefined;
   return { node, level };
