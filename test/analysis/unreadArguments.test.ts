@@ -26,8 +26,9 @@ const SERVER_SRC = path.join(REPO_ROOT, 'server/src');
 const SHARED_LISTS: Record<string, ReadonlySet<string>> = { ARRAY_DIRECTIVES, BITMASK_DIRECTIVES };
 
 function allowedIn(relative: string, name: string): boolean {
-  // The file that declares the lists.
-  if (relative === 'analysis/unreadArguments.ts') return true;
+  // The files that declare the lists: these, and the statements families read across servers
+  // (RuleFamily.serverLocalUnless, which nothing reads statements through).
+  if (relative === 'analysis/unreadArguments.ts' || relative === 'analysis/crossServerNames.ts') return true;
   if (relative !== 'model/effectiveConfig.ts') return false;
   if (Object.values(SHARED_LISTS).some((list) => list.has(name))) return true;
   return ['1.22.1', '1.30.0'].some((version) => (['http', 'stream'] as const).some((family) => tlsDefault(name, version, family) !== undefined));

@@ -14,21 +14,49 @@ import { getDirectiveTable } from '../../server/src/directives/directiveTable';
 import { buildConfigTree } from '../../server/src/model/configTree';
 import { parseFile, reparseFile } from '../../server/src/model/parsedFile';
 import { blockOnlyEdit, editedBlockNode } from '../../server/src/service/blockEditReuse';
+import { findingsOutsideBlock } from '../../server/src/service/argumentEditReuse';
+import type { Finding } from '../../server/src/analysis/finding';
 import { MemoryFileSystem } from '../fuzz/memoryFileSystem';
 import { makeTempDir, removeDir } from '../differential/nginxHarness';
 import { findingsOf, forEachRuleFixture, freshFindings, openedCounting, reopened, writeServerPair } from './reuseHelpers';
+import { pki } from '../certificates/fixtures';
+import { PAIRING_ACROSS_SERVERS, UPSTREAM_PEERS_ACROSS_SERVERS } from '../../server/src/analysis/crossServerNames';
+import { fileDirectivesOfRoles } from '../../server/src/analysis/tlsFileReferences';
 
 const BLOCK_LOCAL = RULE_FAMILIES.filter((f) => f.blockLocal).map((f) => f.name);
 const SERVER_LOCAL = RULE_FAMILIES.filter((f) => f.serverLocal).map((f) => f.name);
+/** The families server-local unless an edit changes a statement they read across servers (RuleFamily.serverLocalUnless). */
+const SERVER_LOCAL_UNLESS = RULE_FAMILIES.filter((f) => f.serverLocalUnless).map((f) => f.name);
 
-/** The steps of typing a line, then deleting it, and deleting the statement below it: each a text to check after the last. */
-const TYPED_LINES = ['p', 'proxy_set_header', 'proxy_set_header X-Typed "v"', 'proxy_set_header X-Typed "v";', 'add_header X-Typed "v" always;', 'location /typed {', 'location /typed { return 204; }'];
+/**
+ * The steps of typing a line (its name first takes the next line's words), then deleting it:
+ * each a text to check after the last. Some change statements that families read across
+ * servers (a listen socket, a header set from the client certificate), the others do not.
+ */
+const TYPED_LINES = ['p', 'proxy_set_header', 'proxy_set_header X-Typed "v"', 'proxy_set_header X-Typed "v";', 'add_header X-Typed "v" always;', 'location /typed {', 'location /typed { return 204; }',
+  'listen 127.0.0.1:8443 ssl;', 'proxy_set_header X-Client-Verify $ssl_client_verify;'];
 
-/** The texts of typing into the block opened on line `line` of `text` (after that line): the typed lines in turn, the text itself, the block's first line deleted, the text again. */
+/** How many of a block's first lines are deleted, each in turn (a server's listen, names, certificate and CA lines). */
+const DELETED_LINES = 6;
+
+/** The texts of typing into the block opened on line `line` of `text` (after that line): the typed lines in turn, the text itself, then each of the block's first lines deleted and the text again. */
 function typingInto(text: string, line: number): string[] {
   const lines = text.split('\n');
-  const withLine = (typed: string | undefined, drop = 0): string => [...lines.slice(0, line + 1), ...(typed === undefined ? [] : [`    ${typed}`]), ...lines.slice(line + 1 + drop)].join('\n');
-  return [...TYPED_LINES.map((typed) => withLine(typed)), text, withLine(undefined, 1), text];
+  const withLine = (typed: string | undefined, dropAt = 0): string => [...lines.slice(0, line + 1), ...(typed === undefined ? [] : [`    ${typed}`]),
+    ...lines.slice(line + 1, line + dropAt), ...lines.slice(line + 1 + dropAt)].join('\n');
+  const deletions = Array.from({ length: DELETED_LINES }, (_, k) => [withLine(undefined, k + 1), text]).flat();
+  return [...TYPED_LINES.map((typed) => withLine(typed)), text, ...deletions];
+}
+
+/**
+ * A fixture written for the http context (its servers at the top level, as in a site file) put
+ * inside `http {}`, as nginx.conf includes a site file: its servers then have the http level
+ * above them, and the server-local families check the edited one alone. Other fixtures as written.
+ */
+function insideHttp(text: string): string {
+  const declared = /^# nginx-mtls-context: http[ \t]*\n/m;
+  if (!declared.test(text)) return text;
+  return `events {}\nhttp {\n${text.replace(declared, '').split('\n').map((line) => (line ? `    ${line}` : line)).join('\n')}\n}\n`;
 }
 
 /** Lines that open a block whose statements are directives (not data, as in map or types). */
@@ -104,28 +132,121 @@ describe('typing statements into one block', () => {
     }
   });
 
+  it('keeps a finding of another server whose related location points into the edited one only for a family reading it across servers, and not into the edited text', async () => {
+    const main = '/etc/nginx/nginx.conf';
+    const before = 'events {}\nhttp {\n    server {\n        listen 443 ssl;\n        gzip on;\n    }\n    server {\n        listen 8080;\n    }\n}\n';
+    const after = before.replace('gzip on;', 'p\n        gzip on;');
+    const old = parseFile(main, before);
+    const next = reparseFile(old, after);
+    const edit = blockOnlyEdit(old, next);
+    assert.ok(edit);
+    assert.deepEqual([...edit.names].sort(), ['gzip', 'p'], 'the statements the edit changed: `gzip on;` before, `p gzip on;` after');
+    const tree = await buildConfigTree({
+      fs: new MemoryFileSystem({ [main]: after }), table: getDirectiveTable(), mainFile: main, rootContext: 'main',
+      resolver: { confDir: '/etc/nginx', pathMappings: {} }, getParsed: async () => next,
+    });
+    const server = editedBlockNode(tree, edit, new Set([main]));
+    assert.equal(server?.directive.name, 'server');
+    const other = before.indexOf('listen 8080');
+    const related = (start: number): Finding => ({ code: 'x', severity: 'warning', message: 'm', file: main, start: other, end: other + 6, related: [{ file: main, start, end: start + 6, message: 'r' }] });
+    const listen = before.indexOf('listen 443');
+    assert.equal(findingsOutsideBlock([related(listen)], server, edit), undefined, 'a family that reads servers only for themselves runs again');
+    assert.equal(findingsOutsideBlock([related(listen)], server, edit, true)?.length, 1, 'one that reads the other server through statements the edit left alone keeps it');
+    assert.equal(findingsOutsideBlock([related(before.indexOf('gzip on;'))], server, edit, true), undefined, 'not when it points into the edited text');
+  });
+
+  it('counts every trust store among what the certificate and upstream checks read across servers', () => {
+    const stores = fileDirectivesOfRoles('ca-bundle');
+    assert.ok(stores.length >= 5, stores.join(', '));
+    for (const name of stores) assert.ok(PAIRING_ACROSS_SERVERS.has(name) && UPSTREAM_PEERS_ACROSS_SERVERS.has(name), name);
+  });
+
+  it('checks the edited server alone with the families reading other servers, unless the edit changes what they read there', async () => {
+    const dir = makeTempDir('block-reuse-across');
+    try {
+      const p = pki('ec');
+      const files: Record<string, string> = {
+        'server.crt': p.server.pem, 'server.key': p.server.key.pem, 'root.pem': p.ca.pem,
+        // The intermediate is in the CA pool (a trusted CA file), not in the client's own file.
+        'chain-ca.pem': (p.intermediate?.pem ?? '') + p.ca.pem, 'client.pem': p.client.pem, 'client.key': p.client.key.pem,
+      };
+      for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content, { mode: 0o600 });
+      const upstreamTls = '            proxy_ssl_verify on;\n            proxy_ssl_trusted_certificate chain-ca.pem;\n            proxy_ssl_server_name on;\n';
+      // Server A verifies client certificates against the root and answers serverA.example.com;
+      // B sends its client certificate to A (certificate-pairing judges it against A's CA file),
+      // verifies a name A's certificate lacks (upstream-tls reads A's certificate), sets an
+      // identity header that C's path to the same backend passes through (identity-header-siblings),
+      // and C shares A's upstream sessions without B's certificate (session-reuse).
+      const text = `events {}\nhttp {\n    server {\n        listen 443 ssl;\n        server_name serverA.example.com;\n        ssl_certificate server.crt;\n        ssl_certificate_key server.key;\n`
+        + `        ssl_client_certificate root.pem;\n        ssl_verify_client on;\n        location / {\n            return 200;\n        }\n    }\n`
+        + `    server {\n        listen 8080;\n        location / {\n            proxy_pass https://serverA.example.com;\n            proxy_ssl_certificate client.pem;\n            proxy_ssl_certificate_key client.key;\n`
+        + `${upstreamTls}            proxy_ssl_name other.example.com;\n            proxy_set_header X-Client-DN $ssl_client_s_dn;\n        }\n    }\n`
+        + `    server {\n        listen 8081;\n        location / {\n            proxy_pass https://serverA.example.com;\n${upstreamTls}        }\n    }\n}\n`;
+      const file = path.join(dir, 'nginx.conf');
+      fs.writeFileSync(file, text);
+      const { counted, edited, found } = await openedCounting(dir, file, text);
+      const codes = new Set(found.map((f) => f.code));
+      for (const code of ['mtls.client-cert-untrusted', 'tls.upstream-name-mismatch', 'mtls.identity-header-not-cleared', 'tls.session-reuse-identity-leak']) assert.ok(codes.has(code), `${code} in ${[...codes].join(', ')}`);
+      // A in the workspace verifies B's client certificate: no note that an upstream it cannot see may lack the intermediate (until A's CA file goes).
+      assert.ok(!found.some((f) => f.code === 'tls.chain-order-incomplete' && f.severity === 'information'), 'no note on the client certificate');
+      const lines = text.split('\n');
+      const bodyLines = lines.map((line, i) => i).filter((i) => /;\s*$/.test(lines[i]) && lines[i].startsWith('        '));
+      const across = RULE_FAMILIES.filter((f) => f.serverLocalUnless);
+      const alone = new Map(across.map((f) => [f.name, 0]));
+      const everywhere = new Map(across.map((f) => [f.name, 0]));
+      const check = async (next: string, label: string): Promise<void> => {
+        const scopedBefore = new Map(counted.scoped);
+        const runsBefore = new Map(counted.runs);
+        await reopened(edited, dir, file, next, label);
+        for (const f of across) {
+          if (counted.scoped.get(f.name) !== scopedBefore.get(f.name)) alone.set(f.name, (alone.get(f.name) ?? 0) + 1);
+          if (counted.runs.get(f.name) !== runsBefore.get(f.name)) everywhere.set(f.name, (everywhere.get(f.name) ?? 0) + 1);
+        }
+      };
+      // Each statement of the three servers deleted in turn (what the others read of it is gone), then typed before (its name first takes the statement's words).
+      for (const at of bodyLines) {
+        await check([...lines.slice(0, at), ...lines.slice(at + 1)].join('\n'), `line ${at + 1} deleted: ${lines[at].trim()}`);
+        await check(text, 'the text again');
+        await check([...lines.slice(0, at), '        p', ...lines.slice(at)].join('\n'), `a name typed before line ${at + 1}: ${lines[at].trim()}`);
+        await check(text, 'the text again');
+      }
+      for (const f of across) {
+        assert.ok((alone.get(f.name) ?? 0) > bodyLines.length, `${f.name} checked the edited server alone ${alone.get(f.name)} times`);
+        assert.ok((everywhere.get(f.name) ?? 0) > 2, `${f.name} ran over everything ${everywhere.get(f.name)} times`);
+      }
+    } finally {
+      removeDir(dir);
+    }
+  });
+
   it('gives the findings of a fresh analysis in every rule fixture, running only the block-local families on the edited block', async () => {
     let compared = 0;
     let scoped = 0;
     let serverScoped = 0;
+    // Per family server-local unless an edit changes what it reads across servers: how often it checked the edited server alone.
+    const acrossScoped = new Map(SERVER_LOCAL_UNLESS.map((f) => [f, 0]));
     await forEachRuleFixture(async ({ code, name, dir, file }) => {
-      const text = fs.readFileSync(file, 'utf8');
+      const text = insideHttp(fs.readFileSync(file, 'utf8'));
       const { counted, edited } = await openedCounting(dir, file, text);
-      for (const line of plainBlockOpeners(text).slice(0, 2)) {
+      for (const line of plainBlockOpeners(text).slice(0, 4)) {
         for (const next of typingInto(text, line)) {
           const scopedBefore = new Map(counted.scoped);
           edited.openDocument(file, next);
           const got = await findingsOf(edited, file);
           if (BLOCK_LOCAL.every((f) => counted.scoped.get(f) !== scopedBefore.get(f))) scoped++;
           if (SERVER_LOCAL.every((f) => counted.scoped.get(f) !== scopedBefore.get(f))) serverScoped++;
+          for (const f of SERVER_LOCAL_UNLESS) if (counted.scoped.get(f) !== scopedBefore.get(f)) acrossScoped.set(f, (acrossScoped.get(f) ?? 0) + 1);
           assert.deepEqual(got, await freshFindings(dir, file, next), `${code}/${name}: typed after line ${line + 1}: ${JSON.stringify(next.split('\n').slice(line, line + 3))}`);
           compared++;
         }
       }
     });
     assert.ok(compared > 1000, `compared ${compared} edits`);
-    console.log(`block edits: ${compared} compared with fresh analyses, ${scoped} ran the block-local families on the edited block only, ${serverScoped} the server-local ones on its server`);
+    console.log(`block edits: ${compared} compared with fresh analyses, ${scoped} ran the block-local families on the edited block only, ${serverScoped} the server-local ones on its server; `
+      + `the families reading other servers checked the edited server alone: ${[...acrossScoped].map(([f, n]) => `${f} ${n}`).join(', ')}`);
     assert.ok(scoped > compared * 0.3, `the block-local families ran on the edited block only in ${scoped} of ${compared}`);
     assert.ok(SERVER_LOCAL.length > 0 && serverScoped > compared * 0.15, `the server-local families ran on the edited server only in ${serverScoped} of ${compared}`);
+    assert.ok(SERVER_LOCAL_UNLESS.length >= 4, SERVER_LOCAL_UNLESS.join(', '));
+    for (const [f, n] of acrossScoped) assert.ok(n > compared * 0.1, `${f} checked the edited server alone in ${n} of ${compared}`);
   });
 });

@@ -220,6 +220,21 @@ export interface RuleFamily {
    */
   serverLocal?: true;
   /**
+   * For a family that compares servers (an upstream's peers, the servers that verify a client
+   * certificate, the paths that share an upstream's sessions): the directive names through which
+   * the statements of one http server change what it finds anywhere but in that server's body and
+   * on the own statements of the http block. After an edit inside an http server that changes no
+   * statement of these names, before or after (BlockEdit.names), the family is server-local for
+   * that edit (see serverLocal): it checks that server again, reading the others as they are, and
+   * keeps its other findings. The rest of serverLocal's conditions must hold: what it finds in a
+   * server depends only on that server, the levels above it and, through these names, the other
+   * servers, and it finds nothing on a `server {` line. A finding kept elsewhere with a related
+   * location in the edited server makes the family run again (findingsOutsideBlock). Typing a
+   * line into one server of a 5k-line nginx.conf then judges that server's upstream paths and
+   * certificate lists, not those of its 50 peers (issue #15).
+   */
+  serverLocalUnless?: ReadonlySet<string>;
+  /**
    * Directive names the family reads as arrays that a block inherits whole from the nearest
    * enclosing level that writes any statement of the name, or not at all (the request and
    * response header lines: model/effectiveConfig.ts inheritedFrom). What it finds in a block

@@ -229,13 +229,13 @@ function settingsToken(level: Level): object {
 const tokenChanges = new WeakMap<object, { next: object; names: ReadonlySet<string> }>();
 
 /**
- * The names of the statements (not blocks) that differ between two statement arrays of one
- * level: those of the part between the longest common start and end (in order, by identity).
- * Empty when they hold the same statements in the same order.
+ * The names of the statements that differ between two statement arrays of one level: those of
+ * the part between the longest common start and end (in order, by identity). Empty when they
+ * hold the same statements in the same order. Blocks count too: own() finds a block among a
+ * level's statements of its name (`proxy_set_header a b { … }`, which nginx refuses, is read as
+ * a header line), and a block's name is no setting anyone reads otherwise.
  */
-function changedSettings(a: readonly ConfigNode[], b: readonly ConfigNode[]): Set<string> {
-  const left = a.filter((n) => !n.directive.block);
-  const right = b.filter((n) => !n.directive.block);
+function changedSettings(left: readonly ConfigNode[], right: readonly ConfigNode[]): Set<string> {
   let start = 0;
   while (start < left.length && start < right.length && left[start] === right[start]) start++;
   let leftEnd = left.length;

@@ -347,10 +347,14 @@ export function editedPath(tree: ConfigTree, edit: ArgumentEdit): { before: stri
 /**
  * Of a family's findings from before the edit, those outside the body of the edited block
  * (which the family checks again), moved past the edit; undefined when one of them points into
- * that body (its related locations), as it would then depend on what the edit changed.
+ * that body (its related locations), as it would then depend on what the edit changed. With
+ * `relatedInBody`, for a family that reads the body from elsewhere only through statements the
+ * edit left as they were (RuleFamily.serverLocalUnless), a related location may point into the
+ * body, but not onto a statement the edit changed (moveFindings refuses those of a block edit:
+ * ReusableEdit.wordsChangeIn).
  */
-export function findingsOutsideBlock(findings: readonly Finding[], block: ConfigNode, edit: ReusableEdit): Finding[] | undefined {
-  return findingsKept(findings, block, edit, []);
+export function findingsOutsideBlock(findings: readonly Finding[], block: ConfigNode, edit: ReusableEdit, relatedInBody = false): Finding[] | undefined {
+  return findingsKept(findings, block, edit, [], relatedInBody);
 }
 
 /**
@@ -432,7 +436,7 @@ export function findingsOffStatements(findings: readonly Finding[], statements: 
  * of the `nested` bodies, offsets before the edit), the others moved past the edit; undefined
  * when one of the others reaches into what is checked again (its range or a related location).
  */
-function findingsKept(findings: readonly Finding[], block: ConfigNode, edit: ReusableEdit, nested: readonly { start: number; end: number }[]): Finding[] | undefined {
+function findingsKept(findings: readonly Finding[], block: ConfigNode, edit: ReusableEdit, nested: readonly { start: number; end: number }[], relatedInBody = false): Finding[] | undefined {
   const body = block.directive.block;
   if (!body) return undefined;
   const file = block.file.path;
@@ -446,7 +450,7 @@ function findingsKept(findings: readonly Finding[], block: ConfigNode, edit: Reu
   const kept: Finding[] = [];
   for (const finding of findings) {
     if (finding.file === file && finding.start > bodyStart && finding.start < bodyEnd && !inNested(finding.start)) continue;
-    if (touchesChecked(finding) || finding.related?.some(touchesChecked)) return undefined;
+    if (touchesChecked(finding) || (!relatedInBody && finding.related?.some(touchesChecked))) return undefined;
     kept.push(finding);
   }
   return moveFindings(kept, edit);

@@ -24,7 +24,7 @@ import type { ConfigNode, ConfigTree } from '../model/configTree';
 import { mentionsInclude } from '../model/blockRebuild';
 import { parseStepOf, type ParsedFile } from '../model/parsedFile';
 import { nodesOfFile } from '../model/treeIndexes';
-import type { Directive } from '../parser/syntaxTree';
+import { walkDirectives, type Directive } from '../parser/syntaxTree';
 import { PLAIN_BLOCKS } from './argumentEditReuse';
 import type { ReusableEdit } from './commentEditReuse';
 
@@ -32,6 +32,12 @@ import type { ReusableEdit } from './commentEditReuse';
 export interface BlockEdit extends ReusableEdit {
   /** The block's statement in the new parse (its header, before the edit, is the same). */
   block: Directive;
+  /**
+   * The names of the statements the edit changed, before and after, at any depth (of those
+   * parsed again): a family that reads no statement of these names in one server for another
+   * (RuleFamily.serverLocalUnless) finds elsewhere what it found.
+   */
+  names: ReadonlySet<string>;
 }
 
 /** The edit from `before` to `after` (two parses of one file) when it changes statements inside one block's body only, as described above. */
@@ -45,9 +51,24 @@ export function blockOnlyEdit(before: ParsedFile, after: ParsedFile): BlockEdit 
   const typed = run ? block.block.statements.slice(run.from, run.newTo) : block.block.statements;
   if (mentionsInclude(removed) || mentionsInclude(typed)) return undefined;
   const { start, oldEnd, newEnd } = step.region;
-  const edit: BlockEdit = { file: after.path, start, oldEnd, delta: newEnd - oldEnd, block };
+  const delta = newEnd - oldEnd;
+  // The old span of the statements the edit changed: the edited text and the statements parsed
+  // again around it (a name typed before a statement takes its words). A kept finding, related
+  // location or fix edit there is not moved (the family runs again).
+  const toOld = (offset: number): number => (offset >= newEnd ? offset - delta : Math.min(offset, start));
+  const changed = { start: Math.min(start, toOld(typed[0]?.start ?? start)), end: Math.max(oldEnd, toOld(typed.at(-1)?.end ?? oldEnd)) };
+  const edit: BlockEdit = { file: after.path, start, oldEnd, delta, block, names: statementNames([...removed, ...typed]), wordsChangeIn: changed };
   if (after.text.slice(start, newEnd).includes('\n') || before.text.slice(start, oldEnd).includes('\n')) edit.linesMove = true;
   return edit;
+}
+
+/** The names of the statements, at any depth. */
+function statementNames(statements: readonly Directive[]): Set<string> {
+  const names = new Set<string>();
+  walkDirectives(statements, (directive) => {
+    names.add(directive.name);
+  });
+  return names;
 }
 
 /**

@@ -632,9 +632,10 @@ function familiesMovedPast(last: LastRun, edits: readonly ReusableEdit[]): Map<s
 
 /**
  * After an edit of the statements in one block's body (blockEditReuse.ts): the block-local
- * families check that body again, the server-local ones the body of the server around it (or
- * that is it) and the own statements of the http or stream block above that server; each keeps
- * its findings elsewhere, moved past the edit. The others run again over everything.
+ * families check that body again, the server-local ones (and, in an http server, those
+ * server-local unless the edit changed a statement they read across servers) the body of the
+ * server around it (or that is it) and the own statements of the http or stream block above that
+ * server; each keeps its findings elsewhere, moved past the edit. The others run again over everything.
  */
 function blockLocalFamiliesKept(last: LastRun, edit: BlockEdit, tree: ConfigTree, files: readonly ParsedFile[], families: readonly RuleFamily[]): Map<string, ReusedFamily> | undefined {
   const found = last.result.byFamily;
@@ -647,18 +648,27 @@ function blockLocalFamiliesKept(last: LastRun, edit: BlockEdit, tree: ConfigTree
   const levelAbove = server?.level.children.some((c) => !c.directive.block && wanted.has(c.file.path)) ? server.level : undefined;
   const reused = new Map<string, ReusedFamily>();
   for (const family of families) {
-    const earlier = family.blockLocal || (family.serverLocal && server) ? found.get(family.name) : undefined;
+    const earlier = family.blockLocal || (server && serverLocalFor(family, edit, server.level)) ? found.get(family.name) : undefined;
     const moved = earlier && moveFindingsPast(earlier, last.familyEdits);
     if (!moved) continue;
     if (family.blockLocal) {
       const kept = findingsOutsideBlock(moved, block, edit);
       if (kept) reused.set(family.name, { kept, rerunIn: block });
     } else if (server) {
-      const kept = findingsOutsideBlock(moved, server.node, edit)?.filter((f) => !onOwnStatements(f, server.level));
+      const kept = findingsOutsideBlock(moved, server.node, edit, !family.serverLocal)?.filter((f) => !onOwnStatements(f, server.level));
       if (kept) reused.set(family.name, { kept, rerunIn: server.node, levelAbove });
     }
   }
   return reused.size > 0 ? reused : undefined;
+}
+
+/** True when the family checks only the server around the edited block (RuleFamily.serverLocal, serverLocalUnless) below `level`. */
+function serverLocalFor(family: RuleFamily, edit: BlockEdit, level: ConfigNode): boolean {
+  if (family.serverLocal) return true;
+  const across = family.serverLocalUnless;
+  if (!across || level.directive.name !== 'http') return false;
+  for (const name of edit.names) if (across.has(name)) return false;
+  return true;
 }
 
 /** The http or stream server that is `block` or holds it (enclosingServer), with the http or stream block at the top level right above it. */

@@ -17,6 +17,7 @@ import { fillSlots, servingSlots, type LoadPair } from '../certificateSlots';
 import { certificateNameLabels, certificateNameMatches } from './tlsRuleSupport';
 import { unreadBut } from '../unreadArguments';
 import { CA_FILES_READ_AS_CERTIFICATES, localVerifiers, pairingInputs } from './pairingInputs';
+import { PAIRING_ACROSS_SERVERS } from '../crossServerNames';
 
 const RULES: RuleMeta[] = [
   { code: 'tls.key-mismatch', category: 'certificate', severity: 'error', title: 'Private key does not belong to the certificate', nginxRefuses: true },
@@ -31,6 +32,7 @@ export const certificatePairingRules: RuleFamily = {
   rules: RULES,
   argumentsUnread: unreadBut('ssl_trusted_certificate'),
   argumentsReadAsCertificates: CA_FILES_READ_AS_CERTIFICATES,
+  serverLocalUnless: PAIRING_ACROSS_SERVERS,
   async run(context: RuleContext): Promise<Finding[]> {
     const { wanted, refs, inspected, caPool, inspectedFor } = await pairingInputs(context);
     const findings: Finding[] = [];

@@ -13,7 +13,8 @@ import type { Finding, RuleMeta } from '../finding';
 import type { RuleContext, RuleFamily } from '../ruleContext';
 import { referenceRange, type FileReference } from '../tlsFileReferences';
 import { unreadBut } from '../unreadArguments';
-import { CA_FILES_READ_AS_CERTIFICATES, localVerifiers, pairingInputs, type InspectedForNode } from './pairingInputs';
+import { CA_FILES_READ_AS_CERTIFICATES, localVerifiers, pairingInputs, receivingServers, type InspectedForNode } from './pairingInputs';
+import { focusOf } from '../analysisFocus';
 import { effectiveOptions } from './tlsRuleSupport';
 
 const RULES: RuleMeta[] = [
@@ -27,6 +28,11 @@ export const clientChainRules: RuleFamily = {
   argumentsUnread: unreadBut('ssl_verify_depth', 'ssl_trusted_certificate'),
   argumentsReadAsCertificates: CA_FILES_READ_AS_CERTIFICATES,
   async run(context: RuleContext): Promise<Finding[]> {
+    // Only a client certificate sent to a server of the workspace is judged: without one (most
+    // upstreams are not in the workspace), the references, files and CA pool are not gathered.
+    const focus = focusOf(context);
+    const sent = focus.named('proxy_ssl_certificate');
+    if (!sent.some((node) => focus.wanted.has(node.file.path) && (receivingServers(context, node)?.servers.length ?? 0) > 0)) return [];
     const { refs, inspected, inspectedFor, caPool, wanted } = await pairingInputs(context);
     return crossHopChecks(context, refs, inspected, inspectedFor, caPool, wanted).filter((f) => wanted.has(f.file));
   },

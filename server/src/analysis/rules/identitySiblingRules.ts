@@ -14,6 +14,7 @@ import type { RuleContext, RuleFamily } from '../ruleContext';
 import { insertAfter, quoteArg } from '../fixes/textEdits';
 import { describePath, relatedAt, statementRange } from './tlsRuleSupport';
 import { unreadBut } from '../unreadArguments';
+import { HEADERS_ACROSS_SERVERS } from '../crossServerNames';
 import { StringMemo } from '../../model/stringMemo';
 
 const RULES: RuleMeta[] = [
@@ -137,6 +138,7 @@ export const identitySiblingRules: RuleFamily = {
   argumentsUnread: unreadBut('proxy_set_header'),
   // headerSummary(): of a line without a variable, the header's name if a value follows it.
   headerNamesRead: new Set(['proxy_set_header']),
+  serverLocalUnless: HEADERS_ACROSS_SERVERS,
   run(context: RuleContext): Finding[] {
     const focus = focusOf(context);
     // Every path to a backend matters (a header set in another file protects this one), but
@@ -149,8 +151,9 @@ export const identitySiblingRules: RuleFamily = {
       wanted = () => true;
     } else {
       // Its findings land on the pass statement: the paths whose pass a wanted file holds (an
-      // http-level edit in nginx.conf reaches every path of the tree, but holds none of them).
-      const focused = new Set(focus.pathsWhere((pass) => focus.wanted.has(pass.file.path)));
+      // http-level edit in nginx.conf reaches every path of the tree, but holds none of them),
+      // or the server checked again holds (RuleContext.within).
+      const focused = new Set(focus.pathsWhere(focus.touchesNode));
       const keys = new Set<string>();
       for (const path of focused) {
         const key = comparedBackend(path);

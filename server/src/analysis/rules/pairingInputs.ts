@@ -142,18 +142,24 @@ export interface LocalVerifier {
   pool: CertificateInfo[];
 }
 
+/** The http servers of the workspace that a proxy_ssl_certificate statement's location sends its certificate to (with their host). */
+export function receivingServers(context: RuleContext, node: ConfigNode): { host: string; servers: ConfigNode[] } | undefined {
+  const target = node.parent && httpsTarget(node.parent);
+  return target ? { host: target.host, servers: serversFor(context, target) } : undefined;
+}
+
 /** Servers of the workspace that receive this proxy_ssl_certificate and whose client CA file is readable. */
 export function localVerifiers(context: RuleContext, ref: FileReference, inspectedFor: InspectedForNode): LocalVerifier[] {
-  if (ref.info.family !== 'proxy_ssl' || ref.info.role !== 'certificate' || !ref.node.parent) return [];
-  const target = httpsTarget(ref.node.parent);
-  if (!target) return [];
+  if (ref.info.family !== 'proxy_ssl' || ref.info.role !== 'certificate') return [];
+  const receiving = receivingServers(context, ref.node);
+  if (!receiving) return [];
   const verifiers: LocalVerifier[] = [];
-  for (const server of serversFor(context, target)) {
+  for (const server of receiving.servers) {
     const setting = (name: string) => effective(server, name, context.tree, effectiveOptions(context));
     const caNodes = setting('ssl_client_certificate').nodes;
     const trustedNodes = atLeast(context.settings.targetVersion, '1.27.2') ? setting('ssl_trusted_certificate').nodes : [];
     const pool = [...caNodes, ...trustedNodes].flatMap((node) => inspectedFor(node)?.certificates ?? []);
-    if (pool.length > 0) verifiers.push({ server, host: target.host, pool });
+    if (pool.length > 0) verifiers.push({ server, host: receiving.host, pool });
   }
   return verifiers;
 }

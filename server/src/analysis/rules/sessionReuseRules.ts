@@ -13,6 +13,7 @@ import type { RuleContext, RuleFamily } from '../ruleContext';
 import { insertAfter } from '../fixes/textEdits';
 import { argRange, describePath } from './tlsRuleSupport';
 import { unreadBut, UPSTREAM_VERIFY_SWITCHES } from '../unreadArguments';
+import { PATHS_ACROSS_SERVERS } from '../crossServerNames';
 
 const RULES: RuleMeta[] = [
   { code: 'tls.session-reuse-identity-leak', category: 'tls', severity: 'warning', title: 'TLS sessions shared between different client identities', nginxRefuses: false, preferredFix: true },
@@ -82,6 +83,7 @@ export const sessionReuseRules: RuleFamily = {
   argumentsUnread: unreadBut('proxy_ssl_verify', 'grpc_ssl_verify', 'uwsgi_ssl_verify'),
   // As clientIdentityKey() and summary() read it.
   argumentsReadAsSwitch: UPSTREAM_VERIFY_SWITCHES,
+  serverLocalUnless: PATHS_ACROSS_SERVERS,
   run(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
     const focus = focusOf(context);
@@ -110,8 +112,9 @@ export const sessionReuseRules: RuleFamily = {
       return text;
     };
     for (const paths of groups) {
-      // Only the files being checked get findings; the whole group is still compared.
-      if (!paths.some((p) => wanted.has(p.pass.file.path))) continue;
+      // Only the statements being checked get findings (those of the checked files, or of the
+      // server checked again: RuleContext.within); the whole group is still compared.
+      if (!paths.some((p) => focus.touchesNode(p.pass))) continue;
       const keys = new Map(paths.map((p) => [p, clientIdentityKey(p)]));
       // How many paths of the group have each identity: a path's others are the rest, counted
       // without a list per path (a group of 2,000 paths made 4 million comparisons).
@@ -119,7 +122,7 @@ export const sessionReuseRules: RuleFamily = {
       for (const key of keys.values()) sharing.set(key, (sharing.get(key) ?? 0) + 1);
       if (sharing.size < 2) continue;
       for (const path of paths) {
-        if (!wanted.has(path.pass.file.path)) continue;
+        if (!focus.touchesNode(path.pass)) continue;
         const key = keys.get(path) as string;
         const others = paths.length - (sharing.get(key) as number);
         findings.push({

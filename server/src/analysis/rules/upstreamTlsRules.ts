@@ -18,6 +18,7 @@ import { issuingCaFileFor } from '../fixes/issuingCa';
 import { localPeerCertificates, upstreamNameKind, type LocalPeerCertificate } from './upstreamPeers';
 import { argRange, describePath, effectiveOptions, relatedAt, statementRange } from './tlsRuleSupport';
 import { unreadBut, UPSTREAM_VERIFY_SWITCHES } from '../unreadArguments';
+import { UPSTREAM_PEERS_ACROSS_SERVERS } from '../crossServerNames';
 
 const RULES: RuleMeta[] = [
   { code: 'tls.upstream-unverified', category: 'tls', severity: 'warning', title: 'Upstream TLS certificate is not verified', nginxRefuses: false, preferredFix: true },
@@ -366,6 +367,7 @@ export const upstreamTlsRules: RuleFamily = {
   // Of the request headers, only the Host line (hostHeader()).
   headerLinesRead: new Map([['proxy_set_header', new Set(['host'])]]),
   argumentsReadAsSwitch: UPSTREAM_VERIFY_SWITCHES,
+  serverLocalUnless: UPSTREAM_PEERS_ACROSS_SERVERS,
   async run(context: RuleContext): Promise<Finding[]> {
     const findings: Finding[] = [];
     const covered = new Set<ConfigNode>();
