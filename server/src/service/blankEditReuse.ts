@@ -67,7 +67,10 @@ export function blankOnlyEdit(before: ParsedFile, after: ParsedFile): ReusableEd
   const holder = statementHolding(statements, start, newEnd);
   if (holder === 'inside-text') return undefined;
   const edit: ReusableEdit = { file: after.path, start, oldEnd, delta };
-  if (oldBreak >= 0 && oldRun.split('\n').length !== newRun.split('\n').length) edit.linesMove = true;
+  if (oldBreak >= 0 && oldRun.split('\n').length !== newRun.split('\n').length) {
+    edit.linesMove = true;
+    edit.lineShift = { line: after.lines.lineAt(start) + 1, delta: newRun.split('\n').length - oldRun.split('\n').length };
+  }
   // What a message or fix may quote: the statement around the run (a block's words before its
   // `{`); detached, as a kept edit must not keep the whole old text (see detached).
   if (holder) edit.oldText = detached(before.text.slice(holder.start, holder.block ? holder.block.start - delta : holder.end - delta));

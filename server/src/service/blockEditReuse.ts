@@ -58,8 +58,20 @@ export function blockOnlyEdit(before: ParsedFile, after: ParsedFile): BlockEdit 
   const toOld = (offset: number): number => (offset >= newEnd ? offset - delta : Math.min(offset, start));
   const changed = { start: Math.min(start, toOld(typed[0]?.start ?? start)), end: Math.max(oldEnd, toOld(typed.at(-1)?.end ?? oldEnd)) };
   const edit: BlockEdit = { file: after.path, start, oldEnd, delta, block, names: statementNames([...removed, ...typed]), wordsChangeIn: changed };
-  if (after.text.slice(start, newEnd).includes('\n') || before.text.slice(start, oldEnd).includes('\n')) edit.linesMove = true;
+  const breaks = lineBreaks(after.text, start, newEnd) - lineBreaks(before.text, start, oldEnd);
+  if (after.text.slice(start, newEnd).includes('\n') || before.text.slice(start, oldEnd).includes('\n')) {
+    edit.linesMove = true;
+    // The lines after the edit's first one move by the line breaks it typed or deleted.
+    edit.lineShift = { line: after.lines.lineAt(start) + 1, delta: breaks };
+  }
   return edit;
+}
+
+/** How many line breaks text[start, end) holds. */
+function lineBreaks(text: string, start: number, end: number): number {
+  let count = 0;
+  for (let at = text.indexOf('\n', start); at >= 0 && at < end; at = text.indexOf('\n', at + 1)) count++;
+  return count;
 }
 
 /** The names of the statements, at any depth. */

@@ -18,6 +18,7 @@ import type { Comment } from '../parser/syntaxTree';
 import { Commands, ServerCommands } from '../../../common/protocol';
 import { changedRegion } from '../parser/changedRegion';
 import { commentEnd, detached } from '../parser/incrementalParse';
+import { NAMES_A_LINE, withLinesMoved, type LineShift } from './lineReferences';
 
 export { changedRegion } from '../parser/changedRegion';
 
@@ -36,9 +37,12 @@ export interface ReusableEdit {
   /**
    * True when the edit types or deletes line breaks: the lines after it move, and a finding whose
    * message, related messages or fix titles name a line (`on line 12`, `nginx.conf:12`) is not
-   * moved (its family runs again).
+   * moved (its family runs again), unless `lineShift` tells how the lines move and each line it
+   * names is one lineReferences.ts can move.
    */
   linesMove?: true;
+  /** With linesMove: which lines move, and by how many. */
+  lineShift?: LineShift;
   /**
    * The old span of a statement that gains or loses a word: what stands on it is not moved (a
    * finding's range may end at its last word, and a word added after a blank is past the range's
@@ -47,12 +51,40 @@ export interface ReusableEdit {
   wordsChangeIn?: { start: number; end: number };
 }
 
-/** How a message names a line of a file: `line 12`, or `file.conf:12` (a port such as `:443` looks alike, and is refused too). */
-const NAMES_A_LINE = /\bline \d|:\d/;
-
-/** True when the finding's text names a line (NAMES_A_LINE). */
+/** True when the finding's text names a line (NAMES_A_LINE: `line 12`, or `file.conf:12`; a port such as `:443` looks alike). */
 function namesALine(finding: Finding): boolean {
   return NAMES_A_LINE.test(finding.message) || (finding.related ?? []).some((r) => NAMES_A_LINE.test(r.message)) || (finding.fixes ?? []).some((f) => NAMES_A_LINE.test(f.title));
+}
+
+/**
+ * The finding (already moved past the edit) with the lines its texts name moved too
+ * (lineReferences.ts); undefined when one of them names a line that cannot be moved.
+ */
+function withTextsRelined<T extends Finding>(finding: T, edit: ReusableEdit, shift: LineShift): T | undefined {
+  const move = (text: string): string | undefined => withLinesMoved(text, edit.file, shift);
+  const message = move(finding.message);
+  if (message === undefined) return undefined;
+  const copy = findingCopy(finding);
+  copy.message = message;
+  if (finding.related) {
+    const related: RelatedLocation[] = [];
+    for (const r of finding.related) {
+      const text = move(r.message);
+      if (text === undefined) return undefined;
+      related.push(text === r.message ? r : { ...r, message: text });
+    }
+    copy.related = related;
+  }
+  if (finding.fixes) {
+    const fixes: Fix[] = [];
+    for (const f of finding.fixes) {
+      const title = move(f.title);
+      if (title === undefined) return undefined;
+      fixes.push(title === f.title ? f : { ...f, title });
+    }
+    copy.fixes = fixes;
+  }
+  return copy;
 }
 
 /** An edit inside one comment. */
@@ -118,7 +150,8 @@ export function moveFindings<T extends Finding>(findings: readonly T[], edit: Re
   for (let i = 0; i < findings.length; i++) {
     const finding = findings[i];
     // A range with one end inside the edited text has no place in the new text.
-    if (quotes(finding.message, edit) || straddles(finding, edit) || (edit.linesMove && namesALine(finding)) || onReworded(finding, edit)) return undefined;
+    const relined = edit.linesMove === true && namesALine(finding);
+    if (quotes(finding.message, edit) || straddles(finding, edit) || (relined && !edit.lineShift) || onReworded(finding, edit)) return undefined;
     const ownRelated = finding.related;
     const related = ownRelated && moveEach(ownRelated, edit, moveRelated);
     if (ownRelated && !related) return undefined;
@@ -126,8 +159,9 @@ export function moveFindings<T extends Finding>(findings: readonly T[], edit: Re
     const fixes = ownFixes && moveEach(ownFixes, edit, moveFix);
     if (ownFixes && !fixes) return undefined;
     const shifted = movesPast(finding, edit);
-    // Findings before the edit stay the very same objects (nothing mutates a finding once made).
-    if (!shifted && related === ownRelated && fixes === ownFixes) {
+    // Findings before the edit stay the very same objects (nothing mutates a finding once made),
+    // unless they name a line the edit moved.
+    if (!shifted && related === ownRelated && fixes === ownFixes && !relined) {
       moved.push(finding);
       continue;
     }
@@ -136,7 +170,13 @@ export function moveFindings<T extends Finding>(findings: readonly T[], edit: Re
     const copy = shifted ? findingCopy(finding, movedOffset(finding.start, edit), movedOffset(finding.end, edit)) : findingCopy(finding);
     if (related !== ownRelated) copy.related = related;
     if (fixes !== ownFixes) copy.fixes = fixes;
-    moved.push(copy);
+    if (!relined || !edit.lineShift) {
+      moved.push(copy);
+      continue;
+    }
+    const withLines = withTextsRelined(copy, edit, edit.lineShift);
+    if (!withLines) return undefined;
+    moved.push(withLines);
   }
   return moved;
 }
