@@ -66,25 +66,23 @@ function withTextsRelined<T extends Finding>(finding: T, edit: ReusableEdit, shi
   if (message === undefined) return undefined;
   const copy = findingCopy(finding);
   copy.message = message;
-  if (finding.related) {
-    const related: RelatedLocation[] = [];
-    for (const r of finding.related) {
-      const text = move(r.message);
-      if (text === undefined) return undefined;
-      related.push(text === r.message ? r : { ...r, message: text });
-    }
-    copy.related = related;
-  }
-  if (finding.fixes) {
-    const fixes: Fix[] = [];
-    for (const f of finding.fixes) {
-      const title = move(f.title);
-      if (title === undefined) return undefined;
-      fixes.push(title === f.title ? f : { ...f, title });
-    }
-    copy.fixes = fixes;
-  }
+  const related = finding.related && eachRetold(finding.related, (r) => r.message, (r, text) => ({ ...r, message: text }), move);
+  const fixes = finding.fixes && eachRetold(finding.fixes, (f) => f.title, (f, text) => ({ ...f, title: text }), move);
+  if ((finding.related && !related) || (finding.fixes && !fixes)) return undefined;
+  if (related) copy.related = related;
+  if (fixes) copy.fixes = fixes;
   return copy;
+}
+
+/** The items with their text (`textOf`) changed by `change` (`withText` makes the copy); undefined when one cannot be. */
+function eachRetold<T>(items: readonly T[], textOf: (item: T) => string, withText: (item: T, text: string) => T, change: (text: string) => string | undefined): T[] | undefined {
+  const retold: T[] = [];
+  for (const item of items) {
+    const text = change(textOf(item));
+    if (text === undefined) return undefined;
+    retold.push(text === textOf(item) ? item : withText(item, text));
+  }
+  return retold;
 }
 
 /** An edit inside one comment. */
