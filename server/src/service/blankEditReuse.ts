@@ -67,9 +67,11 @@ export function blankOnlyEdit(before: ParsedFile, after: ParsedFile): ReusableEd
   const holder = statementHolding(statements, start, newEnd);
   if (holder === 'inside-text') return undefined;
   const edit: ReusableEdit = { file: after.path, start, oldEnd, delta };
-  if (oldBreak >= 0 && oldRun.split('\n').length !== newRun.split('\n').length) {
+  const lineDelta = newRun.split('\n').length - oldRun.split('\n').length;
+  if (oldBreak >= 0 && lineDelta !== 0) {
     edit.linesMove = true;
-    edit.lineShift = { line: after.lines.lineAt(start) + 1, delta: newRun.split('\n').length - oldRun.split('\n').length };
+    // The lines after the run's first one move.
+    edit.lineShift = { line: after.lines.lineAt(start) + 1, delta: lineDelta };
   }
   // What a message or fix may quote: the statement around the run (a block's words before its
   // `{`); detached, as a kept edit must not keep the whole old text (see detached).

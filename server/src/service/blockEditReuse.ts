@@ -58,11 +58,12 @@ export function blockOnlyEdit(before: ParsedFile, after: ParsedFile): BlockEdit 
   const toOld = (offset: number): number => (offset >= newEnd ? offset - delta : Math.min(offset, start));
   const changed = { start: Math.min(start, toOld(typed[0]?.start ?? start)), end: Math.max(oldEnd, toOld(typed.at(-1)?.end ?? oldEnd)) };
   const edit: BlockEdit = { file: after.path, start, oldEnd, delta, block, names: statementNames([...removed, ...typed]), wordsChangeIn: changed };
-  const breaks = lineBreaks(after.text, start, newEnd) - lineBreaks(before.text, start, oldEnd);
-  if (after.text.slice(start, newEnd).includes('\n') || before.text.slice(start, oldEnd).includes('\n')) {
+  const typedBreaks = lineBreaks(after.text, start, newEnd);
+  const deletedBreaks = lineBreaks(before.text, start, oldEnd);
+  if (typedBreaks > 0 || deletedBreaks > 0) {
     edit.linesMove = true;
     // The lines after the edit's first one move by the line breaks it typed or deleted.
-    edit.lineShift = { line: after.lines.lineAt(start) + 1, delta: breaks };
+    edit.lineShift = { line: after.lines.lineAt(start) + 1, delta: typedBreaks - deletedBreaks };
   }
   return edit;
 }

@@ -57,21 +57,19 @@ function namesALine(finding: Finding): boolean {
 }
 
 /**
- * The finding (already moved past the edit) with the lines its texts name moved too
- * (lineReferences.ts); undefined when one of them names a line that cannot be moved.
+ * Moves the lines the texts of `copy` (a finding's copy being made, moved past the edit) name
+ * (lineReferences.ts); false when one of them names a line that cannot be moved.
  */
-function withTextsRelined<T extends Finding>(finding: T, edit: ReusableEdit, shift: LineShift): T | undefined {
-  const move = (text: string): string | undefined => withLinesMoved(text, edit.file, shift);
-  const message = move(finding.message);
-  if (message === undefined) return undefined;
-  const copy = findingCopy(finding);
+function relineTexts(copy: Finding, file: string, shift: LineShift): boolean {
+  const move = (text: string): string | undefined => withLinesMoved(text, file, shift);
+  const message = move(copy.message);
+  const related = copy.related && eachRetold(copy.related, (r) => r.message, (r, text) => ({ ...r, message: text }), move);
+  const fixes = copy.fixes && eachRetold(copy.fixes, (f) => f.title, (f, text) => ({ ...f, title: text }), move);
+  if (message === undefined || (copy.related && !related) || (copy.fixes && !fixes)) return false;
   copy.message = message;
-  const related = finding.related && eachRetold(finding.related, (r) => r.message, (r, text) => ({ ...r, message: text }), move);
-  const fixes = finding.fixes && eachRetold(finding.fixes, (f) => f.title, (f, text) => ({ ...f, title: text }), move);
-  if ((finding.related && !related) || (finding.fixes && !fixes)) return undefined;
   if (related) copy.related = related;
   if (fixes) copy.fixes = fixes;
-  return copy;
+  return true;
 }
 
 /** The items with their text (`textOf`) changed by `change` (`withText` makes the copy); undefined when one cannot be. */
@@ -168,13 +166,9 @@ export function moveFindings<T extends Finding>(findings: readonly T[], edit: Re
     const copy = shifted ? findingCopy(finding, movedOffset(finding.start, edit), movedOffset(finding.end, edit)) : findingCopy(finding);
     if (related !== ownRelated) copy.related = related;
     if (fixes !== ownFixes) copy.fixes = fixes;
-    if (!relined || !edit.lineShift) {
-      moved.push(copy);
-      continue;
-    }
-    const withLines = withTextsRelined(copy, edit, edit.lineShift);
-    if (!withLines) return undefined;
-    moved.push(withLines);
+    // The copy is not handed out yet: its texts may still change.
+    if (relined && edit.lineShift && !relineTexts(copy, edit.file, edit.lineShift)) return undefined;
+    moved.push(copy);
   }
   return moved;
 }
