@@ -9,7 +9,7 @@
  * MB semi-spaces in RSS or keystroke latency (#15, ninth pass).
  * Node.js fixes the maximum size when the process starts; a server started without the flag
  * stops the space from growing instead (capYoungGeneration() in server/src/node/heapTuning.ts),
- * which ends at the same size.
+ * which keeps it at its initial size, half of this flag's (heapTuning.ts has the measurements).
  * Measured with the bench's LSP sessions (#15, docs/benchmarks.md): RSS after indexing 276–284 →
  * 244 MB for a file in the 100k-line tree, 146–159 → 137–140 MB for the 5k-line file, at the
  * first diagnostics of the 50k-line file 196 → 169–170 MB; the first check was not slower.
