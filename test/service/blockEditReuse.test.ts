@@ -1,9 +1,11 @@
 /**
  * Typing a new line into a block changes what its statements are (the name's first character
  * takes the next line's words as its arguments until the `;`, the name becomes one nginx knows):
- * the block-local families check that block's body again, the server-local ones the server's,
- * and keep their other findings; the others run again (service/blockEditReuse.ts). The findings must be exactly those of a fresh
- * analysis: in every rule fixture, lines are typed into and deleted from its blocks.
+ * the block-local families check that block's body again, the server-local ones the server's
+ * (and those that compare servers, when the edit changes nothing they read across servers), and
+ * keep their other findings; the others run again (service/blockEditReuse.ts). The findings must
+ * be exactly those of a fresh analysis: in every rule fixture, lines are typed into and deleted
+ * from its blocks.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';

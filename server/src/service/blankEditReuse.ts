@@ -29,6 +29,7 @@ import type { Directive } from '../parser/syntaxTree';
 import { isSpaceCode } from '../parser/tokenizer';
 import { statementAt } from './argumentEditReuse';
 import type { ReusableEdit } from './commentEditReuse';
+import { lineShiftOf } from './lineReferences';
 
 /** A run of blanks between words, as taken here: spaces, tabs and line feeds, at least one. */
 const BLANK_RUN = /^[ \t\n]+$/;
@@ -67,11 +68,10 @@ export function blankOnlyEdit(before: ParsedFile, after: ParsedFile): ReusableEd
   const holder = statementHolding(statements, start, newEnd);
   if (holder === 'inside-text') return undefined;
   const edit: ReusableEdit = { file: after.path, start, oldEnd, delta };
-  const lineDelta = newRun.split('\n').length - oldRun.split('\n').length;
-  if (oldBreak >= 0 && lineDelta !== 0) {
+  const lineShift = oldBreak >= 0 ? lineShiftOf(before, after, start, oldEnd, newEnd) : undefined;
+  if (lineShift && lineShift.delta !== 0) {
     edit.linesMove = true;
-    // The lines after the run's first one move.
-    edit.lineShift = { line: after.lines.lineAt(start) + 1, delta: lineDelta };
+    edit.lineShift = lineShift;
   }
   // What a message or fix may quote: the statement around the run (a block's words before its
   // `{`); detached, as a kept edit must not keep the whole old text (see detached).

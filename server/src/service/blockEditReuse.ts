@@ -7,7 +7,9 @@
  * block and the blocks around it, and lands there) find what they found everywhere but in that
  * body: they check the body again, and keep their other findings, moved past the edit. The
  * server-local ones (RuleFamily.serverLocal) check the server around the block the same way
- * (service/workspaceAnalysis.ts); the others run again over everything.
+ * (service/workspaceAnalysis.ts), and so do those that compare servers when the edit changes no
+ * statement they read across servers (RuleFamily.serverLocalUnless, BlockEdit.names); the others
+ * run again over everything.
  *
  * The incremental parse tells which block's body an edit changed (parser/incrementalParse.ts: the
  * block whose body it parsed again, its header unchanged); the edit qualifies when that parse was
@@ -17,8 +19,9 @@
  * statements as before; the families find things on those in the included files too, which the
  * block's check again leaves out, so no file included in the block may be one whose findings are
  * wanted (the language server wants those of the file being edited).
- * test/service/blockEditReuse.test.ts types and deletes statements in two blocks of every rule
- * fixture and requires the findings of a fresh analysis.
+ * test/service/blockEditReuse.test.ts types and deletes statements in four blocks of every rule
+ * fixture (those written for the http context put inside `http {}`) and in a three-server config,
+ * and requires the findings of a fresh analysis.
  */
 import type { ConfigNode, ConfigTree } from '../model/configTree';
 import { mentionsInclude } from '../model/blockRebuild';
@@ -27,6 +30,7 @@ import { nodesOfFile } from '../model/treeIndexes';
 import { walkDirectives, type Directive } from '../parser/syntaxTree';
 import { PLAIN_BLOCKS } from './argumentEditReuse';
 import type { ReusableEdit } from './commentEditReuse';
+import { lineShiftOf } from './lineReferences';
 
 /** An edit of the statements in the body of one block. */
 export interface BlockEdit extends ReusableEdit {
@@ -58,21 +62,11 @@ export function blockOnlyEdit(before: ParsedFile, after: ParsedFile): BlockEdit 
   const toOld = (offset: number): number => (offset >= newEnd ? offset - delta : Math.min(offset, start));
   const changed = { start: Math.min(start, toOld(typed[0]?.start ?? start)), end: Math.max(oldEnd, toOld(typed.at(-1)?.end ?? oldEnd)) };
   const edit: BlockEdit = { file: after.path, start, oldEnd, delta, block, names: statementNames([...removed, ...typed]), wordsChangeIn: changed };
-  const typedBreaks = lineBreaks(after.text, start, newEnd);
-  const deletedBreaks = lineBreaks(before.text, start, oldEnd);
-  if (typedBreaks > 0 || deletedBreaks > 0) {
+  if (after.text.slice(start, newEnd).includes('\n') || before.text.slice(start, oldEnd).includes('\n')) {
     edit.linesMove = true;
-    // The lines after the edit's first one move by the line breaks it typed or deleted.
-    edit.lineShift = { line: after.lines.lineAt(start) + 1, delta: typedBreaks - deletedBreaks };
+    edit.lineShift = lineShiftOf(before, after, start, oldEnd, newEnd);
   }
   return edit;
-}
-
-/** How many line breaks text[start, end) holds. */
-function lineBreaks(text: string, start: number, end: number): number {
-  let count = 0;
-  for (let at = text.indexOf('\n', start); at >= 0 && at < end; at = text.indexOf('\n', at + 1)) count++;
-  return count;
 }
 
 /** The names of the statements, at any depth. */

@@ -15,6 +15,22 @@ export interface LineShift {
   delta: number;
 }
 
+/**
+ * How the lines move when [start, oldEnd) of `before` became [start, newEnd) of `after`: those
+ * after the edit's first line, by the line breaks it typed minus those it deleted (0 when it
+ * typed as many as it deleted).
+ */
+export function lineShiftOf(before: { text: string }, after: { text: string; lines: { lineAt(offset: number): number } }, start: number, oldEnd: number, newEnd: number): LineShift {
+  return { line: after.lines.lineAt(start) + 1, delta: lineBreaks(after.text, start, newEnd) - lineBreaks(before.text, start, oldEnd) };
+}
+
+/** How many line breaks text[start, end) holds. */
+function lineBreaks(text: string, start: number, end: number): number {
+  let count = 0;
+  for (let at = text.indexOf('\n', start); at >= 0 && at < end; at = text.indexOf('\n', at + 1)) count++;
+  return count;
+}
+
 /** How a text may name a line (see commentEditReuse.ts): `line 12`, or `…:12` (a port looks alike). */
 export const NAMES_A_LINE = /\bline \d|:\d/;
 
