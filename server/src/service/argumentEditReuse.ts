@@ -17,7 +17,10 @@
  * outside stream blocks) and before its `;`, in a directive without a block whose parent is a
  * plain context block (http, server, location, if, limit_except, stream, or a file's top
  * level): in map, geo, types, upstream and similar blocks the "names" are data. The whole
- * statement, before and after, holds no `$` and no syntax problem.
+ * statement, before and after, holds no `$`, and no syntax problem unless the edit lies between
+ * the quotes of one word (a quote typed without its pair runs on to the next quote of the file,
+ * and what is typed after it lands there: a character at a time in an editor that does not
+ * close quotes).
  * test/service/argumentEditReuse.test.ts edits directives in every rule fixture and requires
  * the findings of a fresh analysis; test/service/nameEditReuse.test.ts types names into each.
  */
@@ -82,7 +85,12 @@ export function argumentOnlyEdit(before: ParsedFile, after: ParsedFile): Argumen
   const newStatement = after.text.slice(directive.start, directive.end);
   const oldStatement = before.text.slice(directive.start, directive.end - delta);
   if (newStatement.includes('$') || oldStatement.includes('$')) return undefined;
-  if (after.syntax.problems.some((p) => p.start < directive.end && p.end >= directive.start)) return undefined;
+  // A statement the parser had to recover from: an edit inside a quoted word's content, of
+  // characters that neither end the word nor escape (STRUCTURAL), leaves every token around the
+  // word as it was, and so the problems too (an open quote that ran on into a later quoted
+  // argument: `add_header X "ty` above `ssl_ciphers "…";` reads up to that quote, and the word
+  // glued to it is the one problem; typing on between the quotes changes only the long word).
+  if (after.syntax.problems.some((p) => p.start < directive.end && p.end >= directive.start) && (pair || !insideQuotedWord(directive.args, region.start, region.newEnd))) return undefined;
   const old = parseConfig(oldStatement).statements[0];
   if (inName && !unknownRename(old?.name, directive.name, after.syntax.statements, region.start)) return undefined;
   if (pair === 'typed' && !isEmptyArgument(directive.args, region.start, region.newEnd)) return undefined;
@@ -95,6 +103,11 @@ export function argumentOnlyEdit(before: ParsedFile, after: ParsedFile): Argumen
   if (inName) edit.renamedFrom = detached(old?.name ?? '');
   if (argumentCount.before !== argumentCount.after) edit.wordsChangeIn = { start: directive.start, end: directive.end - delta };
   return edit;
+}
+
+/** True when [start, end] lies within the content of one quoted word of `args` (between its quotes). */
+function insideQuotedWord(args: readonly Word[], start: number, end: number): boolean {
+  return args.some((arg) => arg.quote !== undefined && start > arg.start && end < arg.end);
 }
 
 function isEmptyQuotes(text: string): boolean {
