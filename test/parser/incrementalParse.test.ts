@@ -95,8 +95,16 @@ describe('incremental parse of one block', () => {
       // Spaces before a statement: it is kept (moved), and nothing is read again.
       ['spaces before a statement', text.replace('    server {', '      server {'), { from: 2, oldTo: 2, newTo: 2 }],
     ];
-    for (const [what, edited, run] of edits) {
-      const before = parseFile('/t/run.conf', text);
+    // A quote nobody closed yet runs on to the next quote, and the word after that one is glued
+    // to it (nginx: unexpected "v"): the statements the open word swallowed are read again, the
+    // others are kept.
+    const quoted = text.replace('    gzip on;', '    add_header X "v";');
+    const edits2: [string, string, string, { from: number; oldTo: number; newTo: number }][] = [
+      ['an open quote', quoted, quoted.replace('default_type text', 'default_type "text'), { from: 0, oldTo: 4, newTo: 1 }],
+      ['typing after an open quote', quoted.replace('default_type text', 'default_type "text'), quoted.replace('default_type text', 'default_type "atext'), { from: 0, oldTo: 1, newTo: 1 }],
+    ];
+    for (const [what, base, edited, run] of [...edits.map(([w, e, r]): [string, string, string, typeof r] => [w, text, e, r]), ...edits2]) {
+      const before = parseFile('/t/run.conf', base);
       const old = [...(before.syntax.statements[0].block?.statements ?? [])];
       const after = reparseFile(before, edited);
       const step = parseStepOf(after);

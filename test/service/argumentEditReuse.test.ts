@@ -211,6 +211,8 @@ describe('edits inside the arguments of a directive reuse the families that neve
     let compared = 0;
     let runOn = 0;
     let asArguments = 0;
+    let quotes = 0;
+    let quotesInBlock = 0;
     await forEachRuleFixture(async ({ code, name, dir, file }) => {
       const original = fs.readFileSync(file, 'utf8');
       const lines = original.split('\n');
@@ -220,25 +222,38 @@ describe('edits inside the arguments of a directive reuse the families that neve
       // above another quoted value, the word runs on to that value's opening quote.
       for (const following of [undefined, '    add_header X-Next "n";']) {
         for (const at of openers) {
-          const withLine = (value: string): string => [...lines.slice(0, at + 1), `    add_header X-Typed "${value}`, ...(following ? [following] : []), ...lines.slice(at + 1)].join('\n');
+          const withLine = (rest: string): string => [...lines.slice(0, at + 1), `    add_header X-Typed ${rest}`, ...(following ? [following] : []), ...lines.slice(at + 1)].join('\n');
           const { counted, edited } = await openCounting(dir, file, withLine(''));
-          // Typed, then deleted again, with a blank and a `-` on the way.
-          for (const value of ['a', 'ab', 'ab-', 'ab- c', 'ab-', 'ab', 'a', '']) {
+          // The quote, a value with a blank and a `-` on the way, the closing quote and the `;`,
+          // then all of it deleted again, a character at a time.
+          const typed = ['"', '"a', '"ab', '"ab-', '"ab- c', '"ab- c"', '"ab- c";'];
+          for (const rest of [...typed, ...typed.slice(0, -1).reverse(), '']) {
             const runs = counted.total();
-            await reopened(edited, dir, file, withLine(value), `${code}/${name}: ${JSON.stringify(`"${value}`)} typed after line ${at + 1}${following ? ', above a quoted value' : ''}`);
+            await reopened(edited, dir, file, withLine(rest), `${code}/${name}: ${JSON.stringify(rest)} typed after line ${at + 1}${following ? ', above a quoted value' : ''}`);
             compared++;
             if (!following) continue;
+            // The opening quote (or its deletion) changes the statements of the block around it.
+            if (rest === '"' || rest === '') {
+              quotes++;
+              if (counted.total() < runs + RULE_FAMILIES.length) quotesInBlock++;
+            }
+            // Between the quotes (the keystroke that empties the word aside).
+            if (!/^"[^"]+$/.test(rest)) continue;
             runOn++;
             if (counted.total() < runs + RULE_FAMILIES.length) asArguments++;
           }
         }
       }
     });
-    console.log(`values typed after an open quote: ${compared} keystrokes compared with fresh analyses; of the ${runOn} above a quoted value, ${asArguments} taken as argument edits`);
+    console.log(`values typed after an open quote: ${compared} keystrokes compared with fresh analyses; of the ${runOn} above a quoted value, ${asArguments} taken as argument edits; ${quotesInBlock} of ${quotes} opening quotes typed or deleted there checked the block again`);
     assert.ok(compared > 1000, `compared ${compared} keystrokes`);
     // The word that runs on to the next quote is one argument of a statement ending with a
     // semicolon: typing on between the quotes is an argument edit (all 2,352 when written).
     assert.ok(asArguments > runOn * 0.9, `${asArguments} of ${runOn} taken as argument edits`);
+    // The open word and the word glued to the next quote stay in the statement: the block's
+    // statements are parsed again, not the file (parser/incrementalParse.ts), and the
+    // block-local families check that block again.
+    assert.ok(quotesInBlock > quotes * 0.5, `${quotesInBlock} of ${quotes} quotes as block edits`);
   });
 
   it('moves the reused findings of an included file past an edit in it, and leaves the other files\' alone', async () => {

@@ -124,8 +124,8 @@ export function commentEnd(text: string, hash: number): number {
  * until the body's `}`. The statements before the run are kept as they are, those after it
  * moved. At the http level of nginx.conf, whose block holds every included site, a keystroke
  * re-reads one statement instead of the whole body, and the tree keeps the nodes of the others
- * (model/blockRebuild.ts). Gives up on any syntax problem in the run, and on comments that
- * would wait for a statement after the block.
+ * (model/blockRebuild.ts). Gives up on a syntax problem in the run that could reach past its
+ * statement (any but LOCAL_PROBLEMS), and on comments that would wait for a statement after the block.
  */
 function reparseStatements(old: ConfigFile, newText: string, region: TextRegion): { syntax: ConfigFile; edit: BodyEdit } | undefined {
   const path = enclosingBlockPath(old.statements, region.start, region.oldEnd);
@@ -153,7 +153,9 @@ function reparseStatements(old: ConfigFile, newText: string, region: TextRegion)
     oldTo = m + 1;
     return true;
   });
-  if (run.problems.length > 0 || run.commentsPending) return undefined;
+  // A problem that stays in its statement (a word glued to a quote: an open quote ran on to a
+  // later one) leaves the statements after it read as before; any other gives up.
+  if (!run.problems.every((p) => LOCAL_PROBLEMS.has(p.code)) || run.commentsPending) return undefined;
   // Without a statement to meet again, the run ends at the body's own `}`; comments that stood
   // after the old body's last statement (at any depth) went to the statement after the block.
   if (run.stop && (run.stop.kind !== TokenKind.close || run.stop.start !== block.end - 1 + delta || hasCommentIn(old.comments, lastStatementStart(block), block.end))) return undefined;
@@ -169,10 +171,11 @@ function reparseStatements(old: ConfigFile, newText: string, region: TextRegion)
     run.statements.pop();
     oldTo--;
     movedFrom = list[oldTo].start;
-    // The comments read inside it are the old ones, kept with it.
+    // The comments read inside it are the old ones, kept with it; so are its problems.
     while (run.comments.length > 0 && run.comments[run.comments.length - 1].start >= last.start) run.comments.pop();
+    while (run.problems.length > 0 && run.problems[run.problems.length - 1].start >= last.start) run.problems.pop();
   }
-  detachStrings(run.statements, run.comments, []);
+  detachStrings(run.statements, run.comments, run.problems);
   // Moved before the new statements go in (they have the new text's offsets already).
   shiftFrom(old.statements, movedFrom, delta);
   block.statements = [...list.slice(0, from), ...run.statements, ...list.slice(oldTo)];
@@ -182,7 +185,12 @@ function reparseStatements(old: ConfigFile, newText: string, region: TextRegion)
     comments[i].start += delta;
     comments[i].end += delta;
   }
-  const problems = old.problems.filter((p) => p.start < start || p.start >= movedFrom).map((p) => shiftedProblem(p, movedFrom, delta));
+  // The old run's problems give way to the new run's (problems are sorted by offset).
+  const problems = [
+    ...old.problems.slice(0, firstStartingAt(old.problems, start)),
+    ...run.problems,
+    ...old.problems.slice(firstStartingAt(old.problems, movedFrom)).map((p) => shiftedProblem(p, movedFrom, delta)),
+  ];
   return {
     syntax: { text: newText, statements: old.statements, comments, problems },
     edit: { owner, oldStatements: list, delta, movedFrom, region, run: { from, oldTo, newTo: from + run.statements.length } },
