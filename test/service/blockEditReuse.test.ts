@@ -20,7 +20,7 @@ import { findingsOutsideBlock } from '../../server/src/service/argumentEditReuse
 import type { Finding } from '../../server/src/analysis/finding';
 import { MemoryFileSystem } from '../fuzz/memoryFileSystem';
 import { makeTempDir, removeDir } from '../differential/nginxHarness';
-import { findingsOf, forEachRuleFixture, freshFindings, openedCounting, reopened, writeServerPair } from './reuseHelpers';
+import { countingFamilies, findingsOf, forEachRuleFixture, freshFindings, openedCounting, reopened, service, writeServerPair } from './reuseHelpers';
 import { pki } from '../certificates/fixtures';
 import { PAIRING_ACROSS_SERVERS, UPSTREAM_PEERS_ACROSS_SERVERS } from '../../server/src/analysis/crossServerNames';
 import { fileDirectivesOfRoles } from '../../server/src/analysis/tlsFileReferences';
@@ -215,6 +215,67 @@ describe('typing statements into one block', () => {
       for (const f of across) {
         assert.ok((alone.get(f.name) ?? 0) > bodyLines.length, `${f.name} checked the edited server alone ${alone.get(f.name)} times`);
         assert.ok((everywhere.get(f.name) ?? 0) > 2, `${f.name} ran over everything ${everywhere.get(f.name)} times`);
+      }
+    } finally {
+      removeDir(dir);
+    }
+  });
+
+  it('checks the edited server alone with the listen-group and client-verification checks, for an nginx whose defaults still allow TLSv1, unless the edit changes what they read across servers', async () => {
+    const dir = makeTempDir('block-reuse-old-nginx');
+    try {
+      writeServerPair(dir);
+      fs.writeFileSync(path.join(dir, 'root.pem'), pki('ec').ca.pem);
+      // nginx 1.22.1, where a TLS server without ssl_protocols gets TLSv1: B speaks TLS through
+      // A's listen parameter (a socket's, for every server on it); D's `ssl on` is deprecated, and
+      // its fix asks whether D is its address's default server (E is, standing first); B enforces
+      // verification through a map over $ssl_client_verify; the CA D lacks is offered from B's.
+      const settings = { targetVersion: '1.22.1' };
+      const pair = '        ssl_certificate server.crt;\n        ssl_certificate_key server.key;\n';
+      const text = `events {}\nhttp {\n    map $ssl_client_verify $verified {\n        default 0;\n        SUCCESS 1;\n    }\n`
+        + `    server {\n        listen 443 ssl;\n        server_name a.example.com;\n${pair}    }\n`
+        + `    server {\n        listen 443;\n        server_name b.example.com;\n${pair}        ssl_verify_client optional;\n`
+        + `        ssl_client_certificate root.pem;\n        add_header X-Verified $verified;\n    }\n`
+        + `    server {\n        listen 8444;\n        server_name e.example.com;\n    }\n`
+        + `    server {\n        listen 8444;\n        ssl on;\n        server_name d.example.com;\n${pair}        ssl_verify_client on;\n    }\n}\n`;
+      const file = path.join(dir, 'nginx.conf');
+      fs.writeFileSync(file, text);
+      const counted = countingFamilies();
+      const edited = service(dir, counted.families);
+      edited.configure(settings);
+      const findingsFor = async (s: ReturnType<typeof service>, content: string): Promise<Finding[]> => {
+        s.openDocument(file, content);
+        return findingsOf(s, file);
+      };
+      const fresh = async (content: string): Promise<Finding[]> => {
+        const s = service(dir);
+        s.configure(settings);
+        return findingsFor(s, content);
+      };
+      const found = await findingsFor(edited, text);
+      for (const code of ['tls.ssl-directive-deprecated', 'tls.weak-protocols-ciphers', 'tls.verify-client-no-ca']) assert.ok(found.some((f) => f.code === code), `${code} in ${[...new Set(found.map((f) => f.code))].join(', ')}`);
+      assert.ok(found.some((f) => f.code === 'tls.verify-client-no-ca' && f.fixes?.length), 'the CA fix offers B\'s CA file');
+      const families = ['protocols', 'client-verification'];
+      const alone = new Map(families.map((f) => [f, 0]));
+      const everywhere = new Map(families.map((f) => [f, 0]));
+      const lines = text.split('\n');
+      const bodyLines = lines.map((line, i) => i).filter((i) => /;\s*$/.test(lines[i]) && lines[i].startsWith('        '));
+      for (const at of bodyLines) {
+        const deleted = [...lines.slice(0, at), ...lines.slice(at + 1)].join('\n');
+        const typedBefore = [...lines.slice(0, at), '        p', ...lines.slice(at)].join('\n');
+        for (const [next, label] of [[deleted, `line ${at + 1} deleted`], [text, 'the text again'], [typedBefore, `a name typed before line ${at + 1}`], [text, 'the text again']]) {
+          const scopedBefore = new Map(counted.scoped);
+          const runsBefore = new Map(counted.runs);
+          assert.deepEqual(await findingsFor(edited, next), await fresh(next), `${label}: ${lines[at].trim()}`);
+          for (const f of families) {
+            if (counted.scoped.get(f) !== scopedBefore.get(f)) alone.set(f, (alone.get(f) ?? 0) + 1);
+            if (counted.runs.get(f) !== runsBefore.get(f)) everywhere.set(f, (everywhere.get(f) ?? 0) + 1);
+          }
+        }
+      }
+      for (const f of families) {
+        assert.ok((alone.get(f) ?? 0) > bodyLines.length, `${f} checked the edited server alone ${alone.get(f)} times`);
+        assert.ok((everywhere.get(f) ?? 0) > 2, `${f} ran over everything ${everywhere.get(f)} times`);
       }
     } finally {
       removeDir(dir);

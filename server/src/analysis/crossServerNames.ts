@@ -42,6 +42,19 @@ export const PAIRING_ACROSS_SERVERS: ReadonlySet<string> = new Set([...TRUST_STO
  */
 export const UPSTREAM_PEERS_ACROSS_SERVERS: ReadonlySet<string> = new Set([...TRUST_STORES, ...SERVER_IDENTITY, 'ssl_certificate']);
 
+/**
+ * protocols: the listen groups, which say whether a server's sockets speak TLS (weakDefaults) and
+ * which server is an address's default (the fix that moves `ssl on` onto the listen lines).
+ */
+export const LISTEN_GROUPS_ACROSS_SERVERS: ReadonlySet<string> = new Set(SERVER_IDENTITY);
+
+/**
+ * client-verification: the maps that derive variables from $ssl_client_verify (focus.named finds
+ * them at any level, a `map` typed into a server too) and the client CA files its fix offers
+ * (those of every server). Whether an http server verifies does not depend on its listen group.
+ */
+export const VERIFICATION_ACROSS_SERVERS: ReadonlySet<string> = new Set(['map', ...TRUST_STORES]);
+
 /** The statements that make a request path: its pass statement and the blocks that hold one. */
 const PATH_MAKERS = ['proxy_pass', 'grpc_pass', 'uwsgi_pass', 'location', 'if', 'limit_except', 'server'];
 

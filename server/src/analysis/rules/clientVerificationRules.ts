@@ -15,6 +15,7 @@ import { insertAfter, insertIntoBlock } from '../fixes/textEdits';
 import { hasCertificate, listenSockets, relatedAt, statementRange } from './tlsRuleSupport';
 import { isOn } from '../../model/effectiveConfig';
 import { unreadBut } from '../unreadArguments';
+import { VERIFICATION_ACROSS_SERVERS } from '../crossServerNames';
 
 const RULES: RuleMeta[] = [
   { code: 'tls.verify-client-no-ca', category: 'tls', severity: 'error', title: 'ssl_verify_client without a CA certificate', nginxRefuses: true },
@@ -166,6 +167,7 @@ export const clientVerificationRules: RuleFamily = {
   name: 'client-verification',
   rules: RULES,
   argumentsUnread: unreadBut('ssl_trusted_certificate'),
+  serverLocalUnless: VERIFICATION_ACROSS_SERVERS,
   run(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
     const focus = focusOf(context);

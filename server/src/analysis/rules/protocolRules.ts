@@ -16,6 +16,7 @@ import type { FindingDetail, RuleContext, RuleFamily } from '../ruleContext';
 import { insertAfter, removeStatement } from '../fixes/textEdits';
 import { relatedAt, statementRange } from './tlsRuleSupport';
 import { unreadBut } from '../unreadArguments';
+import { LISTEN_GROUPS_ACROSS_SERVERS } from '../crossServerNames';
 
 const RULES: RuleMeta[] = [
   { code: 'tls.weak-protocols-ciphers', category: 'tls', severity: 'warning', title: 'Weak TLS protocol versions or ciphers', nginxRefuses: false, preferredFix: true },
@@ -192,6 +193,7 @@ export const protocolRules: RuleFamily = {
   name: 'protocols',
   rules: RULES,
   argumentsUnread: unreadBut('ssl_protocols', 'proxy_ssl_protocols', 'grpc_ssl_protocols', 'uwsgi_ssl_protocols', 'ssl_ciphers', 'proxy_ssl_ciphers', 'grpc_ssl_ciphers', 'uwsgi_ssl_ciphers'),
+  serverLocalUnless: LISTEN_GROUPS_ACROSS_SERVERS,
   run(context: RuleContext): Finding[] {
     const findings: Finding[] = [];
     const focus = focusOf(context);
