@@ -221,6 +221,53 @@ describe('typing statements into one block', () => {
     }
   });
 
+  it('checks the edited server alone with the upstream checks after its certificate line changes, unless it answers an upstream connection of the tree', async () => {
+    const dir = makeTempDir('block-reuse-peers');
+    try {
+      writeServerPair(dir);
+      const p = pki('ec');
+      fs.writeFileSync(path.join(dir, 'ca.pem'), p.ca.pem + (p.intermediate?.pem ?? ''));
+      const pair = '        ssl_certificate server.crt;\n        ssl_certificate_key server.key;\n';
+      const verify = '            proxy_ssl_verify on;\n            proxy_ssl_trusted_certificate ca.pem;\n';
+      // P1 answers 127.0.0.2:8443 through an upstream block, P2 127.0.0.1:9443 named in a pass, P3
+      // a pass to its name on port 443 (found by its name alone: it listens on 10443); N listens
+      // where nothing of the tree connects. The passes verify names the certificate lacks
+      // (tls.upstream-name-mismatch, read from the peers' certificates).
+      const text = `events {}\nhttp {\n    upstream pool {\n        server 127.0.0.2:8443;\n    }\n`
+        + `    server {\n        listen 127.0.0.2:8443 ssl;\n        server_name p1.example.com;\n${pair}    }\n`
+        + `    server {\n        listen 9443 ssl;\n        server_name p2.example.com;\n${pair}    }\n`
+        + `    server {\n        listen 10443 ssl;\n        server_name p3.example.com;\n${pair}    }\n`
+        + `    server {\n        listen 11443 ssl;\n        server_name n.example.com;\n${pair}    }\n`
+        + `    server {\n        listen 8080;\n`
+        + `        location /a {\n            proxy_pass https://pool;\n${verify}            proxy_ssl_name wrong-a.example.com;\n        }\n`
+        + `        location /b {\n            proxy_pass https://127.0.0.1:9443;\n${verify}            proxy_ssl_name wrong-b.example.com;\n        }\n`
+        + `        location /c {\n            proxy_pass https://p3.example.com;\n${verify}        }\n    }\n}\n`;
+      const file = path.join(dir, 'nginx.conf');
+      fs.writeFileSync(file, text);
+      const { counted, edited, found } = await openedCounting(dir, file, text);
+      assert.ok(found.filter((f) => f.code === 'tls.upstream-name-mismatch').length >= 2, `name checks against the peers' certificates: ${found.map((f) => f.code).join(', ')}`);
+      const lines = text.split('\n');
+      const certificateLines = lines.map((line, i) => i).filter((i) => lines[i].includes('ssl_certificate server.crt'));
+      assert.equal(certificateLines.length, 4);
+      const alone: string[] = [];
+      for (const at of certificateLines) {
+        const serverName = lines.slice(0, at).reverse().find((l) => l.includes('server_name'))?.trim() ?? '';
+        // Within the line (the peers' messages name addresses with ports, which a finding moved
+        // across a line break could not keep): a name typed before it, a character of it deleted.
+        const edits = ['p ssl_certificate server.crt;', 'ssl_certificat server.crt;'].map((line) => [...lines.slice(0, at), `        ${line}`, ...lines.slice(at + 1)].join('\n'));
+        for (const next of [edits[0], text, edits[1], text]) {
+          const scopedBefore = counted.scoped.get('upstream-tls');
+          await reopened(edited, dir, file, next, `${serverName}: certificate line ${at + 1} edited`);
+          if (next !== text && counted.scoped.get('upstream-tls') !== scopedBefore) alone.push(serverName);
+        }
+      }
+      // The peers' certificates are read by the checks of the location's passes: those run over everything.
+      assert.deepEqual([...new Set(alone)], ['server_name n.example.com;'], 'only the server nothing connects to is checked alone');
+    } finally {
+      removeDir(dir);
+    }
+  });
+
   it('checks the edited server alone with the listen-group and client-verification checks, for an nginx whose defaults still allow TLSv1, unless the edit changes what they read across servers', async () => {
     const dir = makeTempDir('block-reuse-old-nginx');
     try {

@@ -235,6 +235,14 @@ export interface RuleFamily {
    */
   serverLocalUnless?: ReadonlySet<string>;
   /**
+   * For names of serverLocalUnless that matter to other servers only from some servers: whether
+   * the edited server is one of them (in the tree after the edit). A line changing statements of
+   * such a name in a server for which this says false leaves the family server-local. Of the
+   * servers of the bench's 5k-line nginx.conf, none answers an upstream connection of another:
+   * a name typed above a server's `ssl_certificate` changes no other server's upstream checks.
+   */
+  acrossServersOnlyFrom?: ReadonlyMap<string, (server: ConfigNode, tree: ConfigTree) => boolean>;
+  /**
    * Directive names the family reads as arrays that a block inherits whole from the nearest
    * enclosing level that writes any statement of the name, or not at all (the request and
    * response header lines: model/effectiveConfig.ts inheritedFrom). What it finds in a block

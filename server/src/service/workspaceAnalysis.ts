@@ -648,7 +648,7 @@ function blockLocalFamiliesKept(last: LastRun, edit: BlockEdit, tree: ConfigTree
   const levelAbove = server?.level.children.some((c) => !c.directive.block && wanted.has(c.file.path)) ? server.level : undefined;
   const reused = new Map<string, ReusedFamily>();
   for (const family of families) {
-    const earlier = family.blockLocal || (server && serverLocalFor(family, edit, server.level)) ? found.get(family.name) : undefined;
+    const earlier = family.blockLocal || (server && serverLocalFor(family, edit, server, tree)) ? found.get(family.name) : undefined;
     const moved = earlier && moveFindingsPast(earlier, last.familyEdits);
     if (!moved) continue;
     if (family.blockLocal) {
@@ -662,12 +662,14 @@ function blockLocalFamiliesKept(last: LastRun, edit: BlockEdit, tree: ConfigTree
   return reused.size > 0 ? reused : undefined;
 }
 
-/** True when the family checks only the server around the edited block (RuleFamily.serverLocal, serverLocalUnless) below `level`. */
-function serverLocalFor(family: RuleFamily, edit: BlockEdit, level: ConfigNode): boolean {
+/** True when the family checks only the server around the edited block (RuleFamily.serverLocal, serverLocalUnless, acrossServersOnlyFrom). */
+function serverLocalFor(family: RuleFamily, edit: BlockEdit, server: { node: ConfigNode; level: ConfigNode }, tree: ConfigTree): boolean {
   if (family.serverLocal) return true;
   const across = family.serverLocalUnless;
-  if (!across || level.directive.name !== 'http') return false;
-  for (const name of edit.names) if (across.has(name)) return false;
+  if (!across || server.level.directive.name !== 'http') return false;
+  for (const name of edit.names) {
+    if (across.has(name) && family.acrossServersOnlyFrom?.get(name)?.(server.node, tree) !== false) return false;
+  }
   return true;
 }
 

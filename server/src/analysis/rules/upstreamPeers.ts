@@ -5,13 +5,14 @@
  * verifies can be checked against that server's real certificate. Without such a server the
  * rules can only judge the name itself, which is what upstreamNameKind() does.
  */
-import type { ConfigNode } from '../../model/configTree';
+import type { ConfigNode, ConfigTree } from '../../model/configTree';
 import type { RequestPath, ServerScope } from '../../model/effectiveConfig';
-import { isOn } from '../../model/effectiveConfig';
+import { isOn, parseTarget } from '../../model/effectiveConfig';
 import { serversNamed } from '../../model/serverNameIndex';
+import { nodesNamed } from '../../model/treeIndexes';
 import { focusOf } from '../analysisFocus';
 import type { RuleContext } from '../ruleContext';
-import { certificateNameLabels, certificateNameMatches, normalizeListenAddress, type AddressGroup } from './tlsRuleSupport';
+import { certificateNameLabels, certificateNameMatches, listenSockets, normalizeListenAddress, type AddressGroup } from './tlsRuleSupport';
 
 /** The certificate a local server presents to the upstream connection, as far as it could be read. */
 export interface LocalPeerCertificate {
@@ -143,6 +144,65 @@ async function findLocalPeerCertificates(context: RuleContext, path: RequestPath
   const scope = server && focus.scopeOf(server, 'http');
   const peer = scope && await certificateOf(context, scope, `the local server "${path.target.host}"`, name);
   return peer ? [peer] : [];
+}
+
+/**
+ * True when `server` may be the local server that answers an upstream connection of the tree,
+ * and so show its certificate to the upstream checks of other servers (findLocalPeerCertificates):
+ * it listens on the port of a pass target or of an `upstream` block's server, whatever the
+ * address (more than groupFor() matches), or it answers a pass target's host (serversNamed). A
+ * server whose listen address holds a variable may. Targets with variables reach no local
+ * server there either.
+ */
+export function mayAnswerUpstreams(server: ConfigNode, tree: ConfigTree): boolean {
+  const reach = upstreamReach(tree);
+  const listens = server.children.filter((c) => c.directive.name === 'listen' && c.directive.args.length > 0);
+  const sockets = listenSockets(listens, false);
+  if (sockets.length < listens.length) return true;
+  // Without a listen, nginx listens on *:80 (*:8000 when not started as root).
+  const ports = sockets.length === 0 ? ['80', '8000'] : sockets.map((s) => /:(\d+)(?:\/udp)?$/.exec(s.address)?.[1]);
+  if (ports.some((port) => port === undefined || reach.ports.has(port))) return true;
+  for (const host of reach.hosts) if (serversNamed(tree, host).includes(server)) return true;
+  return false;
+}
+
+/** The ports the tree's pass statements and upstream servers connect to, and the host names of the targets without an upstream block. */
+interface UpstreamReach {
+  ports: Set<string>;
+  hosts: Set<string>;
+}
+
+const reachOfTree = new WeakMap<ConfigTree, UpstreamReach>();
+
+function upstreamReach(tree: ConfigTree): UpstreamReach {
+  let reach = reachOfTree.get(tree);
+  if (reach) return reach;
+  reach = { ports: new Set(), hosts: new Set() };
+  const upstreams = new Map<string, ConfigNode[]>();
+  for (const block of nodesNamed(tree.nodes, 'upstream')) {
+    const name = block.directive.args[0]?.value;
+    if (name !== undefined) upstreams.set(name, [...(upstreams.get(name) ?? []), block]);
+  }
+  for (const directive of ['proxy_pass', 'grpc_pass', 'uwsgi_pass']) {
+    for (const pass of nodesNamed(tree.nodes, directive)) {
+      const value = pass.directive.args[0]?.value;
+      if (value === undefined || value.includes('$')) continue;
+      const target = parseTarget(value, directive === 'grpc_pass' ? 'grpc' : directive === 'uwsgi_pass' ? 'uwsgi' : undefined);
+      if (target.isUnix) continue;
+      const port = target.port ?? DEFAULT_PORT[target.scheme ?? ''];
+      if (port) reach.ports.add(port);
+      // A host that names an upstream block of the other module (http or stream) is looked up by name.
+      if (!target.isIp) reach.hosts.add(target.host);
+      for (const block of upstreams.get(target.host) ?? []) {
+        for (const child of block.children) {
+          const address = child.directive.name === 'server' ? child.directive.args[0]?.value : undefined;
+          if (address && !address.startsWith('unix:')) reach.ports.add(/:(\d+)$/.exec(address)?.[1] ?? '80');
+        }
+      }
+    }
+  }
+  reachOfTree.set(tree, reach);
+  return reach;
 }
 
 /**

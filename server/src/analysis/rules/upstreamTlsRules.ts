@@ -15,7 +15,7 @@ import type { FindingDetail, RuleContext, RuleFamily } from '../ruleContext';
 import { insertAfter, quoteArg } from '../fixes/textEdits';
 import { matchingKeyFor } from '../fixes/matchingKey';
 import { issuingCaFileFor } from '../fixes/issuingCa';
-import { localPeerCertificates, upstreamNameKind, type LocalPeerCertificate } from './upstreamPeers';
+import { localPeerCertificates, mayAnswerUpstreams, upstreamNameKind, type LocalPeerCertificate } from './upstreamPeers';
 import { argRange, describePath, effectiveOptions, relatedAt, statementRange } from './tlsRuleSupport';
 import { unreadBut, UPSTREAM_VERIFY_SWITCHES } from '../unreadArguments';
 import { UPSTREAM_PEERS_ACROSS_SERVERS } from '../crossServerNames';
@@ -368,6 +368,8 @@ export const upstreamTlsRules: RuleFamily = {
   headerLinesRead: new Map([['proxy_set_header', new Set(['host'])]]),
   argumentsReadAsSwitch: UPSTREAM_VERIFY_SWITCHES,
   serverLocalUnless: UPSTREAM_PEERS_ACROSS_SERVERS,
+  // Another server's upstream checks read a server's certificate only when it answers them.
+  acrossServersOnlyFrom: new Map([['ssl_certificate', mayAnswerUpstreams]]),
   async run(context: RuleContext): Promise<Finding[]> {
     const findings: Finding[] = [];
     const covered = new Set<ConfigNode>();
