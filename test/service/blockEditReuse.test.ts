@@ -23,6 +23,8 @@ import { makeTempDir, removeDir } from '../differential/nginxHarness';
 import { countingFamilies, findingsOf, forEachRuleFixture, freshFindings, openedCounting, reopened, service, writeServerPair } from './reuseHelpers';
 import { pki } from '../certificates/fixtures';
 import { PAIRING_ACROSS_SERVERS, UPSTREAM_PEERS_ACROSS_SERVERS } from '../../server/src/analysis/crossServerNames';
+import { mayAnswerUpstreams } from '../../server/src/analysis/rules/upstreamPeers';
+import { serversNamed } from '../../server/src/model/serverNameIndex';
 import { fileDirectivesOfRoles } from '../../server/src/analysis/tlsFileReferences';
 
 const BLOCK_LOCAL = RULE_FAMILIES.filter((f) => f.blockLocal).map((f) => f.name);
@@ -263,6 +265,20 @@ describe('typing statements into one block', () => {
       }
       // The peers' certificates are read by the checks of the location's passes: those run over everything.
       assert.deepEqual([...new Set(alone)], ['server_name n.example.com;'], 'only the server nothing connects to is checked alone');
+      // What the rebuilt trees say of N, the state carried from tree to tree (treeState): not a
+      // peer, until a location passing to its port is typed in, and no longer once it is deleted.
+      const answersN = async (): Promise<boolean> => {
+        const tree = await edited.analysis.buildTree(file);
+        const n = serversNamed(tree, 'n.example.com')[0];
+        assert.ok(n, 'server N');
+        return mayAnswerUpstreams(n, tree);
+      };
+      assert.equal(await answersN(), false, 'N answers no upstream connection');
+      const toN = text.replace('        location /c {', '        location /n { proxy_pass https://127.0.0.1:11443; }\n        location /c {');
+      await reopened(edited, dir, file, toN, 'a location passing to N typed in');
+      assert.equal(await answersN(), true, 'N answers the new location');
+      await reopened(edited, dir, file, text, 'the location deleted again');
+      assert.equal(await answersN(), false, 'N answers no upstream connection again');
     } finally {
       removeDir(dir);
     }

@@ -7,9 +7,9 @@
  */
 import type { ConfigNode, ConfigTree } from '../../model/configTree';
 import type { RequestPath, ServerScope } from '../../model/effectiveConfig';
-import { isOn, parseTarget } from '../../model/effectiveConfig';
+import { familyOf, isOn, parseTarget } from '../../model/effectiveConfig';
 import { serversNamed } from '../../model/serverNameIndex';
-import { nodesNamed } from '../../model/treeIndexes';
+import { nodesNamed, treeState } from '../../model/treeIndexes';
 import { focusOf } from '../analysisFocus';
 import type { RuleContext } from '../ruleContext';
 import { certificateNameLabels, certificateNameMatches, listenSockets, normalizeListenAddress, type AddressGroup } from './tlsRuleSupport';
@@ -149,10 +149,11 @@ async function findLocalPeerCertificates(context: RuleContext, path: RequestPath
 /**
  * True when `server` may be the local server that answers an upstream connection of the tree,
  * and so show its certificate to the upstream checks of other servers (findLocalPeerCertificates):
- * it listens on the port of a pass target or of an `upstream` block's server, whatever the
- * address (more than groupFor() matches), or it answers a pass target's host (serversNamed). A
- * server whose listen address holds a variable may. Targets with variables reach no local
- * server there either.
+ * one of its listen sockets is the address of a peer (a pass target's, or an `upstream` block's
+ * server's), or the wildcard socket of a loopback peer's port, as groupFor() matches them (any
+ * server of the address's group, whichever SNI picks); or it answers the host of a pass target
+ * that names no upstream block (serversNamed). A server whose listen address holds a variable
+ * may. Targets with variables reach no local server.
  */
 export function mayAnswerUpstreams(server: ConfigNode, tree: ConfigTree): boolean {
   const reach = upstreamReach(tree);
@@ -160,49 +161,84 @@ export function mayAnswerUpstreams(server: ConfigNode, tree: ConfigTree): boolea
   const sockets = listenSockets(listens, false);
   if (sockets.length < listens.length) return true;
   // Without a listen, nginx listens on *:80 (*:8000 when not started as root).
-  const ports = sockets.length === 0 ? ['80', '8000'] : sockets.map((s) => /:(\d+)(?:\/udp)?$/.exec(s.address)?.[1]);
-  if (ports.some((port) => port === undefined || reach.ports.has(port))) return true;
+  const addresses = sockets.length === 0 ? ['*:80', '*:8000'] : sockets.map((s) => s.address.replace(/\/udp$/, ''));
+  for (const address of addresses) {
+    if (reach.addresses.has(address)) return true;
+    const wildcard = /^(?:\*|\[::\]):(\d+)$/.exec(address);
+    if (wildcard && reach.loopbackPorts.has(wildcard[1])) return true;
+  }
   for (const host of reach.hosts) if (serversNamed(tree, host).includes(server)) return true;
   return false;
 }
 
-/** The ports the tree's pass statements and upstream servers connect to, and the host names of the targets without an upstream block. */
+/** Where the tree's upstream connections go: peer addresses (normalised as listen addresses), the ports of the loopback ones, and the hosts looked up by name. */
 interface UpstreamReach {
-  ports: Set<string>;
+  addresses: Set<string>;
+  loopbackPorts: Set<string>;
   hosts: Set<string>;
 }
 
-const reachOfTree = new WeakMap<ConfigTree, UpstreamReach>();
-
+/**
+ * Kept per tree and carried over a rebuild that changes no pass or upstream statement: a line
+ * typed into a server of the bench's tree would otherwise read its 4,000 passes again.
+ */
 function upstreamReach(tree: ConfigTree): UpstreamReach {
-  let reach = reachOfTree.get(tree);
-  if (reach) return reach;
-  reach = { ports: new Set(), hosts: new Set() };
+  return treeState(tree, 'upstream reach', () => freshReach(tree), (previous, change) => (change.removed.some(holdsReach) || change.added.some(holdsReach) ? undefined : previous));
+}
+
+/** True when the node is, or holds, a statement upstreamReach() reads: a pass, an upstream block, or a server in one. */
+function holdsReach(node: ConfigNode): boolean {
+  const name = node.directive.name;
+  if (PASS_DIRECTIVES.includes(name) || name === 'upstream' || (name === 'server' && node.parent?.directive.name === 'upstream')) return true;
+  return node.children.some(holdsReach);
+}
+
+const PASS_DIRECTIVES = ['proxy_pass', 'grpc_pass', 'uwsgi_pass'];
+
+function freshReach(tree: ConfigTree): UpstreamReach {
+  const found: UpstreamReach = { addresses: new Set(), loopbackPorts: new Set(), hosts: new Set() };
+  const addPeer = (address: string): void => {
+    const key = normalizeListenAddress(address.replace(/^localhost:/i, '127.0.0.1:'));
+    found.addresses.add(key);
+    const m = /^(.*):(\d+)$/.exec(key);
+    if (m && LOOPBACK.test(m[1])) found.loopbackPorts.add(m[2]);
+  };
   const upstreams = new Map<string, ConfigNode[]>();
   for (const block of nodesNamed(tree.nodes, 'upstream')) {
     const name = block.directive.args[0]?.value;
     if (name !== undefined) upstreams.set(name, [...(upstreams.get(name) ?? []), block]);
   }
-  for (const directive of ['proxy_pass', 'grpc_pass', 'uwsgi_pass']) {
+  // Thousands of passes name the same few targets: each target (and upstream block) is read once.
+  const seen = new Set<string>();
+  const blocksRead = new Set<ConfigNode>();
+  for (const directive of PASS_DIRECTIVES) {
     for (const pass of nodesNamed(tree.nodes, directive)) {
       const value = pass.directive.args[0]?.value;
       if (value === undefined || value.includes('$')) continue;
+      // The upstream block of the pass's own module (http or stream) names its peers (peerAddresses).
+      const family = familyOf(pass, tree);
+      const key = `${directive} ${family} ${value}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       const target = parseTarget(value, directive === 'grpc_pass' ? 'grpc' : directive === 'uwsgi_pass' ? 'uwsgi' : undefined);
       if (target.isUnix) continue;
-      const port = target.port ?? DEFAULT_PORT[target.scheme ?? ''];
-      if (port) reach.ports.add(port);
-      // A host that names an upstream block of the other module (http or stream) is looked up by name.
-      if (!target.isIp) reach.hosts.add(target.host);
-      for (const block of upstreams.get(target.host) ?? []) {
+      const blocks = (upstreams.get(target.host) ?? []).filter((block) => familyOf(block, tree) === family);
+      if (blocks.length === 0) {
+        const port = target.port ?? DEFAULT_PORT[target.scheme ?? ''];
+        if (port) addPeer(`${target.host}:${port}`);
+        if (!target.isIp) found.hosts.add(target.host);
+      }
+      for (const block of blocks) {
+        if (blocksRead.has(block)) continue;
+        blocksRead.add(block);
         for (const child of block.children) {
           const address = child.directive.name === 'server' ? child.directive.args[0]?.value : undefined;
-          if (address && !address.startsWith('unix:')) reach.ports.add(/:(\d+)$/.exec(address)?.[1] ?? '80');
+          if (address && !address.startsWith('unix:') && !address.includes('$')) addPeer(/:\d+$/.test(address) ? address : `${address}:80`);
         }
       }
     }
   }
-  reachOfTree.set(tree, reach);
-  return reach;
+  return found;
 }
 
 /**
