@@ -56,13 +56,19 @@ export function peerAddresses(path: RequestPath): string[] {
  * address on a wildcard listen may be a different machine, so it is not matched.
  */
 function groupFor(groups: ReadonlyMap<string, AddressGroup>, address: string): AddressGroup | undefined {
+  for (const key of listenKeysFor(address)) {
+    const group = groups.get(key);
+    if (group) return group;
+  }
+  return undefined;
+}
+
+/** The listen addresses (as normalizeListenAddress writes them) that accept connections to `address`, in groupFor()'s order. */
+function listenKeysFor(address: string): string[] {
   const key = normalizeListenAddress(address.replace(/^localhost:/i, '127.0.0.1:'));
-  const exact = groups.get(key);
-  if (exact) return exact;
   const m = /^(.*):(\d+)$/.exec(key);
-  if (!m || !LOOPBACK.test(m[1])) return undefined;
-  const wildcard = m[1].startsWith('[') ? `[::]:${m[2]}` : `*:${m[2]}`;
-  return groups.get(wildcard);
+  if (!m || !LOOPBACK.test(m[1])) return [key];
+  return [key, m[1].startsWith('[') ? `[::]:${m[2]}` : `*:${m[2]}`];
 }
 
 /** The server of a TLS listen group that answers: by SNI when nginx sends it, else the default server. */
@@ -149,11 +155,11 @@ async function findLocalPeerCertificates(context: RuleContext, path: RequestPath
 /**
  * True when `server` may be the local server that answers an upstream connection of the tree,
  * and so show its certificate to the upstream checks of other servers (findLocalPeerCertificates):
- * one of its listen sockets is the address of a peer (a pass target's, or an `upstream` block's
- * server's), or the wildcard socket of a loopback peer's port, as groupFor() matches them (any
- * server of the address's group, whichever SNI picks); or it answers the host of a pass target
- * that names no upstream block (serversNamed). A server whose listen address holds a variable
- * may. Targets with variables reach no local server.
+ * one of its listen sockets accepts connections to a peer's address (a pass target's, or an
+ * `upstream` block's server's) as groupFor() matches them (any server of the address's group,
+ * whichever SNI picks), or it answers the host of a pass target that names no upstream block
+ * (serversNamed). A server whose listen address holds a variable may. Targets with variables
+ * reach no local server.
  */
 export function mayAnswerUpstreams(server: ConfigNode, tree: ConfigTree): boolean {
   const reach = upstreamReach(tree);
@@ -162,19 +168,14 @@ export function mayAnswerUpstreams(server: ConfigNode, tree: ConfigTree): boolea
   if (sockets.length < listens.length) return true;
   // Without a listen, nginx listens on *:80 (*:8000 when not started as root).
   const addresses = sockets.length === 0 ? ['*:80', '*:8000'] : sockets.map((s) => s.address.replace(/\/udp$/, ''));
-  for (const address of addresses) {
-    if (reach.addresses.has(address)) return true;
-    const wildcard = /^(?:\*|\[::\]):(\d+)$/.exec(address);
-    if (wildcard && reach.loopbackPorts.has(wildcard[1])) return true;
-  }
+  if (addresses.some((address) => reach.listenKeys.has(address))) return true;
   for (const host of reach.hosts) if (serversNamed(tree, host).includes(server)) return true;
   return false;
 }
 
-/** Where the tree's upstream connections go: peer addresses (normalised as listen addresses), the ports of the loopback ones, and the hosts looked up by name. */
+/** Where the tree's upstream connections go: the listen addresses that accept them (listenKeysFor), and the hosts looked up by name. */
 interface UpstreamReach {
-  addresses: Set<string>;
-  loopbackPorts: Set<string>;
+  listenKeys: Set<string>;
   hosts: Set<string>;
 }
 
@@ -196,12 +197,9 @@ function holdsReach(node: ConfigNode): boolean {
 const PASS_DIRECTIVES = ['proxy_pass', 'grpc_pass', 'uwsgi_pass'];
 
 function freshReach(tree: ConfigTree): UpstreamReach {
-  const found: UpstreamReach = { addresses: new Set(), loopbackPorts: new Set(), hosts: new Set() };
+  const found: UpstreamReach = { listenKeys: new Set(), hosts: new Set() };
   const addPeer = (address: string): void => {
-    const key = normalizeListenAddress(address.replace(/^localhost:/i, '127.0.0.1:'));
-    found.addresses.add(key);
-    const m = /^(.*):(\d+)$/.exec(key);
-    if (m && LOOPBACK.test(m[1])) found.loopbackPorts.add(m[2]);
+    for (const key of listenKeysFor(address)) found.listenKeys.add(key);
   };
   const upstreams = new Map<string, ConfigNode[]>();
   for (const block of nodesNamed(tree.nodes, 'upstream')) {
