@@ -231,17 +231,18 @@ describe('typing statements into one block', () => {
       fs.writeFileSync(path.join(dir, 'ca.pem'), p.ca.pem + (p.intermediate?.pem ?? ''));
       const pair = '        ssl_certificate server.crt;\n        ssl_certificate_key server.key;\n';
       const verify = '            proxy_ssl_verify on;\n            proxy_ssl_trusted_certificate ca.pem;\n';
-      // P1 answers 127.0.0.2:8443 through an upstream block, P2 127.0.0.1:9443 named in a pass, P3
-      // a pass to its name on port 443 (found by its name alone: it listens on 10443); N listens
-      // where nothing of the tree connects. The passes verify names the certificate lacks
-      // (tls.upstream-name-mismatch, read from the peers' certificates).
+      // P1 answers 127.0.0.2:8443 through an upstream block (the pass names it in another case),
+      // P2 127.0.0.1:9443 named in a pass, P3 a pass to its name on port 443 (found by its name
+      // alone: it listens on 10443); N listens where nothing of the tree connects. The passes
+      // verify names the certificate lacks (tls.upstream-name-mismatch, read from the peers'
+      // certificates).
       const text = `events {}\nhttp {\n    upstream pool {\n        server 127.0.0.2:8443;\n    }\n`
         + `    server {\n        listen 127.0.0.2:8443 ssl;\n        server_name p1.example.com;\n${pair}    }\n`
         + `    server {\n        listen 9443 ssl;\n        server_name p2.example.com;\n${pair}    }\n`
         + `    server {\n        listen 10443 ssl;\n        server_name p3.example.com;\n${pair}    }\n`
         + `    server {\n        listen 11443 ssl;\n        server_name n.example.com;\n${pair}    }\n`
         + `    server {\n        listen 8080;\n`
-        + `        location /a {\n            proxy_pass https://pool;\n${verify}            proxy_ssl_name wrong-a.example.com;\n        }\n`
+        + `        location /a {\n            proxy_pass https://Pool;\n${verify}            proxy_ssl_name wrong-a.example.com;\n        }\n`
         + `        location /b {\n            proxy_pass https://127.0.0.1:9443;\n${verify}            proxy_ssl_name wrong-b.example.com;\n        }\n`
         + `        location /c {\n            proxy_pass https://p3.example.com;\n${verify}        }\n    }\n}\n`;
       const file = path.join(dir, 'nginx.conf');

@@ -669,12 +669,35 @@ export function upstreamLookup(tree: ConfigTree): (family: Family) => Map<string
  * is not where nginx passes requests (outside a location, `if`, `limit_except` or stream server).
  */
 export function requestPathAt(pass: ConfigNode, tree: ConfigTree, options: EffectiveOptions, upstreams: (family: Family) => Map<string, ConfigNode>): RequestPath | undefined {
+  const place = passPlace(pass);
+  return place && makePath(pass, place.module, place.family, upstreams(place.family), tree, options);
+}
+
+/** The module and family of a pass statement where nginx passes requests (see requestPathAt). */
+function passPlace(pass: ConfigNode): { module: PassModule; family: Family } | undefined {
   const name = pass.directive.name;
   const module = PASS_DIRECTIVES[name];
   const inHttpBlock = pass.context === 'location' || pass.context === 'if-in-location' || pass.context === 'limit_except';
-  if (module && inHttpBlock) return makePath(pass, module, 'http', upstreams('http'), tree, options);
-  if (name === 'proxy_pass' && pass.context === 'stream-server') return makePath(pass, 'stream-proxy', 'stream', upstreams('stream'), tree, options);
+  if (module && inHttpBlock) return { module, family: 'http' };
+  if (name === 'proxy_pass' && pass.context === 'stream-server') return { module: 'stream-proxy', family: 'stream' };
   return undefined;
+}
+
+/**
+ * The target of a pass statement (with an argument) as its request path has it, with the
+ * upstream block it names; undefined where it passes no requests (see requestPathAt). Without
+ * options, the parse kept per syntax word is used.
+ */
+export function passTargetAt(pass: ConfigNode, upstreams: (family: Family) => Map<string, ConfigNode>, options?: EffectiveOptions): UpstreamTarget | undefined {
+  const place = passPlace(pass);
+  return place && targetWithBlock(pass, place.module, upstreams(place.family), options);
+}
+
+/** passTarget() with the upstream block it names: a target without a port or variable may name one. */
+function targetWithBlock(pass: ConfigNode, module: PassModule, upstreams: Map<string, ConfigNode>, options: EffectiveOptions | undefined): UpstreamTarget {
+  const target = passTarget(pass, module, options);
+  if (!target.port && !target.hasVariable) target.upstreamBlock = upstreams.get(target.host.toLowerCase());
+  return target;
 }
 
 /** True for the statements requestPathAt() reads: proxy_pass, grpc_pass, uwsgi_pass with an argument. */
@@ -684,8 +707,7 @@ export function isPassStatement(node: ConfigNode): boolean {
 
 function makePath(pass: ConfigNode, module: PassModule, family: Family, upstreams: Map<string, ConfigNode>, tree: ConfigTree, options: EffectiveOptions): RequestPath {
   const levels = parentLevels(pass, tree);
-  const target = passTarget(pass, module, options);
-  if (!target.port && !target.hasVariable) target.upstreamBlock = upstreams.get(target.host.toLowerCase());
+  const target = targetWithBlock(pass, module, upstreams, options);
   return reused(pathCache, pass, options, levels, (path) => path.target.upstreamBlock === target.upstreamBlock,
     () => new PassPath(pass, module, family, levels, target, options));
 }
@@ -698,10 +720,10 @@ function makePath(pass: ConfigNode, module: PassModule, family: Family, upstream
  */
 const parsedTargets = new WeakMap<Word, UpstreamTarget>();
 
-function passTarget(pass: ConfigNode, module: PassModule, options: EffectiveOptions): UpstreamTarget {
+function passTarget(pass: ConfigNode, module: PassModule, options: EffectiveOptions | undefined): UpstreamTarget {
   const arg = pass.directive.args[0];
   const defaultScheme = module === 'grpc' ? 'grpc' : module === 'uwsgi' ? 'uwsgi' : undefined;
-  if (options.oneShot) return parseTarget(arg.value, defaultScheme);
+  if (options?.oneShot) return parseTarget(arg.value, defaultScheme);
   let parsed = parsedTargets.get(arg);
   if (!parsed) {
     parsed = parseTarget(arg.value, defaultScheme);

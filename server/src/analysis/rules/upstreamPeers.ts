@@ -6,8 +6,8 @@
  * rules can only judge the name itself, which is what upstreamNameKind() does.
  */
 import type { ConfigNode, ConfigTree } from '../../model/configTree';
-import type { RequestPath, ServerScope } from '../../model/effectiveConfig';
-import { familyOf, isOn, parseTarget } from '../../model/effectiveConfig';
+import type { RequestPath, ServerScope, UpstreamTarget } from '../../model/effectiveConfig';
+import { isOn, passTargetAt, upstreamLookup } from '../../model/effectiveConfig';
 import { serversNamed } from '../../model/serverNameIndex';
 import { nodesNamed, treeState } from '../../model/treeIndexes';
 import { focusOf } from '../analysisFocus';
@@ -34,12 +34,12 @@ const DEFAULT_PORT: Record<string, string> = { https: '443', grpcs: '443' };
 
 const LOOPBACK = /^(?:127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\])$/i;
 
-/** host:port of every peer the path connects to; upstream servers default to port 80 as in nginx. */
-export function peerAddresses(path: RequestPath): string[] {
-  const block = path.target.upstreamBlock;
+/** host:port of every peer a target connects to; upstream servers default to port 80 as in nginx. */
+export function peerAddresses(target: UpstreamTarget): string[] {
+  const block = target.upstreamBlock;
   if (!block) {
-    const port = path.target.port ?? DEFAULT_PORT[path.target.scheme ?? ''];
-    return port && !path.target.isUnix && !path.target.hasVariable ? [`${path.target.host}:${port}`] : [];
+    const port = target.port ?? DEFAULT_PORT[target.scheme ?? ''];
+    return port && !target.isUnix && !target.hasVariable ? [`${target.host}:${port}`] : [];
   }
   const peers: string[] = [];
   for (const child of block.children) {
@@ -138,7 +138,7 @@ async function findLocalPeerCertificates(context: RuleContext, path: RequestPath
   const groups = focus.addressGroups().byAddress;
   const sni = sniFor(path, name);
   const found: LocalPeerCertificate[] = [];
-  for (const address of peerAddresses(path)) {
+  for (const address of peerAddresses(path.target)) {
     const group = groupFor(groups, address);
     if (!group?.ssl) continue;
     const peer = await certificateOf(context, answeringServer(context, group, sni), `the local server on ${group.address}`, name);
@@ -198,42 +198,17 @@ const PASS_DIRECTIVES = ['proxy_pass', 'grpc_pass', 'uwsgi_pass'];
 
 function freshReach(tree: ConfigTree): UpstreamReach {
   const found: UpstreamReach = { listenKeys: new Set(), hosts: new Set() };
-  const addPeer = (address: string): void => {
-    for (const key of listenKeysFor(address)) found.listenKeys.add(key);
-  };
-  const upstreams = new Map<string, ConfigNode[]>();
-  for (const block of nodesNamed(tree.nodes, 'upstream')) {
-    const name = block.directive.args[0]?.value;
-    if (name !== undefined) upstreams.set(name, [...(upstreams.get(name) ?? []), block]);
-  }
-  // Thousands of passes name the same few targets: each target (and upstream block) is read once.
-  const seen = new Set<string>();
+  const upstreams = upstreamLookup(tree);
+  // Thousands of passes name the same few upstream blocks: each is read once.
   const blocksRead = new Set<ConfigNode>();
   for (const directive of PASS_DIRECTIVES) {
     for (const pass of nodesNamed(tree.nodes, directive)) {
-      const value = pass.directive.args[0]?.value;
-      if (value === undefined || value.includes('$')) continue;
-      // The upstream block of the pass's own module (http or stream) names its peers (peerAddresses).
-      const family = familyOf(pass, tree);
-      const key = `${directive} ${family} ${value}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const target = parseTarget(value, directive === 'grpc_pass' ? 'grpc' : directive === 'uwsgi_pass' ? 'uwsgi' : undefined);
-      if (target.isUnix) continue;
-      const blocks = (upstreams.get(target.host) ?? []).filter((block) => familyOf(block, tree) === family);
-      if (blocks.length === 0) {
-        const port = target.port ?? DEFAULT_PORT[target.scheme ?? ''];
-        if (port) addPeer(`${target.host}:${port}`);
-        if (!target.isIp) found.hosts.add(target.host);
-      }
-      for (const block of blocks) {
-        if (blocksRead.has(block)) continue;
-        blocksRead.add(block);
-        for (const child of block.children) {
-          const address = child.directive.name === 'server' ? child.directive.args[0]?.value : undefined;
-          if (address && !address.startsWith('unix:') && !address.includes('$')) addPeer(/:\d+$/.test(address) ? address : `${address}:80`);
-        }
-      }
+      // The target as the pass's request path has it, and its peers as findLocalPeerCertificates reads them.
+      const target = pass.directive.args.length > 0 ? passTargetAt(pass, upstreams) : undefined;
+      if (!target || (target.upstreamBlock && blocksRead.has(target.upstreamBlock))) continue;
+      if (target.upstreamBlock) blocksRead.add(target.upstreamBlock);
+      for (const address of peerAddresses(target)) for (const key of listenKeysFor(address)) found.listenKeys.add(key);
+      if (!target.upstreamBlock && !target.isIp && !target.hasVariable) found.hosts.add(target.host);
     }
   }
   return found;
