@@ -20,7 +20,8 @@ import { findingsOutsideBlock } from '../../server/src/service/argumentEditReuse
 import type { Finding } from '../../server/src/analysis/finding';
 import { MemoryFileSystem } from '../fuzz/memoryFileSystem';
 import { makeTempDir, removeDir } from '../differential/nginxHarness';
-import { countingFamilies, findingsOf, forEachRuleFixture, freshFindings, openedCounting, reopened, service, writeServerPair } from './reuseHelpers';
+import { type countingFamilies, findingsOf, forEachRuleFixture, freshFindings, openedCounting, reopened, writeServerPair } from './reuseHelpers';
+import type { NginxLanguageService } from '../../server/src/service/languageService';
 import { pki } from '../certificates/fixtures';
 import { PAIRING_ACROSS_SERVERS, UPSTREAM_PEERS_ACROSS_SERVERS } from '../../server/src/analysis/crossServerNames';
 import { mayAnswerUpstreams } from '../../server/src/analysis/rules/upstreamPeers';
@@ -70,6 +71,40 @@ function plainBlockOpeners(text: string): number[] {
     if (/^\s*(http|server|location\b[^{]*|if\b[^{]*|limit_except\b[^{]*|stream)\s*\{\s*(#.*)?$/.test(line)) found.push(i);
   });
   return found;
+}
+
+/**
+ * Each statement line of the servers' bodies (indented twice) deleted in turn, then a name typed
+ * before it (its name first takes the statement's words), the text restored after each, every
+ * version compared with a fresh analysis (with `settings`): each of `families` must have checked
+ * the edited server alone more often than there are such lines, and run over everything more than
+ * twice (the lines the others read across servers).
+ */
+async function eachStatementEditedInTurn(edited: NginxLanguageService, counted: ReturnType<typeof countingFamilies>, dir: string, file: string, text: string,
+  families: readonly string[], settings?: object): Promise<void> {
+  const lines = text.split('\n');
+  const bodyLines = lines.map((line, i) => i).filter((i) => /;\s*$/.test(lines[i]) && lines[i].startsWith('        '));
+  const alone = new Map(families.map((f) => [f, 0]));
+  const everywhere = new Map(families.map((f) => [f, 0]));
+  const check = async (next: string, label: string): Promise<void> => {
+    const scopedBefore = new Map(counted.scoped);
+    const runsBefore = new Map(counted.runs);
+    await reopened(edited, dir, file, next, label, settings);
+    for (const f of families) {
+      if (counted.scoped.get(f) !== scopedBefore.get(f)) alone.set(f, (alone.get(f) ?? 0) + 1);
+      if (counted.runs.get(f) !== runsBefore.get(f)) everywhere.set(f, (everywhere.get(f) ?? 0) + 1);
+    }
+  };
+  for (const at of bodyLines) {
+    await check([...lines.slice(0, at), ...lines.slice(at + 1)].join('\n'), `line ${at + 1} deleted: ${lines[at].trim()}`);
+    await check(text, 'the text again');
+    await check([...lines.slice(0, at), '        p', ...lines.slice(at)].join('\n'), `a name typed before line ${at + 1}: ${lines[at].trim()}`);
+    await check(text, 'the text again');
+  }
+  for (const f of families) {
+    assert.ok((alone.get(f) ?? 0) > bodyLines.length, `${f} checked the edited server alone ${alone.get(f)} times`);
+    assert.ok((everywhere.get(f) ?? 0) > 2, `${f} ran over everything ${everywhere.get(f)} times`);
+  }
 }
 
 describe('typing statements into one block', () => {
@@ -193,31 +228,8 @@ describe('typing statements into one block', () => {
       for (const code of ['mtls.client-cert-untrusted', 'tls.upstream-name-mismatch', 'mtls.identity-header-not-cleared', 'tls.session-reuse-identity-leak']) assert.ok(codes.has(code), `${code} in ${[...codes].join(', ')}`);
       // A in the workspace verifies B's client certificate: no note that an upstream it cannot see may lack the intermediate (until A's CA file goes).
       assert.ok(!found.some((f) => f.code === 'tls.chain-order-incomplete' && f.severity === 'information'), 'no note on the client certificate');
-      const lines = text.split('\n');
-      const bodyLines = lines.map((line, i) => i).filter((i) => /;\s*$/.test(lines[i]) && lines[i].startsWith('        '));
-      const across = RULE_FAMILIES.filter((f) => f.serverLocalUnless);
-      const alone = new Map(across.map((f) => [f.name, 0]));
-      const everywhere = new Map(across.map((f) => [f.name, 0]));
-      const check = async (next: string, label: string): Promise<void> => {
-        const scopedBefore = new Map(counted.scoped);
-        const runsBefore = new Map(counted.runs);
-        await reopened(edited, dir, file, next, label);
-        for (const f of across) {
-          if (counted.scoped.get(f.name) !== scopedBefore.get(f.name)) alone.set(f.name, (alone.get(f.name) ?? 0) + 1);
-          if (counted.runs.get(f.name) !== runsBefore.get(f.name)) everywhere.set(f.name, (everywhere.get(f.name) ?? 0) + 1);
-        }
-      };
-      // Each statement of the three servers deleted in turn (what the others read of it is gone), then typed before (its name first takes the statement's words).
-      for (const at of bodyLines) {
-        await check([...lines.slice(0, at), ...lines.slice(at + 1)].join('\n'), `line ${at + 1} deleted: ${lines[at].trim()}`);
-        await check(text, 'the text again');
-        await check([...lines.slice(0, at), '        p', ...lines.slice(at)].join('\n'), `a name typed before line ${at + 1}: ${lines[at].trim()}`);
-        await check(text, 'the text again');
-      }
-      for (const f of across) {
-        assert.ok((alone.get(f.name) ?? 0) > bodyLines.length, `${f.name} checked the edited server alone ${alone.get(f.name)} times`);
-        assert.ok((everywhere.get(f.name) ?? 0) > 2, `${f.name} ran over everything ${everywhere.get(f.name)} times`);
-      }
+      // Each statement of the three servers deleted in turn (what the others read of it is gone), then typed before.
+      await eachStatementEditedInTurn(edited, counted, dir, file, text, RULE_FAMILIES.filter((f) => f.serverLocalUnless).map((f) => f.name));
     } finally {
       removeDir(dir);
     }
@@ -304,43 +316,10 @@ describe('typing statements into one block', () => {
         + `    server {\n        listen 8444;\n        ssl on;\n        server_name d.example.com;\n${pair}        ssl_verify_client on;\n    }\n}\n`;
       const file = path.join(dir, 'nginx.conf');
       fs.writeFileSync(file, text);
-      const counted = countingFamilies();
-      const edited = service(dir, counted.families);
-      edited.configure(settings);
-      const findingsFor = async (s: ReturnType<typeof service>, content: string): Promise<Finding[]> => {
-        s.openDocument(file, content);
-        return findingsOf(s, file);
-      };
-      const fresh = async (content: string): Promise<Finding[]> => {
-        const s = service(dir);
-        s.configure(settings);
-        return findingsFor(s, content);
-      };
-      const found = await findingsFor(edited, text);
+      const { counted, edited, found } = await openedCounting(dir, file, text, settings);
       for (const code of ['tls.ssl-directive-deprecated', 'tls.weak-protocols-ciphers', 'tls.verify-client-no-ca']) assert.ok(found.some((f) => f.code === code), `${code} in ${[...new Set(found.map((f) => f.code))].join(', ')}`);
       assert.ok(found.some((f) => f.code === 'tls.verify-client-no-ca' && f.fixes?.length), 'the CA fix offers B\'s CA file');
-      const families = ['protocols', 'client-verification'];
-      const alone = new Map(families.map((f) => [f, 0]));
-      const everywhere = new Map(families.map((f) => [f, 0]));
-      const lines = text.split('\n');
-      const bodyLines = lines.map((line, i) => i).filter((i) => /;\s*$/.test(lines[i]) && lines[i].startsWith('        '));
-      for (const at of bodyLines) {
-        const deleted = [...lines.slice(0, at), ...lines.slice(at + 1)].join('\n');
-        const typedBefore = [...lines.slice(0, at), '        p', ...lines.slice(at)].join('\n');
-        for (const [next, label] of [[deleted, `line ${at + 1} deleted`], [text, 'the text again'], [typedBefore, `a name typed before line ${at + 1}`], [text, 'the text again']]) {
-          const scopedBefore = new Map(counted.scoped);
-          const runsBefore = new Map(counted.runs);
-          assert.deepEqual(await findingsFor(edited, next), await fresh(next), `${label}: ${lines[at].trim()}`);
-          for (const f of families) {
-            if (counted.scoped.get(f) !== scopedBefore.get(f)) alone.set(f, (alone.get(f) ?? 0) + 1);
-            if (counted.runs.get(f) !== runsBefore.get(f)) everywhere.set(f, (everywhere.get(f) ?? 0) + 1);
-          }
-        }
-      }
-      for (const f of families) {
-        assert.ok((alone.get(f) ?? 0) > bodyLines.length, `${f} checked the edited server alone ${alone.get(f)} times`);
-        assert.ok((everywhere.get(f) ?? 0) > 2, `${f} ran over everything ${everywhere.get(f)} times`);
-      }
+      await eachStatementEditedInTurn(edited, counted, dir, file, text, ['protocols', 'client-verification'], settings);
     } finally {
       removeDir(dir);
     }

@@ -41,15 +41,17 @@ export function countingFamilies(): { families: RuleFamily[]; runs: Map<string, 
   return { families, runs, scoped, narrowed, onBlocks, total };
 }
 
-export function service(folder: string, families?: RuleFamily[], clock: () => Date = () => NOW): NginxLanguageService {
+/** A language service over `folder` (with `settings`, as an editor would send them, when given). */
+export function service(folder: string, families?: RuleFamily[], clock: () => Date = () => NOW, settings?: object): NginxLanguageService {
   const s = new NginxLanguageService({ now: clock, families });
   s.setWorkspaceFolders([folder]);
+  if (settings) s.configure(settings);
   return s;
 }
 
 /** The findings of `text` at `file` as a fresh service over `folder` gives them: what a reusing service must equal. */
-export async function freshFindings(folder: string, file: string, text: string, clock?: () => Date): Promise<Finding[]> {
-  const fresh = service(folder, undefined, clock);
+export async function freshFindings(folder: string, file: string, text: string, clock?: () => Date, settings?: object): Promise<Finding[]> {
+  const fresh = service(folder, undefined, clock, settings);
   fresh.openDocument(file, text);
   return findingsOf(fresh, file);
 }
@@ -75,10 +77,10 @@ export function writeServerPair(dir: string): void {
   fs.writeFileSync(path.join(dir, 'server.key'), p.server.key.pem, { mode: 0o600 });
 }
 
-/** A service over `dir` whose families count their runs, with `text` open at `file`: its first findings. */
-export async function openedCounting(dir: string, file: string, text: string): Promise<{ counted: ReturnType<typeof countingFamilies>; edited: NginxLanguageService; found: Finding[] }> {
+/** A service over `dir` (with `settings` when given) whose families count their runs, with `text` open at `file`: its first findings. */
+export async function openedCounting(dir: string, file: string, text: string, settings?: object): Promise<{ counted: ReturnType<typeof countingFamilies>; edited: NginxLanguageService; found: Finding[] }> {
   const counted = countingFamilies();
-  const edited = service(dir, counted.families);
+  const edited = service(dir, counted.families, undefined, settings);
   edited.openDocument(file, text);
   return { counted, edited, found: await findingsOf(edited, file) };
 }
@@ -97,10 +99,10 @@ export async function forEachRuleFixture(check: (fixture: { code: string; name: 
   }
 }
 
-/** `text` opened again in `edited`: its findings, checked to be those of a fresh analysis of the same text. */
-export async function reopened(edited: NginxLanguageService, dir: string, file: string, text: string, label: string): Promise<Finding[]> {
+/** `text` opened again in `edited`: its findings, checked to be those of a fresh analysis of the same text (with the same `settings`). */
+export async function reopened(edited: NginxLanguageService, dir: string, file: string, text: string, label: string, settings?: object): Promise<Finding[]> {
   edited.openDocument(file, text);
   const got = await findingsOf(edited, file);
-  assert.deepEqual(got, await freshFindings(dir, file, text), label);
+  assert.deepEqual(got, await freshFindings(dir, file, text, undefined, settings), label);
   return got;
 }
