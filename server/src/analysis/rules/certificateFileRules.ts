@@ -291,10 +291,9 @@ export const FILES_READ_AT_ONCE = 8;
  * The inspections of `wanted`, in order, asked of `context.inspect` up to FILES_READ_AT_ONCE
  * distinct files ahead of the one awaited: reading a file from disk waits for the thread pool,
  * and one file at a time, the first check of the bench's tree waited 70-110 ms for its 82 files,
- * one after another; reading ahead, the family took 255-304 ms instead of 264-333 (five cold
+ * one after another; reading ahead, the family took 210-273 ms instead of 237-284 (eight cold
  * in-process runs each, issue #15). The bound keeps a tree that names thousands of files from
- * opening them all at once. The same file with the same passphrases is
- * asked once (RuleContext.inspect gives the same answer to the same question within a run).
+ * opening them all at once. The same file with the same passphrases is asked for once.
  */
 export function inspectAhead(wanted: readonly { path: string; passphrases?: string[] }[], context: Pick<RuleContext, 'inspect'>): { next(index: number): Promise<InspectedFile> } {
   const keys = wanted.map(({ path, passphrases }) => (passphrases ? `${path}\0${passphrases.join('\n')}` : path));
