@@ -52,7 +52,7 @@ export interface RuleContext {
    * so its absence here is unknown, not an error (see model/knownLocations.ts).
    */
   isKnownLocation(written: string): boolean;
-  /** Inspects a certificate/key/CA file (cached by path, mtime and size). */
+  /** Inspects a certificate/key/CA file (cached by path, mtime and size); one run asks once per inspectionKey. */
   inspect(absolutePath: string, options?: { passphrases?: string[] }): Promise<InspectedFile>;
   /**
    * Set when a block-local family (RuleFamily.blockLocal) checks again only the body of this
@@ -82,6 +82,11 @@ export type FindingDetail = Pick<RuleContext, 'reportOnly'>;
  * hidden class. Made by spreading, each kind had its own, and V8 threw away the focus's and the
  * families' optimised code whenever a kind it had not seen came along (issue #15).
  */
+/** One certificate file read with one set of passphrases (RuleContext.inspect): what a run inspects once. */
+export function inspectionKey(absolutePath: string, options?: { passphrases?: string[] }): string {
+  return `${absolutePath}\0${JSON.stringify(options?.passphrases ?? null)}`;
+}
+
 export function ruleContextOf(fields: RuleContext): RuleContext {
   // Every field, the optional ones too (EveryField): one added to RuleContext and not here fails
   // to compile instead of being dropped.

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { analyze, AnalysisCancelled, onOwnStatements, throwIfCancelled, type AnalysisResult, type CancellationFlag, type Resolution, type ResolvedFinding, type ReusedFamily } from '../analysis/analyzer';
-import type { RuleFamily } from '../analysis/ruleContext';
+import { inspectionKey, type RuleFamily } from '../analysis/ruleContext';
 import type { Finding } from '../analysis/finding';
 import type { Surface } from '../analysis/settingHints';
 import { RULE_FAMILIES } from '../analysis/ruleRegistry';
@@ -712,11 +712,6 @@ interface Inspection<R> {
   path: string;
   options?: { passphrases?: string[] };
   result: R;
-}
-
-/** One certificate file read with one set of passphrases: inspected once per run. */
-function inspectionKey(absolutePath: string, options?: { passphrases?: string[] }): string {
-  return `${absolutePath}\0${JSON.stringify(options?.passphrases ?? null)}`;
 }
 
 /** The inspections, each file and set of passphrases once (the last run's and this run's may name the same). */

@@ -14,7 +14,7 @@ import type { Finding, RuleMeta } from '../finding';
 import { unknownConfPrefix, type ConfigNode } from '../../model/configTree';
 import { nginxRefuses } from '../nginxWording';
 import { notOnThisMachine } from '../notOnThisMachine';
-import type { FindingDetail, RuleContext, RuleFamily } from '../ruleContext';
+import { inspectionKey, type FindingDetail, type RuleContext, type RuleFamily } from '../ruleContext';
 import { focusOf } from '../analysisFocus';
 import { certificateLoad } from '../certificateLoading';
 import { effective, isOn, isOnWord, levelsFor, levelsIncomplete, writes, type EffectiveOptions } from '../../model/effectiveConfig';
@@ -296,7 +296,7 @@ export const FILES_READ_AT_ONCE = 8;
  * opening them all at once. The same file with the same passphrases is asked for once.
  */
 export function inspectAhead(wanted: readonly { path: string; passphrases?: string[] }[], context: Pick<RuleContext, 'inspect'>): { next(index: number): Promise<InspectedFile> } {
-  const keys = wanted.map(({ path, passphrases }) => (passphrases ? `${path}\0${passphrases.join('\n')}` : path));
+  const keys = wanted.map(({ path, passphrases }) => inspectionKey(path, passphrases ? { passphrases } : undefined));
   /** Each distinct key's rank in the order of first use, and where it is first used. */
   const rank = new Map<string, number>();
   const firstUse: number[] = [];
