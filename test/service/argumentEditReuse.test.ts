@@ -20,7 +20,7 @@ import { applyMessage } from '../../server/src/node/validationRunner';
 import { argumentOnlyEdit } from '../../server/src/service/argumentEditReuse';
 import { NOW, pki } from '../certificates/fixtures';
 import { makeTempDir, removeDir } from '../differential/nginxHarness';
-import { countingFamilies, findingsOf, forEachRuleFixture, freshFindings, openedCounting, reopened, service, writeServerPair } from './reuseHelpers';
+import { countingFamilies, findingsOf, forEachRuleFixture, freshFindings, openedCounting, reopened, savedAndOpened, service, writeServerPair } from './reuseHelpers';
 import { generatePki, pemEncode } from '../../server/src/pki/testPkiGenerator';
 
 /** The families that check only the edited block's body after an argument edit (RuleFamily.blockLocal). */
@@ -83,11 +83,6 @@ function lastArguments(text: string, names?: ReadonlySet<string>): { argsEnd: nu
 }
 
 /** `text` written to `file` and opened in a service whose families count their runs; its findings once checked. */
-async function openCounting(dir: string, file: string, text: string): Promise<{ counted: ReturnType<typeof countingFamilies>; edited: ReturnType<typeof service>; found: Finding[] }> {
-  fs.writeFileSync(file, text);
-  return openedCounting(dir, file, text);
-}
-
 
 describe('edits inside the arguments of a directive reuse the families that never read it', () => {
   it('accepts only edits inside the arguments of one directive in a plain block, with no structural character or variable', () => {
@@ -164,7 +159,7 @@ describe('edits inside the arguments of a directive reuse the families that neve
     let scopedRuns = 0;
     await forEachRuleFixture(async ({ code, name, dir, file }) => {
       const original = fs.readFileSync(file, 'utf8');
-      const { counted, edited } = await openCounting(dir, file, original);
+      const { counted, edited } = await savedAndOpened(dir, file, original);
       // Every statement, read by block-local families or not: a character typed, then taken
       // back; an argument added (the count changes), then taken back.
       for (const statement of lastArguments(original)) {
@@ -189,7 +184,7 @@ describe('edits inside the arguments of a directive reuse the families that neve
     let asArguments = 0;
     await forEachRuleFixture(async ({ code, name, dir, file }) => {
       const original = fs.readFileSync(file, 'utf8');
-      const { counted, edited } = await openCounting(dir, file, original);
+      const { counted, edited } = await savedAndOpened(dir, file, original);
       for (const statement of lastArguments(original).slice(0, 3)) {
         const at = statement.argsEnd;
         const spaced = original.slice(0, at) + ' ' + original.slice(at);
@@ -223,7 +218,7 @@ describe('edits inside the arguments of a directive reuse the families that neve
       for (const following of [undefined, '    add_header X-Next "n";']) {
         for (const at of openers) {
           const withLine = (rest: string): string => [...lines.slice(0, at + 1), `    add_header X-Typed ${rest}`, ...(following ? [following] : []), ...lines.slice(at + 1)].join('\n');
-          const { counted, edited } = await openCounting(dir, file, withLine(''));
+          const { counted, edited } = await savedAndOpened(dir, file, withLine(''));
           // The quote, a value with a blank and a `-` on the way, the closing quote and the `;`,
           // then all of it deleted again, a character at a time.
           const typed = ['"', '"a', '"ab', '"ab-', '"ab- c', '"ab- c"', '"ab- c";'];
@@ -340,7 +335,7 @@ describe('edits inside the arguments of a directive reuse the families that neve
         '',
       ].join('\n');
       const file = path.join(dir, 'nginx.conf');
-      const { counted, edited } = await openCounting(dir, file, text('o'));
+      const { counted, edited } = await savedAndOpened(dir, file, text('o'));
       const onTrustedLine = (f: Finding): boolean => text('o').slice(0, f.start).split('\n').length === 3;
       // The families that read the CA file only as its certificates.
       const readers = ['certificate-pairing', 'client-chains', 'upstream-tls', 'openssl-settings'];
@@ -400,7 +395,7 @@ describe('edits inside the arguments of a directive reuse the families that neve
         '',
       ].join('\n');
       const file = path.join(dir, 'nginx.conf');
-      const { counted, edited, found } = await openCounting(dir, file, text('0'));
+      const { counted, edited, found } = await savedAndOpened(dir, file, text('0'));
       assert.ok(found.some((f) => f.code === 'tls.verify-depth-too-small'));
       for (const depth of ['01', '1', '10', '0', '00']) {
         const pairing = counted.runs.get('certificate-pairing');
@@ -438,7 +433,7 @@ describe('edits inside the arguments of a directive reuse the families that neve
         '',
       ].join('\n');
       const file = path.join(dir, 'nginx.conf');
-      const { counted, edited, found } = await openCounting(dir, file, text('X-Forwarded-Proto', 'https', 'b.example.test'));
+      const { counted, edited, found } = await savedAndOpened(dir, file, text('X-Forwarded-Proto', 'https', 'b.example.test'));
       assert.ok(found.some((f) => f.code === 'tls.upstream-unverified'), 'the unverified location is reported');
       // [header name, its value, Host's value, whether upstream-tls runs]
       const steps: [string, string, string, boolean][] = [
@@ -511,7 +506,7 @@ describe('edits inside the arguments of a directive reuse the families that neve
         '',
       ].join('\n');
       const file = path.join(dir, 'nginx.conf');
-      const { counted, edited } = await openCounting(dir, file, text('on'));
+      const { counted, edited } = await savedAndOpened(dir, file, text('on'));
       const readers = RULE_FAMILIES.filter((f) => f.argumentsReadAsSwitch?.has('proxy_ssl_verify')).map((f) => f.name).sort();
       assert.deepEqual(readers, ['certificate-files', 'plain-http-proxy-ssl', 'session-reuse', 'stream-proxy-ssl', 'upstream-tls']);
       const ran = (name: string): number => (counted.runs.get(name) ?? 0) + (counted.narrowed.get(name) ?? 0);
@@ -565,7 +560,7 @@ describe('edits inside the arguments of a directive reuse the families that neve
         '',
       ].join('\n');
       const file = path.join(dir, 'nginx.conf');
-      const { counted, edited } = await openCounting(dir, file, text('on', 'on'));
+      const { counted, edited } = await savedAndOpened(dir, file, text('on', 'on'));
       const severityOf = (found: readonly Finding[], name: string): string | undefined => found.find((f) => f.code === 'tls.file-not-found' && f.message.includes(name))?.severity;
       const steps: [string, string][] = [['o', 'on'], ['of', 'on'], ['off', 'on'], ['on', 'on'], ['on', 'of'], ['on', 'off'], ['on', 'on']];
       let lastVerify = 'on';
@@ -627,7 +622,7 @@ describe('edits inside the arguments of a directive reuse the families that neve
       const lineOf = (content: string, node: ConfigNode): string => `${node.directive.name}@${content.slice(0, node.directive.start).split('\n').length}`;
       for (const shared of [false, true]) {
         const start = text('X-Forwarded-Proto https', 'X-Client-Verify on', 'X-Real-IP 1', shared);
-        const { counted, edited, found } = await openCounting(dir, file, start);
+        const { counted, edited, found } = await savedAndOpened(dir, file, start);
         assert.ok(found.filter((f) => f.code === 'proxy.header-inheritance-drop').length >= 5, 'drops in the servers, the locations and the if block');
         // [http line, first server's line, second server's location's line, the blocks judged again (block@line), or undefined: the family runs over the edited block's body]
         const steps: [string, string, string, string[] | undefined][] = [

@@ -20,7 +20,7 @@ import { findingsOutsideBlock } from '../../server/src/service/argumentEditReuse
 import type { Finding } from '../../server/src/analysis/finding';
 import { MemoryFileSystem } from '../fuzz/memoryFileSystem';
 import { makeTempDir, removeDir } from '../differential/nginxHarness';
-import { type countingFamilies, findingsOf, forEachRuleFixture, freshFindings, openedCounting, reopened, writeServerPair } from './reuseHelpers';
+import { type countingFamilies, findingsOf, forEachRuleFixture, freshFindings, openedCounting, reopened, savedAndOpened, writeServerPair } from './reuseHelpers';
 import type { NginxLanguageService } from '../../server/src/service/languageService';
 import { pki } from '../certificates/fixtures';
 import { PAIRING_ACROSS_SERVERS, UPSTREAM_PEERS_ACROSS_SERVERS } from '../../server/src/analysis/crossServerNames';
@@ -156,8 +156,7 @@ describe('typing statements into one block', () => {
       const server = (name: string, own: string): string => `server {\n    listen 443 ssl;\n    server_name ${name};\n${own}    location / {\n        proxy_pass https://backend.internal;\n        proxy_set_header X-Client-Cert $ssl_client_escaped_cert;\n    }\n}\n`;
       const site = server('a.example.test', '    ssl_certificate server.crt;\n    ssl_certificate_key server.key;\n') + server('b.example.test', '');
       const file = path.join(dir, 'sites/a.conf');
-      fs.writeFileSync(file, site);
-      const { counted, edited } = await openedCounting(dir, file, site);
+      const { counted, edited } = await savedAndOpened(dir, file, site);
       let scoped = 0;
       const typed = (line: string): string => site.replace('    server_name a.example.test;\n', `    server_name a.example.test;\n    ${line}\n`);
       for (const text of [typed('p'), typed('proxy_ssl_verify'), typed('proxy_ssl_verify on;'), site, typed('ssl_ciphers'), site, site.replace('    ssl_certificate server.crt;\n', '')]) {
@@ -222,8 +221,7 @@ describe('typing statements into one block', () => {
         + `${upstreamTls}            proxy_ssl_name other.example.com;\n            proxy_set_header X-Client-DN $ssl_client_s_dn;\n        }\n    }\n`
         + `    server {\n        listen 8081;\n        location / {\n            proxy_pass https://serverA.example.com;\n${upstreamTls}        }\n    }\n}\n`;
       const file = path.join(dir, 'nginx.conf');
-      fs.writeFileSync(file, text);
-      const { counted, edited, found } = await openedCounting(dir, file, text);
+      const { counted, edited, found } = await savedAndOpened(dir, file, text);
       const codes = new Set(found.map((f) => f.code));
       for (const code of ['mtls.client-cert-untrusted', 'tls.upstream-name-mismatch', 'mtls.identity-header-not-cleared', 'tls.session-reuse-identity-leak']) assert.ok(codes.has(code), `${code} in ${[...codes].join(', ')}`);
       // A in the workspace verifies B's client certificate: no note that an upstream it cannot see may lack the intermediate (until A's CA file goes).
@@ -258,8 +256,7 @@ describe('typing statements into one block', () => {
         + `        location /b {\n            proxy_pass https://127.0.0.1:9443;\n${verify}            proxy_ssl_name wrong-b.example.com;\n        }\n`
         + `        location /c {\n            proxy_pass https://p3.example.com;\n${verify}        }\n    }\n}\n`;
       const file = path.join(dir, 'nginx.conf');
-      fs.writeFileSync(file, text);
-      const { counted, edited, found } = await openedCounting(dir, file, text);
+      const { counted, edited, found } = await savedAndOpened(dir, file, text);
       assert.ok(found.filter((f) => f.code === 'tls.upstream-name-mismatch').length >= 2, `name checks against the peers' certificates: ${found.map((f) => f.code).join(', ')}`);
       const lines = text.split('\n');
       const certificateLines = lines.map((line, i) => i).filter((i) => lines[i].includes('ssl_certificate server.crt'));
@@ -315,8 +312,7 @@ describe('typing statements into one block', () => {
         + `    server {\n        listen 8444;\n        server_name e.example.com;\n    }\n`
         + `    server {\n        listen 8444;\n        ssl on;\n        server_name d.example.com;\n${pair}        ssl_verify_client on;\n    }\n}\n`;
       const file = path.join(dir, 'nginx.conf');
-      fs.writeFileSync(file, text);
-      const { counted, edited, found } = await openedCounting(dir, file, text, settings);
+      const { counted, edited, found } = await savedAndOpened(dir, file, text, settings);
       for (const code of ['tls.ssl-directive-deprecated', 'tls.weak-protocols-ciphers', 'tls.verify-client-no-ca']) assert.ok(found.some((f) => f.code === code), `${code} in ${[...new Set(found.map((f) => f.code))].join(', ')}`);
       assert.ok(found.some((f) => f.code === 'tls.verify-client-no-ca' && f.fixes?.length), 'the CA fix offers B\'s CA file');
       await eachStatementEditedInTurn(edited, counted, dir, file, text, ['protocols', 'client-verification'], settings);

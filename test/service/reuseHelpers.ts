@@ -99,6 +99,12 @@ export async function forEachRuleFixture(check: (fixture: { code: string; name: 
   }
 }
 
+/** openedCounting() of `text` written to `file` first: the file on disk and the open document agree. */
+export async function savedAndOpened(dir: string, file: string, text: string, settings?: object): Promise<ReturnType<typeof openedCounting>> {
+  fs.writeFileSync(file, text);
+  return openedCounting(dir, file, text, settings);
+}
+
 /** `text` opened again in `edited`: its findings, checked to be those of a fresh analysis of the same text (with the same `settings`). */
 export async function reopened(edited: NginxLanguageService, dir: string, file: string, text: string, label: string, settings?: object): Promise<Finding[]> {
   edited.openDocument(file, text);
