@@ -96,7 +96,7 @@ export function normalizeListenAddress(value: string): string {
   return `${host === '0.0.0.0' ? '*' : host.toLowerCase()}:${port}`;
 }
 
-/** The listen sockets of a server's own statements; http servers without `listen` get *:80. */
+/** The listen sockets of a server's own statements (none for a server without `listen`: nginx's *:80 default is not added here), `listen` lines whose address holds a variable left out. */
 export function listenSockets(statements: readonly ConfigNode[], sslDirectiveOn: boolean): ListenSocket[] {
   const sockets: ListenSocket[] = [];
   for (let at = 0; at < statements.length; at++) {
