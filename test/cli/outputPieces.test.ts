@@ -101,3 +101,14 @@ describe('FindingReport', () => {
     assert.equal(printed(sarifPieces(report, rules, '1.0.0', '/etc')), printed(sarifPieces(eager, rules, '1.0.0', '/etc')));
   });
 });
+
+describe('toCliFinding', () => {
+  it('keeps the message character for character, whatever it holds', () => {
+    const file = parseFile('/etc/nginx/a.conf', 'ssl_certificate a.pem;\n');
+    const built = ['a concatenated message about ', 'ssl_certificate', ' that is long enough to be kept as its parts'].join('');
+    for (const message of ['', 'x', 'é', '😀 astral', 'line one\nline two', `${built} (${built.length})`, 'trailing blank ']) {
+      const finding: ResolvedFinding = { code: 'tls.file-not-found', file: file.path, start: 0, end: 15, severity: 'error', message };
+      assert.equal(toCliFinding(file, finding, 'a.conf').message, message);
+    }
+  });
+});

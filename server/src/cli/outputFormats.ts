@@ -17,6 +17,19 @@ export interface CliFinding {
   message: string;
 }
 
+/**
+ * `text` as a new string with the same characters. A rule builds its message by concatenation,
+ * and V8 keeps such a string as a tree of its parts until something reads its characters
+ * (JSON.stringify, a search): that flattens it in place, and the flat copy is made in the
+ * generation the string lives in. A finding's message has lived through the whole check, in the
+ * old generation, so writing the report kept a flat copy of every message there until the
+ * process ended: 5.2 MB more heap for the bench tree's 15,000 findings in JSON (issue #15).
+ * Read through a new concatenation, the flat copy is young and dies with its piece of output.
+ */
+function freshCopy(text: string): string {
+  return `${text} `.slice(0, -1);
+}
+
 export function toCliFinding(file: ParsedFile, finding: ResolvedFinding, displayPath: string): CliFinding {
   const start = file.lines.positionAt(finding.start);
   const end = file.lines.positionAt(finding.end);
@@ -28,7 +41,7 @@ export function toCliFinding(file: ParsedFile, finding: ResolvedFinding, display
     endColumn: end.character + 1,
     severity: finding.severity,
     code: finding.code,
-    message: finding.message,
+    message: freshCopy(finding.message),
   };
 }
 
