@@ -10,7 +10,7 @@ import type { ConfigNode } from '../../model/configTree';
 import { isOn, type RequestPath } from '../../model/effectiveConfig';
 import { focusOf } from '../analysisFocus';
 import type { Finding, Fix, RuleMeta } from '../finding';
-import type { RuleContext, RuleFamily } from '../ruleContext';
+import { sharedMessage, type RuleContext, type RuleFamily } from '../ruleContext';
 import { insertAfter, quoteArg } from '../fixes/textEdits';
 import { describePath, relatedAt, statementRange } from './tlsRuleSupport';
 import { unreadBut } from '../unreadArguments';
@@ -177,7 +177,7 @@ export const identitySiblingRules: RuleFamily = {
           findings.push({
             code: 'mtls.identity-header-not-cleared',
             file: path.pass.file.path, ...statementRange(path.pass),
-            message: `${describePath(path)} proxies to the same backend as a place that sets "${header}" from the client certificate, but does not set or clear "${header}" itself: here the backend receives whatever the client sends under that name, so a client can claim any identity. Clear it with ${directive} ${quoteArg(header)} "".`,
+            message: sharedMessage(context, `${describePath(path)} proxies to the same backend as a place that sets "${header}" from the client certificate, but does not set or clear "${header}" itself: here the backend receives whatever the client sends under that name, so a client can claim any identity. Clear it with ${directive} ${quoteArg(header)} "".`),
             fixes: context.reportOnly ? undefined : [clearFix(path, directive, header)],
             related: context.reportOnly ? undefined : [relatedAt(node, `"${header}" set from the client certificate here`)],
           });

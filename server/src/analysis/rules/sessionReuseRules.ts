@@ -9,7 +9,7 @@
 import { clientIdentityKey, isOn, type RequestPath, type UpstreamTarget } from '../../model/effectiveConfig';
 import { focusOf } from '../analysisFocus';
 import type { Finding, Fix, RuleMeta } from '../finding';
-import type { RuleContext, RuleFamily } from '../ruleContext';
+import { sharedMessage, type RuleContext, type RuleFamily } from '../ruleContext';
 import { insertAfter } from '../fixes/textEdits';
 import { argRange, describePath } from './tlsRuleSupport';
 import { unreadBut, UPSTREAM_VERIFY_SWITCHES } from '../unreadArguments';
@@ -127,7 +127,7 @@ export const sessionReuseRules: RuleFamily = {
         const others = paths.length - (sharing.get(key) as number);
         findings.push({
           code: 'tls.session-reuse-identity-leak', file: path.pass.file.path, ...argRange(path.pass),
-          message: `${describePath(path)} (${summaryOf(path)}) shares cached TLS sessions for ${path.pass.directive.args[0].value} with ${others} other block(s) that use a different client certificate or verification: a resumed session carries the other location's identity and verification result. Use a separate upstream {} block per identity, or turn ${path.prefix}session_reuse off.`,
+          message: sharedMessage(context, `${describePath(path)} (${summaryOf(path)}) shares cached TLS sessions for ${path.pass.directive.args[0].value} with ${others} other block(s) that use a different client certificate or verification: a resumed session carries the other location's identity and verification result. Use a separate upstream {} block per identity, or turn ${path.prefix}session_reuse off.`),
           related: context.reportOnly ? undefined : firstOthers(paths, keys, key).map((o) => ({ file: o.pass.file.path, ...argRange(o.pass), message: `same upstream, ${summaryOf(o)}` })),
           fixes: context.reportOnly ? undefined : [reuseOffFix(path)],
         });

@@ -11,7 +11,7 @@ import { focusOf, type AnalysisFocus } from '../analysisFocus';
 import { placeInBlock } from '../findingPlacement';
 import type { Finding, Fix, RuleMeta } from '../finding';
 import { nginxRefuses } from '../nginxWording';
-import type { FindingDetail, RuleContext, RuleFamily } from '../ruleContext';
+import { sharedMessage, type FindingDetail, type RuleContext, type RuleFamily } from '../ruleContext';
 import { insertAfter, quoteArg } from '../fixes/textEdits';
 import { matchingKeyFor } from '../fixes/matchingKey';
 import { issuingCaFileFor } from '../fixes/issuingCa';
@@ -89,7 +89,7 @@ async function upstreamUnverified(context: RuleContext, path: RequestPath): Prom
     code: 'tls.upstream-unverified',
     severity: sendsClientCert ? 'error' : 'warning',
     file: path.pass.file.path, ...argRange(path.pass),
-    message,
+    message: sharedMessage(context, message),
     fixes: context.reportOnly ? undefined : await verifyFixes(context, path),
     related: context.reportOnly ? undefined : trusted.nodes[0] ? [relatedAt(trusted.nodes[0], 'trusted CA configured here')] : undefined,
   };
@@ -257,7 +257,7 @@ function hostHeaderCheck(context: FindingDetail, path: RequestPath, verifiedName
   findings.push({
     code: 'tls.upstream-name-mismatch', severity: 'warning', file: placed.anchor.file.path,
     ...(inPlace ? { start: value.start, end: value.end } : statementRange(placed.anchor)),
-    message: `The upstream receives Host "${value.value}" (the client's name) while TLS was verified for "${verifiedName}": the upstream picks its virtual server by a name it has no certificate for, and an nginx upstream that requires client certificates answers 421 Misdirected Request when Host and SNI differ.`,
+    message: sharedMessage(context, `The upstream receives Host "${value.value}" (the client's name) while TLS was verified for "${verifiedName}": the upstream picks its virtual server by a name it has no certificate for, and an nginx upstream that requires client certificates answers 421 Misdirected Request when Host and SNI differ.`),
     related: context.reportOnly || placed.related.length === 0 ? undefined : placed.related,
     // Rewriting a shared snippet would change every block that includes it: only offered in place.
     fixes: context.reportOnly ? undefined : inPlace ? [{ title: 'Send the upstream\'s own name (Host $proxy_host)', safe: false, preferred: true, edits: [{ file: host.file.path, start: value.start, end: value.end, newText: '$proxy_host' }] }] : undefined,
