@@ -519,6 +519,9 @@ const targetLines = targetsTable(issueTargets({
   fullCheck: oursRow('tree'),
   parse: parses.tree,
   coldParse: coldParseRow('tree'),
+  fullCheckSingle: oursRow('single'),
+  parseSingle: parses.single,
+  coldParseSingle: coldParseRow('single'),
   crossplane: crossplaneRow('tree') ?? rows.find((r) => r.workload === 'tree' && r.tool.startsWith('crossplane')),
   lspSmall, lspTree, httpLevel, lspHttpLevel,
 }));
