@@ -82,8 +82,6 @@ function lastArguments(text: string, names?: ReadonlySet<string>): { argsEnd: nu
   return found;
 }
 
-/** `text` written to `file` and opened in a service whose families count their runs; its findings once checked. */
-
 describe('edits inside the arguments of a directive reuse the families that never read it', () => {
   it('accepts only edits inside the arguments of one directive in a plain block, with no structural character or variable', () => {
     const base = 'http {\n    add_header X-A "a b" always;\n    gzip on;\n    map $host $x { a b; }\n    server {\n        expires 1h;\n        add_header X-V $host;\n    }\n}\n';

@@ -76,12 +76,6 @@ export interface RuleContext {
 /** What a helper that makes findings outside a family's run needs of its context: whether to make fixes and related locations. */
 export type FindingDetail = Pick<RuleContext, 'reportOnly'>;
 
-/**
- * A context with every field in one order, the optional ones too: the contexts of one analysis
- * (the base one, one for a block checked again, one narrowed to some directives) then share one
- * hidden class. Made by spreading, each kind had its own, and V8 threw away the focus's and the
- * families' optimised code whenever a kind it had not seen came along (issue #15).
- */
 /** One certificate file read with one set of passphrases (RuleContext.inspect): what a run inspects once. */
 export function inspectionKey(absolutePath: string, options?: { passphrases?: string[] }): string {
   return `${absolutePath}\0${JSON.stringify(options?.passphrases ?? null)}`;
@@ -107,6 +101,12 @@ export function sharedMessage(context: FindingDetail, message: string): string {
   return message;
 }
 
+/**
+ * A context with every field in one order, the optional ones too: the contexts of one analysis
+ * (the base one, one for a block checked again, one narrowed to some directives) then share one
+ * hidden class. Made by spreading, each kind had its own, and V8 threw away the focus's and the
+ * families' optimised code whenever a kind it had not seen came along (issue #15).
+ */
 export function ruleContextOf(fields: RuleContext): RuleContext {
   // Every field, the optional ones too (EveryField): one added to RuleContext and not here fails
   // to compile instead of being dropped.
