@@ -4,12 +4,11 @@
  * the line numbers must be those a fresh analysis writes.
  */
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { withLinesMoved } from '../../server/src/service/lineReferences';
 import { makeTempDir, removeDir } from '../differential/nginxHarness';
-import { openedCounting, reopened } from './reuseHelpers';
+import { reopened, savedAndOpened } from './reuseHelpers';
 
 const FILE = '/etc/nginx/nginx.conf';
 
@@ -37,8 +36,7 @@ describe('line numbers named in messages', () => {
       const server = (port: number): string => `    server {\n        listen ${port};\n        add_header X-A a;\n        location / {\n            add_header X-B b;\n        }\n    }\n`;
       const text = `events {}\nhttp {\n${server(80)}${server(81)}${server(82)}}\n`;
       const file = path.join(dir, 'nginx.conf');
-      fs.writeFileSync(file, text);
-      const { counted, edited, found } = await openedCounting(dir, file, text);
+      const { counted, edited, found } = await savedAndOpened(dir, file, text);
       const drops = found.filter((f) => f.code === 'proxy.header-inheritance-drop');
       assert.equal(drops.length, 3);
       assert.ok(drops[1].message.includes(`(${file}:10)`), `the second server is on line 10: ${drops[1].message}`);
