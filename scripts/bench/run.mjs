@@ -6,8 +6,9 @@
 // survive).
 //
 //   node scripts/bench/run.mjs [--quick] [--runs 5] [--edits 200] [--lsp-runs 3] [--lsp-budget-s 120]
-//                              [--parse-runs 11] [--profile-edits burst|comment] [--keep] [--no-write|--write]
-//   --quick: 1 run, 50 edits, 1 language-server session, no slow peers (nginx -t, nginx-linter),
+//                              [--parse-runs 11] [--warm-check-runs 5] [--profile-edits burst|comment] [--keep]
+//                              [--no-write|--write]
+//   --quick: 1 run, 50 edits, 1 language-server session, 2 warm checks, no slow peers (nginx -t, nginx-linter),
 //            docs/benchmarks.md not written unless --write: for iterating on the code.
 //
 // crossplane (a Python package) is found in CROSSPLANE_SRC (a checkout of nginxinc/crossplane),
@@ -52,6 +53,7 @@ const EDITS = Math.max(2, option('--edits', QUICK ? 50 : 200));
 const LSP_BUDGET_MS = option('--lsp-budget-s', 120) * 1000;
 const LSP_RUNS = Math.max(1, option('--lsp-runs', QUICK ? 1 : 3));
 const PARSE_RUNS = Math.max(1, option('--parse-runs', QUICK ? 3 : 11));
+const WARM_CHECK_RUNS = Math.max(1, option('--warm-check-runs', QUICK ? 2 : 5));
 const PROFILE_EDITS = argv.includes('--profile-edits') ? argv[argv.indexOf('--profile-edits') + 1] : 'burst';
 const KEEP = argv.includes('--keep');
 const WRITE = argv.includes('--write') || (!QUICK && !argv.includes('--no-write'));
@@ -298,6 +300,14 @@ for (const wl of WORKLOADS) {
   log(`our parse, ${wl.id}: median ${parses[wl.id].ms.toFixed(1)} ms over ${PARSE_RUNS} warm passes (${parses[wl.id].min.toFixed(1)}–${parses[wl.id].max.toFixed(1)})`);
 }
 
+// The full check once V8 has optimised it: what the check itself costs, without a cold process's
+// compiling and tiering up (inProcess.mjs warmCheck).
+const warmChecks = {};
+for (const wl of WORKLOADS) {
+  warmChecks[wl.id] = await inProcess([], ['warmCheck', WARM_CHECK_RUNS, wl.main]);
+  log(`our full check warm in-process, ${wl.id}: median ${warmChecks[wl.id].ms.toFixed(1)} ms over ${WARM_CHECK_RUNS} checks after ${warmChecks[wl.id].warmUps} (${warmChecks[wl.id].min.toFixed(1)}–${warmChecks[wl.id].max.toFixed(1)})`);
+}
+
 // --- ours: warm language server over stdio ---------------------------------------------------------
 
 const treeFile = treeConfFiles.find((f) => f.includes(`${path.sep}sites-enabled${path.sep}site-090`)) ?? treeConfFiles[0];
@@ -427,15 +437,16 @@ for (const wl of WORKLOADS) {
 }
 
 const parseLines = [
-  `| workload | our parse (in-process, warm, median of ${PARSE_RUNS}) | our parse, cold process (minus start-up) | cold / warm parse | our full check (cold CLI minus start-up) | full check / parse | crossplane parse (minus start-up) | crossplane / our parse | crossplane / our full check |`,
-  '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  `| workload | our parse (in-process, warm, median of ${PARSE_RUNS}) | our parse, cold process (minus start-up) | cold / warm parse | our full check (cold CLI minus start-up) | full check / parse | our full check, warm (in-process, median of ${WARM_CHECK_RUNS} after ${warmChecks.tree?.warmUps ?? '?'}) | warm check / parse | crossplane parse (minus start-up) | crossplane / our parse | crossplane / our full check |`,
+  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
 ];
 for (const wl of WORKLOADS) {
   const parse = parses[wl.id];
   const cold = coldParseRow(wl.id);
   const ours = oursRow(wl.id);
   const peer = crossplaneRow(wl.id);
-  parseLines.push(`| ${wl.title} | ${fmtMs(parse.ms)} (${parse.min.toFixed(0)}–${parse.max.toFixed(0)}) | ${fmtMs(cold?.ms)} | ${times(cold?.ms, parse.ms)} | ${fmtMs(ours?.ms)} | ${times(ours?.ms, parse.ms)} | ${fmtMs(peer?.ms)} | ${times(peer?.ms, parse.ms)} | ${times(peer?.ms, ours?.ms)} |`);
+  const warm = warmChecks[wl.id];
+  parseLines.push(`| ${wl.title} | ${fmtMs(parse.ms)} (${parse.min.toFixed(0)}–${parse.max.toFixed(0)}) | ${fmtMs(cold?.ms)} | ${times(cold?.ms, parse.ms)} | ${fmtMs(ours?.ms)} | ${times(ours?.ms, parse.ms)} | ${fmtMs(warm.ms)} (${warm.min.toFixed(0)}–${warm.max.toFixed(0)}) | ${times(warm.ms, parse.ms)} | ${fmtMs(peer?.ms)} | ${times(peer?.ms, parse.ms)} | ${times(peer?.ms, ours?.ms)} |`);
 }
 
 const lspLines = [
@@ -519,9 +530,11 @@ const targetLines = targetsTable(issueTargets({
   fullCheck: oursRow('tree'),
   parse: parses.tree,
   coldParse: coldParseRow('tree'),
+  warmCheck: warmChecks.tree,
   fullCheckSingle: oursRow('single'),
   parseSingle: parses.single,
   coldParseSingle: coldParseRow('single'),
+  warmCheckSingle: warmChecks.single,
   crossplane: crossplaneRow('tree') ?? rows.find((r) => r.workload === 'tree' && r.tool.startsWith('crossplane')),
   lspSmall, lspTree, httpLevel, lspHttpLevel,
 }));

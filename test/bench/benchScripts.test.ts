@@ -197,6 +197,16 @@ describe('targets of issue #15 (scripts/bench/targets.mjs)', () => {
     assert.doesNotMatch(without.note, /cold process/);
   });
 
+  it('notes the full check warm in-process beside the cold one, when that was measured; the verdict stays the cold one\'s', () => {
+    const [tree, single] = targets.issueTargets({ fullCheck: { ms: 900 }, parse: { ms: 30 }, warmCheck: { ms: 450 }, fullCheckSingle: { ms: 600 }, parseSingle: { ms: 30 } });
+    assert.match(tree.note, /; the same check warm, in-process, its code optimised: 450 ms = 15x$/);
+    assert.equal(tree.verdict, '**FAIL**');
+    assert.doesNotMatch(single.note, /warm, in-process/);
+    const [, warmSingle] = targets.issueTargets({ fullCheck: { ms: 900 }, parse: { ms: 30 }, fullCheckSingle: { ms: 80 }, parseSingle: { ms: 30 }, warmCheckSingle: { ms: 60 } });
+    assert.match(warmSingle.note, /its code optimised: 60 ms = 2x$/);
+    assert.equal(warmSingle.verdict, 'pass');
+  });
+
   it('sets the full check of the 50k-line file the same target as the tree, in a row of its own', () => {
     const [tree, single] = targets.issueTargets({ fullCheck: { ms: 300 }, parse: { ms: 100 }, fullCheckSingle: { ms: 700 }, parseSingle: { ms: 35 }, coldParseSingle: { ms: 85 } });
     assert.match(tree.target, /^Full check of the tree,/);
@@ -237,6 +247,29 @@ describe('targets of issue #15 (scripts/bench/targets.mjs)', () => {
     for (const r of rows.filter((x: any) => /Keystroke|RSS < 150/.test(x.target))) assert.equal(r.verdict, 'not measured');
     assert.equal(rows.at(-1).verdict, 'not measured', 'the e2e target is measured by the e2e run');
     assert.ok(targets.targetsTable(rows).length === rows.length + 2);
+  });
+});
+
+describe('warm full check (scripts/bench/inProcess.mjs warmCheck)', () => {
+  it('runs the command line\'s check of a config again and again in one process and reports the measured ones', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'warm-check-'));
+    try {
+      const main = path.join(dir, 'nginx.conf');
+      // One finding at least: a TLS server without its certificate.
+      writeFileSync(main, sampleConfig(2).replace('listen 443 ssl;', 'listen 443 ssl; ssl_certificate_key missing.key;'));
+      const run = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts/bench/inProcess.mjs'), 'warmCheck', '3', main], { encoding: 'utf8' });
+      assert.equal(run.status, 0, run.stderr);
+      const result = JSON.parse(run.stdout.trim().split('\n').pop()!);
+      assert.equal(result.runs, 3);
+      assert.ok(result.warmUps >= 1);
+      assert.ok(result.min <= result.ms && result.ms <= result.max, JSON.stringify(result));
+      // The JSON report of the check: an array with the finding's file in it.
+      assert.ok(result.reportChars > 2, JSON.stringify(result));
+      const failed = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts/bench/inProcess.mjs'), 'warmCheck', '1', path.join(dir, 'absent.conf')], { encoding: 'utf8' });
+      assert.notEqual(failed.status, 0, 'a check that cannot run is not timed');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
