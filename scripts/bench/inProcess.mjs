@@ -18,7 +18,7 @@
 //        V8 has optimised the code the check runs. What is left is the check's own work, without
 //        the cold process's compiling and tiering up. V8's own heap sizes, not the CLI's smaller
 //        ones (node/heapTuning.ts): they cost a cold check no time, but a warm one half again
-//        (the tree: 796 against 490 ms), so the figure is the check's work at its cheapest
+//        (the tree: 796 against 547 ms), so the figure is the check's work at its cheapest
 //   node inProcess.mjs parse <runs> <files…>
 //        our parser alone (text → syntax tree) over the files, texts already in memory, warm
 //        (with V8's default settings; the other measurements apply the server's, see below):
@@ -157,7 +157,11 @@ async function httpLevel(folder, file, count, name, value) {
   return { name, keystrokes: times.length, p50: median(times), p95: at(0.95), max: sorted[sorted.length - 1] };
 }
 
-/** Checks run before warmCheck measures: the later ones took as long as those after them (tree and 50k-line file, issue #15). */
+/**
+ * Checks run before warmCheck measures. In one process, the tree took 1232, 797, 646 and 545 ms
+ * for its first four checks and 488-603 ms for the next four; the 50k-line file 770, 586, 433 and
+ * 335, then 272-325 ms (issue #15).
+ */
 const WARM_CHECKS = 4;
 
 async function warmCheck(runs, main) {
